@@ -1,0 +1,29 @@
+// Package catalog owns lakegate's view of the Iceberg world: the catalogs it
+// federates (an Iceberg SQL catalog on SQLite or PostgreSQL, or an Iceberg
+// REST catalog), their namespaces (which appear to clients as Postgres
+// schemas), the tables in them, and the snapshot of each table a query reads.
+//
+// Data flow for a read:
+//
+//	LoadTable(ident) -> re-check only the table's metadata pointer
+//	                 -> metadata cached by location (metadata files are immutable)
+//	Table.PlanScan(filter) -> manifests read through a caching, path-mapping IO
+//	                       -> ScanPlan: data files with their delete files,
+//	                          partition values and field-id facts, pinned to
+//	                          one snapshot
+//
+// The planner turns a ScanPlan into engine SQL; this package never runs SQL
+// against data and knows nothing of Postgres or DuckDB.
+//
+// Path mapping: a table written elsewhere and registered here may name files
+// under a prefix that no longer exists (another machine, a relative path in a
+// test fixture). Each registered table can carry prefix mappings that apply to
+// every path this package hands out — metadata, manifests, data and delete
+// files — and the planner applies the same mapping to the file_path values
+// stored inside position-delete files (see PathMapping.SQLRewrite).
+//
+// Errors: ErrNoSuchTable and ErrNoSuchSchema for names that do not resolve,
+// ErrUnsupported for Iceberg features that cannot be read correctly yet (the
+// message names the feature), ErrUpstream wrapping failures of the catalog
+// service or storage. The server maps these to SQLSTATEs; nothing here does.
+package catalog

@@ -1,0 +1,226 @@
+package catalog
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"fmt"
+	iofs "io/fs"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	icebergio "github.com/apache/iceberg-go/io"
+)
+
+// PathMapping rewrites a location prefix to another, for tables whose files
+// moved after they were written (Iceberg readers call this "allow moved
+// paths").
+type PathMapping struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// PathMap is an ordered list of mappings; the first matching prefix wins.
+type PathMap []PathMapping
+
+// Apply maps p through the first matching prefix.
+func (m PathMap) Apply(p string) string {
+	for _, pm := range m {
+		if strings.HasPrefix(p, pm.From) {
+			return pm.To + p[len(pm.From):]
+		}
+	}
+	return p
+}
+
+// LocalPath maps p and turns a file:// URI into a plain filesystem path,
+// the form the execution engine reports for the files it reads.
+func (m PathMap) LocalPath(p string) string {
+	return toLocal(m.Apply(p))
+}
+
+func toLocal(p string) string {
+	if strings.HasPrefix(p, "file:") {
+		if u, err := url.Parse(p); err == nil && u.Path != "" {
+			return filepath.Clean(u.Path)
+		}
+		return strings.TrimPrefix(strings.TrimPrefix(p, "file:"), "//")
+	}
+	if strings.Contains(p, "://") {
+		return p
+	}
+	return filepath.Clean(p)
+}
+
+// metadataCache keeps the bytes of immutable Iceberg files (metadata JSON,
+// manifest lists, manifests) by location, least recently used first out.
+type metadataCache struct {
+	mu     sync.Mutex
+	max    int64
+	size   int64
+	order  *list.List
+	byPath map[string]*list.Element
+	hits   int64
+	misses int64
+}
+
+type cacheEntry struct {
+	path string
+	data []byte
+}
+
+func newMetadataCache(maxBytes int64) *metadataCache {
+	return &metadataCache{max: maxBytes, order: list.New(), byPath: map[string]*list.Element{}}
+}
+
+func (c *metadataCache) get(path string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byPath[path]; ok {
+		c.order.MoveToFront(e)
+		c.hits++
+		return e.Value.(*cacheEntry).data, true
+	}
+	c.misses++
+	return nil, false
+}
+
+func (c *metadataCache) put(path string, data []byte) {
+	if int64(len(data)) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byPath[path]; ok {
+		return
+	}
+	c.byPath[path] = c.order.PushFront(&cacheEntry{path: path, data: data})
+	c.size += int64(len(data))
+	for c.size > c.max && c.order.Len() > 0 {
+		last := c.order.Back()
+		ent := last.Value.(*cacheEntry)
+		c.order.Remove(last)
+		delete(c.byPath, ent.path)
+		c.size -= int64(len(ent.data))
+	}
+}
+
+// Stats reports cache hits and misses since start.
+func (c *metadataCache) Stats() (hits, misses int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+// mappedIO is the FileIO lakegate gives iceberg-go: it applies a table's
+// path mappings and serves immutable metadata files from the cache. Data
+// files are never read through it (the engine reads them directly).
+type mappedIO struct {
+	inner icebergio.IO
+	paths PathMap
+	cache *metadataCache
+}
+
+func (m *mappedIO) resolve(name string) string {
+	p := m.paths.Apply(name)
+	if !strings.Contains(p, "://") {
+		// iceberg-go's local FS wants absolute or relative OS paths; relative
+		// paths are resolved against the process's working directory, which
+		// is why fixtures must be mapped to absolute locations.
+		return p
+	}
+	return p
+}
+
+// ReadFile implements icebergio.ReadFileIO.
+func (m *mappedIO) ReadFile(name string) ([]byte, error) {
+	p := m.resolve(name)
+	if data, ok := m.cache.get(p); ok {
+		return bytes.Clone(data), nil
+	}
+	f, err := m.inner.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	data := buf.Bytes()
+	if immutableMetadataFile(p) {
+		m.cache.put(p, bytes.Clone(data))
+	}
+	return data, nil
+}
+
+// Open implements icebergio.IO.
+func (m *mappedIO) Open(name string) (icebergio.File, error) {
+	p := m.resolve(name)
+	if !immutableMetadataFile(p) {
+		return m.inner.Open(p)
+	}
+	data, err := m.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return &memFile{Reader: bytes.NewReader(data), name: filepath.Base(p), size: int64(len(data))}, nil
+}
+
+// Remove implements icebergio.IO.
+func (m *mappedIO) Remove(name string) error { return m.inner.Remove(m.resolve(name)) }
+
+// Create and WriteFile pass through when the inner IO can write (commits by
+// the demo seeder and, later, native writes).
+func (m *mappedIO) Create(name string) (icebergio.FileWriter, error) {
+	w, ok := m.inner.(icebergio.WriteFileIO)
+	if !ok {
+		return nil, fmt.Errorf("catalog: storage for %s is read-only", name)
+	}
+	return w.Create(m.resolve(name))
+}
+
+func (m *mappedIO) WriteFile(name string, p []byte) error {
+	w, ok := m.inner.(icebergio.WriteFileIO)
+	if !ok {
+		return fmt.Errorf("catalog: storage for %s is read-only", name)
+	}
+	return w.WriteFile(m.resolve(name), p)
+}
+
+// immutableMetadataFile reports files that Iceberg never rewrites in place:
+// table metadata, manifest lists and manifests. Pointer files such as
+// version-hint.text are mutable and never cached.
+func immutableMetadataFile(p string) bool {
+	return strings.HasSuffix(p, ".metadata.json") || strings.HasSuffix(p, ".metadata.json.gz") ||
+		strings.HasSuffix(p, ".avro")
+}
+
+type memFile struct {
+	*bytes.Reader
+	name string
+	size int64
+}
+
+func (f *memFile) Close() error { return nil }
+func (f *memFile) Stat() (iofs.FileInfo, error) {
+	return memInfo{name: f.name, size: f.size}, nil
+}
+
+type memInfo struct {
+	name string
+	size int64
+}
+
+func (i memInfo) Name() string        { return i.name }
+func (i memInfo) Size() int64         { return i.size }
+func (i memInfo) Mode() iofs.FileMode { return 0o444 }
+func (i memInfo) ModTime() time.Time  { return time.Time{} }
+func (i memInfo) IsDir() bool         { return false }
+func (i memInfo) Sys() any            { return nil }
+func (m *mappedIO) fsF() func(context.Context) (icebergio.IO, error) {
+	return func(context.Context) (icebergio.IO, error) { return m, nil }
+}

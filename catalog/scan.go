@@ -1,0 +1,244 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+)
+
+// Table is one table pinned to one snapshot: everything a query reads of it
+// comes from this value, however long the query runs.
+type Table struct {
+	Ident            Ident
+	MetadataLocation string
+	Paths            PathMap
+
+	src *source
+	tbl *table.Table
+	snp *table.Snapshot
+}
+
+func newTable(ident Ident, s *source, t *table.Table, paths PathMap) *Table {
+	return &Table{Ident: ident, MetadataLocation: t.MetadataLocation(), Paths: paths, src: s, tbl: t, snp: t.CurrentSnapshot()}
+}
+
+// SnapshotID is the pinned snapshot, 0 for a table without snapshots.
+func (t *Table) SnapshotID() int64 {
+	if t.snp == nil {
+		return 0
+	}
+	return t.snp.SnapshotID
+}
+
+// Schema is the table's current schema: the columns clients see. Files
+// written under older schemas are read by field id into this schema.
+func (t *Table) Schema() *iceberg.Schema { return t.tbl.Schema() }
+
+// Properties are the table's Iceberg properties.
+func (t *Table) Properties() map[string]string { return t.tbl.Properties() }
+
+// FormatVersion is the table's Iceberg format version.
+func (t *Table) FormatVersion() int { return t.tbl.Metadata().Version() }
+
+// Location is the table's base location after path mapping, as a local
+// path when it is on the local filesystem.
+func (t *Table) Location() string { return t.Paths.LocalPath(t.tbl.Location()) }
+
+// Doc returns the table comment, if any.
+func (t *Table) Doc() string { return t.tbl.Properties()["comment"] }
+
+// DataFile is one Parquet data file to read, with everything needed to read
+// it correctly.
+type DataFile struct {
+	// Path is where the engine reads the file (mapped, local form).
+	Path string
+	// OrigPath is the file's location as written in the manifest; position
+	// deletes refer to the file by this name.
+	OrigPath string
+	Records  int64
+	// PosDeletes are position-delete files that apply to this file.
+	PosDeletes []string
+	// EqDeletes are equality-delete files that apply to this file
+	// (sequence-number rules already applied by the planner).
+	EqDeletes []EqualityDelete
+	// HasFieldIDs is false for files written without Iceberg field ids
+	// (migrated tables); those are read through the name mapping.
+	HasFieldIDs bool
+	// Columns are the top-level column names in the file, known only when
+	// the footer had to be read (HasFieldIDs false or identity partitions).
+	Columns []string
+	// FieldIDs present at the top level of the file (footer read only).
+	FieldIDs map[int]bool
+	// IdentityValues maps a source field id to its value for identity
+	// partition fields; the value lives in the manifest, and some writers
+	// leave the column out of the file.
+	IdentityValues map[int]any
+}
+
+// EqualityDelete is one equality-delete file and the field ids it compares.
+type EqualityDelete struct {
+	Path     string
+	FieldIDs []int
+}
+
+// ScanPlan lists the files of one snapshot that a query must read.
+type ScanPlan struct {
+	Schema      *iceberg.Schema
+	NameMapping iceberg.NameMapping
+	Files       []DataFile
+	// ManifestFiles is how many data files the snapshot has before pruning;
+	// -1 when unknown.
+	TotalFiles int
+}
+
+// PlanScan lists the files of the pinned snapshot that may hold rows
+// matching filter (nil or AlwaysTrue for all). Pruning uses partition values
+// and column bounds from the manifests.
+func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) (*ScanPlan, error) {
+	plan := &ScanPlan{Schema: t.Schema(), NameMapping: t.tbl.NameMapping(), TotalFiles: -1}
+	if t.snp == nil {
+		return plan, nil
+	}
+	opts := []table.ScanOption{table.WithSnapshotID(t.snp.SnapshotID), table.WithCaseSensitive(true)}
+	if filter != nil {
+		opts = append(opts, table.WithRowFilter(filter))
+	}
+	tasks, err := t.tbl.Scan(opts...).PlanFiles(ctx)
+	if err != nil {
+		if strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "unsupported") {
+			return nil, fmt.Errorf("catalog: plan %s: %w: %w", t.Ident, ErrUnsupported, err)
+		}
+		return nil, fmt.Errorf("catalog: plan %s: %w: %w", t.Ident, ErrUpstream, err)
+	}
+	spec := t.tbl.Metadata()
+	needFooter := plan.NameMapping != nil || t.Properties()["schema.name-mapping.default"] != ""
+	byPath := map[string]int{}
+	for _, task := range tasks {
+		df := task.File
+		if len(task.DeletionVectorFiles) > 0 {
+			return nil, fmt.Errorf("%w: table %s uses deletion vectors (Iceberg v3 Puffin), which lakegate cannot read yet", ErrUnsupported, t.Ident)
+		}
+		if df.FileFormat() != iceberg.ParquetFile {
+			return nil, fmt.Errorf("%w: table %s has a %s data file (%s); lakegate reads Parquet data files only",
+				ErrUnsupported, t.Ident, df.FileFormat(), df.FilePath())
+		}
+		path := t.Paths.LocalPath(df.FilePath())
+		if i, ok := byPath[path]; ok {
+			// A file split into several tasks: read it once, with the union of
+			// its delete files.
+			mergeDeletes(&plan.Files[i], t.Paths, task)
+			continue
+		}
+		out := DataFile{Path: path, OrigPath: df.FilePath(), Records: df.Count(), HasFieldIDs: true}
+		mergeDeletes(&out, t.Paths, task)
+		if ps := spec.PartitionSpecByID(int(df.SpecID())); ps != nil {
+			for _, pf := range ps.Fields() {
+				if _, ok := pf.Transform.(iceberg.IdentityTransform); !ok {
+					continue
+				}
+				if v, ok := df.Partition()[pf.FieldID]; ok {
+					if out.IdentityValues == nil {
+						out.IdentityValues = map[int]any{}
+					}
+					out.IdentityValues[pf.SourceID()] = v
+				}
+			}
+		}
+		if needFooter || out.IdentityValues != nil {
+			fi, err := footers.get(path)
+			if err != nil {
+				return nil, fmt.Errorf("catalog: %s: read footer of %s: %w: %w", t.Ident, path, ErrUpstream, err)
+			}
+			out.HasFieldIDs, out.Columns, out.FieldIDs = fi.hasIDs, fi.columns, fi.ids
+		}
+		for _, eq := range task.EqualityDeleteFiles {
+			if eq.FileFormat() != iceberg.ParquetFile {
+				return nil, fmt.Errorf("%w: table %s has a %s equality-delete file; Parquet only", ErrUnsupported, t.Ident, eq.FileFormat())
+			}
+		}
+		for _, pd := range task.DeleteFiles {
+			if pd.FileFormat() != iceberg.ParquetFile {
+				return nil, fmt.Errorf("%w: table %s has a %s position-delete file; Parquet only", ErrUnsupported, t.Ident, pd.FileFormat())
+			}
+		}
+		byPath[path] = len(plan.Files)
+		plan.Files = append(plan.Files, out)
+	}
+	return plan, nil
+}
+
+func mergeDeletes(out *DataFile, pm PathMap, task table.FileScanTask) {
+	for _, d := range task.DeleteFiles {
+		p := pm.LocalPath(d.FilePath())
+		if !slices.Contains(out.PosDeletes, p) {
+			out.PosDeletes = append(out.PosDeletes, p)
+		}
+	}
+	for _, d := range task.EqualityDeleteFiles {
+		p := pm.LocalPath(d.FilePath())
+		if !slices.ContainsFunc(out.EqDeletes, func(e EqualityDelete) bool { return e.Path == p }) {
+			out.EqDeletes = append(out.EqDeletes, EqualityDelete{Path: p, FieldIDs: slices.Clone(d.EqualityFieldIDs())})
+		}
+	}
+	slices.Sort(out.PosDeletes)
+	slices.SortFunc(out.EqDeletes, func(a, b EqualityDelete) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// footerInfo is what lakegate needs from a Parquet footer.
+type footerInfo struct {
+	hasIDs  bool
+	columns []string
+	ids     map[int]bool
+}
+
+type footerCache struct {
+	mu sync.Mutex
+	m  map[string]footerInfo
+}
+
+var footers = &footerCache{m: map[string]footerInfo{}}
+
+// get reads (once per path: data files are immutable) the top-level columns
+// and field ids of a local Parquet file.
+func (c *footerCache) get(path string) (footerInfo, error) {
+	c.mu.Lock()
+	fi, ok := c.m[path]
+	c.mu.Unlock()
+	if ok {
+		return fi, nil
+	}
+	if strings.Contains(path, "://") {
+		return footerInfo{}, errors.New("footer inspection supports local files only")
+	}
+	r, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return footerInfo{}, err
+	}
+	defer r.Close()
+	root := r.MetaData().Schema.Root()
+	fi = footerInfo{ids: map[int]bool{}}
+	withIDs := 0
+	for i := 0; i < root.NumFields(); i++ {
+		f := root.Field(i)
+		fi.columns = append(fi.columns, f.Name())
+		if id := f.FieldID(); id >= 0 {
+			fi.ids[int(id)] = true
+			withIDs++
+		}
+	}
+	fi.hasIDs = withIDs > 0
+	c.mu.Lock()
+	if len(c.m) > 200000 {
+		clear(c.m)
+	}
+	c.m[path] = fi
+	c.mu.Unlock()
+	return fi, nil
+}

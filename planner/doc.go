@@ -1,0 +1,27 @@
+// Package planner turns client SQL into rows: it splits and classifies
+// statements, resolves every table a query names against the catalog, pins
+// each table to one snapshot for the whole statement, renders the engine
+// SQL that reads exactly that snapshot (field-id projection, position and
+// equality deletes, partition values from manifests), and runs the query on
+// an embedded DuckDB, streaming Arrow record batches to the caller.
+//
+// Each session owns a private DuckDB database. Its sandbox
+// (enable_external_access=false with allowed_directories) is set once, to
+// the locations of the tables the session's queries read, so the engine
+// cannot open other files even if a check above it were missed; when a query
+// needs a location outside the sandbox the session's engine is replaced by a
+// new one with the wider set (the sandbox of a running database cannot be
+// widened, by design).
+//
+// A table reference becomes an engine view "schema"."table" created (or
+// replaced) just before the statement runs; the user's SQL text is executed
+// unchanged, so its semantics are DuckDB's own.
+//
+// Must never: hand more than one statement to DuckDB at a time (preparing
+// "a; b" executes a), or let a query reach a file, setting or function that
+// is not part of reading the catalog's tables.
+//
+// Cancellation: Session.Cancel (a CancelRequest) and the statement's
+// context (client disconnect, statement_timeout) interrupt the engine; the
+// statement then fails with ErrCanceled.
+package planner

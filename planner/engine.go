@@ -1,0 +1,255 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	duck "github.com/duckdb/duckdb-go-bindings"
+)
+
+// EngineConfig bounds one session's execution engine. The zero value works.
+type EngineConfig struct {
+	// Threads per session engine; 0 means the number of CPUs.
+	Threads int
+	// MemoryLimit per session engine, DuckDB syntax ("2GB"); "" means 25%
+	// of RAM as DuckDB reckons it.
+	MemoryLimit string
+	// TempDir is where a session may spill; "" means the OS temp dir.
+	TempDir string
+}
+
+// engine is one DuckDB database private to a session. It is private so that
+// the database-wide sandbox settings (enable_external_access,
+// allowed_directories) can be set to exactly the table locations this
+// session may read, and so that no session can see another's objects.
+type engine struct {
+	db      duck.Database
+	conn    duck.Connection
+	allowed []string
+	tempDir string
+
+	mu     sync.Mutex // guards closed against Interrupt racing Close
+	closed bool
+}
+
+// engineError is an error reported by DuckDB, with its error class.
+type engineError struct {
+	Type duck.ErrorType
+	Msg  string
+}
+
+func (e *engineError) Error() string { return e.Msg }
+
+func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
+	var c duck.Config
+	if duck.CreateConfig(&c) != duck.StateSuccess {
+		return nil, errors.New("engine: create config")
+	}
+	defer duck.DestroyConfig(&c)
+	tempDir, err := os.MkdirTemp(cfg.TempDir, "lakegate-spill-")
+	if err != nil {
+		return nil, fmt.Errorf("engine: spill dir: %w", err)
+	}
+	settings := [][2]string{
+		{"duckdb_api", "lakegate"},
+		{"autoinstall_known_extensions", "false"},
+		{"autoload_known_extensions", "false"},
+		{"temp_directory", tempDir},
+	}
+	if cfg.Threads > 0 {
+		settings = append(settings, [2]string{"threads", fmt.Sprint(cfg.Threads)})
+	}
+	if cfg.MemoryLimit != "" {
+		settings = append(settings, [2]string{"memory_limit", cfg.MemoryLimit})
+	}
+	for _, kv := range settings {
+		if duck.SetConfig(c, kv[0], kv[1]) != duck.StateSuccess {
+			os.RemoveAll(tempDir)
+			return nil, fmt.Errorf("engine: set %s", kv[0])
+		}
+	}
+	e := &engine{allowed: slices.Clone(allowed), tempDir: tempDir}
+	var msg string
+	if duck.OpenExt("", &e.db, c, &msg) != duck.StateSuccess {
+		os.RemoveAll(tempDir)
+		return nil, fmt.Errorf("engine: open: %s", msg)
+	}
+	if duck.Connect(e.db, &e.conn) != duck.StateSuccess {
+		duck.Close(&e.db)
+		os.RemoveAll(tempDir)
+		return nil, errors.New("engine: connect")
+	}
+	// The sandbox: from here on this database can open only files under the
+	// allowed directories, and neither that list nor external access can be
+	// changed again by anything running in it.
+	dirs := make([]string, 0, len(allowed))
+	for _, d := range allowed {
+		dirs = append(dirs, sqlString(strings.TrimSuffix(d, "/")+"/"))
+	}
+	setup := fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false;", strings.Join(dirs, ", "))
+	if err := e.exec(setup); err != nil {
+		e.close()
+		return nil, fmt.Errorf("engine: sandbox: %w", err)
+	}
+	return e, nil
+}
+
+// covers reports whether every dir is inside the engine's allowed set.
+func (e *engine) covers(dirs []string) bool {
+	for _, d := range dirs {
+		ok := false
+		for _, a := range e.allowed {
+			if d == a || strings.HasPrefix(d, strings.TrimSuffix(a, "/")+"/") {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *engine) close() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.closed = true
+	e.mu.Unlock()
+	duck.Disconnect(&e.conn)
+	duck.Close(&e.db)
+	os.RemoveAll(e.tempDir)
+}
+
+// interrupt stops whatever the engine is running; safe from any goroutine.
+func (e *engine) interrupt() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.closed {
+		duck.Interrupt(e.conn)
+	}
+}
+
+// exec runs statements that return nothing of interest.
+func (e *engine) exec(sql string) error {
+	var res duck.Result
+	defer duck.DestroyResult(&res)
+	if duck.Query(e.conn, sql, &res) != duck.StateSuccess {
+		return &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)}
+	}
+	return nil
+}
+
+// queryStrings runs a query whose columns are all VARCHAR and returns its
+// rows (NULL as "").
+func (e *engine) queryStrings(sql string) ([][]string, error) {
+	var res duck.Result
+	defer duck.DestroyResult(&res)
+	if duck.Query(e.conn, sql, &res) != duck.StateSuccess {
+		return nil, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)}
+	}
+	var out [][]string
+	err := readResult(&res, func(rec arrow.RecordBatch) error {
+		for r := 0; r < int(rec.NumRows()); r++ {
+			row := make([]string, rec.NumCols())
+			for c := range row {
+				col, ok := rec.Column(c).(*array.String)
+				if !ok {
+					return fmt.Errorf("engine: column %d is %s, not VARCHAR", c, rec.Column(c).DataType())
+				}
+				if col.IsValid(r) {
+					row[c] = strings.Clone(col.Value(r)) // the batch memory is freed after fn
+				}
+			}
+			out = append(out, row)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// resultSchema builds the Arrow schema of a result.
+func resultSchema(res *duck.Result) (*arrow.Schema, duck.ArrowOptions, error) {
+	n := int(duck.ColumnCount(res))
+	types := make([]duck.LogicalType, n)
+	names := make([]string, n)
+	for i := 0; i < n; i++ {
+		types[i] = duck.ColumnLogicalType(res, duck.IdxT(i))
+		names[i] = duck.ColumnName(res, duck.IdxT(i))
+	}
+	defer func() {
+		for i := range types {
+			duck.DestroyLogicalType(&types[i])
+		}
+	}()
+	opts := duck.ResultGetArrowOptions(res)
+	schema, ed := duck.NewArrowSchema(opts, types, names)
+	defer duck.DestroyErrorData(&ed)
+	if duck.ErrorDataHasError(ed) {
+		duck.DestroyArrowOptions(&opts)
+		return nil, opts, &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
+	}
+	return schema, opts, nil
+}
+
+// readResult streams a result's chunks as Arrow record batches. Each batch
+// is released after fn returns; fn must not keep it.
+func readResult(res *duck.Result, fn func(arrow.RecordBatch) error) error {
+	schema, opts, err := resultSchema(res)
+	if err != nil {
+		return err
+	}
+	defer duck.DestroyArrowOptions(&opts)
+	for {
+		ch := duck.FetchChunk(*res)
+		if ch.Ptr == nil {
+			if msg := duck.ResultError(res); msg != "" {
+				return &engineError{Type: duck.ResultErrorType(res), Msg: msg}
+			}
+			return nil
+		}
+		if duck.DataChunkGetSize(ch) == 0 {
+			duck.DestroyDataChunk(&ch)
+			continue
+		}
+		rec, ed := duck.DataChunkToArrowArray(opts, schema, ch)
+		duck.DestroyDataChunk(&ch)
+		if duck.ErrorDataHasError(ed) {
+			err := &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
+			duck.DestroyErrorData(&ed)
+			return err
+		}
+		duck.DestroyErrorData(&ed)
+		err := fn(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// absDir returns the directory part of a local path, absolute.
+func absDir(p string) string {
+	if !filepath.IsAbs(p) {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+	}
+	return filepath.Clean(p)
+}
+
+// interruptOnCancel arranges for ctx cancellation to interrupt the engine.
+func (e *engine) interruptOnCancel(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, e.interrupt)
+}

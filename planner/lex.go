@@ -1,0 +1,174 @@
+package planner
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Statement splitting and keyword classification. DuckDB must never see
+// more than one statement at a time (preparing "a; b" executes a), so the
+// text is split here with the Postgres lexical rules that matter for finding
+// statement boundaries: quoted strings ('...', E'...' with backslash escapes),
+// quoted identifiers, dollar-quoted strings, -- and nested /* */ comments.
+// See https://www.postgresql.org/docs/15/sql-syntax-lexical.html
+
+// SplitStatements splits sql at top-level semicolons. Statements that hold
+// nothing but whitespace and comments are dropped. The returned texts keep
+// their comments and exclude the terminating semicolon.
+func SplitStatements(sql string) []string {
+	var out []string
+	start := 0
+	i := 0
+	for i < len(sql) {
+		switch c := sql[i]; {
+		case c == ';':
+			if s := sql[start:i]; !blankSQL(s) {
+				out = append(out, strings.TrimSpace(s))
+			}
+			i++
+			start = i
+		default:
+			i = skipToken(sql, i)
+		}
+	}
+	if s := sql[start:]; !blankSQL(s) {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
+}
+
+// skipToken returns the index after the lexical element at i: a whole
+// quoted string, identifier, comment or dollar-quoted body, or one byte.
+func skipToken(s string, i int) int {
+	c := s[i]
+	switch {
+	case c == '\'':
+		escapes := i > 0 && (s[i-1] == 'E' || s[i-1] == 'e') && (i < 2 || !isIdentByte(s[i-2]))
+		return skipQuoted(s, i, '\'', escapes)
+	case c == '"':
+		return skipQuoted(s, i, '"', false)
+	case c == '-' && i+1 < len(s) && s[i+1] == '-':
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			return len(s)
+		}
+		return i + j + 1
+	case c == '/' && i+1 < len(s) && s[i+1] == '*':
+		depth := 0
+		j := i
+		for j < len(s) {
+			if j+1 < len(s) && s[j] == '/' && s[j+1] == '*' {
+				depth++
+				j += 2
+				continue
+			}
+			if j+1 < len(s) && s[j] == '*' && s[j+1] == '/' {
+				depth--
+				j += 2
+				if depth == 0 {
+					return j
+				}
+				continue
+			}
+			j++
+		}
+		return len(s)
+	case c == '$':
+		if tag, ok := dollarTag(s, i); ok {
+			end := strings.Index(s[i+len(tag):], tag)
+			if end < 0 {
+				return len(s)
+			}
+			return i + len(tag) + end + len(tag)
+		}
+		return i + 1
+	default:
+		return i + 1
+	}
+}
+
+func skipQuoted(s string, i int, q byte, backslash bool) int {
+	j := i + 1
+	for j < len(s) {
+		switch s[j] {
+		case '\\':
+			if backslash {
+				j += 2
+				continue
+			}
+		case q:
+			if j+1 < len(s) && s[j+1] == q {
+				j += 2
+				continue
+			}
+			return j + 1
+		}
+		j++
+	}
+	return len(s)
+}
+
+// dollarTag recognises $tag$ at i ($1 parameters are not tags).
+func dollarTag(s string, i int) (string, bool) {
+	if i > 0 && isIdentByte(s[i-1]) {
+		return "", false
+	}
+	j := i + 1
+	for j < len(s) && s[j] != '$' {
+		if !isIdentByte(s[j]) || (j == i+1 && s[j] >= '0' && s[j] <= '9') {
+			return "", false
+		}
+		j++
+	}
+	if j >= len(s) {
+		return "", false
+	}
+	return s[i : j+1], true
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// blankSQL reports text that holds only whitespace and comments.
+func blankSQL(s string) bool {
+	return len(tokens(s, 1)) == 0
+}
+
+// tokens returns up to max significant tokens (comments and whitespace
+// removed). Words are returned as written; quoted identifiers keep quotes.
+func tokens(s string, max int) []string {
+	var out []string
+	i := 0
+	for i < len(s) && (max <= 0 || len(out) < max) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+		case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "/*"):
+			i = skipToken(s, i)
+		case isIdentByte(s[i]):
+			j := i
+			for j < len(s) && (isIdentByte(s[j]) || s[j] == '$') {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		default:
+			j := skipToken(s, i)
+			out = append(out, s[i:j])
+			i = j
+		}
+	}
+	return out
+}
+
+// leadingKeywords returns the first n tokens upper-cased.
+func leadingKeywords(s string, n int) []string {
+	t := tokens(s, n)
+	for i := range t {
+		t[i] = strings.ToUpper(t[i])
+	}
+	return t
+}

@@ -1,0 +1,721 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Sentinel errors for conditions the planner detects itself.
+var (
+	ErrNotSupported = errors.New("not supported")
+	ErrCanceled     = errors.New("canceling statement due to user request")
+	ErrPlanChanged  = errors.New("cached plan must not change result type")
+	ErrBadParameter = errors.New("invalid parameter")
+)
+
+// UndefinedTableError is returned for a table name that does not resolve.
+type UndefinedTableError struct{ Name string }
+
+func (e *UndefinedTableError) Error() string {
+	return fmt.Sprintf("relation %q does not exist", e.Name)
+}
+
+// Config configures a Planner. The zero value works.
+type Config struct {
+	Engine EngineConfig
+	Logger *slog.Logger
+}
+
+// Planner plans and runs client SQL over the catalog's tables. One Planner
+// serves every session.
+type Planner struct {
+	cat *catalog.Catalog
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a Planner over cat.
+func New(cat *catalog.Catalog, cfg Config) *Planner {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Planner{cat: cat, cfg: cfg, log: log}
+}
+
+// Session is one client session: its settings and its private engine.
+// A Session is used by one goroutine at a time, except Cancel.
+type Session struct {
+	p   *Planner
+	log *slog.Logger
+
+	eng     *engine
+	engMu   sync.Mutex        // guards eng for Cancel
+	views   map[string]string // engine view name -> SQL it was created with
+	schemas map[string]bool   // engine schemas created
+	engPath string            // search_path last set in the engine
+
+	settings map[string]string
+	inTxn    bool
+	failed   bool // explicit transaction aborted by an error
+	queries  int64
+}
+
+// NewSession starts a session. Settings are client startup parameters.
+func (p *Planner) NewSession(settings map[string]string) *Session {
+	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{}}
+	for k, v := range defaultSettings {
+		s.settings[k] = v
+	}
+	for k, v := range settings {
+		k = strings.ToLower(k)
+		if _, ok := defaultSettings[k]; ok {
+			s.settings[k] = v
+		}
+	}
+	if tz := s.settings["timezone"]; tz != "" && !validTimeZone(tz) {
+		s.settings["timezone"] = "UTC"
+	}
+	return s
+}
+
+// Close releases the session's engine.
+func (s *Session) Close() {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil {
+		s.eng.close()
+		s.eng = nil
+	}
+}
+
+// Cancel interrupts the statement running in the session, if any.
+func (s *Session) Cancel() {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil {
+		s.eng.interrupt()
+	}
+}
+
+// InTransaction reports whether an explicit transaction block is open, and
+// whether it has failed.
+func (s *Session) InTransaction() (open, failed bool) { return s.inTxn, s.failed }
+
+// Setting returns a session setting's value.
+func (s *Session) Setting(name string) string { return s.settings[strings.ToLower(name)] }
+
+// engineFor returns an engine that may read the given directories,
+// reopening the session engine with a wider sandbox when needed.
+func (s *Session) engineFor(dirs []string) (*engine, error) {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil && s.eng.covers(dirs) {
+		return s.eng, nil
+	}
+	var allowed []string
+	if s.eng != nil {
+		allowed = slices.Clone(s.eng.allowed)
+		s.eng.close()
+		s.eng = nil
+	}
+	for _, d := range dirs {
+		if !slices.Contains(allowed, d) {
+			allowed = append(allowed, d)
+		}
+	}
+	e, err := openEngine(s.p.cfg.Engine, allowed)
+	if err != nil {
+		return nil, err
+	}
+	s.eng = e
+	clear(s.views)
+	clear(s.schemas)
+	s.engPath = ""
+	if err := e.exec("SET TimeZone = " + sqlString(s.settings["timezone"])); err != nil {
+		return nil, classify(err)
+	}
+	return e, nil
+}
+
+// StmtKind says how a statement is executed.
+type StmtKind int
+
+// Statement kinds.
+const (
+	KindQuery StmtKind = iota
+	KindEmpty
+	KindSet
+	KindShow
+	KindReset
+	KindBegin
+	KindCommit
+	KindRollback
+	KindNoop // accepted and ignored, with a fixed tag
+)
+
+// Stmt is one prepared statement.
+type Stmt struct {
+	SQL     string
+	Kind    StmtKind
+	Columns []Column
+	Params  []Type
+	// Tag is the command tag for non-query statements.
+	Tag string
+
+	setName, setValue string
+
+	// plan state from Prepare, reused by the first Execute when nothing ran
+	// in between (one planning per simple query).
+	prepared *queryPlan
+	seq      int64
+}
+
+// queryPlan is a query resolved against pinned snapshots.
+type queryPlan struct {
+	sql    string
+	tables map[string]*catalog.Table
+	dirs   []string
+}
+
+// Prepare classifies and plans one statement (no semicolon-separated
+// lists: split with SplitStatements first). Queries are planned against the
+// current snapshots to learn their result columns.
+func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
+	st := &Stmt{SQL: sql}
+	kw := leadingKeywords(sql, 4)
+	if len(kw) == 0 {
+		st.Kind = KindEmpty
+		return st, nil
+	}
+	switch kw[0] {
+	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
+		st.Kind = KindQuery
+	case "EXPLAIN":
+		st.Kind = KindQuery
+	case "SET":
+		return s.prepareSet(st, sql, kw)
+	case "SHOW":
+		return s.prepareShow(st, kw)
+	case "RESET":
+		if len(kw) < 2 {
+			return nil, &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
+		}
+		st.Kind, st.setName, st.Tag = KindReset, strings.ToLower(kw[1]), "RESET"
+		return st, nil
+	case "BEGIN", "START":
+		st.Kind, st.Tag = KindBegin, map[string]string{"BEGIN": "BEGIN", "START": "START TRANSACTION"}[kw[0]]
+		return st, nil
+	case "COMMIT", "END":
+		st.Kind, st.Tag = KindCommit, "COMMIT"
+		return st, nil
+	case "ROLLBACK", "ABORT":
+		st.Kind, st.Tag = KindRollback, "ROLLBACK"
+		return st, nil
+	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "COPY":
+		return nil, fmt.Errorf("%w: %s statements (lakegate is read-only until native writes land)", ErrNotSupported, kw[0])
+	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
+		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "PREPARE", "EXECUTE", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":
+		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
+	default:
+		return nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", tokens(sql, 1)[0])}
+	}
+	plan, cols, params, err := s.planQuery(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	st.Columns, st.Params, st.prepared, st.seq = cols, params, plan, s.queries
+	return st, nil
+}
+
+// planQuery resolves the tables of a query, pins their snapshots, creates
+// the engine views that read them and prepares the query to learn its shape.
+func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Column, []Type, error) {
+	e, err := s.engineFor(nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inner := sql
+	if kw := leadingKeywords(sql, 2); kw[0] == "EXPLAIN" {
+		// Analyze the explained query; EXPLAIN itself cannot be serialized.
+		toks := tokens(sql, 2)
+		idx := strings.Index(sql, toks[0]) + len(toks[0])
+		inner = sql[idx:]
+		if len(kw) > 1 && kw[1] == "ANALYZE" {
+			inner = inner[strings.Index(inner, toks[1])+len(toks[1]):]
+		}
+	}
+	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(inner) + ")::VARCHAR")
+	if err != nil {
+		return nil, nil, nil, classify(err)
+	}
+	nodes, err := parseSerialized(rows[0][0])
+	if err != nil {
+		return nil, nil, nil, classify(err)
+	}
+	if len(nodes) != 1 {
+		return nil, nil, nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
+	}
+	a := analyze(nodes[0])
+	for _, fn := range a.functions {
+		if deniedTableFunction(fn) {
+			return nil, nil, nil, &EngineError{Kind: KindPermission, Msg: fmt.Sprintf("permission denied for function %s", fn)}
+		}
+	}
+	plan := &queryPlan{sql: sql, tables: map[string]*catalog.Table{}}
+	occ := map[string][][]colPred{}
+	for _, r := range a.refs {
+		t, key, err := s.resolve(ctx, r, a)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if t == nil {
+			continue // CTE or system relation
+		}
+		plan.tables[key] = t
+		occ[key] = append(occ[key], a.preds[r.loc])
+	}
+	utc := isUTC(s.settings["timezone"])
+	viewSQL := map[string]string{}
+	for key, t := range plan.tables {
+		filter := pruneFilter(t.Schema(), occ[key], utc)
+		sp, err := t.PlanScan(ctx, filter)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		vs, err := scanSQL(t, sp)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		viewSQL[key] = vs
+		plan.dirs = appendDirs(plan.dirs, t, sp)
+	}
+	e, err = s.engineFor(plan.dirs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := s.installViews(e, viewSQL); err != nil {
+		return nil, nil, nil, err
+	}
+	cols, params, err := describe(e, sql)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return plan, cols, params, nil
+}
+
+func appendDirs(dirs []string, t *catalog.Table, sp *catalog.ScanPlan) []string {
+	add := func(p string) {
+		d := absDir(parentDir(p))
+		for _, x := range dirs {
+			if d == x || strings.HasPrefix(d, x+"/") {
+				return
+			}
+		}
+		dirs = append(dirs, d)
+	}
+	if loc := t.Location(); loc != "" && !strings.Contains(loc, "://") {
+		add(loc + "/x")
+	}
+	for _, f := range sp.Files {
+		add(f.Path)
+		for _, d := range f.PosDeletes {
+			add(d)
+		}
+		for _, d := range f.EqDeletes {
+			add(d.Path)
+		}
+	}
+	return dirs
+}
+
+func parentDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i > 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// installViews makes the engine's views match exactly the tables of this
+// query: new snapshots replace old views, views of tables the query does not
+// use are dropped.
+func (s *Session) installViews(e *engine, want map[string]string) error {
+	var b strings.Builder
+	for name := range s.views {
+		if _, ok := want[name]; !ok {
+			schema, tbl, _ := strings.Cut(name, ".")
+			fmt.Fprintf(&b, "DROP VIEW IF EXISTS %s.%s;\n", quoteIdent(schema), quoteIdent(tbl))
+			delete(s.views, name)
+		}
+	}
+	for name, sql := range want {
+		if s.views[name] == sql {
+			continue
+		}
+		schema, tbl, _ := strings.Cut(name, ".")
+		if !s.schemas[schema] {
+			fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\n", quoteIdent(schema))
+			s.schemas[schema] = true
+		}
+		fmt.Fprintf(&b, "CREATE OR REPLACE VIEW %s.%s AS %s;\n", quoteIdent(schema), quoteIdent(tbl), sql)
+		s.views[name] = sql
+	}
+	if sp := s.engineSearchPath(); sp != s.engPath {
+		fmt.Fprintf(&b, "SET search_path = %s;\n", sqlString(sp))
+		s.engPath = sp
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := e.exec("BEGIN TRANSACTION;\n" + b.String() + "COMMIT;"); err != nil {
+		_ = e.exec("ROLLBACK")
+		clear(s.views)
+		clear(s.schemas)
+		s.engPath = ""
+		return classify(err)
+	}
+	return nil
+}
+
+// engineSearchPath is the session search_path limited to schemas that exist
+// in the engine, so unqualified names resolve there as they did here.
+func (s *Session) engineSearchPath() string {
+	var out []string
+	for _, sc := range searchPath(s.settings["search_path"]) {
+		// DuckDB's search_path takes bare names; a schema whose name needs
+		// quoting there is reachable only qualified.
+		if s.schemas[sc] && !strings.ContainsAny(sc, `,". `) {
+			out = append(out, sc)
+		}
+	}
+	out = append(out, "main")
+	return strings.Join(out, ",")
+}
+
+// searchPath parses a Postgres search_path value.
+func searchPath(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" || p == `"$user"` || p == "$user" {
+			continue
+		}
+		if strings.HasPrefix(p, `"`) && strings.HasSuffix(p, `"`) && len(p) >= 2 {
+			p = strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
+		} else {
+			p = strings.ToLower(p)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+var systemSchemas = map[string]bool{"pg_catalog": true, "information_schema": true}
+
+// resolve finds the catalog table a reference names. It returns a nil table
+// for references the engine resolves itself (CTEs, system relations).
+func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catalog.Table, string, error) {
+	display := r.Name
+	if r.Schema != "" {
+		display = r.Schema + "." + r.Name
+	}
+	if r.Catalog != "" {
+		return nil, "", &UndefinedTableError{Name: r.Catalog + "." + display}
+	}
+	if r.Schema == "" && a.ctes[strings.ToLower(r.Name)] {
+		return nil, "", nil
+	}
+	if systemSchemas[strings.ToLower(r.Schema)] {
+		return nil, "", nil
+	}
+	if r.TimeTravel {
+		return nil, "", fmt.Errorf("%w: AT (...) time travel clauses", ErrNotSupported)
+	}
+	candidates := []string{r.Schema}
+	if r.Schema == "" {
+		candidates = searchPath(s.settings["search_path"])
+	}
+	for _, sc := range candidates {
+		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: r.Name})
+		if errors.Is(err, catalog.ErrNoSuchTable) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return t, sc + "." + r.Name, nil
+	}
+	if r.Schema == "" && (strings.HasPrefix(strings.ToLower(r.Name), "pg_") || strings.HasPrefix(strings.ToLower(r.Name), "duckdb_")) {
+		return nil, "", nil
+	}
+	return nil, "", &UndefinedTableError{Name: display}
+}
+
+// deniedTableFunction lists table functions that read files or engine
+// internals; tables are reached only through the catalog.
+func deniedTableFunction(fn string) bool {
+	switch {
+	case strings.HasPrefix(fn, "read_"), strings.HasPrefix(fn, "parquet_"), strings.HasPrefix(fn, "iceberg_"),
+		strings.HasPrefix(fn, "delta_"), strings.HasPrefix(fn, "sniff_"), strings.HasPrefix(fn, "json_"):
+		return true
+	}
+	switch fn {
+	case "glob", "query", "query_table", "parquet_scan", "csv_scan", "arrow_scan", "pragma_database_list",
+		"duckdb_secrets", "duckdb_extensions", "duckdb_settings", "which_secret", "load_aws_credentials":
+		return true
+	}
+	return false
+}
+
+// describe prepares sql in the engine and returns its result columns and
+// parameter types.
+func describe(e *engine, sql string) ([]Column, []Type, error) {
+	var ps duck.PreparedStatement
+	defer duck.DestroyPrepare(&ps)
+	if duck.Prepare(e.conn, sql, &ps) != duck.StateSuccess {
+		return nil, nil, classify(&engineError{Type: prepareErrorType(duck.PrepareError(ps)), Msg: duck.PrepareError(ps)})
+	}
+	return stmtShape(ps)
+}
+
+func stmtShape(ps duck.PreparedStatement) ([]Column, []Type, error) {
+	n := int(duck.PreparedStatementColumnCount(ps))
+	cols := make([]Column, n)
+	for i := 0; i < n; i++ {
+		lt := duck.PreparedStatementColumnLogicalType(ps, duck.IdxT(i))
+		cols[i] = Column{Name: duck.PreparedStatementColumnName(ps, duck.IdxT(i)), Type: typeFromLogical(lt)}
+		duck.DestroyLogicalType(&lt)
+	}
+	np := int(duck.NParams(ps))
+	params := make([]Type, np)
+	for i := 0; i < np; i++ {
+		lt := duck.ParamLogicalType(ps, duck.IdxT(i+1))
+		params[i] = typeFromLogical(lt)
+		duck.DestroyLogicalType(&lt)
+	}
+	return cols, params, nil
+}
+
+// prepareErrorType recovers the error class from a prepare error message
+// (the C API reports prepare errors as text only).
+func prepareErrorType(msg string) duck.ErrorType {
+	prefixes := []struct {
+		p string
+		t duck.ErrorType
+	}{
+		{"Parser Error", duck.ErrorTypeParser}, {"Syntax Error", duck.ErrorTypeSyntax},
+		{"Catalog Error", duck.ErrorTypeCatalog}, {"Binder Error", duck.ErrorTypeBinder},
+		{"Conversion Error", duck.ErrorTypeConversion}, {"Out of Range Error", duck.ErrorTypeOutOfRange},
+		{"Invalid Input Error", duck.ErrorTypeInvalidInput}, {"Permission Error", duck.ErrorTypePermission},
+		{"Not implemented Error", duck.ErrorTypeNotImplemented}, {"IO Error", duck.ErrorTypeErrorIO},
+		{"Invalid Error", duck.ErrorTypeInvalid}, {"Interrupt Error", duck.ErrorTypeInterrupt},
+		{"INTERRUPT Error", duck.ErrorTypeInterrupt}, {"Dependency Error", duck.ErrorTypeDependency},
+	}
+	for _, x := range prefixes {
+		if strings.HasPrefix(msg, x.p) {
+			return x.t
+		}
+	}
+	return duck.ErrorTypeInvalid
+}
+
+// Result describes a finished statement.
+type Result struct {
+	Tag  string
+	Rows int64
+}
+
+// RowSink receives a query's rows as Arrow record batches, in order. The
+// batch is valid only during the call.
+type RowSink func(rec arrow.RecordBatch) error
+
+// Execute runs a prepared statement with parameter values (nil, bool,
+// int64, float64, string, []byte, time.Time, *big.Rat) and streams its rows
+// to sink. Queries run against the current snapshots of their tables,
+// pinned for the whole statement.
+func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	switch st.Kind {
+	case KindEmpty:
+		return Result{}, nil
+	case KindSet:
+		return s.execSet(st)
+	case KindReset:
+		return s.execReset(st)
+	case KindShow:
+		return s.execShow(st, sink)
+	case KindBegin:
+		s.inTxn, s.failed = true, false
+		return Result{Tag: st.Tag}, nil
+	case KindCommit:
+		tag := "COMMIT"
+		if s.failed {
+			tag = "ROLLBACK"
+		}
+		s.inTxn, s.failed = false, false
+		return Result{Tag: tag}, nil
+	case KindRollback:
+		s.inTxn, s.failed = false, false
+		return Result{Tag: st.Tag}, nil
+	case KindNoop:
+		return Result{Tag: st.Tag}, nil
+	}
+	if s.failed {
+		return Result{}, ErrInFailedTransaction
+	}
+	res, err := s.execQuery(ctx, st, args, sink)
+	if err != nil && s.inTxn {
+		s.failed = true
+	}
+	return res, err
+}
+
+// ErrInFailedTransaction is returned for statements in an aborted block.
+var ErrInFailedTransaction = errors.New("current transaction is aborted, commands ignored until end of transaction block")
+
+// MarkFailed records an error raised outside the planner (e.g. while
+// sending rows) inside an explicit transaction.
+func (s *Session) MarkFailed() {
+	if s.inTxn {
+		s.failed = true
+	}
+}
+
+func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, ErrCanceled
+	}
+	fresh := st.prepared != nil && st.seq == s.queries
+	s.queries++
+	if !fresh {
+		_, cols, _, err := s.planQuery(ctx, st.SQL)
+		if err != nil {
+			return Result{}, err
+		}
+		if !sameShape(cols, st.Columns) {
+			return Result{}, ErrPlanChanged
+		}
+	}
+	st.prepared = nil
+	s.engMu.Lock()
+	e := s.eng
+	s.engMu.Unlock()
+	var ps duck.PreparedStatement
+	defer duck.DestroyPrepare(&ps)
+	if duck.Prepare(e.conn, st.SQL, &ps) != duck.StateSuccess {
+		return Result{}, classify(&engineError{Type: prepareErrorType(duck.PrepareError(ps)), Msg: duck.PrepareError(ps)})
+	}
+	if int(duck.NParams(ps)) != len(args) {
+		return Result{}, fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d",
+			ErrBadParameter, len(args), duck.NParams(ps))
+	}
+	for i, a := range args {
+		if err := bindArg(ps, i+1, a); err != nil {
+			return Result{}, err
+		}
+	}
+	stop := e.interruptOnCancel(ctx)
+	defer stop()
+	var pending duck.PendingResult
+	defer duck.DestroyPending(&pending)
+	if duck.PendingPreparedStreaming(ps, &pending) != duck.StateSuccess {
+		return Result{}, s.execError(ctx, &engineError{Type: duck.ErrorTypeInvalid, Msg: duck.PendingError(pending)})
+	}
+	var res duck.Result
+	defer duck.DestroyResult(&res)
+	if duck.ExecutePending(pending, &res) != duck.StateSuccess {
+		return Result{}, s.execError(ctx, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)})
+	}
+	var n int64
+	err := readResult(&res, func(rec arrow.RecordBatch) error {
+		n += rec.NumRows()
+		if err := ctx.Err(); err != nil {
+			return ErrCanceled
+		}
+		return sink(rec)
+	})
+	if err != nil {
+		return Result{}, s.execError(ctx, err)
+	}
+	tag := "SELECT " + strconv.FormatInt(n, 10)
+	if kw := leadingKeywords(st.SQL, 1); kw[0] == "EXPLAIN" {
+		tag = "EXPLAIN"
+	}
+	return Result{Tag: tag, Rows: n}, nil
+}
+
+func (s *Session) execError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ErrCanceled
+	}
+	if errors.Is(err, ErrCanceled) {
+		return err
+	}
+	err = classify(err)
+	var ee *EngineError
+	if errors.As(err, &ee) && ee.Kind == KindInterrupted {
+		return ErrCanceled
+	}
+	return err
+}
+
+func sameShape(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Type.ID != b[i].Type.ID {
+			return false
+		}
+	}
+	return true
+}
+
+func bindArg(ps duck.PreparedStatement, i int, a any) error {
+	idx := duck.IdxT(i)
+	var st duck.State
+	switch v := a.(type) {
+	case nil:
+		st = duck.BindNull(ps, idx)
+	case bool:
+		st = duck.BindBoolean(ps, idx, v)
+	case int64:
+		st = duck.BindInt64(ps, idx, v)
+	case int32:
+		st = duck.BindInt32(ps, idx, v)
+	case int16:
+		st = duck.BindInt16(ps, idx, v)
+	case float64:
+		st = duck.BindDouble(ps, idx, v)
+	case float32:
+		st = duck.BindFloat(ps, idx, v)
+	case string:
+		st = duck.BindVarchar(ps, idx, v)
+	case []byte:
+		st = duck.BindBlob(ps, idx, v)
+	case time.Time:
+		st = duck.BindVarchar(ps, idx, v.Format("2006-01-02 15:04:05.999999-07:00"))
+	case *big.Rat:
+		st = duck.BindVarchar(ps, idx, v.FloatString(18))
+	case fmt.Stringer:
+		st = duck.BindVarchar(ps, idx, v.String())
+	default:
+		return fmt.Errorf("%w: $%d of Go type %T", ErrBadParameter, i, a)
+	}
+	if st != duck.StateSuccess {
+		return fmt.Errorf("%w: could not bind $%d", ErrBadParameter, i)
+	}
+	return nil
+}

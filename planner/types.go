@@ -1,0 +1,209 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	duck "github.com/duckdb/duckdb-go-bindings"
+)
+
+// TypeID is an engine-neutral column type; the server maps it to Postgres.
+type TypeID int
+
+// Column types a result can have.
+const (
+	TypeUnknown TypeID = iota
+	TypeBool
+	TypeInt16
+	TypeInt32
+	TypeInt64
+	TypeFloat32
+	TypeFloat64
+	TypeNumeric // Precision/Scale set; 0/0 for unconstrained (HUGEINT)
+	TypeText
+	TypeBytes
+	TypeDate
+	TypeTime
+	TypeTimestamp
+	TypeTimestampTZ
+	TypeInterval
+	TypeUUID
+	TypeJSON
+	TypeList // Elem set
+	TypeOther
+)
+
+// Type describes a result column or parameter.
+type Type struct {
+	ID               TypeID
+	Precision, Scale int
+	Elem             *Type
+	// Engine is the engine's own name of the type (for messages and for
+	// types shown as text, like STRUCT and MAP).
+	Engine string
+}
+
+// Column is one result column.
+type Column struct {
+	Name string
+	Type Type
+}
+
+func typeFromLogical(lt duck.LogicalType) Type {
+	id := duck.GetTypeId(lt)
+	switch id {
+	case duck.TypeBoolean:
+		return Type{ID: TypeBool, Engine: "BOOLEAN"}
+	case duck.TypeTinyInt, duck.TypeSmallInt, duck.TypeUTinyInt:
+		return Type{ID: TypeInt16, Engine: "SMALLINT"}
+	case duck.TypeInteger, duck.TypeUSmallInt:
+		return Type{ID: TypeInt32, Engine: "INTEGER"}
+	case duck.TypeBigInt, duck.TypeUInteger:
+		return Type{ID: TypeInt64, Engine: "BIGINT"}
+	case duck.TypeUBigInt, duck.TypeHugeInt, duck.TypeUHugeInt, duck.TypeBigNum:
+		return Type{ID: TypeNumeric, Engine: "HUGEINT"}
+	case duck.TypeFloat:
+		return Type{ID: TypeFloat32, Engine: "FLOAT"}
+	case duck.TypeDouble:
+		return Type{ID: TypeFloat64, Engine: "DOUBLE"}
+	case duck.TypeDecimal:
+		return Type{ID: TypeNumeric, Precision: int(duck.DecimalWidth(lt)), Scale: int(duck.DecimalScale(lt)), Engine: "DECIMAL"}
+	case duck.TypeVarchar:
+		if strings.EqualFold(duck.LogicalTypeGetAlias(lt), "JSON") {
+			return Type{ID: TypeJSON, Engine: "JSON"}
+		}
+		return Type{ID: TypeText, Engine: "VARCHAR"}
+	case duck.TypeEnum:
+		return Type{ID: TypeText, Engine: "ENUM"}
+	case duck.TypeBlob:
+		return Type{ID: TypeBytes, Engine: "BLOB"}
+	case duck.TypeDate:
+		return Type{ID: TypeDate, Engine: "DATE"}
+	case duck.TypeTime, duck.TypeTimeNS:
+		return Type{ID: TypeTime, Engine: "TIME"}
+	case duck.TypeTimestamp, duck.TypeTimestampS, duck.TypeTimestampMS, duck.TypeTimestampNS:
+		return Type{ID: TypeTimestamp, Engine: "TIMESTAMP"}
+	case duck.TypeTimestampTZ:
+		return Type{ID: TypeTimestampTZ, Engine: "TIMESTAMPTZ"}
+	case duck.TypeInterval:
+		return Type{ID: TypeInterval, Engine: "INTERVAL"}
+	case duck.TypeUUID:
+		return Type{ID: TypeUUID, Engine: "UUID"}
+	case duck.TypeList, duck.TypeArray:
+		var child duck.LogicalType
+		if id == duck.TypeList {
+			child = duck.ListTypeChildType(lt)
+		} else {
+			child = duck.ArrayTypeChildType(lt)
+		}
+		defer duck.DestroyLogicalType(&child)
+		e := typeFromLogical(child)
+		if e.ID == TypeList || e.ID == TypeOther {
+			// Postgres arrays are not nested lists; show these as text.
+			return Type{ID: TypeOther, Engine: "LIST"}
+		}
+		return Type{ID: TypeList, Elem: &e, Engine: "LIST"}
+	case duck.TypeSQLNull:
+		return Type{ID: TypeText, Engine: "NULL"}
+	}
+	return Type{ID: TypeOther, Engine: fmt.Sprint(id)}
+}
+
+// ErrorKind classifies an engine error; the server turns it into a SQLSTATE.
+type ErrorKind int
+
+// Kinds of engine errors.
+const (
+	KindInternal ErrorKind = iota
+	KindSyntax
+	KindUndefinedTable
+	KindUndefinedColumn
+	KindUndefinedFunction
+	KindBinder // other semantic errors
+	KindConversion
+	KindOutOfRange
+	KindDivisionByZero
+	KindInvalidInput
+	KindInterrupted
+	KindPermission
+	KindOutOfMemory
+	KindIO
+	KindNotImplemented
+	KindConstraint
+	KindParameter
+)
+
+// EngineError is an error raised while planning or running a statement.
+type EngineError struct {
+	Kind ErrorKind
+	Msg  string
+}
+
+func (e *EngineError) Error() string { return e.Msg }
+
+// classify turns a DuckDB error into an EngineError.
+func classify(err error) error {
+	var ee *engineError
+	if !errors.As(err, &ee) {
+		var pe *parseError
+		if errors.As(err, &pe) {
+			return &EngineError{Kind: KindSyntax, Msg: cleanMsg(pe.msg)}
+		}
+		return err
+	}
+	msg := cleanMsg(ee.Msg)
+	k := KindInternal
+	switch ee.Type {
+	case duck.ErrorTypeParser, duck.ErrorTypeSyntax:
+		k = KindSyntax
+	case duck.ErrorTypeCatalog:
+		k = KindUndefinedTable
+		if strings.Contains(msg, "Function") || strings.Contains(msg, "function") || strings.Contains(msg, "Macro") {
+			k = KindUndefinedFunction
+		}
+	case duck.ErrorTypeBinder:
+		k = KindBinder
+		switch {
+		case strings.Contains(msg, "Referenced column") || strings.Contains(msg, "not found in FROM clause") ||
+			strings.Contains(msg, "Values list") && strings.Contains(msg, "does not have a column"):
+			k = KindUndefinedColumn
+		case strings.Contains(msg, "No function matches") || strings.Contains(msg, "function"):
+			k = KindUndefinedFunction
+		}
+	case duck.ErrorTypeConversion, duck.ErrorTypeMismatchType, duck.ErrorTypeInvalidType:
+		k = KindConversion
+	case duck.ErrorTypeOutOfRange, duck.ErrorTypeDecimal:
+		k = KindOutOfRange
+	case duck.ErrorTypeDivideByZero:
+		k = KindDivisionByZero
+	case duck.ErrorTypeInvalidInput:
+		k = KindInvalidInput
+	case duck.ErrorTypeInterrupt:
+		k = KindInterrupted
+	case duck.ErrorTypePermission:
+		k = KindPermission
+	case duck.ErrorTypeOutOfMemory:
+		k = KindOutOfMemory
+	case duck.ErrorTypeErrorIO:
+		k = KindIO
+	case duck.ErrorTypeNotImplemented:
+		k = KindNotImplemented
+	case duck.ErrorTypeConstraint:
+		k = KindConstraint
+	case duck.ErrorTypeParameterNotResolved, duck.ErrorTypeParameterNotAllowed:
+		k = KindParameter
+	}
+	return &EngineError{Kind: k, Msg: msg}
+}
+
+// cleanMsg drops DuckDB's "Xxx Error: " prefix and the caret diagram.
+func cleanMsg(m string) string {
+	if i := strings.Index(m, " Error: "); i >= 0 && i < 32 {
+		m = m[i+len(" Error: "):]
+	}
+	if i := strings.Index(m, "\n\nLINE "); i >= 0 {
+		m = m[:i]
+	}
+	return strings.TrimSpace(m)
+}

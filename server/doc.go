@@ -1,0 +1,24 @@
+// Package server speaks the PostgreSQL frontend/backend protocol (v3) through
+// psql-wire hooks and runs each statement through a planner session.
+//
+// Connection lifecycle: accept (the listener wraps each socket so a
+// disconnect during a query can be noticed) -> startup and authentication
+// (until authentication lands, loopback clients only) -> BackendKeyData with
+// a random secret for cancel requests -> session (one planner.Session with a
+// private engine) -> statements -> Terminate or disconnect -> session closed.
+//
+// Statements: a simple Query may hold several statements, split by the
+// planner's lexer and run in order; the first failure ends the Query. The
+// extended protocol (Parse/Bind/Describe/Execute) prepares one statement and
+// re-plans it against current snapshots at each Execute. Results stream:
+// each engine batch (2048 rows) is converted and written as one batch of
+// DataRow messages, so memory stays flat however large the result.
+//
+// Ways a statement ends early: CancelRequest with the right key
+// (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS),
+// client disconnect, or an error. All three stop the engine; the first two
+// report SQLSTATE 57014. After any error the session stays usable.
+//
+// SQLSTATEs are assigned in one place (errors.go) from the planner's and
+// catalog's typed errors; nothing else in lakegate builds SQLSTATE codes.
+package server

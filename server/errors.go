@@ -1,0 +1,82 @@
+package server
+
+import (
+	"errors"
+
+	"github.com/jeroenrinzema/psql-wire/codes"
+	psqlerr "github.com/jeroenrinzema/psql-wire/errors"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/planner"
+)
+
+// withSQLState is the one place where lakegate errors become SQLSTATEs.
+func withSQLState(err error) error {
+	if err == nil {
+		return nil
+	}
+	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelError)
+}
+
+func sqlState(err error) codes.Code {
+	var ut *planner.UndefinedTableError
+	var ee *planner.EngineError
+	var us *planner.ErrUnknownSetting
+	var ro *planner.ErrReadOnlySetting
+	switch {
+	case errors.As(err, &ut), errors.Is(err, catalog.ErrNoSuchTable):
+		return codes.UndefinedTable
+	case errors.Is(err, catalog.ErrNoSuchSchema):
+		return codes.InvalidSchemaName
+	case errors.Is(err, planner.ErrCanceled):
+		return codes.QueryCanceled
+	case errors.Is(err, planner.ErrNotSupported), errors.Is(err, catalog.ErrUnsupported), errors.Is(err, planner.ErrPlanChanged):
+		return codes.FeatureNotSupported
+	case errors.Is(err, planner.ErrBadParameter):
+		return codes.ProtocolViolation
+	case errors.Is(err, planner.ErrInFailedTransaction):
+		return codes.InFailedSQLTransaction
+	case errors.As(err, &us):
+		return codes.UndefinedObject
+	case errors.As(err, &ro):
+		return codes.CantChangeRuntimeParam
+	case errors.Is(err, catalog.ErrUpstream):
+		return codes.FdwError
+	case errors.As(err, &ee):
+		switch ee.Kind {
+		case planner.KindSyntax:
+			return codes.Syntax
+		case planner.KindUndefinedTable:
+			return codes.UndefinedTable
+		case planner.KindUndefinedColumn:
+			return codes.UndefinedColumn
+		case planner.KindUndefinedFunction:
+			return codes.UndefinedFunction
+		case planner.KindBinder:
+			return codes.SyntaxErrorOrAccessRuleViolation
+		case planner.KindConversion:
+			return codes.InvalidTextRepresentation
+		case planner.KindOutOfRange:
+			return codes.NumericValueOutOfRange
+		case planner.KindDivisionByZero:
+			return codes.DivisionByZero
+		case planner.KindInvalidInput:
+			return codes.InvalidParameterValue
+		case planner.KindInterrupted:
+			return codes.QueryCanceled
+		case planner.KindPermission:
+			return codes.InsufficientPrivilege
+		case planner.KindOutOfMemory:
+			return codes.OutOfMemory
+		case planner.KindIO:
+			return codes.Io
+		case planner.KindNotImplemented:
+			return codes.FeatureNotSupported
+		case planner.KindConstraint:
+			return codes.IntegrityConstraintViolation
+		case planner.KindParameter:
+			return codes.IndeterminateDatatype
+		}
+	}
+	return codes.Internal
+}

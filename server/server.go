@@ -1,0 +1,323 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	wire "github.com/jeroenrinzema/psql-wire"
+	"github.com/jeroenrinzema/psql-wire/codes"
+	psqlerr "github.com/jeroenrinzema/psql-wire/errors"
+	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
+	"github.com/jeroenrinzema/psql-wire/pkg/types"
+
+	"github.com/lakegate/lakegate/planner"
+)
+
+// Config configures the wire server. The zero value works.
+type Config struct {
+	// AllowRemote accepts connections from non-loopback addresses. Until
+	// authentication is configured lakegate refuses them.
+	AllowRemote bool
+	Logger      *slog.Logger
+}
+
+// Server speaks the Postgres protocol and runs statements through the
+// planner.
+type Server struct {
+	cfg  Config
+	log  *slog.Logger
+	pl   *planner.Planner
+	wire *wire.Server
+
+	mu    sync.Mutex
+	conns map[int32]*conn
+	byAdr map[string]*watchConn
+	next  atomic.Int32
+}
+
+// conn is the server's state for one client connection.
+type conn struct {
+	id     int32
+	secret int32
+	log    *slog.Logger
+	sess   *planner.Session
+	watch  *watchConn
+	loc    *time.Location
+}
+
+type connKey struct{}
+
+// New builds a server on top of a planner.
+func New(pl *planner.Planner, cfg Config) (*Server, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, log: log, pl: pl, conns: map[int32]*conn{}, byAdr: map[string]*watchConn{}}
+	w, err := wire.NewServer(s.parse,
+		wire.Logger(log),
+		wire.SessionAuthStrategy(s.authenticate),
+		wire.SessionMiddleware(s.openSession),
+		wire.CloseConn(s.closeSession),
+		wire.BackendKeyData(s.backendKey),
+		wire.CancelRequest(s.cancelRequest),
+		wire.TxStatus(s.txStatus),
+		wire.GlobalParameters(wire.Parameters{
+			"DateStyle":                   "ISO, MDY",
+			"IntervalStyle":               "postgres",
+			"integer_datetimes":           "on",
+			"standard_conforming_strings": "on",
+			"TimeZone":                    "UTC",
+		}),
+		wire.WithShutdownTimeout(5*time.Second),
+	)
+	if err != nil {
+		return nil, err
+	}
+	s.wire = w
+	return s, nil
+}
+
+// Serve accepts connections on l until Close.
+func (s *Server) Serve(l net.Listener) error {
+	return s.wire.Serve(&watchListener{Listener: l, srv: s})
+}
+
+// Close stops accepting connections and waits briefly for sessions to end.
+func (s *Server) Close(ctx context.Context) error {
+	return s.wire.Shutdown(ctx)
+}
+
+// authenticate admits a client. Until password and token authentication
+// exist, only loopback clients are admitted (unless AllowRemote).
+func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.Reader) (context.Context, error) {
+	addr := wire.RemoteAddress(ctx)
+	if !s.cfg.AllowRemote && !isLoopback(addr) {
+		err := psqlerr.WithSeverity(psqlerr.WithCode(
+			fmt.Errorf("lakegate accepts connections without a password from loopback only (client %v)", addr),
+			codes.InvalidAuthorizationSpecification), psqlerr.LevelFatal)
+		s.log.Warn("connection refused", "addr", fmt.Sprint(addr), "reason", "non-loopback without authentication")
+		_ = wire.WriteUnterminatedError(w, err)
+		return ctx, err
+	}
+	w.Start(types.ServerAuth)
+	w.AddInt32(0) // AuthenticationOk
+	if err := w.End(); err != nil {
+		return ctx, err
+	}
+	return s.register(ctx), nil
+}
+
+// register creates the connection's state with its cancel key. It runs at
+// authentication, before BackendKeyData is sent.
+func (s *Server) register(ctx context.Context) context.Context {
+	var sec [4]byte
+	_, _ = rand.Read(sec[:])
+	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff)}
+	addr := fmt.Sprint(wire.RemoteAddress(ctx))
+	s.mu.Lock()
+	s.conns[c.id] = c
+	c.watch = s.byAdr[addr]
+	s.mu.Unlock()
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+func isLoopback(a net.Addr) bool {
+	switch v := a.(type) {
+	case *net.TCPAddr:
+		return v.IP.IsLoopback()
+	case *net.UnixAddr:
+		return true
+	}
+	return false
+}
+
+func (s *Server) backendKey(ctx context.Context) (int32, int32) {
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if c == nil {
+		return 0, 0
+	}
+	return c.id, c.secret
+}
+
+func (s *Server) openSession(ctx context.Context) (context.Context, error) {
+	params := wire.ClientParameters(ctx)
+	settings := map[string]string{}
+	for k, v := range params {
+		settings[string(k)] = v
+	}
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if c == nil {
+		return ctx, errors.New("server: session without authentication")
+	}
+	c.sess = s.pl.NewSession(settings)
+	c.loc = loadLocation(c.sess.Setting("timezone"))
+	addr := fmt.Sprint(wire.RemoteAddress(ctx))
+	c.log = s.log.With("conn", c.id, "user", params[wire.ParamUsername], "addr", addr)
+	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName])
+	return ctx, nil
+}
+
+func (s *Server) closeSession(ctx context.Context) error {
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if c == nil {
+		return nil
+	}
+	s.mu.Lock()
+	delete(s.conns, c.id)
+	s.mu.Unlock()
+	if c.sess == nil {
+		return nil
+	}
+	c.sess.Close()
+	c.log.Info("session ended")
+	return nil
+}
+
+func (s *Server) cancelRequest(ctx context.Context, pid, secret int32) error {
+	s.mu.Lock()
+	c := s.conns[pid]
+	s.mu.Unlock()
+	if c == nil || c.secret != secret || c.sess == nil {
+		return nil // Postgres ignores bad cancel requests silently
+	}
+	c.log.Info("cancel request")
+	c.sess.Cancel()
+	return nil
+}
+
+func (s *Server) txStatus(ctx context.Context) types.ServerStatus {
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if c == nil || c.sess == nil {
+		return types.ServerIdle
+	}
+	open, failed := c.sess.InTransaction()
+	switch {
+	case failed:
+		return types.ServerTransactionFailed
+	case open:
+		return types.ServerTransactionBlock
+	}
+	return types.ServerIdle
+}
+
+func loadLocation(tz string) *time.Location {
+	if loc, err := time.LoadLocation(tz); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// parse splits a query string into statements and plans each one.
+func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatements, error) {
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if c == nil {
+		return nil, errors.New("server: no session")
+	}
+	texts := planner.SplitStatements(q.Query)
+	if len(texts) == 0 {
+		texts = []string{""}
+	}
+	if !q.SimpleQuery && len(texts) > 1 {
+		return nil, withSQLState(&planner.EngineError{Kind: planner.KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"})
+	}
+	out := make(wire.PreparedStatements, 0, len(texts))
+	for _, text := range texts {
+		st, err := c.sess.Prepare(ctx, text)
+		if err != nil {
+			c.sess.MarkFailed()
+			c.log.Debug("prepare failed", "err", err)
+			return nil, withSQLState(err)
+		}
+		out = append(out, s.statement(c, st, q.ParameterOIDs))
+	}
+	return out, nil
+}
+
+func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire.PreparedStatement {
+	cols := make(wire.Columns, len(st.Columns))
+	oids := make([]uint32, len(st.Columns))
+	for i, col := range st.Columns {
+		oids[i] = pgOID(col.Type)
+		cols[i] = wire.Column{Name: col.Name, Oid: oids[i], Width: typeWidth(oids[i]), TypeModifier: -1}
+	}
+	params := make([]uint32, len(st.Params))
+	for i, p := range st.Params {
+		if i < len(clientOIDs) && clientOIDs[i] != 0 {
+			params[i] = clientOIDs[i]
+			continue
+		}
+		params[i] = paramOID(p)
+	}
+	fn := func(ctx context.Context, w wire.DataWriter, args []wire.Parameter) error {
+		return s.execute(ctx, c, st, oids, params, w, args)
+	}
+	return wire.NewStatement(fn, wire.WithColumns(cols), wire.WithParameters(params))
+}
+
+func typeWidth(oid uint32) int16 {
+	switch oid {
+	case oidBool:
+		return 1
+	case oidInt2:
+		return 2
+	case oidInt4, oidFloat4, oidDate:
+		return 4
+	case oidInt8, oidFloat8, oidTime, oidTimestamp, oidTimestamptz:
+		return 8
+	case oidUUID, oidInterval:
+		return 16
+	}
+	return -1
+}
+
+// paramOID is the type lakegate announces for a parameter whose type the
+// client left open.
+func paramOID(t planner.Type) uint32 {
+	if t.ID == planner.TypeUnknown || t.ID == planner.TypeOther {
+		return oidText
+	}
+	return pgOID(t)
+}
+
+func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter) error {
+	args, err := decodeParams(params, paramOIDs)
+	if err != nil {
+		return withSQLState(err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if c.watch != nil {
+		stop := c.watch.watch(cancel)
+		defer stop()
+	}
+	start := time.Now()
+	var rowsBuf [][]any
+	res, err := c.sess.Execute(ctx, st, args, func(rec arrow.RecordBatch) error {
+		rows, err := batchRows(rec, oids, c.loc, rowsBuf)
+		if err != nil {
+			return err
+		}
+		rowsBuf = rows
+		return wire.WriteRows(w, rows)
+	})
+	if err != nil {
+		c.sess.MarkFailed()
+		c.log.Debug("statement failed", "err", err, "ms", time.Since(start).Milliseconds())
+		return withSQLState(err)
+	}
+	if st.Kind == planner.KindSet {
+		c.loc = loadLocation(c.sess.Setting("timezone"))
+	}
+	c.log.Debug("statement done", "tag", res.Tag, "rows", res.Rows, "ms", time.Since(start).Milliseconds())
+	return w.Complete(res.Tag)
+}
