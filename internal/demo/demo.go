@@ -223,3 +223,31 @@ func (c *chanReader) RecordBatch() arrow.RecordBatch { return c.cur }
 
 //lint:ignore U1000 arrow's RecordReader interface in this version still names Record.
 func (c *chanReader) Record() arrow.RecordBatch { return c.cur }
+
+// AppendBounces appends n generated rows to comms.bounces as one snapshot
+// (a stand-in for another writer in tests).
+func AppendBounces(ctx context.Context, cat *catalog.Catalog, n int) error {
+	t, err := cat.LoadTable(ctx, Tables[2])
+	if err != nil {
+		return err
+	}
+	asch, err := arrowSchema(t.Schema())
+	if err != nil {
+		return err
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, asch)
+	defer b.Release()
+	r := rand.New(rand.NewPCG(99, 7))
+	for i := 0; i < n; i++ {
+		b.Field(0).(*array.Int64Builder).Append(int64(1_000_000 + i))
+		b.Field(1).(*array.Int64Builder).Append(int64(r.IntN(100) + 1))
+		b.Field(2).(*array.StringBuilder).Append(channels[r.IntN(len(channels))])
+		b.Field(3).(*array.StringBuilder).Append(reasons[r.IntN(len(reasons))])
+		b.Field(4).(*array.TimestampBuilder).Append(arrow.Timestamp(epoch.UnixMicro()))
+	}
+	rec := b.NewRecordBatch()
+	ch := make(chan arrow.RecordBatch, 1)
+	ch <- rec
+	close(ch)
+	return cat.Append(ctx, Tables[2], &chanReader{schema: asch, ch: ch})
+}
