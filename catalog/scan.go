@@ -23,6 +23,9 @@ type Table struct {
 	src *source
 	tbl *table.Table
 	snp *table.Snapshot
+	// schema overrides the current schema for time travel reads, which use
+	// the schema the snapshot was written with.
+	schema *iceberg.Schema
 }
 
 func newTable(ident Ident, s *source, t *table.Table, paths PathMap) *Table {
@@ -39,7 +42,12 @@ func (t *Table) SnapshotID() int64 {
 
 // Schema is the table's current schema: the columns clients see. Files
 // written under older schemas are read by field id into this schema.
-func (t *Table) Schema() *iceberg.Schema { return t.tbl.Schema() }
+func (t *Table) Schema() *iceberg.Schema {
+	if t.schema != nil {
+		return t.schema
+	}
+	return t.tbl.Schema()
+}
 
 // Properties are the table's Iceberg properties.
 func (t *Table) Properties() map[string]string { return t.tbl.Properties() }

@@ -277,6 +277,8 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	}
 	plan := &queryPlan{sql: sql, tables: map[string]*catalog.Table{}}
 	occ := map[string][][]colPred{}
+	var edits []textEdit
+	base := len(sql) - len(inner)
 	for _, r := range a.refs {
 		t, key, err := s.resolve(ctx, r, a)
 		if err != nil {
@@ -285,8 +287,20 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		if t == nil {
 			continue // CTE or system relation
 		}
+		if r.TimeTravel {
+			ed, tt, err := s.timeTravel(e, sql, base, r, t)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			t = tt
+			key = t.Ident.Schema + "." + ed.view
+			edits = append(edits, ed)
+		}
 		plan.tables[key] = t
 		occ[key] = append(occ[key], a.preds[r.loc])
+	}
+	if len(edits) > 0 {
+		plan.sql = applyEdits(sql, edits)
 	}
 	utc := isUTC(s.settings["timezone"])
 	viewSQL := map[string]string{}
@@ -310,9 +324,16 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	if err := s.installViews(e, viewSQL); err != nil {
 		return nil, nil, nil, err
 	}
-	cols, params, err := describe(e, sql)
+	cols, params, err := describe(e, plan.sql)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if inner == sql {
+		if names := postgresColumnNames(nodes[0]); len(names) == len(cols) {
+			for i := range cols {
+				cols[i].Name = names[i]
+			}
+		}
 	}
 	return plan, cols, params, nil
 }
@@ -440,9 +461,6 @@ func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catal
 	}
 	if systemSchemas[strings.ToLower(r.Schema)] {
 		return nil, "", nil
-	}
-	if r.TimeTravel {
-		return nil, "", fmt.Errorf("%w: AT (...) time travel clauses", ErrNotSupported)
 	}
 	candidates := []string{r.Schema}
 	if r.Schema == "" {
@@ -597,16 +615,18 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	if err := ctx.Err(); err != nil {
 		return Result{}, ErrCanceled
 	}
-	fresh := st.prepared != nil && st.seq == s.queries
+	plan := st.prepared
+	fresh := plan != nil && st.seq == s.queries
 	s.queries++
 	if !fresh {
-		_, cols, _, err := s.planQuery(ctx, st.SQL)
+		p, cols, _, err := s.planQuery(ctx, st.SQL)
 		if err != nil {
 			return Result{}, err
 		}
 		if !sameShape(cols, st.Columns) {
 			return Result{}, ErrPlanChanged
 		}
+		plan = p
 	}
 	st.prepared = nil
 	s.engMu.Lock()
@@ -614,7 +634,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	s.engMu.Unlock()
 	var ps duck.PreparedStatement
 	defer duck.DestroyPrepare(&ps)
-	if duck.Prepare(e.conn, st.SQL, &ps) != duck.StateSuccess {
+	if duck.Prepare(e.conn, plan.sql, &ps) != duck.StateSuccess {
 		return Result{}, classify(&engineError{Type: prepareErrorType(duck.PrepareError(ps)), Msg: duck.PrepareError(ps)})
 	}
 	if int(duck.NParams(ps)) != len(args) {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command of the README: installs what the tests need when it is
+# missing (Debian packages), then runs vet, gofmt and the full test suite
+# with the race detector. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v psql >/dev/null 2>&1 || need_pkgs+=(postgresql-client)
+command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing: ${need_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+command -v go >/dev/null 2>&1 || { echo "Go 1.26+ is required (https://go.dev/dl/)"; exit 1; }
+
+# DuckDB's Arrow API is compiled only with this tag.
+export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow"
+export CGO_ENABLED=1
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './scratch/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+go test -race -count=1 -timeout 20m ./... 2>&1 | tee /tmp/lakegate-test.log
