@@ -29,6 +29,7 @@ type gateway struct {
 	dir  string
 	addr string
 	cat  *catalog.Catalog
+	srv  *server.Server
 }
 
 func startGateway(t *testing.T, sizes demo.Sizes) *gateway {
@@ -60,7 +61,7 @@ func startGateway(t *testing.T, sizes demo.Sizes) *gateway {
 		defer cancel()
 		_ = srv.Close(ctx)
 	})
-	return &gateway{dir: dir, addr: l.Addr().String(), cat: cat}
+	return &gateway{dir: dir, addr: l.Addr().String(), cat: cat, srv: srv}
 }
 
 func (g *gateway) connect(t *testing.T) *pgx.Conn {
@@ -195,6 +196,91 @@ func TestCancelRequest(t *testing.T) {
 	var n int64
 	if err := other.QueryRow(context.Background(), "select count(*) from users.customers").Scan(&n); err != nil || n != 100 {
 		t.Fatalf("other session: %d %v", n, err)
+	}
+}
+
+// TestRunningQueryKeepsSnapshot appends while a query streams: the query
+// returns the rows of the snapshot it started with, the next query sees the
+// new ones.
+func TestRunningQueryKeepsSnapshot(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 10})
+	c := g.connect(t)
+	ctx := context.Background()
+	rows, err := c.Query(ctx, "select b.id from comms.bounces b, range(20000) r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	appended := false
+	for rows.Next() {
+		n++
+		if !appended {
+			if err := demo.AppendBounces(ctx, g.cat, 25); err != nil {
+				t.Fatal(err)
+			}
+			appended = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != 10*20000 {
+		t.Fatalf("running query saw %d rows, want %d (its starting snapshot)", n, 10*20000)
+	}
+	var after int64
+	if err := c.QueryRow(ctx, "select count(*) from comms.bounces").Scan(&after); err != nil || after != 35 {
+		t.Fatalf("next query: %d %v, want 35", after, err)
+	}
+}
+
+// TestDisconnectStopsQuery drops the client socket during a long query; the
+// server must stop the query and end the session.
+func TestDisconnectStopsQuery(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	c := g.connect(t)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Exec(context.Background(), "select count(*) from range(1000000000000) a")
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if err := c.PgConn().Conn().Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	deadline := time.Now().Add(5 * time.Second)
+	for g.srv.Sessions() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("session still running %s after the client disconnected", 5*time.Second)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestExtendedProtocolPrepared prepares a named statement, checks the
+// described parameter and result types, and executes it with a parameter.
+func TestExtendedProtocolPrepared(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 1000, Charges: 10, Bounces: 10})
+	c := g.connect(t)
+	ctx := context.Background()
+	pc := c.PgConn()
+	sd, err := pc.Prepare(ctx, "p1", "select id from users.customers where id <= $1 order by id", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sd.ParamOIDs) != 1 || sd.ParamOIDs[0] != 20 || len(sd.Fields) != 1 || sd.Fields[0].DataTypeOID != 20 {
+		t.Fatalf("describe: params %v fields %+v", sd.ParamOIDs, sd.Fields)
+	}
+	var ids []string
+	rr := pc.ExecPrepared(ctx, "p1", [][]byte{[]byte("250")}, nil, nil).Read()
+	if rr.Err != nil {
+		t.Fatal(rr.Err)
+	}
+	for _, r := range rr.Rows {
+		ids = append(ids, string(r[0]))
+	}
+	if len(ids) != 250 || ids[0] != "1" || ids[249] != "250" || rr.CommandTag.String() != "SELECT 250" {
+		t.Fatalf("got %d rows (%v...), tag %q", len(ids), ids[:min(3, len(ids))], rr.CommandTag)
 	}
 }
 

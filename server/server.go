@@ -92,6 +92,13 @@ func (s *Server) Serve(l net.Listener) error {
 	return s.wire.Serve(&watchListener{Listener: l, srv: s})
 }
 
+// Sessions returns the number of connections being served.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 // Close stops accepting connections and waits briefly for sessions to end.
 func (s *Server) Close(ctx context.Context) error {
 	return s.wire.Shutdown(ctx)

@@ -129,11 +129,12 @@ func runDemo(args []string) error {
 	data := fs.String("data", defaultDataDir(), "data directory (catalog + warehouse)")
 	sizes := fs.String("seed-sizes", "", "rows to seed as customers,charges,bounces (default 100000,2000000,50000)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	allowRemote := fs.Bool("allow-remote", false, "accept non-loopback clients (no authentication yet: only on a network you control, e.g. a container port bound to the host's loopback)")
 	_ = fs.Parse(args)
 	if err := os.MkdirAll(filepath.Join(*data, "warehouse"), 0o755); err != nil {
 		return err
 	}
-	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel}
+	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel, AllowRemote: *allowRemote}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
