@@ -43,10 +43,7 @@ func conformance(t *testing.T, cfg catalog.Config) {
 	if _, err := cat.LoadTable(ctx, ident); !errors.Is(err, catalog.ErrNoSuchTable) {
 		t.Fatalf("missing table: %v, want ErrNoSuchTable", err)
 	}
-	schema := iceberg.NewSchema(0,
-		iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true},
-		iceberg.NestedField{ID: 2, Name: "region", Type: iceberg.PrimitiveTypes.String},
-	)
+	schema := ordersSchema()
 	if err := cat.CreateTable(ctx, ident, catalog.TableSpec{Schema: schema,
 		Partition: []iceberg.PartitionField{{SourceIDs: []int{2}, FieldID: 1000, Name: "region", Transform: iceberg.IdentityTransform{}}}}); err != nil {
 		t.Fatal(err)
@@ -132,4 +129,11 @@ func rows(t *testing.T, region string, n int) array.RecordReader {
 	}
 	rec.Release()
 	return rdr
+}
+
+func ordersSchema() *iceberg.Schema {
+	return iceberg.NewSchema(0,
+		iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true},
+		iceberg.NestedField{ID: 2, Name: "region", Type: iceberg.PrimitiveTypes.String},
+	)
 }

@@ -190,9 +190,11 @@ func TestCancelRequest(t *testing.T) {
 	if got := sqlState(err); got != "57014" && !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v (%s), want 57014", err, got)
 	}
-	if took > 3*time.Second {
+	// A hang guard, not a performance assertion: the figure is logged.
+	if took > 10*time.Second {
 		t.Fatalf("cancel took %s", took)
 	}
+	t.Logf("statement canceled %s after the cancel request was sent", took-500*time.Millisecond)
 	var n int64
 	if err := other.QueryRow(context.Background(), "select count(*) from users.customers").Scan(&n); err != nil || n != 100 {
 		t.Fatalf("other session: %d %v", n, err)
