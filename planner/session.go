@@ -600,6 +600,34 @@ func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 	return res, err
 }
 
+// ErrStatementTimeout is returned when statement_timeout expires.
+var ErrStatementTimeout = errors.New("canceling statement due to statement timeout")
+
+// parseTimeout reads a Postgres duration setting: plain numbers are
+// milliseconds; units ms, s, min, h, d are accepted.
+func parseTimeout(v string) time.Duration {
+	v = strings.TrimSpace(strings.ToLower(v))
+	if v == "" || v == "0" {
+		return 0
+	}
+	units := []struct {
+		suffix string
+		d      time.Duration
+	}{{"ms", time.Millisecond}, {"min", time.Minute}, {"s", time.Second}, {"h", time.Hour}, {"d", 24 * time.Hour}}
+	mult := time.Millisecond
+	for _, u := range units {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.d
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n * float64(mult))
+}
+
 // ErrInFailedTransaction is returned for statements in an aborted block.
 var ErrInFailedTransaction = errors.New("current transaction is aborted, commands ignored until end of transaction block")
 
@@ -614,6 +642,11 @@ func (s *Session) MarkFailed() {
 func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, ErrCanceled
+	}
+	if d := parseTimeout(s.settings["statement_timeout"]); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, ErrStatementTimeout)
+		defer cancel()
 	}
 	plan := st.prepared
 	fresh := plan != nil && st.seq == s.queries
@@ -678,6 +711,9 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 
 func (s *Session) execError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
+		if errors.Is(context.Cause(ctx), ErrStatementTimeout) {
+			return ErrStatementTimeout
+		}
 		return ErrCanceled
 	}
 	if errors.Is(err, ErrCanceled) {

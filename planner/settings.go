@@ -136,6 +136,9 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 	if readOnlySettings[name] {
 		return nil, &ErrReadOnlySetting{Name: name}
 	}
+	if name == "statement_timeout" && value != "0" && parseTimeout(value) == 0 {
+		return nil, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"statement_timeout\": %q", value)}
+	}
 	if name == "timezone" && !validTimeZone(value) {
 		return nil, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"TimeZone\": %q", value)}
 	}

@@ -286,6 +286,26 @@ func TestExtendedProtocolPrepared(t *testing.T) {
 	}
 }
 
+func TestStatementTimeout(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	c := g.connect(t)
+	ctx := context.Background()
+	if _, err := c.Exec(ctx, "set statement_timeout = '200ms'"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Exec(ctx, "select count(*) from range(1000000000000) a")
+	if sqlState(err) != "57014" || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("err %v, want 57014 statement timeout", err)
+	}
+	if _, err := c.Exec(ctx, "set statement_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := c.QueryRow(ctx, "select count(*) from comms.bounces").Scan(&n); err != nil || n != 10 {
+		t.Fatalf("after timeout: %d %v", n, err)
+	}
+}
+
 func TestMain(m *testing.M) {
 	if _, err := exec.LookPath("psql"); err != nil {
 		fmt.Fprintln(os.Stderr, "psql is required (apt-get install postgresql-client)")

@@ -28,7 +28,7 @@ func sqlState(err error) codes.Code {
 		return codes.UndefinedTable
 	case errors.Is(err, catalog.ErrNoSuchSchema):
 		return codes.InvalidSchemaName
-	case errors.Is(err, planner.ErrCanceled):
+	case errors.Is(err, planner.ErrCanceled), errors.Is(err, planner.ErrStatementTimeout):
 		return codes.QueryCanceled
 	case errors.Is(err, planner.ErrNotSupported), errors.Is(err, catalog.ErrUnsupported), errors.Is(err, planner.ErrPlanChanged):
 		return codes.FeatureNotSupported
