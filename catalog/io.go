@@ -6,8 +6,12 @@ import (
 	"context"
 	"fmt"
 	iofs "io/fs"
+	"math"
 	"net/url"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -151,6 +155,9 @@ func (m *mappedIO) ReadFile(name string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	data := buf.Bytes()
+	if isTableMetadata(p) {
+		data = wrapUnsignedSnapshotIDs(data)
+	}
 	if immutableMetadataFile(p) {
 		m.cache.put(p, bytes.Clone(data))
 	}
@@ -189,6 +196,30 @@ func (m *mappedIO) WriteFile(name string, p []byte) error {
 		return fmt.Errorf("catalog: storage for %s is read-only", name)
 	}
 	return w.WriteFile(m.resolve(name), p)
+}
+
+func isTableMetadata(p string) bool { return strings.HasSuffix(p, ".metadata.json") }
+
+// unsignedSnapshotID finds snapshot ids written as JSON numbers above the
+// int64 range.
+var unsignedSnapshotID = regexp.MustCompile(`"(?:current-snapshot-id|parent-snapshot-id|snapshot-id)"\s*:\s*(\d{19,20})\b`)
+
+// wrapUnsignedSnapshotIDs rewrites snapshot ids that a writer printed as
+// unsigned 64-bit numbers (9876543210123456789) to the signed long with the
+// same bits, the value Avro manifest lists store for the same snapshot.
+// iceberg-go rejects the whole table otherwise. Metadata without such ids
+// is returned unchanged.
+func wrapUnsignedSnapshotIDs(data []byte) []byte {
+	return unsignedSnapshotID.ReplaceAllFunc(data, func(m []byte) []byte {
+		sub := unsignedSnapshotID.FindSubmatchIndex(m)
+		digits := string(m[sub[2]:sub[3]])
+		u, err := strconv.ParseUint(digits, 10, 64)
+		if err != nil || u <= math.MaxInt64 {
+			return m
+		}
+		out := slices.Clone(m[:sub[2]])
+		return strconv.AppendInt(out, int64(u), 10)
+	})
 }
 
 // immutableMetadataFile reports files that Iceberg never rewrites in place:

@@ -120,10 +120,14 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 	}
 	tasks, err := t.tbl.Scan(opts...).PlanFiles(ctx)
 	if err != nil {
+		// Name the snapshot and its manifest list: the usual cause is a
+		// manifest list or manifest another writer got wrong, and the
+		// decoder's message alone does not say which file it was reading.
+		op := fmt.Sprintf("catalog: plan %s: read manifests of snapshot %d (manifest list %s)", t.Ident, t.snp.SnapshotID, t.snp.ManifestList)
 		if strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "unsupported") {
-			return nil, fmt.Errorf("catalog: plan %s: %w: %w", t.Ident, ErrUnsupported, err)
+			return nil, fmt.Errorf("%s: %w: %w", op, ErrUnsupported, err)
 		}
-		return nil, fmt.Errorf("catalog: plan %s: %w: %w", t.Ident, ErrUpstream, err)
+		return nil, fmt.Errorf("%s: %w: %w", op, ErrUpstream, err)
 	}
 	spec := t.tbl.Metadata()
 	needFooter := plan.NameMapping != nil || t.Properties()["schema.name-mapping.default"] != ""

@@ -67,7 +67,7 @@ func predExpr(schema *iceberg.Schema, p colPred, utc bool) (iceberg.BooleanExpre
 			return iceberg.NewOr(es[0], es[1], es[2:]...), true
 		}
 	}
-	field, ok := schema.FindFieldByNameCaseInsensitive(p.column)
+	field, ok := uniqueField(schema, p.column)
 	if !ok || strings.Contains(p.column, ".") {
 		return nil, false
 	}
@@ -181,4 +181,19 @@ func icebergLiteral(c typedConst, target iceberg.Type, utc bool) (iceberg.Litera
 		return nil, false
 	}
 	return out, true
+}
+
+// uniqueField finds the column a name refers to. DuckDB matches names
+// without regard to case; when two columns differ only by case the
+// reference is ambiguous here and no pruning is attempted.
+func uniqueField(schema *iceberg.Schema, name string) (iceberg.NestedField, bool) {
+	var found iceberg.NestedField
+	n := 0
+	for _, f := range schema.Fields() {
+		if strings.EqualFold(f.Name, name) {
+			found = f
+			n++
+		}
+	}
+	return found, n == 1
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"slices"
 	"strconv"
@@ -33,10 +34,11 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 		}
 		types[i] = dt
 	}
+	sc := &scanColumns{fields: fields, types: types, names: viewColumnNames(fields)}
 	if len(plan.Files) == 0 {
 		cols := make([]string, len(fields))
-		for i, f := range fields {
-			cols[i] = "NULL::" + types[i] + " AS " + quoteIdent(f.Name)
+		for i := range fields {
+			cols[i] = "NULL::" + types[i] + " AS " + quoteIdent(sc.names[i])
 		}
 		if len(cols) == 0 {
 			return "SELECT WHERE false", nil
@@ -51,7 +53,7 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, f := range plan.Files {
-		proj, err := fileProjection(f, plan, types)
+		proj, err := fileProjection(f, plan, sc)
 		if err != nil {
 			return "", fmt.Errorf("table %s: %w", t.Ident, err)
 		}
@@ -72,7 +74,7 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 	}
 	parts := make([]string, 0, len(groups))
 	for _, g := range groups {
-		sql, err := groupSQL(g.files, plan, types)
+		sql, err := groupSQL(g.files, plan, sc)
 		if err != nil {
 			return "", fmt.Errorf("table %s: %w", t.Ident, err)
 		}
@@ -81,28 +83,80 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 	return strings.Join(parts, "\nUNION ALL\n"), nil
 }
 
+// scanColumns are the table's top-level columns as the view exposes them.
+type scanColumns struct {
+	fields []iceberg.NestedField
+	types  []string // DuckDB types
+	names  []string // view column names, unique without regard to case
+}
+
+// viewColumnNames names the view's columns. Iceberg names are case
+// sensitive, DuckDB's are not: a table with both user_id and uSeR_Id would
+// make the view fail to bind. Later duplicates get a numeric suffix, the way
+// DuckDB itself names duplicate columns of an Arrow or Parquet source
+// (uSeR_Id_1).
+func viewColumnNames(fields []iceberg.NestedField) []string {
+	names := make([]string, len(fields))
+	taken := map[string]bool{}
+	for _, f := range fields {
+		taken[strings.ToLower(f.Name)] = false
+	}
+	for i, f := range fields {
+		name := f.Name
+		if used := taken[strings.ToLower(name)]; used {
+			for n := 1; ; n++ {
+				cand := fmt.Sprintf("%s_%d", f.Name, n)
+				if _, exists := taken[strings.ToLower(cand)]; !exists {
+					name = cand
+					break
+				}
+			}
+		}
+		taken[strings.ToLower(name)] = true
+		names[i] = name
+	}
+	return names
+}
+
+// identityLiteral returns the manifest value of column i for a file that
+// does not store the column itself (identity partition values some writers
+// leave out of the data files).
+func identityLiteral(f catalog.DataFile, sc *scanColumns, i int) (string, bool, error) {
+	fl := sc.fields[i]
+	if f.FieldIDs == nil || f.FieldIDs[fl.ID] {
+		return "", false, nil
+	}
+	v, ok := f.IdentityValues[fl.ID]
+	if !ok {
+		return "", false, nil
+	}
+	lit, err := sqlLiteral(v, fl.Type, sc.types[i])
+	if err != nil {
+		return "", false, fmt.Errorf("column %s: %w", fl.Name, err)
+	}
+	return lit, true, nil
+}
+
 // fileProjection describes how a file's columns map to the table schema; files
 // with the same projection can share one read.
-func fileProjection(f catalog.DataFile, plan *catalog.ScanPlan, types []string) (string, error) {
+func fileProjection(f catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns) (string, error) {
 	var b strings.Builder
 	if f.HasFieldIDs {
 		b.WriteString("ids")
-		for i, fl := range plan.Schema.Fields() {
-			if f.FieldIDs != nil && !f.FieldIDs[fl.ID] {
-				if v, ok := f.IdentityValues[fl.ID]; ok {
-					lit, err := sqlLiteral(v, fl.Type, types[i])
-					if err != nil {
-						return "", err
-					}
-					fmt.Fprintf(&b, ";%d=%s", fl.ID, lit)
-				}
+		for i, fl := range sc.fields {
+			lit, ok, err := identityLiteral(f, sc, i)
+			if err != nil {
+				return "", err
+			}
+			if ok {
+				fmt.Fprintf(&b, ";%d=%s", fl.ID, lit)
 			}
 		}
 		return b.String(), nil
 	}
 	b.WriteString("names")
-	for i, fl := range plan.Schema.Fields() {
-		expr, err := nameMappedColumn(f, plan, fl, types[i])
+	for i, fl := range sc.fields {
+		expr, err := nameMappedColumn(f, plan, fl, sc.types[i])
 		if err != nil {
 			return "", err
 		}
@@ -112,40 +166,37 @@ func fileProjection(f catalog.DataFile, plan *catalog.ScanPlan, types []string) 
 }
 
 // nameMappedColumn resolves a column of a file without field ids through the
-// table's name mapping (schema.name-mapping.default).
+// table's name mapping (schema.name-mapping.default). It returns the
+// expression that reads the column.
 func nameMappedColumn(f catalog.DataFile, plan *catalog.ScanPlan, fl iceberg.NestedField, typ string) (string, error) {
 	if plan.NameMapping == nil {
 		return "", fmt.Errorf("%w: data file %s has no Iceberg field ids and the table has no name mapping (schema.name-mapping.default)",
 			catalog.ErrUnsupported, f.Path)
 	}
 	var names []string
-	var find func(ms []iceberg.MappedField) bool
-	find = func(ms []iceberg.MappedField) bool {
-		for _, m := range ms {
-			if m.FieldID != nil && *m.FieldID == fl.ID {
-				names = m.Names
-				return true
-			}
+	for _, m := range plan.NameMapping {
+		if m.FieldID != nil && *m.FieldID == fl.ID {
+			names = m.Names
+			break
 		}
-		return false
 	}
-	find(plan.NameMapping)
 	for _, n := range names {
 		if slices.Contains(f.Columns, n) {
-			return "d." + quoteIdent(n) + "::" + typ + " AS " + quoteIdent(fl.Name), nil
+			return "CAST(d." + quoteIdent(n) + " AS " + typ + ")", nil
 		}
 	}
 	if v, ok := f.IdentityValues[fl.ID]; ok {
-		lit, err := sqlLiteral(v, fl.Type, typ)
-		if err != nil {
-			return "", err
-		}
-		return lit + " AS " + quoteIdent(fl.Name), nil
+		return sqlLiteral(v, fl.Type, typ)
 	}
-	return "NULL::" + typ + " AS " + quoteIdent(fl.Name), nil
+	return "NULL::" + typ, nil
 }
 
-func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, types []string) (string, error) {
+// groupSQL reads one group of files that share delete files and column
+// resolution. The inner select resolves the columns (by field id, through the
+// name mapping, or from manifest partition values); deletes are anti joins on
+// the resolved columns, so an equality delete on a partition column works
+// whether or not the files store that column.
+func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns) (string, error) {
 	first := files[0]
 	paths := make([]string, len(files))
 	for i, f := range files {
@@ -157,43 +208,53 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, types []string) 
 	if needRowPos {
 		extra = ", filename = true, file_row_number = true"
 	}
-	var from, proj strings.Builder
-	fields := plan.Schema.Fields()
+	exprs := make([]string, len(sc.fields))
+	var read string
 	if first.HasFieldIDs {
-		entries := make([]string, len(fields))
-		for i, fl := range fields {
-			def := "NULL"
-			if first.FieldIDs != nil && !first.FieldIDs[fl.ID] {
-				if v, ok := first.IdentityValues[fl.ID]; ok {
-					lit, err := sqlLiteral(v, fl.Type, types[i])
-					if err != nil {
-						return "", err
-					}
-					def = lit
-				}
-			}
-			entries[i] = fmt.Sprintf("%d: {name: %s, type: %s, default_value: %s}", fl.ID, sqlString(fl.Name), sqlString(types[i]), def)
-		}
-		fmt.Fprintf(&from, "read_parquet(%s, schema = map {%s}%s) AS d", fileList, strings.Join(entries, ", "), extra)
-		for i, fl := range fields {
-			if i > 0 {
-				proj.WriteString(", ")
-			}
-			proj.WriteString("d." + quoteIdent(fl.Name))
-		}
-	} else {
-		fmt.Fprintf(&from, "read_parquet(%s%s) AS d", fileList, extra)
-		for i, fl := range fields {
-			expr, err := nameMappedColumn(first, plan, fl, types[i])
+		var entries []string
+		for i, fl := range sc.fields {
+			lit, ok, err := identityLiteral(first, sc, i)
 			if err != nil {
 				return "", err
 			}
-			if i > 0 {
-				proj.WriteString(", ")
+			if ok {
+				exprs[i] = lit
+				continue
 			}
-			proj.WriteString(expr)
+			col := fmt.Sprintf("c%d", i)
+			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", fl.ID, sqlString(col), sqlString(sc.types[i])))
+			exprs[i] = "d." + col
+		}
+		if len(entries) > 0 {
+			read = fmt.Sprintf("read_parquet(%s, schema = map {%s}%s) AS d", fileList, strings.Join(entries, ", "), extra)
+		} else {
+			// Every column comes from the manifests; the files still give
+			// the row count (and positions).
+			read = fmt.Sprintf("read_parquet(%s%s) AS d", fileList, extra)
+		}
+	} else {
+		read = fmt.Sprintf("read_parquet(%s%s) AS d", fileList, extra)
+		for i, fl := range sc.fields {
+			expr, err := nameMappedColumn(first, plan, fl, sc.types[i])
+			if err != nil {
+				return "", err
+			}
+			exprs[i] = expr
 		}
 	}
+	if len(first.PosDeletes) == 0 && len(first.EqDeletes) == 0 {
+		return "SELECT " + projection(exprs, sc.names) + " FROM " + read, nil
+	}
+	inner := slices.Clone(exprs)
+	outer := make([]string, len(sc.names))
+	for i, n := range sc.names {
+		outer[i] = "r." + quoteIdent(n)
+	}
+	if needRowPos {
+		inner = append(inner, "d.filename", "d.file_row_number")
+	}
+	var from strings.Builder
+	fmt.Fprintf(&from, "(SELECT %s FROM %s) AS r", projection(inner, append(slices.Clone(sc.names), "__lakegate_file", "__lakegate_pos")), read)
 	if needRowPos {
 		// Position deletes name data files by the path the writer used; map
 		// those to the paths read here through the table's own file list.
@@ -201,7 +262,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, types []string) 
 		for i, p := range first.PosDeletes {
 			pos[i] = sqlString(p)
 		}
-		fmt.Fprintf(&from, "\n  ANTI JOIN (SELECT m.local_path AS fp, p.pos FROM read_parquet([%s]) AS p JOIN (VALUES %s) AS m(orig_path, local_path) ON p.file_path = m.orig_path) AS pd\n  ON d.filename = pd.fp AND d.file_row_number = pd.pos",
+		fmt.Fprintf(&from, "\n  ANTI JOIN (SELECT m.local_path AS fp, p.pos FROM read_parquet([%s]) AS p JOIN (VALUES %s) AS m(orig_path, local_path) ON p.file_path = m.orig_path) AS pd\n  ON r.__lakegate_file = pd.fp AND r.__lakegate_pos = pd.pos",
 			strings.Join(pos, ", "), pathValues(files))
 	}
 	// Equality deletes: one anti join per distinct set of equality fields.
@@ -226,23 +287,27 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, types []string) 
 	for n, s := range sets {
 		var entries, conds, cols []string
 		for _, id := range s.ids {
-			fl, ok := plan.Schema.FindFieldByID(id)
-			if !ok {
-				return "", fmt.Errorf("%w: equality delete on field id %d, which the current schema does not have", catalog.ErrUnsupported, id)
-			}
-			typ, err := duckType(fl.Type)
-			if err != nil {
-				return "", err
+			i := slices.IndexFunc(sc.fields, func(f iceberg.NestedField) bool { return f.ID == id })
+			if i < 0 {
+				return "", fmt.Errorf("%w: equality delete on field id %d, which is not a top-level column of the current schema", catalog.ErrUnsupported, id)
 			}
 			alias := fmt.Sprintf("k%d", id)
-			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", id, sqlString(alias), sqlString(typ)))
+			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", id, sqlString(alias), sqlString(sc.types[i])))
 			cols = append(cols, alias)
-			conds = append(conds, fmt.Sprintf("d.%s IS NOT DISTINCT FROM e%d.%s", quoteIdent(fl.Name), n, alias))
+			conds = append(conds, fmt.Sprintf("r.%s IS NOT DISTINCT FROM e%d.%s", quoteIdent(sc.names[i]), n, alias))
 		}
 		fmt.Fprintf(&from, "\n  ANTI JOIN (SELECT DISTINCT %s FROM read_parquet([%s], schema = map {%s})) AS e%d ON %s",
 			strings.Join(cols, ", "), strings.Join(s.paths, ", "), strings.Join(entries, ", "), n, strings.Join(conds, " AND "))
 	}
-	return "SELECT " + proj.String() + " FROM " + from.String(), nil
+	return "SELECT " + strings.Join(outer, ", ") + " FROM " + from.String(), nil
+}
+
+func projection(exprs, names []string) string {
+	parts := make([]string, len(exprs))
+	for i, e := range exprs {
+		parts[i] = e + " AS " + quoteIdent(names[i])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func pathValues(files []catalog.DataFile) string {
@@ -316,48 +381,188 @@ func duckType(t iceberg.Type) (string, error) {
 	return "", fmt.Errorf("Iceberg type %s is not supported", t)
 }
 
-// sqlLiteral renders a partition value from a manifest as a typed literal.
+// sqlLiteral renders a partition value from a manifest as a literal of the
+// column's type. Manifest readers hand values over in more than one Go form
+// (a decimal as iceberg.DecimalLiteral or raw two's-complement bytes, a
+// timestamp as iceberg.Timestamp or int64), so the Iceberg type decides the
+// rendering. Every literal is a CAST of a string or number in parentheses:
+// a bare -9223372036854775808::BIGINT would parse as -(9223372036854775808::BIGINT).
 func sqlLiteral(v any, t iceberg.Type, duckT string) (string, error) {
 	if v == nil {
 		return "NULL::" + duckT, nil
 	}
-	switch x := v.(type) {
-	case bool:
-		return strconv.FormatBool(x), nil
-	case int32:
-		return strconv.FormatInt(int64(x), 10) + "::" + duckT, nil
-	case int64:
-		return strconv.FormatInt(x, 10) + "::" + duckT, nil
-	case int:
-		return strconv.Itoa(x) + "::" + duckT, nil
-	case float32:
-		return sqlString(strconv.FormatFloat(float64(x), 'g', -1, 32)) + "::" + duckT, nil
-	case float64:
-		return sqlString(strconv.FormatFloat(x, 'g', -1, 64)) + "::" + duckT, nil
-	case string:
-		return sqlString(x) + "::" + duckT, nil
-	case []byte:
-		return "from_hex(" + sqlString(hex.EncodeToString(x)) + ")", nil
-	case uuid.UUID:
-		return sqlString(x.String()) + "::UUID", nil
-	case iceberg.Date:
-		return "DATE " + sqlString(time.Unix(int64(x)*86400, 0).UTC().Format("2006-01-02")), nil
-	case iceberg.Time:
-		us := int64(x)
-		return fmt.Sprintf("TIME '%02d:%02d:%02d.%06d'", us/3600e6, us/60e6%60, us/1e6%60, us%1e6), nil
-	case iceberg.Timestamp:
-		ts := time.UnixMicro(int64(x)).UTC()
-		if _, ok := t.(iceberg.TimestampTzType); ok {
-			return "TIMESTAMPTZ " + sqlString(ts.Format("2006-01-02 15:04:05.999999")+"+00"), nil
-		}
-		return "TIMESTAMP " + sqlString(ts.Format("2006-01-02 15:04:05.999999")), nil
-	case iceberg.Decimal:
-		r := new(big.Rat).SetFrac(x.Val.BigInt(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(x.Scale)), nil))
-		return sqlString(r.FloatString(x.Scale)) + "::" + duckT, nil
-	case json.Number:
-		return x.String() + "::" + duckT, nil
+	cast := func(s string) string { return "CAST(" + sqlString(s) + " AS " + duckT + ")" }
+	bad := func() (string, error) {
+		return "", fmt.Errorf("%w: partition value %v (%T) for a column of type %s", catalog.ErrUnsupported, v, v, t)
 	}
-	return "", fmt.Errorf("%w: partition value of type %T", catalog.ErrUnsupported, v)
+	switch t := t.(type) {
+	case iceberg.BooleanType:
+		if b, ok := v.(bool); ok {
+			return strconv.FormatBool(b), nil
+		}
+	case iceberg.Int32Type, iceberg.Int64Type:
+		if n, ok := asInt64(v); ok {
+			return cast(strconv.FormatInt(n, 10)), nil
+		}
+	case iceberg.Float32Type:
+		switch x := v.(type) {
+		case float32:
+			return cast(floatText(float64(x), 32)), nil
+		case float64:
+			return cast(floatText(x, 32)), nil
+		}
+	case iceberg.Float64Type:
+		switch x := v.(type) {
+		case float32:
+			return cast(floatText(float64(x), 64)), nil
+		case float64:
+			return cast(floatText(x, 64)), nil
+		}
+	case iceberg.DecimalType:
+		var unscaled *big.Int
+		scale := t.Scale()
+		switch x := v.(type) {
+		case iceberg.DecimalLiteral:
+			unscaled, scale = x.Val.BigInt(), x.Scale
+		case iceberg.Decimal:
+			unscaled, scale = x.Val.BigInt(), x.Scale
+		case []byte: // big-endian two's complement, the Iceberg binary form
+			unscaled = new(big.Int).SetBytes(x)
+			if len(x) > 0 && x[0]&0x80 != 0 {
+				unscaled.Sub(unscaled, new(big.Int).Lsh(big.NewInt(1), uint(8*len(x))))
+			}
+		case *big.Rat:
+			return cast(x.FloatString(scale)), nil
+		default:
+			if n, ok := asInt64(v); ok {
+				unscaled = big.NewInt(n)
+			}
+		}
+		if unscaled == nil {
+			return bad()
+		}
+		r := new(big.Rat).SetFrac(unscaled, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+		return cast(r.FloatString(scale)), nil
+	case iceberg.DateType:
+		switch x := v.(type) {
+		case iceberg.Date:
+			return cast(time.Unix(int64(x)*86400, 0).UTC().Format("2006-01-02")), nil
+		case time.Time:
+			return cast(x.UTC().Format("2006-01-02")), nil
+		}
+		if n, ok := asInt64(v); ok {
+			return cast(time.Unix(n*86400, 0).UTC().Format("2006-01-02")), nil
+		}
+	case iceberg.TimeType:
+		var us int64
+		switch x := v.(type) {
+		case iceberg.Time:
+			us = int64(x)
+		case time.Duration:
+			us = x.Microseconds()
+		default:
+			n, ok := asInt64(v)
+			if !ok {
+				return bad()
+			}
+			us = n
+		}
+		return cast(fmt.Sprintf("%02d:%02d:%02d.%06d", us/3600e6, us/60e6%60, us/1e6%60, us%1e6)), nil
+	case iceberg.TimestampType, iceberg.TimestampTzType:
+		var ts time.Time
+		switch x := v.(type) {
+		case iceberg.Timestamp:
+			ts = time.UnixMicro(int64(x))
+		case time.Time:
+			ts = x
+		default:
+			n, ok := asInt64(v)
+			if !ok {
+				return bad()
+			}
+			ts = time.UnixMicro(n)
+		}
+		s := ts.UTC().Format("2006-01-02 15:04:05.999999")
+		if _, tz := t.(iceberg.TimestampTzType); tz {
+			s += "+00"
+		}
+		return cast(s), nil
+	case iceberg.TimestampNsType, iceberg.TimestampTzNsType:
+		var ts time.Time
+		switch x := v.(type) {
+		case iceberg.TimestampNano:
+			ts = time.Unix(0, int64(x))
+		case time.Time:
+			ts = x
+		default:
+			n, ok := asInt64(v)
+			if !ok {
+				return bad()
+			}
+			ts = time.Unix(0, n)
+		}
+		s := ts.UTC().Format("2006-01-02 15:04:05.999999999")
+		if _, tz := t.(iceberg.TimestampTzNsType); tz {
+			s += "+00"
+		}
+		return cast(s), nil
+	case iceberg.StringType:
+		switch x := v.(type) {
+		case string:
+			return cast(x), nil
+		case []byte:
+			return cast(string(x)), nil
+		}
+	case iceberg.UUIDType:
+		switch x := v.(type) {
+		case uuid.UUID:
+			return cast(x.String()), nil
+		case [16]byte:
+			return cast(uuid.UUID(x).String()), nil
+		case []byte:
+			if u, err := uuid.FromBytes(x); err == nil {
+				return cast(u.String()), nil
+			}
+		case string:
+			return cast(x), nil
+		}
+	case iceberg.BinaryType, iceberg.FixedType:
+		switch x := v.(type) {
+		case []byte:
+			return "from_hex(" + sqlString(hex.EncodeToString(x)) + ")", nil
+		case string:
+			return "from_hex(" + sqlString(hex.EncodeToString([]byte(x))) + ")", nil
+		}
+	}
+	return bad()
+}
+
+func asInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int32:
+		return int64(x), true
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case json.Number:
+		n, err := x.Int64()
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// floatText formats a float so that DuckDB parses back the same value.
+func floatText(f float64, bits int) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f, 'g', -1, bits)
 }
 
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

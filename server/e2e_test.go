@@ -34,6 +34,11 @@ type gateway struct {
 
 func startGateway(t *testing.T, sizes demo.Sizes) *gateway {
 	t.Helper()
+	return startGatewayWith(t, sizes, server.Config{})
+}
+
+func startGatewayWith(t *testing.T, sizes demo.Sizes, cfg server.Config) *gateway {
+	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, []catalog.Config{{
@@ -47,7 +52,7 @@ func startGateway(t *testing.T, sizes demo.Sizes) *gateway {
 	if err := demo.Seed(ctx, cat, sizes, func(string) {}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(planner.New(cat, planner.Config{Engine: planner.EngineConfig{Threads: 2}}), server.Config{})
+	srv, err := server.New(planner.New(cat, planner.Config{Engine: planner.EngineConfig{Threads: 2}}), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

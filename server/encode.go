@@ -2,7 +2,10 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -118,9 +121,9 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 			return pgtype.Numeric{Int: new(big.Int).SetUint64(a.Value(i)), Valid: true}
 		}, nil
 	case *array.Float32:
-		return func(i int) any { return a.Value(i) }, nil
+		return func(i int) any { return pgFloat4(a.Value(i)) }, nil
 	case *array.Float64:
-		return func(i int) any { return a.Value(i) }, nil
+		return func(i int) any { return pgFloat8(a.Value(i)) }, nil
 	case *array.Decimal128:
 		scale := a.DataType().(*arrow.Decimal128Type).Scale
 		return func(i int) any {
@@ -154,7 +157,16 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 		}
 		return func(i int) any { return a.Value(i) }, nil
 	case *array.Date32:
-		return func(i int) any { return time.Unix(int64(a.Value(i))*86400, 0).UTC() }, nil
+		return func(i int) any {
+			switch d := int32(a.Value(i)); d {
+			case math.MaxInt32:
+				return pgtype.Date{InfinityModifier: pgtype.Infinity, Valid: true}
+			case -math.MaxInt32:
+				return pgtype.Date{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+			default:
+				return time.Unix(int64(d)*86400, 0).UTC()
+			}
+		}, nil
 	case *array.Date64:
 		return func(i int) any { return time.UnixMilli(int64(a.Value(i))).UTC() }, nil
 	case *array.Time64:
@@ -164,7 +176,7 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 			if unit == arrow.Nanosecond {
 				v /= 1000
 			}
-			return pgtype.Time{Microseconds: v, Valid: true}
+			return pgTime(v)
 		}, nil
 	case *array.Time32:
 		unit := a.DataType().(*arrow.Time32Type).Unit
@@ -175,7 +187,7 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 			} else {
 				v *= 1e6
 			}
-			return pgtype.Time{Microseconds: v, Valid: true}
+			return pgTime(v)
 		}, nil
 	case *array.Timestamp:
 		tt := a.DataType().(*arrow.TimestampType)
@@ -183,21 +195,37 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 		if err != nil {
 			return nil, err
 		}
-		if tt.TimeZone != "" {
-			return func(i int) any { return toTime(a.Value(i)).In(loc) }, nil
-		}
-		return func(i int) any { return toTime(a.Value(i)).UTC() }, nil
+		withTZ := tt.TimeZone != ""
+		return func(i int) any {
+			v := a.Value(i)
+			// DuckDB stores ±infinity as ±MaxInt64 in every unit.
+			if v == math.MaxInt64 || v == -math.MaxInt64 {
+				inf := pgtype.Infinity
+				if v < 0 {
+					inf = pgtype.NegativeInfinity
+				}
+				if withTZ {
+					return pgtype.Timestamptz{InfinityModifier: inf, Valid: true}
+				}
+				return pgtype.Timestamp{InfinityModifier: inf, Valid: true}
+			}
+			t := toTime(v).Truncate(time.Microsecond)
+			if withTZ {
+				return pgTimestamptz{t.In(loc)}
+			}
+			return pgTimestamp{t.UTC()}
+		}, nil
 	case *array.MonthDayNanoInterval:
 		return func(i int) any {
 			v := a.Value(i)
-			return pgtype.Interval{Months: v.Months, Days: v.Days, Microseconds: v.Nanoseconds / 1000, Valid: true}
+			return pgInterval{Months: v.Months, Days: v.Days, Microseconds: v.Nanoseconds / 1000, Valid: true}
 		}, nil
 	case *array.MonthInterval:
-		return func(i int) any { return pgtype.Interval{Months: int32(a.Value(i)), Valid: true} }, nil
+		return func(i int) any { return pgInterval{Months: int32(a.Value(i)), Valid: true} }, nil
 	case *array.DayTimeInterval:
 		return func(i int) any {
 			v := a.Value(i)
-			return pgtype.Interval{Days: v.Days, Microseconds: int64(v.Milliseconds) * 1000, Valid: true}
+			return pgInterval{Days: v.Days, Microseconds: int64(v.Milliseconds) * 1000, Valid: true}
 		}, nil
 	case array.ListLike:
 		if elemOID, ok := elementOID(oid); ok {
@@ -267,4 +295,218 @@ func batchRows(rec arrow.RecordBatch, oids []uint32, loc *time.Location, buf [][
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// The types below carry a result value to psql-wire's pgtype.Map. Each one
+// implements the pgtype valuer its column's codec uses for the binary
+// format and pgtype.TextValuer for the text format, because pgtype's own
+// text output differs from PostgreSQL's (what psql users and text-format
+// drivers see): timestamptz as "...Z" instead of the session zone's
+// offset, floats without exponents, time with six fixed fraction digits,
+// intervals as "14 mon 3 day". pgtype.Map picks a TextValuer before
+// consulting the codec in text format, in arrays too.
+//
+// Output formats follow PostgreSQL 15 with DateStyle ISO and IntervalStyle
+// postgres: src/backend/utils/adt/datetime.c (EncodeDateTime,
+// EncodeInterval) and float.c (float8out with extra_float_digits > 0).
+
+// pgFloat4 is a REAL value.
+type pgFloat4 float32
+
+func (f pgFloat4) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(f), Valid: true}, nil
+}
+
+func (f pgFloat4) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: formatFloat(float64(f), 32), Valid: true}, nil
+}
+
+// pgFloat8 is a DOUBLE value.
+type pgFloat8 float64
+
+func (f pgFloat8) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(f), Valid: true}, nil
+}
+
+func (f pgFloat8) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: formatFloat(float64(f), 64), Valid: true}, nil
+}
+
+// formatFloat prints the shortest text that reads back as f, like
+// PostgreSQL's float4out/float8out with extra_float_digits >= 1 (the
+// default): positional notation for decimal exponents in [-4, 6) for
+// float4 and [-4, 15) for float8, otherwise "1.5e+20" / "1e-05".
+func formatFloat(f float64, bits int) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, bits)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	limit := 15
+	if bits == 32 {
+		limit = 6
+	}
+	if exp < -4 || exp >= limit {
+		return e // Go, like PostgreSQL, prints at least two exponent digits
+	}
+	return strconv.FormatFloat(f, 'f', -1, bits)
+}
+
+// pgTime is a TIME value in microseconds since midnight.
+type pgTime int64
+
+func (t pgTime) TimeValue() (pgtype.Time, error) {
+	return pgtype.Time{Microseconds: int64(t), Valid: true}, nil
+}
+
+func (t pgTime) TextValue() (pgtype.Text, error) {
+	us := int64(t)
+	b := appendClock(nil, us/3600e6, us/60e6%60, us/1e6%60, us%1e6)
+	return pgtype.Text{String: string(b), Valid: true}, nil
+}
+
+// pgTimestamp is a TIMESTAMP value (in UTC, which stands for no zone).
+type pgTimestamp struct{ t time.Time }
+
+func (t pgTimestamp) TimestampValue() (pgtype.Timestamp, error) {
+	return pgtype.Timestamp{Time: t.t, Valid: true}, nil
+}
+
+func (t pgTimestamp) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: string(appendTimestamp(nil, t.t, false)), Valid: true}, nil
+}
+
+// pgTimestamptz is a TIMESTAMPTZ value in the session's time zone, which
+// only the text format shows.
+type pgTimestamptz struct{ t time.Time }
+
+func (t pgTimestamptz) TimestamptzValue() (pgtype.Timestamptz, error) {
+	return pgtype.Timestamptz{Time: t.t, Valid: true}, nil
+}
+
+func (t pgTimestamptz) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: string(appendTimestamp(nil, t.t, true)), Valid: true}, nil
+}
+
+// appendTimestamp appends t as "2024-02-29 12:34:56.123456", followed by
+// the UTC offset ("+01", "+05:30", "+00:53:28") when withZone, and " BC"
+// for years before 1.
+func appendTimestamp(b []byte, t time.Time, withZone bool) []byte {
+	b, bc := appendDate(b, t)
+	b = append(b, ' ')
+	b = appendClock(b, int64(t.Hour()), int64(t.Minute()), int64(t.Second()), int64(t.Nanosecond()/1000))
+	if withZone {
+		_, off := t.Zone()
+		sign := byte('+')
+		if off < 0 {
+			sign, off = '-', -off
+		}
+		b = append(b, sign)
+		b = appendPadded(b, int64(off/3600), 2)
+		if off%60 != 0 {
+			b = append(b, ':')
+			b = appendPadded(b, int64(off/60%60), 2)
+			b = append(b, ':')
+			b = appendPadded(b, int64(off%60), 2)
+		} else if off/60%60 != 0 {
+			b = append(b, ':')
+			b = appendPadded(b, int64(off/60%60), 2)
+		}
+	}
+	if bc {
+		b = append(b, " BC"...)
+	}
+	return b
+}
+
+// appendDate appends the date part of t; PostgreSQL writes year 0 as
+// 1 BC (the caller appends the " BC").
+func appendDate(b []byte, t time.Time) ([]byte, bool) {
+	y := t.Year()
+	bc := y <= 0
+	if bc {
+		y = 1 - y
+	}
+	b = appendPadded(b, int64(y), 4)
+	b = append(b, '-')
+	b = appendPadded(b, int64(t.Month()), 2)
+	b = append(b, '-')
+	b = appendPadded(b, int64(t.Day()), 2)
+	return b, bc
+}
+
+// appendClock appends hh:mm:ss and the fraction of a second without
+// trailing zeros, as PostgreSQL's AppendSeconds does.
+func appendClock(b []byte, h, m, s, us int64) []byte {
+	b = appendPadded(b, h, 2)
+	b = append(b, ':')
+	b = appendPadded(b, m, 2)
+	b = append(b, ':')
+	b = appendPadded(b, s, 2)
+	if us != 0 {
+		frac := appendPadded([]byte{'.'}, us, 6)
+		b = append(b, strings.TrimRight(string(frac), "0")...)
+	}
+	return b
+}
+
+func appendPadded(b []byte, v int64, width int) []byte {
+	s := strconv.FormatInt(v, 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// pgInterval is an INTERVAL value.
+type pgInterval pgtype.Interval
+
+func (iv pgInterval) IntervalValue() (pgtype.Interval, error) { return pgtype.Interval(iv), nil }
+
+// TextValue prints iv in IntervalStyle postgres: "1 year 2 mons -3 days
+// +04:05:06.789". A field's sign is shown with "+" only after a negative
+// field, as EncodeInterval does.
+func (iv pgInterval) TextValue() (pgtype.Text, error) {
+	var b []byte
+	zero, before := true, false
+	part := func(v int64, unit string) {
+		if v == 0 {
+			return
+		}
+		if !zero {
+			b = append(b, ' ')
+		}
+		if before && v > 0 {
+			b = append(b, '+')
+		}
+		b = strconv.AppendInt(b, v, 10)
+		b = append(b, ' ')
+		b = append(b, unit...)
+		if v != 1 {
+			b = append(b, 's')
+		}
+		before, zero = v < 0, false
+	}
+	part(int64(iv.Months/12), "year")
+	part(int64(iv.Months%12), "mon")
+	part(int64(iv.Days), "day")
+	us := iv.Microseconds
+	if zero || us != 0 {
+		if !zero {
+			b = append(b, ' ')
+		}
+		if us < 0 {
+			b = append(b, '-')
+			us = -us
+		} else if before {
+			b = append(b, '+')
+		}
+		b = appendClock(b, us/3600e6, us/60e6%60, us/1e6%60, us%1e6)
+	}
+	return pgtype.Text{String: string(b), Valid: true}, nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -27,7 +28,10 @@ type Config struct {
 	// AllowRemote accepts connections from non-loopback addresses. Until
 	// authentication is configured lakegate refuses them.
 	AllowRemote bool
-	Logger      *slog.Logger
+	// TLS, when set, is offered to clients that ask for it (sslmode=prefer
+	// or require).
+	TLS    *tls.Config
+	Logger *slog.Logger
 }
 
 // Server speaks the Postgres protocol and runs statements through the
@@ -40,7 +44,7 @@ type Server struct {
 
 	mu    sync.Mutex
 	conns map[int32]*conn
-	byAdr map[string]*watchConn
+	byAdr map[string]*startupConn
 	next  atomic.Int32
 }
 
@@ -51,6 +55,7 @@ type conn struct {
 	log    *slog.Logger
 	sess   *planner.Session
 	watch  *watchConn
+	tls    bool
 	loc    *time.Location
 }
 
@@ -62,7 +67,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log, pl: pl, conns: map[int32]*conn{}, byAdr: map[string]*watchConn{}}
+	s := &Server{cfg: cfg, log: log, pl: pl, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
 	w, err := wire.NewServer(s.parse,
 		wire.Logger(log),
 		wire.SessionAuthStrategy(s.authenticate),
@@ -133,7 +138,10 @@ func (s *Server) register(ctx context.Context) context.Context {
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	s.mu.Lock()
 	s.conns[c.id] = c
-	c.watch = s.byAdr[addr]
+	if sc := s.byAdr[addr]; sc != nil {
+		c.watch = sc.raw
+		c.tls = sc.tls != nil
+	}
 	s.mu.Unlock()
 	return context.WithValue(ctx, connKey{}, c)
 }
@@ -170,7 +178,7 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	c.loc = loadLocation(c.sess.Setting("timezone"))
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	c.log = s.log.With("conn", c.id, "user", params[wire.ParamUsername], "addr", addr)
-	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName])
+	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName], "tls", c.tls)
 	return ctx, nil
 }
 
@@ -322,7 +330,7 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		c.log.Debug("statement failed", "err", err, "ms", time.Since(start).Milliseconds())
 		return withSQLState(err)
 	}
-	if st.Kind == planner.KindSet {
+	if st.Kind == planner.KindSet || st.Kind == planner.KindReset {
 		c.loc = loadLocation(c.sess.Setting("timezone"))
 	}
 	c.log.Debug("statement done", "tag", res.Tag, "rows", res.Rows, "ms", time.Since(start).Milliseconds())

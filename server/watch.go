@@ -26,18 +26,19 @@ func (l *watchListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	w := &watchConn{Conn: c}
+	sc := &startupConn{raw: w, conf: l.srv.cfg.TLS}
 	addr := c.RemoteAddr().String()
 	l.srv.mu.Lock()
-	l.srv.byAdr[addr] = w
+	l.srv.byAdr[addr] = sc
 	l.srv.mu.Unlock()
 	w.onClose = func() {
 		l.srv.mu.Lock()
-		if l.srv.byAdr[addr] == w {
+		if l.srv.byAdr[addr] == sc {
 			delete(l.srv.byAdr, addr)
 		}
 		l.srv.mu.Unlock()
 	}
-	return w, nil
+	return sc, nil
 }
 
 type watchConn struct {

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"crypto/tls"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// lakegate terminates TLS itself, below psql-wire, so that it decides the
+// TLS policy and knows for every connection whether it is encrypted (password
+// and token authentication are refused on plaintext connections). The
+// startup packet is examined before psql-wire sees the connection:
+//
+//	SSLRequest    -> 'S' and a TLS handshake when TLS is configured, else 'N'
+//	GSSENCRequest -> 'N' (not supported); the client continues
+//	anything else -> handed to psql-wire unchanged
+//
+// https://www.postgresql.org/docs/15/protocol-flow.html#id-1.10.6.7.12
+
+const (
+	sslRequestCode    = 80877103
+	gssencRequestCode = 80877104
+)
+
+// startupConn is a client connection before and after TLS negotiation.
+type startupConn struct {
+	raw  *watchConn
+	conf *tls.Config
+
+	once    sync.Once
+	err     error
+	tls     *tls.Conn
+	pending []byte
+}
+
+func (c *startupConn) negotiate() {
+	c.once.Do(func() {
+		for {
+			hdr := make([]byte, 8)
+			_ = c.raw.SetReadDeadline(time.Now().Add(30 * time.Second))
+			if _, err := io.ReadFull(c.raw, hdr); err != nil {
+				c.err = err
+				return
+			}
+			_ = c.raw.SetReadDeadline(time.Time{})
+			n, code := binary.BigEndian.Uint32(hdr[0:4]), binary.BigEndian.Uint32(hdr[4:8])
+			switch {
+			case n == 8 && code == sslRequestCode && c.conf != nil:
+				if _, err := c.raw.Write([]byte{'S'}); err != nil {
+					c.err = err
+					return
+				}
+				t := tls.Server(c.raw, c.conf)
+				_ = c.raw.SetDeadline(time.Now().Add(30 * time.Second))
+				if err := t.Handshake(); err != nil {
+					c.err = fmt.Errorf("tls handshake: %w", err)
+					return
+				}
+				_ = c.raw.SetDeadline(time.Time{})
+				c.tls = t
+				return
+			case n == 8 && (code == sslRequestCode || code == gssencRequestCode):
+				if _, err := c.raw.Write([]byte{'N'}); err != nil {
+					c.err = err
+					return
+				}
+			default:
+				c.pending = hdr
+				return
+			}
+		}
+	})
+}
+
+func (c *startupConn) Read(p []byte) (int, error) {
+	c.negotiate()
+	if c.err != nil {
+		return 0, c.err
+	}
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	if c.tls != nil {
+		return c.tls.Read(p)
+	}
+	return c.raw.Read(p)
+}
+
+func (c *startupConn) Write(p []byte) (int, error) {
+	if c.tls != nil {
+		return c.tls.Write(p)
+	}
+	return c.raw.Write(p)
+}
+
+func (c *startupConn) Close() error {
+	if c.tls != nil {
+		_ = c.tls.Close()
+	}
+	return c.raw.Close()
+}
+
+func (c *startupConn) LocalAddr() net.Addr                { return c.raw.LocalAddr() }
+func (c *startupConn) RemoteAddr() net.Addr               { return c.raw.RemoteAddr() }
+func (c *startupConn) SetDeadline(t time.Time) error      { return c.raw.SetDeadline(t) }
+func (c *startupConn) SetReadDeadline(t time.Time) error  { return c.raw.SetReadDeadline(t) }
+func (c *startupConn) SetWriteDeadline(t time.Time) error { return c.raw.SetWriteDeadline(t) }
+
+// ConnectionState returns the TLS state, if any.
+func (c *startupConn) ConnectionState() (tls.ConnectionState, bool) {
+	if c.tls == nil {
+		return tls.ConnectionState{}, false
+	}
+	return c.tls.ConnectionState(), true
+}
