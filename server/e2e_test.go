@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -51,6 +52,9 @@ func startGatewayWith(t *testing.T, sizes demo.Sizes, cfg server.Config) *gatewa
 	t.Cleanup(cat.Close)
 	if err := demo.Seed(ctx, cat, sizes, func(string) {}); err != nil {
 		t.Fatal(err)
+	}
+	if os.Getenv("LAKEGATE_TEST_LOG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	srv, err := server.New(planner.New(cat, planner.Config{Engine: planner.EngineConfig{Threads: 2}}), cfg)
 	if err != nil {

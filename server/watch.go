@@ -43,14 +43,32 @@ func (l *watchListener) Accept() (net.Conn, error) {
 
 type watchConn struct {
 	net.Conn
-	mu      sync.Mutex
+
+	mu      sync.Mutex // guards pending, err, active
 	pending []byte
 	err     error
+	active  *watcher
+
+	stopMu  sync.Mutex // serializes ending a watch with reads
 	onClose func()
 	once    sync.Once
 }
 
+type watcher struct{ done chan struct{} }
+
+// Read first ends any watch in progress: a statement can be suspended (a
+// portal with a row limit) while the protocol reads the next message, and
+// two readers must never race for the socket.
 func (c *watchConn) Read(p []byte) (int, error) {
+	c.stopMu.Lock()
+	c.mu.Lock()
+	w := c.active
+	c.mu.Unlock()
+	if w != nil {
+		c.endWatch(w)
+	}
+	c.stopMu.Unlock()
+
 	c.mu.Lock()
 	if len(c.pending) > 0 {
 		n := copy(p, c.pending)
@@ -77,35 +95,51 @@ func (c *watchConn) Close() error {
 }
 
 // watch starts watching for a disconnect; cancel is called if one happens.
-// The returned stop must be called before the protocol reads again.
+// The watch ends when stop is called or when the protocol reads again.
 func (c *watchConn) watch(cancel func()) (stop func()) {
-	done := make(chan struct{})
+	c.stopMu.Lock()
+	defer c.stopMu.Unlock()
+	c.mu.Lock()
+	if c.active != nil || c.err != nil || len(c.pending) > 0 {
+		c.mu.Unlock()
+		return func() {}
+	}
+	w := &watcher{done: make(chan struct{})}
+	c.active = w
+	c.mu.Unlock()
 	go func() {
-		defer close(done)
+		defer close(w.done)
 		buf := make([]byte, 4096)
-		for {
-			n, err := c.Conn.Read(buf)
-			if n > 0 {
-				c.mu.Lock()
-				c.pending = append(c.pending, buf[:n]...)
-				c.mu.Unlock()
-				return // the client is alive and talking; stop watching
-			}
-			if err != nil {
-				if errors.Is(err, os.ErrDeadlineExceeded) {
-					return
-				}
-				c.mu.Lock()
-				c.err = err
-				c.mu.Unlock()
-				cancel()
-				return
-			}
+		n, err := c.Conn.Read(buf)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if n > 0 {
+			// The client is alive and talking; keep its bytes for the protocol.
+			c.pending = append(c.pending, buf[:n]...)
+			return
+		}
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			c.err = err
+			cancel()
 		}
 	}()
 	return func() {
-		_ = c.Conn.SetReadDeadline(time.Now())
-		<-done
-		_ = c.Conn.SetReadDeadline(time.Time{})
+		c.stopMu.Lock()
+		defer c.stopMu.Unlock()
+		c.endWatch(w)
 	}
+}
+
+// endWatch stops w and waits for its goroutine; stopMu must be held.
+func (c *watchConn) endWatch(w *watcher) {
+	c.mu.Lock()
+	if c.active != w {
+		c.mu.Unlock()
+		return
+	}
+	c.active = nil
+	c.mu.Unlock()
+	_ = c.Conn.SetReadDeadline(time.Now())
+	<-w.done
+	_ = c.Conn.SetReadDeadline(time.Time{})
 }
