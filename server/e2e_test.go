@@ -40,6 +40,11 @@ func startGateway(t *testing.T, sizes demo.Sizes) *gateway {
 
 func startGatewayWith(t *testing.T, sizes demo.Sizes, cfg server.Config) *gateway {
 	t.Helper()
+	return startGatewayOn(t, sizes, cfg, func(l net.Listener) net.Listener { return l })
+}
+
+func startGatewayOn(t *testing.T, sizes demo.Sizes, cfg server.Config, wrap func(net.Listener) net.Listener) *gateway {
+	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, []catalog.Config{{
@@ -64,7 +69,7 @@ func startGatewayWith(t *testing.T, sizes demo.Sizes, cfg server.Config) *gatewa
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(l) //nolint:errcheck
+	go srv.Serve(wrap(l)) //nolint:errcheck
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

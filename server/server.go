@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,11 +13,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	wire "github.com/jeroenrinzema/psql-wire"
-	"github.com/jeroenrinzema/psql-wire/codes"
-	psqlerr "github.com/jeroenrinzema/psql-wire/errors"
-	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
+	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -30,7 +26,9 @@ type Config struct {
 	AllowRemote bool
 	// TLS, when set, is offered to clients that ask for it (sslmode=prefer
 	// or require).
-	TLS    *tls.Config
+	TLS *tls.Config
+	// Auth says who may connect; the zero value trusts loopback clients.
+	Auth   AuthConfig
 	Logger *slog.Logger
 }
 
@@ -54,8 +52,9 @@ type conn struct {
 	secret int32
 	log    *slog.Logger
 	sess   *planner.Session
-	watch  *watchConn
-	tls    bool
+	watch     *watchConn
+	tls       bool
+	principal auth.Principal
 	loc    *time.Location
 }
 
@@ -109,43 +108,6 @@ func (s *Server) Close(ctx context.Context) error {
 	return s.wire.Shutdown(ctx)
 }
 
-// authenticate admits a client. Until password and token authentication
-// exist, only loopback clients are admitted (unless AllowRemote).
-func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.Reader) (context.Context, error) {
-	addr := wire.RemoteAddress(ctx)
-	if !s.cfg.AllowRemote && !isLoopback(addr) {
-		err := psqlerr.WithSeverity(psqlerr.WithCode(
-			fmt.Errorf("lakegate accepts connections without a password from loopback only (client %v)", addr),
-			codes.InvalidAuthorizationSpecification), psqlerr.LevelFatal)
-		s.log.Warn("connection refused", "addr", fmt.Sprint(addr), "reason", "non-loopback without authentication")
-		_ = wire.WriteUnterminatedError(w, err)
-		return ctx, err
-	}
-	w.Start(types.ServerAuth)
-	w.AddInt32(0) // AuthenticationOk
-	if err := w.End(); err != nil {
-		return ctx, err
-	}
-	return s.register(ctx), nil
-}
-
-// register creates the connection's state with its cancel key. It runs at
-// authentication, before BackendKeyData is sent.
-func (s *Server) register(ctx context.Context) context.Context {
-	var sec [4]byte
-	_, _ = rand.Read(sec[:])
-	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff)}
-	addr := fmt.Sprint(wire.RemoteAddress(ctx))
-	s.mu.Lock()
-	s.conns[c.id] = c
-	if sc := s.byAdr[addr]; sc != nil {
-		c.watch = sc.raw
-		c.tls = sc.tls != nil
-	}
-	s.mu.Unlock()
-	return context.WithValue(ctx, connKey{}, c)
-}
-
 func isLoopback(a net.Addr) bool {
 	switch v := a.(type) {
 	case *net.TCPAddr:
@@ -177,7 +139,7 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	c.sess = s.pl.NewSession(settings)
 	c.loc = loadLocation(c.sess.Setting("timezone"))
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
-	c.log = s.log.With("conn", c.id, "user", params[wire.ParamUsername], "addr", addr)
+	c.log = s.log.With("conn", c.id, "user", c.principal.Name, "addr", addr)
 	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName], "tls", c.tls)
 	return ctx, nil
 }
