@@ -48,14 +48,14 @@ type Server struct {
 
 // conn is the server's state for one client connection.
 type conn struct {
-	id     int32
-	secret int32
-	log    *slog.Logger
-	sess   *planner.Session
+	id        int32
+	secret    int32
+	log       *slog.Logger
+	sess      *planner.Session
 	watch     *watchConn
 	tls       bool
 	principal auth.Principal
-	loc    *time.Location
+	loc       *time.Location
 }
 
 type connKey struct{}
