@@ -9,6 +9,8 @@ need_pkgs=()
 command -v psql >/dev/null 2>&1 || need_pkgs+=(postgresql-client)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_pkgs+=(postgresql-15)
+[ -f /usr/share/java/postgresql.jar ] || need_pkgs+=(libpostgresql-jdbc-java)
+command -v javac >/dev/null 2>&1 || need_pkgs+=(default-jdk-headless)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing: ${need_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
