@@ -13,6 +13,6 @@ COPY --from=build /out/lakegate /usr/local/bin/lakegate
 VOLUME /var/lib/lakegate
 EXPOSE 5433
 ENTRYPOINT ["/usr/local/bin/lakegate"]
-# The container's loopback is not the host's: allow remote clients only
-# where the network is yours (authentication lands in a later release).
+# The container's loopback is not the host's, so clients are "remote": they
+# log in with the demo accounts over TLS (self-signed pair in the volume).
 CMD ["demo", "--listen", "0.0.0.0:5433", "--data", "/var/lib/lakegate", "--allow-remote"]

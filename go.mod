@@ -14,6 +14,7 @@ require (
 	github.com/jeroenrinzema/psql-wire v0.20.0
 	github.com/xdg-go/scram v1.4.0
 	github.com/xdg-go/stringprep v1.0.4
+	golang.org/x/term v0.45.0
 	modernc.org/sqlite v1.57.0
 )
 

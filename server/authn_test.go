@@ -30,7 +30,7 @@ type authFixture struct {
 	key      *rsa.PrivateKey
 }
 
-func startAuthGateway(t *testing.T, plaintextLoopback bool) *authFixture {
+func startAuthGateway(t testing.TB, plaintextLoopback bool) *authFixture {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -63,7 +63,7 @@ func startAuthGateway(t *testing.T, plaintextLoopback bool) *authFixture {
 	return &authFixture{g: g, certPath: certPath, issuer: hs.URL, key: key}
 }
 
-func (f *authFixture) token(t *testing.T, user string, edit func(map[string]any)) string {
+func (f *authFixture) token(t testing.TB, user string, edit func(map[string]any)) string {
 	c := map[string]any{
 		"iss": f.issuer, "aud": "lakegate", "sub": "id-" + user, "preferred_username": user,
 		"groups": []string{"analysts"}, "domain": "comms",

@@ -33,17 +33,17 @@ type gateway struct {
 	srv  *server.Server
 }
 
-func startGateway(t *testing.T, sizes demo.Sizes) *gateway {
+func startGateway(t testing.TB, sizes demo.Sizes) *gateway {
 	t.Helper()
 	return startGatewayWith(t, sizes, server.Config{})
 }
 
-func startGatewayWith(t *testing.T, sizes demo.Sizes, cfg server.Config) *gateway {
+func startGatewayWith(t testing.TB, sizes demo.Sizes, cfg server.Config) *gateway {
 	t.Helper()
 	return startGatewayOn(t, sizes, cfg, func(l net.Listener) net.Listener { return l })
 }
 
-func startGatewayOn(t *testing.T, sizes demo.Sizes, cfg server.Config, wrap func(net.Listener) net.Listener) *gateway {
+func startGatewayOn(t testing.TB, sizes demo.Sizes, cfg server.Config, wrap func(net.Listener) net.Listener) *gateway {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -327,4 +327,20 @@ func TestMain(m *testing.M) {
 	}
 	_ = sort.Strings
 	os.Exit(m.Run())
+}
+
+// TestOversizedMessage sends a query larger than the message limit: the
+// client gets an error and the session continues.
+func TestOversizedMessage(t *testing.T) {
+	g := startGatewayWith(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10}, server.Config{MaxMessageBytes: 64 << 10})
+	c := g.connect(t)
+	ctx := context.Background()
+	big := "select '" + strings.Repeat("x", 100<<10) + "'"
+	if _, err := c.Exec(ctx, big); err == nil {
+		t.Fatal("a 100 KiB query passed a 64 KiB limit")
+	}
+	var n int64
+	if err := c.QueryRow(ctx, "select count(*) from users.customers").Scan(&n); err != nil || n != 10 {
+		t.Fatalf("after the oversized message: %d %v", n, err)
+	}
 }

@@ -28,8 +28,13 @@ type Config struct {
 	// or require).
 	TLS *tls.Config
 	// Auth says who may connect; the zero value trusts loopback clients.
-	Auth   AuthConfig
-	Logger *slog.Logger
+	Auth AuthConfig
+	// MaxMessageBytes bounds one client message (a query text, a Bind). The
+	// protocol reader allocates a buffer of this size per connection, so it
+	// also sets per-connection memory. Default 1 MiB; larger messages get an
+	// error and the session continues.
+	MaxMessageBytes int
+	Logger          *slog.Logger
 }
 
 // Server speaks the Postgres protocol and runs statements through the
@@ -66,6 +71,10 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	maxMessage := cfg.MaxMessageBytes
+	if maxMessage <= 0 {
+		maxMessage = 1 << 20
+	}
 	s := &Server{cfg: cfg, log: log, pl: pl, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
 	w, err := wire.NewServer(s.parse,
 		wire.Logger(log),
@@ -83,6 +92,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 			"TimeZone":                    "UTC",
 		}),
 		wire.WithShutdownTimeout(5*time.Second),
+		wire.MessageBufferSize(maxMessage),
 	)
 	if err != nil {
 		return nil, err

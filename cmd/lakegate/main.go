@@ -7,21 +7,28 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
+	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/tlsutil"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/server"
 )
@@ -39,6 +46,8 @@ func main() {
 		err = runServe(os.Args[2:])
 	case "table":
 		err = runTable(os.Args[2:])
+	case "user":
+		err = runUser(os.Args[2:], os.Stdin, os.Stdout)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -57,6 +66,7 @@ func usage() {
   lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B]
   lakegate serve --config FILE
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
+  lakegate user add NAME [--domain D] [--group G]... [--password-stdin]
 `)
 }
 
@@ -68,15 +78,29 @@ type Config struct {
 	DataDir string `json:"data_dir"`
 	// Catalogs to serve; empty means the embedded SQLite catalog in DataDir.
 	Catalogs []catalog.Config `json:"catalogs"`
-	// AllowRemote accepts non-loopback clients (only once authentication is
-	// configured; until then keep it false).
+	// AllowRemote accepts non-loopback clients. Without auth accounts or
+	// issuers nobody remote can log in anyway.
 	AllowRemote bool `json:"allow_remote"`
+	// Auth holds service accounts (SCRAM verifiers, never passwords) and
+	// OIDC issuers whose access tokens are accepted as passwords.
+	Auth *auth.Config `json:"auth,omitempty"`
+	// TokenUsers is a regular expression over startup user names that log
+	// in with OIDC tokens instead of SCRAM (default: names containing "@").
+	TokenUsers string `json:"token_users,omitempty"`
+	// AllowPlaintextLoopback lets loopback clients authenticate without TLS.
+	AllowPlaintextLoopback bool `json:"allow_plaintext_loopback"`
+	// TLS certificate and key (PEM). With neither, TLS is off unless
+	// TLSSelfSignedDir names a directory for a generated self-signed pair.
+	TLSCertFile      string `json:"tls_cert_file,omitempty"`
+	TLSKeyFile       string `json:"tls_key_file,omitempty"`
+	TLSSelfSignedDir string `json:"tls_self_signed_dir,omitempty"`
 	// Limits bound each session's engine.
 	Limits struct {
 		Threads            int    `json:"threads"`
 		MemoryLimit        string `json:"memory_limit"`
 		TempDir            string `json:"temp_dir"`
 		MetadataCacheBytes int64  `json:"metadata_cache_bytes"`
+		MaxMessageBytes    int    `json:"max_message_bytes"`
 	} `json:"limits"`
 	LogLevel string `json:"log_level"`
 }
@@ -95,6 +119,19 @@ func (c *Config) Validate() error {
 	for _, cc := range c.Catalogs {
 		if err := cc.Validate(); err != nil {
 			return err
+		}
+	}
+	if c.Auth != nil {
+		if err := c.Auth.Validate(); err != nil {
+			return fmt.Errorf("config auth: %w", err)
+		}
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return errors.New("config: tls_cert_file and tls_key_file go together")
+	}
+	if c.TokenUsers != "" {
+		if _, err := regexp.Compile(c.TokenUsers); err != nil {
+			return fmt.Errorf("config token_users: %w", err)
 		}
 	}
 	return nil
@@ -134,7 +171,13 @@ func runDemo(args []string) error {
 	if err := os.MkdirAll(filepath.Join(*data, "warehouse"), 0o755); err != nil {
 		return err
 	}
-	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel, AllowRemote: *allowRemote}
+	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel, AllowRemote: *allowRemote,
+		AllowPlaintextLoopback: true, TLSSelfSignedDir: filepath.Join(*data, "tls")}
+	accounts, passwords, err := demoAccounts(*data)
+	if err != nil {
+		return err
+	}
+	cfg.Auth = &auth.Config{Accounts: accounts}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -164,7 +207,13 @@ func runDemo(args []string) error {
 	}
 	return serve(ctx, cfg, cat, log, func(addr string) {
 		host, port, _ := net.SplitHostPort(addr)
-		fmt.Printf("\nlakegate is listening on %s\nconnect with:\n  psql -h %s -p %s -U analyst lakegate\ntry:\n  select status, count(*), sum(amount) from payments.charges join users.customers c on c.id = customer_id group by 1;\n\n", addr, host, port)
+		fmt.Printf("\nlakegate is listening on %s (TLS with a self-signed certificate in %s)\n\ndemo accounts (passwords are kept in %s):\n",
+			addr, filepath.Join(*data, "tls"), filepath.Join(*data, "demo-passwords.txt"))
+		for _, a := range accounts {
+			fmt.Printf("  %-13s domain=%-9s groups=%-9s password=%s\n", a.Name, orDash(a.Domain), orDash(strings.Join(a.Groups, ",")), passwords[a.Name])
+		}
+		fmt.Printf("\nconnect with:\n  PGPASSWORD=%s psql -h %s -p %s -U analyst lakegate\ntry:\n  select status, count(*), sum(amount) from payments.charges join users.customers c on c.id = customer_id group by 1;\n\n",
+			passwords["analyst"], host, port)
 	})
 }
 
@@ -210,10 +259,35 @@ func loadConfig(path string) (*Config, error) {
 	return &cfg, nil
 }
 
-func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) error {
+func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
 	pl := planner.New(cat, planner.Config{Logger: log, Engine: planner.EngineConfig{
 		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir}})
-	srv, err := server.New(pl, server.Config{AllowRemote: cfg.AllowRemote, Logger: log})
+	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
+	switch {
+	case cfg.TLSCertFile != "":
+		if scfg.TLS, err = tlsutil.Load(cfg.TLSCertFile, cfg.TLSKeyFile); err != nil {
+			return err
+		}
+	case cfg.TLSSelfSignedDir != "":
+		if err := os.MkdirAll(cfg.TLSSelfSignedDir, 0o700); err != nil {
+			return err
+		}
+		if scfg.TLS, _, err = tlsutil.LoadOrCreate(cfg.TLSSelfSignedDir); err != nil {
+			return err
+		}
+	}
+	if cfg.Auth != nil && (len(cfg.Auth.Accounts) > 0 || len(cfg.Auth.OIDC) > 0) {
+		a, err := auth.New(*cfg.Auth)
+		if err != nil {
+			return err
+		}
+		scfg.Auth = server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: cfg.AllowPlaintextLoopback,
+			Limiter: auth.NewLimiter(cfg.Auth.Limiter)}
+		if cfg.TokenUsers != "" {
+			scfg.Auth.TokenUsers = regexp.MustCompile(cfg.TokenUsers)
+		}
+	}
+	srv, err := server.New(pl, scfg)
 	if err != nil {
 		return err
 	}
@@ -309,3 +383,127 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// demoAccounts loads (or creates on first start) the demo's service
+// accounts: their SCRAM verifiers in DIR/accounts.json and, for the person
+// trying the demo, their passwords in DIR/demo-passwords.txt (mode 0600).
+func demoAccounts(dir string) ([]auth.Account, map[string]string, error) {
+	accPath, pwPath := filepath.Join(dir, "accounts.json"), filepath.Join(dir, "demo-passwords.txt")
+	passwords := map[string]string{}
+	if b, err := os.ReadFile(pwPath); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, pw, ok := strings.Cut(line, "="); ok {
+				passwords[name] = pw
+			}
+		}
+	}
+	var accounts []auth.Account
+	if b, err := os.ReadFile(accPath); err == nil {
+		if err := json.Unmarshal(b, &accounts); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", accPath, err)
+		}
+		return accounts, passwords, nil
+	}
+	specs := []struct {
+		name, domain string
+		groups       []string
+	}{
+		{"analyst", "", []string{"analysts"}},
+		{"payments_svc", "payments", []string{"services"}},
+		{"users_svc", "users", []string{"services"}},
+		{"comms_svc", "comms", []string{"services"}},
+	}
+	var pwLines []string
+	for _, sp := range specs {
+		pw := randomPassword()
+		a, err := auth.NewAccount(sp.name, sp.domain, sp.groups, pw, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		accounts = append(accounts, a)
+		passwords[sp.name] = pw
+		pwLines = append(pwLines, sp.name+"="+pw)
+	}
+	b, err := json.MarshalIndent(accounts, "", "  ")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.WriteFile(pwPath, []byte(strings.Join(pwLines, "\n")+"\n"), 0o600); err != nil {
+		return nil, nil, err
+	}
+	if err := os.WriteFile(accPath, b, 0o600); err != nil {
+		return nil, nil, err
+	}
+	return accounts, passwords, nil
+}
+
+func randomPassword() string {
+	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// runUser implements `lakegate user add`: it prints the account entry (a
+// SCRAM verifier, never the password) to paste into the config's
+// auth.accounts.
+func runUser(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) < 2 || args[0] != "add" {
+		return errors.New("usage: lakegate user add NAME [--domain D] [--group G]... [--password-stdin]")
+	}
+	name := args[1]
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	domain := fs.String("domain", "", "data domain the account belongs to")
+	var groups multiFlag
+	fs.Var(&groups, "group", "group (repeatable)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of prompting")
+	if err := fs.Parse(args[2:]); err != nil {
+		return err
+	}
+	var pw string
+	if *fromStdin || !term.IsTerminal(int(os.Stdin.Fd())) {
+		b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		if err != nil {
+			return err
+		}
+		pw = strings.TrimRight(string(b), "\r\n")
+	} else {
+		fmt.Fprint(os.Stderr, "password: ")
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(os.Stderr, "again: ")
+		b2, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return err
+		}
+		if string(b) != string(b2) {
+			return errors.New("passwords do not match")
+		}
+		pw = string(b)
+	}
+	if len(pw) < 8 {
+		return errors.New("password must have at least 8 characters")
+	}
+	out, err := auth.AccountJSON(name, *domain, groups, pw)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, string(out))
+	return err
+}

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/lakegate/lakegate/auth"
 )
 
 func TestExampleConfigLoads(t *testing.T) {
@@ -25,5 +31,52 @@ func TestConfigDefaultsToEmbeddedCatalog(t *testing.T) {
 	}
 	if err := (&Config{}).Validate(); err == nil {
 		t.Fatal("a config without data_dir or catalogs must be rejected")
+	}
+}
+
+func TestUserAddPrintsVerifierNotPassword(t *testing.T) {
+	var out strings.Builder
+	if err := runUser([]string{"add", "bob", "--domain", "payments", "--group", "services", "--password-stdin"},
+		strings.NewReader("correct horse battery\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	var acct auth.Account
+	if err := json.Unmarshal([]byte(out.String()), &acct); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if acct.Name != "bob" || acct.Domain != "payments" || len(acct.Groups) != 1 || !strings.HasPrefix(acct.SCRAM, "SCRAM-SHA-256$4096:") {
+		t.Fatalf("account %+v", acct)
+	}
+	if strings.Contains(out.String(), "correct horse") {
+		t.Fatal("the password leaked into the output")
+	}
+	a, err := auth.New(auth.Config{Accounts: []auth.Account{acct}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := a.VerifyPassword(context.Background(), "bob", "correct horse battery"); err != nil || p.Domain != "payments" {
+		t.Fatalf("verifier does not accept the password: %v %+v", err, p)
+	}
+	if err := runUser([]string{"add", "eve", "--password-stdin"}, strings.NewReader("short\n"), &out); err == nil {
+		t.Fatal("a 5-character password was accepted")
+	}
+}
+
+func TestDemoAccountsPersist(t *testing.T) {
+	dir := t.TempDir()
+	a1, p1, err := demoAccounts(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, p2, err := demoAccounts(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a1) != 4 || len(a2) != 4 || a1[1].SCRAM != a2[1].SCRAM || p1["analyst"] != p2["analyst"] || p1["analyst"] == "" {
+		t.Fatalf("accounts not reused: %v %v", p1, p2)
+	}
+	st, err := os.Stat(filepath.Join(dir, "demo-passwords.txt"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("password file mode: %v %v", st.Mode(), err)
 	}
 }
