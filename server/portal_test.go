@@ -46,6 +46,9 @@ func TestPortalRowLimits(t *testing.T) {
 				}
 				m = &pgproto3.DataRow{Values: vals}
 			}
+			if c, ok := m.(*pgproto3.CommandComplete); ok {
+				m = &pgproto3.CommandComplete{CommandTag: append([]byte(nil), c.CommandTag...)}
+			}
 			got = append(got, m)
 			if stop(m) {
 				return got
@@ -94,7 +97,7 @@ func TestPortalRowLimits(t *testing.T) {
 	if strings.Join(rows, ",") != strings.Join(want, ",") {
 		t.Fatalf("rows %v, want %v", rows, want)
 	}
-	if tag != "SELECT 10" && tag != "SELECT 4" {
+	if tag != "SELECT 10" {
 		t.Fatalf("command tag %q", tag)
 	}
 	t.Logf("portal returned %v, final tag %q", rows, tag)
