@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/iceberg-go"
@@ -48,7 +49,48 @@ type Catalog struct {
 
 	mu     sync.Mutex
 	tables map[string]*table.Table // metadata location -> loaded table (immutable)
+
+	nsMu    sync.Mutex
+	nsProps map[string]nsPropsEntry
 }
+
+type nsPropsEntry struct {
+	props map[string]string
+	at    time.Time
+}
+
+// SchemaProperties returns a namespace's properties (owner-domain, comment),
+// cached for a few seconds: they are read on every statement.
+func (c *Catalog) SchemaProperties(ctx context.Context, schema string) (map[string]string, error) {
+	c.nsMu.Lock()
+	e, ok := c.nsProps[schema]
+	c.nsMu.Unlock()
+	if ok && time.Since(e.at) < 5*time.Second {
+		return e.props, nil
+	}
+	for _, s := range c.sources {
+		props, err := s.cat.LoadNamespaceProperties(ctx, table.Identifier{schema})
+		if errors.Is(err, icecat.ErrNoSuchNamespace) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("catalog %s: properties of %s: %w: %w", s.cfg.name(), schema, ErrUpstream, err)
+		}
+		out := map[string]string(props)
+		c.nsMu.Lock()
+		if c.nsProps == nil {
+			c.nsProps = map[string]nsPropsEntry{}
+		}
+		c.nsProps[schema] = nsPropsEntry{props: out, at: time.Now()}
+		c.nsMu.Unlock()
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: %s", ErrNoSuchSchema, schema)
+}
+
+// Foreign reports whether the table comes from a catalog the gateway does
+// not own (its tables are external to every caller).
+func (t *Table) Foreign() bool { return t.src != nil && t.src.cfg.Foreign }
 
 // source is one configured Iceberg catalog.
 type source struct {

@@ -27,6 +27,9 @@ type Config struct {
 	// Properties are passed to iceberg-go unchanged (credentials, REST
 	// prefixes, IO settings).
 	Properties map[string]string `json:"properties,omitempty"`
+	// Foreign marks a catalog the gateway does not own: its tables are
+	// external to every caller, whatever their owner property says.
+	Foreign bool `json:"foreign,omitempty"`
 }
 
 // Validate reports a configuration that cannot work.

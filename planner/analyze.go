@@ -27,6 +27,7 @@ type analysis struct {
 	refs      []*tableRef
 	ctes      map[string]bool
 	functions []string // table functions, lower case
+	scalars   []string // scalar and aggregate functions, lower case, schema-qualified when written so
 	// preds maps a reference's query location to the conjunct predicates
 	// that restrict it (column name, iceberg operator, literal).
 	preds map[int64][]colPred
@@ -122,6 +123,16 @@ func (a *analysis) walk(v any) {
 			}
 		case "SELECT_NODE":
 			a.selectPreds(n)
+		}
+		if str(n, "class") == "FUNCTION" || str(n, "class") == "WINDOW" || str(n, "class") == "AGGREGATE" {
+			name := strings.ToLower(str(n, "function_name"))
+			if sc := str(n, "schema"); sc != "" {
+				name = strings.ToLower(sc) + "." + name
+			}
+			if c := str(n, "catalog"); c != "" {
+				name = strings.ToLower(c) + "." + name
+			}
+			a.scalars = append(a.scalars, name)
 		}
 		if m, ok := n["cte_map"].(node); ok {
 			if entries, ok := m["map"].([]any); ok {

@@ -185,7 +185,7 @@ func openFixtures(t *testing.T) *fixtureEnv {
 // query runs sql in a fresh session and returns its rows as text.
 func (env *fixtureEnv) query(t *testing.T, sql string) ([][]string, error) {
 	t.Helper()
-	sess := env.p.NewSession(map[string]string{"TimeZone": "UTC"})
+	sess := env.p.NewSession(planner.SessionOptions{Settings: map[string]string{"TimeZone": "UTC"}})
 	defer sess.Close()
 	ctx := context.Background()
 	st, err := sess.Prepare(ctx, sql)

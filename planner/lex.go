@@ -172,3 +172,34 @@ func leadingKeywords(s string, n int) []string {
 	}
 	return t
 }
+
+// RedactLiterals replaces string, numeric and dollar-quoted literals with
+// '?' so statements can be logged without the values they carry.
+func RedactLiterals(sql string) string {
+	var b strings.Builder
+	i := 0
+	for i < len(sql) {
+		c := sql[i]
+		switch {
+		case c == '\'' || (c == '$' && func() bool { _, ok := dollarTag(sql, i); return ok }()):
+			j := skipToken(sql, i)
+			b.WriteString("?")
+			i = j
+		case c >= '0' && c <= '9' && (i == 0 || !isIdentByte(sql[i-1]) && sql[i-1] != '$'):
+			j := i
+			for j < len(sql) && (sql[j] >= '0' && sql[j] <= '9' || sql[j] == '.' || sql[j] == 'e' || sql[j] == 'E') {
+				j++
+			}
+			b.WriteString("?")
+			i = j
+		case c == '"' || strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
+			j := skipToken(sql, i)
+			b.WriteString(sql[i:j])
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}

@@ -15,7 +15,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	duck "github.com/duckdb/duckdb-go-bindings"
 
+	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/policy"
 )
 
 // Sentinel errors for conditions the planner detects itself.
@@ -37,6 +39,9 @@ func (e *UndefinedTableError) Error() string {
 type Config struct {
 	Engine EngineConfig
 	Logger *slog.Logger
+	// Policy decides what each caller sees; nil makes every table visible
+	// to every caller, external and read-only.
+	Policy *policy.Store
 }
 
 // Planner plans and runs client SQL over the catalog's tables. One Planner
@@ -68,15 +73,25 @@ type Session struct {
 	schemas map[string]bool   // engine schemas created
 	engPath string            // search_path last set in the engine
 
-	settings map[string]string
-	inTxn    bool
+	principal auth.Principal
+	settings  map[string]string
+	inTxn     bool
 	failed   bool // explicit transaction aborted by an error
 	queries  int64
 }
 
-// NewSession starts a session. Settings are client startup parameters.
-func (p *Planner) NewSession(settings map[string]string) *Session {
-	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{}}
+// SessionOptions describe the caller of a session.
+type SessionOptions struct {
+	Principal auth.Principal
+	// Settings are the client's startup parameters.
+	Settings map[string]string
+}
+
+// NewSession starts a session for a caller.
+func (p *Planner) NewSession(opts SessionOptions) *Session {
+	settings := opts.Settings
+	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{},
+		principal: opts.Principal}
 	for k, v := range defaultSettings {
 		s.settings[k] = v
 	}
@@ -186,9 +201,11 @@ type Stmt struct {
 
 // queryPlan is a query resolved against pinned snapshots.
 type queryPlan struct {
-	sql    string
-	tables map[string]*catalog.Table
-	dirs   []string
+	sql       string
+	tables    map[string]*catalog.Table
+	decisions map[string]policy.Decision
+	access    []TableAccess
+	dirs      []string
 }
 
 // Prepare classifies and plans one statement (no semicolon-separated
@@ -225,8 +242,10 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 	case "ROLLBACK", "ABORT":
 		st.Kind, st.Tag = KindRollback, "ROLLBACK"
 		return st, nil
-	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "COPY":
-		return nil, fmt.Errorf("%w: %s statements (lakegate is read-only until native writes land)", ErrNotSupported, kw[0])
+	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
+		return nil, s.prepareWrite(ctx, sql)
+	case "GRANT", "REVOKE", "COPY":
+		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
 		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "PREPARE", "EXECUTE", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
@@ -264,23 +283,28 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	}
 	nodes, err := parseSerialized(rows[0][0])
 	if err != nil {
+		var pe *parseError
+		if errors.As(err, &pe) && pe.kind == "not implemented" {
+			// A data-changing statement behind a WITH clause.
+			if werr := s.prepareWrite(ctx, sql); werr != nil {
+				return nil, nil, nil, werr
+			}
+		}
 		return nil, nil, nil, classify(err)
 	}
 	if len(nodes) != 1 {
 		return nil, nil, nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
 	}
 	a := analyze(nodes[0])
-	for _, fn := range a.functions {
-		if deniedTableFunction(fn) {
-			return nil, nil, nil, &EngineError{Kind: KindPermission, Msg: fmt.Sprintf("permission denied for function %s", fn)}
-		}
+	if err := checkFunctions(a); err != nil {
+		return nil, nil, nil, err
 	}
-	plan := &queryPlan{sql: sql, tables: map[string]*catalog.Table{}}
+	plan := &queryPlan{sql: sql, tables: map[string]*catalog.Table{}, decisions: map[string]policy.Decision{}}
 	occ := map[string][][]colPred{}
 	var edits []textEdit
 	base := len(sql) - len(inner)
 	for _, r := range a.refs {
-		t, key, err := s.resolve(ctx, r, a)
+		t, dec, key, err := s.resolve(ctx, r, a)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -297,6 +321,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 			edits = append(edits, ed)
 		}
 		plan.tables[key] = t
+		plan.decisions[key] = dec
 		occ[key] = append(occ[key], a.preds[r.loc])
 	}
 	if len(edits) > 0 {
@@ -314,7 +339,12 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		dec := plan.decisions[key]
+		if vs, err = accessSQL(vs, t.Schema(), dec); err != nil {
+			return nil, nil, nil, err
+		}
 		viewSQL[key] = vs
+		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
 		plan.dirs = appendDirs(plan.dirs, t, sp)
 	}
 	e, err = s.engineFor(plan.dirs)
@@ -446,21 +476,25 @@ func searchPath(v string) []string {
 
 var systemSchemas = map[string]bool{"pg_catalog": true, "information_schema": true}
 
-// resolve finds the catalog table a reference names. It returns a nil table
-// for references the engine resolves itself (CTEs, system relations).
-func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catalog.Table, string, error) {
+// resolve finds the catalog table a reference names, as the caller sees
+// it. It returns a nil table for references the engine resolves itself
+// (CTEs, system relations). A table the caller may not see does not exist.
+func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catalog.Table, policy.Decision, string, error) {
 	display := r.Name
 	if r.Schema != "" {
 		display = r.Schema + "." + r.Name
 	}
 	if r.Catalog != "" {
-		return nil, "", &UndefinedTableError{Name: r.Catalog + "." + display}
+		return nil, policy.Decision{}, "", &UndefinedTableError{Name: r.Catalog + "." + display}
 	}
 	if r.Schema == "" && a.ctes[strings.ToLower(r.Name)] {
-		return nil, "", nil
+		return nil, policy.Decision{}, "", nil
+	}
+	if deniedRelation(r.Schema, r.Name) {
+		return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
 	}
 	if systemSchemas[strings.ToLower(r.Schema)] {
-		return nil, "", nil
+		return nil, policy.Decision{}, "", nil
 	}
 	candidates := []string{r.Schema}
 	if r.Schema == "" {
@@ -472,30 +506,21 @@ func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catal
 			continue
 		}
 		if err != nil {
-			return nil, "", err
+			return nil, policy.Decision{}, "", err
 		}
-		return t, sc + "." + r.Name, nil
+		dec, err := s.decide(ctx, t)
+		if err != nil {
+			return nil, policy.Decision{}, "", err
+		}
+		if !dec.Visible || !dec.Read {
+			continue
+		}
+		return t, dec, sc + "." + r.Name, nil
 	}
-	if r.Schema == "" && (strings.HasPrefix(strings.ToLower(r.Name), "pg_") || strings.HasPrefix(strings.ToLower(r.Name), "duckdb_")) {
-		return nil, "", nil
+	if r.Schema == "" && strings.HasPrefix(strings.ToLower(r.Name), "pg_") {
+		return nil, policy.Decision{}, "", nil
 	}
-	return nil, "", &UndefinedTableError{Name: display}
-}
-
-// deniedTableFunction lists table functions that read files or engine
-// internals; tables are reached only through the catalog.
-func deniedTableFunction(fn string) bool {
-	switch {
-	case strings.HasPrefix(fn, "read_"), strings.HasPrefix(fn, "parquet_"), strings.HasPrefix(fn, "iceberg_"),
-		strings.HasPrefix(fn, "delta_"), strings.HasPrefix(fn, "sniff_"), strings.HasPrefix(fn, "json_"):
-		return true
-	}
-	switch fn {
-	case "glob", "query", "query_table", "parquet_scan", "csv_scan", "arrow_scan", "pragma_database_list",
-		"duckdb_secrets", "duckdb_extensions", "duckdb_settings", "which_secret", "load_aws_credentials":
-		return true
-	}
-	return false
+	return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
 }
 
 // describe prepares sql in the engine and returns its result columns and
@@ -554,6 +579,9 @@ func prepareErrorType(msg string) duck.ErrorType {
 type Result struct {
 	Tag  string
 	Rows int64
+	// Tables lists the tables the statement read, with how the caller was
+	// allowed to (for the audit log).
+	Tables []TableAccess
 }
 
 // RowSink receives a query's rows as Arrow record batches, in order. The
@@ -706,7 +734,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	if kw := leadingKeywords(st.SQL, 1); kw[0] == "EXPLAIN" {
 		tag = "EXPLAIN"
 	}
-	return Result{Tag: tag, Rows: n}, nil
+	return Result{Tag: tag, Rows: n, Tables: plan.access}, nil
 }
 
 func (s *Session) execError(ctx context.Context, err error) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/policy"
 )
 
 // withSQLState is the one place where lakegate errors become SQLSTATEs.
@@ -24,6 +25,8 @@ func sqlState(err error) codes.Code {
 	var us *planner.ErrUnknownSetting
 	var ro *planner.ErrReadOnlySetting
 	switch {
+	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):
+		return codes.InsufficientPrivilege
 	case errors.As(err, &ut), errors.Is(err, catalog.ErrNoSuchTable):
 		return codes.UndefinedTable
 	case errors.Is(err, catalog.ErrNoSuchSchema):

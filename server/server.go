@@ -29,6 +29,8 @@ type Config struct {
 	TLS *tls.Config
 	// Auth says who may connect; the zero value trusts loopback clients.
 	Auth AuthConfig
+	// Audit configures the per-statement audit log.
+	Audit AuditConfig
 	// MaxMessageBytes bounds one client message (a query text, a Bind). The
 	// protocol reader allocates a buffer of this size per connection, so it
 	// also sets per-connection memory. Default 1 MiB; larger messages get an
@@ -45,6 +47,8 @@ type Server struct {
 	pl   *planner.Planner
 	wire *wire.Server
 
+	audit *auditLog
+
 	mu    sync.Mutex
 	conns map[int32]*conn
 	byAdr map[string]*startupConn
@@ -60,6 +64,7 @@ type conn struct {
 	watch     *watchConn
 	tls       bool
 	principal auth.Principal
+	addr      string
 	loc       *time.Location
 }
 
@@ -75,7 +80,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 	if maxMessage <= 0 {
 		maxMessage = 1 << 20
 	}
-	s := &Server{cfg: cfg, log: log, pl: pl, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
+	s := &Server{cfg: cfg, log: log, pl: pl, audit: &auditLog{cfg: cfg.Audit}, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
 	w, err := wire.NewServer(s.parse,
 		wire.Logger(log),
 		wire.SessionAuthStrategy(s.authenticate),
@@ -146,9 +151,10 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	if c == nil {
 		return ctx, errors.New("server: session without authentication")
 	}
-	c.sess = s.pl.NewSession(settings)
+	c.sess = s.pl.NewSession(planner.SessionOptions{Principal: c.principal, Settings: settings})
 	c.loc = loadLocation(c.sess.Setting("timezone"))
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
+	c.addr = addr
 	c.log = s.log.With("conn", c.id, "user", c.principal.Name, "addr", addr)
 	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName], "tls", c.tls)
 	return ctx, nil
@@ -219,10 +225,12 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	}
 	out := make(wire.PreparedStatements, 0, len(texts))
 	for _, text := range texts {
+		start := time.Now()
 		st, err := c.sess.Prepare(ctx, text)
 		if err != nil {
 			c.sess.MarkFailed()
 			c.log.Debug("prepare failed", "err", err)
+			s.audit.record(c, text, start, planner.Result{}, err)
 			return nil, withSQLState(err)
 		}
 		out = append(out, s.statement(c, st, q.ParameterOIDs))
@@ -297,6 +305,7 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		rowsBuf = rows
 		return wire.WriteRows(w, rows)
 	})
+	s.audit.record(c, st.SQL, start, res, err)
 	if err != nil {
 		c.sess.MarkFailed()
 		c.log.Debug("statement failed", "err", err, "ms", time.Since(start).Milliseconds())

@@ -30,6 +30,7 @@ import (
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/tlsutil"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
 
@@ -48,6 +49,8 @@ func main() {
 		err = runTable(os.Args[2:])
 	case "user":
 		err = runUser(os.Args[2:], os.Stdin, os.Stdout)
+	case "explain-access":
+		err = runExplainAccess(os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -67,6 +70,7 @@ func usage() {
   lakegate serve --config FILE
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
   lakegate user add NAME [--domain D] [--group G]... [--password-stdin]
+  lakegate explain-access --user U [--group G]... [--domain D] [--config FILE | --data DIR] NAMESPACE.TABLE
 `)
 }
 
@@ -94,6 +98,14 @@ type Config struct {
 	TLSCertFile      string `json:"tls_cert_file,omitempty"`
 	TLSKeyFile       string `json:"tls_key_file,omitempty"`
 	TLSSelfSignedDir string `json:"tls_self_signed_dir,omitempty"`
+	// PolicyFile is the access policy (YAML, see policy/doc.go). It is
+	// reloaded on change and on SIGHUP. Without one every caller reads every
+	// table as external and nothing can be written.
+	PolicyFile string `json:"policy_file,omitempty"`
+	// AuditLog is where the per-statement audit log goes: a file path,
+	// "stderr", or "" for none. AuditRedact: none, literals (default), all.
+	AuditLog    string `json:"audit_log,omitempty"`
+	AuditRedact string `json:"audit_redact,omitempty"`
 	// Limits bound each session's engine.
 	Limits struct {
 		Threads            int    `json:"threads"`
@@ -178,6 +190,13 @@ func runDemo(args []string) error {
 		return err
 	}
 	cfg.Auth = &auth.Config{Accounts: accounts}
+	cfg.PolicyFile = filepath.Join(*data, "policy.yaml")
+	if _, err := os.Stat(cfg.PolicyFile); errors.Is(err, os.ErrNotExist) {
+		if err := os.WriteFile(cfg.PolicyFile, demo.Policy, 0o644); err != nil {
+			return err
+		}
+	}
+	cfg.AuditLog = filepath.Join(*data, "audit.log")
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -212,6 +231,7 @@ func runDemo(args []string) error {
 		for _, a := range accounts {
 			fmt.Printf("  %-13s domain=%-9s groups=%-9s password=%s\n", a.Name, orDash(a.Domain), orDash(strings.Join(a.Groups, ",")), passwords[a.Name])
 		}
+		fmt.Printf("\naccess policy: %s (edit it: changes apply within seconds)\naudit log:     %s\n", cfg.PolicyFile, cfg.AuditLog)
 		fmt.Printf("\nconnect with:\n  PGPASSWORD=%s psql -h %s -p %s -U analyst lakegate\ntry:\n  select status, count(*), sum(amount) from payments.charges join users.customers c on c.id = customer_id group by 1;\n\n",
 			passwords["analyst"], host, port)
 	})
@@ -260,9 +280,45 @@ func loadConfig(path string) (*Config, error) {
 }
 
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
-	pl := planner.New(cat, planner.Config{Logger: log, Engine: planner.EngineConfig{
-		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir}})
+	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
+		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir}}
+	if cfg.PolicyFile != "" {
+		store, err := policy.NewStore(cfg.PolicyFile, log)
+		if err != nil {
+			return err
+		}
+		go store.Watch(ctx, 2*time.Second)
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-hup:
+					if err := store.Reload(); err != nil {
+						log.Error("policy reload on SIGHUP failed", "err", err)
+					}
+				}
+			}
+		}()
+		pcfg.Policy = store
+	}
+	pl := planner.New(cat, pcfg)
 	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
+	switch cfg.AuditLog {
+	case "":
+	case "stderr":
+		scfg.Audit = server.AuditConfig{Writer: os.Stderr, Redact: cfg.AuditRedact}
+	default:
+		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
+		if err != nil {
+			return fmt.Errorf("audit log: %w", err)
+		}
+		defer f.Close()
+		scfg.Audit = server.AuditConfig{Writer: f, Redact: cfg.AuditRedact}
+	}
 	switch {
 	case cfg.TLSCertFile != "":
 		if scfg.TLS, err = tlsutil.Load(cfg.TLSCertFile, cfg.TLSKeyFile); err != nil {
@@ -505,5 +561,78 @@ func runUser(args []string, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	_, err = fmt.Fprintln(stdout, string(out))
+	return err
+}
+
+// runExplainAccess prints what a caller may do with a table and why.
+func runExplainAccess(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("explain-access", flag.ContinueOnError)
+	user := fs.String("user", "", "caller's user name")
+	domain := fs.String("domain", "", "caller's domain")
+	var groups multiFlag
+	fs.Var(&groups, "group", "caller's group (repeatable)")
+	cfgPath := fs.String("config", "", "config file (JSON)")
+	data := fs.String("data", defaultDataDir(), "data directory of the demo (its policy.yaml and catalog)")
+	policyPath := fs.String("policy", "", "policy file (default: the config's policy_file, or DIR/policy.yaml)")
+	var pos []string
+	rest := args
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			pos = append(pos, rest[0])
+			rest = rest[1:]
+		}
+	}
+	if *user == "" || len(pos) != 1 {
+		return errors.New("usage: lakegate explain-access --user U [--group G]... [--domain D] NAMESPACE.TABLE")
+	}
+	ns, name, ok := strings.Cut(pos[0], ".")
+	if !ok {
+		return fmt.Errorf("table %q must be NAMESPACE.TABLE", pos[0])
+	}
+	cfgs := []catalog.Config{embeddedCatalog(*data)}
+	pf := filepath.Join(*data, "policy.yaml")
+	if *cfgPath != "" {
+		cfg, err := loadConfig(*cfgPath)
+		if err != nil {
+			return err
+		}
+		cfgs, pf = cfg.Catalogs, cfg.PolicyFile
+	}
+	if *policyPath != "" {
+		pf = *policyPath
+	}
+	pol, err := policy.Load(pf)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	cat, err := catalog.Open(ctx, cfgs, catalog.Options{})
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	pt := policy.Table{Schema: ns, Name: name}
+	if t, err := cat.LoadTable(ctx, catalog.Ident{Schema: ns, Name: name}); err == nil {
+		pt.Owner = t.Properties()["owner-domain"]
+		if pt.Owner == "" {
+			if props, err := cat.SchemaProperties(ctx, ns); err == nil {
+				pt.Owner = props["owner-domain"]
+			}
+		}
+		pt.Foreign = t.Foreign()
+		for _, f := range t.Schema().Fields() {
+			pt.Columns = append(pt.Columns, f.Name)
+		}
+	} else if !errors.Is(err, catalog.ErrNoSuchTable) {
+		return err
+	} else {
+		fmt.Fprintf(stdout, "note: %s.%s is not in the catalog; deciding by name only\n", ns, name)
+	}
+	pr := auth.Principal{Name: *user, Domain: *domain, Groups: groups}
+	_, err = fmt.Fprint(stdout, policy.Explain(pol, pr, pt))
 	return err
 }

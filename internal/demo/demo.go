@@ -6,6 +6,7 @@ package demo
 
 import (
 	"context"
+	_ "embed" // the demo policy file
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -251,3 +252,10 @@ func AppendBounces(ctx context.Context, cat *catalog.Catalog, n int) error {
 	close(ch)
 	return cat.Append(ctx, Tables[2], &chanReader{schema: asch, ch: ch})
 }
+
+// Policy is the demo's access policy (internal/demo/policy.yaml): analysts
+// read everything as external with e-mail addresses masked, each service
+// domain owns its namespace, payments cannot see comms.bounces.
+//
+//go:embed policy.yaml
+var Policy []byte

@@ -1,0 +1,135 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/policy"
+)
+
+// TableAccess records how a statement used a table, for the audit log.
+type TableAccess struct {
+	Table  string `json:"table"`
+	Native bool   `json:"native"`
+	Rule   string `json:"rule"`
+}
+
+// decide applies the policy to a loaded table for the session's caller.
+// Without a policy store every table is visible to everyone, external and
+// read-only (embedded tests and single-user setups).
+func (s *Session) decide(ctx context.Context, t *catalog.Table) (policy.Decision, error) {
+	if s.p.cfg.Policy == nil {
+		return policy.Decision{Visible: true, Read: true, Rule: "no policy configured: all tables readable"}, nil
+	}
+	owner := t.Properties()["owner-domain"]
+	if owner == "" {
+		props, err := s.p.cat.SchemaProperties(ctx, t.Ident.Schema)
+		if err != nil && !errors.Is(err, catalog.ErrNoSuchSchema) {
+			return policy.Decision{}, err
+		}
+		owner = props["owner-domain"]
+	}
+	var cols []string
+	for _, f := range t.Schema().Fields() {
+		cols = append(cols, f.Name)
+	}
+	pt := policy.Table{Schema: t.Ident.Schema, Name: t.Ident.Name, Owner: owner, Columns: cols, Foreign: t.Foreign()}
+	return s.p.cfg.Policy.Current().Decide(s.principal, pt), nil
+}
+
+func (s *Session) policyTable(ctx context.Context, t *catalog.Table) policy.Table {
+	owner := t.Properties()["owner-domain"]
+	if owner == "" {
+		if props, err := s.p.cat.SchemaProperties(ctx, t.Ident.Schema); err == nil {
+			owner = props["owner-domain"]
+		}
+	}
+	return policy.Table{Schema: t.Ident.Schema, Name: t.Ident.Name, Owner: owner, Foreign: t.Foreign()}
+}
+
+// accessSQL wraps a table's scan with the caller's row filter and column
+// masks. Masked columns keep their type.
+func accessSQL(scan string, schema *iceberg.Schema, dec policy.Decision) (string, error) {
+	if dec.RowFilter == "" && len(dec.Masks) == 0 {
+		return scan, nil
+	}
+	var proj []string
+	for _, f := range schema.Fields() {
+		col := quoteIdent(f.Name)
+		if m, ok := dec.Masks[f.Name]; ok {
+			typ, err := duckType(f.Type)
+			if err != nil {
+				return "", err
+			}
+			proj = append(proj, fmt.Sprintf("CAST((%s) AS %s) AS %s", m, typ, col))
+			continue
+		}
+		proj = append(proj, col)
+	}
+	sql := "SELECT " + strings.Join(proj, ", ") + " FROM (" + scan + ") AS lakegate_base"
+	if dec.RowFilter != "" {
+		sql += " WHERE (" + dec.RowFilter + ")"
+	}
+	return sql, nil
+}
+
+// prepareWrite classifies a data-changing statement. Writes to external
+// tables are refused with the owner named; invisible tables do not exist;
+// native writes are not implemented yet.
+func (s *Session) prepareWrite(ctx context.Context, sql string) error {
+	verb, schema, name, ok := writeTarget(sql)
+	if !ok {
+		return fmt.Errorf("%w: %s statements", ErrNotSupported, firstWord(sql))
+	}
+	display := name
+	if schema != "" {
+		display = schema + "." + name
+	}
+	candidates := []string{schema}
+	if schema == "" {
+		candidates = searchPath(s.settings["search_path"])
+	}
+	for _, sc := range candidates {
+		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: name})
+		if errors.Is(err, catalog.ErrNoSuchTable) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		dec, err := s.decide(ctx, t)
+		if err != nil {
+			return err
+		}
+		if !dec.Visible {
+			continue
+		}
+		if s.p.cfg.Policy == nil {
+			return fmt.Errorf("%w: table %s is read-only (no policy grants writes)", policy.ErrExternalWrite, t.Ident)
+		}
+		if err := dec.WriteError(s.principal, s.policyTable(ctx, t)); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %s on native table %s (native writes are not implemented yet)", ErrNotSupported, verb, t.Ident)
+	}
+	if verb == "CREATE" && schema != "" {
+		return fmt.Errorf("%w: CREATE TABLE %s (native writes are not implemented yet)", ErrNotSupported, display)
+	}
+	return &UndefinedTableError{Name: display}
+}
+
+func firstWord(sql string) string {
+	if t := leadingKeywords(sql, 1); len(t) > 0 {
+		return t[0]
+	}
+	return ""
+}
+
+// Principal is the caller the session runs for.
+func (s *Session) Principal() auth.Principal { return s.principal }

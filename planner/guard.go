@@ -1,0 +1,142 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Caller SQL may reach data only through the catalog's tables as resolved
+// for the caller. The engine offers much more (file readers, catalog
+// introspection, settings); these allow- and deny-lists keep it out of
+// reach. The engine's own sandbox (no external access outside the session's
+// table locations) is the second line.
+
+// allowedTableFunctions are the only table functions callers may use: they
+// compute rows from their arguments and touch no files or engine state.
+var allowedTableFunctions = map[string]bool{
+	"range": true, "generate_series": true, "unnest": true, "json_each": true, "json_tree": true,
+}
+
+// deniedScalarFunctions read engine state or the environment.
+var deniedScalarFunctions = map[string]bool{
+	"current_setting": true, "getvariable": true, "getenv": true, "set_variable": true,
+	"current_schemas": true, "txid_current": true, "pg_get_viewdef": true,
+}
+
+// deniedRelations are engine catalog views that would show other objects,
+// view definitions (file locations, row filters) or settings.
+func deniedRelation(schema, name string) bool {
+	s, n := strings.ToLower(schema), strings.ToLower(name)
+	if strings.HasPrefix(n, "duckdb_") || strings.HasPrefix(n, "pragma_") {
+		return true
+	}
+	switch {
+	case s == "information_schema" && (n == "views" || n == "routines" || n == "parameters"):
+		return true
+	case (s == "pg_catalog" || s == "") && (n == "pg_views" || n == "pg_settings" || n == "pg_proc" || n == "pg_matviews"):
+		return true
+	}
+	return false
+}
+
+// checkFunctions rejects functions outside the allowed surface.
+func checkFunctions(a *analysis) error {
+	for _, fn := range a.functions {
+		base := fn[strings.LastIndexByte(fn, '.')+1:]
+		if !allowedTableFunctions[base] || strings.Contains(fn, ".") {
+			return &EngineError{Kind: KindPermission, Msg: fmt.Sprintf("permission denied for function %s", fn)}
+		}
+	}
+	for _, fn := range a.scalars {
+		schema, base, qualified := "", fn, false
+		if i := strings.LastIndexByte(fn, '.'); i >= 0 {
+			schema, base, qualified = fn[:i], fn[i+1:], true
+		}
+		if qualified && schema != "main" && schema != "pg_catalog" && schema != "system.main" {
+			return &EngineError{Kind: KindPermission, Msg: fmt.Sprintf("permission denied for function %s", fn)}
+		}
+		if deniedScalarFunctions[base] || strings.HasPrefix(base, "duckdb_") || strings.HasPrefix(base, "pragma_") ||
+			strings.HasPrefix(base, "read_") {
+			return &EngineError{Kind: KindPermission, Msg: fmt.Sprintf("permission denied for function %s", base)}
+		}
+	}
+	return nil
+}
+
+// writeTarget finds the table a data-changing statement targets, from its
+// leading keywords: INSERT INTO t, UPDATE t, DELETE FROM t, MERGE INTO t,
+// TRUNCATE [TABLE] t, DROP TABLE [IF EXISTS] t, ALTER TABLE [IF EXISTS] t,
+// CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t, COMMENT ON TABLE|COLUMN t.
+// With a leading WITH, the first of these keywords at nesting depth 0.
+func writeTarget(sql string) (verb string, schema, name string, ok bool) {
+	toks := tokens(sql, 0)
+	depth := 0
+	start := -1
+	for i, t := range toks {
+		switch t {
+		case "(":
+			depth++
+			continue
+		case ")":
+			depth--
+			continue
+		}
+		if depth != 0 {
+			continue
+		}
+		switch strings.ToUpper(t) {
+		case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "DROP", "ALTER", "CREATE", "COMMENT":
+			start = i
+		}
+		if start >= 0 {
+			break
+		}
+	}
+	if start < 0 {
+		return "", "", "", false
+	}
+	verb = strings.ToUpper(toks[start])
+	skip := map[string]bool{"INTO": true, "FROM": true, "TABLE": true, "IF": true, "EXISTS": true, "NOT": true,
+		"OR": true, "REPLACE": true, "ON": true, "COLUMN": true, "ONLY": true, "TEMP": true, "TEMPORARY": true, "UNLOGGED": true}
+	i := start + 1
+	for i < len(toks) && skip[strings.ToUpper(toks[i])] {
+		i++
+	}
+	if verb == "DROP" || verb == "ALTER" || verb == "CREATE" || verb == "COMMENT" {
+		// only tables are catalog objects here; DROP VIEW and friends are plain unsupported
+		kinds := strings.ToUpper(strings.Join(toks[start+1:min(start+6, len(toks))], " "))
+		if !strings.Contains(kinds, "TABLE") && !strings.Contains(kinds, "COLUMN") {
+			return verb, "", "", false
+		}
+	}
+	var parts []string
+	for i < len(toks) {
+		parts = append(parts, unquoteIdent(toks[i]))
+		if i+1 < len(toks) && toks[i+1] == "." {
+			i += 2
+			continue
+		}
+		break
+	}
+	if verb == "COMMENT" && len(parts) > 1 && strings.Contains(strings.ToUpper(strings.Join(toks[start:min(start+3, len(toks))], " ")), "COLUMN") {
+		parts = parts[:len(parts)-1] // COMMENT ON COLUMN ns.t.col
+	}
+	switch len(parts) {
+	case 1:
+		return verb, "", parts[0], parts[0] != ""
+	case 2:
+		return verb, parts[0], parts[1], true
+	case 3:
+		return verb, parts[1], parts[2], true
+	}
+	return verb, "", "", false
+}
+
+// unquoteIdent folds an unquoted identifier to lower case (Postgres rules)
+// and strips the quotes of a quoted one.
+func unquoteIdent(t string) string {
+	if len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' {
+		return strings.ReplaceAll(t[1:len(t)-1], `""`, `"`)
+	}
+	return strings.ToLower(t)
+}
