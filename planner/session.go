@@ -76,8 +76,8 @@ type Session struct {
 	principal auth.Principal
 	settings  map[string]string
 	inTxn     bool
-	failed   bool // explicit transaction aborted by an error
-	queries  int64
+	failed    bool // explicit transaction aborted by an error
+	queries   int64
 }
 
 // SessionOptions describe the caller of a session.
