@@ -1,0 +1,259 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/policy"
+	"github.com/lakegate/lakegate/server"
+)
+
+// syncBuffer is an audit sink safe for concurrent writes and reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// policyGW is a gateway with the demo's accounts and policy.
+type policyGW struct {
+	addr       string
+	cat        *catalog.Catalog
+	policyPath string
+	audit      *syncBuffer
+}
+
+var demoPrincipals = []struct{ name, domain, group string }{
+	{"analyst", "", "analysts"}, {"payments_svc", "payments", "services"},
+	{"users_svc", "users", "services"}, {"comms_svc", "comms", "services"},
+}
+
+func startPolicyGW(t *testing.T) *policyGW {
+	t.Helper()
+	dir := t.TempDir()
+	ctx := context.Background()
+	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"), Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cat.Close)
+	if err := demo.Seed(ctx, cat, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 50}, func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	policyPath := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(policyPath, demo.Policy, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(policyPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	go store.Watch(wctx, 100*time.Millisecond)
+	var accounts []auth.Account
+	for _, p := range demoPrincipals {
+		a, err := auth.NewAccount(p.name, p.domain, []string{p.group}, "pw-"+p.name, 4096)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts = append(accounts, a)
+	}
+	a, err := auth.New(auth.Config{Accounts: accounts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit := &syncBuffer{}
+	srv, err := server.New(planner.New(cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 1}}), server.Config{
+		Auth:  server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true},
+		Audit: server.AuditConfig{Writer: audit},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l) //nolint:errcheck
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+	})
+	return &policyGW{addr: l.Addr().String(), cat: cat, policyPath: policyPath, audit: audit}
+}
+
+func (g *policyGW) as(t *testing.T, user string) *pgx.Conn {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(g.addr)
+	c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://%s:pw-%s@%s:%s/lakegate?sslmode=disable", user, user, host, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+func count(t *testing.T, c *pgx.Conn, sql string) (int64, error) {
+	t.Helper()
+	var n int64
+	err := c.QueryRow(context.Background(), sql).Scan(&n)
+	return n, err
+}
+
+func TestDemoPolicyVisibility(t *testing.T) {
+	g := startPolicyGW(t)
+	ctx := context.Background()
+	analyst, payments, comms := g.as(t, "analyst"), g.as(t, "payments_svc"), g.as(t, "comms_svc")
+
+	// analyst: everything, e-mail masked.
+	for _, tbl := range []string{"users.customers", "payments.charges", "comms.bounces"} {
+		if _, err := count(t, analyst, "select count(*) from "+tbl); err != nil {
+			t.Fatalf("analyst %s: %v", tbl, err)
+		}
+	}
+	var email string
+	if err := analyst.QueryRow(ctx, "select email from users.customers where id = 1").Scan(&email); err != nil || email != "***@example.com" {
+		t.Fatalf("analyst sees email %q (%v), want it masked", email, err)
+	}
+	if err := payments.QueryRow(ctx, "select email from users.customers where id = 1").Scan(&email); err != nil || email != "customer1@example.com" {
+		t.Fatalf("payments_svc sees email %q (%v), want it clear (no mask in its grant)", email, err)
+	}
+	// payments_svc cannot see comms.bounces at all: same error as a missing table.
+	_, errHidden := count(t, payments, "select count(*) from comms.bounces")
+	_, errMissing := count(t, payments, "select count(*) from comms.nonexistent")
+	if sqlState(errHidden) != "42P01" || sqlState(errMissing) != "42P01" ||
+		strings.Replace(errHidden.Error(), "bounces", "X", 1) != strings.Replace(errMissing.Error(), "nonexistent", "X", 1) {
+		t.Fatalf("hidden vs missing differ: %v / %v", errHidden, errMissing)
+	}
+	// comms_svc reads customers and charges as external, owns bounces.
+	for _, tbl := range []string{"users.customers", "payments.charges", "comms.bounces"} {
+		if _, err := count(t, comms, "select count(*) from "+tbl); err != nil {
+			t.Fatalf("comms_svc %s: %v", tbl, err)
+		}
+	}
+	// The audit log says native vs external and which rule decided.
+	var sawNative, sawExternal bool
+	for _, line := range strings.Split(strings.TrimSpace(g.audit.String()), "\n") {
+		var rec struct {
+			User     string `json:"user"`
+			SQLState string `json:"sqlstate"`
+			Tables   []struct {
+				Table  string
+				Native bool
+				Rule   string
+			} `json:"tables"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("audit line is not JSON: %v: %s", err, line)
+		}
+		for _, tb := range rec.Tables {
+			if rec.User == "comms_svc" && tb.Table == "comms.bounces" && tb.Native && strings.Contains(tb.Rule, "owner domain comms") {
+				sawNative = true
+			}
+			if rec.User == "comms_svc" && tb.Table == "payments.charges" && !tb.Native && strings.Contains(tb.Rule, "grant") {
+				sawExternal = true
+			}
+		}
+	}
+	if !sawNative || !sawExternal {
+		t.Fatalf("audit log lacks native/external records:\n%s", g.audit.String())
+	}
+	if !strings.Contains(g.audit.String(), `"sqlstate":"42P01"`) {
+		t.Fatal("denied statements are not audited")
+	}
+}
+
+func TestExternalWriteRefusedAndNothingWritten(t *testing.T) {
+	g := startPolicyGW(t)
+	ctx := context.Background()
+	comms := g.as(t, "comms_svc")
+	before, err := g.cat.LoadTable(ctx, catalog.Ident{Schema: "payments", Name: "charges"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		"insert into payments.charges select * from payments.charges limit 1",
+		"update payments.charges set amount = 0",
+		"delete from payments.charges",
+		"truncate payments.charges",
+		"drop table payments.charges",
+		"alter table payments.charges add column x int",
+		"with x as (select 1) delete from payments.charges",
+		`INSERT INTO "payments"."charges" VALUES (1)`,
+	} {
+		_, err := comms.Exec(ctx, stmt)
+		if sqlState(err) != "42501" || !strings.Contains(err.Error(), "table payments.charges is owned by domain payments and is read-only for domain comms") {
+			t.Errorf("%s: %v, want 42501 naming table and owner", stmt, err)
+		}
+	}
+	after, err := g.cat.LoadTable(ctx, catalog.Ident{Schema: "payments", Name: "charges"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.SnapshotID() == 0 || after.SnapshotID() != before.SnapshotID() || after.MetadataLocation != before.MetadataLocation {
+		t.Fatalf("snapshot changed: %d -> %d", before.SnapshotID(), after.SnapshotID())
+	}
+	// An invisible table is not even named.
+	if _, err := g.as(t, "payments_svc").Exec(ctx, "delete from comms.bounces"); sqlState(err) != "42P01" {
+		t.Fatalf("write to an invisible table: %v, want 42P01", err)
+	}
+}
+
+func TestPolicyReload(t *testing.T) {
+	g := startPolicyGW(t)
+	payments := g.as(t, "payments_svc")
+	if _, err := count(t, payments, "select count(*) from comms.bounces"); sqlState(err) != "42P01" {
+		t.Fatalf("before the grant: %v", err)
+	}
+	grant := "\n  - subjects: [domain:payments]\n    objects: [comms.bounces]\n    privileges: [read]\n"
+	if err := os.WriteFile(g.policyPath, append(append([]byte{}, demo.Policy...), grant...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := count(t, payments, "select count(*) from comms.bounces")
+		if err == nil && n == 50 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("grant not effective within 10s: %d %v", n, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// A broken file leaves the previous policy (with the grant) in force.
+	if err := os.WriteFile(g.policyPath, []byte("grants: [this is: not valid"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n, err := count(t, payments, "select count(*) from comms.bounces"); err != nil || n != 50 {
+		t.Fatalf("after a broken policy file: %d %v, want the previous policy in force", n, err)
+	}
+}
