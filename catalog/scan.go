@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -101,8 +102,8 @@ type ScanPlan struct {
 	Schema      *iceberg.Schema
 	NameMapping iceberg.NameMapping
 	Files       []DataFile
-	// ManifestFiles is how many data files the snapshot has before pruning;
-	// -1 when unknown.
+	// TotalFiles is how many data files the snapshot has before pruning
+	// (from the snapshot summary); -1 when the writer did not record it.
 	TotalFiles int
 }
 
@@ -113,6 +114,11 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 	plan := &ScanPlan{Schema: t.Schema(), NameMapping: t.tbl.NameMapping(), TotalFiles: -1}
 	if t.snp == nil {
 		return plan, nil
+	}
+	if sum := t.snp.Summary; sum != nil {
+		if n, err := strconv.Atoi(sum.Properties["total-data-files"]); err == nil {
+			plan.TotalFiles = n
+		}
 	}
 	opts := []table.ScanOption{table.WithSnapshotID(t.snp.SnapshotID), table.WithCaseSensitive(true)}
 	if filter != nil {

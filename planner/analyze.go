@@ -19,13 +19,17 @@ type tableRef struct {
 	Catalog, Schema, Name, Alias string
 	// TimeTravel is set when the reference has an AT (...) clause.
 	TimeTravel bool
-	loc        int64
+	// CTE is set when an unqualified name refers to a common table
+	// expression in scope at this reference.
+	CTE bool
+	loc int64
 }
 
 // analysis is what the planner needs to know about one SELECT statement.
 type analysis struct {
-	refs      []*tableRef
-	ctes      map[string]bool
+	refs []*tableRef
+	// scopes is the stack of CTE names in scope during the walk.
+	scopes    []map[string]bool
 	functions []string // table functions, lower case
 	scalars   []string // scalar and aggregate functions, lower case, schema-qualified when written so
 	// preds maps a reference's query location to the conjunct predicates
@@ -79,7 +83,7 @@ type parseError struct {
 func (e *parseError) Error() string { return e.msg }
 
 func analyze(root node) *analysis {
-	a := &analysis{ctes: map[string]bool{}, preds: map[int64][]colPred{}}
+	a := &analysis{preds: map[int64][]colPred{}}
 	a.walk(root)
 	return a
 }
@@ -115,6 +119,13 @@ func (a *analysis) walk(v any) {
 				if at, ok := n["at_clause"]; ok && at != nil {
 					ref.TimeTravel = true
 				}
+				if ref.Schema == "" && ref.Catalog == "" {
+					for _, sc := range a.scopes {
+						if sc[strings.ToLower(ref.Name)] {
+							ref.CTE = true
+						}
+					}
+				}
 				a.refs = append(a.refs, ref)
 			}
 		case "TABLE_FUNCTION":
@@ -134,13 +145,18 @@ func (a *analysis) walk(v any) {
 			}
 			a.scalars = append(a.scalars, name)
 		}
+		// CTE names are in scope in the subtree of the query node that
+		// defines them (its body and its CTE definitions), nowhere else.
 		if m, ok := n["cte_map"].(node); ok {
-			if entries, ok := m["map"].([]any); ok {
+			if entries, ok := m["map"].([]any); ok && len(entries) > 0 {
+				names := map[string]bool{}
 				for _, e := range entries {
 					if en, ok := e.(node); ok {
-						a.ctes[strings.ToLower(str(en, "key"))] = true
+						names[strings.ToLower(str(en, "key"))] = true
 					}
 				}
+				a.scopes = append(a.scopes, names)
+				defer func() { a.scopes = a.scopes[:len(a.scopes)-1] }()
 			}
 		}
 		for _, c := range n {

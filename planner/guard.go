@@ -27,20 +27,51 @@ var deniedScalarFunctions = map[string]bool{
 // view definitions (file locations, row filters) or settings.
 func deniedRelation(schema, name string) bool {
 	s, n := strings.ToLower(schema), strings.ToLower(name)
-	if strings.HasPrefix(n, "duckdb_") || strings.HasPrefix(n, "pragma_") {
+	if strings.HasPrefix(n, "duckdb_") || strings.HasPrefix(n, "pragma_") || strings.HasPrefix(n, "sqlite_") {
+		// sqlite_master and friends list every engine object with its SQL
 		return true
 	}
 	switch {
 	case s == "information_schema" && (n == "views" || n == "routines" || n == "parameters"):
 		return true
-	case (s == "pg_catalog" || s == "") && (n == "pg_views" || n == "pg_settings" || n == "pg_proc" || n == "pg_matviews"):
+	case (s == "pg_catalog" || s == "") && deniedPgRelations[n]:
 		return true
 	}
 	return false
 }
 
-// checkFunctions rejects functions outside the allowed surface.
+// deniedPgRelations are the engine's pg_catalog views that show SQL text
+// (view, index and prepared statement definitions), settings or functions.
+var deniedPgRelations = map[string]bool{
+	"pg_views": true, "pg_settings": true, "pg_proc": true, "pg_matviews": true, "pg_indexes": true,
+	"pg_prepared_statements": true,
+}
+
+// checkRelations rejects references to denied relations wherever they
+// occur. It runs before CTE names are considered: the analysis knows CTE
+// names per statement, not per scope, so "(WITH sqlite_master AS (...) ...)
+// x, sqlite_master" would otherwise leave the second reference to the
+// engine, which resolves it to its own catalog view. A denied relation
+// reads as a missing one.
+func checkRelations(a *analysis) error {
+	for _, r := range a.refs {
+		if r.Catalog == "" && deniedRelation(r.Schema, r.Name) {
+			display := r.Name
+			if r.Schema != "" {
+				display = r.Schema + "." + r.Name
+			}
+			return &UndefinedTableError{Name: display}
+		}
+	}
+	return nil
+}
+
+// checkFunctions rejects functions and relations outside the allowed
+// surface.
 func checkFunctions(a *analysis) error {
+	if err := checkRelations(a); err != nil {
+		return err
+	}
 	for _, fn := range a.functions {
 		base := fn[strings.LastIndexByte(fn, '.')+1:]
 		if !allowedTableFunctions[base] || strings.Contains(fn, ".") {

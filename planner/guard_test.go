@@ -1,6 +1,9 @@
 package planner
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestWriteTarget(t *testing.T) {
 	cases := []struct{ sql, verb, schema, name string }{
@@ -29,5 +32,33 @@ func TestWriteTarget(t *testing.T) {
 	}
 	if _, _, _, ok := writeTarget("drop view v"); ok {
 		t.Error("drop view has no table target")
+	}
+}
+
+func TestDeniedRelation(t *testing.T) {
+	for _, c := range []struct {
+		schema, name string
+		denied       bool
+	}{
+		{"", "sqlite_master", true}, {"main", "SQLITE_SCHEMA", true}, {"pg_catalog", "sqlite_temp_master", true},
+		{"", "duckdb_views", true}, {"pg_catalog", "duckdb_settings", true}, {"", "pragma_database_list", true},
+		{"information_schema", "views", true}, {"INFORMATION_SCHEMA", "Routines", true},
+		{"pg_catalog", "pg_views", true}, {"", "pg_settings", true}, {"pg_catalog", "pg_indexes", true},
+		{"", "pg_prepared_statements", true}, {"pg_catalog", "pg_proc", true},
+		{"pg_catalog", "pg_class", false}, {"information_schema", "tables", false}, {"users", "customers", false},
+	} {
+		if got := deniedRelation(c.schema, c.name); got != c.denied {
+			t.Errorf("deniedRelation(%q, %q) = %v", c.schema, c.name, got)
+		}
+	}
+	// A CTE of the same name elsewhere in the statement does not make a
+	// denied relation reachable.
+	a := &analysis{refs: []*tableRef{{Name: "sqlite_master", CTE: true}, {Name: "sqlite_master"}}}
+	var ut *UndefinedTableError
+	if err := checkFunctions(a); !errors.As(err, &ut) || ut.Name != "sqlite_master" {
+		t.Errorf("checkFunctions: %v, want relation sqlite_master does not exist", err)
+	}
+	if err := checkFunctions(&analysis{refs: []*tableRef{{Schema: "pg_catalog", Name: "pg_class"}}}); err != nil {
+		t.Errorf("pg_catalog.pg_class: %v", err)
 	}
 }

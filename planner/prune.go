@@ -3,9 +3,62 @@ package planner
 import (
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/apache/iceberg-go"
 )
+
+// withoutMasked drops the predicates that touch a masked column: the
+// caller filters on the mask's output, so the real column's statistics must
+// not decide which files are read (that would both give wrong answers and
+// let a caller probe the hidden values through row counts). An OR with any
+// masked branch is dropped whole; an AND keeps its other terms.
+func withoutMasked(occurrences [][]colPred, masks map[string]string) [][]colPred {
+	if len(masks) == 0 {
+		return occurrences
+	}
+	masked := func(col string) bool {
+		for m := range masks {
+			if strings.EqualFold(m, col) {
+				return true
+			}
+		}
+		return false
+	}
+	var keep func(p colPred) (colPred, bool)
+	keep = func(p colPred) (colPred, bool) {
+		switch {
+		case len(p.or) > 0:
+			for _, c := range p.or {
+				if _, ok := keep(c); !ok {
+					return colPred{}, false
+				}
+			}
+			return p, true
+		case len(p.and) > 0:
+			var and []colPred
+			for _, c := range p.and {
+				if k, ok := keep(c); ok {
+					and = append(and, k)
+				}
+			}
+			if len(and) == 0 {
+				return colPred{}, false
+			}
+			return colPred{and: and}, true
+		}
+		return p, !masked(p.column)
+	}
+	out := make([][]colPred, len(occurrences))
+	for i, preds := range occurrences {
+		for _, p := range preds {
+			if k, ok := keep(p); ok {
+				out[i] = append(out[i], k)
+			}
+		}
+	}
+	return out
+}
 
 // pruneFilter turns the predicates found on every occurrence of one table
 // into an Iceberg row filter: AND within an occurrence, OR across
@@ -122,6 +175,12 @@ func icebergLiteral(c typedConst, target iceberg.Type, utc bool) (iceberg.Litera
 				s += "T00:00:00"
 			}
 			s = strings.Replace(s, " ", "T", 1)
+		case iceberg.TimestampTzType:
+			ts, ok := parseInstant(s, utc)
+			if !ok {
+				return nil, false
+			}
+			s = ts
 		default:
 			return nil, false
 		}
@@ -167,6 +226,21 @@ func icebergLiteral(c typedConst, target iceberg.Type, utc bool) (iceberg.Litera
 			s = strings.Replace(s, " ", "T", 1)
 		}
 		lit = iceberg.NewLiteral(s)
+	case "TIMESTAMP WITH TIME ZONE":
+		s, ok := c.val.(string)
+		if !ok {
+			return nil, false
+		}
+		switch target.(type) {
+		case iceberg.TimestampTzType:
+		default:
+			return nil, false
+		}
+		ts, ok := parseInstant(s, utc)
+		if !ok {
+			return nil, false
+		}
+		lit = iceberg.NewLiteral(ts)
 	case "BOOLEAN":
 		b, ok := c.val.(bool)
 		if !ok {
@@ -196,4 +270,27 @@ func uniqueField(schema *iceberg.Schema, name string) (iceberg.NestedField, bool
 		}
 	}
 	return found, n == 1
+}
+
+// parseInstant reads a timestamptz literal as DuckDB would: with an explicit
+// offset it names one instant; without one it is in the session time zone,
+// which is only known here when that is UTC. It returns the instant in
+// Iceberg's timestamptz text form.
+func parseInstant(s string, utc bool) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999Z07", "2006-01-02 15:04:05.999999999Z0700",
+		"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC().Format("2006-01-02T15:04:05.999999") + "+00:00", true
+		}
+	}
+	if !utc {
+		return "", false
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02T15:04:05.999999") + "+00:00", true
+		}
+	}
+	return "", false
 }

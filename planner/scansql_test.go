@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/iceberg-go"
@@ -50,5 +51,36 @@ func TestViewColumnNames(t *testing.T) {
 	want := []string{"user_id", "uSeR_Id_2", "USER_ID_1", "b"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestTimestamptzPruneLiteral(t *testing.T) {
+	for _, c := range []struct {
+		typ, val string
+		utc      bool
+		want     string // "" = no literal
+	}{
+		{"TIMESTAMP WITH TIME ZONE", "2024-03-01 02:00:00+02", false, "2024-03-01 00:00:00"},
+		{"TIMESTAMP WITH TIME ZONE", "2024-03-01 00:00:00", true, "2024-03-01 00:00:00"},
+		{"TIMESTAMP WITH TIME ZONE", "2024-03-01 00:00:00", false, ""},
+		{"VARCHAR", "2024-03-01", true, "2024-03-01 00:00:00"},
+		{"VARCHAR", "2024-03-01 10:30:00-05:00", false, "2024-03-01 15:30:00"},
+		{"VARCHAR", "yesterday", true, ""},
+	} {
+		lit, ok := icebergLiteral(typedConst{typ: c.typ, val: c.val}, iceberg.PrimitiveTypes.TimestampTz, c.utc)
+		if c.want == "" {
+			if ok {
+				t.Errorf("%v: got %v, want no literal", c, lit)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("%v: no literal", c)
+			continue
+		}
+		got := time.UnixMicro(int64(lit.(iceberg.TypedLiteral[iceberg.Timestamp]).Value())).UTC().Format("2006-01-02 15:04:05")
+		if got != c.want {
+			t.Errorf("%v: got %s", c, got)
+		}
 	}
 }

@@ -72,6 +72,7 @@ type Session struct {
 	views   map[string]string // engine view name -> SQL it was created with
 	schemas map[string]bool   // engine schemas created
 	engPath string            // search_path last set in the engine
+	pgc     pgCatalogState    // emulated pg_catalog / information_schema in eng
 
 	principal auth.Principal
 	settings  map[string]string
@@ -179,7 +180,8 @@ const (
 	KindBegin
 	KindCommit
 	KindRollback
-	KindNoop // accepted and ignored, with a fixed tag
+	KindNoop    // accepted and ignored, with a fixed tag
+	KindExplain // lakegate's own plan of a query (explain.go)
 )
 
 // Stmt is one prepared statement.
@@ -192,6 +194,7 @@ type Stmt struct {
 	Tag string
 
 	setName, setValue string
+	explain           *explainInfo
 
 	// plan state from Prepare, reused by the first Execute when nothing ran
 	// in between (one planning per simple query).
@@ -206,6 +209,7 @@ type queryPlan struct {
 	decisions map[string]policy.Decision
 	access    []TableAccess
 	dirs      []string
+	scans     []scanInfo
 }
 
 // Prepare classifies and plans one statement (no semicolon-separated
@@ -222,7 +226,7 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
 		st.Kind = KindQuery
 	case "EXPLAIN":
-		st.Kind = KindQuery
+		return s.prepareExplain(ctx, st)
 	case "SET":
 		return s.prepareSet(st, sql, kw)
 	case "SHOW":
@@ -267,16 +271,13 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// System catalog references read lakegate's emulation (pgcatalog*.go):
+	// a lexical pass first (the engine cannot parse some Postgres spellings),
+	// then unqualified catalog relations found in the parse tree. Result
+	// columns keep the names of the statement as written.
+	crw := rewriteCatalogRefs(sql, nil)
+	sql = crw.sql
 	inner := sql
-	if kw := leadingKeywords(sql, 2); kw[0] == "EXPLAIN" {
-		// Analyze the explained query; EXPLAIN itself cannot be serialized.
-		toks := tokens(sql, 2)
-		idx := strings.Index(sql, toks[0]) + len(toks[0])
-		inner = sql[idx:]
-		if len(kw) > 1 && kw[1] == "ANALYZE" {
-			inner = inner[strings.Index(inner, toks[1])+len(toks[1]):]
-		}
-	}
 	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(inner) + ")::VARCHAR")
 	if err != nil {
 		return nil, nil, nil, classify(err)
@@ -294,6 +295,15 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	}
 	if len(nodes) != 1 {
 		return nil, nil, nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
+	}
+	namesFrom := nodes[0]
+	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.changed {
+		inner = rw.sql[len(sql)-len(inner):]
+		sql = rw.sql
+		crw.touched = true
+		if nodes, err = s.parse(e, inner); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	a := analyze(nodes[0])
 	if err := checkFunctions(a); err != nil {
@@ -330,7 +340,8 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	utc := isUTC(s.settings["timezone"])
 	viewSQL := map[string]string{}
 	for key, t := range plan.tables {
-		filter := pruneFilter(t.Schema(), occ[key], utc)
+		dec := plan.decisions[key]
+		filter := pruneFilter(t.Schema(), withoutMasked(occ[key], dec.Masks), utc)
 		sp, err := t.PlanScan(ctx, filter)
 		if err != nil {
 			return nil, nil, nil, err
@@ -339,17 +350,22 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		dec := plan.decisions[key]
 		if vs, err = accessSQL(vs, t.Schema(), dec); err != nil {
 			return nil, nil, nil, err
 		}
 		viewSQL[key] = vs
 		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
+		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.dirs = appendDirs(plan.dirs, t, sp)
 	}
 	e, err = s.engineFor(plan.dirs)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if crw.touched {
+		if err := s.installCatalog(ctx, e); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	if err := s.installViews(e, viewSQL); err != nil {
 		return nil, nil, nil, err
@@ -359,7 +375,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		return nil, nil, nil, err
 	}
 	if inner == sql {
-		if names := postgresColumnNames(nodes[0]); len(names) == len(cols) {
+		if names := postgresColumnNames(namesFrom); len(names) == len(cols) {
 			for i := range cols {
 				cols[i].Name = names[i]
 			}
@@ -487,8 +503,11 @@ func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catal
 	if r.Catalog != "" {
 		return nil, policy.Decision{}, "", &UndefinedTableError{Name: r.Catalog + "." + display}
 	}
-	if r.Schema == "" && a.ctes[strings.ToLower(r.Name)] {
+	if r.CTE {
 		return nil, policy.Decision{}, "", nil
+	}
+	if isCatalogSchema(r.Schema) {
+		return nil, policy.Decision{}, "", nil // the caller's own emulated catalog
 	}
 	if deniedRelation(r.Schema, r.Name) {
 		return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
@@ -621,7 +640,13 @@ func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 	if s.failed {
 		return Result{}, ErrInFailedTransaction
 	}
-	res, err := s.execQuery(ctx, st, args, sink)
+	var res Result
+	var err error
+	if st.Kind == KindExplain {
+		res, err = s.execExplain(ctx, st, args, sink)
+	} else {
+		res, err = s.execQuery(ctx, st, args, sink)
+	}
 	if err != nil && s.inTxn {
 		s.failed = true
 	}
@@ -731,9 +756,6 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		return Result{}, s.execError(ctx, err)
 	}
 	tag := "SELECT " + strconv.FormatInt(n, 10)
-	if kw := leadingKeywords(st.SQL, 1); kw[0] == "EXPLAIN" {
-		tag = "EXPLAIN"
-	}
 	return Result{Tag: tag, Rows: n, Tables: plan.access}, nil
 }
 

@@ -231,8 +231,16 @@ func (s *Session) execShow(st *Stmt, sink RowSink) (Result, error) {
 		}
 		rows = [][]string{{v}}
 	}
-	fields := make([]arrow.Field, len(st.Columns))
-	for i, c := range st.Columns {
+	if err := sendTextRows(st.Columns, rows, sink); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "SHOW", Rows: int64(len(rows))}, nil
+}
+
+// sendTextRows sends rows of text values as one record batch.
+func sendTextRows(cols []Column, rows [][]string, sink RowSink) error {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
 		fields[i] = arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String, Nullable: true}
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(fields, nil))
@@ -244,8 +252,5 @@ func (s *Session) execShow(st *Stmt, sink RowSink) (Result, error) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	if err := sink(rec); err != nil {
-		return Result{}, err
-	}
-	return Result{Tag: "SHOW", Rows: int64(len(rows))}, nil
+	return sink(rec)
 }

@@ -1,0 +1,25 @@
+package planner
+
+import "testing"
+
+func TestRewriteCatalogRefs(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"select c.reloftype::pg_catalog.regtype::pg_catalog.text from pg_catalog.pg_class c",
+			"select lakegate_regtype_name(c.reloftype)::text from lakegate_pg.pg_class c"},
+		{"select 'pg_catalog.pg_extension'::pg_catalog.regclass",
+			"select lakegate_regclass_oid('pg_catalog.pg_extension')"},
+		{"select x from t where n.nspname OPERATOR(pg_catalog.~) '^(a)$' COLLATE pg_catalog.default",
+			"select x from t where n.nspname  ~  '^(a)$' "},
+		{"select pg_catalog.current_setting('x'), f(a)::oid, p.polroles = '{0}', pr.prattrs::pg_catalog.int2[]",
+			"select lakegate_current_setting('x'), f(a)::BIGINT, p.polroles = '[0]', pr.prattrs::int2[]"},
+		{"select 1 from information_schema.tables, information_schema.whatever",
+			"select 1 from lakegate_information_schema.tables, information_schema.whatever"},
+		{"select 'pg_catalog.pg_class' from users.pg_class", "select 'pg_catalog.pg_class' from users.pg_class"},
+	}
+	for _, c := range cases {
+		got := rewriteCatalogRefs(c.in, nil).sql
+		if got != c.want {
+			t.Errorf("%s\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+}

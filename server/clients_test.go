@@ -1,0 +1,199 @@
+package server_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/planner"
+)
+
+// clientsDir finds shared/clients (the SQL real clients send) by walking up
+// from the package directory.
+func clientsDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if st, err := os.Stat(filepath.Join(dir, "shared", "clients")); err == nil && st.IsDir() {
+			return filepath.Join(dir, "shared", "clients")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("shared/clients not found above the repository")
+		}
+		dir = parent
+	}
+}
+
+// psql runs psql -X with one command as user against g.
+func (g *policyGW) psql(t *testing.T, user string, args ...string) string {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(g.addr)
+	cmd := exec.Command("psql", append([]string{"-X", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", user, "-d", "lakegate"}, args...)...)
+	cmd.Env = append(os.Environ(), "PGPASSWORD=pw-"+user, "PGSSLMODE=disable", "PGCONNECT_TIMEOUT=10")
+	out, err := cmd.CombinedOutput()
+	// psql exits 1 when \d finds nothing, as it does against PostgreSQL
+	if err != nil && !strings.Contains(string(out), "Did not find any relation named") {
+		t.Fatalf("psql %s as %s: %v\n%s", strings.Join(args, " "), user, err, out)
+	}
+	return string(out)
+}
+
+func TestPsqlMetaCommands(t *testing.T) {
+	if _, err := exec.LookPath("psql"); err != nil {
+		t.Skip("psql not installed")
+	}
+	g := startPolicyGW(t)
+	cases := []struct {
+		user, cmd    string
+		want, reject []string
+	}{
+		{"payments_svc", `\dn`, []string{"payments", "users"}, []string{"comms"}},
+		{"analyst", `\dn`, []string{"payments", "users", "comms"}, nil},
+		{"payments_svc", `\dt`, []string{"charges", "customers", "table"}, []string{"bounces"}},
+		{"analyst", `\dt`, []string{"charges", "customers", "bounces"}, nil},
+		{"payments_svc", `\dt payments.*`, []string{"charges"}, []string{"customers", "bounces"}},
+		{"payments_svc", `\dt comms.*`, []string{"Did not find any"}, []string{"bounces"}},
+		{"payments_svc", `\d payments.charges`, []string{`Table "payments.charges"`, "numeric(12,2)", "timestamp with time zone", "bigint"}, nil},
+		{"analyst", `\d+ users.customers`, []string{`Table "users.customers"`, "email"}, nil},
+		{"payments_svc", `\d comms.bounces`, []string{"Did not find any relation"}, []string{"bounces |"}},
+		{"payments_svc", `\l`, []string{"lakegate", "UTF8"}, nil},
+		{"payments_svc", `\du`, []string{"payments_svc"}, []string{"analyst"}},
+		{"payments_svc", `\dv`, []string{"Did not find any"}, nil},
+		{"payments_svc", `\df`, []string{"List of functions"}, nil},
+		{"payments_svc", `\d`, []string{"charges"}, []string{"bounces"}},
+	}
+	for _, c := range cases {
+		out := g.psql(t, c.user, "-c", c.cmd)
+		if os.Getenv("SHOW") != "" {
+			t.Log(out)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s as %s: output lacks %q:\n%s", c.cmd, c.user, w, out)
+			}
+		}
+		for _, r := range c.reject {
+			if strings.Contains(out, r) {
+				t.Errorf("%s as %s: output shows %q:\n%s", c.cmd, c.user, r, out)
+			}
+		}
+	}
+}
+
+// TestCatalogHidesInvisibleTables: no catalog relation shows a table the
+// policy hides.
+func TestCatalogHidesInvisibleTables(t *testing.T) {
+	g := startPolicyGW(t)
+	ctx := context.Background()
+	c := g.as(t, "payments_svc")
+	for _, q := range []string{
+		"select relname from pg_catalog.pg_class",
+		"select relname from pg_class",
+		"select nspname from pg_catalog.pg_namespace",
+		"select table_name from information_schema.tables",
+		"select table_schema from information_schema.tables",
+		"select table_name from information_schema.columns",
+		"select schema_name from information_schema.schemata",
+		"select tablename from pg_catalog.pg_tables",
+		"select table_name from information_schema.table_privileges",
+		"select attname from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid where c.relname = 'bounces'",
+	} {
+		rows, err := c.Query(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var seen []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if len(seen) == 0 && !strings.Contains(q, "bounces") {
+			t.Errorf("%s: no rows", q)
+		}
+		for _, s := range seen {
+			if s == "bounces" || s == "comms" {
+				t.Errorf("%s: shows %q to payments_svc", q, s)
+			}
+		}
+	}
+	var ft, ver, cs string
+	if err := c.QueryRow(ctx, "select pg_catalog.format_type(1700, (12 << 16 | 2) + 4), version(), current_setting('search_path')").Scan(&ft, &ver, &cs); err != nil {
+		t.Fatal(err)
+	}
+	if ft != "numeric(12,2)" || !strings.HasPrefix(ver, "PostgreSQL 15") || cs != `"$user", public` {
+		t.Fatalf("format_type %q, version %q, current_setting %q", ft, ver, cs)
+	}
+	var oid int64
+	var name string
+	if err := c.QueryRow(ctx, "select 'payments.charges'::regclass::oid, c.oid::regclass::text from pg_class c where relname = 'charges'").Scan(&oid, &name); err != nil {
+		t.Fatal(err)
+	}
+	if oid == 0 || name != "payments.charges" {
+		t.Fatalf("regclass: %d %q", oid, name)
+	}
+}
+
+// TestClientCatalogStatements runs every statement of the captured client
+// SQL. The psql files must pass; the others are reported.
+func TestClientCatalogStatements(t *testing.T) {
+	dir := clientsDir(t)
+	g := startPolicyGW(t)
+	ctx := context.Background()
+	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := map[string]bool{"psql_describe_queries.sql": true, "psql_captured_by_datafusion-postgres.sql": true}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := g.as(t, "analyst")
+		var pass, fail int
+		for _, stmt := range planner.SplitStatements(string(b)) {
+			_, err := c.Exec(ctx, stmt, pgx.QueryExecModeSimpleProtocol)
+			if err == nil {
+				pass++
+				continue
+			}
+			fail++
+			if required[filepath.Base(f)] {
+				t.Errorf("%s: %v\n%s", filepath.Base(f), err, stmt)
+			} else {
+				t.Logf("%s: %v\n%s", filepath.Base(f), err, firstLine(stmt))
+			}
+			// a failed statement does not poison the next (no transaction)
+		}
+		t.Logf("%s: %d statements pass, %d fail", filepath.Base(f), pass, fail)
+	}
+}
+
+func firstLine(s string) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return lines[0]
+}
