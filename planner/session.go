@@ -275,6 +275,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	// a lexical pass first (the engine cannot parse some Postgres spellings),
 	// then unqualified catalog relations found in the parse tree. Result
 	// columns keep the names of the statement as written.
+	sql = rewritePGLiterals(sql)
 	crw := rewriteCatalogRefs(sql, nil)
 	sql = crw.sql
 	inner := sql

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -148,28 +147,6 @@ func allTypeCases() []typeCase {
 	return cases
 }
 
-// simpleProtocolGaps are parameter cases that fail only under the simple
-// protocol, where pgx interpolates the value into the SQL text as a
-// PostgreSQL literal and the planner hands that literal to DuckDB, which
-// reads it differently. Fixing them means rewriting Postgres literal syntax
-// in planner/ (open work); these combinations are left out of the run.
-var simpleProtocolGaps = map[string]string{
-	"bytea":        `'\xdeadbeef'::BLOB is read with DuckDB's escape syntax, not as PostgreSQL hex`,
-	"bytea/empty":  `'\x'::BLOB is an unterminated DuckDB escape`,
-	"date/bc":      `DuckDB ignores the " BC" in '0044-03-15 BC'::DATE`,
-	"timestamp/bc": `DuckDB rejects '0044-03-15 10:00:00 BC'::TIMESTAMP`,
-	"list/":        `DuckDB cannot cast PostgreSQL array literals ('{1,NULL,3}') to lists`,
-}
-
-func simpleProtocolGap(name string) (string, bool) {
-	for prefix, why := range simpleProtocolGaps {
-		if name == prefix || strings.HasSuffix(prefix, "/") && strings.HasPrefix(name, prefix) {
-			return why, true
-		}
-	}
-	return "", false
-}
-
 var execModes = []struct {
 	name   string
 	mode   pgx.QueryExecMode
@@ -209,11 +186,6 @@ func TestTypesParameters(t *testing.T) {
 			c := g.connect(t)
 			for _, tc := range allTypeCases() {
 				if tc.typ == "" {
-					continue
-				}
-				if _, gap := simpleProtocolGap(tc.name); gap && m.mode == pgx.QueryExecModeSimpleProtocol {
-					// Not run: a known gap in Postgres literal syntax (see
-					// simpleProtocolGaps), tracked as open work, not a pass.
 					continue
 				}
 				t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,389 @@
+package planner
+
+import (
+	"encoding/hex"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// PostgreSQL literal syntax that DuckDB reads differently. Clients send
+// these in typed literals, and pgx/psycopg2/JDBC interpolate parameters this
+// way under the simple protocol:
+//
+//   - bytea input ('\xdeadbeef' hex format, 'a\000b' escape format): DuckDB
+//     reads backslash escapes in BLOB literals its own way, so the bytes are
+//     decoded here and handed over as from_hex('...').
+//   - array literals '{1,NULL,"a b"}'::int[]: DuckDB casts '[...]' strings to
+//     lists, not '{...}'; they become list expressions of string elements,
+//     which the cast converts element by element.
+//   - BC dates and timestamps ('0044-03-15 BC', '0044-03-15 10:00:00 BC'):
+//     DuckDB writes the era as '(BC)' after the date.
+//
+// Only a string literal with a cast to such a type is touched
+// ('...'::type, CAST('...' AS type), type '...'); everything else passes
+// through byte for byte.
+
+type lexToken struct {
+	start, end int
+	text       string
+}
+
+// lexAll splits sql into significant tokens with their offsets ("::" is one
+// token).
+func lexAll(sql string) []lexToken {
+	var out []lexToken
+	i := 0
+	for i < len(sql) {
+		r, w := utf8.DecodeRuneInString(sql[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
+			i = skipToken(sql, i)
+		case sql[i] == ':' && i+1 < len(sql) && sql[i+1] == ':':
+			out = append(out, lexToken{i, i + 2, "::"})
+			i += 2
+		case (sql[i] == 'E' || sql[i] == 'e') && i+1 < len(sql) && sql[i+1] == '\'' && (i == 0 || !isIdentByte(sql[i-1])):
+			j := skipToken(sql, i+1)
+			out = append(out, lexToken{i, j, sql[i:j]})
+			i = j
+		case isIdentByte(sql[i]):
+			j := i
+			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
+				j++
+			}
+			out = append(out, lexToken{i, j, sql[i:j]})
+			i = j
+		default:
+			j := skipToken(sql, i)
+			out = append(out, lexToken{i, j, sql[i:j]})
+			i = j
+		}
+	}
+	return out
+}
+
+// stringValue returns the value of a plain '...' literal (not E'...', whose
+// escapes we leave to the engine).
+func stringValue(tok string) (string, bool) {
+	if len(tok) < 2 || tok[0] != '\'' || tok[len(tok)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(tok[1:len(tok)-1], "''", "'"), true
+}
+
+// literalType is the kind of target type that needs a rewrite.
+type literalType int
+
+const (
+	litOther literalType = iota
+	litBytea
+	litDate // date, timestamp, timestamptz
+	litArray
+)
+
+// castType reads a type name starting at toks[i] and returns its kind and
+// the index after it.
+func castType(toks []lexToken, i int) (literalType, int) {
+	k, _, j := castTypeElem(toks, i)
+	return k, j
+}
+
+// castTypeElem is castType that also returns the element kind of an array.
+func castTypeElem(toks []lexToken, i int) (literalType, literalType, int) {
+	if i >= len(toks) {
+		return litOther, litOther, i
+	}
+	name := strings.ToLower(strings.Trim(toks[i].text, `"`))
+	if dot := i + 2; dot < len(toks) && toks[i+1].text == "." && name == "pg_catalog" {
+		name, i = strings.ToLower(strings.Trim(toks[dot].text, `"`)), dot
+	}
+	j := i + 1
+	kind := litOther
+	switch name {
+	case "bytea", "blob":
+		kind = litBytea
+	case "date", "timestamptz":
+		kind = litDate
+	case "timestamp":
+		kind = litDate
+		// timestamp [(p)] [with|without time zone]
+		if j+2 < len(toks) && toks[j].text == "(" && toks[j+2].text == ")" {
+			j += 3
+		}
+		if j+2 < len(toks) && (strings.EqualFold(toks[j].text, "with") || strings.EqualFold(toks[j].text, "without")) &&
+			strings.EqualFold(toks[j+1].text, "time") && strings.EqualFold(toks[j+2].text, "zone") {
+			j += 3
+		}
+	default:
+		// other (possibly multi-word or parameterized) names: skip words
+		// and a (...) modifier to reach a [] suffix
+		for j < len(toks) && isWord(toks[j].text) && !isKeywordAfterType(toks[j].text) {
+			j++
+		}
+		if j < len(toks) && toks[j].text == "(" {
+			for j < len(toks) && toks[j].text != ")" {
+				j++
+			}
+			j++
+		}
+	}
+	if j+1 < len(toks) && toks[j].text == "[" && toks[j+1].text == "]" {
+		for j+1 < len(toks) && toks[j].text == "[" && toks[j+1].text == "]" {
+			j += 2
+		}
+		return litArray, kind, j
+	}
+	return kind, litOther, j
+}
+
+func isWord(s string) bool { return s != "" && isIdentByte(s[0]) }
+
+func isKeywordAfterType(s string) bool {
+	switch strings.ToUpper(s) {
+	case "AS", "FROM", "WHERE", "AND", "OR", "IS", "NOT", "IN", "ON", "LIMIT", "ORDER", "GROUP", "UNION",
+		"COLLATE", "AT", "BETWEEN", "LIKE", "ILIKE", "THEN", "ELSE", "END", "WHEN", "HAVING", "OFFSET":
+		return true
+	}
+	return false
+}
+
+// rewritePGLiterals returns sql with the literals described above rewritten.
+func rewritePGLiterals(sql string) string {
+	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(strings.ToUpper(sql), " BC") {
+		return sql
+	}
+	toks := lexAll(sql)
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	for i, t := range toks {
+		val, ok := stringValue(t.text)
+		if !ok {
+			continue
+		}
+		kind, elem := litOther, litOther
+		switch {
+		case i+1 < len(toks) && toks[i+1].text == "::":
+			kind, elem, _ = castTypeElem(toks, i+2)
+		case i >= 2 && strings.EqualFold(toks[i-2].text, "CAST") && toks[i-1].text == "(" && i+1 < len(toks) && strings.EqualFold(toks[i+1].text, "AS"):
+			kind, elem, _ = castTypeElem(toks, i+2)
+		case i >= 1:
+			// type 'literal': find the start of the type name
+			for s := i - 1; s >= 0 && s >= i-5; s-- {
+				if k, end := castType(toks, s); end == i && k != litOther && k != litArray {
+					if s > 0 && (toks[s-1].text == "::" || strings.EqualFold(toks[s-1].text, "AS")) {
+						break
+					}
+					kind = k
+					if repl, ok := rewriteLiteral(kind, litOther, val); ok {
+						edits = append(edits, edit{toks[s].start, t.end, castFor(kind, sql[toks[s].start:toks[i-1].end], repl)})
+					}
+					kind = litOther
+					break
+				}
+			}
+			continue
+		}
+		if kind == litOther {
+			continue
+		}
+		if repl, ok := rewriteLiteral(kind, elem, val); ok {
+			edits = append(edits, edit{t.start, t.end, repl})
+		}
+	}
+	if len(edits) == 0 {
+		return sql
+	}
+	var b strings.Builder
+	last := 0
+	for _, e := range edits {
+		b.WriteString(sql[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.WriteString(sql[last:])
+	return b.String()
+}
+
+// castFor turns "type 'lit'" into an expression of the same type.
+func castFor(kind literalType, typ, repl string) string {
+	if kind == litBytea {
+		return repl
+	}
+	return "CAST(" + repl + " AS " + typ + ")"
+}
+
+// rewriteLiteral returns the engine spelling of a literal's value for the
+// target kind, or false to leave it as written.
+func rewriteLiteral(kind, elem literalType, val string) (string, bool) {
+	switch kind {
+	case litBytea:
+		if !strings.Contains(val, `\`) {
+			return "", false
+		}
+		b, ok := decodeBytea(val)
+		if !ok {
+			return "", false
+		}
+		return "from_hex('" + hex.EncodeToString(b) + "')", true
+	case litDate:
+		return bcLiteral(val)
+	case litArray:
+		if !strings.HasPrefix(strings.TrimSpace(val), "{") {
+			return "", false
+		}
+		list, rest, ok := parseArrayLiteral(strings.TrimSpace(val), elem)
+		if !ok || strings.TrimSpace(rest) != "" {
+			return "", false
+		}
+		return list, true
+	}
+	return "", false
+}
+
+// decodeBytea reads PostgreSQL's bytea input: hex format (\x...) or escape
+// format (\\ and \ooo octal).
+func decodeBytea(s string) ([]byte, bool) {
+	if strings.HasPrefix(s, `\x`) {
+		h := strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, s[2:])
+		b, err := hex.DecodeString(h)
+		return b, err == nil
+	}
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			continue
+		}
+		switch {
+		case i+1 < len(s) && s[i+1] == '\\':
+			out = append(out, '\\')
+			i++
+		case i+3 < len(s) && isOctal(s[i+1]) && isOctal(s[i+2]) && isOctal(s[i+3]) && s[i+1] <= '3':
+			out = append(out, (s[i+1]-'0')<<6|(s[i+2]-'0')<<3|(s[i+3]-'0'))
+			i += 3
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+var bcDate = regexp.MustCompile(`(?i)^\s*(\d{1,}-\d{1,2}-\d{1,2})(?:[ T]([0-9:.]+))?\s*(Z|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?)?\s+BC\s*$`)
+
+// bcLiteral turns '0044-03-15 10:00:00+02 BC' into DuckDB's
+// '0044-03-15 (BC) 10:00:00+02'.
+func bcLiteral(val string) (string, bool) {
+	m := bcDate.FindStringSubmatch(val)
+	if m == nil {
+		return "", false
+	}
+	out := m[1] + " (BC)"
+	if m[2] != "" {
+		out += " " + m[2]
+	}
+	if m[3] == "Z" || m[3] == "z" {
+		m[3] = "+00"
+	}
+	out += m[3]
+	return "'" + out + "'", true
+}
+
+// parseArrayLiteral converts a PostgreSQL array literal ({a,"b c",NULL,{..}})
+// into a list expression of string literals.
+func parseArrayLiteral(s string, elem literalType) (string, string, bool) {
+	lit := func(v string) (string, bool) {
+		if r, ok := rewriteLiteral(elem, litOther, v); ok {
+			return r, true
+		}
+		if elem == litBytea && strings.Contains(v, `\`) {
+			return "", false // not valid bytea input
+		}
+		return sqlString(v), true
+	}
+	if !strings.HasPrefix(s, "{") {
+		return "", s, false
+	}
+	s = s[1:]
+	var elems []string
+	s = strings.TrimLeft(s, " \t\n")
+	if strings.HasPrefix(s, "}") {
+		return "[]", s[1:], true
+	}
+	for {
+		s = strings.TrimLeft(s, " \t\n")
+		if s == "" {
+			return "", s, false
+		}
+		switch {
+		case s[0] == '{':
+			inner, rest, ok := parseArrayLiteral(s, elem)
+			if !ok {
+				return "", s, false
+			}
+			elems = append(elems, inner)
+			s = rest
+		case s[0] == '"':
+			var b strings.Builder
+			i := 1
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			if i >= len(s) {
+				return "", s, false
+			}
+			e, ok := lit(b.String())
+			if !ok {
+				return "", s, false
+			}
+			elems = append(elems, e)
+			s = s[i+1:]
+		default:
+			var b strings.Builder
+			i := 0
+			for ; i < len(s) && s[i] != ',' && s[i] != '}'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			v := strings.TrimSpace(b.String())
+			if strings.EqualFold(v, "NULL") {
+				elems = append(elems, "NULL")
+			} else {
+				e, ok := lit(v)
+				if !ok {
+					return "", s, false
+				}
+				elems = append(elems, e)
+			}
+			s = s[i:]
+		}
+		s = strings.TrimLeft(s, " \t\n")
+		if s == "" {
+			return "", s, false
+		}
+		if s[0] == '}' {
+			return "[" + strings.Join(elems, ", ") + "]", s[1:], true
+		}
+		if s[0] != ',' {
+			return "", s, false
+		}
+		s = s[1:]
+	}
+}
