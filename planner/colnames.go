@@ -70,6 +70,15 @@ func exprName(n node) (string, bool) {
 			return exprName(child)
 		}
 		ct, _ := n["cast_type"].(node)
+		// Postgres names an array cast after its element type.
+		for str(ct, "id") == "LIST" || str(ct, "id") == "ARRAY" {
+			info, _ := ct["type_info"].(node)
+			child, ok := info["child_type"].(node)
+			if !ok {
+				break
+			}
+			ct = child
+		}
 		return pgTypeName(str(ct, "id")), true
 	case "CASE":
 		return "case", true
