@@ -63,6 +63,8 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		{"autoinstall_known_extensions", "false"},
 		{"autoload_known_extensions", "false"},
 		{"temp_directory", tempDir},
+		// Postgres semantics for "/" on integers: 7/2 is 3, not 3.5.
+		{"integer_division", "true"},
 	}
 	if cfg.Threads > 0 {
 		settings = append(settings, [2]string{"threads", fmt.Sprint(cfg.Threads)})

@@ -344,3 +344,22 @@ func TestOversizedMessage(t *testing.T) {
 		t.Fatalf("after the oversized message: %d %v", n, err)
 	}
 }
+
+// Arithmetic follows Postgres where the engine's default differs: "/" on
+// integers truncates.
+func TestPostgresArithmetic(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	c := g.connect(t)
+	for _, tc := range []struct{ sql, want string }{
+		{"select (7/2)::text", "3"},
+		{"select (-7/2)::text", "-3"},
+		{"select (7.0/2)::text", "3.5"},
+		{"select (7::float8/2)::text", "3.5"},
+		{"select (count(*)/3)::text from users.customers", "3"},
+	} {
+		var got string
+		if err := c.QueryRow(context.Background(), tc.sql).Scan(&got); err != nil || got != tc.want {
+			t.Errorf("%s = %q, %v; want %s", tc.sql, got, err, tc.want)
+		}
+	}
+}

@@ -58,7 +58,7 @@ var typeCases = []typeCase{
 	{name: "float4/exp", expr: "3.4028235e38::REAL", oid: 700, want: float32(math.MaxFloat32), text: "3.4028235e+38", typ: "REAL"},
 	{name: "float4/1e6", expr: "1000000::REAL", oid: 700, want: float32(1e6), text: "1e+06", typ: "REAL"},
 	{name: "float8/shortest", expr: "0.1::DOUBLE", oid: 701, want: 0.1, text: "0.1", typ: "DOUBLE"},
-	{name: "float8/third", expr: "(1/3)::DOUBLE", oid: 701, want: 1.0 / 3, text: "0.3333333333333333", typ: "DOUBLE"},
+	{name: "float8/third", expr: "1::DOUBLE/3", oid: 701, want: 1.0 / 3, text: "0.3333333333333333", typ: "DOUBLE"},
 	{name: "float8/large", expr: "1e20::DOUBLE", oid: 701, want: 1e20, text: "1e+20", typ: "DOUBLE"},
 	{name: "float8/fixed", expr: "123456789012345.6::DOUBLE", oid: 701, want: 123456789012345.6, text: "123456789012345.6", typ: "DOUBLE"},
 	{name: "float8/small", expr: "0.000015::DOUBLE", oid: 701, want: 1.5e-5, text: "1.5e-05", typ: "DOUBLE"},
