@@ -52,6 +52,9 @@ type Catalog struct {
 
 	nsMu    sync.Mutex
 	nsProps map[string]nsPropsEntry
+
+	locks tableLocks  // native writes (write.go)
+	retry RetryPolicy // native writes (write.go)
 }
 
 type nsPropsEntry struct {
@@ -107,6 +110,9 @@ type Options struct {
 	// manifests. Default 256 MiB.
 	MetadataCacheBytes int64
 	Logger             *slog.Logger
+	// CommitRetry bounds the retries of native writes that lose the
+	// catalog's optimistic concurrency check.
+	CommitRetry RetryPolicy
 }
 
 // Open connects to every configured catalog.
@@ -120,7 +126,8 @@ func Open(ctx context.Context, cfgs []Config, opts Options) (*Catalog, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Catalog{log: opts.Logger, cache: newMetadataCache(opts.MetadataCacheBytes), tables: map[string]*table.Table{}}
+	c := &Catalog{log: opts.Logger, cache: newMetadataCache(opts.MetadataCacheBytes), tables: map[string]*table.Table{},
+		retry: opts.CommitRetry}
 	for _, cfg := range cfgs {
 		if err := cfg.Validate(); err != nil {
 			c.Close()

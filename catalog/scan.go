@@ -27,6 +27,9 @@ type Table struct {
 	// schema overrides the current schema for time travel reads, which use
 	// the schema the snapshot was written with.
 	schema *iceberg.Schema
+	// pending is set for a table CREATE TABLE ... AS is filling
+	// (write_create.go).
+	pending *pendingCreate
 }
 
 func newTable(ident Ident, s *source, t *table.Table, paths PathMap) *Table {
