@@ -79,49 +79,16 @@ func accessSQL(scan string, schema *iceberg.Schema, dec policy.Decision) (string
 	return sql, nil
 }
 
-// prepareWrite classifies a data-changing statement. Writes to external
-// tables are refused with the owner named; invisible tables do not exist;
-// native writes are not implemented yet.
+// prepareWrite answers a data-changing statement met where only a query
+// can run (EXPLAIN, a WITH clause the query planner was handed): the
+// access error if the caller may not write its target (42501; a hidden
+// table is missing, 42P01), else ErrNotSupported. Data-changing statements
+// themselves are planned by prepareWriteStmt (write.go).
 func (s *Session) prepareWrite(ctx context.Context, sql string) error {
-	verb, schema, name, ok := writeTarget(sql)
-	if !ok {
-		return fmt.Errorf("%w: %s statements", ErrNotSupported, firstWord(sql))
+	if err := s.writeAccess(ctx, sql); err != nil {
+		return err
 	}
-	display := name
-	if schema != "" {
-		display = schema + "." + name
-	}
-	candidates := []string{schema}
-	if schema == "" {
-		candidates = searchPath(s.settings["search_path"])
-	}
-	for _, sc := range candidates {
-		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: name})
-		if errors.Is(err, catalog.ErrNoSuchTable) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		dec, err := s.decide(ctx, t)
-		if err != nil {
-			return err
-		}
-		if !dec.Visible {
-			continue
-		}
-		if s.p.cfg.Policy == nil {
-			return fmt.Errorf("%w: table %s is read-only (no policy grants writes)", policy.ErrExternalWrite, t.Ident)
-		}
-		if err := dec.WriteError(s.principal, s.policyTable(ctx, t)); err != nil {
-			return err
-		}
-		return fmt.Errorf("%w: %s on native table %s (native writes are not implemented yet)", ErrNotSupported, verb, t.Ident)
-	}
-	if verb == "CREATE" && schema != "" {
-		return fmt.Errorf("%w: CREATE TABLE %s (native writes are not implemented yet)", ErrNotSupported, display)
-	}
-	return &UndefinedTableError{Name: display}
+	return fmt.Errorf("%w: %s here: data-changing statements run on their own, not inside EXPLAIN or a query", ErrNotSupported, firstWord(sql))
 }
 
 func firstWord(sql string) string {

@@ -182,6 +182,7 @@ const (
 	KindRollback
 	KindNoop    // accepted and ignored, with a fixed tag
 	KindExplain // lakegate's own plan of a query (explain.go)
+	KindWrite   // a data-changing statement on native tables (write.go)
 )
 
 // Stmt is one prepared statement.
@@ -195,6 +196,7 @@ type Stmt struct {
 
 	setName, setValue string
 	explain           *explainInfo
+	write             *writeStmt
 
 	// plan state from Prepare, reused by the first Execute when nothing ran
 	// in between (one planning per simple query).
@@ -224,6 +226,9 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 	}
 	switch kw[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
+		if kw[0] == "WITH" && withDML(sql) {
+			return s.prepareWriteStmt(ctx, st)
+		}
 		st.Kind = KindQuery
 	case "EXPLAIN":
 		return s.prepareExplain(ctx, st)
@@ -247,7 +252,7 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 		st.Kind, st.Tag = KindRollback, "ROLLBACK"
 		return st, nil
 	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
-		return nil, s.prepareWrite(ctx, sql)
+		return s.prepareWriteStmt(ctx, st)
 	case "GRANT", "REVOKE", "COPY":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
@@ -645,6 +650,8 @@ func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 	var err error
 	if st.Kind == KindExplain {
 		res, err = s.execExplain(ctx, st, args, sink)
+	} else if st.Kind == KindWrite {
+		res, err = s.execWrite(ctx, st, args)
 	} else {
 		res, err = s.execQuery(ctx, st, args, sink)
 	}

@@ -24,9 +24,20 @@ func sqlState(err error) codes.Code {
 	var ee *planner.EngineError
 	var us *planner.ErrUnknownSetting
 	var ro *planner.ErrReadOnlySetting
+	var nv *catalog.NullViolationError
 	switch {
 	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):
 		return codes.InsufficientPrivilege
+	case errors.Is(err, catalog.ErrConflict):
+		return codes.SerializationFailure
+	case errors.Is(err, catalog.ErrExists):
+		return codes.DuplicateRelation
+	case errors.Is(err, catalog.ErrColumnExists):
+		return codes.DuplicateColumn
+	case errors.Is(err, catalog.ErrNoSuchColumn):
+		return codes.UndefinedColumn
+	case errors.As(err, &nv):
+		return codes.NotNullViolation
 	case errors.As(err, &ut), errors.Is(err, catalog.ErrNoSuchTable):
 		return codes.UndefinedTable
 	case errors.Is(err, catalog.ErrNoSuchSchema):

@@ -1,0 +1,153 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Running the engine queries of a write: the rows to stage are pulled
+// chunk by chunk from a streaming result while the catalog writes them.
+
+// engineResult is a running engine query.
+type engineResult struct {
+	res     duck.Result
+	ps      duck.PreparedStatement
+	pending duck.PendingResult
+	stop    func() bool
+}
+
+func (r *engineResult) close() {
+	r.stop()
+	duck.DestroyResult(&r.res)
+	duck.DestroyPending(&r.pending)
+	duck.DestroyPrepare(&r.ps)
+}
+
+// startQuery prepares sql in the session's engine, binds args and starts a
+// streaming execution; ctx cancellation interrupts it.
+func (s *Session) startQuery(ctx context.Context, sql string, args []any) (*engineResult, error) {
+	e, err := s.engineFor(nil)
+	if err != nil {
+		return nil, err
+	}
+	r := &engineResult{stop: func() bool { return false }}
+	if duck.Prepare(e.conn, sql, &r.ps) != duck.StateSuccess {
+		msg := duck.PrepareError(r.ps)
+		r.close()
+		return nil, classify(&engineError{Type: prepareErrorType(msg), Msg: msg})
+	}
+	if int(duck.NParams(r.ps)) != len(args) {
+		n := duck.NParams(r.ps)
+		r.close()
+		return nil, fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d", ErrBadParameter, len(args), n)
+	}
+	for i, a := range args {
+		if err := bindArg(r.ps, i+1, a); err != nil {
+			r.close()
+			return nil, err
+		}
+	}
+	r.stop = e.interruptOnCancel(ctx)
+	if duck.PendingPreparedStreaming(r.ps, &r.pending) != duck.StateSuccess {
+		err := &engineError{Type: duck.ErrorTypeInvalid, Msg: duck.PendingError(r.pending)}
+		r.close()
+		return nil, s.execError(ctx, err)
+	}
+	if duck.ExecutePending(r.pending, &r.res) != duck.StateSuccess {
+		err := &engineError{Type: duck.ResultErrorType(&r.res), Msg: duck.ResultError(&r.res)}
+		r.close()
+		return nil, s.execError(ctx, err)
+	}
+	return r, nil
+}
+
+// stageQuery runs sql and stages its rows as data files of t. adapt, when
+// set, sees every batch first and returns the batch to write (the caller
+// releases neither).
+func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, args []any,
+	adapt func(arrow.RecordBatch) (arrow.RecordBatch, error)) (*catalog.Staged, error) {
+	r, err := s.startQuery(ctx, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	schema, opts, err := resultSchema(&r.res)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer duck.DestroyArrowOptions(&opts)
+	next := func() (arrow.RecordBatch, error) {
+		for {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			ch := duck.FetchChunk(r.res)
+			if ch.Ptr == nil {
+				if msg := duck.ResultError(&r.res); msg != "" {
+					return nil, &engineError{Type: duck.ResultErrorType(&r.res), Msg: msg}
+				}
+				return nil, nil
+			}
+			if duck.DataChunkGetSize(ch) == 0 {
+				duck.DestroyDataChunk(&ch)
+				continue
+			}
+			rec, ed := duck.DataChunkToArrowArray(opts, schema, ch)
+			duck.DestroyDataChunk(&ch)
+			if duck.ErrorDataHasError(ed) {
+				err := &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
+				duck.DestroyErrorData(&ed)
+				return nil, err
+			}
+			duck.DestroyErrorData(&ed)
+			if adapt == nil {
+				return rec, nil
+			}
+			out, err := adapt(rec)
+			rec.Release()
+			return out, err
+		}
+	}
+	st, err := s.p.cat.Stage(ctx, t, next)
+	if err != nil {
+		return nil, s.execError(ctx, err)
+	}
+	return st, nil
+}
+
+// queryInt64s runs sql, whose columns are all BIGINT, and returns its rows
+// (NULL as 0).
+func (s *Session) queryInt64s(ctx context.Context, sql string, args []any) ([][]int64, error) {
+	r, err := s.startQuery(ctx, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	var out [][]int64
+	err = readResult(&r.res, func(rec arrow.RecordBatch) error {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row := make([]int64, rec.NumCols())
+			for c := range row {
+				col, ok := rec.Column(c).(*array.Int64)
+				if !ok {
+					return fmt.Errorf("planner: column %d is %s, not BIGINT", c, rec.Column(c).DataType())
+				}
+				if col.IsValid(i) {
+					row[c] = col.Value(i)
+				}
+			}
+			out = append(out, row)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.execError(ctx, err)
+	}
+	return out, nil
+}

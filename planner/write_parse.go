@@ -1,0 +1,1012 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Parsing of data-changing statements. The engine's parser serializes only
+// SELECT statements, so the shape of INSERT, UPDATE, DELETE and the DDL
+// lakegate runs is read here, with the Postgres lexical rules of lex.go.
+// Expressions, conditions and queries are not parsed: they are kept as text
+// slices of the statement and handed to the engine inside queries lakegate
+// composes, where the ordinary query planning (table resolution, policy,
+// function guards) checks them like any other query text.
+
+// writeKind is the kind of data-changing statement.
+type writeKind int
+
+const (
+	writeInsert writeKind = iota + 1
+	writeUpdate
+	writeDelete
+	writeTruncate
+	writeCreate
+	writeCreateAs
+	writeDrop
+	writeAlter
+	writeComment
+)
+
+// qname is a possibly schema-qualified name, folded or unquoted.
+type qname struct{ schema, name string }
+
+func (q qname) String() string {
+	if q.schema == "" {
+		return q.name
+	}
+	return q.schema + "." + q.name
+}
+
+// writeStmt is a parsed data-changing statement.
+type writeStmt struct {
+	kind writeKind
+	verb string // INSERT, UPDATE, ... for messages
+
+	// A leading WITH clause: the CTE list without WITH [RECURSIVE].
+	ctes      string
+	recursive bool
+
+	target qname
+	alias  string // UPDATE/DELETE/INSERT alias; "" means the table name
+
+	columns       []string // INSERT column list, CTAS column names
+	source        string   // INSERT and CTAS query
+	defaultValues bool
+
+	sets  []setClause // UPDATE
+	from  string      // UPDATE ... FROM, DELETE ... USING
+	where string      // "" for none
+
+	ifNotExists  bool
+	defs         []columnDef // CREATE TABLE
+	partitioning string      // WITH (partitioning = '...')
+	noData       bool        // CTAS WITH NO DATA
+
+	ifExists bool
+	alters   []alterAction
+
+	commentColumn string
+	comment       *string
+}
+
+type setClause struct{ column, expr string }
+
+type columnDef struct {
+	name     string
+	typ      string // as written, for messages
+	words    []string
+	args     []int
+	array    bool
+	required bool
+}
+
+type alterAction struct {
+	kind                  catalog.SchemaChangeKind
+	column, newName       string
+	def                   columnDef // AddColumn, SetColumnType
+	ifExists, ifNotExists bool
+}
+
+// ptok is a significant token and its byte span in the statement.
+type ptok struct {
+	s        string
+	pos, end int
+}
+
+func lexSpans(sql string) []ptok {
+	var out []ptok
+	i := 0
+	for i < len(sql) {
+		r, w := utf8.DecodeRuneInString(sql[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
+			i = skipToken(sql, i)
+		case isIdentByte(sql[i]):
+			j := i
+			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
+				j++
+			}
+			out = append(out, ptok{sql[i:j], i, j})
+			i = j
+		default:
+			j := skipToken(sql, i)
+			out = append(out, ptok{sql[i:j], i, j})
+			i = j
+		}
+	}
+	return out
+}
+
+type wparser struct {
+	sql  string
+	toks []ptok
+	i    int
+}
+
+func syntaxErr(near string) error {
+	if near == "" {
+		return &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
+	}
+	return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", near)}
+}
+
+func (p *wparser) eof() bool { return p.i >= len(p.toks) }
+
+// peek returns the upper-cased token at offset k from the current one.
+func (p *wparser) peek(k int) string {
+	if p.i+k >= len(p.toks) {
+		return ""
+	}
+	return strings.ToUpper(p.toks[p.i+k].s)
+}
+
+func (p *wparser) raw() string {
+	if p.eof() {
+		return ""
+	}
+	return p.toks[p.i].s
+}
+
+func (p *wparser) errHere() error { return syntaxErr(p.raw()) }
+
+// accept consumes the keywords if they come next, all of them.
+func (p *wparser) accept(kws ...string) bool {
+	for k, kw := range kws {
+		if p.peek(k) != kw {
+			return false
+		}
+	}
+	p.i += len(kws)
+	return true
+}
+
+func (p *wparser) expect(kws ...string) error {
+	if !p.accept(kws...) {
+		return p.errHere()
+	}
+	return nil
+}
+
+// ident reads one identifier: a quoted one keeps its case, an unquoted one
+// folds to lower case.
+func (p *wparser) ident() (string, error) {
+	t := p.raw()
+	if t == "" || !(t[0] == '"' || isIdentByte(t[0]) && !(t[0] >= '0' && t[0] <= '9')) {
+		return "", p.errHere()
+	}
+	if t[0] == '"' && (len(t) < 2 || t[len(t)-1] != '"') {
+		return "", p.errHere()
+	}
+	p.i++
+	name := unquoteIdent(t)
+	if name == "" {
+		return "", &EngineError{Kind: KindSyntax, Msg: "zero-length delimited identifier"}
+	}
+	return name, nil
+}
+
+// qualified reads name, schema.name or database.schema.name.
+func (p *wparser) qualified() (qname, error) {
+	var parts []string
+	for {
+		id, err := p.ident()
+		if err != nil {
+			return qname{}, err
+		}
+		parts = append(parts, id)
+		if p.peek(0) != "." {
+			break
+		}
+		p.i++
+	}
+	switch len(parts) {
+	case 1:
+		return qname{name: parts[0]}, nil
+	case 2:
+		return qname{schema: parts[0], name: parts[1]}, nil
+	case 3:
+		return qname{schema: parts[1], name: parts[2]}, nil
+	}
+	return qname{}, &EngineError{Kind: KindSyntax, Msg: "improper qualified name (too many dotted names)"}
+}
+
+// skipParens consumes a parenthesized group starting at the current "(".
+func (p *wparser) skipParens() error {
+	if p.peek(0) != "(" {
+		return p.errHere()
+	}
+	depth := 0
+	for !p.eof() {
+		switch p.raw() {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			depth--
+		}
+		p.i++
+		if depth == 0 {
+			return nil
+		}
+	}
+	return syntaxErr("")
+}
+
+// clause consumes tokens up to (not including) the first top-level token
+// among stops, and returns the text they span ("" if none).
+func (p *wparser) clause(stops ...string) (string, error) {
+	start := p.i
+	depth := 0
+	for !p.eof() {
+		t := p.peek(0)
+		if depth == 0 {
+			stop := false
+			for _, s := range stops {
+				if t == s {
+					stop = true
+				}
+			}
+			// "a IS [NOT] DISTINCT FROM b" inside an expression
+			if stop && t == "FROM" && p.i > 0 && strings.EqualFold(p.toks[p.i-1].s, "DISTINCT") {
+				stop = false
+			}
+			if stop {
+				break
+			}
+		}
+		switch t {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			depth--
+			if depth < 0 {
+				return "", p.errHere()
+			}
+		}
+		p.i++
+	}
+	if depth != 0 {
+		return "", syntaxErr("")
+	}
+	if p.i == start {
+		return "", nil
+	}
+	return p.sql[p.toks[start].pos:p.toks[p.i-1].end], nil
+}
+
+// rest returns the text from the current token to the end.
+func (p *wparser) rest() string {
+	if p.eof() {
+		return ""
+	}
+	return strings.TrimSpace(p.sql[p.toks[p.i].pos:])
+}
+
+var dmlKeywords = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true}
+
+// withDML reports whether a statement starting with WITH is data-changing:
+// the statement after its CTE list is INSERT, UPDATE, DELETE or MERGE.
+func withDML(sql string) bool {
+	p := &wparser{sql: sql, toks: lexSpans(sql)}
+	if !p.accept("WITH") {
+		return false
+	}
+	if _, _, err := p.withList(); err != nil {
+		return false
+	}
+	return dmlKeywords[p.peek(0)]
+}
+
+// withList consumes "[RECURSIVE] name [(cols)] AS [[NOT] MATERIALIZED]
+// (query) [, ...]" and returns its text and whether it is recursive.
+func (p *wparser) withList() (string, bool, error) {
+	recursive := p.accept("RECURSIVE")
+	start := p.i
+	for {
+		if _, err := p.ident(); err != nil {
+			return "", false, err
+		}
+		if p.peek(0) == "(" {
+			if err := p.skipParens(); err != nil {
+				return "", false, err
+			}
+		}
+		if err := p.expect("AS"); err != nil {
+			return "", false, err
+		}
+		p.accept("NOT")
+		p.accept("MATERIALIZED")
+		if err := p.skipParens(); err != nil {
+			return "", false, err
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	return p.sql[p.toks[start].pos:p.toks[p.i-1].end], recursive, nil
+}
+
+// nestedDML returns the data-changing statements inside CTE bodies of a
+// WITH list ("WITH d AS (DELETE ... RETURNING *) ...").
+func nestedDML(ctes string) []string {
+	p := &wparser{sql: ctes, toks: lexSpans(ctes)}
+	var out []string
+	for i := 0; i+1 < len(p.toks); i++ {
+		if p.toks[i].s == "(" && dmlKeywords[strings.ToUpper(p.toks[i+1].s)] {
+			// the body runs to the matching parenthesis
+			p.i = i
+			if err := p.skipParens(); err != nil {
+				out = append(out, ctes[p.toks[i+1].pos:])
+				continue
+			}
+			out = append(out, ctes[p.toks[i+1].pos:p.toks[p.i-1].pos])
+		}
+	}
+	return out
+}
+
+// parseWrite parses a data-changing statement.
+func parseWrite(sql string) (*writeStmt, error) {
+	p := &wparser{sql: sql, toks: lexSpans(sql)}
+	w := &writeStmt{}
+	if p.accept("WITH") {
+		ctes, rec, err := p.withList()
+		if err != nil {
+			return nil, err
+		}
+		w.ctes, w.recursive = ctes, rec
+	}
+	w.verb = p.peek(0)
+	var err error
+	switch w.verb {
+	case "INSERT":
+		p.i++
+		err = p.insert(w)
+	case "UPDATE":
+		p.i++
+		err = p.update(w)
+	case "DELETE":
+		p.i++
+		err = p.delete(w)
+	case "TRUNCATE":
+		p.i++
+		err = p.truncate(w)
+	case "CREATE", "DROP", "ALTER", "COMMENT":
+		if w.ctes != "" {
+			return nil, p.errHere()
+		}
+		p.i++
+		switch w.verb {
+		case "CREATE":
+			err = p.create(w)
+		case "DROP":
+			err = p.drop(w)
+		case "ALTER":
+			err = p.alter(w)
+		default:
+			err = p.commentOn(w)
+		}
+	case "MERGE":
+		return nil, fmt.Errorf("%w: MERGE statements", ErrNotSupported)
+	default:
+		return nil, p.errHere()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// tail rejects clauses lakegate does not run (RETURNING, ON CONFLICT).
+func (p *wparser) tail(verb string) error {
+	switch {
+	case p.eof():
+		return nil
+	case p.peek(0) == "RETURNING":
+		return fmt.Errorf("%w: %s ... RETURNING", ErrNotSupported, verb)
+	case p.peek(0) == "ON" && p.peek(1) == "CONFLICT":
+		return fmt.Errorf("%w: INSERT ... ON CONFLICT", ErrNotSupported)
+	}
+	return p.errHere()
+}
+
+// alias reads "[AS] alias" when the next token is not one of the keywords
+// that end the table reference.
+func (p *wparser) alias(w *writeStmt, next ...string) error {
+	if p.accept("AS") {
+		a, err := p.ident()
+		w.alias = a
+		return err
+	}
+	t := p.peek(0)
+	if t == "" || t == "(" || t == "," || t == "*" {
+		return nil
+	}
+	for _, n := range next {
+		if t == n {
+			return nil
+		}
+	}
+	a, err := p.ident()
+	w.alias = a
+	return err
+}
+
+func (p *wparser) insert(w *writeStmt) error {
+	w.kind = writeInsert
+	if err := p.expect("INTO"); err != nil {
+		return err
+	}
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	if err := p.alias(w, "DEFAULT", "VALUES", "SELECT", "WITH", "TABLE", "OVERRIDING", "FROM"); err != nil {
+		return err
+	}
+	if p.peek(0) == "(" && !queryStart[p.peek(1)] {
+		p.i++
+		for {
+			c, err := p.ident()
+			if err != nil {
+				return err
+			}
+			w.columns = append(w.columns, c)
+			if p.accept(")") {
+				break
+			}
+			if err := p.expect(","); err != nil {
+				return err
+			}
+		}
+	}
+	if p.peek(0) == "OVERRIDING" {
+		return fmt.Errorf("%w: INSERT ... OVERRIDING", ErrNotSupported)
+	}
+	if p.accept("DEFAULT", "VALUES") {
+		w.defaultValues = true
+		return p.tail("INSERT")
+	}
+	if !queryStart[p.peek(0)] {
+		return p.errHere()
+	}
+	src, err := p.clause("RETURNING", "ON")
+	if err != nil {
+		return err
+	}
+	w.source = src
+	return p.tail("INSERT")
+}
+
+// queryStart are the tokens a query can begin with.
+var queryStart = map[string]bool{"SELECT": true, "VALUES": true, "WITH": true, "TABLE": true, "FROM": true, "(": true}
+
+func (p *wparser) update(w *writeStmt) error {
+	w.kind = writeUpdate
+	p.accept("ONLY")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	p.accept("*")
+	if err := p.alias(w, "SET"); err != nil {
+		return err
+	}
+	if err := p.expect("SET"); err != nil {
+		return err
+	}
+	for {
+		if p.peek(0) == "(" {
+			return fmt.Errorf("%w: UPDATE ... SET (col, ...) = ...; assign each column on its own", ErrNotSupported)
+		}
+		col, err := p.ident()
+		if err != nil {
+			return err
+		}
+		if p.peek(0) == "." || p.peek(0) == "[" {
+			return fmt.Errorf("%w: UPDATE of a field or element of column %s", ErrNotSupported, col)
+		}
+		if err := p.expect("="); err != nil {
+			return err
+		}
+		expr, err := p.clause(",", "FROM", "WHERE", "RETURNING")
+		if err != nil {
+			return err
+		}
+		if expr == "" {
+			return p.errHere()
+		}
+		if strings.EqualFold(expr, "DEFAULT") {
+			expr = "NULL"
+		}
+		w.sets = append(w.sets, setClause{column: col, expr: expr})
+		if !p.accept(",") {
+			break
+		}
+	}
+	if p.accept("FROM") {
+		if w.from, err = p.clause("WHERE", "RETURNING"); err != nil {
+			return err
+		}
+		if w.from == "" {
+			return p.errHere()
+		}
+	}
+	return p.whereTail(w, "UPDATE")
+}
+
+func (p *wparser) whereTail(w *writeStmt, verb string) error {
+	if p.accept("WHERE") {
+		if p.peek(0) == "CURRENT" && p.peek(1) == "OF" {
+			return fmt.Errorf("%w: WHERE CURRENT OF", ErrNotSupported)
+		}
+		cond, err := p.clause("RETURNING")
+		if err != nil {
+			return err
+		}
+		if cond == "" {
+			return p.errHere()
+		}
+		w.where = cond
+	}
+	return p.tail(verb)
+}
+
+func (p *wparser) delete(w *writeStmt) error {
+	w.kind = writeDelete
+	if err := p.expect("FROM"); err != nil {
+		return err
+	}
+	p.accept("ONLY")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	p.accept("*")
+	if err := p.alias(w, "USING", "WHERE", "RETURNING"); err != nil {
+		return err
+	}
+	if p.accept("USING") {
+		if w.from, err = p.clause("WHERE", "RETURNING"); err != nil {
+			return err
+		}
+		if w.from == "" {
+			return p.errHere()
+		}
+	}
+	return p.whereTail(w, "DELETE")
+}
+
+func (p *wparser) truncate(w *writeStmt) error {
+	w.kind = writeTruncate
+	p.accept("TABLE")
+	p.accept("ONLY")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	p.accept("*")
+	if p.peek(0) == "," {
+		return fmt.Errorf("%w: TRUNCATE of several tables in one statement", ErrNotSupported)
+	}
+	for !p.eof() {
+		switch {
+		case p.accept("CONTINUE", "IDENTITY"), p.accept("RESTART", "IDENTITY"), p.accept("CASCADE"), p.accept("RESTRICT"):
+		default:
+			return p.errHere()
+		}
+	}
+	return nil
+}
+
+func (p *wparser) create(w *writeStmt) error {
+	if p.accept("OR", "REPLACE") {
+		return fmt.Errorf("%w: CREATE OR REPLACE TABLE", ErrNotSupported)
+	}
+	switch p.peek(0) {
+	case "TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL":
+		return fmt.Errorf("%w: CREATE %s TABLE", ErrNotSupported, p.peek(0))
+	}
+	if !p.accept("TABLE") {
+		return fmt.Errorf("%w: CREATE %s", ErrNotSupported, p.peek(0))
+	}
+	w.kind = writeCreate
+	w.ifNotExists = p.accept("IF", "NOT", "EXISTS")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	if p.peek(0) == "(" {
+		if err := p.columnDefs(w); err != nil {
+			return err
+		}
+	}
+	if p.accept("PARTITION", "BY") || p.accept("PARTITIONED", "BY") {
+		return fmt.Errorf("%w: PARTITION BY; give the Iceberg partition spec as WITH (partitioning = 'day(ts), bucket(16, id)')", ErrNotSupported)
+	}
+	if p.accept("WITH") {
+		if p.peek(0) == "NO" || p.peek(0) == "DATA" {
+			return p.errHere()
+		}
+		if err := p.tableOptions(w); err != nil {
+			return err
+		}
+	}
+	if p.accept("AS") {
+		w.kind = writeCreateAs
+		for _, d := range w.defs {
+			if len(d.words) > 0 {
+				return p.errHere()
+			}
+			w.columns = append(w.columns, d.name)
+		}
+		w.defs = nil
+		if !queryStart[p.peek(0)] {
+			return p.errHere()
+		}
+		// The query runs to the end, except a trailing WITH [NO] DATA.
+		n := len(p.toks)
+		end := n
+		switch {
+		case n >= 3 && strings.EqualFold(p.toks[n-3].s, "WITH") && strings.EqualFold(p.toks[n-2].s, "NO") && strings.EqualFold(p.toks[n-1].s, "DATA"):
+			end, w.noData = n-3, true
+		case n >= 2 && strings.EqualFold(p.toks[n-2].s, "WITH") && strings.EqualFold(p.toks[n-1].s, "DATA"):
+			end = n - 2
+		}
+		if end <= p.i {
+			return syntaxErr("")
+		}
+		w.source = p.sql[p.toks[p.i].pos:p.toks[end-1].end]
+		p.i = n
+		return nil
+	}
+	if len(w.defs) == 0 {
+		return p.errHere()
+	}
+	for _, d := range w.defs {
+		if len(d.words) == 0 {
+			return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("column %q needs a type", d.name)}
+		}
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
+
+var tableConstraints = map[string]bool{"PRIMARY": true, "UNIQUE": true, "CHECK": true, "FOREIGN": true, "CONSTRAINT": true, "EXCLUDE": true, "LIKE": true}
+
+// columnDefs reads "(name type [constraints], ...)"; in CREATE TABLE ...
+// AS the list holds names only.
+func (p *wparser) columnDefs(w *writeStmt) error {
+	p.i++ // (
+	for {
+		if tableConstraints[p.peek(0)] {
+			return fmt.Errorf("%w: table constraint %s (Iceberg tables have none)", ErrNotSupported, p.peek(0))
+		}
+		name, err := p.ident()
+		if err != nil {
+			return err
+		}
+		d := columnDef{name: name}
+		if p.peek(0) != "," && p.peek(0) != ")" {
+			if err := p.typeName(&d); err != nil {
+				return err
+			}
+			if err := p.columnConstraints(&d); err != nil {
+				return err
+			}
+		}
+		w.defs = append(w.defs, d)
+		if p.accept(")") {
+			return nil
+		}
+		if err := p.expect(","); err != nil {
+			return err
+		}
+	}
+}
+
+// typeName reads a type: one or more words, an optional (n[, m]) and
+// optional [] for an array.
+func (p *wparser) typeName(d *columnDef) error {
+	start := p.i
+	for !p.eof() {
+		t := p.peek(0)
+		if t == "(" || t == "[" || t == "," || t == ")" || columnConstraintStart[t] {
+			break
+		}
+		if t == "ARRAY" {
+			d.array = true
+			p.i++
+			break
+		}
+		if !isIdentByte(t[0]) && t[0] != '"' {
+			return p.errHere()
+		}
+		d.words = append(d.words, strings.ToLower(strings.Trim(p.raw(), `"`)))
+		p.i++
+	}
+	if len(d.words) == 0 {
+		return p.errHere()
+	}
+	if p.accept("(") {
+		for {
+			n, err := strconv.Atoi(p.raw())
+			if err != nil {
+				return p.errHere()
+			}
+			d.args = append(d.args, n)
+			p.i++
+			if p.accept(")") {
+				break
+			}
+			if err := p.expect(","); err != nil {
+				return err
+			}
+		}
+		// "timestamp(3) with time zone"
+		for p.peek(0) == "WITH" || p.peek(0) == "WITHOUT" || p.peek(0) == "TIME" || p.peek(0) == "ZONE" {
+			d.words = append(d.words, strings.ToLower(p.raw()))
+			p.i++
+		}
+	}
+	for p.accept("[") {
+		if p.peek(0) != "]" {
+			if _, err := strconv.Atoi(p.raw()); err != nil {
+				return p.errHere()
+			}
+			p.i++
+		}
+		if err := p.expect("]"); err != nil {
+			return err
+		}
+		d.array = true
+	}
+	d.typ = p.sql[p.toks[start].pos:p.toks[p.i-1].end]
+	return nil
+}
+
+var columnConstraintStart = map[string]bool{"NOT": true, "NULL": true, "DEFAULT": true, "PRIMARY": true, "UNIQUE": true,
+	"CHECK": true, "REFERENCES": true, "CONSTRAINT": true, "COLLATE": true, "GENERATED": true}
+
+func (p *wparser) columnConstraints(d *columnDef) error {
+	for !p.eof() && p.peek(0) != "," && p.peek(0) != ")" {
+		switch {
+		case p.accept("NOT", "NULL"):
+			d.required = true
+		case p.accept("NULL"):
+			d.required = false
+		case p.peek(0) == "DEFAULT", p.peek(0) == "GENERATED":
+			return fmt.Errorf("%w: column %s: %s values (Iceberg format version 2 has no column defaults)", ErrNotSupported, d.name, p.peek(0))
+		case columnConstraintStart[p.peek(0)]:
+			return fmt.Errorf("%w: column %s: constraint %s (Iceberg tables have none besides NOT NULL)", ErrNotSupported, d.name, p.peek(0))
+		default:
+			return p.errHere()
+		}
+	}
+	return nil
+}
+
+// tableOptions reads "(name = value, ...)" after WITH.
+func (p *wparser) tableOptions(w *writeStmt) error {
+	if err := p.expect("("); err != nil {
+		return err
+	}
+	for {
+		name, err := p.ident()
+		if err != nil {
+			return err
+		}
+		if err := p.expect("="); err != nil {
+			return err
+		}
+		v, ok := stringLiteral(p.raw())
+		if !ok {
+			return p.errHere()
+		}
+		p.i++
+		switch name {
+		case "partitioning":
+			w.partitioning = v
+		default:
+			return fmt.Errorf("%w: table option %q (lakegate knows partitioning)", ErrNotSupported, name)
+		}
+		if p.accept(")") {
+			return nil
+		}
+		if err := p.expect(","); err != nil {
+			return err
+		}
+	}
+}
+
+// stringLiteral decodes a standard '...' string literal token.
+func stringLiteral(t string) (string, bool) {
+	if len(t) < 2 || t[0] != '\'' || t[len(t)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(t[1:len(t)-1], "''", "'"), true
+}
+
+func (p *wparser) drop(w *writeStmt) error {
+	if !p.accept("TABLE") {
+		return fmt.Errorf("%w: DROP %s", ErrNotSupported, p.peek(0))
+	}
+	w.kind = writeDrop
+	w.ifExists = p.accept("IF", "EXISTS")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	if p.peek(0) == "," {
+		return fmt.Errorf("%w: DROP TABLE of several tables in one statement", ErrNotSupported)
+	}
+	if !p.accept("CASCADE") {
+		p.accept("RESTRICT")
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
+
+func (p *wparser) alter(w *writeStmt) error {
+	if !p.accept("TABLE") {
+		return fmt.Errorf("%w: ALTER %s", ErrNotSupported, p.peek(0))
+	}
+	w.kind = writeAlter
+	w.ifExists = p.accept("IF", "EXISTS")
+	p.accept("ONLY")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	p.accept("*")
+	if p.accept("RENAME") {
+		if p.peek(0) == "TO" {
+			return fmt.Errorf("%w: ALTER TABLE ... RENAME TO", ErrNotSupported)
+		}
+		p.accept("COLUMN")
+		a := alterAction{kind: catalog.RenameColumn}
+		if a.column, err = p.ident(); err != nil {
+			return err
+		}
+		if err := p.expect("TO"); err != nil {
+			return err
+		}
+		if a.newName, err = p.ident(); err != nil {
+			return err
+		}
+		w.alters = []alterAction{a}
+		if !p.eof() {
+			return p.errHere()
+		}
+		return nil
+	}
+	for {
+		var a alterAction
+		switch {
+		case p.accept("ADD"):
+			p.accept("COLUMN")
+			a.kind = catalog.AddColumn
+			a.ifNotExists = p.accept("IF", "NOT", "EXISTS")
+			if a.column, err = p.ident(); err != nil {
+				return err
+			}
+			a.def.name = a.column
+			if err := p.typeName(&a.def); err != nil {
+				return err
+			}
+			if err := p.columnConstraints(&a.def); err != nil {
+				return err
+			}
+			if a.def.required {
+				return fmt.Errorf("%w: ADD COLUMN %s NOT NULL: existing rows would have no value", ErrNotSupported, a.column)
+			}
+		case p.accept("DROP"):
+			if p.peek(0) == "CONSTRAINT" {
+				return fmt.Errorf("%w: ALTER TABLE ... DROP CONSTRAINT", ErrNotSupported)
+			}
+			p.accept("COLUMN")
+			a.kind = catalog.DropColumn
+			a.ifExists = p.accept("IF", "EXISTS")
+			if a.column, err = p.ident(); err != nil {
+				return err
+			}
+			if !p.accept("CASCADE") {
+				p.accept("RESTRICT")
+			}
+		case p.accept("ALTER"):
+			p.accept("COLUMN")
+			if a.column, err = p.ident(); err != nil {
+				return err
+			}
+			if !p.accept("SET", "DATA", "TYPE") && !p.accept("TYPE") {
+				return fmt.Errorf("%w: ALTER COLUMN ... %s (lakegate changes column types only)", ErrNotSupported, p.peek(0))
+			}
+			a.kind = catalog.SetColumnType
+			a.def.name = a.column
+			if err := p.typeName(&a.def); err != nil {
+				return err
+			}
+			if p.peek(0) == "USING" {
+				return fmt.Errorf("%w: ALTER COLUMN ... TYPE ... USING", ErrNotSupported)
+			}
+		default:
+			if p.eof() {
+				return syntaxErr("")
+			}
+			return fmt.Errorf("%w: ALTER TABLE ... %s", ErrNotSupported, p.peek(0))
+		}
+		w.alters = append(w.alters, a)
+		if !p.accept(",") {
+			break
+		}
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
+
+func (p *wparser) commentOn(w *writeStmt) error {
+	w.kind = writeComment
+	if err := p.expect("ON"); err != nil {
+		return err
+	}
+	switch {
+	case p.accept("TABLE"):
+		var err error
+		if w.target, err = p.qualified(); err != nil {
+			return err
+		}
+	case p.accept("COLUMN"):
+		var parts []string
+		for {
+			id, err := p.ident()
+			if err != nil {
+				return err
+			}
+			parts = append(parts, id)
+			if !p.accept(".") {
+				break
+			}
+		}
+		switch len(parts) {
+		case 2:
+			w.target = qname{name: parts[0]}
+		case 3:
+			w.target = qname{schema: parts[0], name: parts[1]}
+		case 4:
+			w.target = qname{schema: parts[1], name: parts[2]}
+		default:
+			return &EngineError{Kind: KindSyntax, Msg: "column name must be qualified"}
+		}
+		w.commentColumn = parts[len(parts)-1]
+	default:
+		return fmt.Errorf("%w: COMMENT ON %s", ErrNotSupported, p.peek(0))
+	}
+	if err := p.expect("IS"); err != nil {
+		return err
+	}
+	if !p.accept("NULL") {
+		v, ok := stringLiteral(p.raw())
+		if !ok {
+			return p.errHere()
+		}
+		p.i++
+		w.comment = &v
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}

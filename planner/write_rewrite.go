@@ -1,0 +1,358 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/policy"
+)
+
+// DELETE, UPDATE and TRUNCATE rewrite the data files that hold affected
+// rows (copy-on-write). The statement becomes one engine query, planned
+// like any other so that every table its conditions and expressions read
+// is resolved, pinned and policed:
+//
+//	WITH "__lakegate_target" AS (<the target's rows, each with the index
+//	                              of its data file>),
+//	     <the statement's own WITH list>,
+//	     "__lakegate_rows" AS (<every target row with its new values and
+//	                            whether the statement touches it>)
+//	<final select>
+//
+// It runs twice with two final selects: pass 1 counts touched rows per
+// data file; pass 2 reads only the files with touched rows and yields
+// what they become (DELETE: the rows not deleted; UPDATE: every row, new
+// values where touched). Files whose rows are all deleted are dropped
+// without a rewrite. Pass 2's files replace the touched ones in one
+// overwrite snapshot, committed only if the table is still at the snapshot
+// both passes read; otherwise the statement is recomputed on the new
+// snapshot, up to the catalog's retry policy, then fails with
+// catalog.ErrConflict (40001).
+//
+// During planning the target CTE reads the table's ordinary view with a
+// constant file index; the engine text planQuery produced is then split
+// around it, and the real file-annotated scan put in its place.
+
+const (
+	targetCTE = `"__lakegate_target"`
+	rowsCTE   = `"__lakegate_rows"`
+	fileCol   = `"__lakegate_file"`
+	hitCol    = `"__lakegate_hit"`
+)
+
+// rewritePlan is a DELETE/UPDATE/TRUNCATE resolved against one snapshot of
+// its target.
+type rewritePlan struct {
+	w      *writeStmt
+	target *catalog.Table // pinned: the snapshot the views read
+	dec    policy.Decision
+	access []TableAccess
+	head   string // "WITH [RECURSIVE] "__lakegate_target" AS ("
+	middle string // from the target CTE's ")" to the final select
+	names  []string
+	filter iceberg.BooleanExpression
+	params []Type
+}
+
+func (rp *rewritePlan) pass1() string {
+	return fmt.Sprintf("SELECT %s, count(*) FILTER (WHERE %s), count(*) FROM %s GROUP BY %s", fileCol, hitCol, rowsCTE, fileCol)
+}
+
+func (rp *rewritePlan) pass2() string {
+	cols := make([]string, len(rp.names))
+	for i, n := range rp.names {
+		cols[i] = quoteIdent(n)
+	}
+	if rp.w.kind == writeUpdate {
+		return "SELECT " + strings.Join(cols, ", ") + ", " + hitCol + " FROM " + rowsCTE
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM " + rowsCTE + " WHERE NOT " + hitCol
+}
+
+func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, error) {
+	t, dec, err := s.resolveWriteTarget(ctx, w.target)
+	if err != nil {
+		return nil, err
+	}
+	if dec.RowFilter != "" || len(dec.Masks) > 0 {
+		return nil, fmt.Errorf("%w: %s of %s, which the policy filters or masks for this caller", ErrNotSupported, w.verb, t.Ident)
+	}
+	fields := t.Schema().Fields()
+	names := viewColumnNames(fields)
+	alias := w.alias
+	if alias == "" {
+		alias = t.Ident.Name
+	}
+	qa := quoteIdent(alias)
+	cond := "true"
+	if w.where != "" {
+		cond = w.where
+	}
+	if w.from != "" {
+		if w.kind == writeUpdate {
+			return nil, fmt.Errorf("%w: UPDATE ... FROM; use a subquery in SET and WHERE", ErrNotSupported)
+		}
+		cond = "EXISTS (SELECT 1 FROM " + w.from + " WHERE " + cond + ")"
+	}
+	hit := "coalesce((" + cond + "), false)"
+	var rows string
+	if w.kind == writeUpdate {
+		sets := map[int]string{}
+		for _, sc := range w.sets {
+			f, ok := findColumn(t.Schema(), sc.column)
+			if !ok {
+				return nil, &EngineError{Kind: KindUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", sc.column, t.Ident.Name)}
+			}
+			i := fieldIndex(fields, f.ID)
+			if _, dup := sets[i]; dup {
+				return nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("multiple assignments to same column %q", f.Name)}
+			}
+			sets[i] = sc.expr
+		}
+		proj := make([]string, len(fields))
+		for i, f := range fields {
+			col := qa + "." + quoteIdent(names[i])
+			if expr, ok := sets[i]; ok {
+				typ, err := duckType(f.Type)
+				if err != nil {
+					return nil, fmt.Errorf("%w: column %s: %w", catalog.ErrUnsupported, f.Name, err)
+				}
+				col = fmt.Sprintf("CASE WHEN %s.%s THEN CAST((%s) AS %s) ELSE %s END", qa, hitCol, expr, typ, col)
+			}
+			proj[i] = col + " AS " + quoteIdent(names[i])
+		}
+		rows = fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s FROM (SELECT *, %s AS %s FROM %s AS %s) AS %s",
+			strings.Join(proj, ", "), qa, hitCol, hitCol, qa, fileCol, fileCol, hit, hitCol, targetCTE, qa, qa)
+	} else {
+		rows = fmt.Sprintf("SELECT *, %s AS %s FROM %s AS %s", hit, hitCol, targetCTE, qa)
+	}
+	rec := ""
+	if w.recursive {
+		rec = "RECURSIVE "
+	}
+	head := "WITH " + rec + targetCTE + " AS ("
+	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, quoteIdent(t.Ident.Schema), quoteIdent(t.Ident.Name))
+	middle := ")"
+	if w.ctes != "" {
+		middle += ", " + w.ctes
+	}
+	middle += ", " + rowsCTE + " AS (" + rows + ") "
+	rp := &rewritePlan{w: w, dec: dec, head: head, names: names}
+	final := rp.pass1()
+	qp, _, params, err := s.planQuery(ctx, head+probeBody+middle+final)
+	if err != nil {
+		return nil, err
+	}
+	start := head + probeBody
+	if !strings.HasPrefix(qp.sql, start+")") || !strings.HasSuffix(qp.sql, final) || len(qp.sql) < len(start)+len(final) {
+		return nil, fmt.Errorf("planner: %s: the planned query no longer has the shape lakegate composed", w.verb)
+	}
+	rp.middle = qp.sql[len(start) : len(qp.sql)-len(final)]
+	pinned := qp.tables[t.Ident.Schema+"."+t.Ident.Name]
+	if pinned == nil {
+		return nil, fmt.Errorf("planner: %s: target %s not among the planned tables", w.verb, t.Ident)
+	}
+	if !sameColumns(pinned.Schema(), t.Schema()) {
+		// The table changed between resolving it and planning: recompute.
+		return nil, fmt.Errorf("planner: %s: schema of %s changed: %w", w.verb, t.Ident, catalog.ErrConflict)
+	}
+	rp.target = pinned
+	rp.params = params
+	rp.access = qp.access
+	if w.where != "" && w.from == "" {
+		rp.filter = s.rewritePruneFilter(pinned, alias, w.where)
+	}
+	return rp, nil
+}
+
+func sameColumns(a, b *iceberg.Schema) bool {
+	fa, fb := a.Fields(), b.Fields()
+	if len(fa) != len(fb) {
+		return false
+	}
+	for i := range fa {
+		if fa[i].ID != fb[i].ID || fa[i].Name != fb[i].Name || !fa[i].Type.Equals(fb[i].Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// rewritePruneFilter derives the files that can hold affected rows from
+// the WHERE conjuncts on the target (column op literal), the way queries
+// prune. Nil (no pruning) when the condition does not parse on its own.
+func (s *Session) rewritePruneFilter(t *catalog.Table, alias, where string) iceberg.BooleanExpression {
+	e, err := s.engineFor(nil)
+	if err != nil {
+		return nil
+	}
+	const lead = "SELECT 1 FROM "
+	aux := rewritePGLiterals(fmt.Sprintf("%s%s.%s AS %s WHERE %s",
+		lead, quoteIdent(t.Ident.Schema), quoteIdent(t.Ident.Name), quoteIdent(alias), where))
+	nodes, err := s.parse(e, aux)
+	if err != nil {
+		return nil
+	}
+	// The target is the reference at the start of the FROM clause; the
+	// condition's subqueries may name other tables, or this one again.
+	a := analyze(nodes[0])
+	for _, r := range a.refs {
+		if r.loc == int64(len(lead)) && r.Name == t.Ident.Name {
+			return pruneFilter(t.Schema(), [][]colPred{a.preds[r.loc]}, isUTC(s.settings["timezone"]))
+		}
+	}
+	return nil
+}
+
+// targetScan renders the target CTE body: the rows of the listed data files
+// of plan, each with its file's index.
+func targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int) (string, error) {
+	if len(idx) == 0 {
+		empty, err := scanSQL(t, &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, TotalFiles: -1})
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM (%s) AS \"__lakegate_f\"", fileCol, empty), nil
+	}
+	parts := make([]string, len(idx))
+	for k, i := range idx {
+		one := &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, Files: []catalog.DataFile{plan.Files[i]}, TotalFiles: -1}
+		q, err := scanSQL(t, one)
+		if err != nil {
+			return "", err
+		}
+		parts[k] = fmt.Sprintf("SELECT *, %d::BIGINT AS %s FROM (%s) AS \"__lakegate_f%d\"", i, fileCol, q, i)
+	}
+	return strings.Join(parts, "\nUNION ALL\n"), nil
+}
+
+// execRewrite runs DELETE, UPDATE or TRUNCATE, recomputing on conflicts.
+func (s *Session) execRewrite(ctx context.Context, w *writeStmt, args []any) (int64, []TableAccess, error) {
+	t, _, err := s.resolveWriteTarget(ctx, w.target)
+	if err != nil {
+		return 0, nil, err
+	}
+	// No other statement of this gateway commits to the table meanwhile;
+	// other processes are caught by the commit's base-snapshot check.
+	unlock, err := s.p.cat.LockTable(ctx, t.Ident)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer unlock()
+	pol := s.p.cat.Retry()
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := pol.Wait(ctx, attempt); err != nil {
+				return 0, nil, err
+			}
+		}
+		n, access, err := s.rewriteOnce(ctx, w, args)
+		if errors.Is(err, catalog.ErrConflict) && attempt+1 < pol.Attempts {
+			s.log.Debug("rewrite conflict, recomputing", "table", t.Ident.String(), "attempt", attempt+1)
+			continue
+		}
+		return n, access, err
+	}
+}
+
+func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (int64, []TableAccess, error) {
+	rp, err := s.planRewrite(ctx, w)
+	if err != nil {
+		return 0, nil, err
+	}
+	access := append(rp.access[:len(rp.access):len(rp.access)], targetAccess(rp.target, rp.dec))
+	plan, err := rp.target.PlanScan(ctx, rp.filter)
+	if err != nil {
+		return 0, access, err
+	}
+	if len(plan.Files) == 0 {
+		return 0, access, nil
+	}
+	all := make([]int, len(plan.Files))
+	for i := range all {
+		all[i] = i
+	}
+	body, err := targetScan(rp.target, plan, all)
+	if err != nil {
+		return 0, access, err
+	}
+	counts, err := s.queryInt64s(ctx, rp.head+body+rp.middle+rp.pass1(), args)
+	if err != nil {
+		return 0, access, err
+	}
+	var (
+		touched, wantRows, wantHits int64
+		remove                      []string
+		rewrite                     []int
+	)
+	for _, c := range counts {
+		i, hits, total := int(c[0]), c[1], c[2]
+		if hits == 0 {
+			continue
+		}
+		if i < 0 || i >= len(plan.Files) {
+			return 0, access, fmt.Errorf("planner: %s: file index %d out of range", w.verb, i)
+		}
+		touched += hits
+		remove = append(remove, plan.Files[i].OrigPath)
+		switch {
+		case w.kind != writeUpdate && hits == total:
+			// every row of the file goes: drop it, nothing to rewrite
+		case w.kind == writeUpdate:
+			rewrite = append(rewrite, i)
+			wantRows += total
+			wantHits += hits
+		default:
+			rewrite = append(rewrite, i)
+			wantRows += total - hits
+		}
+	}
+	if touched == 0 {
+		return 0, access, nil
+	}
+	var st *catalog.Staged
+	if len(rewrite) > 0 {
+		body, err := targetScan(rp.target, plan, rewrite)
+		if err != nil {
+			return 0, access, err
+		}
+		var gotHits int64
+		var adapt func(arrow.RecordBatch) (arrow.RecordBatch, error)
+		if w.kind == writeUpdate {
+			adapt = func(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+				last := int(rec.NumCols()) - 1
+				flags, ok := rec.Column(last).(*array.Boolean)
+				if !ok {
+					return nil, fmt.Errorf("planner: UPDATE: touched flag is %s", rec.Column(last).DataType())
+				}
+				for j := 0; j < flags.Len(); j++ {
+					if flags.IsValid(j) && flags.Value(j) {
+						gotHits++
+					}
+				}
+				fields := rec.Schema().Fields()[:last]
+				return array.NewRecordBatch(arrow.NewSchema(fields, nil), rec.Columns()[:last], rec.NumRows()), nil
+			}
+		}
+		st, err = s.stageQuery(ctx, rp.target, rp.head+body+rp.middle+rp.pass2(), args, adapt)
+		if err != nil {
+			return 0, access, err
+		}
+		if st.Rows != wantRows || gotHits != wantHits {
+			st.Discard()
+			return 0, access, fmt.Errorf("%w: %s whose WHERE clause selects different rows each time it is evaluated (a volatile function such as random()?)",
+				ErrNotSupported, w.verb)
+		}
+	}
+	if err := s.p.cat.CommitRewrite(context.WithoutCancel(ctx), rp.target, remove, st, s.commitInfo(w)); err != nil {
+		return 0, access, err
+	}
+	return touched, access, nil
+}
