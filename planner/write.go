@@ -70,6 +70,14 @@ func (w *writeStmt) tag(n int64) string {
 // earlier statement of the same query string may create it, so the check is
 // repeated when the statement runs.
 func (s *Session) prepareWriteStmt(ctx context.Context, st *Stmt) (*Stmt, error) {
+	if bodies := withNestedDML(st.SQL); len(bodies) > 0 {
+		for _, sql := range append(bodies, st.SQL) {
+			if err := s.writeAccess(ctx, sql); err != nil {
+				return nil, err
+			}
+		}
+		return nil, fmt.Errorf("%w: data-modifying statements in WITH", ErrNotSupported)
+	}
 	w, err := parseWrite(st.SQL)
 	if err != nil {
 		// Whatever the form, a write to a table the caller may not write is
@@ -95,12 +103,6 @@ func (s *Session) prepareWriteStmt(ctx context.Context, st *Stmt) (*Stmt, error)
 // checkWrite resolves and plans a statement without changing anything and
 // returns its parameter types.
 func (s *Session) checkWrite(ctx context.Context, w *writeStmt) ([]Type, error) {
-	for _, body := range nestedDML(w.ctes) {
-		if err := s.writeAccess(ctx, body); err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%w: data-modifying statements in WITH", ErrNotSupported)
-	}
 	switch w.kind {
 	case writeInsert:
 		ip, err := s.planInsert(ctx, w)

@@ -292,16 +292,32 @@ func (p *wparser) rest() string {
 var dmlKeywords = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true}
 
 // withDML reports whether a statement starting with WITH is data-changing:
-// the statement after its CTE list is INSERT, UPDATE, DELETE or MERGE.
+// the statement after its CTE list, or the body of one of its CTEs, is
+// INSERT, UPDATE, DELETE or MERGE.
 func withDML(sql string) bool {
 	p := &wparser{sql: sql, toks: lexSpans(sql)}
 	if !p.accept("WITH") {
 		return false
 	}
-	if _, _, err := p.withList(); err != nil {
+	ctes, _, err := p.withList()
+	if err != nil {
 		return false
 	}
-	return dmlKeywords[p.peek(0)]
+	return dmlKeywords[p.peek(0)] || len(nestedDML(ctes)) > 0
+}
+
+// withNestedDML returns the data-changing CTE bodies of a statement that
+// starts with WITH.
+func withNestedDML(sql string) []string {
+	p := &wparser{sql: sql, toks: lexSpans(sql)}
+	if !p.accept("WITH") {
+		return nil
+	}
+	ctes, _, err := p.withList()
+	if err != nil {
+		return nil
+	}
+	return nestedDML(ctes)
 }
 
 // withList consumes "[RECURSIVE] name [(cols)] AS [[NOT] MATERIALIZED]
