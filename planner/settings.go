@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +30,8 @@ var defaultSettings = map[string]string{
 	"search_path":                         `"$user", public`,
 	"server_encoding":                     "UTF8",
 	"server_version":                      "15.0",
+	"server_version_num":                  "150000",
+	"in_hot_standby":                      "off",
 	"standard_conforming_strings":         "on",
 	"statement_timeout":                   "0",
 	"timezone":                            "UTC",
@@ -45,9 +49,9 @@ var defaultSettings = map[string]string{
 
 // readOnlySettings may be shown but not set.
 var readOnlySettings = map[string]bool{
-	"server_encoding": true, "server_version": true, "integer_datetimes": true,
+	"server_encoding": true, "server_version": true, "server_version_num": true, "integer_datetimes": true,
 	"max_identifier_length": true, "is_superuser": true, "transaction_read_only": true,
-	"session_authorization": true,
+	"session_authorization": true, "in_hot_standby": true,
 }
 
 // ErrUnknownSetting is returned for SET/SHOW of an unknown parameter.
@@ -62,6 +66,154 @@ type ErrReadOnlySetting struct{ Name string }
 
 func (e *ErrReadOnlySetting) Error() string {
 	return fmt.Sprintf("parameter %q cannot be changed", e.Name)
+}
+
+// showNames are the canonical spellings of settings whose name is not
+// all lower case; SHOW names its column with them.
+var showNames = map[string]string{"datestyle": "DateStyle", "intervalstyle": "IntervalStyle", "timezone": "TimeZone"}
+
+// StartupSetting checks a parameter of a client's startup packet and returns
+// the value the session takes. Parameters that are unknown, read-only or
+// that lakegate cannot honour are refused.
+func StartupSetting(name, value string) (string, error) {
+	name = strings.ToLower(name)
+	if _, ok := defaultSettings[name]; !ok {
+		return "", &ErrUnknownSetting{Name: name}
+	}
+	if readOnlySettings[name] {
+		return "", &ErrReadOnlySetting{Name: name}
+	}
+	if name == "client_encoding" {
+		// libpq sends the client's locale encoding (client_encoding=auto
+		// resolved client-side). lakegate sends UTF8 whatever was asked,
+		// and says so in ParameterStatus, which libpq and the drivers obey.
+		return "UTF8", nil
+	}
+	return checkSetting(name, value)
+}
+
+// checkSetting validates a value for a setting and returns it in the form
+// SHOW reports. Settings that change how lakegate writes values accept only
+// what lakegate writes: ISO dates, postgres intervals, UTF8, hex bytea,
+// standard-conforming strings.
+func checkSetting(name, value string) (string, error) {
+	invalid := func() (string, error) {
+		return "", &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"%s\": \"%s\"", settingName(name), value)}
+	}
+	unsupported := func(what string) (string, error) {
+		return "", fmt.Errorf("%w: %s = %s: lakegate %s", ErrNotSupported, settingName(name), value, what)
+	}
+	switch name {
+	case "datestyle":
+		order := ""
+		for _, f := range strings.Split(value, ",") {
+			switch strings.ToUpper(strings.TrimSpace(f)) {
+			case "ISO":
+			case "SQL", "POSTGRES", "GERMAN":
+				return unsupported("writes dates in the ISO style only")
+			case "MDY", "US", "NONEUROPEAN":
+				order = "MDY"
+			case "DMY", "EUROPEAN":
+				order = "DMY"
+			case "YMD":
+				order = "YMD"
+			case "DEFAULT":
+				order = "MDY"
+			default:
+				return invalid()
+			}
+		}
+		if order == "" {
+			order = "MDY"
+		}
+		return "ISO, " + order, nil
+	case "intervalstyle":
+		switch strings.ToLower(strings.TrimSpace(value)) {
+		case "postgres":
+			return "postgres", nil
+		case "postgres_verbose", "sql_standard", "iso_8601":
+			return unsupported("writes intervals in the postgres style only")
+		}
+		return invalid()
+	case "client_encoding":
+		switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(value), "-", "")) {
+		case "UTF8", "UNICODE":
+			return "UTF8", nil
+		}
+		return unsupported("sends and reads text as UTF8 only")
+	case "bytea_output":
+		switch strings.ToLower(value) {
+		case "hex":
+			return "hex", nil
+		case "escape":
+			return unsupported("writes bytea in the hex format only")
+		}
+		return invalid()
+	case "standard_conforming_strings":
+		b, ok := parseBool(value)
+		if !ok {
+			return invalid()
+		}
+		if !b {
+			return unsupported("reads string literals as standard-conforming only")
+		}
+		return "on", nil
+	case "default_transaction_isolation", "transaction_isolation":
+		iso, ok := isolationLevel(value)
+		if !ok {
+			return invalid()
+		}
+		return iso, nil
+	case "default_transaction_read_only", "transaction_read_only", "default_transaction_deferrable", "transaction_deferrable",
+		"jit", "geqo", "row_security":
+		b, ok := parseBool(value)
+		if !ok {
+			return invalid()
+		}
+		if b {
+			return "on", nil
+		}
+		return "off", nil
+	case "timezone":
+		if !validTimeZone(value) {
+			return invalid()
+		}
+	case "statement_timeout":
+		if value != "0" && parseTimeout(value) == 0 {
+			return invalid()
+		}
+	}
+	return value, nil
+}
+
+func settingName(name string) string {
+	if n, ok := showNames[name]; ok {
+		return n
+	}
+	return name
+}
+
+// parseBool reads a Postgres boolean setting value.
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1", "t", "y":
+		return true, true
+	case "off", "false", "no", "0", "f", "n":
+		return false, true
+	}
+	return false, false
+}
+
+// isolationLevel reads an isolation level as SET and SHOW spell it.
+func isolationLevel(v string) (string, bool) {
+	v = strings.Join(strings.Fields(strings.ToLower(v)), " ")
+	switch v {
+	case "read uncommitted", "read committed", "repeatable read", "serializable":
+		return v, true
+	case "default":
+		return defaultSettings["default_transaction_isolation"], true
+	}
+	return "", false
 }
 
 func validTimeZone(tz string) bool {
@@ -136,11 +288,12 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 	if readOnlySettings[name] {
 		return nil, &ErrReadOnlySetting{Name: name}
 	}
-	if name == "statement_timeout" && value != "0" && parseTimeout(value) == 0 {
-		return nil, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"statement_timeout\": %q", value)}
-	}
-	if name == "timezone" && !validTimeZone(value) {
-		return nil, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"TimeZone\": %q", value)}
+	if _, ok := defaultSettings[name]; ok {
+		v, err := checkSetting(name, value)
+		if err != nil {
+			return nil, err
+		}
+		value = v
 	}
 	st.Kind, st.Tag, st.setName, st.setValue = KindSet, "SET", name, value
 	return st, nil
@@ -181,6 +334,9 @@ func (s *Session) applySetting(name, value string) error {
 func (s *Session) execReset(st *Stmt) (Result, error) {
 	if st.setName == "all" {
 		for k, v := range defaultSettings {
+			if readOnlySettings[k] {
+				continue
+			}
 			if err := s.applySetting(k, v); err != nil {
 				return Result{}, err
 			}
@@ -190,6 +346,9 @@ func (s *Session) execReset(st *Stmt) (Result, error) {
 	name := st.setName
 	if _, ok := defaultSettings[name]; !ok {
 		return Result{}, &ErrUnknownSetting{Name: name}
+	}
+	if readOnlySettings[name] {
+		return Result{}, &ErrReadOnlySetting{Name: name}
 	}
 	return Result{Tag: "RESET"}, s.applySetting(name, defaultSettings[name])
 }
@@ -202,8 +361,10 @@ func (s *Session) prepareShow(st *Stmt, kw []string) (*Stmt, error) {
 	switch {
 	case name == "time" && len(kw) > 2 && kw[2] == "ZONE":
 		name = "timezone"
-	case name == "transaction" && len(kw) > 3:
+	case name == "transaction" && len(kw) > 3 && kw[2] == "ISOLATION" && kw[3] == "LEVEL":
 		name = "transaction_isolation"
+	case name == "session" && len(kw) > 2 && kw[2] == "AUTHORIZATION":
+		name = "session_authorization"
 	}
 	if _, ok := defaultSettings[name]; !ok && name != "all" {
 		return nil, &ErrUnknownSetting{Name: name}
@@ -212,7 +373,7 @@ func (s *Session) prepareShow(st *Stmt, kw []string) (*Stmt, error) {
 	if name == "all" {
 		st.Columns = []Column{{Name: "name", Type: Type{ID: TypeText}}, {Name: "setting", Type: Type{ID: TypeText}}, {Name: "description", Type: Type{ID: TypeText}}}
 	} else {
-		st.Columns = []Column{{Name: name, Type: Type{ID: TypeText}}}
+		st.Columns = []Column{{Name: settingName(name), Type: Type{ID: TypeText}}}
 	}
 	return st, nil
 }
@@ -220,8 +381,8 @@ func (s *Session) prepareShow(st *Stmt, kw []string) (*Stmt, error) {
 func (s *Session) execShow(st *Stmt, sink RowSink) (Result, error) {
 	var rows [][]string
 	if st.setName == "all" {
-		for k := range defaultSettings {
-			rows = append(rows, []string{k, s.settings[k], ""})
+		for _, k := range slices.Sorted(maps.Keys(defaultSettings)) {
+			rows = append(rows, []string{settingName(k), s.settings[k], ""})
 		}
 	} else {
 		v := s.settings[st.setName]

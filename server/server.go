@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	wire "github.com/jeroenrinzema/psql-wire"
+	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/auth"
@@ -66,6 +67,8 @@ type conn struct {
 	principal auth.Principal
 	addr      string
 	loc       *time.Location
+	out       *buffer.Writer    // raw protocol messages (identity.go)
+	reported  map[string]string // ParameterStatus values the client has
 }
 
 type connKey struct{}
@@ -89,13 +92,6 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.BackendKeyData(s.backendKey),
 		wire.CancelRequest(s.cancelRequest),
 		wire.TxStatus(s.txStatus),
-		wire.GlobalParameters(wire.Parameters{
-			"DateStyle":                   "ISO, MDY",
-			"IntervalStyle":               "postgres",
-			"integer_datetimes":           "on",
-			"standard_conforming_strings": "on",
-			"TimeZone":                    "UTC",
-		}),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
 	)
@@ -143,16 +139,18 @@ func (s *Server) backendKey(ctx context.Context) (int32, int32) {
 
 func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	params := wire.ClientParameters(ctx)
-	settings := map[string]string{}
-	for k, v := range params {
-		settings[string(k)] = v
-	}
 	c, _ := ctx.Value(connKey{}).(*conn)
 	if c == nil {
 		return ctx, errors.New("server: session without authentication")
 	}
-	c.sess = s.pl.NewSession(planner.SessionOptions{Principal: c.principal, Settings: settings})
+	c.sess = s.pl.NewSession(planner.SessionOptions{Principal: c.principal, Settings: s.sessionSettings(c, params)})
 	c.loc = loadLocation(c.sess.Setting("timezone"))
+	// psql-wire has written its fixed ParameterStatus set; the session's
+	// values follow, before the first ReadyForQuery.
+	c.out = s.newRawWriter(ctx)
+	if err := c.reportParameters(); err != nil {
+		return ctx, err
+	}
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	c.addr = addr
 	c.log = s.log.With("conn", c.id, "user", c.principal.Name, "addr", addr)
@@ -311,8 +309,11 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		c.log.Debug("statement failed", "err", err, "ms", time.Since(start).Milliseconds())
 		return withSQLState(err)
 	}
-	if st.Kind == planner.KindSet || st.Kind == planner.KindReset {
+	if st.Kind != planner.KindQuery {
 		c.loc = loadLocation(c.sess.Setting("timezone"))
+		if err := c.reportParameters(); err != nil {
+			return err
+		}
 	}
 	c.log.Debug("statement done", "tag", res.Tag, "rows", res.Rows, "ms", time.Since(start).Milliseconds())
 	return w.Complete(res.Tag)
