@@ -1,0 +1,418 @@
+// Command tpch measures lakegate side by side with DuckDB in-process and
+// PostgreSQL 15 on one machine, in one run, and prints each table with the
+// command that reproduces it.
+//
+// It generates TPC-H-shaped Iceberg tables (internal/tpch) into a data dir
+// (kept between runs: generation is deterministic), writes a lakegate config
+// and access policy there, starts `lakegate serve` on a free loopback port as
+// a separate process, and runs the sections asked for:
+//
+//	q        the 22 TPC-H queries through lakegate (pgx) and through DuckDB
+//	         in-process (duckdb-go) over read_parquet views of the same
+//	         Parquet files: per-query median time, ratio, geometric mean of
+//	         the ratios; every answer is compared
+//	stream   SELECT * of an Iceberg table (int, bigint, numeric, text,
+//	         timestamp) to pgx in binary and text format, against
+//	         PostgreSQL 15 holding the same rows; lakegate's peak RSS
+//	plan     planning time of a selective query on a table of many small
+//	         data files, cold (fresh process) and warm; files before and
+//	         after pruning from lakegate's EXPLAIN
+//	load     concurrent clients running short aggregate queries: queries/s,
+//	         p50/p99 latency, errors
+//	connect  connections (SCRAM, with and without TLS) per second
+//
+// Run with (from the module root):
+//
+//	GOFLAGS=-tags=duckdb_arrow go run ./bench/tpch -sf 1
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/tpch"
+)
+
+type options struct {
+	sf          float64
+	data        string
+	lakegate    string
+	sections    []string
+	queries     []int
+	runs        int
+	partitioned bool
+	threads     int
+
+	streamRows []int64
+	pgRows     int64
+
+	planFiles int
+
+	loadClients  int
+	loadDuration time.Duration
+	loadPace     time.Duration
+
+	connectN int
+}
+
+// args are the flags as given, to print the reproducing command.
+var args []string
+
+func main() {
+	var o options
+	var sections, queries, streamRows, pgRows string
+	flag.Float64Var(&o.sf, "sf", 1, "TPC-H scale factor")
+	flag.StringVar(&o.data, "data", "", "data dir for the generated warehouse, config and logs (default: a dir under $TMPDIR named after -sf; kept)")
+	flag.StringVar(&o.lakegate, "lakegate", "", "lakegate binary (default: go build ./cmd/lakegate into the data dir)")
+	flag.StringVar(&sections, "sections", "q,stream,plan,load,connect", "sections to run")
+	flag.StringVar(&queries, "queries", "1-22", "TPC-H queries to run (e.g. 1-22 or 1,3,6)")
+	flag.IntVar(&o.runs, "runs", 3, "timed runs per query and side (after one warm-up run whose answers are compared)")
+	flag.BoolVar(&o.partitioned, "partitioned", false, "partition orders and lineitem by month")
+	flag.IntVar(&o.threads, "threads", 0, "DuckDB threads for lakegate's sessions and the in-process reference (0: number of CPUs)")
+	flag.StringVar(&streamRows, "stream-rows", "10M,50M", "row counts for the stream section (K/M suffixes)")
+	flag.StringVar(&pgRows, "pg-rows", "10M", "row count loaded into PostgreSQL for the stream comparison (0: skip PostgreSQL)")
+	flag.IntVar(&o.planFiles, "plan-files", 10_000, "data files of the plan section's table")
+	flag.IntVar(&o.loadClients, "load-clients", 64, "concurrent clients of the load section")
+	flag.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "duration of each load run")
+	flag.DurationVar(&o.loadPace, "load-pace", 100*time.Millisecond, "for the paced load run: each client starts a query this often (the closed-loop run always runs too)")
+	flag.IntVar(&o.connectN, "connect-n", 200, "connections per connect measurement")
+	flag.Parse()
+	args = os.Args[1:]
+	var err error
+	o.sections = splitList(sections)
+	if o.queries, err = parseQueries(queries); err != nil {
+		fatal(err)
+	}
+	if o.streamRows, err = parseCounts(streamRows); err != nil {
+		fatal(err)
+	}
+	if pgRows != "0" {
+		c, err := parseCounts(pgRows)
+		if err != nil || len(c) != 1 {
+			fatal(fmt.Errorf("-pg-rows: want one count, got %q", pgRows))
+		}
+		o.pgRows = c[0]
+	}
+	if o.data == "" {
+		name := "lakegate-tpch-sf" + strconv.FormatFloat(o.sf, 'f', -1, 64)
+		if o.partitioned {
+			name += "-partitioned"
+		}
+		o.data = filepath.Join(os.TempDir(), name)
+	}
+	if err := run(context.Background(), o, os.Stdout); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "bench/tpch:", err)
+	os.Exit(1)
+}
+
+func logf(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", a...)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parseQueries(s string) ([]int, error) {
+	var out []int
+	for _, p := range splitList(s) {
+		lo, hi, isRange := strings.Cut(p, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return nil, fmt.Errorf("-queries: %q", p)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil {
+				return nil, fmt.Errorf("-queries: %q", p)
+			}
+		}
+		for q := a; q <= b; q++ {
+			if q < 1 || q > tpch.QueryCount {
+				return nil, fmt.Errorf("-queries: no query %d", q)
+			}
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+func parseCounts(s string) ([]int64, error) {
+	var out []int64
+	for _, p := range splitList(s) {
+		mult := int64(1)
+		switch {
+		case strings.HasSuffix(p, "M"), strings.HasSuffix(p, "m"):
+			mult, p = 1_000_000, p[:len(p)-1]
+		case strings.HasSuffix(p, "K"), strings.HasSuffix(p, "k"):
+			mult, p = 1_000, p[:len(p)-1]
+		}
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad count %q", p)
+		}
+		out = append(out, n*mult)
+	}
+	return out, nil
+}
+
+// env is what the sections share: the warehouse (opened by this process
+// too, to generate data and list files) and the lakegate under test.
+type env struct {
+	o        options
+	cat      *catalog.Catalog
+	password string
+	// addr is where lakegate listens; pid is its process (0 when it runs
+	// inside this process, as in the smoke test: no RSS figures then).
+	addr string
+	pid  int
+	// restart gives lakegate a fresh process (cold caches); nil when that
+	// is not possible.
+	restart func(ctx context.Context) error
+
+	bin, cfgPath, logPath string
+	lg                    *lakegateProc
+}
+
+const (
+	benchUser = "bench"
+	schema    = "tpch"
+)
+
+// dsn is the connection string of the benchmark user (SCRAM over
+// plaintext loopback: lakegate allows that for loopback clients).
+func (e *env) dsn() string {
+	return fmt.Sprintf("postgres://%s:%s@%s/lakegate?sslmode=disable&search_path=%s", benchUser, e.password, e.addr, schema)
+}
+
+func run(ctx context.Context, o options, out io.Writer) error {
+	if err := os.MkdirAll(filepath.Join(o.data, "warehouse"), 0o755); err != nil {
+		return err
+	}
+	cat, err := openWarehouse(ctx, o.data)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	if err := ensureTPCH(ctx, cat, o, out); err != nil {
+		return err
+	}
+	e := &env{o: o, cat: cat, bin: o.lakegate, logPath: filepath.Join(o.data, "lakegate.log")}
+	e.restart = func(ctx context.Context) error {
+		e.lg.stop()
+		return e.start(ctx)
+	}
+	if e.bin == "" {
+		if e.bin, err = buildLakegate(o.data); err != nil {
+			return err
+		}
+	}
+	if err := e.writeConfig(); err != nil {
+		return err
+	}
+	if err := e.start(ctx); err != nil {
+		return err
+	}
+	defer func() { e.lg.stop() }()
+	if err := runSections(ctx, e, out); err != nil {
+		return err
+	}
+	printMachine(out, e.bin)
+	return nil
+}
+
+// runSections runs the sections of e.o in order.
+func runSections(ctx context.Context, e *env, out io.Writer) error {
+	var err error
+	for _, s := range e.o.sections {
+		start := time.Now()
+		logf("section %s ...", s)
+		switch s {
+		case "q":
+			err = runQ(ctx, e, out)
+		default:
+			err = fmt.Errorf("unknown section %q (want q, stream, plan, load, connect)", s)
+		}
+		if err != nil {
+			return fmt.Errorf("section %s: %w", s, err)
+		}
+		logf("section %s took %s", s, time.Since(start).Round(time.Second))
+	}
+	return nil
+}
+
+// ensureTPCH generates the TPC-H tables unless they exist.
+func ensureTPCH(ctx context.Context, cat *catalog.Catalog, o options, out io.Writer) error {
+	if tpch.Exists(ctx, cat, schema) {
+		return nil
+	}
+	logf("generating TPC-H SF %g into %s ...", o.sf, o.data)
+	start := time.Now()
+	err := tpch.Generate(ctx, cat, tpch.Options{SF: o.sf, Schema: schema, Partitioned: o.partitioned,
+		Progress: func(s string) { logf("  %s", s) }})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "generated TPC-H SF %g (partitioned: %v) in %s\n\n", o.sf, o.partitioned, time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
+
+func openWarehouse(ctx context.Context, dir string) (*catalog.Catalog, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.Open(ctx, []catalog.Config{{Name: "lakegate", Type: "sql", URI: "sqlite://" + filepath.Join(abs, "catalog.db"),
+		Warehouse: "file://" + filepath.Join(abs, "warehouse")}}, catalog.Options{})
+}
+
+// policy gives the benchmark user read access to everything it measures;
+// the tables are external to it (it has no domain), as to most readers.
+const benchPolicy = `# written by bench/tpch
+owners:
+  tpch: tpch
+  benchstream: bench
+  benchplan: bench
+grants:
+  - subjects: [user:bench]
+    objects: ["tpch.*", "benchstream.*", "benchplan.*"]
+    privileges: [read]
+`
+
+// writeConfig writes the lakegate config (embedded catalog in the data
+// dir, a SCRAM account for the benchmark user, a self-signed TLS pair, the
+// policy) with a fresh listen address.
+func (e *env) writeConfig() error {
+	dir, err := filepath.Abs(e.o.data)
+	if err != nil {
+		return err
+	}
+	pw := filepath.Join(dir, "bench-password.txt")
+	b, err := os.ReadFile(pw)
+	if err != nil {
+		b = []byte(fmt.Sprintf("bench-%d", time.Now().UnixNano()))
+		if err := os.WriteFile(pw, b, 0o600); err != nil {
+			return err
+		}
+	}
+	e.password = strings.TrimSpace(string(b))
+	acct, err := auth.NewAccount(benchUser, "", nil, e.password, 0)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "policy.yaml"), []byte(benchPolicy), 0o644); err != nil {
+		return err
+	}
+	cfg := map[string]any{
+		"data_dir":                 dir,
+		"policy_file":              filepath.Join(dir, "policy.yaml"),
+		"allow_plaintext_loopback": true,
+		"tls_self_signed_dir":      filepath.Join(dir, "tls"),
+		"auth":                     map[string]any{"accounts": []auth.Account{acct}},
+		"log_level":                "warn",
+		"limits":                   map[string]any{"threads": e.o.threads},
+	}
+	e.cfgPath = filepath.Join(dir, "lakegate.json")
+	_, err = e.writeListen(cfg)
+	return err
+}
+
+func (e *env) writeListen(cfg map[string]any) (string, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return "", err
+	}
+	cfg["listen"] = addr
+	b, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	return addr, os.WriteFile(e.cfgPath, b, 0o600)
+}
+
+// start starts lakegate on a fresh port.
+func (e *env) start(ctx context.Context) error {
+	var cfg map[string]any
+	b, err := os.ReadFile(e.cfgPath)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return err
+	}
+	addr, err := e.writeListen(cfg)
+	if err != nil {
+		return err
+	}
+	lg, err := startLakegate(ctx, e.bin, e.cfgPath, addr, e.logPath, func(addr string) string {
+		return fmt.Sprintf("postgres://%s:%s@%s/lakegate?sslmode=disable", benchUser, e.password, addr)
+	})
+	if err != nil {
+		return err
+	}
+	e.lg, e.addr, e.pid = lg, lg.addr, lg.pid
+	return nil
+}
+
+// reproduce is the command line that reruns this benchmark.
+func reproduce(section string) string {
+	var keep []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-sections") || strings.HasPrefix(a, "--sections") {
+			if !strings.Contains(a, "=") {
+				i++
+			}
+			continue
+		}
+		keep = append(keep, a)
+	}
+	cmd := "GOFLAGS=-tags=duckdb_arrow go run ./bench/tpch"
+	if len(keep) > 0 {
+		cmd += " " + strings.Join(keep, " ")
+	}
+	return cmd + " -sections " + section
+}
+
+func printMachine(w io.Writer, bin string) {
+	fmt.Fprintf(w, "machine: %d CPUs, %s, %s %s/%s; lakegate %s (client and servers share the CPUs)\n",
+		runtime.NumCPU(), memTotal(), runtime.Version(), runtime.GOOS, runtime.GOARCH, bin)
+}
+
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "RAM unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			if f := strings.Fields(line); len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return fmt.Sprintf("%.1f GiB RAM", float64(kb)/(1<<20))
+			}
+		}
+	}
+	return "RAM unknown"
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/policy"
+	"github.com/lakegate/lakegate/server"
+)
+
+// startInProcess serves the warehouse of e with lakegate inside the test
+// process, configured as the benchmark configures its subprocess: the
+// benchmark's policy and a SCRAM account for its user.
+func startInProcess(t *testing.T, e *env) {
+	t.Helper()
+	dir := t.TempDir()
+	pf := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(pf, []byte(benchPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(pf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.password = "smoke-test-password"
+	acct, err := auth.NewAccount(benchUser, "", nil, e.password, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := auth.New(auth.Config{Accounts: []auth.Account{acct}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := planner.New(e.cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 2}})
+	srv, err := server.New(pl, server.Config{Auth: server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l) //nolint:errcheck
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+	})
+	e.addr = l.Addr().String()
+}
+
+// TestSmoke runs the benchmark's sections at a tiny size against an
+// in-process lakegate: the generator, a few TPC-H queries whose answers
+// must agree with DuckDB's over the same files, and the other sections
+// end to end. Nothing here is timed.
+func TestSmoke(t *testing.T) {
+	ctx := context.Background()
+	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q"}, queries: []int{1, 3, 6, 13, 16, 18, 22}, runs: 1, threads: 2}
+	cat, err := openWarehouse(ctx, o.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	if err := ensureTPCH(ctx, cat, o, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{o: o, cat: cat}
+	startInProcess(t, e)
+	var out strings.Builder
+	if err := runSections(ctx, e, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Q1", "Q22", "geometric mean", "reproduce: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "DIFFER") {
+		t.Errorf("answers differ:\n%s", out.String())
+	}
+	t.Log("\n" + out.String())
+}
