@@ -96,7 +96,9 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	for _, d := range allowed {
 		dirs = append(dirs, sqlString(strings.TrimSuffix(d, "/")+"/"))
 	}
-	setup := fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false;", strings.Join(dirs, ", "))
+	// Iceberg data files are immutable, so their Parquet footers can be
+	// kept across the statements of a session (parquet_metadata_cache).
+	setup := fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false; SET parquet_metadata_cache = true;", strings.Join(dirs, ", "))
 	if err := e.exec(setup); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: sandbox: %w", err)

@@ -284,11 +284,11 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	crw := rewriteCatalogRefs(sql, nil)
 	sql = crw.sql
 	inner := sql
-	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(inner) + ")::VARCHAR")
+	js, err := serializeSQL(e, inner)
 	if err != nil {
 		return nil, nil, nil, classify(err)
 	}
-	nodes, err := parseSerialized(rows[0][0])
+	nodes, err := parseSerialized(js)
 	if err != nil {
 		var pe *parseError
 		if errors.As(err, &pe) && pe.kind == "not implemented" {
@@ -348,7 +348,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	for key, t := range plan.tables {
 		dec := plan.decisions[key]
 		filter := pruneFilter(t.Schema(), withoutMasked(occ[key], dec.Masks), utc)
-		sp, err := t.PlanScan(ctx, filter)
+		sp, err := planScan(ctx, t, filter)
 		if err != nil {
 			return nil, nil, nil, err
 		}

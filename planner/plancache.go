@@ -1,0 +1,84 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Planning a query repeats work whose answer cannot change: the parse tree
+// of the same SQL text, and the files of the same snapshot under the same
+// pruning filter (snapshots and their manifests are immutable). These two
+// caches keep those answers; they are shared by every session, as the
+// metadata cache in catalog/ is. Both hold plain data the planner only
+// reads.
+
+// maxCachedScans and maxCachedParses bound the caches (entries); past the
+// bound a cache starts over, which only costs a re-read.
+const (
+	maxCachedScans  = 512
+	maxCachedParses = 1024
+)
+
+var (
+	scanCacheMu sync.Mutex
+	scanCache   = map[string]*catalog.ScanPlan{}
+
+	parseCacheMu sync.Mutex
+	parseCache   = map[string]string{}
+)
+
+// planScan is t.PlanScan(ctx, filter), cached by snapshot and filter. The
+// returned plan is shared: callers must not modify it.
+func planScan(ctx context.Context, t *catalog.Table, filter iceberg.BooleanExpression) (*catalog.ScanPlan, error) {
+	if t.SnapshotID() == 0 {
+		return t.PlanScan(ctx, filter)
+	}
+	// The schema is part of the key: time travel reads a snapshot in the
+	// schema it was written with.
+	key := fmt.Sprintf("%s\x00%d\x00%v\x00%d\x00%v", t.MetadataLocation, t.SnapshotID(), t.Paths, t.Schema().ID, filter)
+	scanCacheMu.Lock()
+	sp, ok := scanCache[key]
+	scanCacheMu.Unlock()
+	if ok {
+		return sp, nil
+	}
+	sp, err := t.PlanScan(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	scanCacheMu.Lock()
+	if len(scanCache) >= maxCachedScans {
+		clear(scanCache)
+	}
+	scanCache[key] = sp
+	scanCacheMu.Unlock()
+	return sp, nil
+}
+
+// serializeSQL returns the engine's parse tree of sql as JSON
+// (json_serialize_sql), cached by the text.
+func serializeSQL(e *engine, sql string) (string, error) {
+	parseCacheMu.Lock()
+	js, ok := parseCache[sql]
+	parseCacheMu.Unlock()
+	if ok {
+		return js, nil
+	}
+	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(sql) + ")::VARCHAR")
+	if err != nil {
+		return "", err
+	}
+	js = rows[0][0]
+	parseCacheMu.Lock()
+	if len(parseCache) >= maxCachedParses {
+		clear(parseCache)
+	}
+	parseCache[sql] = js
+	parseCacheMu.Unlock()
+	return js, nil
+}
