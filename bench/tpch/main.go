@@ -53,6 +53,7 @@ type options struct {
 	runs        int
 	partitioned bool
 	threads     int
+	refCache    bool
 
 	streamRows []int64
 	pgRows     int64
@@ -80,6 +81,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 3, "timed runs per query and side (after one warm-up run whose answers are compared)")
 	flag.BoolVar(&o.partitioned, "partitioned", false, "partition orders and lineitem by month")
 	flag.IntVar(&o.threads, "threads", 0, "DuckDB threads for lakegate's sessions and the in-process reference (0: number of CPUs)")
+	flag.BoolVar(&o.refCache, "ref-parquet-cache", true, "give the DuckDB reference the Parquet metadata cache lakegate's engine uses (parquet_metadata_cache), so that the ratio is lakegate's own cost")
 	flag.StringVar(&streamRows, "stream-rows", "10M,50M", "row counts for the stream section (K/M suffixes)")
 	flag.StringVar(&pgRows, "pg-rows", "10M", "row count loaded into PostgreSQL for the stream comparison (0: skip PostgreSQL)")
 	flag.IntVar(&o.planFiles, "plan-files", 10_000, "data files of the plan section's table")

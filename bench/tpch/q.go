@@ -53,7 +53,7 @@ type duckRef struct {
 	conn *sql.Conn
 }
 
-func openDuckRef(ctx context.Context, cat *catalog.Catalog, schema string, tables []string, threads int) (*duckRef, error) {
+func openDuckRef(ctx context.Context, cat *catalog.Catalog, schema string, tables []string, threads int, metadataCache bool) (*duckRef, error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, err
@@ -66,6 +66,12 @@ func openDuckRef(ctx context.Context, cat *catalog.Catalog, schema string, table
 	d := &duckRef{db: db, conn: conn}
 	if threads > 0 {
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", threads)); err != nil {
+			d.close()
+			return nil, err
+		}
+	}
+	if metadataCache {
+		if _, err := conn.ExecContext(ctx, "SET parquet_metadata_cache = true"); err != nil {
 			d.close()
 			return nil, err
 		}
@@ -335,7 +341,7 @@ func geomean(results []qResult) float64 {
 }
 
 func runQ(ctx context.Context, e *env, w io.Writer) error {
-	ref, err := openDuckRef(ctx, e.cat, schema, tpch.Tables, e.o.threads)
+	ref, err := openDuckRef(ctx, e.cat, schema, tpch.Tables, e.o.threads, e.o.refCache)
 	if err != nil {
 		return err
 	}
@@ -360,7 +366,11 @@ func runQ(ctx context.Context, e *env, w io.Writer) error {
 
 func printQ(w io.Writer, results []qResult, o options) {
 	fmt.Fprintf(w, "## Q: TPC-H SF %g through lakegate (pgx) vs DuckDB in-process (read_parquet over the same files)\n\n", o.sf)
-	fmt.Fprintf(w, "median of %d runs after a warm-up run whose answers are compared\n\n", o.runs)
+	cache := "off (DuckDB's default)"
+	if o.refCache {
+		cache = "on, as in lakegate's engine"
+	}
+	fmt.Fprintf(w, "median of %d runs after a warm-up run whose answers are compared; reference's parquet_metadata_cache %s\n\n", o.runs, cache)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "query\trows\tlakegate ms\tduckdb ms\tratio\tanswers\t")
 	var lgSum, ddSum time.Duration
