@@ -36,8 +36,9 @@ type engine struct {
 	allowed []string
 	tempDir string
 
-	mu     sync.Mutex // guards closed against Interrupt racing Close
+	mu     sync.Mutex // guards closed against Interrupt racing Close, and refs
 	closed bool
+	refs   int // connections of open cursors (cursor.go) keeping db open
 }
 
 // engineError is an error reported by DuckDB, with its error class.
@@ -123,6 +124,8 @@ func (e *engine) covers(dirs []string) bool {
 	return true
 }
 
+// close ends the session's connection; the database itself closes when
+// no cursor reads from it any more.
 func (e *engine) close() {
 	e.mu.Lock()
 	if e.closed {
@@ -130,10 +133,45 @@ func (e *engine) close() {
 		return
 	}
 	e.closed = true
+	last := e.refs == 0
 	e.mu.Unlock()
 	duck.Disconnect(&e.conn)
+	if last {
+		e.closeDB()
+	}
+}
+
+func (e *engine) closeDB() {
 	duck.Close(&e.db)
 	os.RemoveAll(e.tempDir)
+}
+
+// connect opens another connection to the database, for a cursor; the
+// database stays open until release.
+func (e *engine) connect() (duck.Connection, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var c duck.Connection
+	if e.closed {
+		return c, errors.New("engine: closed")
+	}
+	if duck.Connect(e.db, &c) != duck.StateSuccess {
+		return c, errors.New("engine: connect")
+	}
+	e.refs++
+	return c, nil
+}
+
+// release closes a connection from connect.
+func (e *engine) release(c *duck.Connection) {
+	duck.Disconnect(c)
+	e.mu.Lock()
+	e.refs--
+	last := e.refs == 0 && e.closed
+	e.mu.Unlock()
+	if last {
+		e.closeDB()
+	}
 }
 
 // interrupt stops whatever the engine is running; safe from any goroutine.

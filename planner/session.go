@@ -79,6 +79,7 @@ type Session struct {
 	inTxn     bool
 	failed    bool // explicit transaction aborted by an error
 	queries   int64
+	cmd       cmdState // transactions, cursors, PREPARE (sessioncmd.go)
 }
 
 // SessionOptions describe the caller of a session.
@@ -110,6 +111,7 @@ func (p *Planner) NewSession(opts SessionOptions) *Session {
 
 // Close releases the session's engine.
 func (s *Session) Close() {
+	s.closeAllCursors()
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	if s.eng != nil {
@@ -125,6 +127,7 @@ func (s *Session) Cancel() {
 	if s.eng != nil {
 		s.eng.interrupt()
 	}
+	s.interruptFetch()
 }
 
 // InTransaction reports whether an explicit transaction block is open, and
@@ -197,6 +200,7 @@ type Stmt struct {
 	setName, setValue string
 	explain           *explainInfo
 	write             *writeStmt
+	cmd               *cmdStmt // session commands (sessioncmd.go)
 
 	// plan state from Prepare, reused by the first Execute when nothing ran
 	// in between (one planning per simple query).
@@ -224,6 +228,9 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 		st.Kind = KindEmpty
 		return st, nil
 	}
+	if ok, st, err := s.prepareCommand(ctx, st, sql, kw); ok {
+		return st, err
+	}
 	switch kw[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
 		if kw[0] == "WITH" && withDML(sql) {
@@ -236,27 +243,12 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 		return s.prepareSet(st, sql, kw)
 	case "SHOW":
 		return s.prepareShow(st, kw)
-	case "RESET":
-		if len(kw) < 2 {
-			return nil, &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
-		}
-		st.Kind, st.setName, st.Tag = KindReset, strings.ToLower(kw[1]), "RESET"
-		return st, nil
-	case "BEGIN", "START":
-		st.Kind, st.Tag = KindBegin, map[string]string{"BEGIN": "BEGIN", "START": "START TRANSACTION"}[kw[0]]
-		return st, nil
-	case "COMMIT", "END":
-		st.Kind, st.Tag = KindCommit, "COMMIT"
-		return st, nil
-	case "ROLLBACK", "ABORT":
-		st.Kind, st.Tag = KindRollback, "ROLLBACK"
-		return st, nil
 	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
 		return s.prepareWriteStmt(ctx, st)
 	case "GRANT", "REVOKE", "COPY":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
-		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "PREPARE", "EXECUTE", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":
+		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	default:
 		return nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", tokens(sql, 1)[0])}
@@ -618,6 +610,9 @@ type RowSink func(rec arrow.RecordBatch) error
 // to sink. Queries run against the current snapshots of their tables,
 // pinned for the whole statement.
 func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	if ok, res, err := s.execCommand(ctx, st, args, sink); ok {
+		return res, err
+	}
 	switch st.Kind {
 	case KindEmpty:
 		return Result{}, nil
@@ -627,19 +622,6 @@ func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 		return s.execReset(st)
 	case KindShow:
 		return s.execShow(st, sink)
-	case KindBegin:
-		s.inTxn, s.failed = true, false
-		return Result{Tag: st.Tag}, nil
-	case KindCommit:
-		tag := "COMMIT"
-		if s.failed {
-			tag = "ROLLBACK"
-		}
-		s.inTxn, s.failed = false, false
-		return Result{Tag: tag}, nil
-	case KindRollback:
-		s.inTxn, s.failed = false, false
-		return Result{Tag: st.Tag}, nil
 	case KindNoop:
 		return Result{Tag: st.Tag}, nil
 	}

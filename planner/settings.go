@@ -32,6 +32,8 @@ var defaultSettings = map[string]string{
 	"server_version":                      "15.0",
 	"server_version_num":                  "150000",
 	"in_hot_standby":                      "off",
+	"default_transaction_deferrable":      "off",
+	"transaction_deferrable":              "off",
 	"standard_conforming_strings":         "on",
 	"statement_timeout":                   "0",
 	"timezone":                            "UTC",
@@ -50,8 +52,7 @@ var defaultSettings = map[string]string{
 // readOnlySettings may be shown but not set.
 var readOnlySettings = map[string]bool{
 	"server_encoding": true, "server_version": true, "server_version_num": true, "integer_datetimes": true,
-	"max_identifier_length": true, "is_superuser": true, "transaction_read_only": true,
-	"session_authorization": true, "in_hot_standby": true,
+	"max_identifier_length": true, "is_superuser": true, "session_authorization": true, "in_hot_standby": true,
 }
 
 // ErrUnknownSetting is returned for SET/SHOW of an unknown parameter.
@@ -230,29 +231,66 @@ func isUTC(tz string) bool {
 }
 
 func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
-	toks := tokens(sql, 0)
-	i := 1
-	if i < len(toks) && (strings.EqualFold(toks[i], "SESSION") || strings.EqualFold(toks[i], "LOCAL")) {
-		if i+1 < len(toks) && strings.EqualFold(toks[i+1], "CHARACTERISTICS") {
-			st.Kind, st.Tag = KindNoop, "SET"
-			return st, nil
+	t := newTokScan(sql)
+	t.next()
+	c := &cmdStmt{}
+	if t.accept("SESSION", "CHARACTERISTICS") {
+		// SET SESSION CHARACTERISTICS AS TRANSACTION modes: the defaults of
+		// later transactions.
+		if err := t.expect("AS", "TRANSACTION"); err != nil {
+			return nil, err
 		}
-		i++
+		modes, err := parseTxnModes(t)
+		if err != nil {
+			return nil, err
+		}
+		if len(modes) == 0 {
+			return nil, syntaxErrAt("")
+		}
+		for _, m := range modes {
+			c.assign = append(c.assign, [2]string{"default_" + m[0], m[1]})
+		}
+		st.Kind, st.Tag, st.cmd = KindSet, "SET", c
+		return st, nil
 	}
-	if i >= len(toks) {
-		return nil, &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
+	if t.accept("LOCAL") {
+		c.local = true
+	} else {
+		_ = t.accept("SESSION")
 	}
+	if t.done() {
+		return nil, syntaxErrAt("")
+	}
+	switch {
+	case t.accept("TRANSACTION"):
+		if t.accept("SNAPSHOT") {
+			return nil, fmt.Errorf("%w: SET TRANSACTION SNAPSHOT", ErrNotSupported)
+		}
+		modes, err := parseTxnModes(t)
+		if err != nil {
+			return nil, err
+		}
+		if len(modes) == 0 {
+			return nil, syntaxErrAt("")
+		}
+		c.assign, c.local, c.txnOnly = modes, true, true
+		st.Kind, st.Tag, st.cmd = KindSet, "SET", c
+		return st, nil
+	case t.accept("SESSION", "AUTHORIZATION"), t.accept("ROLE"):
+		return nil, fmt.Errorf("%w: changing the session's role: lakegate decides access by the authenticated caller", ErrNotSupported)
+	}
+	toks := t.toks
+	i := t.i
 	name := strings.ToLower(strings.Trim(toks[i], `"`))
 	i++
 	switch {
 	case name == "time" && i < len(toks) && strings.EqualFold(toks[i], "ZONE"):
 		name = "timezone"
 		i++
-	case name == "transaction":
-		st.Kind, st.Tag = KindNoop, "SET"
-		return st, nil
 	case name == "names":
 		name = "client_encoding"
+	case name == "schema":
+		name = "search_path"
 	default:
 		// dotted custom names (a.b) are accepted like Postgres placeholders
 		for i+1 < len(toks) && toks[i] == "." {
@@ -262,11 +300,11 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 		if i < len(toks) && (strings.EqualFold(toks[i], "TO") || toks[i] == "=") {
 			i++
 		} else {
-			return nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", strings.Join(toks[i:min(i+1, len(toks))], ""))}
+			return nil, syntaxErrAt(strings.Join(toks[i:min(i+1, len(toks))], ""))
 		}
 	}
 	if i >= len(toks) {
-		return nil, &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
+		return nil, syntaxErrAt("")
 	}
 	var vals []string
 	for _, t := range toks[i:] {
@@ -275,12 +313,18 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 		}
 		vals = append(vals, unquoteValue(t))
 	}
+	if name != "search_path" {
+		// a quoted identifier is a value like any other (SET TIME ZONE
+		// "Asia/Shanghai"); search_path keeps the quotes it shows
+		for k, v := range vals {
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				vals[k] = strings.ReplaceAll(v[1:len(v)-1], `""`, `"`)
+			}
+		}
+	}
 	value := strings.Join(vals, ", ")
 	if name != "search_path" && len(vals) == 1 {
 		value = vals[0]
-	}
-	if strings.EqualFold(value, "DEFAULT") || strings.EqualFold(value, "LOCAL") && name == "timezone" {
-		value = defaultSettings[name]
 	}
 	if _, ok := defaultSettings[name]; !ok && !strings.Contains(name, ".") {
 		return nil, &ErrUnknownSetting{Name: name}
@@ -288,15 +332,35 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 	if readOnlySettings[name] {
 		return nil, &ErrReadOnlySetting{Name: name}
 	}
-	if _, ok := defaultSettings[name]; ok {
+	if strings.EqualFold(value, "DEFAULT") || strings.EqualFold(value, "LOCAL") && name == "timezone" {
+		value = s.resetValue(name)
+	} else if _, ok := defaultSettings[name]; ok {
 		v, err := checkSetting(name, value)
 		if err != nil {
 			return nil, err
 		}
 		value = v
 	}
-	st.Kind, st.Tag, st.setName, st.setValue = KindSet, "SET", name, value
+	switch name {
+	case "transaction_isolation", "transaction_read_only", "transaction_deferrable":
+		// SET transaction_isolation = ... is SET TRANSACTION ...
+		c.local, c.txnOnly = true, true
+	}
+	c.assign = [][2]string{{name, value}}
+	if err := supportedIsolation(c.assign[0]); err != nil {
+		return nil, err
+	}
+	st.Kind, st.Tag, st.cmd = KindSet, "SET", c
 	return st, nil
+}
+
+// resetValue is what RESET gives a setting: its value when the session
+// started (a startup parameter or the default).
+func (s *Session) resetValue(name string) string {
+	if v, ok := s.cmd.reset[name]; ok {
+		return v
+	}
+	return defaultSettings[name]
 }
 
 func unquoteValue(t string) string {
@@ -310,8 +374,10 @@ func unquoteValue(t string) string {
 }
 
 func (s *Session) execSet(st *Stmt) (Result, error) {
-	if err := s.applySetting(st.setName, st.setValue); err != nil {
-		return Result{}, err
+	for _, a := range st.cmd.assign {
+		if err := s.setSetting(a[0], a[1], st.cmd.local, st.cmd.txnOnly); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{Tag: "SET"}, nil
 }
@@ -331,26 +397,62 @@ func (s *Session) applySetting(name, value string) error {
 	return nil
 }
 
+func (s *Session) prepareReset(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	var name string
+	switch {
+	case t.accept("ALL"):
+		name = "all"
+	case t.accept("TIME", "ZONE"):
+		name = "timezone"
+	case t.accept("SESSION", "AUTHORIZATION"), t.accept("ROLE"):
+		// lakegate has no SET ROLE: the session always is its caller.
+		st.Kind, st.Tag = KindNoop, "RESET"
+		return t.end()
+	case t.accept("TRANSACTION", "ISOLATION", "LEVEL"):
+		name = "transaction_isolation"
+	default:
+		n, err := t.ident()
+		if err != nil {
+			return err
+		}
+		name = n
+		for t.accept(".") {
+			part, err := t.ident()
+			if err != nil {
+				return err
+			}
+			name += "." + part
+		}
+	}
+	if err := t.end(); err != nil {
+		return err
+	}
+	if _, ok := defaultSettings[name]; !ok && name != "all" && !strings.Contains(name, ".") {
+		return &ErrUnknownSetting{Name: name}
+	}
+	if readOnlySettings[name] {
+		return &ErrReadOnlySetting{Name: name}
+	}
+	st.Kind, st.setName, st.Tag = KindReset, name, "RESET"
+	return nil
+}
+
 func (s *Session) execReset(st *Stmt) (Result, error) {
 	if st.setName == "all" {
-		for k, v := range defaultSettings {
-			if readOnlySettings[k] {
+		for k := range defaultSettings {
+			if readOnlySettings[k] || strings.HasPrefix(k, "transaction_") {
 				continue
 			}
-			if err := s.applySetting(k, v); err != nil {
+			if err := s.setSetting(k, s.resetValue(k), false, false); err != nil {
 				return Result{}, err
 			}
 		}
 		return Result{Tag: "RESET"}, nil
 	}
 	name := st.setName
-	if _, ok := defaultSettings[name]; !ok {
-		return Result{}, &ErrUnknownSetting{Name: name}
-	}
-	if readOnlySettings[name] {
-		return Result{}, &ErrReadOnlySetting{Name: name}
-	}
-	return Result{Tag: "RESET"}, s.applySetting(name, defaultSettings[name])
+	return Result{Tag: "RESET"}, s.setSetting(name, s.resetValue(name), false, strings.HasPrefix(name, "transaction_"))
 }
 
 func (s *Session) prepareShow(st *Stmt, kw []string) (*Stmt, error) {

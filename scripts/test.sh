@@ -11,6 +11,8 @@ command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_pkgs+=(postgresql-15)
 [ -f /usr/share/java/postgresql.jar ] || need_pkgs+=(libpostgresql-jdbc-java)
 command -v javac >/dev/null 2>&1 || need_pkgs+=(default-jdk-headless)
+ls /usr/lib/*/odbc/psqlodbcw.so >/dev/null 2>&1 || need_pkgs+=(odbc-postgresql)
+command -v isql >/dev/null 2>&1 || need_pkgs+=(unixodbc)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing: ${need_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -19,13 +19,28 @@ func withSQLState(err error) error {
 	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelError)
 }
 
+var stateCodes = map[planner.StateErrorCode]codes.Code{
+	planner.StateNoActiveTransaction: codes.NoActiveSQLTransaction,
+	planner.StateActiveTransaction:   codes.ActiveSQLTransaction,
+	planner.StateReadOnlyTransaction: codes.ReadOnlySQLTransaction,
+	planner.StateNoSuchCursor:        codes.InvalidCursorName,
+	planner.StateDuplicateCursor:     codes.DuplicateCursor,
+	planner.StateCursorForwardOnly:   codes.ObjectNotInPrerequisiteState,
+	planner.StateNoSuchSavepoint:     codes.InvalidSavepointSpecification,
+	planner.StateNoSuchPrepared:      codes.InvalidSQLStatementName,
+	planner.StateDuplicatePrepared:   codes.DuplicatePreparedStatement,
+}
+
 func sqlState(err error) codes.Code {
 	var ut *planner.UndefinedTableError
 	var ee *planner.EngineError
 	var us *planner.ErrUnknownSetting
 	var ro *planner.ErrReadOnlySetting
 	var nv *catalog.NullViolationError
+	var se *planner.StateError
 	switch {
+	case errors.As(err, &se):
+		return stateCodes[se.Code]
 	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):
 		return codes.InsufficientPrivilege
 	case errors.Is(err, catalog.ErrConflict):

@@ -148,6 +148,29 @@ func (c *conn) reportParameters() error {
 	return nil
 }
 
+// writeNotices sends the notices a statement raised (NoticeResponse), such
+// as "there is already a transaction in progress".
+func (c *conn) writeNotices() error {
+	if c.out == nil || c.sess == nil {
+		return nil
+	}
+	for _, n := range c.sess.TakeNotices() {
+		c.out.Start(types.ServerNoticeResponse)
+		for _, f := range [][2]string{
+			{"S", n.Severity}, {"V", n.Severity}, {"C", string(sqlState(n.Err))}, {"M", n.Err.Error()},
+		} {
+			c.out.AddByte(f[0][0])
+			c.out.AddString(f[1])
+			c.out.AddNullTerminate()
+		}
+		c.out.AddByte(0)
+		if err := c.out.End(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // newRawWriter returns a protocol writer on the client connection, for the
 // messages psql-wire has no API for (ParameterStatus after startup,
 // NoticeResponse, EmptyQueryResponse, COPY TO STDOUT, row descriptions of

@@ -112,6 +112,7 @@ func TestParameterStatusFollowsSettings(t *testing.T) {
 		{"SET TimeZone = 'America/New_York'", "TimeZone", "America/New_York"},
 		{"SET application_name = 'renamed'", "application_name", "renamed"},
 		{"SET datestyle TO 'iso, dmy'", "DateStyle", "ISO, DMY"},
+		{"RESET TimeZone", "TimeZone", "Europe/Berlin"},
 		{"SET client_encoding = 'utf-8'", "client_encoding", "UTF8"},
 	} {
 		if _, err := c.Exec(ctx, tc.sql).ReadAll(); err != nil {

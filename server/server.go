@@ -69,6 +69,7 @@ type conn struct {
 	loc       *time.Location
 	out       *buffer.Writer    // raw protocol messages (identity.go)
 	reported  map[string]string // ParameterStatus values the client has
+	wsess     *wire.Session     // psql-wire's session: statement and portal caches
 }
 
 type connKey struct{}
@@ -92,6 +93,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.BackendKeyData(s.backendKey),
 		wire.CancelRequest(s.cancelRequest),
 		wire.TxStatus(s.txStatus),
+		wire.Statements(func() wire.StatementCache { return &statementCache{} }),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
 	)
@@ -151,6 +153,7 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	if err := c.reportParameters(); err != nil {
 		return ctx, err
 	}
+	c.sess.SetProtocolStatements(wireStatements{c})
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	c.addr = addr
 	c.log = s.log.With("conn", c.id, "user", c.principal.Name, "addr", addr)
@@ -221,28 +224,40 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	if !q.SimpleQuery && len(texts) > 1 {
 		return nil, withSQLState(&planner.EngineError{Kind: planner.KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"})
 	}
-	out := make(wire.PreparedStatements, 0, len(texts))
-	for _, text := range texts {
-		start := time.Now()
-		st, err := c.sess.Prepare(ctx, text)
-		if err != nil {
-			c.sess.MarkFailed()
-			c.log.Debug("prepare failed", "err", err)
-			s.audit.record(c, text, start, planner.Result{}, err)
-			return nil, withSQLState(err)
+	if len(texts) > 1 {
+		// Each statement of a multi-statement Query is planned when its
+		// turn comes, as it may depend on those before it (SET search_path
+		// ...; SELECT ..., DECLARE c ...; FETCH ... FROM c).
+		out := make(wire.PreparedStatements, 0, len(texts))
+		for _, text := range texts {
+			out = append(out, s.plannedOnRun(c, text))
 		}
-		out = append(out, s.statement(c, st, q.ParameterOIDs))
+		return out, nil
 	}
-	return out, nil
+	st, err := s.prepare(ctx, c, texts[0])
+	if err != nil {
+		return nil, err
+	}
+	if q.SimpleQuery && st.BinaryResult() {
+		return wire.PreparedStatements{s.selfDescribed(c, st)}, nil
+	}
+	return wire.PreparedStatements{s.statement(c, st, q.ParameterOIDs)}, nil
+}
+
+func (s *Server) prepare(ctx context.Context, c *conn, text string) (*planner.Stmt, error) {
+	start := time.Now()
+	st, err := c.sess.Prepare(ctx, text)
+	if err != nil {
+		c.sess.MarkFailed()
+		c.log.Debug("prepare failed", "err", err)
+		s.audit.record(c, text, start, planner.Result{}, err)
+		return nil, withSQLState(err)
+	}
+	return st, nil
 }
 
 func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire.PreparedStatement {
-	cols := make(wire.Columns, len(st.Columns))
-	oids := make([]uint32, len(st.Columns))
-	for i, col := range st.Columns {
-		oids[i] = pgOID(col.Type)
-		cols[i] = wire.Column{Name: col.Name, Oid: oids[i], Width: typeWidth(oids[i]), TypeModifier: -1}
-	}
+	cols, oids := resultColumns(st)
 	params := make([]uint32, len(st.Params))
 	for i, p := range st.Params {
 		if i < len(clientOIDs) && clientOIDs[i] != 0 {
@@ -252,9 +267,20 @@ func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire
 		params[i] = paramOID(p)
 	}
 	fn := func(ctx context.Context, w wire.DataWriter, args []wire.Parameter) error {
-		return s.execute(ctx, c, st, oids, params, w, args)
+		return s.execute(ctx, c, st, oids, params, w, args, nil)
 	}
 	return wire.NewStatement(fn, wire.WithColumns(cols), wire.WithParameters(params))
+}
+
+// resultColumns describes a statement's result rows.
+func resultColumns(st *planner.Stmt) (wire.Columns, []uint32) {
+	cols := make(wire.Columns, len(st.Columns))
+	oids := make([]uint32, len(st.Columns))
+	for i, col := range st.Columns {
+		oids[i] = pgOID(col.Type)
+		cols[i] = wire.Column{Name: col.Name, Oid: oids[i], Width: typeWidth(oids[i]), TypeModifier: -1}
+	}
+	return cols, oids
 }
 
 func typeWidth(oid uint32) int16 {
@@ -282,7 +308,14 @@ func paramOID(t planner.Type) uint32 {
 	return pgOID(t)
 }
 
-func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter) error {
+// execute runs a statement and sends its results: rows through out (nil:
+// psql-wire's DataWriter), notices, changed parameters, and the command
+// tag.
+func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, out rowOutput) error {
+	c.wsess, _ = wire.GetSession(ctx)
+	if st.Kind == planner.KindEmpty {
+		return c.emptyQuery()
+	}
 	args, err := decodeParams(params, paramOIDs)
 	if err != nil {
 		return withSQLState(err)
@@ -294,6 +327,9 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		defer stop()
 	}
 	start := time.Now()
+	if out == nil {
+		out = wireRows{w}
+	}
 	var rowsBuf [][]any
 	res, err := c.sess.Execute(ctx, st, args, func(rec arrow.RecordBatch) error {
 		rows, err := batchRows(rec, oids, c.loc, rowsBuf)
@@ -301,9 +337,12 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 			return err
 		}
 		rowsBuf = rows
-		return wire.WriteRows(w, rows)
+		return out.writeRows(rows)
 	})
 	s.audit.record(c, st.SQL, start, res, err)
+	if nerr := c.writeNotices(); err == nil {
+		err = nerr
+	}
 	if err != nil {
 		c.sess.MarkFailed()
 		c.log.Debug("statement failed", "err", err, "ms", time.Since(start).Milliseconds())

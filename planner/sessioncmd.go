@@ -1,0 +1,803 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Session commands: transaction blocks and savepoints, DISCARD, DEALLOCATE,
+// SQL-level PREPARE/EXECUTE and cursors (cursor.go). None of them reaches
+// the engine as text; they change the session's state.
+//
+// Transactions. lakegate commits every data-changing statement on its own
+// (write.go refuses them inside a block), so a transaction block is about
+// what clients observe: the status byte of ReadyForQuery (I, T, E), the
+// aborted state after an error (every statement but COMMIT, ROLLBACK and
+// ROLLBACK TO SAVEPOINT fails with 25P02), settings changed in the block
+// (rolled back with it; SET LOCAL ends with it), and cursors (closed at the
+// end of the block unless WITH HOLD). Each statement reads the newest
+// snapshot of its tables, which is READ COMMITTED.
+// https://www.postgresql.org/docs/15/sql-begin.html,
+// https://www.postgresql.org/docs/15/sql-savepoint.html
+
+// Statement kinds of session commands, numbered apart from session.go's.
+const (
+	KindSavepoint  StmtKind = 100 + iota
+	KindRelease             // RELEASE SAVEPOINT
+	KindRollbackTo          // ROLLBACK TO SAVEPOINT
+	KindDiscard
+	KindDeallocate
+	KindPrepare // SQL-level PREPARE name AS statement
+	KindDeclare // DECLARE name CURSOR FOR query
+	KindFetch   // FETCH (rows) and MOVE (no rows)
+	KindClose   // CLOSE cursor
+)
+
+// cmdStmt is what a session command needs at execution.
+type cmdStmt struct {
+	name    string      // savepoint, cursor or prepared statement
+	all     bool        // DEALLOCATE ALL, CLOSE ALL, DISCARD ALL
+	assign  [][2]string // SET / BEGIN: settings to assign
+	local   bool        // SET LOCAL, SET TRANSACTION: ends with the block
+	txnOnly bool        // SET TRANSACTION: only inside a block
+	chain   bool        // COMMIT / ROLLBACK AND CHAIN
+	inner   *Stmt       // the statement of DECLARE, PREPARE
+	types   []string    // PREPARE: declared parameter types
+	cursor  cursorSpec
+	fetch   fetchSpec
+}
+
+// cmdState is the session's state for session commands.
+type cmdState struct {
+	reset    map[string]string // values RESET restores: defaults and startup parameters
+	txn      *txnState         // nil outside a transaction block
+	cursors  map[string]*cursor
+	prepared map[string]*Stmt // PREPARE name AS ...
+	notices  []Notice
+	proto    ProtocolStatements
+	txnSeq   int64   // counts transaction blocks, to tell cursors' creators apart
+	active   *cursor // cursor being read, for Cancel (guarded by engMu)
+}
+
+type txnState struct {
+	seq        int64
+	rollback   map[string]string // settings before BEGIN
+	commit     map[string]string // settings COMMIT keeps (SET LOCAL excluded)
+	savepoints []savepoint
+}
+
+type savepoint struct {
+	name             string
+	settings, commit map[string]string
+	cursors          map[string]bool // cursors open when it was set
+}
+
+// Notice is a message for the client that does not fail the statement
+// (NoticeResponse). Err carries the text and, through its type, the SQLSTATE.
+type Notice struct {
+	Severity string // WARNING, NOTICE
+	Err      error
+}
+
+// TakeNotices returns the notices raised since the last call.
+func (s *Session) TakeNotices() []Notice {
+	n := s.cmd.notices
+	s.cmd.notices = nil
+	return n
+}
+
+func (s *Session) warn(err error) {
+	s.cmd.notices = append(s.cmd.notices, Notice{Severity: "WARNING", Err: err})
+}
+
+// ProtocolStatements is the wire layer's cache of prepared statements
+// (Parse messages). PostgreSQL keeps them in one namespace with SQL-level
+// PREPARE, so DEALLOCATE and DISCARD ALL reach them too.
+type ProtocolStatements interface {
+	// Deallocate drops a named statement and reports whether it existed.
+	Deallocate(name string) bool
+	// DeallocateAll drops every named statement.
+	DeallocateAll()
+	// ClosePortals closes every portal (DISCARD ALL).
+	ClosePortals()
+}
+
+// SetProtocolStatements connects the session to the wire layer's cache.
+func (s *Session) SetProtocolStatements(p ProtocolStatements) { s.cmd.proto = p }
+
+// StateErrorCode says which rule of the session's state a command broke.
+type StateErrorCode int
+
+// State error codes; the server maps each to its SQLSTATE.
+const (
+	StateNoActiveTransaction StateErrorCode = iota // 25P01
+	StateActiveTransaction                         // 25001
+	StateReadOnlyTransaction                       // 25006
+	StateNoSuchCursor                              // 34000
+	StateDuplicateCursor                           // 42P03
+	StateCursorForwardOnly                         // 55000
+	StateNoSuchSavepoint                           // 3B001
+	StateNoSuchPrepared                            // 26000
+	StateDuplicatePrepared                         // 42P05
+)
+
+// StateError is an error of the transaction, cursor or prepared-statement
+// state of a session.
+type StateError struct {
+	Code StateErrorCode
+	Msg  string
+}
+
+func (e *StateError) Error() string { return e.Msg }
+
+func stateErr(code StateErrorCode, format string, args ...any) error {
+	return &StateError{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+func syntaxErrAt(tok string) error {
+	if tok == "" {
+		return &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
+	}
+	return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", tok)}
+}
+
+// tokScan walks a statement's tokens (lex.go's tokens: words as written,
+// quoted strings and identifiers whole, punctuation one byte at a time).
+type tokScan struct {
+	sql   string
+	toks  []string
+	start []int // byte offset of each token in sql
+	i     int
+}
+
+func newTokScan(sql string) *tokScan {
+	t := &tokScan{sql: sql}
+	i := 0
+	for i < len(sql) {
+		r, w := utf8.DecodeRuneInString(sql[i:])
+		j := i
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+			continue
+		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
+			i = skipToken(sql, i)
+			continue
+		case isIdentByte(sql[i]):
+			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
+				j++
+			}
+		default:
+			j = skipToken(sql, i)
+		}
+		t.toks = append(t.toks, sql[i:j])
+		t.start = append(t.start, i)
+		i = j
+	}
+	return t
+}
+
+// rest returns the text from the next token on.
+func (t *tokScan) rest() string {
+	if t.done() {
+		return ""
+	}
+	return t.sql[t.start[t.i]:]
+}
+
+func (t *tokScan) done() bool { return t.i >= len(t.toks) }
+
+// peek returns the next token upper-cased, "" at the end.
+func (t *tokScan) peek() string {
+	if t.done() {
+		return ""
+	}
+	return strings.ToUpper(t.toks[t.i])
+}
+
+func (t *tokScan) next() string {
+	if t.done() {
+		return ""
+	}
+	t.i++
+	return t.toks[t.i-1]
+}
+
+// accept consumes the keywords if they come next, in order.
+func (t *tokScan) accept(words ...string) bool {
+	if t.i+len(words) > len(t.toks) {
+		return false
+	}
+	for k, w := range words {
+		if !strings.EqualFold(t.toks[t.i+k], w) {
+			return false
+		}
+	}
+	t.i += len(words)
+	return true
+}
+
+// expect consumes the keywords or reports a syntax error.
+func (t *tokScan) expect(words ...string) error {
+	for _, w := range words {
+		if !t.accept(w) {
+			return syntaxErrAt(t.peekRaw())
+		}
+	}
+	return nil
+}
+
+func (t *tokScan) peekRaw() string {
+	if t.done() {
+		return ""
+	}
+	return t.toks[t.i]
+}
+
+// end reports a syntax error unless every token was consumed.
+func (t *tokScan) end() error {
+	if !t.done() {
+		return syntaxErrAt(t.peekRaw())
+	}
+	return nil
+}
+
+// ident consumes a name: folded to lower case unless quoted.
+func (t *tokScan) ident() (string, error) {
+	tok := t.peekRaw()
+	if tok == "" || !(isIdentByte(tok[0]) && !(tok[0] >= '0' && tok[0] <= '9') || tok[0] == '"' && len(tok) >= 2) {
+		return "", syntaxErrAt(tok)
+	}
+	t.i++
+	return unquoteIdent(tok), nil
+}
+
+// exitStatement reports statements an aborted transaction block accepts.
+func exitStatement(kw string) bool {
+	switch kw {
+	case "COMMIT", "END", "ROLLBACK", "ABORT":
+		return true
+	}
+	return false
+}
+
+// prepareCommand classifies and prepares session commands. It reports
+// false for statements it does not handle. It also refuses everything but
+// the end of the block in an aborted transaction, before any planning.
+func (s *Session) prepareCommand(ctx context.Context, st *Stmt, sql string, kw []string) (bool, *Stmt, error) {
+	if s.cmd.reset == nil {
+		// The first statement: what the session started with is what RESET
+		// returns to.
+		s.cmd.reset = maps.Clone(s.settings)
+	}
+	if s.failed && !exitStatement(kw[0]) {
+		return true, nil, ErrInFailedTransaction
+	}
+	switch kw[0] {
+	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
+		if s.settings["transaction_read_only"] == "on" {
+			what := kw[0]
+			if len(kw) > 1 && (what == "CREATE" || what == "DROP" || what == "ALTER") {
+				what += " " + kw[1]
+			}
+			return true, nil, stateErr(StateReadOnlyTransaction, "cannot execute %s in a read-only transaction", what)
+		}
+	}
+	var err error
+	switch kw[0] {
+	case "RESET":
+		err = s.prepareReset(st, sql)
+	case "BEGIN", "START":
+		err = s.prepareBegin(st, sql)
+	case "COMMIT", "END":
+		err = s.prepareCommit(st, sql)
+	case "ROLLBACK", "ABORT":
+		err = s.prepareRollback(st, sql)
+	case "SAVEPOINT", "RELEASE":
+		err = s.prepareSavepoint(st, sql)
+	case "DISCARD":
+		err = s.prepareDiscard(st, sql)
+	case "DEALLOCATE":
+		err = s.prepareDeallocate(st, sql)
+	case "PREPARE":
+		err = s.prepareSQLPrepare(ctx, st, sql)
+	case "EXECUTE":
+		err = s.prepareSQLExecute(ctx, st, sql)
+	case "DECLARE":
+		err = s.prepareDeclare(ctx, st, sql)
+	case "FETCH", "MOVE":
+		err = s.prepareFetch(st, sql)
+	case "CLOSE":
+		err = s.prepareClose(st, sql)
+	default:
+		return false, nil, nil
+	}
+	if err != nil {
+		return true, nil, err
+	}
+	return true, st, nil
+}
+
+// execCommand runs session commands; it reports false for other
+// statements, after checking the rules of the transaction state that hold
+// for every statement.
+func (s *Session) execCommand(ctx context.Context, st *Stmt, args []any, sink RowSink) (bool, Result, error) {
+	if st.Kind == KindEmpty {
+		return false, Result{}, nil
+	}
+	if s.failed && st.Kind != KindCommit && st.Kind != KindRollback && st.Kind != KindRollbackTo {
+		return true, Result{}, ErrInFailedTransaction
+	}
+	if st.Kind == KindWrite && s.settings["transaction_read_only"] == "on" {
+		return true, Result{}, stateErr(StateReadOnlyTransaction, "cannot execute %s in a read-only transaction", st.write.verb)
+	}
+	var (
+		res Result
+		err error
+	)
+	switch st.Kind {
+	case KindBegin:
+		res, err = s.execBegin(st)
+	case KindCommit:
+		res, err = s.execCommit(st)
+	case KindRollback:
+		res, err = s.execRollback(st)
+	case KindSavepoint:
+		res, err = s.execSavepoint(st)
+	case KindRelease:
+		res, err = s.execRelease(st)
+	case KindRollbackTo:
+		res, err = s.execRollbackTo(st)
+	case KindDiscard:
+		res, err = s.execDiscard(st)
+	case KindDeallocate:
+		res, err = s.execDeallocate(st)
+	case KindPrepare:
+		res, err = s.execSQLPrepare(st)
+	case KindDeclare:
+		res, err = s.execDeclare(ctx, st, args)
+	case KindFetch:
+		res, err = s.execFetch(ctx, st, sink)
+	case KindClose:
+		res, err = s.execClose(st)
+	default:
+		return false, Result{}, nil
+	}
+	return true, res, err
+}
+
+// parseTxnModes reads BEGIN's and SET TRANSACTION's modes: ISOLATION LEVEL
+// ..., READ WRITE / READ ONLY, [NOT] DEFERRABLE, optionally comma-separated.
+// The names returned are the transaction_* settings.
+func parseTxnModes(t *tokScan) ([][2]string, error) {
+	var out [][2]string
+	for !t.done() {
+		switch {
+		case t.accept("ISOLATION", "LEVEL"):
+			var level string
+			switch {
+			case t.accept("SERIALIZABLE"):
+				level = "serializable"
+			case t.accept("REPEATABLE", "READ"):
+				level = "repeatable read"
+			case t.accept("READ", "COMMITTED"):
+				level = "read committed"
+			case t.accept("READ", "UNCOMMITTED"):
+				level = "read uncommitted"
+			default:
+				return nil, syntaxErrAt(t.peekRaw())
+			}
+			out = append(out, [2]string{"transaction_isolation", level})
+		case t.accept("READ", "WRITE"):
+			out = append(out, [2]string{"transaction_read_only", "off"})
+		case t.accept("READ", "ONLY"):
+			out = append(out, [2]string{"transaction_read_only", "on"})
+		case t.accept("NOT", "DEFERRABLE"):
+			out = append(out, [2]string{"transaction_deferrable", "off"})
+		case t.accept("DEFERRABLE"):
+			out = append(out, [2]string{"transaction_deferrable", "on"})
+		default:
+			return nil, syntaxErrAt(t.peekRaw())
+		}
+		if t.accept(",") && t.done() {
+			return nil, syntaxErrAt("")
+		}
+	}
+	for _, a := range out {
+		if err := supportedIsolation(a); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// supportedIsolation refuses the isolation levels lakegate cannot give:
+// every statement reads the newest snapshot of its tables, so a
+// transaction's statements do not share one snapshot.
+func supportedIsolation(a [2]string) error {
+	if (a[0] == "transaction_isolation" || a[0] == "default_transaction_isolation") &&
+		(a[1] == "repeatable read" || a[1] == "serializable") {
+		return fmt.Errorf("%w: isolation level %s: lakegate runs transactions at READ COMMITTED (each statement reads the newest snapshot of its tables)",
+			ErrNotSupported, strings.ToUpper(a[1]))
+	}
+	return nil
+}
+
+func (s *Session) prepareBegin(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	if t.accept("START") {
+		if err := t.expect("TRANSACTION"); err != nil {
+			return err
+		}
+		st.Tag = "START TRANSACTION"
+	} else {
+		t.next()
+		_ = t.accept("WORK") || t.accept("TRANSACTION")
+		st.Tag = "BEGIN"
+	}
+	modes, err := parseTxnModes(t)
+	if err != nil {
+		return err
+	}
+	st.Kind, st.cmd = KindBegin, &cmdStmt{assign: modes}
+	return nil
+}
+
+// parseChain reads the end of COMMIT / ROLLBACK: [WORK|TRANSACTION]
+// [AND [NO] CHAIN].
+func parseChain(t *tokScan) (bool, error) {
+	_ = t.accept("WORK") || t.accept("TRANSACTION")
+	chain := false
+	if t.accept("AND") {
+		no := t.accept("NO")
+		if err := t.expect("CHAIN"); err != nil {
+			return false, err
+		}
+		chain = !no
+	}
+	return chain, t.end()
+}
+
+func (s *Session) prepareCommit(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	if t.accept("PREPARED") {
+		return fmt.Errorf("%w: two-phase commit", ErrNotSupported)
+	}
+	chain, err := parseChain(t)
+	if err != nil {
+		return err
+	}
+	st.Kind, st.Tag, st.cmd = KindCommit, "COMMIT", &cmdStmt{chain: chain}
+	return nil
+}
+
+func (s *Session) prepareRollback(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	if t.accept("PREPARED") {
+		return fmt.Errorf("%w: two-phase commit", ErrNotSupported)
+	}
+	save := t.i
+	_ = t.accept("WORK") || t.accept("TRANSACTION")
+	if t.accept("TO") {
+		_ = t.accept("SAVEPOINT")
+		name, err := t.ident()
+		if err != nil {
+			return err
+		}
+		if err := t.end(); err != nil {
+			return err
+		}
+		st.Kind, st.Tag, st.cmd = KindRollbackTo, "ROLLBACK", &cmdStmt{name: name}
+		return nil
+	}
+	t.i = save
+	chain, err := parseChain(t)
+	if err != nil {
+		return err
+	}
+	st.Kind, st.Tag, st.cmd = KindRollback, "ROLLBACK", &cmdStmt{chain: chain}
+	return nil
+}
+
+func (s *Session) prepareSavepoint(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	if t.accept("RELEASE") {
+		_ = t.accept("SAVEPOINT")
+		st.Kind, st.Tag = KindRelease, "RELEASE"
+	} else {
+		t.next()
+		st.Kind, st.Tag = KindSavepoint, "SAVEPOINT"
+	}
+	name, err := t.ident()
+	if err != nil {
+		return err
+	}
+	st.cmd = &cmdStmt{name: name}
+	return t.end()
+}
+
+func (s *Session) beginBlock(st *Stmt) error {
+	s.cmd.txnSeq++
+	s.cmd.txn = &txnState{seq: s.cmd.txnSeq, rollback: maps.Clone(s.settings), commit: maps.Clone(s.settings)}
+	s.inTxn, s.failed = true, false
+	for _, a := range st.cmd.assign {
+		if err := s.applySetting(a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Session) execBegin(st *Stmt) (Result, error) {
+	if s.inTxn {
+		s.warn(stateErr(StateActiveTransaction, "there is already a transaction in progress"))
+		return Result{Tag: st.Tag}, nil
+	}
+	return Result{Tag: st.Tag}, s.beginBlock(st)
+}
+
+func (s *Session) execCommit(st *Stmt) (Result, error) {
+	if !s.inTxn {
+		if st.cmd.chain {
+			return Result{}, stateErr(StateNoActiveTransaction, "COMMIT AND CHAIN can only be used in transaction blocks")
+		}
+		s.warn(stateErr(StateNoActiveTransaction, "there is no transaction in progress"))
+		return Result{Tag: "COMMIT"}, nil
+	}
+	tag := "COMMIT"
+	if s.failed {
+		tag = "ROLLBACK"
+	}
+	return Result{Tag: tag}, s.endBlock(!s.failed, st.cmd.chain)
+}
+
+func (s *Session) execRollback(st *Stmt) (Result, error) {
+	if !s.inTxn {
+		if st.cmd.chain {
+			return Result{}, stateErr(StateNoActiveTransaction, "ROLLBACK AND CHAIN can only be used in transaction blocks")
+		}
+		s.warn(stateErr(StateNoActiveTransaction, "there is no transaction in progress"))
+		return Result{Tag: "ROLLBACK"}, nil
+	}
+	return Result{Tag: "ROLLBACK"}, s.endBlock(false, st.cmd.chain)
+}
+
+// endBlock commits or rolls back the transaction block: settings, cursors;
+// with chain a new block starts with the same transaction modes.
+func (s *Session) endBlock(commit, chain bool) error {
+	tx := s.cmd.txn
+	modes := [][2]string{
+		{"transaction_isolation", s.settings["transaction_isolation"]},
+		{"transaction_read_only", s.settings["transaction_read_only"]},
+		{"transaction_deferrable", s.settings["transaction_deferrable"]},
+	}
+	s.closeCursorsAtEnd(tx.seq, commit)
+	s.cmd.txn = nil
+	s.inTxn, s.failed = false, false
+	target := tx.rollback
+	if commit {
+		target = tx.commit
+	}
+	err := s.restoreSettings(target)
+	s.syncTxnSettings()
+	if chain {
+		if berr := s.beginBlock(&Stmt{cmd: &cmdStmt{assign: modes}}); err == nil {
+			err = berr
+		}
+	}
+	return err
+}
+
+// restoreSettings makes the session's settings equal to m.
+func (s *Session) restoreSettings(m map[string]string) error {
+	var first error
+	for k, v := range m {
+		if s.settings[k] != v {
+			if err := s.applySetting(k, v); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	for k := range s.settings {
+		if _, ok := m[k]; !ok {
+			delete(s.settings, k)
+		}
+	}
+	return first
+}
+
+// syncTxnSettings makes the transaction_* settings follow their defaults
+// outside a transaction block, as each statement is its own transaction.
+func (s *Session) syncTxnSettings() {
+	if s.inTxn {
+		return
+	}
+	for _, n := range []string{"isolation", "read_only", "deferrable"} {
+		s.settings["transaction_"+n] = s.settings["default_transaction_"+n]
+	}
+}
+
+// setSetting is SET and RESET: inside a block the change is undone by
+// ROLLBACK, and a local one also by COMMIT. Outside a block SET LOCAL and
+// SET TRANSACTION have no effect (with a warning, as in PostgreSQL).
+func (s *Session) setSetting(name, value string, local, txnOnly bool) error {
+	if !s.inTxn {
+		switch {
+		case txnOnly:
+			s.warn(stateErr(StateNoActiveTransaction, "SET TRANSACTION can only be used in transaction blocks"))
+			return nil
+		case local:
+			s.warn(stateErr(StateNoActiveTransaction, "SET LOCAL can only be used in transaction blocks"))
+			return nil
+		}
+	}
+	if err := s.applySetting(name, value); err != nil {
+		return err
+	}
+	if s.inTxn && !local {
+		s.cmd.txn.commit[name] = value
+	}
+	s.syncTxnSettings()
+	return nil
+}
+
+func (s *Session) requireBlock(what string) error {
+	if !s.inTxn {
+		return stateErr(StateNoActiveTransaction, "%s can only be used in transaction blocks", what)
+	}
+	return nil
+}
+
+func (s *Session) execSavepoint(st *Stmt) (Result, error) {
+	if err := s.requireBlock("SAVEPOINT"); err != nil {
+		return Result{}, err
+	}
+	open := map[string]bool{}
+	for n := range s.cmd.cursors {
+		open[n] = true
+	}
+	tx := s.cmd.txn
+	tx.savepoints = append(tx.savepoints, savepoint{name: st.cmd.name, settings: maps.Clone(s.settings), commit: maps.Clone(tx.commit), cursors: open})
+	return Result{Tag: "SAVEPOINT"}, nil
+}
+
+// findSavepoint returns the index of the newest savepoint with the name.
+func (s *Session) findSavepoint(name string) (int, error) {
+	sps := s.cmd.txn.savepoints
+	for i := len(sps) - 1; i >= 0; i-- {
+		if sps[i].name == name {
+			return i, nil
+		}
+	}
+	return 0, stateErr(StateNoSuchSavepoint, "savepoint %q does not exist", name)
+}
+
+func (s *Session) execRelease(st *Stmt) (Result, error) {
+	if err := s.requireBlock("RELEASE SAVEPOINT"); err != nil {
+		return Result{}, err
+	}
+	i, err := s.findSavepoint(st.cmd.name)
+	if err != nil {
+		return Result{}, err
+	}
+	s.cmd.txn.savepoints = s.cmd.txn.savepoints[:i]
+	return Result{Tag: "RELEASE"}, nil
+}
+
+func (s *Session) execRollbackTo(st *Stmt) (Result, error) {
+	if err := s.requireBlock("ROLLBACK TO SAVEPOINT"); err != nil {
+		return Result{}, err
+	}
+	i, err := s.findSavepoint(st.cmd.name)
+	if err != nil {
+		return Result{}, err
+	}
+	tx := s.cmd.txn
+	sp := tx.savepoints[i]
+	tx.savepoints = tx.savepoints[:i+1]
+	for name := range s.cmd.cursors {
+		if !sp.cursors[name] {
+			s.closeCursor(name)
+		}
+	}
+	tx.commit = maps.Clone(sp.commit)
+	s.failed = false
+	return Result{Tag: "ROLLBACK"}, s.restoreSettings(sp.settings)
+}
+
+func (s *Session) prepareDiscard(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	var what string
+	switch {
+	case t.accept("ALL"):
+		what = "ALL"
+	case t.accept("PLANS"):
+		what = "PLANS"
+	case t.accept("SEQUENCES"):
+		what = "SEQUENCES"
+	case t.accept("TEMP"), t.accept("TEMPORARY"):
+		what = "TEMP"
+	default:
+		return syntaxErrAt(t.peekRaw())
+	}
+	if err := t.end(); err != nil {
+		return err
+	}
+	st.Kind, st.Tag, st.cmd = KindDiscard, "DISCARD "+what, &cmdStmt{all: what == "ALL"}
+	return nil
+}
+
+// execDiscard: DISCARD ALL returns the session to its state at connection
+// (settings, cursors, prepared statements); the others have nothing to
+// discard (lakegate keeps no plans across statements, no sequences or
+// temporary tables).
+func (s *Session) execDiscard(st *Stmt) (Result, error) {
+	if !st.cmd.all {
+		return Result{Tag: st.Tag}, nil
+	}
+	if s.inTxn {
+		return Result{}, stateErr(StateActiveTransaction, "DISCARD ALL cannot run inside a transaction block")
+	}
+	for name := range s.cmd.cursors {
+		s.closeCursor(name)
+	}
+	clear(s.cmd.prepared)
+	if s.cmd.proto != nil {
+		s.cmd.proto.DeallocateAll()
+		s.cmd.proto.ClosePortals()
+	}
+	err := s.restoreSettings(s.cmd.reset)
+	s.syncTxnSettings()
+	return Result{Tag: st.Tag}, err
+}
+
+func (s *Session) prepareDeallocate(st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	_ = t.accept("PREPARE")
+	c := &cmdStmt{}
+	if t.accept("ALL") {
+		c.all = true
+	} else {
+		name, err := t.ident()
+		if err != nil {
+			return err
+		}
+		c.name = name
+	}
+	if err := t.end(); err != nil {
+		return err
+	}
+	st.Kind, st.cmd = KindDeallocate, c
+	st.Tag = "DEALLOCATE"
+	if c.all {
+		st.Tag = "DEALLOCATE ALL"
+	}
+	return nil
+}
+
+func (s *Session) execDeallocate(st *Stmt) (Result, error) {
+	if st.cmd.all {
+		clear(s.cmd.prepared)
+		if s.cmd.proto != nil {
+			s.cmd.proto.DeallocateAll()
+		}
+		return Result{Tag: st.Tag}, nil
+	}
+	_, found := s.cmd.prepared[st.cmd.name]
+	delete(s.cmd.prepared, st.cmd.name)
+	if s.cmd.proto != nil && s.cmd.proto.Deallocate(st.cmd.name) {
+		found = true
+	}
+	if !found {
+		return Result{}, stateErr(StateNoSuchPrepared, "prepared statement %q does not exist", st.cmd.name)
+	}
+	return Result{Tag: st.Tag}, nil
+}

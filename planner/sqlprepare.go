@@ -1,0 +1,202 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SQL-level prepared statements: PREPARE name [(types)] AS statement and
+// EXECUTE name [(arguments)] (https://www.postgresql.org/docs/15/sql-prepare.html).
+// PREPARE checks and plans the statement once; EXECUTE puts each argument,
+// cast to its declared type, in place of its $n and runs the result as a
+// statement of its own, planned against the current snapshots like any
+// other.
+
+func (s *Session) prepareSQLPrepare(ctx context.Context, st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	if t.accept("TRANSACTION") {
+		return fmt.Errorf("%w: two-phase commit", ErrNotSupported)
+	}
+	name, err := t.ident()
+	if err != nil {
+		return err
+	}
+	var types []string
+	if t.peekRaw() == "(" {
+		list, err := t.parenList()
+		if err != nil {
+			return err
+		}
+		types = list
+	}
+	if err := t.expect("AS"); err != nil {
+		return err
+	}
+	text := t.rest()
+	switch leadingKeywords(text, 1)[0] {
+	case "SELECT", "WITH", "VALUES", "TABLE", "(", "INSERT", "UPDATE", "DELETE", "MERGE":
+	default:
+		return syntaxErrAt(t.peekRaw())
+	}
+	// Plan it once now, as PostgreSQL does, so errors show at PREPARE;
+	// declared types are applied to the parameters.
+	if _, err := s.Prepare(ctx, substituteParams(text, typedParams(types, nil))); err != nil {
+		return err
+	}
+	st.Kind, st.Tag = KindPrepare, "PREPARE"
+	st.cmd = &cmdStmt{name: name, inner: &Stmt{SQL: text}, types: types}
+	return nil
+}
+
+func (s *Session) execSQLPrepare(st *Stmt) (Result, error) {
+	if _, ok := s.cmd.prepared[st.cmd.name]; ok {
+		return Result{}, stateErr(StateDuplicatePrepared, "prepared statement %q already exists", st.cmd.name)
+	}
+	if s.cmd.prepared == nil {
+		s.cmd.prepared = map[string]*Stmt{}
+	}
+	s.cmd.prepared[st.cmd.name] = &Stmt{SQL: st.cmd.inner.SQL, cmd: &cmdStmt{types: st.cmd.types}}
+	return Result{Tag: "PREPARE"}, nil
+}
+
+// prepareSQLExecute returns the prepared statement with its arguments in
+// place, prepared as a statement of its own: EXECUTE reports that
+// statement's columns and command tag.
+func (s *Session) prepareSQLExecute(ctx context.Context, st *Stmt, sql string) error {
+	t := newTokScan(sql)
+	t.next()
+	name, err := t.ident()
+	if err != nil {
+		return err
+	}
+	var args []string
+	if t.peekRaw() == "(" {
+		if args, err = t.parenList(); err != nil {
+			return err
+		}
+	}
+	if err := t.end(); err != nil {
+		return err
+	}
+	p, ok := s.cmd.prepared[name]
+	if !ok {
+		return stateErr(StateNoSuchPrepared, "prepared statement %q does not exist", name)
+	}
+	types := p.cmd.types
+	if n := maxParam(p.SQL); len(args) != max(n, len(types)) {
+		return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("wrong number of parameters for prepared statement %q: expected %d parameters but got %d",
+			name, max(n, len(types)), len(args))}
+	}
+	inner, err := s.Prepare(ctx, substituteParams(p.SQL, typedParams(types, args)))
+	if err != nil {
+		return err
+	}
+	*st = *inner
+	return nil
+}
+
+// typedParams returns the text for each $n: the argument (or the parameter
+// itself when args is nil) cast to its declared type.
+func typedParams(types, args []string) map[int]string {
+	out := map[int]string{}
+	n := max(len(types), len(args))
+	for i := 0; i < n; i++ {
+		v := "$" + strconv.Itoa(i+1)
+		if args != nil {
+			v = "(" + args[i] + ")"
+		}
+		if i < len(types) && types[i] != "" {
+			v = "CAST(" + v + " AS " + types[i] + ")"
+		}
+		out[i+1] = v
+	}
+	return out
+}
+
+// substituteParams replaces $n parameters (outside literals, identifiers
+// and comments) with the given texts.
+func substituteParams(sql string, with map[int]string) string {
+	var b strings.Builder
+	i := 0
+	for i < len(sql) {
+		if n, end, ok := paramAt(sql, i); ok {
+			if v, ok := with[n]; ok {
+				b.WriteString(v)
+				i = end
+				continue
+			}
+		}
+		j := skipToken(sql, i)
+		b.WriteString(sql[i:j])
+		i = j
+	}
+	return b.String()
+}
+
+// maxParam returns the highest $n in sql.
+func maxParam(sql string) int {
+	m := 0
+	for i := 0; i < len(sql); {
+		if n, end, ok := paramAt(sql, i); ok {
+			m = max(m, n)
+			i = end
+			continue
+		}
+		i = skipToken(sql, i)
+	}
+	return m
+}
+
+// paramAt reads a $n parameter at i.
+func paramAt(sql string, i int) (n, end int, ok bool) {
+	if sql[i] != '$' || i > 0 && isIdentByte(sql[i-1]) {
+		return 0, 0, false
+	}
+	j := i + 1
+	for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
+		j++
+	}
+	if j == i+1 || j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
+		return 0, 0, false
+	}
+	n, err := strconv.Atoi(sql[i+1 : j])
+	return n, j, err == nil
+}
+
+// parenList consumes "( item, item )" and returns the items' text,
+// split at top-level commas.
+func (t *tokScan) parenList() ([]string, error) {
+	if err := t.expect("("); err != nil {
+		return nil, err
+	}
+	var out []string
+	depth, from := 0, t.i
+	for ; !t.done(); t.i++ {
+		switch t.toks[t.i] {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			if depth == 0 && t.toks[t.i] == ")" {
+				if t.i == from {
+					return nil, syntaxErrAt(")")
+				}
+				out = append(out, strings.TrimSpace(t.sql[t.start[from]:t.start[t.i]]))
+				t.i++
+				return out, nil
+			}
+			depth--
+		case ",":
+			if depth == 0 {
+				if t.i == from {
+					return nil, syntaxErrAt(",")
+				}
+				out = append(out, strings.TrimSpace(t.sql[t.start[from]:t.start[t.i]]))
+				from = t.i + 1
+			}
+		}
+	}
+	return nil, syntaxErrAt("")
+}
