@@ -254,6 +254,14 @@ func runSections(ctx context.Context, e *env, out io.Writer) error {
 		switch s {
 		case "q":
 			err = runQ(ctx, e, out)
+		case "stream":
+			err = runStream(ctx, e, out)
+		case "plan":
+			err = runPlan(ctx, e, out)
+		case "load":
+			err = runLoad(ctx, e, out)
+		case "connect":
+			err = runConnect(ctx, e, out)
 		default:
 			err = fmt.Errorf("unknown section %q (want q, stream, plan, load, connect)", s)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/internal/tlsutil"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
@@ -40,7 +41,11 @@ func startInProcess(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	pl := planner.New(e.cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 2}})
-	srv, err := server.New(pl, server.Config{Auth: server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true}})
+	tlsCfg, _, err := tlsutil.LoadOrCreate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(pl, server.Config{TLS: tlsCfg, Auth: server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,10 +65,13 @@ func startInProcess(t *testing.T, e *env) {
 // TestSmoke runs the benchmark's sections at a tiny size against an
 // in-process lakegate: the generator, a few TPC-H queries whose answers
 // must agree with DuckDB's over the same files, and the other sections
-// end to end. Nothing here is timed.
+// end to end (PostgreSQL 15 included). Nothing here is timed.
 func TestSmoke(t *testing.T) {
 	ctx := context.Background()
-	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q"}, queries: []int{1, 3, 6, 13, 16, 18, 22}, runs: 1, threads: 2}
+	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q", "stream", "plan", "load", "connect"},
+		queries: []int{1, 3, 6, 13, 16, 18, 22}, runs: 1, threads: 2, refCache: true,
+		streamRows: []int64{20_000}, pgRows: 20_000, planFiles: 200, loadClients: 4, loadDuration: time.Second,
+		loadPace: 50 * time.Millisecond, connectN: 8}
 	cat, err := openWarehouse(ctx, o.data)
 	if err != nil {
 		t.Fatal(err)
@@ -78,12 +86,13 @@ func TestSmoke(t *testing.T) {
 	if err := runSections(ctx, e, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Q1", "Q22", "geometric mean", "reproduce: "} {
+	for _, want := range []string{"Q1", "Q22", "geometric mean", "reproduce: ", "## Stream", "postgres 15", "## Plan",
+		"1 of 200", "200 of 200", "## Load", "closed loop", "## Connect", "scram + TLS"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	if strings.Contains(out.String(), "DIFFER") {
+	if strings.Contains(out.String(), "DIFFER") || strings.Contains(out.String(), "error:") || strings.Contains(out.String(), "first error") {
 		t.Errorf("answers differ:\n%s", out.String())
 	}
 	t.Log("\n" + out.String())
