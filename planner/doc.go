@@ -17,6 +17,13 @@
 // replaced) just before the statement runs; the user's SQL text is executed
 // unchanged, so its semantics are DuckDB's own.
 //
+// Session commands (sessioncmd.go, cursor.go, copy.go, sqlprepare.go) are
+// the statements that change the session rather than read data: transaction
+// blocks and savepoints (the aborted state, settings undone by ROLLBACK),
+// DISCARD, DEALLOCATE, PREPARE/EXECUTE, cursors (each streaming from its own
+// connection to the session's engine) and COPY ... TO STDOUT (its query runs
+// like any other; the server frames the rows).
+//
 // Must never: hand more than one statement to DuckDB at a time (preparing
 // "a; b" executes a), or let a query reach a file, setting or function that
 // is not part of reading the catalog's tables.

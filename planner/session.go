@@ -245,7 +245,7 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 		return s.prepareShow(st, kw)
 	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
 		return s.prepareWriteStmt(ctx, st)
-	case "GRANT", "REVOKE", "COPY":
+	case "GRANT", "REVOKE":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
 		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":

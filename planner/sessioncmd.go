@@ -10,8 +10,8 @@ import (
 )
 
 // Session commands: transaction blocks and savepoints, DISCARD, DEALLOCATE,
-// SQL-level PREPARE/EXECUTE and cursors (cursor.go). None of them reaches
-// the engine as text; they change the session's state.
+// SQL-level PREPARE/EXECUTE, cursors (cursor.go) and COPY (copy.go). None
+// of them reaches the engine as text; they change the session's state.
 //
 // Transactions. lakegate commits every data-changing statement on its own
 // (write.go refuses them inside a block), so a transaction block is about
@@ -35,6 +35,7 @@ const (
 	KindDeclare // DECLARE name CURSOR FOR query
 	KindFetch   // FETCH (rows) and MOVE (no rows)
 	KindClose   // CLOSE cursor
+	KindCopy    // COPY (query) TO STDOUT
 )
 
 // cmdStmt is what a session command needs at execution.
@@ -45,10 +46,11 @@ type cmdStmt struct {
 	local   bool        // SET LOCAL, SET TRANSACTION: ends with the block
 	txnOnly bool        // SET TRANSACTION: only inside a block
 	chain   bool        // COMMIT / ROLLBACK AND CHAIN
-	inner   *Stmt       // the statement of DECLARE, PREPARE
+	inner   *Stmt       // the statement of DECLARE, COPY, PREPARE
 	types   []string    // PREPARE: declared parameter types
 	cursor  cursorSpec
 	fetch   fetchSpec
+	copy    *CopyOut
 }
 
 // cmdState is the session's state for session commands.
@@ -313,6 +315,8 @@ func (s *Session) prepareCommand(ctx context.Context, st *Stmt, sql string, kw [
 		err = s.prepareFetch(st, sql)
 	case "CLOSE":
 		err = s.prepareClose(st, sql)
+	case "COPY":
+		err = s.prepareCopy(ctx, st, sql)
 	default:
 		return false, nil, nil
 	}
@@ -364,6 +368,8 @@ func (s *Session) execCommand(ctx context.Context, st *Stmt, args []any, sink Ro
 		res, err = s.execFetch(ctx, st, sink)
 	case KindClose:
 		res, err = s.execClose(st)
+	case KindCopy:
+		res, err = s.execCopy(ctx, st, args, sink)
 	default:
 		return false, Result{}, nil
 	}

@@ -14,6 +14,20 @@
 // each engine batch (2048 rows) is converted and written as one batch of
 // DataRow messages, so memory stays flat however large the result.
 //
+// Startup: psql-wire writes its fixed ParameterStatus set; lakegate then
+// writes the session's values (server_version, TimeZone, DateStyle, ...) and
+// writes them again whenever a statement changes one (identity.go). A few
+// messages psql-wire has no API for are written on the connection between
+// psql-wire's own (NoticeResponse, EmptyQueryResponse, ParameterStatus, the
+// COPY TO STDOUT stream in copy.go, and the RowDescription of statements of
+// a multi-statement Query, which are planned one at a time as they run, in
+// sessioncmds.go).
+//
+// Transaction status: ReadyForQuery carries I, T or E from the planner
+// session's transaction block; transactions, savepoints, cursors and
+// DISCARD/DEALLOCATE are planner session commands
+// (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-SIMPLE-QUERY).
+//
 // Ways a statement ends early: CancelRequest with the right key
 // (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS),
 // client disconnect, or an error. All three stop the engine; the first two

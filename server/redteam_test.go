@@ -313,7 +313,11 @@ func (g *rtGateway) attacks() []rtAttack {
 		{name: "install_httpfs", user: A, sql: "install httpfs", deny: true},
 		{name: "load_httpfs", user: A, sql: "load httpfs", deny: true},
 		{name: "copy_to_file", user: A, sql: "copy (select * from users.customers) to '/tmp/lakegate-redteam.csv'", deny: true},
-		{name: "copy_to_stdout", user: A, sql: "copy users.customers to stdout", deny: true},
+		// COPY ... TO STDOUT is lakegate's own (the engine never sees it):
+		// it reads through the planner, so hidden stays hidden (the data and
+		// masks are checked in copy_test.go).
+		{name: "copy_hidden_to_stdout", user: P, sql: "copy comms.bounces to stdout", deny: true},
+		{name: "copy_hidden_query_to_stdout", user: P, sql: "copy (select * from comms.bounces) to stdout", deny: true},
 		{name: "copy_from_file", user: A, sql: "copy users.customers from '/etc/passwd'", deny: true},
 		{name: "export_database", user: A, sql: "export database '/tmp/lakegate-redteam-export'", deny: true},
 		{name: "import_database", user: A, sql: "import database '/tmp'", deny: true},

@@ -94,6 +94,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.CancelRequest(s.cancelRequest),
 		wire.TxStatus(s.txStatus),
 		wire.Statements(func() wire.StatementCache { return &statementCache{} }),
+		wire.ExtendTypes(registerTypes),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
 	)
@@ -309,8 +310,8 @@ func paramOID(t planner.Type) uint32 {
 }
 
 // execute runs a statement and sends its results: rows through out (nil:
-// psql-wire's DataWriter), notices, changed parameters, and the command
-// tag.
+// psql-wire's DataWriter), COPY data, notices, changed parameters, and the
+// command tag.
 func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, out rowOutput) error {
 	c.wsess, _ = wire.GetSession(ctx)
 	if st.Kind == planner.KindEmpty {
@@ -327,19 +328,33 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		defer stop()
 	}
 	start := time.Now()
-	if out == nil {
-		out = wireRows{w}
-	}
-	var rowsBuf [][]any
-	res, err := c.sess.Execute(ctx, st, args, func(rec arrow.RecordBatch) error {
-		rows, err := batchRows(rec, oids, c.loc, rowsBuf)
-		if err != nil {
-			return err
+	var sink planner.RowSink
+	var cw *copyWriter
+	if cp := st.CopyOut(); cp != nil {
+		if c.out == nil {
+			return errors.New("server: COPY without a connection writer")
 		}
-		rowsBuf = rows
-		return out.writeRows(rows)
-	})
+		cw = newCopyWriter(ctx, c, cp)
+		sink = cw.batch
+	} else {
+		if out == nil {
+			out = wireRows{w}
+		}
+		var rowsBuf [][]any
+		sink = func(rec arrow.RecordBatch) error {
+			rows, err := batchRows(rec, oids, c.loc, rowsBuf)
+			if err != nil {
+				return err
+			}
+			rowsBuf = rows
+			return out.writeRows(rows)
+		}
+	}
+	res, err := c.sess.Execute(ctx, st, args, sink)
 	s.audit.record(c, st.SQL, start, res, err)
+	if err == nil && cw != nil {
+		err = cw.end()
+	}
 	if nerr := c.writeNotices(); err == nil {
 		err = nerr
 	}

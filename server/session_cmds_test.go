@@ -2,6 +2,11 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/lakegate/lakegate/internal/demo"
@@ -190,5 +195,40 @@ func TestMultiStatementDependsOnEarlier(t *testing.T) {
 		if got := lc.run(sql); got != want {
 			t.Errorf("%s:\n%swant:\n%s", sql, got, want)
 		}
+	}
+}
+
+// TestJDBCSession runs pgjdbc through transactions with errors (autocommit
+// off), savepoints, its isolation calls and CopyManager.copyOut, and reads
+// the server version it reports.
+func TestJDBCSession(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 12, Charges: 5, Bounces: 5})
+	dir := t.TempDir()
+	src, _ := filepath.Abs(filepath.Join("..", "testdata", "jdbc", "JdbcSession.java"))
+	if out, err := exec.Command("javac", "-cp", pgjdbcJar, "-d", dir, src).CombinedOutput(); err != nil {
+		t.Fatalf("javac: %v\n%s", err, out)
+	}
+	host, port, _ := net.SplitHostPort(g.addr)
+	out, err := exec.Command("java", "-cp", dir+":"+pgjdbcJar, "JdbcSession",
+		fmt.Sprintf("jdbc:postgresql://%s:%s/lakegate", host, port), "analyst").CombinedOutput()
+	if err != nil {
+		t.Fatalf("java: %v\n%s", err, out)
+	}
+	want := `version 15.0 major 15 minor 0
+isolation 2
+in txn 12
+error SQLSTATE 42P01
+aborted SQLSTATE 25P02
+after rollback 2
+error SQLSTATE 42P01
+after savepoint rollback 3
+copy 3
+id,email
+1,customer1@example.com
+2,customer2@example.com
+3,customer3@example.com
+after copy 4`
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Fatalf("pgjdbc:\n%s\nwant:\n%s", got, want)
 	}
 }
