@@ -3,12 +3,15 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
+	"github.com/lakegate/lakegate/server"
 )
 
 // cursorScript runs on PostgreSQL 15 and lakegate over the same query (a
@@ -222,5 +225,26 @@ func TestCursorExtendedProtocol(t *testing.T) {
 	_, err = tx.Exec(ctx, "fetch 1 from p")
 	if sqlState(err) != "34000" {
 		t.Fatalf("fetch after close: %v", err)
+	}
+}
+
+// TestPsqlFetchCount: psql with FETCH_COUNT reads a query through a cursor
+// (BEGIN; DECLARE _psql_cursor NO SCROLL CURSOR ...; FETCH FORWARD n ...).
+func TestPsqlFetchCount(t *testing.T) {
+	audit := &syncBuffer{}
+	g := startGatewayWith(t, demo.Sizes{Customers: 1234, Charges: 5, Bounces: 5},
+		server.Config{Audit: server.AuditConfig{Writer: audit, Redact: "none"}})
+	host, port, _ := net.SplitHostPort(g.addr)
+	out, err := exec.Command("psql", "-X", "-A", "-t", "-v", "FETCH_COUNT=500", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port,
+		"-U", "analyst", "lakegate", "-c", "select id from users.customers order by id").CombinedOutput()
+	if err != nil {
+		t.Fatalf("psql: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 1234 || lines[0] != "1" || lines[1233] != "1234" {
+		t.Fatalf("psql returned %d lines", len(lines))
+	}
+	if log := audit.String(); !strings.Contains(log, "_psql_cursor") || strings.Count(log, "FETCH FORWARD 500") != 3 {
+		t.Fatalf("psql did not read through a cursor:\n%s", log)
 	}
 }

@@ -23,7 +23,7 @@ var reported = []string{
 }
 
 // connectPG opens a raw pgconn connection (closed at the end of the test).
-func connectPG(t *testing.T, dsn string) *pgconn.PgConn {
+func connectPG(t testing.TB, dsn string) *pgconn.PgConn {
 	t.Helper()
 	c, err := pgconn.Connect(context.Background(), dsn)
 	if err != nil {
