@@ -177,7 +177,9 @@ func (c *conn) writeNotices() error {
 // statements planned while a simple query runs). psql-wire writes each
 // message to the connection when it is complete (its row batches are
 // flushed before the handler regains control), so messages written here
-// between psql-wire's never interleave with them.
+// between psql-wire's never interleave with them. This holds because
+// psql-wire's ParallelPipeline is off: with it, Execute results are
+// buffered and written later, and these messages would overtake them.
 func (s *Server) newRawWriter(ctx context.Context) *buffer.Writer {
 	sc := s.startupConnFor(wire.RemoteAddress(ctx))
 	if sc == nil {
