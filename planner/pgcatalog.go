@@ -8,32 +8,43 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/policy"
 )
 
 // The emulated catalogs hold only what the caller may see: the tables the
 // policy makes visible and readable, their schemas and columns (with
-// Postgres type OIDs and typmods), the caller's own role and the session's
-// settings. They are tables in the session engine, refilled before a
-// statement that reads them whenever their content changed.
+// Postgres type OIDs and typmods), Iceberg table and column docs as
+// descriptions, the caller's own role and the owners of what it sees, and
+// the session's settings. They are tables in the session engine:
+//
+//   - fixed rows (the catalog relations themselves with their columns,
+//     pg_type, pg_proc, pg_am, the keyword list), inserted when an engine
+//     first needs the emulation, with OIDs below 16384 as in Postgres;
+//   - the caller's rows (everything else), refilled before a statement that
+//     reads the catalogs whenever their content changed, with the session
+//     macros that carry the same answers (pgcatalog_funcs.go).
 
 const (
+	firstNormalOID   = 16384 // Postgres' FirstNormalObjectId: OIDs below are built-in
 	databaseOID      = 16384
+	callerRoleOID    = 16385
+	systemRoleOID    = 10 // the bootstrap superuser; owns what no domain owns
 	pgCatalogNspOID  = 11
 	publicNspOID     = 2200
-	infoSchemaNspOID = 13000
+	infoSchemaNspOID = 13207
 	pgClassOID       = 1259
-	callerRoleOID    = 16385
 	databaseName     = "lakegate"
 )
 
 // pgCatalogState is what the session engine holds of the emulation.
 type pgCatalogState struct {
-	eng  *engine // engine the relations and macros were created in
-	data string  // the content statement last run
+	eng     *engine         // engine the relations and macros were created in
+	content *catalogContent // the caller's rows installed there
 }
 
 // catalogOID is a stable OID for a named object, above the range Postgres
@@ -44,46 +55,155 @@ func catalogOID(kind, name string) int64 {
 	return 100000 + int64(h.Sum32()%(1<<30))
 }
 
-// installCatalog makes the emulated catalogs in e current for the caller.
-func (s *Session) installCatalog(ctx context.Context, e *engine) error {
+// installCatalog makes the emulated catalogs in e current for the caller
+// and checks that the relations the statement names in regclass literals
+// exist for it.
+func (s *Session) installCatalog(ctx context.Context, e *engine, rw catalogRewrite) error {
 	if s.pgc.eng != e {
-		if err := e.exec(catalogDDL(s.principal.Name)); err != nil {
+		if err := e.exec(catalogDDL()); err != nil {
 			return fmt.Errorf("planner: create catalog emulation: %w", err)
 		}
 		s.pgc = pgCatalogState{eng: e}
 	}
-	data, err := s.catalogData(ctx)
+	c, err := s.catalogContent(ctx)
 	if err != nil {
 		return err
 	}
-	if data == s.pgc.data {
-		return nil
+	if s.pgc.content == nil || c.sql != s.pgc.content.sql {
+		if err := e.exec("BEGIN TRANSACTION;\n" + c.sql + "COMMIT;"); err != nil {
+			_ = e.exec("ROLLBACK")
+			s.pgc.content = nil
+			return classify(err)
+		}
+		s.pgc.content = c
 	}
-	if err := e.exec("BEGIN TRANSACTION;\n" + data + "COMMIT;"); err != nil {
-		_ = e.exec("ROLLBACK")
-		s.pgc.data = ""
-		return classify(err)
+	for _, name := range rw.regclass {
+		if _, ok := c.relOIDs[regclassKey(name)]; !ok {
+			return &UndefinedTableError{Name: name}
+		}
 	}
-	s.pgc.data = data
 	return nil
 }
 
-func catalogDDL(caller string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\nCREATE SCHEMA IF NOT EXISTS %s;\n", pgSchema, isSchema)
-	for _, r := range pgRelationList {
-		fmt.Fprintf(&b, "CREATE OR REPLACE TABLE %s.%s (%s);\n", pgSchema, r.name, r.columns)
+var (
+	fixedDDLOnce sync.Once
+	fixedDDL     string
+)
+
+// catalogDDL creates the emulated relations, fills their fixed rows and
+// creates the fixed macros.
+func catalogDDL() string {
+	fixedDDLOnce.Do(func() {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\nCREATE SCHEMA IF NOT EXISTS %s;\n", pgSchema, isSchema)
+		for _, list := range []struct {
+			schema string
+			rels   []catalogRelation
+		}{{pgSchema, pgRelationList}, {isSchema, isRelationList}, {pgSchema, pgTableFunctionList}} {
+			for _, r := range list.rels {
+				fmt.Fprintf(&b, "CREATE OR REPLACE TABLE %s.%s (%s);\n", list.schema, r.name, r.engineDDL())
+			}
+		}
+		fixedRows(sqlRows{&b})
+		createMacros(&b, fixedMacros())
+		fixedDDL = b.String()
+	})
+	return fixedDDL
+}
+
+// fixedRows renders the rows every caller sees.
+func fixedRows(w sqlRows) {
+	var classes, atts [][]any
+	add := func(nsp int64, r *catalogRelation) {
+		kind := "v"
+		if r.oid < 10000 {
+			kind = "r" // catalog tables; the rest are system views
+		}
+		classes = append(classes, pgRelations["pg_class"].row(map[string]any{
+			"oid": r.oid, "relname": r.name, "relnamespace": nsp, "relowner": int64(systemRoleOID),
+			"relam": int64(map[string]int{"r": 2, "v": 0}[kind]), "relfilenode": r.oid, "reltuples": -1,
+			"relpersistence": "p", "relkind": kind, "relnatts": len(r.cols), "relispopulated": true, "relreplident": "n",
+		}))
+		for i, c := range r.cols {
+			ti := pgTypeByOID(pgTypeOID(c.pgType))
+			atts = append(atts, attributeRow(r.oid, c.name, i+1, ti, -1, false))
+		}
 	}
-	for _, r := range isRelationList {
-		fmt.Fprintf(&b, "CREATE OR REPLACE TABLE %s.%s (%s);\n", isSchema, r.name, r.columns)
+	for i := range pgRelationList {
+		add(pgCatalogNspOID, &pgRelationList[i])
 	}
-	b.WriteString(catalogMacros(caller))
-	return b.String()
+	for i := range isRelationList {
+		add(infoSchemaNspOID, &isRelationList[i])
+	}
+	w.insert(pgSchema, "pg_class", "", classes)
+	w.insert(pgSchema, "pg_attribute", "", atts)
+
+	var types [][]any
+	for _, ti := range pgTypes {
+		types = append(types, pgRelations["pg_type"].row(map[string]any{
+			"oid": ti.oid, "typname": ti.name, "typnamespace": int64(pgCatalogNspOID), "typowner": int64(systemRoleOID),
+			"typlen": ti.length, "typbyval": ti.byval, "typtype": ti.typtype, "typcategory": ti.category,
+			"typispreferred": ti.preferred, "typisdefined": true, "typdelim": ti.delim, "typsubscript": ti.subscript,
+			"typelem": ti.elem, "typarray": ti.array, "typinput": ti.input, "typoutput": ti.output,
+			"typreceive": ti.receive, "typsend": ti.send, "typmodin": ti.modin, "typmodout": ti.modout,
+			"typanalyze": ti.analyze, "typalign": ti.align, "typstorage": ti.storage, "typtypmod": -1,
+			"typcollation": ti.collation,
+		}))
+	}
+	w.insert(pgSchema, "pg_type", "", types)
+
+	var procs [][]any
+	for _, p := range pgProcs {
+		procs = append(procs, pgRelations["pg_proc"].row(map[string]any{
+			"oid": p.oid, "proname": p.name, "pronamespace": int64(pgCatalogNspOID), "proowner": int64(systemRoleOID),
+			"prolang": int64(12), "procost": 1, "prorows": map[bool]int{true: 1000, false: 0}[p.retset], "prokind": p.kind,
+			"proisstrict": true, "proretset": p.retset, "provolatile": p.volatile, "proparallel": "s",
+			"pronargs": len(p.args), "prorettype": p.rettype, "proargtypes": p.args, "prosrc": p.name,
+		}))
+	}
+	w.insert(pgSchema, "pg_proc", "", procs)
+
+	r := pgRelations["pg_am"]
+	w.insert(pgSchema, "pg_am", "", [][]any{
+		r.row(map[string]any{"oid": int64(2), "amname": "heap", "amhandler": "heap_tableam_handler", "amtype": "t"}),
+		r.row(map[string]any{"oid": int64(403), "amname": "btree", "amhandler": "bthandler", "amtype": "i"}),
+	})
+	r = pgRelations["pg_tablespace"]
+	w.insert(pgSchema, "pg_tablespace", "", [][]any{
+		r.row(map[string]any{"oid": int64(1663), "spcname": "pg_default", "spcowner": int64(systemRoleOID)}),
+		r.row(map[string]any{"oid": int64(1664), "spcname": "pg_global", "spcowner": int64(systemRoleOID)}),
+	})
+	r = pgTableFunctions["pg_get_keywords"]
+	var kws [][]any
+	cats := map[byte]string{'U': "unreserved", 'C': "unreserved (cannot be function or type name)",
+		'T': "reserved (can be function or type name)", 'R': "reserved"}
+	for _, kw := range strings.Fields(pgKeywords) {
+		word, code, _ := strings.Cut(kw, ":")
+		bare := code[1] == 't'
+		kws = append(kws, r.row(map[string]any{"word": word, "catcode": code[:1], "barelabel": bare,
+			"catdesc": cats[code[0]], "baredesc": map[bool]string{true: "can be bare label", false: "requires AS"}[bare]}))
+	}
+	w.insert(pgSchema, "pg_get_keywords", "", kws)
+}
+
+// attributeRow is a pg_attribute row.
+func attributeRow(rel int64, name string, num int, ti pgTypeInfo, typmod int, notNull bool) []any {
+	ndims := 0
+	if ti.category == "A" {
+		ndims = 1
+	}
+	return pgRelations["pg_attribute"].row(map[string]any{
+		"attrelid": rel, "attname": name, "atttypid": ti.oid, "attstattarget": -1, "attlen": ti.length,
+		"attnum": num, "attndims": ndims, "attcacheoff": -1, "atttypmod": typmod, "attbyval": ti.byval,
+		"attalign": ti.align, "attstorage": ti.storage, "attcompression": "", "attnotnull": notNull,
+		"attidentity": "", "attgenerated": "", "attislocal": true, "attcollation": ti.collation,
+	})
 }
 
 // visibleTable is a table the caller may see.
 type visibleTable struct {
 	t     *catalog.Table
+	dec   policy.Decision
 	owner string
 	oid   int64
 }
@@ -120,19 +240,23 @@ func (s *Session) visibleTables(ctx context.Context) ([]visibleTable, error) {
 			if owner == "" {
 				owner = databaseName
 			}
-			out = append(out, visibleTable{t: t, owner: owner, oid: catalogOID("r", sc+"."+n)})
+			out = append(out, visibleTable{t: t, dec: dec, owner: owner, oid: catalogOID("r", sc+"."+n)})
 		}
 	}
 	return out, nil
 }
 
-// sqlRows renders rows as an INSERT into schema.rel.
+// sqlRows renders rows as INSERTs.
 type sqlRows struct {
 	b *strings.Builder
 }
 
-func (w sqlRows) insert(schema, rel string, rows [][]any) {
-	fmt.Fprintf(w.b, "DELETE FROM %s.%s;\n", schema, rel)
+// insert replaces the rows of schema.rel matching where ("" for all).
+func (w sqlRows) insert(schema, rel, where string, rows [][]any) {
+	if where != "" {
+		where = " WHERE " + where
+	}
+	fmt.Fprintf(w.b, "DELETE FROM %s.%s%s;\n", schema, rel, where)
 	if len(rows) == 0 {
 		return
 	}
@@ -169,21 +293,41 @@ func catalogLiteral(v any) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case []string:
+		return listLiteral(v)
+	case []int64:
 		parts := make([]string, len(v))
 		for i, x := range v {
-			parts[i] = sqlString(x)
+			parts[i] = strconv.FormatInt(x, 10)
 		}
-		return "[" + strings.Join(parts, ", ") + "]::VARCHAR[]"
+		return "[" + strings.Join(parts, ", ") + "]"
 	}
-	panic(fmt.Sprintf("sqlLiteral: %T", v))
+	panic(fmt.Sprintf("catalogLiteral: %T", v))
 }
 
-// pad extends a row with NULLs to the relation's width.
-func pad(rel *catalogRelation, vals ...any) []any {
-	for len(vals) < rel.columnCount() {
-		vals = append(vals, nil)
+// row builds a row of the relation from named values; other columns get
+// the zero value of their type (false, 0) or NULL.
+func (r *catalogRelation) row(vals map[string]any) []any {
+	out := make([]any, len(r.cols))
+	for i, c := range r.cols {
+		switch c.pgType {
+		case "boolean":
+			out[i] = false
+		case "smallint", "integer", "bigint", "real", "double precision", "oid", "xid", "regproc":
+			if c.pgType == "regproc" {
+				out[i] = "-"
+				continue
+			}
+			out[i] = 0
+		}
 	}
-	return vals
+	for k, v := range vals {
+		i := r.column(k)
+		if i < 0 {
+			panic(fmt.Sprintf("catalog relation %s has no column %s", r.name, k))
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // colType is a column's Postgres type.
@@ -220,194 +364,370 @@ func pgColumnType(t iceberg.Type) colType {
 		return colType{17, -1}
 	case *iceberg.ListType:
 		e := pgColumnType(t.Element)
-		for _, ti := range pgTypes {
-			if ti.oid == e.oid {
-				return colType{ti.array, e.typmod}
-			}
+		if ti := pgTypeByOID(e.oid); ti.array != 0 {
+			return colType{ti.array, e.typmod}
 		}
 	}
+	// strings, and structs and maps, which lakegate sends as text
 	return colType{25, -1}
 }
 
-func typeInfo(oid int64) (pgTypeInfo, bool) {
+// pgTypeByOID returns the pg_type row of oid (text for unknown ones).
+func pgTypeByOID(oid int64) pgTypeInfo {
 	for _, ti := range pgTypes {
 		if ti.oid == oid {
-			return ti, true
-		}
-		if ti.array == oid {
-			return pgTypeInfo{oid: ti.array, name: "_" + ti.name, display: ti.display + "[]", length: -1,
-				category: "A", collation: ti.collation, align: ti.align}, true
+			return ti
 		}
 	}
-	return pgTypeInfo{}, false
+	return pgTypeByOID(25)
 }
 
-// catalogData renders the statements that fill the emulated catalogs.
-func (s *Session) catalogData(ctx context.Context) (string, error) {
+// pgTypeOID is the OID of a type as format_type spells it (the catalog
+// relations' column types). information_schema's domains count as their
+// base types.
+func pgTypeOID(name string) int64 {
+	switch name {
+	case "information_schema.sql_identifier":
+		return 19
+	case "information_schema.cardinal_number":
+		return 23
+	case "information_schema.character_data", "information_schema.yes_or_no":
+		return 1043
+	case "information_schema.time_stamp":
+		return 1184
+	}
+	for _, ti := range pgTypes {
+		if ti.display == name {
+			return ti.oid
+		}
+	}
+	panic("pgTypeOID: unknown type " + name)
+}
+
+// catalogContent is the caller's part of the emulation: the statements
+// that fill it in the engine, and the answers the session macros carry.
+type catalogContent struct {
+	sql string
+
+	caller        string
+	callerOID     int64
+	serverVersion string
+	searchPath    []string          // current_schemas(true)
+	settings      map[string]string // current_setting, by lower-case name
+	roleNames     map[string]string // role OID -> name
+	descriptions  map[string]string // "objoid:objsubid" -> description
+	relOIDs       map[string]string // relation name as regclass reads it -> OID
+	relNames      map[string]string // OID -> relation name as regclass prints it
+	schemaOIDs    map[string]string // schema name -> OID
+	tablePrivs    map[int64][]string
+}
+
+// currentSchema is current_schema() as SQL.
+func (c *catalogContent) currentSchema() string {
+	explicit := c.explicitPath()
+	if len(explicit) == 0 {
+		return "NULL::VARCHAR"
+	}
+	return sqlString(explicit[0]) + "::VARCHAR"
+}
+
+// explicitPath is current_schemas(false): the search path without the
+// implicit pg_catalog.
+func (c *catalogContent) explicitPath() []string {
+	if len(c.searchPath) > 0 && c.searchPath[0] == "pg_catalog" && !c.pgCatalogExplicit() {
+		return c.searchPath[1:]
+	}
+	return c.searchPath
+}
+
+func (c *catalogContent) pgCatalogExplicit() bool {
+	return slices.Contains(searchPath(c.settings["search_path"]), "pg_catalog")
+}
+
+// settingNames are the names pg_settings shows for settings Postgres
+// spells in mixed case.
+var settingNames = map[string]string{"datestyle": "DateStyle", "intervalstyle": "IntervalStyle", "timezone": "TimeZone"}
+
+// internalSettings are read-only server facts clients look up.
+var internalSettings = map[string]string{
+	"max_index_keys": "32", "block_size": "8192", "lc_collate": "C.UTF-8", "lc_ctype": "C.UTF-8",
+	"max_function_args": "100", "segment_size": "131072", "wal_block_size": "8192", "data_checksums": "off",
+}
+
+// serverVersionNum turns "15.4" into "150004".
+func serverVersionNum(v string) string {
+	major, minor, _ := strings.Cut(v, ".")
+	ma, err1 := strconv.Atoi(major)
+	mi, err2 := strconv.Atoi(strings.TrimFunc(minor, func(r rune) bool { return r < '0' || r > '9' }))
+	if err1 != nil || err2 != nil {
+		return "150000"
+	}
+	return strconv.Itoa(ma*10000 + mi)
+}
+
+// catalogContent renders the caller's rows.
+func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	tables, err := s.visibleTables(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	c := &catalogContent{
+		caller: s.principal.Name, callerOID: callerRoleOID, serverVersion: s.settings["server_version"],
+		settings: map[string]string{}, roleNames: map[string]string{}, descriptions: map[string]string{},
+		relOIDs: map[string]string{}, relNames: map[string]string{}, schemaOIDs: map[string]string{},
+		tablePrivs: map[int64][]string{},
+	}
+	if c.caller == "" {
+		c.caller = databaseName
+	}
+	if c.serverVersion == "" {
+		c.serverVersion = "15.0"
+	}
+	for k, v := range s.settings {
+		c.settings[k] = v
+	}
+	for k, v := range internalSettings {
+		if _, ok := c.settings[k]; !ok {
+			c.settings[k] = v
+		}
+	}
+	c.settings["server_version_num"] = serverVersionNum(c.serverVersion)
+
 	var b strings.Builder
 	w := sqlRows{&b}
-	caller := s.principal.Name
-	if caller == "" {
-		caller = databaseName
+
+	// roles: the system role, the caller, the owners of what it sees
+	roles := map[string]int64{databaseName: systemRoleOID}
+	if _, ok := roles[c.caller]; ok {
+		c.callerOID = systemRoleOID
+	} else {
+		roles[c.caller] = callerRoleOID
 	}
-	// roles: the caller, and the owners named by visible tables (pg_roles
-	// lists only the caller).
-	owners := map[string]int64{caller: callerRoleOID}
-	nsp := map[string]int64{"pg_catalog": pgCatalogNspOID, "information_schema": infoSchemaNspOID}
-	var schemaOrder []string
 	for _, vt := range tables {
-		if _, ok := owners[vt.owner]; !ok {
-			owners[vt.owner] = catalogOID("role", vt.owner)
+		if _, ok := roles[vt.owner]; !ok {
+			roles[vt.owner] = catalogOID("role", vt.owner)
 		}
+	}
+	roleNames := slices.Sorted(func(yield func(string) bool) {
+		for n := range roles {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	var rows [][]any
+	r := pgRelations["pg_roles"]
+	for _, n := range roleNames {
+		c.roleNames[strconv.FormatInt(roles[n], 10)] = n
+		rows = append(rows, r.row(map[string]any{"oid": roles[n], "rolname": n, "rolinherit": true,
+			"rolcanlogin": n == c.caller, "rolconnlimit": -1, "rolpassword": "********"}))
+	}
+	w.insert(pgSchema, "pg_roles", "", rows)
+	w.insert(pgSchema, "pg_user", "", [][]any{pgRelations["pg_user"].row(map[string]any{
+		"usename": c.caller, "usesysid": c.callerOID, "passwd": "********"})})
+	w.insert(pgSchema, "pg_database", "", [][]any{pgRelations["pg_database"].row(map[string]any{
+		"oid": int64(databaseOID), "datname": databaseName, "datdba": int64(systemRoleOID), "encoding": 6,
+		"datlocprovider": "c", "datallowconn": true, "datconnlimit": -1, "dattablespace": int64(1663),
+		"datcollate": "C.UTF-8", "datctype": "C.UTF-8"})})
+
+	// namespaces: the system ones, public, and every schema with a table
+	// the caller may see
+	nsp := map[string]int64{"pg_catalog": pgCatalogNspOID, "public": publicNspOID, "information_schema": infoSchemaNspOID}
+	nspOwner := map[string]int64{}
+	order := []string{"pg_catalog", "public", "information_schema"}
+	for _, vt := range tables {
 		sc := vt.t.Ident.Schema
 		if _, ok := nsp[sc]; !ok {
 			nsp[sc] = catalogOID("n", sc)
-			if sc == "public" {
-				nsp[sc] = publicNspOID
-			}
-			schemaOrder = append(schemaOrder, sc)
+			nspOwner[sc] = roles[vt.owner]
+			order = append(order, sc)
 		}
 	}
-	var rows [][]any
-	for name, oid := range owners {
-		rows = append(rows, []any{oid, name})
-	}
-	slices.SortFunc(rows, func(a, b []any) int { return int(a[0].(int64) - b[0].(int64)) })
-	w.insert(pgSchema, "lakegate_owners", rows)
-	r := pgRelations["pg_roles"]
-	w.insert(pgSchema, "pg_roles", [][]any{pad(r, int64(callerRoleOID), caller, false, true, false, false, true, false, -1, "********", nil, false)})
-	r = pgRelations["pg_user"]
-	w.insert(pgSchema, "pg_user", [][]any{pad(r, caller, int64(callerRoleOID), false, false, false, false, "********")})
-	r = pgRelations["pg_database"]
-	w.insert(pgSchema, "pg_database", [][]any{pad(r, int64(databaseOID), databaseName, int64(callerRoleOID), 6, "c", false, true, -1,
-		int64(0), int64(0), int64(1663), "C.UTF-8", "C.UTF-8")})
-	r = pgRelations["pg_am"]
-	w.insert(pgSchema, "pg_am", [][]any{pad(r, int64(2), "heap", "heap_tableam_handler", "t"), pad(r, int64(403), "btree", "bthandler", "i")})
-	r = pgRelations["pg_tablespace"]
-	w.insert(pgSchema, "pg_tablespace", [][]any{pad(r, int64(1663), "pg_default", int64(callerRoleOID)), pad(r, int64(1664), "pg_global", int64(callerRoleOID))})
-
-	// namespaces
 	r = pgRelations["pg_namespace"]
-	rows = [][]any{pad(r, int64(pgCatalogNspOID), "pg_catalog", int64(callerRoleOID)), pad(r, int64(infoSchemaNspOID), "information_schema", int64(callerRoleOID))}
-	var schemata [][]any
 	is := isRelations["schemata"]
-	for _, sc := range []string{"pg_catalog", "information_schema"} {
-		schemata = append(schemata, pad(is, databaseName, sc, caller))
-	}
-	for _, sc := range schemaOrder {
-		rows = append(rows, pad(r, nsp[sc], sc, int64(callerRoleOID)))
-		schemata = append(schemata, pad(is, databaseName, sc, caller))
-	}
-	w.insert(pgSchema, "pg_namespace", rows)
-	w.insert(isSchema, "schemata", schemata)
-
-	// search path: pg_catalog first (implicit), then the session's schemas that exist
-	rows = [][]any{{0, "pg_catalog"}}
-	for _, sc := range searchPath(s.settings["search_path"]) {
-		if _, ok := nsp[sc]; ok && sc != "pg_catalog" {
-			rows = append(rows, []any{len(rows), sc})
-		}
-	}
-	w.insert(pgSchema, "lakegate_search_path", rows)
-
-	// types
-	r = pgRelations["pg_type"]
 	rows = nil
-	for _, ti := range pgTypes {
-		for _, t := range []pgTypeInfo{ti, {oid: ti.array, name: "_" + ti.name, length: -1, category: "A", collation: ti.collation, align: ti.align}} {
-			elem, arr := int64(0), ti.array
-			if t.oid == ti.array {
-				elem, arr = ti.oid, 0
-			}
-			rows = append(rows, pad(r, t.oid, t.name, int64(pgCatalogNspOID), int64(callerRoleOID), t.length, t.byval,
-				"b", t.category, false, true, ",", int64(0), nil, elem, arr, t.name+"in", t.name+"out", t.name+"recv",
-				t.name+"send", nil, nil, nil, t.align, map[bool]string{true: "p", false: "x"}[t.length > 0], false,
-				int64(0), -1, 0, t.collation))
+	var schemata [][]any
+	for _, sc := range order {
+		owner, ok := nspOwner[sc]
+		if !ok {
+			owner = systemRoleOID
 		}
+		c.schemaOIDs[sc] = strconv.FormatInt(nsp[sc], 10)
+		rows = append(rows, r.row(map[string]any{"oid": nsp[sc], "nspname": sc, "nspowner": owner}))
+		schemata = append(schemata, is.row(map[string]any{"catalog_name": databaseName, "schema_name": sc,
+			"schema_owner": c.roleNames[strconv.FormatInt(owner, 10)]}))
 	}
-	w.insert(pgSchema, "pg_type", rows)
+	w.insert(pgSchema, "pg_namespace", "", rows)
+	w.insert(isSchema, "schemata", "", schemata)
 
-	// relations: the emulated pg_catalog relations themselves, then the caller's tables
-	owner := func(vt visibleTable) int64 { return owners[vt.owner] }
-	classRel, attRel, descRel := pgRelations["pg_class"], pgRelations["pg_attribute"], pgRelations["pg_description"]
-	var classes, atts, descs, pgTables, isTables, isCols, privs [][]any
-	for _, cr := range pgRelationList {
-		if strings.HasPrefix(cr.name, "lakegate_") {
-			continue
+	// search path: pg_catalog first unless named, then the named schemas
+	// that exist
+	explicit := []string{}
+	for _, sc := range searchPath(s.settings["search_path"]) {
+		if _, ok := nsp[sc]; ok && !slices.Contains(explicit, sc) {
+			explicit = append(explicit, sc)
 		}
-		oid := cr.oid
-		if oid == 0 {
-			oid = catalogOID("r", "pg_catalog."+cr.name)
-		}
-		classes = append(classes, pad(classRel, oid, cr.name, int64(pgCatalogNspOID), int64(0), int64(0), int64(callerRoleOID),
-			int64(2), oid, int64(0), 0, nil, 0, int64(0), false, false, "p", "r", cr.columnCount(), 0, false, false, false,
-			false, false, true, "n", false, int64(0), int64(0), int64(0)))
 	}
-	tp := isRelations["tables"]
-	cp := isRelations["columns"]
-	pr := isRelations["table_privileges"]
+	c.searchPath = explicit
+	if !slices.Contains(explicit, "pg_catalog") {
+		c.searchPath = append([]string{"pg_catalog"}, explicit...)
+	}
+
+	// relations a regclass name resolves to: qualified always, unqualified
+	// along the search path (first match wins)
+	type rel struct {
+		schema, name string
+		oid          int64
+	}
+	var rels []rel
+	for _, r := range pgRelationList {
+		rels = append(rels, rel{"pg_catalog", r.name, r.oid})
+	}
+	for _, r := range isRelationList {
+		rels = append(rels, rel{"information_schema", r.name, r.oid})
+	}
+	for _, vt := range tables {
+		rels = append(rels, rel{vt.t.Ident.Schema, vt.t.Ident.Name, vt.oid})
+	}
+	for _, x := range rels {
+		oid := strconv.FormatInt(x.oid, 10)
+		c.relOIDs[x.schema+"."+x.name] = oid
+		c.relNames[oid] = quoteIdentPG(x.schema) + "." + quoteIdentPG(x.name)
+	}
+	for _, sc := range c.searchPath {
+		for _, x := range rels {
+			if x.schema != sc {
+				continue
+			}
+			if _, ok := c.relOIDs[x.name]; !ok {
+				oid := strconv.FormatInt(x.oid, 10)
+				c.relOIDs[x.name] = oid
+				c.relNames[oid] = quoteIdentPG(x.name)
+			}
+		}
+	}
+
+	// the caller's tables
+	classRel, descRel := pgRelations["pg_class"], pgRelations["pg_description"]
+	var classes, atts, descs, pgTables, isTables, isCols, privs, stats [][]any
+	tp, cp, pr := isRelations["tables"], isRelations["columns"], isRelations["table_privileges"]
 	for _, vt := range tables {
 		t := vt.t
 		fields := t.Schema().Fields()
-		classes = append(classes, pad(classRel, vt.oid, t.Ident.Name, nsp[t.Ident.Schema], int64(0), int64(0), owner(vt),
-			int64(2), vt.oid, int64(0), 0, nil, 0, int64(0), false, false, "p", "r", len(fields), 0, false, false, false,
-			false, false, true, "d", false, int64(0), int64(0), int64(0)))
-		pgTables = append(pgTables, pad(pgRelations["pg_tables"], t.Ident.Schema, t.Ident.Name, vt.owner, nil, false, false, false, false))
-		isTables = append(isTables, pad(tp, databaseName, t.Ident.Schema, t.Ident.Name, "BASE TABLE", nil, nil, nil, nil, nil, "NO", "NO"))
-		privs = append(privs, pad(pr, vt.owner, caller, databaseName, t.Ident.Schema, t.Ident.Name, "SELECT", "NO", "YES"))
+		held := []string{"SELECT"}
+		acl := "r"
+		if vt.dec.Write {
+			held = append(held, "INSERT", "UPDATE", "DELETE", "TRUNCATE")
+			acl = "arwdD"
+		}
+		c.tablePrivs[vt.oid] = held
+		classes = append(classes, classRel.row(map[string]any{
+			"oid": vt.oid, "relname": t.Ident.Name, "relnamespace": nsp[t.Ident.Schema], "relowner": roles[vt.owner],
+			"relam": int64(2), "relfilenode": vt.oid, "reltuples": -1, "relpersistence": "p", "relkind": "r",
+			"relnatts": len(fields), "relispopulated": true, "relreplident": "d",
+			"relacl": []string{quoteIdentPG(c.caller) + "=" + acl + "/" + quoteIdentPG(vt.owner)},
+		}))
+		pgTables = append(pgTables, pgRelations["pg_tables"].row(map[string]any{
+			"schemaname": t.Ident.Schema, "tablename": t.Ident.Name, "tableowner": vt.owner}))
+		stats = append(stats, pgRelations["pg_stat_user_tables"].row(map[string]any{
+			"relid": vt.oid, "schemaname": t.Ident.Schema, "relname": t.Ident.Name}))
+		isTables = append(isTables, tp.row(map[string]any{
+			"table_catalog": databaseName, "table_schema": t.Ident.Schema, "table_name": t.Ident.Name,
+			"table_type": "BASE TABLE", "is_insertable_into": yesNo(vt.dec.Write), "is_typed": "NO"}))
+		for _, p := range held {
+			privs = append(privs, pr.row(map[string]any{
+				"grantor": vt.owner, "grantee": c.caller, "table_catalog": databaseName, "table_schema": t.Ident.Schema,
+				"table_name": t.Ident.Name, "privilege_type": p, "is_grantable": "NO", "with_hierarchy": yesNo(p == "SELECT")}))
+		}
 		if doc := t.Doc(); doc != "" {
-			descs = append(descs, pad(descRel, vt.oid, int64(pgClassOID), 0, doc))
+			descs = append(descs, descRel.row(map[string]any{"objoid": vt.oid, "classoid": int64(pgClassOID), "objsubid": 0, "description": doc}))
+			c.descriptions[strconv.FormatInt(vt.oid, 10)+":0"] = doc
 		}
 		for i, f := range fields {
 			ct := pgColumnType(f.Type)
-			ti, _ := typeInfo(ct.oid)
-			ndims := 0
-			if ti.category == "A" {
-				ndims = 1
-			}
-			atts = append(atts, pad(attRel, vt.oid, f.Name, ct.oid, -1, ti.length, i+1, ndims, -1, ct.typmod, ti.byval,
-				ti.align, map[bool]string{true: "p", false: "x"}[ti.length > 0], "", f.Required, false, false, "", "",
-				false, true, 0, ti.collation))
+			ti := pgTypeByOID(ct.oid)
+			atts = append(atts, attributeRow(vt.oid, f.Name, i+1, ti, ct.typmod, f.Required))
 			if f.Doc != "" {
-				descs = append(descs, pad(descRel, vt.oid, int64(pgClassOID), i+1, f.Doc))
+				descs = append(descs, descRel.row(map[string]any{"objoid": vt.oid, "classoid": int64(pgClassOID), "objsubid": i + 1, "description": f.Doc}))
+				c.descriptions[strconv.FormatInt(vt.oid, 10)+":"+strconv.Itoa(i+1)] = f.Doc
 			}
-			isCols = append(isCols, isColumn(cp, t, i+1, f, ct, ti))
+			isCols = append(isCols, isColumn(cp, vt, i+1, f, ct, ti))
 		}
 	}
-	w.insert(pgSchema, "pg_class", classes)
-	w.insert(pgSchema, "pg_attribute", atts)
-	w.insert(pgSchema, "pg_description", descs)
-	w.insert(pgSchema, "pg_tables", pgTables)
-	w.insert(isSchema, "tables", isTables)
-	w.insert(isSchema, "columns", isCols)
-	w.insert(isSchema, "table_privileges", privs)
+	userRows := fmt.Sprintf("oid >= %d", firstNormalOID)
+	w.insert(pgSchema, "pg_class", userRows, classes)
+	w.insert(pgSchema, "pg_attribute", fmt.Sprintf("attrelid >= %d", firstNormalOID), atts)
+	w.insert(pgSchema, "pg_description", "", descs)
+	w.insert(pgSchema, "pg_tables", "", pgTables)
+	w.insert(pgSchema, "pg_stat_user_tables", "", stats)
+	w.insert(isSchema, "tables", "", isTables)
+	w.insert(isSchema, "columns", "", isCols)
+	w.insert(isSchema, "table_privileges", "", privs)
 
 	// settings
 	r = pgRelations["pg_settings"]
 	rows = nil
-	names := make([]string, 0, len(s.settings))
-	for k := range s.settings {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		v := s.settings[k]
-		src := "default"
-		if v != defaultSettings[k] {
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range c.settings {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		v := c.settings[k]
+		name := k
+		if n, ok := settingNames[k]; ok {
+			name = n
+		}
+		boot, known := defaultSettings[k]
+		src, ctxName := "default", "user"
+		if !known {
+			boot, ctxName = v, "internal"
+		} else if v != boot {
 			src = "session"
 		}
-		rows = append(rows, pad(r, k, v, nil, "lakegate", "", "", "user", "string", src, nil, nil, nil, defaultSettings[k], defaultSettings[k]))
+		rows = append(rows, r.row(map[string]any{"name": name, "setting": v, "category": "lakegate",
+			"short_desc": "", "context": ctxName, "vartype": "string", "source": src, "boot_val": boot, "reset_val": boot}))
 	}
-	rows = append(rows, pad(r, "server_version_num", "150000", nil, "lakegate", "", "", "internal", "integer", "default", nil, nil, nil, "150000", "150000"))
-	w.insert(pgSchema, "pg_settings", rows)
-	return b.String(), nil
+	w.insert(pgSchema, "pg_settings", "", rows)
+
+	createMacros(&b, c.sessionMacros())
+	c.sql = b.String()
+	return c, nil
 }
 
-func isColumn(rel *catalogRelation, t *catalog.Table, pos int, f iceberg.NestedField, ct colType, ti pgTypeInfo) []any {
+func yesNo(b bool) string {
+	if b {
+		return "YES"
+	}
+	return "NO"
+}
+
+// quoteIdentPG quotes a name as Postgres prints identifiers: only when it
+// is not a plain lower-case word.
+func quoteIdentPG(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && (r >= '0' && r <= '9' || r == '$')) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		for _, kw := range strings.Fields(pgKeywords) {
+			if word, code, _ := strings.Cut(kw, ":"); word == s && code[0] != 'U' {
+				plain = false
+				break
+			}
+		}
+	}
+	if plain {
+		return s
+	}
+	return quoteIdent(s)
+}
+
+func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedField, ct colType, ti pgTypeInfo) []any {
 	dataType := ti.display
 	udt := ti.name
 	if ti.category == "A" {
@@ -435,12 +755,18 @@ func isColumn(rel *catalogRelation, t *catalog.Table, pos int, f iceberg.NestedF
 	case 1083, 1114, 1184:
 		dtPrec = 6
 	}
-	nullable := "YES"
-	if f.Required {
-		nullable = "NO"
+	var octets any
+	if ct.oid == 25 {
+		octets = 1073741824
 	}
-	return pad(rel, databaseName, t.Ident.Schema, t.Ident.Name, f.Name, pos, nil, nullable, dataType,
-		nil, nil, prec, radix, scale, dtPrec, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-		databaseName, "pg_catalog", udt, nil, nil, nil, nil, strconv.Itoa(pos), "NO", "NO", nil, nil, nil, nil, nil, "NO",
-		"NEVER", nil, "NO")
+	return rel.row(map[string]any{
+		"table_catalog": databaseName, "table_schema": vt.t.Ident.Schema, "table_name": vt.t.Ident.Name,
+		"column_name": f.Name, "ordinal_position": pos, "is_nullable": yesNo(!f.Required), "data_type": dataType,
+		"character_maximum_length": nil, "character_octet_length": octets,
+		"numeric_precision": prec, "numeric_precision_radix": radix, "numeric_scale": scale,
+		"datetime_precision": dtPrec, "interval_precision": nil, "maximum_cardinality": nil,
+		"udt_catalog": databaseName, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(pos),
+		"is_self_referencing": "NO", "is_identity": "NO", "identity_cycle": "NO", "is_generated": "NEVER",
+		"is_updatable": yesNo(vt.dec.Write),
+	})
 }

@@ -18,16 +18,33 @@ import (
 //
 // What changes:
 //   - pg_catalog.R (R emulated) and unqualified R at a table reference that
-//     is not a CTE -> lakegate_pg.R; information_schema.R -> lakegate_information_schema.R
+//     is not a CTE -> lakegate_pg.R; information_schema.R -> lakegate_information_schema.R;
+//     pg_get_keywords() in FROM -> the relation of its rows
 //   - pg_catalog.f( -> f( (session macros in the engine's main schema shadow
-//     the engine's built-ins); current_setting( and current_schemas( ->
-//     lakegate_current_setting( / lakegate_current_schemas(, which read the
-//     session's settings instead of the engine's
-//   - x::regclass (and regtype, regnamespace, regproc, regrole): a string
-//     literal becomes the object's OID, anything else the object's name;
-//     ::oid and the other Postgres-only type names map to engine types
+//     the engine's built-ins); functions the guard reserves or the engine
+//     lacks under their Postgres name get the emulation's name
+//     (current_setting -> lakegate_current_setting, json_build_object ->
+//     json_object, information_schema._pg_expandarray -> ...)
+//   - current_schema and current_catalog without parentheses become calls
+//   - x::regclass (and regtype, regnamespace, regrole): a string literal
+//     becomes the object's OID (a regclass literal naming no relation the
+//     caller may see is an undefined table, as in Postgres); anything else
+//     the object's OID where it is compared or cast to oid, its name where
+//     it is shown; ::oid and the other Postgres-only type names map to
+//     engine types; 'f'::regproc is the function's name (pg_type keeps
+//     names in its regproc columns)
+//   - relnamespace = 'public' (a name where an OID belongs) -> the OID
 //   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends go
 //   - '{0}'-style array literals (in statements rewritten anyway) -> '[0]'
+//
+// In statements that read the emulation, also:
+//   - x = ANY(array) -> list_contains(array, x), x <> ALL(array) -> NOT
+//     list_contains(array, x) (the engine plans ANY as a subquery, which a
+//     non-inner join condition cannot hold); '{a,b}' there is a list
+//   - a scalar function in a FROM list (string_to_array(...) s) -> a
+//     one-row subquery (SELECT string_to_array(...) AS s) s, as Postgres
+//     reads it
+//   - FROM generate_series(...) s -> s(s) (the alias also names the column)
 
 // Engine schemas that hold the emulated catalogs.
 const (
@@ -46,21 +63,52 @@ func isCatalogSchema(schema string) bool {
 // for the engine's own (unsafe) versions; the emulation provides them under
 // these names.
 var renamedFunctions = map[string]string{
-	"current_setting": "lakegate_current_setting",
-	"current_schemas": "lakegate_current_schemas",
+	"current_setting":   "lakegate_current_setting",
+	"current_schemas":   "lakegate_current_schemas",
+	"pg_get_viewdef":    "lakegate_pg_get_viewdef",
+	"json_build_object": "json_object", "jsonb_build_object": "json_object",
+	"json_build_array": "json_array", "jsonb_build_array": "json_array",
 }
 
-// castTypes maps Postgres type names without an engine equivalent.
+// infoSchemaFunctions are information_schema's helper functions clients
+// call qualified.
+var infoSchemaFunctions = map[string]string{
+	"_pg_expandarray": "lakegate_pg_expandarray",
+}
+
+// emulatedFunctionNames are the Postgres names of renamed functions, for
+// result column names: a result column is named after the function it
+// calls, or after the type of a cast.
+var emulatedFunctionNames = map[string]string{
+	"lakegate_current_setting": "current_setting", "lakegate_current_schemas": "current_schemas",
+	"lakegate_pg_get_viewdef": "pg_get_viewdef", "lakegate_pg_expandarray": "_pg_expandarray",
+	"lakegate_regclass_oid": "regclass", "lakegate_regclass_name": "regclass",
+	"lakegate_regtype_oid": "regtype", "lakegate_regtype_name": "regtype",
+	"lakegate_regnamespace_oid": "regnamespace", "lakegate_regnamespace_name": "regnamespace",
+	"lakegate_regrole_oid": "regrole", "lakegate_regrole_name": "regrole",
+}
+
+// keywordFunctions are the SQL-standard functions called without
+// parentheses; the engine knows current_user, session_user and user as
+// such, the others need the parentheses added.
+var keywordFunctions = map[string]bool{
+	"current_user": false, "session_user": false, "user": false, "current_role": true,
+	"current_schema": true, "current_catalog": true,
+}
+
+// castTypes maps Postgres type names without an engine equivalent. OIDs
+// are UINTEGER, as in the emulated catalogs.
 var castTypes = map[string]string{
-	"oid": "BIGINT", "name": "VARCHAR", "char": "VARCHAR", "bpchar": "VARCHAR", "regoper": "BIGINT",
-	"regclass[]": "BIGINT[]", "oid[]": "BIGINT[]", "oidvector": "BIGINT[]", "int2vector": "SMALLINT[]",
-	"regtype[]": "BIGINT[]", "xid": "BIGINT", "cid": "BIGINT", "tid": "VARCHAR", "aclitem": "VARCHAR", "aclitem[]": "VARCHAR[]",
-	"pg_node_tree": "VARCHAR", "regconfig": "BIGINT", "regdictionary": "BIGINT", "anyarray": "VARCHAR",
+	"oid": "UINTEGER", "name": "VARCHAR", "char": "VARCHAR", "bpchar": "VARCHAR", "regoper": "UINTEGER",
+	"regclass[]": "UINTEGER[]", "oid[]": "UINTEGER[]", "oidvector": "UINTEGER[]", "int2vector": "SMALLINT[]",
+	"xid": "BIGINT", "cid": "BIGINT", "tid": "VARCHAR", "aclitem": "VARCHAR", "aclitem[]": "VARCHAR[]",
+	"pg_node_tree": "VARCHAR", "regconfig": "UINTEGER", "regdictionary": "UINTEGER", "anyarray": "VARCHAR",
+	"text[]": "VARCHAR[]", "name[]": "VARCHAR[]",
 }
 
-// regTypes are the OID alias types: value -> how a non-literal is shown.
+// regTypes are the OID alias types with a lookup in the emulation.
 var regTypes = map[string]bool{
-	"regclass": true, "regtype": true, "regnamespace": true, "regproc": true, "regprocedure": true, "regrole": true,
+	"regclass": true, "regtype": true, "regnamespace": true, "regrole": true,
 }
 
 type piece struct {
@@ -138,9 +186,28 @@ func (p piece) isIdent() bool { return p.kind == 'w' || p.kind == 'q' }
 
 // catalogRewrite is the result of rewriting a statement's catalog references.
 type catalogRewrite struct {
-	sql     string
-	changed bool // sql differs from the input
-	touched bool // the statement needs the emulated catalogs installed
+	sql      string
+	changed  bool     // sql differs from the input
+	touched  bool     // the statement needs the emulated catalogs installed
+	regclass []string // relation names of 'name'::regclass literals
+}
+
+// regclassKey is how the emulation keys a relation name given as text
+// (session macro lakegate_regclass_oid does the same).
+func regclassKey(name string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), `"`, ""))
+}
+
+// regprocName is the function a 'name'::regproc literal names, as pg_type
+// shows it: 'pg_catalog.array_in' -> array_in, 'f(int)' -> f.
+func regprocName(lit string) string {
+	v, _ := stringValue(lit)
+	v, _, _ = strings.Cut(v, "(")
+	v = strings.TrimSpace(v)
+	if i := strings.LastIndexByte(v, '.'); i >= 0 {
+		v = v[i+1:]
+	}
+	return strings.ToLower(strings.Trim(v, `"`))
 }
 
 // rewriteCatalogRefs rewrites sql (see the file comment). relLocs are the
@@ -181,6 +248,20 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 			return 0, false
 		}
 		return n, true
+	}
+	// namespaceByName reports whether the identifier at i is compared with
+	// a schema name rather than an OID (relnamespace = 'public').
+	namespaceByName := func(i int) bool {
+		eq := next(i + 1)
+		if eq >= len(in) || in[eq].text != "=" {
+			return false
+		}
+		l := next(eq + 1)
+		if l >= len(in) || in[l].kind != 's' {
+			return false
+		}
+		v, ok := stringValue(in[l].text)
+		return ok && v != "" && strings.Trim(v, "0123456789") != ""
 	}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
@@ -246,10 +327,35 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 			if regTypes[name] {
 				operand, literal := popOperand(&out)
 				fn := "lakegate_" + name + "_name"
-				if literal {
+				if literal || oidContext(in, next(end+1)) {
 					fn = "lakegate_" + name + "_oid"
 				}
+				if literal && name == "regclass" {
+					// a relation named by its OID ('16417'::regclass) is
+					// taken as it is, as Postgres does
+					if v, _ := stringValue(operand); strings.Trim(v, "0123456789") != "" {
+						rw.regclass = append(rw.regclass, v)
+						operand = sqlString(regclassKey(v))
+					}
+				}
 				emit(fn+"("+operand+")", 'w')
+				i = end
+				rw.changed, rw.touched = true, true
+				continue
+			}
+			if name == "regtype[]" {
+				operand, _ := popOperand(&out)
+				emit("list_transform("+operand+", lambda lakegate_t: lakegate_regtype_name(lakegate_t))", 'w')
+				i = end
+				rw.changed, rw.touched = true, true
+				continue
+			}
+			if name == "regproc" || name == "regprocedure" {
+				operand, literal := popOperand(&out)
+				if literal {
+					operand = sqlString(regprocName(operand))
+				}
+				emit(operand, 'w')
 				i = end
 				rw.changed, rw.touched = true, true
 				continue
@@ -265,11 +371,29 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 				i = j - 1
 				continue
 			}
+		case p.kind == 'w' && strings.HasSuffix(p.identName(), "namespace") && namespaceByName(i):
+			// c.relnamespace = 'public': a name where an OID belongs
+			l := next(next(i+1) + 1)
+			out = append(out, in[i:l]...)
+			emit("lakegate_regnamespace_oid("+in[l].text+")", 'w')
+			i = l
+			rw.changed, rw.touched = true, true
+			continue
 		case p.isIdent() && !afterDot:
 			if n, ok := qualified(i, "pg_catalog"); ok {
 				name := in[n].identName()
 				after := next(n + 1)
 				switch {
+				case after < len(in) && in[after].text == "(" && pgTableFunctions[name] != nil:
+					// pg_get_keywords() -> the relation of its rows
+					if c := next(after + 1); c < len(in) && in[c].text == ")" {
+						emit(pgSchema+"."+name, 'w')
+						i = c
+						rw.changed, rw.touched = true, true
+						continue
+					}
+					emit(p.text, p.kind)
+					continue
 				case after < len(in) && in[after].text == "(":
 					if r, ok := renamedFunctions[name]; ok {
 						name = r
@@ -294,6 +418,14 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 			}
 			if n, ok := qualified(i, "information_schema"); ok {
 				name := in[n].identName()
+				if r, ok := infoSchemaFunctions[name]; ok {
+					if after := next(n + 1); after < len(in) && in[after].text == "(" {
+						emit(r, 'w')
+						i = n
+						rw.changed, rw.touched = true, true
+						continue
+					}
+				}
 				if isRelations[name] != nil {
 					emit(isSchema+"."+name, 'w')
 					i = n
@@ -311,7 +443,17 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 				rw.changed, rw.touched = true, true
 				continue
 			}
-			if after := next(i + 1); after < len(in) && in[after].text == "(" {
+			after := next(i + 1)
+			call := after < len(in) && in[after].text == "("
+			if call {
+				if pgTableFunctions[name] != nil {
+					if c := next(after + 1); c < len(in) && in[c].text == ")" {
+						emit(pgSchema+"."+name, 'w')
+						i = c
+						rw.changed, rw.touched = true, true
+						continue
+					}
+				}
 				if r, ok := renamedFunctions[name]; ok {
 					emit(r, 'w')
 					rw.changed, rw.touched = true, true
@@ -321,16 +463,24 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 					rw.touched = true
 				}
 			}
+			if addParens, ok := keywordFunctions[name]; ok && p.kind == 'w' && !call && !typeCtx {
+				rw.touched = true
+				if addParens {
+					emit(p.text+"()", 'w')
+					rw.changed = true
+					continue
+				}
+			}
 		case p.kind == 's' && isArrayLiteral(p.text):
 			arrayLits = true
 		}
 		out = append(out, p)
 	}
-	if !rw.changed {
-		return catalogRewrite{sql: sql, touched: rw.touched}
+	if !rw.changed && !rw.touched {
+		return catalogRewrite{sql: sql}
 	}
 	if rw.touched {
-		out = aliasSeriesColumns(out)
+		out = aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out)))
 	}
 	var b strings.Builder
 	for _, p := range out {
@@ -341,7 +491,37 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 		b.WriteString(p.text)
 	}
 	rw.sql = b.String()
+	rw.changed = rw.sql != sql
 	return rw
+}
+
+// oidContext reports whether the pieces from i on use a reg* value as an
+// OID: compared, or cast to oid or an integer type.
+func oidContext(in []piece, i int) bool {
+	if i >= len(in) {
+		return false
+	}
+	switch t := in[i].text; {
+	case t == "=" || t == "<" || t == ">" || t == "!":
+		return true
+	case strings.EqualFold(t, "IN"):
+		return true
+	case t == "::":
+		j := i + 1
+		for j < len(in) && in[j].kind == ' ' {
+			j++
+		}
+		if j+2 < len(in) && in[j].identName() == "pg_catalog" && in[j+1].text == "." {
+			j += 2 // the type's schema qualifier
+		}
+		if j < len(in) {
+			switch in[j].identName() {
+			case "oid", "int4", "int8", "integer", "bigint", "int":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isArrayLiteral matches '{}' and '{1,2}' (Postgres array input syntax for
@@ -519,4 +699,185 @@ func aliasSeriesColumns(out []piece) []piece {
 var sqlClauseWords = map[string]bool{
 	"where": true, "group": true, "order": true, "limit": true, "join": true, "left": true, "right": true,
 	"inner": true, "cross": true, "full": true, "union": true, "having": true, "with": true, "offset": true,
+}
+
+// scalarFromFunctions return one value; Postgres reads one in a FROM list
+// as a one-row relation.
+var scalarFromFunctions = map[string]bool{"string_to_array": true, "regexp_split_to_array": true}
+
+// matchParen returns the index of the ")" closing the "(" at o.
+func matchParen(out []piece, o int) int {
+	depth := 0
+	for c := o; c < len(out); c++ {
+		switch out[c].text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+			if depth == 0 {
+				return c
+			}
+		}
+	}
+	return -1
+}
+
+func nextSig(out []piece, i int) int {
+	for i < len(out) && out[i].kind == ' ' {
+		i++
+	}
+	return i
+}
+
+// fromListItems marks the pieces that start an item of a FROM list: the
+// piece after FROM, JOIN or a comma of a FROM list (at the FROM's depth,
+// before the clause that ends the list).
+func fromListItems(out []piece) map[int]bool {
+	starts := map[int]bool{}
+	var inFrom []bool // per parenthesis depth
+	depth := 0
+	inFrom = append(inFrom, false)
+	for i, p := range out {
+		switch {
+		case p.text == "(":
+			depth++
+			inFrom = append(inFrom, false)
+		case p.text == ")":
+			if depth > 0 {
+				depth--
+				inFrom = inFrom[:depth+1]
+			}
+		case p.kind == 'w':
+			switch w := strings.ToLower(p.text); {
+			case w == "from":
+				inFrom[depth] = true
+				starts[nextSig(out, i+1)] = true
+			case w == "join":
+				starts[nextSig(out, i+1)] = true
+			case sqlClauseWords[w] && w != "join" && w != "left" && w != "right" && w != "inner" &&
+				w != "cross" && w != "full" || w == "on" || w == "using" || w == "select" || w == "returning":
+				inFrom[depth] = false
+			}
+		case p.text == "," && inFrom[depth]:
+			starts[nextSig(out, i+1)] = true
+		}
+	}
+	return starts
+}
+
+// wrapScalarFromItems turns f(...) alias in a FROM list, f a function
+// returning one value, into (SELECT f(...) AS alias) alias.
+func wrapScalarFromItems(out []piece) []piece {
+	starts := fromListItems(out)
+	var res []piece
+	for i := 0; i < len(out); i++ {
+		if !starts[i] || !scalarFromFunctions[out[i].identName()] {
+			res = append(res, out[i])
+			continue
+		}
+		o := nextSig(out, i+1)
+		if o >= len(out) || out[o].text != "(" {
+			res = append(res, out[i])
+			continue
+		}
+		c := matchParen(out, o)
+		if c < 0 {
+			res = append(res, out[i])
+			continue
+		}
+		a := nextSig(out, c+1)
+		if a < len(out) && strings.EqualFold(out[a].text, "AS") {
+			a = nextSig(out, a+1)
+		}
+		if a >= len(out) || !out[a].isIdent() || operandStopWords[out[a].identName()] || sqlClauseWords[out[a].identName()] {
+			res = append(res, out[i])
+			continue
+		}
+		var call strings.Builder
+		for _, p := range out[i : c+1] {
+			call.WriteString(p.text)
+		}
+		res = append(res, piece{text: "(SELECT " + call.String() + " AS " + out[a].text + ") " + out[a].text, kind: 'p'})
+		i = a
+	}
+	return res
+}
+
+// rewriteArrayComparisons turns x = ANY(arr) into list_contains(arr, x)
+// and x <> ALL(arr) into NOT list_contains(arr, x), for arrays that are not
+// subqueries.
+func rewriteArrayComparisons(out []piece) []piece {
+	var res []piece
+	for i := 0; i < len(out); i++ {
+		p := out[i]
+		w := strings.ToLower(p.text)
+		if p.kind != 'w' || (w != "any" && w != "some" && w != "all") {
+			res = append(res, p)
+			continue
+		}
+		o := nextSig(out, i+1)
+		if o >= len(out) || out[o].text != "(" {
+			res = append(res, p)
+			continue
+		}
+		c := matchParen(out, o)
+		first := nextSig(out, o+1)
+		if c < 0 || first >= c {
+			res = append(res, p)
+			continue
+		}
+		switch strings.ToLower(out[first].text) {
+		case "select", "with", "values", "(":
+			res = append(res, p)
+			continue
+		}
+		// the operator before: = for ANY, <> or != for ALL
+		k := prevNonSpace(res, len(res))
+		negate := false
+		opStart := k
+		switch {
+		case k >= 0 && res[k].text == "=" && w != "all":
+			if k2 := prevNonSpace(res, k); k2 >= 0 && strings.Contains("<>!=", res[k2].text) && len(res[k2].text) == 1 {
+				res = append(res, p)
+				continue
+			}
+		case k >= 0 && w == "all" && (res[k].text == "=" || res[k].text == ">"):
+			k2 := prevNonSpace(res, k)
+			if k2 < 0 || !(res[k].text == "=" && res[k2].text == "!" || res[k].text == ">" && res[k2].text == "<") {
+				res = append(res, p)
+				continue
+			}
+			negate, opStart = true, k2
+		default:
+			res = append(res, p)
+			continue
+		}
+		lhs := res[:opStart]
+		operand, _ := popOperand(&lhs)
+		if operand == "NULL" && len(lhs) == 0 {
+			res = append(res, p)
+			continue
+		}
+		if b := prevNonSpace(lhs, len(lhs)); b >= 0 && lhs[b].kind == 'p' && strings.Contains("+-*/%|&^", lhs[b].text) {
+			res = append(res, p) // x + 1 = ANY(...): the operand is more than the last term
+			continue
+		}
+		var arr strings.Builder
+		for _, q := range out[o+1 : c] {
+			arr.WriteString(q.text)
+		}
+		a := strings.TrimSpace(arr.String())
+		if v, ok := stringValue(a); ok && strings.HasPrefix(strings.TrimSpace(v), "{") {
+			if list, rest, ok := parseArrayLiteral(strings.TrimSpace(v), litOther); ok && strings.TrimSpace(rest) == "" {
+				a = list
+			}
+		}
+		expr := "list_contains(" + a + ", " + operand + ")"
+		if negate {
+			expr = "NOT " + expr
+		}
+		res = append(lhs, piece{text: expr, kind: 'p'})
+		i = c
+	}
+	return res
 }

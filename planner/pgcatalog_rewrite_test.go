@@ -11,10 +11,12 @@ func TestRewriteCatalogRefs(t *testing.T) {
 		{"select x from t where n.nspname OPERATOR(pg_catalog.~) '^(a)$' COLLATE pg_catalog.default",
 			"select x from t where n.nspname  ~  '^(a)$' "},
 		{"select pg_catalog.current_setting('x'), f(a)::oid, p.polroles = '{0}', pr.prattrs::pg_catalog.int2[]",
-			"select lakegate_current_setting('x'), f(a)::BIGINT, p.polroles = '[0]', pr.prattrs::int2[]"},
+			"select lakegate_current_setting('x'), f(a)::UINTEGER, p.polroles = '[0]', pr.prattrs::int2[]"},
 		{"select 1 from information_schema.tables, information_schema.whatever",
 			"select 1 from lakegate_information_schema.tables, information_schema.whatever"},
 		{"select 'pg_catalog.pg_class' from users.pg_class", "select 'pg_catalog.pg_class' from users.pg_class"},
+		{"select t.oid::pg_catalog.regtype::pg_catalog.oid from pg_catalog.pg_type t",
+			"select lakegate_regtype_oid(t.oid)::UINTEGER from lakegate_pg.pg_type t"},
 	}
 	for _, c := range cases {
 		got := rewriteCatalogRefs(c.in, nil).sql

@@ -361,7 +361,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		return nil, nil, nil, err
 	}
 	if crw.touched {
-		if err := s.installCatalog(ctx, e); err != nil {
+		if err := s.installCatalog(ctx, e, crw); err != nil {
 			return nil, nil, nil, err
 		}
 	}

@@ -179,6 +179,9 @@ func classify(err error) error {
 		k = KindDivisionByZero
 	case duck.ErrorTypeInvalidInput:
 		k = KindInvalidInput
+		if name, ok := strings.CutPrefix(msg, "unrecognized configuration parameter "); ok {
+			return &ErrUnknownSetting{Name: strings.Trim(name, `"`)}
+		}
 	case duck.ErrorTypeInterrupt:
 		k = KindInterrupted
 	case duck.ErrorTypePermission:

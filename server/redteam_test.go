@@ -351,7 +351,9 @@ func (g *rtGateway) attacks() []rtAttack {
 		{name: "getvariable", user: A, sql: "select getvariable('x')", deny: true},
 		{name: "getenv", user: A, sql: "select getenv('HOME')", deny: true},
 		{name: "current_schemas", user: P, sql: "select current_schemas(true)"},
-		{name: "pg_get_viewdef", user: A, sql: "select pg_get_viewdef(oid) from pg_catalog.pg_class, users.customers limit 1", deny: true},
+		// the emulated pg_get_viewdef: no engine view text (paths, policy)
+		{name: "pg_get_viewdef", user: A, sql: "select pg_get_viewdef(oid) from pg_catalog.pg_class, users.customers limit 1"},
+		{name: "pg_get_viewdef_engine_view", user: A, sql: "select pg_get_viewdef('users.customers'::regclass)"},
 		{name: "duckdb_settings_scalar_prefix", user: A, sql: "select * from duckdb_settings()", deny: true},
 		// --- any CREATE ---
 		{name: "create_secret", user: A, sql: "create secret s (type s3, key_id 'x', secret 'y')", deny: true},
