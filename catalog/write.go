@@ -50,8 +50,10 @@ func (e *NullViolationError) Error() string {
 
 // RetryPolicy bounds how often a commit that lost the optimistic
 // concurrency check is retried, and how long to wait in between (a random
-// duration up to an exponentially growing cap). The zero value means 10
-// attempts waiting 10 ms to 1 s.
+// duration up to an exponentially growing cap). The zero value means 20
+// attempts waiting 5 to 250 ms. Conflicts are short-lived (another
+// writer's commit is done by the time ours fails), so a long wait only
+// hands the table to the other writer's next statement.
 type RetryPolicy struct {
 	Attempts         int
 	MinWait, MaxWait time.Duration
@@ -59,13 +61,13 @@ type RetryPolicy struct {
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.Attempts <= 0 {
-		p.Attempts = 10
+		p.Attempts = 20
 	}
 	if p.MinWait <= 0 {
-		p.MinWait = 10 * time.Millisecond
+		p.MinWait = 5 * time.Millisecond
 	}
 	if p.MaxWait <= 0 {
-		p.MaxWait = time.Second
+		p.MaxWait = 250 * time.Millisecond
 	}
 	return p
 }
@@ -391,8 +393,9 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 			st.Discard()
 			return fmt.Errorf("catalog: append to %s: %w", ident, err)
 		}
-		_, err = tx.Commit(ctx)
+		done, err := tx.Commit(ctx)
 		if err == nil {
+			c.remember(cur, done)
 			return nil
 		}
 		if isConflict(err) {
@@ -468,7 +471,9 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 	if err := tx.AssertRefSnapshotID(""); err != nil {
 		return fail(fmt.Errorf("catalog: rewrite %s: %w", t.Ident, err))
 	}
-	if _, err = tx.Commit(ctx); err == nil {
+	done, err := tx.Commit(ctx)
+	if err == nil {
+		c.remember(t, done)
 		return nil
 	}
 	if isConflict(err) {
@@ -496,4 +501,21 @@ func (c *Catalog) unknownOutcome(ctx context.Context, ident Ident, st *Staged, c
 		st.Discard()
 	}
 	return cause
+}
+
+// remember keeps the table a commit returned in the metadata cache, so the
+// next statement does not read and parse back the metadata file this
+// process just wrote (metadata grows with every snapshot). The committed
+// table reads through the same IO as base.
+func (c *Catalog) remember(base *Table, committed *table.Table) {
+	if committed == nil || base.src == nil || base.src.db == nil || base.pending != nil {
+		return
+	}
+	key := committed.MetadataLocation() + "\x00" + fmt.Sprint(base.Paths)
+	c.mu.Lock()
+	if len(c.tables) > 4096 {
+		clear(c.tables)
+	}
+	c.tables[key] = committed
+	c.mu.Unlock()
 }

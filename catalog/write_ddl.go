@@ -132,8 +132,9 @@ func (c *Catalog) commitMeta(ctx context.Context, ident Ident, op string, build 
 		if !changed {
 			return nil
 		}
-		_, err = tx.Commit(ctx)
+		done, err := tx.Commit(ctx)
 		if err == nil {
+			c.remember(cur, done)
 			return nil
 		}
 		if !isConflict(err) {
