@@ -104,6 +104,10 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		e.close()
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
+	if err := e.exec(regexOperatorMacros); err != nil {
+		e.close()
+		return nil, fmt.Errorf("engine: operators: %w", err)
+	}
 	return e, nil
 }
 

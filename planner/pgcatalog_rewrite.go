@@ -35,6 +35,8 @@ import (
 //     names in its regproc columns)
 //   - relnamespace = 'public' (a name where an OID belongs) -> the OID
 //   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends go
+//   - the regular expression match operators ~, !~, ~*, !~* -> operators
+//     with Postgres' semantics (pgoperators.go)
 //   - '{0}'-style array literals (in statements rewritten anyway) -> '[0]'
 //
 // In statements that read the emulation, also:
@@ -285,11 +287,23 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 					k++
 				}
 				if k < len(in) && in[k].text == ")" && op.Len() > 0 {
-					emit(" "+op.String()+" ", 'p')
+					o := op.String()
+					if r, ok := regexOperators[o]; ok {
+						o = r
+					}
+					emit(" "+o+" ", 'p')
 					i = k
 					rw.changed, rw.touched = true, true
 					continue
 				}
+			}
+		case p.text == "~" || p.text == "!":
+			// a ~ b, a !~* b: Postgres' regular expression match (pgoperators.go)
+			if op, end, ok := regexOperatorAt(in, i, prev); ok {
+				emit(" "+op+" ", 'p')
+				i = end
+				rw.changed = true
+				continue
 			}
 		case p.kind == 'w' && strings.EqualFold(p.text, "COLLATE") && !afterDot:
 			j := next(i + 1)

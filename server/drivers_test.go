@@ -1,0 +1,252 @@
+package server_test
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/internal/pgtest"
+)
+
+// wireTap is a TCP relay in front of a server that counts the protocol
+// messages passing through: Execute messages with a row limit from the
+// client, PortalSuspended from the server. It shows that a driver reads a
+// result in portions rather than as one response.
+type wireTap struct {
+	addr            string
+	limitedExecutes atomic.Int64
+	suspended       atomic.Int64
+	dataRows        atomic.Int64
+}
+
+func startWireTap(t *testing.T, target string) *wireTap {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tap := &wireTap{addr: l.Addr().String()}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			cc, err := l.Accept()
+			if err != nil {
+				return
+			}
+			sc, err := net.Dial("tcp", target)
+			if err != nil {
+				cc.Close()
+				continue
+			}
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				tap.relay(sc, cc, true)
+				sc.Close()
+			}()
+			go func() {
+				defer wg.Done()
+				tap.relay(cc, sc, false)
+				cc.Close()
+			}()
+		}
+	}()
+	return tap
+}
+
+// relay copies messages from src to dst, counting the ones of interest.
+// The client's first message (startup, SSL or GSS request) has no type
+// byte; everything else has one.
+func (tap *wireTap) relay(dst io.Writer, src io.Reader, fromClient bool) {
+	untyped := fromClient
+	hdr := make([]byte, 5)
+	for {
+		var n int
+		if untyped {
+			if _, err := io.ReadFull(src, hdr[1:5]); err != nil {
+				return
+			}
+			n = int(binary.BigEndian.Uint32(hdr[1:5])) - 4
+		} else {
+			if _, err := io.ReadFull(src, hdr); err != nil {
+				return
+			}
+			n = int(binary.BigEndian.Uint32(hdr[1:5])) - 4
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(src, body); err != nil {
+			return
+		}
+		switch {
+		case untyped:
+			if n >= 4 && binary.BigEndian.Uint32(body[:4]) == 80877103 {
+				// SSLRequest: the server answers with one byte, and the
+				// client's next message is again untyped; lakegate here
+				// speaks plaintext, so tests connect with sslmode=disable
+				if _, err := dst.Write(append(hdr[1:5:5], body...)); err != nil {
+					return
+				}
+				continue
+			}
+			untyped = false
+			if _, err := dst.Write(append(hdr[1:5:5], body...)); err != nil {
+				return
+			}
+			continue
+		case fromClient && hdr[0] == 'E':
+			// Execute: portal name, then int32 max rows
+			if i := strings.IndexByte(string(body), 0); i >= 0 && len(body) >= i+5 && binary.BigEndian.Uint32(body[i+1:]) > 0 {
+				tap.limitedExecutes.Add(1)
+			}
+		case !fromClient && hdr[0] == 's':
+			tap.suspended.Add(1)
+		case !fromClient && hdr[0] == 'D':
+			tap.dataRows.Add(1)
+		}
+		if _, err := dst.Write(append(hdr[:5:5], body...)); err != nil {
+			return
+		}
+	}
+}
+
+// compileJava compiles one program of testdata/clients/jdbc against pgjdbc
+// and returns a function running it.
+func compileJava(t *testing.T, name string) func(args ...string) (string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	src, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "jdbc", name+".java"))
+	if out, err := exec.Command("javac", "-cp", pgjdbcJar, "-d", dir, src).CombinedOutput(); err != nil {
+		t.Fatalf("javac: %v\n%s", err, out)
+	}
+	return func(args ...string) (string, error) {
+		out, err := exec.Command("java", append([]string{"-cp", dir + ":" + pgjdbcJar, name}, args...)...).CombinedOutput()
+		return string(out), err
+	}
+}
+
+func linesWith(out, prefix string) []string {
+	var got []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			got = append(got, l)
+		}
+	}
+	return got
+}
+
+// demoTablesDDL creates tables in PostgreSQL with the column types
+// lakegate shows for the demo's users.customers and payments.charges.
+const demoTablesDDL = `CREATE SCHEMA users;
+CREATE SCHEMA payments;
+CREATE TABLE users.customers (id bigint NOT NULL, name text, email text, country text, created_at timestamptz);
+CREATE TABLE payments.charges (id bigint NOT NULL, customer_id bigint, amount numeric(12,2), currency text, status text, created_at timestamptz);`
+
+// demoTablesRows fills them with rows whose ids match the policy
+// gateway's demo (100 customers, 1000 charges).
+const demoTablesRows = `INSERT INTO users.customers SELECT g, 'Name ' || g, 'c' || g || '@example.com', 'US', now() FROM generate_series(1, 100) g;
+INSERT INTO payments.charges SELECT g, g % 100 + 1, 1.25, 'USD', 'succeeded', now() FROM generate_series(1, 1000) g;`
+
+// startDemoPostgres starts PostgreSQL 15 with the demo tables' equivalents.
+func startDemoPostgres(t *testing.T, withRows bool) *pgtest.Server {
+	t.Helper()
+	pg := pgtest.Start(t)
+	c, err := pgx.Connect(context.Background(), pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	script := demoTablesDDL
+	if withRows {
+		script += "\n" + demoTablesRows
+	}
+	if _, err := c.Exec(context.Background(), script); err != nil {
+		t.Fatal(err)
+	}
+	return pg
+}
+
+// TestPgJDBCDriver runs pgjdbc's DatabaseMetaData calls, prepared
+// statements past the server-side prepare threshold, a 100k-row result
+// fetched in portions and a committed transaction. As payments_svc (who
+// sees users.customers and payments.charges) every line pgjdbc reports
+// about those tables, types and results must equal what it reports against
+// PostgreSQL 15 holding the same tables, and nothing may mention
+// comms.bounces; analyst sees all three tables.
+func TestPgJDBCDriver(t *testing.T) {
+	g := startPolicyGW(t)
+	pg := startDemoPostgres(t, true)
+	run := compileJava(t, "DriverCheck")
+	jdbc := func(t *testing.T, addr, db, user, password string) string {
+		t.Helper()
+		host, port, _ := net.SplitHostPort(addr)
+		out, err := run(fmt.Sprintf("jdbc:postgresql://%s:%s/%s?sslmode=disable", host, port, db), user, password)
+		if os.Getenv("SHOW") != "" {
+			t.Log(out)
+		}
+		if err != nil {
+			t.Fatalf("java as %s: %v\n%s", user, err, out)
+		}
+		return out
+	}
+	want := jdbc(t, fmt.Sprintf("127.0.0.1:%d", pg.Port), "postgres", "postgres", "")
+
+	t.Run("payments_svc", func(t *testing.T) {
+		tap := startWireTap(t, g.addr)
+		got := jdbc(t, tap.addr, "lakegate", "payments_svc", "pw-payments_svc")
+		// What pgjdbc makes of the visible tables and of the server's
+		// types is what it makes of PostgreSQL's.
+		for _, prefix := range []string{"schema", "table payments.", "table users.", "table-in ", "tabletypes ",
+			"column payments.", "column users.", "pk ", "indexes payments.", "indexes users.", "anycolumn ",
+			"typeinfo ", "product ", "prepared ", "stream ", "commit "} {
+			w, g := linesWith(want, prefix), linesWith(got, prefix)
+			if strings.Join(w, "\n") != strings.Join(g, "\n") || len(g) == 0 {
+				t.Errorf("%q lines differ\npostgres:\n%s\nlakegate:\n%s", prefix, strings.Join(w, "\n"), strings.Join(g, "\n"))
+			}
+		}
+		// System tables are system tables, as pgjdbc classifies them.
+		for _, l := range []string{"table pg_catalog.pg_class SYSTEM TABLE remarks=null",
+			"table information_schema.tables SYSTEM VIEW remarks=null", "table pg_catalog.pg_roles SYSTEM VIEW remarks=null"} {
+			if !strings.Contains(got, l+"\n") {
+				t.Errorf("missing %q", l)
+			}
+		}
+		// No metadata call lets payments_svc learn of comms.bounces.
+		if strings.Contains(got, "comms") || strings.Contains(got, "bounces") {
+			t.Errorf("payments_svc sees comms.bounces:\n%s", got)
+		}
+		// 100 000 rows with setFetchSize(1000): 100 portions, each ended
+		// by PortalSuspended, before the final CommandComplete.
+		if n := tap.suspended.Load(); n < 100 {
+			t.Errorf("PortalSuspended %d times, want >= 100 (the result was not read in portions)", n)
+		}
+		if n := tap.limitedExecutes.Load(); n < 100 {
+			t.Errorf("%d Execute messages with a row limit, want >= 100", n)
+		}
+	})
+
+	t.Run("analyst", func(t *testing.T) {
+		got := jdbc(t, g.addr, "lakegate", "analyst", "pw-analyst")
+		for _, l := range []string{"schema comms", "table comms.bounces TABLE remarks=null", "anycolumn comms.bounces",
+			"column comms.bounces.id pos=1 type=-5 typename=int8 size=19 digits=0 nullable=0 isnullable=NO remarks=null",
+			"column comms.bounces.bounced_at pos=5 type=93 typename=timestamptz size=35 digits=6 nullable=1 isnullable=YES remarks=null",
+			"stream 100000 5100050000", "commit after 42 autocommit=true"} {
+			if !strings.Contains(got, l+"\n") {
+				t.Errorf("analyst: missing %q in\n%s", l, got)
+			}
+		}
+	})
+}
