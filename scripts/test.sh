@@ -13,6 +13,10 @@ command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
 command -v javac >/dev/null 2>&1 || need_pkgs+=(default-jdk-headless)
 ls /usr/lib/*/odbc/psqlodbcw.so >/dev/null 2>&1 || need_pkgs+=(odbc-postgresql)
 command -v isql >/dev/null 2>&1 || need_pkgs+=(unixodbc)
+/usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || need_pkgs+=(python3-psycopg2)
+/usr/bin/python3 -c 'import sqlalchemy' >/dev/null 2>&1 || need_pkgs+=(python3-sqlalchemy)
+command -v node >/dev/null 2>&1 || need_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing: ${need_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
@@ -20,6 +24,11 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
 fi
 command -v go >/dev/null 2>&1 || { echo "Go 1.26+ is required (https://go.dev/dl/)"; exit 1; }
+
+# node-postgres for the driver tests (server/drivers_test.go reads it from
+# here, and installs it the same way when run on its own).
+export LAKEGATE_NPM_DIR="${LAKEGATE_NPM_DIR:-$HOME/.cache/lakegate-npm}"
+[ -d "$LAKEGATE_NPM_DIR/node_modules/pg" ] || npm install --silent --no-audit --no-fund --prefix "$LAKEGATE_NPM_DIR" pg@8 >/dev/null
 
 # DuckDB's Arrow API is compiled only with this tag.
 export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow"

@@ -250,3 +250,59 @@ func TestPgJDBCDriver(t *testing.T) {
 		}
 	})
 }
+
+// debianPython is the interpreter Debian's python3-psycopg2 and
+// python3-sqlalchemy install into (a python3 earlier on PATH, e.g. pyenv's,
+// does not have them).
+const debianPython = "/usr/bin/python3"
+
+// TestPsycopg2SQLAlchemy runs psycopg2 (parameters, cursor iteration,
+// named server-side cursors, an error) and SQLAlchemy (engine connect and
+// dialect initialisation, Inspector, Core on a reflected table) as
+// payments_svc, and compares every line with what the same script prints
+// against PostgreSQL 15 holding the same tables.
+func TestPsycopg2SQLAlchemy(t *testing.T) {
+	g := startPolicyGW(t)
+	pg := startDemoPostgres(t, true)
+	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "python", "driver_check.py"))
+	run := func(host, port, user, password, db string) string {
+		t.Helper()
+		dsn := fmt.Sprintf("host=%s port=%s user=%s password=%s dbname=%s sslmode=disable", host, port, user, password, db)
+		url := fmt.Sprintf("postgresql+psycopg2://%s:%s@%s:%s/%s?sslmode=disable", user, password, host, port, db)
+		out, err := exec.Command(debianPython, script, dsn, url).CombinedOutput()
+		if os.Getenv("SHOW") != "" {
+			t.Log(string(out))
+		}
+		if err != nil {
+			t.Fatalf("%s as %s: %v\n%s", script, user, err, out)
+		}
+		return string(out)
+	}
+	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
+	host, port, _ := net.SplitHostPort(g.addr)
+	got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
+	if got != want {
+		t.Errorf("psycopg2/SQLAlchemy differ\npostgres:\n%s\nlakegate:\n%s", want, got)
+	}
+	if strings.Contains(got, "bounces True") {
+		t.Errorf("payments_svc sees comms.bounces")
+	}
+	// The named cursors went through DECLARE and FETCH in portions.
+	audit := g.audit.String()
+	for _, s := range []string{`DECLARE \"big\" CURSOR WITHOUT HOLD FOR`, `DECLARE \"held\" CURSOR WITH HOLD FOR`} {
+		if !strings.Contains(audit, s) {
+			t.Errorf("audit log lacks %s\n%s", s, audit)
+		}
+	}
+	if n := strings.Count(audit, `"statement":"FETCH FORWARD ? FROM \"big\"`); n < 100 {
+		t.Errorf("%d FETCHes from the named cursor, want 100 portions of 1000 rows and one empty", n)
+	}
+	// analyst reflects comms.bounces too.
+	got = run(host, port, "analyst", "pw-analyst", "lakegate")
+	for _, l := range []string{"inspect schemas comms payments public users", "inspect tables comms bounces",
+		"inspect has_table comms bounces True", "named rows 100000 sum 5100050000"} {
+		if !strings.Contains(got, l+"\n") {
+			t.Errorf("analyst: missing %q in\n%s", l, got)
+		}
+	}
+}
