@@ -306,3 +306,72 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 		}
 	}
 }
+
+// nodePostgres returns the node_modules directory holding node-postgres,
+// installing it from the npm registry when it is missing (scripts/test.sh
+// does the same beforehand).
+func nodePostgres(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("LAKEGATE_NPM_DIR")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir = filepath.Join(home, ".cache", "lakegate-npm")
+	}
+	modules := filepath.Join(dir, "node_modules")
+	if _, err := os.Stat(filepath.Join(modules, "pg", "package.json")); err != nil {
+		out, err := exec.Command("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", dir, "pg@8").CombinedOutput()
+		if err != nil {
+			t.Fatalf("npm install pg: %v\n%s", err, out)
+		}
+	}
+	return modules
+}
+
+// TestNodePostgres runs node-postgres against PostgreSQL 15 and lakegate:
+// the type OIDs of results and the JavaScript values pg-types makes of
+// them (int8 and numeric as strings, timestamptz as Date, arrays, bool,
+// null, bytea, json), parameterized and named statements, and errors whose
+// SQLSTATE reaches the client while the session carries on.
+func TestNodePostgres(t *testing.T) {
+	modules := nodePostgres(t)
+	g := startPolicyGW(t)
+	pg := startDemoPostgres(t, true)
+	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "node", "driver_check.js"))
+	run := func(host, port, user, password, db string) string {
+		t.Helper()
+		cmd := exec.Command("node", script, host, port, user, password, db)
+		cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "TZ=UTC")
+		out, err := cmd.CombinedOutput()
+		if os.Getenv("SHOW") != "" {
+			t.Log(string(out))
+		}
+		if err != nil {
+			t.Fatalf("node as %s: %v\n%s", user, err, out)
+		}
+		return string(out)
+	}
+	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
+	host, port, _ := net.SplitHostPort(g.addr)
+	got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
+	for _, prefix := range []string{"fields ", "value literals ", "value params ", "param ", "error "} {
+		w, g := linesWith(want, prefix), linesWith(got, prefix)
+		if strings.Join(w, "\n") != strings.Join(g, "\n") || len(g) == 0 {
+			t.Errorf("%q lines differ\npostgres:\n%s\nlakegate:\n%s", prefix, strings.Join(w, "\n"), strings.Join(g, "\n"))
+		}
+	}
+	// A table's rows: the demo's values, PostgreSQL's JavaScript types.
+	typeOf := func(lines []string) []string {
+		var out []string
+		for _, l := range lines {
+			out = append(out, strings.SplitN(l, ":", 2)[0])
+		}
+		return out
+	}
+	w, gl := typeOf(linesWith(want, "value table ")), typeOf(linesWith(got, "value table "))
+	if strings.Join(w, "\n") != strings.Join(gl, "\n") || !strings.Contains(got, "value table 0 id string:7\n") {
+		t.Errorf("table values differ\npostgres:\n%s\nlakegate:\n%s", linesWith(want, "value table "), linesWith(got, "value table "))
+	}
+}
