@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/binary"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -42,14 +41,12 @@ type copyWriter struct {
 	out  *buffer.Writer
 	cp   *planner.CopyOut
 	oids []uint32
-	loc  *time.Location
-	tm   *pgtype.Map
+	enc  *rowEncoder
 
 	started bool   // CopyOutResponse sent
 	pending []byte // bytes for the next CopyData (the binary header)
 	line    []byte
-	val     []byte
-	rows    [][]any
+	buf     []byte
 }
 
 func newCopyWriter(ctx context.Context, c *conn, cp *planner.CopyOut) *copyWriter {
@@ -60,8 +57,14 @@ func newCopyWriter(ctx context.Context, c *conn, cp *planner.CopyOut) *copyWrite
 	tm := wire.TypeMap(ctx)
 	if tm == nil {
 		tm = pgtype.NewMap()
+		registerTypes(tm)
 	}
-	return &copyWriter{ctx: ctx, out: c.out, cp: cp, oids: oids, loc: c.loc, tm: tm}
+	format := int16(pgtype.TextFormatCode)
+	if cp.Format == planner.CopyBinary {
+		format = pgtype.BinaryFormatCode
+	}
+	enc := newRowEncoder(oids, []int16{format}, c.loc, tm)
+	return &copyWriter{ctx: ctx, out: c.out, cp: cp, oids: oids, enc: enc}
 }
 
 // begin sends CopyOutResponse and, in text and CSV, the header line. It
@@ -116,29 +119,35 @@ func (w *copyWriter) send(data []byte) error {
 	return w.out.End()
 }
 
-// batch sends a record batch, one CopyData per row, in one write.
-func (w *copyWriter) batch(rec arrow.RecordBatch) (err error) {
+// batch sends a record batch, one CopyData per row, in one write per span
+// of rows (rows.go).
+func (w *copyWriter) batch(rec arrow.RecordBatch) error {
 	if err := w.begin(); err != nil {
 		return err
 	}
-	rows, err := batchRows(rec, w.oids, w.loc, w.rows)
-	if err != nil {
-		return err
-	}
-	w.rows = rows
-	w.out.StartBatch(32 << 10)
-	defer func() {
-		if ferr := w.out.EndBatch(); err == nil {
-			err = ferr
-		}
-	}()
-	for _, row := range rows {
-		line, err := w.encode(w.line[:0], row)
-		if err != nil {
+	n := int(rec.NumRows())
+	for lo := 0; lo < n; {
+		hi := w.enc.span(rec, lo)
+		if err := w.enc.encode(rec, lo, hi); err != nil {
 			return err
 		}
-		w.line = line
-		if err := w.send(line); err != nil {
+		lo = hi
+		if cap(w.buf) > 4*maxSpanBytes {
+			w.buf = nil
+		}
+		buf := w.buf[:0]
+		for i := 0; i < w.enc.n; i++ {
+			start := len(buf)
+			buf = append(buf, byte(msgCopyData), 0, 0, 0, 0)
+			if len(w.pending) > 0 {
+				buf = append(buf, w.pending...)
+				w.pending = nil
+			}
+			buf = w.appendRow(buf)
+			binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-1))
+		}
+		w.buf = buf
+		if _, err := w.out.Writer.Write(buf); err != nil {
 			return err
 		}
 	}
@@ -159,46 +168,33 @@ func (w *copyWriter) end() error {
 	return w.out.End()
 }
 
-func (w *copyWriter) encode(line []byte, row []any) ([]byte, error) {
+// appendRow appends the encoder's next row in the COPY format.
+func (w *copyWriter) appendRow(line []byte) []byte {
+	nc := len(w.oids)
 	if w.cp.Format == planner.CopyBinary {
-		line = binary.BigEndian.AppendUint16(line, uint16(len(row)))
-		for i, v := range row {
-			if v == nil {
-				line = binary.BigEndian.AppendUint32(line, 0xffffffff)
-				continue
-			}
-			b, err := w.tm.Encode(w.oids[i], pgtype.BinaryFormatCode, v, w.val[:0])
-			if err != nil {
-				return nil, err
-			}
-			w.val = b
-			line = binary.BigEndian.AppendUint32(line, uint32(len(b)))
-			line = append(line, b...)
+		line = binary.BigEndian.AppendUint16(line, uint16(nc))
+		for c := 0; c < nc; c++ {
+			line = w.enc.nextField(line, c)
 		}
-		return line, nil
+		return line
 	}
 	csv := w.cp.Format == planner.CopyCSV
-	for i, v := range row {
-		if i > 0 {
+	for c := 0; c < nc; c++ {
+		if c > 0 {
 			line = append(line, w.cp.Delimiter)
 		}
-		if v == nil {
+		v := w.enc.nextValue(c)
+		switch {
+		case v == nil:
 			line = append(line, w.cp.Null...)
-			continue
-		}
-		b, err := w.tm.Encode(w.oids[i], pgtype.TextFormatCode, v, w.val[:0])
-		if err != nil {
-			return nil, err
-		}
-		w.val = b
-		if csv {
-			force := w.cp.ForceQuote != nil && w.cp.ForceQuote[i]
-			line = w.appendCSV(line, b, force)
-		} else {
-			line = w.appendText(line, b)
+		case csv:
+			force := w.cp.ForceQuote != nil && w.cp.ForceQuote[c]
+			line = w.appendCSV(line, v, force)
+		default:
+			line = w.appendText(line, v)
 		}
 	}
-	return append(line, '\n'), nil
+	return append(line, '\n')
 }
 
 // appendText appends a value in COPY's text format.

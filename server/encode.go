@@ -1,11 +1,10 @@
 package server
 
 import (
-	"fmt"
+	"bytes"
 	"math"
 	"math/big"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -270,33 +269,6 @@ func elementOID(arrayOID uint32) (uint32, bool) {
 	return 0, false
 }
 
-// batchRows converts a record batch to rows of Go values.
-func batchRows(rec arrow.RecordBatch, oids []uint32, loc *time.Location, buf [][]any) ([][]any, error) {
-	n := int(rec.NumRows())
-	cols := int(rec.NumCols())
-	if cols != len(oids) {
-		return nil, fmt.Errorf("server: result has %d columns, described %d", cols, len(oids))
-	}
-	readers := make([]func(int) any, cols)
-	for c := 0; c < cols; c++ {
-		r, err := columnReader(rec.Column(c), oids[c], loc)
-		if err != nil {
-			return nil, err
-		}
-		readers[c] = r
-	}
-	rows := buf[:0]
-	cells := make([]any, n*cols)
-	for i := 0; i < n; i++ {
-		row := cells[i*cols : (i+1)*cols : (i+1)*cols]
-		for c := 0; c < cols; c++ {
-			row[c] = readers[c](i)
-		}
-		rows = append(rows, row)
-	}
-	return rows, nil
-}
-
 // The types below carry a result value to psql-wire's pgtype.Map. Each one
 // implements the pgtype valuer its column's codec uses for the binary
 // format and pgtype.TextValuer for the text format, because pgtype's own
@@ -337,24 +309,37 @@ func (f pgFloat8) TextValue() (pgtype.Text, error) {
 // default): positional notation for decimal exponents in [-4, 6) for
 // float4 and [-4, 15) for float8, otherwise "1.5e+20" / "1e-05".
 func formatFloat(f float64, bits int) string {
+	return string(appendFloat(nil, f, bits))
+}
+
+// appendFloat appends f as formatFloat prints it.
+func appendFloat(b []byte, f float64, bits int) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(b, "NaN"...)
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(b, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(b, "-Infinity"...)
 	}
-	e := strconv.FormatFloat(f, 'e', -1, bits)
-	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	start := len(b)
+	b = strconv.AppendFloat(b, f, 'e', -1, bits)
+	e := b[start+bytes.LastIndexByte(b[start:], 'e')+1:]
+	exp := 0
+	for _, c := range e[1:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if e[0] == '-' {
+		exp = -exp
+	}
 	limit := 15
 	if bits == 32 {
 		limit = 6
 	}
 	if exp < -4 || exp >= limit {
-		return e // Go, like PostgreSQL, prints at least two exponent digits
+		return b // Go, like PostgreSQL, prints at least two exponent digits
 	}
-	return strconv.FormatFloat(f, 'f', -1, bits)
+	return strconv.AppendFloat(b[:start], f, 'f', -1, bits)
 }
 
 // pgTime is a TIME value in microseconds since midnight.
@@ -449,14 +434,20 @@ func appendClock(b []byte, h, m, s, us int64) []byte {
 	b = append(b, ':')
 	b = appendPadded(b, s, 2)
 	if us != 0 {
-		frac := appendPadded([]byte{'.'}, us, 6)
-		b = append(b, strings.TrimRight(string(frac), "0")...)
+		digits := 6
+		for us%10 == 0 {
+			us /= 10
+			digits--
+		}
+		b = append(b, '.')
+		b = appendPadded(b, us, digits)
 	}
 	return b
 }
 
 func appendPadded(b []byte, v int64, width int) []byte {
-	s := strconv.FormatInt(v, 10)
+	var tmp [20]byte
+	s := strconv.AppendInt(tmp[:0], v, 10)
 	for i := len(s); i < width; i++ {
 		b = append(b, '0')
 	}

@@ -2,13 +2,17 @@ package server
 
 import (
 	"encoding/binary"
+	"math/bits"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // PostgreSQL sends a numeric in binary with no leading or trailing zero
-// base-10000 digits (numeric.c, make_result); pgtype keeps trailing zero
-// digits ("5.00" as 5, 0000 with dscale 2). Both decode to the same value,
+// base-10000 digits, and zero with weight 0 (numeric.c, make_result);
+// pgtype keeps trailing zero digits ("5.00" as 5, 0000 with dscale 2) and
+// gives a zero of scale 0 weight -1. Both decode to the same value,
 // but lakegate's binary output, in DataRow and in COPY BINARY, is
 // PostgreSQL's own: canonicalNumeric trims the digits pgtype writes.
 
@@ -46,7 +50,7 @@ func (p trimmedNumeric) Encode(value any, buf []byte) ([]byte, error) {
 	for end > lead && digits[2*end-2] == 0 && digits[2*end-1] == 0 {
 		end--
 	}
-	if lead == 0 && end == nd {
+	if lead == 0 && end == nd && (nd > 0 || weight == 0) {
 		return out, nil
 	}
 	n := end - lead
@@ -66,4 +70,218 @@ func registerTypes(m *pgtype.Map) {
 	num := &pgtype.Type{Name: "numeric", OID: oidNumeric, Codec: canonicalNumeric{}}
 	m.RegisterType(num)
 	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: arrayOIDs[oidNumeric], Codec: &pgtype.ArrayCodec{ElementType: num}})
+	// Every type lakegate sends also takes values rowEncoder encoded.
+	for elem, arr := range arrayOIDs {
+		for _, oid := range []uint32{elem, arr} {
+			if t, ok := m.TypeForOID(oid); ok {
+				m.RegisterType(&pgtype.Type{Name: t.Name, OID: oid, Codec: encodedCodec{t.Codec}})
+			}
+		}
+	}
+}
+
+// rawField is a value rowEncoder has encoded in the format its column is
+// sent in. psql-wire writes it through the type map (encodedCodec) where
+// rows must go through its DataWriter one at a time (portals with a row
+// limit).
+type rawField []byte
+
+// encodedCodec is a type's codec that also writes rawField values as they
+// are. rawField is not a pgtype.TextValuer, so pgtype.Map asks the codec in
+// text format too.
+type encodedCodec struct{ pgtype.Codec }
+
+func (c encodedCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
+	if _, ok := value.(rawField); ok {
+		return rawFieldPlan{}
+	}
+	return c.Codec.PlanEncode(m, oid, format, value)
+}
+
+type rawFieldPlan struct{}
+
+func (rawFieldPlan) Encode(value any, buf []byte) ([]byte, error) {
+	return append(buf, value.(rawField)...), nil
+}
+
+// Decimals (DECIMAL, HUGEINT) are written from their unscaled 128-bit
+// integer with 64-bit arithmetic. In binary (numeric.c's numeric_send):
+// ndigits, weight, sign and dscale as int16, then base-10000 digits, most
+// significant first, aligned on the decimal point, without leading or
+// trailing zero digits; zero has no digits and weight 0. In text: the
+// decimal digits with exactly scale of them after the point ("0.50").
+
+// encodeDecimal returns the encoder of a decimal column (Arrow decimal32,
+// 64 or 128) or nil for a negative scale, which the fallback handles.
+func encodeDecimal(t arrow.DataType, bin bool) fieldEncoder {
+	scale := t.(arrow.DecimalType).GetScale()
+	if scale < 0 {
+		return nil
+	}
+	appendValue := appendNumericText
+	if bin {
+		appendValue = appendNumericBinary
+	}
+	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+		nulls := arr.NullN() > 0
+		switch a := arr.(type) {
+		case *array.Decimal128:
+			vals := a.Values()
+			for i := lo; i < hi; i++ {
+				if nulls && a.IsNull(i) {
+					dst = appendNull(dst)
+					continue
+				}
+				dst = appendValue(dst, uint64(vals[i].HighBits()), vals[i].LowBits(), scale)
+			}
+		case *array.Decimal64:
+			vals := a.Values()
+			for i := lo; i < hi; i++ {
+				if nulls && a.IsNull(i) {
+					dst = appendNull(dst)
+					continue
+				}
+				v := int64(vals[i])
+				dst = appendValue(dst, uint64(v>>63), uint64(v), scale)
+			}
+		case *array.Decimal32:
+			vals := a.Values()
+			for i := lo; i < hi; i++ {
+				if nulls && a.IsNull(i) {
+					dst = appendNull(dst)
+					continue
+				}
+				v := int64(vals[i])
+				dst = appendValue(dst, uint64(v>>63), uint64(v), scale)
+			}
+		}
+		return dst, nil
+	}
+}
+
+// magnitude splits a two's complement 128-bit integer into its sign and
+// absolute value.
+func magnitude(hi, lo uint64) (neg bool, mhi, mlo uint64) {
+	if int64(hi) >= 0 {
+		return false, hi, lo
+	}
+	mlo, borrow := bits.Sub64(0, lo, 0)
+	mhi, _ = bits.Sub64(0, hi, borrow)
+	return true, mhi, mlo
+}
+
+// divmod128 divides the 128-bit hi:lo by d.
+func divmod128(hi, lo, d uint64) (qhi, qlo, r uint64) {
+	if hi == 0 {
+		return 0, lo / d, lo % d
+	}
+	qhi, r = hi/d, hi%d
+	qlo, r = bits.Div64(r, lo, d)
+	return qhi, qlo, r
+}
+
+var pow10 = [...]uint64{1, 10, 100, 1000, 10000}
+
+// appendNumericBinary appends the length-prefixed binary NUMERIC of the
+// unscaled two's complement integer hi:lo with the given scale.
+func appendNumericBinary(dst []byte, hi, lo uint64, scale int32) []byte {
+	neg, hi, lo := magnitude(hi, lo)
+	// Base-10000 digits, least significant first. The last scale%4
+	// decimal digits make a digit of their own, padded on the right.
+	var digits [12]uint16
+	n := 0
+	if r := scale % 4; r != 0 {
+		var rem uint64
+		hi, lo, rem = divmod128(hi, lo, pow10[r])
+		digits[0] = uint16(rem * pow10[4-r])
+		n = 1
+	}
+	for hi != 0 {
+		var rem uint64
+		hi, lo, rem = divmod128(hi, lo, 10000)
+		digits[n] = uint16(rem)
+		n++
+	}
+	for lo != 0 {
+		digits[n] = uint16(lo % 10000)
+		lo /= 10000
+		n++
+	}
+	top := n
+	for top > 0 && digits[top-1] == 0 {
+		top--
+	}
+	low := 0
+	for low < top && digits[low] == 0 {
+		low++
+	}
+	nd := top - low
+	weight := top - int((scale+3)/4) - 1
+	sign := uint16(0)
+	if nd == 0 {
+		weight = 0
+	} else if neg {
+		sign = 0x4000
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(8+2*nd))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(nd))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
+	dst = binary.BigEndian.AppendUint16(dst, sign)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(scale))
+	for i := top - 1; i >= low; i-- {
+		dst = binary.BigEndian.AppendUint16(dst, digits[i])
+	}
+	return dst
+}
+
+// appendNumericText appends the length-prefixed text of the unscaled two's
+// complement integer hi:lo with the given scale.
+func appendNumericText(dst []byte, hi, lo uint64, scale int32) []byte {
+	neg, hi, lo := magnitude(hi, lo)
+	// Decimal digits, written from the right: 19 at a time while the
+	// value needs more than 64 bits.
+	var tmp [40]byte
+	i := len(tmp)
+	for hi != 0 {
+		var rem uint64
+		hi, lo, rem = divmod128(hi, lo, 1e19)
+		for k := 0; k < 19; k++ {
+			i--
+			tmp[i] = byte('0' + rem%10)
+			rem /= 10
+		}
+	}
+	for lo >= 10 {
+		i--
+		tmp[i] = byte('0' + lo%10)
+		lo /= 10
+	}
+	i--
+	tmp[i] = byte('0' + lo)
+	digits := tmp[i:]
+	for len(digits) > 1 && digits[0] == '0' {
+		digits = digits[1:]
+	}
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	if neg {
+		dst = append(dst, '-')
+	}
+	s := int(scale)
+	switch {
+	case s == 0:
+		dst = append(dst, digits...)
+	case len(digits) <= s:
+		dst = append(dst, '0', '.')
+		for k := len(digits); k < s; k++ {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, digits...)
+	default:
+		dst = append(dst, digits[:len(digits)-s]...)
+		dst = append(dst, '.')
+		dst = append(dst, digits[len(digits)-s:]...)
+	}
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
+	return dst
 }

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
@@ -94,6 +93,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.CancelRequest(s.cancelRequest),
 		wire.TxStatus(s.txStatus),
 		wire.Statements(func() wire.StatementCache { return &statementCache{} }),
+		wire.Portals(func() wire.PortalCache { return &portalCache{} }),
 		wire.ExtendTypes(registerTypes),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
@@ -309,10 +309,10 @@ func paramOID(t planner.Type) uint32 {
 	return pgOID(t)
 }
 
-// execute runs a statement and sends its results: rows through out (nil:
-// psql-wire's DataWriter), COPY data, notices, changed parameters, and the
-// command tag.
-func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, out rowOutput) error {
+// execute runs a statement and sends its results: rows (rows.go; described
+// holds the formats of a statement that sent its own RowDescription), COPY
+// data, notices, changed parameters, and the command tag.
+func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
 	c.wsess, _ = wire.GetSession(ctx)
 	if st.Kind == planner.KindEmpty {
 		return c.emptyQuery()
@@ -337,18 +337,7 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		cw = newCopyWriter(ctx, c, cp)
 		sink = cw.batch
 	} else {
-		if out == nil {
-			out = wireRows{w}
-		}
-		var rowsBuf [][]any
-		sink = func(rec arrow.RecordBatch) error {
-			rows, err := batchRows(rec, oids, c.loc, rowsBuf)
-			if err != nil {
-				return err
-			}
-			rowsBuf = rows
-			return out.writeRows(rows)
-		}
+		sink = c.newRowSender(ctx, oids, w, described).batch
 	}
 	res, err := c.sess.Execute(ctx, st, args, sink)
 	s.audit.record(c, st.SQL, start, res, err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	wire "github.com/jeroenrinzema/psql-wire"
-	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/planner"
@@ -25,39 +24,6 @@ import (
 //     empty one (psql-wire only recognises whitespace).
 //   - DEALLOCATE and DISCARD ALL reach psql-wire's statement and portal
 //     caches (wireStatements).
-
-// rowOutput receives a statement's rows.
-type rowOutput interface {
-	writeRows(rows [][]any) error
-}
-
-// wireRows writes rows through psql-wire, which described them.
-type wireRows struct{ w wire.DataWriter }
-
-func (o wireRows) writeRows(rows [][]any) error { return wire.WriteRows(o.w, rows) }
-
-// rawRows writes DataRows on the connection, after its own RowDescription.
-type rawRows struct {
-	ctx     context.Context
-	out     *buffer.Writer
-	cols    wire.Columns
-	formats []wire.FormatCode
-}
-
-func (o *rawRows) writeRows(rows [][]any) (err error) {
-	o.out.StartBatch(32 << 10)
-	defer func() {
-		if ferr := o.out.EndBatch(); err == nil {
-			err = ferr
-		}
-	}()
-	for _, row := range rows {
-		if err := o.cols.Write(o.ctx, o.formats, o.out, row); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // plannedOnRun is a statement of a multi-statement Query, planned when it
 // runs.
@@ -82,21 +48,20 @@ func (s *Server) selfDescribed(c *conn, st *planner.Stmt) *wire.PreparedStatemen
 // the connection; psql-wire sends the rest.
 func (s *Server) runDescribed(ctx context.Context, c *conn, st *planner.Stmt, w wire.DataWriter) error {
 	cols, oids := resultColumns(st)
-	var out rowOutput
+	var formats []wire.FormatCode
 	if len(cols) > 0 {
 		if c.out == nil {
 			return errors.New("server: no connection writer")
 		}
-		formats := []wire.FormatCode{wire.TextFormat}
+		formats = []wire.FormatCode{wire.TextFormat}
 		if st.BinaryResult() {
 			formats = []wire.FormatCode{wire.BinaryFormat}
 		}
 		if err := cols.Define(ctx, c.out, formats); err != nil {
 			return err
 		}
-		out = &rawRows{ctx: ctx, out: c.out, cols: cols, formats: formats}
 	}
-	return s.execute(ctx, c, st, oids, nil, w, nil, out)
+	return s.execute(ctx, c, st, oids, nil, w, nil, formats)
 }
 
 // emptyQuery answers a statement that holds nothing (comments only).
