@@ -130,3 +130,65 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 	}
 	return nil
 }
+
+// pipeline runs send on a goroutine of its own, so that encoding and
+// writing one batch overlaps with the engine producing the next (in its
+// FetchChunk, on the statement's goroutine): on two cores a large result
+// streams at the pace of the slower of the two instead of their sum. At
+// most pipelineDepth batches wait, retained, between the two. sink hands
+// a batch over, or returns the error that stopped send; wait ends the
+// goroutine once everything handed over was sent, and returns send's
+// error. Only senders that write on the connection themselves can be
+// pipelined: psql-wire's DataWriter must be called from the statement's
+// goroutine.
+func pipeline(ctx context.Context, send func(arrow.RecordBatch) error) (sink func(arrow.RecordBatch) error, wait func() error) {
+	var (
+		ch   chan arrow.RecordBatch
+		done = make(chan struct{})
+		err  error // send's error, read after done is closed
+	)
+	sink = func(rec arrow.RecordBatch) error {
+		if ch == nil {
+			ch = make(chan arrow.RecordBatch, pipelineDepth)
+			go func() {
+				defer close(done)
+				for rec := range ch {
+					if err == nil {
+						err = ctx.Err()
+					}
+					if err == nil {
+						err = send(rec)
+					}
+					rec.Release()
+					if err != nil {
+						return
+					}
+				}
+			}()
+		}
+		rec.Retain()
+		select {
+		case ch <- rec:
+			return nil
+		case <-done:
+			rec.Release()
+			return err
+		}
+	}
+	wait = func() error {
+		if ch == nil {
+			return nil
+		}
+		close(ch)
+		<-done
+		for rec := range ch { // left behind after an error
+			rec.Release()
+		}
+		return err
+	}
+	return sink, wait
+}
+
+// pipelineDepth is how many batches the engine may run ahead of the
+// connection.
+const pipelineDepth = 2

@@ -330,16 +330,24 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 	start := time.Now()
 	var sink planner.RowSink
 	var cw *copyWriter
+	var wait func() error
 	if cp := st.CopyOut(); cp != nil {
 		if c.out == nil {
 			return errors.New("server: COPY without a connection writer")
 		}
 		cw = newCopyWriter(ctx, c, cp)
-		sink = cw.batch
+		sink, wait = pipeline(ctx, cw.batch)
+	} else if rs := c.newRowSender(ctx, oids, w, described); rs.conn != nil {
+		sink, wait = pipeline(ctx, rs.batch)
 	} else {
-		sink = c.newRowSender(ctx, oids, w, described).batch
+		sink = rs.batch
 	}
 	res, err := c.sess.Execute(ctx, st, args, sink)
+	if wait != nil {
+		if werr := wait(); err == nil {
+			err = werr
+		}
+	}
 	s.audit.record(c, st.SQL, start, res, err)
 	if err == nil && cw != nil {
 		err = cw.end()
