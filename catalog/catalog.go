@@ -46,6 +46,10 @@ type Catalog struct {
 	log     *slog.Logger
 	sources []*source
 	cache   *metadataCache
+	// manifests holds decoded manifest entries for scan planning
+	// (manifestcache.go, scanplan.go).
+	manifests  *manifestCache
+	checkPlans bool
 
 	mu     sync.Mutex
 	tables map[string]*table.Table // metadata location -> loaded table (immutable)
@@ -97,11 +101,12 @@ func (t *Table) Foreign() bool { return t.src != nil && t.src.cfg.Foreign }
 
 // source is one configured Iceberg catalog.
 type source struct {
-	cfg  Config
-	cat  icecat.Catalog
-	db   *sql.DB // set for sql catalogs: used for pointer checks and path mappings
-	ph   func(n int) string
-	warn string
+	owner *Catalog // the federation this source belongs to
+	cfg   Config
+	cat   icecat.Catalog
+	db    *sql.DB // set for sql catalogs: used for pointer checks and path mappings
+	ph    func(n int) string
+	warn  string
 }
 
 // Options tune a Catalog. The zero value works.
@@ -113,6 +118,12 @@ type Options struct {
 	// CommitRetry bounds the retries of native writes that lose the
 	// catalog's optimistic concurrency check.
 	CommitRetry RetryPolicy
+	// ManifestCacheBytes bounds the decoded manifest entries kept for scan
+	// planning (estimated size). Default 128 MiB.
+	ManifestCacheBytes int64
+	// CheckScanPlans plans every scan twice, from the manifest cache and
+	// with iceberg-go, and fails the scan when they differ. For tests.
+	CheckScanPlans bool
 }
 
 // Open connects to every configured catalog.
@@ -126,8 +137,11 @@ func Open(ctx context.Context, cfgs []Config, opts Options) (*Catalog, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.ManifestCacheBytes <= 0 {
+		opts.ManifestCacheBytes = 128 << 20
+	}
 	c := &Catalog{log: opts.Logger, cache: newMetadataCache(opts.MetadataCacheBytes), tables: map[string]*table.Table{},
-		retry: opts.CommitRetry}
+		retry: opts.CommitRetry, manifests: newManifestCache(opts.ManifestCacheBytes), checkPlans: opts.CheckScanPlans}
 	for _, cfg := range cfgs {
 		if err := cfg.Validate(); err != nil {
 			c.Close()
@@ -138,6 +152,7 @@ func Open(ctx context.Context, cfgs []Config, opts Options) (*Catalog, error) {
 			c.Close()
 			return nil, err
 		}
+		src.owner = c
 		c.sources = append(c.sources, src)
 	}
 	return c, nil
@@ -318,11 +333,7 @@ func (c *Catalog) loadFrom(ctx context.Context, s *source, ident Ident) (*Table,
 		}
 		return newTable(ident, s, c.cached(t), nil), nil
 	}
-	loc, err := s.metadataPointer(ctx, ident)
-	if err != nil {
-		return nil, err
-	}
-	paths, err := s.pathMap(ctx, ident)
+	loc, paths, err := s.pointerAndPaths(ctx, ident)
 	if err != nil {
 		return nil, err
 	}
@@ -362,40 +373,44 @@ func (c *Catalog) cached(t *table.Table) *table.Table {
 	return t
 }
 
-func (s *source) metadataPointer(ctx context.Context, ident Ident) (string, error) {
-	q := fmt.Sprintf(`SELECT metadata_location FROM iceberg_tables
-		WHERE catalog_name = %s AND table_namespace = %s AND table_name = %s`, s.ph(1), s.ph(2), s.ph(3))
-	var loc sql.NullString
-	err := s.db.QueryRowContext(ctx, q, s.cfg.name(), ident.Schema, ident.Name).Scan(&loc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("%w: %s", ErrNoSuchTable, ident)
-	}
-	if err != nil {
-		return "", fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
-	}
-	if !loc.Valid || loc.String == "" {
-		return "", fmt.Errorf("%w: %s (no metadata location)", ErrNoSuchTable, ident)
-	}
-	return loc.String, nil
-}
-
-func (s *source) pathMap(ctx context.Context, ident Ident) (PathMap, error) {
-	q := fmt.Sprintf(`SELECT from_prefix, to_prefix FROM lakegate_path_mappings
-		WHERE catalog_name = %s AND table_namespace = %s AND table_name = %s ORDER BY ordinal`, s.ph(1), s.ph(2), s.ph(3))
+// pointerAndPaths reads a table's current metadata location and its path
+// mappings in one round trip: this runs for every table of every
+// statement, so that a snapshot another engine committed is seen by the
+// next statement.
+func (s *source) pointerAndPaths(ctx context.Context, ident Ident) (string, PathMap, error) {
+	q := fmt.Sprintf(`SELECT t.metadata_location, m.from_prefix, m.to_prefix
+		FROM iceberg_tables t LEFT JOIN lakegate_path_mappings m
+		  ON m.catalog_name = t.catalog_name AND m.table_namespace = t.table_namespace AND m.table_name = t.table_name
+		WHERE t.catalog_name = %s AND t.table_namespace = %s AND t.table_name = %s
+		ORDER BY m.ordinal`, s.ph(1), s.ph(2), s.ph(3))
 	rows, err := s.db.QueryContext(ctx, q, s.cfg.name(), ident.Schema, ident.Name)
 	if err != nil {
-		return nil, fmt.Errorf("catalog %s: path mappings of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
 	}
 	defer rows.Close()
+	var loc sql.NullString
 	var pm PathMap
+	found := false
 	for rows.Next() {
-		var m PathMapping
-		if err := rows.Scan(&m.From, &m.To); err != nil {
-			return nil, err
+		var from, to sql.NullString
+		if err := rows.Scan(&loc, &from, &to); err != nil {
+			return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
 		}
-		pm = append(pm, m)
+		found = true
+		if from.Valid {
+			pm = append(pm, PathMapping{From: from.String, To: to.String})
+		}
 	}
-	return pm, rows.Err()
+	if err := rows.Err(); err != nil {
+		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+	}
+	if !found {
+		return "", nil, fmt.Errorf("%w: %s", ErrNoSuchTable, ident)
+	}
+	if !loc.Valid || loc.String == "" {
+		return "", nil, fmt.Errorf("%w: %s (no metadata location)", ErrNoSuchTable, ident)
+	}
+	return loc.String, pm, nil
 }
 
 // Register adds an existing table, written by another engine, under ident

@@ -123,6 +123,116 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 			plan.TotalFiles = n
 		}
 	}
+	tasks, err := t.planTasks(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	spec := t.tbl.Metadata()
+	needFooter := plan.NameMapping != nil || t.Properties()["schema.name-mapping.default"] != ""
+	byPath := map[string]int{}
+	for _, task := range tasks {
+		df := task.file
+		if df.format != iceberg.ParquetFile {
+			return nil, fmt.Errorf("%w: table %s has a %s data file (%s); lakegate reads Parquet data files only",
+				ErrUnsupported, t.Ident, df.format, df.path)
+		}
+		path := t.Paths.LocalPath(df.path)
+		if i, ok := byPath[path]; ok {
+			// A file listed twice: read it once, with the union of its
+			// delete files.
+			mergeDeletes(&plan.Files[i], t.Paths, task)
+			continue
+		}
+		out := DataFile{Path: path, OrigPath: df.path, Records: df.count, HasFieldIDs: true}
+		mergeDeletes(&out, t.Paths, task)
+		if ps := spec.PartitionSpecByID(int(df.specID)); ps != nil {
+			for _, pf := range ps.Fields() {
+				if _, ok := pf.Transform.(iceberg.IdentityTransform); !ok {
+					continue
+				}
+				if v, ok := df.partition[pf.FieldID]; ok {
+					if out.IdentityValues == nil {
+						out.IdentityValues = map[int]any{}
+					}
+					out.IdentityValues[pf.SourceID()] = v
+				}
+			}
+		}
+		if needFooter || out.IdentityValues != nil {
+			fi, err := footers.get(path)
+			if err != nil {
+				return nil, fmt.Errorf("catalog: %s: read footer of %s: %w: %w", t.Ident, path, ErrUpstream, err)
+			}
+			out.HasFieldIDs, out.Columns, out.FieldIDs = fi.hasIDs, fi.columns, fi.ids
+		}
+		for _, eq := range task.eqDeletes {
+			if eq.format != iceberg.ParquetFile {
+				return nil, fmt.Errorf("%w: table %s has a %s equality-delete file; Parquet only", ErrUnsupported, t.Ident, eq.format)
+			}
+		}
+		for _, pd := range task.posDeletes {
+			if pd.format != iceberg.ParquetFile {
+				return nil, fmt.Errorf("%w: table %s has a %s position-delete file; Parquet only", ErrUnsupported, t.Ident, pd.format)
+			}
+		}
+		byPath[path] = len(plan.Files)
+		plan.Files = append(plan.Files, out)
+	}
+	return plan, nil
+}
+
+// planTasks lists the data files of the pinned snapshot under filter with
+// their delete files: from cached manifest entries when scanplan.go handles
+// the scan, otherwise with iceberg-go's planner.
+func (t *Table) planTasks(ctx context.Context, filter iceberg.BooleanExpression) ([]scanTask, error) {
+	var mc *manifestCache
+	check := false
+	if t.src != nil && t.src.owner != nil {
+		mc, check = t.src.owner.manifests, t.src.owner.checkPlans
+	}
+	if mc == nil {
+		return t.planIceberg(ctx, filter)
+	}
+	tasks, err := t.planCached(ctx, mc, filter)
+	if errors.Is(err, errPlanFallback) {
+		return t.planIceberg(ctx, filter)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, err)
+	}
+	if check {
+		ref, err := t.planIceberg(ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		if a, b := describeTasks(tasks), describeTasks(ref); a != b {
+			return nil, fmt.Errorf("catalog: plan %s under %v: cached plan differs from iceberg-go's:\n%s\n--- iceberg-go:\n%s", t.Ident, filter, a, b)
+		}
+	}
+	return tasks, nil
+}
+
+// describeTasks renders tasks for comparison: data files in order, each
+// with its sorted delete files.
+func describeTasks(tasks []scanTask) string {
+	var b strings.Builder
+	for _, tk := range tasks {
+		fmt.Fprintf(&b, "%s records=%d", tk.file.path, tk.file.count)
+		for _, l := range [][]*fileEntry{tk.posDeletes, tk.eqDeletes} {
+			ps := make([]string, len(l))
+			for i, d := range l {
+				ps[i] = d.path
+			}
+			slices.Sort(ps)
+			fmt.Fprintf(&b, " %v", ps)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// planIceberg plans with iceberg-go (table/scanner.go).
+func (t *Table) planIceberg(ctx context.Context, filter iceberg.BooleanExpression) ([]scanTask, error) {
 	opts := []table.ScanOption{table.WithSnapshotID(t.snp.SnapshotID), table.WithCaseSensitive(true)}
 	if filter != nil {
 		opts = append(opts, table.WithRowFilter(filter))
@@ -138,74 +248,44 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 		}
 		return nil, fmt.Errorf("%s: %w: %w", op, ErrUpstream, err)
 	}
-	spec := t.tbl.Metadata()
-	needFooter := plan.NameMapping != nil || t.Properties()["schema.name-mapping.default"] != ""
-	byPath := map[string]int{}
+	out := make([]scanTask, 0, len(tasks))
 	for _, task := range tasks {
-		df := task.File
 		if len(task.DeletionVectorFiles) > 0 {
 			return nil, fmt.Errorf("%w: table %s uses deletion vectors (Iceberg v3 Puffin), which lakegate cannot read yet", ErrUnsupported, t.Ident)
 		}
-		if df.FileFormat() != iceberg.ParquetFile {
-			return nil, fmt.Errorf("%w: table %s has a %s data file (%s); lakegate reads Parquet data files only",
-				ErrUnsupported, t.Ident, df.FileFormat(), df.FilePath())
+		st := scanTask{file: dataFileEntry(task.File)}
+		for _, d := range task.DeleteFiles {
+			st.posDeletes = append(st.posDeletes, dataFileEntry(d))
 		}
-		path := t.Paths.LocalPath(df.FilePath())
-		if i, ok := byPath[path]; ok {
-			// A file split into several tasks: read it once, with the union of
-			// its delete files.
-			mergeDeletes(&plan.Files[i], t.Paths, task)
+		for _, d := range task.EqualityDeleteFiles {
+			st.eqDeletes = append(st.eqDeletes, dataFileEntry(d))
+		}
+		// A file split into several tasks is listed once.
+		if n := len(out); n > 0 && out[n-1].file.path == st.file.path && task.Start > 0 {
 			continue
 		}
-		out := DataFile{Path: path, OrigPath: df.FilePath(), Records: df.Count(), HasFieldIDs: true}
-		mergeDeletes(&out, t.Paths, task)
-		if ps := spec.PartitionSpecByID(int(df.SpecID())); ps != nil {
-			for _, pf := range ps.Fields() {
-				if _, ok := pf.Transform.(iceberg.IdentityTransform); !ok {
-					continue
-				}
-				if v, ok := df.Partition()[pf.FieldID]; ok {
-					if out.IdentityValues == nil {
-						out.IdentityValues = map[int]any{}
-					}
-					out.IdentityValues[pf.SourceID()] = v
-				}
-			}
-		}
-		if needFooter || out.IdentityValues != nil {
-			fi, err := footers.get(path)
-			if err != nil {
-				return nil, fmt.Errorf("catalog: %s: read footer of %s: %w: %w", t.Ident, path, ErrUpstream, err)
-			}
-			out.HasFieldIDs, out.Columns, out.FieldIDs = fi.hasIDs, fi.columns, fi.ids
-		}
-		for _, eq := range task.EqualityDeleteFiles {
-			if eq.FileFormat() != iceberg.ParquetFile {
-				return nil, fmt.Errorf("%w: table %s has a %s equality-delete file; Parquet only", ErrUnsupported, t.Ident, eq.FileFormat())
-			}
-		}
-		for _, pd := range task.DeleteFiles {
-			if pd.FileFormat() != iceberg.ParquetFile {
-				return nil, fmt.Errorf("%w: table %s has a %s position-delete file; Parquet only", ErrUnsupported, t.Ident, pd.FileFormat())
-			}
-		}
-		byPath[path] = len(plan.Files)
-		plan.Files = append(plan.Files, out)
+		out = append(out, st)
 	}
-	return plan, nil
+	return out, nil
 }
 
-func mergeDeletes(out *DataFile, pm PathMap, task table.FileScanTask) {
-	for _, d := range task.DeleteFiles {
-		p := pm.LocalPath(d.FilePath())
+// dataFileEntry keeps what PlanScan reads of an iceberg-go data file.
+func dataFileEntry(df iceberg.DataFile) *fileEntry {
+	return &fileEntry{path: df.FilePath(), content: df.ContentType(), format: df.FileFormat(), specID: df.SpecID(),
+		count: df.Count(), partition: df.Partition(), eqFieldIDs: df.EqualityFieldIDs()}
+}
+
+func mergeDeletes(out *DataFile, pm PathMap, task scanTask) {
+	for _, d := range task.posDeletes {
+		p := pm.LocalPath(d.path)
 		if !slices.Contains(out.PosDeletes, p) {
 			out.PosDeletes = append(out.PosDeletes, p)
 		}
 	}
-	for _, d := range task.EqualityDeleteFiles {
-		p := pm.LocalPath(d.FilePath())
+	for _, d := range task.eqDeletes {
+		p := pm.LocalPath(d.path)
 		if !slices.ContainsFunc(out.EqDeletes, func(e EqualityDelete) bool { return e.Path == p }) {
-			out.EqDeletes = append(out.EqDeletes, EqualityDelete{Path: p, FieldIDs: slices.Clone(d.EqualityFieldIDs())})
+			out.EqDeletes = append(out.EqDeletes, EqualityDelete{Path: p, FieldIDs: slices.Clone(d.eqFieldIDs)})
 		}
 	}
 	slices.Sort(out.PosDeletes)

@@ -165,7 +165,7 @@ func openFixtures(t *testing.T) *fixtureEnv {
 	cat, err := catalog.Open(ctx, []catalog.Config{{
 		URI:       "sqlite://" + filepath.Join(dir, "catalog.db"),
 		Warehouse: "file://" + filepath.Join(dir, "warehouse"),
-	}}, catalog.Options{})
+	}}, catalog.Options{CheckScanPlans: true})
 	if err != nil {
 		t.Fatal(err)
 	}

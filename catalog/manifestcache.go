@@ -1,0 +1,198 @@
+package catalog
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/apache/iceberg-go"
+	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/table"
+)
+
+// Decoded manifests. Planning a scan with a new filter needs every live
+// entry's partition values and column bounds; decoding them from Avro again
+// (even from cached bytes) costs about 13 µs per entry, 130 ms for a table of
+// 10,000 files. Manifests are immutable, so the decoded entries are kept
+// here, per manifest, and scanplan.go evaluates filters over them.
+
+// fileEntry is what planning needs of one live manifest entry (a data file
+// or a delete file).
+type fileEntry struct {
+	path    string // as written in the manifest
+	content iceberg.ManifestEntryContent
+	format  iceberg.FileFormat
+	specID  int32
+	count   int64
+	// seq is the entry's data sequence number, inherited from the manifest
+	// when the entry did not carry one; -1 when unknown.
+	seq       int64
+	partition map[int]any
+
+	valueCounts, nullCounts, nanCounts map[int]int64
+	lower, upper                       map[int][]byte
+
+	eqFieldIDs []int
+	// refPath is the data file a position-delete file targets, when the
+	// writer recorded it (referenced_data_file).
+	refPath string
+}
+
+// newFileEntry copies what planning needs out of a decoded manifest entry.
+func newFileEntry(e iceberg.ManifestEntry) fileEntry {
+	df := e.DataFile()
+	fe := fileEntry{
+		path:        df.FilePath(),
+		content:     df.ContentType(),
+		format:      df.FileFormat(),
+		specID:      df.SpecID(),
+		count:       df.Count(),
+		seq:         e.SequenceNum(),
+		partition:   df.Partition(),
+		valueCounts: df.ValueCounts(),
+		nullCounts:  df.NullValueCounts(),
+		nanCounts:   df.NaNValueCounts(),
+		lower:       df.LowerBoundValues(),
+		upper:       df.UpperBoundValues(),
+		eqFieldIDs:  df.EqualityFieldIDs(),
+	}
+	if r := df.ReferencedDataFile(); r != nil {
+		fe.refPath = *r
+	}
+	return fe
+}
+
+// size estimates the bytes an entry holds, for the cache bound.
+func (f *fileEntry) size() int64 {
+	n := int64(200 + len(f.path) + len(f.refPath) + 8*len(f.eqFieldIDs))
+	n += int64(48 * (len(f.partition) + len(f.valueCounts) + len(f.nullCounts) + len(f.nanCounts)))
+	for _, b := range f.lower {
+		n += int64(48 + len(b))
+	}
+	for _, b := range f.upper {
+		n += int64(48 + len(b))
+	}
+	for _, v := range f.partition {
+		switch v := v.(type) {
+		case string:
+			n += int64(len(v))
+		case []byte:
+			n += int64(len(v))
+		}
+	}
+	return n
+}
+
+// manifestCache keeps the live entries of manifests (and the decoded
+// manifest lists of snapshots), least recently used out first once the
+// estimated size passes max.
+type manifestCache struct {
+	mu     sync.Mutex
+	max    int64
+	size   int64
+	order  *list.List
+	byKey  map[string]*list.Element
+	hits   int64
+	misses int64
+}
+
+type manifestCacheItem struct {
+	key       string
+	size      int64
+	entries   []fileEntry            // a manifest's live entries
+	manifests []iceberg.ManifestFile // a snapshot's manifest list
+}
+
+func newManifestCache(maxBytes int64) *manifestCache {
+	return &manifestCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func (c *manifestCache) get(key string) (*manifestCacheItem, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		c.misses++
+		return nil, false
+	}
+	c.hits++
+	c.order.MoveToFront(el)
+	return el.Value.(*manifestCacheItem), true
+}
+
+func (c *manifestCache) put(it *manifestCacheItem) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if it.size > c.max {
+		return
+	}
+	if el, ok := c.byKey[it.key]; ok {
+		c.size -= el.Value.(*manifestCacheItem).size
+		c.order.Remove(el)
+	}
+	c.byKey[it.key] = c.order.PushFront(it)
+	c.size += it.size
+	for c.size > c.max {
+		last := c.order.Back()
+		old := last.Value.(*manifestCacheItem)
+		c.order.Remove(last)
+		delete(c.byKey, old.key)
+		c.size -= old.size
+	}
+}
+
+// stats reports hits, misses, cached items and their estimated bytes.
+func (c *manifestCache) stats() (hits, misses int64, items int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses, len(c.byKey), c.size
+}
+
+// manifestList returns the snapshot's manifest list, decoded once per list
+// file (the list of a snapshot never changes).
+func (c *manifestCache) manifestList(fs icebergio.IO, paths PathMap, snp *table.Snapshot) ([]iceberg.ManifestFile, error) {
+	if snp.ManifestList == "" {
+		return snp.Manifests(fs)
+	}
+	key := "list\x00" + paths.Apply(snp.ManifestList)
+	if it, ok := c.get(key); ok {
+		return it.manifests, nil
+	}
+	mfs, err := snp.Manifests(fs)
+	if err != nil {
+		return nil, err
+	}
+	size := int64(256)
+	for _, m := range mfs {
+		size += int64(400 + len(m.FilePath()) + 64*len(m.Partitions()))
+	}
+	c.put(&manifestCacheItem{key: key, size: size, manifests: mfs})
+	return mfs, nil
+}
+
+// entries returns the live (added or existing) entries of one manifest,
+// decoded once. The key holds what the entries inherit from the manifest
+// list entry (sequence number, snapshot), so the same file listed with other
+// inherited values is decoded on its own.
+func (c *manifestCache) entries(ctx context.Context, fs icebergio.IO, paths PathMap, mf iceberg.ManifestFile) ([]fileEntry, error) {
+	key := fmt.Sprintf("manifest\x00%s\x00%d\x00%d\x00%d", paths.Apply(mf.FilePath()), mf.SequenceNum(), mf.SnapshotID(), mf.PartitionSpecID())
+	if it, ok := c.get(key); ok {
+		return it.entries, nil
+	}
+	var out []fileEntry
+	size := int64(128 + len(key))
+	for e, err := range mf.Entries(fs, true) {
+		if err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		fe := newFileEntry(e)
+		size += fe.size()
+		out = append(out, fe)
+	}
+	c.put(&manifestCacheItem{key: key, size: size, entries: out})
+	return out, nil
+}
