@@ -73,6 +73,11 @@ type Session struct {
 	schemas map[string]bool   // engine schemas created
 	engPath string            // search_path last set in the engine
 	pgc     pgCatalogState    // emulated pg_catalog / information_schema in eng
+	// stmts are eng's prepared statements by SQL, valid while eng's
+	// state is unchanged (stmtcache.go).
+	stmts    map[string]*sessionStmt
+	stmtsEng *engine
+	plans    int64 // queries planned, to tell whether a Prepare's plan is still installed
 
 	principal auth.Principal
 	settings  map[string]string
@@ -114,6 +119,7 @@ func (s *Session) Close() {
 	s.closeAllCursors()
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
+	s.bumpEngine()
 	if s.eng != nil {
 		s.eng.close()
 		s.eng = nil
@@ -148,6 +154,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	var allowed []string
 	if s.eng != nil {
 		allowed = slices.Clone(s.eng.allowed)
+		s.bumpEngine()
 		s.eng.close()
 		s.eng = nil
 	}
@@ -210,6 +217,7 @@ type Stmt struct {
 
 // queryPlan is a query resolved against pinned snapshots.
 type queryPlan struct {
+	gen       int64 // Session.plans when planned
 	sql       string
 	tables    map[string]*catalog.Table
 	decisions map[string]policy.Decision
@@ -307,7 +315,8 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	if err := checkFunctions(a); err != nil {
 		return nil, nil, nil, err
 	}
-	plan := &queryPlan{sql: sql, tables: map[string]*catalog.Table{}, decisions: map[string]policy.Decision{}}
+	s.plans++
+	plan := &queryPlan{gen: s.plans, sql: sql, tables: map[string]*catalog.Table{}, decisions: map[string]policy.Decision{}}
 	occ := map[string][][]colPred{}
 	var edits []textEdit
 	base := len(sql) - len(inner)
@@ -361,14 +370,19 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		return nil, nil, nil, err
 	}
 	if crw.touched {
-		if err := s.installCatalog(ctx, e, crw); err != nil {
+		before := s.pgc
+		err := s.installCatalog(ctx, e, crw)
+		if s.pgc.eng != before.eng || s.pgc.content != before.content {
+			s.bumpEngine()
+		}
+		if err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	if err := s.installViews(e, viewSQL); err != nil {
 		return nil, nil, nil, err
 	}
-	cols, params, err := describe(e, plan.sql)
+	cols, params, err := s.describe(e, plan.sql)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -445,6 +459,7 @@ func (s *Session) installViews(e *engine, want map[string]string) error {
 	if b.Len() == 0 {
 		return nil
 	}
+	s.bumpEngine()
 	if err := e.exec("BEGIN TRANSACTION;\n" + b.String() + "COMMIT;"); err != nil {
 		_ = e.exec("ROLLBACK")
 		clear(s.views)
@@ -540,17 +555,6 @@ func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catal
 	return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
 }
 
-// describe prepares sql in the engine and returns its result columns and
-// parameter types.
-func describe(e *engine, sql string) ([]Column, []Type, error) {
-	var ps duck.PreparedStatement
-	defer duck.DestroyPrepare(&ps)
-	if duck.Prepare(e.conn, sql, &ps) != duck.StateSuccess {
-		return nil, nil, classify(&engineError{Type: prepareErrorType(duck.PrepareError(ps)), Msg: duck.PrepareError(ps)})
-	}
-	return stmtShape(ps)
-}
-
 func stmtShape(ps duck.PreparedStatement) ([]Column, []Type, error) {
 	n := int(duck.PreparedStatementColumnCount(ps))
 	cols := make([]Column, n)
@@ -610,6 +614,9 @@ type RowSink func(rec arrow.RecordBatch) error
 // to sink. Queries run against the current snapshots of their tables,
 // pinned for the whole statement.
 func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	if st.Kind != KindQuery {
+		s.bumpEngine() // anything but a query may change what the engine binds against
+	}
 	if ok, res, err := s.execCommand(ctx, st, args, sink); ok {
 		return res, err
 	}
@@ -692,7 +699,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		defer cancel()
 	}
 	plan := st.prepared
-	fresh := plan != nil && st.seq == s.queries
+	fresh := plan != nil && st.seq == s.queries && plan.gen == s.plans
 	s.queries++
 	if !fresh {
 		p, cols, _, err := s.planQuery(ctx, st.SQL)
@@ -708,11 +715,19 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	s.engMu.Lock()
 	e := s.eng
 	s.engMu.Unlock()
-	var ps duck.PreparedStatement
-	defer duck.DestroyPrepare(&ps)
-	if duck.Prepare(e.conn, plan.sql, &ps) != duck.StateSuccess {
-		return Result{}, classify(&engineError{Type: prepareErrorType(duck.PrepareError(ps)), Msg: duck.PrepareError(ps)})
+	ps, err := s.prepareCached(e, plan.sql)
+	if err != nil {
+		return Result{}, err
 	}
+	// A statement that failed or was interrupted is prepared afresh next
+	// time (after its pending result and result are destroyed: deferred
+	// calls run last in, first out).
+	done := false
+	defer func() {
+		if !done {
+			s.forgetStmt(plan.sql)
+		}
+	}()
 	if int(duck.NParams(ps)) != len(args) {
 		return Result{}, fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d",
 			ErrBadParameter, len(args), duck.NParams(ps))
@@ -735,7 +750,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		return Result{}, s.execError(ctx, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)})
 	}
 	var n int64
-	err := readResult(&res, func(rec arrow.RecordBatch) error {
+	err = readResult(&res, func(rec arrow.RecordBatch) error {
 		n += rec.NumRows()
 		if err := ctx.Err(); err != nil {
 			return ErrCanceled
@@ -745,6 +760,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	if err != nil {
 		return Result{}, s.execError(ctx, err)
 	}
+	done = true
 	tag := "SELECT " + strconv.FormatInt(n, 10)
 	return Result{Tag: tag, Rows: n, Tables: plan.access}, nil
 }
