@@ -136,15 +136,16 @@ func (w *copyWriter) batch(rec arrow.RecordBatch) error {
 			w.buf = nil
 		}
 		buf := w.buf[:0]
-		for i := 0; i < w.enc.n; i++ {
-			start := len(buf)
-			buf = append(buf, byte(msgCopyData), 0, 0, 0, 0)
-			if len(w.pending) > 0 {
-				buf = append(buf, w.pending...)
-				w.pending = nil
+		if w.cp.Format == planner.CopyBinary {
+			buf = w.enc.appendRows(buf, byte(msgCopyData), w.pending)
+			w.pending = nil
+		} else {
+			for i := 0; i < w.enc.n; i++ {
+				start := len(buf)
+				buf = append(buf, byte(msgCopyData), 0, 0, 0, 0)
+				buf = w.appendLine(buf)
+				binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-1))
 			}
-			buf = w.appendRow(buf)
-			binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-1))
 		}
 		w.buf = buf
 		if _, err := w.out.Writer.Write(buf); err != nil {
@@ -168,18 +169,11 @@ func (w *copyWriter) end() error {
 	return w.out.End()
 }
 
-// appendRow appends the encoder's next row in the COPY format.
-func (w *copyWriter) appendRow(line []byte) []byte {
-	nc := len(w.oids)
-	if w.cp.Format == planner.CopyBinary {
-		line = binary.BigEndian.AppendUint16(line, uint16(nc))
-		for c := 0; c < nc; c++ {
-			line = w.enc.nextField(line, c)
-		}
-		return line
-	}
+// appendLine appends the encoder's next row in COPY's text or CSV format
+// (all its columns are text, so buffered).
+func (w *copyWriter) appendLine(line []byte) []byte {
 	csv := w.cp.Format == planner.CopyCSV
-	for c := 0; c < nc; c++ {
+	for c := range w.oids {
 		if c > 0 {
 			line = append(line, w.cp.Delimiter)
 		}

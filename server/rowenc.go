@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -29,22 +30,33 @@ import (
 // fieldEncoder appends the fields of rows [lo, hi) of arr.
 type fieldEncoder func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error)
 
+// placeEncoder writes the fields of rows [lo, lo+len(pos)) of arr, whose
+// values all have the same size in binary, in place: field j at
+// out[pos[j]:], advancing pos[j] past it.
+type placeEncoder func(out []byte, pos []int, arr arrow.Array, lo int)
+
 // encodedColumn is one column's plan and the fields of the rows being sent.
 type encodedColumn struct {
 	oid    uint32
 	binary bool
-	typ    arrow.DataType // the Arrow type enc was planned for
-	enc    fieldEncoder
+	typ    arrow.DataType // the Arrow type the encoder was planned for
+	enc    fieldEncoder   // fields encoded into buf, or
+	place  placeEncoder   // written in place by appendRows,
+	width  int            // in fields of 4+width bytes (4 for NULL)
+	arr    arrow.Array    // the column of the batch being sent
 	buf    []byte
 	pos    int
 }
 
 // rowEncoder encodes a statement's result batches.
 type rowEncoder struct {
-	cols []encodedColumn
-	loc  *time.Location
-	tm   *pgtype.Map // for fallback columns
-	n    int         // rows in buffers
+	cols   []encodedColumn
+	loc    *time.Location
+	tm     *pgtype.Map // for fallback columns
+	lo, n  int         // the span of the batch being sent
+	sizes  []int       // per row of the span: its message's size
+	places []int       // per row: where its next field goes
+	raw    []byte      // rawRows' messages
 }
 
 // maxSpanBytes bounds the bytes one span of rows may encode to (a row
@@ -123,8 +135,8 @@ func varLen(a arrow.Array, i int) int {
 	return 0
 }
 
-// encode encodes rows [lo, hi) of rec into the column buffers, column by
-// column, replacing what they held.
+// encode encodes rows [lo, hi) of rec, column by column, into the column
+// buffers (placed columns are written by appendRows).
 func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
 	if int(rec.NumCols()) != len(e.cols) {
 		return fmt.Errorf("server: result has %d columns, described %d", rec.NumCols(), len(e.cols))
@@ -132,12 +144,15 @@ func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
 	for c := range e.cols {
 		col := &e.cols[c]
 		arr := rec.Column(c)
-		if col.enc == nil || !arrow.TypeEqual(col.typ, arr.DataType()) {
-			enc, err := e.plan(col, arr)
-			if err != nil {
+		if (col.enc == nil && col.place == nil) || !arrow.TypeEqual(col.typ, arr.DataType()) {
+			if err := e.plan(col, arr); err != nil {
 				return err
 			}
-			col.typ, col.enc = arr.DataType(), enc
+			col.typ = arr.DataType()
+		}
+		col.arr = arr
+		if col.place != nil {
+			continue
 		}
 		if cap(col.buf) > 4*maxSpanBytes {
 			col.buf = nil // do not keep what one wide span needed
@@ -148,24 +163,12 @@ func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
 		}
 		col.buf, col.pos = buf, 0
 	}
-	e.n = hi - lo
+	e.lo, e.n = lo, hi-lo
 	return nil
 }
 
-// nextField appends column c's next field (length and bytes) to dst.
-func (e *rowEncoder) nextField(dst []byte, c int) []byte {
-	col := &e.cols[c]
-	b := col.buf[col.pos:]
-	n := 4
-	if l := int32(binary.BigEndian.Uint32(b)); l > 0 {
-		n += int(l)
-	}
-	col.pos += n
-	return append(dst, b[:n]...)
-}
-
-// nextValue returns column c's next value bytes, nil for NULL. They are
-// valid until the next encode.
+// nextValue returns buffered column c's next value bytes, nil for NULL.
+// They are valid until the next encode.
 func (e *rowEncoder) nextValue(c int) []byte {
 	col := &e.cols[c]
 	b := col.buf[col.pos:]
@@ -178,48 +181,139 @@ func (e *rowEncoder) nextValue(c int) []byte {
 	return b[4 : 4+l : 4+l]
 }
 
-// appendRows appends the encoded rows as messages of type msg (DataRow, or
-// CopyData of COPY BINARY rows): a field count, then the fields.
-func (e *rowEncoder) appendRows(dst []byte, msg byte) []byte {
-	nc := len(e.cols)
-	for i := 0; i < e.n; i++ {
-		start := len(dst)
-		dst = append(dst, msg, 0, 0, 0, 0, byte(nc>>8), byte(nc))
-		for c := 0; c < nc; c++ {
-			dst = e.nextField(dst, c)
-		}
-		binary.BigEndian.PutUint32(dst[start+1:], uint32(len(dst)-start-1))
+// appendRows appends the encoded span as messages of type msg (DataRow, or
+// CopyData of COPY BINARY rows): after the message header, prefix in the
+// first message only (the COPY BINARY header), a field count, then the
+// fields. Messages are sized first, then filled column by column.
+func (e *rowEncoder) appendRows(dst []byte, msg byte, prefix []byte) []byte {
+	n, nc := e.n, len(e.cols)
+	if n == 0 {
+		return dst
 	}
+	sizes := slicesGrow(e.sizes, n)
+	for i := range sizes {
+		sizes[i] = 7 // type, length, field count
+	}
+	sizes[0] += len(prefix)
+	for c := range e.cols {
+		col := &e.cols[c]
+		if col.place != nil {
+			full := 4 + col.width
+			if col.arr.NullN() == 0 {
+				for i := range sizes {
+					sizes[i] += full
+				}
+				continue
+			}
+			for i := range sizes {
+				if col.arr.IsNull(e.lo + i) {
+					sizes[i] += 4
+				} else {
+					sizes[i] += full
+				}
+			}
+			continue
+		}
+		b := col.buf
+		p := 0
+		for i := range sizes {
+			f := 4
+			if l := int32(binary.BigEndian.Uint32(b[p:])); l > 0 {
+				f += int(l)
+			}
+			sizes[i] += f
+			p += f
+		}
+	}
+	total := 0
+	for _, sz := range sizes {
+		total += sz
+	}
+	dst, out := grow(dst, total)
+	places := slicesGrow(e.places, n)
+	p := 0
+	for i, sz := range sizes {
+		out[p] = msg
+		binary.BigEndian.PutUint32(out[p+1:], uint32(sz-1))
+		q := p + 5
+		if i == 0 {
+			q += copy(out[q:], prefix)
+		}
+		binary.BigEndian.PutUint16(out[q:], uint16(nc))
+		places[i] = q + 2
+		p += sz
+	}
+	for c := range e.cols {
+		col := &e.cols[c]
+		if col.place != nil {
+			col.place(out, places, col.arr, e.lo)
+			continue
+		}
+		b := col.buf
+		q := 0
+		for i, at := range places {
+			f := 4
+			if l := int32(binary.BigEndian.Uint32(b[q:])); l > 0 {
+				f += int(l)
+			}
+			places[i] = at + copy(out[at:], b[q:q+f])
+			q += f
+		}
+	}
+	e.sizes, e.places = sizes, places
 	return dst
+}
+
+func slicesGrow(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
 }
 
 // rawRows returns the encoded rows as values psql-wire writes as they are
 // (rawField), for writers that must go through psql-wire row by row.
 func (e *rowEncoder) rawRows() [][]any {
 	nc := len(e.cols)
+	e.raw = e.appendRows(e.raw[:0], 'D', nil)
 	rows := make([][]any, e.n)
 	cells := make([]any, e.n*nc)
+	b := e.raw
 	for i := range rows {
 		row := cells[i*nc : (i+1)*nc : (i+1)*nc]
+		p := 7
 		for c := range row {
-			if v := e.nextValue(c); v != nil {
-				row[c] = rawField(v)
+			l := int32(binary.BigEndian.Uint32(b[p:]))
+			p += 4
+			if l >= 0 {
+				row[c] = rawField(b[p : p+int(l) : p+int(l)])
+				p += int(l)
 			}
 		}
 		rows[i] = row
+		b = b[p:]
 	}
 	return rows
 }
 
 // plan picks the encoder for a column of arr's type.
-func (e *rowEncoder) plan(col *encodedColumn, arr arrow.Array) (fieldEncoder, error) {
+func (e *rowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
+	col.enc, col.place = nil, nil
+	if col.binary {
+		if place, width := placedEncoder(arr, col.oid); place != nil {
+			col.place, col.width = place, width
+			return nil
+		}
+	}
 	if enc := fastEncoder(arr, col.oid, col.binary, e.loc); enc != nil {
-		return enc, nil
+		col.enc = enc
+		return nil
 	}
 	if e.tm == nil {
-		return nil, fmt.Errorf("server: no encoder for %s as type %d", arr.DataType(), col.oid)
+		return fmt.Errorf("server: no encoder for %s as type %d", arr.DataType(), col.oid)
 	}
-	return boxedEncoder(col.oid, col.binary, e.tm, e.loc), nil
+	col.enc = boxedEncoder(col.oid, col.binary, e.tm, e.loc)
+	return nil
 }
 
 // boxedEncoder encodes each value as a Go value through tm (encode.go's
@@ -257,50 +351,11 @@ func boxedEncoder(oid uint32, bin bool, tm *pgtype.Map, loc *time.Location) fiel
 
 func appendNull(dst []byte) []byte { return append(dst, 0xff, 0xff, 0xff, 0xff) }
 
-// fastEncoder returns the columnar encoder for arr's type sent as oid, or
-// nil when the type takes the fallback.
+// fastEncoder returns the columnar encoder for arr's type sent as oid in
+// a buffer (text format; numeric, text and bytea in binary too), or nil
+// when the type takes the fallback.
 func fastEncoder(arr arrow.Array, oid uint32, bin bool, loc *time.Location) fieldEncoder {
 	switch arr.(type) {
-	case *array.Boolean:
-		if oid == oidBool {
-			return encodeBool(bin)
-		}
-	case *array.Int8:
-		if oid == oidInt2 {
-			return encodeInts[int8](bin, 2)
-		}
-	case *array.Uint8:
-		if oid == oidInt2 {
-			return encodeInts[uint8](bin, 2)
-		}
-	case *array.Int16:
-		if oid == oidInt2 {
-			return encodeInts[int16](bin, 2)
-		}
-	case *array.Uint16:
-		if oid == oidInt4 {
-			return encodeInts[uint16](bin, 4)
-		}
-	case *array.Int32:
-		if oid == oidInt4 {
-			return encodeInts[int32](bin, 4)
-		}
-	case *array.Uint32:
-		if oid == oidInt8 {
-			return encodeInts[uint32](bin, 8)
-		}
-	case *array.Int64:
-		if oid == oidInt8 {
-			return encodeInts[int64](bin, 8)
-		}
-	case *array.Float32:
-		if oid == oidFloat4 {
-			return encodeFloat32(bin)
-		}
-	case *array.Float64:
-		if oid == oidFloat8 {
-			return encodeFloat64(bin)
-		}
 	case *array.Decimal128, *array.Decimal64, *array.Decimal32:
 		if oid == oidNumeric {
 			return encodeDecimal(arr.DataType(), bin)
@@ -313,21 +368,264 @@ func fastEncoder(arr arrow.Array, oid uint32, bin bool, loc *time.Location) fiel
 		if oid == oidBytea {
 			return encodeBytes(bin)
 		}
+	}
+	if bin {
+		return nil
+	}
+	switch arr.(type) {
+	case *array.Boolean:
+		if oid == oidBool {
+			return encodeBool
+		}
+	case *array.Int8:
+		if oid == oidInt2 {
+			return encodeInts[int8]
+		}
+	case *array.Uint8:
+		if oid == oidInt2 {
+			return encodeInts[uint8]
+		}
+	case *array.Int16:
+		if oid == oidInt2 {
+			return encodeInts[int16]
+		}
+	case *array.Uint16:
+		if oid == oidInt4 {
+			return encodeInts[uint16]
+		}
+	case *array.Int32:
+		if oid == oidInt4 {
+			return encodeInts[int32]
+		}
+	case *array.Uint32:
+		if oid == oidInt8 {
+			return encodeInts[uint32]
+		}
+	case *array.Int64:
+		if oid == oidInt8 {
+			return encodeInts[int64]
+		}
+	case *array.Float32:
+		if oid == oidFloat4 {
+			return encodeFloat32
+		}
+	case *array.Float64:
+		if oid == oidFloat8 {
+			return encodeFloat64
+		}
 	case *array.Date32:
 		if oid == oidDate {
-			return encodeDate(bin)
+			return encodeDate
 		}
 	case *array.Time64, *array.Time32:
 		if oid == oidTime {
-			return encodeTime(arr.DataType(), bin)
+			return encodeTime(arr.DataType().(arrow.TemporalWithUnit).TimeUnit())
 		}
 	case *array.Timestamp:
 		tt := arr.DataType().(*arrow.TimestampType)
 		if (oid == oidTimestamptz) == (tt.TimeZone != "") && (oid == oidTimestamp || oid == oidTimestamptz) {
-			return encodeTimestamp(tt.Unit, oid == oidTimestamptz, bin, loc)
+			return encodeTimestamp(tt.Unit, oid == oidTimestamptz, loc)
 		}
 	}
 	return nil
+}
+
+// placedEncoder returns the in-place binary encoder of arr's type sent as
+// oid, and the size of its values, or nil.
+func placedEncoder(arr arrow.Array, oid uint32) (placeEncoder, int) {
+	switch arr.(type) {
+	case *array.Int8:
+		if oid == oidInt2 {
+			return placeInts[int8](2), 2
+		}
+	case *array.Uint8:
+		if oid == oidInt2 {
+			return placeInts[uint8](2), 2
+		}
+	case *array.Int16:
+		if oid == oidInt2 {
+			return placeInts[int16](2), 2
+		}
+	case *array.Uint16:
+		if oid == oidInt4 {
+			return placeInts[uint16](4), 4
+		}
+	case *array.Int32:
+		if oid == oidInt4 {
+			return placeInts[int32](4), 4
+		}
+	case *array.Uint32:
+		if oid == oidInt8 {
+			return placeInts[uint32](8), 8
+		}
+	case *array.Int64:
+		if oid == oidInt8 {
+			return placeInts[int64](8), 8
+		}
+	case *array.Float32:
+		if oid == oidFloat4 {
+			return placeValues(4, func(arr arrow.Array, i int) uint64 {
+				// through float64, as pgtype does: a signaling NaN
+				// arrives quiet
+				return uint64(math.Float32bits(float32(float64(arr.(*array.Float32).Value(i)))))
+			}), 4
+		}
+	case *array.Float64:
+		if oid == oidFloat8 {
+			return placeValues(8, func(arr arrow.Array, i int) uint64 {
+				return math.Float64bits(arr.(*array.Float64).Value(i))
+			}), 8
+		}
+	case *array.Boolean:
+		if oid == oidBool {
+			return placeValues(1, func(arr arrow.Array, i int) uint64 {
+				if arr.(*array.Boolean).Value(i) {
+					return 1
+				}
+				return 0
+			}), 1
+		}
+	case *array.Date32:
+		if oid == oidDate {
+			return placeValues(4, func(arr arrow.Array, i int) uint64 {
+				return uint64(uint32(pgDate(int32(arr.(*array.Date32).Value(i)))))
+			}), 4
+		}
+	case *array.Time64, *array.Time32:
+		if oid == oidTime {
+			unit := arr.DataType().(arrow.TemporalWithUnit).TimeUnit()
+			return placeValues(8, func(arr arrow.Array, i int) uint64 {
+				return uint64(timeMicros(arr, i, unit))
+			}), 8
+		}
+	case *array.Timestamp:
+		tt := arr.DataType().(*arrow.TimestampType)
+		if (oid == oidTimestamptz) == (tt.TimeZone != "") && (oid == oidTimestamp || oid == oidTimestamptz) {
+			return placeTimestamps(tt.Unit), 8
+		}
+	}
+	return nil, 0
+}
+
+// putField writes a binary field of width bytes holding v at b.
+func putField(b []byte, width int, v uint64) {
+	b[0], b[1], b[2] = 0, 0, 0
+	b[3] = byte(width)
+	switch width {
+	case 1:
+		b[4] = byte(v)
+	case 2:
+		binary.BigEndian.PutUint16(b[4:], uint16(v))
+	case 4:
+		binary.BigEndian.PutUint32(b[4:], uint32(v))
+	default:
+		binary.BigEndian.PutUint64(b[4:], v)
+	}
+}
+
+func placeInts[T integer](width int) placeEncoder {
+	return func(out []byte, pos []int, arr arrow.Array, lo int) {
+		vals := arr.(interface{ Values() []T }).Values()[lo : lo+len(pos)]
+		nulls := arr.NullN() > 0
+		for j, v := range vals {
+			p := pos[j]
+			if nulls && arr.IsNull(lo+j) {
+				pos[j] = p + copy(out[p:], nullField)
+				continue
+			}
+			putField(out[p:p+4+width], width, uint64(v))
+			pos[j] = p + 4 + width
+		}
+	}
+}
+
+var nullField = []byte{0xff, 0xff, 0xff, 0xff}
+
+func placeValues(width int, value func(arr arrow.Array, i int) uint64) placeEncoder {
+	return func(out []byte, pos []int, arr arrow.Array, lo int) {
+		nulls := arr.NullN() > 0
+		for j, p := range pos {
+			if nulls && arr.IsNull(lo+j) {
+				pos[j] = p + copy(out[p:], nullField)
+				continue
+			}
+			putField(out[p:p+4+width], width, value(arr, lo+j))
+			pos[j] = p + 4 + width
+		}
+	}
+}
+
+func placeTimestamps(unit arrow.TimeUnit) placeEncoder {
+	return func(out []byte, pos []int, arr arrow.Array, lo int) {
+		vals := arr.(*array.Timestamp).Values()[lo : lo+len(pos)]
+		nulls := arr.NullN() > 0
+		for j, v := range vals {
+			p := pos[j]
+			if nulls && arr.IsNull(lo+j) {
+				pos[j] = p + copy(out[p:], nullField)
+				continue
+			}
+			putField(out[p:p+12], 8, uint64(pgTimestampMicros(int64(v), unit)))
+			pos[j] = p + 12
+		}
+	}
+}
+
+// pgDate is PostgreSQL's binary date of DuckDB's days since 1970-01-01:
+// days since 2000-01-01, with DuckDB's ±infinity (±MaxInt32) as
+// PostgreSQL's (MaxInt32, MinInt32).
+func pgDate(d int32) int32 {
+	switch d {
+	case math.MaxInt32:
+		return math.MaxInt32
+	case -math.MaxInt32:
+		return math.MinInt32
+	}
+	return d - pgEpochDays
+}
+
+// timeMicros is row i of a time column in microseconds.
+func timeMicros(arr arrow.Array, i int, unit arrow.TimeUnit) int64 {
+	switch a := arr.(type) {
+	case *array.Time64:
+		if unit == arrow.Nanosecond {
+			return int64(a.Value(i)) / 1000
+		}
+		return int64(a.Value(i))
+	case *array.Time32:
+		if unit == arrow.Millisecond {
+			return int64(a.Value(i)) * 1000
+		}
+		return int64(a.Value(i)) * 1e6
+	}
+	return 0
+}
+
+// unixMicros converts a timestamp of the given unit to microseconds
+// (nanoseconds round down, as time.Time.Truncate does).
+func unixMicros(v int64, unit arrow.TimeUnit) int64 {
+	switch unit {
+	case arrow.Second:
+		return v * 1e6
+	case arrow.Millisecond:
+		return v * 1e3
+	case arrow.Nanosecond:
+		return floorDiv(v, 1000)
+	}
+	return v
+}
+
+// pgTimestampMicros is PostgreSQL's binary timestamp of a DuckDB one:
+// microseconds since 2000-01-01, DuckDB's ±infinity (±MaxInt64 in every
+// unit) as PostgreSQL's (MaxInt64, MinInt64).
+func pgTimestampMicros(v int64, unit arrow.TimeUnit) int64 {
+	switch v {
+	case math.MaxInt64:
+		return math.MaxInt64
+	case -math.MaxInt64:
+		return math.MinInt64
+	}
+	return unixMicros(v, unit) - pgEpochMicros
 }
 
 // grow returns dst with room for n more bytes, and the n bytes to write.
@@ -342,135 +640,99 @@ func grow(dst []byte, n int) ([]byte, []byte) {
 	return dst, dst[l:]
 }
 
-func encodeBool(bin bool) fieldEncoder {
-	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
-		a := arr.(*array.Boolean)
-		for i := lo; i < hi; i++ {
-			switch {
-			case a.IsNull(i):
-				dst = appendNull(dst)
-			case bin && a.Value(i):
-				dst = append(dst, 0, 0, 0, 1, 1)
-			case bin:
-				dst = append(dst, 0, 0, 0, 1, 0)
-			case a.Value(i):
-				dst = append(dst, 0, 0, 0, 1, 't')
-			default:
-				dst = append(dst, 0, 0, 0, 1, 'f')
-			}
+func encodeBool(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+	a := arr.(*array.Boolean)
+	for i := lo; i < hi; i++ {
+		switch {
+		case a.IsNull(i):
+			dst = appendNull(dst)
+		case a.Value(i):
+			dst = append(dst, 0, 0, 0, 1, 't')
+		default:
+			dst = append(dst, 0, 0, 0, 1, 'f')
 		}
-		return dst, nil
 	}
+	return dst, nil
 }
 
 type integer interface {
 	int8 | uint8 | int16 | uint16 | int32 | uint32 | int64
 }
 
-// encodeInts writes integers as int2, int4 or int8 (width bytes).
-func encodeInts[T integer](bin bool, width int) fieldEncoder {
-	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
-		vals := arr.(interface{ Values() []T }).Values()[lo:hi]
-		nulls := arr.NullN() > 0
-		if bin && !nulls {
-			var out []byte
-			dst, out = grow(dst, len(vals)*(4+width))
-			for _, v := range vals {
-				out[0], out[1], out[2], out[3] = 0, 0, 0, byte(width)
-				switch width {
-				case 2:
-					binary.BigEndian.PutUint16(out[4:], uint16(v))
-				case 4:
-					binary.BigEndian.PutUint32(out[4:], uint32(v))
-				default:
-					binary.BigEndian.PutUint64(out[4:], uint64(v))
-				}
-				out = out[4+width:]
-			}
-			return dst, nil
+func encodeInts[T integer](dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+	vals := arr.(interface{ Values() []T }).Values()[lo:hi]
+	nulls := arr.NullN() > 0
+	for j, v := range vals {
+		if nulls && arr.IsNull(lo+j) {
+			dst = appendNull(dst)
+			continue
 		}
-		for j, v := range vals {
-			if nulls && arr.IsNull(lo+j) {
-				dst = appendNull(dst)
-				continue
-			}
-			if bin {
-				dst = append(dst, 0, 0, 0, byte(width))
-				switch width {
-				case 2:
-					dst = binary.BigEndian.AppendUint16(dst, uint16(v))
-				case 4:
-					dst = binary.BigEndian.AppendUint32(dst, uint32(v))
-				default:
-					dst = binary.BigEndian.AppendUint64(dst, uint64(v))
-				}
-				continue
-			}
-			dst = appendTextInt(dst, int64(v))
-		}
-		return dst, nil
+		dst = appendTextInt(dst, int64(v))
 	}
+	return dst, nil
 }
 
-// appendTextInt appends a length-prefixed decimal integer.
+// appendTextInt appends a length-prefixed decimal integer, its digits
+// written in place.
 func appendTextInt(dst []byte, v int64) []byte {
-	var tmp [20]byte
-	i := len(tmp)
 	u := uint64(v)
-	if v < 0 {
+	neg := v < 0
+	if neg {
 		u = -u
 	}
+	n := decimalDigits(u)
+	if neg {
+		n++
+	}
+	dst, out := grow(dst, 4+n)
+	binary.BigEndian.PutUint32(out, uint32(n))
+	i := len(out) - 1
 	for u >= 10 {
 		q := u / 10
-		i--
-		tmp[i] = byte('0' + u - q*10)
+		out[i] = byte('0' + u - q*10)
 		u = q
-	}
-	i--
-	tmp[i] = byte('0' + u)
-	if v < 0 {
 		i--
-		tmp[i] = '-'
 	}
-	n := len(tmp) - i
-	dst = append(dst, 0, 0, 0, byte(n))
-	return append(dst, tmp[i:]...)
+	out[i] = byte('0' + u)
+	if neg {
+		out[4] = '-'
+	}
+	return dst
 }
 
-func encodeFloat32(bin bool) fieldEncoder {
-	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
-		a := arr.(*array.Float32)
-		for i := lo; i < hi; i++ {
-			switch {
-			case a.IsNull(i):
-				dst = appendNull(dst)
-			case bin:
-				dst = append(dst, 0, 0, 0, 4)
-				dst = binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(float64(a.Value(i)))))
-			default:
-				dst = appendTextField(dst, func(b []byte) []byte { return appendFloat(b, float64(a.Value(i)), 32) })
-			}
-		}
-		return dst, nil
+// decimalDigits is the number of decimal digits of u.
+func decimalDigits(u uint64) int {
+	n := bits.Len64(u) * 1233 >> 12 // about log10(2) per bit
+	if n < len(uintPow10) && u >= uintPow10[n] {
+		n++
 	}
+	return max(n, 1)
 }
 
-func encodeFloat64(bin bool) fieldEncoder {
-	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
-		a := arr.(*array.Float64)
-		for i := lo; i < hi; i++ {
-			switch {
-			case a.IsNull(i):
-				dst = appendNull(dst)
-			case bin:
-				dst = append(dst, 0, 0, 0, 8)
-				dst = binary.BigEndian.AppendUint64(dst, math.Float64bits(a.Value(i)))
-			default:
-				dst = appendTextField(dst, func(b []byte) []byte { return appendFloat(b, a.Value(i), 64) })
-			}
+var uintPow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+func encodeFloat32(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+	a := arr.(*array.Float32)
+	for i := lo; i < hi; i++ {
+		if a.IsNull(i) {
+			dst = appendNull(dst)
+			continue
 		}
-		return dst, nil
+		dst = appendTextField(dst, func(b []byte) []byte { return appendFloat(b, float64(a.Value(i)), 32) })
 	}
+	return dst, nil
+}
+
+func encodeFloat64(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+	a := arr.(*array.Float64)
+	for i := lo; i < hi; i++ {
+		if a.IsNull(i) {
+			dst = appendNull(dst)
+			continue
+		}
+		dst = appendTextField(dst, func(b []byte) []byte { return appendFloat(b, a.Value(i), 64) })
+	}
+	return dst, nil
 }
 
 // appendTextField appends a length prefix and what add appends.
@@ -555,77 +817,42 @@ const (
 	pgEpochMicros = pgEpochDays * 86400 * 1e6
 )
 
-// encodeDate writes dates; DuckDB's ±infinity are ±MaxInt32 days,
-// PostgreSQL's binary ones MaxInt32 and MinInt32.
-func encodeDate(bin bool) fieldEncoder {
-	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
-		a := arr.(*array.Date32)
-		vals := a.Values()
-		for i := lo; i < hi; i++ {
-			if a.IsNull(i) {
-				dst = appendNull(dst)
-				continue
-			}
-			d := int32(vals[i])
-			if bin {
-				v := d - pgEpochDays
-				switch d {
-				case math.MaxInt32:
-					v = math.MaxInt32
-				case -math.MaxInt32:
-					v = math.MinInt32
-				}
-				dst = append(dst, 0, 0, 0, 4)
-				dst = binary.BigEndian.AppendUint32(dst, uint32(v))
-				continue
-			}
-			switch d {
-			case math.MaxInt32:
-				dst = appendStringField(dst, false, "infinity")
-			case -math.MaxInt32:
-				dst = appendStringField(dst, false, "-infinity")
-			default:
-				dst = appendTextField(dst, func(b []byte) []byte {
-					b, bc := appendCivilDate(b, int64(d))
-					if bc {
-						b = append(b, " BC"...)
-					}
-					return b
-				})
-			}
+// encodeDate writes dates as text; DuckDB's ±infinity are ±MaxInt32 days.
+func encodeDate(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+	a := arr.(*array.Date32)
+	vals := a.Values()
+	for i := lo; i < hi; i++ {
+		if a.IsNull(i) {
+			dst = appendNull(dst)
+			continue
 		}
-		return dst, nil
+		switch d := int32(vals[i]); d {
+		case math.MaxInt32:
+			dst = appendStringField(dst, false, "infinity")
+		case -math.MaxInt32:
+			dst = appendStringField(dst, false, "-infinity")
+		default:
+			dst = appendTextField(dst, func(b []byte) []byte {
+				b, bc := appendCivilDate(b, int64(d))
+				if bc {
+					b = append(b, " BC"...)
+				}
+				return b
+			})
+		}
 	}
+	return dst, nil
 }
 
-// encodeTime writes times of day as microseconds.
-func encodeTime(t arrow.DataType, bin bool) fieldEncoder {
+// encodeTime writes times of day as text.
+func encodeTime(unit arrow.TimeUnit) fieldEncoder {
 	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
 		for i := lo; i < hi; i++ {
 			if arr.IsNull(i) {
 				dst = appendNull(dst)
 				continue
 			}
-			var us int64
-			switch a := arr.(type) {
-			case *array.Time64:
-				us = int64(a.Value(i))
-				if t.(*arrow.Time64Type).Unit == arrow.Nanosecond {
-					us /= 1000
-				}
-			case *array.Time32:
-				us = int64(a.Value(i))
-				if t.(*arrow.Time32Type).Unit == arrow.Millisecond {
-					us *= 1000
-				} else {
-					us *= 1e6
-				}
-			}
-			if bin {
-				dst = append(dst, 0, 0, 0, 8)
-				dst = binary.BigEndian.AppendUint64(dst, uint64(us))
-				continue
-			}
+			us := timeMicros(arr, i, unit)
 			dst = appendTextField(dst, func(b []byte) []byte {
 				return appendClock(b, us/3600e6, us/60e6%60, us/1e6%60, us%1e6)
 			})
@@ -634,68 +861,37 @@ func encodeTime(t arrow.DataType, bin bool) fieldEncoder {
 	}
 }
 
-// encodeTimestamp writes timestamps as microseconds since 2000-01-01 in
-// binary, and in text as PostgreSQL prints them (timestamptz in the
-// session's zone). DuckDB's ±infinity are ±MaxInt64 in every unit.
-func encodeTimestamp(unit arrow.TimeUnit, withTZ, bin bool, loc *time.Location) fieldEncoder {
+// encodeTimestamp writes timestamps as PostgreSQL prints them,
+// timestamptz in the session's zone. DuckDB's ±infinity are ±MaxInt64 in
+// every unit.
+func encodeTimestamp(unit arrow.TimeUnit, withTZ bool, loc *time.Location) fieldEncoder {
 	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
 		a := arr.(*array.Timestamp)
 		vals := a.Values()
 		nulls := a.NullN() > 0
+		var date dateCache
+		var zone zoneCache
 		for i := lo; i < hi; i++ {
 			if nulls && a.IsNull(i) {
 				dst = appendNull(dst)
 				continue
 			}
-			v := int64(vals[i])
-			inf := 0
-			switch v {
+			switch v := int64(vals[i]); v {
 			case math.MaxInt64:
-				inf = 1
-			case -math.MaxInt64:
-				inf = -1
-			}
-			us := v
-			switch unit {
-			case arrow.Second:
-				us *= 1e6
-			case arrow.Millisecond:
-				us *= 1e3
-			case arrow.Nanosecond:
-				us = floorDiv(v, 1000)
-			}
-			if bin {
-				pg := us - pgEpochMicros
-				switch inf {
-				case 1:
-					pg = math.MaxInt64
-				case -1:
-					pg = math.MinInt64
-				}
-				dst = append(dst, 0, 0, 0, 8)
-				dst = binary.BigEndian.AppendUint64(dst, uint64(pg))
-				continue
-			}
-			switch inf {
-			case 1:
 				dst = appendStringField(dst, false, "infinity")
-				continue
-			case -1:
+			case -math.MaxInt64:
 				dst = appendStringField(dst, false, "-infinity")
-				continue
-			}
-			start := len(dst)
-			dst = append(dst, 0, 0, 0, 0)
-			switch {
-			case !withTZ:
-				dst = appendTimestampMicros(dst, us, false, 0)
-			case loc == time.UTC:
-				dst = appendTimestampMicros(dst, us, true, 0)
 			default:
-				_, off := time.UnixMicro(us).In(loc).Zone()
-				dst = appendTimestampMicros(dst, us, true, off)
+				us := unixMicros(v, unit)
+				off := 0
+				if withTZ && loc != time.UTC {
+					off = zone.offset(us, loc)
+				}
+				start := len(dst)
+				dst = append(dst, 0, 0, 0, 0)
+				dst = appendTimestampMicros(dst, &date, us, withTZ, off)
+				binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
 			}
-			binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
 		}
 		return dst, nil
 	}
@@ -712,11 +908,11 @@ func floorDiv(a, b int64) int64 {
 // appendTimestampMicros appends the instant us (microseconds since the
 // Unix epoch) shifted by off seconds, as appendTimestamp does for a
 // time.Time in a zone with that offset.
-func appendTimestampMicros(b []byte, us int64, withZone bool, off int) []byte {
+func appendTimestampMicros(b []byte, date *dateCache, us int64, withZone bool, off int) []byte {
 	us += int64(off) * 1e6
 	days := floorDiv(us, 86400e6)
 	tod := us - days*86400e6
-	b, bc := appendCivilDate(b, days)
+	b, bc := date.appendDate(b, days)
 	b = append(b, ' ')
 	b = appendClock(b, tod/3600e6, tod/60e6%60, tod/1e6%60, tod%1e6)
 	if withZone {
@@ -726,6 +922,48 @@ func appendTimestampMicros(b []byte, us int64, withZone bool, off int) []byte {
 		b = append(b, " BC"...)
 	}
 	return b
+}
+
+// dateCache keeps the text of the last date written: the rows of a batch
+// mostly share a day or a few.
+type dateCache struct {
+	days int64
+	text [32]byte
+	n    int
+	bc   bool
+	set  bool
+}
+
+func (c *dateCache) appendDate(b []byte, days int64) ([]byte, bool) {
+	if !c.set || c.days != days {
+		t, bc := appendCivilDate(c.text[:0], days)
+		c.days, c.n, c.bc, c.set = days, len(t), bc, true
+	}
+	return append(b, c.text[:c.n]...), c.bc
+}
+
+// zoneCache keeps the UTC offset of a zone for the period it holds.
+type zoneCache struct {
+	from, to int64 // [from, to) in microseconds since the Unix epoch
+	off      int
+	set      bool
+}
+
+func (z *zoneCache) offset(us int64, loc *time.Location) int {
+	if z.set && us >= z.from && us < z.to {
+		return z.off
+	}
+	t := time.UnixMicro(us).In(loc)
+	_, z.off = t.Zone()
+	start, end := t.ZoneBounds()
+	z.from, z.to, z.set = math.MinInt64, math.MaxInt64, true
+	if !start.IsZero() {
+		z.from = start.UnixMicro()
+	}
+	if !end.IsZero() {
+		z.to = end.UnixMicro()
+	}
+	return z.off
 }
 
 // appendZone appends a UTC offset as PostgreSQL does: "+01", "+05:30",

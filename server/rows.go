@@ -123,7 +123,7 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 		if cap(s.buf) > 4*maxSpanBytes {
 			s.buf = nil
 		}
-		s.buf = s.enc.appendRows(s.buf[:0], 'D')
+		s.buf = s.enc.appendRows(s.buf[:0], 'D', nil)
 		if _, err := s.conn.Write(s.buf); err != nil {
 			return err
 		}
