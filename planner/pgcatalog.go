@@ -150,6 +150,16 @@ func fixedRows(w sqlRows) {
 			"typcollation": ti.collation,
 		}))
 	}
+	for _, d := range pgDomainTypes {
+		types = append(types, pgRelations["pg_type"].row(map[string]any{
+			"oid": d.oid, "typname": d.name, "typnamespace": int64(infoSchemaNspOID), "typowner": int64(systemRoleOID),
+			"typlen": d.length, "typbyval": d.byval, "typtype": d.typtype, "typcategory": d.category,
+			"typisdefined": true, "typdelim": d.delim, "typsubscript": d.subscript, "typarray": d.array,
+			"typinput": d.input, "typoutput": d.output, "typreceive": d.receive, "typsend": d.send,
+			"typmodin": d.modin, "typmodout": d.modout, "typanalyze": d.analyze, "typalign": d.align,
+			"typstorage": d.storage, "typbasetype": d.base, "typtypmod": d.typmod, "typcollation": d.collation,
+		}))
+	}
 	w.insert(pgSchema, "pg_type", "", types)
 
 	var procs [][]any
@@ -379,22 +389,21 @@ func pgTypeByOID(oid int64) pgTypeInfo {
 			return ti
 		}
 	}
+	for _, d := range pgDomainTypes {
+		if d.oid == oid {
+			return d.pgTypeInfo
+		}
+	}
 	return pgTypeByOID(25)
 }
 
 // pgTypeOID is the OID of a type as format_type spells it (the catalog
-// relations' column types). information_schema's domains count as their
-// base types.
+// relations' column types).
 func pgTypeOID(name string) int64 {
-	switch name {
-	case "information_schema.sql_identifier":
-		return 19
-	case "information_schema.cardinal_number":
-		return 23
-	case "information_schema.character_data", "information_schema.yes_or_no":
-		return 1043
-	case "information_schema.time_stamp":
-		return 1184
+	for _, d := range pgDomainTypes {
+		if d.display == name {
+			return d.oid
+		}
 	}
 	for _, ti := range pgTypes {
 		if ti.display == name {

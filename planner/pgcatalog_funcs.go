@@ -52,7 +52,7 @@ func createMacros(b *strings.Builder, defs []string) {
 // with Postgres' typmod decoding for the types that have one.
 func formatTypeExpr() string {
 	var b strings.Builder
-	b.WriteString("CASE WHEN t IS NULL THEN NULL")
+	b.WriteString("CASE WHEN t IS NULL THEN NULL WHEN t = 0 THEN '-'")
 	// precision p of the time types: typmod is p itself
 	withPrec := func(name, zone string) string {
 		return fmt.Sprintf("CASE WHEN m >= 0 THEN '%s(' || m || ')' ELSE '%s' END || '%s'", name, name, zone)
@@ -64,7 +64,8 @@ func formatTypeExpr() string {
 		case 1043:
 			return "CASE WHEN m >= 4 THEN 'character varying(' || (m - 4) || ')' ELSE 'character varying' END"
 		case 1042:
-			return "CASE WHEN m >= 4 THEN 'character(' || (m - 4) || ')' ELSE 'bpchar' END"
+			// format_type(1042, NULL) is character, with -1 bpchar
+			return "CASE WHEN m IS NULL THEN 'character' WHEN m >= 4 THEN 'character(' || (m - 4) || ')' ELSE 'bpchar' END"
 		case 1560:
 			return "CASE WHEN m >= 0 THEN 'bit(' || m || ')' ELSE 'bit' END"
 		case 1562:
@@ -90,6 +91,9 @@ func formatTypeExpr() string {
 			continue
 		}
 		fmt.Fprintf(&b, " WHEN t = %d THEN %s", ti.oid, sqlString(ti.display))
+	}
+	for _, d := range pgDomainTypes {
+		fmt.Fprintf(&b, " WHEN t = %d THEN %s", d.oid, sqlString(d.display))
 	}
 	b.WriteString(" ELSE '???' END")
 	return b.String()
@@ -121,6 +125,8 @@ func fixedMacros() []string {
 	return []string{
 		"format_type(t, m) AS " + formatTypeExpr(),
 		"current_database() AS " + sqlString(databaseName) + "::VARCHAR",
+		// x::varchar, told apart from x::text (markVarcharCasts)
+		"lakegate_varchar(x) AS x::VARCHAR",
 		"current_catalog() AS " + sqlString(databaseName) + "::VARCHAR",
 		// Every table the caller may read counts as visible, wherever it
 		// is: \dt lists them all (psql filters by pg_table_is_visible when

@@ -88,6 +88,7 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_regtype_oid": "regtype", "lakegate_regtype_name": "regtype",
 	"lakegate_regnamespace_oid": "regnamespace", "lakegate_regnamespace_name": "regnamespace",
 	"lakegate_regrole_oid": "regrole", "lakegate_regrole_name": "regrole",
+	"lakegate_varchar": "varchar",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -341,7 +342,10 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 			if regTypes[name] {
 				operand, literal := popOperand(&out)
 				fn := "lakegate_" + name + "_name"
-				if literal || oidContext(in, next(end+1)) {
+				if literal && !selectItem(out) || oidContext(in, next(end+1)) {
+					// a literal is the object's OID unless it stands
+					// alone in the select list ('pg_class'::regclass
+					// shows the name)
 					fn = "lakegate_" + name + "_oid"
 				}
 				if literal && name == "regclass" {
@@ -351,6 +355,10 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 						rw.regclass = append(rw.regclass, v)
 						operand = sqlString(regclassKey(v))
 					}
+				}
+				if literal && strings.HasSuffix(fn, "_name") {
+					// the name of the object the literal names
+					operand = "lakegate_" + name + "_oid(" + operand + ")"
 				}
 				emit(fn+"("+operand+")", 'w')
 				i = end
@@ -494,7 +502,7 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 		return catalogRewrite{sql: sql}
 	}
 	if rw.touched {
-		out = aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out)))
+		out = markVarcharCasts(aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out))))
 	}
 	var b strings.Builder
 	for _, p := range out {

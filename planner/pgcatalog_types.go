@@ -116,3 +116,23 @@ var pgTypes = []pgTypeInfo{
 	{4096, "regrole", 4, true, "b", "N", false, ",", "-", 0, 4097, "regrolein", "regroleout", "regrolerecv", "regrolesend", "-", "-", "-", "i", "p", 0, "regrole"},
 	{4097, "_regrole", -1, false, "b", "A", false, ",", "array_subscript_handler", 4096, 0, "array_in", "array_out", "array_recv", "array_send", "-", "-", "array_typanalyze", "i", "x", 0, "regrole[]"},
 }
+
+// pgDomainTypes are information_schema's domains, the declared types of
+// its views' columns, as PostgreSQL 15 has them:
+//
+//	select oid, typname, typlen, typbyval, ..., typbasetype, typtypmod
+//	from pg_type where typnamespace = 'information_schema'::regnamespace and typtype = 'd'
+var pgDomainTypes = []pgDomainInfo{
+	{pgTypeInfo{13221, "cardinal_number", 4, true, "d", "N", false, ",", "-", 0, 13220, "domain_in", "int4out", "domain_recv", "int4send", "-", "-", "-", "i", "p", 0, "information_schema.cardinal_number"}, 23, -1},
+	{pgTypeInfo{13224, "character_data", -1, false, "d", "S", false, ",", "-", 0, 13223, "domain_in", "varcharout", "domain_recv", "varcharsend", "-", "-", "-", "i", "x", 950, "information_schema.character_data"}, 1043, -1},
+	{pgTypeInfo{13226, "sql_identifier", 64, false, "d", "S", false, ",", "-", 0, 13225, "domain_in", "nameout", "domain_recv", "namesend", "-", "-", "-", "c", "p", 950, "information_schema.sql_identifier"}, 19, -1},
+	{pgTypeInfo{13232, "time_stamp", 8, true, "d", "D", false, ",", "-", 0, 13231, "domain_in", "timestamptz_out", "domain_recv", "timestamptz_send", "-", "-", "-", "d", "p", 0, "information_schema.time_stamp"}, 1184, 2},
+	{pgTypeInfo{13234, "yes_or_no", -1, false, "d", "S", false, ",", "-", 0, 13233, "domain_in", "varcharout", "domain_recv", "varcharsend", "-", "-", "-", "i", "x", 950, "information_schema.yes_or_no"}, 1043, 7},
+}
+
+// pgDomainInfo is a domain's pg_type row.
+type pgDomainInfo struct {
+	pgTypeInfo
+	base   int64 // typbasetype
+	typmod int   // typtypmod
+}

@@ -387,11 +387,14 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		return nil, nil, nil, err
 	}
 	if inner == sql {
-		if names := postgresColumnNames(namesFrom); len(names) == len(cols) {
+		if names := postgresColumnNames(namesFrom, sql); len(names) == len(cols) {
 			for i := range cols {
 				cols[i].Name = names[i]
 			}
 		}
+	}
+	if crw.touched {
+		applyCatalogTypes(cols, nodes[0])
 	}
 	return plan, cols, params, nil
 }

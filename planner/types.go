@@ -42,6 +42,10 @@ type Type struct {
 	// Engine is the engine's own name of the type (for messages and for
 	// types shown as text, like STRUCT and MAP).
 	Engine string
+	// OID is the Postgres system type (name, oid, "char", regclass, ...)
+	// a column of the emulated catalogs has, which the engine type stands
+	// in for (pgcatalog_resulttypes.go); 0 when ID says it all.
+	OID uint32
 }
 
 // Column is one result column.

@@ -160,8 +160,8 @@ CREATE TABLE payments.charges (id bigint NOT NULL, customer_id bigint, amount nu
 const demoTablesRows = `INSERT INTO users.customers SELECT g, 'Name ' || g, 'c' || g || '@example.com', 'US', now() FROM generate_series(1, 100) g;
 INSERT INTO payments.charges SELECT g, g % 100 + 1, 1.25, 'USD', 'succeeded', now() FROM generate_series(1, 1000) g;`
 
-// startDemoPostgres starts PostgreSQL 15 with the demo tables' equivalents.
-func startDemoPostgres(t *testing.T, withRows bool) *pgtest.Server {
+// startDemoPostgres starts PostgreSQL 15 and runs script in it.
+func startDemoPostgres(t *testing.T, script string) *pgtest.Server {
 	t.Helper()
 	pg := pgtest.Start(t)
 	c, err := pgx.Connect(context.Background(), pg.DSN)
@@ -169,10 +169,6 @@ func startDemoPostgres(t *testing.T, withRows bool) *pgtest.Server {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
-	script := demoTablesDDL
-	if withRows {
-		script += "\n" + demoTablesRows
-	}
 	if _, err := c.Exec(context.Background(), script); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +184,7 @@ func startDemoPostgres(t *testing.T, withRows bool) *pgtest.Server {
 // comms.bounces; analyst sees all three tables.
 func TestPgJDBCDriver(t *testing.T) {
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, true)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := compileJava(t, "DriverCheck")
 	jdbc := func(t *testing.T, addr, db, user, password string) string {
 		t.Helper()
@@ -263,7 +259,7 @@ const debianPython = "/usr/bin/python3"
 // against PostgreSQL 15 holding the same tables.
 func TestPsycopg2SQLAlchemy(t *testing.T) {
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, true)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "python", "driver_check.py"))
 	run := func(host, port, user, password, db string) string {
 		t.Helper()
@@ -338,7 +334,7 @@ func nodePostgres(t *testing.T) string {
 func TestNodePostgres(t *testing.T) {
 	modules := nodePostgres(t)
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, true)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "node", "driver_check.js"))
 	run := func(host, port, user, password, db string) string {
 		t.Helper()

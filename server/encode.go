@@ -33,16 +33,28 @@ const (
 	oidInterval    = 1186
 	oidNumeric     = 1700
 	oidUUID        = 2950
+
+	// system types of catalog columns (planner.Type.OID)
+	oidChar       = 18
+	oidName       = 19
+	oidInt2Vector = 22
+	oidOID        = 26
+	oidOIDVector  = 30
+	oidACLItem    = 1033
 )
 
 var arrayOIDs = map[uint32]uint32{
 	oidBool: 1000, oidBytea: 1001, oidInt2: 1005, oidInt4: 1007, oidText: 1009, oidInt8: 1016,
 	oidFloat4: 1021, oidFloat8: 1022, oidTimestamp: 1115, oidDate: 1182, oidTime: 1183,
 	oidTimestamptz: 1185, oidInterval: 1187, oidNumeric: 1231, oidUUID: 2951, oidJSON: 199,
+	oidChar: 1002, oidName: 1003, oidOID: 1028, oidACLItem: 1034,
 }
 
 // pgOID maps a result type to the Postgres type clients see.
 func pgOID(t planner.Type) uint32 {
+	if t.OID != 0 {
+		return t.OID
+	}
 	switch t.ID {
 	case planner.TypeBool:
 		return oidBool
@@ -227,6 +239,21 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 			return pgInterval{Days: v.Days, Microseconds: int64(v.Milliseconds) * 1000, Valid: true}
 		}, nil
 	case array.ListLike:
+		if oid == oidInt2Vector || oid == oidOIDVector {
+			// Postgres writes these as numbers separated by spaces
+			child := a.ListValues()
+			return func(i int) any {
+				start, end := a.ValueOffsets(i)
+				var b []byte
+				for j := start; j < end; j++ {
+					if j > start {
+						b = append(b, ' ')
+					}
+					b = append(b, child.ValueStr(int(j))...)
+				}
+				return string(b)
+			}, nil
+		}
 		if elemOID, ok := elementOID(oid); ok {
 			child := a.ListValues()
 			get, err := columnReader(child, elemOID, loc)
@@ -248,6 +275,14 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 }
 
 func stringValue(oid uint32, value func(int) string) func(int) any {
+	if oid == oidChar {
+		return func(i int) any {
+			if v := value(i); v != "" {
+				return pgChar(v[0])
+			}
+			return pgChar(0)
+		}
+	}
 	if oid == oidUUID {
 		return func(i int) any {
 			u, err := uuid.Parse(value(i))
@@ -281,6 +316,17 @@ func elementOID(arrayOID uint32) (uint32, bool) {
 // Output formats follow PostgreSQL 15 with DateStyle ISO and IntervalStyle
 // postgres: src/backend/utils/adt/datetime.c (EncodeDateTime,
 // EncodeInterval) and float.c (float8out with extra_float_digits > 0).
+
+// pgChar is a "char" value: one byte, in both formats; the empty string
+// is the zero byte, which Postgres prints as nothing.
+type pgChar byte
+
+func (c pgChar) TextValue() (pgtype.Text, error) {
+	if c == 0 {
+		return pgtype.Text{Valid: true}, nil
+	}
+	return pgtype.Text{String: string([]byte{byte(c)}), Valid: true}, nil
+}
 
 // pgFloat4 is a REAL value.
 type pgFloat4 float32

@@ -1,0 +1,664 @@
+package planner
+
+import "strings"
+
+// The emulated catalogs hold Postgres' system types in engine types: name,
+// "char", regproc and pg_node_tree in VARCHAR, oid and xid in integers,
+// aclitem[] and name[] in VARCHAR[] (engineType). A client reading
+// pg_class.relname must still see a column of type name (19), pg_class.oid
+// one of type oid (26): pgjdbc, npgsql and pgx choose decoders and Java
+// types by the OID of a RowDescription. So for a statement that reads the
+// emulation, the result columns' Postgres types are worked out from the
+// parse tree: where an output column comes from a catalog column (directly,
+// through a subquery, a CTE, CASE, COALESCE, min/max, unnest), from a
+// function Postgres declares to return name (current_user, current_schema,
+// pg_get_userbyid ...), from a reg* cast, or is an untyped NULL (text in
+// Postgres), it carries that type. Everything else keeps the type its
+// engine type maps to.
+
+// Postgres type OIDs the inference deals in.
+const (
+	oidPGChar        = 18
+	oidPGName        = 19
+	oidPGInt2Vector  = 22
+	oidPGInt4        = 23
+	oidPGRegproc     = 24
+	oidPGText        = 25
+	oidPGOid         = 26
+	oidPGXid         = 28
+	oidPGOidVector   = 30
+	oidPGNodeTree    = 194
+	oidPGUnknown     = 705 // an untyped NULL, until the output resolves it to text
+	oidPGCharArray   = 1002
+	oidPGNameArray   = 1003
+	oidPGOidArray    = 1028
+	oidPGACLArray    = 1034
+	oidPGVarchar     = 1043
+	oidPGRegclass    = 2205
+	oidPGRegtype     = 2206
+	oidPGRegnamespac = 4089
+	oidPGRegrole     = 4096
+)
+
+// nameFunctions return name in Postgres.
+var nameFunctions = map[string]bool{
+	"current_user": true, "session_user": true, "user": true, "current_role": true, "current_schema": true,
+	"current_database": true, "current_catalog": true, "pg_get_userbyid": true, "getpgusername": true,
+	"pg_encoding_to_char": true,
+}
+
+// regNameFunctions are the rewrite's reg* output functions (x::regclass
+// shown as a name) and the types they stand for.
+var regNameFunctions = map[string]uint32{
+	"lakegate_regclass_name": oidPGRegclass, "lakegate_regtype_name": oidPGRegtype,
+	"lakegate_regnamespace_name": oidPGRegnamespac, "lakegate_regrole_name": oidPGRegrole,
+}
+
+// arrayOf and elementOf relate the system types to their array types.
+var arrayOf = map[uint32]uint32{oidPGName: oidPGNameArray, oidPGOid: oidPGOidArray, oidPGChar: oidPGCharArray}
+
+func elementOf(a uint32) uint32 {
+	for e, arr := range arrayOf {
+		if arr == a {
+			return e
+		}
+	}
+	switch a {
+	case oidPGInt2Vector:
+		return 21
+	case oidPGOidVector:
+		return oidPGOid
+	}
+	return 0
+}
+
+// typedColumn is an output column of a FROM item or query.
+type typedColumn struct {
+	name string
+	oid  uint32 // 0: as its engine type says
+}
+
+// fromItem is a relation in a FROM clause as the query sees it.
+type fromItem struct {
+	alias string
+	cols  []typedColumn
+	known bool // cols lists every column (so * can be expanded)
+}
+
+// typeScope resolves column references of one query level.
+type typeScope struct {
+	items  []fromItem
+	parent *typeScope
+	ctes   map[string]fromItem
+}
+
+// catalogResultTypes returns the Postgres type of each output column of a
+// statement (0 where the engine type says it), or nil when the columns
+// cannot be lined up with the statement's select list (a * over a
+// relation whose columns are not known here).
+func catalogResultTypes(root node) []uint32 {
+	cols, ok := queryColumns(root, nil, nil)
+	if !ok {
+		return nil
+	}
+	out := make([]uint32, len(cols))
+	for i, c := range cols {
+		out[i] = c.oid
+		if c.oid == oidPGUnknown {
+			out[i] = oidPGText
+		}
+	}
+	return out
+}
+
+// queryColumns types the output columns of a query node.
+func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedColumn, bool) {
+	ctes = scopeCTEs(q, parent, ctes)
+	switch str(q, "type") {
+	case "SET_OPERATION_NODE":
+		left, lok := q["left"].(node)
+		right, rok := q["right"].(node)
+		if !lok || !rok {
+			return nil, false
+		}
+		l, ok1 := queryColumns(left, parent, ctes)
+		r, ok2 := queryColumns(right, parent, ctes)
+		if !ok1 || !ok2 || len(l) != len(r) {
+			return nil, false
+		}
+		out := make([]typedColumn, len(l))
+		for i := range l {
+			out[i] = typedColumn{name: l[i].name, oid: unifyTypes(l[i].oid, r[i].oid)}
+		}
+		return out, true
+	case "SELECT_NODE":
+	default:
+		return nil, false
+	}
+	sc := &typeScope{parent: parent, ctes: ctes}
+	if from, ok := q["from_table"].(node); ok {
+		items, ok := sc.fromItems(from)
+		if !ok {
+			return nil, false
+		}
+		sc.items = items
+	}
+	list, _ := q["select_list"].([]any)
+	var out []typedColumn
+	for _, it := range list {
+		e, ok := it.(node)
+		if !ok {
+			return nil, false
+		}
+		if str(e, "class") == "STAR" {
+			cols, ok := sc.expandStar(e)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, cols...)
+			continue
+		}
+		name := str(e, "alias")
+		if name == "" {
+			name, _ = exprName(e)
+		}
+		out = append(out, typedColumn{name: name, oid: sc.expr(e)})
+	}
+	return out, true
+}
+
+// scopeCTEs adds the CTEs a query node defines to those in scope.
+func scopeCTEs(q node, parent *typeScope, ctes map[string]fromItem) map[string]fromItem {
+	cm, _ := q["cte_map"].(node)
+	entries, _ := cm["map"].([]any)
+	if len(entries) == 0 {
+		return ctes
+	}
+	out := make(map[string]fromItem, len(ctes)+len(entries))
+	for k, v := range ctes {
+		out[k] = v
+	}
+	for _, en := range entries {
+		e, _ := en.(node)
+		val, _ := e["value"].(node)
+		query, _ := val["query"].(node)
+		inner, _ := query["node"].(node)
+		name := strings.ToLower(str(e, "key"))
+		cols, ok := queryColumns(inner, parent, out)
+		if aliases, _ := val["aliases"].([]any); ok && len(aliases) > 0 {
+			for i, a := range aliases {
+				if s, _ := a.(string); i < len(cols) && s != "" {
+					cols[i].name = s
+				}
+			}
+		}
+		out[name] = fromItem{alias: name, cols: cols, known: ok}
+	}
+	return out
+}
+
+// fromItems lists the relations a FROM clause brings into scope.
+func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
+	alias := strings.ToLower(str(n, "alias"))
+	switch str(n, "type") {
+	case "EMPTY":
+		return nil, true
+	case "BASE_TABLE":
+		schema, table := strings.ToLower(str(n, "schema_name")), strings.ToLower(str(n, "table_name"))
+		if alias == "" {
+			alias = table
+		}
+		var rel *catalogRelation
+		switch schema {
+		case pgSchema:
+			rel = pgRelations[table]
+			if rel == nil {
+				rel = pgTableFunctions[table]
+			}
+		case isSchema:
+			rel = isRelations[table]
+		case "":
+			if c, ok := sc.cte(table); ok {
+				c.alias = alias
+				return []fromItem{renameColumns(c, n)}, true
+			}
+		}
+		if rel == nil {
+			return []fromItem{{alias: alias}}, true
+		}
+		it := fromItem{alias: alias, known: true}
+		for _, c := range rel.cols {
+			it.cols = append(it.cols, typedColumn{name: c.name, oid: catalogColumnType(c.pgType)})
+		}
+		return []fromItem{renameColumns(it, n)}, true
+	case "JOIN":
+		l, _ := n["left"].(node)
+		r, _ := n["right"].(node)
+		li, ok1 := sc.fromItems(l)
+		ri, ok2 := sc.fromItems(r)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		items := append(li, ri...)
+		if using, _ := n["using_columns"].([]any); len(using) > 0 || str(n, "ref_type") == "NATURAL" {
+			// a USING join shows its columns once: * is not the plain
+			// concatenation any more
+			for i := range items {
+				items[i].known = false
+			}
+		}
+		return items, true
+	case "SUBQUERY":
+		sub, _ := n["subquery"].(node)
+		inner, _ := sub["node"].(node)
+		cols, ok := queryColumns(inner, sc.parent, sc.ctes)
+		return []fromItem{renameColumns(fromItem{alias: alias, cols: cols, known: ok}, n)}, true
+	case "TABLE_FUNCTION":
+		fn, _ := n["function"].(node)
+		it := fromItem{alias: alias}
+		switch strings.ToLower(str(fn, "function_name")) {
+		case "generate_series":
+			// generate_series(int4, int4) is a set of int4 in Postgres
+			oid := uint32(0)
+			if integerConstants(fn) {
+				oid = oidPGInt4
+			}
+			it.cols, it.known = []typedColumn{{name: "generate_series", oid: oid}}, true
+		case "unnest":
+			args, _ := fn["children"].([]any)
+			if len(args) == 1 {
+				a, _ := args[0].(node)
+				it.cols, it.known = []typedColumn{{name: "unnest", oid: elementOf(sc.expr(a))}}, true
+			}
+		}
+		if it.alias == "" {
+			it.alias = strings.ToLower(str(fn, "function_name"))
+		}
+		return []fromItem{renameColumns(it, n)}, true
+	}
+	return []fromItem{{alias: alias}}, true
+}
+
+// renameColumns applies a FROM item's column aliases: t(a, b).
+func renameColumns(it fromItem, n node) fromItem {
+	aliases, _ := n["column_name_alias"].([]any)
+	if len(aliases) == 0 {
+		return it
+	}
+	cols := make([]typedColumn, len(it.cols))
+	copy(cols, it.cols)
+	for i, a := range aliases {
+		s, _ := a.(string)
+		if i < len(cols) {
+			cols[i].name = s
+		} else if !it.known {
+			cols = append(cols, typedColumn{name: s})
+		}
+	}
+	it.cols = cols
+	return it
+}
+
+func integerConstants(fn node) bool {
+	args, _ := fn["children"].([]any)
+	for _, a := range args {
+		c, _ := a.(node)
+		v, _ := c["value"].(node)
+		t, _ := v["type"].(node)
+		if str(c, "class") != "CONSTANT" || str(t, "id") != "INTEGER" {
+			return false
+		}
+	}
+	return len(args) > 0
+}
+
+func (sc *typeScope) cte(name string) (fromItem, bool) {
+	for s := sc; s != nil; s = s.parent {
+		if c, ok := s.ctes[name]; ok {
+			return c, true
+		}
+	}
+	return fromItem{}, false
+}
+
+// expandStar lists the columns * or t.* stands for.
+func (sc *typeScope) expandStar(e node) ([]typedColumn, bool) {
+	if e["columns"] == true {
+		return nil, false
+	}
+	for _, k := range []string{"exclude_list", "replace_list", "rename_list", "qualified_exclude_list"} {
+		if l, _ := e[k].([]any); len(l) > 0 {
+			return nil, false
+		}
+	}
+	rel := strings.ToLower(str(e, "relation_name"))
+	var out []typedColumn
+	for _, it := range sc.items {
+		if rel != "" && it.alias != rel {
+			continue
+		}
+		if !it.known {
+			return nil, false
+		}
+		out = append(out, it.cols...)
+	}
+	return out, rel == "" || len(out) > 0
+}
+
+// column finds the type of a column reference, and whether the column is
+// known.
+func (sc *typeScope) column(names []string) (uint32, bool) {
+	col := strings.ToLower(names[len(names)-1])
+	qual := ""
+	if len(names) >= 2 {
+		qual = strings.ToLower(names[len(names)-2])
+	}
+	for s := sc; s != nil; s = s.parent {
+		for _, it := range s.items {
+			if qual != "" && it.alias != qual {
+				continue
+			}
+			for _, c := range it.cols {
+				if strings.EqualFold(c.name, col) {
+					return c.oid, true
+				}
+			}
+			if qual != "" {
+				return 0, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// expr types an expression (0: as its engine type says).
+func (sc *typeScope) expr(e node) uint32 {
+	switch str(e, "class") {
+	case "COLUMN_REF":
+		names := stringList(e["column_names"])
+		if len(names) == 0 {
+			return 0
+		}
+		t, found := sc.column(names)
+		if !found && len(names) == 1 && nameFunctions[strings.ToLower(names[0])] {
+			return oidPGName // session_user, current_user without parentheses
+		}
+		return t
+	case "POSITIONAL_REFERENCE":
+		k := int(num(e, "index"))
+		for _, it := range sc.items {
+			if !it.known {
+				return 0
+			}
+			if k <= len(it.cols) {
+				return it.cols[k-1].oid
+			}
+			k -= len(it.cols)
+		}
+	case "CONSTANT":
+		// NULL and string literals are of type unknown in Postgres until
+		// their context types them
+		v, _ := e["value"].(node)
+		t, _ := v["type"].(node)
+		if v["is_null"] == true || str(t, "id") == "VARCHAR" {
+			return oidPGUnknown
+		}
+	case "CAST":
+		ct, _ := e["cast_type"].(node)
+		if str(ct, "id") == "UINTEGER" {
+			return oidPGOid // ::oid (and the other OID types) after the rewrite
+		}
+	case "FUNCTION":
+		fn := strings.ToLower(str(e, "function_name"))
+		args := childNodes(e)
+		switch {
+		case nameFunctions[fn]:
+			return oidPGName
+		case regNameFunctions[fn] != 0:
+			return regNameFunctions[fn]
+		case fn == "unnest" && len(args) == 1:
+			return elementOf(sc.expr(args[0]))
+		case (fn == "min" || fn == "max" || fn == "first" || fn == "any_value" || fn == "arbitrary") && len(args) == 1:
+			return sc.expr(args[0])
+		case (fn == "array_agg" || fn == "list") && len(args) == 1:
+			return arrayOf[sc.expr(args[0])]
+		case fn == "list_value" && len(args) == 0:
+			return oidPGUnknown // an empty array takes the other branch's type
+		case fn == "lakegate_varchar":
+			return oidPGVarchar
+		case fn == "lakegate_current_schemas":
+			return oidPGNameArray
+		case fn == "ifnull":
+			return sc.unify(args)
+		case fn == "nullif" && len(args) > 0:
+			return sc.expr(args[0])
+		}
+	case "OPERATOR":
+		switch args := childNodes(e); str(e, "type") {
+		case "OPERATOR_COALESCE":
+			return sc.unify(args)
+		case "OPERATOR_NULLIF":
+			if len(args) > 0 {
+				return sc.expr(args[0])
+			}
+		}
+	case "CASE":
+		var branches []node
+		checks, _ := e["case_checks"].([]any)
+		for _, c := range checks {
+			cn, _ := c.(node)
+			if t, ok := cn["then_expr"].(node); ok {
+				branches = append(branches, t)
+			}
+		}
+		if el, ok := e["else_expr"].(node); ok {
+			branches = append(branches, el)
+		}
+		return sc.unify(branches)
+	case "SUBQUERY":
+		if str(e, "subquery_type") != "SCALAR" {
+			return 0
+		}
+		sub, _ := e["subquery"].(node)
+		inner, _ := sub["node"].(node)
+		if cols, ok := queryColumns(inner, sc, sc.ctes); ok && len(cols) == 1 {
+			return cols[0].oid
+		}
+	}
+	return 0
+}
+
+// unify is the type of an expression whose value is one of several:
+// untyped NULLs take the others' type; different types leave it to the
+// engine.
+func (sc *typeScope) unify(es []node) uint32 {
+	t := uint32(oidPGUnknown)
+	for _, e := range es {
+		t = unifyTypes(t, sc.expr(e))
+	}
+	return t
+}
+
+func unifyTypes(a, b uint32) uint32 {
+	switch {
+	case a == oidPGUnknown:
+		return b
+	case b == oidPGUnknown || a == b:
+		return a
+	}
+	return 0
+}
+
+func childNodes(e node) []node {
+	cs, _ := e["children"].([]any)
+	out := make([]node, 0, len(cs))
+	for _, c := range cs {
+		if n, ok := c.(node); ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// catalogColumnType is the Postgres type OID of a catalog column where it
+// differs from what the engine column's type maps to.
+func catalogColumnType(pgType string) uint32 {
+	switch pgType {
+	case "name", "information_schema.sql_identifier":
+		return oidPGName
+	case `"char"`:
+		return oidPGChar
+	case "oid":
+		return oidPGOid
+	case "regproc":
+		return oidPGRegproc
+	case "regclass":
+		return oidPGRegclass
+	case "regtype":
+		return oidPGRegtype
+	case "xid":
+		return oidPGXid
+	case "pg_node_tree":
+		return oidPGNodeTree
+	case "name[]":
+		return oidPGNameArray
+	case "oid[]":
+		return oidPGOidArray
+	case `"char"[]`:
+		return oidPGCharArray
+	case "aclitem[]":
+		return oidPGACLArray
+	case "int2vector":
+		return oidPGInt2Vector
+	case "oidvector":
+		return oidPGOidVector
+	case "information_schema.character_data", "information_schema.yes_or_no":
+		return oidPGVarchar
+	}
+	return 0
+}
+
+// systemTypeFits reports whether a result column of engine type t can be
+// sent as the Postgres system type oid: the same values, differently
+// labelled.
+func systemTypeFits(oid uint32, t Type) bool {
+	switch oid {
+	case oidPGName, oidPGChar, oidPGRegproc, oidPGNodeTree, oidPGVarchar, oidPGRegclass, oidPGRegtype,
+		oidPGRegnamespac, oidPGRegrole:
+		return t.ID == TypeText
+	case oidPGOid, oidPGXid, oidPGInt4:
+		return t.ID == TypeInt64 || t.ID == TypeInt32
+	case oidPGText:
+		// an untyped NULL, which the engine makes an INTEGER column
+		return t.ID == TypeInt32 || t.ID == TypeText
+	case oidPGNameArray, oidPGCharArray, oidPGACLArray:
+		return t.ID == TypeList && t.Elem.ID == TypeText
+	case oidPGOidArray, oidPGInt2Vector, oidPGOidVector:
+		return t.ID == TypeList && (t.Elem.ID == TypeInt64 || t.Elem.ID == TypeInt32 || t.Elem.ID == TypeInt16)
+	}
+	return false
+}
+
+// applyCatalogTypes labels the result columns of a statement that reads
+// the emulated catalogs with their Postgres system types.
+func applyCatalogTypes(cols []Column, root node) {
+	types := catalogResultTypes(root)
+	if len(types) != len(cols) {
+		return
+	}
+	for i, oid := range types {
+		if oid != 0 && systemTypeFits(oid, cols[i].Type) {
+			cols[i].Type.OID = oid
+		}
+	}
+}
+
+// markVarcharCasts turns x::varchar (and x::character varying) into
+// lakegate_varchar(x) in statements that read the emulation: the engine
+// has one string type, and its parse tree does not tell ::varchar from
+// ::text, which Postgres types differently (1043, 25).
+func markVarcharCasts(out []piece) []piece {
+	var res []piece
+	for i := 0; i < len(out); i++ {
+		p := out[i]
+		if p.text != "::" {
+			res = append(res, p)
+			continue
+		}
+		t := nextSig(out, i+1)
+		end := -1
+		if t < len(out) {
+			switch out[t].identName() {
+			case "varchar":
+				end = t
+			case "character":
+				if v := nextSig(out, t+1); v < len(out) && out[v].identName() == "varying" {
+					end = v
+				}
+			}
+		}
+		if end < 0 {
+			res = append(res, p)
+			continue
+		}
+		if o := nextSig(out, end+1); o < len(out) && out[o].text == "(" {
+			if c := matchParen(out, o); c > 0 {
+				end = c // the length, which the engine does not keep
+			}
+		}
+		if a := nextSig(out, end+1); a < len(out) && out[a].text == "[" {
+			res = append(res, p) // varchar[]
+			continue
+		}
+		operand, _ := popOperand(&res)
+		res = append(res, piece{text: "lakegate_varchar(" + operand + ")", kind: 'w'})
+		i = end
+	}
+	return res
+}
+
+// selectItem reports whether what follows out starts an item of a select
+// list: out ends with SELECT, or with a comma that separates select items
+// (not arguments in parentheses).
+func selectItem(out []piece) bool {
+	k := prevNonSpace(out, len(out))
+	if k < 0 {
+		return false
+	}
+	if out[k].identName() == "select" {
+		return true
+	}
+	if out[k].text != "," {
+		return false
+	}
+	depth := 0
+	for j := k - 1; j >= 0; j-- {
+		switch p := out[j]; {
+		case p.text == ")":
+			depth++
+		case p.text == "(":
+			if depth == 0 {
+				return false
+			}
+			depth--
+		case depth == 0 && p.kind == 'w':
+			switch p.identName() {
+			case "select":
+				return true
+			case "from", "where", "group", "order", "having", "values", "by", "on", "using", "returning", "set":
+				return false
+			}
+		}
+	}
+	return false
+}
