@@ -55,8 +55,9 @@ type options struct {
 	threads     int
 	refCache    bool
 
-	streamRows []int64
-	pgRows     int64
+	streamRows   []int64
+	pgRows       int64
+	streamRepeat int
 
 	planFiles int
 
@@ -84,6 +85,7 @@ func main() {
 	flag.BoolVar(&o.refCache, "ref-parquet-cache", true, "give the DuckDB reference the Parquet metadata cache lakegate's engine uses (parquet_metadata_cache), so that the ratio is lakegate's own cost")
 	flag.StringVar(&streamRows, "stream-rows", "10M,50M", "row counts for the stream section (K/M suffixes)")
 	flag.StringVar(&pgRows, "pg-rows", "10M", "row count loaded into PostgreSQL for the stream comparison (0: skip PostgreSQL)")
+	flag.IntVar(&o.streamRepeat, "stream-repeat", 1, "rounds of stream measurements (PostgreSQL and lakegate alternate); the table shows each one's best round")
 	flag.IntVar(&o.planFiles, "plan-files", 10_000, "data files of the plan section's table")
 	flag.IntVar(&o.loadClients, "load-clients", 64, "concurrent clients of the load section")
 	flag.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "duration of each load run")
