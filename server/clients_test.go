@@ -148,7 +148,7 @@ func TestCatalogHidesInvisibleTables(t *testing.T) {
 	if err := c.QueryRow(ctx, "select current_setting('no_such_setting', true)").Scan(&missing); err != nil || missing != nil {
 		t.Fatalf("current_setting(x, missing_ok): %v %v", missing, err)
 	}
-	var oid int64
+	var oid uint32 // an oid, as from PostgreSQL (pgx reads it in binary)
 	var name string
 	if err := c.QueryRow(ctx, "select 'payments.charges'::regclass::oid, c.oid::regclass::text from pg_class c where relname = 'charges'").Scan(&oid, &name); err != nil {
 		t.Fatal(err)
