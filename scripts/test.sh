@@ -28,7 +28,8 @@ command -v go >/dev/null 2>&1 || { echo "Go 1.26+ is required (https://go.dev/dl
 # node-postgres for the driver tests (server/drivers_test.go reads it from
 # here, and installs it the same way when run on its own).
 export LAKEGATE_NPM_DIR="${LAKEGATE_NPM_DIR:-$HOME/.cache/lakegate-npm}"
-[ -d "$LAKEGATE_NPM_DIR/node_modules/pg" ] || npm install --silent --no-audit --no-fund --prefix "$LAKEGATE_NPM_DIR" pg@8 >/dev/null
+[ -d "$LAKEGATE_NPM_DIR/node_modules/pg" ] || npm install --silent --no-audit --no-fund --prefix "$LAKEGATE_NPM_DIR" pg@8 >/dev/null ||
+  echo "npm install pg failed (is the npm registry reachable?); TestNodePostgres will say so"
 
 # DuckDB's Arrow API is compiled only with this tag.
 export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow"
