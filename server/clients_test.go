@@ -30,7 +30,7 @@ func clientsDir(t *testing.T) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("shared/clients not found above the repository")
+			t.Fatal("shared/clients (the SQL real clients send) not found above the repository")
 		}
 		dir = parent
 	}
@@ -52,7 +52,7 @@ func (g *policyGW) psql(t *testing.T, user string, args ...string) string {
 
 func TestPsqlMetaCommands(t *testing.T) {
 	if _, err := exec.LookPath("psql"); err != nil {
-		t.Skip("psql not installed")
+		t.Fatal("psql not installed: scripts/test.sh installs postgresql-client")
 	}
 	g := startPolicyGW(t)
 	cases := []struct {
@@ -89,6 +89,20 @@ func TestPsqlMetaCommands(t *testing.T) {
 				t.Errorf("%s as %s: output shows %q:\n%s", c.cmd, c.user, r, out)
 			}
 		}
+	}
+}
+
+// psql's expanded display (\x) of a query: one record block per row.
+func TestPsqlExpandedQuery(t *testing.T) {
+	g := startPolicyGW(t)
+	out := g.psql(t, "payments_svc", "-c", `\x`, "-c", "select id, currency, amount from payments.charges order by id limit 2")
+	for _, w := range []string{"Expanded display is on.", "-[ RECORD 1 ]", "-[ RECORD 2 ]", "currency | ", "amount   | "} {
+		if !strings.Contains(out, w) {
+			t.Fatalf("psql \\x output lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "RECORD 3") {
+		t.Fatalf("psql \\x shows more rows than the query returns:\n%s", out)
 	}
 }
 
