@@ -42,21 +42,47 @@ type encodedColumn struct {
 	typ    arrow.DataType // the Arrow type the encoder was planned for
 	enc    fieldEncoder   // fields encoded into buf, or
 	place  placeEncoder   // written in place by appendRows,
-	width  int            // in fields of 4+width bytes (4 for NULL)
+	size   sizer          // with fields of these sizes
 	arr    arrow.Array    // the column of the batch being sent
 	buf    []byte
 	pos    int
+	ends   []int // where each field in buf ends (appendRows)
+}
+
+// sizer adds the sizes of the fields of rows [lo, lo+len(sizes)) of arr
+// to sizes.
+type sizer func(sizes []int, arr arrow.Array, lo int)
+
+// fixedSize sizes fields of width-byte values.
+func fixedSize(width int) sizer {
+	return func(sizes []int, arr arrow.Array, lo int) {
+		full := 4 + width
+		if arr.NullN() == 0 {
+			for i := range sizes {
+				sizes[i] += full
+			}
+			return
+		}
+		for i := range sizes {
+			if arr.IsNull(lo + i) {
+				sizes[i] += 4
+			} else {
+				sizes[i] += full
+			}
+		}
+	}
 }
 
 // rowEncoder encodes a statement's result batches.
 type rowEncoder struct {
-	cols   []encodedColumn
-	loc    *time.Location
-	tm     *pgtype.Map // for fallback columns
-	lo, n  int         // the span of the batch being sent
-	sizes  []int       // per row of the span: its message's size
-	places []int       // per row: where its next field goes
-	raw    []byte      // rawRows' messages
+	cols     []encodedColumn
+	buffered bool // every column in buffers (nextValue reads them all)
+	loc      *time.Location
+	tm       *pgtype.Map // for fallback columns
+	lo, n    int         // the span of the batch being sent
+	sizes    []int       // per row of the span: its message's size
+	places   []int       // per row: where its next field goes
+	raw      []byte      // rawRows' messages
 }
 
 // maxSpanBytes bounds the bytes one span of rows may encode to (a row
@@ -104,7 +130,14 @@ func (e *rowEncoder) span(rec arrow.RecordBatch, lo int) int {
 		}
 		return min(n, lo+max(1, maxSpanBytes/fixed))
 	}
-	total := 0
+	total := (n - lo) * fixed
+	for _, a := range vars {
+		total += 2 * varBytes(a, lo, n)
+	}
+	if total <= maxSpanBytes {
+		return n
+	}
+	total = 0
 	for i := lo; i < n; i++ {
 		row := fixed
 		for _, a := range vars {
@@ -113,6 +146,25 @@ func (e *rowEncoder) span(rec arrow.RecordBatch, lo int) int {
 		if total += row; total > maxSpanBytes && i > lo {
 			return i
 		}
+	}
+	return n
+}
+
+// varBytes is the number of value bytes of rows [lo, hi) of a.
+func varBytes(a arrow.Array, lo, hi int) int {
+	switch a := a.(type) {
+	case *array.String:
+		return a.ValueOffset(hi-1) + a.ValueLen(hi-1) - a.ValueOffset(lo)
+	case *array.LargeString:
+		return int(a.ValueOffset64(hi-1)) + a.ValueLen(hi-1) - int(a.ValueOffset64(lo))
+	case *array.Binary:
+		return a.ValueOffset(hi-1) + a.ValueLen(hi-1) - a.ValueOffset(lo)
+	case *array.LargeBinary:
+		return int(a.ValueOffset64(hi-1)) + a.ValueLen(hi-1) - int(a.ValueOffset64(lo))
+	}
+	n := 0
+	for i := lo; i < hi; i++ {
+		n += varLen(a, i)
 	}
 	return n
 }
@@ -198,23 +250,11 @@ func (e *rowEncoder) appendRows(dst []byte, msg byte, prefix []byte) []byte {
 	for c := range e.cols {
 		col := &e.cols[c]
 		if col.place != nil {
-			full := 4 + col.width
-			if col.arr.NullN() == 0 {
-				for i := range sizes {
-					sizes[i] += full
-				}
-				continue
-			}
-			for i := range sizes {
-				if col.arr.IsNull(e.lo + i) {
-					sizes[i] += 4
-				} else {
-					sizes[i] += full
-				}
-			}
+			col.size(sizes, col.arr, e.lo)
 			continue
 		}
 		b := col.buf
+		ends := slicesGrow(col.ends, n)
 		p := 0
 		for i := range sizes {
 			f := 4
@@ -223,7 +263,9 @@ func (e *rowEncoder) appendRows(dst []byte, msg byte, prefix []byte) []byte {
 			}
 			sizes[i] += f
 			p += f
+			ends[i] = p
 		}
+		col.ends = ends
 	}
 	total := 0
 	for _, sz := range sizes {
@@ -252,12 +294,9 @@ func (e *rowEncoder) appendRows(dst []byte, msg byte, prefix []byte) []byte {
 		b := col.buf
 		q := 0
 		for i, at := range places {
-			f := 4
-			if l := int32(binary.BigEndian.Uint32(b[q:])); l > 0 {
-				f += int(l)
-			}
-			places[i] = at + copy(out[at:], b[q:q+f])
-			q += f
+			end := col.ends[i]
+			places[i] = at + copy(out[at:], b[q:end])
+			q = end
 		}
 	}
 	e.sizes, e.places = sizes, places
@@ -298,10 +337,10 @@ func (e *rowEncoder) rawRows() [][]any {
 
 // plan picks the encoder for a column of arr's type.
 func (e *rowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
-	col.enc, col.place = nil, nil
-	if col.binary {
-		if place, width := placedEncoder(arr, col.oid); place != nil {
-			col.place, col.width = place, width
+	col.enc, col.place, col.size = nil, nil, nil
+	if !e.buffered {
+		if place, size := placedEncoder(arr, col.oid, col.binary); place != nil {
+			col.place, col.size = place, size
 			return nil
 		}
 	}
@@ -430,37 +469,44 @@ func fastEncoder(arr arrow.Array, oid uint32, bin bool, loc *time.Location) fiel
 	return nil
 }
 
-// placedEncoder returns the in-place binary encoder of arr's type sent as
-// oid, and the size of its values, or nil.
-func placedEncoder(arr arrow.Array, oid uint32) (placeEncoder, int) {
+// placedEncoder returns the in-place encoder of arr's type sent as oid in
+// the given format, and its sizer, or nil: text values, whose bytes are
+// the same in both formats, and fixed-size values in binary.
+func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) {
+	if _, ok := arr.(*array.String); ok && (oid == oidText || oid == oidJSON) {
+		return placeStrings, sizeStrings
+	}
+	if !bin {
+		return nil, nil
+	}
 	switch arr.(type) {
 	case *array.Int8:
 		if oid == oidInt2 {
-			return placeInts[int8](2), 2
+			return placeInts[int8](2), fixedSize(2)
 		}
 	case *array.Uint8:
 		if oid == oidInt2 {
-			return placeInts[uint8](2), 2
+			return placeInts[uint8](2), fixedSize(2)
 		}
 	case *array.Int16:
 		if oid == oidInt2 {
-			return placeInts[int16](2), 2
+			return placeInts[int16](2), fixedSize(2)
 		}
 	case *array.Uint16:
 		if oid == oidInt4 {
-			return placeInts[uint16](4), 4
+			return placeInts[uint16](4), fixedSize(4)
 		}
 	case *array.Int32:
 		if oid == oidInt4 {
-			return placeInts[int32](4), 4
+			return placeInts[int32](4), fixedSize(4)
 		}
 	case *array.Uint32:
 		if oid == oidInt8 {
-			return placeInts[uint32](8), 8
+			return placeInts[uint32](8), fixedSize(8)
 		}
 	case *array.Int64:
 		if oid == oidInt8 {
-			return placeInts[int64](8), 8
+			return placeInts[int64](8), fixedSize(8)
 		}
 	case *array.Float32:
 		if oid == oidFloat4 {
@@ -468,13 +514,13 @@ func placedEncoder(arr arrow.Array, oid uint32) (placeEncoder, int) {
 				// through float64, as pgtype does: a signaling NaN
 				// arrives quiet
 				return uint64(math.Float32bits(float32(float64(arr.(*array.Float32).Value(i)))))
-			}), 4
+			}), fixedSize(4)
 		}
 	case *array.Float64:
 		if oid == oidFloat8 {
 			return placeValues(8, func(arr arrow.Array, i int) uint64 {
 				return math.Float64bits(arr.(*array.Float64).Value(i))
-			}), 8
+			}), fixedSize(8)
 		}
 	case *array.Boolean:
 		if oid == oidBool {
@@ -483,28 +529,28 @@ func placedEncoder(arr arrow.Array, oid uint32) (placeEncoder, int) {
 					return 1
 				}
 				return 0
-			}), 1
+			}), fixedSize(1)
 		}
 	case *array.Date32:
 		if oid == oidDate {
 			return placeValues(4, func(arr arrow.Array, i int) uint64 {
 				return uint64(uint32(pgDate(int32(arr.(*array.Date32).Value(i)))))
-			}), 4
+			}), fixedSize(4)
 		}
 	case *array.Time64, *array.Time32:
 		if oid == oidTime {
 			unit := arr.DataType().(arrow.TemporalWithUnit).TimeUnit()
 			return placeValues(8, func(arr arrow.Array, i int) uint64 {
 				return uint64(timeMicros(arr, i, unit))
-			}), 8
+			}), fixedSize(8)
 		}
 	case *array.Timestamp:
 		tt := arr.DataType().(*arrow.TimestampType)
 		if (oid == oidTimestamptz) == (tt.TimeZone != "") && (oid == oidTimestamp || oid == oidTimestamptz) {
-			return placeTimestamps(tt.Unit), 8
+			return placeTimestamps(tt.Unit), fixedSize(8)
 		}
 	}
-	return nil, 0
+	return nil, nil
 }
 
 // putField writes a binary field of width bytes holding v at b.
@@ -533,9 +579,52 @@ func placeInts[T integer](width int) placeEncoder {
 				pos[j] = p + copy(out[p:], nullField)
 				continue
 			}
-			putField(out[p:p+4+width], width, uint64(v))
+			switch width {
+			case 2:
+				b := out[p : p+6]
+				b[0], b[1], b[2], b[3] = 0, 0, 0, 2
+				binary.BigEndian.PutUint16(b[4:], uint16(v))
+			case 4:
+				b := out[p : p+8]
+				b[0], b[1], b[2], b[3] = 0, 0, 0, 4
+				binary.BigEndian.PutUint32(b[4:], uint32(v))
+			default:
+				b := out[p : p+12]
+				b[0], b[1], b[2], b[3] = 0, 0, 0, 8
+				binary.BigEndian.PutUint64(b[4:], uint64(v))
+			}
 			pos[j] = p + 4 + width
 		}
+	}
+}
+
+func sizeStrings(sizes []int, arr arrow.Array, lo int) {
+	a := arr.(*array.String)
+	offs := a.ValueOffsets()[lo : lo+len(sizes)+1]
+	nulls := a.NullN() > 0
+	for i := range sizes {
+		if nulls && a.IsNull(lo+i) {
+			sizes[i] += 4
+			continue
+		}
+		sizes[i] += 4 + int(offs[i+1]-offs[i])
+	}
+}
+
+func placeStrings(out []byte, pos []int, arr arrow.Array, lo int) {
+	a := arr.(*array.String)
+	offs, data := a.ValueOffsets(), a.ValueBytes()
+	base := offs[0]
+	nulls := a.NullN() > 0
+	for j, p := range pos {
+		i := lo + j
+		if nulls && a.IsNull(i) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
+		}
+		s, e := offs[i]-base, offs[i+1]-base
+		binary.BigEndian.PutUint32(out[p:], uint32(e-s))
+		pos[j] = p + 4 + copy(out[p+4:], data[s:e])
 	}
 }
 
@@ -565,7 +654,9 @@ func placeTimestamps(unit arrow.TimeUnit) placeEncoder {
 				pos[j] = p + copy(out[p:], nullField)
 				continue
 			}
-			putField(out[p:p+12], 8, uint64(pgTimestampMicros(int64(v), unit)))
+			b := out[p : p+12]
+			b[0], b[1], b[2], b[3] = 0, 0, 0, 8
+			binary.BigEndian.PutUint64(b[4:], uint64(pgTimestampMicros(int64(v), unit)))
 			pos[j] = p + 12
 		}
 	}
@@ -913,8 +1004,17 @@ func appendTimestampMicros(b []byte, date *dateCache, us int64, withZone bool, o
 	days := floorDiv(us, 86400e6)
 	tod := us - days*86400e6
 	b, bc := date.appendDate(b, days)
-	b = append(b, ' ')
-	b = appendClock(b, tod/3600e6, tod/60e6%60, tod/1e6%60, tod%1e6)
+	h, m, sec, us := tod/3600e6, tod/60e6%60, tod/1e6%60, tod%1e6
+	b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+sec/10), byte('0'+sec%10))
+	if us != 0 {
+		digits := 6
+		for us%10 == 0 {
+			us /= 10
+			digits--
+		}
+		b = append(b, '.')
+		b = appendPadded(b, us, digits)
+	}
 	if withZone {
 		b = appendZone(b, off)
 	}
