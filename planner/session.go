@@ -78,6 +78,8 @@ type Session struct {
 	stmts    map[string]*sessionStmt
 	stmtsEng *engine
 	plans    int64 // queries planned, to tell whether a Prepare's plan is still installed
+	// viewsPolicy is the access policy the engine's views were made under.
+	viewsPolicy *policy.Policy
 
 	principal auth.Principal
 	settings  map[string]string
@@ -379,7 +381,11 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 			return nil, nil, nil, err
 		}
 	}
-	if err := s.installViews(e, viewSQL); err != nil {
+	names := map[string]bool{}
+	for _, r := range a.refs {
+		names[strings.ToLower(r.Name)] = true
+	}
+	if err := s.installViews(e, viewSQL, names); err != nil {
 		return nil, nil, nil, err
 	}
 	cols, params, err := s.describe(e, plan.sql)
@@ -431,14 +437,38 @@ func parentDir(p string) string {
 	return p
 }
 
-// installViews makes the engine's views match exactly the tables of this
-// query: new snapshots replace old views, views of tables the query does not
-// use are dropped.
-func (s *Session) installViews(e *engine, want map[string]string) error {
+// maxIdleViews bounds the engine views a session keeps for tables its
+// current query does not read.
+const maxIdleViews = 32
+
+// installViews makes the engine's views right for the tables of this query:
+// new snapshots replace old views. Views of tables the query does not read
+// stay (a session's next statement usually reads them again, and creating
+// views changes the engine's catalog, which ends the reuse of prepared
+// statements), except a view whose table name the query names (an
+// unqualified name must not reach a table the planner did not resolve it
+// to), and all of them once the access policy changed or more than
+// maxIdleViews are idle. names are the query's table names, lower case.
+func (s *Session) installViews(e *engine, want map[string]string, names map[string]bool) error {
 	var b strings.Builder
+	var pol *policy.Policy
+	if s.p.cfg.Policy != nil {
+		pol = s.p.cfg.Policy.Current()
+	}
+	idle := 0
 	for name := range s.views {
 		if _, ok := want[name]; !ok {
-			schema, tbl, _ := strings.Cut(name, ".")
+			idle++
+		}
+	}
+	dropIdle := pol != s.viewsPolicy || idle > maxIdleViews
+	s.viewsPolicy = pol
+	for name := range s.views {
+		if _, ok := want[name]; ok {
+			continue
+		}
+		schema, tbl, _ := strings.Cut(name, ".")
+		if dropIdle || names[strings.ToLower(tbl)] {
 			fmt.Fprintf(&b, "DROP VIEW IF EXISTS %s.%s;\n", quoteIdent(schema), quoteIdent(tbl))
 			delete(s.views, name)
 		}
