@@ -11,8 +11,11 @@
 // planner's lexer and run in order; the first failure ends the Query. The
 // extended protocol (Parse/Bind/Describe/Execute) prepares one statement and
 // re-plans it against current snapshots at each Execute. Results stream:
-// each engine batch (2048 rows) is converted and written as one batch of
-// DataRow messages, so memory stays flat however large the result.
+// each engine batch (2048 rows) is encoded column by column from its Arrow
+// arrays into DataRow messages (rowenc.go) and written on the connection
+// in one write, on a goroutine of its own while the engine produces the
+// next batch (rows.go), so memory stays flat however large the result; a
+// portal executed with a row limit goes through psql-wire row by row.
 //
 // Startup: psql-wire writes its fixed ParameterStatus set; lakegate then
 // writes the session's values (server_version, TimeZone, DateStyle, ...) and

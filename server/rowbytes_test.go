@@ -3,10 +3,13 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
@@ -108,4 +111,81 @@ func firstDifference(want, got string) string {
 		}
 	}
 	return fmt.Sprintf("postgres %d lines, lakegate %d lines", len(w), len(g))
+}
+
+// TestLimitedPortalBytes reads a query through a portal with a row limit
+// (rows go through psql-wire one at a time, as pre-encoded values) and
+// without one (rows written on the connection in spans), in binary and
+// text per column, and expects the same DataRows.
+func TestLimitedPortalBytes(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	nc, err := net.Dial("tcp", g.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_ = nc.SetDeadline(time.Now().Add(30 * time.Second))
+	fe := pgproto3.NewFrontend(nc, nc)
+	fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersionNumber,
+		Parameters: map[string]string{"user": "analyst", "database": "lakegate"}})
+	if err := fe.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// receive returns the DataRows (copied) up to a message of type stop.
+	receive := func(stop func(pgproto3.BackendMessage) bool) []string {
+		var rows []string
+		for {
+			m, err := fe.Receive()
+			if err != nil {
+				t.Fatalf("receive: %v", err)
+			}
+			switch m := m.(type) {
+			case *pgproto3.ErrorResponse:
+				t.Fatalf("server error: %s %s", m.Code, m.Message)
+			case *pgproto3.DataRow:
+				rows = append(rows, fmt.Sprintf("%q", m.Values))
+			}
+			if stop(m) {
+				return rows
+			}
+		}
+	}
+	ready := func(m pgproto3.BackendMessage) bool { _, ok := m.(*pgproto3.ReadyForQuery); return ok }
+	suspended := func(m pgproto3.BackendMessage) bool {
+		_, s := m.(*pgproto3.PortalSuspended)
+		_, c := m.(*pgproto3.CommandComplete)
+		return s || c
+	}
+	receive(ready)
+	const q = `SELECT i::bigint AS id, (i * 0.25)::numeric(10,2) AS n, 'v' || i::text AS t,
+		TIMESTAMP '2024-01-01' + i * INTERVAL '1 hour' AS ts, i % 2 = 0 AS b, CASE WHEN i % 3 = 0 THEN NULL ELSE i END AS maybe
+		FROM generate_series(1, 5000) AS s(i) ORDER BY i`
+	formats := []int16{1, 0, 1, 0, 1, 1}
+	fe.Send(&pgproto3.Parse{Query: q})
+	fe.Send(&pgproto3.Bind{ResultFormatCodes: formats})
+	fe.Send(&pgproto3.Execute{})
+	fe.Send(&pgproto3.Sync{})
+	if err := fe.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	whole := receive(ready)
+	if len(whole) != 5000 {
+		t.Fatalf("unlimited Execute: %d rows", len(whole))
+	}
+	fe.Send(&pgproto3.Bind{ResultFormatCodes: formats})
+	var parts []string
+	for i := 0; len(parts) < 5000 && i < 10; i++ {
+		fe.Send(&pgproto3.Execute{MaxRows: 700})
+		fe.Send(&pgproto3.Flush{})
+		if err := fe.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, receive(suspended)...)
+	}
+	fe.Send(&pgproto3.Sync{})
+	_ = fe.Flush()
+	receive(ready)
+	if strings.Join(parts, "\n") != strings.Join(whole, "\n") {
+		t.Fatalf("limited portal rows differ: %d rows, first %s, want %s", len(parts), parts[0], whole[0])
+	}
 }
