@@ -99,11 +99,13 @@ func newRowEncoder(oids []uint32, formats []int16, loc *time.Location, tm *pgtyp
 	}
 	e := &rowEncoder{cols: make([]encodedColumn, len(oids)), loc: loc, tm: tm}
 	for i, oid := range oids {
+		// as psql-wire reads them for the RowDescription it sends: a
+		// column without a format of its own takes the first one
 		f := int16(pgtype.TextFormatCode)
-		switch {
-		case len(formats) == 1:
+		if len(formats) > 0 {
 			f = formats[0]
-		case i < len(formats):
+		}
+		if i < len(formats) {
 			f = formats[i]
 		}
 		e.cols[i] = encodedColumn{oid: oid, binary: f == pgtype.BinaryFormatCode}
