@@ -107,6 +107,9 @@ type source struct {
 	db    *sql.DB // set for sql catalogs: used for pointer checks and path mappings
 	ph    func(n int) string
 	warn  string
+
+	pointerMu   sync.Mutex
+	pointerStmt *sql.Stmt // pointerAndPaths' query, prepared on first use
 }
 
 // Options tune a Catalog. The zero value works.
@@ -239,6 +242,9 @@ func (s *source) initSidecar(ctx context.Context) error {
 // Close releases catalog connections.
 func (c *Catalog) Close() {
 	for _, s := range c.sources {
+		if s.pointerStmt != nil {
+			s.pointerStmt.Close()
+		}
 		if s.db != nil {
 			s.db.Close()
 		}
@@ -373,17 +379,37 @@ func (c *Catalog) cached(t *table.Table) *table.Table {
 	return t
 }
 
-// pointerAndPaths reads a table's current metadata location and its path
-// mappings in one round trip: this runs for every table of every
-// statement, so that a snapshot another engine committed is seen by the
-// next statement.
-func (s *source) pointerAndPaths(ctx context.Context, ident Ident) (string, PathMap, error) {
+// pointerQuery is pointerAndPaths' statement, prepared once (a failed
+// prepare is tried again on the next call).
+func (s *source) pointerQuery(ctx context.Context) (*sql.Stmt, error) {
+	s.pointerMu.Lock()
+	defer s.pointerMu.Unlock()
+	if s.pointerStmt != nil {
+		return s.pointerStmt, nil
+	}
 	q := fmt.Sprintf(`SELECT t.metadata_location, m.from_prefix, m.to_prefix
 		FROM iceberg_tables t LEFT JOIN lakegate_path_mappings m
 		  ON m.catalog_name = t.catalog_name AND m.table_namespace = t.table_namespace AND m.table_name = t.table_name
 		WHERE t.catalog_name = %s AND t.table_namespace = %s AND t.table_name = %s
 		ORDER BY m.ordinal`, s.ph(1), s.ph(2), s.ph(3))
-	rows, err := s.db.QueryContext(ctx, q, s.cfg.name(), ident.Schema, ident.Name)
+	st, err := s.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s.pointerStmt = st
+	return st, nil
+}
+
+// pointerAndPaths reads a table's current metadata location and its path
+// mappings in one round trip: this runs for every table of every
+// statement, so that a snapshot another engine committed is seen by the
+// next statement.
+func (s *source) pointerAndPaths(ctx context.Context, ident Ident) (string, PathMap, error) {
+	stmt, err := s.pointerQuery(ctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+	}
+	rows, err := stmt.QueryContext(ctx, s.cfg.name(), ident.Schema, ident.Name)
 	if err != nil {
 		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
 	}
