@@ -35,6 +35,7 @@ type engine struct {
 	conn    duck.Connection
 	allowed []string
 	tempDir string
+	threads int // as configured; 0: DuckDB's default
 
 	mu     sync.Mutex // guards closed against Interrupt racing Close, and refs
 	closed bool
@@ -79,7 +80,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 			return nil, fmt.Errorf("engine: set %s", kv[0])
 		}
 	}
-	e := &engine{allowed: slices.Clone(allowed), tempDir: tempDir}
+	e := &engine{allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads}
 	var msg string
 	if duck.OpenExt("", &e.db, c, &msg) != duck.StateSuccess {
 		os.RemoveAll(tempDir)

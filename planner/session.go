@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,12 +68,15 @@ type Session struct {
 	p   *Planner
 	log *slog.Logger
 
-	eng     *engine
-	engMu   sync.Mutex        // guards eng for Cancel
-	views   map[string]string // engine view name -> SQL it was created with
-	schemas map[string]bool   // engine schemas created
-	engPath string            // search_path last set in the engine
-	pgc     pgCatalogState    // emulated pg_catalog / information_schema in eng
+	eng   *engine
+	engMu sync.Mutex // guards eng for Cancel
+	// cancelAsked is set by Cancel: an engine interrupt after it is the
+	// client's cancel, any other is the engine's own (execError).
+	cancelAsked atomic.Bool
+	views       map[string]string // engine view name -> SQL it was created with
+	schemas     map[string]bool   // engine schemas created
+	engPath     string            // search_path last set in the engine
+	pgc         pgCatalogState    // emulated pg_catalog / information_schema in eng
 	// stmts are eng's prepared statements by SQL, valid while eng's
 	// state is unchanged (stmtcache.go).
 	stmts    map[string]*sessionStmt
@@ -130,6 +134,7 @@ func (s *Session) Close() {
 
 // Cancel interrupts the statement running in the session, if any.
 func (s *Session) Cancel() {
+	s.cancelAsked.Store(true)
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	if s.eng != nil {
@@ -811,10 +816,22 @@ func (s *Session) execError(ctx context.Context, err error) error {
 	err = classify(err)
 	var ee *EngineError
 	if errors.As(err, &ee) && ee.Kind == KindInterrupted {
-		return ErrCanceled
+		if s.cancelAsked.Swap(false) {
+			return ErrCanceled
+		}
+		// Not asked for: the statement's context is live and no cancel
+		// request came. The engine stops a parallel query this way when one
+		// of its workers failed, and now and then reports the interrupt
+		// instead of the worker's error.
+		return errSpuriousInterrupt
 	}
 	return err
 }
+
+// errSpuriousInterrupt is an engine interrupt nobody asked for (see
+// execError). Writes look for the error behind it (stageQuery).
+var errSpuriousInterrupt = &EngineError{Kind: KindInternal,
+	Msg: "the engine stopped the statement after a failure in one of its parallel workers and lost that failure's message; run the statement again to see it"}
 
 func sameShape(a, b []Column) bool {
 	if len(a) != len(b) {

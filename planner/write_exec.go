@@ -20,9 +20,14 @@ type engineResult struct {
 	ps      duck.PreparedStatement
 	pending duck.PendingResult
 	stop    func() bool
+	closed  bool
 }
 
 func (r *engineResult) close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
 	r.stop()
 	duck.DestroyResult(&r.res)
 	duck.DestroyPending(&r.pending)
@@ -116,9 +121,45 @@ func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, 
 	}
 	st, err := s.p.cat.Stage(ctx, t, next)
 	if err != nil {
-		return nil, s.execError(ctx, err)
+		err = s.execError(ctx, err)
+		if err == errSpuriousInterrupt {
+			// nothing is staged: read the query again, one thread, for the
+			// error the engine lost
+			r.close()
+			err = s.errorBehindInterrupt(ctx, sql, args)
+		}
+		return nil, err
 	}
 	return st, nil
+}
+
+// errorBehindInterrupt runs sql again on one engine thread, discarding its
+// rows, to find the error a parallel run reported only as an interrupt. It
+// returns that error, or errSpuriousInterrupt if the query now succeeds.
+func (s *Session) errorBehindInterrupt(ctx context.Context, sql string, args []any) error {
+	e, err := s.engineFor(nil)
+	if err != nil {
+		return err
+	}
+	if err := e.exec("SET threads = 1"); err != nil {
+		return errSpuriousInterrupt
+	}
+	defer func() {
+		restore := "RESET threads"
+		if e.threads > 0 {
+			restore = fmt.Sprintf("SET threads = %d", e.threads)
+		}
+		_ = e.exec(restore)
+	}()
+	r, err := s.startQuery(ctx, sql, args)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	if err := readResult(&r.res, func(arrow.RecordBatch) error { return ctx.Err() }); err != nil {
+		return s.execError(ctx, err)
+	}
+	return errSpuriousInterrupt
 }
 
 // queryInt64s runs sql, whose columns are all BIGINT, and returns its rows
