@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/apache/iceberg-go"
@@ -171,12 +172,18 @@ func (c *manifestCache) manifestList(fs icebergio.IO, paths PathMap, snp *table.
 	return mfs, nil
 }
 
+// manifestKey names a manifest's decoded entries: the file read and what
+// its entries inherit from the manifest list entry.
+func manifestKey(paths PathMap, mf iceberg.ManifestFile) string {
+	return fmt.Sprintf("manifest\x00%s\x00%d\x00%d\x00%d", paths.Apply(mf.FilePath()), mf.SequenceNum(), mf.SnapshotID(), mf.PartitionSpecID())
+}
+
 // entries returns the live (added or existing) entries of one manifest,
 // decoded once. The key holds what the entries inherit from the manifest
 // list entry (sequence number, snapshot), so the same file listed with other
 // inherited values is decoded on its own.
 func (c *manifestCache) entries(ctx context.Context, fs icebergio.IO, paths PathMap, mf iceberg.ManifestFile) ([]fileEntry, error) {
-	key := fmt.Sprintf("manifest\x00%s\x00%d\x00%d\x00%d", paths.Apply(mf.FilePath()), mf.SequenceNum(), mf.SnapshotID(), mf.PartitionSpecID())
+	key := manifestKey(paths, mf)
 	if it, ok := c.get(key); ok {
 		return it.entries, nil
 	}
@@ -195,4 +202,44 @@ func (c *manifestCache) entries(ctx context.Context, fs icebergio.IO, paths Path
 	}
 	c.put(&manifestCacheItem{key: key, size: size, entries: out})
 	return out, nil
+}
+
+// prefetch decodes the manifests a plan will read that are not cached yet,
+// several at a time (the first plan of a snapshot decodes them all).
+// Errors are left for the planner's own read of the manifest to report.
+func (c *manifestCache) prefetch(ctx context.Context, fs icebergio.IO, paths PathMap, mfs []iceberg.ManifestFile, minSeq int64) {
+	var todo []iceberg.ManifestFile
+	c.mu.Lock()
+	for _, mf := range mfs {
+		if mf.ManifestContent() == iceberg.ManifestContentDeletes && mf.SequenceNum() < minSeq {
+			continue
+		}
+		if _, ok := c.byKey[manifestKey(paths, mf)]; !ok {
+			todo = append(todo, mf)
+		}
+	}
+	c.mu.Unlock()
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	if workers < 2 {
+		return
+	}
+	next := make(chan iceberg.ManifestFile)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for mf := range next {
+				_, _ = c.entries(ctx, fs, paths, mf)
+			}
+		}()
+	}
+	for _, mf := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- mf
+	}
+	close(next)
+	wg.Wait()
 }

@@ -130,6 +130,8 @@ func (t *Table) planCached(ctx context.Context, mc *manifestCache, filter iceber
 		minSeq = 0
 	}
 
+	mc.prefetch(ctx, fs, t.Paths, kept, minSeq)
+
 	// Entries of one manifest that survive partition and metrics pruning.
 	liveEntries := func(mf iceberg.ManifestFile) ([]*fileEntry, error) {
 		se, err := specFor(mf.PartitionSpecID())
