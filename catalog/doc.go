@@ -8,6 +8,12 @@
 //	LoadTable(ident) -> re-check only the table's metadata pointer
 //	                 -> metadata cached by location (metadata files are immutable)
 //	Table.PlanScan(filter) -> manifests read through a caching, path-mapping IO
+//	                          and decoded once into a bounded cache of their
+//	                          live entries (manifestcache.go); pruning and
+//	                          delete matching run over the cached entries
+//	                          exactly as iceberg-go's planner would
+//	                          (scanplan.go), or by iceberg-go itself for what
+//	                          scanplan.go does not reproduce
 //	                       -> ScanPlan: data files with their delete files,
 //	                          partition values and field-id facts, pinned to
 //	                          one snapshot

@@ -15,7 +15,14 @@
 //
 // A table reference becomes an engine view "schema"."table" created (or
 // replaced) just before the statement runs; the user's SQL text is executed
-// unchanged, so its semantics are DuckDB's own.
+// unchanged, so its semantics are DuckDB's own. Views stay between
+// statements while their snapshot and the access policy are unchanged, and
+// the engine's prepared statements are kept by SQL text while nothing in
+// the engine changed (stmtcache.go): a repeated statement is planned again
+// (its tables' current snapshots are looked up every time) but neither
+// recreates views nor prepares again. DuckDB still rebinds a statement that
+// reads Parquet on each execution (its multi-file scans opt out of statement
+// caching).
 //
 // Session commands (sessioncmd.go, cursor.go, copy.go, sqlprepare.go) are
 // the statements that change the session rather than read data: transaction
