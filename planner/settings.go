@@ -389,6 +389,7 @@ func (s *Session) applySetting(name, value string) error {
 		e := s.eng
 		s.engMu.Unlock()
 		if e != nil {
+			s.bumpEngine() // statements bound under the old zone are stale
 			if err := e.exec("SET TimeZone = " + sqlString(value)); err != nil {
 				return classify(err)
 			}
