@@ -31,7 +31,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -40,6 +39,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,6 +53,8 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/internal/procstat"
 )
 
 const querySQL = `SELECT i::BIGINT AS id, (i %% 1000)::INTEGER AS k, (i * 0.01)::DECIMAL(12,2) AS amount, ` +
@@ -60,22 +62,22 @@ const querySQL = `SELECT i::BIGINT AS id, (i %% 1000)::INTEGER AS k, (i * 0.01):
 
 // result is one measured run.
 type result struct {
-	Target     string      `json:"target"` // "lakegate" or "duckdb"
-	Mode       string      `json:"mode"`   // binary, text, in-process
-	Rows       int64       `json:"rows"`
-	Seconds    float64     `json:"seconds"`
-	FirstRow   float64     `json:"first_row_seconds"`
-	WireBytes  int64       `json:"wire_bytes"`
-	ValueBytes int64       `json:"value_bytes"`
-	RSSBefore  int64       `json:"rss_before"` // bytes, at the start of the run
-	PeakRSS    int64       `json:"peak_rss"`   // bytes, VmHWM after the run
-	PeakKind   string      `json:"peak_kind"`  // how PeakRSS was bounded
-	MaxAnon    int64       `json:"max_anon"`   // largest sampled RssAnon
-	RSSAfter   int64       `json:"rss_after"`
-	ServerCPU  float64     `json:"server_cpu_seconds"` // lakegate user+system CPU during the run
-	ClientCPU  float64     `json:"client_cpu_seconds"` // this process's user+system CPU during the run
-	Samples    []memStatus `json:"-"`
-	Err        string      `json:"err,omitempty"`
+	Target     string         `json:"target"` // "lakegate" or "duckdb"
+	Mode       string         `json:"mode"`   // binary, text, in-process
+	Rows       int64          `json:"rows"`
+	Seconds    float64        `json:"seconds"`
+	FirstRow   float64        `json:"first_row_seconds"`
+	WireBytes  int64          `json:"wire_bytes"`
+	ValueBytes int64          `json:"value_bytes"`
+	RSSBefore  int64          `json:"rss_before"` // bytes, at the start of the run
+	PeakRSS    int64          `json:"peak_rss"`   // bytes, VmHWM after the run
+	PeakKind   string         `json:"peak_kind"`  // how PeakRSS was bounded
+	MaxAnon    int64          `json:"max_anon"`   // largest sampled RssAnon
+	RSSAfter   int64          `json:"rss_after"`
+	ServerCPU  float64        `json:"server_cpu_seconds"` // lakegate user+system CPU during the run
+	ClientCPU  float64        `json:"client_cpu_seconds"` // this process's user+system CPU during the run
+	Samples    []procstat.Mem `json:"-"`
+	Err        string         `json:"err,omitempty"`
 }
 
 type options struct {
@@ -179,7 +181,7 @@ func run(o options) error {
 	}
 	bin := o.lakegate
 	if bin == "" {
-		if bin, err = buildLakegate(tmp); err != nil {
+		if bin, err = procstat.BuildLakegate(tmp); err != nil {
 			return err
 		}
 	}
@@ -228,57 +230,19 @@ func run(o options) error {
 	return nil
 }
 
-// buildLakegate builds ./cmd/lakegate of the enclosing module with the tag
-// the planner needs.
-func buildLakegate(dir string) (string, error) {
-	out := filepath.Join(dir, "lakegate")
-	root, err := moduleRoot()
-	if err != nil {
-		return "", err
-	}
-	fmt.Fprintln(os.Stderr, "building lakegate ...")
-	cmd := exec.Command("go", "build", "-tags=duckdb_arrow", "-o", out, "./cmd/lakegate")
-	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("build lakegate: %w", err)
-	}
-	return out, nil
-}
-
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("not inside the lakegate module; pass -lakegate PATH")
-	}
-	return filepath.Dir(mod), nil
-}
-
 // lakegateProc is a running `lakegate demo`.
 type lakegateProc struct {
 	cmd      *exec.Cmd
 	pid      int
 	addr     string
 	log      string
+	data     string
 	canReset bool
 	done     chan struct{}
 }
 
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
 func startLakegate(ctx context.Context, bin, tmp string, seq int, o options) (*lakegateProc, error) {
-	addr, err := freePort()
+	addr, err := procstat.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +259,7 @@ func startLakegate(ctx context.Context, bin, tmp string, seq int, o options) (*l
 		logf.Close()
 		return nil, fmt.Errorf("start lakegate: %w", err)
 	}
-	p := &lakegateProc{cmd: cmd, pid: cmd.Process.Pid, addr: addr, log: logPath, done: make(chan struct{})}
+	p := &lakegateProc{cmd: cmd, pid: cmd.Process.Pid, addr: addr, log: logPath, data: data, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); logf.Close(); close(p.done) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -321,12 +285,23 @@ func startLakegate(ctx context.Context, bin, tmp string, seq int, o options) (*l
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	p.canReset = resetHWM(p.pid) == nil
+	p.canReset = procstat.ResetHWM(p.pid) == nil
 	return p, nil
 }
 
+// dsn logs in as the demo's analyst, with the password the demo wrote
+// into its data directory (empty until it has).
 func (p *lakegateProc) dsn() string {
-	return "postgres://bench@" + p.addr + "/lakegate?sslmode=disable"
+	pw := ""
+	if b, err := os.ReadFile(filepath.Join(p.data, "demo-passwords.txt")); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "analyst="); ok {
+				pw = v
+			}
+		}
+	}
+	return (&url.URL{Scheme: "postgres", User: url.UserPassword("analyst", pw), Host: p.addr, Path: "/lakegate",
+		RawQuery: "sslmode=disable"}).String()
 }
 
 func (p *lakegateProc) stop() {
@@ -339,95 +314,11 @@ func (p *lakegateProc) stop() {
 	}
 }
 
-// memStatus is a process's memory from /proc/PID/status, in bytes.
-type memStatus struct {
-	RSS  int64 // VmRSS
-	HWM  int64 // VmHWM, peak RSS since start or the last clear_refs 5
-	Anon int64 // RssAnon: heap and stacks, without mapped files such as the binary's code
-}
-
-// procStatus reads the memory status of pid ("self" for this process).
-func procStatus(pid string) (memStatus, error) {
-	var m memStatus
-	f, err := os.Open("/proc/" + pid + "/status")
-	if err != nil {
-		return m, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		var dst *int64
-		switch {
-		case strings.HasPrefix(line, "VmRSS:"):
-			dst = &m.RSS
-		case strings.HasPrefix(line, "VmHWM:"):
-			dst = &m.HWM
-		case strings.HasPrefix(line, "RssAnon:"):
-			dst = &m.Anon
-		default:
-			continue
-		}
-		fields := strings.Fields(line)
-		if len(fields) >= 2 {
-			kb, _ := strconv.ParseInt(fields[1], 10, 64)
-			*dst = kb * 1024
-		}
-	}
-	return m, sc.Err()
-}
-
-// procCPU returns the user+system CPU seconds pid has used ("self" for this
-// process), from /proc/PID/stat (fields 14 and 15, in clock ticks).
-func procCPU(pid string) float64 {
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return 0
-	}
-	// The command name (field 2) may hold spaces; fields after it are fixed.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return float64(utime+stime) / clockTicks
-}
-
-// clockTicks is USER_HZ, 100 on every Linux ABI Go supports.
-const clockTicks = 100
-
-// resetHWM resets the peak RSS of pid to its current RSS
-// (https://docs.kernel.org/admin-guide/mm/soft-dirty.html, value 5).
-func resetHWM(pid int) error {
-	before, err := procStatus(strconv.Itoa(pid))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
-		return err
-	}
-	after, err := procStatus(strconv.Itoa(pid))
-	if err != nil {
-		return err
-	}
-	// The write succeeds silently on kernels that ignore 5; check it took.
-	if before.HWM > before.RSS && after.HWM >= before.HWM {
-		return errors.New("clear_refs 5 did not reset VmHWM")
-	}
-	return nil
-}
-
 // sampler records VmRSS of pid until stopped.
 type sampler struct {
 	stopc   chan struct{}
 	wg      sync.WaitGroup
-	samples []memStatus
+	samples []procstat.Mem
 }
 
 func startSampler(pid string, every time.Duration) *sampler {
@@ -438,7 +329,7 @@ func startSampler(pid string, every time.Duration) *sampler {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			if m, err := procStatus(pid); err == nil {
+			if m, err := procstat.Status(pid); err == nil {
 				s.samples = append(s.samples, m)
 			}
 			select {
@@ -451,7 +342,7 @@ func startSampler(pid string, every time.Duration) *sampler {
 	return s
 }
 
-func (s *sampler) stop() []memStatus {
+func (s *sampler) stop() []procstat.Mem {
 	close(s.stopc)
 	s.wg.Wait()
 	return s.samples
@@ -498,16 +389,16 @@ func runPgx(ctx context.Context, lg *lakegateProc, mode string, n int64, o optio
 	pid := strconv.Itoa(lg.pid)
 	r.PeakKind = "process lifetime"
 	if !o.fresh {
-		if err := resetHWM(lg.pid); err == nil {
+		if err := procstat.ResetHWM(lg.pid); err == nil {
 			r.PeakKind = "run (clear_refs)"
 		}
 	}
-	if m, err := procStatus(pid); err == nil {
+	if m, err := procstat.Status(pid); err == nil {
 		r.RSSBefore = m.RSS
 	}
 	smp := startSampler(pid, o.sample)
 	wire.Store(0)
-	serverCPU, clientCPU := procCPU(pid), procCPU("self")
+	serverCPU, clientCPU := procstat.CPU(pid), procstat.CPU("self")
 
 	start := time.Now()
 	rows, err := conn.Query(ctx, fmt.Sprintf(querySQL, n))
@@ -531,10 +422,10 @@ func runPgx(ctx context.Context, lg *lakegateProc, mode string, n int64, o optio
 	if err := rows.Err(); err != nil {
 		r.Err = err.Error()
 	}
-	r.ServerCPU, r.ClientCPU = procCPU(pid)-serverCPU, procCPU("self")-clientCPU
+	r.ServerCPU, r.ClientCPU = procstat.CPU(pid)-serverCPU, procstat.CPU("self")-clientCPU
 	r.Samples = smp.stop()
 	r.Rows, r.ValueBytes, r.WireBytes = got, valueBytes, wire.Load()
-	if m, err := procStatus(pid); err == nil {
+	if m, err := procstat.Status(pid); err == nil {
 		r.RSSAfter, r.PeakRSS = m.RSS, m.HWM
 		r.Samples = append(r.Samples, m)
 	}
@@ -588,11 +479,11 @@ func runDuckDB(n int64, threads int) result {
 			return r
 		}
 	}
-	if m, err := procStatus("self"); err == nil {
+	if m, err := procstat.Status("self"); err == nil {
 		r.RSSBefore = m.RSS
 	}
 	smp := startSampler("self", 100*time.Millisecond)
-	clientCPU := procCPU("self")
+	clientCPU := procstat.CPU("self")
 	start := time.Now()
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(querySQL, n))
 	if err != nil {
@@ -624,10 +515,10 @@ func runDuckDB(n int64, threads int) result {
 	if err := rows.Err(); err != nil && r.Err == "" {
 		r.Err = err.Error()
 	}
-	r.ClientCPU = procCPU("self") - clientCPU
+	r.ClientCPU = procstat.CPU("self") - clientCPU
 	r.Samples = smp.stop()
 	r.Rows, r.ValueBytes = got, bytes
-	if m, err := procStatus("self"); err == nil {
+	if m, err := procstat.Status("self"); err == nil {
 		r.RSSAfter, r.PeakRSS = m.RSS, m.HWM
 		r.Samples = append(r.Samples, m)
 	}

@@ -41,6 +41,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/procstat"
 	"github.com/lakegate/lakegate/internal/tpch"
 )
 
@@ -229,7 +230,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return e.start(ctx)
 	}
 	if e.bin == "" {
-		if e.bin, err = buildLakegate(o.data); err != nil {
+		if e.bin, err = procstat.BuildLakegate(o.data); err != nil {
 			return err
 		}
 	}
@@ -352,7 +353,7 @@ func (e *env) writeConfig() error {
 }
 
 func (e *env) writeListen(cfg map[string]any) (string, error) {
-	addr, err := freeAddr()
+	addr, err := procstat.FreeAddr()
 	if err != nil {
 		return "", err
 	}

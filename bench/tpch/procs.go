@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -15,37 +13,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/internal/procstat"
 )
-
-// buildLakegate builds ./cmd/lakegate of the enclosing module into dir.
-func buildLakegate(dir string) (string, error) {
-	out := filepath.Join(dir, "lakegate")
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(gomod))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("not inside the lakegate module; pass -lakegate PATH")
-	}
-	logf("building lakegate ...")
-	cmd := exec.Command("go", "build", "-tags=duckdb_arrow", "-o", out, "./cmd/lakegate")
-	cmd.Dir = filepath.Dir(mod)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("build lakegate: %w", err)
-	}
-	return out, nil
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
 
 // lakegateProc is a running `lakegate serve`.
 type lakegateProc struct {
@@ -107,80 +77,6 @@ func (p *lakegateProc) stop() {
 	}
 }
 
-// memStatus is a process's memory from /proc/PID/status, in bytes.
-type memStatus struct {
-	RSS, HWM, Anon int64
-}
-
-func procStatus(pid string) (memStatus, error) {
-	var m memStatus
-	f, err := os.Open("/proc/" + pid + "/status")
-	if err != nil {
-		return m, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		var dst *int64
-		switch {
-		case strings.HasPrefix(line, "VmRSS:"):
-			dst = &m.RSS
-		case strings.HasPrefix(line, "VmHWM:"):
-			dst = &m.HWM
-		case strings.HasPrefix(line, "RssAnon:"):
-			dst = &m.Anon
-		default:
-			continue
-		}
-		if fields := strings.Fields(line); len(fields) >= 2 {
-			kb, _ := strconv.ParseInt(fields[1], 10, 64)
-			*dst = kb * 1024
-		}
-	}
-	return m, sc.Err()
-}
-
-// procCPU is the user+system CPU seconds of pid ("self" for this process).
-func procCPU(pid string) float64 {
-	b, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return float64(utime+stime) / 100 // USER_HZ
-}
-
-// resetHWM sets pid's peak RSS to its current RSS (clear_refs 5,
-// https://docs.kernel.org/admin-guide/mm/soft-dirty.html).
-func resetHWM(pid int) error {
-	before, err := procStatus(strconv.Itoa(pid))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
-		return err
-	}
-	after, err := procStatus(strconv.Itoa(pid))
-	if err != nil {
-		return err
-	}
-	if before.HWM > before.RSS && after.HWM >= before.HWM {
-		return errors.New("clear_refs 5 did not reset VmHWM")
-	}
-	return nil
-}
-
 // rssSampler records the largest RSS of pid until stopped (a check that
 // the peak is not a single spike missed between reads of VmHWM).
 type rssSampler struct {
@@ -197,7 +93,7 @@ func sampleRSS(pid string, every time.Duration) *rssSampler {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			if m, err := procStatus(pid); err == nil {
+			if m, err := procstat.Status(pid); err == nil {
 				s.max = max(s.max, m.RSS)
 			}
 			select {
@@ -245,7 +141,7 @@ func startPostgres() (*postgres, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
-	addr, err := freeAddr()
+	addr, err := procstat.FreeAddr()
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,142 @@
+// Package procstat reads what the benchmarks measure of a process from
+// Linux's /proc (memory, CPU time), resets its peak RSS, and builds the
+// lakegate binary they run.
+package procstat
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Mem is a process's memory from /proc/PID/status, in bytes.
+type Mem struct {
+	RSS  int64 // VmRSS
+	HWM  int64 // VmHWM, peak RSS since start or the last ResetHWM
+	Anon int64 // RssAnon: heap and stacks, without mapped files such as the binary's code
+}
+
+// Status reads the memory of pid ("self" for this process).
+func Status(pid string) (Mem, error) {
+	var m Mem
+	f, err := os.Open("/proc/" + pid + "/status")
+	if err != nil {
+		return m, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		var dst *int64
+		switch {
+		case strings.HasPrefix(line, "VmRSS:"):
+			dst = &m.RSS
+		case strings.HasPrefix(line, "VmHWM:"):
+			dst = &m.HWM
+		case strings.HasPrefix(line, "RssAnon:"):
+			dst = &m.Anon
+		default:
+			continue
+		}
+		if fields := strings.Fields(line); len(fields) >= 2 {
+			kb, _ := strconv.ParseInt(fields[1], 10, 64)
+			*dst = kb * 1024
+		}
+	}
+	return m, sc.Err()
+}
+
+// clockTicks is USER_HZ, 100 on every Linux ABI Go supports.
+const clockTicks = 100
+
+// CPU returns the user+system CPU seconds pid has used ("self" for this
+// process), from /proc/PID/stat (fields 14 and 15, in clock ticks); 0 if
+// it cannot be read.
+func CPU(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields after it are fixed.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return float64(utime+stime) / clockTicks
+}
+
+// ResetHWM sets the peak RSS of pid to its current RSS (clear_refs 5,
+// https://docs.kernel.org/admin-guide/mm/soft-dirty.html).
+func ResetHWM(pid int) error {
+	before, err := Status(strconv.Itoa(pid))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
+		return err
+	}
+	after, err := Status(strconv.Itoa(pid))
+	if err != nil {
+		return err
+	}
+	// The write succeeds silently on kernels that ignore 5; check it took.
+	if before.HWM > before.RSS && after.HWM >= before.HWM {
+		return errors.New("clear_refs 5 did not reset VmHWM")
+	}
+	return nil
+}
+
+// FreeAddr returns a loopback address with a port free at the time of
+// the call.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// ModuleRoot is the directory of the enclosing Go module.
+func ModuleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("not inside the lakegate module; pass -lakegate PATH")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// BuildLakegate builds ./cmd/lakegate of the enclosing module, with the
+// tag the planner needs, into dir and returns the binary's path.
+func BuildLakegate(dir string) (string, error) {
+	out := filepath.Join(dir, "lakegate")
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintln(os.Stderr, "building lakegate ...")
+	cmd := exec.Command("go", "build", "-tags=duckdb_arrow", "-o", out, "./cmd/lakegate")
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build lakegate: %w", err)
+	}
+	return out, nil
+}
