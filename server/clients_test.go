@@ -73,6 +73,9 @@ func TestPsqlMetaCommands(t *testing.T) {
 		{"payments_svc", `\dv`, []string{"Did not find any"}, nil},
 		{"payments_svc", `\df`, []string{"List of functions"}, nil},
 		{"payments_svc", `\d`, []string{"charges"}, []string{"bounces"}},
+		{"payments_svc", `\dt+ payments.*`, []string{"charges", "Size", "Description"}, []string{"bounces"}},
+		{"payments_svc", `\l+`, []string{"lakegate", "Size"}, nil},
+		{"analyst", `\dn+`, []string{"comms", "payments"}, nil},
 	}
 	for _, c := range cases {
 		out := g.psql(t, c.user, "-c", c.cmd)
