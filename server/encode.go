@@ -433,21 +433,7 @@ func appendTimestamp(b []byte, t time.Time, withZone bool) []byte {
 	b = appendClock(b, int64(t.Hour()), int64(t.Minute()), int64(t.Second()), int64(t.Nanosecond()/1000))
 	if withZone {
 		_, off := t.Zone()
-		sign := byte('+')
-		if off < 0 {
-			sign, off = '-', -off
-		}
-		b = append(b, sign)
-		b = appendPadded(b, int64(off/3600), 2)
-		if off%60 != 0 {
-			b = append(b, ':')
-			b = appendPadded(b, int64(off/60%60), 2)
-			b = append(b, ':')
-			b = appendPadded(b, int64(off%60), 2)
-		} else if off/60%60 != 0 {
-			b = append(b, ':')
-			b = appendPadded(b, int64(off/60%60), 2)
-		}
+		b = appendZone(b, off)
 	}
 	if bc {
 		b = append(b, " BC"...)
