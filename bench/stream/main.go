@@ -54,7 +54,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lakegate/lakegate/internal/procstat"
+	"github.com/lakegate/lakegate/internal/benchkit"
 )
 
 const querySQL = `SELECT i::BIGINT AS id, (i %% 1000)::INTEGER AS k, (i * 0.01)::DECIMAL(12,2) AS amount, ` +
@@ -76,7 +76,7 @@ type result struct {
 	RSSAfter   int64          `json:"rss_after"`
 	ServerCPU  float64        `json:"server_cpu_seconds"` // lakegate user+system CPU during the run
 	ClientCPU  float64        `json:"client_cpu_seconds"` // this process's user+system CPU during the run
-	Samples    []procstat.Mem `json:"-"`
+	Samples    []benchkit.Mem `json:"-"`
 	Err        string         `json:"err,omitempty"`
 }
 
@@ -118,17 +118,17 @@ func main() {
 		return
 	}
 	var err error
-	if o.rows, err = parseCounts(rows); err != nil {
+	if o.rows, err = benchkit.ParseCounts(rows); err != nil {
 		fatal(err)
 	}
-	o.modes = splitList(modes)
+	o.modes = benchkit.SplitList(modes)
 	for _, m := range o.modes {
 		if m != "binary" && m != "text" {
 			fatal(fmt.Errorf("-modes: unknown mode %q", m))
 		}
 	}
 	if env != "" {
-		o.lakegateEnv = splitList(env)
+		o.lakegateEnv = benchkit.SplitList(env)
 	}
 	if err := run(o); err != nil {
 		fatal(err)
@@ -138,35 +138,6 @@ func main() {
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "bench/stream:", err)
 	os.Exit(1)
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func parseCounts(s string) ([]int64, error) {
-	var out []int64
-	for _, p := range splitList(s) {
-		mult := int64(1)
-		switch {
-		case strings.HasSuffix(p, "M"), strings.HasSuffix(p, "m"):
-			mult, p = 1_000_000, p[:len(p)-1]
-		case strings.HasSuffix(p, "K"), strings.HasSuffix(p, "k"):
-			mult, p = 1_000, p[:len(p)-1]
-		}
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("-rows: bad count %q", p)
-		}
-		out = append(out, n*mult)
-	}
-	return out, nil
 }
 
 func run(o options) error {
@@ -181,7 +152,7 @@ func run(o options) error {
 	}
 	bin := o.lakegate
 	if bin == "" {
-		if bin, err = procstat.BuildLakegate(tmp); err != nil {
+		if bin, err = benchkit.BuildLakegate(tmp); err != nil {
 			return err
 		}
 	}
@@ -242,7 +213,7 @@ type lakegateProc struct {
 }
 
 func startLakegate(ctx context.Context, bin, tmp string, seq int, o options) (*lakegateProc, error) {
-	addr, err := procstat.FreeAddr()
+	addr, err := benchkit.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +256,7 @@ func startLakegate(ctx context.Context, bin, tmp string, seq int, o options) (*l
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	p.canReset = procstat.ResetHWM(p.pid) == nil
+	p.canReset = benchkit.ResetHWM(p.pid) == nil
 	return p, nil
 }
 
@@ -318,7 +289,7 @@ func (p *lakegateProc) stop() {
 type sampler struct {
 	stopc   chan struct{}
 	wg      sync.WaitGroup
-	samples []procstat.Mem
+	samples []benchkit.Mem
 }
 
 func startSampler(pid string, every time.Duration) *sampler {
@@ -329,7 +300,7 @@ func startSampler(pid string, every time.Duration) *sampler {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			if m, err := procstat.Status(pid); err == nil {
+			if m, err := benchkit.Status(pid); err == nil {
 				s.samples = append(s.samples, m)
 			}
 			select {
@@ -342,7 +313,7 @@ func startSampler(pid string, every time.Duration) *sampler {
 	return s
 }
 
-func (s *sampler) stop() []procstat.Mem {
+func (s *sampler) stop() []benchkit.Mem {
 	close(s.stopc)
 	s.wg.Wait()
 	return s.samples
@@ -389,16 +360,16 @@ func runPgx(ctx context.Context, lg *lakegateProc, mode string, n int64, o optio
 	pid := strconv.Itoa(lg.pid)
 	r.PeakKind = "process lifetime"
 	if !o.fresh {
-		if err := procstat.ResetHWM(lg.pid); err == nil {
+		if err := benchkit.ResetHWM(lg.pid); err == nil {
 			r.PeakKind = "run (clear_refs)"
 		}
 	}
-	if m, err := procstat.Status(pid); err == nil {
+	if m, err := benchkit.Status(pid); err == nil {
 		r.RSSBefore = m.RSS
 	}
 	smp := startSampler(pid, o.sample)
 	wire.Store(0)
-	serverCPU, clientCPU := procstat.CPU(pid), procstat.CPU("self")
+	serverCPU, clientCPU := benchkit.CPU(pid), benchkit.CPU("self")
 
 	start := time.Now()
 	rows, err := conn.Query(ctx, fmt.Sprintf(querySQL, n))
@@ -422,10 +393,10 @@ func runPgx(ctx context.Context, lg *lakegateProc, mode string, n int64, o optio
 	if err := rows.Err(); err != nil {
 		r.Err = err.Error()
 	}
-	r.ServerCPU, r.ClientCPU = procstat.CPU(pid)-serverCPU, procstat.CPU("self")-clientCPU
+	r.ServerCPU, r.ClientCPU = benchkit.CPU(pid)-serverCPU, benchkit.CPU("self")-clientCPU
 	r.Samples = smp.stop()
 	r.Rows, r.ValueBytes, r.WireBytes = got, valueBytes, wire.Load()
-	if m, err := procstat.Status(pid); err == nil {
+	if m, err := benchkit.Status(pid); err == nil {
 		r.RSSAfter, r.PeakRSS = m.RSS, m.HWM
 		r.Samples = append(r.Samples, m)
 	}
@@ -479,11 +450,11 @@ func runDuckDB(n int64, threads int) result {
 			return r
 		}
 	}
-	if m, err := procstat.Status("self"); err == nil {
+	if m, err := benchkit.Status("self"); err == nil {
 		r.RSSBefore = m.RSS
 	}
 	smp := startSampler("self", 100*time.Millisecond)
-	clientCPU := procstat.CPU("self")
+	clientCPU := benchkit.CPU("self")
 	start := time.Now()
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(querySQL, n))
 	if err != nil {
@@ -515,10 +486,10 @@ func runDuckDB(n int64, threads int) result {
 	if err := rows.Err(); err != nil && r.Err == "" {
 		r.Err = err.Error()
 	}
-	r.ClientCPU = procstat.CPU("self") - clientCPU
+	r.ClientCPU = benchkit.CPU("self") - clientCPU
 	r.Samples = smp.stop()
 	r.Rows, r.ValueBytes = got, bytes
-	if m, err := procstat.Status("self"); err == nil {
+	if m, err := benchkit.Status("self"); err == nil {
 		r.RSSAfter, r.PeakRSS = m.RSS, m.HWM
 		r.Samples = append(r.Samples, m)
 	}

@@ -41,7 +41,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/internal/procstat"
+	"github.com/lakegate/lakegate/internal/benchkit"
 	"github.com/lakegate/lakegate/internal/tpch"
 )
 
@@ -95,15 +95,15 @@ func main() {
 	flag.Parse()
 	args = os.Args[1:]
 	var err error
-	o.sections = splitList(sections)
+	o.sections = benchkit.SplitList(sections)
 	if o.queries, err = parseQueries(queries); err != nil {
 		fatal(err)
 	}
-	if o.streamRows, err = parseCounts(streamRows); err != nil {
+	if o.streamRows, err = benchkit.ParseCounts(streamRows); err != nil {
 		fatal(err)
 	}
 	if pgRows != "0" {
-		c, err := parseCounts(pgRows)
+		c, err := benchkit.ParseCounts(pgRows)
 		if err != nil || len(c) != 1 {
 			fatal(fmt.Errorf("-pg-rows: want one count, got %q", pgRows))
 		}
@@ -130,19 +130,9 @@ func logf(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, format+"\n", a...)
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 func parseQueries(s string) ([]int, error) {
 	var out []int
-	for _, p := range splitList(s) {
+	for _, p := range benchkit.SplitList(s) {
 		lo, hi, isRange := strings.Cut(p, "-")
 		a, err := strconv.Atoi(lo)
 		if err != nil {
@@ -160,25 +150,6 @@ func parseQueries(s string) ([]int, error) {
 			}
 			out = append(out, q)
 		}
-	}
-	return out, nil
-}
-
-func parseCounts(s string) ([]int64, error) {
-	var out []int64
-	for _, p := range splitList(s) {
-		mult := int64(1)
-		switch {
-		case strings.HasSuffix(p, "M"), strings.HasSuffix(p, "m"):
-			mult, p = 1_000_000, p[:len(p)-1]
-		case strings.HasSuffix(p, "K"), strings.HasSuffix(p, "k"):
-			mult, p = 1_000, p[:len(p)-1]
-		}
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("bad count %q", p)
-		}
-		out = append(out, n*mult)
 	}
 	return out, nil
 }
@@ -230,7 +201,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return e.start(ctx)
 	}
 	if e.bin == "" {
-		if e.bin, err = procstat.BuildLakegate(o.data); err != nil {
+		if e.bin, err = benchkit.BuildLakegate(o.data); err != nil {
 			return err
 		}
 	}
@@ -353,7 +324,7 @@ func (e *env) writeConfig() error {
 }
 
 func (e *env) writeListen(cfg map[string]any) (string, error) {
-	addr, err := procstat.FreeAddr()
+	addr, err := benchkit.FreeAddr()
 	if err != nil {
 		return "", err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lakegate/lakegate/internal/procstat"
+	"github.com/lakegate/lakegate/internal/benchkit"
 )
 
 // lakegateProc is a running `lakegate serve`.
@@ -93,7 +93,7 @@ func sampleRSS(pid string, every time.Duration) *rssSampler {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			if m, err := procstat.Status(pid); err == nil {
+			if m, err := benchkit.Status(pid); err == nil {
 				s.max = max(s.max, m.RSS)
 			}
 			select {
@@ -141,7 +141,7 @@ func startPostgres() (*postgres, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
-	addr, err := procstat.FreeAddr()
+	addr, err := benchkit.FreeAddr()
 	if err != nil {
 		return nil, err
 	}

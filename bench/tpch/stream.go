@@ -22,7 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/internal/procstat"
+	"github.com/lakegate/lakegate/internal/benchkit"
 )
 
 // The stream section's rows: row i is
@@ -195,7 +195,7 @@ func readAll(ctx context.Context, dsn, table, format string, pid int, pgBackend 
 	server := ""
 	if pid > 0 {
 		server = strconv.Itoa(pid)
-		_ = procstat.ResetHWM(pid)
+		_ = benchkit.ResetHWM(pid)
 		smp = sampleRSS(server, 100*time.Millisecond)
 	}
 	if pgBackend {
@@ -205,7 +205,7 @@ func readAll(ctx context.Context, dsn, table, format string, pid int, pgBackend 
 		}
 	}
 	if server != "" {
-		cpu0 = procstat.CPU(server)
+		cpu0 = benchkit.CPU(server)
 	}
 	wire.Store(0)
 	client0 := cpuSelf()
@@ -228,11 +228,11 @@ func readAll(ctx context.Context, dsn, table, format string, pid int, pgBackend 
 	r.clientCPU = cpuSelf() - client0
 	r.wireBytes = wire.Load()
 	if server != "" {
-		r.serverCPU = procstat.CPU(server) - cpu0
+		r.serverCPU = benchkit.CPU(server) - cpu0
 	}
 	if smp != nil {
 		sampled := smp.stop()
-		if m, err := procstat.Status(strconv.Itoa(pid)); err == nil {
+		if m, err := benchkit.Status(strconv.Itoa(pid)); err == nil {
 			r.peakRSS = max(m.HWM, sampled)
 		}
 	}

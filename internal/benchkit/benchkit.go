@@ -1,7 +1,8 @@
-// Package procstat reads what the benchmarks measure of a process from
-// Linux's /proc (memory, CPU time), resets its peak RSS, and builds the
-// lakegate binary they run.
-package procstat
+// Package benchkit holds what the benchmark commands (bench/stream,
+// bench/tpch) share: what they measure of a process from Linux's /proc
+// (memory, CPU time), resetting its peak RSS, building the lakegate binary
+// they run, and reading their list and count flags.
+package benchkit
 
 import (
 	"bufio"
@@ -137,6 +138,38 @@ func BuildLakegate(dir string) (string, error) {
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("build lakegate: %w", err)
+	}
+	return out, nil
+}
+
+// SplitList splits a comma-separated flag value, dropping empty items.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ParseCounts reads a comma-separated list of positive counts with an
+// optional K or M suffix ("10M,50M").
+func ParseCounts(s string) ([]int64, error) {
+	var out []int64
+	for _, p := range SplitList(s) {
+		mult := int64(1)
+		switch {
+		case strings.HasSuffix(p, "M"), strings.HasSuffix(p, "m"):
+			mult, p = 1_000_000, p[:len(p)-1]
+		case strings.HasSuffix(p, "K"), strings.HasSuffix(p, "k"):
+			mult, p = 1_000, p[:len(p)-1]
+		}
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad count %q", p)
+		}
+		out = append(out, n*mult)
 	}
 	return out, nil
 }
