@@ -32,6 +32,11 @@ type analysis struct {
 	scopes    []map[string]bool
 	functions []string // table functions, lower case
 	scalars   []string // scalar and aggregate functions, lower case, schema-qualified when written so
+	// volatile: the statement samples rows (USING SAMPLE, TABLESAMPLE) or
+	// names one of the SQL value functions the engine parses as a column
+	// (current_timestamp, current_user, ...): its result may differ
+	// between runs over the same rows.
+	volatile bool
 	// preds maps a reference's query location to the conjunct predicates
 	// that restrict it (column name, iceberg operator, literal).
 	preds map[int64][]colPred
@@ -104,6 +109,12 @@ func num(n node, k string) int64 {
 	return -1
 }
 
+// sqlValueFunctions are the SQL value functions written without
+// parentheses, which the engine's parser leaves as column references.
+var sqlValueFunctions = map[string]bool{"current_timestamp": true, "current_date": true, "current_time": true,
+	"localtime": true, "localtimestamp": true, "current_user": true, "session_user": true, "user": true,
+	"current_role": true, "current_catalog": true, "current_schema": true}
+
 func (a *analysis) walk(v any) {
 	switch n := v.(type) {
 	case []any:
@@ -134,6 +145,16 @@ func (a *analysis) walk(v any) {
 			}
 		case "SELECT_NODE":
 			a.selectPreds(n)
+		}
+		if sm, ok := n["sample"]; ok && sm != nil {
+			a.volatile = true
+		}
+		if str(n, "class") == "COLUMN_REF" {
+			if names, ok := n["column_names"].([]any); ok && len(names) == 1 {
+				if nm, ok := names[0].(string); ok && sqlValueFunctions[strings.ToLower(nm)] {
+					a.volatile = true
+				}
+			}
 		}
 		if str(n, "class") == "FUNCTION" || str(n, "class") == "WINDOW" || str(n, "class") == "AGGREGATE" {
 			name := strings.ToLower(str(n, "function_name"))

@@ -144,12 +144,23 @@ func (s *Session) execDeclare(ctx context.Context, st *Stmt, args []any) (Result
 		plan = p
 	}
 	inner.prepared = nil
+	if plan.uninstalled {
+		if err := s.install(plan); err != nil {
+			return Result{}, err
+		}
+	}
 	s.engMu.Lock()
 	e := s.eng
 	s.engMu.Unlock()
 	conn, err := e.connect()
 	if err != nil {
 		return Result{}, err
+	}
+	// Threads are the engine's, not the connection's: a cursor's result
+	// is read while other statements run, so it gets the configured ones.
+	if err := e.fitThreads(false); err != nil {
+		e.release(&conn)
+		return Result{}, classify(err)
 	}
 	cur := &cursor{name: c.name, cols: inner.Columns, spec: c.cursor, access: plan.access, eng: e, conn: conn}
 	if s.inTxn {

@@ -46,7 +46,10 @@ func TestSpuriousInterrupt(t *testing.T) {
 	if err := s.errorBehindInterrupt(ctx, "select 1", nil); err != errSpuriousInterrupt {
 		t.Fatalf("a query that now succeeds: %v, want errSpuriousInterrupt", err)
 	}
-	// the engine runs on its configured threads again
+	// the next statement that is not small runs on the configured threads
+	if _, err := s.queryInt64s(ctx, "select count(*) from range(10)", nil); err != nil {
+		t.Fatal(err)
+	}
 	e, err := s.engineFor(nil)
 	if err != nil {
 		t.Fatal(err)

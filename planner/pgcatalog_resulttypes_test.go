@@ -38,11 +38,7 @@ func TestCatalogResultTypes(t *testing.T) {
 			[]uint32{19, 2205}},
 	}
 	for _, c := range cases {
-		js, err := serializeSQL(e, c.sql)
-		if err != nil {
-			t.Fatalf("%s: %v", c.sql, err)
-		}
-		nodes, err := parseSerialized(js)
+		nodes, err := parseSQL(e, c.sql)
 		if err != nil || len(nodes) != 1 {
 			t.Fatalf("%s: %v", c.sql, err)
 		}

@@ -651,11 +651,7 @@ func rewriteStatementCatalog(sql string, base int, root node) catalogRewrite {
 
 // parse returns the parse tree of one statement.
 func (s *Session) parse(e *engine, sql string) ([]node, error) {
-	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(sql) + ")::VARCHAR")
-	if err != nil {
-		return nil, classify(err)
-	}
-	nodes, err := parseSerialized(rows[0][0])
+	nodes, err := parseSQL(e, sql)
 	if err != nil {
 		return nil, classify(err)
 	}

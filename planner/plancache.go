@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -29,8 +30,14 @@ var (
 	scanCache   = map[string]*catalog.ScanPlan{}
 
 	parseCacheMu sync.Mutex
-	parseCache   = map[string]string{}
+	parseCache   = map[string]parsed{}
 )
+
+// parsed is one statement text's parse: its trees, or the parse error.
+type parsed struct {
+	nodes []node
+	err   error
+}
 
 // planScan is t.PlanScan(ctx, filter), cached by snapshot and filter. The
 // returned plan is shared: callers must not modify it.
@@ -60,25 +67,30 @@ func planScan(ctx context.Context, t *catalog.Table, filter iceberg.BooleanExpre
 	return sp, nil
 }
 
-// serializeSQL returns the engine's parse tree of sql as JSON
-// (json_serialize_sql), cached by the text.
-func serializeSQL(e *engine, sql string) (string, error) {
+// parseSQL returns the engine's parse trees of sql (json_serialize_sql,
+// decoded), cached by the text. The trees are shared: callers must not
+// modify them.
+func parseSQL(e *engine, sql string) ([]node, error) {
 	parseCacheMu.Lock()
-	js, ok := parseCache[sql]
+	p, ok := parseCache[sql]
 	parseCacheMu.Unlock()
 	if ok {
-		return js, nil
+		return p.nodes, p.err
 	}
 	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(sql) + ")::VARCHAR")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	js = rows[0][0]
+	p.nodes, p.err = parseSerialized(rows[0][0])
+	var pe *parseError
+	if p.err != nil && !errors.As(p.err, &pe) {
+		return nil, p.err
+	}
 	parseCacheMu.Lock()
 	if len(parseCache) >= maxCachedParses {
 		clear(parseCache)
 	}
-	parseCache[sql] = js
+	parseCache[sql] = p
 	parseCacheMu.Unlock()
-	return js, nil
+	return p.nodes, p.err
 }

@@ -51,6 +51,11 @@ type Planner struct {
 	cat *catalog.Catalog
 	cfg Config
 	log *slog.Logger
+	// slots admits short statements (admit.go).
+	slots chan struct{}
+	// results keeps the results of deterministic queries; nil when off
+	// (resultcache.go).
+	results *resultCache
 }
 
 // New returns a Planner over cat.
@@ -59,7 +64,8 @@ func New(cat *catalog.Catalog, cfg Config) *Planner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Planner{cat: cat, cfg: cfg, log: log}
+	return &Planner{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
+		results: newResultCache(cfg.Engine)}
 }
 
 // Session is one client session: its settings and its private engine.
@@ -84,6 +90,7 @@ type Session struct {
 	plans    int64 // queries planned, to tell whether a Prepare's plan is still installed
 	// viewsPolicy is the access policy the engine's views were made under.
 	viewsPolicy *policy.Policy
+	snaps       snapCache // copies of small scans in eng (snapcache.go)
 
 	principal auth.Principal
 	settings  map[string]string
@@ -220,6 +227,9 @@ type Stmt struct {
 	// in between (one planning per simple query).
 	prepared *queryPlan
 	seq      int64
+	// small: the statement's last plan was small (queryPlan.small); its
+	// next execution waits for a short-statement slot (admit.go).
+	small bool
 }
 
 // queryPlan is a query resolved against pinned snapshots.
@@ -231,6 +241,22 @@ type queryPlan struct {
 	access    []TableAccess
 	dirs      []string
 	scans     []scanInfo
+	// small: the query reads only engine memory, at most CachedScanCells
+	// cells of table copies, and runs on one engine thread (fitThreads).
+	small bool
+	// resultKey keys the query's result in the result cache; "" when it
+	// must not be kept (resultcache.go).
+	resultKey string
+	// What installPlan needs: each table's scan SQL and its cells
+	// (scanCells), the statement's table names (installViews), and
+	// whether it reads table functions.
+	scanSQL    map[string]string
+	scanCells  map[string]int64
+	names      map[string]bool
+	tableFuncs bool
+	// uninstalled: planned from a kept result's shape, the views not yet
+	// made (installPlan runs before the engine does).
+	uninstalled bool
 }
 
 // Prepare classifies and plans one statement (no semicolon-separated
@@ -268,17 +294,40 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 	default:
 		return nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", tokens(sql, 1)[0])}
 	}
-	plan, cols, params, err := s.planQuery(ctx, sql)
+	plan, cols, params, err := s.planQueryLazy(ctx, sql)
 	if err != nil {
 		return nil, err
 	}
-	st.Columns, st.Params, st.prepared, st.seq = cols, params, plan, s.queries
+	st.Columns, st.Params, st.prepared, st.seq, st.small = cols, params, plan, s.queries, plan.small
 	return st, nil
 }
 
 // planQuery resolves the tables of a query, pins their snapshots, creates
 // the engine views that read them and prepares the query to learn its shape.
 func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Column, []Type, error) {
+	plan, cols, params, err := s.planQueryLazy(ctx, sql)
+	if err == nil && plan.uninstalled {
+		err = s.install(plan)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return plan, cols, params, nil
+}
+
+// install makes an uninstalled plan's views (see planQueryLazy).
+func (s *Session) install(plan *queryPlan) error {
+	e, err := s.engineFor(plan.dirs)
+	if err != nil {
+		return err
+	}
+	return s.installPlan(e, plan)
+}
+
+// planQueryLazy is planQuery, except that a statement whose result shape
+// is known from a kept result (resultcache.go) is left uninstalled: a kept
+// result may answer it without the engine.
+func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []Column, []Type, error) {
 	e, err := s.engineFor(nil)
 	if err != nil {
 		return nil, nil, nil, err
@@ -291,11 +340,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	crw := rewriteCatalogRefs(sql, nil)
 	sql = crw.sql
 	inner := sql
-	js, err := serializeSQL(e, inner)
-	if err != nil {
-		return nil, nil, nil, classify(err)
-	}
-	nodes, err := parseSerialized(js)
+	nodes, err := parseSQL(e, inner)
 	if err != nil {
 		var pe *parseError
 		if errors.As(err, &pe) && pe.kind == "not implemented" {
@@ -352,7 +397,8 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		plan.sql = applyEdits(sql, edits)
 	}
 	utc := isUTC(s.settings["timezone"])
-	viewSQL := map[string]string{}
+	scans := map[string]string{}
+	scanCells := map[string]int64{}
 	for key, t := range plan.tables {
 		dec := plan.decisions[key]
 		filter := pruneFilter(t.Schema(), withoutMasked(occ[key], dec.Masks), utc)
@@ -364,13 +410,31 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if vs, err = accessSQL(vs, t.Schema(), dec); err != nil {
-			return nil, nil, nil, err
-		}
-		viewSQL[key] = vs
+		scans[key], scanCells[key] = vs, s.scanCells(sp)
 		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
 		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.dirs = appendDirs(plan.dirs, t, sp)
+	}
+	names := map[string]bool{}
+	for _, r := range a.refs {
+		names[strings.ToLower(r.Name)] = true
+	}
+	plan.scanSQL, plan.scanCells, plan.names, plan.tableFuncs = scans, scanCells, names, len(a.functions) > 0
+	// A result is kept only for a caller without row filters or masks:
+	// those are the policy's expressions, not checked for determinism.
+	plan.resultKey = s.resultKey(plan.sql, a, crw.touched, scans)
+	for _, dec := range plan.decisions {
+		if dec.RowFilter != "" || len(dec.Masks) > 0 {
+			plan.resultKey = ""
+		}
+	}
+	// A statement whose result shape is known from a kept result is not
+	// installed in the engine until it has to run (execQuery): a kept
+	// result answers it without the engine.
+	if sh, ok := s.p.results.shape(plan.resultKey); ok {
+		plan.uninstalled = true
+		plan.small = s.smallScans(plan)
+		return plan, slices.Clone(sh.cols), sh.params, nil
 	}
 	e, err = s.engineFor(plan.dirs)
 	if err != nil {
@@ -386,11 +450,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 			return nil, nil, nil, err
 		}
 	}
-	names := map[string]bool{}
-	for _, r := range a.refs {
-		names[strings.ToLower(r.Name)] = true
-	}
-	if err := s.installViews(e, viewSQL, names); err != nil {
+	if err := s.installPlan(e, plan); err != nil {
 		return nil, nil, nil, err
 	}
 	cols, params, err := s.describe(e, plan.sql)
@@ -407,7 +467,58 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 	if crw.touched {
 		applyCatalogTypes(cols, nodes[0])
 	}
+	s.p.results.putShape(plan.resultKey, cols, params)
 	return plan, cols, params, nil
+}
+
+// installPlan creates the engine views of a plan's tables: each reads its
+// scan, or the session's copy of it (snapcache.go), through the caller's
+// access rules.
+func (s *Session) installPlan(e *engine, plan *queryPlan) error {
+	// Copies of small scans, unless a namespace shares their engine
+	// schema's name.
+	inUse, copies := map[string]bool{}, !s.schemas[snapSchema]
+	for key, vs := range plan.scanSQL {
+		inUse[vs] = true
+		copies = copies && plan.tables[key].Ident.Schema != snapSchema
+	}
+	viewSQL := map[string]string{}
+	var cells int64
+	plan.small = !plan.tableFuncs
+	for key, vs := range plan.scanSQL {
+		t := plan.tables[key]
+		if copies {
+			var err error
+			if vs, err = s.cachedScan(e, vs, plan.scanCells[key], inUse); err != nil {
+				return err
+			}
+		}
+		cells += plan.scanCells[key]
+		plan.small = plan.small && plan.scanCells[key] >= 0 && strings.HasPrefix(vs, "SELECT * FROM "+quoteIdent(snapSchema)+".")
+		var err error
+		if viewSQL[key], err = accessSQL(vs, t.Schema(), plan.decisions[key]); err != nil {
+			return err
+		}
+	}
+	plan.small = plan.small && cells <= s.cachedScanLimit()
+	plan.uninstalled = false
+	return s.installViews(e, viewSQL, plan.names)
+}
+
+// smallScans reports whether a plan not yet installed would be small: its
+// tables' scans would all be copied.
+func (s *Session) smallScans(plan *queryPlan) bool {
+	if plan.tableFuncs || s.p.cfg.Engine.CachedScanCells < 0 {
+		return false
+	}
+	var cells int64
+	for _, c := range plan.scanCells {
+		if c < 0 {
+			return false
+		}
+		cells += c
+	}
+	return cells <= s.cachedScanLimit()
 }
 
 func appendDirs(dirs []string, t *catalog.Table, sp *catalog.ScanPlan) []string {
@@ -739,8 +850,19 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	plan := st.prepared
 	fresh := plan != nil && st.seq == s.queries && plan.gen == s.plans
 	s.queries++
+	// A short statement runs its planning and engine execution in a slot
+	// (admit.go); the rows are sent after the slot is given back.
+	release := func() {}
+	if st.small {
+		r, err := s.p.admit(ctx)
+		if err != nil {
+			return Result{}, s.execError(ctx, err)
+		}
+		release = r
+	}
+	defer func() { release() }()
 	if !fresh {
-		p, cols, _, err := s.planQuery(ctx, st.SQL)
+		p, cols, _, err := s.planQueryLazy(ctx, st.SQL)
 		if err != nil {
 			return Result{}, err
 		}
@@ -749,7 +871,45 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		}
 		plan = p
 	}
-	st.prepared = nil
+	st.prepared, st.small = nil, plan.small
+	if !plan.small {
+		release()
+		release = func() {}
+	}
+	var keep *resultCollector
+	if plan.resultKey != "" {
+		key := hashKey(plan.resultKey, s.settings["timezone"], argsKey(args))
+		if r, ok := s.p.results.get(key); ok {
+			release()
+			for _, rec := range r.recs {
+				if err := ctx.Err(); err != nil {
+					return Result{}, s.execError(ctx, ErrCanceled)
+				}
+				if err := sink(rec); err != nil {
+					return Result{}, s.execError(ctx, err)
+				}
+			}
+			return Result{Tag: "SELECT " + strconv.FormatInt(r.rows, 10), Rows: r.rows, Tables: plan.access}, nil
+		}
+		keep = &resultCollector{limit: s.p.results.entryLimit()}
+		next := sink
+		sink = func(rec arrow.RecordBatch) error {
+			keep.add(rec)
+			return next(rec)
+		}
+		defer func() {
+			if keep.complete && !keep.over {
+				s.p.results.put(&resultEntry{key: key, recs: keep.recs, rows: keep.rows, bytes: keep.bytes})
+				keep.recs = nil
+			}
+			keep.release()
+		}()
+	}
+	if plan.uninstalled {
+		if err := s.install(plan); err != nil {
+			return Result{}, err
+		}
+	}
 	s.engMu.Lock()
 	e := s.eng
 	s.engMu.Unlock()
@@ -775,6 +935,9 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 			return Result{}, err
 		}
 	}
+	if err := e.fitThreads(plan.small); err != nil {
+		return Result{}, classify(err)
+	}
 	stop := e.interruptOnCancel(ctx)
 	defer stop()
 	var pending duck.PendingResult
@@ -787,6 +950,8 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	if duck.ExecutePending(pending, &res) != duck.StateSuccess {
 		return Result{}, s.execError(ctx, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)})
 	}
+	release()
+	release = func() {}
 	var n int64
 	err = readResult(&res, func(rec arrow.RecordBatch) error {
 		n += rec.NumRows()
@@ -799,6 +964,9 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		return Result{}, s.execError(ctx, err)
 	}
 	done = true
+	if keep != nil {
+		keep.complete, keep.rows = true, n
+	}
 	tag := "SELECT " + strconv.FormatInt(n, 10)
 	return Result{Tag: tag, Rows: n, Tables: plan.access}, nil
 }

@@ -37,9 +37,17 @@ func (r *engineResult) close() {
 // startQuery prepares sql in the session's engine, binds args and starts a
 // streaming execution; ctx cancellation interrupts it.
 func (s *Session) startQuery(ctx context.Context, sql string, args []any) (*engineResult, error) {
+	return s.startQueryThreads(ctx, sql, args, false)
+}
+
+// startQueryThreads is startQuery, on one engine thread when single.
+func (s *Session) startQueryThreads(ctx context.Context, sql string, args []any, single bool) (*engineResult, error) {
 	e, err := s.engineFor(nil)
 	if err != nil {
 		return nil, err
+	}
+	if err := e.fitThreads(single); err != nil {
+		return nil, classify(err)
 	}
 	r := &engineResult{stop: func() bool { return false }}
 	if duck.Prepare(e.conn, sql, &r.ps) != duck.StateSuccess {
@@ -137,21 +145,7 @@ func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, 
 // rows, to find the error a parallel run reported only as an interrupt. It
 // returns that error, or errSpuriousInterrupt if the query now succeeds.
 func (s *Session) errorBehindInterrupt(ctx context.Context, sql string, args []any) error {
-	e, err := s.engineFor(nil)
-	if err != nil {
-		return err
-	}
-	if err := e.exec("SET threads = 1"); err != nil {
-		return errSpuriousInterrupt
-	}
-	defer func() {
-		restore := "RESET threads"
-		if e.threads > 0 {
-			restore = fmt.Sprintf("SET threads = %d", e.threads)
-		}
-		_ = e.exec(restore)
-	}()
-	r, err := s.startQuery(ctx, sql, args)
+	r, err := s.startQueryThreads(ctx, sql, args, true)
 	if err != nil {
 		return err
 	}

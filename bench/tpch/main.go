@@ -54,7 +54,10 @@ type options struct {
 	runs        int
 	partitioned bool
 	threads     int
-	refCache    bool
+	// lakegate's limits.short_slots and limits.cached_scan_cells (0: its
+	// defaults).
+	shortSlots, cachedScanCells, resultCacheBytes int
+	refCache                                      bool
 
 	streamRows   []int64
 	pgRows       int64
@@ -83,6 +86,9 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 3, "timed runs per query and side (after one warm-up run whose answers are compared)")
 	flag.BoolVar(&o.partitioned, "partitioned", false, "partition orders and lineitem by month")
 	flag.IntVar(&o.threads, "threads", 0, "DuckDB threads for lakegate's sessions and the in-process reference (0: number of CPUs)")
+	flag.IntVar(&o.shortSlots, "short-slots", 0, "lakegate's limits.short_slots (0: its default)")
+	flag.IntVar(&o.resultCacheBytes, "result-cache-bytes", 0, "lakegate's limits.result_cache_bytes (0: its default, -1: no result cache)")
+	flag.IntVar(&o.cachedScanCells, "cached-scan-cells", 0, "lakegate's limits.cached_scan_cells (0: its default, -1: no copies of small scans)")
 	flag.BoolVar(&o.refCache, "ref-parquet-cache", true, "give the DuckDB reference the Parquet metadata cache lakegate's engine uses (parquet_metadata_cache), so that the ratio is lakegate's own cost")
 	flag.StringVar(&streamRows, "stream-rows", "10M,50M", "row counts for the stream section (K/M suffixes)")
 	flag.StringVar(&pgRows, "pg-rows", "10M", "row count loaded into PostgreSQL for the stream comparison (0: skip PostgreSQL)")
@@ -316,7 +322,8 @@ func (e *env) writeConfig() error {
 		"tls_self_signed_dir":      filepath.Join(dir, "tls"),
 		"auth":                     map[string]any{"accounts": []auth.Account{acct}},
 		"log_level":                "warn",
-		"limits":                   map[string]any{"threads": e.o.threads},
+		"limits": map[string]any{"threads": e.o.threads, "short_slots": e.o.shortSlots,
+			"cached_scan_cells": e.o.cachedScanCells, "result_cache_bytes": e.o.resultCacheBytes},
 	}
 	e.cfgPath = filepath.Join(dir, "lakegate.json")
 	_, err = e.writeListen(cfg)

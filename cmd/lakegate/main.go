@@ -113,6 +113,10 @@ type Config struct {
 		TempDir            string `json:"temp_dir"`
 		MetadataCacheBytes int64  `json:"metadata_cache_bytes"`
 		MaxMessageBytes    int    `json:"max_message_bytes"`
+		CachedScanCells    int    `json:"cached_scan_cells"`
+		CachedScanBudget   int    `json:"cached_scan_budget"`
+		ShortSlots         int    `json:"short_slots"`
+		ResultCacheBytes   int    `json:"result_cache_bytes"`
 	} `json:"limits"`
 	LogLevel string `json:"log_level"`
 }
@@ -281,7 +285,9 @@ func loadConfig(path string) (*Config, error) {
 
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
 	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
-		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir}}
+		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir,
+		CachedScanCells: cfg.Limits.CachedScanCells, CachedScanBudget: cfg.Limits.CachedScanBudget,
+		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes}}
 	if cfg.PolicyFile != "" {
 		store, err := policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
