@@ -2,8 +2,8 @@ package planner
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"container/list"
+	"crypto/sha256"
 	"fmt"
 	"math/big"
 	"slices"
