@@ -210,7 +210,8 @@ func copyArrayData(d arrow.ArrayData, n *int64) arrow.ArrayData {
 // caller's access rules) and the engine settings that change results.
 // It is "" when the result must not be kept.
 func (s *Session) resultKey(sql string, a *analysis, catalogRefs bool, views map[string]string) string {
-	if s.p.results == nil || catalogRefs || a.volatile || len(a.functions) > 0 || len(views) == 0 {
+	if s.p.results == nil || s.settings["lakegate.result_cache"] == "off" || catalogRefs || a.volatile ||
+		len(a.functions) > 0 || len(views) == 0 {
 		return ""
 	}
 	for _, fn := range a.scalars {

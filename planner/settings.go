@@ -47,6 +47,9 @@ var defaultSettings = map[string]string{
 	"row_security":                        "on",
 	"session_authorization":               "",
 	"work_mem":                            "4MB",
+	// lakegate.result_cache: off runs every query, never answering from
+	// kept results (resultcache.go), e.g. to time the engine.
+	"lakegate.result_cache": "on",
 }
 
 // readOnlySettings may be shown but not set.
@@ -166,7 +169,7 @@ func checkSetting(name, value string) (string, error) {
 		}
 		return iso, nil
 	case "default_transaction_read_only", "transaction_read_only", "default_transaction_deferrable", "transaction_deferrable",
-		"jit", "geqo", "row_security":
+		"jit", "geqo", "row_security", "lakegate.result_cache":
 		b, ok := parseBool(value)
 		if !ok {
 			return invalid()
@@ -468,6 +471,8 @@ func (s *Session) prepareShow(st *Stmt, kw []string) (*Stmt, error) {
 		name = "transaction_isolation"
 	case name == "session" && len(kw) > 2 && kw[2] == "AUTHORIZATION":
 		name = "session_authorization"
+	case len(kw) > 3 && kw[2] == ".": // a custom (prefixed) setting
+		name += "." + strings.ToLower(strings.Trim(kw[3], `"`))
 	}
 	if _, ok := defaultSettings[name]; !ok && name != "all" {
 		return nil, &ErrUnknownSetting{Name: name}

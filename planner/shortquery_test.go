@@ -219,6 +219,14 @@ func TestResultCache(t *testing.T) {
 	for _, q := range notKept {
 		wantFileError(t, s, q)
 	}
+	// Off for one session: its statements run.
+	if _, err := run(s, "set lakegate.result_cache = off"); err != nil {
+		t.Fatal(err)
+	}
+	wantFileError(t, s, "select sum(v) from s.t")
+	if got, err := run(s, "show lakegate.result_cache"); err != nil || strings.Join(got, ",") != "off" {
+		t.Fatalf("show lakegate.result_cache: %v %v", got, err)
+	}
 	// Off: nothing is kept.
 	off := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, CachedScanCells: -1, ResultCacheBytes: -1}})
 	s3 := off.NewSession(planner.SessionOptions{})

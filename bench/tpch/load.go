@@ -130,13 +130,24 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func runLoad(ctx context.Context, e *env, w io.Writer) error {
 	var results []loadResult
-	for _, pace := range []time.Duration{0, e.o.loadPace} {
-		logf("  %d clients, pace %s, %s ...", e.o.loadClients, pace, e.o.loadDuration)
-		r, err := runLoadOnce(ctx, e.dsn(), e.o.loadClients, e.o.loadDuration, pace)
-		if err != nil {
-			return err
+	// With lakegate's result cache (the default), and with the engine
+	// running every query (lakegate.result_cache = off).
+	for _, cached := range []bool{true, false} {
+		for _, pace := range []time.Duration{0, e.o.loadPace} {
+			logf("  %d clients, pace %s, result cache %v, %s ...", e.o.loadClients, pace, cached, e.o.loadDuration)
+			dsn := e.dsn()
+			if !cached {
+				dsn = e.engineDSN()
+			}
+			r, err := runLoadOnce(ctx, dsn, e.o.loadClients, e.o.loadDuration, pace)
+			if err != nil {
+				return err
+			}
+			if !cached {
+				r.mode += ", result cache off"
+			}
+			results = append(results, r)
 		}
-		results = append(results, r)
 	}
 	fmt.Fprintf(w, "## Load: %d clients (one connection each), short aggregate queries on nation/region/supplier, %s per run\n\n", e.o.loadClients, e.o.loadDuration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)

@@ -189,6 +189,11 @@ func (e *env) dsn() string {
 	return fmt.Sprintf("postgres://%s:%s@%s/lakegate?sslmode=disable&search_path=%s", benchUser, e.password, e.addr, schema)
 }
 
+// engineDSN is dsn for sessions that run every query in the engine: the
+// sections that time the engine (Q, Plan) must not be answered from
+// lakegate's kept results.
+func (e *env) engineDSN() string { return e.dsn() + "&lakegate.result_cache=off" }
+
 func run(ctx context.Context, o options, out io.Writer) error {
 	if err := os.MkdirAll(filepath.Join(o.data, "warehouse"), 0o755); err != nil {
 		return err

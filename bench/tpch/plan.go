@@ -178,7 +178,7 @@ func runPlan(ctx context.Context, e *env, w io.Writer) error {
 				return err
 			}
 		}
-		c, err := pgx.Connect(ctx, e.dsn())
+		c, err := pgx.Connect(ctx, e.engineDSN())
 		if err != nil {
 			return err
 		}

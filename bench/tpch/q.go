@@ -346,7 +346,7 @@ func runQ(ctx context.Context, e *env, w io.Writer) error {
 		return err
 	}
 	defer ref.close()
-	lg, err := pgx.Connect(ctx, e.dsn())
+	lg, err := pgx.Connect(ctx, e.engineDSN())
 	if err != nil {
 		return err
 	}
