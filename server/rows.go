@@ -141,13 +141,26 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 // error. Only senders that write on the connection themselves can be
 // pipelined: psql-wire's DataWriter must be called from the statement's
 // goroutine.
+//
+// The first batch is sent on the statement's goroutine: most results are
+// one batch (a short query's few rows), and handing it to another
+// goroutine would only add a wait for the scheduler, which under many
+// sessions is a wait in its run queue.
 func pipeline(ctx context.Context, send func(arrow.RecordBatch) error) (sink func(arrow.RecordBatch) error, wait func() error) {
 	var (
-		ch   chan arrow.RecordBatch
-		done = make(chan struct{})
-		err  error // send's error, read after done is closed
+		ch    chan arrow.RecordBatch
+		done  = make(chan struct{})
+		err   error // send's error, read after done is closed
+		first = true
 	)
 	sink = func(rec arrow.RecordBatch) error {
+		if first {
+			first = false
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return send(rec)
+		}
 		if ch == nil {
 			ch = make(chan arrow.RecordBatch, pipelineDepth)
 			go func() {
