@@ -48,6 +48,7 @@ type resultCache struct {
 	size  int64
 	lru   *list.List // of *resultEntry, most recent first
 	byKey map[string]*list.Element
+	hits, misses int64
 	// shapes are the result columns and parameter types by result key
 	// (without parameter values): a statement with a known shape is
 	// described without the engine.
@@ -103,18 +104,43 @@ func (c *resultCache) putShape(key string, cols []Column, params []Type) {
 	c.shapes[key] = resultShape{cols: slices.Clone(cols), params: slices.Clone(params)}
 }
 
+// ResultCacheStats describe the result cache (resultcache.go).
+type ResultCacheStats struct {
+	Entries, Bytes int64 // kept results and their size
+	Hits, Misses   int64 // lookups of statements that may be kept
+}
+
+// ResultCacheStats reports the result cache's state; zero when it is off.
+func (p *Planner) ResultCacheStats() ResultCacheStats {
+	c := p.results
+	if c == nil {
+		return ResultCacheStats{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ResultCacheStats{Entries: int64(len(c.byKey)), Bytes: c.size, Hits: c.hits, Misses: c.misses}
+}
+
 func (c *resultCache) entryLimit() int64 { return min(maxResultBytes, c.max/8) }
 
-// get returns a kept result; its batches are shared and read-only.
+// get returns a kept result. Its batches are shared and read-only, and
+// retained for the caller (the entry may be dropped meanwhile): the
+// caller releases them.
 func (c *resultCache) get(key string) (*resultEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[key]
 	if !ok {
+		c.misses++
 		return nil, false
 	}
+	c.hits++
 	c.lru.MoveToFront(el)
-	return el.Value.(*resultEntry), true
+	e := el.Value.(*resultEntry)
+	for _, r := range e.recs {
+		r.Retain()
+	}
+	return e, true
 }
 
 func (c *resultCache) put(e *resultEntry) {

@@ -881,6 +881,11 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		key := hashKey(plan.resultKey, s.settings["timezone"], argsKey(args))
 		if r, ok := s.p.results.get(key); ok {
 			release()
+			defer func() {
+				for _, rec := range r.recs {
+					rec.Release()
+				}
+			}()
 			for _, rec := range r.recs {
 				if err := ctx.Err(); err != nil {
 					return Result{}, s.execError(ctx, ErrCanceled)

@@ -2,8 +2,10 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -281,4 +283,51 @@ func TestResultCacheNotForFilteredCallers(t *testing.T) {
 	e.removeDataFiles(t)
 	wantRows(t, bob, "select sum(v) from s.t", "6")
 	wantFileError(t, alice, "select sum(v) from s.t")
+}
+
+// Sessions replay kept results while others evict them (a cache of a few
+// entries): every answer stays right.
+func TestResultCacheConcurrentEviction(t *testing.T) {
+	e := newShortEnv(t)
+	// The size of one kept result, then a cache with room for 8 of them
+	// (one result may take an eighth).
+	probe := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 1}})
+	ps := probe.NewSession(planner.SessionOptions{})
+	wantRows(t, ps, "select count(*) + $1 from s.t", "3", int64(0))
+	ps.Close()
+	size := probe.ResultCacheStats().Bytes
+	if size == 0 {
+		t.Fatal("the probe's result was not kept")
+	}
+	p := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 1, ResultCacheBytes: int(8 * size)}})
+	const sessions, rounds, variants = 4, 30, 12
+	errs := make(chan error, sessions)
+	for i := range sessions {
+		go func() {
+			s := p.NewSession(planner.SessionOptions{})
+			defer s.Close()
+			for r := range rounds {
+				k := (r + i) % variants
+				got, err := run(s, "select count(*) + $1 from s.t", int64(k))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if want := strconv.Itoa(3 + k); strings.Join(got, ",") != want {
+					errs <- fmt.Errorf("round %d: got %v, want %s", r, got, want)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range sessions {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := p.ResultCacheStats()
+	if st.Entries != 8 || st.Bytes != 8*size || st.Hits == 0 || st.Hits+st.Misses != sessions*rounds {
+		t.Fatalf("cache after the run: %+v (one result: %d bytes)", st, size)
+	}
 }
