@@ -43,11 +43,11 @@ const defaultResultCacheBytes = 64 << 20
 const maxResultBytes = 1 << 20
 
 type resultCache struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	lru   *list.List // of *resultEntry, most recent first
-	byKey map[string]*list.Element
+	mu           sync.Mutex
+	max          int64
+	size         int64
+	lru          *list.List // of *resultEntry, most recent first
+	byKey        map[string]*list.Element
 	hits, misses int64
 	// shapes are the result columns and parameter types by result key
 	// (without parameter values): a statement with a known shape is
