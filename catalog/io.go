@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"fmt"
 	iofs "io/fs"
@@ -13,10 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	icebergio "github.com/apache/iceberg-go/io"
+
+	"github.com/lakegate/lakegate/internal/lru"
 )
 
 // PathMapping rewrites a location prefix to another, for tables whose files
@@ -61,62 +61,25 @@ func toLocal(p string) string {
 
 // metadataCache keeps the bytes of immutable Iceberg files (metadata JSON,
 // manifest lists, manifests) by location, least recently used first out.
-type metadataCache struct {
-	mu     sync.Mutex
-	max    int64
-	size   int64
-	order  *list.List
-	byPath map[string]*list.Element
-	hits   int64
-	misses int64
-}
-
-type cacheEntry struct {
-	path string
-	data []byte
-}
+// A file larger than a quarter of the bound is not kept.
+type metadataCache struct{ files *lru.Cache[[]byte] }
 
 func newMetadataCache(maxBytes int64) *metadataCache {
-	return &metadataCache{max: maxBytes, order: list.New(), byPath: map[string]*list.Element{}}
+	return &metadataCache{files: lru.New[[]byte](maxBytes)}
 }
 
-func (c *metadataCache) get(path string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.byPath[path]; ok {
-		c.order.MoveToFront(e)
-		c.hits++
-		return e.Value.(*cacheEntry).data, true
-	}
-	c.misses++
-	return nil, false
-}
+func (c *metadataCache) get(path string) ([]byte, bool) { return c.files.Get(path) }
 
 func (c *metadataCache) put(path string, data []byte) {
-	if int64(len(data)) > c.max/4 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.byPath[path]; ok {
-		return
-	}
-	c.byPath[path] = c.order.PushFront(&cacheEntry{path: path, data: data})
-	c.size += int64(len(data))
-	for c.size > c.max && c.order.Len() > 0 {
-		last := c.order.Back()
-		ent := last.Value.(*cacheEntry)
-		c.order.Remove(last)
-		delete(c.byPath, ent.path)
-		c.size -= int64(len(ent.data))
+	if int64(len(data)) <= c.files.Max()/4 {
+		c.files.Put(path, data, int64(len(data)))
 	}
 }
 
 // Stats reports cache hits and misses since start.
 func (c *metadataCache) Stats() (hits, misses int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hits, c.misses
+	st := c.files.Stats()
+	return st.Hits, st.Misses
 }
 
 // mappedIO is the FileIO lakegate gives iceberg-go: it applies a table's

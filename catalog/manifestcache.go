@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"runtime"
@@ -10,6 +9,8 @@ import (
 	"github.com/apache/iceberg-go"
 	icebergio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/lakegate/lakegate/internal/lru"
 )
 
 // Decoded manifests. Planning a scan with a new filter needs every live
@@ -90,15 +91,9 @@ func (f *fileEntry) size() int64 {
 
 // manifestCache keeps the live entries of manifests (and the decoded
 // manifest lists of snapshots), least recently used out first once the
-// estimated size passes max.
+// estimated size passes the bound.
 type manifestCache struct {
-	mu     sync.Mutex
-	max    int64
-	size   int64
-	order  *list.List
-	byKey  map[string]*list.Element
-	hits   int64
-	misses int64
+	items *lru.Cache[*manifestCacheItem]
 }
 
 type manifestCacheItem struct {
@@ -109,48 +104,17 @@ type manifestCacheItem struct {
 }
 
 func newManifestCache(maxBytes int64) *manifestCache {
-	return &manifestCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+	return &manifestCache{items: lru.New[*manifestCacheItem](maxBytes)}
 }
 
-func (c *manifestCache) get(key string) (*manifestCacheItem, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
-		c.misses++
-		return nil, false
-	}
-	c.hits++
-	c.order.MoveToFront(el)
-	return el.Value.(*manifestCacheItem), true
-}
+func (c *manifestCache) get(key string) (*manifestCacheItem, bool) { return c.items.Get(key) }
 
-func (c *manifestCache) put(it *manifestCacheItem) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if it.size > c.max {
-		return
-	}
-	if el, ok := c.byKey[it.key]; ok {
-		c.size -= el.Value.(*manifestCacheItem).size
-		c.order.Remove(el)
-	}
-	c.byKey[it.key] = c.order.PushFront(it)
-	c.size += it.size
-	for c.size > c.max {
-		last := c.order.Back()
-		old := last.Value.(*manifestCacheItem)
-		c.order.Remove(last)
-		delete(c.byKey, old.key)
-		c.size -= old.size
-	}
-}
+func (c *manifestCache) put(it *manifestCacheItem) { c.items.Put(it.key, it, it.size) }
 
 // stats reports hits, misses, cached items and their estimated bytes.
 func (c *manifestCache) stats() (hits, misses int64, items int, bytes int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hits, c.misses, len(c.byKey), c.size
+	st := c.items.Stats()
+	return st.Hits, st.Misses, st.Items, st.Bytes
 }
 
 // manifestList returns the snapshot's manifest list, decoded once per list
@@ -212,16 +176,14 @@ func (c *manifestCache) entries(ctx context.Context, fs icebergio.IO, paths Path
 // Errors are left for the planner's own read of the manifest to report.
 func (c *manifestCache) prefetch(ctx context.Context, fs icebergio.IO, paths PathMap, mfs []iceberg.ManifestFile, minSeq int64) {
 	var todo []iceberg.ManifestFile
-	c.mu.Lock()
 	for _, mf := range mfs {
 		if mf.ManifestContent() == iceberg.ManifestContentDeletes && mf.SequenceNum() < minSeq {
 			continue
 		}
-		if _, ok := c.byKey[manifestKey(paths, mf)]; !ok {
+		if !c.items.Contains(manifestKey(paths, mf)) {
 			todo = append(todo, mf)
 		}
 	}
-	c.mu.Unlock()
 	workers := min(runtime.GOMAXPROCS(0), len(todo))
 	if workers < 2 {
 		return

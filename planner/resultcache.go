@@ -2,7 +2,6 @@ package planner
 
 import (
 	"bytes"
-	"container/list"
 	"crypto/sha256"
 	"fmt"
 	"math/big"
@@ -14,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lakegate/lakegate/internal/lru"
 )
 
 // Results of deterministic queries are kept, keyed by what they read. An
@@ -43,15 +44,11 @@ const defaultResultCacheBytes = 64 << 20
 const maxResultBytes = 1 << 20
 
 type resultCache struct {
-	mu           sync.Mutex
-	max          int64
-	size         int64
-	lru          *list.List // of *resultEntry, most recent first
-	byKey        map[string]*list.Element
-	hits, misses int64
+	results *lru.Cache[*resultEntry]
 	// shapes are the result columns and parameter types by result key
 	// (without parameter values): a statement with a known shape is
 	// described without the engine.
+	mu     sync.Mutex
 	shapes map[string]resultShape
 }
 
@@ -64,10 +61,22 @@ type resultShape struct {
 const maxShapes = 4096
 
 type resultEntry struct {
-	key   string
 	recs  []arrow.RecordBatch // in Go memory
 	rows  int64
 	bytes int64
+}
+
+// retain and release take and drop a reference to every batch.
+func (e *resultEntry) retain() {
+	for _, r := range e.recs {
+		r.Retain()
+	}
+}
+
+func (e *resultEntry) release() {
+	for _, r := range e.recs {
+		r.Release()
+	}
 }
 
 func newResultCache(cfg EngineConfig) *resultCache {
@@ -78,7 +87,12 @@ func newResultCache(cfg EngineConfig) *resultCache {
 	if n == 0 {
 		n = defaultResultCacheBytes
 	}
-	return &resultCache{max: n, lru: list.New(), byKey: map[string]*list.Element{}, shapes: map[string]resultShape{}}
+	c := &resultCache{results: lru.New[*resultEntry](n), shapes: map[string]resultShape{}}
+	// A hit's batches stay usable while it sends them, whatever the cache
+	// drops meanwhile.
+	c.results.OnGet = (*resultEntry).retain
+	c.results.OnDrop = (*resultEntry).release
+	return c
 }
 
 // shape returns the result shape kept for key, if a result of it is kept.
@@ -112,56 +126,23 @@ type ResultCacheStats struct {
 
 // ResultCacheStats reports the result cache's state; zero when it is off.
 func (p *Planner) ResultCacheStats() ResultCacheStats {
-	c := p.results
-	if c == nil {
+	if p.results == nil {
 		return ResultCacheStats{}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return ResultCacheStats{Entries: int64(len(c.byKey)), Bytes: c.size, Hits: c.hits, Misses: c.misses}
+	st := p.results.results.Stats()
+	return ResultCacheStats{Entries: int64(st.Items), Bytes: st.Bytes, Hits: st.Hits, Misses: st.Misses}
 }
 
-func (c *resultCache) entryLimit() int64 { return min(maxResultBytes, c.max/8) }
+func (c *resultCache) entryLimit() int64 { return min(maxResultBytes, c.results.Max()/8) }
 
 // get returns a kept result. Its batches are shared and read-only, and
-// retained for the caller (the entry may be dropped meanwhile): the
-// caller releases them.
-func (c *resultCache) get(key string) (*resultEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
-		c.misses++
-		return nil, false
-	}
-	c.hits++
-	c.lru.MoveToFront(el)
-	e := el.Value.(*resultEntry)
-	for _, r := range e.recs {
-		r.Retain()
-	}
-	return e, true
-}
+// retained for the caller: the caller releases them (resultEntry.release).
+func (c *resultCache) get(key string) (*resultEntry, bool) { return c.results.Get(key) }
 
-func (c *resultCache) put(e *resultEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old, ok := c.byKey[e.key]; ok {
-		c.remove(old)
-	}
-	c.byKey[e.key] = c.lru.PushFront(e)
-	c.size += e.bytes
-	for c.size > c.max {
-		c.remove(c.lru.Back())
-	}
-}
-
-func (c *resultCache) remove(el *list.Element) {
-	e := c.lru.Remove(el).(*resultEntry)
-	delete(c.byKey, e.key)
-	c.size -= e.bytes
-	for _, r := range e.recs {
-		r.Release()
+// put keeps a complete result; the cache owns its batches from here on.
+func (c *resultCache) put(key string, e *resultEntry) {
+	if !c.results.Put(key, e, e.bytes) {
+		e.release()
 	}
 }
 

@@ -881,11 +881,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		key := hashKey(plan.resultKey, s.settings["timezone"], argsKey(args))
 		if r, ok := s.p.results.get(key); ok {
 			release()
-			defer func() {
-				for _, rec := range r.recs {
-					rec.Release()
-				}
-			}()
+			defer r.release()
 			for _, rec := range r.recs {
 				if err := ctx.Err(); err != nil {
 					return Result{}, s.execError(ctx, ErrCanceled)
@@ -904,7 +900,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		}
 		defer func() {
 			if keep.complete && !keep.over {
-				s.p.results.put(&resultEntry{key: key, recs: keep.recs, rows: keep.rows, bytes: keep.bytes})
+				s.p.results.put(key, &resultEntry{recs: keep.recs, rows: keep.rows, bytes: keep.bytes})
 				keep.recs = nil
 			}
 			keep.release()

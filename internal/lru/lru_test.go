@@ -1,0 +1,82 @@
+package lru
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+)
+
+func TestBoundAndOrder(t *testing.T) {
+	c := New[int](1000)
+	var dropped []int
+	c.OnDrop = func(v int) { dropped = append(dropped, v) }
+	for i := range 10 {
+		if !c.Put(fmt.Sprint(i), i, 300) {
+			t.Fatalf("put %d refused", i)
+		}
+		if i == 4 {
+			if _, ok := c.Get("3"); !ok { // 3 becomes the most recently used
+				t.Fatal("3 missing")
+			}
+		}
+	}
+	if st := c.Stats(); st.Items != 3 || st.Bytes != 900 || st.Hits != 1 {
+		t.Fatalf("stats %+v, want 3 items, 900 bytes, 1 hit", st)
+	}
+	for _, k := range []string{"7", "8", "9"} {
+		if _, ok := c.Get(k); !ok {
+			t.Fatalf("%s evicted", k)
+		}
+	}
+	if fmt.Sprint(dropped) != "[0 1 2 4 3 5 6]" {
+		t.Fatalf("dropped %v", dropped)
+	}
+	if c.Put("big", 99, 1001) {
+		t.Fatal("a value over the bound was kept")
+	}
+	if _, ok := c.Get("big"); ok {
+		t.Fatal("big kept")
+	}
+	// Replacing a key drops the old value and keeps the size right.
+	c.Put("9", 90, 100)
+	if v, _ := c.Get("9"); v != 90 {
+		t.Fatalf("9 = %d", v)
+	}
+	if st := c.Stats(); st.Bytes != 700 || st.Misses != 1 {
+		t.Fatalf("after replacing: %+v", st)
+	}
+}
+
+func TestOnGetUnderConcurrentDrops(t *testing.T) {
+	c := New[*int](3)
+	refs := map[*int]int{}
+	var mu sync.Mutex // guards refs (the hooks run under the cache's lock, the readers outside it)
+	c.OnGet = func(v *int) { mu.Lock(); refs[v]++; mu.Unlock() }
+	c.OnDrop = func(v *int) { mu.Lock(); refs[v]--; mu.Unlock() }
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 200 {
+				k := fmt.Sprint((i + g) % 5)
+				if v, ok := c.Get(k); ok {
+					mu.Lock()
+					if refs[v] < 1 {
+						t.Errorf("a value read with no reference")
+					}
+					refs[v]--
+					mu.Unlock()
+					continue
+				}
+				v := new(int)
+				mu.Lock()
+				refs[v] = 1 // the cache's
+				mu.Unlock()
+				c.Put(k, v, 1)
+			}
+		})
+	}
+	wg.Wait()
+	if st := c.Stats(); st.Items != 3 || st.Hits+st.Misses != 800 {
+		t.Fatalf("stats %+v", st)
+	}
+}
