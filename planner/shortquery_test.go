@@ -34,14 +34,27 @@ type shortEnv struct {
 func newShortEnv(t *testing.T) *shortEnv {
 	t.Helper()
 	dir := t.TempDir()
-	cat, err := catalog.Open(context.Background(), []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"),
-		Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cat.Close)
+	cat := openTestCatalogIn(t, dir)
 	oneColumnTable(t, cat, catalog.Ident{Schema: "s", Name: "t"}, 1, 2, 3)
 	return &shortEnv{dir: dir, cat: cat}
+}
+
+// session opens a session of a new planner with engine config cfg; it is
+// closed when the test ends.
+func (e *shortEnv) session(t *testing.T, cfg planner.EngineConfig) (*planner.Planner, *planner.Session) {
+	t.Helper()
+	p := planner.New(e.cat, planner.Config{Engine: cfg})
+	s := p.NewSession(planner.SessionOptions{})
+	t.Cleanup(s.Close)
+	return p, s
+}
+
+// wantFilesRead checks that a session of a planner with engine config cfg
+// reads the (removed) data files for sql.
+func (e *shortEnv) wantFilesRead(t *testing.T, cfg planner.EngineConfig, sql string) {
+	t.Helper()
+	_, s := e.session(t, cfg)
+	wantFileError(t, s, sql)
 }
 
 // removeDataFiles deletes every Parquet file of the warehouse and reports
@@ -105,9 +118,7 @@ func wantFileError(t *testing.T, s *planner.Session, sql string, args ...any) {
 func TestSmallScanCopies(t *testing.T) {
 	e := newShortEnv(t)
 	// Results are not kept here, so every statement below runs.
-	p := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, ResultCacheBytes: -1}})
-	s := p.NewSession(planner.SessionOptions{})
-	defer s.Close()
+	p, s := e.session(t, planner.EngineConfig{Threads: 2, ResultCacheBytes: -1})
 	wantRows(t, s, "select sum(v) from s.t", "6")
 	e.removeDataFiles(t)
 	// The same snapshot, other statements: they read the session's copy.
@@ -118,26 +129,19 @@ func TestSmallScanCopies(t *testing.T) {
 	defer s2.Close()
 	wantFileError(t, s2, "select sum(v) from s.t")
 
-	// Without copies, the first session's statements read the files.
-	off := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, ResultCacheBytes: -1, CachedScanCells: -1}})
-	s3 := off.NewSession(planner.SessionOptions{})
-	defer s3.Close()
-	wantFileError(t, s3, "select sum(v) from s.t")
+	// Without copies, statements read the files.
+	e.wantFilesRead(t, planner.EngineConfig{Threads: 2, ResultCacheBytes: -1, CachedScanCells: -1}, "select sum(v) from s.t")
 }
 
 func TestSmallScanCopiesFollowSnapshots(t *testing.T) {
 	e := newShortEnv(t)
-	p := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, ResultCacheBytes: -1}})
-	s := p.NewSession(planner.SessionOptions{})
-	defer s.Close()
+	_, s := e.session(t, planner.EngineConfig{Threads: 2, ResultCacheBytes: -1})
 	wantRows(t, s, "select sum(v) from s.t", "6")
 	appendValues(t, e.cat, catalog.Ident{Schema: "s", Name: "t"}, 10)
 	wantRows(t, s, "select sum(v) from s.t", "16")
 	wantRows(t, s, "select count(*) from s.t", "4")
 	// A table larger than the limit is read from its files every time.
-	big := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, ResultCacheBytes: -1, CachedScanCells: 3}})
-	s2 := big.NewSession(planner.SessionOptions{})
-	defer s2.Close()
+	_, s2 := e.session(t, planner.EngineConfig{Threads: 2, ResultCacheBytes: -1, CachedScanCells: 3})
 	wantRows(t, s2, "select sum(v) from s.t", "16")
 	e.removeDataFiles(t)
 	wantFileError(t, s2, "select count(*) from s.t")
@@ -148,9 +152,7 @@ func TestSmallScanCopyBudget(t *testing.T) {
 	e := newShortEnv(t)
 	oneColumnTable(t, e.cat, catalog.Ident{Schema: "s", Name: "u"}, 4, 5)
 	// Room for one table's copy (3 cells) at a time.
-	p := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, ResultCacheBytes: -1, CachedScanBudget: 3}})
-	s := p.NewSession(planner.SessionOptions{})
-	defer s.Close()
+	_, s := e.session(t, planner.EngineConfig{Threads: 2, ResultCacheBytes: -1, CachedScanBudget: 3})
 	wantRows(t, s, "select sum(v) from s.t", "6")
 	wantRows(t, s, "select sum(v) from s.u", "9") // drops t's copy
 	// Both tables in one statement exceed the budget: read from files.
@@ -230,17 +232,12 @@ func TestResultCache(t *testing.T) {
 		t.Fatalf("show lakegate.result_cache: %v %v", got, err)
 	}
 	// Off: nothing is kept.
-	off := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2, CachedScanCells: -1, ResultCacheBytes: -1}})
-	s3 := off.NewSession(planner.SessionOptions{})
-	defer s3.Close()
-	wantFileError(t, s3, "select sum(v) from s.t")
+	e.wantFilesRead(t, planner.EngineConfig{Threads: 2, CachedScanCells: -1, ResultCacheBytes: -1}, "select sum(v) from s.t")
 }
 
 func TestResultCacheFollowsSnapshots(t *testing.T) {
 	e := newShortEnv(t)
-	p := planner.New(e.cat, planner.Config{Engine: planner.EngineConfig{Threads: 2}})
-	s := p.NewSession(planner.SessionOptions{})
-	defer s.Close()
+	_, s := e.session(t, planner.EngineConfig{Threads: 2})
 	wantRows(t, s, "select sum(v) from s.t", "6")
 	wantRows(t, s, "select sum(v) from s.t", "6")
 	appendValues(t, e.cat, catalog.Ident{Schema: "s", Name: "t"}, 10)

@@ -48,7 +48,12 @@ func appendValues(t *testing.T, cat *catalog.Catalog, ident catalog.Ident, vals 
 
 func openTestCatalog(t *testing.T) *catalog.Catalog {
 	t.Helper()
-	dir := t.TempDir()
+	return openTestCatalogIn(t, t.TempDir())
+}
+
+// openTestCatalogIn opens a SQLite catalog with its warehouse in dir/wh.
+func openTestCatalogIn(t *testing.T, dir string) *catalog.Catalog {
+	t.Helper()
 	cat, err := catalog.Open(context.Background(), []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"),
 		Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
 	if err != nil {
