@@ -201,6 +201,9 @@ func (s *Session) execExplain(ctx context.Context, st *Stmt, args []any, sink Ro
 	}
 	if st.explain.analyze {
 		lines = append(lines, fmt.Sprintf("Rows: %d", res.Rows))
+		if res.Kept {
+			lines = append(lines, "Result: kept result of the same snapshots and parameters (not executed; SET lakegate.result_cache = off to run it)")
+		}
 		lines = append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(elapsed.Microseconds())/1000))
 	}
 	rows := make([][]string, len(lines))

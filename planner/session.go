@@ -752,6 +752,9 @@ type Result struct {
 	// Tables lists the tables the statement read, with how the caller was
 	// allowed to (for the audit log).
 	Tables []TableAccess
+	// Kept: the rows are a kept result (resultcache.go); the engine did
+	// not run.
+	Kept bool
 }
 
 // RowSink receives a query's rows as Arrow record batches, in order. The
@@ -890,7 +893,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 					return Result{}, s.execError(ctx, err)
 				}
 			}
-			return Result{Tag: "SELECT " + strconv.FormatInt(r.rows, 10), Rows: r.rows, Tables: plan.access}, nil
+			return Result{Tag: "SELECT " + strconv.FormatInt(r.rows, 10), Rows: r.rows, Tables: plan.access, Kept: true}, nil
 		}
 		keep = &resultCollector{limit: s.p.results.entryLimit()}
 		next := sink

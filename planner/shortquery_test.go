@@ -242,6 +242,17 @@ func TestResultCacheFollowsSnapshots(t *testing.T) {
 	wantRows(t, s, "select sum(v) from s.t", "6")
 	appendValues(t, e.cat, catalog.Ident{Schema: "s", Name: "t"}, 10)
 	wantRows(t, s, "select sum(v) from s.t", "16")
+	// EXPLAIN ANALYZE says when its rows were a kept result.
+	for i, want := range []bool{false, true} {
+		lines, err := run(s, "explain analyze select count(*) from s.t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(lines, "\n")
+		if strings.Contains(text, "Result: kept result") != want || !strings.Contains(text, "Rows: 1") {
+			t.Fatalf("explain analyze, run %d:\n%s", i+1, text)
+		}
+	}
 	// A session time zone is part of what a result depends on.
 	wantRows(t, s, "select min(timestamptz '2024-01-01 00:00:00+00' + v * interval '1 hour')::varchar from s.t",
 		"2024-01-01 01:00:00+00")

@@ -35,6 +35,8 @@ type auditRecord struct {
 	DurationMS float64               `json:"duration_ms"`
 	SQLState   string                `json:"sqlstate"`
 	Error      string                `json:"error,omitempty"`
+	// Kept: the rows came from a kept result, the engine did not run.
+	Kept bool `json:"result_cache,omitempty"`
 }
 
 type auditLog struct {
@@ -59,6 +61,7 @@ func (a *auditLog) record(c *conn, stmt string, start time.Time, res planner.Res
 		Rows:       res.Rows,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 		SQLState:   "00000",
+		Kept:       res.Kept,
 	}
 	if rec.Tables == nil {
 		rec.Tables = []planner.TableAccess{}

@@ -159,12 +159,18 @@ func TestDemoPolicyVisibility(t *testing.T) {
 			t.Fatalf("comms_svc %s: %v", tbl, err)
 		}
 	}
+	// The same count again is a kept result; it is audited as one, with
+	// the table it read.
+	if _, err := count(t, comms, "select count(*) from payments.charges"); err != nil {
+		t.Fatal(err)
+	}
 	// The audit log says native vs external and which rule decided.
-	var sawNative, sawExternal bool
+	var sawNative, sawExternal, sawKept bool
 	for _, line := range strings.Split(strings.TrimSpace(g.audit.String()), "\n") {
 		var rec struct {
 			User     string `json:"user"`
 			SQLState string `json:"sqlstate"`
+			Kept     bool   `json:"result_cache"`
 			Tables   []struct {
 				Table  string
 				Native bool
@@ -180,10 +186,11 @@ func TestDemoPolicyVisibility(t *testing.T) {
 			}
 			if rec.User == "comms_svc" && tb.Table == "payments.charges" && !tb.Native && strings.Contains(tb.Rule, "grant") {
 				sawExternal = true
+				sawKept = sawKept || rec.Kept
 			}
 		}
 	}
-	if !sawNative || !sawExternal {
+	if !sawNative || !sawExternal || !sawKept {
 		t.Fatalf("audit log lacks native/external records:\n%s", g.audit.String())
 	}
 	if !strings.Contains(g.audit.String(), `"sqlstate":"42P01"`) {
