@@ -465,16 +465,22 @@ func appendClock(b []byte, h, m, s, us int64) []byte {
 	b = appendPadded(b, m, 2)
 	b = append(b, ':')
 	b = appendPadded(b, s, 2)
-	if us != 0 {
-		digits := 6
-		for us%10 == 0 {
-			us /= 10
-			digits--
-		}
-		b = append(b, '.')
-		b = appendPadded(b, us, digits)
+	return appendFraction(b, us)
+}
+
+// appendFraction appends a fraction of a second (us microseconds) without
+// trailing zeros, and nothing for zero.
+func appendFraction(b []byte, us int64) []byte {
+	if us == 0 {
+		return b
 	}
-	return b
+	digits := 6
+	for us%10 == 0 {
+		us /= 10
+		digits--
+	}
+	b = append(b, '.')
+	return appendPadded(b, us, digits)
 }
 
 // appendPadded appends v with at least width digits (zeros in front).

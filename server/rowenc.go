@@ -1008,15 +1008,7 @@ func appendTimestampMicros(b []byte, date *dateCache, us int64, withZone bool, o
 	b, bc := date.appendDate(b, days)
 	h, m, sec, us := tod/3600e6, tod/60e6%60, tod/1e6%60, tod%1e6
 	b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+sec/10), byte('0'+sec%10))
-	if us != 0 {
-		digits := 6
-		for us%10 == 0 {
-			us /= 10
-			digits--
-		}
-		b = append(b, '.')
-		b = appendPadded(b, us, digits)
-	}
+	b = appendFraction(b, us)
 	if withZone {
 		b = appendZone(b, off)
 	}
