@@ -10,11 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/iceberg-go"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -83,26 +81,9 @@ func runCatalogStatement(c *pgconn.PgConn, sql string) catalogResult {
 // compares the column names and type OIDs of every result.
 func TestCatalogGoldenPostgres(t *testing.T) {
 	dir := clientsDir(t)
-	ctx := context.Background()
 	pg := startDemoPostgres(t, goldenTablesDDL)
 	g := startPolicyGW(t)
-	for _, tb := range []struct {
-		ident  catalog.Ident
-		schema *iceberg.Schema
-	}{
-		{catalog.Ident{Schema: "sales", Name: "lineitem"}, iceberg.NewSchema(0,
-			iceberg.NestedField{ID: 1, Name: "l_orderkey", Type: iceberg.PrimitiveTypes.Int64, Required: true},
-			iceberg.NestedField{ID: 2, Name: "l_comment", Type: iceberg.PrimitiveTypes.String},
-			iceberg.NestedField{ID: 3, Name: "l_price", Type: iceberg.DecimalTypeOf(12, 2)},
-			iceberg.NestedField{ID: 4, Name: "l_shipdate", Type: iceberg.PrimitiveTypes.Date})},
-		{catalog.Ident{Schema: "public", Name: "clubs"}, iceberg.NewSchema(0,
-			iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int32, Required: true},
-			iceberg.NestedField{ID: 2, Name: "name", Type: iceberg.PrimitiveTypes.String})},
-	} {
-		if err := g.cat.CreateNative(ctx, tb.ident, catalog.TableSpec{Schema: tb.schema, Properties: map[string]string{"owner-domain": "sales"}}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	g.createClientTables(t)
 	pc := openScriptConn(t, pg.DSN)
 	host, port, _ := net.SplitHostPort(g.addr)
 	lc := openScriptConn(t, fmt.Sprintf("postgres://analyst:pw-analyst@%s:%s/lakegate?sslmode=disable", host, port))

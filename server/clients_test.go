@@ -183,23 +183,7 @@ func TestClientCatalogStatements(t *testing.T) {
 	dir := clientsDir(t)
 	g := startPolicyGW(t)
 	ctx := context.Background()
-	for _, tb := range []struct {
-		ident  catalog.Ident
-		schema *iceberg.Schema
-	}{
-		{catalog.Ident{Schema: "sales", Name: "lineitem"}, iceberg.NewSchema(0,
-			iceberg.NestedField{ID: 1, Name: "l_orderkey", Type: iceberg.PrimitiveTypes.Int64, Required: true},
-			iceberg.NestedField{ID: 2, Name: "l_comment", Type: iceberg.PrimitiveTypes.String},
-			iceberg.NestedField{ID: 3, Name: "l_price", Type: iceberg.DecimalTypeOf(12, 2)},
-			iceberg.NestedField{ID: 4, Name: "l_shipdate", Type: iceberg.PrimitiveTypes.Date})},
-		{catalog.Ident{Schema: "public", Name: "clubs"}, iceberg.NewSchema(0,
-			iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int32, Required: true},
-			iceberg.NestedField{ID: 2, Name: "name", Type: iceberg.PrimitiveTypes.String})},
-	} {
-		if err := g.cat.CreateNative(ctx, tb.ident, catalog.TableSpec{Schema: tb.schema, Properties: map[string]string{"owner-domain": "sales"}}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	g.createClientTables(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.sql"))
 	if err != nil {
 		t.Fatal(err)
@@ -246,4 +230,28 @@ func firstLine(s string) string {
 		return ""
 	}
 	return lines[0]
+}
+
+// createClientTables adds the tables the captured client statements name
+// (sales.lineitem, public.clubs) as native tables of a sales domain.
+func (g *policyGW) createClientTables(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	for _, tb := range []struct {
+		ident  catalog.Ident
+		schema *iceberg.Schema
+	}{
+		{catalog.Ident{Schema: "sales", Name: "lineitem"}, iceberg.NewSchema(0,
+			iceberg.NestedField{ID: 1, Name: "l_orderkey", Type: iceberg.PrimitiveTypes.Int64, Required: true},
+			iceberg.NestedField{ID: 2, Name: "l_comment", Type: iceberg.PrimitiveTypes.String},
+			iceberg.NestedField{ID: 3, Name: "l_price", Type: iceberg.DecimalTypeOf(12, 2)},
+			iceberg.NestedField{ID: 4, Name: "l_shipdate", Type: iceberg.PrimitiveTypes.Date})},
+		{catalog.Ident{Schema: "public", Name: "clubs"}, iceberg.NewSchema(0,
+			iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int32, Required: true},
+			iceberg.NestedField{ID: 2, Name: "name", Type: iceberg.PrimitiveTypes.String})},
+	} {
+		if err := g.cat.CreateNative(ctx, tb.ident, catalog.TableSpec{Schema: tb.schema, Properties: map[string]string{"owner-domain": "sales"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
