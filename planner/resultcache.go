@@ -149,12 +149,10 @@ func (c *resultCache) put(key string, e *resultEntry) {
 // resultCollector copies a result's batches as they are sent, until they
 // pass the limit.
 type resultCollector struct {
-	limit    int64
-	bytes    int64
-	recs     []arrow.RecordBatch
-	over     bool // past the limit: not kept
-	complete bool // every row was read
-	rows     int64
+	resultEntry // what is copied so far
+	limit       int64
+	over        bool // past the limit: not kept
+	complete    bool // every row was read
 }
 
 func (rc *resultCollector) add(rec arrow.RecordBatch) {
@@ -174,15 +172,8 @@ func (rc *resultCollector) add(rec arrow.RecordBatch) {
 	rc.recs = append(rc.recs, cp)
 	if rc.bytes > rc.limit {
 		rc.release()
-		rc.over = true
+		rc.recs, rc.over = nil, true
 	}
-}
-
-func (rc *resultCollector) release() {
-	for _, r := range rc.recs {
-		r.Release()
-	}
-	rc.recs = nil
 }
 
 // copyArrayData deep-copies d into Go memory (the engine's batches live in

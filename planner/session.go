@@ -483,8 +483,7 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 		copies = copies && plan.tables[key].Ident.Schema != snapSchema
 	}
 	viewSQL := map[string]string{}
-	var cells int64
-	plan.small = !plan.tableFuncs
+	plan.small = s.smallScans(plan)
 	for key, vs := range plan.scanSQL {
 		t := plan.tables[key]
 		if copies {
@@ -493,22 +492,22 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 				return err
 			}
 		}
-		cells += plan.scanCells[key]
-		plan.small = plan.small && plan.scanCells[key] >= 0 && strings.HasPrefix(vs, "SELECT * FROM "+quoteIdent(snapSchema)+".")
+		// small only if every scan was in fact copied (the budget or an
+		// engine error may have kept one from it)
+		plan.small = plan.small && strings.HasPrefix(vs, "SELECT * FROM "+quoteIdent(snapSchema)+".")
 		var err error
 		if viewSQL[key], err = accessSQL(vs, t.Schema(), plan.decisions[key]); err != nil {
 			return err
 		}
 	}
-	plan.small = plan.small && cells <= s.cachedScanLimit()
 	plan.uninstalled = false
 	return s.installViews(e, viewSQL, plan.names)
 }
 
-// smallScans reports whether a plan not yet installed would be small: its
-// tables' scans would all be copied.
+// smallScans reports whether a plan would be small: no table functions,
+// and its tables' scans together within the copy limit.
 func (s *Session) smallScans(plan *queryPlan) bool {
-	if plan.tableFuncs || s.p.cfg.Engine.CachedScanCells < 0 {
+	if plan.tableFuncs {
 		return false
 	}
 	var cells int64
@@ -903,10 +902,10 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		}
 		defer func() {
 			if keep.complete && !keep.over {
-				s.p.results.put(key, &resultEntry{recs: keep.recs, rows: keep.rows, bytes: keep.bytes})
-				keep.recs = nil
+				s.p.results.put(key, &keep.resultEntry)
+			} else {
+				keep.release()
 			}
-			keep.release()
 		}()
 	}
 	if plan.uninstalled {
