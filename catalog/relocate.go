@@ -49,10 +49,9 @@ type RelocatedError struct {
 }
 
 func (e *RelocatedError) Error() string {
-	return fmt.Sprintf("catalog %s: its tables were written in the warehouse %s, but it is configured with the warehouse %s "+
-		"(the data directory was copied or moved); serving it would read and write the files in %s. "+
-		"Relocate the catalog to rewrite its tables to %s (the files in %s are not read or changed), "+
-		"or configure the warehouse %s", e.Catalog, e.Recorded, e.Configured, e.Recorded, e.Configured, e.Recorded, e.Recorded)
+	return fmt.Sprintf("catalog %s was copied or moved: its tables are in the warehouse %s, not in the configured warehouse %s, "+
+		"and serving it would read and write the files under %s; relocate it to rewrite its tables to %s (nothing under %s is read or changed)",
+		e.Catalog, e.Recorded, e.Configured, e.Recorded, e.Configured, e.Recorded)
 }
 
 func (e *RelocatedError) Unwrap() error { return ErrRelocated }
@@ -203,6 +202,8 @@ type RelocateReport struct {
 	From, To string  // warehouse directories
 	Tables   []Ident // rewritten to To
 	Kept     []Ident // stored outside From (registered from elsewhere): unchanged
+	// Changed is false when the catalog already was where it was written.
+	Changed bool
 }
 
 // Relocate rewrites a copied or moved SQLite catalog's tables from the
@@ -323,6 +324,7 @@ func Relocate(ctx context.Context, cfg Config) (RelocateReport, error) {
 		return rep, fmt.Errorf("catalog %s: relocate: %w", cfg.name(), err)
 	}
 	ok = true
+	rep.Changed = true
 	return rep, nil
 }
 

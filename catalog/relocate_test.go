@@ -2,13 +2,9 @@ package catalog_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +14,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/dirtest"
 )
 
 // embeddedAt is the demo's layout: DIR/catalog.db beside DIR/warehouse.
@@ -45,62 +42,6 @@ func seedOrders(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// copyTree copies a directory the way cp -a would (the SQLite WAL with it).
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(target)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// hashTree is a digest of every file's name and bytes under dir.
-func hashTree(t *testing.T, dir string) string {
-	t.Helper()
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		h.Write([]byte(rel + "\x00"))
-		s := sha256.Sum256(b)
-		h.Write(s[:])
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // snapshotIDs reads the snapshot ids from the table's metadata file.
@@ -161,16 +102,16 @@ func TestCopiedDataDirLeavesOriginalAlone(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			cp := t.TempDir()
-			copyTree(t, orig, cp)
+			dirtest.Copy(t, orig, cp)
 			prepare(t, cp)
-			before := hashTree(t, orig)
+			before := dirtest.Hash(t, orig)
 			cat, err := catalog.Open(ctx, []catalog.Config{embeddedAt(cp)}, catalog.Options{})
 			if err == nil {
 				defer cat.Close()
 				ident := catalog.Ident{Schema: "sales", Name: "orders"}
 				werr := cat.Append(ctx, ident, rows(t, "eu", 10))
 				tbl, lerr := cat.LoadTable(ctx, ident)
-				if after := hashTree(t, orig); after != before {
+				if after := dirtest.Hash(t, orig); after != before {
 					t.Fatalf("a catalog opened on the copy changed the original (append: %v)", werr)
 				}
 				if lerr == nil {
@@ -185,7 +126,7 @@ func TestCopiedDataDirLeavesOriginalAlone(t *testing.T) {
 				!strings.Contains(msg, filepath.Join(cp, "warehouse")) {
 				t.Fatalf("open of a copy: %v; want ErrRelocated naming both warehouses", err)
 			}
-			if after := hashTree(t, orig); after != before {
+			if after := dirtest.Hash(t, orig); after != before {
 				t.Fatal("opening the copy changed the original")
 			}
 		})
@@ -235,8 +176,8 @@ func TestRelocateServesTheCopyOnly(t *testing.T) {
 		}
 		cat.Close()
 	}
-	copyTree(t, orig, cp)
-	before := hashTree(t, orig)
+	dirtest.Copy(t, orig, cp)
+	before := dirtest.Hash(t, orig)
 
 	cfg := embeddedAt(cp)
 	var rel *catalog.RelocatedError
@@ -251,7 +192,7 @@ func TestRelocateServesTheCopyOnly(t *testing.T) {
 	if len(rep.Tables) != 2 || len(rep.Kept) != 1 || rep.Kept[0] != external {
 		t.Fatalf("relocated %v, kept %v", rep.Tables, rep.Kept)
 	}
-	if after := hashTree(t, orig); after != before {
+	if after := dirtest.Hash(t, orig); after != before {
 		t.Fatal("relocate changed the original")
 	}
 
@@ -320,7 +261,7 @@ func TestRelocateServesTheCopyOnly(t *testing.T) {
 	if !errors.Is(err, catalog.ErrUnsupported) {
 		t.Fatalf("write to a table outside the warehouse: %v, want ErrUnsupported", err)
 	}
-	if after := hashTree(t, orig); after != before {
+	if after := dirtest.Hash(t, orig); after != before {
 		t.Fatal("serving and writing the relocated copy changed the original")
 	}
 	// relocating again does nothing
