@@ -218,6 +218,10 @@ func openSource(ctx context.Context, cfg Config) (*source, error) {
 			db.Close()
 			return nil, err
 		}
+		if err := src.checkRoot(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 		return src, nil
 	}
 }

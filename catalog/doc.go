@@ -25,8 +25,16 @@
 // under a prefix that no longer exists (another machine, a relative path in a
 // test fixture). Each registered table can carry prefix mappings that apply to
 // every path this package hands out — metadata, manifests, data and delete
-// files — and the planner applies the same mapping to the file_path values
-// stored inside position-delete files (see PathMapping.SQLRewrite).
+// files — and the planner matches the file_path values stored inside
+// position-delete files against the manifests' paths (planner/scansql.go).
+//
+// Relocation (relocate.go): a SQLite catalog beside a local warehouse moves
+// with its directory while Iceberg's locations stay absolute. The catalog
+// records the warehouse its tables were written in; Open refuses a copy or
+// a moved directory (ErrRelocated) rather than read and commit into the
+// original, and Relocate rewrites a copy's metadata, manifest lists and
+// manifests to where it is now, reading only the copy. Such a catalog never
+// writes a table stored outside its warehouse.
 //
 // Errors: ErrNoSuchTable and ErrNoSuchSchema for names that do not resolve,
 // ErrUnsupported for Iceberg features that cannot be read correctly yet (the

@@ -157,6 +157,16 @@ func (t *Table) writable() error {
 	if t.Foreign() {
 		return fmt.Errorf("%w: table %s is in a catalog lakegate does not own", ErrUnsupported, t.Ident)
 	}
+	if root := t.travellingRoot(); root != "" {
+		// A table of a catalog that travels with its warehouse is written
+		// only inside that warehouse: iceberg-go commits through the table's
+		// own location, so a table stored elsewhere (registered from another
+		// place, or a copy still naming its original) would be changed there.
+		loc := t.tbl.Location()
+		if !within(toLocal(loc), root) || !within(t.Paths.LocalPath(loc), root) {
+			return fmt.Errorf("%w: table %s is stored outside this catalog's warehouse; lakegate writes only tables in its warehouse", ErrUnsupported, t.Ident)
+		}
+	}
 	if t.FormatVersion() < 2 {
 		return fmt.Errorf("%w: table %s is Iceberg format version %d; lakegate writes version 2 tables", ErrUnsupported, t.Ident, t.FormatVersion())
 	}

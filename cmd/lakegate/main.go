@@ -3,6 +3,7 @@
 //	lakegate demo [--listen ADDR] [--data DIR]     embedded warehouse with demo domains
 //	lakegate serve --config FILE                   serve from a config file
 //	lakegate table register NS.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
+//	lakegate relocate [--data DIR | --config FILE]   rewrite a copied or moved data dir to where it is now
 package main
 
 import (
@@ -47,6 +48,8 @@ func main() {
 		err = runServe(os.Args[2:])
 	case "table":
 		err = runTable(os.Args[2:])
+	case "relocate":
+		err = runRelocate(os.Args[2:], os.Stdout)
 	case "user":
 		err = runUser(os.Args[2:], os.Stdin, os.Stdout)
 	case "explain-access":
@@ -69,6 +72,7 @@ func usage() {
   lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B]
   lakegate serve --config FILE
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
+  lakegate relocate [--data DIR | --config FILE]
   lakegate user add NAME [--domain D] [--group G]... [--password-stdin]
   lakegate explain-access --user U [--group G]... [--domain D] [--config FILE | --data DIR] NAMESPACE.TABLE
 `)
@@ -215,7 +219,7 @@ func runDemo(args []string) error {
 	log := newLogger(cfg.LogLevel)
 	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log})
 	if err != nil {
-		return err
+		return relocateHint(err, "--data "+*data)
 	}
 	defer cat.Close()
 	if !demo.Seeded(ctx, cat) {
@@ -257,7 +261,7 @@ func runServe(args []string) error {
 	log := newLogger(cfg.LogLevel)
 	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log, MetadataCacheBytes: cfg.Limits.MetadataCacheBytes})
 	if err != nil {
-		return err
+		return relocateHint(err, "--config "+*path)
 	}
 	defer cat.Close()
 	return serve(ctx, *cfg, cat, log, func(addr string) { log.Info("listening", "addr", addr) })
@@ -402,12 +406,13 @@ func runTable(args []string) error {
 		return fmt.Errorf("table name %q must be NAMESPACE.TABLE", pos[0])
 	}
 	var cfgs []catalog.Config
+	where := "--data " + *data
 	if *cfgPath != "" {
 		cfg, err := loadConfig(*cfgPath)
 		if err != nil {
 			return err
 		}
-		cfgs = cfg.Catalogs
+		cfgs, where = cfg.Catalogs, "--config "+*cfgPath
 	} else {
 		if err := os.MkdirAll(filepath.Join(*data, "warehouse"), 0o755); err != nil {
 			return err
@@ -431,13 +436,80 @@ func runTable(args []string) error {
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, cfgs, catalog.Options{})
 	if err != nil {
-		return err
+		return relocateHint(err, where)
 	}
 	defer cat.Close()
 	if err := cat.Register(ctx, catalog.Ident{Schema: ns, Name: name}, meta, pm); err != nil {
 		return err
 	}
 	fmt.Printf("registered %s.%s -> %s\n", ns, name, meta)
+	return nil
+}
+
+// relocateHint adds the command that fixes a copied or moved data
+// directory to the error catalog.Open refuses it with.
+func relocateHint(err error, where string) error {
+	if errors.Is(err, catalog.ErrRelocated) {
+		return fmt.Errorf("%w\nto serve it where it is now, run: lakegate relocate %s", err, where)
+	}
+	return err
+}
+
+// runRelocate rewrites the tables of a copied or moved data directory (or
+// of a config's SQLite catalogs) to the warehouse they are in now. The
+// original directory is never read or written.
+func runRelocate(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("relocate", flag.ContinueOnError)
+	data := fs.String("data", defaultDataDir(), "data directory of the embedded catalog")
+	cfgPath := fs.String("config", "", "config file (JSON): relocate its sqlite catalogs")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("usage: lakegate relocate [--data DIR | --config FILE]")
+	}
+	var cfgs []catalog.Config
+	if *cfgPath != "" {
+		cfg, err := loadConfig(*cfgPath)
+		if err != nil {
+			return err
+		}
+		for _, cc := range cfg.Catalogs {
+			if strings.HasPrefix(cc.URI, "sqlite://") {
+				cfgs = append(cfgs, cc)
+			}
+		}
+		if len(cfgs) == 0 {
+			return fmt.Errorf("relocate: %s has no sqlite catalog (other catalogs do not move with a directory)", *cfgPath)
+		}
+	} else {
+		if _, err := os.Stat(filepath.Join(*data, "catalog.db")); err != nil {
+			return fmt.Errorf("relocate: %s is not a data directory: %w", *data, err)
+		}
+		cfgs = []catalog.Config{embeddedCatalog(*data)}
+	}
+	ctx := context.Background()
+	for _, cc := range cfgs {
+		rep, err := catalog.Relocate(ctx, cc)
+		if err != nil {
+			return err
+		}
+		name := cc.Name
+		if name == "" {
+			name = "lakegate"
+		}
+		if !rep.Changed {
+			fmt.Fprintf(stdout, "catalog %s: already at %s, nothing to do\n", name, rep.To)
+			continue
+		}
+		fmt.Fprintf(stdout, "catalog %s: relocated %d tables from %s to %s\n", name, len(rep.Tables), rep.From, rep.To)
+		for _, id := range rep.Tables {
+			fmt.Fprintf(stdout, "  %s\n", id)
+		}
+		for _, id := range rep.Kept {
+			fmt.Fprintf(stdout, "  %s kept as it is (stored outside %s)\n", id, rep.From)
+		}
+	}
 	return nil
 }
 
@@ -601,12 +673,13 @@ func runExplainAccess(args []string, stdout io.Writer) error {
 	}
 	cfgs := []catalog.Config{embeddedCatalog(*data)}
 	pf := filepath.Join(*data, "policy.yaml")
+	where := "--data " + *data
 	if *cfgPath != "" {
 		cfg, err := loadConfig(*cfgPath)
 		if err != nil {
 			return err
 		}
-		cfgs, pf = cfg.Catalogs, cfg.PolicyFile
+		cfgs, pf, where = cfg.Catalogs, cfg.PolicyFile, "--config "+*cfgPath
 	}
 	if *policyPath != "" {
 		pf = *policyPath
@@ -618,7 +691,7 @@ func runExplainAccess(args []string, stdout io.Writer) error {
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, cfgs, catalog.Options{})
 	if err != nil {
-		return err
+		return relocateHint(err, where)
 	}
 	defer cat.Close()
 	pt := policy.Table{Schema: ns, Name: name}
