@@ -332,7 +332,14 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-func pairKey(user, addrKey string) string { return "p\x00" + user + "\x00" + addrKey }
+// pairKey keeps at most 256 bytes of the name so that made-up long names
+// cannot make the table big (longer names can only share a budget).
+func pairKey(user, addrKey string) string {
+	if len(user) > 256 {
+		user = user[:256]
+	}
+	return "p\x00" + user + "\x00" + addrKey
+}
 
 // addrKey groups IPv6 clients by /64, the block one host usually controls.
 func addrKey(addr string) string {
