@@ -14,7 +14,8 @@
 //     through github.com/xdg-go/scram: SCRAMConversation.
 //   - OIDC access tokens used as the password: VerifyToken, through
 //     github.com/coreos/go-oidc/v3 over our own rate-limited key set.
-//   - Limiter: the brute-force slowdown, per client address and per user.
+//   - Limiter: the brute-force slowdown, per (user, client address), with
+//     parallel attempts taking turns and a per-address budget of new names.
 //
 // # What it must never do
 //
@@ -42,9 +43,10 @@
 //	  conv := a.StartSCRAM(startupUser)            // or StartSCRAMTLS(user, mechanism, cert)
 //	  out, _, err := conv.Step(clientFirst)      -> AuthenticationSASLContinue(out)
 //	client: SASLResponse(client-final)
-//	  sleep(limiter.Delay(addr, user))
+//	  att, err := limiter.Begin(ctx, addr, user) // waits for the pair's turn
 //	  out, done, err := conv.Step(clientFinal)   -> AuthenticationSASLFinal(out), AuthenticationOk
 //	  p, _ := conv.Principal()
+//	  att.Done(err == nil)
 //
 // PostgreSQL quirks handled here: the user name in client-first is ignored
 // (libpq and pgx send "n=", pgjdbc "n=*"); the startup user is the login. An

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,10 +18,23 @@ import (
 type AuditConfig struct {
 	// Writer receives the lines; nil disables the audit log.
 	Writer io.Writer
-	// Redact is "none" (statements as sent), "literals" (string and number
-	// literals replaced by ?; the default) or "all" (only a hash).
+	// Redact is "none" (statements and errors as sent), "literals" (string
+	// and number literals and comments replaced by ?, and the values an
+	// error message quotes; the default) or "all" (no statement, only its
+	// fingerprint; errors redacted as with "literals").
 	Redact string
+	// Key is the HMAC-SHA256 key of the statement fingerprint; nil means a
+	// random key per process (fingerprints then differ across restarts).
+	// cmd/lakegate keeps one per deployment (audit_key_file).
+	Key []byte
 }
+
+// The fingerprint, "statement_hmac", is HMAC-SHA256(Key, the statement with
+// its literals redacted): one value per statement shape, so the log can be
+// grouped by query whatever the values, and without the key nobody can
+// confirm a guessed statement (not even its shape, under "all") by hashing
+// it. The values themselves are never hashed, so even the key holder cannot
+// test guesses of them.
 
 type auditRecord struct {
 	Time       string                `json:"time"`
@@ -29,7 +44,7 @@ type auditRecord struct {
 	Groups     []string              `json:"groups,omitempty"`
 	Client     string                `json:"client"`
 	Statement  string                `json:"statement,omitempty"`
-	StmtHash   string                `json:"statement_sha256"`
+	StmtHMAC   string                `json:"statement_hmac"`
 	Tables     []planner.TableAccess `json:"tables"`
 	Rows       int64                 `json:"rows"`
 	DurationMS float64               `json:"duration_ms"`
@@ -44,11 +59,21 @@ type auditLog struct {
 	cfg AuditConfig
 }
 
+func newAuditLog(cfg AuditConfig) *auditLog {
+	if cfg.Key == nil {
+		cfg.Key = make([]byte, 32)
+		_, _ = rand.Read(cfg.Key)
+	}
+	return &auditLog{cfg: cfg}
+}
+
 func (a *auditLog) record(c *conn, stmt string, start time.Time, res planner.Result, err error) {
 	if a == nil || a.cfg.Writer == nil {
 		return
 	}
-	sum := sha256.Sum256([]byte(stmt))
+	redacted := planner.RedactLiterals(stmt)
+	mac := hmac.New(sha256.New, a.cfg.Key)
+	mac.Write([]byte(redacted))
 	rec := auditRecord{
 		Time:       start.UTC().Format(time.RFC3339Nano),
 		User:       c.principal.Name,
@@ -56,7 +81,7 @@ func (a *auditLog) record(c *conn, stmt string, start time.Time, res planner.Res
 		Domain:     c.principal.Domain,
 		Groups:     c.principal.Groups,
 		Client:     c.addr,
-		StmtHash:   hex.EncodeToString(sum[:]),
+		StmtHMAC:   hex.EncodeToString(mac.Sum(nil)),
 		Tables:     res.Tables,
 		Rows:       res.Rows,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
@@ -71,11 +96,14 @@ func (a *auditLog) record(c *conn, stmt string, start time.Time, res planner.Res
 		rec.Statement = stmt
 	case "all":
 	default:
-		rec.Statement = planner.RedactLiterals(stmt)
+		rec.Statement = redacted
 	}
 	if err != nil {
 		rec.SQLState = string(sqlState(err))
 		rec.Error = err.Error()
+		if a.cfg.Redact != "none" {
+			rec.Error = planner.RedactMessage(rec.Error, planner.Literals(stmt)...)
+		}
 	}
 	line, jerr := json.Marshal(rec)
 	if jerr != nil {

@@ -60,8 +60,8 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 	user := wire.ClientParameters(ctx)[wire.ParamUsername]
 	sc := s.startupConnFor(addr)
 	encrypted := sc != nil && sc.tls != nil
-	fail := func(err error, reason string) (context.Context, error) {
-		s.log.Warn("authentication failed", "addr", fmt.Sprint(addr), "user", user, "reason", reason, "tls", encrypted)
+	fail := func(err error, reason string, attrs ...any) (context.Context, error) {
+		s.log.Warn("authentication failed", append([]any{"addr", fmt.Sprint(addr), "user", user, "reason", reason, "tls", encrypted}, attrs...)...)
 		_ = wire.WriteUnterminatedError(w, err)
 		return ctx, err
 	}
@@ -92,16 +92,28 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 	if tokenUsers == nil && a.HasIssuers() {
 		tokenUsers = defaultTokenUsers
 	}
+	// The limiter gives this (user, address) its turn right before the
+	// credentials are checked, whatever the outcome will be: answering
+	// failures late but successes at once would tell the attacker.
+	var att *auth.Attempt
+	turn := func() error {
+		if s.cfg.Auth.Limiter == nil {
+			return nil
+		}
+		var err error
+		att, err = s.cfg.Auth.Limiter.Begin(ctx, host, user)
+		return err
+	}
 	var p auth.Principal
 	var err error
 	if tokenUsers != nil && tokenUsers.MatchString(user) {
-		p, err = s.tokenLogin(ctx, w, r, a, user, host)
+		p, err = s.tokenLogin(ctx, w, r, a, user, turn)
 	} else {
 		var cert *x509.Certificate // the server's own, for channel binding
 		if encrypted && len(s.cfg.TLS.Certificates) > 0 {
 			cert = s.cfg.TLS.Certificates[0].Leaf
 		}
-		p, err = s.scramLogin(w, r, a, user, host, cert)
+		p, err = s.scramLogin(w, r, a, user, turn, cert)
 	}
 	if err != nil {
 		code, msg := codes.InvalidPassword, fmt.Sprintf("password authentication failed for user %q", user)
@@ -116,18 +128,16 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 				code, msg = codes.ProtocolViolation, pe.Error()
 			}
 		}
-		if s.cfg.Auth.Limiter != nil {
-			s.cfg.Auth.Limiter.Failure(host, user)
-		}
-		return fail(authError(code, "%s", msg), err.Error())
+		// ErrTooManyAttempts and others land here too: the client cannot
+		// tell them from a wrong password.
+		att.Done(false)
+		return fail(authError(code, "%s", msg), err.Error(), "limiter_wait", att.Waited())
 	}
-	if s.cfg.Auth.Limiter != nil {
-		s.cfg.Auth.Limiter.Success(host, user)
-	}
+	att.Done(true)
 	if err := writeAuth(w, authOK, nil); err != nil {
 		return ctx, err
 	}
-	s.log.Info("authenticated", "addr", fmt.Sprint(addr), "user", p.Name, "method", p.Method, "domain", p.Domain, "groups", p.Groups, "tls", encrypted)
+	s.log.Info("authenticated", "addr", fmt.Sprint(addr), "user", p.Name, "method", p.Method, "domain", p.Domain, "groups", p.Groups, "tls", encrypted, "limiter_wait", att.Waited())
 	return s.register(ctx, p), nil
 }
 
@@ -135,15 +145,9 @@ type protocolError struct{ msg string }
 
 func (e *protocolError) Error() string { return e.msg }
 
-func (s *Server) delay(host, user string) {
-	if s.cfg.Auth.Limiter != nil {
-		if d := s.cfg.Auth.Limiter.Delay(host, user); d > 0 {
-			time.Sleep(d)
-		}
-	}
-}
-
-func (s *Server) tokenLogin(ctx context.Context, w *buffer.Writer, r *buffer.Reader, a *auth.Authenticator, user, host string) (auth.Principal, error) {
+// tokenLogin and scramLogin call turn right before checking the
+// credentials, and fail with its error.
+func (s *Server) tokenLogin(ctx context.Context, w *buffer.Writer, r *buffer.Reader, a *auth.Authenticator, user string, turn func() error) (auth.Principal, error) {
 	if err := writeAuth(w, authCleartext, nil); err != nil {
 		return auth.Principal{}, err
 	}
@@ -158,13 +162,15 @@ func (s *Server) tokenLogin(ctx context.Context, w *buffer.Writer, r *buffer.Rea
 	if err != nil {
 		return auth.Principal{}, &protocolError{msg: "malformed password message"}
 	}
-	s.delay(host, user)
+	if err := turn(); err != nil {
+		return auth.Principal{}, err
+	}
 	vctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	return a.VerifyToken(vctx, user, token)
 }
 
-func (s *Server) scramLogin(w *buffer.Writer, r *buffer.Reader, a *auth.Authenticator, user, host string, cert *x509.Certificate) (auth.Principal, error) {
+func (s *Server) scramLogin(w *buffer.Writer, r *buffer.Reader, a *auth.Authenticator, user string, turn func() error, cert *x509.Certificate) (auth.Principal, error) {
 	mechs := []string{auth.MechanismSCRAMSHA256}
 	if cert != nil && auth.SupportsChannelBinding(cert) {
 		mechs = []string{auth.MechanismSCRAMSHA256Plus, auth.MechanismSCRAMSHA256}
@@ -226,7 +232,9 @@ func (s *Server) scramLogin(w *buffer.Writer, r *buffer.Reader, a *auth.Authenti
 		return auth.Principal{}, &protocolError{msg: "expected SASLResponse"}
 	}
 	final := append([]byte(nil), r.Msg...)
-	s.delay(host, user)
+	if err := turn(); err != nil {
+		return auth.Principal{}, err
+	}
 	out, done, err := conv.Step(final)
 	if err != nil {
 		return auth.Principal{}, err

@@ -83,7 +83,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 	if maxMessage <= 0 {
 		maxMessage = 1 << 20
 	}
-	s := &Server{cfg: cfg, log: log, pl: pl, audit: &auditLog{cfg: cfg.Audit}, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
+	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
 	w, err := wire.NewServer(s.parse,
 		wire.Logger(log),
 		wire.SessionAuthStrategy(s.authenticate),

@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -110,6 +111,11 @@ type Config struct {
 	// "stderr", or "" for none. AuditRedact: none, literals (default), all.
 	AuditLog    string `json:"audit_log,omitempty"`
 	AuditRedact string `json:"audit_redact,omitempty"`
+	// AuditKeyFile holds the per-deployment key of the audit log's
+	// statement fingerprint (HMAC-SHA256, hex). "" means DataDir/audit.key;
+	// either is created (32 random bytes, mode 0600) on first start. Without
+	// both, the key is random per process.
+	AuditKeyFile string `json:"audit_key_file,omitempty"`
 	// Limits bound each session's engine.
 	Limits struct {
 		Threads            int    `json:"threads"`
@@ -135,6 +141,11 @@ func (c *Config) Validate() error {
 			return errors.New("config: set data_dir or catalogs")
 		}
 		c.Catalogs = []catalog.Config{embeddedCatalog(c.DataDir)}
+	}
+	switch c.AuditRedact {
+	case "", "none", "literals", "all":
+	default:
+		return fmt.Errorf("config: audit_redact %q: want none, literals or all", c.AuditRedact)
 	}
 	for _, cc := range c.Catalogs {
 		if err := cc.Validate(); err != nil {
@@ -317,17 +328,29 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 	}
 	pl := planner.New(cat, pcfg)
 	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
+	if cfg.AuditLog != "" {
+		keyFile := cfg.AuditKeyFile
+		if keyFile == "" && cfg.DataDir != "" {
+			keyFile = filepath.Join(cfg.DataDir, "audit.key")
+		}
+		scfg.Audit.Redact = cfg.AuditRedact
+		if keyFile == "" {
+			log.Warn("audit log: no audit_key_file or data_dir; statement fingerprints use a key random per process")
+		} else if scfg.Audit.Key, err = loadOrCreateAuditKey(keyFile); err != nil {
+			return err
+		}
+	}
 	switch cfg.AuditLog {
 	case "":
 	case "stderr":
-		scfg.Audit = server.AuditConfig{Writer: os.Stderr, Redact: cfg.AuditRedact}
+		scfg.Audit.Writer = os.Stderr
 	default:
 		f, err := os.OpenFile(cfg.AuditLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
 		if err != nil {
 			return fmt.Errorf("audit log: %w", err)
 		}
 		defer f.Close()
-		scfg.Audit = server.AuditConfig{Writer: f, Redact: cfg.AuditRedact}
+		scfg.Audit.Writer = f
 	}
 	switch {
 	case cfg.TLSCertFile != "":
@@ -714,4 +737,43 @@ func runExplainAccess(args []string, stdout io.Writer) error {
 	pr := auth.Principal{Name: *user, Domain: *domain, Groups: groups}
 	_, err = fmt.Fprint(stdout, policy.Explain(pol, pr, pt))
 	return err
+}
+
+// loadOrCreateAuditKey reads the audit fingerprint key (hex) from path, or
+// creates it there (32 random bytes, mode 0600). A key file others can read
+// is refused: with the key, anyone holding the log can confirm guessed
+// statement shapes.
+func loadOrCreateAuditKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("audit key: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("audit key: %w", err)
+		}
+		if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("audit key: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("audit key: %w", err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	} else if st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("audit key %s: mode %v lets others read it; chmod 600 it", path, st.Mode().Perm())
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("audit key %s: want at least 16 bytes in hex", path)
+	}
+	return key, nil
 }

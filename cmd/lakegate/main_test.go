@@ -80,3 +80,27 @@ func TestDemoAccountsPersist(t *testing.T) {
 		t.Fatalf("password file mode: %v %v", st.Mode(), err)
 	}
 }
+
+// The audit key is created once with mode 0600 and read back the same; a
+// key file others can read is refused.
+func TestAuditKeyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.key")
+	k1, err := loadOrCreateAuditKey(path)
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("create: %x %v", k1, err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v %v", st.Mode(), err)
+	}
+	k2, err := loadOrCreateAuditKey(path)
+	if err != nil || string(k1) != string(k2) {
+		t.Fatalf("reload: %x vs %x %v", k2, k1, err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadOrCreateAuditKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("world-readable key accepted: %v", err)
+	}
+}
