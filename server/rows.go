@@ -165,6 +165,11 @@ func pipeline(ctx context.Context, send func(arrow.RecordBatch) error) (sink fun
 			ch = make(chan arrow.RecordBatch, pipelineDepth)
 			go func() {
 				defer close(done)
+				defer func() {
+					if r := recover(); r != nil {
+						err = newPanicError("row sender", r) // execute ends the session
+					}
+				}()
 				for rec := range ch {
 					if err == nil {
 						err = ctx.Err()
