@@ -100,6 +100,11 @@ func (s *Server) guardedAuthenticate(ctx context.Context, w *buffer.Writer, r *b
 }
 
 func (s *Server) guardedOpenSession(ctx context.Context) (_ context.Context, err error) {
+	defer func() {
+		if err != nil { // psql-wire calls CloseConn only for sessions that opened
+			_ = s.guardedCloseSession(ctx)
+		}
+	}()
 	defer s.recoverSession(ctx, "open session", &err)
 	return s.openSession(ctx)
 }
