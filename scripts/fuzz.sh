@@ -18,5 +18,5 @@ parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
 for t in "${targets[@]}"; do
   # go test -fuzz takes one package and one target at a time.
-  go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" "${parallel[@]}" ./server/
+  go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" ./server/
 done
