@@ -36,6 +36,14 @@
 // client disconnect, or an error. All three stop the engine; the first two
 // report SQLSTATE 57014. After any error the session stays usable.
 //
+// Ways a connection ends: Terminate or disconnect; a failed login; a
+// message that breaks the protocol's format, which frames.go finds before
+// psql-wire reads it (FATAL 08P01, PostgreSQL's wording); a panic in any
+// hook or goroutine of the session, recovered and logged with its stack
+// (recover.go: FATAL XX000). Each ends only its own session; nothing a
+// client sends may end the process, and the fuzz targets (fuzz_test.go,
+// scripts/fuzz.sh) keep checking that.
+//
 // SQLSTATEs are assigned in one place (errors.go) from the planner's and
 // catalog's typed errors; nothing else in lakegate builds SQLSTATE codes.
 package server

@@ -19,6 +19,11 @@ func withSQLState(err error) error {
 	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelError)
 }
 
+// fatal is withSQLState for an error that ends the connection.
+func fatal(err error) error {
+	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelFatal)
+}
+
 var stateCodes = map[planner.StateErrorCode]codes.Code{
 	planner.StateNoActiveTransaction: codes.NoActiveSQLTransaction,
 	planner.StateActiveTransaction:   codes.ActiveSQLTransaction,
@@ -38,7 +43,10 @@ func sqlState(err error) codes.Code {
 	var ro *planner.ErrReadOnlySetting
 	var nv *catalog.NullViolationError
 	var se *planner.StateError
+	var mm *malformedMessageError
 	switch {
+	case errors.As(err, &mm):
+		return codes.ProtocolViolation
 	case errors.As(err, &se):
 		return stateCodes[se.Code]
 	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):

@@ -165,7 +165,15 @@ func pipeline(ctx context.Context, send func(arrow.RecordBatch) error) (sink fun
 			ch = make(chan arrow.RecordBatch, pipelineDepth)
 			go func() {
 				defer close(done)
+				var sending arrow.RecordBatch
+				defer func() {
+					if r := recover(); r != nil {
+						err = newPanicError("row sender", r) // execute ends the session
+						sending.Release()
+					}
+				}()
 				for rec := range ch {
+					sending = rec
 					if err == nil {
 						err = ctx.Err()
 					}

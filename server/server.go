@@ -49,6 +49,8 @@ type Server struct {
 
 	audit *auditLog
 
+	maxMessage int // Config.MaxMessageBytes or its default
+
 	mu    sync.Mutex
 	conns map[int32]*conn
 	byAdr map[string]*startupConn
@@ -83,17 +85,18 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 	if maxMessage <= 0 {
 		maxMessage = 1 << 20
 	}
-	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
-	w, err := wire.NewServer(s.parse,
+	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
+	// Every hook recovers its panics (recover.go).
+	w, err := wire.NewServer(s.guardedParse,
 		wire.Logger(log),
-		wire.SessionAuthStrategy(s.authenticate),
-		wire.SessionMiddleware(s.openSession),
-		wire.CloseConn(s.closeSession),
-		wire.BackendKeyData(s.backendKey),
-		wire.CancelRequest(s.cancelRequest),
-		wire.TxStatus(s.txStatus),
-		wire.Statements(func() wire.StatementCache { return &statementCache{} }),
-		wire.Portals(func() wire.PortalCache { return &portalCache{} }),
+		wire.SessionAuthStrategy(s.guardedAuthenticate),
+		wire.SessionMiddleware(s.guardedOpenSession),
+		wire.CloseConn(s.guardedCloseSession),
+		wire.BackendKeyData(s.guardedBackendKey),
+		wire.CancelRequest(s.guardedCancelRequest),
+		wire.TxStatus(s.guardedTxStatus),
+		wire.Statements(func() wire.StatementCache { return &guardedStatements{s: s, inner: &statementCache{}} }),
+		wire.Portals(func() wire.PortalCache { return &guardedPortals{s: s, inner: &portalCache{}} }),
 		wire.ExtendTypes(registerTypes),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
@@ -270,7 +273,7 @@ func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire
 	fn := func(ctx context.Context, w wire.DataWriter, args []wire.Parameter) error {
 		return s.execute(ctx, c, st, oids, params, w, args, nil)
 	}
-	return wire.NewStatement(fn, wire.WithColumns(cols), wire.WithParameters(params))
+	return s.newStatement(fn, wire.WithColumns(cols), wire.WithParameters(params))
 }
 
 // resultColumns describes a statement's result rows.
@@ -342,11 +345,17 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 	} else {
 		sink = rs.batch
 	}
+	defer func() {
+		if wait != nil { // a panic: stop the pipeline before the session ends
+			_ = wait()
+		}
+	}()
 	res, err := c.sess.Execute(ctx, st, args, sink)
 	if wait != nil {
 		if werr := wait(); err == nil {
 			err = werr
 		}
+		wait = nil
 	}
 	s.audit.record(c, st.SQL, start, res, err)
 	if err == nil && cw != nil {

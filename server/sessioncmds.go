@@ -28,7 +28,7 @@ import (
 // plannedOnRun is a statement of a multi-statement Query, planned when it
 // runs.
 func (s *Server) plannedOnRun(c *conn, text string) *wire.PreparedStatement {
-	return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+	return s.newStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
 		st, err := s.prepare(ctx, c, text)
 		if err != nil {
 			return err
@@ -39,7 +39,7 @@ func (s *Server) plannedOnRun(c *conn, text string) *wire.PreparedStatement {
 
 // selfDescribed is a planned statement that describes its rows itself.
 func (s *Server) selfDescribed(c *conn, st *planner.Stmt) *wire.PreparedStatement {
-	return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+	return s.newStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
 		return s.runDescribed(ctx, c, st, w)
 	})
 }
@@ -82,7 +82,7 @@ func (p wireStatements) Deallocate(name string) bool {
 	if ws == nil || name == "" {
 		return false
 	}
-	sc, ok := ws.Statements.(*statementCache)
+	sc, ok := statementsOf(ws)
 	if !ok || !sc.has(name) {
 		return false
 	}

@@ -3,11 +3,16 @@ package server
 import (
 	"crypto/tls"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"sync"
 	"time"
+
+	wire "github.com/jeroenrinzema/psql-wire"
+	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 )
 
 // lakegate terminates TLS itself, below psql-wire, so that it decides the
@@ -27,9 +32,15 @@ const (
 )
 
 // startupConn is a client connection before and after TLS negotiation.
+// Every byte psql-wire reads from it has passed the frame check
+// (frames.go).
 type startupConn struct {
-	raw  *watchConn
-	conf *tls.Config
+	raw    *watchConn
+	conf   *tls.Config
+	log    *slog.Logger
+	frames frameChecker
+
+	endOnce sync.Once
 
 	once    sync.Once
 	err     error
@@ -77,6 +88,41 @@ func (c *startupConn) negotiate() {
 }
 
 func (c *startupConn) Read(p []byte) (int, error) {
+	if c.frames.err != nil {
+		return 0, fmt.Errorf("%w: %w", net.ErrClosed, c.frames.err)
+	}
+	n, err := c.read(p)
+	var pe *panicError
+	if errors.As(err, &pe) { // from the disconnect watch (watch.go)
+		logPanic(c.log, pe)
+		c.endWith(fatal(pe))
+	}
+	if n > 0 {
+		k, verr := c.frames.scan(p[:n])
+		if verr != nil {
+			c.log.Warn("protocol violation; closing the connection", "addr", c.RemoteAddr().String(), "err", verr)
+			c.endWith(fatal(verr))
+			if k == 0 {
+				return 0, fmt.Errorf("%w: %w", net.ErrClosed, verr)
+			}
+			return k, nil
+		}
+	}
+	return n, err
+}
+
+// endWith sends the client a FATAL ErrorResponse and closes the
+// connection. Only the goroutine serving the connection calls it, when no
+// other message is being written.
+func (c *startupConn) endWith(err error) {
+	c.endOnce.Do(func() {
+		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = wire.WriteUnterminatedError(buffer.NewWriter(c.log, c), err)
+		_ = c.Close()
+	})
+}
+
+func (c *startupConn) read(p []byte) (int, error) {
 	c.negotiate()
 	if c.err != nil {
 		return 0, c.err

@@ -26,7 +26,7 @@ func (l *watchListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	w := &watchConn{Conn: c}
-	sc := &startupConn{raw: w, conf: l.srv.cfg.TLS}
+	sc := &startupConn{raw: w, conf: l.srv.cfg.TLS, log: l.srv.log, frames: frameChecker{maxBody: l.srv.maxMessage}}
 	addr := c.RemoteAddr().String()
 	l.srv.mu.Lock()
 	l.srv.byAdr[addr] = sc
@@ -109,6 +109,15 @@ func (c *watchConn) watch(cancel func()) (stop func()) {
 	c.mu.Unlock()
 	go func() {
 		defer close(w.done)
+		defer func() {
+			if r := recover(); r != nil {
+				// The session ends at its next read (tls.go).
+				c.mu.Lock()
+				c.err = newPanicError("disconnect watch", r)
+				c.mu.Unlock()
+				cancel()
+			}
+		}()
 		buf := make([]byte, 4096)
 		n, err := c.Conn.Read(buf)
 		c.mu.Lock()

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Fuzzes what lakegate reads from clients (server/fuzz_test.go), each
+# target against a real server, for DURATION per target (default 15s).
+#   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
+#   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
+# FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
+# New crashers land in server/testdata/fuzz/<target>/; commit them with
+# the fix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow"
+export CGO_ENABLED=1
+duration="${1:-15s}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams)
+parallel=()
+[ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
+for t in "${targets[@]}"; do
+  # go test -fuzz takes one package and one target at a time.
+  go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" ./server/
+done
