@@ -74,6 +74,8 @@ type Session struct {
 	p   *Planner
 	log *slog.Logger
 
+	maxPrepared, maxPreparedBytes int // bounds of cmd.prepared (SessionOptions)
+
 	eng   *engine
 	engMu sync.Mutex // guards eng for Cancel
 	// cancelAsked is set by Cancel: an engine interrupt after it is the
@@ -105,13 +107,17 @@ type SessionOptions struct {
 	Principal auth.Principal
 	// Settings are the client's startup parameters.
 	Settings map[string]string
+	// MaxPrepared and MaxPreparedBytes bound the SQL-level prepared
+	// statements (PREPARE) the session keeps, in count and in bytes of
+	// statement text; zero means 1000 and 64 MiB.
+	MaxPrepared, MaxPreparedBytes int
 }
 
 // NewSession starts a session for a caller.
 func (p *Planner) NewSession(opts SessionOptions) *Session {
 	settings := opts.Settings
 	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{},
-		principal: opts.Principal}
+		principal: opts.Principal, maxPrepared: opts.MaxPrepared, maxPreparedBytes: opts.MaxPreparedBytes}
 	for k, v := range defaultSettings {
 		s.settings[k] = v
 	}
@@ -130,6 +136,7 @@ func (p *Planner) NewSession(opts SessionOptions) *Session {
 // Close releases the session's engine.
 func (s *Session) Close() {
 	s.closeAllCursors()
+	clear(s.cmd.prepared)
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	s.bumpEngine()
@@ -795,11 +802,16 @@ func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 	} else {
 		res, err = s.execQuery(ctx, st, args, sink)
 	}
-	if err != nil && s.inTxn {
+	if err != nil && s.inTxn && !errors.Is(err, ErrResultClosed) {
 		s.failed = true
 	}
 	return res, err
 }
+
+// ErrResultClosed is what a RowSink returns when the client closed the
+// result before its end (a portal closed while suspended): the statement
+// stops, and neither it nor its transaction failed.
+var ErrResultClosed = errors.New("result closed by the client")
 
 // ErrStatementTimeout is returned when statement_timeout expires.
 var ErrStatementTimeout = errors.New("canceling statement due to statement timeout")

@@ -29,6 +29,7 @@ var stateCodes = map[planner.StateErrorCode]codes.Code{
 	planner.StateNoSuchSavepoint:     codes.InvalidSavepointSpecification,
 	planner.StateNoSuchPrepared:      codes.InvalidSQLStatementName,
 	planner.StateDuplicatePrepared:   codes.DuplicatePreparedStatement,
+	planner.StateLimitExceeded:       codes.ConfigurationLimitExceeded,
 }
 
 func sqlState(err error) codes.Code {

@@ -35,6 +35,10 @@ type startupConn struct {
 	err     error
 	tls     *tls.Conn
 	pending []byte
+
+	frames msgFrames // message boundaries (msgframe.go)
+	ahead  []byte    // read from the connection, not yet handed out
+	buf    []byte    // ahead's backing array
 }
 
 func (c *startupConn) negotiate() {
@@ -76,7 +80,28 @@ func (c *startupConn) negotiate() {
 	})
 }
 
+// Read hands out what the client sent, never past the end of a message.
 func (c *startupConn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(c.ahead) == 0 {
+		if c.buf == nil {
+			c.buf = make([]byte, 8<<10)
+		}
+		n, err := c.readConn(c.buf)
+		if n == 0 {
+			return 0, err
+		}
+		c.ahead = c.buf[:n]
+	}
+	k := copy(p[:c.frames.limit(len(p))], c.ahead)
+	c.frames.seen(p[:k])
+	c.ahead = c.ahead[k:]
+	return k, nil
+}
+
+func (c *startupConn) readConn(p []byte) (int, error) {
 	c.negotiate()
 	if c.err != nil {
 		return 0, c.err

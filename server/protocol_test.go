@@ -1,0 +1,171 @@
+package server_test
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/pgtest"
+)
+
+// rawClient speaks the protocol message by message (pgproto3), for what
+// drivers do not let a test say exactly.
+type rawClient struct {
+	t  *testing.T
+	fe *pgproto3.Frontend
+	nc net.Conn
+}
+
+func dialRaw(t *testing.T, addr, user, database string) *rawClient {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	_ = nc.SetDeadline(time.Now().Add(60 * time.Second))
+	rc := &rawClient{t: t, fe: pgproto3.NewFrontend(nc, nc), nc: nc}
+	rc.fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersionNumber,
+		Parameters: map[string]string{"user": user, "database": database}})
+	rc.untilReady()
+	return rc
+}
+
+// send sends msgs, ending with Sync (unless they are a simple Query), and returns a summary of the answers
+// up to ReadyForQuery: one line per message (type, SQLSTATE of an error,
+// the values of a row, a command tag, the transaction status).
+func (rc *rawClient) send(msgs ...pgproto3.FrontendMessage) []string {
+	rc.t.Helper()
+	for _, m := range msgs {
+		rc.fe.Send(m)
+	}
+	if _, simple := msgs[len(msgs)-1].(*pgproto3.Query); !simple {
+		rc.fe.Send(&pgproto3.Sync{})
+	}
+	return rc.untilReady()
+}
+
+func (rc *rawClient) untilReady() []string {
+	rc.t.Helper()
+	if err := rc.fe.Flush(); err != nil {
+		rc.t.Fatal(err)
+	}
+	var out []string
+	for {
+		m, err := rc.fe.Receive()
+		if err != nil {
+			rc.t.Fatalf("receive: %v (so far %q)", err, out)
+		}
+		switch m := m.(type) {
+		case *pgproto3.ReadyForQuery:
+			return append(out, "ReadyForQuery "+string(m.TxStatus))
+		case *pgproto3.ErrorResponse:
+			out = append(out, "Error "+m.Code)
+		case *pgproto3.DataRow:
+			vals := make([]string, len(m.Values))
+			for i, v := range m.Values {
+				vals[i] = string(v)
+			}
+			out = append(out, "DataRow "+strings.Join(vals, ","))
+		case *pgproto3.CommandComplete:
+			out = append(out, "CommandComplete "+string(m.CommandTag))
+		case *pgproto3.AuthenticationOk, *pgproto3.ParameterStatus, *pgproto3.BackendKeyData, *pgproto3.NoticeResponse:
+		default:
+			out = append(out, strings.TrimPrefix(fmt.Sprintf("%T", m), "*pgproto3."))
+		}
+	}
+}
+
+// protocolSteps are message sequences whose answers must equal
+// PostgreSQL 15's. Each step but a simple Query ends with Sync.
+var protocolSteps = []struct {
+	name string
+	msgs []pgproto3.FrontendMessage
+}{
+	{"begin", []pgproto3.FrontendMessage{&pgproto3.Query{String: "begin"}}},
+	// pgjdbc with setFetchSize: a named portal from the unnamed statement,
+	// read in portions, while other statements reuse the unnamed
+	// statement and portal in the same transaction.
+	{"open p0", []pgproto3.FrontendMessage{
+		&pgproto3.Parse{Query: "select x from (values (1),(2),(3),(4),(5)) t(x) order by x"},
+		&pgproto3.Bind{DestinationPortal: "p0"},
+		&pgproto3.Execute{Portal: "p0", MaxRows: 2},
+	}},
+	{"unnamed statement meanwhile", []pgproto3.FrontendMessage{
+		&pgproto3.Parse{Query: "select 1"},
+		&pgproto3.Bind{},
+		&pgproto3.Describe{ObjectType: 'P'},
+		&pgproto3.Execute{},
+	}},
+	{"p0 goes on", []pgproto3.FrontendMessage{&pgproto3.Execute{Portal: "p0", MaxRows: 2}}},
+	{"p0 ends", []pgproto3.FrontendMessage{&pgproto3.Execute{Portal: "p0"}}},
+	{"closed portal", []pgproto3.FrontendMessage{
+		&pgproto3.Close{ObjectType: 'P', Name: "p0"},
+		&pgproto3.Execute{Portal: "p0"},
+	}},
+	{"rollback", []pgproto3.FrontendMessage{&pgproto3.Query{String: "rollback"}}},
+	// Names that are not there.
+	{"describe unknown statement", []pgproto3.FrontendMessage{
+		&pgproto3.Describe{ObjectType: 'S', Name: "nope"},
+		&pgproto3.Parse{Query: "select 2"}, // skipped until Sync
+	}},
+	{"bind unknown statement", []pgproto3.FrontendMessage{
+		&pgproto3.Bind{PreparedStatement: "nope"},
+		&pgproto3.Execute{},
+	}},
+	{"describe unknown portal", []pgproto3.FrontendMessage{&pgproto3.Describe{ObjectType: 'P', Name: "nope"}}},
+	{"execute unknown portal", []pgproto3.FrontendMessage{&pgproto3.Execute{Portal: "nope"}}},
+	{"close unknown names", []pgproto3.FrontendMessage{
+		&pgproto3.Close{ObjectType: 'S', Name: "nope"},
+		&pgproto3.Close{ObjectType: 'P', Name: "nope"},
+	}},
+	// A named statement is not replaced by a second Parse of its name; the
+	// unnamed one is.
+	{"parse s1", []pgproto3.FrontendMessage{&pgproto3.Parse{Name: "s1", Query: "select 10"}}},
+	{"parse s1 again", []pgproto3.FrontendMessage{&pgproto3.Parse{Name: "s1", Query: "select 20"}}},
+	{"s1 unchanged", []pgproto3.FrontendMessage{
+		&pgproto3.Bind{PreparedStatement: "s1"},
+		&pgproto3.Execute{},
+	}},
+	{"unnamed replaced", []pgproto3.FrontendMessage{
+		&pgproto3.Parse{Query: "select 30"},
+		&pgproto3.Parse{Query: "select 40"},
+		&pgproto3.Bind{},
+		&pgproto3.Execute{},
+	}},
+	{"close s1, parse it anew", []pgproto3.FrontendMessage{
+		&pgproto3.Close{ObjectType: 'S', Name: "s1"},
+		&pgproto3.Parse{Name: "s1", Query: "select 50"},
+		&pgproto3.Bind{PreparedStatement: "s1"},
+		&pgproto3.Execute{},
+	}},
+	// Outside a transaction block a Sync ends the portal.
+	{"portal outside a block", []pgproto3.FrontendMessage{
+		&pgproto3.Parse{Query: "select x from (values (1),(2),(3)) t(x) order by x"},
+		&pgproto3.Bind{DestinationPortal: "p1"},
+		&pgproto3.Execute{Portal: "p1", MaxRows: 1},
+	}},
+	{"gone after Sync", []pgproto3.FrontendMessage{&pgproto3.Execute{Portal: "p1"}}},
+	{"session goes on", []pgproto3.FrontendMessage{&pgproto3.Query{String: "select 60"}}},
+}
+
+// TestExtendedProtocolLikePostgres runs protocolSteps against PostgreSQL 15
+// and lakegate and compares every answer.
+func TestExtendedProtocolLikePostgres(t *testing.T) {
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	pc := dialRaw(t, fmt.Sprintf("127.0.0.1:%d", pg.Port), "postgres", "postgres")
+	lc := dialRaw(t, g.addr, "analyst", "lakegate")
+	for _, step := range protocolSteps {
+		want := pc.send(step.msgs...)
+		got := lc.send(step.msgs...)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\nlakegate:   %q\npostgresql: %q", step.name, got, want)
+		}
+	}
+}
