@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
+	"github.com/lakegate/lakegate/server"
 )
 
 // rawClient speaks the protocol message by message (pgproto3), for what
@@ -167,5 +171,118 @@ func TestExtendedProtocolLikePostgres(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s:\nlakegate:   %q\npostgresql: %q", step.name, got, want)
 		}
+	}
+}
+
+// TestPreparedStatementsBounded: a session's prepared statements and
+// portals are capped in count and bytes (53400 beyond, the session goes
+// on), and Close, DEALLOCATE and the session's end free them.
+func TestPreparedStatementsBounded(t *testing.T) {
+	g := startGatewayWith(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10},
+		server.Config{MaxPreparedStatements: 4, MaxPortals: 2, MaxPreparedBytes: 300_000})
+	ctx := context.Background()
+	c := connectPG(t, g.dsn(""))
+	for i := range 4 {
+		if _, err := c.Prepare(ctx, fmt.Sprintf("s%d", i), fmt.Sprintf("select %d", i), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.Prepare(ctx, "s4", "select 4", nil)
+	if sqlState(err) != "53400" {
+		t.Fatalf("fifth statement: %v, want 53400", err)
+	}
+	if err := c.Deallocate(ctx, "s0"); err != nil { // a Close message
+		t.Fatal(err)
+	}
+	if _, err := c.Prepare(ctx, "s4", "select 4", nil); err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	// Bytes: statement texts count.
+	for _, name := range []string{"s1", "s2", "s3"} {
+		if err := c.Exec(ctx, "deallocate "+name).Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := "select '" + strings.Repeat("x", 200_000) + "'"
+	if _, err := c.Prepare(ctx, "big1", big, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Prepare(ctx, "big2", big, nil); sqlState(err) != "53400" {
+		t.Fatalf("second 200 kB statement: %v, want 53400", err)
+	}
+	// SQL PREPARE has its own count, with the same bound.
+	for i := range 4 {
+		if err := c.Exec(ctx, fmt.Sprintf("prepare q%d as select %d", i, i)).Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Exec(ctx, "prepare q4 as select 4").Close(); sqlState(err) != "53400" {
+		t.Fatalf("fifth PREPARE: %v, want 53400", err)
+	}
+	if got := execText(t, c, "select 'still here'"); got != "still here" {
+		t.Fatalf("session after the caps: %q", got)
+	}
+
+	// Portals: at most 2 open in a block.
+	rc := dialRaw(t, g.addr, "analyst", "lakegate")
+	rc.send(&pgproto3.Query{String: "begin"})
+	want := []string{"ParseComplete", "BindComplete", "BindComplete", "Error 53400", "ReadyForQuery E"}
+	got := rc.send(&pgproto3.Parse{Query: "select 1"},
+		&pgproto3.Bind{DestinationPortal: "a"}, &pgproto3.Bind{DestinationPortal: "b"}, &pgproto3.Bind{DestinationPortal: "c"})
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("three portals: %q, want %q", got, want)
+	}
+	rc.send(&pgproto3.Query{String: "rollback"})
+	got = rc.send(&pgproto3.Bind{DestinationPortal: "a"}, &pgproto3.Bind{DestinationPortal: "b"})
+	if strings.Join(got, ",") != "BindComplete,BindComplete,ReadyForQuery I" {
+		t.Fatalf("portals after the block ended: %q", got)
+	}
+}
+
+// TestPreparedStatementsFreed measures the Go heap of the server while one
+// session Parses 300 statements of 1 MB (the Medium finding: 340 MB kept,
+// not returned after the session closed) and after it ends.
+func TestPreparedStatementsFreed(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	ctx := context.Background()
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	c := connectPG(t, g.dsn(""))
+	if got := execText(t, c, "select 1"); got != "1" {
+		t.Fatal(got)
+	}
+	before, rssBefore := heap(), procStatus("VmRSS")
+	text := "select '" + strings.Repeat("y", 1_000_000-100) + "'"
+	refused := 0
+	for i := range 300 {
+		_, err := c.Prepare(ctx, fmt.Sprintf("big%d", i), text, nil)
+		switch {
+		case sqlState(err) == "53400":
+			refused++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	during, rssDuring := heap(), procStatus("VmRSS")
+	c.Close(ctx)
+	for g.srv.Sessions() > 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	after := heap()
+	debug.FreeOSMemory()
+	rssAfter := procStatus("VmRSS")
+	mb := func(v uint64) float64 { return float64(v) / (1 << 20) }
+	t.Logf("300 Parses of 1 MB: %d refused (53400); Go heap %.1f MB before, %.1f MB with the statements, %.1f MB after the session; RSS %.0f, %.0f, %.0f MB",
+		refused, mb(before), mb(during), mb(after), mb(uint64(rssBefore)), mb(uint64(rssDuring)), mb(uint64(rssAfter)))
+	if refused == 0 || during > before+200<<20 {
+		t.Fatalf("statements not bounded: %d refused, heap grew %.1f MB", refused, mb(during-before))
+	}
+	if after > before+16<<20 {
+		t.Fatalf("session's statements not freed: heap %.1f MB before, %.1f MB after", mb(before), mb(after))
 	}
 }
