@@ -172,6 +172,19 @@ func TestExtendedProtocolLikePostgres(t *testing.T) {
 			t.Errorf("%s:\nlakegate:   %q\npostgresql: %q", step.name, got, want)
 		}
 	}
+	// A message type that does not exist: 08P01 (psql-wire says 08003).
+	for _, rc := range []*rawClient{pc, lc} {
+		if _, err := rc.nc.Write([]byte{'x', 0, 0, 0, 4}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := rc.fe.Receive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := m.(*pgproto3.ErrorResponse); !ok || e.Code != "08P01" {
+			t.Errorf("unknown message type: %#v, want an error 08P01", m)
+		}
+	}
 }
 
 // TestPreparedStatementsBounded: a session's prepared statements and

@@ -112,6 +112,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.ExtendTypes(registerTypes),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
+		wire.ErrorSanitizer(sanitizeError),
 	)
 	if err != nil {
 		return nil, err
