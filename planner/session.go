@@ -717,6 +717,10 @@ func stmtShape(ps duck.PreparedStatement) ([]Column, []Type, error) {
 		lt := duck.PreparedStatementColumnLogicalType(ps, duck.IdxT(i))
 		cols[i] = Column{Name: duck.PreparedStatementColumnName(ps, duck.IdxT(i)), Type: typeFromLogical(lt)}
 		duck.DestroyLogicalType(&lt)
+		if cols[i].Type.Engine == "TIMETZ" {
+			// The engine hands results over without the offset.
+			return nil, nil, fmt.Errorf("%w: result column %q of type time with time zone (cast it to text to keep its offset)", ErrNotSupported, cols[i].Name)
+		}
 	}
 	np := int(duck.NParams(ps))
 	params := make([]Type, np)

@@ -65,8 +65,16 @@ func typeFromLogical(lt duck.LogicalType) Type {
 		return Type{ID: TypeInt32, Engine: "INTEGER"}
 	case duck.TypeBigInt, duck.TypeUInteger:
 		return Type{ID: TypeInt64, Engine: "BIGINT"}
-	case duck.TypeUBigInt, duck.TypeHugeInt, duck.TypeUHugeInt, duck.TypeBigNum:
+	case duck.TypeUBigInt, duck.TypeHugeInt:
 		return Type{ID: TypeNumeric, Engine: "HUGEINT"}
+	case duck.TypeUHugeInt:
+		// Arrow carries it as decimal(38,0) of its 128 bits: the server
+		// reads them unsigned by this name.
+		return Type{ID: TypeNumeric, Engine: "UHUGEINT"}
+	case duck.TypeBigNum:
+		return Type{ID: TypeNumeric, Engine: "BIGNUM"}
+	case duck.TypeTimeTZ:
+		return Type{ID: TypeOther, Engine: "TIMETZ"}
 	case duck.TypeFloat:
 		return Type{ID: TypeFloat32, Engine: "FLOAT"}
 	case duck.TypeDouble:

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
@@ -297,5 +298,56 @@ func TestPreparedStatementsFreed(t *testing.T) {
 	}
 	if after > before+16<<20 {
 		t.Fatalf("session's statements not freed: heap %.1f MB before, %.1f MB after", mb(before), mb(after))
+	}
+}
+
+// TestWideIntegersAndTimetz: UHUGEINT and BIGNUM (VARINT) results are the
+// right numeric in text and in binary; TIME WITH TIME ZONE, which the
+// engine hands over without its offset, is refused with 0A000.
+func TestWideIntegersAndTimetz(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	c := connectPG(t, g.dsn(""))
+	ctx := context.Background()
+	m := pgtype.NewMap()
+	for _, tc := range []struct{ sql, want string }{
+		{"select 340282366920938463463374607431768211455::uhugeint", "340282366920938463463374607431768211455"},
+		{"select 170141183460469231731687303715884105728::uhugeint", "170141183460469231731687303715884105728"},
+		{"select 7::uhugeint", "7"},
+		{"select '123456789012345678901234567890123456789012345'::varint", "123456789012345678901234567890123456789012345"},
+		{"select '-98765432109876543210987654321098765432100000000'::varint", "-98765432109876543210987654321098765432100000000"},
+		{"select 0::varint", "0"},
+	} {
+		for _, format := range []int16{0, 1} {
+			rr := c.ExecParams(ctx, tc.sql, nil, nil, nil, []int16{format}).Read()
+			if rr.Err != nil {
+				t.Errorf("%s (format %d): %v", tc.sql, format, rr.Err)
+				continue
+			}
+			if oid := rr.FieldDescriptions[0].DataTypeOID; oid != pgtype.NumericOID {
+				t.Errorf("%s: type %d, want numeric", tc.sql, oid)
+			}
+			got := string(rr.Rows[0][0])
+			if format == 1 {
+				var n pgtype.Numeric
+				if err := m.Scan(pgtype.NumericOID, 1, rr.Rows[0][0], &n); err != nil {
+					t.Errorf("%s: binary numeric: %v", tc.sql, err)
+					continue
+				}
+				got = n.Int.String()
+				if n.Exp > 0 {
+					got += strings.Repeat("0", int(n.Exp))
+				}
+			}
+			if got != tc.want {
+				t.Errorf("%s (format %d): %s, want %s", tc.sql, format, got, tc.want)
+			}
+		}
+	}
+	err := c.ExecParams(ctx, "select '12:34:56+05:30'::timetz", nil, nil, nil, nil).Read().Err
+	if sqlState(err) != "0A000" {
+		t.Errorf("timetz: %v, want 0A000", err)
+	}
+	if got := execText(t, c, "select ('12:34:56+05:30'::timetz)::text"); got != "12:34:56+05:30" {
+		t.Errorf("timetz as text: %q", got)
 	}
 }

@@ -361,8 +361,10 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		cw = newCopyWriter(ctx, c, cp)
 		sink, wait = pipeline(ctx, cw.batch)
 	} else if rs := c.newRowSender(ctx, oids, w, described); rs.conn != nil {
+		rs.enc.useEngineTypes(st.Columns)
 		sink, wait = pipeline(ctx, rs.batch)
 	} else {
+		rs.enc.useEngineTypes(st.Columns)
 		sink = rs.batch
 	}
 	var res planner.Result
