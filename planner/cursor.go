@@ -211,7 +211,7 @@ func (s *Session) OpenPortal(ctx context.Context, st *Stmt, args []any) (*Portal
 	defer cancel()
 	cur, err := s.openCursor(ctx, "", cursorSpec{}, st, args)
 	if err != nil {
-		return nil, s.execError(ctx, err)
+		return nil, s.withoutPaths(s.execError(ctx, err))
 	}
 	return &Portal{s: s, cur: cur}, nil
 }
@@ -230,7 +230,7 @@ func (p *Portal) Read(ctx context.Context, sink RowSink) (Result, error) {
 		if errors.Is(err, ErrResultClosed) {
 			return Result{Rows: n, Tables: p.cur.access}, err
 		}
-		err = s.execError(ctx, err)
+		err = s.withoutPaths(s.execError(ctx, err))
 		if s.inTxn {
 			s.failed = true
 		}

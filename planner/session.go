@@ -74,7 +74,8 @@ type Session struct {
 	p   *Planner
 	log *slog.Logger
 
-	maxPrepared, maxPreparedBytes int // bounds of cmd.prepared (SessionOptions)
+	maxPrepared, maxPreparedBytes int               // bounds of cmd.prepared (SessionOptions)
+	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
 
 	eng   *engine
 	engMu sync.Mutex // guards eng for Cancel
@@ -270,6 +271,11 @@ type queryPlan struct {
 // lists: split with SplitStatements first). Queries are planned against the
 // current snapshots to learn their result columns.
 func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
+	st, err := s.prepare(ctx, sql)
+	return st, s.withoutPaths(err)
+}
+
+func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 	st := &Stmt{SQL: sql}
 	kw := leadingKeywords(sql, 4)
 	if len(kw) == 0 {
@@ -421,6 +427,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
 		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.dirs = appendDirs(plan.dirs, t, sp)
+		s.rememberLocation(t.Location(), t.Ident.String())
 	}
 	names := map[string]bool{}
 	for _, r := range a.refs {
@@ -776,6 +783,11 @@ type RowSink func(rec arrow.RecordBatch) error
 // to sink. Queries run against the current snapshots of their tables,
 // pinned for the whole statement.
 func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	res, err := s.execute(ctx, st, args, sink)
+	return res, s.withoutPaths(err)
+}
+
+func (s *Session) execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
 	if st.Kind != KindQuery {
 		s.bumpEngine() // anything but a query may change what the engine binds against
 	}

@@ -144,6 +144,7 @@ const (
 	KindNotImplemented
 	KindConstraint
 	KindParameter
+	KindCorrupt // a data file that is not what it claims (XX001)
 )
 
 // EngineError is an error raised while planning or running a statement.
@@ -191,6 +192,9 @@ func classify(err error) error {
 		k = KindDivisionByZero
 	case duck.ErrorTypeInvalidInput:
 		k = KindInvalidInput
+		if corruptFile(msg) {
+			k = KindCorrupt
+		}
 		if name, ok := strings.CutPrefix(msg, "unrecognized configuration parameter "); ok {
 			return &ErrUnknownSetting{Name: strings.Trim(name, `"`)}
 		}
@@ -202,6 +206,9 @@ func classify(err error) error {
 		k = KindOutOfMemory
 	case duck.ErrorTypeErrorIO:
 		k = KindIO
+		if corruptFile(msg) {
+			k = KindCorrupt
+		}
 	case duck.ErrorTypeNotImplemented:
 		k = KindNotImplemented
 	case duck.ErrorTypeConstraint:
@@ -210,6 +217,19 @@ func classify(err error) error {
 		k = KindParameter
 	}
 	return &EngineError{Kind: k, Msg: msg}
+}
+
+// corruptFile reports whether an engine message says a data file is
+// damaged (as opposed to missing or unreadable, an I/O error): one kind of
+// failure, one SQLSTATE (XX001 data_corrupted), whichever check found it.
+func corruptFile(msg string) bool {
+	low := strings.ToLower(msg)
+	for _, s := range []string{"no magic bytes found", "too small to be a parquet file", "corrupt", "invalid parquet", "failed to read parquet metadata", "thrift", "snappy", "zstd", "decompress"} {
+		if strings.Contains(low, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // cleanMsg drops DuckDB's "Xxx Error: " prefix and the caret diagram.

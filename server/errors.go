@@ -14,6 +14,11 @@ import (
 )
 
 // withSQLState is the one place where lakegate errors become SQLSTATEs.
+// One kind of failure has one code, whichever path met it: a catalog or
+// storage failure, a read-only catalog or storage included, is HV000
+// (catalog.ErrUpstream); a damaged data file is XX001 (planner.KindCorrupt,
+// whether the engine says "Invalid Input" or "IO"); a file that cannot be
+// read is 58030; a per-session bound is 53400.
 func withSQLState(err error) error {
 	if err == nil {
 		return nil
@@ -154,6 +159,8 @@ func sqlState(err error) codes.Code {
 			return codes.OutOfMemory
 		case planner.KindIO:
 			return codes.Io
+		case planner.KindCorrupt:
+			return codes.DataCorrupted
 		case planner.KindNotImplemented:
 			return codes.FeatureNotSupported
 		case planner.KindConstraint:

@@ -2,14 +2,18 @@ package server_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -349,5 +353,40 @@ func TestWideIntegersAndTimetz(t *testing.T) {
 	}
 	if got := execText(t, c, "select ('12:34:56+05:30'::timetz)::text"); got != "12:34:56+05:30" {
 		t.Errorf("timetz as text: %q", got)
+	}
+}
+
+// TestCorruptFileError: a damaged data file fails with XX001 (it was
+// 22023), and the message names the table and the file relative to the
+// table's location, not the server's absolute path.
+func TestCorruptFileError(t *testing.T) {
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	var files []string
+	_ = filepath.WalkDir(filepath.Join(g.dir, "warehouse"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".parquet") && strings.Contains(p, "customers") && !strings.Contains(p, "delete") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Fatal("no data file of users.customers")
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("this is not a parquet file, just some bytes"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := connectPG(t, g.dsn(""))
+	err := c.Exec(context.Background(), "select count(*), max(name) from users.customers").Close()
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		t.Fatalf("query over a damaged file: %v", err)
+	}
+	t.Logf("%s: %s", pe.Code, pe.Message)
+	if pe.Code != "XX001" {
+		t.Errorf("SQLSTATE %s, want XX001 (data_corrupted)", pe.Code)
+	}
+	if strings.Contains(pe.Message, g.dir) || !strings.Contains(pe.Message, "users.customers") {
+		t.Errorf("message %q should name the table, not the absolute path", pe.Message)
 	}
 }
