@@ -86,6 +86,7 @@ func (c *startupConn) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	if len(c.ahead) == 0 {
+		c.negotiate() // an idle connect waits here, before any buffer is made
 		if c.buf == nil {
 			c.buf = make([]byte, 8<<10)
 		}
