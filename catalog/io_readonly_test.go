@@ -11,7 +11,7 @@ import (
 type readOnlyIO struct{}
 
 func (readOnlyIO) Open(string) (icebergio.File, error) { return nil, errors.New("not found") }
-func (readOnlyIO) Remove(string) error                  { return errors.New("read-only") }
+func (readOnlyIO) Remove(string) error                 { return errors.New("read-only") }
 
 // TestReadOnlyStorageIsUpstream: writing to read-only storage is an
 // upstream failure (HV000 at the server) like every other catalog or
