@@ -158,6 +158,9 @@ func (l preparedLimits) orDefaults() preparedLimits {
 
 // errMissingStatement is what binding a stand-in statement fails with.
 func errMissingStatement(name string) error {
+	if name == "" {
+		return &planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "unnamed prepared statement does not exist"}
+	}
 	return &planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "prepared statement \"" + name + "\" does not exist"}
 }
 
