@@ -30,13 +30,40 @@ func (s *Session) rememberLocation(loc, table string) {
 
 var quotedAbsPath = regexp.MustCompile(`(?:file://)?(/[^'"\s]+)`)
 
-// withoutPaths rewrites the absolute paths in an engine error's message.
+// withoutPaths rewrites the absolute paths in an error's message: an
+// engine error's own, or any other error's (a catalog or storage failure),
+// kept underneath for errors.Is and errors.As.
 func (s *Session) withoutPaths(err error) error {
-	var ee *EngineError
-	if !errors.As(err, &ee) || !strings.Contains(ee.Msg, "/") {
+	if err == nil || !strings.Contains(err.Error(), "/") {
 		return err
 	}
-	msg := quotedAbsPath.ReplaceAllStringFunc(ee.Msg, func(m string) string {
+	var ee *EngineError
+	if errors.As(err, &ee) {
+		if msg := s.rewritePaths(ee.Msg); msg != ee.Msg {
+			return &EngineError{Kind: ee.Kind, Msg: msg}
+		}
+		return err
+	}
+	if msg := s.rewritePaths(err.Error()); msg != err.Error() {
+		return &pathlessError{msg: msg, err: err}
+	}
+	return err
+}
+
+// pathlessError is err with its paths rewritten in its message.
+type pathlessError struct {
+	msg string
+	err error
+}
+
+func (e *pathlessError) Error() string { return e.msg }
+func (e *pathlessError) Unwrap() error { return e.err }
+
+func (s *Session) rewritePaths(text string) string {
+	return quotedAbsPath.ReplaceAllStringFunc(text, func(m string) string {
+		if strings.HasPrefix(m, "//") {
+			return m // the rest of a URL (s3://bucket/...)
+		}
 		p := strings.TrimPrefix(m, "file://")
 		best := ""
 		for loc := range s.tableLocs {
@@ -48,13 +75,9 @@ func (s *Session) withoutPaths(err error) error {
 			return "table " + s.tableLocs[best] + ", file " + strings.TrimPrefix(p, best+"/")
 		}
 		parts := strings.Split(strings.Trim(p, "/"), "/")
-		if len(parts) > 2 {
-			parts = parts[len(parts)-2:]
+		if len(parts) <= 2 {
+			return m
 		}
-		return ".../" + strings.Join(parts, "/")
+		return ".../" + strings.Join(parts[len(parts)-2:], "/")
 	})
-	if msg == ee.Msg {
-		return err
-	}
-	return &EngineError{Kind: ee.Kind, Msg: msg}
 }
