@@ -553,7 +553,7 @@ func (c *Catalog) CreateTable(ctx context.Context, ident Ident, spec TableSpec) 
 		return fmt.Errorf("catalog: create %s: %w", ident, ErrExists)
 	}
 	if err != nil {
-		return fmt.Errorf("catalog: create %s: %w", ident, err)
+		return fmt.Errorf("catalog: create %s: %w: %w", ident, ErrUpstream, err)
 	}
 	return nil
 }

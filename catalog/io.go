@@ -148,7 +148,7 @@ func (m *mappedIO) Remove(name string) error { return m.inner.Remove(m.resolve(n
 func (m *mappedIO) Create(name string) (icebergio.FileWriter, error) {
 	w, ok := m.inner.(icebergio.WriteFileIO)
 	if !ok {
-		return nil, fmt.Errorf("catalog: storage for %s is read-only", name)
+		return nil, fmt.Errorf("catalog: %w: storage for %s is read-only", ErrUpstream, name)
 	}
 	return w.Create(m.resolve(name))
 }
@@ -156,7 +156,7 @@ func (m *mappedIO) Create(name string) (icebergio.FileWriter, error) {
 func (m *mappedIO) WriteFile(name string, p []byte) error {
 	w, ok := m.inner.(icebergio.WriteFileIO)
 	if !ok {
-		return fmt.Errorf("catalog: storage for %s is read-only", name)
+		return fmt.Errorf("catalog: %w: storage for %s is read-only", ErrUpstream, name)
 	}
 	return w.WriteFile(m.resolve(name), p)
 }

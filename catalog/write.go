@@ -401,7 +401,7 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 		tx := cur.tbl.NewTransaction()
 		if err := tx.AddDataFiles(ctx, st.files, info.props(id), table.WithoutDuplicateCheck()); err != nil {
 			st.Discard()
-			return fmt.Errorf("catalog: append to %s: %w", ident, err)
+			return fmt.Errorf("catalog: append to %s: %w: %w", ident, ErrUpstream, err)
 		}
 		done, err := tx.Commit(ctx)
 		if err == nil {

@@ -135,11 +135,14 @@ func (c *Catalog) CommitCreate(ctx context.Context, t *Table, st *Staged, info C
 	tx := t.tbl.NewTransaction()
 	if err := tx.AddDataFiles(ctx, st.files, info.props(st.id.String()), table.WithoutDuplicateCheck()); err != nil {
 		st.Discard()
-		return fmt.Errorf("catalog: create %s: %w", t.Ident, err)
+		return fmt.Errorf("catalog: create %s: %w: %w", t.Ident, ErrUpstream, err)
 	}
 	if _, err := tx.Commit(ctx); err != nil {
 		st.Discard()
-		return err
+		if errors.Is(err, ErrUpstream) || errors.Is(err, ErrExists) {
+			return err
+		}
+		return fmt.Errorf("catalog: create %s: %w: %w", t.Ident, ErrUpstream, err)
 	}
 	return nil
 }
@@ -174,7 +177,7 @@ func (pc *pendingCreate) CommitTable(ctx context.Context, _ table.Identifier, re
 	}
 	wfs, ok := fsys.(icebergio.WriteFileIO)
 	if !ok {
-		return nil, "", fmt.Errorf("catalog: create %s: storage is read-only", pc.ident)
+		return nil, "", fmt.Errorf("catalog: create %s: %w: storage is read-only", pc.ident, ErrUpstream)
 	}
 	if err := wfs.WriteFile(pc.metaLoc, data); err != nil {
 		return nil, "", fmt.Errorf("catalog: create %s: write metadata: %w: %w", pc.ident, ErrUpstream, err)

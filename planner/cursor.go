@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -129,24 +130,37 @@ func (s *Session) execDeclare(ctx context.Context, st *Stmt, args []any) (Result
 	}
 	ctx, cancel := s.statementContext(ctx)
 	defer cancel()
-	inner := c.inner
+	cur, err := s.openCursor(ctx, c.name, c.cursor, c.inner, args)
+	if err != nil {
+		return Result{}, err
+	}
+	if s.cmd.cursors == nil {
+		s.cmd.cursors = map[string]*cursor{}
+	}
+	s.cmd.cursors[c.name] = cur
+	return Result{Tag: st.Tag, Tables: cur.access}, nil
+}
+
+// openCursor starts the query inner on a connection of its own to the
+// session's engine.
+func (s *Session) openCursor(ctx context.Context, name string, spec cursorSpec, inner *Stmt, args []any) (*cursor, error) {
 	plan := inner.prepared
-	fresh := plan != nil && inner.seq == s.queries
+	fresh := plan != nil && inner.seq == s.queries && plan.gen == s.plans
 	s.queries++
 	if !fresh {
 		p, cols, _, err := s.planQuery(ctx, inner.SQL)
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
 		if !sameShape(cols, inner.Columns) {
-			return Result{}, ErrPlanChanged
+			return nil, ErrPlanChanged
 		}
 		plan = p
 	}
 	inner.prepared = nil
 	if plan.uninstalled {
 		if err := s.install(plan); err != nil {
-			return Result{}, err
+			return nil, err
 		}
 	}
 	s.engMu.Lock()
@@ -154,28 +168,79 @@ func (s *Session) execDeclare(ctx context.Context, st *Stmt, args []any) (Result
 	s.engMu.Unlock()
 	conn, err := e.connect()
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	// Threads are the engine's, not the connection's: a cursor's result
 	// is read while other statements run, so it gets the configured ones.
 	if err := e.fitThreads(false); err != nil {
 		e.release(&conn)
-		return Result{}, classify(err)
+		return nil, classify(err)
 	}
-	cur := &cursor{name: c.name, cols: inner.Columns, spec: c.cursor, access: plan.access, eng: e, conn: conn}
+	cur := &cursor{name: name, cols: inner.Columns, spec: spec, access: plan.access, eng: e, conn: conn}
 	if s.inTxn {
 		cur.txnSeq = s.cmd.txn.seq
 	}
 	if err := s.startCursor(ctx, cur, plan.sql, args); err != nil {
 		cur.close()
+		return nil, err
+	}
+	return cur, nil
+}
+
+// Portal is a query read in portions while the session runs other
+// statements: an extended-protocol portal executed with a row limit
+// (pgjdbc's fetchSize), which the client may leave suspended while it
+// runs other statements in the same transaction. Like a cursor it reads
+// from a connection of its own, since DuckDB ends a streaming result when
+// its connection runs another query.
+type Portal struct {
+	s   *Session
+	cur *cursor
+}
+
+// OpenPortal starts the query st with args. The caller reads it with
+// Read and must Close it.
+func (s *Session) OpenPortal(ctx context.Context, st *Stmt, args []any) (*Portal, error) {
+	if st.Kind != KindQuery {
+		return nil, fmt.Errorf("planner: OpenPortal of a %v statement", st.Kind)
+	}
+	if s.failed {
+		return nil, ErrInFailedTransaction
+	}
+	ctx, cancel := s.statementContext(ctx)
+	defer cancel()
+	cur, err := s.openCursor(ctx, "", cursorSpec{}, st, args)
+	if err != nil {
+		return nil, s.withoutPaths(s.execError(ctx, err))
+	}
+	return &Portal{s: s, cur: cur}, nil
+}
+
+// Read hands every row of the portal to sink, which may block between
+// batches for as long as the client leaves the portal suspended; a
+// CancelRequest or the end of ctx interrupts it.
+func (p *Portal) Read(ctx context.Context, sink RowSink) (Result, error) {
+	s := p.s
+	ctx, cancel := s.statementContext(ctx)
+	defer cancel()
+	stop := s.watchCursor(ctx, p.cur)
+	defer stop()
+	n, err := p.cur.read(ctx, -1, sink)
+	if err != nil {
+		if errors.Is(err, ErrResultClosed) {
+			return Result{Rows: n, Tables: p.cur.access}, err
+		}
+		err = s.withoutPaths(s.execError(ctx, err))
+		if s.inTxn {
+			s.failed = true
+		}
 		return Result{}, err
 	}
-	if s.cmd.cursors == nil {
-		s.cmd.cursors = map[string]*cursor{}
-	}
-	s.cmd.cursors[c.name] = cur
-	return Result{Tag: st.Tag, Tables: plan.access}, nil
+	return Result{Tag: "SELECT " + strconv.FormatInt(n, 10), Rows: n, Tables: p.cur.access}, nil
 }
+
+// Close ends the portal's query and frees its connection.
+func (p *Portal) Close() { p.cur.close() }
 
 // startCursor binds the cursor's query on its connection, with the
 // session's time zone and search path, and starts a streaming result.

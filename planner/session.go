@@ -74,6 +74,9 @@ type Session struct {
 	p   *Planner
 	log *slog.Logger
 
+	maxPrepared, maxPreparedBytes int               // bounds of cmd.prepared (SessionOptions)
+	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
+
 	eng   *engine
 	engMu sync.Mutex // guards eng for Cancel
 	// cancelAsked is set by Cancel: an engine interrupt after it is the
@@ -105,13 +108,17 @@ type SessionOptions struct {
 	Principal auth.Principal
 	// Settings are the client's startup parameters.
 	Settings map[string]string
+	// MaxPrepared and MaxPreparedBytes bound the SQL-level prepared
+	// statements (PREPARE) the session keeps, in count and in bytes of
+	// statement text; zero means 1000 and 64 MiB.
+	MaxPrepared, MaxPreparedBytes int
 }
 
 // NewSession starts a session for a caller.
 func (p *Planner) NewSession(opts SessionOptions) *Session {
 	settings := opts.Settings
 	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{},
-		principal: opts.Principal}
+		principal: opts.Principal, maxPrepared: opts.MaxPrepared, maxPreparedBytes: opts.MaxPreparedBytes}
 	for k, v := range defaultSettings {
 		s.settings[k] = v
 	}
@@ -130,6 +137,7 @@ func (p *Planner) NewSession(opts SessionOptions) *Session {
 // Close releases the session's engine.
 func (s *Session) Close() {
 	s.closeAllCursors()
+	clear(s.cmd.prepared)
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	s.bumpEngine()
@@ -263,6 +271,11 @@ type queryPlan struct {
 // lists: split with SplitStatements first). Queries are planned against the
 // current snapshots to learn their result columns.
 func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
+	st, err := s.prepare(ctx, sql)
+	return st, s.withoutPaths(err)
+}
+
+func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 	st := &Stmt{SQL: sql}
 	kw := leadingKeywords(sql, 4)
 	if len(kw) == 0 {
@@ -414,6 +427,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
 		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.dirs = appendDirs(plan.dirs, t, sp)
+		s.rememberLocation(t.Location(), t.Ident.String())
 	}
 	names := map[string]bool{}
 	for _, r := range a.refs {
@@ -710,6 +724,10 @@ func stmtShape(ps duck.PreparedStatement) ([]Column, []Type, error) {
 		lt := duck.PreparedStatementColumnLogicalType(ps, duck.IdxT(i))
 		cols[i] = Column{Name: duck.PreparedStatementColumnName(ps, duck.IdxT(i)), Type: typeFromLogical(lt)}
 		duck.DestroyLogicalType(&lt)
+		if cols[i].Type.Engine == "TIMETZ" {
+			// The engine hands results over without the offset.
+			return nil, nil, fmt.Errorf("%w: result column %q of type time with time zone (cast it to text to keep its offset)", ErrNotSupported, cols[i].Name)
+		}
 	}
 	np := int(duck.NParams(ps))
 	params := make([]Type, np)
@@ -765,6 +783,11 @@ type RowSink func(rec arrow.RecordBatch) error
 // to sink. Queries run against the current snapshots of their tables,
 // pinned for the whole statement.
 func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	res, err := s.execute(ctx, st, args, sink)
+	return res, s.withoutPaths(err)
+}
+
+func (s *Session) execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
 	if st.Kind != KindQuery {
 		s.bumpEngine() // anything but a query may change what the engine binds against
 	}
@@ -795,11 +818,16 @@ func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 	} else {
 		res, err = s.execQuery(ctx, st, args, sink)
 	}
-	if err != nil && s.inTxn {
+	if err != nil && s.inTxn && !errors.Is(err, ErrResultClosed) {
 		s.failed = true
 	}
 	return res, err
 }
+
+// ErrResultClosed is what a RowSink returns when the client closed the
+// result before its end (a portal closed while suspended): the statement
+// stops, and neither it nor its transaction failed.
+var ErrResultClosed = errors.New("result closed by the client")
 
 // ErrStatementTimeout is returned when statement_timeout expires.
 var ErrStatementTimeout = errors.New("canceling statement due to statement timeout")

@@ -125,6 +125,7 @@ const (
 	StateNoSuchSavepoint                           // 3B001
 	StateNoSuchPrepared                            // 26000
 	StateDuplicatePrepared                         // 42P05
+	StateLimitExceeded                             // 53400: a per-session bound (prepared statements, portals)
 )
 
 // StateError is an error of the transaction, cursor or prepared-statement

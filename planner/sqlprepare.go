@@ -55,6 +55,23 @@ func (s *Session) execSQLPrepare(st *Stmt) (Result, error) {
 	if _, ok := s.cmd.prepared[st.cmd.name]; ok {
 		return Result{}, stateErr(StateDuplicatePrepared, "prepared statement %q already exists", st.cmd.name)
 	}
+	maxN, maxBytes := s.maxPrepared, s.maxPreparedBytes
+	if maxN <= 0 {
+		maxN = 1000
+	}
+	if maxBytes <= 0 {
+		maxBytes = 64 << 20
+	}
+	if len(s.cmd.prepared) >= maxN {
+		return Result{}, stateErr(StateLimitExceeded, "too many prepared statements in this session (limits.max_prepared_statements is %d); DEALLOCATE some", maxN)
+	}
+	held := len(st.cmd.inner.SQL)
+	for _, p := range s.cmd.prepared {
+		held += len(p.SQL)
+	}
+	if held > maxBytes {
+		return Result{}, stateErr(StateLimitExceeded, "prepared statements of this session would hold %d bytes (limits.max_prepared_bytes is %d); DEALLOCATE some", held, maxBytes)
+	}
 	if s.cmd.prepared == nil {
 		s.cmd.prepared = map[string]*Stmt{}
 	}

@@ -65,8 +65,16 @@ func typeFromLogical(lt duck.LogicalType) Type {
 		return Type{ID: TypeInt32, Engine: "INTEGER"}
 	case duck.TypeBigInt, duck.TypeUInteger:
 		return Type{ID: TypeInt64, Engine: "BIGINT"}
-	case duck.TypeUBigInt, duck.TypeHugeInt, duck.TypeUHugeInt, duck.TypeBigNum:
+	case duck.TypeUBigInt, duck.TypeHugeInt:
 		return Type{ID: TypeNumeric, Engine: "HUGEINT"}
+	case duck.TypeUHugeInt:
+		// Arrow carries it as decimal(38,0) of its 128 bits: the server
+		// reads them unsigned by this name.
+		return Type{ID: TypeNumeric, Engine: "UHUGEINT"}
+	case duck.TypeBigNum:
+		return Type{ID: TypeNumeric, Engine: "BIGNUM"}
+	case duck.TypeTimeTZ:
+		return Type{ID: TypeOther, Engine: "TIMETZ"}
 	case duck.TypeFloat:
 		return Type{ID: TypeFloat32, Engine: "FLOAT"}
 	case duck.TypeDouble:
@@ -136,6 +144,7 @@ const (
 	KindNotImplemented
 	KindConstraint
 	KindParameter
+	KindCorrupt // a data file that is not what it claims (XX001)
 )
 
 // EngineError is an error raised while planning or running a statement.
@@ -183,6 +192,9 @@ func classify(err error) error {
 		k = KindDivisionByZero
 	case duck.ErrorTypeInvalidInput:
 		k = KindInvalidInput
+		if corruptFile(msg) {
+			k = KindCorrupt
+		}
 		if name, ok := strings.CutPrefix(msg, "unrecognized configuration parameter "); ok {
 			return &ErrUnknownSetting{Name: strings.Trim(name, `"`)}
 		}
@@ -194,6 +206,9 @@ func classify(err error) error {
 		k = KindOutOfMemory
 	case duck.ErrorTypeErrorIO:
 		k = KindIO
+		if corruptFile(msg) {
+			k = KindCorrupt
+		}
 	case duck.ErrorTypeNotImplemented:
 		k = KindNotImplemented
 	case duck.ErrorTypeConstraint:
@@ -202,6 +217,19 @@ func classify(err error) error {
 		k = KindParameter
 	}
 	return &EngineError{Kind: k, Msg: msg}
+}
+
+// corruptFile reports whether an engine message says a data file is
+// damaged (as opposed to missing or unreadable, an I/O error): one kind of
+// failure, one SQLSTATE (XX001 data_corrupted), whichever check found it.
+func corruptFile(msg string) bool {
+	low := strings.ToLower(msg)
+	for _, s := range []string{"no magic bytes found", "too small to be a parquet file", "corrupt", "invalid parquet", "failed to read parquet metadata", "thrift", "snappy", "zstd", "decompress"} {
+		if strings.Contains(low, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // cleanMsg drops DuckDB's "Xxx Error: " prefix and the caret diagram.

@@ -15,7 +15,15 @@
 // arrays into DataRow messages (rowenc.go) and written on the connection
 // in one write, on a goroutine of its own while the engine produces the
 // next batch (rows.go), so memory stays flat however large the result; a
-// portal executed with a row limit goes through psql-wire row by row.
+// portal executed with a row limit goes through psql-wire row by row and
+// reads from an engine connection of its own (planner.Portal), so it
+// survives the other statements a client runs while it is suspended.
+// Portals and prepared statements follow PostgreSQL's rules (26000, 34000,
+// 42P05; portals end at Close, Sync outside a block or the block's end)
+// and are bounded per session (limits.max_prepared_*, 53400); the caches
+// in sessioncmds.go and rows.go say how. Reads from the client stop at
+// message boundaries, so lakegate knows which message psql-wire handles
+// (msgframe.go).
 //
 // Startup: psql-wire writes its fixed ParameterStatus set; lakegate then
 // writes the session's values (server_version, TimeZone, DateStyle, ...) and
@@ -46,4 +54,6 @@
 //
 // SQLSTATEs are assigned in one place (errors.go) from the planner's and
 // catalog's typed errors; nothing else in lakegate builds SQLSTATE codes.
+// Every error psql-wire writes passes sanitizeError there, so none leaves
+// without a code PostgreSQL 15 knows (TestEverySQLStateIsPostgres).
 package server

@@ -2,9 +2,11 @@ package server
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/jeroenrinzema/psql-wire/codes"
 	psqlerr "github.com/jeroenrinzema/psql-wire/errors"
+	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/planner"
@@ -12,6 +14,11 @@ import (
 )
 
 // withSQLState is the one place where lakegate errors become SQLSTATEs.
+// One kind of failure has one code, whichever path met it: a catalog or
+// storage failure, a read-only catalog or storage included, is HV000
+// (catalog.ErrUpstream); a damaged data file is XX001 (planner.KindCorrupt,
+// whether the engine says "Invalid Input" or "IO"); a file that cannot be
+// read is 58030; a per-session bound is 53400.
 func withSQLState(err error) error {
 	if err == nil {
 		return nil
@@ -24,6 +31,55 @@ func fatal(err error) error {
 	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelFatal)
 }
 
+// sanitizeError is the last edge before any error reaches a client
+// (psql-wire's ErrorSanitizer, also set on lakegate's own writers): every
+// error leaves with a SQLSTATE PostgreSQL knows.
+//   - An error without a code (psql-wire's own, or one lakegate returned
+//     without withSQLState) would go out as psql-wire's "XXUUU", which is
+//     no SQLSTATE: it gets sqlState's code, or the code of what psql-wire
+//     meant (unknown statement 26000, unknown portal 34000, CopyFail 57014
+//     as in PostgreSQL, a bad Describe 08P01), or XX000.
+//   - psql-wire answers a message type it does not know with 08003
+//     (connection_does_not_exist) and a message that ends early with
+//     XX001 (data_corrupted); PostgreSQL says 08P01 (protocol_violation).
+func sanitizeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	code := psqlerr.GetCode(err)
+	fixed := code
+	switch {
+	case code == codes.ConnectionDoesNotExist,
+		errors.Is(err, buffer.ErrMissingNulTerminator), errors.Is(err, buffer.ErrInsufficientData):
+		fixed = codes.ProtocolViolation
+	case code == codes.Uncategorized:
+		fixed = uncategorizedState(err)
+	}
+	if fixed == code {
+		return err
+	}
+	return psqlerr.WithCode(err, fixed)
+}
+
+// uncategorizedState is the SQLSTATE of an error that carries none.
+func uncategorizedState(err error) codes.Code {
+	if c := sqlState(err); c != codes.Internal {
+		return c
+	}
+	msg := err.Error()
+	switch {
+	case msg == "unknown statement":
+		return codes.InvalidSQLStatementName
+	case msg == "unknown portal":
+		return codes.InvalidCursorName
+	case strings.HasPrefix(msg, "unknown describe command"):
+		return codes.ProtocolViolation
+	case strings.HasPrefix(msg, "client aborted copy"):
+		return codes.QueryCanceled
+	}
+	return codes.Internal
+}
+
 var stateCodes = map[planner.StateErrorCode]codes.Code{
 	planner.StateNoActiveTransaction: codes.NoActiveSQLTransaction,
 	planner.StateActiveTransaction:   codes.ActiveSQLTransaction,
@@ -34,6 +90,7 @@ var stateCodes = map[planner.StateErrorCode]codes.Code{
 	planner.StateNoSuchSavepoint:     codes.InvalidSavepointSpecification,
 	planner.StateNoSuchPrepared:      codes.InvalidSQLStatementName,
 	planner.StateDuplicatePrepared:   codes.DuplicatePreparedStatement,
+	planner.StateLimitExceeded:       codes.ConfigurationLimitExceeded,
 }
 
 func sqlState(err error) codes.Code {
@@ -48,7 +105,10 @@ func sqlState(err error) codes.Code {
 	case errors.As(err, &mm):
 		return codes.ProtocolViolation
 	case errors.As(err, &se):
-		return stateCodes[se.Code]
+		if c, ok := stateCodes[se.Code]; ok {
+			return c
+		}
+		return codes.Internal
 	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):
 		return codes.InsufficientPrivilege
 	case errors.Is(err, catalog.ErrConflict):
@@ -107,6 +167,8 @@ func sqlState(err error) codes.Code {
 			return codes.OutOfMemory
 		case planner.KindIO:
 			return codes.Io
+		case planner.KindCorrupt:
+			return codes.DataCorrupted
 		case planner.KindNotImplemented:
 			return codes.FeatureNotSupported
 		case planner.KindConstraint:

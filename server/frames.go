@@ -84,7 +84,32 @@ type frameChecker struct {
 	item   int    // items seen
 	nfmt   int    // Bind: parameter format codes
 
+	first int // first body byte of the current message, -1 until seen
+
 	err error // the first violation; the stream stops there
+}
+
+// limit returns how many of the next n bytes may be handed on without
+// crossing the end of the current message. Reads are cut there so that
+// psql-wire's buffered reader never holds the start of the next message
+// while it handles one, and the checker's current message (typ, first) is
+// the one psql-wire is handling: its hooks do not say whether a statement
+// lookup serves a Parse, a Bind or a Describe, and only a Describe of an
+// unknown statement must fail there (26000, statementCache.Get).
+func (f *frameChecker) limit(n int) int {
+	if f.stage == stageEnded {
+		return n
+	}
+	if f.hdrN < f.hdrLen() {
+		return min(n, f.hdrLen()-f.hdrN)
+	}
+	return min(n, f.left)
+}
+
+// describingStatement reports whether the message being handled is a
+// Describe of a prepared statement.
+func (f *frameChecker) describingStatement() bool {
+	return f.stage == stageMessages && f.typ == 'D' && f.first == 'S'
 }
 
 func (f *frameChecker) hdrLen() int {
@@ -148,6 +173,7 @@ func (f *frameChecker) checkType(t byte) error {
 func (f *frameChecker) begin() error {
 	f.step, f.count, f.item, f.nfmt = 0, 0, 0, 0
 	f.acc, f.accN, f.strLen, f.need = 0, 0, 0, 0
+	f.first = -1
 	if f.stage == stageStartup {
 		return f.beginStartup()
 	}
@@ -210,6 +236,9 @@ func (f *frameChecker) beginStartup() error {
 // took.
 func (f *frameChecker) body(b []byte) (int, error) {
 	b = b[:min(len(b), f.left)]
+	if f.first < 0 && len(b) > 0 {
+		f.first = int(b[0])
+	}
 	i := 0
 	for i < len(b) {
 		switch f.field {

@@ -185,5 +185,7 @@ func (s *Server) newRawWriter(ctx context.Context) *buffer.Writer {
 	if sc == nil {
 		return nil
 	}
-	return buffer.NewWriter(s.log, sc)
+	w := buffer.NewWriter(s.log, sc)
+	w.ErrorSanitizer = sanitizeError
+	return w
 }

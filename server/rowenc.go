@@ -39,6 +39,7 @@ type placeEncoder func(out []byte, pos []int, arr arrow.Array, lo int)
 type encodedColumn struct {
 	oid    uint32
 	binary bool
+	engine string         // engine type, for types Arrow does not tell (wideint.go)
 	typ    arrow.DataType // the Arrow type the encoder was planned for
 	enc    fieldEncoder   // fields encoded into buf, or
 	place  placeEncoder   // written in place by appendRows,
@@ -340,6 +341,10 @@ func (e *rowEncoder) rawRows() [][]any {
 // plan picks the encoder for a column of arr's type.
 func (e *rowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
 	col.enc, col.place, col.size = nil, nil, nil
+	if enc := wideIntEncoder(col.engine, arr, col.oid, col.binary); enc != nil {
+		col.enc = enc
+		return nil
+	}
 	if !e.buffered {
 		if place, size := placedEncoder(arr, col.oid, col.binary); place != nil {
 			col.place, col.size = place, size

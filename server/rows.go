@@ -2,12 +2,17 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
+
+	"github.com/lakegate/lakegate/planner"
 )
 
 // How result rows reach the client. Rows are encoded by rowEncoder and,
@@ -28,50 +33,177 @@ import (
 type portalRun struct {
 	formats []wire.FormatCode // result formats of Bind
 	limited bool              // the first Execute had a row limit
+	// sent counts the rows sent during the portal's latest Execute: the
+	// command tag of a portal read in portions counts those (PostgreSQL).
+	sent *atomic.Int64
 }
 
 type portalRunKey struct{}
 
 // portalCache is psql-wire's portal cache that also hands each statement
-// its portalRun, in the context of the Execute that starts it.
+// its portalRun, in the context of the Execute that starts it, and keeps
+// PostgreSQL's rules (https://www.postgresql.org/docs/15/protocol-flow.html):
+//   - a portal lives until Close, a Sync outside a transaction block, or
+//     the end of its transaction (psql-wire closes every portal when it
+//     sends ReadyForQuery in the idle state). Replacing the statement it
+//     was bound from (a new Parse of the unnamed statement, as pgjdbc sends
+//     while a fetchSize portal is open) does not end it; a Close of that
+//     statement does;
+//   - Bind of an unknown statement fails with 26000, Describe of an
+//     unknown portal with 34000 (psql-wire would end the connection or
+//     answer without a code);
+//   - at most limits.max_portals portals, whose parameters count towards
+//     limits.max_prepared_bytes with the statements (53400 beyond).
 type portalCache struct {
 	wire.DefaultPortalCache
+	limits preparedLimits
 
 	mu      sync.Mutex
-	formats map[string][]wire.FormatCode
+	portals map[string]portalEntry
+	total   int // parameter bytes of all portals
+}
+
+type portalEntry struct {
+	st      *wire.Statement
+	formats []wire.FormatCode
+	bytes   int
+	sent    *atomic.Int64 // portalRun.sent
+}
+
+// failMessage answers the current extended-protocol message with err
+// itself and tells psql-wire to go on: psql-wire ends the connection on an
+// error a cache returns from Bind or Describe, and treats io.EOF as "this
+// message is done". The session then skips messages until Sync, as after
+// any error.
+func failMessage(ctx context.Context, err error) error {
+	ws, ok := wire.GetSession(ctx)
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if !ok || c == nil || c.out == nil {
+		return err
+	}
+	failTransaction(ctx)
+	if werr := ws.WriteError(ctx, c.out, withSQLState(err)); werr != nil {
+		return werr
+	}
+	return fmt.Errorf("server: message answered with an error: %w", io.EOF)
+}
+
+// failTransaction marks an open transaction block failed after a protocol
+// message failed, as PostgreSQL does for any error inside a block.
+func failTransaction(ctx context.Context) {
+	if c, _ := ctx.Value(connKey{}).(*conn); c != nil && c.sess != nil {
+		c.sess.MarkFailed()
+	}
+}
+
+func sessionStatements(ctx context.Context) *statementCache {
+	ws, ok := wire.GetSession(ctx)
+	if !ok {
+		return nil
+	}
+	sc, _ := statementsOf(ws)
+	return sc
 }
 
 func (p *portalCache) Bind(ctx context.Context, name string, st *wire.Statement, params []wire.Parameter, formats []wire.FormatCode) error {
+	if sc := sessionStatements(ctx); sc != nil {
+		if stmt, missing := sc.isMissing(st); missing {
+			return failMessage(ctx, errMissingStatement(stmt))
+		}
+	}
+	size := 0
+	for _, prm := range params {
+		size += len(prm.Value())
+	}
+	lim := p.limits.orDefaults()
+	p.mu.Lock()
+	old, replaced := p.portals[name]
+	count, total := len(p.portals), p.total
+	if replaced {
+		count, total = count-1, total-old.bytes
+	}
+	p.mu.Unlock()
+	if count+1 > lim.portals {
+		return failMessage(ctx, &planner.StateError{Code: planner.StateLimitExceeded,
+			Msg: fmt.Sprintf("too many open portals in this session (limits.max_portals is %d); close some with Close or end the transaction", lim.portals)})
+	}
+	if total+size > lim.bytes {
+		return failMessage(ctx, &planner.StateError{Code: planner.StateLimitExceeded,
+			Msg: fmt.Sprintf("open portals' parameters would hold %d bytes (limits.max_prepared_bytes is %d)", total+size, lim.bytes)})
+	}
 	if err := p.DefaultPortalCache.Bind(ctx, name, st, params, formats); err != nil {
 		return err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.formats == nil {
-		p.formats = map[string][]wire.FormatCode{}
+	if p.portals == nil {
+		p.portals = map[string]portalEntry{}
 	}
-	p.formats[name] = formats
+	if replaced {
+		p.total -= old.bytes
+	}
+	p.portals[name] = portalEntry{st: st, formats: formats, bytes: size, sent: new(atomic.Int64)}
+	p.total += size
 	return nil
+}
+
+// Get is psql-wire's lookup for Describe of a portal.
+func (p *portalCache) Get(ctx context.Context, name string) (*wire.Portal, error) {
+	pt, err := p.DefaultPortalCache.Get(ctx, name)
+	if err != nil || pt != nil {
+		return pt, err
+	}
+	return nil, failMessage(ctx, &planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
 }
 
 func (p *portalCache) Execute(ctx context.Context, name string, limit wire.Limit, r *buffer.Reader, w *buffer.Writer) error {
 	p.mu.Lock()
-	formats := p.formats[name]
+	e := p.portals[name]
 	p.mu.Unlock()
-	ctx = context.WithValue(ctx, portalRunKey{}, portalRun{formats: formats, limited: limit != wire.NoLimit})
+	if e.sent != nil {
+		e.sent.Store(0)
+	}
+	ctx = context.WithValue(ctx, portalRunKey{}, portalRun{formats: e.formats, limited: limit != wire.NoLimit, sent: e.sent})
+	if pt, _ := p.DefaultPortalCache.Get(ctx, name); pt == nil {
+		failTransaction(ctx)
+		return withSQLState(&planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
+	}
 	return p.DefaultPortalCache.Execute(ctx, name, limit, r, w)
 }
 
 func (p *portalCache) Delete(ctx context.Context, name string) error {
 	p.mu.Lock()
-	delete(p.formats, name)
+	p.total -= p.portals[name].bytes
+	delete(p.portals, name)
 	p.mu.Unlock()
 	return p.DefaultPortalCache.Delete(ctx, name)
 }
 
+// DeleteByStatement closes the portals bound from st once st was closed.
+// psql-wire also calls it when a Parse reuses the name of st, while st is
+// still in place; PostgreSQL keeps those portals, and so does lakegate.
+func (p *portalCache) DeleteByStatement(ctx context.Context, st *wire.Statement) error {
+	if sc := sessionStatements(ctx); sc != nil && sc.holds(st) {
+		return nil
+	}
+	p.mu.Lock()
+	var names []string
+	for name, e := range p.portals {
+		if e.st == st {
+			names = append(names, name)
+		}
+	}
+	p.mu.Unlock()
+	for _, name := range names {
+		_ = p.Delete(ctx, name)
+	}
+	return nil
+}
+
 func (p *portalCache) Close() {
 	p.mu.Lock()
-	clear(p.formats)
+	clear(p.portals)
+	p.total = 0
 	p.mu.Unlock()
 	p.DefaultPortalCache.Close()
 }
@@ -81,6 +213,7 @@ type rowSender struct {
 	enc  *rowEncoder
 	conn io.Writer       // write DataRows here, or
 	w    wire.DataWriter // hand them to psql-wire row by row
+	sent *atomic.Int64   // counts rows handed to w (portalRun.sent)
 	buf  []byte
 }
 
@@ -99,6 +232,9 @@ func (c *conn) newRowSender(ctx context.Context, oids []uint32, w wire.DataWrite
 		codes[i] = int16(f)
 	}
 	s := &rowSender{enc: newRowEncoder(oids, codes, c.loc, wire.TypeMap(ctx)), w: w}
+	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited {
+		s.sent = run.sent
+	}
 	if direct && c.out != nil {
 		s.conn = c.out.Writer
 	}
@@ -114,8 +250,25 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 			return err
 		}
 		lo = hi
+		if s.conn == nil && s.sent != nil {
+			// Row by row: a row is counted before Row, which parks after
+			// writing it until the next Execute when the limit is reached.
+			for _, row := range s.enc.rawRows() {
+				s.sent.Add(1)
+				if err := s.w.Row(row); err != nil {
+					if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
+						return fmt.Errorf("%w: %w", planner.ErrResultClosed, err)
+					}
+					return err
+				}
+			}
+			continue
+		}
 		if s.conn == nil {
 			if err := wire.WriteRows(s.w, s.enc.rawRows()); err != nil {
+				if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
+					return fmt.Errorf("%w: %w", planner.ErrResultClosed, err)
+				}
 				return err
 			}
 			continue

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,7 +37,16 @@ type Config struct {
 	// also sets per-connection memory. Default 1 MiB; larger messages get an
 	// error and the session continues.
 	MaxMessageBytes int
-	Logger          *slog.Logger
+	// MaxPreparedStatements, MaxPortals and MaxPreparedBytes bound what
+	// one session keeps between statements: prepared statements (protocol
+	// Parse and SQL PREPARE, each counted on its own), open portals, and the
+	// bytes of their statement texts and bound parameters. Beyond them a
+	// Parse, Bind or PREPARE fails with 53400 and the session goes on.
+	// Zero means 1000, 1000 and 64 MiB.
+	MaxPreparedStatements int
+	MaxPortals            int
+	MaxPreparedBytes      int
+	Logger                *slog.Logger
 }
 
 // Server speaks the Postgres protocol and runs statements through the
@@ -71,6 +81,10 @@ type conn struct {
 	out       *buffer.Writer    // raw protocol messages (identity.go)
 	reported  map[string]string // ParameterStatus values the client has
 	wsess     *wire.Session     // psql-wire's session: statement and portal caches
+	frames    *frameChecker     // which message the client sent last (frames.go)
+	// parsedBytes is the size of the statement text the last Parse planned;
+	// the statement cache charges it to the session (statementCache.Set).
+	parsedBytes int
 }
 
 type connKey struct{}
@@ -85,6 +99,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 	if maxMessage <= 0 {
 		maxMessage = 1 << 20
 	}
+	limits := preparedLimits{statements: cfg.MaxPreparedStatements, portals: cfg.MaxPortals, bytes: cfg.MaxPreparedBytes}
 	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
 	// Every hook recovers its panics (recover.go).
 	w, err := wire.NewServer(s.guardedParse,
@@ -95,11 +110,12 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.BackendKeyData(s.guardedBackendKey),
 		wire.CancelRequest(s.guardedCancelRequest),
 		wire.TxStatus(s.guardedTxStatus),
-		wire.Statements(func() wire.StatementCache { return &guardedStatements{s: s, inner: &statementCache{}} }),
-		wire.Portals(func() wire.PortalCache { return &guardedPortals{s: s, inner: &portalCache{}} }),
+		wire.Statements(func() wire.StatementCache { return &guardedStatements{s: s, inner: &statementCache{limits: limits}} }),
+		wire.Portals(func() wire.PortalCache { return &guardedPortals{s: s, inner: &portalCache{limits: limits}} }),
 		wire.ExtendTypes(registerTypes),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
+		wire.ErrorSanitizer(sanitizeError),
 	)
 	if err != nil {
 		return nil, err
@@ -149,11 +165,15 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	if c == nil {
 		return ctx, errors.New("server: session without authentication")
 	}
-	c.sess = s.pl.NewSession(planner.SessionOptions{Principal: c.principal, Settings: s.sessionSettings(c, params)})
+	c.sess = s.pl.NewSession(planner.SessionOptions{Principal: c.principal, Settings: s.sessionSettings(c, params),
+		MaxPrepared: s.cfg.MaxPreparedStatements, MaxPreparedBytes: s.cfg.MaxPreparedBytes})
 	c.loc = loadLocation(c.sess.Setting("timezone"))
 	// psql-wire has written its fixed ParameterStatus set; the session's
 	// values follow, before the first ReadyForQuery.
 	c.out = s.newRawWriter(ctx)
+	if sc := s.startupConnFor(wire.RemoteAddress(ctx)); sc != nil {
+		c.frames = &sc.frames
+	}
 	if err := c.reportParameters(); err != nil {
 		return ctx, err
 	}
@@ -220,6 +240,9 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	c, _ := ctx.Value(connKey{}).(*conn)
 	if c == nil {
 		return nil, errors.New("server: no session")
+	}
+	if !q.SimpleQuery {
+		c.parsedBytes = len(q.Query)
 	}
 	texts := planner.SplitStatements(q.Query)
 	if len(texts) == 0 {
@@ -341,8 +364,10 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		cw = newCopyWriter(ctx, c, cp)
 		sink, wait = pipeline(ctx, cw.batch)
 	} else if rs := c.newRowSender(ctx, oids, w, described); rs.conn != nil {
+		rs.enc.useEngineTypes(st.Columns)
 		sink, wait = pipeline(ctx, rs.batch)
 	} else {
+		rs.enc.useEngineTypes(st.Columns)
 		sink = rs.batch
 	}
 	defer func() {
@@ -350,12 +375,28 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 			_ = wait()
 		}
 	}()
-	res, err := c.sess.Execute(ctx, st, args, sink)
+	var res planner.Result
+	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited && st.Kind == planner.KindQuery && cw == nil {
+		res, err = c.readPortal(ctx, st, args, sink)
+		if err == nil && run.sent != nil {
+			res.Tag = "SELECT " + strconv.FormatInt(run.sent.Load(), 10)
+		}
+	} else {
+		res, err = c.sess.Execute(ctx, st, args, sink)
+	}
 	if wait != nil {
 		if werr := wait(); err == nil {
 			err = werr
 		}
 		wait = nil
+	}
+	if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
+		// The client closed the portal before reading all its rows (Close,
+		// Sync outside a transaction, the transaction's end): not a
+		// failure of the statement, nor of the transaction.
+		s.audit.record(c, st.SQL, start, res, nil)
+		c.log.Debug("portal closed before its end", "ms", time.Since(start).Milliseconds())
+		return err
 	}
 	s.audit.record(c, st.SQL, start, res, err)
 	if err == nil && cw != nil {
@@ -377,4 +418,16 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 	}
 	c.log.Debug("statement done", "tag", res.Tag, "rows", res.Rows, "ms", time.Since(start).Milliseconds())
 	return w.Complete(res.Tag)
+}
+
+// readPortal runs a query whose portal is read in portions (Execute with
+// a row limit): the client may run other statements while it is
+// suspended, so it reads from a connection of its own (planner.Portal).
+func (c *conn) readPortal(ctx context.Context, st *planner.Stmt, args []any, sink planner.RowSink) (planner.Result, error) {
+	p, err := c.sess.OpenPortal(ctx, st, args)
+	if err != nil {
+		return planner.Result{}, err
+	}
+	defer p.Close()
+	return p.Read(ctx, sink)
 }

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
@@ -102,36 +104,170 @@ func (p wireStatements) ClosePortals() {
 	}
 }
 
-// statementCache is psql-wire's statement cache, except for a name that is
-// not there: psql-wire ends the connection when a Bind names an unknown
-// statement, which drivers do after DEALLOCATE or DISCARD ALL dropped their
-// statement. Here such a name yields a statement whose execution fails with
-// PostgreSQL's 26000, and the session goes on.
+// statementCache is psql-wire's statement cache with PostgreSQL's rules
+// (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY)
+// and a per-session bound:
+//   - a Parse of a named statement that exists fails with 42P05; the
+//     unnamed statement is replaced silently;
+//   - a name that is not there: psql-wire ends the connection when a Bind
+//     names an unknown statement, which drivers do after DEALLOCATE or
+//     DISCARD ALL dropped their statement, and answers a Describe of one
+//     with an error without a code. Here a Describe of such a name fails
+//     with 26000 (the connection's frameChecker tells a Describe from the
+//     other lookups), and the others get a stand-in statement; binding it
+//     fails with 26000 (portalCache.Bind). The session goes on;
+//   - at most limits.max_prepared_statements statements, whose texts
+//     together hold at most limits.max_prepared_bytes (53400 beyond);
+//     Close, DEALLOCATE and the session's end free them.
 type statementCache struct {
 	wire.DefaultStatementCache
-	missing wire.DefaultStatementCache
+	limits preparedLimits
+
+	mu      sync.Mutex                 // guards the maps below: DEALLOCATE reaches them from a running statement
+	live    map[*wire.Statement]string // statement -> its name
+	bytes   map[string]int             // name -> bytes charged
+	total   int                        // sum of bytes
+	missing map[string]*wire.Statement // stand-ins for unknown names, dropped at the next Sync
+}
+
+// preparedLimits bound a session's statements and portals; zero fields
+// take the defaults.
+type preparedLimits struct {
+	statements, portals, bytes int
+}
+
+// Defaults of the per-session bounds.
+const (
+	DefaultMaxPreparedStatements = 1000
+	DefaultMaxPortals            = 1000
+	DefaultMaxPreparedBytes      = 64 << 20
+)
+
+func (l preparedLimits) orDefaults() preparedLimits {
+	if l.statements <= 0 {
+		l.statements = DefaultMaxPreparedStatements
+	}
+	if l.portals <= 0 {
+		l.portals = DefaultMaxPortals
+	}
+	if l.bytes <= 0 {
+		l.bytes = DefaultMaxPreparedBytes
+	}
+	return l
+}
+
+// errMissingStatement is what binding a stand-in statement fails with.
+func errMissingStatement(name string) error {
+	if name == "" {
+		return &planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "unnamed prepared statement does not exist"}
+	}
+	return &planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "prepared statement \"" + name + "\" does not exist"}
 }
 
 func (c *statementCache) Get(ctx context.Context, name string) (*wire.Statement, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	st, err := c.DefaultStatementCache.Get(ctx, name)
 	if err != nil || st != nil {
 		return st, err
 	}
-	if st, _ := c.missing.Get(ctx, name); st != nil {
+	if conn, _ := ctx.Value(connKey{}).(*conn); conn != nil && conn.frames != nil && conn.frames.describingStatement() {
+		return nil, failMessage(ctx, errMissingStatement(name))
+	}
+	if st := c.missing[name]; st != nil {
 		return st, nil
 	}
-	gone := withSQLState(&planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "prepared statement \"" + name + "\" does not exist"})
-	_ = c.missing.Set(ctx, name, wire.NewStatement(func(context.Context, wire.DataWriter, []wire.Parameter) error { return gone }))
-	return c.missing.Get(ctx, name)
+	if len(c.missing) >= 64 {
+		clear(c.missing) // a client naming many unknown statements keeps no state
+	}
+	var tmp wire.DefaultStatementCache
+	gone := withSQLState(errMissingStatement(name))
+	_ = tmp.Set(ctx, name, wire.NewStatement(func(context.Context, wire.DataWriter, []wire.Parameter) error { return gone }))
+	st, _ = tmp.Get(ctx, name)
+	if c.missing == nil {
+		c.missing = map[string]*wire.Statement{}
+	}
+	c.missing[name] = st
+	return st, nil
+}
+
+// isMissing reports whether st is the stand-in for an unknown name.
+func (c *statementCache) isMissing(st *wire.Statement) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for name, m := range c.missing {
+		if m == st {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// holds reports whether st is a statement the session has under a name.
+func (c *statementCache) holds(st *wire.Statement) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.live[st]
+	return ok
 }
 
 func (c *statementCache) Set(ctx context.Context, name string, st *wire.PreparedStatement) error {
-	_ = c.missing.Delete(ctx, name)
-	return c.DefaultStatementCache.Set(ctx, name, st)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.missing, name)
+	size := 0
+	if conn, _ := ctx.Value(connKey{}).(*conn); conn != nil {
+		size, conn.parsedBytes = conn.parsedBytes, 0
+	}
+	old, _ := c.DefaultStatementCache.Get(ctx, name)
+	if old != nil && name != "" {
+		failTransaction(ctx)
+		return withSQLState(&planner.StateError{Code: planner.StateDuplicatePrepared, Msg: "prepared statement \"" + name + "\" already exists"})
+	}
+	lim := c.limits.orDefaults()
+	count, total := len(c.live), c.total
+	if old != nil {
+		count, total = count-1, total-c.bytes[name]
+	}
+	if count+1 > lim.statements {
+		failTransaction(ctx)
+		return withSQLState(&planner.StateError{Code: planner.StateLimitExceeded,
+			Msg: fmt.Sprintf("too many prepared statements in this session (limits.max_prepared_statements is %d); close some with Close or DEALLOCATE", lim.statements)})
+	}
+	if total+size > lim.bytes {
+		failTransaction(ctx)
+		return withSQLState(&planner.StateError{Code: planner.StateLimitExceeded,
+			Msg: fmt.Sprintf("prepared statements of this session would hold %d bytes (limits.max_prepared_bytes is %d); close some with Close or DEALLOCATE", total+size, lim.bytes)})
+	}
+	if err := c.DefaultStatementCache.Set(ctx, name, st); err != nil {
+		return err
+	}
+	c.forget(name, old)
+	nst, _ := c.DefaultStatementCache.Get(ctx, name)
+	if c.live == nil {
+		c.live, c.bytes = map[*wire.Statement]string{}, map[string]int{}
+	}
+	c.live[nst], c.bytes[name] = name, size
+	c.total += size
+	return nil
+}
+
+// forget drops the accounting of the statement st under name.
+func (c *statementCache) forget(name string, st *wire.Statement) {
+	if st == nil {
+		return
+	}
+	delete(c.live, st)
+	c.total -= c.bytes[name]
+	delete(c.bytes, name)
 }
 
 func (c *statementCache) Delete(ctx context.Context, name string) error {
-	_ = c.missing.Delete(ctx, name)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.missing, name)
+	old, _ := c.DefaultStatementCache.Get(ctx, name)
+	c.forget(name, old)
 	return c.DefaultStatementCache.Delete(ctx, name)
 }
 
@@ -142,6 +278,11 @@ func (c *statementCache) has(name string) bool {
 }
 
 func (c *statementCache) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.DefaultStatementCache.Close()
-	c.missing.Close()
+	clear(c.missing)
+	clear(c.live)
+	clear(c.bytes)
+	c.total = 0
 }

@@ -46,6 +46,9 @@ type startupConn struct {
 	err     error
 	tls     *tls.Conn
 	pending []byte
+
+	ahead []byte // read from the connection, not yet handed out
+	buf   []byte // ahead's backing array
 }
 
 func (c *startupConn) negotiate() {
@@ -87,28 +90,41 @@ func (c *startupConn) negotiate() {
 	})
 }
 
+// Read hands out what the client sent, never past the end of a message.
 func (c *startupConn) Read(p []byte) (int, error) {
 	if c.frames.err != nil {
 		return 0, fmt.Errorf("%w: %w", net.ErrClosed, c.frames.err)
 	}
-	n, err := c.read(p)
-	var pe *panicError
-	if errors.As(err, &pe) { // from the disconnect watch (watch.go)
-		logPanic(c.log, pe)
-		c.endWith(fatal(pe))
+	if len(p) == 0 {
+		return 0, nil
 	}
-	if n > 0 {
-		k, verr := c.frames.scan(p[:n])
-		if verr != nil {
-			c.log.Warn("protocol violation; closing the connection", "addr", c.RemoteAddr().String(), "err", verr)
-			c.endWith(fatal(verr))
-			if k == 0 {
-				return 0, fmt.Errorf("%w: %w", net.ErrClosed, verr)
-			}
-			return k, nil
+	if len(c.ahead) == 0 {
+		c.negotiate() // an idle connect waits here, before any buffer is made
+		if c.buf == nil {
+			c.buf = make([]byte, 8<<10)
+		}
+		n, err := c.readConn(c.buf)
+		var pe *panicError
+		if errors.As(err, &pe) { // from the disconnect watch (watch.go)
+			logPanic(c.log, pe)
+			c.endWith(fatal(pe))
+		}
+		if n == 0 {
+			return 0, err
+		}
+		c.ahead = c.buf[:n]
+	}
+	k, verr := c.frames.scan(c.ahead[:c.frames.limit(min(len(p), len(c.ahead)))])
+	copy(p, c.ahead[:k])
+	c.ahead = c.ahead[k:]
+	if verr != nil {
+		c.log.Warn("protocol violation; closing the connection", "addr", c.RemoteAddr().String(), "err", verr)
+		c.endWith(fatal(verr))
+		if k == 0 {
+			return 0, fmt.Errorf("%w: %w", net.ErrClosed, verr)
 		}
 	}
-	return n, err
+	return k, nil
 }
 
 // endWith sends the client a FATAL ErrorResponse and closes the
@@ -122,7 +138,7 @@ func (c *startupConn) endWith(err error) {
 	})
 }
 
-func (c *startupConn) read(p []byte) (int, error) {
+func (c *startupConn) readConn(p []byte) (int, error) {
 	c.negotiate()
 	if c.err != nil {
 		return 0, c.err

@@ -127,6 +127,11 @@ type Config struct {
 		CachedScanBudget   int    `json:"cached_scan_budget"`
 		ShortSlots         int    `json:"short_slots"`
 		ResultCacheBytes   int    `json:"result_cache_bytes"`
+		// Per session: prepared statements, open portals, and the bytes of
+		// their texts and parameters (0: 1000, 1000, 64 MiB).
+		MaxPreparedStatements int `json:"max_prepared_statements"`
+		MaxPortals            int `json:"max_portals"`
+		MaxPreparedBytes      int `json:"max_prepared_bytes"`
 	} `json:"limits"`
 	LogLevel string `json:"log_level"`
 }
@@ -327,7 +332,8 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		pcfg.Policy = store
 	}
 	pl := planner.New(cat, pcfg)
-	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
+	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes,
+		MaxPreparedStatements: cfg.Limits.MaxPreparedStatements, MaxPortals: cfg.Limits.MaxPortals, MaxPreparedBytes: cfg.Limits.MaxPreparedBytes}
 	if cfg.AuditLog != "" {
 		keyFile := cfg.AuditKeyFile
 		if keyFile == "" && cfg.DataDir != "" {
