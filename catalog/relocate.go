@@ -134,7 +134,9 @@ func (s *source) checkRoot(ctx context.Context) error {
 // root.
 func recordRoot(ctx context.Context, db *sql.DB, cfg Config, root string) (string, error) {
 	if _, err := db.ExecContext(ctx, rootTableDDL); err != nil {
-		return "", fmt.Errorf("catalog %s: create lakegate_warehouse_root: %w", cfg.name(), err)
+		// A catalog that cannot be written (a read-only file) is judged by
+		// where its tables are, without a record.
+		return inferRoot(ctx, db, cfg.name(), root)
 	}
 	rec, err := readRoot(ctx, db, cfg.name())
 	if err != nil || rec != "" {
@@ -146,7 +148,7 @@ func recordRoot(ctx context.Context, db *sql.DB, cfg Config, root string) (strin
 	}
 	if _, err := db.ExecContext(ctx, `INSERT INTO lakegate_warehouse_root (catalog_name, warehouse) VALUES (?, ?)
 		ON CONFLICT (catalog_name) DO NOTHING`, cfg.name(), rec); err != nil {
-		return "", fmt.Errorf("catalog %s: record warehouse: %w", cfg.name(), err)
+		return rec, nil // read-only: as above
 	}
 	return readRoot(ctx, db, cfg.name())
 }
