@@ -153,6 +153,9 @@ func (c *watchConn) endWatch(w *watcher) {
 func (c *watchConn) setReadDeadline(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if t.IsZero() && c.rdeadline.IsZero() {
+		return // the common case at each ReadyForQuery: no timeout, none set
+	}
 	c.rdeadline = t
 	_ = c.Conn.SetReadDeadline(t)
 }

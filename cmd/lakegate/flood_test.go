@@ -215,3 +215,66 @@ func serverLog(dir string) string {
 	}
 	return b.String()
 }
+
+// With so few descriptors that accept itself fails with EMFILE (the
+// unauthenticated caps allow more connections than the process may open),
+// the server retries instead of exiting, and serves again once clients let
+// go of their connections.
+func TestAcceptEMFILEIsRetried(t *testing.T) {
+	const nofile = 64 // the server needs about 30 for itself
+	dir := t.TempDir()
+	cmd, addr, pw := startProcessEnv(t, dir, fmt.Sprintf("LAKEGATE_TEST_NOFILE=%d", nofile))
+	pid := cmd.Process.Pid
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	// 8 source addresses x 16 per address: up to 64 unauthenticated
+	// connections admitted, more than the descriptors left.
+	for i := range 200 {
+		d := net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i%8))}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("connect %d: %v", i, err)
+		}
+		conns = append(conns, c)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(serverLog(dir), "too many open files") {
+		if time.Now().After(deadline) {
+			t.Fatalf("accept never failed with EMFILE (%d fds open in the server): %s", countFDs(pid), serverLog(dir))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fds := countFDs(pid)
+	for _, c := range conns {
+		c.Close()
+	}
+	conns = nil
+	ctx := context.Background()
+	start := time.Now()
+	var c *pgx.Conn
+	var err error
+	for {
+		c, err = connectFromAddr(ctx, "127.0.0.9", addr, "payments_svc", pw["payments_svc"])
+		if err == nil {
+			break
+		}
+		if time.Since(start) > 15*time.Second {
+			t.Fatalf("no login within 15 s after the connections closed: %v\n%s", err, serverLog(dir))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	defer c.Close(ctx)
+	var one int
+	if err := c.QueryRow(ctx, "select 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("select 1: %d %v", one, err)
+	}
+	if state := procLine(t, fmt.Sprintf("/proc/%d/status", pid), "State:"); strings.Contains(state, "Z") {
+		t.Fatalf("the server exited: %s", serverLog(dir))
+	}
+	t.Logf("accept failed with EMFILE at %d open fds (limit %d); logged in %v after the clients closed",
+		fds, nofile, time.Since(start).Round(time.Millisecond))
+}
