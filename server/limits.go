@@ -162,7 +162,7 @@ func (r *rateLog) allow(now time.Time) (suppressed int, ok bool) {
 // admit counts a new connection as unauthenticated and arms its
 // authentication deadline, or refuses it (nil) when a limit is reached.
 func (s *Server) admit(c net.Conn) *startupConn {
-	host := hostOf(c.RemoteAddr())
+	host := admissionKey(c.RemoteAddr())
 	lim := s.cfg.Limits
 	s.mu.Lock()
 	if s.unauth >= lim.maxUnauthenticated() || s.unauthBy[host] >= lim.maxUnauthenticatedPerAddress() {
@@ -182,6 +182,19 @@ func (s *Server) admit(c net.Conn) *startupConn {
 	_ = c.SetDeadline(deadline)
 	w.onClose = func() { s.connClosed(w, addr, sc) }
 	return sc
+}
+
+// admissionKey is the "address" of the per-address cap: the IPv4 address,
+// or the /64 of an IPv6 address (one host commonly holds a whole /64).
+func admissionKey(a net.Addr) string {
+	t, ok := a.(*net.TCPAddr)
+	if !ok {
+		return hostOf(a)
+	}
+	if v4 := t.IP.To4(); v4 != nil {
+		return v4.String()
+	}
+	return t.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // refuse tells a client the server is full and closes its connection. The

@@ -44,10 +44,10 @@ type watchConn struct {
 	onClose func()
 	once    sync.Once
 
-	// Limits (limits.go). host is the client's IP address; counted says
-	// whether the connection counts as unauthenticated (guarded by
-	// srv.mu); conn is set under srv.mu when authentication succeeds.
-	// authed and idle belong to the protocol goroutine.
+	// Limits (limits.go). host is the client's address (admissionKey);
+	// counted says whether the connection counts as unauthenticated
+	// (guarded by srv.mu); conn is set under srv.mu when authentication
+	// succeeds. authed and idle belong to the protocol goroutine.
 	srv     *Server
 	host    string
 	counted bool
