@@ -25,6 +25,7 @@ var defaultSettings = map[string]string{
 	"default_transaction_read_only":       "off",
 	"extra_float_digits":                  "1",
 	"idle_in_transaction_session_timeout": "0",
+	"idle_session_timeout":                "0",
 	"intervalstyle":                       "postgres",
 	"lock_timeout":                        "0",
 	"search_path":                         `"$user", public`,
@@ -182,12 +183,19 @@ func checkSetting(name, value string) (string, error) {
 		if !validTimeZone(value) {
 			return invalid()
 		}
-	case "statement_timeout":
+	case "statement_timeout", "idle_session_timeout", "idle_in_transaction_session_timeout":
 		if value != "0" && parseTimeout(value) == 0 {
 			return invalid()
 		}
 	}
 	return value, nil
+}
+
+// IdleTimeouts returns the session's idle_session_timeout and
+// idle_in_transaction_session_timeout (0: off). The server enforces them
+// while it waits for the client's next message.
+func (s *Session) IdleTimeouts() (idle, inTransaction time.Duration) {
+	return parseTimeout(s.settings["idle_session_timeout"]), parseTimeout(s.settings["idle_in_transaction_session_timeout"])
 }
 
 func settingName(name string) string {

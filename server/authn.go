@@ -71,11 +71,15 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 			return fail(authError(codes.InvalidAuthorizationSpecification,
 				"lakegate accepts connections without a password from loopback only (client %v); configure authentication", addr), "remote without authentication")
 		}
+		ctx, err := s.register(ctx, auth.Principal{Name: user, Method: auth.MethodTrust})
+		if err != nil {
+			return s.refuseSession(ctx, w, user, err)
+		}
 		if err := writeAuth(w, authOK, nil); err != nil {
 			return ctx, err
 		}
 		s.log.Info("authenticated", "addr", fmt.Sprint(addr), "user", user, "method", auth.MethodTrust, "tls", encrypted)
-		return s.register(ctx, auth.Principal{Name: user, Method: auth.MethodTrust}), nil
+		return ctx, nil
 	}
 	if !s.cfg.AllowRemote && !isLoopback(addr) {
 		return fail(authError(codes.InvalidAuthorizationSpecification, "lakegate does not accept remote clients (allow_remote is off)"), "remote not allowed")
@@ -115,6 +119,9 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 		}
 		p, err = s.scramLogin(w, r, a, user, turn, cert)
 	}
+	if errors.Is(err, errAuthenticationTimeout) {
+		return ctx, err // the client is gone: neither a failure to count nor anyone to tell
+	}
 	if err != nil {
 		code, msg := codes.InvalidPassword, fmt.Sprintf("password authentication failed for user %q", user)
 		switch {
@@ -134,11 +141,15 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 		return fail(authError(code, "%s", msg), err.Error(), "limiter_wait", att.Waited())
 	}
 	att.Done(true)
+	ctx, err = s.register(ctx, p)
+	if err != nil {
+		return s.refuseSession(ctx, w, user, err)
+	}
 	if err := writeAuth(w, authOK, nil); err != nil {
 		return ctx, err
 	}
 	s.log.Info("authenticated", "addr", fmt.Sprint(addr), "user", p.Name, "method", p.Method, "domain", p.Domain, "groups", p.Groups, "tls", encrypted, "limiter_wait", att.Waited())
-	return s.register(ctx, p), nil
+	return ctx, nil
 }
 
 type protocolError struct{ msg string }
@@ -275,18 +286,35 @@ func (s *Server) startupConnFor(a net.Addr) *startupConn {
 }
 
 // register creates the connection's state with its cancel key, for an
-// authenticated principal. It runs before BackendKeyData is sent.
-func (s *Server) register(ctx context.Context, p auth.Principal) context.Context {
+// authenticated principal. It runs before AuthenticationOk and
+// BackendKeyData are sent, and refuses the session with
+// errTooManyConnections when limits.max_connections sessions are open.
+func (s *Server) register(ctx context.Context, p auth.Principal) (context.Context, error) {
 	var sec [4]byte
 	_, _ = rand.Read(sec[:])
 	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff), principal: p}
+	c.log = s.log.With("conn", c.id, "user", p.Name)
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	s.mu.Lock()
+	if len(s.conns) >= s.cfg.Limits.maxConnections() {
+		s.mu.Unlock()
+		return ctx, errTooManyConnections
+	}
 	s.conns[c.id] = c
 	if sc := s.byAdr[addr]; sc != nil {
 		c.watch = sc.raw
 		c.tls = sc.tls != nil
+		sc.raw.conn = c
 	}
 	s.mu.Unlock()
-	return context.WithValue(ctx, connKey{}, c)
+	return context.WithValue(ctx, connKey{}, c), nil
+}
+
+// refuseSession ends an authenticated connection that cannot have a
+// session, as PostgreSQL does when max_connections is reached.
+func (s *Server) refuseSession(ctx context.Context, w *buffer.Writer, user string, err error) (context.Context, error) {
+	s.log.Warn("connection refused", "addr", fmt.Sprint(wire.RemoteAddress(ctx)), "user", user, "reason", err.Error(),
+		"max_connections", s.cfg.Limits.maxConnections())
+	_ = wire.WriteUnterminatedError(w, fatal(err))
+	return ctx, err
 }

@@ -7,6 +7,14 @@
 // a random secret for cancel requests -> session (one planner.Session with a
 // private engine) -> statements -> Terminate or disconnect -> session closed.
 //
+// Limits (limits.go): connections before their first ReadyForQuery are
+// capped in all and per client address (beyond: FATAL 53300 at accept) and
+// closed at the authentication deadline; sessions are capped by
+// max_connections (FATAL 53300); idle_session_timeout and
+// idle_in_transaction_session_timeout end a connection that waits too long
+// for its client (FATAL 57P05, 25P03). Accept errors are retried with a
+// backoff: Serve returns only when the listener is closed.
+//
 // Statements: a simple Query may hold several statements, split by the
 // planner's lexer and run in order; the first failure ends the Query. The
 // extended protocol (Parse/Bind/Describe/Execute) prepares one statement and

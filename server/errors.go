@@ -26,11 +26,6 @@ func withSQLState(err error) error {
 	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelError)
 }
 
-// fatal is withSQLState for an error that ends the connection.
-func fatal(err error) error {
-	return psqlerr.WithSeverity(psqlerr.WithCode(err, sqlState(err)), psqlerr.LevelFatal)
-}
-
 // sanitizeError is the last edge before any error reaches a client
 // (psql-wire's ErrorSanitizer, also set on lakegate's own writers): every
 // error leaves with a SQLSTATE PostgreSQL knows.
@@ -178,4 +173,33 @@ func sqlState(err error) codes.Code {
 		}
 	}
 	return codes.Internal
+}
+
+// Errors that end a connection (limits.go). They are FATAL: the server
+// closes the connection after sending them.
+var (
+	errTooManyConnections       = errors.New("sorry, too many clients already")
+	errIdleSessionTimeout       = errors.New("terminating connection due to idle-session timeout")
+	errIdleInTransactionTimeout = errors.New("terminating connection due to idle-in-transaction timeout")
+)
+
+// PostgreSQL 14 codes psql-wire does not name.
+const (
+	codeIdleSessionTimeout              codes.Code = "57P05"
+	codeIdleInTransactionSessionTimeout codes.Code = "25P03"
+)
+
+var fatalCodes = map[error]codes.Code{
+	errTooManyConnections:       codes.TooManyConnections,
+	errIdleSessionTimeout:       codeIdleSessionTimeout,
+	errIdleInTransactionTimeout: codeIdleInTransactionSessionTimeout,
+}
+
+// fatal gives a connection-ending error its SQLSTATE and FATAL severity.
+func fatal(err error) error {
+	code, ok := fatalCodes[err]
+	if !ok {
+		code = sqlState(err)
+	}
+	return psqlerr.WithSeverity(psqlerr.WithCode(err, code), psqlerr.LevelFatal)
 }

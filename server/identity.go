@@ -51,6 +51,13 @@ var reportedSettings = []struct{ wire, setting string }{
 // session then keeps the default, and reports it.
 func (s *Server) sessionSettings(c *conn, params wire.Parameters) map[string]string {
 	settings := map[string]string{}
+	// The configured idle timeouts are the defaults a client may override.
+	if d := s.cfg.Limits.IdleSessionTimeout; d > 0 {
+		settings["idle_session_timeout"] = formatTimeout(d)
+	}
+	if d := s.cfg.Limits.IdleInTransactionSessionTimeout; d > 0 {
+		settings["idle_in_transaction_session_timeout"] = formatTimeout(d)
+	}
 	set := func(name, value string) {
 		nv, err := planner.StartupSetting(name, value)
 		if err != nil {

@@ -46,7 +46,9 @@ type Config struct {
 	MaxPreparedStatements int
 	MaxPortals            int
 	MaxPreparedBytes      int
-	Logger                *slog.Logger
+	// Limits bound connections and how long they may wait (limits.go).
+	Limits Limits
+	Logger *slog.Logger
 }
 
 // Server speaks the Postgres protocol and runs statements through the
@@ -61,10 +63,12 @@ type Server struct {
 
 	maxMessage int // Config.MaxMessageBytes or its default
 
-	mu    sync.Mutex
-	conns map[int32]*conn
-	byAdr map[string]*startupConn
-	next  atomic.Int32
+	mu       sync.Mutex
+	conns    map[int32]*conn
+	byAdr    map[string]*startupConn
+	unauth   int            // connections before their first ReadyForQuery
+	unauthBy map[string]int // the same, by client IP address
+	next     atomic.Int32
 }
 
 // conn is the server's state for one client connection.
@@ -85,6 +89,7 @@ type conn struct {
 	// parsedBytes is the size of the statement text the last Parse planned;
 	// the statement cache charges it to the session (statementCache.Set).
 	parsedBytes int
+	endOnce     sync.Once
 }
 
 type connKey struct{}
@@ -100,7 +105,8 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		maxMessage = 1 << 20
 	}
 	limits := preparedLimits{statements: cfg.MaxPreparedStatements, portals: cfg.MaxPortals, bytes: cfg.MaxPreparedBytes}
-	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{}}
+	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{},
+		unauthBy: map[string]int{}}
 	// Every hook recovers its panics (recover.go).
 	w, err := wire.NewServer(s.guardedParse,
 		wire.Logger(log),
@@ -190,15 +196,25 @@ func (s *Server) closeSession(ctx context.Context) error {
 	if c == nil {
 		return nil
 	}
-	s.mu.Lock()
-	delete(s.conns, c.id)
-	s.mu.Unlock()
-	if c.sess == nil {
-		return nil
-	}
-	c.sess.Close()
-	c.log.Info("session ended")
+	s.endConn(c)
 	return nil
+}
+
+// endConn releases a connection's session slot and engine. It runs when
+// psql-wire closes the session and again when the socket closes (psql-wire
+// skips CloseConn when a connection fails between authentication and its
+// first ReadyForQuery); only the first call does anything.
+func (s *Server) endConn(c *conn) {
+	c.endOnce.Do(func() {
+		s.mu.Lock()
+		delete(s.conns, c.id)
+		s.mu.Unlock()
+		if c.sess == nil {
+			return
+		}
+		c.sess.Close()
+		c.log.Info("session ended")
+	})
 }
 
 func (s *Server) cancelRequest(ctx context.Context, pid, secret int32) error {
@@ -219,6 +235,10 @@ func (s *Server) txStatus(ctx context.Context) types.ServerStatus {
 		return types.ServerIdle
 	}
 	open, failed := c.sess.InTransaction()
+	// psql-wire asks just before it writes ReadyForQuery, the moment the
+	// connection starts waiting for the client: the authentication
+	// deadline ends at the first one, the idle timeouts start at each.
+	s.awaitClient(c, open)
 	switch {
 	case failed:
 		return types.ServerTransactionFailed
@@ -244,6 +264,7 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	if !q.SimpleQuery {
 		c.parsedBytes = len(q.Query)
 	}
+	c.busy()
 	texts := planner.SplitStatements(q.Query)
 	if len(texts) == 0 {
 		texts = []string{""}
@@ -340,6 +361,7 @@ func paramOID(t planner.Type) uint32 {
 // data, notices, changed parameters, and the command tag.
 func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
 	c.wsess, _ = wire.GetSession(ctx)
+	c.busy()
 	if st.Kind == planner.KindEmpty {
 		return c.emptyQuery()
 	}

@@ -54,13 +54,13 @@ type startupConn struct {
 func (c *startupConn) negotiate() {
 	c.once.Do(func() {
 		for {
+			// The authentication deadline (limits.go) bounds the whole
+			// negotiation.
 			hdr := make([]byte, 8)
-			_ = c.raw.SetReadDeadline(time.Now().Add(30 * time.Second))
 			if _, err := io.ReadFull(c.raw, hdr); err != nil {
-				c.err = err
+				c.err = c.expired(err)
 				return
 			}
-			_ = c.raw.SetReadDeadline(time.Time{})
 			n, code := binary.BigEndian.Uint32(hdr[0:4]), binary.BigEndian.Uint32(hdr[4:8])
 			switch {
 			case n == 8 && code == sslRequestCode && c.conf != nil:
@@ -69,12 +69,12 @@ func (c *startupConn) negotiate() {
 					return
 				}
 				t := tls.Server(c.raw, c.conf)
-				_ = c.raw.SetDeadline(time.Now().Add(30 * time.Second))
 				if err := t.Handshake(); err != nil {
-					c.err = fmt.Errorf("tls handshake: %w", err)
+					if c.err = c.expired(err); c.err == err {
+						c.err = fmt.Errorf("tls handshake: %w", err)
+					}
 					return
 				}
-				_ = c.raw.SetDeadline(time.Time{})
 				c.tls = t
 				return
 			case n == 8 && (code == sslRequestCode || code == gssencRequestCode):
@@ -148,17 +148,29 @@ func (c *startupConn) readConn(p []byte) (int, error) {
 		c.pending = c.pending[n:]
 		return n, nil
 	}
+	var n int
+	var err error
 	if c.tls != nil {
-		return c.tls.Read(p)
+		n, err = c.tls.Read(p)
+	} else {
+		n, err = c.raw.Read(p)
 	}
-	return c.raw.Read(p)
+	if n > 0 && c.raw.idle != idleNone {
+		c.raw.idle = idleNone // the client spoke: no longer idle
+		c.raw.setReadDeadline(time.Time{})
+	}
+	return n, c.expired(err)
 }
 
 func (c *startupConn) Write(p []byte) (int, error) {
+	var n int
+	var err error
 	if c.tls != nil {
-		return c.tls.Write(p)
+		n, err = c.tls.Write(p)
+	} else {
+		n, err = c.raw.Write(p)
 	}
-	return c.raw.Write(p)
+	return n, c.expired(err)
 }
 
 func (c *startupConn) Close() error {

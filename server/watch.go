@@ -18,25 +18,15 @@ import (
 type watchListener struct {
 	net.Listener
 	srv *Server
+
+	errLog, refuseLog rateLog // used by the accept loop only
 }
 
+// Accept returns the next connection the limits admit (limits.go).
 func (l *watchListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
+	sc, err := l.accept()
 	if err != nil {
 		return nil, err
-	}
-	w := &watchConn{Conn: c}
-	sc := &startupConn{raw: w, conf: l.srv.cfg.TLS, log: l.srv.log, frames: frameChecker{maxBody: l.srv.maxMessage}}
-	addr := c.RemoteAddr().String()
-	l.srv.mu.Lock()
-	l.srv.byAdr[addr] = sc
-	l.srv.mu.Unlock()
-	w.onClose = func() {
-		l.srv.mu.Lock()
-		if l.srv.byAdr[addr] == sc {
-			delete(l.srv.byAdr, addr)
-		}
-		l.srv.mu.Unlock()
 	}
 	return sc, nil
 }
@@ -44,14 +34,26 @@ func (l *watchListener) Accept() (net.Conn, error) {
 type watchConn struct {
 	net.Conn
 
-	mu      sync.Mutex // guards pending, err, active
-	pending []byte
-	err     error
-	active  *watcher
+	mu        sync.Mutex // guards pending, err, active, rdeadline
+	pending   []byte
+	err       error
+	active    *watcher
+	rdeadline time.Time // the protocol's read deadline, restored after a watch
 
 	stopMu  sync.Mutex // serializes ending a watch with reads
 	onClose func()
 	once    sync.Once
+
+	// Limits (limits.go). host is the client's address (admissionKey);
+	// counted says whether the connection counts as unauthenticated
+	// (guarded by srv.mu); conn is set under srv.mu when authentication
+	// succeeds. authed and idle belong to the protocol goroutine.
+	srv     *Server
+	host    string
+	counted bool
+	conn    *conn
+	authed  bool
+	idle    idleKind
 }
 
 type watcher struct{ done chan struct{} }
@@ -150,5 +152,19 @@ func (c *watchConn) endWatch(w *watcher) {
 	c.mu.Unlock()
 	_ = c.Conn.SetReadDeadline(time.Now())
 	<-w.done
-	_ = c.Conn.SetReadDeadline(time.Time{})
+	c.mu.Lock()
+	_ = c.Conn.SetReadDeadline(c.rdeadline)
+	c.mu.Unlock()
+}
+
+// setReadDeadline sets the protocol's read deadline (authentication or
+// idle timeout; zero for none).
+func (c *watchConn) setReadDeadline(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.IsZero() && c.rdeadline.IsZero() {
+		return // the common case at each ReadyForQuery: no timeout, none set
+	}
+	c.rdeadline = t
+	_ = c.Conn.SetReadDeadline(t)
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,6 +21,14 @@ import (
 // test can start a real server process and kill it.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("LAKEGATE_TEST_RUN_MAIN"); args != "" {
+		// LAKEGATE_TEST_NOFILE sets the child's open file limit, soft and
+		// hard, as `ulimit -n` would before starting it.
+		if n, err := strconv.ParseUint(os.Getenv("LAKEGATE_TEST_NOFILE"), 10, 64); err == nil {
+			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "setrlimit:", err)
+				os.Exit(1)
+			}
+		}
 		os.Args = append([]string{"lakegate"}, strings.Split(args, "\x1f")...)
 		main()
 		os.Exit(0)
@@ -31,6 +40,12 @@ func TestMain(m *testing.M) {
 // it with the address it listens on and the demo passwords.
 func startProcess(t *testing.T, dir string) (*exec.Cmd, string, map[string]string) {
 	t.Helper()
+	return startProcessEnv(t, dir)
+}
+
+// startProcessEnv is startProcess with extra environment variables.
+func startProcessEnv(t *testing.T, dir string, env ...string) (*exec.Cmd, string, map[string]string) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +55,7 @@ func startProcess(t *testing.T, dir string) (*exec.Cmd, string, map[string]strin
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "LAKEGATE_TEST_RUN_MAIN="+strings.Join([]string{
 		"demo", "--listen", addr, "--data", dir, "--seed-sizes", "10,10,10", "--log-level", "warn"}, "\x1f"))
+	cmd.Env = append(cmd.Env, env...)
 	out, err := os.Create(filepath.Join(dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
 	if err != nil {
 		t.Fatal(err)

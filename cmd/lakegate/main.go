@@ -132,8 +132,21 @@ type Config struct {
 		MaxPreparedStatements int `json:"max_prepared_statements"`
 		MaxPortals            int `json:"max_portals"`
 		MaxPreparedBytes      int `json:"max_prepared_bytes"`
+		// MaxConnections bounds authenticated sessions (default 100);
+		// MaxUnauthenticated* bound connections before their first
+		// ReadyForQuery, in all and per client address (64, 16).
+		MaxConnections               int `json:"max_connections"`
+		MaxUnauthenticated           int `json:"max_unauthenticated_connections"`
+		MaxUnauthenticatedPerAddress int `json:"max_unauthenticated_per_address"`
 	} `json:"limits"`
-	LogLevel string `json:"log_level"`
+	// AuthenticationTimeout bounds accept to the first ReadyForQuery
+	// (default "10s"). IdleSessionTimeout and
+	// IdleInTransactionSessionTimeout are the sessions' defaults for the
+	// settings of the same names ("" or "0": off). Go durations: "90s", "5m".
+	AuthenticationTimeout           string `json:"authentication_timeout,omitempty"`
+	IdleSessionTimeout              string `json:"idle_session_timeout,omitempty"`
+	IdleInTransactionSessionTimeout string `json:"idle_in_transaction_session_timeout,omitempty"`
+	LogLevel                        string `json:"log_level"`
 }
 
 // Validate checks the config and fills defaults.
@@ -170,7 +183,38 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config token_users: %w", err)
 		}
 	}
+	if _, err := c.serverLimits(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// serverLimits reads the connection limits and timeouts.
+func (c *Config) serverLimits() (server.Limits, error) {
+	l := server.Limits{MaxConnections: c.Limits.MaxConnections, MaxUnauthenticated: c.Limits.MaxUnauthenticated,
+		MaxUnauthenticatedPerAddress: c.Limits.MaxUnauthenticatedPerAddress}
+	for _, d := range []struct {
+		key string
+		v   string
+		to  *time.Duration
+	}{
+		{"authentication_timeout", c.AuthenticationTimeout, &l.AuthenticationTimeout},
+		{"idle_session_timeout", c.IdleSessionTimeout, &l.IdleSessionTimeout},
+		{"idle_in_transaction_session_timeout", c.IdleInTransactionSessionTimeout, &l.IdleInTransactionSessionTimeout},
+	} {
+		if d.v == "" || d.v == "0" {
+			continue
+		}
+		v, err := time.ParseDuration(d.v)
+		if err != nil || v < 0 {
+			return l, fmt.Errorf("config %s: %q is not a duration like \"10s\"", d.key, d.v)
+		}
+		*d.to = v
+	}
+	if c.Limits.MaxConnections < 0 || c.Limits.MaxUnauthenticated < 0 || c.Limits.MaxUnauthenticatedPerAddress < 0 {
+		return l, errors.New("config limits: connection limits cannot be negative")
+	}
+	return l, nil
 }
 
 func embeddedCatalog(dir string) catalog.Config {
@@ -304,6 +348,7 @@ func loadConfig(path string) (*Config, error) {
 }
 
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
+	raiseOpenFileLimit(log)
 	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
 		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir,
 		CachedScanCells: cfg.Limits.CachedScanCells, CachedScanBudget: cfg.Limits.CachedScanBudget,
@@ -332,7 +377,11 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		pcfg.Policy = store
 	}
 	pl := planner.New(cat, pcfg)
-	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes,
+	limits, err := cfg.serverLimits()
+	if err != nil {
+		return err
+	}
+	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes, Limits: limits,
 		MaxPreparedStatements: cfg.Limits.MaxPreparedStatements, MaxPortals: cfg.Limits.MaxPortals, MaxPreparedBytes: cfg.Limits.MaxPreparedBytes}
 	if cfg.AuditLog != "" {
 		keyFile := cfg.AuditKeyFile

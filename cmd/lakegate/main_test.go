@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/server"
 )
 
 func TestExampleConfigLoads(t *testing.T) {
@@ -102,5 +104,44 @@ func TestAuditKeyFile(t *testing.T) {
 	}
 	if _, err := loadOrCreateAuditKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("world-readable key accepted: %v", err)
+	}
+}
+
+func TestConnectionLimitsConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.json")
+	write := func(body string) {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"data_dir": "d", "authentication_timeout": "30s", "idle_session_timeout": "5m",
+		"idle_in_transaction_session_timeout": "90s",
+		"limits": {"max_connections": 20, "max_unauthenticated_connections": 50, "max_unauthenticated_per_address": 5}}`)
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := cfg.serverLimits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := server.Limits{MaxConnections: 20, MaxUnauthenticated: 50, MaxUnauthenticatedPerAddress: 5,
+		AuthenticationTimeout: 30 * time.Second, IdleSessionTimeout: 5 * time.Minute, IdleInTransactionSessionTimeout: 90 * time.Second}
+	if l != want {
+		t.Fatalf("limits %+v, want %+v", l, want)
+	}
+	// Absent keys leave the zero value: the server's defaults.
+	write(`{"data_dir": "d"}`)
+	if cfg, err = loadConfig(path); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := cfg.serverLimits(); err != nil || l != (server.Limits{}) {
+		t.Fatalf("limits %+v %v, want the zero value", l, err)
+	}
+	for _, bad := range []string{`"authentication_timeout": "10"`, `"idle_session_timeout": "-1s"`, `"limits": {"max_connections": -1}`} {
+		write(`{"data_dir": "d", ` + bad + `}`)
+		if _, err := loadConfig(path); err == nil {
+			t.Fatalf("%s was accepted", bad)
+		}
 	}
 }
