@@ -117,6 +117,10 @@ type Config struct {
 		CachedScanBudget   int    `json:"cached_scan_budget"`
 		ShortSlots         int    `json:"short_slots"`
 		ResultCacheBytes   int    `json:"result_cache_bytes"`
+		// IdleEngines / IdleEngineTimeout: session engines kept, reset, for
+		// the next sessions with the same sandbox (planner/enginepool.go).
+		IdleEngines       int           `json:"idle_engines"`
+		IdleEngineTimeout auth.Duration `json:"idle_engine_timeout"`
 	} `json:"limits"`
 	LogLevel string `json:"log_level"`
 }
@@ -287,7 +291,8 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
 		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir,
 		CachedScanCells: cfg.Limits.CachedScanCells, CachedScanBudget: cfg.Limits.CachedScanBudget,
-		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes}}
+		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes,
+		IdleEngines: cfg.Limits.IdleEngines, IdleEngineTimeout: time.Duration(cfg.Limits.IdleEngineTimeout)}}
 	if cfg.PolicyFile != "" {
 		store, err := policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
@@ -312,6 +317,7 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		pcfg.Policy = store
 	}
 	pl := planner.New(cat, pcfg)
+	defer pl.Close()
 	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
 	switch cfg.AuditLog {
 	case "":

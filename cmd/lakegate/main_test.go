@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lakegate/lakegate/auth"
 )
@@ -78,5 +79,20 @@ func TestDemoAccountsPersist(t *testing.T) {
 	st, err := os.Stat(filepath.Join(dir, "demo-passwords.txt"))
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("password file mode: %v %v", st.Mode(), err)
+	}
+}
+
+func TestConfigIdleEngines(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lakegate.json")
+	if err := os.WriteFile(path, []byte(`{"data_dir": "`+dir+`", "limits": {"idle_engines": 3, "idle_engine_timeout": "30s"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Limits.IdleEngines != 3 || time.Duration(cfg.Limits.IdleEngineTimeout) != 30*time.Second {
+		t.Fatalf("limits: %+v", cfg.Limits)
 	}
 }
