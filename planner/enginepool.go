@@ -15,8 +15,10 @@ import (
 // Engines are kept for reuse between sessions. Opening a session's DuckDB
 // database (its buffer manager, catalog, worker threads) and closing it
 // again cost about 20 ms of CPU, more than the rest of a short-lived
-// client's connect, SCRAM exchange and first statement together; a pool
-// of idle engines makes that a reset of about a millisecond.
+// client's connect, SCRAM exchange and first statement together; taking
+// an idle engine and resetting it costs a new connection and, after a
+// session that made objects, a few catalog queries (BENCHMARKS.md,
+// Connect).
 //
 // What keeps the sandbox: an engine's allowed directories are set once,
 // when it opens, and never change (engine.go). An idle engine is handed
@@ -27,16 +29,18 @@ import (
 // never shared.
 //
 // What keeps sessions apart: before an engine goes idle, reset replaces
-// its connection (which ends the previous session's transaction, temporary
-// objects, prepared statements and connection settings such as TimeZone and
-// search_path), drops every object the session created in the database
-// (views, scan copies, the catalog emulation, any schema), puts the worker
-// threads back, and then compares the engine's fingerprint (every
-// non-internal schema, table, view, function, sequence, type and index,
-// and every setting) with the one taken when it opened. An engine that
-// differs in anything, or still has cursor connections, or fails a step,
-// is closed instead. The memory_limit setting is left out of the
-// comparison: the process memory budget may move it.
+// its connection, which ends the previous session's transaction, temporary
+// objects, prepared statements and connection settings (TimeZone,
+// search_path). When anything but queries and SETs of those settings and
+// threads ran in it (engine.exec marks that: views, scan copies, the
+// catalog emulation), reset also drops the emulation's macros by name and
+// every schema but main and every table and view in main, checks that none
+// is left, and compares the settings that make the sandbox and the
+// engine's behaviour (fingerprintSQL) with those it opened with. An engine
+// that differs, still has cursor connections, or fails a step is closed
+// instead. Worker threads are left as fitThreads last set them (it sets
+// them again for each statement). memory_limit is not compared: the
+// process memory budget may move it.
 //
 // What is not reset: the engine's Parquet metadata cache (footers of files
 // under the same allowed directories, not visible to SQL) and DuckDB's
