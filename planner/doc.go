@@ -11,7 +11,9 @@
 // cannot open other files even if a check above it were missed; when a query
 // needs a location outside the sandbox the session's engine is replaced by a
 // new one with the wider set (the sandbox of a running database cannot be
-// widened, by design).
+// widened, by design). Engines outlive their sessions: reset, they wait
+// for the next session whose plans allow exactly the same set
+// (enginepool.go).
 //
 // A table reference becomes an engine view "schema"."table" created (or
 // replaced) just before the statement runs; the user's SQL text is executed

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -40,6 +41,12 @@ type EngineConfig struct {
 	// plan and execute at once across all sessions; others wait their turn
 	// in arrival order (admit.go). 0 means the number of CPUs.
 	ShortSlots int
+	// IdleEngines bounds the engines kept, reset, for the next sessions
+	// with the same sandbox (enginepool.go); 0 means 8, negative turns
+	// reuse off (every session opens and closes its own).
+	IdleEngines int
+	// IdleEngineTimeout closes an engine idle that long; 0 means 1 minute.
+	IdleEngineTimeout time.Duration
 }
 
 // engine is one DuckDB database private to a session. It is private so that
@@ -54,9 +61,18 @@ type engine struct {
 	threads int  // as configured; 0: DuckDB's default
 	single  bool // threads set to 1 for small statements (fitThreads)
 
-	mu     sync.Mutex // guards closed against Interrupt racing Close, and refs
+	mu     sync.Mutex // guards closed against Interrupt racing Close, refs, conn and gen
 	closed bool
 	refs   int // connections of open cursors (cursor.go) keeping db open
+	// gen counts the connections conn has been (reset, enginepool.go).
+	gen uint64
+	// baseline is the engine's fingerprint when it opened; "" when it is
+	// not to be reused (enginepool.go).
+	baseline string
+	// catalogMacros: the catalog emulation's macros may exist in main
+	// (pgcatalog.go), for reset to drop; dirty: statements other than SET
+	// and queries ran (exec) since the engine opened or was reset.
+	catalogMacros, dirty bool
 }
 
 // engineError is an error reported by DuckDB, with its error class.
@@ -124,8 +140,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	// PostgreSQL's rows/s, peak RSS 212-240 MiB and flat from 10M to 50M
 	// rows). It is a bound, taken only by a result the client reads slower
 	// than the engine makes it.
-	setup := fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false; SET parquet_metadata_cache = true; "+
-		"SET streaming_buffer_size = '64MB';", strings.Join(dirs, ", "))
+	setup := fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false; ", strings.Join(dirs, ", ")) + connSetup
 	if err := e.exec(setup); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
@@ -136,6 +151,11 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	}
 	return e, nil
 }
+
+// connSetup is the setup of the engine's connection whose settings are
+// the connection's own (LOCAL scope): a new connection (reset) runs it
+// again. See openEngine for why.
+const connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB';"
 
 // covers reports whether every dir is inside the engine's allowed set.
 func (e *engine) covers(dirs []string) bool {
@@ -239,14 +259,45 @@ func (e *engine) fitThreads(small bool) error {
 	return nil
 }
 
-// exec runs statements that return nothing of interest.
+// exec runs statements that return nothing of interest. Any but SET and
+// transaction control marks the engine as holding objects a session made
+// (reset, enginepool.go).
 func (e *engine) exec(sql string) error {
+	if !e.dirty && createsObjects(sql) {
+		e.dirty = true
+	}
 	var res duck.Result
 	defer duck.DestroyResult(&res)
 	if duck.Query(e.conn, sql, &res) != duck.StateSuccess {
 		return &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)}
 	}
 	return nil
+}
+
+// createsObjects reports whether sql may be anything but transaction
+// control and SET/RESET of the connection's own settings and threads
+// (erring towards yes).
+func createsObjects(sql string) bool {
+	for _, st := range strings.Split(sql, ";") {
+		st = strings.ToUpper(strings.TrimSpace(st))
+		switch st {
+		case "", "BEGIN", "BEGIN TRANSACTION", "COMMIT", "ROLLBACK":
+			continue
+		}
+		name, ok := strings.CutPrefix(st, "SET ")
+		if !ok {
+			name, ok = strings.CutPrefix(st, "RESET ")
+		}
+		name, _, _ = strings.Cut(strings.TrimSpace(name), " ")
+		switch name {
+		case "TIMEZONE", "SEARCH_PATH", "PARQUET_METADATA_CACHE", "STREAMING_BUFFER_SIZE", "THREADS":
+			if ok {
+				continue
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // queryStrings runs a query whose columns are all VARCHAR and returns its
@@ -347,7 +398,18 @@ func absDir(p string) string {
 	return filepath.Clean(p)
 }
 
-// interruptOnCancel arranges for ctx cancellation to interrupt the engine.
+// interruptOnCancel arranges for ctx cancellation to interrupt the engine's
+// statement running now; once the engine serves another session (reset),
+// a late cancellation leaves it alone.
 func (e *engine) interruptOnCancel(ctx context.Context) (stop func() bool) {
-	return context.AfterFunc(ctx, e.interrupt)
+	e.mu.Lock()
+	gen := e.gen
+	e.mu.Unlock()
+	return context.AfterFunc(ctx, func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if !e.closed && e.gen == gen {
+			duck.Interrupt(e.conn)
+		}
+	})
 }

@@ -60,6 +60,7 @@ func catalogOID(kind, name string) int64 {
 // exist for it.
 func (s *Session) installCatalog(ctx context.Context, e *engine, rw catalogRewrite) error {
 	if s.pgc.eng != e {
+		e.catalogMacros = true
 		if err := e.exec(catalogDDL()); err != nil {
 			return fmt.Errorf("planner: create catalog emulation: %w", err)
 		}

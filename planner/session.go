@@ -56,6 +56,8 @@ type Planner struct {
 	// results keeps the results of deterministic queries; nil when off
 	// (resultcache.go).
 	results *resultCache
+	// engines opens session engines and keeps idle ones (enginepool.go).
+	engines *enginePool
 }
 
 // New returns a Planner over cat.
@@ -65,8 +67,12 @@ func New(cat *catalog.Catalog, cfg Config) *Planner {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Planner{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
-		results: newResultCache(cfg.Engine)}
+		results: newResultCache(cfg.Engine), engines: newEnginePool(cfg.Engine, log)}
 }
+
+// Close closes the idle engines kept for new sessions. Sessions still open
+// close their own; a Planner stays usable after Close.
+func (p *Planner) Close() { p.engines.closeIdle() }
 
 // Session is one client session: its settings and its private engine.
 // A Session is used by one goroutine at a time, except Cancel.
@@ -134,7 +140,8 @@ func (p *Planner) NewSession(opts SessionOptions) *Session {
 	return s
 }
 
-// Close releases the session's engine.
+// Close releases the session's engine (to the pool of idle engines, reset,
+// when it can be reused: enginepool.go).
 func (s *Session) Close() {
 	s.closeAllCursors()
 	clear(s.cmd.prepared)
@@ -142,7 +149,7 @@ func (s *Session) Close() {
 	defer s.engMu.Unlock()
 	s.bumpEngine()
 	if s.eng != nil {
-		s.eng.close()
+		s.p.engines.put(s.eng)
 		s.eng = nil
 	}
 }
@@ -177,7 +184,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	if s.eng != nil {
 		allowed = slices.Clone(s.eng.allowed)
 		s.bumpEngine()
-		s.eng.close()
+		s.p.engines.put(s.eng)
 		s.eng = nil
 	}
 	for _, d := range dirs {
@@ -185,7 +192,10 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 			allowed = append(allowed, d)
 		}
 	}
-	e, err := openEngine(s.p.cfg.Engine, allowed)
+	// The allowed set is the union of the locations this session's plans
+	// were authorized to read, so an idle engine of exactly this set reads
+	// nothing more (enginepool.go).
+	e, err := s.p.engines.get(allowed)
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +203,9 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	clear(s.views)
 	clear(s.schemas)
 	s.engPath = ""
+	s.pgc = pgCatalogState{}
+	s.snaps = snapCache{}
+	s.viewsPolicy = nil
 	if err := e.exec("SET TimeZone = " + sqlString(s.settings["timezone"])); err != nil {
 		return nil, classify(err)
 	}

@@ -134,3 +134,22 @@ func BenchmarkShortQueriesAlternating(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewSessionSelect1 is a short-lived client's whole session
+// without the wire: a new session, its first `select 1`, close.
+func BenchmarkNewSessionSelect1(b *testing.B) {
+	p := benchPlanner(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := p.NewSession(planner.SessionOptions{})
+		st, err := s.Prepare(ctx, "select 1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Execute(ctx, st, nil, discard); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,6 +27,9 @@ func BenchmarkConnect(b *testing.B) {
 		{"scram/plaintext", "payments_svc", "s3cret-pw", "disable"},
 		{"scram/tls", "payments_svc", "s3cret-pw", "require"},
 		{"jwt-cached-keys/tls", "ana@example.com", token, "require"},
+		// A short-lived client's whole life: its first statement, then close
+		// (the session's engine comes from the pool of idle engines).
+		{"scram/tls/select1", "payments_svc", "s3cret-pw", "require"},
 	}
 	ctx := context.Background()
 	for _, c := range cases {
@@ -44,6 +48,11 @@ func BenchmarkConnect(b *testing.B) {
 				conn, err := pgconn.ConnectConfig(ctx, cfg)
 				if err != nil {
 					b.Fatal(err)
+				}
+				if strings.HasSuffix(c.name, "select1") {
+					if _, err := conn.Exec(ctx, "select 1").ReadAll(); err != nil {
+						b.Fatal(err)
+					}
 				}
 				conn.Close(ctx)
 			}

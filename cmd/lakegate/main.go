@@ -138,6 +138,10 @@ type Config struct {
 		MaxConnections               int `json:"max_connections"`
 		MaxUnauthenticated           int `json:"max_unauthenticated_connections"`
 		MaxUnauthenticatedPerAddress int `json:"max_unauthenticated_per_address"`
+		// IdleEngines / IdleEngineTimeout: session engines kept, reset, for
+		// the next sessions with the same sandbox (planner/enginepool.go).
+		IdleEngines       int           `json:"idle_engines"`
+		IdleEngineTimeout auth.Duration `json:"idle_engine_timeout"`
 	} `json:"limits"`
 	// AuthenticationTimeout bounds accept to the first ReadyForQuery
 	// (default "10s"). IdleSessionTimeout and
@@ -352,7 +356,8 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
 		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir,
 		CachedScanCells: cfg.Limits.CachedScanCells, CachedScanBudget: cfg.Limits.CachedScanBudget,
-		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes}}
+		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes,
+		IdleEngines: cfg.Limits.IdleEngines, IdleEngineTimeout: time.Duration(cfg.Limits.IdleEngineTimeout)}}
 	if cfg.PolicyFile != "" {
 		store, err := policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
@@ -377,6 +382,7 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		pcfg.Policy = store
 	}
 	pl := planner.New(cat, pcfg)
+	defer pl.Close()
 	limits, err := cfg.serverLimits()
 	if err != nil {
 		return err

@@ -145,3 +145,18 @@ func TestConnectionLimitsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigIdleEngines(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lakegate.json")
+	if err := os.WriteFile(path, []byte(`{"data_dir": "`+dir+`", "limits": {"idle_engines": 3, "idle_engine_timeout": "30s"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Limits.IdleEngines != 3 || time.Duration(cfg.Limits.IdleEngineTimeout) != 30*time.Second {
+		t.Fatalf("limits: %+v", cfg.Limits)
+	}
+}
