@@ -42,7 +42,8 @@ type Limits struct {
 	MaxConnections int
 	// MaxUnauthenticated bounds connections that have not reached their
 	// first ReadyForQuery (default 64); MaxUnauthenticatedPerAddress bounds
-	// them per client IP address (default 16). Each costs a goroutine and a
+	// them per client IP address (default 32: above the 20 parallel logins
+	// of one attacker that must not lock out other users of its address). Each costs a goroutine and a
 	// max_message_bytes read buffer.
 	MaxUnauthenticated           int
 	MaxUnauthenticatedPerAddress int
@@ -73,7 +74,7 @@ func (l Limits) maxUnauthenticatedPerAddress() int {
 	if l.MaxUnauthenticatedPerAddress > 0 {
 		return l.MaxUnauthenticatedPerAddress
 	}
-	return 16
+	return 32
 }
 
 func (l Limits) authenticationTimeout() time.Duration {
@@ -217,7 +218,12 @@ func (s *Server) connClosed(w *watchConn, addr string, sc *startupConn) {
 	c := w.conn
 	s.mu.Unlock()
 	if c != nil {
-		s.endConn(c)
+		// psql-wire closes the socket outside any hook: a panic here
+		// must not end the process.
+		func() {
+			defer s.recoverLogged("close connection")
+			s.endConn(c)
+		}()
 	}
 }
 

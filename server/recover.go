@@ -66,6 +66,14 @@ func (s *Server) endSession(ctx context.Context, pe *panicError) error {
 	return err
 }
 
+// recoverLogged, deferred where no client can be answered any more (a
+// connection closing), logs a recovered panic.
+func (s *Server) recoverLogged(where string) {
+	if r := recover(); r != nil {
+		logPanic(s.log, newPanicError(where, r))
+	}
+}
+
 func logPanic(log *slog.Logger, pe *panicError) {
 	log.Error("panic recovered; ending the session", "in", pe.where, "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
 }
