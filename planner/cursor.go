@@ -64,6 +64,7 @@ type cursor struct {
 	off     int64             // rows of buf handed out
 	pos     int64             // rows read so far
 	done    bool
+	free    func() // gives back the session's memory grant (memory.go)
 }
 
 func errForwardOnly() error {
@@ -149,20 +150,27 @@ func (s *Session) execDeclare(ctx context.Context, st *Stmt, args []any) (Result
 			return Result{}, err
 		}
 	}
+	// An open cursor holds its session's memory grant until closed.
+	free, err := s.reserve(ctx)
+	if err != nil {
+		return Result{}, s.execError(ctx, err)
+	}
 	s.engMu.Lock()
 	e := s.eng
 	s.engMu.Unlock()
 	conn, err := e.connect()
 	if err != nil {
+		free()
 		return Result{}, err
 	}
 	// Threads are the engine's, not the connection's: a cursor's result
 	// is read while other statements run, so it gets the configured ones.
 	if err := e.fitThreads(false); err != nil {
 		e.release(&conn)
+		free()
 		return Result{}, classify(err)
 	}
-	cur := &cursor{name: c.name, cols: inner.Columns, spec: c.cursor, access: plan.access, eng: e, conn: conn}
+	cur := &cursor{name: c.name, cols: inner.Columns, spec: c.cursor, access: plan.access, eng: e, conn: conn, free: free}
 	if s.inTxn {
 		cur.txnSeq = s.cmd.txn.seq
 	}
@@ -349,6 +357,10 @@ func (cur *cursor) close() {
 	if cur.eng != nil {
 		cur.eng.release(&cur.conn)
 		cur.eng = nil
+	}
+	if cur.free != nil {
+		cur.free()
+		cur.free = nil
 	}
 }
 

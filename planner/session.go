@@ -56,6 +56,9 @@ type Planner struct {
 	// results keeps the results of deterministic queries; nil when off
 	// (resultcache.go).
 	results *resultCache
+	// mem grants memory to sessions running statements (memory.go).
+	mem     *memBudget
+	memPlan MemoryPlan
 }
 
 // New returns a Planner over cat.
@@ -64,9 +67,23 @@ func New(cat *catalog.Catalog, cfg Config) *Planner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	plan, err := PlanMemory(cfg.Engine)
+	if err != nil {
+		// Config.Validate reports it at start; a planner made without
+		// it still bounds its engines.
+		log.Warn("memory plan", "err", err)
+	}
+	// Every engine gets the exact limit, whether set or derived.
+	cfg.Engine.MemoryLimit = fmt.Sprintf("%dKiB", max(plan.EngineLimit, minEngineLimit)>>10)
+	cfg.Engine.tempLimit = plan.TempLimit
+	short := int64(shortSlots(cfg.Engine))
+	busy := max(plan.Budget-plan.Reserved-short*plan.Grant, plan.Grant)
 	return &Planner{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
-		results: newResultCache(cfg.Engine)}
+		results: newResultCache(cfg.Engine), mem: newMemBudget(busy), memPlan: plan}
 }
+
+// MemoryPlan is how the planner divides the process's memory budget.
+func (p *Planner) MemoryPlan() MemoryPlan { return p.memPlan }
 
 // Session is one client session: its settings and its private engine.
 // A Session is used by one goroutine at a time, except Cancel.
@@ -98,6 +115,7 @@ type Session struct {
 	failed    bool // explicit transaction aborted by an error
 	queries   int64
 	cmd       cmdState // transactions, cursors, PREPARE (sessioncmd.go)
+	grants    int      // statements and cursors holding the session's memory grant (memory.go)
 }
 
 // SessionOptions describe the caller of a session.
@@ -907,6 +925,14 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 				keep.release()
 			}
 		}()
+	}
+	if !plan.small {
+		// Until the last row is sent (memory.go).
+		free, err := s.reserve(ctx)
+		if err != nil {
+			return Result{}, s.execError(ctx, err)
+		}
+		defer free()
 	}
 	if plan.uninstalled {
 		if err := s.install(plan); err != nil {

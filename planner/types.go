@@ -136,6 +136,7 @@ const (
 	KindNotImplemented
 	KindConstraint
 	KindParameter
+	KindDiskFull // the engine's spill space is used up (memory.go)
 )
 
 // EngineError is an error raised while planning or running a statement.
@@ -192,8 +193,14 @@ func classify(err error) error {
 		k = KindPermission
 	case duck.ErrorTypeOutOfMemory:
 		k = KindOutOfMemory
+		if spillFull(msg) {
+			k = KindDiskFull
+		}
 	case duck.ErrorTypeErrorIO:
 		k = KindIO
+		if spillFull(msg) {
+			k = KindDiskFull
+		}
 	case duck.ErrorTypeNotImplemented:
 		k = KindNotImplemented
 	case duck.ErrorTypeConstraint:
@@ -213,4 +220,11 @@ func cleanMsg(m string) string {
 		m = m[:i]
 	}
 	return strings.TrimSpace(m)
+}
+
+// spillFull reports whether an engine error says its spill space is used
+// up: max_temp_directory_size reached, or the disk itself full.
+func spillFull(msg string) bool {
+	return strings.Contains(msg, "max_temp_directory_size") || strings.Contains(msg, "failed to offload") ||
+		strings.Contains(msg, "No space left on device")
 }

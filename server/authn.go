@@ -272,6 +272,8 @@ func (s *Server) register(ctx context.Context, p auth.Principal) context.Context
 	var sec [4]byte
 	_, _ = rand.Read(sec[:])
 	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff), principal: p}
+	mp := s.pl.MemoryPlan()
+	c.limits = resultLimits{value: mp.MaxValueBytes, row: mp.MaxRowBytes}
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	s.mu.Lock()
 	s.conns[c.id] = c

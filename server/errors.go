@@ -38,7 +38,10 @@ func sqlState(err error) codes.Code {
 	var ro *planner.ErrReadOnlySetting
 	var nv *catalog.NullViolationError
 	var se *planner.StateError
+	var tl *ResultTooLargeError
 	switch {
+	case errors.As(err, &tl):
+		return codes.ProgramLimitExceeded
 	case errors.As(err, &se):
 		return stateCodes[se.Code]
 	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):
@@ -97,6 +100,8 @@ func sqlState(err error) codes.Code {
 			return codes.InsufficientPrivilege
 		case planner.KindOutOfMemory:
 			return codes.OutOfMemory
+		case planner.KindDiskFull:
+			return codes.DiskFull
 		case planner.KindIO:
 			return codes.Io
 		case planner.KindNotImplemented:

@@ -99,6 +99,7 @@ func (c *conn) newRowSender(ctx context.Context, oids []uint32, w wire.DataWrite
 		codes[i] = int16(f)
 	}
 	s := &rowSender{enc: newRowEncoder(oids, codes, c.loc, wire.TypeMap(ctx)), w: w}
+	s.enc.limits = c.limits
 	if direct && c.out != nil {
 		s.conn = c.out.Writer
 	}

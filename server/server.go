@@ -69,6 +69,7 @@ type conn struct {
 	out       *buffer.Writer    // raw protocol messages (identity.go)
 	reported  map[string]string // ParameterStatus values the client has
 	wsess     *wire.Session     // psql-wire's session: statement and portal caches
+	limits    resultLimits      // caps of a result value and row (rowlimit.go)
 }
 
 type connKey struct{}

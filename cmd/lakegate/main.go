@@ -66,7 +66,7 @@ func main() {
 
 func usage() {
 	fmt.Fprint(os.Stderr, `usage:
-  lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B]
+  lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B] [--memory-budget SIZE]
   lakegate serve --config FILE
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
   lakegate user add NAME [--domain D] [--group G]... [--password-stdin]
@@ -106,11 +106,16 @@ type Config struct {
 	// "stderr", or "" for none. AuditRedact: none, literals (default), all.
 	AuditLog    string `json:"audit_log,omitempty"`
 	AuditRedact string `json:"audit_redact,omitempty"`
-	// Limits bound each session's engine.
+	// Limits bound each session's engine and the process's memory
+	// (planner/memory.go).
 	Limits struct {
 		Threads            int    `json:"threads"`
+		MemoryBudget       string `json:"memory_budget"`
 		MemoryLimit        string `json:"memory_limit"`
 		TempDir            string `json:"temp_dir"`
+		TempDirLimit       string `json:"temp_dir_limit"`
+		MaxValueBytes      int64  `json:"max_value_bytes"`
+		MaxRowBytes        int64  `json:"max_row_bytes"`
 		MetadataCacheBytes int64  `json:"metadata_cache_bytes"`
 		MaxMessageBytes    int    `json:"max_message_bytes"`
 		CachedScanCells    int    `json:"cached_scan_cells"`
@@ -150,7 +155,20 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config token_users: %w", err)
 		}
 	}
+	if err := c.engineConfig().Validate(); err != nil {
+		return fmt.Errorf("config limits: %w", err)
+	}
 	return nil
+}
+
+// engineConfig is the planner's view of the limits.
+func (c *Config) engineConfig() planner.EngineConfig {
+	l := c.Limits
+	return planner.EngineConfig{
+		Threads: l.Threads, MemoryBudget: l.MemoryBudget, MemoryLimit: l.MemoryLimit, TempDir: l.TempDir, TempDirLimit: l.TempDirLimit,
+		MaxValueBytes: l.MaxValueBytes, MaxRowBytes: l.MaxRowBytes, MetadataCacheBytes: l.MetadataCacheBytes,
+		CachedScanCells: l.CachedScanCells, CachedScanBudget: l.CachedScanBudget,
+		ShortSlots: l.ShortSlots, ResultCacheBytes: l.ResultCacheBytes}
 }
 
 func embeddedCatalog(dir string) catalog.Config {
@@ -182,6 +200,7 @@ func runDemo(args []string) error {
 	data := fs.String("data", defaultDataDir(), "data directory (catalog + warehouse)")
 	sizes := fs.String("seed-sizes", "", "rows to seed as customers,charges,bounces (default 100000,2000000,50000)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	budget := fs.String("memory-budget", "", "memory of the whole process (limits.memory_budget; default half the RAM)")
 	allowRemote := fs.Bool("allow-remote", false, "accept non-loopback clients (no authentication yet: only on a network you control, e.g. a container port bound to the host's loopback)")
 	_ = fs.Parse(args)
 	if err := os.MkdirAll(filepath.Join(*data, "warehouse"), 0o755); err != nil {
@@ -189,6 +208,7 @@ func runDemo(args []string) error {
 	}
 	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel, AllowRemote: *allowRemote,
 		AllowPlaintextLoopback: true, TLSSelfSignedDir: filepath.Join(*data, "tls")}
+	cfg.Limits.MemoryBudget = *budget
 	accounts, passwords, err := demoAccounts(*data)
 	if err != nil {
 		return err
@@ -284,10 +304,7 @@ func loadConfig(path string) (*Config, error) {
 }
 
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
-	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
-		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir,
-		CachedScanCells: cfg.Limits.CachedScanCells, CachedScanBudget: cfg.Limits.CachedScanBudget,
-		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes}}
+	pcfg := planner.Config{Logger: log, Engine: cfg.engineConfig()}
 	if cfg.PolicyFile != "" {
 		store, err := policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
@@ -312,6 +329,11 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		pcfg.Policy = store
 	}
 	pl := planner.New(cat, pcfg)
+	mp := pl.MemoryPlan()
+	log.Info("memory budget", "budget", planner.FormatBytes(mp.Budget), "reserved", planner.FormatBytes(mp.Reserved),
+		"engine_memory_limit", planner.FormatBytes(mp.EngineLimit), "grant", planner.FormatBytes(mp.Grant),
+		"sessions_at_once", mp.Busy, "max_row_bytes", mp.MaxRowBytes, "max_value_bytes", mp.MaxValueBytes,
+		"engine_temp_limit", planner.FormatBytes(mp.TempLimit))
 	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
 	switch cfg.AuditLog {
 	case "":
