@@ -226,5 +226,6 @@ func cleanMsg(m string) string {
 // up: max_temp_directory_size reached, or the disk itself full.
 func spillFull(msg string) bool {
 	return strings.Contains(msg, "max_temp_directory_size") || strings.Contains(msg, "failed to offload") ||
+		strings.Contains(msg, "during the spilling process") ||
 		strings.Contains(msg, "No space left on device")
 }
