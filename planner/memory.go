@@ -46,7 +46,10 @@ import (
 //     grants is kept apart, so they never wait behind heavy ones.
 //
 // So: RSS <= memory_budget + about engineOverhead per open session (an
-// idle DuckDB database with the emulated pg_catalog, measured at ~8 MiB).
+// idle DuckDB database with the emulated pg_catalog, measured at ~8 MiB)
+// + the small-table copies idle sessions keep in their engines
+// (snapcache.go, at most CachedScanBudget cells per session; a running
+// statement's copies are within its engine's limit and grant).
 // What the budget cannot see: DuckDB allocates a single value built by a
 // scalar function (repeat, lpad, string concatenation; a constant one
 // twice, while folding it) outside memory_limit; such a value is bounded
