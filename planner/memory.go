@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Memory is bounded for the whole process, not per session. Every session
@@ -38,7 +40,8 @@ import (
 //     and the message they are copied into). Grants come from the budget
 //     in arrival order (memBudget); a session waits for one, as long as
 //     its statement_timeout and cancel allow, when the sessions running
-//     now hold all of it. A session holds one grant however many of its
+//     now hold all of it, at most memoryWait (then it fails with 53200).
+//     A session holds one grant however many of its
 //     statements and cursors are open (they share its engine's limit),
 //     from the statement's start until its last row is sent, and for a
 //     cursor until it is closed. Short statements read only small table
@@ -351,13 +354,28 @@ func (b *memBudget) inUse() (int64, int) {
 	return b.used, b.waiters.Len()
 }
 
+// memoryWait bounds a statement's wait for a grant: a statement that
+// cannot get memory fails (53200) rather than wait behind sessions that
+// keep theirs (a client that stops reading a large result keeps its
+// grant until its statement_timeout, if any).
+const memoryWait = 30 * time.Second
+
+var errMemoryWait = errors.New("memory wait")
+
 // reserve makes the session hold a grant while a statement or cursor runs
 // in its engine, and returns its release (safe to call more than once).
 // A session holds at most one grant: its statements share its engine's
 // memory_limit.
 func (s *Session) reserve(ctx context.Context) (func(), error) {
 	if s.grants == 0 {
-		if err := s.p.mem.acquire(ctx, s.p.memPlan.Grant); err != nil {
+		wctx, cancel := context.WithTimeoutCause(ctx, s.p.memWait, errMemoryWait)
+		err := s.p.mem.acquire(wctx, s.p.memPlan.Grant)
+		cancel()
+		if err != nil {
+			if ctx.Err() == nil && errors.Is(context.Cause(wctx), errMemoryWait) {
+				return nil, &EngineError{Kind: KindOutOfMemory, Msg: fmt.Sprintf("out of memory: no memory was free for this statement "+
+					"within %s; statements of other sessions hold all of limits.memory_budget", s.p.memWait)}
+			}
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,6 +232,23 @@ func TestEngineMemoryLimit(t *testing.T) {
 	}
 	if used, w := s.p.mem.inUse(); used != 0 || w != 0 {
 		t.Fatalf("grants held after the statements: %d, %d waiting", used, w)
+	}
+	// Other sessions hold the whole budget: a statement that is not short
+	// waits for its grant, then fails with out of memory; a short one runs.
+	if err := s.p.mem.acquire(ctx, s.p.mem.capacity); err != nil {
+		t.Fatal(err)
+	}
+	s.p.memWait = 50 * time.Millisecond
+	err = run("select count(*) from range(1000)")
+	if !errors.As(err, &ee) || ee.Kind != KindOutOfMemory || !strings.Contains(ee.Msg, "memory_budget") {
+		t.Fatalf("with the budget held by others: %v, want out of memory", err)
+	}
+	if err := run("select 1"); err != nil {
+		t.Fatalf("a short statement with the budget held by others: %v", err)
+	}
+	s.p.mem.release(s.p.mem.capacity)
+	if err := run("select count(*) from range(1000)"); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -59,6 +59,7 @@ type Planner struct {
 	// mem grants memory to sessions running statements (memory.go).
 	mem     *memBudget
 	memPlan MemoryPlan
+	memWait time.Duration // memoryWait; shorter in tests
 }
 
 // New returns a Planner over cat.
@@ -79,7 +80,7 @@ func New(cat *catalog.Catalog, cfg Config) *Planner {
 	short := int64(shortSlots(cfg.Engine))
 	busy := max(plan.Budget-plan.Reserved-short*plan.Grant, plan.Grant)
 	return &Planner{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
-		results: newResultCache(cfg.Engine), mem: newMemBudget(busy), memPlan: plan}
+		results: newResultCache(cfg.Engine), mem: newMemBudget(busy), memPlan: plan, memWait: memoryWait}
 }
 
 // MemoryPlan is how the planner divides the process's memory budget.
