@@ -90,6 +90,8 @@ type MemoryPlan struct {
 	// TempLimit is each engine's max_temp_directory_size; 0 leaves
 	// DuckDB's default.
 	TempLimit int64
+	// Adjusted says what was changed to fit the budget ("": nothing).
+	Adjusted string
 }
 
 // Validate checks the engine settings that have a syntax.
@@ -123,6 +125,17 @@ func PlanMemory(cfg EngineConfig) (MemoryPlan, error) {
 	if cfg.MaxRowBytes < 0 || cfg.MaxValueBytes < 0 {
 		return m, fmt.Errorf("max_row_bytes and max_value_bytes must not be negative")
 	}
+	rowFor := func(grant int64) int64 { // max_row_bytes for a grant
+		if cfg.MaxRowBytes > 0 {
+			return cfg.MaxRowBytes
+		}
+		return min(defaultMaxRowBytes, grant/8)
+	}
+	share := func() { // the default division: short grants and two more
+		m.Grant = max(pool/(short+2), 0)
+		m.MaxRowBytes = rowFor(m.Grant)
+		m.EngineLimit = m.Grant - 2*m.MaxRowBytes
+	}
 	if cfg.MemoryLimit != "" {
 		if m.EngineLimit, err = ParseBytes(cfg.MemoryLimit); err != nil {
 			return m, fmt.Errorf("memory_limit: %w", err)
@@ -132,22 +145,29 @@ func PlanMemory(cfg EngineConfig) (MemoryPlan, error) {
 			m.MaxRowBytes = min(defaultMaxRowBytes, max(m.EngineLimit/4, 1<<20))
 		}
 		m.Grant = m.EngineLimit + 2*m.MaxRowBytes
-	} else {
-		// Room for the short statements' grants and two more.
-		m.Grant = pool / (short + 2)
-		m.MaxRowBytes = cfg.MaxRowBytes
-		if m.MaxRowBytes == 0 {
-			m.MaxRowBytes = min(defaultMaxRowBytes, m.Grant/8)
+		if pool < (short+1)*m.Grant {
+			share()
+			m.Adjusted = fmt.Sprintf("memory_limit %s does not fit memory_budget %s (%d short statements and one other at once): "+
+				"using %s", cfg.MemoryLimit, FormatBytes(m.Budget), short, FormatBytes(m.EngineLimit))
 		}
-		m.EngineLimit = m.Grant - 2*m.MaxRowBytes
+	} else {
+		share()
 	}
-	if m.EngineLimit < minEngineLimit || pool < (short+1)*m.Grant {
-		return m, fmt.Errorf("memory_budget %s is too small: the process keeps %s (metadata and result caches included), "+
-			"and %d short statements and one other need %s each (memory_limit %s of at least %s, plus twice max_row_bytes %s)",
-			FormatBytes(m.Budget), FormatBytes(m.Reserved), short, FormatBytes(m.Grant), FormatBytes(m.EngineLimit),
-			FormatBytes(minEngineLimit), FormatBytes(m.MaxRowBytes))
+	if m.EngineLimit < minEngineLimit {
+		if cfg.MemoryBudget != "" {
+			return m, fmt.Errorf("memory_budget %s is too small: the process keeps %s (metadata and result caches included), "+
+				"and %d short statements and one other need at least %s each (memory_limit %s, plus twice max_row_bytes %s)",
+				FormatBytes(m.Budget), FormatBytes(m.Reserved), short, FormatBytes(minEngineLimit+2*rowFor(minEngineLimit)),
+				FormatBytes(minEngineLimit), FormatBytes(rowFor(minEngineLimit)))
+		}
+		// A small machine: the smallest useful engines, over half its RAM.
+		m.MaxRowBytes = rowFor(minEngineLimit)
+		m.EngineLimit = minEngineLimit
+		m.Grant = m.EngineLimit + 2*m.MaxRowBytes
+		m.Adjusted = fmt.Sprintf("half of this machine's memory (%s) is too small for the default budget; engines get %s each",
+			FormatBytes(m.Budget), FormatBytes(minEngineLimit))
 	}
-	m.Busy = int(pool/m.Grant - short)
+	m.Busy = max(int(pool/m.Grant-short), 1)
 	m.MaxValueBytes = cfg.MaxValueBytes
 	if m.MaxValueBytes == 0 {
 		m.MaxValueBytes = min(defaultMaxValueBytes, m.MaxRowBytes/2)

@@ -64,9 +64,14 @@ func TestPlanMemory(t *testing.T) {
 	if err == nil && m.Budget != machineMemory()/2 {
 		t.Errorf("default budget %d, machine %d", m.Budget, machineMemory())
 	}
+	// a configured engine limit that does not fit the budget is lowered
+	m, err = PlanMemory(EngineConfig{MemoryBudget: "1GiB", MemoryLimit: "1GiB", ShortSlots: 2})
+	if err != nil || m.Adjusted == "" || m.EngineLimit >= 1<<30 || m.Reserved+int64(m.Busy+2)*m.Grant > m.Budget {
+		t.Errorf("a memory_limit over the budget: %+v, %v", m, err)
+	}
 	for _, cfg := range []EngineConfig{
 		{MemoryBudget: "300MB"},
-		{MemoryBudget: "1GiB", MemoryLimit: "1GiB"},
+		{MemoryBudget: "600MB", MaxRowBytes: 1 << 30},
 		{MemoryBudget: "lots"},
 		{MemoryLimit: "2 furlongs"},
 		{MaxRowBytes: -1},

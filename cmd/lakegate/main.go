@@ -334,6 +334,9 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		"engine_memory_limit", planner.FormatBytes(mp.EngineLimit), "grant", planner.FormatBytes(mp.Grant),
 		"sessions_at_once", mp.Busy, "max_row_bytes", mp.MaxRowBytes, "max_value_bytes", mp.MaxValueBytes,
 		"engine_temp_limit", planner.FormatBytes(mp.TempLimit))
+	if mp.Adjusted != "" {
+		log.Warn("memory budget: " + mp.Adjusted)
+	}
 	scfg := server.Config{AllowRemote: cfg.AllowRemote, Logger: log, MaxMessageBytes: cfg.Limits.MaxMessageBytes}
 	switch cfg.AuditLog {
 	case "":
