@@ -26,7 +26,10 @@ import (
 //     is what the process may use. A fixed part of it is set aside for what
 //     is not a statement: the process itself (baseReserve: Go runtime,
 //     the binary's code, buffers), the catalog's metadata cache and the
-//     result cache (both bounded by their own settings).
+//     result cache (both bounded by their own settings), and an eighth of
+//     the rest for the small-table copies sessions keep in their engines
+//     between statements (snapcache.go; MemoryPlan.CopyCells, reckoned at
+//     copyCellBytes a cell; past it, scans read their files).
 //   - Each session's engine gets memory_limit = MemoryPlan.EngineLimit.
 //     DuckDB holds everything a statement builds (hash tables, sorts,
 //     aggregate states, table copies, results converted to Arrow) within
@@ -49,10 +52,7 @@ import (
 //     grants is kept apart, so they never wait behind heavy ones.
 //
 // So: RSS <= memory_budget + about engineOverhead per open session (an
-// idle DuckDB database with the emulated pg_catalog, measured at ~8 MiB)
-// + the small-table copies idle sessions keep in their engines
-// (snapcache.go, at most CachedScanBudget cells per session; a running
-// statement's copies are within its engine's limit and grant).
+// idle DuckDB database with the emulated pg_catalog, measured at ~8 MiB).
 // What the budget cannot see: DuckDB allocates a single value built by a
 // scalar function (repeat, lpad, string concatenation; a constant one
 // twice, while folding it) outside memory_limit; such a value is bounded
@@ -73,6 +73,9 @@ const (
 	// is 1 GB), lowered to fit small grants.
 	defaultMaxValueBytes = 256 << 20
 	defaultMaxRowBytes   = 512 << 20
+	// copyCellBytes is what a cell of a table copy is reckoned to take in
+	// engine memory (8-byte values, short strings, validity, row groups).
+	copyCellBytes = 16
 	// defaultMetadataCacheBytes mirrors catalog's default, for the reserve.
 	defaultMetadataCacheBytes = 256 << 20
 )
@@ -90,6 +93,9 @@ type MemoryPlan struct {
 	// TempLimit is each engine's max_temp_directory_size; 0 leaves
 	// DuckDB's default.
 	TempLimit int64
+	// CopyCells bounds the cells of all sessions' table copies
+	// (snapcache.go), part of Reserved.
+	CopyCells int64
 	// Adjusted says what was changed to fit the budget ("": nothing).
 	Adjusted string
 }
@@ -120,6 +126,11 @@ func PlanMemory(cfg EngineConfig) (MemoryPlan, error) {
 		results = defaultResultCacheBytes
 	}
 	m.Reserved = baseReserve + meta + max(results, 0)
+	// Sessions' small-table copies stay in their engines between
+	// statements: an eighth of the rest is theirs, at copyCellBytes a cell.
+	copies := (m.Budget - m.Reserved) / 8
+	m.CopyCells = max(copies/copyCellBytes, 0)
+	m.Reserved += max(copies, 0)
 	pool := m.Budget - m.Reserved
 	short := int64(shortSlots(cfg))
 	if cfg.MaxRowBytes < 0 || cfg.MaxValueBytes < 0 {

@@ -38,8 +38,9 @@ func TestPlanMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Reserved != baseReserve+defaultMetadataCacheBytes+defaultResultCacheBytes {
-		t.Errorf("reserved %d", m.Reserved)
+	fixed := int64(baseReserve + defaultMetadataCacheBytes + defaultResultCacheBytes)
+	if copies := (m.Budget - fixed) / 8; m.Reserved != fixed+copies || m.CopyCells != copies/copyCellBytes {
+		t.Errorf("reserved %d, copy cells %d", m.Reserved, m.CopyCells)
 	}
 	pool := m.Budget - m.Reserved
 	if m.Grant != pool/4 || m.Busy != 2 || m.EngineLimit != m.Grant-2*m.MaxRowBytes || m.MaxRowBytes != m.Grant/8 ||

@@ -60,6 +60,8 @@ type Planner struct {
 	mem     *memBudget
 	memPlan MemoryPlan
 	memWait time.Duration // memoryWait; shorter in tests
+	// copyCells are the cells of all sessions' table copies (snapcache.go).
+	copyCells atomic.Int64
 }
 
 // New returns a Planner over cat.
@@ -156,6 +158,7 @@ func (s *Session) Close() {
 		s.eng.close()
 		s.eng = nil
 	}
+	s.dropCopies()
 }
 
 // Cancel interrupts the statement running in the session, if any.
@@ -190,6 +193,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 		s.bumpEngine()
 		s.eng.close()
 		s.eng = nil
+		s.dropCopies()
 	}
 	for _, d := range dirs {
 		if !slices.Contains(allowed, d) {
