@@ -65,6 +65,7 @@ type cursor struct {
 	off     int64             // rows of buf handed out
 	pos     int64             // rows read so far
 	done    bool
+	free    func() // gives back the session's memory grant (memory.go)
 }
 
 func errForwardOnly() error {
@@ -163,20 +164,27 @@ func (s *Session) openCursor(ctx context.Context, name string, spec cursorSpec, 
 			return nil, err
 		}
 	}
+	// An open cursor holds its session's memory grant until closed.
+	free, err := s.reserve(ctx)
+	if err != nil {
+		return nil, s.execError(ctx, err)
+	}
 	s.engMu.Lock()
 	e := s.eng
 	s.engMu.Unlock()
 	conn, err := e.connect()
 	if err != nil {
+		free()
 		return nil, err
 	}
 	// Threads are the engine's, not the connection's: a cursor's result
 	// is read while other statements run, so it gets the configured ones.
 	if err := e.fitThreads(false); err != nil {
 		e.release(&conn)
+		free()
 		return nil, classify(err)
 	}
-	cur := &cursor{name: name, cols: inner.Columns, spec: spec, access: plan.access, eng: e, conn: conn}
+	cur := &cursor{name: name, cols: inner.Columns, spec: spec, access: plan.access, eng: e, conn: conn, free: free}
 	if s.inTxn {
 		cur.txnSeq = s.cmd.txn.seq
 	}
@@ -414,6 +422,10 @@ func (cur *cursor) close() {
 	if cur.eng != nil {
 		cur.eng.release(&cur.conn)
 		cur.eng = nil
+	}
+	if cur.free != nil {
+		cur.free()
+		cur.free = nil
 	}
 }
 

@@ -33,6 +33,15 @@
 // connection to the session's engine) and COPY ... TO STDOUT (its query runs
 // like any other; the server frames the rows).
 //
+// Memory (memory.go): the process has one budget. Each engine's
+// memory_limit and spill cap are set when it opens, from the budget's plan;
+// no client statement can change an engine setting (SET accepts only the
+// session parameters of settings.go). A session running a statement that
+// is not short holds a grant of the budget, handed out in arrival order,
+// until its last row is sent or its cursor closes; short statements run in
+// room of their own (admit.go). What does not fit spills, or fails with
+// out of memory (53200) / disk full (53100), and the session goes on.
+//
 // Must never: hand more than one statement to DuckDB at a time (preparing
 // "a; b" executes a), or let a query reach a file, setting or function that
 // is not part of reading the catalog's tables.

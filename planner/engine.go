@@ -20,11 +20,24 @@ import (
 type EngineConfig struct {
 	// Threads per session engine; 0 means the number of CPUs.
 	Threads int
-	// MemoryLimit per session engine, DuckDB syntax ("2GB"); "" means 25%
-	// of RAM as DuckDB reckons it.
+	// MemoryBudget is the memory of the whole process ("8GB", "6GiB");
+	// "" means half of the RAM or of the cgroup's limit (memory.go).
+	MemoryBudget string
+	// MemoryLimit per session engine, DuckDB syntax ("2GB"); "" means a
+	// share of MemoryBudget (memory.go).
 	MemoryLimit string
 	// TempDir is where a session may spill; "" means the OS temp dir.
 	TempDir string
+	// TempDirLimit bounds the spill files of all sessions ("20GB"); ""
+	// means half the free space of TempDir at start (memory.go).
+	TempDirLimit string
+	// MaxValueBytes and MaxRowBytes cap one value and one row of a result
+	// as encoded for the client; 0 means 256 MiB and 512 MiB, or less to
+	// fit the memory budget (memory.go).
+	MaxValueBytes, MaxRowBytes int64
+	// MetadataCacheBytes is the catalog's metadata cache bound, counted in
+	// the memory budget; 0 means the catalog's default (256 MiB).
+	MetadataCacheBytes int64
 	// CachedScanCells: a table scan of at most this many cells (rows ×
 	// columns) that a session reads is kept in its engine's memory
 	// while the snapshot stays current (snapcache.go). 0 means 1Mi cells,
@@ -47,6 +60,10 @@ type EngineConfig struct {
 	IdleEngines int
 	// IdleEngineTimeout closes an engine idle that long; 0 means 1 minute.
 	IdleEngineTimeout time.Duration
+
+	// tempLimit is each engine's max_temp_directory_size, worked out by
+	// New from the memory plan (0: DuckDB's default).
+	tempLimit int64
 }
 
 // engine is one DuckDB database private to a session. It is private so that
@@ -106,6 +123,9 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	}
 	if cfg.MemoryLimit != "" {
 		settings = append(settings, [2]string{"memory_limit", cfg.MemoryLimit})
+	}
+	if cfg.tempLimit > 0 {
+		settings = append(settings, [2]string{"max_temp_directory_size", fmt.Sprintf("%dKiB", cfg.tempLimit>>10)})
 	}
 	for _, kv := range settings {
 		if duck.SetConfig(c, kv[0], kv[1]) != duck.StateSuccess {

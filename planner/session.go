@@ -58,6 +58,12 @@ type Planner struct {
 	results *resultCache
 	// engines opens session engines and keeps idle ones (enginepool.go).
 	engines *enginePool
+	// mem grants memory to sessions running statements (memory.go).
+	mem     *memBudget
+	memPlan MemoryPlan
+	memWait time.Duration // memoryWait; shorter in tests
+	// copyCells are the cells of all sessions' table copies (snapcache.go).
+	copyCells atomic.Int64
 }
 
 // New returns a Planner over cat.
@@ -66,13 +72,28 @@ func New(cat *catalog.Catalog, cfg Config) *Planner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	plan, err := PlanMemory(cfg.Engine)
+	if err != nil {
+		// Config.Validate reports it at start; a planner made without
+		// it still bounds its engines.
+		log.Warn("memory plan", "err", err)
+	}
+	// Every engine gets the exact limit, whether set or derived.
+	cfg.Engine.MemoryLimit = fmt.Sprintf("%dKiB", max(plan.EngineLimit, minEngineLimit)>>10)
+	cfg.Engine.tempLimit = plan.TempLimit
+	short := int64(shortSlots(cfg.Engine))
+	busy := max(plan.Budget-plan.Reserved-short*plan.Grant, plan.Grant)
 	return &Planner{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
-		results: newResultCache(cfg.Engine), engines: newEnginePool(cfg.Engine, log)}
+		results: newResultCache(cfg.Engine), engines: newEnginePool(cfg.Engine, log),
+		mem: newMemBudget(busy), memPlan: plan, memWait: memoryWait}
 }
 
 // Close closes the idle engines kept for new sessions. Sessions still open
 // close their own; a Planner stays usable after Close.
 func (p *Planner) Close() { p.engines.closeIdle() }
+
+// MemoryPlan is how the planner divides the process's memory budget.
+func (p *Planner) MemoryPlan() MemoryPlan { return p.memPlan }
 
 // Session is one client session: its settings and its private engine.
 // A Session is used by one goroutine at a time, except Cancel.
@@ -107,6 +128,7 @@ type Session struct {
 	failed    bool // explicit transaction aborted by an error
 	queries   int64
 	cmd       cmdState // transactions, cursors, PREPARE (sessioncmd.go)
+	grants    int      // statements and cursors holding the session's memory grant (memory.go)
 }
 
 // SessionOptions describe the caller of a session.
@@ -152,6 +174,7 @@ func (s *Session) Close() {
 		s.p.engines.put(s.eng)
 		s.eng = nil
 	}
+	s.dropCopies()
 }
 
 // Cancel interrupts the statement running in the session, if any.
@@ -186,6 +209,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 		s.bumpEngine()
 		s.p.engines.put(s.eng)
 		s.eng = nil
+		s.dropCopies()
 	}
 	for _, d := range dirs {
 		if !slices.Contains(allowed, d) {
@@ -948,6 +972,14 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 				keep.release()
 			}
 		}()
+	}
+	if !plan.small {
+		// Until the last row is sent (memory.go).
+		free, err := s.reserve(ctx)
+		if err != nil {
+			return Result{}, s.execError(ctx, err)
+		}
+		defer free()
 	}
 	if plan.uninstalled {
 		if err := s.install(plan); err != nil {

@@ -339,3 +339,24 @@ func TestResultCacheConcurrentEviction(t *testing.T) {
 		t.Fatalf("cache after the run: %+v (one result: %d bytes)", st, size)
 	}
 }
+
+// All sessions' copies together stay within the memory plan's share for
+// them: past it a session reads the files, and a closed session's copies
+// are given back.
+func TestSmallScanCopiesShareOfBudget(t *testing.T) {
+	e := newShortEnv(t)
+	cfg := planner.EngineConfig{Threads: 2, ResultCacheBytes: -1}
+	p, s1 := e.session(t, cfg)
+	planner.SetCopyCells(p, 3) // one copy of s.t (3 cells)
+	wantRows(t, s1, "select sum(v) from s.t", "6")
+	s2 := p.NewSession(planner.SessionOptions{})
+	defer s2.Close()
+	wantRows(t, s2, "select sum(v) from s.t", "6") // no room: no copy
+	s1.Close()
+	s3 := p.NewSession(planner.SessionOptions{})
+	defer s3.Close()
+	wantRows(t, s3, "select sum(v) from s.t", "6") // s1's room, copied
+	e.removeDataFiles(t)
+	wantRows(t, s3, "select count(*) from s.t", "3")
+	wantFileError(t, s2, "select count(*) from s.t")
+}

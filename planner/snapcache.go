@@ -25,7 +25,9 @@ import (
 // it. Copies live in one engine schema no client can name (table
 // references resolve through the catalog first) and are dropped, least
 // recently used first, once the session holds more than
-// EngineConfig.CachedScanBudget cells.
+// EngineConfig.CachedScanBudget cells. All sessions' copies together are
+// bounded too, by the memory plan (MemoryPlan.CopyCells): past it, scans
+// read their files.
 
 // snapSchema is the engine schema of the copies.
 const snapSchema = "lakegate$scans"
@@ -74,6 +76,7 @@ func (s *Session) scanCells(sp *catalog.ScanPlan) int64 {
 func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[string]bool) (string, error) {
 	c := &s.snaps
 	if c.eng != e {
+		s.dropCopies()
 		*c = snapCache{eng: e, copies: map[string]*snapCopy{}}
 	}
 	if cp, ok := c.copies[scan]; ok {
@@ -100,7 +103,14 @@ func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[stri
 		}
 		fmt.Fprintf(&drop, "DROP TABLE IF EXISTS %s;\n", c.copies[lru].name)
 		c.cells -= c.copies[lru].cells
+		s.p.copyCells.Add(-c.copies[lru].cells)
 		delete(c.copies, lru)
+	}
+	// All sessions' copies together stay within the memory plan's share
+	// for them (memory.go); past it, a scan reads its files.
+	if s.p.copyCells.Add(cells) > s.p.memPlan.CopyCells {
+		s.p.copyCells.Add(-cells)
+		return scan, nil
 	}
 	c.seq++
 	name := fmt.Sprintf("%s.s%d", quoteIdent(snapSchema), c.seq)
@@ -113,6 +123,7 @@ func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[stri
 		// The statement reads the files itself and reports what is wrong
 		// with them, if anything is.
 		s.log.Debug("scan copy failed", "err", err)
+		s.p.copyCells.Add(-cells)
 		return scan, nil
 	}
 	c.copies[scan] = &snapCopy{name: name, cells: cells, used: s.plans}
@@ -126,4 +137,11 @@ func (s *Session) cachedScanLimit() int64 {
 		return int64(n)
 	}
 	return defaultCachedScanCells
+}
+
+// dropCopies forgets the session's copies (its engine closes or was
+// replaced) and gives their cells back to the process's share.
+func (s *Session) dropCopies() {
+	s.p.copyCells.Add(-s.snaps.cells)
+	s.snaps = snapCache{}
 }

@@ -144,7 +144,8 @@ const (
 	KindNotImplemented
 	KindConstraint
 	KindParameter
-	KindCorrupt // a data file that is not what it claims (XX001)
+	KindCorrupt  // a data file that is not what it claims (XX001)
+	KindDiskFull // the engine's spill space is used up (memory.go)
 )
 
 // EngineError is an error raised while planning or running a statement.
@@ -204,10 +205,16 @@ func classify(err error) error {
 		k = KindPermission
 	case duck.ErrorTypeOutOfMemory:
 		k = KindOutOfMemory
+		if spillFull(msg) {
+			k = KindDiskFull
+		}
 	case duck.ErrorTypeErrorIO:
 		k = KindIO
 		if corruptFile(msg) {
 			k = KindCorrupt
+		}
+		if spillFull(msg) {
+			k = KindDiskFull
 		}
 	case duck.ErrorTypeNotImplemented:
 		k = KindNotImplemented
@@ -241,4 +248,12 @@ func cleanMsg(m string) string {
 		m = m[:i]
 	}
 	return strings.TrimSpace(m)
+}
+
+// spillFull reports whether an engine error says its spill space is used
+// up: max_temp_directory_size reached, or the disk itself full.
+func spillFull(msg string) bool {
+	return strings.Contains(msg, "max_temp_directory_size") || strings.Contains(msg, "failed to offload") ||
+		strings.Contains(msg, "during the spilling process") ||
+		strings.Contains(msg, "No space left on device")
 }

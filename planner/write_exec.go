@@ -21,6 +21,7 @@ type engineResult struct {
 	pending duck.PendingResult
 	stop    func() bool
 	closed  bool
+	free    func() // gives back the session's memory grant (memory.go)
 }
 
 func (r *engineResult) close() {
@@ -29,6 +30,9 @@ func (r *engineResult) close() {
 	}
 	r.closed = true
 	r.stop()
+	if r.free != nil {
+		defer r.free() // after the engine's result is gone
+	}
 	duck.DestroyResult(&r.res)
 	duck.DestroyPending(&r.pending)
 	duck.DestroyPrepare(&r.ps)
@@ -49,7 +53,11 @@ func (s *Session) startQueryThreads(ctx context.Context, sql string, args []any,
 	if err := e.fitThreads(single); err != nil {
 		return nil, classify(err)
 	}
-	r := &engineResult{stop: func() bool { return false }}
+	free, err := s.reserve(ctx)
+	if err != nil {
+		return nil, s.execError(ctx, err)
+	}
+	r := &engineResult{stop: func() bool { return false }, free: free}
 	if duck.Prepare(e.conn, sql, &r.ps) != duck.StateSuccess {
 		msg := duck.PrepareError(r.ps)
 		r.close()

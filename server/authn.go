@@ -294,6 +294,8 @@ func (s *Server) register(ctx context.Context, p auth.Principal) (context.Contex
 	_, _ = rand.Read(sec[:])
 	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff), principal: p}
 	c.log = s.log.With("conn", c.id, "user", p.Name)
+	mp := s.pl.MemoryPlan()
+	c.limits = resultLimits{value: mp.MaxValueBytes, row: mp.MaxRowBytes}
 	addr := fmt.Sprint(wire.RemoteAddress(ctx))
 	s.mu.Lock()
 	if len(s.conns) >= s.cfg.Limits.maxConnections() {

@@ -96,9 +96,12 @@ func sqlState(err error) codes.Code {
 	var nv *catalog.NullViolationError
 	var se *planner.StateError
 	var mm *malformedMessageError
+	var tl *ResultTooLargeError
 	switch {
 	case errors.As(err, &mm):
 		return codes.ProtocolViolation
+	case errors.As(err, &tl):
+		return codes.ProgramLimitExceeded
 	case errors.As(err, &se):
 		if c, ok := stateCodes[se.Code]; ok {
 			return c
@@ -160,6 +163,8 @@ func sqlState(err error) codes.Code {
 			return codes.InsufficientPrivilege
 		case planner.KindOutOfMemory:
 			return codes.OutOfMemory
+		case planner.KindDiskFull:
+			return codes.DiskFull
 		case planner.KindIO:
 			return codes.Io
 		case planner.KindCorrupt:

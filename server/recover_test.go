@@ -111,7 +111,9 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 	if err := c.CancelRequest(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// closeSession: the client is gone already; the server goes on.
+	// The session's end: the client is gone already; the server goes on.
+	// A Terminate closes the socket before psql-wire's CloseConn, so the
+	// session ends (and panics) in the socket's close (connClosed).
 	c = connectPG(t, dsn("panic.session ended"))
 	c.Close(context.Background())
 
@@ -130,7 +132,7 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 		}
 	}
 	rec.mu.Unlock()
-	want := "authenticate,open session,statement,parse,cancel request,close session"
+	want := "authenticate,open session,statement,parse,cancel request,close connection"
 	if strings.Join(hooks, ",") != want {
 		t.Errorf("recovered panics in %v, want %s", hooks, want)
 	}

@@ -79,11 +79,12 @@ type rowEncoder struct {
 	cols     []encodedColumn
 	buffered bool // every column in buffers (nextValue reads them all)
 	loc      *time.Location
-	tm       *pgtype.Map // for fallback columns
-	lo, n    int         // the span of the batch being sent
-	sizes    []int       // per row of the span: its message's size
-	places   []int       // per row: where its next field goes
-	raw      []byte      // rawRows' messages
+	tm       *pgtype.Map  // for fallback columns
+	lo, n    int          // the span of the batch being sent
+	sizes    []int        // per row of the span: its message's size
+	places   []int        // per row: where its next field goes
+	raw      []byte       // rawRows' messages
+	limits   resultLimits // caps of one value and one row (rowlimit.go)
 }
 
 // maxSpanBytes bounds the bytes one span of rows may encode to (a row
@@ -195,6 +196,9 @@ func varLen(a arrow.Array, i int) int {
 func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
 	if int(rec.NumCols()) != len(e.cols) {
 		return fmt.Errorf("server: result has %d columns, described %d", rec.NumCols(), len(e.cols))
+	}
+	if err := e.limits.check(rec, lo, hi, e.cols); err != nil {
+		return err
 	}
 	for c := range e.cols {
 		col := &e.cols[c]

@@ -235,6 +235,7 @@ func (c *conn) newRowSender(ctx context.Context, oids []uint32, w wire.DataWrite
 	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited {
 		s.sent = run.sent
 	}
+	s.enc.limits = c.limits
 	if direct && c.out != nil {
 		s.conn = c.out.Writer
 	}

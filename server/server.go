@@ -90,6 +90,7 @@ type conn struct {
 	// the statement cache charges it to the session (statementCache.Set).
 	parsedBytes int
 	endOnce     sync.Once
+	limits      resultLimits // caps of a result value and row (rowlimit.go)
 }
 
 type connKey struct{}

@@ -36,15 +36,21 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// startProcess runs `lakegate demo` over dir in a child process and returns
-// it with the address it listens on and the demo passwords.
-func startProcess(t *testing.T, dir string) (*exec.Cmd, string, map[string]string) {
+// startProcess runs `lakegate demo` over dir in a child process, with
+// extra demo flags, and returns it with the address it listens on and the
+// demo passwords.
+func startProcess(t *testing.T, dir string, extra ...string) (*exec.Cmd, string, map[string]string) {
 	t.Helper()
-	return startProcessEnv(t, dir)
+	return startProcessWith(t, dir, extra, nil)
 }
 
 // startProcessEnv is startProcess with extra environment variables.
 func startProcessEnv(t *testing.T, dir string, env ...string) (*exec.Cmd, string, map[string]string) {
+	t.Helper()
+	return startProcessWith(t, dir, nil, env)
+}
+
+func startProcessWith(t *testing.T, dir string, extra, env []string) (*exec.Cmd, string, map[string]string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -53,8 +59,8 @@ func startProcessEnv(t *testing.T, dir string, env ...string) (*exec.Cmd, string
 	addr := l.Addr().String()
 	l.Close()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "LAKEGATE_TEST_RUN_MAIN="+strings.Join([]string{
-		"demo", "--listen", addr, "--data", dir, "--seed-sizes", "10,10,10", "--log-level", "warn"}, "\x1f"))
+	cmd.Env = append(os.Environ(), "LAKEGATE_TEST_RUN_MAIN="+strings.Join(append([]string{
+		"demo", "--listen", addr, "--data", dir, "--seed-sizes", "10,10,10", "--log-level", "warn"}, extra...), "\x1f"))
 	cmd.Env = append(cmd.Env, env...)
 	out, err := os.Create(filepath.Join(dir, fmt.Sprintf("server-%d.log", time.Now().UnixNano())))
 	if err != nil {

@@ -70,7 +70,7 @@ func main() {
 
 func usage() {
 	fmt.Fprint(os.Stderr, `usage:
-  lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B]
+  lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B] [--memory-budget SIZE]
   lakegate serve --config FILE
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
   lakegate relocate [--data DIR | --config FILE]
@@ -116,11 +116,16 @@ type Config struct {
 	// either is created (32 random bytes, mode 0600) on first start. Without
 	// both, the key is random per process.
 	AuditKeyFile string `json:"audit_key_file,omitempty"`
-	// Limits bound each session's engine.
+	// Limits bound each session's engine and the process's memory
+	// (planner/memory.go).
 	Limits struct {
 		Threads            int    `json:"threads"`
+		MemoryBudget       string `json:"memory_budget"`
 		MemoryLimit        string `json:"memory_limit"`
 		TempDir            string `json:"temp_dir"`
+		TempDirLimit       string `json:"temp_dir_limit"`
+		MaxValueBytes      int64  `json:"max_value_bytes"`
+		MaxRowBytes        int64  `json:"max_row_bytes"`
 		MetadataCacheBytes int64  `json:"metadata_cache_bytes"`
 		MaxMessageBytes    int    `json:"max_message_bytes"`
 		CachedScanCells    int    `json:"cached_scan_cells"`
@@ -190,6 +195,9 @@ func (c *Config) Validate() error {
 	if _, err := c.serverLimits(); err != nil {
 		return err
 	}
+	if err := c.engineConfig().Validate(); err != nil {
+		return fmt.Errorf("config limits: %w", err)
+	}
 	return nil
 }
 
@@ -221,6 +229,17 @@ func (c *Config) serverLimits() (server.Limits, error) {
 	return l, nil
 }
 
+// engineConfig is the planner's view of the limits.
+func (c *Config) engineConfig() planner.EngineConfig {
+	l := c.Limits
+	return planner.EngineConfig{
+		Threads: l.Threads, MemoryBudget: l.MemoryBudget, MemoryLimit: l.MemoryLimit, TempDir: l.TempDir, TempDirLimit: l.TempDirLimit,
+		MaxValueBytes: l.MaxValueBytes, MaxRowBytes: l.MaxRowBytes, MetadataCacheBytes: l.MetadataCacheBytes,
+		CachedScanCells: l.CachedScanCells, CachedScanBudget: l.CachedScanBudget,
+		ShortSlots: l.ShortSlots, ResultCacheBytes: l.ResultCacheBytes,
+		IdleEngines: l.IdleEngines, IdleEngineTimeout: time.Duration(l.IdleEngineTimeout)}
+}
+
 func embeddedCatalog(dir string) catalog.Config {
 	abs, _ := filepath.Abs(dir)
 	return catalog.Config{Name: "lakegate", Type: "sql", URI: "sqlite://" + filepath.Join(abs, "catalog.db"),
@@ -250,6 +269,7 @@ func runDemo(args []string) error {
 	data := fs.String("data", defaultDataDir(), "data directory (catalog + warehouse)")
 	sizes := fs.String("seed-sizes", "", "rows to seed as customers,charges,bounces (default 100000,2000000,50000)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	budget := fs.String("memory-budget", "", "memory of the whole process (limits.memory_budget; default half the RAM)")
 	allowRemote := fs.Bool("allow-remote", false, "accept non-loopback clients (no authentication yet: only on a network you control, e.g. a container port bound to the host's loopback)")
 	_ = fs.Parse(args)
 	if err := os.MkdirAll(filepath.Join(*data, "warehouse"), 0o755); err != nil {
@@ -257,6 +277,7 @@ func runDemo(args []string) error {
 	}
 	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel, AllowRemote: *allowRemote,
 		AllowPlaintextLoopback: true, TLSSelfSignedDir: filepath.Join(*data, "tls")}
+	cfg.Limits.MemoryBudget = *budget
 	accounts, passwords, err := demoAccounts(*data)
 	if err != nil {
 		return err
@@ -353,11 +374,7 @@ func loadConfig(path string) (*Config, error) {
 
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
 	raiseOpenFileLimit(log)
-	pcfg := planner.Config{Logger: log, Engine: planner.EngineConfig{
-		Threads: cfg.Limits.Threads, MemoryLimit: cfg.Limits.MemoryLimit, TempDir: cfg.Limits.TempDir,
-		CachedScanCells: cfg.Limits.CachedScanCells, CachedScanBudget: cfg.Limits.CachedScanBudget,
-		ShortSlots: cfg.Limits.ShortSlots, ResultCacheBytes: cfg.Limits.ResultCacheBytes,
-		IdleEngines: cfg.Limits.IdleEngines, IdleEngineTimeout: time.Duration(cfg.Limits.IdleEngineTimeout)}}
+	pcfg := planner.Config{Logger: log, Engine: cfg.engineConfig()}
 	if cfg.PolicyFile != "" {
 		store, err := policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
@@ -382,6 +399,14 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		pcfg.Policy = store
 	}
 	pl := planner.New(cat, pcfg)
+	mp := pl.MemoryPlan()
+	log.Info("memory budget", "budget", planner.FormatBytes(mp.Budget), "reserved", planner.FormatBytes(mp.Reserved),
+		"engine_memory_limit", planner.FormatBytes(mp.EngineLimit), "grant", planner.FormatBytes(mp.Grant),
+		"sessions_at_once", mp.Busy, "max_row_bytes", mp.MaxRowBytes, "max_value_bytes", mp.MaxValueBytes,
+		"engine_temp_limit", planner.FormatBytes(mp.TempLimit))
+	if mp.Adjusted != "" {
+		log.Warn("memory budget: " + mp.Adjusted)
+	}
 	defer pl.Close()
 	limits, err := cfg.serverLimits()
 	if err != nil {
