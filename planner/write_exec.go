@@ -53,11 +53,11 @@ func (s *Session) startQueryThreads(ctx context.Context, sql string, args []any,
 	if err := e.fitThreads(single); err != nil {
 		return nil, classify(err)
 	}
-	free, err := s.reserve(ctx)
-	if err != nil {
-		return nil, s.execError(ctx, err)
-	}
-	r := &engineResult{stop: func() bool { return false }, free: free}
+	// Writes take no memory grant (memory.go): a write may hold a table's
+	// commit lock while others wait for it, and a grant wait behind
+	// sessions waiting for that lock would be a cycle. Its engine's
+	// memory_limit still bounds it.
+	r := &engineResult{stop: func() bool { return false }}
 	if duck.Prepare(e.conn, sql, &r.ps) != duck.StateSuccess {
 		msg := duck.PrepareError(r.ps)
 		r.close()
