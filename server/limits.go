@@ -41,10 +41,12 @@ type Limits struct {
 	// PostgreSQL's max_connections).
 	MaxConnections int
 	// MaxUnauthenticated bounds connections that have not reached their
-	// first ReadyForQuery (default 64); MaxUnauthenticatedPerAddress bounds
-	// them per client IP address (default 32: above the 20 parallel logins
-	// of one attacker that must not lock out other users of its address). Each costs a goroutine and a
-	// max_message_bytes read buffer.
+	// first ReadyForQuery (default 256); MaxUnauthenticatedPerAddress bounds
+	// them per client IP address (default 128: a connection pool of one
+	// application server opens its connections at once, and 20 parallel
+	// logins of one attacker must not lock out other users of its address).
+	// An idle connection costs a goroutine and the pages of its read buffer
+	// it has touched (the buffer itself is reserved, not resident).
 	MaxUnauthenticated           int
 	MaxUnauthenticatedPerAddress int
 	// AuthenticationTimeout is the time from accept to the first
@@ -67,14 +69,14 @@ func (l Limits) maxUnauthenticated() int {
 	if l.MaxUnauthenticated > 0 {
 		return l.MaxUnauthenticated
 	}
-	return 64
+	return 256
 }
 
 func (l Limits) maxUnauthenticatedPerAddress() int {
 	if l.MaxUnauthenticatedPerAddress > 0 {
 		return l.MaxUnauthenticatedPerAddress
 	}
-	return 32
+	return 128
 }
 
 func (l Limits) authenticationTimeout() time.Duration {

@@ -231,8 +231,8 @@ func TestAcceptEMFILEIsRetried(t *testing.T) {
 			c.Close()
 		}
 	}()
-	// 8 source addresses x 16 per address: up to 64 unauthenticated
-	// connections admitted, more than the descriptors left.
+	// 200 connections from 8 source addresses are all within the default
+	// unauthenticated caps, far more than the descriptors left.
 	for i := range 200 {
 		d := net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i%8))}}
 		c, err := d.Dial("tcp", addr)

@@ -139,7 +139,7 @@ type Config struct {
 		MaxPreparedBytes      int `json:"max_prepared_bytes"`
 		// MaxConnections bounds authenticated sessions (default 100);
 		// MaxUnauthenticated* bound connections before their first
-		// ReadyForQuery, in all and per client address (64, 32).
+		// ReadyForQuery, in all and per client address (256, 128).
 		MaxConnections               int `json:"max_connections"`
 		MaxUnauthenticated           int `json:"max_unauthenticated_connections"`
 		MaxUnauthenticatedPerAddress int `json:"max_unauthenticated_per_address"`
