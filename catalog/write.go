@@ -403,9 +403,8 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 			st.Discard()
 			return fmt.Errorf("catalog: append to %s: %w: %w", ident, ErrUpstream, err)
 		}
-		done, err := tx.Commit(ctx)
+		_, err = tx.Commit(ctx)
 		if err == nil {
-			c.remember(cur, done)
 			return nil
 		}
 		if isConflict(err) {
@@ -481,9 +480,8 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 	if err := tx.AssertRefSnapshotID(""); err != nil {
 		return fail(fmt.Errorf("catalog: rewrite %s: %w", t.Ident, err))
 	}
-	done, err := tx.Commit(ctx)
+	_, err = tx.Commit(ctx)
 	if err == nil {
-		c.remember(t, done)
 		return nil
 	}
 	if isConflict(err) {
@@ -511,21 +509,4 @@ func (c *Catalog) unknownOutcome(ctx context.Context, ident Ident, st *Staged, c
 		st.Discard()
 	}
 	return cause
-}
-
-// remember keeps the table a commit returned in the metadata cache, so the
-// next statement does not read and parse back the metadata file this
-// process just wrote (metadata grows with every snapshot). The committed
-// table reads through the same IO as base.
-func (c *Catalog) remember(base *Table, committed *table.Table) {
-	if committed == nil || base.src == nil || base.src.db == nil || base.pending != nil {
-		return
-	}
-	key := committed.MetadataLocation() + "\x00" + fmt.Sprint(base.Paths)
-	c.mu.Lock()
-	if len(c.tables) > 4096 {
-		clear(c.tables)
-	}
-	c.tables[key] = committed
-	c.mu.Unlock()
 }

@@ -132,9 +132,8 @@ func (c *Catalog) commitMeta(ctx context.Context, ident Ident, op string, build 
 		if !changed {
 			return nil
 		}
-		done, err := tx.Commit(ctx)
+		_, err = tx.Commit(ctx)
 		if err == nil {
-			c.remember(cur, done)
 			return nil
 		}
 		if !isConflict(err) {

@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,6 +53,7 @@ type options struct {
 	sample    time.Duration
 	reconnect int
 	sizes     demo.Sizes
+	heapProf  string
 }
 
 func main() {
@@ -63,6 +65,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Minute, "how long the load runs")
 	flag.DurationVar(&o.sample, "sample", time.Minute, "how often a row of the table is taken")
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
+	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest")
 	flag.StringVar(&sizes, "seed-sizes", "100000,2000000,50000", "demo rows as customers,charges,bounces")
 	flag.Parse()
 	if _, err := fmt.Sscanf(sizes, "%d,%d,%d", &o.sizes.Customers, &o.sizes.Charges, &o.sizes.Bounces); err != nil {
@@ -247,6 +250,14 @@ func run(ctx context.Context, o options) error {
 	elapsed := time.Since(start)
 	rest1 := settle(srv)
 	report(o, samples, rest0, rest1, &c, elapsed)
+	if o.heapProf != "" {
+		f, err := os.Create(o.heapProf)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return pprof.WriteHeapProfile(f)
+	}
 	return nil
 }
 
