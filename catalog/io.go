@@ -59,8 +59,9 @@ func toLocal(p string) string {
 	return filepath.Clean(p)
 }
 
-// metadataCache keeps the bytes of immutable Iceberg files (metadata JSON,
-// manifest lists, manifests) by location, least recently used first out.
+// metadataCache keeps the bytes of manifest lists and manifests by
+// location, least recently used first out (table metadata is kept parsed
+// instead, by the catalog).
 // A file larger than a quarter of the bound is not kept.
 type metadataCache struct{ files *lru.Cache[[]byte] }
 
@@ -121,7 +122,11 @@ func (m *mappedIO) ReadFile(name string) ([]byte, error) {
 	if isTableMetadata(p) {
 		data = wrapUnsignedSnapshotIDs(data)
 	}
-	if immutableMetadataFile(p) {
+	// Table metadata is parsed once per version and kept parsed (the
+	// catalog's tables); only manifest lists and manifests, read again by
+	// every scan plan, are worth their bytes here. A frequently written
+	// table would otherwise fill the cache with versions read once.
+	if strings.HasSuffix(p, ".avro") {
 		m.cache.put(p, bytes.Clone(data))
 	}
 	return data, nil
