@@ -292,11 +292,11 @@ type queryPlan struct {
 	// resultKey keys the query's result in the result cache; "" when it
 	// must not be kept (resultcache.go).
 	resultKey string
-	// What installPlan needs: each table's scan SQL and its cells
-	// (scanCells), the statement's table names (installViews), and
-	// whether it reads table functions.
+	// What installPlan needs: each table's scan SQL and what the copies
+	// need to know of it (scanSrc), the statement's table names
+	// (installViews), and whether it reads table functions.
 	scanSQL    map[string]string
-	scanCells  map[string]int64
+	scanSrc    map[string]scanSource
 	names      map[string]bool
 	tableFuncs bool
 	// uninstalled: planned from a kept result's shape, the views not yet
@@ -448,7 +448,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	}
 	utc := isUTC(s.settings["timezone"])
 	scans := map[string]string{}
-	scanCells := map[string]int64{}
+	scanSrc := map[string]scanSource{}
 	for key, t := range plan.tables {
 		dec := plan.decisions[key]
 		filter := pruneFilter(t.Schema(), withoutMasked(occ[key], dec.Masks), utc)
@@ -460,7 +460,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		scans[key], scanCells[key] = vs, s.scanCells(sp)
+		scans[key], scanSrc[key] = vs, s.scanSource(t, sp)
 		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
 		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.dirs = appendDirs(plan.dirs, t, sp)
@@ -470,7 +470,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	for _, r := range a.refs {
 		names[strings.ToLower(r.Name)] = true
 	}
-	plan.scanSQL, plan.scanCells, plan.names, plan.tableFuncs = scans, scanCells, names, len(a.functions) > 0
+	plan.scanSQL, plan.scanSrc, plan.names, plan.tableFuncs = scans, scanSrc, names, len(a.functions) > 0
 	// A result is kept only for a caller without row filters or masks:
 	// those are the policy's expressions, not checked for determinism.
 	plan.resultKey = s.resultKey(plan.sql, a, crw.touched, scans)
@@ -530,7 +530,7 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 	// schema's name.
 	inUse, copies := map[string]bool{}, !s.schemas[snapSchema]
 	for key, vs := range plan.scanSQL {
-		inUse[vs] = true
+		inUse[vs], inUse[plan.scanSrc[key].snapshot] = true, true
 		copies = copies && plan.tables[key].Ident.Schema != snapSchema
 	}
 	viewSQL := map[string]string{}
@@ -539,7 +539,7 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 		t := plan.tables[key]
 		if copies {
 			var err error
-			if vs, err = s.cachedScan(e, vs, plan.scanCells[key], inUse); err != nil {
+			if vs, err = s.cachedScan(e, vs, plan.scanSrc[key], inUse); err != nil {
 				return err
 			}
 		}
@@ -562,11 +562,11 @@ func (s *Session) smallScans(plan *queryPlan) bool {
 		return false
 	}
 	var cells int64
-	for _, c := range plan.scanCells {
-		if c < 0 {
+	for _, src := range plan.scanSrc {
+		if src.cells < 0 {
 			return false
 		}
-		cells += c
+		cells += src.cells
 	}
 	return cells <= s.cachedScanLimit()
 }

@@ -148,6 +148,41 @@ func TestSmallScanCopiesFollowSnapshots(t *testing.T) {
 	wantRows(t, s, "select max(v) from s.t", "10")
 }
 
+// A session keeps one copy per table: a scan of other files (another
+// filter's pruning, or a new snapshot) replaces the table's copy, and a
+// copy of the whole snapshot serves every filter.
+func TestSmallScanCopyPerTable(t *testing.T) {
+	e := newShortEnv(t)
+	id := catalog.Ident{Schema: "s", Name: "t"}
+	appendValues(t, e.cat, id, 10) // a file of its own each
+	appendValues(t, e.cat, id, 20)
+	wantCopies := func(s *planner.Session, n int, cells int64) {
+		t.Helper()
+		if gotN, gotCells := planner.SessionCopies(s); gotN != n || gotCells != cells {
+			t.Fatalf("session keeps %d copies of %d cells, want %d of %d", gotN, gotCells, n, cells)
+		}
+	}
+	_, s := e.session(t, planner.EngineConfig{Threads: 2, ResultCacheBytes: -1})
+	wantRows(t, s, "select count(*) from s.t where v = 10", "1")
+	wantCopies(s, 1, 1) // the one file the filter keeps
+	wantRows(t, s, "select count(*) from s.t where v = 20", "1")
+	wantCopies(s, 1, 1)
+	wantRows(t, s, "select count(*) from s.t where v < 5", "3")
+	wantCopies(s, 1, 3)
+	wantRows(t, s, "select sum(v) from s.t", "36")
+	wantCopies(s, 1, 5) // the whole snapshot
+	wantRows(t, s, "select count(*) from s.t where v = 10", "1")
+	wantCopies(s, 1, 5) // served by the whole copy
+	appendValues(t, e.cat, id, 30)
+	wantRows(t, s, "select count(*) from s.t", "6")
+	wantCopies(s, 1, 6) // the new snapshot's copy replaced the old one
+
+	e.removeDataFiles(t)
+	wantRows(t, s, "select sum(v) from s.t", "66")
+	wantRows(t, s, "select v from s.t where v = 2", "2")
+	wantRows(t, s, "select v from s.t where v > 25", "30")
+}
+
 func TestSmallScanCopyBudget(t *testing.T) {
 	e := newShortEnv(t)
 	oneColumnTable(t, e.cat, catalog.Ident{Schema: "s", Name: "u"}, 4, 5)

@@ -7,8 +7,8 @@ import (
 	"github.com/lakegate/lakegate/catalog"
 )
 
-// Small scans are kept in the session's engine memory. A short query over a
-// small table (a dimension table, a dashboard's lookup) costs the engine
+// Small scans are kept in the session's engine memory. A short query over
+// a small table (a dimension table, a dashboard's lookup) costs the engine
 // more to bind and open its Parquet files than to compute: DuckDB binds a
 // multi-file Parquet scan again on every execution, even of a prepared
 // statement, and opens the files each time. Iceberg snapshots never change,
@@ -20,7 +20,15 @@ import (
 // The copy is keyed by the scan's engine SQL, which names every data and
 // delete file and the projection into the table's schema, so a new
 // snapshot (or another set of pruned files) is another key: each statement
-// still reads the snapshot the catalog has now. The copy holds the scan's
+// still reads the snapshot the catalog has now. A copy of a whole snapshot
+// (a scan nothing pruned) also serves every pruned scan of that snapshot:
+// the statement's own filter applies on top.
+//
+// A session keeps at most one copy per table: a new copy replaces the
+// table's older one, unless the same statement reads both (time travel).
+// Without that, copies grew with the filters' values and the table's
+// commits (bench/soak measured DuckDB's memory growing by 420 MiB in 2.5
+// minutes, a copy per date of a range filter). The copy holds the scan's
 // rows before the caller's access rules, which the view applies on top of
 // it. Copies live in one engine schema no client can name (table
 // references resolve through the catalog first) and are dropped, least
@@ -40,8 +48,21 @@ const (
 
 type snapCopy struct {
 	name  string // qualified engine table
+	table string // the catalog table it copies
+	whole string // the snapshot (scanSource.snapshot) when it is all of it
 	cells int64
 	used  int64 // Session.plans when last read
+}
+
+// scanSource is what cachedScan needs of one table of a statement.
+type scanSource struct {
+	table string // the catalog table
+	// snapshot identifies the table's pinned snapshot (with its schema
+	// and path mapping), whole tells whether the scan reads all of it,
+	// and cells are the scan's cells, -1 when it is not to be copied.
+	snapshot string
+	whole    bool
+	cells    int64
 }
 
 type snapCache struct {
@@ -51,29 +72,29 @@ type snapCache struct {
 	seq    int
 }
 
-// scanCells is the number of cells a scan reads (data file records before
-// deletes, times columns), or -1 when the scan is not to be copied.
-func (s *Session) scanCells(sp *catalog.ScanPlan) int64 {
+// scanSource describes the scan sp of table t for cachedScan.
+func (s *Session) scanSource(t *catalog.Table, sp *catalog.ScanPlan) scanSource {
+	src := scanSource{table: t.Ident.String(), cells: -1, whole: len(sp.Files) == sp.TotalFiles,
+		snapshot: fmt.Sprintf("%s\x00%d\x00%d\x00%v", t.Ident, t.SnapshotID(), t.Schema().ID, t.Paths)}
 	limit := s.cachedScanLimit()
 	if limit < 0 || len(sp.Files) == 0 {
-		return -1
+		return src
 	}
 	var rows int64
 	for _, f := range sp.Files {
 		rows += f.Records
 	}
-	cells := rows * int64(max(1, len(sp.Schema.Fields())))
-	if cells > limit {
-		return -1
+	if cells := rows * int64(max(1, len(sp.Schema.Fields()))); cells <= limit {
+		src.cells = cells
 	}
-	return cells
+	return src
 }
 
-// cachedScan returns the engine SQL reading scan: a copy of its rows when it
-// fits, else scan itself.
-// inUse are the scans of the statement being planned, whose copies must
-// stay.
-func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[string]bool) (string, error) {
+// cachedScan returns the engine SQL reading scan, whose source is src: a
+// copy of its rows when the session has or can make one, else scan
+// itself. inUse are the scans of the statement being planned and the
+// snapshots they read, whose copies must stay.
+func (s *Session) cachedScan(e *engine, scan string, src scanSource, inUse map[string]bool) (string, error) {
 	c := &s.snaps
 	if c.eng != e {
 		s.dropCopies()
@@ -83,6 +104,13 @@ func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[stri
 		cp.used = s.plans
 		return "SELECT * FROM " + cp.name, nil
 	}
+	for _, cp := range c.copies {
+		if cp.whole == src.snapshot {
+			cp.used = s.plans
+			return "SELECT * FROM " + cp.name, nil
+		}
+	}
+	cells := src.cells
 	if cells < 0 {
 		return scan, nil
 	}
@@ -91,25 +119,43 @@ func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[stri
 		budget = defaultCachedScanBudget
 	}
 	var drop strings.Builder
+	forget := func(k string) {
+		fmt.Fprintf(&drop, "DROP TABLE IF EXISTS %s;\n", c.copies[k].name)
+		c.cells -= c.copies[k].cells
+		s.p.copyCells.Add(-c.copies[k].cells)
+		delete(c.copies, k)
+	}
+	kept := func(k string, cp *snapCopy) bool { return inUse[k] || (cp.whole != "" && inUse[cp.whole]) }
+	for k, cp := range c.copies {
+		if cp.table == src.table && !kept(k, cp) {
+			forget(k)
+		}
+	}
 	for c.cells+cells > budget {
 		var lru string
 		for k, cp := range c.copies {
-			if !inUse[k] && (lru == "" || cp.used < c.copies[lru].used) {
+			if !kept(k, cp) && (lru == "" || cp.used < c.copies[lru].used) {
 				lru = k
 			}
 		}
 		if lru == "" {
-			return scan, nil // the statement's own scans fill the budget
+			break // the statement's own scans fill the budget
 		}
-		fmt.Fprintf(&drop, "DROP TABLE IF EXISTS %s;\n", c.copies[lru].name)
-		c.cells -= c.copies[lru].cells
-		s.p.copyCells.Add(-c.copies[lru].cells)
-		delete(c.copies, lru)
+		forget(lru)
 	}
 	// All sessions' copies together stay within the memory plan's share
 	// for them (memory.go); past it, a scan reads its files.
-	if s.p.copyCells.Add(cells) > s.p.memPlan.CopyCells {
+	fits := c.cells+cells <= budget
+	if fits && s.p.copyCells.Add(cells) > s.p.memPlan.CopyCells {
 		s.p.copyCells.Add(-cells)
+		fits = false
+	}
+	if !fits {
+		if drop.Len() > 0 {
+			if err := e.exec(drop.String()); err != nil {
+				s.log.Debug("dropping scan copies failed", "err", err)
+			}
+		}
 		return scan, nil
 	}
 	c.seq++
@@ -126,7 +172,11 @@ func (s *Session) cachedScan(e *engine, scan string, cells int64, inUse map[stri
 		s.p.copyCells.Add(-cells)
 		return scan, nil
 	}
-	c.copies[scan] = &snapCopy{name: name, cells: cells, used: s.plans}
+	cp := &snapCopy{name: name, table: src.table, cells: cells, used: s.plans}
+	if src.whole {
+		cp.whole = src.snapshot
+	}
+	c.copies[scan] = cp
 	c.cells += cells
 	return "SELECT * FROM " + name, nil
 }
