@@ -304,7 +304,7 @@ var fingerprintSQL = func() string {
 	var b strings.Builder
 	b.WriteString("SELECT concat_ws(chr(10)")
 	for _, name := range []string{"enable_external_access", "allowed_directories", "allowed_paths", "lock_configuration",
-		"temp_directory", "TimeZone", "search_path", "integer_division", "parquet_metadata_cache", "streaming_buffer_size",
+		"temp_directory", "TimeZone", "search_path", "integer_division", "parquet_metadata_cache", "enable_external_file_cache", "streaming_buffer_size",
 		"autoinstall_known_extensions", "autoload_known_extensions", "default_order", "default_null_order"} {
 		fmt.Fprintf(&b, ", '%s=' || current_setting('%s')::VARCHAR", name, name)
 	}

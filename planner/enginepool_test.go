@@ -364,3 +364,29 @@ func TestEnginePoolBounds(t *testing.T) {
 		t.Fatal("expired engine not closed")
 	}
 }
+
+// An engine keeps no bytes of the files it read (DuckDB's external file
+// cache): the OS page cache keeps them once, where each engine would keep
+// a copy of its own, growing with every file it reads.
+func TestEngineKeepsNoFileData(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 2, CachedScanCells: -1, ResultCacheBytes: -1})
+	defer p.Close()
+	a := userSession(p, "alice")
+	defer a.Close()
+	for range 2 {
+		if got := sql(t, a, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+			t.Fatalf("alice: %v", got)
+		}
+	}
+	a.engMu.Lock()
+	e := a.eng
+	a.engMu.Unlock()
+	rows, err := e.queryStrings(`SELECT coalesce(sum(memory_usage_bytes), 0)::VARCHAR FROM duckdb_memory() WHERE tag = 'EXTERNAL_FILE_CACHE'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "0" {
+		t.Fatalf("the engine keeps %s bytes of the files it read", rows[0][0])
+	}
+}
