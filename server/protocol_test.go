@@ -192,6 +192,29 @@ func TestExtendedProtocolLikePostgres(t *testing.T) {
 	}
 }
 
+// TestPasswordAfterLoginLikePostgres: a password message once the session
+// runs breaks the protocol: FATAL 08P01, as PostgreSQL answers it.
+func TestPasswordAfterLoginLikePostgres(t *testing.T) {
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	for _, rc := range []*rawClient{
+		dialRaw(t, fmt.Sprintf("127.0.0.1:%d", pg.Port), "postgres", "postgres"),
+		dialRaw(t, g.addr, "analyst", "lakegate"),
+	} {
+		rc.fe.Send(&pgproto3.PasswordMessage{Password: "secret"})
+		if err := rc.fe.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		m, err := rc.fe.Receive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := m.(*pgproto3.ErrorResponse); !ok || e.Code != "08P01" || e.Severity != "FATAL" {
+			t.Errorf("password message after login: %#v, want FATAL 08P01", m)
+		}
+	}
+}
+
 // TestPreparedStatementsBounded: a session's prepared statements and
 // portals are capped in count and bytes (53400 beyond, the session goes
 // on), and Close, DEALLOCATE and the session's end free them.

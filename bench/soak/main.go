@@ -118,6 +118,8 @@ type sample struct {
 	at                        time.Duration
 	queries, errors, writes   int64
 	rssMiB, hwmMiB, heapMiB   float64
+	cInUse, cFree, goMiB      float64
+	jeAlloc, jeRes            float64
 	goroutines, fds, sessions int
 }
 
@@ -126,7 +128,9 @@ func take(at time.Duration, c *counters, srv *server.Server) sample {
 	runtime.ReadMemStats(&ms)
 	m, _ := benchkit.Status("self")
 	fds, _ := os.ReadDir("/proc/self/fd")
-	return sample{at: at, queries: c.queries.Load(), errors: c.errors.Load(), writes: c.writes.Load(),
+	cInUse, cFree := mallocMiB()
+	jeAlloc, jeRes := jemallocMiB()
+	return sample{jeAlloc: jeAlloc, jeRes: jeRes, cInUse: cInUse, cFree: cFree, goMiB: float64(ms.Sys-ms.HeapReleased) / (1 << 20), at: at, queries: c.queries.Load(), errors: c.errors.Load(), writes: c.writes.Load(),
 		rssMiB: float64(m.RSS) / (1 << 20), hwmMiB: float64(m.HWM) / (1 << 20), heapMiB: float64(ms.HeapInuse) / (1 << 20),
 		goroutines: runtime.NumGoroutine(), fds: len(fds), sessions: srv.Sessions()}
 }
@@ -376,17 +380,17 @@ func report(o options, samples []sample, rest0, rest1 sample, c *counters, elaps
 	w := os.Stdout
 	fmt.Fprintf(w, "## Soak: %d clients (%d writers), %s, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.duration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\theap MiB\tgoroutines\tfds\tsessions\t")
+	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tgoroutines\tfds\tsessions\t")
 	for i, s := range samples {
 		qps := 0.0
 		if i > 0 {
 			qps = float64(s.queries-samples[i-1].queries) / (s.at - samples[i-1].at).Seconds()
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t\n", s.at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.heapMiB, s.goroutines, s.fds, s.sessions)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t\n", s.at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.goroutines, s.fds, s.sessions)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nat rest before / after: goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
-		rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
+	fmt.Fprintf(w, "\nat rest before / after: goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
+		rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.cInUse, rest1.cInUse, rest0.cFree, rest1.cFree, rest0.jeRes, rest1.jeRes, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
 	fmt.Fprintf(w, "%d statements in %s (%.0f/s), %d writes, %d errors\n", c.queries.Load(), elapsed.Round(time.Second),
 		float64(c.queries.Load())/elapsed.Seconds(), c.writes.Load(), c.errors.Load())
 	for _, e := range c.firstErrs {
