@@ -77,6 +77,9 @@ type engine struct {
 	tempDir string
 	threads int  // as configured; 0: DuckDB's default
 	single  bool // threads set to 1 for small statements (fitThreads)
+	// tz is the connection's TimeZone: connSetup's, or what the session
+	// set since (Session.engineFor and applySetting skip setting it again).
+	tz string
 
 	mu     sync.Mutex // guards closed against Interrupt racing Close, refs, conn and gen
 	closed bool
@@ -171,6 +174,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		e.close()
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
+	e.tz = connTimeZone
 	if err := e.exec(regexOperatorMacros); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)
@@ -181,7 +185,12 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 // connSetup is the setup of the engine's connection whose settings are
 // the connection's own (LOCAL scope): a new connection (reset) runs it
 // again. See openEngine for why.
-const connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB';"
+const connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB'; SET TimeZone = '" + connTimeZone + "';"
+
+// connTimeZone is the TimeZone connSetup sets: a session's default
+// (settings.go), so that most sessions need not set it again; DuckDB's
+// own default is the host's zone.
+const connTimeZone = "UTC"
 
 // covers reports whether every dir is inside the engine's allowed set.
 func (e *engine) covers(dirs []string) bool {

@@ -221,6 +221,7 @@ func (e *engine) reset() error {
 	if err := e.exec(connSetup); err != nil {
 		return fmt.Errorf("engine: reset: %w", err)
 	}
+	e.tz = connTimeZone
 	if !e.dirty {
 		// Only queries and SET ran: the settings they change are the
 		// connection's, gone with it. Checking costs more than the rest of

@@ -226,12 +226,17 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	s.eng = e
 	clear(s.views)
 	clear(s.schemas)
-	s.engPath = ""
+	// A new or reset engine's connection has DuckDB's default search
+	// path, which finds what "main" finds, and connSetup's TimeZone.
+	s.engPath = "main"
 	s.pgc = pgCatalogState{}
 	s.snaps = snapCache{}
 	s.viewsPolicy = nil
-	if err := e.exec("SET TimeZone = " + sqlString(s.settings["timezone"])); err != nil {
-		return nil, classify(err)
+	if tz := s.settings["timezone"]; tz != e.tz {
+		if err := e.exec("SET TimeZone = " + sqlString(tz)); err != nil {
+			return nil, classify(err)
+		}
+		e.tz = tz
 	}
 	return e, nil
 }

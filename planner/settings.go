@@ -401,9 +401,11 @@ func (s *Session) applySetting(name, value string) error {
 		s.engMu.Unlock()
 		if e != nil {
 			s.bumpEngine() // statements bound under the old zone are stale
+			e.tz = ""
 			if err := e.exec("SET TimeZone = " + sqlString(value)); err != nil {
 				return classify(err)
 			}
+			e.tz = value
 		}
 	}
 	return nil
