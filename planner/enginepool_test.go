@@ -145,7 +145,7 @@ UNION ALL SELECT 'view ' || schema_name || '.' || view_name FROM duckdb_views() 
 UNION ALL SELECT 'function ' || schema_name || '.' || function_name FROM duckdb_functions()
   WHERE NOT internal AND function_name NOT IN ('~^', '!~^', '~*', '!~*')
 UNION ALL SELECT 'prepared ' || name FROM duckdb_prepared_statements()
-UNION ALL SELECT 'setting TimeZone ' || current_setting('TimeZone') WHERE current_setting('TimeZone') <> '`+connTimeZone+`'
+UNION ALL SELECT 'setting TimeZone ' || current_setting('TimeZone') WHERE current_setting('TimeZone') <> '` + connTimeZone + `'
 UNION ALL SELECT 'setting search_path ' || current_setting('search_path') WHERE current_setting('search_path') <> ''
 UNION ALL SELECT 'setting integer_division' WHERE NOT current_setting('integer_division')`)
 	if err != nil {
