@@ -80,6 +80,11 @@ type engine struct {
 	// tz is the connection's TimeZone: connSetup's, or what the session
 	// set since (Session.engineFor and applySetting skip setting it again).
 	tz string
+	// files holds a hash of each data file the engine's statements have
+	// read: DuckDB keeps their Parquet footers (parquet_metadata_cache)
+	// until the engine closes (recycle.go).
+	files     map[uint64]struct{}
+	peakFiles int // the most files one statement has read
 
 	mu     sync.Mutex // guards closed against Interrupt racing Close, refs, conn and gen
 	closed bool

@@ -300,8 +300,10 @@ type queryPlan struct {
 	// What installPlan needs: each table's scan SQL and what the copies
 	// need to know of it (scanSrc), the statement's table names
 	// (installViews), and whether it reads table functions.
-	scanSQL    map[string]string
-	scanSrc    map[string]scanSource
+	scanSQL map[string]string
+	scanSrc map[string]scanSource
+	// files are the data files the scans read (fileHash), for recycle.go.
+	files      []uint64
 	names      map[string]bool
 	tableFuncs bool
 	// uninstalled: planned from a kept result's shape, the views not yet
@@ -372,7 +374,7 @@ func (s *Session) planQuery(ctx context.Context, sql string) (*queryPlan, []Colu
 
 // install makes an uninstalled plan's views (see planQueryLazy).
 func (s *Session) install(plan *queryPlan) error {
-	e, err := s.engineFor(plan.dirs)
+	e, err := s.engineForPlan(plan)
 	if err != nil {
 		return err
 	}
@@ -466,6 +468,9 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 			return nil, nil, nil, err
 		}
 		scans[key], scanSrc[key] = vs, s.scanSource(t, sp)
+		for _, f := range sp.Files {
+			plan.files = append(plan.files, fileHash(f.Path))
+		}
 		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
 		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.dirs = appendDirs(plan.dirs, t, sp)
@@ -492,7 +497,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		plan.small = s.smallScans(plan)
 		return plan, slices.Clone(sh.cols), sh.params, nil
 	}
-	e, err = s.engineFor(plan.dirs)
+	e, err = s.engineForPlan(plan)
 	if err != nil {
 		return nil, nil, nil, err
 	}
