@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,16 +177,27 @@ var unsignedSnapshotID = regexp.MustCompile(`"(?:current-snapshot-id|parent-snap
 // iceberg-go rejects the whole table otherwise. Metadata without such ids
 // is returned unchanged.
 func wrapUnsignedSnapshotIDs(data []byte) []byte {
-	return unsignedSnapshotID.ReplaceAllFunc(data, func(m []byte) []byte {
-		sub := unsignedSnapshotID.FindSubmatchIndex(m)
-		digits := string(m[sub[2]:sub[3]])
-		u, err := strconv.ParseUint(digits, 10, 64)
+	// Most metadata has none: it is returned as it is, not copied (a
+	// table of many commits has a metadata file of megabytes, read on
+	// every commit).
+	var out []byte
+	last := 0
+	for _, m := range unsignedSnapshotID.FindAllSubmatchIndex(data, -1) {
+		u, err := strconv.ParseUint(string(data[m[2]:m[3]]), 10, 64)
 		if err != nil || u <= math.MaxInt64 {
-			return m
+			continue
 		}
-		out := slices.Clone(m[:sub[2]])
-		return strconv.AppendInt(out, int64(u), 10)
-	})
+		if out == nil {
+			out = make([]byte, 0, len(data))
+		}
+		out = append(out, data[last:m[2]]...)
+		out = strconv.AppendInt(out, int64(u), 10)
+		last = m[3]
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[last:]...)
 }
 
 // immutableMetadataFile reports files that Iceberg never rewrites in place:
