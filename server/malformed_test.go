@@ -15,36 +15,19 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/server"
 )
 
 // A raw protocol client, for messages no driver would send.
 
-func feMsg(typ byte, parts ...[]byte) []byte {
-	n := 4
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := []byte{typ, 0, 0, 0, 0}
-	binary.BigEndian.PutUint32(out[1:], uint32(n))
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
-
-func cstr(s string) []byte { return append([]byte(s), 0) }
-
-func be16(v int16) []byte { return binary.BigEndian.AppendUint16(nil, uint16(v)) }
-
-func be32(v int32) []byte { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
-
-func cat(parts ...[]byte) []byte {
-	var out []byte
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
+// Message builders, the same as the package's own fuzz targets use.
+var (
+	feMsg = server.FeMsg
+	cstr  = server.Cstr
+	be16  = server.Be16
+	be32  = server.Be32
+	cat   = server.Cat
+)
 
 func startupPacket(user string) []byte {
 	body := cat(be32(3<<16), cstr("user"), cstr(user), cstr("database"), cstr("lakegate"), []byte{0})
