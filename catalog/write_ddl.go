@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
@@ -39,7 +41,7 @@ type SchemaChange struct {
 // policy), then ErrConflict. Missing columns are ErrNoSuchColumn, existing
 // ones ErrColumnExists.
 func (c *Catalog) AlterTable(ctx context.Context, ident Ident, changes []SchemaChange) error {
-	return c.commitMeta(ctx, ident, "alter", func(cur *Table, tx *table.Transaction) (bool, error) {
+	_, err := c.commitMeta(ctx, ident, "alter", func(cur *Table, tx *table.Transaction) (bool, error) {
 		sc := cur.Schema()
 		us := tx.UpdateSchema(true, false)
 		n := 0
@@ -85,12 +87,13 @@ func (c *Catalog) AlterTable(ctx context.Context, ident Ident, changes []SchemaC
 		}
 		return true, nil
 	})
+	return err
 }
 
 // SetTableComment sets the table's comment (the Iceberg property
 // "comment"), or removes it when comment is nil.
 func (c *Catalog) SetTableComment(ctx context.Context, ident Ident, comment *string) error {
-	return c.commitMeta(ctx, ident, "comment", func(cur *Table, tx *table.Transaction) (bool, error) {
+	_, err := c.commitMeta(ctx, ident, "comment", func(cur *Table, tx *table.Transaction) (bool, error) {
 		if comment == nil {
 			if _, ok := cur.Properties()["comment"]; !ok {
 				return false, nil
@@ -99,48 +102,52 @@ func (c *Catalog) SetTableComment(ctx context.Context, ident Ident, comment *str
 		}
 		return true, tx.SetProperties(iceberg.Properties{"comment": *comment})
 	})
+	return err
 }
 
 // commitMeta runs a metadata-only change (build fills the transaction and
 // says whether there is anything to commit) on the current table, retrying
-// on conflicts.
-func (c *Catalog) commitMeta(ctx context.Context, ident Ident, op string, build func(*Table, *table.Transaction) (bool, error)) error {
+// on conflicts. It returns the table as committed (nil when build found
+// nothing to do); a commit that took effect but whose post-commit cleanup
+// failed returns the table and a *cleanupError.
+func (c *Catalog) commitMeta(ctx context.Context, ident Ident, op string, build func(*Table, *table.Transaction) (bool, error)) (*table.Table, error) {
 	unlock, err := c.LockTable(ctx, ident)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	pol := c.Retry()
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if err := pol.Wait(ctx, attempt); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		cur, err := c.LoadTable(ctx, ident)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := cur.writable(); err != nil {
-			return err
+			return nil, err
 		}
 		tx := cur.tbl.NewTransaction()
 		changed, err := build(cur, tx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !changed {
-			return nil
+			return nil, nil
 		}
-		_, err = tx.Commit(ctx)
-		if err == nil {
-			return nil
-		}
-		if !isConflict(err) {
-			return fmt.Errorf("catalog: %s %s: %w: %w", op, ident, ErrUpstream, err)
-		}
-		if attempt+1 >= pol.Attempts {
-			return fmt.Errorf("catalog: %s %s: %w (gave up after %d attempts)", op, ident, ErrConflict, attempt+1)
+		done, err := tx.Commit(ctx)
+		switch {
+		case err == nil:
+			return done, nil
+		case done != nil: // committed; what iceberg-go does after a commit failed
+			return done, &cleanupError{err}
+		case !isConflict(err):
+			return nil, fmt.Errorf("catalog: %s %s: %w: %w", op, ident, ErrUpstream, err)
+		case attempt+1 >= pol.Attempts:
+			return nil, fmt.Errorf("catalog: %s %s: %w (gave up after %d attempts)", op, ident, ErrConflict, attempt+1)
 		}
 	}
 }
@@ -154,3 +161,61 @@ func topField(sc *iceberg.Schema, name string) (iceberg.NestedField, bool) {
 	}
 	return iceberg.NestedField{}, false
 }
+
+// Expiry says which snapshots ExpireSnapshots removes: those older than
+// OlderThan, beyond the RetainLast most recent of each branch. Nil takes
+// the table's property (history.expire.max-snapshot-age-ms, default 5
+// days; history.expire.min-snapshots-to-keep, default 1).
+type Expiry struct {
+	OlderThan  *time.Duration
+	RetainLast *int
+}
+
+// ExpiryResult says what ExpireSnapshots removed.
+type ExpiryResult struct {
+	Snapshots int // snapshots removed from the table's metadata
+	// Cleanup is not nil when the commit took effect but removing the
+	// files only expired snapshots referenced failed (they are orphans
+	// now, harmless to readers).
+	Cleanup error
+}
+
+// ExpireSnapshots removes expired snapshots from the table's metadata in
+// one commit, then deletes the manifest lists, manifests and data files
+// that only they referenced. A table's current snapshot and every snapshot
+// a branch or tag references are never expired. Statements reading an
+// expired snapshot at that moment may fail; OlderThan is the margin that
+// protects them.
+func (c *Catalog) ExpireSnapshots(ctx context.Context, ident Ident, e Expiry) (ExpiryResult, error) {
+	var opts []table.ExpireSnapshotsOpt
+	if e.OlderThan != nil {
+		opts = append(opts, table.WithOlderThan(*e.OlderThan))
+	}
+	if e.RetainLast != nil {
+		opts = append(opts, table.WithRetainLast(*e.RetainLast))
+	}
+	before := 0
+	done, err := c.commitMeta(ctx, ident, "expire snapshots", func(cur *Table, tx *table.Transaction) (bool, error) {
+		before = len(cur.tbl.Metadata().Snapshots())
+		if err := tx.ExpireSnapshots(opts...); err != nil {
+			return false, fmt.Errorf("%w: %w", ErrUnsupported, err)
+		}
+		return true, nil
+	})
+	var res ExpiryResult
+	var cleanup *cleanupError
+	if errors.As(err, &cleanup) {
+		res.Cleanup, err = cleanup.err, nil
+	}
+	if err != nil || done == nil {
+		return res, err
+	}
+	res.Snapshots = max(0, before-len(done.Metadata().Snapshots()))
+	return res, nil
+}
+
+// cleanupError is a commit that took effect whose post-commit file cleanup
+// failed.
+type cleanupError struct{ err error }
+
+func (e *cleanupError) Error() string { return "cleanup after commit: " + e.err.Error() }

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -488,4 +490,84 @@ func (l *lineCounter) count() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.n
+}
+
+// Expiring snapshots removes them from the metadata in one commit, deletes
+// the data files only they referenced, keeps every file the retained
+// snapshots read, and leaves the table as another engine reads it.
+func TestExpireSnapshots(t *testing.T) {
+	env := newWriteEnv(t)
+	cat := env.open(t)
+	ctx := context.Background()
+	ident := catalog.Ident{Schema: "ops", Name: "events"}
+	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := int64(1); i <= 3; i++ {
+		if err := appendRows(ctx, cat, ident, batch(1, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Rewrite the file holding seq 1 away: it is then read only by the
+	// first three snapshots.
+	cur, _ := cat.LoadTable(ctx, ident)
+	plan, err := cur.PlanScan(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var victim string
+	for _, f := range plan.Files {
+		if strings.Contains(f.OrigPath, ".parquet") && victim == "" {
+			victim = f.OrigPath
+		}
+	}
+	st, err := cat.Stage(ctx, cur, source())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.CommitRewrite(ctx, cur, []string{victim}, st, catalog.CommitInfo{Statement: "DELETE"}); err != nil {
+		t.Fatal(err)
+	}
+	want := scanAll(t, env.foreign(t), ident)
+	if len(want) != 2 || len(dataFiles(t, env.dir)) != 3 {
+		t.Fatalf("before expiry: rows %v, files %v", want, dataFiles(t, env.dir))
+	}
+
+	// The default age (5 days) keeps everything.
+	res, err := cat.ExpireSnapshots(ctx, ident, catalog.Expiry{})
+	if err != nil || res.Snapshots != 0 {
+		t.Fatalf("default expiry: %+v %v", res, err)
+	}
+	zero, one := time.Duration(0), 1
+	res, err = cat.ExpireSnapshots(ctx, ident, catalog.Expiry{OlderThan: &zero, RetainLast: &one})
+	if err != nil || res.Cleanup != nil {
+		t.Fatalf("expire: %+v %v", res, err)
+	}
+	if res.Snapshots != 3 {
+		t.Fatalf("expired %d snapshots, want 3", res.Snapshots)
+	}
+	if n := snapshotsOf(t, env, ident); n != 1 {
+		t.Fatalf("%d snapshots left, want 1", n)
+	}
+	files := dataFiles(t, env.dir)
+	if len(files) != 2 || slices.Contains(files, strings.TrimPrefix(victim, "file://")) {
+		t.Fatalf("data files after expiry: %v (victim %s)", files, victim)
+	}
+	if got := scanAll(t, env.foreign(t), ident); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("rows after expiry: %v, want %v", got, want)
+	}
+	// Nothing left to expire: no commit.
+	res, err = cat.ExpireSnapshots(ctx, ident, catalog.Expiry{OlderThan: &zero, RetainLast: &one})
+	if err != nil || res.Snapshots != 0 {
+		t.Fatalf("second expiry: %+v %v", res, err)
+	}
+}
+
+func snapshotsOf(t *testing.T, env writeEnv, ident catalog.Ident) int {
+	t.Helper()
+	tbl, err := env.foreign(t).LoadTable(context.Background(), table.Identifier{ident.Schema, ident.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(tbl.Metadata().Snapshots())
 }

@@ -33,6 +33,12 @@
 // connection to the session's engine) and COPY ... TO STDOUT (its query runs
 // like any other; the server frames the rows).
 //
+// Writes (write*.go) parse INSERT, UPDATE, DELETE, TRUNCATE and table DDL,
+// let the engine compute the rows, and commit them through the catalog, one
+// Iceberg commit per statement; maintenance.go runs the owner's procedures
+// (CALL lakegate.expire_snapshots). Both resolve their target with
+// resolveWriteTarget: invisible tables do not exist, external ones refuse.
+//
 // Memory (memory.go): the process has one budget. Each engine's
 // memory_limit and spill cap are set when it opens, from the budget's plan;
 // no client statement can change an engine setting (SET accepts only the

@@ -132,9 +132,9 @@ func (s *Session) prepareExplain(ctx context.Context, st *Stmt) (*Stmt, error) {
 	if len(kw) == 0 {
 		return nil, &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
 	}
-	switch kw[0] {
-	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
-	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
+	switch {
+	case kw[0] == "SELECT", kw[0] == "WITH", kw[0] == "VALUES", kw[0] == "TABLE", kw[0] == "FROM", kw[0] == "(":
+	case writeVerbs[kw[0]] && kw[0] != "CALL":
 		return nil, s.prepareWrite(ctx, inner)
 	default:
 		return nil, fmt.Errorf("%w: EXPLAIN of %s", ErrNotSupported, kw[0])

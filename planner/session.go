@@ -329,6 +329,9 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 	if ok, st, err := s.prepareCommand(ctx, st, sql, kw); ok {
 		return st, err
 	}
+	if writeVerbs[kw[0]] {
+		return s.prepareWriteStmt(ctx, st)
+	}
 	switch kw[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
 		if kw[0] == "WITH" && withDML(sql) {
@@ -341,11 +344,9 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		return s.prepareSet(st, sql, kw)
 	case "SHOW":
 		return s.prepareShow(st, kw)
-	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
-		return s.prepareWriteStmt(ctx, st)
 	case "GRANT", "REVOKE":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
-	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "CALL", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
+	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
 		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	default:

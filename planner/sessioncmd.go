@@ -280,8 +280,7 @@ func (s *Session) prepareCommand(ctx context.Context, st *Stmt, sql string, kw [
 	if s.failed && !exitStatement(kw[0]) {
 		return true, nil, ErrInFailedTransaction
 	}
-	switch kw[0] {
-	case "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COMMENT":
+	if writeVerbs[kw[0]] {
 		if s.settings["transaction_read_only"] == "on" {
 			what := kw[0]
 			if len(kw) > 1 && (what == "CREATE" || what == "DROP" || what == "ALTER") {

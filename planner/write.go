@@ -31,7 +31,7 @@ import (
 //	                             read; on a conflict the statement is
 //	                             recomputed on the new snapshot
 //	CREATE TABLE [AS]            the table appears with its rows in one step
-//	DROP, ALTER, COMMENT         one catalog operation each
+//	DROP, ALTER, COMMENT, CALL   one catalog operation each
 //
 // The engine never writes files: it only computes rows, and its sandbox
 // stays read-only. A statement that fails leaves no snapshot; the files it
@@ -59,6 +59,8 @@ func (w *writeStmt) tag(n int64) string {
 		return "ALTER TABLE"
 	case writeComment:
 		return "COMMENT"
+	case writeCall:
+		return "CALL"
 	}
 	return w.verb
 }
@@ -169,7 +171,7 @@ func (s *Session) execWrite(ctx context.Context, st *Stmt, args []any) (Result, 
 		access, err = s.execCreate(ctx, w)
 	case writeCreateAs:
 		n, access, err = s.execCreateAs(ctx, w, args)
-	case writeDrop, writeAlter, writeComment:
+	case writeDrop, writeAlter, writeComment, writeCall:
 		access, err = s.execDDL(ctx, w)
 	default:
 		err = fmt.Errorf("%w: %s", ErrNotSupported, w.verb)
@@ -612,6 +614,8 @@ func (s *Session) execDDL(ctx context.Context, w *writeStmt) ([]TableAccess, err
 	switch w.kind {
 	case writeDrop:
 		return access, s.p.cat.DropNative(ctx, t.Ident)
+	case writeCall:
+		return access, s.execCall(ctx, w, t)
 	case writeComment:
 		if w.commentColumn == "" {
 			return access, s.p.cat.SetTableComment(ctx, t.Ident, w.comment)

@@ -31,7 +31,12 @@ const (
 	writeDrop
 	writeAlter
 	writeComment
+	writeCall // CALL lakegate.procedure(...) (maintenance.go)
 )
+
+// writeVerbs are the leading keywords of the statements parseWrite reads.
+var writeVerbs = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true, "CREATE": true,
+	"DROP": true, "ALTER": true, "TRUNCATE": true, "COMMENT": true, "CALL": true}
 
 // qname is a possibly schema-qualified name, folded or unquoted.
 type qname struct{ schema, name string }
@@ -73,6 +78,8 @@ type writeStmt struct {
 
 	commentColumn string
 	comment       *string
+
+	proc *procedure // CALL
 }
 
 type setClause struct{ column, expr string }
@@ -409,6 +416,12 @@ func parseWrite(sql string) (*writeStmt, error) {
 		default:
 			err = p.commentOn(w)
 		}
+	case "CALL":
+		if w.ctes != "" {
+			return nil, p.errHere()
+		}
+		p.i++
+		err = p.call(w)
 	case "MERGE":
 		return nil, fmt.Errorf("%w: MERGE statements", ErrNotSupported)
 	default:

@@ -595,6 +595,19 @@ func TestWriteRefusals(t *testing.T) {
 		{"payments_svc", `create table payments.z (a int, a text)`, "42701"},
 		{"payments_svc", `insert payments.w values (1)`, "42601"},
 		{"payments_svc", `delete payments.w`, "42601"},
+		// procedures
+		{"comms_svc", `call lakegate.expire_snapshots('payments.charges', older_than => '0s')`, "42501"},
+		{"users_svc", `call lakegate.expire_snapshots('payments.w')`, "42P01"},
+		{"payments_svc", `call lakegate.expire_snapshots('comms.bounces')`, "42P01"},
+		{"payments_svc", `call lakegate.nope('payments.w')`, "42883"},
+		{"payments_svc", `call public.expire_snapshots('payments.w')`, "42883"},
+		{"payments_svc", `call lakegate.expire_snapshots('payments.w', keep => 1)`, "42883"},
+		{"payments_svc", `call lakegate.expire_snapshots(older_than => '1 day')`, "42883"},
+		{"payments_svc", `call lakegate.expire_snapshots('payments.w', older_than => '1 month')`, "22P02"},
+		{"payments_svc", `call lakegate.expire_snapshots('payments.w', retain_last => 0)`, "22023"},
+		{"payments_svc", `call lakegate.expire_snapshots('payments.w', retain_last => now())`, "22023"},
+		{"payments_svc", `call lakegate.expire_snapshots('payments.w' 'x')`, "42601"},
+		{"payments_svc", `call lakegate.expire_snapshots('payments.w'`, "42601"},
 	}
 	for _, c := range cases {
 		_, err := conns[c.user].Exec(ctx, c.sql)
@@ -817,4 +830,46 @@ func TestConcurrentUpdatesAndInserts(t *testing.T) {
 		t.Fatalf("late|rows|min|max = %v, want %v", got, want)
 	}
 	sameRows(t, gws[1], gws[1].as(t, "payments_svc"), "payments", "counters", "id", "n", "late")
+}
+
+// An owner expires old snapshots of a native table with CALL: history
+// shrinks, files only expired snapshots read are deleted, the rows stay
+// (read by lakegate and by iceberg-go), and a read-only transaction or a
+// transaction block refuses it like any write.
+func TestExpireSnapshotsProcedure(t *testing.T) {
+	g := startWriteGW(t, t.TempDir(), nil)
+	ctx := context.Background()
+	pay := g.as(t, "payments_svc")
+	exec1(t, pay, `create table payments.hist (id bigint not null, v text)`)
+	for i := 1; i <= 4; i++ {
+		exec1(t, pay, fmt.Sprintf(`insert into payments.hist values (%d, 'v%d')`, i, i))
+	}
+	exec1(t, pay, `delete from payments.hist where id = 1`)
+	exec1(t, pay, `update payments.hist set v = 'x' where id = 2`)
+	if n := snapshotCount(t, g.dir, "payments", "hist"); n != 6 {
+		t.Fatalf("%d snapshots before expiry, want 6", n)
+	}
+	files := len(parquetFiles(t, g.dir))
+	// The default age (5 days) keeps them all.
+	if tag := exec1(t, pay, `call lakegate.expire_snapshots('payments.hist')`); tag != "CALL" {
+		t.Fatalf("tag %q", tag)
+	}
+	if n := snapshotCount(t, g.dir, "payments", "hist"); n != 6 {
+		t.Fatalf("%d snapshots after a default expiry, want 6", n)
+	}
+	if _, err := pay.Exec(ctx, `begin read only; call lakegate.expire_snapshots('payments.hist', older_than => '0s'); commit`); sqlState(err) != "25006" {
+		t.Fatalf("CALL in a read-only transaction: %v", err)
+	}
+	exec1(t, pay, `rollback`)
+	exec1(t, pay, `call lakegate.expire_snapshots(table => 'payments.hist', retain_last => 3, older_than => interval '0 seconds')`+
+		`; set search_path = payments; call lakegate.expire_snapshots('hist', interval '0s', 2)`)
+	if n := snapshotCount(t, g.dir, "payments", "hist"); n != 2 {
+		t.Fatalf("%d snapshots after expiry, want 2", n)
+	}
+	if after := len(parquetFiles(t, g.dir)); after >= files {
+		t.Fatalf("%d data files after expiry, %d before: nothing deleted", after, files)
+	}
+	if got := sameRows(t, g, pay, "payments", "hist", "id", "v"); strings.Join(got, ",") != "2|x,3|v3,4|v4" {
+		t.Fatalf("rows after expiry: %v", got)
+	}
 }

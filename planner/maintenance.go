@@ -1,0 +1,201 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Table maintenance an owner runs as a procedure call:
+//
+//	CALL lakegate.expire_snapshots('payments.refunds'
+//	        [, older_than => interval '5 days'] [, retain_last => 1])
+//
+// Arguments go by position (table, older_than, retain_last) or by name
+// (name => value, or Postgres' older name := value). The table is resolved
+// like a write's target: a table the caller cannot see does not exist, and
+// one they may not write is refused (42501). Each procedure is one catalog
+// commit, outside any transaction block, tagged CALL.
+
+// procedure is a parsed CALL of one of lakegate's procedures.
+type procedure struct {
+	name   string // expire_snapshots
+	expiry catalog.Expiry
+}
+
+// procParams are the parameters of each procedure, in positional order.
+var procParams = map[string][]string{
+	"expire_snapshots": {"table", "older_than", "retain_last"},
+}
+
+// call parses CALL lakegate.proc(args): the statement's target is the
+// table argument.
+func (p *wparser) call(w *writeStmt) error {
+	w.kind = writeCall
+	q, err := p.qualified()
+	if err != nil {
+		return err
+	}
+	params, ok := procParams[q.name]
+	if q.schema != "lakegate" || !ok {
+		return &EngineError{Kind: KindUndefinedFunction, Msg: fmt.Sprintf("procedure %s does not exist", q)}
+	}
+	w.proc = &procedure{name: q.name}
+	if err := p.expect("("); err != nil {
+		return err
+	}
+	args := map[string]string{}
+	for pos := 0; !p.accept(")"); pos++ {
+		if pos > 0 {
+			if err := p.expect(","); err != nil {
+				return err
+			}
+		}
+		name := ""
+		if p.namedArrow() {
+			name = strings.ToLower(p.raw())
+			p.i += 3
+		} else if pos < len(params) {
+			name = params[pos]
+		}
+		if !slices.Contains(params, name) {
+			return &EngineError{Kind: KindUndefinedFunction, Msg: fmt.Sprintf("procedure %s has no parameter %q (it has %s)", q, name, strings.Join(params, ", "))}
+		}
+		if _, dup := args[name]; dup {
+			return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("argument %q of %s given more than once", name, q)}
+		}
+		v, err := p.procArg()
+		if err != nil {
+			return err
+		}
+		args[name] = v
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	tbl, ok := args["table"]
+	if !ok {
+		return &EngineError{Kind: KindUndefinedFunction, Msg: fmt.Sprintf("procedure %s needs the table argument", q)}
+	}
+	tp := &wparser{sql: tbl, toks: lexSpans(tbl)}
+	if w.target, err = tp.qualified(); err != nil || !tp.eof() {
+		return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid table name %q", tbl)}
+	}
+	if v, ok := args["older_than"]; ok {
+		d, err := parseAge(v)
+		if err != nil {
+			return err
+		}
+		w.proc.expiry.OlderThan = &d
+	}
+	if v, ok := args["retain_last"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("retain_last must be a positive integer, not %q", v)}
+		}
+		w.proc.expiry.RetainLast = &n
+	}
+	return nil
+}
+
+// namedArrow reports whether the next tokens are name => or name := (the
+// lexer reads operators a character at a time).
+func (p *wparser) namedArrow() bool {
+	if p.i+2 >= len(p.toks) {
+		return false
+	}
+	a, b := p.toks[p.i+1], p.toks[p.i+2]
+	return a.end == b.pos && (a.s == "=" && b.s == ">" || a.s == ":" && b.s == "=")
+}
+
+// procArg reads one constant argument: a string, an integer, or
+// INTERVAL 'text'.
+func (p *wparser) procArg() (string, error) {
+	p.accept("INTERVAL")
+	if v, ok := stringLiteral(p.raw()); ok {
+		p.i++
+		return v, nil
+	}
+	if _, err := strconv.ParseInt(p.raw(), 10, 64); err == nil {
+		v := p.raw()
+		p.i++
+		return v, nil
+	}
+	if p.eof() {
+		return "", syntaxErr("")
+	}
+	return "", &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("procedure arguments are constants (a string, an integer or an interval), not %q", p.raw())}
+}
+
+// ageUnits are the units parseAge reads, in Postgres' interval spelling.
+var ageUnits = map[string]time.Duration{
+	"microsecond": time.Microsecond, "us": time.Microsecond,
+	"millisecond": time.Millisecond, "ms": time.Millisecond,
+	"second": time.Second, "sec": time.Second, "s": time.Second,
+	"minute": time.Minute, "min": time.Minute, "m": time.Minute,
+	"hour": time.Hour, "h": time.Hour,
+	"day": 24 * time.Hour, "d": 24 * time.Hour,
+	"week": 7 * 24 * time.Hour, "w": 7 * 24 * time.Hour,
+}
+
+// parseAge reads an age as an interval of fixed units: "5 days",
+// "1 hour 30 minutes", "90s", "2h30m". Months and years are refused: their
+// length is not fixed.
+func parseAge(v string) (time.Duration, error) {
+	bad := &EngineError{Kind: KindConversion, Msg: fmt.Sprintf("invalid input syntax for an age: %q (use units from microseconds to weeks, e.g. '5 days')", v)}
+	s := strings.ToLower(strings.TrimSpace(v))
+	if s == "" {
+		return 0, bad
+	}
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+			i++
+		}
+		n, err := strconv.ParseFloat(s[:i], 64)
+		if err != nil {
+			return 0, bad
+		}
+		s = strings.TrimLeft(s[i:], " ")
+		j := 0
+		for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+			j++
+		}
+		unit := s[:j]
+		d, ok := ageUnits[unit]
+		if !ok && strings.HasSuffix(unit, "s") {
+			d, ok = ageUnits[strings.TrimSuffix(unit, "s")]
+		}
+		if !ok {
+			return 0, bad
+		}
+		if n*float64(d) > float64(1<<62) {
+			return 0, &EngineError{Kind: KindOutOfRange, Msg: fmt.Sprintf("age out of range: %q", v)}
+		}
+		total += time.Duration(n * float64(d))
+		s = strings.TrimLeft(s[j:], " ,")
+	}
+	return total, nil
+}
+
+// execCall runs a parsed procedure on its resolved target table.
+func (s *Session) execCall(ctx context.Context, w *writeStmt, t *catalog.Table) error {
+	switch w.proc.name {
+	case "expire_snapshots":
+		res, err := s.p.cat.ExpireSnapshots(ctx, t.Ident, w.proc.expiry)
+		if err != nil {
+			return err
+		}
+		if res.Cleanup != nil {
+			s.warn(fmt.Errorf("%d snapshots of %s expired, but not every file only they referenced could be removed: %w", res.Snapshots, t.Ident, res.Cleanup))
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: procedure lakegate.%s", ErrNotSupported, w.proc.name)
+}
