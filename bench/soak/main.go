@@ -54,6 +54,7 @@ type options struct {
 	reconnect int
 	sizes     demo.Sizes
 	heapProf  string
+	expire    time.Duration
 }
 
 func main() {
@@ -65,6 +66,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Minute, "how long the load runs")
 	flag.DurationVar(&o.sample, "sample", time.Minute, "how often a row of the table is taken")
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
+	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest")
 	flag.StringVar(&sizes, "seed-sizes", "100000,2000000,50000", "demo rows as customers,charges,bounces")
 	flag.Parse()
@@ -240,6 +242,13 @@ func run(ctx context.Context, o options) error {
 			reader(ctx, connect, o.reconnect, r, deadline, &c)
 		}()
 	}
+	if o.expire > 0 && o.writers > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			maintainer(ctx, connect, o.expire, deadline, &c)
+		}()
+	}
 	samples := []sample{take(0, &c, srv)}
 	tick := time.NewTicker(o.sample)
 	for now := range tick.C {
@@ -254,6 +263,7 @@ func run(ctx context.Context, o options) error {
 	elapsed := time.Since(start)
 	rest1 := settle(srv)
 	report(o, samples, rest0, rest1, &c, elapsed)
+	writersTable(filepath.Join(dir, "warehouse"))
 	if o.heapProf != "" {
 		f, err := os.Create(o.heapProf)
 		if err != nil {
@@ -357,6 +367,33 @@ func writer(ctx context.Context, connect func(context.Context, string) (*pgx.Con
 	}
 }
 
+// maintainer is the writers' table owner running its retention: every
+// period it expires the snapshots older than period.
+func maintainer(ctx context.Context, connect func(context.Context, string) (*pgx.Conn, error), period time.Duration, deadline time.Time, c *counters) {
+	conn, err := connect(ctx, "payments_svc")
+	if err != nil {
+		c.fail(fmt.Errorf("maintainer connect: %w", err))
+		return
+	}
+	defer conn.Close(ctx)
+	sql := fmt.Sprintf(`call lakegate.expire_snapshots('payments.soak_events', older_than => '%dms')`, period.Milliseconds())
+	for {
+		wait := time.Until(deadline)
+		if wait > period {
+			wait = period
+		}
+		time.Sleep(wait)
+		if !time.Now().Before(deadline) {
+			return
+		}
+		c.queries.Add(1)
+		c.writes.Add(1)
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			c.fail(fmt.Errorf("expire snapshots: %w", err))
+		}
+	}
+}
+
 func drain(ctx context.Context, conn *pgx.Conn, sql string, args ...any) error {
 	rows, err := conn.Query(ctx, sql, args...)
 	if err != nil {
@@ -366,6 +403,30 @@ func drain(ctx context.Context, conn *pgx.Conn, sql string, args ...any) error {
 	}
 	rows.Close()
 	return rows.Err()
+}
+
+// writersTable prints how big the writers' table ended: its newest
+// metadata file (which lists every snapshot kept) and its data files.
+func writersTable(warehouse string) {
+	var meta os.FileInfo
+	files := 0
+	_ = filepath.WalkDir(warehouse, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(p, "soak_events") {
+			return nil
+		}
+		switch {
+		case strings.HasSuffix(p, ".parquet"):
+			files++
+		case strings.HasSuffix(p, ".metadata.json"):
+			if fi, err := d.Info(); err == nil && (meta == nil || fi.ModTime().After(meta.ModTime())) {
+				meta = fi
+			}
+		}
+		return nil
+	})
+	if meta != nil {
+		fmt.Printf("writers' table at the end: metadata.json %d KiB, %d data files on disk\n", meta.Size()>>10, files)
+	}
 }
 
 func firstWords(s string) string {
@@ -378,7 +439,7 @@ func firstWords(s string) string {
 
 func report(o options, samples []sample, rest0, rest1 sample, c *counters, elapsed time.Duration) {
 	w := os.Stdout
-	fmt.Fprintf(w, "## Soak: %d clients (%d writers), %s, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.duration)
+	fmt.Fprintf(w, "## Soak: %d clients (%d writers, snapshots expired after %s), %s, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.expire, o.duration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tgoroutines\tfds\tsessions\t")
 	for i, s := range samples {
