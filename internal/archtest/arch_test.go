@@ -1,0 +1,100 @@
+package archtest
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/lakegate/lakegate/"
+
+// heavy maps each heavy dependency (a module path prefix) to the packages
+// allowed to import it outside tests. The benchmarks measure DuckDB and
+// build Iceberg tables themselves, so they may import both.
+var heavy = map[string][]string{
+	"github.com/duckdb/duckdb-go":        {"planner", "bench/"},
+	"github.com/jeroenrinzema/psql-wire": {"server"},
+	"github.com/coreos/go-oidc":          {"auth"},
+	// Iceberg types cross into the planner (schemas, expressions for
+	// pruning) and into the demo and TPC-H loaders, which build tables.
+	"github.com/apache/iceberg-go": {"catalog", "planner", "internal/demo", "internal/tpch", "bench/"},
+}
+
+// layers lists, for each room, the rooms of this module it may import;
+// internal/ packages are open to every room.
+var layers = map[string][]string{
+	"cmd/":      {"server", "planner", "catalog", "policy", "auth"},
+	"bench/":    {"server", "planner", "catalog", "policy", "auth"},
+	"server":    {"planner", "catalog", "policy", "auth"},
+	"planner":   {"catalog", "policy", "auth"},
+	"policy":    {"auth"},
+	"catalog":   {},
+	"auth":      {},
+	"internal/": {"catalog"}, // the demo and TPC-H loaders write tables
+}
+
+func room(pkg string, rooms []string) bool {
+	for _, r := range rooms {
+		if pkg == r || strings.HasSuffix(r, "/") && strings.HasPrefix(pkg, r) || strings.HasPrefix(pkg, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func layerOf(pkg string) (string, bool) {
+	for l := range layers {
+		if room(pkg, []string{l}) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+func TestRoomsAndImportDirection(t *testing.T) {
+	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, module+"...")
+	cmd.Dir = "../.."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	checked := 0
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		pkg := strings.TrimPrefix(f[0], module)
+		layer, ok := layerOf(pkg)
+		if !ok {
+			t.Errorf("package %s belongs to no room of the design card (add it to layers)", pkg)
+			continue
+		}
+		checked++
+		for _, imp := range f[1:] {
+			for dep, rooms := range heavy {
+				if strings.HasPrefix(imp, dep) && !room(pkg, rooms) {
+					t.Errorf("%s imports %s; only %v may (keep the dependency behind its room)", pkg, imp, rooms)
+				}
+			}
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			target := strings.TrimPrefix(imp, module)
+			if strings.HasPrefix(target, "internal/") && !strings.HasPrefix(pkg, "internal/") {
+				continue
+			}
+			if strings.HasPrefix(pkg, "internal/") && strings.HasPrefix(target, "internal/") {
+				continue
+			}
+			if !room(target, layers[layer]) {
+				t.Errorf("%s imports %s: against the import direction cmd → server → planner → catalog, policy → auth", pkg, target)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("go list found only %d packages", checked)
+	}
+}

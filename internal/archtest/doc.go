@@ -1,0 +1,12 @@
+// Package archtest holds no code: its test checks the repository's rooms
+// from `go list`. Each heavy dependency is imported (outside tests) only by
+// the room that owns it, and the rooms import each other in one direction:
+//
+//	cmd → server → planner → catalog, policy → auth
+//
+// internal/ packages serve every room but import none of server, planner
+// or cmd. The test fails on any new import that breaks this, naming it.
+//
+// Must never: be relaxed to make a failing import pass without moving the
+// code to the room that owns the dependency.
+package archtest
