@@ -147,8 +147,9 @@ func Open(ctx context.Context, cfgs []Config, opts Options) (*Catalog, error) {
 	if opts.ManifestCacheBytes <= 0 {
 		opts.ManifestCacheBytes = 128 << 20
 	}
-	c := &Catalog{log: opts.Logger, cache: newMetadataCache(opts.MetadataCacheBytes), tables: map[string]loadedTable{},
-		retry: opts.CommitRetry, manifests: newManifestCache(opts.ManifestCacheBytes), checkPlans: opts.CheckScanPlans}
+	files := newMetadataCache(opts.MetadataCacheBytes)
+	c := &Catalog{log: opts.Logger, cache: files, tables: map[string]loadedTable{},
+		retry: opts.CommitRetry, manifests: newManifestCache(opts.ManifestCacheBytes, files), checkPlans: opts.CheckScanPlans}
 	for _, cfg := range cfgs {
 		if err := cfg.Validate(); err != nil {
 			c.Close()

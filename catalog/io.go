@@ -70,6 +70,8 @@ func newMetadataCache(maxBytes int64) *metadataCache {
 
 func (c *metadataCache) get(path string) ([]byte, bool) { return c.files.Get(path) }
 
+func (c *metadataCache) drop(path string) { c.files.Delete(path) }
+
 func (c *metadataCache) put(path string, data []byte) {
 	if int64(len(data)) <= c.files.Max()/4 {
 		c.files.Put(path, data, int64(len(data)))

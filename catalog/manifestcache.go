@@ -94,6 +94,7 @@ func (f *fileEntry) size() int64 {
 // estimated size passes the bound.
 type manifestCache struct {
 	items *lru.Cache[*manifestCacheItem]
+	files *metadataCache // the bytes the decoded items came from
 }
 
 type manifestCacheItem struct {
@@ -103,8 +104,8 @@ type manifestCacheItem struct {
 	manifests []iceberg.ManifestFile // a snapshot's manifest list
 }
 
-func newManifestCache(maxBytes int64) *manifestCache {
-	return &manifestCache{items: lru.New[*manifestCacheItem](maxBytes)}
+func newManifestCache(maxBytes int64, files *metadataCache) *manifestCache {
+	return &manifestCache{items: lru.New[*manifestCacheItem](maxBytes), files: files}
 }
 
 func (c *manifestCache) get(key string) (*manifestCacheItem, bool) { return c.items.Get(key) }
@@ -118,12 +119,14 @@ func (c *manifestCache) stats() (hits, misses int64, items int, bytes int64) {
 }
 
 // manifestList returns the snapshot's manifest list, decoded once per list
-// file (the list of a snapshot never changes).
-func (c *manifestCache) manifestList(fs icebergio.IO, paths PathMap, snp *table.Snapshot) ([]iceberg.ManifestFile, error) {
+// file (the list of a snapshot never changes). The first time a snapshot's
+// list is decoded, what only its ancestors read leaves the caches (see
+// forgetAncestors).
+func (c *manifestCache) manifestList(fs icebergio.IO, paths PathMap, meta table.Metadata, snp *table.Snapshot) ([]iceberg.ManifestFile, error) {
 	if snp.ManifestList == "" {
 		return snp.Manifests(fs)
 	}
-	key := "list\x00" + paths.Apply(snp.ManifestList)
+	key := listKey(paths, snp)
 	if it, ok := c.get(key); ok {
 		return it.manifests, nil
 	}
@@ -136,8 +139,56 @@ func (c *manifestCache) manifestList(fs icebergio.IO, paths PathMap, snp *table.
 		size += int64(400 + len(m.FilePath()) + 64*len(m.Partitions()))
 	}
 	c.put(&manifestCacheItem{key: key, size: size, manifests: mfs})
+	c.forgetAncestors(paths, meta, snp, mfs)
 	return mfs, nil
 }
+
+func listKey(paths PathMap, snp *table.Snapshot) string {
+	return "list\x00" + paths.Apply(snp.ManifestList)
+}
+
+// forgetAncestors drops from both caches the manifest lists of the
+// snapshot's recent ancestors (up to forgetDepth generations back) and the
+// manifests they listed that the snapshot (listing mfs) no longer does. A
+// table that is written often would otherwise fill the caches with the
+// metadata of snapshots nobody plans any more, until their bounds (the
+// soak's writers' table: ~10 MiB a minute). Only time travel reads them
+// again, from storage. Ancestors whose list is not cached cost nothing.
+func (c *manifestCache) forgetAncestors(paths PathMap, meta table.Metadata, snp *table.Snapshot, mfs []iceberg.ManifestFile) {
+	var kept map[string]bool
+	for range forgetDepth {
+		if snp.ParentSnapshotID == nil {
+			return
+		}
+		if snp = meta.SnapshotByID(*snp.ParentSnapshotID); snp == nil || snp.ManifestList == "" {
+			return
+		}
+		key := listKey(paths, snp)
+		it, ok := c.items.Peek(key)
+		if !ok {
+			continue
+		}
+		c.items.Delete(key)
+		c.files.drop(paths.Apply(snp.ManifestList))
+		if kept == nil {
+			kept = make(map[string]bool, len(mfs))
+			for _, mf := range mfs {
+				kept[manifestKey(paths, mf)] = true
+			}
+		}
+		for _, mf := range it.manifests {
+			if k := manifestKey(paths, mf); !kept[k] {
+				c.items.Delete(k)
+				c.files.drop(paths.Apply(mf.FilePath()))
+			}
+		}
+	}
+}
+
+// forgetDepth is how many generations of ancestors forgetAncestors looks
+// at: more commits than that between two plans of a table leave the older
+// lists to the caches' LRU bound.
+const forgetDepth = 256
 
 // manifestKey names a manifest's decoded entries: the file read and what
 // its entries inherit from the manifest list entry.

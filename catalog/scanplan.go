@@ -86,7 +86,7 @@ func (t *Table) planCached(ctx context.Context, mc *manifestCache, filter iceber
 	if err != nil {
 		return nil, errPlanFallback
 	}
-	manifests, err := mc.manifestList(fs, t.Paths, t.snp)
+	manifests, err := mc.manifestList(fs, t.Paths, meta, t.snp)
 	if err != nil {
 		return nil, errPlanFallback
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/iceberg-go"
 	icecat "github.com/apache/iceberg-go/catalog"
+	icebergio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
 )
 
@@ -307,7 +308,7 @@ func TestManifestCacheDecodesOnce(t *testing.T) {
 // The cache keeps its estimated size under its bound, dropping the least
 // recently used manifests first.
 func TestManifestCacheBound(t *testing.T) {
-	mc := newManifestCache(1000)
+	mc := newManifestCache(1000, newMetadataCache(1000))
 	for i := 0; i < 10; i++ {
 		mc.put(&manifestCacheItem{key: fmt.Sprint(i), size: 300})
 	}
@@ -324,4 +325,102 @@ func TestManifestCacheBound(t *testing.T) {
 	if _, ok := mc.get("big"); ok {
 		t.Fatal("an item larger than the bound was cached")
 	}
+}
+
+// Planning a table's new snapshot drops what only its parent read from
+// both caches: the parent's manifest list and the manifests the new one no
+// longer lists. A table written and planned after every commit keeps the
+// caches at the size of one snapshot's metadata, not of its history.
+func TestManifestCacheForgetsSupersededSnapshots(t *testing.T) {
+	c := openDiffCatalog(t)
+	ctx := context.Background()
+	if err := c.EnsureSchema(ctx, "diff", nil); err != nil {
+		t.Fatal(err)
+	}
+	ice, err := c.sources[0].cat.CreateTable(ctx, table.Identifier{"diff", "hot"}, diffSchema,
+		icecat.WithProperties(iceberg.Properties{"format-version": "2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func() *Table {
+		t.Helper()
+		tbl, err := c.LoadTable(ctx, Ident{Schema: "diff", Name: "hot"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tbl.planCached(ctx, c.manifests, nil); err != nil {
+			t.Fatal(err)
+		}
+		return tbl
+	}
+	var sizes []int64
+	for i := 0; i < 12; i++ {
+		rows := diffRows(t, i*10, 10)
+		if ice, err = ice.AppendTable(ctx, rows, 16, nil); err != nil {
+			t.Fatal(err)
+		}
+		rows.Release()
+		if i%4 == 3 { // now and then, rewrite a file away (copy-on-write)
+			if ice, err = ice.Delete(ctx, iceberg.EqualTo(iceberg.Reference("id"), int64(i*10)), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan()
+		_, _, _, b := c.manifests.stats()
+		sizes = append(sizes, b)
+	}
+	tbl := plan()
+	// What is cached is the current snapshot's list and its manifests,
+	// nothing of the snapshots before it.
+	fs := mustFS(t, tbl)
+	mfs, err := tbl.snp.Manifests(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := map[string]bool{}
+	for _, mf := range mfs {
+		current[mf.FilePath()] = true
+	}
+	_, _, items, _ := c.manifests.stats()
+	if items > len(mfs)+1 || !c.manifests.items.Contains(listKey(tbl.Paths, tbl.snp)) {
+		t.Fatalf("%d items cached; want the current list and at most its %d manifests", items, len(mfs))
+	}
+	if !c.cache.files.Contains(tbl.Paths.Apply(tbl.snp.ManifestList)) {
+		t.Fatal("the current list's bytes are not cached under the key forgetAncestors drops")
+	}
+	dropped := 0
+	for _, s := range tbl.tbl.Metadata().Snapshots() {
+		if s.SnapshotID == tbl.snp.SnapshotID {
+			continue
+		}
+		if c.manifests.items.Contains(listKey(tbl.Paths, &s)) || c.cache.files.Contains(tbl.Paths.Apply(s.ManifestList)) {
+			t.Fatalf("manifest list of superseded snapshot %d still cached", s.SnapshotID)
+		}
+		old, err := s.Manifests(fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range old {
+			if current[mf.FilePath()] {
+				continue
+			}
+			dropped++
+			if c.manifests.items.Contains(manifestKey(tbl.Paths, mf)) || c.cache.files.Contains(tbl.Paths.Apply(mf.FilePath())) {
+				t.Fatalf("manifest %s, listed only by superseded snapshots, still cached", mf.FilePath())
+			}
+		}
+	}
+	if dropped == 0 {
+		t.Fatal("no manifest was superseded: the test checks nothing")
+	}
+	t.Logf("estimated cache bytes after each plan: %v", sizes)
+}
+
+func mustFS(t *testing.T, tbl *Table) icebergio.IO {
+	t.Helper()
+	fs, err := tbl.tbl.FS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }

@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -67,7 +68,7 @@ func main() {
 	flag.DurationVar(&o.sample, "sample", time.Minute, "how often a row of the table is taken")
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
-	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest")
+	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
 	flag.StringVar(&sizes, "seed-sizes", "100000,2000000,50000", "demo rows as customers,charges,bounces")
 	flag.Parse()
 	if _, err := fmt.Sscanf(sizes, "%d,%d,%d", &o.sizes.Customers, &o.sizes.Charges, &o.sizes.Bounces); err != nil {
@@ -253,6 +254,11 @@ func run(ctx context.Context, o options) error {
 	tick := time.NewTicker(o.sample)
 	for now := range tick.C {
 		samples = append(samples, take(now.Sub(start).Round(time.Second), &c, srv))
+		if o.heapProf != "" {
+			if err := writeHeapProfile(o.heapProf + "." + samples[len(samples)-1].at.String()); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(os.Stderr, "  %s: %d queries, %d errors\n", samples[len(samples)-1].at, c.queries.Load(), c.errors.Load())
 		if !now.Before(deadline) {
 			break
@@ -265,14 +271,18 @@ func run(ctx context.Context, o options) error {
 	report(o, samples, rest0, rest1, &c, elapsed)
 	writersTable(filepath.Join(dir, "warehouse"))
 	if o.heapProf != "" {
-		f, err := os.Create(o.heapProf)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return pprof.WriteHeapProfile(f)
+		return writeHeapProfile(o.heapProf)
 	}
 	return nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.WriteHeapProfile(f)
 }
 
 // settle waits for the sessions to end and the runtime to return what it
@@ -405,28 +415,29 @@ func drain(ctx context.Context, conn *pgx.Conn, sql string, args ...any) error {
 	return rows.Err()
 }
 
-// writersTable prints how big the writers' table ended: its newest
-// metadata file (which lists every snapshot kept) and its data files.
+// writersTable prints how big the writers' table's metadata ended: its
+// newest metadata file, which lists every snapshot kept.
 func writersTable(warehouse string) {
-	var meta os.FileInfo
-	files := 0
+	var newest string
+	var at time.Time
 	_ = filepath.WalkDir(warehouse, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.Contains(p, "soak_events") {
+		if err != nil || d.IsDir() || !strings.Contains(p, "soak_events") || !strings.HasSuffix(p, ".metadata.json") {
 			return nil
 		}
-		switch {
-		case strings.HasSuffix(p, ".parquet"):
-			files++
-		case strings.HasSuffix(p, ".metadata.json"):
-			if fi, err := d.Info(); err == nil && (meta == nil || fi.ModTime().After(meta.ModTime())) {
-				meta = fi
-			}
+		if fi, err := d.Info(); err == nil && fi.ModTime().After(at) {
+			newest, at = p, fi.ModTime()
 		}
 		return nil
 	})
-	if meta != nil {
-		fmt.Printf("writers' table at the end: metadata.json %d KiB, %d data files on disk\n", meta.Size()>>10, files)
+	data, err := os.ReadFile(newest)
+	if err != nil {
+		return
 	}
+	var meta struct {
+		Snapshots []json.RawMessage `json:"snapshots"`
+	}
+	_ = json.Unmarshal(data, &meta)
+	fmt.Printf("writers' table at the end: %d snapshots kept, metadata.json %d KiB\n", len(meta.Snapshots), len(data)>>10)
 }
 
 func firstWords(s string) string {

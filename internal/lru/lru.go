@@ -74,6 +74,27 @@ func (c *Cache[V]) Contains(key string) bool {
 	return ok
 }
 
+// Peek returns the value kept for key without counting a lookup or making
+// it recently used.
+func (c *Cache[V]) Peek(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[key]; ok {
+		return el.Value.(*item[V]).v, true
+	}
+	var zero V
+	return zero, false
+}
+
+// Delete drops the value kept for key, if any.
+func (c *Cache[V]) Delete(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[key]; ok {
+		c.remove(el)
+	}
+}
+
 // Put keeps v for key with the given size, replacing what key had, and
 // drops the least recently used values until the bound holds. It reports
 // false, keeping nothing, when size alone is over the bound.
