@@ -153,7 +153,8 @@ func listKey(paths PathMap, snp *table.Snapshot) string {
 // table that is written often would otherwise fill the caches with the
 // metadata of snapshots nobody plans any more, until their bounds (the
 // soak's writers' table: ~10 MiB a minute). Only time travel reads them
-// again, from storage. Ancestors whose list is not cached cost nothing.
+// again, from storage. An ancestor whose decoded list is not cached costs a
+// lookup: only its list's bytes are dropped.
 func (c *manifestCache) forgetAncestors(paths PathMap, meta table.Metadata, snp *table.Snapshot, mfs []iceberg.ManifestFile) {
 	var kept map[string]bool
 	for range forgetDepth {
@@ -163,13 +164,15 @@ func (c *manifestCache) forgetAncestors(paths PathMap, meta table.Metadata, snp 
 		if snp = meta.SnapshotByID(*snp.ParentSnapshotID); snp == nil || snp.ManifestList == "" {
 			return
 		}
+		// A commit reads its parent's list: its bytes may be cached though
+		// nobody planned the parent.
+		c.files.drop(paths.Apply(snp.ManifestList))
 		key := listKey(paths, snp)
 		it, ok := c.items.Peek(key)
 		if !ok {
 			continue
 		}
 		c.items.Delete(key)
-		c.files.drop(paths.Apply(snp.ManifestList))
 		if kept == nil {
 			kept = make(map[string]bool, len(mfs))
 			for _, mf := range mfs {
