@@ -1,0 +1,341 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	duck "github.com/duckdb/duckdb-go-bindings"
+)
+
+// Result describes a finished statement.
+type Result struct {
+	Tag  string
+	Rows int64
+	// Tables lists the tables the statement read, with how the caller was
+	// allowed to (for the audit log).
+	Tables []TableAccess
+	// Kept: the rows are a kept result (resultcache.go); the engine did
+	// not run.
+	Kept bool
+}
+
+// RowSink receives a query's rows as Arrow record batches, in order. The
+// batch is valid only during the call.
+type RowSink func(rec arrow.RecordBatch) error
+
+// Execute runs a prepared statement with parameter values (nil, bool,
+// int64, float64, string, []byte, time.Time, *big.Rat) and streams its rows
+// to sink. Queries run against the current snapshots of their tables,
+// pinned for the whole statement.
+func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	res, err := s.execute(ctx, st, args, sink)
+	return res, s.withoutPaths(err)
+}
+
+func (s *Session) execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	if st.Kind != KindQuery {
+		s.bumpEngine() // anything but a query may change what the engine binds against
+	}
+	if ok, res, err := s.execCommand(ctx, st, args, sink); ok {
+		return res, err
+	}
+	switch st.Kind {
+	case KindEmpty:
+		return Result{}, nil
+	case KindSet:
+		return s.execSet(st)
+	case KindReset:
+		return s.execReset(st)
+	case KindShow:
+		return s.execShow(st, sink)
+	case KindNoop:
+		return Result{Tag: st.Tag}, nil
+	}
+	if s.failed {
+		return Result{}, ErrInFailedTransaction
+	}
+	var res Result
+	var err error
+	if st.Kind == KindExplain {
+		res, err = s.execExplain(ctx, st, args, sink)
+	} else if st.Kind == KindWrite {
+		res, err = s.execWrite(ctx, st, args)
+	} else {
+		res, err = s.execQuery(ctx, st, args, sink)
+	}
+	if err != nil && s.inTxn && !errors.Is(err, ErrResultClosed) {
+		s.failed = true
+	}
+	return res, err
+}
+
+// ErrResultClosed is what a RowSink returns when the client closed the
+// result before its end (a portal closed while suspended): the statement
+// stops, and neither it nor its transaction failed.
+var ErrResultClosed = errors.New("result closed by the client")
+
+// ErrStatementTimeout is returned when statement_timeout expires.
+var ErrStatementTimeout = errors.New("canceling statement due to statement timeout")
+
+// parseTimeout reads a Postgres duration setting: plain numbers are
+// milliseconds; units ms, s, min, h, d are accepted.
+func parseTimeout(v string) time.Duration {
+	v = strings.TrimSpace(strings.ToLower(v))
+	if v == "" || v == "0" {
+		return 0
+	}
+	units := []struct {
+		suffix string
+		d      time.Duration
+	}{{"ms", time.Millisecond}, {"min", time.Minute}, {"s", time.Second}, {"h", time.Hour}, {"d", 24 * time.Hour}}
+	mult := time.Millisecond
+	for _, u := range units {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.d
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return time.Duration(n * float64(mult))
+}
+
+// ErrInFailedTransaction is returned for statements in an aborted block.
+var ErrInFailedTransaction = errors.New("current transaction is aborted, commands ignored until end of transaction block")
+
+// MarkFailed records an error raised outside the planner (e.g. while
+// sending rows) inside an explicit transaction.
+func (s *Session) MarkFailed() {
+	if s.inTxn {
+		s.failed = true
+	}
+}
+
+func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, ErrCanceled
+	}
+	if d := parseTimeout(s.settings["statement_timeout"]); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, ErrStatementTimeout)
+		defer cancel()
+	}
+	plan := st.prepared
+	fresh := plan != nil && st.seq == s.queries && plan.gen == s.plans
+	s.queries++
+	// A short statement runs its planning and engine execution in a slot
+	// (admit.go); the rows are sent after the slot is given back.
+	release := func() {}
+	if st.small {
+		r, err := s.p.admit(ctx)
+		if err != nil {
+			return Result{}, s.execError(ctx, err)
+		}
+		release = r
+	}
+	defer func() { release() }()
+	if !fresh {
+		p, cols, _, err := s.planQueryLazy(ctx, st.SQL)
+		if err != nil {
+			return Result{}, err
+		}
+		if !sameShape(cols, st.Columns) {
+			return Result{}, ErrPlanChanged
+		}
+		plan = p
+	}
+	st.prepared, st.small = nil, plan.small
+	if !plan.small {
+		release()
+		release = func() {}
+	}
+	var keep *resultCollector
+	if plan.resultKey != "" {
+		key := hashKey(plan.resultKey, s.settings["timezone"], argsKey(args))
+		if r, ok := s.p.results.get(key); ok {
+			release()
+			defer r.release()
+			for _, rec := range r.recs {
+				if err := ctx.Err(); err != nil {
+					return Result{}, s.execError(ctx, ErrCanceled)
+				}
+				if err := sink(rec); err != nil {
+					return Result{}, s.execError(ctx, err)
+				}
+			}
+			return Result{Tag: "SELECT " + strconv.FormatInt(r.rows, 10), Rows: r.rows, Tables: plan.access, Kept: true}, nil
+		}
+		keep = &resultCollector{limit: s.p.results.entryLimit()}
+		next := sink
+		sink = func(rec arrow.RecordBatch) error {
+			keep.add(rec)
+			return next(rec)
+		}
+		defer func() {
+			if keep.complete && !keep.over {
+				s.p.results.put(key, &keep.resultEntry)
+			} else {
+				keep.release()
+			}
+		}()
+	}
+	if !plan.small {
+		// Until the last row is sent (memory.go).
+		free, err := s.reserve(ctx)
+		if err != nil {
+			return Result{}, s.execError(ctx, err)
+		}
+		defer free()
+	}
+	if plan.uninstalled {
+		if err := s.install(plan); err != nil {
+			return Result{}, err
+		}
+	}
+	s.engMu.Lock()
+	e := s.eng
+	s.engMu.Unlock()
+	ps, err := s.prepareCached(e, plan.sql)
+	if err != nil {
+		return Result{}, err
+	}
+	// A statement that failed or was interrupted is prepared afresh next
+	// time (after its pending result and result are destroyed: deferred
+	// calls run last in, first out).
+	done := false
+	defer func() {
+		if !done {
+			s.forgetStmt(plan.sql)
+		}
+	}()
+	if int(duck.NParams(ps)) != len(args) {
+		return Result{}, fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d",
+			ErrBadParameter, len(args), duck.NParams(ps))
+	}
+	for i, a := range args {
+		if err := bindArg(ps, i+1, a); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := e.fitThreads(plan.small); err != nil {
+		return Result{}, classify(err)
+	}
+	stop := e.interruptOnCancel(ctx)
+	defer stop()
+	var pending duck.PendingResult
+	defer duck.DestroyPending(&pending)
+	if duck.PendingPreparedStreaming(ps, &pending) != duck.StateSuccess {
+		return Result{}, s.execError(ctx, &engineError{Type: duck.ErrorTypeInvalid, Msg: duck.PendingError(pending)})
+	}
+	var res duck.Result
+	defer duck.DestroyResult(&res)
+	if duck.ExecutePending(pending, &res) != duck.StateSuccess {
+		return Result{}, s.execError(ctx, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)})
+	}
+	release()
+	release = func() {}
+	var n int64
+	err = readResult(&res, func(rec arrow.RecordBatch) error {
+		n += rec.NumRows()
+		if err := ctx.Err(); err != nil {
+			return ErrCanceled
+		}
+		return sink(rec)
+	})
+	if err != nil {
+		return Result{}, s.execError(ctx, err)
+	}
+	done = true
+	if keep != nil {
+		keep.complete, keep.rows = true, n
+	}
+	tag := "SELECT " + strconv.FormatInt(n, 10)
+	return Result{Tag: tag, Rows: n, Tables: plan.access}, nil
+}
+
+func (s *Session) execError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		if errors.Is(context.Cause(ctx), ErrStatementTimeout) {
+			return ErrStatementTimeout
+		}
+		return ErrCanceled
+	}
+	if errors.Is(err, ErrCanceled) {
+		return err
+	}
+	err = classify(err)
+	var ee *EngineError
+	if errors.As(err, &ee) && ee.Kind == KindInterrupted {
+		if s.cancelAsked.Swap(false) {
+			return ErrCanceled
+		}
+		// Not asked for: the statement's context is live and no cancel
+		// request came. The engine stops a parallel query this way when one
+		// of its workers failed, and now and then reports the interrupt
+		// instead of the worker's error.
+		return errSpuriousInterrupt
+	}
+	return err
+}
+
+// errSpuriousInterrupt is an engine interrupt nobody asked for (see
+// execError). Writes look for the error behind it (stageQuery).
+var errSpuriousInterrupt = &EngineError{Kind: KindInternal,
+	Msg: "the engine stopped the statement after a failure in one of its parallel workers and lost that failure's message; run the statement again to see it"}
+
+func sameShape(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Type.ID != b[i].Type.ID {
+			return false
+		}
+	}
+	return true
+}
+
+func bindArg(ps duck.PreparedStatement, i int, a any) error {
+	idx := duck.IdxT(i)
+	var st duck.State
+	switch v := a.(type) {
+	case nil:
+		st = duck.BindNull(ps, idx)
+	case bool:
+		st = duck.BindBoolean(ps, idx, v)
+	case int64:
+		st = duck.BindInt64(ps, idx, v)
+	case int32:
+		st = duck.BindInt32(ps, idx, v)
+	case int16:
+		st = duck.BindInt16(ps, idx, v)
+	case float64:
+		st = duck.BindDouble(ps, idx, v)
+	case float32:
+		st = duck.BindFloat(ps, idx, v)
+	case string:
+		st = duck.BindVarchar(ps, idx, v)
+	case []byte:
+		st = duck.BindBlob(ps, idx, v)
+	case time.Time:
+		st = duck.BindVarchar(ps, idx, v.Format("2006-01-02 15:04:05.999999-07:00"))
+	case *big.Rat:
+		st = duck.BindVarchar(ps, idx, v.FloatString(18))
+	case fmt.Stringer:
+		st = duck.BindVarchar(ps, idx, v.String())
+	default:
+		return fmt.Errorf("%w: $%d of Go type %T", ErrBadParameter, i, a)
+	}
+	if st != duck.StateSuccess {
+		return fmt.Errorf("%w: could not bind $%d", ErrBadParameter, i)
+	}
+	return nil
+}

@@ -1,0 +1,417 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// The DDL lakegate runs on native tables: CREATE TABLE [AS], DROP TABLE,
+// ALTER TABLE and COMMENT ON, read with the cursor of write_parse.go.
+
+func (p *wparser) create(w *writeStmt) error {
+	if p.accept("OR", "REPLACE") {
+		return fmt.Errorf("%w: CREATE OR REPLACE TABLE", ErrNotSupported)
+	}
+	switch p.peek(0) {
+	case "TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL":
+		return fmt.Errorf("%w: CREATE %s TABLE", ErrNotSupported, p.peek(0))
+	}
+	if !p.accept("TABLE") {
+		return fmt.Errorf("%w: CREATE %s", ErrNotSupported, p.peek(0))
+	}
+	w.kind = writeCreate
+	w.ifNotExists = p.accept("IF", "NOT", "EXISTS")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	if p.peek(0) == "(" {
+		if err := p.columnDefs(w); err != nil {
+			return err
+		}
+	}
+	if p.accept("PARTITION", "BY") || p.accept("PARTITIONED", "BY") {
+		return fmt.Errorf("%w: PARTITION BY; give the Iceberg partition spec as WITH (partitioning = 'day(ts), bucket(16, id)')", ErrNotSupported)
+	}
+	if p.accept("WITH") {
+		if p.peek(0) == "NO" || p.peek(0) == "DATA" {
+			return p.errHere()
+		}
+		if err := p.tableOptions(w); err != nil {
+			return err
+		}
+	}
+	if p.accept("AS") {
+		w.kind = writeCreateAs
+		for _, d := range w.defs {
+			if len(d.words) > 0 {
+				return p.errHere()
+			}
+			w.columns = append(w.columns, d.name)
+		}
+		w.defs = nil
+		if !queryStart[p.peek(0)] {
+			return p.errHere()
+		}
+		// The query runs to the end, except a trailing WITH [NO] DATA.
+		n := len(p.toks)
+		end := n
+		switch {
+		case n >= 3 && strings.EqualFold(p.toks[n-3].s, "WITH") && strings.EqualFold(p.toks[n-2].s, "NO") && strings.EqualFold(p.toks[n-1].s, "DATA"):
+			end, w.noData = n-3, true
+		case n >= 2 && strings.EqualFold(p.toks[n-2].s, "WITH") && strings.EqualFold(p.toks[n-1].s, "DATA"):
+			end = n - 2
+		}
+		if end <= p.i {
+			return syntaxErr("")
+		}
+		w.source = p.sql[p.toks[p.i].pos:p.toks[end-1].end]
+		p.i = n
+		return nil
+	}
+	if len(w.defs) == 0 {
+		return p.errHere()
+	}
+	for _, d := range w.defs {
+		if len(d.words) == 0 {
+			return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("column %q needs a type", d.name)}
+		}
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
+
+var tableConstraints = map[string]bool{"PRIMARY": true, "UNIQUE": true, "CHECK": true, "FOREIGN": true, "CONSTRAINT": true, "EXCLUDE": true, "LIKE": true}
+
+// columnDefs reads "(name type [constraints], ...)"; in CREATE TABLE ...
+// AS the list holds names only.
+func (p *wparser) columnDefs(w *writeStmt) error {
+	p.i++ // (
+	for {
+		if tableConstraints[p.peek(0)] {
+			return fmt.Errorf("%w: table constraint %s (Iceberg tables have none)", ErrNotSupported, p.peek(0))
+		}
+		name, err := p.ident()
+		if err != nil {
+			return err
+		}
+		d := columnDef{name: name}
+		if p.peek(0) != "," && p.peek(0) != ")" {
+			if err := p.typeName(&d); err != nil {
+				return err
+			}
+			if err := p.columnConstraints(&d); err != nil {
+				return err
+			}
+		}
+		w.defs = append(w.defs, d)
+		if p.accept(")") {
+			return nil
+		}
+		if err := p.expect(","); err != nil {
+			return err
+		}
+	}
+}
+
+// typeName reads a type: one or more words, an optional (n[, m]) and
+// optional [] for an array.
+func (p *wparser) typeName(d *columnDef) error {
+	start := p.i
+	for !p.eof() {
+		t := p.peek(0)
+		if t == "(" || t == "[" || t == "," || t == ")" || columnConstraintStart[t] {
+			break
+		}
+		if t == "ARRAY" {
+			d.array = true
+			p.i++
+			break
+		}
+		if !isIdentByte(t[0]) && t[0] != '"' {
+			return p.errHere()
+		}
+		d.words = append(d.words, strings.ToLower(strings.Trim(p.raw(), `"`)))
+		p.i++
+	}
+	if len(d.words) == 0 {
+		return p.errHere()
+	}
+	if p.accept("(") {
+		for {
+			n, err := strconv.Atoi(p.raw())
+			if err != nil {
+				return p.errHere()
+			}
+			d.args = append(d.args, n)
+			p.i++
+			if p.accept(")") {
+				break
+			}
+			if err := p.expect(","); err != nil {
+				return err
+			}
+		}
+		// "timestamp(3) with time zone"
+		for p.peek(0) == "WITH" || p.peek(0) == "WITHOUT" || p.peek(0) == "TIME" || p.peek(0) == "ZONE" {
+			d.words = append(d.words, strings.ToLower(p.raw()))
+			p.i++
+		}
+	}
+	for p.accept("[") {
+		if p.peek(0) != "]" {
+			if _, err := strconv.Atoi(p.raw()); err != nil {
+				return p.errHere()
+			}
+			p.i++
+		}
+		if err := p.expect("]"); err != nil {
+			return err
+		}
+		d.array = true
+	}
+	d.typ = p.sql[p.toks[start].pos:p.toks[p.i-1].end]
+	return nil
+}
+
+var columnConstraintStart = map[string]bool{"NOT": true, "NULL": true, "DEFAULT": true, "PRIMARY": true, "UNIQUE": true,
+	"CHECK": true, "REFERENCES": true, "CONSTRAINT": true, "COLLATE": true, "GENERATED": true}
+
+func (p *wparser) columnConstraints(d *columnDef) error {
+	for !p.eof() && p.peek(0) != "," && p.peek(0) != ")" {
+		switch {
+		case p.accept("NOT", "NULL"):
+			d.required = true
+		case p.accept("NULL"):
+			d.required = false
+		case p.peek(0) == "DEFAULT", p.peek(0) == "GENERATED":
+			return fmt.Errorf("%w: column %s: %s values (Iceberg format version 2 has no column defaults)", ErrNotSupported, d.name, p.peek(0))
+		case columnConstraintStart[p.peek(0)]:
+			return fmt.Errorf("%w: column %s: constraint %s (Iceberg tables have none besides NOT NULL)", ErrNotSupported, d.name, p.peek(0))
+		default:
+			return p.errHere()
+		}
+	}
+	return nil
+}
+
+// tableOptions reads "(name = value, ...)" after WITH.
+func (p *wparser) tableOptions(w *writeStmt) error {
+	if err := p.expect("("); err != nil {
+		return err
+	}
+	for {
+		name, err := p.ident()
+		if err != nil {
+			return err
+		}
+		if err := p.expect("="); err != nil {
+			return err
+		}
+		v, ok := stringLiteral(p.raw())
+		if !ok {
+			return p.errHere()
+		}
+		p.i++
+		switch name {
+		case "partitioning":
+			w.partitioning = v
+		default:
+			return fmt.Errorf("%w: table option %q (lakegate knows partitioning)", ErrNotSupported, name)
+		}
+		if p.accept(")") {
+			return nil
+		}
+		if err := p.expect(","); err != nil {
+			return err
+		}
+	}
+}
+
+// stringLiteral decodes a standard '...' string literal token.
+func stringLiteral(t string) (string, bool) {
+	if len(t) < 2 || t[0] != '\'' || t[len(t)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(t[1:len(t)-1], "''", "'"), true
+}
+
+func (p *wparser) drop(w *writeStmt) error {
+	if !p.accept("TABLE") {
+		return fmt.Errorf("%w: DROP %s", ErrNotSupported, p.peek(0))
+	}
+	w.kind = writeDrop
+	w.ifExists = p.accept("IF", "EXISTS")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	if p.peek(0) == "," {
+		return fmt.Errorf("%w: DROP TABLE of several tables in one statement", ErrNotSupported)
+	}
+	if !p.accept("CASCADE") {
+		p.accept("RESTRICT")
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
+
+func (p *wparser) alter(w *writeStmt) error {
+	if !p.accept("TABLE") {
+		return fmt.Errorf("%w: ALTER %s", ErrNotSupported, p.peek(0))
+	}
+	w.kind = writeAlter
+	w.ifExists = p.accept("IF", "EXISTS")
+	p.accept("ONLY")
+	var err error
+	if w.target, err = p.qualified(); err != nil {
+		return err
+	}
+	p.accept("*")
+	if p.accept("RENAME") {
+		if p.peek(0) == "TO" {
+			return fmt.Errorf("%w: ALTER TABLE ... RENAME TO", ErrNotSupported)
+		}
+		p.accept("COLUMN")
+		a := alterAction{kind: catalog.RenameColumn}
+		if a.column, err = p.ident(); err != nil {
+			return err
+		}
+		if err := p.expect("TO"); err != nil {
+			return err
+		}
+		if a.newName, err = p.ident(); err != nil {
+			return err
+		}
+		w.alters = []alterAction{a}
+		if !p.eof() {
+			return p.errHere()
+		}
+		return nil
+	}
+	for {
+		var a alterAction
+		switch {
+		case p.accept("ADD"):
+			p.accept("COLUMN")
+			a.kind = catalog.AddColumn
+			a.ifNotExists = p.accept("IF", "NOT", "EXISTS")
+			if a.column, err = p.ident(); err != nil {
+				return err
+			}
+			a.def.name = a.column
+			if err := p.typeName(&a.def); err != nil {
+				return err
+			}
+			if err := p.columnConstraints(&a.def); err != nil {
+				return err
+			}
+			if a.def.required {
+				return fmt.Errorf("%w: ADD COLUMN %s NOT NULL: existing rows would have no value", ErrNotSupported, a.column)
+			}
+		case p.accept("DROP"):
+			if p.peek(0) == "CONSTRAINT" {
+				return fmt.Errorf("%w: ALTER TABLE ... DROP CONSTRAINT", ErrNotSupported)
+			}
+			p.accept("COLUMN")
+			a.kind = catalog.DropColumn
+			a.ifExists = p.accept("IF", "EXISTS")
+			if a.column, err = p.ident(); err != nil {
+				return err
+			}
+			if !p.accept("CASCADE") {
+				p.accept("RESTRICT")
+			}
+		case p.accept("ALTER"):
+			p.accept("COLUMN")
+			if a.column, err = p.ident(); err != nil {
+				return err
+			}
+			if !p.accept("SET", "DATA", "TYPE") && !p.accept("TYPE") {
+				return fmt.Errorf("%w: ALTER COLUMN ... %s (lakegate changes column types only)", ErrNotSupported, p.peek(0))
+			}
+			a.kind = catalog.SetColumnType
+			a.def.name = a.column
+			if err := p.typeName(&a.def); err != nil {
+				return err
+			}
+			if p.peek(0) == "USING" {
+				return fmt.Errorf("%w: ALTER COLUMN ... TYPE ... USING", ErrNotSupported)
+			}
+		default:
+			if p.eof() {
+				return syntaxErr("")
+			}
+			return fmt.Errorf("%w: ALTER TABLE ... %s", ErrNotSupported, p.peek(0))
+		}
+		w.alters = append(w.alters, a)
+		if !p.accept(",") {
+			break
+		}
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
+
+func (p *wparser) commentOn(w *writeStmt) error {
+	w.kind = writeComment
+	if err := p.expect("ON"); err != nil {
+		return err
+	}
+	switch {
+	case p.accept("TABLE"):
+		var err error
+		if w.target, err = p.qualified(); err != nil {
+			return err
+		}
+	case p.accept("COLUMN"):
+		var parts []string
+		for {
+			id, err := p.ident()
+			if err != nil {
+				return err
+			}
+			parts = append(parts, id)
+			if !p.accept(".") {
+				break
+			}
+		}
+		switch len(parts) {
+		case 2:
+			w.target = qname{name: parts[0]}
+		case 3:
+			w.target = qname{schema: parts[0], name: parts[1]}
+		case 4:
+			w.target = qname{schema: parts[1], name: parts[2]}
+		default:
+			return &EngineError{Kind: KindSyntax, Msg: "column name must be qualified"}
+		}
+		w.commentColumn = parts[len(parts)-1]
+	default:
+		return fmt.Errorf("%w: COMMENT ON %s", ErrNotSupported, p.peek(0))
+	}
+	if err := p.expect("IS"); err != nil {
+		return err
+	}
+	if !p.accept("NULL") {
+		v, ok := stringLiteral(p.raw())
+		if !ok {
+			return p.errHere()
+		}
+		p.i++
+		w.comment = &v
+	}
+	if !p.eof() {
+		return p.errHere()
+	}
+	return nil
+}
