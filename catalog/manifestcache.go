@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -153,8 +154,8 @@ func listKey(paths PathMap, snp *table.Snapshot) string {
 // table that is written often would otherwise fill the caches with the
 // metadata of snapshots nobody plans any more, until their bounds (the
 // soak's writers' table: ~10 MiB a minute). Only time travel reads them
-// again, from storage. An ancestor whose decoded list is not cached costs a
-// lookup: only its list's bytes are dropped.
+// again, from storage. An ancestor whose list is not cached in either form
+// costs two lookups.
 func (c *manifestCache) forgetAncestors(paths PathMap, meta table.Metadata, snp *table.Snapshot, mfs []iceberg.ManifestFile) {
 	var kept map[string]bool
 	for range forgetDepth {
@@ -164,24 +165,30 @@ func (c *manifestCache) forgetAncestors(paths PathMap, meta table.Metadata, snp 
 		if snp = meta.SnapshotByID(*snp.ParentSnapshotID); snp == nil || snp.ManifestList == "" {
 			return
 		}
-		// A commit reads its parent's list: its bytes may be cached though
-		// nobody planned the parent.
-		c.files.drop(paths.Apply(snp.ManifestList))
-		key := listKey(paths, snp)
-		it, ok := c.items.Peek(key)
-		if !ok {
+		// A commit reads its parent's list, and a rewrite its manifests,
+		// through the bytes cache: an ancestor nobody planned may have its
+		// list's bytes cached, and those say which manifests it read.
+		key, path := listKey(paths, snp), paths.Apply(snp.ManifestList)
+		var listed []iceberg.ManifestFile
+		if it, ok := c.items.Peek(key); ok {
+			c.items.Delete(key)
+			listed = it.manifests
+		} else if b, ok := c.files.files.Peek(path); ok {
+			listed, _ = iceberg.ReadManifestList(bytes.NewReader(b))
+		}
+		c.files.drop(path)
+		if len(listed) == 0 {
 			continue
 		}
-		c.items.Delete(key)
 		if kept == nil {
 			kept = make(map[string]bool, len(mfs))
 			for _, mf := range mfs {
-				kept[manifestKey(paths, mf)] = true
+				kept[mf.FilePath()] = true
 			}
 		}
-		for _, mf := range it.manifests {
-			if k := manifestKey(paths, mf); !kept[k] {
-				c.items.Delete(k)
+		for _, mf := range listed {
+			if !kept[mf.FilePath()] {
+				c.items.Delete(manifestKey(paths, mf))
 				c.files.drop(paths.Apply(mf.FilePath()))
 			}
 		}

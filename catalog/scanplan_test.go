@@ -414,6 +414,63 @@ func TestManifestCacheForgetsSupersededSnapshots(t *testing.T) {
 		t.Fatal("no manifest was superseded: the test checks nothing")
 	}
 	t.Logf("estimated cache bytes after each plan: %v", sizes)
+
+	// A commit reads its parent's list and manifests through the bytes
+	// cache without planning it: those bytes go too once a descendant is
+	// planned.
+	if ice, err = ice.Delete(ctx, iceberg.EqualTo(iceberg.Reference("id"), int64(1)), nil); err != nil {
+		t.Fatal(err)
+	}
+	mid, err := c.LoadTable(ctx, Ident{Schema: "diff", Name: "hot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf := mustFS(t, mid).(icebergio.ReadFileIO)
+	if _, err := rf.ReadFile(mid.snp.ManifestList); err != nil {
+		t.Fatal(err)
+	}
+	midMfs, err := mid.snp.Manifests(mustFS(t, mid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range midMfs {
+		if _, err := rf.ReadFile(mf.FilePath()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := diffRows(t, 500, 10)
+	if ice, err = ice.AppendTable(ctx, rows, 16, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows.Release()
+	if ice, err = ice.Delete(ctx, iceberg.EqualTo(iceberg.Reference("id"), int64(2)), nil); err != nil {
+		t.Fatal(err)
+	}
+	last := plan()
+	lastMfs, err := last.snp.Manifests(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := map[string]bool{}
+	for _, mf := range lastMfs {
+		live[mf.FilePath()] = true
+	}
+	if c.cache.files.Contains(mid.Paths.Apply(mid.snp.ManifestList)) {
+		t.Fatal("the bytes of an unplanned ancestor's list are still cached")
+	}
+	gone := 0
+	for _, mf := range midMfs {
+		if live[mf.FilePath()] {
+			continue
+		}
+		gone++
+		if c.cache.files.Contains(mid.Paths.Apply(mf.FilePath())) {
+			t.Fatalf("the bytes of manifest %s, read by a commit and superseded, are still cached", mf.FilePath())
+		}
+	}
+	if gone == 0 {
+		t.Fatal("no manifest of the unplanned ancestor was superseded: the check is empty")
+	}
 }
 
 func mustFS(t *testing.T, tbl *Table) icebergio.IO {
