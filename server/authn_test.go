@@ -189,7 +189,7 @@ func TestRemotePlaintextRefused(t *testing.T) {
 			}
 			cfg.Auth = server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true}
 		}
-		g := startGatewayOn(t, demo.Sizes{Customers: 1, Charges: 1, Bounces: 1}, cfg, func(l net.Listener) net.Listener { return remoteListener{l} })
+		g := startGW(t, gwOptions{sizes: demo.Sizes{Customers: 1, Charges: 1, Bounces: 1}, cfg: cfg, wrap: func(l net.Listener) net.Listener { return remoteListener{l} }})
 		_, port, _ := net.SplitHostPort(g.addr)
 		_, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://svc:pw-123456@127.0.0.1:%s/lakegate?sslmode=disable", port))
 		if sqlState(err) != "28000" {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -16,78 +15,11 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
-	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/server"
 )
-
-// gateway is a running lakegate over a fresh embedded warehouse.
-type gateway struct {
-	dir  string
-	addr string
-	cat  *catalog.Catalog
-	srv  *server.Server
-}
-
-func startGateway(t testing.TB, sizes demo.Sizes) *gateway {
-	t.Helper()
-	return startGatewayWith(t, sizes, server.Config{})
-}
-
-func startGatewayWith(t testing.TB, sizes demo.Sizes, cfg server.Config) *gateway {
-	t.Helper()
-	return startGatewayOn(t, sizes, cfg, func(l net.Listener) net.Listener { return l })
-}
-
-func startGatewayOn(t testing.TB, sizes demo.Sizes, cfg server.Config, wrap func(net.Listener) net.Listener) *gateway {
-	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
-	cat, err := catalog.Open(ctx, []catalog.Config{{
-		URI:       "sqlite://" + filepath.Join(dir, "catalog.db"),
-		Warehouse: "file://" + filepath.Join(dir, "warehouse"),
-	}}, catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cat.Close)
-	if err := demo.Seed(ctx, cat, sizes, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
-	if os.Getenv("LAKEGATE_TEST_LOG") != "" {
-		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	srv, err := server.New(planner.New(cat, planner.Config{Engine: planner.EngineConfig{Threads: 2}}), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(wrap(l)) //nolint:errcheck
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
-	return &gateway{dir: dir, addr: l.Addr().String(), cat: cat, srv: srv}
-}
-
-func (g *gateway) connect(t *testing.T) *pgx.Conn {
-	t.Helper()
-	host, port, _ := net.SplitHostPort(g.addr)
-	c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://analyst@%s:%s/lakegate?sslmode=disable", host, port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
-}
 
 const acceptanceQuery = `select status, count(*), sum(amount) from payments.charges join users.customers c on c.id = customer_id group by 1`
 

@@ -127,9 +127,9 @@ func TestAcceptErrorsAreRetried(t *testing.T) {
 		&net.OpError{Op: "accept", Net: "tcp", Err: fmt.Errorf("accept4: %w", syscall.ENOBUFS)},
 		accErr(syscall.EINVAL), // not known as temporary: retried all the same
 	}
-	g := startGatewayOn(t, tinySizes, server.Config{}, func(l net.Listener) net.Listener {
+	g := startGW(t, gwOptions{sizes: tinySizes, wrap: func(l net.Listener) net.Listener {
 		return &flakyListener{Listener: l, errs: errs}
-	})
+	}})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	start := time.Now()

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,11 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
-	"github.com/lakegate/lakegate/planner"
-	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
 
@@ -41,84 +35,18 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// policyGW is a gateway with the demo's accounts and policy.
+// policyGW is a gateway with the demo's accounts and policy, reloading
+// the policy file as it changes, with its audit log in a buffer.
 type policyGW struct {
-	addr       string
-	cat        *catalog.Catalog
-	policyPath string
-	audit      *syncBuffer
-}
-
-var demoPrincipals = []struct{ name, domain, group string }{
-	{"analyst", "", "analysts"}, {"payments_svc", "payments", "services"},
-	{"users_svc", "users", "services"}, {"comms_svc", "comms", "services"},
+	*gateway
+	audit *syncBuffer
 }
 
 func startPolicyGW(t *testing.T) *policyGW {
 	t.Helper()
-	dir := t.TempDir()
-	ctx := context.Background()
-	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"), Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cat.Close)
-	if err := demo.Seed(ctx, cat, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 50}, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
-	policyPath := filepath.Join(dir, "policy.yaml")
-	if err := os.WriteFile(policyPath, demo.Policy, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(policyPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wctx, cancel := context.WithCancel(ctx)
-	t.Cleanup(cancel)
-	go store.Watch(wctx, 100*time.Millisecond)
-	var accounts []auth.Account
-	for _, p := range demoPrincipals {
-		a, err := auth.NewAccount(p.name, p.domain, []string{p.group}, "pw-"+p.name, 4096)
-		if err != nil {
-			t.Fatal(err)
-		}
-		accounts = append(accounts, a)
-	}
-	a, err := auth.New(auth.Config{Accounts: accounts})
-	if err != nil {
-		t.Fatal(err)
-	}
 	audit := &syncBuffer{}
-	srv, err := server.New(planner.New(cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 1}}), server.Config{
-		Auth:  server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true},
-		Audit: server.AuditConfig{Writer: audit},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l) //nolint:errcheck
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
-	return &policyGW{addr: l.Addr().String(), cat: cat, policyPath: policyPath, audit: audit}
-}
-
-func (g *policyGW) as(t *testing.T, user string) *pgx.Conn {
-	t.Helper()
-	host, port, _ := net.SplitHostPort(g.addr)
-	c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://%s:pw-%s@%s:%s/lakegate?sslmode=disable", user, user, host, port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
+	g := startGW(t, gwOptions{policy: demo.Policy, watch: true, threads: 1, cfg: server.Config{Audit: server.AuditConfig{Writer: audit}}})
+	return &policyGW{gateway: g, audit: audit}
 }
 
 func count(t *testing.T, c *pgx.Conn, sql string) (int64, error) {

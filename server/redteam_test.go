@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -32,20 +31,15 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/planner"
-	"github.com/lakegate/lakegate/policy"
-	"github.com/lakegate/lakegate/server"
 )
 
 var rtSizes = demo.Sizes{Customers: 20, Charges: 40, Bounces: 15}
 
 type rtGateway struct {
-	dir  string // holds the catalog and the warehouse: never to be revealed
-	addr string
-	cat  *catalog.Catalog
+	*gateway // its dir holds the catalog and the warehouse: never to be revealed
 	// one Parquet data file of each demo table, absolute paths
 	customersFile, bouncesFile string
 	customersSnapshot          int64
@@ -53,55 +47,9 @@ type rtGateway struct {
 
 func startRedteamGW(t *testing.T) *rtGateway {
 	t.Helper()
-	dir := t.TempDir()
 	ctx := context.Background()
-	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "catalog.db"), Warehouse: "file://" + filepath.Join(dir, "warehouse")}}, catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cat.Close)
-	if err := demo.Seed(ctx, cat, rtSizes, func(string) {}); err != nil {
-		t.Fatal(err)
-	}
-	policyPath := filepath.Join(dir, "policy.yaml")
-	if err := os.WriteFile(policyPath, demo.Policy, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(policyPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var accounts []auth.Account
-	for _, p := range []struct{ name, domain, group string }{
-		{"analyst", "", "analysts"}, {"payments_svc", "payments", "services"}, {"comms_svc", "comms", "services"},
-	} {
-		a, err := auth.NewAccount(p.name, p.domain, []string{p.group}, "pw-"+p.name, 4096)
-		if err != nil {
-			t.Fatal(err)
-		}
-		accounts = append(accounts, a)
-	}
-	authn, err := auth.New(auth.Config{Accounts: accounts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(planner.New(cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 1}}), server.Config{
-		Auth: server.AuthConfig{Authenticator: authn, AllowPlaintextLoopback: true},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l) //nolint:errcheck
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
-	g := &rtGateway{dir: dir, addr: l.Addr().String(), cat: cat}
+	g := &rtGateway{gateway: startGW(t, gwOptions{sizes: rtSizes, policy: demo.Policy, threads: 1})}
+	dir, cat := g.dir, g.cat
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".parquet") {
 			return err

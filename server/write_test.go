@@ -12,8 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -30,95 +28,23 @@ import (
 	"github.com/apache/iceberg-go/table"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
-	"github.com/lakegate/lakegate/planner"
-	"github.com/lakegate/lakegate/policy"
-	"github.com/lakegate/lakegate/server"
 )
 
-// writeGW is a gateway with the demo accounts over a warehouse directory
+// writeGW is a gateway with the demo accounts and policy over a directory
 // that a second gateway (another process, as far as the catalog can tell)
 // and iceberg-go can open too.
-type writeGW struct {
-	dir  string
-	addr string
-	cat  *catalog.Catalog
-}
+type writeGW = gateway
 
-// startWriteGW serves dir's warehouse, seeding it with the demo tables
-// and writing the policy file on first use.
+// startWriteGW serves dir (seeding it on first use) with policyYAML, or
+// the demo's policy when nil.
 func startWriteGW(t testing.TB, dir string, policyYAML []byte) *writeGW {
 	t.Helper()
-	ctx := context.Background()
-	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"), Warehouse: "file://" + filepath.Join(dir, "wh")}},
-		catalog.Options{CommitRetry: catalog.RetryPolicy{Attempts: 40}})
-	if err != nil {
-		t.Fatal(err)
+	if policyYAML == nil {
+		policyYAML = demo.Policy
 	}
-	t.Cleanup(cat.Close)
-	policyPath := filepath.Join(dir, "policy.yaml")
-	if _, err := os.Stat(policyPath); errors.Is(err, fs.ErrNotExist) {
-		if err := demo.Seed(ctx, cat, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 50}, func(string) {}); err != nil {
-			t.Fatal(err)
-		}
-		if policyYAML == nil {
-			policyYAML = demo.Policy
-		}
-		if err := os.WriteFile(policyPath, policyYAML, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	store, err := policy.NewStore(policyPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var accounts []auth.Account
-	for _, p := range demoPrincipals {
-		a, err := auth.NewAccount(p.name, p.domain, []string{p.group}, "pw-"+p.name, 4096)
-		if err != nil {
-			t.Fatal(err)
-		}
-		accounts = append(accounts, a)
-	}
-	a, err := auth.New(auth.Config{Accounts: accounts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(planner.New(cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 2}}), server.Config{
-		Auth: server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l) //nolint:errcheck
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-	})
-	return &writeGW{dir: dir, addr: l.Addr().String(), cat: cat}
-}
-
-func (g *writeGW) as(t testing.TB, user string) *pgx.Conn {
-	t.Helper()
-	return connectAs(t, g.addr, user, "pw-"+user)
-}
-
-func connectAs(t testing.TB, addr, user, password string) *pgx.Conn {
-	t.Helper()
-	host, port, _ := net.SplitHostPort(addr)
-	c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://%s:%s@%s:%s/lakegate?sslmode=disable", user, password, host, port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
+	return startGW(t, gwOptions{dir: dir, policy: policyYAML, retry: catalog.RetryPolicy{Attempts: 40}})
 }
 
 // exec runs a statement and returns its command tag.
@@ -162,12 +88,12 @@ func rowsOf(t testing.TB, c *pgx.Conn, sql string) []string {
 // iceberg opens the gateway's catalog with iceberg-go alone.
 func icebergCatalog(t testing.TB, dir string) *sqlcat.Catalog {
 	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(dir, "c.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	db, err := sql.Open("sqlite", filepath.Join(dir, "catalog.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	c, err := sqlcat.NewCatalog("lakegate", db, sqlcat.SQLite, iceberg.Properties{"warehouse": "file://" + filepath.Join(dir, "wh")})
+	c, err := sqlcat.NewCatalog("lakegate", db, sqlcat.SQLite, iceberg.Properties{"warehouse": "file://" + filepath.Join(dir, "warehouse")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +188,7 @@ func snapshotCount(t testing.TB, dir, ns, name string) int {
 func parquetFiles(t testing.TB, dir string) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
-	_ = filepath.WalkDir(filepath.Join(dir, "wh"), func(p string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(filepath.Join(dir, "warehouse"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".parquet") {
 			out[p] = true
 		}

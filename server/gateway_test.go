@@ -1,0 +1,175 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/policy"
+	"github.com/lakegate/lakegate/server"
+)
+
+// The one way tests start a gateway: a lakegate server in this process on
+// a loopback port, over the demo warehouse in a directory of its own.
+// LAKEGATE_TEST_LOG=1 sends its debug log to stderr.
+
+// gwOptions say what a test gateway has. The zero value: a new directory
+// with the demo tables at smallSizes, no policy, no accounts (every user
+// logs in without a password), engines of 2 threads.
+type gwOptions struct {
+	// dir holds the catalog (catalog.db) and the warehouse (warehouse/).
+	// "" is a new directory; a directory an earlier gateway seeded is
+	// served as it is, so two gateways can share one catalog.
+	dir   string
+	sizes demo.Sizes
+	// policy is the policy file to serve (demo.Policy for the demo's);
+	// with it, the demo principals log in with the password "pw-<name>".
+	// A shared dir keeps the policy file it already has.
+	policy  []byte
+	watch   bool // reload the policy file as it changes
+	threads int
+	retry   catalog.RetryPolicy
+	cfg     server.Config // TLS, limits, audit... (Auth is set by policy)
+	wrap    func(net.Listener) net.Listener
+}
+
+var smallSizes = demo.Sizes{Customers: 100, Charges: 1000, Bounces: 50}
+
+// demoPrincipals are the accounts of gateways with a policy.
+var demoPrincipals = []struct{ name, domain, group string }{
+	{"analyst", "", "analysts"}, {"payments_svc", "payments", "services"},
+	{"users_svc", "users", "services"}, {"comms_svc", "comms", "services"},
+}
+
+// gateway is a running test gateway.
+type gateway struct {
+	dir, addr  string
+	policyPath string // "" without a policy
+	cat        *catalog.Catalog
+	srv        *server.Server
+}
+
+func startGW(t testing.TB, o gwOptions) *gateway {
+	t.Helper()
+	ctx := context.Background()
+	if o.dir == "" {
+		o.dir = t.TempDir()
+	}
+	if o.sizes == (demo.Sizes{}) {
+		o.sizes = smallSizes
+	}
+	cat, err := catalog.Open(ctx, []catalog.Config{{
+		URI:       "sqlite://" + filepath.Join(o.dir, "catalog.db"),
+		Warehouse: "file://" + filepath.Join(o.dir, "warehouse"),
+	}}, catalog.Options{CommitRetry: o.retry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cat.Close)
+	if !demo.Seeded(ctx, cat) {
+		if err := demo.Seed(ctx, cat, o.sizes, func(string) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := &gateway{dir: o.dir, cat: cat}
+	pcfg := planner.Config{Engine: planner.EngineConfig{Threads: 2}}
+	if o.threads > 0 {
+		pcfg.Engine.Threads = o.threads
+	}
+	if o.policy != nil {
+		g.policyPath = filepath.Join(o.dir, "policy.yaml")
+		if _, err := os.Stat(g.policyPath); err != nil {
+			if err := os.WriteFile(g.policyPath, o.policy, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		store, err := policy.NewStore(g.policyPath, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.watch {
+			wctx, cancel := context.WithCancel(ctx)
+			t.Cleanup(cancel)
+			go store.Watch(wctx, 100*time.Millisecond)
+		}
+		pcfg.Policy = store
+		var accounts []auth.Account
+		for _, p := range demoPrincipals {
+			a, err := auth.NewAccount(p.name, p.domain, []string{p.group}, "pw-"+p.name, 4096)
+			if err != nil {
+				t.Fatal(err)
+			}
+			accounts = append(accounts, a)
+		}
+		a, err := auth.New(auth.Config{Accounts: accounts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.cfg.Auth = server.AuthConfig{Authenticator: a, AllowPlaintextLoopback: true}
+	}
+	if os.Getenv("LAKEGATE_TEST_LOG") != "" && o.cfg.Logger == nil {
+		o.cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if g.srv, err = server.New(planner.New(cat, pcfg), o.cfg); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.addr = l.Addr().String()
+	if o.wrap != nil {
+		l = o.wrap(l)
+	}
+	go g.srv.Serve(l) //nolint:errcheck
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = g.srv.Close(ctx)
+	})
+	return g
+}
+
+func startGateway(t testing.TB, sizes demo.Sizes) *gateway {
+	t.Helper()
+	return startGW(t, gwOptions{sizes: sizes})
+}
+
+func startGatewayWith(t testing.TB, sizes demo.Sizes, cfg server.Config) *gateway {
+	t.Helper()
+	return startGW(t, gwOptions{sizes: sizes, cfg: cfg})
+}
+
+// connect logs in as the analyst (gateways without a policy).
+func (g *gateway) connect(t *testing.T) *pgx.Conn {
+	t.Helper()
+	return connectAs(t, g.addr, "analyst", "")
+}
+
+// as logs in as one of demoPrincipals (gateways with a policy).
+func (g *gateway) as(t testing.TB, user string) *pgx.Conn {
+	t.Helper()
+	return connectAs(t, g.addr, user, "pw-"+user)
+}
+
+func connectAs(t testing.TB, addr, user, password string) *pgx.Conn {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
+	c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://%s:%s@%s:%s/lakegate?sslmode=disable", user, password, host, port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
