@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -234,7 +235,26 @@ func (e *engine) close() {
 func (e *engine) closeDB() {
 	duck.Close(&e.db)
 	os.RemoveAll(e.tempDir)
+	trimSoon()
 }
+
+// trimPending is set while a C heap trim is scheduled.
+var trimPending atomic.Bool
+
+// trimSoon returns what closed engines freed to the system, at most once
+// every trimEvery and off the closing session's path (a trim holds the
+// allocator's locks while it walks the free memory).
+func trimSoon() {
+	if !trimPending.CompareAndSwap(false, true) {
+		return
+	}
+	time.AfterFunc(trimEvery, func() {
+		trimPending.Store(false)
+		trimCHeap()
+	})
+}
+
+const trimEvery = 5 * time.Second
 
 // connect opens another connection to the database, for a cursor; the
 // database stays open until release.
