@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes what lakegate reads from clients (server/fuzz_test.go), each
-# target against a real server, for DURATION per target (default 15s).
+# Fuzzes what lakegate reads from clients, for DURATION per target
+# (default 15s): the wire (server/fuzz_test.go, each target against a real
+# server) and the SQL text readers (planner/fuzz_test.go: splitter,
+# tokenizers, write parser).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
-# New crashers land in server/testdata/fuzz/<target>/; commit them with
+# New crashers land in <package>/testdata/fuzz/<target>/; commit them with
 # the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +15,12 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
 for t in "${targets[@]}"; do
   # go test -fuzz takes one package and one target at a time.
-  go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" ./server/
+  pkg=./server/
+  case "$t" in FuzzStatementText|FuzzParseWrite) pkg=./planner/ ;; esac
+  go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" "$pkg"
 done

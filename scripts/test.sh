@@ -42,5 +42,5 @@ fi
 go vet ./...
 go test -race -count=1 -timeout 20m ./... 2>&1 | tee /tmp/lakegate-test.log
 
-# A short fuzz run of every wire target (server/fuzz_test.go).
+# A short fuzz run of every target (server/ and planner/fuzz_test.go).
 ./scripts/fuzz.sh 15s

@@ -1,0 +1,103 @@
+package planner
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Fuzz targets for the code that reads SQL text before the engine does
+// (issue 13): the statement splitter, the redactor, every tokenizer and
+// the write parser. Client text reaches all of them; none may panic, and
+// each keeps the invariants below. `go test -fuzz` seeds come from
+// fuzzSeeds and testdata/fuzz/<target>/; scripts/fuzz.sh runs them.
+
+var fuzzSeeds = []string{
+	"select 1; select 2",
+	"select 'a;b', \"x;y\", $$c;d$$, $t$e;f$t$ -- g;h\n; /* i; /* j */ k; */ select 3",
+	"E'it\\'s; here'; select e'\\\\'",
+	"insert into payments.w (id, v) values (1, 'a'), (2, default) returning id",
+	"with d as (delete from t where x = 1 returning *) insert into u select * from d",
+	"update s.t set (a, b) = (1, 2), c = c + 1 from u where u.id = t.id",
+	"create table if not exists s.t (a bigint not null, b numeric(12,2), c text[]) with (partitioning = 'day(c), bucket(4, a)')",
+	"alter table s.t add column if not exists d int, rename column a to b, alter column b type bigint",
+	"comment on column s.t.c is 'it''s'",
+	"call lakegate.expire_snapshots('payments.w', older_than => interval '1 day', retain_last := 2)",
+	"select $1::int, 1.5e-3, .5, 0x1f, 'x'::regclass, array[1,2] @> '{1}'",
+	"'unterminated", "\"unterminated", "$$unterminated", "/* unterminated", "$1$", "e'\\",
+}
+
+func addSeeds(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+}
+
+// FuzzStatementText checks the splitter, the redactor and the tokenizers
+// on any text.
+func FuzzStatementText(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, sql string) {
+		parts := SplitStatements(sql)
+		for _, p := range parts {
+			if blankSQL(p) || p != strings.TrimSpace(p) {
+				t.Fatalf("SplitStatements(%q) gave a blank or untrimmed statement %q", sql, p)
+			}
+			if again := SplitStatements(p); len(again) != 1 || again[0] != p {
+				t.Fatalf("SplitStatements is not stable on its own output %q: %q", p, again)
+			}
+		}
+		// Redacting is not idempotent ("0$$" -> "?$$" starts a dollar
+		// quote the first text did not have), so only totality is checked.
+		_ = RedactLiterals(sql)
+		_ = tokens(sql, 0)
+		_ = leadingKeywords(sql, 4)
+		end := 0
+		for _, tk := range lexSpans(sql) {
+			if tk.pos < end || tk.end <= tk.pos || tk.end > len(sql) || sql[tk.pos:tk.end] != tk.s {
+				t.Fatalf("lexSpans(%q): bad span %+v after %d", sql, tk, end)
+			}
+			end = tk.end
+		}
+		var b strings.Builder
+		for _, p := range lexPieces(sql) {
+			b.WriteString(p.text)
+		}
+		if b.String() != sql {
+			t.Fatalf("lexPieces(%q) does not cover the text: %q", sql, b.String())
+		}
+		end = 0
+		for _, tk := range lexAll(sql) {
+			if tk.start < end || tk.end < tk.start || tk.end > len(sql) {
+				t.Fatalf("lexAll(%q): bad token %+v after %d", sql, tk, end)
+			}
+			end = tk.end
+		}
+		ts := newTokScan(sql)
+		for !ts.done() {
+			ts.next()
+		}
+	})
+}
+
+// FuzzParseWrite checks that the write parser, given any text, returns a
+// statement or an error lakegate maps to a SQLSTATE (never an untyped one,
+// which would reach the client as XX000).
+func FuzzParseWrite(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, sql string) {
+		w, err := parseWrite(sql)
+		if err == nil {
+			if w == nil || w.kind == 0 {
+				t.Fatalf("parseWrite(%q): no statement and no error", sql)
+			}
+			return
+		}
+		var ee *EngineError
+		if !errors.As(err, &ee) && !errors.Is(err, ErrNotSupported) && !errors.Is(err, catalog.ErrUnsupported) {
+			t.Fatalf("parseWrite(%q): untyped error %v", sql, err)
+		}
+	})
+}
