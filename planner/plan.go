@@ -510,31 +510,46 @@ func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catal
 	if systemSchemas[strings.ToLower(r.Schema)] {
 		return nil, policy.Decision{}, "", nil
 	}
-	candidates := []string{r.Schema}
-	if r.Schema == "" {
-		candidates = searchPath(s.settings["search_path"])
+	t, dec, err := s.findTable(ctx, r.Schema, r.Name, func(d policy.Decision) bool { return d.Read })
+	if err != nil {
+		return nil, policy.Decision{}, "", err
 	}
-	for _, sc := range candidates {
-		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: r.Name})
-		if errors.Is(err, catalog.ErrNoSuchTable) {
-			continue
-		}
-		if err != nil {
-			return nil, policy.Decision{}, "", err
-		}
-		dec, err := s.decide(ctx, t)
-		if err != nil {
-			return nil, policy.Decision{}, "", err
-		}
-		if !dec.Visible || !dec.Read {
-			continue
-		}
-		return t, dec, sc + "." + r.Name, nil
+	if t != nil {
+		return t, dec, t.Ident.Schema + "." + r.Name, nil
 	}
 	if r.Schema == "" && strings.HasPrefix(strings.ToLower(r.Name), "pg_") {
 		return nil, policy.Decision{}, "", nil
 	}
 	return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
+}
+
+// findTable is the one place a table name becomes a table for a caller,
+// for reads and writes alike: the schema, or each schema of search_path in
+// turn, is looked up, and a table the caller cannot see, or that usable
+// refuses, is passed over as if it did not exist. Nothing found is (nil,
+// {}, nil).
+func (s *Session) findTable(ctx context.Context, schema, name string, usable func(policy.Decision) bool) (*catalog.Table, policy.Decision, error) {
+	candidates := []string{schema}
+	if schema == "" {
+		candidates = searchPath(s.settings["search_path"])
+	}
+	for _, sc := range candidates {
+		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: name})
+		if errors.Is(err, catalog.ErrNoSuchTable) {
+			continue
+		}
+		if err != nil {
+			return nil, policy.Decision{}, err
+		}
+		dec, err := s.decide(ctx, t)
+		if err != nil {
+			return nil, policy.Decision{}, err
+		}
+		if dec.Visible && usable(dec) {
+			return t, dec, nil
+		}
+	}
+	return nil, policy.Decision{}, nil
 }
 
 func stmtShape(ps duck.PreparedStatement) ([]Column, []Type, error) {

@@ -199,34 +199,19 @@ func (s *Session) commitInfo(w *writeStmt) catalog.CommitInfo {
 // caller may write it: a table they cannot see does not exist; one that is
 // external to them, or native without a write grant, is refused.
 func (s *Session) resolveWriteTarget(ctx context.Context, q qname) (*catalog.Table, policy.Decision, error) {
-	candidates := []string{q.schema}
-	if q.schema == "" {
-		candidates = searchPath(s.settings["search_path"])
+	t, dec, err := s.findTable(ctx, q.schema, q.name, func(policy.Decision) bool { return true })
+	switch {
+	case err != nil:
+		return nil, policy.Decision{}, err
+	case t == nil:
+		return nil, policy.Decision{}, &UndefinedTableError{Name: q.String()}
+	case s.p.cfg.Policy == nil:
+		return nil, policy.Decision{}, fmt.Errorf("%w: table %s is read-only (no policy grants writes)", policy.ErrExternalWrite, t.Ident)
 	}
-	for _, sc := range candidates {
-		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: q.name})
-		if errors.Is(err, catalog.ErrNoSuchTable) {
-			continue
-		}
-		if err != nil {
-			return nil, policy.Decision{}, err
-		}
-		dec, err := s.decide(ctx, t)
-		if err != nil {
-			return nil, policy.Decision{}, err
-		}
-		if !dec.Visible {
-			continue
-		}
-		if s.p.cfg.Policy == nil {
-			return nil, policy.Decision{}, fmt.Errorf("%w: table %s is read-only (no policy grants writes)", policy.ErrExternalWrite, t.Ident)
-		}
-		if err := dec.WriteError(s.principal, s.policyTable(ctx, t)); err != nil {
-			return nil, policy.Decision{}, err
-		}
-		return t, dec, nil
+	if err := dec.WriteError(s.principal, s.policyTable(ctx, t)); err != nil {
+		return nil, policy.Decision{}, err
 	}
-	return nil, policy.Decision{}, &UndefinedTableError{Name: q.String()}
+	return t, dec, nil
 }
 
 // createTarget names the table a CREATE TABLE makes and checks that the
