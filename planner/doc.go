@@ -48,6 +48,32 @@
 // room of their own (admit.go). What does not fit spills, or fails with
 // out of memory (53200) / disk full (53100), and the session goes on.
 //
+// Where things are, file by file:
+//
+//	session.go, plan.go, exec.go   Planner and Session; prepare (classify,
+//	                               analyze.go's parse-tree walk, findTable,
+//	                               pin, prune.go, scansql.go, access.go's
+//	                               masks and filters); execute and bind
+//	lex.go, pgliterals.go          statement splitting, keywords, literal
+//	                               rewrites (BC dates, arrays)
+//	guard.go, errpaths.go          functions and settings a query may not
+//	                               reach; paths kept out of error text
+//	engine.go, enginepool.go,      the sandboxed DuckDB per session, pooled
+//	recycle.go, trim_*.go          between sessions, replaced past its
+//	                               footer bound; C heap returned after close
+//	memory.go, admit.go            the memory budget and statement admission
+//	plancache.go, stmtcache.go,    caches: parse trees and scan plans (all
+//	snapcache.go, resultcache.go   sessions), prepared statements, small-table
+//	                               copies, kept results
+//	pgcatalog*.go, pgoperators.go, the emulated pg_catalog and
+//	pgcompat_rewrite.go,           information_schema, and the rewrites that
+//	colnames.go                    give Postgres' answers and column names
+//	sessioncmd.go, txn.go,         session commands (below)
+//	settings.go, cursor.go,
+//	copy.go, sqlprepare.go
+//	write*.go, maintenance.go      writes and owner procedures (above)
+//	timetravel.go, explain.go      AS OF / snapshot reads; EXPLAIN
+//
 // Must never: hand more than one statement to DuckDB at a time (preparing
 // "a; b" executes a), or let a query reach a file, setting or function that
 // is not part of reading the catalog's tables.
