@@ -2,6 +2,7 @@ package lru
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -78,5 +79,38 @@ func TestOnGetUnderConcurrentDrops(t *testing.T) {
 	wg.Wait()
 	if st := c.Stats(); st.Items != 3 || st.Hits+st.Misses != 800 {
 		t.Fatalf("stats %+v", st)
+	}
+}
+
+// Peek neither counts nor reorders; Delete frees the item's size and runs
+// OnDrop.
+func TestPeekAndDelete(t *testing.T) {
+	c := New[string](30)
+	var dropped []string
+	c.OnDrop = func(v string) { dropped = append(dropped, v) }
+	c.Put("a", "A", 10)
+	c.Put("b", "B", 10)
+	if v, ok := c.Peek("a"); !ok || v != "A" {
+		t.Fatalf("Peek(a) = %q, %v", v, ok)
+	}
+	if _, ok := c.Peek("z"); ok {
+		t.Fatal("Peek of a missing key found something")
+	}
+	if st := c.Stats(); st.Hits != 0 || st.Misses != 0 {
+		t.Fatalf("Peek counted lookups: %+v", st)
+	}
+	// a was peeked, not used: it is still the least recently used.
+	c.Put("c", "C", 10)
+	c.Put("d", "D", 10)
+	if c.Contains("a") || !c.Contains("b") {
+		t.Fatalf("after a fourth item: a kept %v, b kept %v", c.Contains("a"), c.Contains("b"))
+	}
+	c.Delete("c")
+	c.Delete("nope")
+	if st := c.Stats(); st.Items != 2 || st.Bytes != 20 || c.Contains("c") {
+		t.Fatalf("after Delete: %+v", st)
+	}
+	if strings.Join(dropped, ",") != "A,C" {
+		t.Fatalf("dropped %v, want A then C", dropped)
 	}
 }
