@@ -56,9 +56,8 @@ func authError(code codes.Code, format string, args ...any) error {
 // authenticate admits a client: trust on loopback without an authenticator,
 // SCRAM-SHA-256 for accounts, OIDC tokens for token users.
 func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.Reader) (context.Context, error) {
-	addr := wire.RemoteAddress(ctx)
+	addr, sc := clientOf(ctx)
 	user := wire.ClientParameters(ctx)[wire.ParamUsername]
-	sc := s.startupConnFor(addr)
 	encrypted := sc != nil && sc.tls != nil
 	fail := func(err error, reason string, attrs ...any) (context.Context, error) {
 		s.log.Warn("authentication failed", append([]any{"addr", fmt.Sprint(addr), "user", user, "reason", reason, "tls", encrypted}, attrs...)...)
@@ -279,12 +278,6 @@ func hostOf(a net.Addr) string {
 	return fmt.Sprint(a)
 }
 
-func (s *Server) startupConnFor(a net.Addr) *startupConn {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.byAdr[fmt.Sprint(a)]
-}
-
 // register creates the connection's state with its cancel key, for an
 // authenticated principal. It runs before AuthenticationOk and
 // BackendKeyData are sent, and refuses the session with
@@ -296,14 +289,14 @@ func (s *Server) register(ctx context.Context, p auth.Principal) (context.Contex
 	c.log = s.log.With("conn", c.id, "user", p.Name)
 	mp := s.pl.MemoryPlan()
 	c.limits = resultLimits{value: mp.MaxValueBytes, row: mp.MaxRowBytes}
-	addr := fmt.Sprint(wire.RemoteAddress(ctx))
+	_, sc := clientOf(ctx)
 	s.mu.Lock()
 	if len(s.conns) >= s.cfg.Limits.maxConnections() {
 		s.mu.Unlock()
 		return ctx, errTooManyConnections
 	}
 	s.conns[c.id] = c
-	if sc := s.byAdr[addr]; sc != nil {
+	if sc != nil {
 		c.watch = sc.raw
 		c.tls = sc.tls != nil
 		sc.raw.conn = c

@@ -198,3 +198,58 @@ func TestRemotePlaintextRefused(t *testing.T) {
 		t.Logf("auth=%v: %v", withAuth, err)
 	}
 }
+
+// Connection state is found through the connection, not its address:
+// clients that share one address (behind a proxy; every Unix socket) each
+// keep their own. Here every connection reports the same address; a
+// second, plaintext connection accepted while the first is still logging
+// in over TLS must not make the first look plaintext (it would be refused
+// with "requires TLS").
+func TestConnectionsSharingAnAddress(t *testing.T) {
+	acct, _ := auth.NewAccount("svc", "payments", nil, "pw-123456", 4096)
+	a, err := auth.New(auth.Config{Accounts: []auth.Account{acct}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, _, err := tlsutil.LoadOrCreate(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := startGW(t, gwOptions{sizes: demo.Sizes{Customers: 1, Charges: 1, Bounces: 1},
+		cfg:  server.Config{TLS: conf, AllowRemote: true, Auth: server.AuthConfig{Authenticator: a}},
+		wrap: func(l net.Listener) net.Listener { return remoteListener{l} }})
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://svc:pw-123456@%s/lakegate?sslmode=require", g.addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var other net.Conn
+	defer func() {
+		if other != nil {
+			other.Close()
+		}
+	}()
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		// A second client from "the same address", accepted before this
+		// one logs in; it sends nothing.
+		if other, err = (&net.Dialer{}).DialContext(ctx, network, addr); err != nil {
+			return nil, err
+		}
+		time.Sleep(200 * time.Millisecond) // both accepted
+		return c, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("TLS login while another client of the same address waits: %v", err)
+	}
+	defer c.Close(ctx)
+	var n int
+	if err := c.QueryRow(ctx, "select 1").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("select 1: %d %v", n, err)
+	}
+}

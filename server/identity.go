@@ -188,7 +188,7 @@ func (c *conn) writeNotices() error {
 // psql-wire's ParallelPipeline is off: with it, Execute results are
 // buffered and written later, and these messages would overtake them.
 func (s *Server) newRawWriter(ctx context.Context) *buffer.Writer {
-	sc := s.startupConnFor(wire.RemoteAddress(ctx))
+	_, sc := clientOf(ctx)
 	if sc == nil {
 		return nil
 	}

@@ -177,13 +177,11 @@ func (s *Server) admit(c net.Conn) *startupConn {
 	s.unauthBy[host]++
 	w := &watchConn{Conn: c, srv: s, host: host, counted: true}
 	sc := &startupConn{raw: w, conf: s.cfg.TLS, log: s.log, frames: frameChecker{maxBody: s.maxMessage}}
-	addr := c.RemoteAddr().String()
-	s.byAdr[addr] = sc
 	s.mu.Unlock()
 	deadline := time.Now().Add(lim.authenticationTimeout())
 	w.rdeadline = deadline
 	_ = c.SetDeadline(deadline)
-	w.onClose = func() { s.connClosed(w, addr, sc) }
+	w.onClose = func() { s.connClosed(w) }
 	return sc
 }
 
@@ -211,11 +209,8 @@ func (s *Server) refuse(c net.Conn) {
 
 // connClosed releases what a connection held: its place among the
 // unauthenticated connections, its session slot and engine.
-func (s *Server) connClosed(w *watchConn, addr string, sc *startupConn) {
+func (s *Server) connClosed(w *watchConn) {
 	s.mu.Lock()
-	if s.byAdr[addr] == sc {
-		delete(s.byAdr, addr)
-	}
 	s.release(w)
 	c := w.conn
 	s.mu.Unlock()

@@ -60,7 +60,7 @@ func (s *Server) endSession(ctx context.Context, pe *panicError) error {
 	}
 	logPanic(log, pe)
 	err := fatal(pe)
-	if sc := s.startupConnFor(wire.RemoteAddress(ctx)); sc != nil {
+	if _, sc := clientOf(ctx); sc != nil {
 		sc.endWith(err)
 	}
 	return err

@@ -65,7 +65,6 @@ type Server struct {
 
 	mu       sync.Mutex
 	conns    map[int32]*conn
-	byAdr    map[string]*startupConn
 	unauth   int            // connections before their first ReadyForQuery
 	unauthBy map[string]int // the same, by client IP address
 	next     atomic.Int32
@@ -106,7 +105,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		maxMessage = 1 << 20
 	}
 	limits := preparedLimits{statements: cfg.MaxPreparedStatements, portals: cfg.MaxPortals, bytes: cfg.MaxPreparedBytes}
-	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{}, byAdr: map[string]*startupConn{},
+	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{},
 		unauthBy: map[string]int{}}
 	// Every hook recovers its panics (recover.go).
 	w, err := wire.NewServer(s.guardedParse,
@@ -178,14 +177,15 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	// psql-wire has written its fixed ParameterStatus set; the session's
 	// values follow, before the first ReadyForQuery.
 	c.out = s.newRawWriter(ctx)
-	if sc := s.startupConnFor(wire.RemoteAddress(ctx)); sc != nil {
+	client, sc := clientOf(ctx)
+	if sc != nil {
 		c.frames = &sc.frames
 	}
 	if err := c.reportParameters(); err != nil {
 		return ctx, err
 	}
 	c.sess.SetProtocolStatements(wireStatements{c})
-	addr := fmt.Sprint(wire.RemoteAddress(ctx))
+	addr := fmt.Sprint(client)
 	c.addr = addr
 	c.log = s.log.With("conn", c.id, "user", c.principal.Name, "addr", addr)
 	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName], "tls", c.tls)

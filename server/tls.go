@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
@@ -180,11 +181,32 @@ func (c *startupConn) Close() error {
 	return c.raw.Close()
 }
 
-func (c *startupConn) LocalAddr() net.Addr                { return c.raw.LocalAddr() }
-func (c *startupConn) RemoteAddr() net.Addr               { return c.raw.RemoteAddr() }
+func (c *startupConn) LocalAddr() net.Addr { return c.raw.LocalAddr() }
+
+// RemoteAddr is the client's address, carrying the connection itself:
+// psql-wire hands it to the hooks (wire.RemoteAddress), and clientOf finds
+// the connection's state through it, whatever the address (Unix sockets
+// all have the same one).
+func (c *startupConn) RemoteAddr() net.Addr               { return connAddr{Addr: c.raw.RemoteAddr(), sc: c} }
 func (c *startupConn) SetDeadline(t time.Time) error      { return c.raw.SetDeadline(t) }
 func (c *startupConn) SetReadDeadline(t time.Time) error  { return c.raw.SetReadDeadline(t) }
 func (c *startupConn) SetWriteDeadline(t time.Time) error { return c.raw.SetWriteDeadline(t) }
+
+// connAddr is a client's address with its connection.
+type connAddr struct {
+	net.Addr
+	sc *startupConn
+}
+
+// clientOf returns the hook's client address and its connection (nil for
+// a connection lakegate's listener did not accept).
+func clientOf(ctx context.Context) (net.Addr, *startupConn) {
+	a := wire.RemoteAddress(ctx)
+	if ca, ok := a.(connAddr); ok {
+		return ca.Addr, ca.sc
+	}
+	return a, nil
+}
 
 // ConnectionState returns the TLS state, if any.
 func (c *startupConn) ConnectionState() (tls.ConnectionState, bool) {
