@@ -64,6 +64,7 @@ func newCopyWriter(ctx context.Context, c *conn, cp *planner.CopyOut) *copyWrite
 		format = pgtype.BinaryFormatCode
 	}
 	enc := newRowEncoder(oids, []int16{format}, c.loc, tm)
+	enc.useEngineTypes(cp.Columns)
 	enc.limits = c.limits
 	enc.buffered = cp.Format != planner.CopyBinary // appendLine reads every value
 	return &copyWriter{ctx: ctx, out: c.out, cp: cp, oids: oids, enc: enc}
