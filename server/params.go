@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	wire "github.com/jeroenrinzema/psql-wire"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -31,9 +32,19 @@ func decodeValue(oid uint32, format int16, b []byte) (any, error) {
 }
 
 const (
-	oidJSONB     = 3802
-	oidTextArray = 1009
+	oidBool        = pgtype.BoolOID
+	oidBytea       = pgtype.ByteaOID
+	oidText        = pgtype.TextOID
+	oidJSON        = pgtype.JSONOID
+	oidJSONB       = pgtype.JSONBOID
+	oidTextArray   = pgtype.TextArrayOID
+	oidDate        = pgtype.DateOID
+	oidTimestamp   = pgtype.TimestampOID
+	oidTimestamptz = pgtype.TimestamptzOID
+	oidInterval    = pgtype.IntervalOID
 )
+
+var elementOID = pgtypes.ElementOID
 
 // decodeParams turns Bind parameter values into Go values for the planner.
 // Text-format values are passed as text and converted by the engine to the

@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"bytes"
@@ -11,88 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
-
-	"github.com/lakegate/lakegate/planner"
 )
-
-// Postgres type OIDs (pg_type.oid) for the types lakegate returns.
-const (
-	oidBool        = 16
-	oidBytea       = 17
-	oidInt8        = 20
-	oidInt2        = 21
-	oidInt4        = 23
-	oidText        = 25
-	oidJSON        = 114
-	oidFloat4      = 700
-	oidFloat8      = 701
-	oidDate        = 1082
-	oidTime        = 1083
-	oidTimestamp   = 1114
-	oidTimestamptz = 1184
-	oidInterval    = 1186
-	oidNumeric     = 1700
-	oidUUID        = 2950
-
-	// system types of catalog columns (planner.Type.OID)
-	oidChar       = 18
-	oidName       = 19
-	oidInt2Vector = 22
-	oidOID        = 26
-	oidOIDVector  = 30
-	oidACLItem    = 1033
-)
-
-var arrayOIDs = map[uint32]uint32{
-	oidBool: 1000, oidBytea: 1001, oidInt2: 1005, oidInt4: 1007, oidText: 1009, oidInt8: 1016,
-	oidFloat4: 1021, oidFloat8: 1022, oidTimestamp: 1115, oidDate: 1182, oidTime: 1183,
-	oidTimestamptz: 1185, oidInterval: 1187, oidNumeric: 1231, oidUUID: 2951, oidJSON: 199,
-	oidChar: 1002, oidName: 1003, oidOID: 1028, oidACLItem: 1034,
-}
-
-// pgOID maps a result type to the Postgres type clients see.
-func pgOID(t planner.Type) uint32 {
-	if t.OID != 0 {
-		return t.OID
-	}
-	switch t.ID {
-	case planner.TypeBool:
-		return oidBool
-	case planner.TypeInt16:
-		return oidInt2
-	case planner.TypeInt32:
-		return oidInt4
-	case planner.TypeInt64:
-		return oidInt8
-	case planner.TypeFloat32:
-		return oidFloat4
-	case planner.TypeFloat64:
-		return oidFloat8
-	case planner.TypeNumeric:
-		return oidNumeric
-	case planner.TypeBytes:
-		return oidBytea
-	case planner.TypeDate:
-		return oidDate
-	case planner.TypeTime:
-		return oidTime
-	case planner.TypeTimestamp:
-		return oidTimestamp
-	case planner.TypeTimestampTZ:
-		return oidTimestamptz
-	case planner.TypeInterval:
-		return oidInterval
-	case planner.TypeUUID:
-		return oidUUID
-	case planner.TypeJSON:
-		return oidJSON
-	case planner.TypeList:
-		if a, ok := arrayOIDs[pgOID(*t.Elem)]; ok {
-			return a
-		}
-	}
-	return oidText
-}
 
 // columnReader returns a function that yields row i of arr as a Go value
 // the pgx type map encodes for the column's OID (nil for NULL).
@@ -293,15 +212,6 @@ func stringValue(oid uint32, value func(int) string) func(int) any {
 		}
 	}
 	return func(i int) any { return value(i) }
-}
-
-func elementOID(arrayOID uint32) (uint32, bool) {
-	for e, a := range arrayOIDs {
-		if a == arrayOID {
-			return e, true
-		}
-	}
-	return 0, false
 }
 
 // The types below carry a result value to psql-wire's pgtype.Map. Each one

@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"encoding/binary"
@@ -42,12 +42,12 @@ type encodedColumn struct {
 	engine string         // engine type, for types Arrow does not tell (wideint.go)
 	typ    arrow.DataType // the Arrow type the encoder was planned for
 	enc    fieldEncoder   // fields encoded into buf, or
-	place  placeEncoder   // written in place by appendRows,
+	place  placeEncoder   // written in place by AppendRows,
 	size   sizer          // with fields of these sizes
 	arr    arrow.Array    // the column of the batch being sent
 	buf    []byte
 	pos    int
-	ends   []int // where each field in buf ends (appendRows)
+	ends   []int // where each field in buf ends (AppendRows)
 }
 
 // sizer adds the sizes of the fields of rows [lo, lo+len(sizes)) of arr
@@ -74,32 +74,66 @@ func fixedSize(width int) sizer {
 	}
 }
 
-// rowEncoder encodes a statement's result batches.
-type rowEncoder struct {
+// RowEncoder encodes a statement's result batches. Its methods are called
+// in this order for each span of rows of a batch: Span, Encode, then
+// AppendRows, RawRows, or NextValue for each value of each row.
+type RowEncoder struct {
 	cols     []encodedColumn
-	buffered bool // every column in buffers (nextValue reads them all)
+	buffered bool // every column in buffers (NextValue reads them all)
 	loc      *time.Location
-	tm       *pgtype.Map  // for fallback columns
-	lo, n    int          // the span of the batch being sent
-	sizes    []int        // per row of the span: its message's size
-	places   []int        // per row: where its next field goes
-	raw      []byte       // rawRows' messages
-	limits   resultLimits // caps of one value and one row (rowlimit.go)
+	tm       *pgtype.Map // for fallback columns
+	lo, n    int         // the span of the batch being sent
+	sizes    []int       // per row of the span: its message's size
+	places   []int       // per row: where its next field goes
+	raw      []byte      // RawRows' messages
+	limits   Limits      // caps of one value and one row (rowlimit.go)
 }
 
-// maxSpanBytes bounds the bytes one span of rows may encode to (a row
-// larger than that is a span of its own): memory stays flat however wide
-// the values.
-const maxSpanBytes = 1 << 20
+// EncodeOptions configure a RowEncoder; the zero value encodes in UTC,
+// without caps, and fails on a column no columnar encoder handles.
+type EncodeOptions struct {
+	// Location is the session's TimeZone, in which timestamptz values
+	// are shown in text (nil: UTC).
+	Location *time.Location
+	// TypeMap encodes the columns the columnar encoders do not
+	// (intervals, UUIDs, arrays, structs, ...): the connection's map,
+	// adjusted by RegisterTypes.
+	TypeMap *pgtype.Map
+	Limits  Limits
+	// Buffered keeps every column's fields in buffers for NextValue (COPY
+	// text and CSV read each value); otherwise AppendRows writes text and
+	// fixed-size binary values in place.
+	Buffered bool
+}
 
-// newRowEncoder plans encoders for result columns of the given OIDs.
+// MaxSpanBytes bounds the bytes one span of rows may encode to (a row
+// larger than that is a span of its own): memory stays flat however wide
+// the values. A caller's message buffer beyond a few times this size is
+// worth dropping after a wide span.
+const MaxSpanBytes = 1 << 20
+
+// NewRowEncoder plans the encoding of result rows of the given columns.
 // formats follow the protocol's Bind message: none means text for every
 // column, one applies to every column, otherwise one per column.
-func newRowEncoder(oids []uint32, formats []int16, loc *time.Location, tm *pgtype.Map) *rowEncoder {
+func NewRowEncoder(cols []Column, formats []int16, opts EncodeOptions) *RowEncoder {
+	oids := make([]uint32, len(cols))
+	for i, col := range cols {
+		oids[i] = OID(col.Type)
+	}
+	e := newRowEncoder(oids, formats, opts.Location, opts.TypeMap)
+	for i, col := range cols {
+		e.cols[i].engine = col.Type.Engine // wideint.go
+	}
+	e.limits, e.buffered = opts.Limits, opts.Buffered
+	return e
+}
+
+// newRowEncoder plans encoders for result columns of the given OIDs.
+func newRowEncoder(oids []uint32, formats []int16, loc *time.Location, tm *pgtype.Map) *RowEncoder {
 	if loc == nil {
 		loc = time.UTC
 	}
-	e := &rowEncoder{cols: make([]encodedColumn, len(oids)), loc: loc, tm: tm}
+	e := &RowEncoder{cols: make([]encodedColumn, len(oids)), loc: loc, tm: tm}
 	for i, oid := range oids {
 		// as psql-wire reads them for the RowDescription it sends: a
 		// column without a format of its own takes the first one
@@ -115,9 +149,9 @@ func newRowEncoder(oids []uint32, formats []int16, loc *time.Location, tm *pgtyp
 	return e
 }
 
-// span returns the end of the next span of rows from lo: as many rows as
-// fit in maxSpanBytes by an estimate of their encoded size, at least one.
-func (e *rowEncoder) span(rec arrow.RecordBatch, lo int) int {
+// Span returns the end of the next span of rows from lo: as many rows as
+// fit in MaxSpanBytes by an estimate of their encoded size, at least one.
+func (e *RowEncoder) Span(rec arrow.RecordBatch, lo int) int {
 	n := int(rec.NumRows())
 	fixed := 0 // per-row bytes, not counting variable-width values
 	var vars []arrow.Array
@@ -129,16 +163,16 @@ func (e *rowEncoder) span(rec arrow.RecordBatch, lo int) int {
 		}
 	}
 	if len(vars) == 0 {
-		if per := (n - lo) * fixed; per <= maxSpanBytes {
+		if per := (n - lo) * fixed; per <= MaxSpanBytes {
 			return n
 		}
-		return min(n, lo+max(1, maxSpanBytes/fixed))
+		return min(n, lo+max(1, MaxSpanBytes/fixed))
 	}
 	total := (n - lo) * fixed
 	for _, a := range vars {
 		total += 2 * varBytes(a, lo, n)
 	}
-	if total <= maxSpanBytes {
+	if total <= MaxSpanBytes {
 		return n
 	}
 	total = 0
@@ -147,7 +181,7 @@ func (e *rowEncoder) span(rec arrow.RecordBatch, lo int) int {
 		for _, a := range vars {
 			row += 2 * varLen(a, i) // bytea's text form doubles its bytes
 		}
-		if total += row; total > maxSpanBytes && i > lo {
+		if total += row; total > MaxSpanBytes && i > lo {
 			return i
 		}
 	}
@@ -191,11 +225,12 @@ func varLen(a arrow.Array, i int) int {
 	return 0
 }
 
-// encode encodes rows [lo, hi) of rec, column by column, into the column
-// buffers (placed columns are written by appendRows).
-func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
+// Encode encodes rows [lo, hi) of rec, column by column, into the column
+// buffers (placed columns are written by AppendRows). A value or row over
+// the encoder's Limits fails with a ResultTooLargeError.
+func (e *RowEncoder) Encode(rec arrow.RecordBatch, lo, hi int) error {
 	if int(rec.NumCols()) != len(e.cols) {
-		return fmt.Errorf("server: result has %d columns, described %d", rec.NumCols(), len(e.cols))
+		return fmt.Errorf("pgtypes: result has %d columns, described %d", rec.NumCols(), len(e.cols))
 	}
 	if err := e.limits.check(rec, lo, hi, e.cols); err != nil {
 		return err
@@ -213,7 +248,7 @@ func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
 		if col.place != nil {
 			continue
 		}
-		if cap(col.buf) > 4*maxSpanBytes {
+		if cap(col.buf) > 4*MaxSpanBytes {
 			col.buf = nil // do not keep what one wide span needed
 		}
 		buf, err := col.enc(col.buf[:0], arr, lo, hi)
@@ -226,9 +261,12 @@ func (e *rowEncoder) encode(rec arrow.RecordBatch, lo, hi int) error {
 	return nil
 }
 
-// nextValue returns buffered column c's next value bytes, nil for NULL.
-// They are valid until the next encode.
-func (e *rowEncoder) nextValue(c int) []byte {
+// Rows is the number of rows the last Encode encoded.
+func (e *RowEncoder) Rows() int { return e.n }
+
+// NextValue returns buffered column c's next value bytes, nil for NULL.
+// They are valid until the next Encode.
+func (e *RowEncoder) NextValue(c int) []byte {
 	col := &e.cols[c]
 	b := col.buf[col.pos:]
 	l := int32(binary.BigEndian.Uint32(b))
@@ -240,11 +278,11 @@ func (e *rowEncoder) nextValue(c int) []byte {
 	return b[4 : 4+l : 4+l]
 }
 
-// appendRows appends the encoded span as messages of type msg (DataRow, or
+// AppendRows appends the encoded span as messages of type msg (DataRow, or
 // CopyData of COPY BINARY rows): after the message header, prefix in the
 // first message only (the COPY BINARY header), a field count, then the
 // fields. Messages are sized first, then filled column by column.
-func (e *rowEncoder) appendRows(dst []byte, msg byte, prefix []byte) []byte {
+func (e *RowEncoder) AppendRows(dst []byte, msg byte, prefix []byte) []byte {
 	n, nc := e.n, len(e.cols)
 	if n == 0 {
 		return dst
@@ -317,11 +355,11 @@ func slicesGrow(s []int, n int) []int {
 	return s[:n]
 }
 
-// rawRows returns the encoded rows as values psql-wire writes as they are
+// RawRows returns the encoded rows as values psql-wire writes as they are
 // (rawField), for writers that must go through psql-wire row by row.
-func (e *rowEncoder) rawRows() [][]any {
+func (e *RowEncoder) RawRows() [][]any {
 	nc := len(e.cols)
-	e.raw = e.appendRows(e.raw[:0], 'D', nil)
+	e.raw = e.AppendRows(e.raw[:0], 'D', nil)
 	rows := make([][]any, e.n)
 	cells := make([]any, e.n*nc)
 	b := e.raw
@@ -343,7 +381,7 @@ func (e *rowEncoder) rawRows() [][]any {
 }
 
 // plan picks the encoder for a column of arr's type.
-func (e *rowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
+func (e *RowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
 	col.enc, col.place, col.size = nil, nil, nil
 	if enc := wideIntEncoder(col.engine, arr, col.oid, col.binary); enc != nil {
 		col.enc = enc
@@ -360,7 +398,7 @@ func (e *rowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
 		return nil
 	}
 	if e.tm == nil {
-		return fmt.Errorf("server: no encoder for %s as type %d", arr.DataType(), col.oid)
+		return fmt.Errorf("pgtypes: no encoder for %s as type %d", arr.DataType(), col.oid)
 	}
 	col.enc = boxedEncoder(col.oid, col.binary, e.tm, e.loc)
 	return nil
