@@ -332,6 +332,20 @@ func resultColumns(st *planner.Stmt) wire.Columns {
 	return cols
 }
 
+// decodeParams decodes Bind parameter values (pgtypes.DecodeParams). One
+// that does not decode fails as the planner's own parameter errors do.
+func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
+	ps := make([]pgtypes.Param, len(params))
+	for i, p := range params {
+		ps[i] = pgtypes.Param{Format: int16(p.Format()), Value: p.Value()}
+	}
+	args, err := pgtypes.DecodeParams(ps, oids)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", planner.ErrBadParameter, err)
+	}
+	return args, nil
+}
+
 // execute runs a statement and sends its results: rows (rows.go; described
 // holds the formats of a statement that sent its own RowDescription), COPY
 // data, notices, changed parameters, and the command tag.

@@ -106,12 +106,6 @@ func TypeSize(oid uint32) int16 {
 	return -1
 }
 
-// ElementOID is the element type of an array type.
-//
-// Exported while server/params.go decodes parameters; unexported again when
-// parameter decoding joins the package.
-func ElementOID(arrayOID uint32) (uint32, bool) { return elementOID(arrayOID) }
-
 func elementOID(arrayOID uint32) (uint32, bool) {
 	for e, a := range arrayOIDs {
 		if a == arrayOID {
