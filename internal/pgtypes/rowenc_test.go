@@ -415,7 +415,7 @@ func compareFields(t *testing.T, name string, arr arrow.Array, want, got []byte)
 // stream benchmark's shape (bigint, integer, numeric(12,2), text,
 // timestamp) into DataRow messages:
 //
-//	go test -tags duckdb_arrow -run '^$' -bench RowEncoder ./server/
+//	go test -tags duckdb_arrow -run '^$' -bench RowEncoder ./internal/pgtypes/
 func BenchmarkRowEncoder(b *testing.B) {
 	mem := memory.DefaultAllocator
 	const n = 2048

@@ -13,6 +13,10 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+// The boxed fallback: each value of a column becomes a Go value that
+// pgtype.Map encodes for the column's OID. It covers every Arrow type the
+// engine returns, and is what the columnar encoders are tested against.
+
 // columnReader returns a function that yields row i of arr as a Go value
 // the pgx type map encodes for the column's OID (nil for NULL).
 func columnReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) any, error) {
@@ -332,86 +336,6 @@ func (t pgTimestamptz) TimestamptzValue() (pgtype.Timestamptz, error) {
 
 func (t pgTimestamptz) TextValue() (pgtype.Text, error) {
 	return pgtype.Text{String: string(appendTimestamp(nil, t.t, true)), Valid: true}, nil
-}
-
-// appendTimestamp appends t as "2024-02-29 12:34:56.123456", followed by
-// the UTC offset ("+01", "+05:30", "+00:53:28") when withZone, and " BC"
-// for years before 1.
-func appendTimestamp(b []byte, t time.Time, withZone bool) []byte {
-	b, bc := appendDate(b, t)
-	b = append(b, ' ')
-	b = appendClock(b, int64(t.Hour()), int64(t.Minute()), int64(t.Second()), int64(t.Nanosecond()/1000))
-	if withZone {
-		_, off := t.Zone()
-		b = appendZone(b, off)
-	}
-	if bc {
-		b = append(b, " BC"...)
-	}
-	return b
-}
-
-// appendDate appends the date part of t; PostgreSQL writes year 0 as
-// 1 BC (the caller appends the " BC").
-func appendDate(b []byte, t time.Time) ([]byte, bool) {
-	y := t.Year()
-	bc := y <= 0
-	if bc {
-		y = 1 - y
-	}
-	b = appendPadded(b, int64(y), 4)
-	b = append(b, '-')
-	b = appendPadded(b, int64(t.Month()), 2)
-	b = append(b, '-')
-	b = appendPadded(b, int64(t.Day()), 2)
-	return b, bc
-}
-
-// appendClock appends hh:mm:ss and the fraction of a second without
-// trailing zeros, as PostgreSQL's AppendSeconds does.
-func appendClock(b []byte, h, m, s, us int64) []byte {
-	b = appendPadded(b, h, 2)
-	b = append(b, ':')
-	b = appendPadded(b, m, 2)
-	b = append(b, ':')
-	b = appendPadded(b, s, 2)
-	return appendFraction(b, us)
-}
-
-// appendFraction appends a fraction of a second (us microseconds) without
-// trailing zeros, and nothing for zero.
-func appendFraction(b []byte, us int64) []byte {
-	if us == 0 {
-		return b
-	}
-	digits := 6
-	for us%10 == 0 {
-		us /= 10
-		digits--
-	}
-	b = append(b, '.')
-	return appendPadded(b, us, digits)
-}
-
-// appendPadded appends v with at least width digits (zeros in front).
-func appendPadded(b []byte, v int64, width int) []byte {
-	if v < 0 || width > 19 {
-		s := strconv.FormatInt(v, 10)
-		for i := len(s); i < width; i++ {
-			b = append(b, '0')
-		}
-		return append(b, s...)
-	}
-	var tmp [20]byte
-	i := len(tmp)
-	for v >= 10 || len(tmp)-i < width-1 {
-		i--
-		tmp[i] = byte('0' + v%10)
-		v /= 10
-	}
-	i--
-	tmp[i] = byte('0' + v)
-	return append(b, tmp[i:]...)
 }
 
 // pgInterval is an INTERVAL value.
