@@ -26,6 +26,11 @@
 // reads Parquet on each execution (its multi-file scans opt out of statement
 // caching).
 //
+// Result columns and parameters are described in internal/pgtypes' type
+// model (Type, Column; planner keeps their names as aliases), which
+// types.go maps DuckDB's logical types to; how values are sent is the
+// server's and pgtypes' business, not the planner's.
+//
 // Session commands (sessioncmd.go, cursor.go, copy.go, sqlprepare.go) are
 // the statements that change the session rather than read data: transaction
 // blocks and savepoints (the aborted state, settings undone by ROLLBACK),

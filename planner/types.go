@@ -6,54 +6,43 @@ import (
 	"strings"
 
 	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/lakegate/lakegate/internal/pgtypes"
 )
 
-// TypeID is an engine-neutral column type; the server maps it to Postgres.
-type TypeID int
+// The type model is the Postgres type room's (internal/pgtypes); these
+// names keep it at hand for the planner and its callers.
+type (
+	TypeID = pgtypes.TypeID
+	Type   = pgtypes.Type
+	Column = pgtypes.Column
+)
 
 // Column types a result can have.
 const (
-	TypeUnknown TypeID = iota
-	TypeBool
-	TypeInt16
-	TypeInt32
-	TypeInt64
-	TypeFloat32
-	TypeFloat64
-	TypeNumeric // Precision/Scale set; 0/0 for unconstrained (HUGEINT)
-	TypeText
-	TypeBytes
-	TypeDate
-	TypeTime
-	TypeTimestamp
-	TypeTimestampTZ
-	TypeInterval
-	TypeUUID
-	TypeJSON
-	TypeList // Elem set
-	TypeOther
+	TypeUnknown     = pgtypes.TypeUnknown
+	TypeBool        = pgtypes.TypeBool
+	TypeInt16       = pgtypes.TypeInt16
+	TypeInt32       = pgtypes.TypeInt32
+	TypeInt64       = pgtypes.TypeInt64
+	TypeFloat32     = pgtypes.TypeFloat32
+	TypeFloat64     = pgtypes.TypeFloat64
+	TypeNumeric     = pgtypes.TypeNumeric
+	TypeText        = pgtypes.TypeText
+	TypeBytes       = pgtypes.TypeBytes
+	TypeDate        = pgtypes.TypeDate
+	TypeTime        = pgtypes.TypeTime
+	TypeTimestamp   = pgtypes.TypeTimestamp
+	TypeTimestampTZ = pgtypes.TypeTimestampTZ
+	TypeInterval    = pgtypes.TypeInterval
+	TypeUUID        = pgtypes.TypeUUID
+	TypeJSON        = pgtypes.TypeJSON
+	TypeList        = pgtypes.TypeList
+	TypeOther       = pgtypes.TypeOther
 )
 
-// Type describes a result column or parameter.
-type Type struct {
-	ID               TypeID
-	Precision, Scale int
-	Elem             *Type
-	// Engine is the engine's own name of the type (for messages and for
-	// types shown as text, like STRUCT and MAP).
-	Engine string
-	// OID is the Postgres system type (name, oid, "char", regclass, ...)
-	// a column of the emulated catalogs has, which the engine type stands
-	// in for (pgcatalog_resulttypes.go); 0 when ID says it all.
-	OID uint32
-}
-
-// Column is one result column.
-type Column struct {
-	Name string
-	Type Type
-}
-
+// typeFromLogical maps a DuckDB logical type to the result type clients
+// are told.
 func typeFromLogical(lt duck.LogicalType) Type {
 	id := duck.GetTypeId(lt)
 	switch id {

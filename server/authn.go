@@ -18,6 +18,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 )
 
 // Authentication messages (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-START-UP):
@@ -288,7 +289,7 @@ func (s *Server) register(ctx context.Context, p auth.Principal) (context.Contex
 	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff), principal: p}
 	c.log = s.log.With("conn", c.id, "user", p.Name)
 	mp := s.pl.MemoryPlan()
-	c.limits = resultLimits{value: mp.MaxValueBytes, row: mp.MaxRowBytes}
+	c.limits = pgtypes.Limits{Value: mp.MaxValueBytes, Row: mp.MaxRowBytes}
 	_, sc := clientOf(ctx)
 	s.mu.Lock()
 	if len(s.conns) >= s.cfg.Limits.maxConnections() {

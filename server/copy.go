@@ -10,6 +10,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -37,11 +38,10 @@ const (
 )
 
 type copyWriter struct {
-	ctx  context.Context
-	out  *buffer.Writer
-	cp   *planner.CopyOut
-	oids []uint32
-	enc  *rowEncoder
+	ctx context.Context
+	out *buffer.Writer
+	cp  *planner.CopyOut
+	enc *pgtypes.RowEncoder
 
 	started bool   // CopyOutResponse sent
 	pending []byte // bytes for the next CopyData (the binary header)
@@ -50,23 +50,22 @@ type copyWriter struct {
 }
 
 func newCopyWriter(ctx context.Context, c *conn, cp *planner.CopyOut) *copyWriter {
-	oids := make([]uint32, len(cp.Columns))
-	for i, col := range cp.Columns {
-		oids[i] = pgOID(col.Type)
-	}
 	tm := wire.TypeMap(ctx)
 	if tm == nil {
 		tm = pgtype.NewMap()
-		registerTypes(tm)
+		pgtypes.RegisterTypes(tm)
 	}
 	format := int16(pgtype.TextFormatCode)
 	if cp.Format == planner.CopyBinary {
 		format = pgtype.BinaryFormatCode
 	}
-	enc := newRowEncoder(oids, []int16{format}, c.loc, tm)
-	enc.limits = c.limits
-	enc.buffered = cp.Format != planner.CopyBinary // appendLine reads every value
-	return &copyWriter{ctx: ctx, out: c.out, cp: cp, oids: oids, enc: enc}
+	enc := pgtypes.NewRowEncoder(cp.Columns, []int16{format}, pgtypes.EncodeOptions{
+		Location: c.loc,
+		TypeMap:  tm,
+		Limits:   c.limits,
+		Buffered: cp.Format != planner.CopyBinary, // appendLine reads every value
+	})
+	return &copyWriter{ctx: ctx, out: c.out, cp: cp, enc: enc}
 }
 
 // begin sends CopyOutResponse and, in text and CSV, the header line. It
@@ -83,8 +82,8 @@ func (w *copyWriter) begin() error {
 	}
 	w.out.Start(msgCopyOutResponse)
 	w.out.AddByte(format)
-	w.out.AddInt16(int16(len(w.oids)))
-	for range w.oids {
+	w.out.AddInt16(int16(len(w.cp.Columns)))
+	for range w.cp.Columns {
 		w.out.AddInt16(int16(format))
 	}
 	if err := w.out.End(); err != nil {
@@ -129,20 +128,20 @@ func (w *copyWriter) batch(rec arrow.RecordBatch) error {
 	}
 	n := int(rec.NumRows())
 	for lo := 0; lo < n; {
-		hi := w.enc.span(rec, lo)
-		if err := w.enc.encode(rec, lo, hi); err != nil {
+		hi := w.enc.Span(rec, lo)
+		if err := w.enc.Encode(rec, lo, hi); err != nil {
 			return err
 		}
 		lo = hi
-		if cap(w.buf) > 4*maxSpanBytes {
+		if cap(w.buf) > 4*pgtypes.MaxSpanBytes {
 			w.buf = nil
 		}
 		buf := w.buf[:0]
 		if w.cp.Format == planner.CopyBinary {
-			buf = w.enc.appendRows(buf, byte(msgCopyData), w.pending)
+			buf = w.enc.AppendRows(buf, byte(msgCopyData), w.pending)
 			w.pending = nil
 		} else {
-			for i := 0; i < w.enc.n; i++ {
+			for i := 0; i < w.enc.Rows(); i++ {
 				start := len(buf)
 				buf = append(buf, byte(msgCopyData), 0, 0, 0, 0)
 				buf = w.appendLine(buf)
@@ -175,11 +174,11 @@ func (w *copyWriter) end() error {
 // (all its columns are text, so buffered).
 func (w *copyWriter) appendLine(line []byte) []byte {
 	csv := w.cp.Format == planner.CopyCSV
-	for c := range w.oids {
+	for c := range w.cp.Columns {
 		if c > 0 {
 			line = append(line, w.cp.Delimiter)
 		}
-		v := w.enc.nextValue(c)
+		v := w.enc.NextValue(c)
 		switch {
 		case v == nil:
 			line = append(line, w.cp.Null...)
@@ -236,7 +235,7 @@ func (w *copyWriter) appendCSV(dst, v []byte, quote bool) []byte {
 		quote = true
 	}
 	if !quote {
-		if len(w.oids) == 1 && string(v) == `\.` {
+		if len(w.cp.Columns) == 1 && string(v) == `\.` {
 			quote = true
 		} else {
 			for _, c := range v {

@@ -20,9 +20,10 @@
 // extended protocol (Parse/Bind/Describe/Execute) prepares one statement and
 // re-plans it against current snapshots at each Execute. Results stream:
 // each engine batch (2048 rows) is encoded column by column from its Arrow
-// arrays into DataRow messages (rowenc.go) and written on the connection
-// in one write, on a goroutine of its own while the engine produces the
-// next batch (rows.go), so memory stays flat however large the result; a
+// arrays into DataRow messages (internal/pgtypes: RowEncoder, in the
+// formats the client asked for) and written on the connection in one
+// write, on a goroutine of its own while the engine produces the next
+// batch (rows.go), so memory stays flat however large the result; a
 // portal executed with a row limit goes through psql-wire row by row and
 // reads from an engine connection of its own (planner.Portal), so it
 // survives the other statements a client runs while it is suspended.
@@ -60,8 +61,13 @@
 // client sends may end the process, and the fuzz targets (fuzz_test.go,
 // scripts/fuzz.sh) keep checking that.
 //
-// SQLSTATEs are assigned in one place (errors.go) from the planner's and
-// catalog's typed errors; nothing else in lakegate builds SQLSTATE codes.
+// Bind parameter values are decoded by internal/pgtypes (DecodeParams);
+// Postgres type OIDs, RowDescription type sizes and the encoding and
+// decoding of values are that package's, and server keeps none of them.
+//
+// SQLSTATEs are assigned in one place (errors.go) from the planner's,
+// catalog's and pgtypes' typed errors; nothing else in lakegate builds
+// SQLSTATE codes.
 // Every error psql-wire writes passes sanitizeError there, so none leaves
 // without a code PostgreSQL 15 knows (TestEverySQLStateIsPostgres).
 package server

@@ -9,6 +9,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -96,7 +97,7 @@ func sqlState(err error) codes.Code {
 	var nv *catalog.NullViolationError
 	var se *planner.StateError
 	var mm *malformedMessageError
-	var tl *ResultTooLargeError
+	var tl *pgtypes.ResultTooLargeError
 	switch {
 	case errors.As(err, &mm):
 		return codes.ProtocolViolation

@@ -334,7 +334,7 @@ func TestPreparedStatementsFreed(t *testing.T) {
 }
 
 // TestWideIntegersAndTimetz: UHUGEINT and BIGNUM (VARINT) results are the
-// right numeric in text and in binary; TIME WITH TIME ZONE, which the
+// right numeric in text and in binary, in rows and in COPY; TIME WITH TIME ZONE, which the
 // engine hands over without its offset, is refused with 0A000.
 func TestWideIntegersAndTimetz(t *testing.T) {
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
@@ -373,6 +373,9 @@ func TestWideIntegersAndTimetz(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("%s (format %d): %s, want %s", tc.sql, format, got, tc.want)
 			}
+		}
+		if got, want := copyOut(c, "COPY ("+tc.sql+") TO STDOUT"), fmt.Sprintf("COPY 1\n%q", tc.want+"\n"); got != want {
+			t.Errorf("COPY (%s): %s, want %s", tc.sql, got, want)
 		}
 	}
 	err := c.ExecParams(ctx, "select '12:34:56+05:30'::timetz", nil, nil, nil, nil).Read().Err

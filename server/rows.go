@@ -12,10 +12,11 @@ import (
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 )
 
-// How result rows reach the client. Rows are encoded by rowEncoder and,
+// How result rows reach the client. Rows are encoded by pgtypes.RowEncoder and,
 // whenever the whole result goes out in one go, written on the connection
 // as they are, one write per span of rows (about one engine batch), beside
 // psql-wire: a simple Query, a statement that describes its own rows, and
@@ -25,8 +26,8 @@ import (
 // messages on the connection is the protocol's. A portal executed with a
 // row limit (JDBC's fetchSize) must stop after that many rows and resume
 // on the next Execute, which only psql-wire's DataWriter can do: its rows
-// go through DataWriter.Row one by one, as rawField values the type map
-// copies as they are.
+// go through DataWriter.Row one by one, as RowEncoder.RawRows values the
+// type map copies as they are (pgtypes.RegisterTypes).
 
 // portalRun is how a statement's portal was bound and first executed,
 // which psql-wire does not tell the statement.
@@ -210,7 +211,7 @@ func (p *portalCache) Close() {
 
 // rowSender sends a statement's result batches.
 type rowSender struct {
-	enc  *rowEncoder
+	enc  *pgtypes.RowEncoder
 	conn io.Writer       // write DataRows here, or
 	w    wire.DataWriter // hand them to psql-wire row by row
 	sent *atomic.Int64   // counts rows handed to w (portalRun.sent)
@@ -221,7 +222,7 @@ type rowSender struct {
 // the formats of a statement that sent its own RowDescription (nil: psql-wire
 // described the rows, in the formats of the portal's Bind, or in text for
 // a simple Query).
-func (c *conn) newRowSender(ctx context.Context, oids []uint32, w wire.DataWriter, described []wire.FormatCode) *rowSender {
+func (c *conn) newRowSender(ctx context.Context, cols []planner.Column, w wire.DataWriter, described []wire.FormatCode) *rowSender {
 	formats, direct := described, true
 	if described == nil {
 		run, _ := ctx.Value(portalRunKey{}).(portalRun)
@@ -231,11 +232,11 @@ func (c *conn) newRowSender(ctx context.Context, oids []uint32, w wire.DataWrite
 	for i, f := range formats {
 		codes[i] = int16(f)
 	}
-	s := &rowSender{enc: newRowEncoder(oids, codes, c.loc, wire.TypeMap(ctx)), w: w}
+	opts := pgtypes.EncodeOptions{Location: c.loc, TypeMap: wire.TypeMap(ctx), Limits: c.limits}
+	s := &rowSender{enc: pgtypes.NewRowEncoder(cols, codes, opts), w: w}
 	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited {
 		s.sent = run.sent
 	}
-	s.enc.limits = c.limits
 	if direct && c.out != nil {
 		s.conn = c.out.Writer
 	}
@@ -246,15 +247,15 @@ func (c *conn) newRowSender(ctx context.Context, oids []uint32, w wire.DataWrite
 func (s *rowSender) batch(rec arrow.RecordBatch) error {
 	n := int(rec.NumRows())
 	for lo := 0; lo < n; {
-		hi := s.enc.span(rec, lo)
-		if err := s.enc.encode(rec, lo, hi); err != nil {
+		hi := s.enc.Span(rec, lo)
+		if err := s.enc.Encode(rec, lo, hi); err != nil {
 			return err
 		}
 		lo = hi
 		if s.conn == nil && s.sent != nil {
 			// Row by row: a row is counted before Row, which parks after
 			// writing it until the next Execute when the limit is reached.
-			for _, row := range s.enc.rawRows() {
+			for _, row := range s.enc.RawRows() {
 				s.sent.Add(1)
 				if err := s.w.Row(row); err != nil {
 					if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
@@ -266,7 +267,7 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 			continue
 		}
 		if s.conn == nil {
-			if err := wire.WriteRows(s.w, s.enc.rawRows()); err != nil {
+			if err := wire.WriteRows(s.w, s.enc.RawRows()); err != nil {
 				if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
 					return fmt.Errorf("%w: %w", planner.ErrResultClosed, err)
 				}
@@ -274,10 +275,10 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 			}
 			continue
 		}
-		if cap(s.buf) > 4*maxSpanBytes {
+		if cap(s.buf) > 4*pgtypes.MaxSpanBytes {
 			s.buf = nil
 		}
-		s.buf = s.enc.appendRows(s.buf[:0], 'D', nil)
+		s.buf = s.enc.AppendRows(s.buf[:0], 'D', nil)
 		if _, err := s.conn.Write(s.buf); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -89,7 +90,7 @@ type conn struct {
 	// the statement cache charges it to the session (statementCache.Set).
 	parsedBytes int
 	endOnce     sync.Once
-	limits      resultLimits // caps of a result value and row (rowlimit.go)
+	limits      pgtypes.Limits // caps of a result value and row
 }
 
 type connKey struct{}
@@ -118,7 +119,7 @@ func New(pl *planner.Planner, cfg Config) (*Server, error) {
 		wire.TxStatus(s.guardedTxStatus),
 		wire.Statements(func() wire.StatementCache { return &guardedStatements{s: s, inner: &statementCache{limits: limits}} }),
 		wire.Portals(func() wire.PortalCache { return &guardedPortals{s: s, inner: &portalCache{limits: limits}} }),
-		wire.ExtendTypes(registerTypes),
+		wire.ExtendTypes(pgtypes.RegisterTypes),
 		wire.WithShutdownTimeout(5*time.Second),
 		wire.MessageBufferSize(maxMessage),
 		wire.ErrorSanitizer(sanitizeError),
@@ -306,61 +307,49 @@ func (s *Server) prepare(ctx context.Context, c *conn, text string) (*planner.St
 }
 
 func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire.PreparedStatement {
-	cols, oids := resultColumns(st)
+	cols := resultColumns(st)
 	params := make([]uint32, len(st.Params))
 	for i, p := range st.Params {
 		if i < len(clientOIDs) && clientOIDs[i] != 0 {
 			params[i] = clientOIDs[i]
 			continue
 		}
-		params[i] = paramOID(p)
+		params[i] = pgtypes.ParamOID(p)
 	}
 	fn := func(ctx context.Context, w wire.DataWriter, args []wire.Parameter) error {
-		return s.execute(ctx, c, st, oids, params, w, args, nil)
+		return s.execute(ctx, c, st, params, w, args, nil)
 	}
 	return s.newStatement(fn, wire.WithColumns(cols), wire.WithParameters(params))
 }
 
 // resultColumns describes a statement's result rows.
-func resultColumns(st *planner.Stmt) (wire.Columns, []uint32) {
+func resultColumns(st *planner.Stmt) wire.Columns {
 	cols := make(wire.Columns, len(st.Columns))
-	oids := make([]uint32, len(st.Columns))
 	for i, col := range st.Columns {
-		oids[i] = pgOID(col.Type)
-		cols[i] = wire.Column{Name: col.Name, Oid: oids[i], Width: typeWidth(oids[i]), TypeModifier: -1}
+		oid := pgtypes.OID(col.Type)
+		cols[i] = wire.Column{Name: col.Name, Oid: oid, Width: pgtypes.TypeSize(oid), TypeModifier: -1}
 	}
-	return cols, oids
+	return cols
 }
 
-func typeWidth(oid uint32) int16 {
-	switch oid {
-	case oidBool:
-		return 1
-	case oidInt2:
-		return 2
-	case oidInt4, oidFloat4, oidDate:
-		return 4
-	case oidInt8, oidFloat8, oidTime, oidTimestamp, oidTimestamptz:
-		return 8
-	case oidUUID, oidInterval:
-		return 16
+// decodeParams decodes Bind parameter values (pgtypes.DecodeParams). One
+// that does not decode fails as the planner's own parameter errors do.
+func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
+	ps := make([]pgtypes.Param, len(params))
+	for i, p := range params {
+		ps[i] = pgtypes.Param{Format: int16(p.Format()), Value: p.Value()}
 	}
-	return -1
-}
-
-// paramOID is the type lakegate announces for a parameter whose type the
-// client left open.
-func paramOID(t planner.Type) uint32 {
-	if t.ID == planner.TypeUnknown || t.ID == planner.TypeOther {
-		return oidText
+	args, err := pgtypes.DecodeParams(ps, oids)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", planner.ErrBadParameter, err)
 	}
-	return pgOID(t)
+	return args, nil
 }
 
 // execute runs a statement and sends its results: rows (rows.go; described
 // holds the formats of a statement that sent its own RowDescription), COPY
 // data, notices, changed parameters, and the command tag.
-func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
+func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
 	c.wsess, _ = wire.GetSession(ctx)
 	c.busy()
 	if st.Kind == planner.KindEmpty {
@@ -386,11 +375,9 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, oids, p
 		}
 		cw = newCopyWriter(ctx, c, cp)
 		sink, wait = pipeline(ctx, cw.batch)
-	} else if rs := c.newRowSender(ctx, oids, w, described); rs.conn != nil {
-		rs.enc.useEngineTypes(st.Columns)
+	} else if rs := c.newRowSender(ctx, st.Columns, w, described); rs.conn != nil {
 		sink, wait = pipeline(ctx, rs.batch)
 	} else {
-		rs.enc.useEngineTypes(st.Columns)
 		sink = rs.batch
 	}
 	defer func() {

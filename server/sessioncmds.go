@@ -49,7 +49,7 @@ func (s *Server) selfDescribed(c *conn, st *planner.Stmt) *wire.PreparedStatemen
 // runDescribed sends a simple-query statement's RowDescription and rows on
 // the connection; psql-wire sends the rest.
 func (s *Server) runDescribed(ctx context.Context, c *conn, st *planner.Stmt, w wire.DataWriter) error {
-	cols, oids := resultColumns(st)
+	cols := resultColumns(st)
 	var formats []wire.FormatCode
 	if len(cols) > 0 {
 		if c.out == nil {
@@ -63,7 +63,7 @@ func (s *Server) runDescribed(ctx context.Context, c *conn, st *planner.Stmt, w 
 			return err
 		}
 	}
-	return s.execute(ctx, c, st, oids, nil, w, nil, formats)
+	return s.execute(ctx, c, st, nil, w, nil, formats)
 }
 
 // emptyQuery answers a statement that holds nothing (comments only).

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -18,6 +19,7 @@ import (
 	psqlerr "github.com/jeroenrinzema/psql-wire/errors"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -168,6 +170,7 @@ func TestSanitizedSQLStates(t *testing.T) {
 		{psqlerr.WithCode(errors.New("unimplemented client message type: 120"), codes.ConnectionDoesNotExist), codes.ProtocolViolation},
 		{buffer.NewInsufficientData(3), codes.ProtocolViolation},
 		{errors.Join(errors.New("wrapped"), planner.ErrCanceled), codes.QueryCanceled},
+		{fmt.Errorf("send: %w", &pgtypes.ResultTooLargeError{Row: true, Size: 2, Limit: 1}), codes.ProgramLimitExceeded},
 	} {
 		if got := psqlerr.GetCode(sanitizeError(c.err)); got != c.want {
 			t.Errorf("%q: %s, want %s", c.err, got, c.want)

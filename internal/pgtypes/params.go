@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"fmt"
@@ -10,9 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
-	wire "github.com/jeroenrinzema/psql-wire"
-
-	"github.com/lakegate/lakegate/planner"
 )
 
 // paramTypes holds type maps for decoding parameters. A pgtype.Map caches
@@ -35,15 +32,32 @@ const (
 	oidTextArray = 1009
 )
 
-// decodeParams turns Bind parameter values into Go values for the planner.
-// Text-format values are passed as text and converted by the engine to the
-// parameter's type, except where DuckDB reads PostgreSQL's text differently
-// (bytea hex, arrays, BC dates); binary values are decoded by their declared
-// type.
-func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
+// Param is a Bind parameter value as the client sent it.
+type Param struct {
+	Format int16  // pgtype.TextFormatCode or pgtype.BinaryFormatCode
+	Value  []byte // nil for NULL
+}
+
+// ParamError is a parameter value that does not decode as its type.
+type ParamError struct {
+	Index int // from 0; the message counts from $1
+	Err   error
+}
+
+func (e *ParamError) Error() string { return fmt.Sprintf("$%d: %v", e.Index+1, e.Err) }
+
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// DecodeParams turns Bind parameter values into Go values for the planner;
+// oids are the parameters' types (text where missing). Text-format values
+// are passed as text and converted by the engine to the parameter's type,
+// except where DuckDB reads PostgreSQL's text differently (bytea hex,
+// arrays, BC dates); binary values are decoded by their declared type. A
+// value that does not decode fails with a ParamError.
+func DecodeParams(params []Param, oids []uint32) ([]any, error) {
 	out := make([]any, len(params))
 	for i, p := range params {
-		if p.Value() == nil {
+		if p.Value == nil {
 			continue
 		}
 		oid := uint32(oidText)
@@ -54,13 +68,13 @@ func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
 			v   any
 			err error
 		)
-		if p.Format() == wire.TextFormat {
-			v, err = decodeText(oid, p.Value())
+		if p.Format == pgtype.TextFormatCode {
+			v, err = decodeText(oid, p.Value)
 		} else {
-			v, err = decodeBinary(oid, p.Value())
+			v, err = decodeBinary(oid, p.Value)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: $%d: %v", planner.ErrBadParameter, i+1, err)
+			return nil, &ParamError{Index: i, Err: err}
 		}
 		out[i] = v
 	}

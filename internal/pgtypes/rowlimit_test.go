@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"errors"
@@ -11,8 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// A value or row over its cap is refused before it is encoded, with 54000,
-// whatever its type: text, bytea (doubled in hex text), nested lists; rows
+// A value or row over its cap is refused before it is encoded, whatever
+// its type: text, bytea (doubled in hex text), nested lists; rows
 // within the caps encode as before.
 func TestResultValueAndRowCaps(t *testing.T) {
 	mem := memory.NewGoAllocator()
@@ -38,7 +38,7 @@ func TestResultValueAndRowCaps(t *testing.T) {
 		}
 		return rb.NewRecordBatch()
 	}
-	limits := resultLimits{value: 1000, row: 1500}
+	limits := Limits{Value: 1000, Row: 1500}
 	for _, c := range []struct {
 		name    string
 		s       string
@@ -57,7 +57,7 @@ func TestResultValueAndRowCaps(t *testing.T) {
 		rec := build(c.s, c.b, c.l)
 		enc := newRowEncoder([]uint32{pgtype.TextOID, pgtype.ByteaOID, pgtype.TextArrayOID}, c.formats, nil, pgtype.NewMap())
 		enc.limits = limits
-		err := enc.encode(rec, 0, int(rec.NumRows()))
+		err := enc.Encode(rec, 0, int(rec.NumRows()))
 		rec.Release()
 		var tl *ResultTooLargeError
 		switch {
@@ -65,8 +65,8 @@ func TestResultValueAndRowCaps(t *testing.T) {
 			t.Errorf("%s: %v", c.name, err)
 		case c.want != "" && !errors.As(err, &tl):
 			t.Errorf("%s: %v, want a %s over its cap", c.name, err, c.want)
-		case c.want != "" && (tl.Row != (c.want == "row") || sqlState(err) != "54000"):
-			t.Errorf("%s: %v (%s), want a %s over its cap, 54000", c.name, err, sqlState(err), c.want)
+		case c.want != "" && tl.Row != (c.want == "row"):
+			t.Errorf("%s: %v, want a %s over its cap", c.name, err, c.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"encoding/binary"
@@ -7,13 +7,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-
-	"github.com/lakegate/lakegate/planner"
 )
 
 // Integers wider than a signed 128 bits reach the encoder in Arrow types
 // that do not say what they hold, so the encoder is told the engine type
-// (planner.Type.Engine) of such columns:
+// (Type.Engine) of such columns:
 //   - UHUGEINT arrives as decimal(38,0) holding the value's 128 bits: read
 //     as a signed decimal, 2^128-1 would read -1;
 //   - BIGNUM (VARINT) arrives as opaque bytes in DuckDB's encoding: a
@@ -21,15 +19,6 @@ import (
 //     23 bits count the magnitude's bytes, then the magnitude big-endian;
 //     a negative value has every byte (header included) inverted.
 // Both are sent as numeric (https://www.postgresql.org/docs/15/datatype-numeric.html).
-
-// useEngineTypes records the engine type of each result column.
-func (e *rowEncoder) useEngineTypes(cols []planner.Column) {
-	for i := range e.cols {
-		if i < len(cols) {
-			e.cols[i].engine = cols[i].Type.Engine
-		}
-	}
-}
 
 // wideIntEncoder returns the encoder of a UHUGEINT or BIGNUM column sent as
 // numeric, or nil.
@@ -76,7 +65,7 @@ func wideIntEncoder(engine string, arr arrow.Array, oid uint32, bin bool) fieldE
 // decodeBignum reads DuckDB's BIGNUM encoding.
 func decodeBignum(b []byte) (*big.Int, error) {
 	if len(b) < 3 {
-		return nil, fmt.Errorf("server: BIGNUM value of %d bytes", len(b))
+		return nil, fmt.Errorf("pgtypes: BIGNUM value of %d bytes", len(b))
 	}
 	neg := b[0]&0x80 == 0
 	mag := make([]byte, len(b)-3)

@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"fmt"
@@ -11,7 +11,8 @@ import (
 // (planner.MemoryPlan: max_value_bytes, max_row_bytes) is refused before it
 // is encoded: encoding copies it at least twice more (the field, then the
 // message), outside the engine's memory limit. PostgreSQL's own limit is
-// 1 GB per field. The statement fails with 54000 and the session goes on.
+// 1 GB per field. Encode returns a ResultTooLargeError, which the server
+// reports as 54000 (program_limit_exceeded); the session goes on.
 //
 // Sizes are those of the Arrow values the engine returned (nested values:
 // the sum of their leaves), with bytea in text doubled (hex); the encoded
@@ -32,16 +33,16 @@ func (e *ResultTooLargeError) Error() string {
 	return fmt.Sprintf("value of column %q (%d bytes) exceeds the maximum value size of %d bytes (%s)", e.Column, e.Size, e.Limit, e.SettingLimit)
 }
 
-// resultLimits are the caps of one encoded value and row; 0 is no cap.
-type resultLimits struct {
-	value, row int64
+// Limits are the caps of one encoded value and row; 0 is no cap.
+type Limits struct {
+	Value, Row int64
 }
 
-// check reports the first value or row of rows [lo, hi) of rec over a cap.
-// names are the result columns'; textBytes says which columns' binary
-// values are sent as hex text.
-func (l resultLimits) check(rec arrow.RecordBatch, lo, hi int, cols []encodedColumn) error {
-	if l.value <= 0 && l.row <= 0 || hi <= lo {
+// check reports the first value or row of rows [lo, hi) of rec over a cap;
+// cols say which columns are sent in binary (bytea in text is hex, twice
+// its bytes).
+func (l Limits) check(rec arrow.RecordBatch, lo, hi int, cols []encodedColumn) error {
+	if l.Value <= 0 && l.Row <= 0 || hi <= lo {
 		return nil
 	}
 	capOf := func(c int) int64 {
@@ -56,9 +57,9 @@ func (l resultLimits) check(rec arrow.RecordBatch, lo, hi int, cols []encodedCol
 	}
 	// Fast path: the whole span is within the smaller cap, so is each of
 	// its values and rows.
-	smaller := l.row
-	if l.value > 0 && (smaller <= 0 || l.value < smaller) {
-		smaller = l.value
+	smaller := l.Row
+	if l.Value > 0 && (smaller <= 0 || l.Value < smaller) {
+		smaller = l.Value
 	}
 	var total int64
 	for c := 0; c < int(rec.NumCols()); c++ {
@@ -71,13 +72,13 @@ func (l resultLimits) check(rec arrow.RecordBatch, lo, hi int, cols []encodedCol
 		var row int64
 		for c := 0; c < int(rec.NumCols()); c++ {
 			v := capOf(c) * arrowBytes(rec.Column(c), i, i+1)
-			if l.value > 0 && v > l.value {
-				return &ResultTooLargeError{Column: rec.ColumnName(c), Size: v, Limit: l.value, SettingLimit: "limits.max_value_bytes"}
+			if l.Value > 0 && v > l.Value {
+				return &ResultTooLargeError{Column: rec.ColumnName(c), Size: v, Limit: l.Value, SettingLimit: "limits.max_value_bytes"}
 			}
 			row += v
 		}
-		if l.row > 0 && row > l.row {
-			return &ResultTooLargeError{Row: true, Size: row, Limit: l.row, SettingLimit: "limits.max_row_bytes"}
+		if l.Row > 0 && row > l.Row {
+			return &ResultTooLargeError{Row: true, Size: row, Limit: l.Row, SettingLimit: "limits.max_row_bytes"}
 		}
 	}
 	return nil

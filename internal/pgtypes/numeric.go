@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"encoding/binary"
@@ -65,12 +65,14 @@ func (p trimmedNumeric) Encode(value any, buf []byte) ([]byte, error) {
 	return out[:start+8+2*n], nil
 }
 
-// registerTypes adjusts a connection's type map for output.
-func registerTypes(m *pgtype.Map) {
+// RegisterTypes adjusts a connection's type map for output: numeric in
+// binary as PostgreSQL writes it, and every type lakegate sends takes the
+// values of RawRows as they are.
+func RegisterTypes(m *pgtype.Map) {
 	num := &pgtype.Type{Name: "numeric", OID: oidNumeric, Codec: canonicalNumeric{}}
 	m.RegisterType(num)
 	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: arrayOIDs[oidNumeric], Codec: &pgtype.ArrayCodec{ElementType: num}})
-	// Every type lakegate sends also takes values rowEncoder encoded.
+	// Every type lakegate sends also takes values RowEncoder encoded.
 	for elem, arr := range arrayOIDs {
 		for _, oid := range []uint32{elem, arr} {
 			if t, ok := m.TypeForOID(oid); ok {
@@ -80,7 +82,7 @@ func registerTypes(m *pgtype.Map) {
 	}
 }
 
-// rawField is a value rowEncoder has encoded in the format its column is
+// rawField is a value RowEncoder has encoded in the format its column is
 // sent in. psql-wire writes it through the type map (encodedCodec) where
 // rows must go through its DataWriter one at a time (portals with a row
 // limit).

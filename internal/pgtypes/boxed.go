@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"bytes"
@@ -11,88 +11,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
-
-	"github.com/lakegate/lakegate/planner"
 )
 
-// Postgres type OIDs (pg_type.oid) for the types lakegate returns.
-const (
-	oidBool        = 16
-	oidBytea       = 17
-	oidInt8        = 20
-	oidInt2        = 21
-	oidInt4        = 23
-	oidText        = 25
-	oidJSON        = 114
-	oidFloat4      = 700
-	oidFloat8      = 701
-	oidDate        = 1082
-	oidTime        = 1083
-	oidTimestamp   = 1114
-	oidTimestamptz = 1184
-	oidInterval    = 1186
-	oidNumeric     = 1700
-	oidUUID        = 2950
-
-	// system types of catalog columns (planner.Type.OID)
-	oidChar       = 18
-	oidName       = 19
-	oidInt2Vector = 22
-	oidOID        = 26
-	oidOIDVector  = 30
-	oidACLItem    = 1033
-)
-
-var arrayOIDs = map[uint32]uint32{
-	oidBool: 1000, oidBytea: 1001, oidInt2: 1005, oidInt4: 1007, oidText: 1009, oidInt8: 1016,
-	oidFloat4: 1021, oidFloat8: 1022, oidTimestamp: 1115, oidDate: 1182, oidTime: 1183,
-	oidTimestamptz: 1185, oidInterval: 1187, oidNumeric: 1231, oidUUID: 2951, oidJSON: 199,
-	oidChar: 1002, oidName: 1003, oidOID: 1028, oidACLItem: 1034,
-}
-
-// pgOID maps a result type to the Postgres type clients see.
-func pgOID(t planner.Type) uint32 {
-	if t.OID != 0 {
-		return t.OID
-	}
-	switch t.ID {
-	case planner.TypeBool:
-		return oidBool
-	case planner.TypeInt16:
-		return oidInt2
-	case planner.TypeInt32:
-		return oidInt4
-	case planner.TypeInt64:
-		return oidInt8
-	case planner.TypeFloat32:
-		return oidFloat4
-	case planner.TypeFloat64:
-		return oidFloat8
-	case planner.TypeNumeric:
-		return oidNumeric
-	case planner.TypeBytes:
-		return oidBytea
-	case planner.TypeDate:
-		return oidDate
-	case planner.TypeTime:
-		return oidTime
-	case planner.TypeTimestamp:
-		return oidTimestamp
-	case planner.TypeTimestampTZ:
-		return oidTimestamptz
-	case planner.TypeInterval:
-		return oidInterval
-	case planner.TypeUUID:
-		return oidUUID
-	case planner.TypeJSON:
-		return oidJSON
-	case planner.TypeList:
-		if a, ok := arrayOIDs[pgOID(*t.Elem)]; ok {
-			return a
-		}
-	}
-	return oidText
-}
+// The boxed fallback: each value of a column becomes a Go value that
+// pgtype.Map encodes for the column's OID. It covers every Arrow type the
+// engine returns, and is what the columnar encoders are tested against.
 
 // columnReader returns a function that yields row i of arr as a Go value
 // the pgx type map encodes for the column's OID (nil for NULL).
@@ -295,15 +218,6 @@ func stringValue(oid uint32, value func(int) string) func(int) any {
 	return func(i int) any { return value(i) }
 }
 
-func elementOID(arrayOID uint32) (uint32, bool) {
-	for e, a := range arrayOIDs {
-		if a == arrayOID {
-			return e, true
-		}
-	}
-	return 0, false
-}
-
 // The types below carry a result value to psql-wire's pgtype.Map. Each one
 // implements the pgtype valuer its column's codec uses for the binary
 // format and pgtype.TextValuer for the text format, because pgtype's own
@@ -422,86 +336,6 @@ func (t pgTimestamptz) TimestamptzValue() (pgtype.Timestamptz, error) {
 
 func (t pgTimestamptz) TextValue() (pgtype.Text, error) {
 	return pgtype.Text{String: string(appendTimestamp(nil, t.t, true)), Valid: true}, nil
-}
-
-// appendTimestamp appends t as "2024-02-29 12:34:56.123456", followed by
-// the UTC offset ("+01", "+05:30", "+00:53:28") when withZone, and " BC"
-// for years before 1.
-func appendTimestamp(b []byte, t time.Time, withZone bool) []byte {
-	b, bc := appendDate(b, t)
-	b = append(b, ' ')
-	b = appendClock(b, int64(t.Hour()), int64(t.Minute()), int64(t.Second()), int64(t.Nanosecond()/1000))
-	if withZone {
-		_, off := t.Zone()
-		b = appendZone(b, off)
-	}
-	if bc {
-		b = append(b, " BC"...)
-	}
-	return b
-}
-
-// appendDate appends the date part of t; PostgreSQL writes year 0 as
-// 1 BC (the caller appends the " BC").
-func appendDate(b []byte, t time.Time) ([]byte, bool) {
-	y := t.Year()
-	bc := y <= 0
-	if bc {
-		y = 1 - y
-	}
-	b = appendPadded(b, int64(y), 4)
-	b = append(b, '-')
-	b = appendPadded(b, int64(t.Month()), 2)
-	b = append(b, '-')
-	b = appendPadded(b, int64(t.Day()), 2)
-	return b, bc
-}
-
-// appendClock appends hh:mm:ss and the fraction of a second without
-// trailing zeros, as PostgreSQL's AppendSeconds does.
-func appendClock(b []byte, h, m, s, us int64) []byte {
-	b = appendPadded(b, h, 2)
-	b = append(b, ':')
-	b = appendPadded(b, m, 2)
-	b = append(b, ':')
-	b = appendPadded(b, s, 2)
-	return appendFraction(b, us)
-}
-
-// appendFraction appends a fraction of a second (us microseconds) without
-// trailing zeros, and nothing for zero.
-func appendFraction(b []byte, us int64) []byte {
-	if us == 0 {
-		return b
-	}
-	digits := 6
-	for us%10 == 0 {
-		us /= 10
-		digits--
-	}
-	b = append(b, '.')
-	return appendPadded(b, us, digits)
-}
-
-// appendPadded appends v with at least width digits (zeros in front).
-func appendPadded(b []byte, v int64, width int) []byte {
-	if v < 0 || width > 19 {
-		s := strconv.FormatInt(v, 10)
-		for i := len(s); i < width; i++ {
-			b = append(b, '0')
-		}
-		return append(b, s...)
-	}
-	var tmp [20]byte
-	i := len(tmp)
-	for v >= 10 || len(tmp)-i < width-1 {
-		i--
-		tmp[i] = byte('0' + v%10)
-		v /= 10
-	}
-	i--
-	tmp[i] = byte('0' + v)
-	return append(b, tmp[i:]...)
 }
 
 // pgInterval is an INTERVAL value.

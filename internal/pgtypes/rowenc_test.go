@@ -1,4 +1,4 @@
-package server
+package pgtypes
 
 import (
 	"bytes"
@@ -276,7 +276,7 @@ func TestFastEncodersMatchPgtype(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm := pgtype.NewMap()
-	registerTypes(tm)
+	RegisterTypes(tm)
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	defer mem.AssertSize(t, 0)
 	for _, tc := range encCases() {
@@ -301,12 +301,12 @@ func TestFastEncodersMatchPgtype(t *testing.T) {
 					buffered := newRowEncoder([]uint32{tc.oid}, []int16{format}, loc, nil)
 					buffered.buffered = true
 					compareFields(t, name+" buffered", rec.Column(0), want, fieldsOf(t, encodeRows(t, buffered, rec, 0, n)))
-					if err := buffered.encode(rec, 0, n); err != nil {
+					if err := buffered.Encode(rec, 0, n); err != nil {
 						t.Fatal(err)
 					}
 					var values []byte
 					for i := 0; i < n; i++ {
-						v := buffered.nextValue(0)
+						v := buffered.NextValue(0)
 						if v == nil {
 							values = appendNull(values)
 							continue
@@ -326,11 +326,11 @@ func TestFastEncodersMatchPgtype(t *testing.T) {
 				part.Release()
 				compareFields(t, name+" slice", nil, skipFields(want, 9, n-4), got)
 				// Rows for psql-wire hold the same values.
-				if err := enc.encode(rec, 0, n); err != nil {
+				if err := enc.Encode(rec, 0, n); err != nil {
 					t.Fatal(err)
 				}
 				var raw []byte
-				for _, row := range enc.rawRows() {
+				for _, row := range enc.RawRows() {
 					if row[0] == nil {
 						raw = appendNull(raw)
 						continue
@@ -346,15 +346,15 @@ func TestFastEncodersMatchPgtype(t *testing.T) {
 }
 
 // encodeRows encodes rows [lo, hi) of rec span by span into DataRows.
-func encodeRows(t *testing.T, enc *rowEncoder, rec arrow.RecordBatch, lo, hi int) []byte {
+func encodeRows(t *testing.T, enc *RowEncoder, rec arrow.RecordBatch, lo, hi int) []byte {
 	t.Helper()
 	var out []byte
 	for lo < hi {
-		end := min(enc.span(rec, lo), hi)
-		if err := enc.encode(rec, lo, end); err != nil {
+		end := min(enc.Span(rec, lo), hi)
+		if err := enc.Encode(rec, lo, end); err != nil {
 			t.Fatal(err)
 		}
-		out = enc.appendRows(out, 'D', nil)
+		out = enc.AppendRows(out, 'D', nil)
 		lo = end
 	}
 	return out
@@ -415,7 +415,7 @@ func compareFields(t *testing.T, name string, arr arrow.Array, want, got []byte)
 // stream benchmark's shape (bigint, integer, numeric(12,2), text,
 // timestamp) into DataRow messages:
 //
-//	go test -tags duckdb_arrow -run '^$' -bench RowEncoder ./server/
+//	go test -tags duckdb_arrow -run '^$' -bench RowEncoder ./internal/pgtypes/
 func BenchmarkRowEncoder(b *testing.B) {
 	mem := memory.DefaultAllocator
 	const n = 2048
@@ -443,11 +443,11 @@ func BenchmarkRowEncoder(b *testing.B) {
 			var buf []byte
 			for b.Loop() {
 				for lo := 0; lo < n; {
-					hi := enc.span(rec, lo)
-					if err := enc.encode(rec, lo, hi); err != nil {
+					hi := enc.Span(rec, lo)
+					if err := enc.Encode(rec, lo, hi); err != nil {
 						b.Fatal(err)
 					}
-					buf = enc.appendRows(buf[:0], 'D', nil)
+					buf = enc.AppendRows(buf[:0], 'D', nil)
 					lo = hi
 				}
 			}

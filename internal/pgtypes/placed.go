@@ -1,0 +1,227 @@
+package pgtypes
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Placed encoders write a column's fields straight into the messages
+// AppendRows builds, once the messages are sized: text columns (the same
+// bytes in both formats) and fixed-size values in binary. A sizer adds
+// each row's field size first.
+
+// fixedSize sizes fields of width-byte values.
+func fixedSize(width int) sizer {
+	return func(sizes []int, arr arrow.Array, lo int) {
+		full := 4 + width
+		if arr.NullN() == 0 {
+			for i := range sizes {
+				sizes[i] += full
+			}
+			return
+		}
+		for i := range sizes {
+			if arr.IsNull(lo + i) {
+				sizes[i] += 4
+			} else {
+				sizes[i] += full
+			}
+		}
+	}
+}
+
+// placedEncoder returns the in-place encoder of arr's type sent as oid in
+// the given format, and its sizer, or nil: text values, whose bytes are
+// the same in both formats, and fixed-size values in binary.
+func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) {
+	if _, ok := arr.(*array.String); ok && (oid == oidText || oid == oidJSON) {
+		return placeStrings, sizeStrings
+	}
+	if !bin {
+		return nil, nil
+	}
+	switch arr.(type) {
+	case *array.Int8:
+		if oid == oidInt2 {
+			return placeInts[int8](2), fixedSize(2)
+		}
+	case *array.Uint8:
+		if oid == oidInt2 {
+			return placeInts[uint8](2), fixedSize(2)
+		}
+	case *array.Int16:
+		if oid == oidInt2 {
+			return placeInts[int16](2), fixedSize(2)
+		}
+	case *array.Uint16:
+		if oid == oidInt4 {
+			return placeInts[uint16](4), fixedSize(4)
+		}
+	case *array.Int32:
+		if oid == oidInt4 {
+			return placeInts[int32](4), fixedSize(4)
+		}
+	case *array.Uint32:
+		if oid == oidInt8 {
+			return placeInts[uint32](8), fixedSize(8)
+		}
+	case *array.Int64:
+		if oid == oidInt8 {
+			return placeInts[int64](8), fixedSize(8)
+		}
+	case *array.Float32:
+		if oid == oidFloat4 {
+			return placeValues(4, func(arr arrow.Array, i int) uint64 {
+				// through float64, as pgtype does: a signaling NaN
+				// arrives quiet
+				return uint64(math.Float32bits(float32(float64(arr.(*array.Float32).Value(i)))))
+			}), fixedSize(4)
+		}
+	case *array.Float64:
+		if oid == oidFloat8 {
+			return placeValues(8, func(arr arrow.Array, i int) uint64 {
+				return math.Float64bits(arr.(*array.Float64).Value(i))
+			}), fixedSize(8)
+		}
+	case *array.Boolean:
+		if oid == oidBool {
+			return placeValues(1, func(arr arrow.Array, i int) uint64 {
+				if arr.(*array.Boolean).Value(i) {
+					return 1
+				}
+				return 0
+			}), fixedSize(1)
+		}
+	case *array.Date32:
+		if oid == oidDate {
+			return placeValues(4, func(arr arrow.Array, i int) uint64 {
+				return uint64(uint32(pgDate(int32(arr.(*array.Date32).Value(i)))))
+			}), fixedSize(4)
+		}
+	case *array.Time64, *array.Time32:
+		if oid == oidTime {
+			unit := arr.DataType().(arrow.TemporalWithUnit).TimeUnit()
+			return placeValues(8, func(arr arrow.Array, i int) uint64 {
+				return uint64(timeMicros(arr, i, unit))
+			}), fixedSize(8)
+		}
+	case *array.Timestamp:
+		tt := arr.DataType().(*arrow.TimestampType)
+		if (oid == oidTimestamptz) == (tt.TimeZone != "") && (oid == oidTimestamp || oid == oidTimestamptz) {
+			return placeTimestamps(tt.Unit), fixedSize(8)
+		}
+	}
+	return nil, nil
+}
+
+// putField writes a binary field of width bytes holding v at b.
+func putField(b []byte, width int, v uint64) {
+	b[0], b[1], b[2] = 0, 0, 0
+	b[3] = byte(width)
+	switch width {
+	case 1:
+		b[4] = byte(v)
+	case 2:
+		binary.BigEndian.PutUint16(b[4:], uint16(v))
+	case 4:
+		binary.BigEndian.PutUint32(b[4:], uint32(v))
+	default:
+		binary.BigEndian.PutUint64(b[4:], v)
+	}
+}
+
+func placeInts[T integer](width int) placeEncoder {
+	return func(out []byte, pos []int, arr arrow.Array, lo int) {
+		vals := arr.(interface{ Values() []T }).Values()[lo : lo+len(pos)]
+		nulls := arr.NullN() > 0
+		for j, v := range vals {
+			p := pos[j]
+			if nulls && arr.IsNull(lo+j) {
+				pos[j] = p + copy(out[p:], nullField)
+				continue
+			}
+			switch width {
+			case 2:
+				b := out[p : p+6]
+				b[0], b[1], b[2], b[3] = 0, 0, 0, 2
+				binary.BigEndian.PutUint16(b[4:], uint16(v))
+			case 4:
+				b := out[p : p+8]
+				b[0], b[1], b[2], b[3] = 0, 0, 0, 4
+				binary.BigEndian.PutUint32(b[4:], uint32(v))
+			default:
+				b := out[p : p+12]
+				b[0], b[1], b[2], b[3] = 0, 0, 0, 8
+				binary.BigEndian.PutUint64(b[4:], uint64(v))
+			}
+			pos[j] = p + 4 + width
+		}
+	}
+}
+
+func sizeStrings(sizes []int, arr arrow.Array, lo int) {
+	a := arr.(*array.String)
+	offs := a.ValueOffsets()[lo : lo+len(sizes)+1]
+	nulls := a.NullN() > 0
+	for i := range sizes {
+		if nulls && a.IsNull(lo+i) {
+			sizes[i] += 4
+			continue
+		}
+		sizes[i] += 4 + int(offs[i+1]-offs[i])
+	}
+}
+
+func placeStrings(out []byte, pos []int, arr arrow.Array, lo int) {
+	a := arr.(*array.String)
+	offs, data := a.ValueOffsets(), a.ValueBytes()
+	base := offs[0]
+	nulls := a.NullN() > 0
+	for j, p := range pos {
+		i := lo + j
+		if nulls && a.IsNull(i) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
+		}
+		s, e := offs[i]-base, offs[i+1]-base
+		binary.BigEndian.PutUint32(out[p:], uint32(e-s))
+		pos[j] = p + 4 + copy(out[p+4:], data[s:e])
+	}
+}
+
+var nullField = []byte{0xff, 0xff, 0xff, 0xff}
+
+func placeValues(width int, value func(arr arrow.Array, i int) uint64) placeEncoder {
+	return func(out []byte, pos []int, arr arrow.Array, lo int) {
+		nulls := arr.NullN() > 0
+		for j, p := range pos {
+			if nulls && arr.IsNull(lo+j) {
+				pos[j] = p + copy(out[p:], nullField)
+				continue
+			}
+			putField(out[p:p+4+width], width, value(arr, lo+j))
+			pos[j] = p + 4 + width
+		}
+	}
+}
+
+func placeTimestamps(unit arrow.TimeUnit) placeEncoder {
+	return func(out []byte, pos []int, arr arrow.Array, lo int) {
+		vals := arr.(*array.Timestamp).Values()[lo : lo+len(pos)]
+		nulls := arr.NullN() > 0
+		for j, v := range vals {
+			p := pos[j]
+			if nulls && arr.IsNull(lo+j) {
+				pos[j] = p + copy(out[p:], nullField)
+				continue
+			}
+			b := out[p : p+12]
+			b[0], b[1], b[2], b[3] = 0, 0, 0, 8
+			binary.BigEndian.PutUint64(b[4:], uint64(pgTimestampMicros(int64(v), unit)))
+			pos[j] = p + 12
+		}
+	}
+}
