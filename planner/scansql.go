@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/big"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 )
 
 // scanSQL renders the engine SQL that reads exactly the rows of one pinned
@@ -452,16 +452,16 @@ func sqlLiteral(v any, t iceberg.Type, duckT string) (string, error) {
 	case iceberg.Float32Type:
 		switch x := v.(type) {
 		case float32:
-			return cast(floatText(float64(x), 32)), nil
+			return cast(pgtypes.FloatText(float64(x), 32)), nil
 		case float64:
-			return cast(floatText(x, 32)), nil
+			return cast(pgtypes.FloatText(x, 32)), nil
 		}
 	case iceberg.Float64Type:
 		switch x := v.(type) {
 		case float32:
-			return cast(floatText(float64(x), 64)), nil
+			return cast(pgtypes.FloatText(float64(x), 64)), nil
 		case float64:
-			return cast(floatText(x, 64)), nil
+			return cast(pgtypes.FloatText(x, 64)), nil
 		}
 	case iceberg.DecimalType:
 		var unscaled *big.Int
@@ -595,19 +595,6 @@ func asInt64(v any) (int64, bool) {
 		return n, err == nil
 	}
 	return 0, false
-}
-
-// floatText formats a float so that DuckDB parses back the same value.
-func floatText(f float64, bits int) string {
-	switch {
-	case math.IsNaN(f):
-		return "nan"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'g', -1, bits)
 }
 
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -234,9 +234,9 @@ func listLiteral(elemOID uint32, elems []any) (string, error) {
 				fmt.Fprintf(&sb, `\x%02X`, c)
 			}
 		case float32:
-			sb.WriteString(floatLiteral(float64(x), 32))
+			sb.WriteString(FloatText(float64(x), 32))
 		case float64:
-			sb.WriteString(floatLiteral(x, 64))
+			sb.WriteString(FloatText(x, 64))
 		case int16, int32, int64, bool:
 			fmt.Fprint(&sb, x)
 		case string:
@@ -256,7 +256,9 @@ func listLiteral(elemOID uint32, elems []any) (string, error) {
 	return sb.String(), nil
 }
 
-func floatLiteral(f float64, bits int) string {
+// FloatText formats a float so that DuckDB (and Postgres) parse back the
+// same value: nan, inf, -inf, or the shortest decimal form.
+func FloatText(f float64, bits int) string {
 	switch {
 	case math.IsNaN(f):
 		return "nan"
