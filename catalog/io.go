@@ -14,6 +14,7 @@ import (
 	"time"
 
 	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/table"
 
 	"github.com/lakegate/lakegate/internal/lru"
 )
@@ -68,11 +69,20 @@ func newMetadataCache(maxBytes int64) *metadataCache {
 	return &metadataCache{files: lru.New[[]byte](maxBytes)}
 }
 
-func (c *metadataCache) get(path string) ([]byte, bool) { return c.files.Get(path) }
+// A nil *metadataCache caches nothing (uncachedIO).
+func (c *metadataCache) get(path string) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	return c.files.Get(path)
+}
 
 func (c *metadataCache) drop(path string) { c.files.Delete(path) }
 
 func (c *metadataCache) put(path string, data []byte) {
+	if c == nil {
+		return
+	}
 	if int64(len(data)) <= c.files.Max()/4 {
 		c.files.Put(path, data, int64(len(data)))
 	}
@@ -232,6 +242,21 @@ func (i memInfo) Mode() iofs.FileMode { return 0o444 }
 func (i memInfo) ModTime() time.Time  { return time.Time{} }
 func (i memInfo) IsDir() bool         { return false }
 func (i memInfo) Sys() any            { return nil }
+
+// uncachedTable is t over an IO that reads around the metadata cache, for
+// maintenance that reads the metadata of every snapshot once (expiry's
+// cleanup): those lists and manifests would otherwise fill the cache, that
+// only what planning reads again is worth.
+func uncachedTable(ctx context.Context, t *Table) *table.Table {
+	fs, err := t.tbl.FS(ctx)
+	m, ok := fs.(*mappedIO)
+	if err != nil || !ok || t.src == nil {
+		return t.tbl
+	}
+	plain := &mappedIO{inner: m.inner, paths: m.paths}
+	return table.New(t.tbl.Identifier(), t.tbl.Metadata(), t.tbl.MetadataLocation(), plain.fsF(), t.src.cat)
+}
+
 func (m *mappedIO) fsF() func(context.Context) (icebergio.IO, error) {
 	return func(context.Context) (icebergio.IO, error) { return m, nil }
 }

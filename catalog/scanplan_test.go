@@ -481,3 +481,46 @@ func mustFS(t *testing.T, tbl *Table) icebergio.IO {
 	}
 	return fs
 }
+
+// Expiring snapshots reads the manifest list of every retained snapshot
+// (iceberg-go's cleanup) around the metadata cache: afterwards the cache
+// holds no list it did not hold before.
+func TestExpiryReadsAroundTheCache(t *testing.T) {
+	c := openDiffCatalog(t)
+	ctx := context.Background()
+	if err := c.EnsureSchema(ctx, "diff", nil); err != nil {
+		t.Fatal(err)
+	}
+	ice, err := c.sources[0].cat.CreateTable(ctx, table.Identifier{"diff", "old"}, diffSchema,
+		icecat.WithProperties(iceberg.Properties{"format-version": "2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 6; i++ {
+		rows := diffRows(t, i*10, 10)
+		if ice, err = ice.AppendTable(ctx, rows, 16, nil); err != nil {
+			t.Fatal(err)
+		}
+		rows.Release()
+	}
+	ident := Ident{Schema: "diff", Name: "old"}
+	before := c.cache.files.Stats().Items
+	three := 3
+	zero := time.Duration(0)
+	res, err := c.ExpireSnapshots(ctx, ident, Expiry{OlderThan: &zero, RetainLast: &three})
+	if err != nil || res.Snapshots != 3 || res.Cleanup != nil {
+		t.Fatalf("expire: %+v %v", res, err)
+	}
+	tbl, err := c.LoadTable(ctx, ident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range tbl.tbl.Metadata().Snapshots() {
+		if c.cache.files.Contains(tbl.Paths.Apply(s.ManifestList)) {
+			t.Fatalf("expiry cached the manifest list of snapshot %d", s.SnapshotID)
+		}
+	}
+	if after := c.cache.files.Stats().Items; after != before {
+		t.Fatalf("expiry changed the metadata cache: %d files before, %d after", before, after)
+	}
+}
