@@ -243,10 +243,11 @@ func (i memInfo) ModTime() time.Time  { return time.Time{} }
 func (i memInfo) IsDir() bool         { return false }
 func (i memInfo) Sys() any            { return nil }
 
-// uncachedTable is t over an IO that reads around the metadata cache, for
-// maintenance that reads the metadata of every snapshot once (expiry's
-// cleanup): those lists and manifests would otherwise fill the cache, that
-// only what planning reads again is worth.
+// uncachedTable is t over an IO that reads around the metadata cache. Every
+// commit runs on it: a commit reads its parent's manifest list, a rewrite
+// the manifests it replaces, expiry's cleanup the list of every retained
+// snapshot; none of that is read again, and only what planning reads again
+// is worth the cache's room.
 func uncachedTable(ctx context.Context, t *Table) *table.Table {
 	fs, err := t.tbl.FS(ctx)
 	m, ok := fs.(*mappedIO)

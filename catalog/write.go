@@ -398,7 +398,7 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 			st.Discard()
 			return err
 		}
-		tx := cur.tbl.NewTransaction()
+		tx := uncachedTable(ctx, cur).NewTransaction()
 		if err := tx.AddDataFiles(ctx, st.files, info.props(id), table.WithoutDuplicateCheck()); err != nil {
 			st.Discard()
 			return fmt.Errorf("catalog: append to %s: %w: %w", ident, ErrUpstream, err)
@@ -466,7 +466,7 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 	if len(want) > 0 {
 		return fail(fmt.Errorf("catalog: rewrite %s: %d files to replace are not in snapshot %d", t.Ident, len(want), t.snp.SnapshotID))
 	}
-	tx := t.tbl.NewTransaction()
+	tx := uncachedTable(ctx, t).NewTransaction()
 	if len(del) == 0 {
 		err = tx.AddDataFiles(ctx, add, info.props(id), table.WithoutDuplicateCheck())
 	} else {

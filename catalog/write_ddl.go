@@ -130,11 +130,7 @@ func (c *Catalog) commitMeta(ctx context.Context, ident Ident, op string, build 
 		if err := cur.writable(); err != nil {
 			return nil, err
 		}
-		tbl := cur.tbl
-		if op == opExpire {
-			tbl = uncachedTable(ctx, cur)
-		}
-		tx := tbl.NewTransaction()
+		tx := uncachedTable(ctx, cur).NewTransaction()
 		changed, err := build(cur, tx)
 		if err != nil {
 			return nil, err
@@ -199,7 +195,7 @@ func (c *Catalog) ExpireSnapshots(ctx context.Context, ident Ident, e Expiry) (E
 		opts = append(opts, table.WithRetainLast(*e.RetainLast))
 	}
 	before := 0
-	done, err := c.commitMeta(ctx, ident, opExpire, func(cur *Table, tx *table.Transaction) (bool, error) {
+	done, err := c.commitMeta(ctx, ident, "expire snapshots", func(cur *Table, tx *table.Transaction) (bool, error) {
 		before = len(cur.tbl.Metadata().Snapshots())
 		if err := tx.ExpireSnapshots(opts...); err != nil {
 			return false, fmt.Errorf("%w: %w", ErrUnsupported, err)
@@ -217,10 +213,6 @@ func (c *Catalog) ExpireSnapshots(ctx context.Context, ident Ident, e Expiry) (E
 	res.Snapshots = max(0, before-len(done.Metadata().Snapshots()))
 	return res, nil
 }
-
-// opExpire names expiry's commits; they read around the metadata cache
-// (uncachedTable).
-const opExpire = "expire snapshots"
 
 // cleanupError is a commit that took effect whose post-commit file cleanup
 // failed.
