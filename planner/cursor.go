@@ -310,7 +310,16 @@ func (s *Session) watchCursor(ctx context.Context, cur *cursor) (stop func()) {
 	s.engMu.Lock()
 	s.cmd.active = cur
 	s.engMu.Unlock()
-	after := context.AfterFunc(ctx, func() { duck.Interrupt(cur.conn) })
+	// The interrupt runs on its own goroutine, possibly after stop has
+	// returned and the cursor closed its connection: it interrupts only
+	// while cur is still the running statement, under engMu.
+	after := context.AfterFunc(ctx, func() {
+		s.engMu.Lock()
+		defer s.engMu.Unlock()
+		if s.cmd.active == cur {
+			duck.Interrupt(cur.conn)
+		}
+	})
 	return func() {
 		after()
 		s.engMu.Lock()
