@@ -32,8 +32,16 @@ func (c *Catalog) CreateNative(ctx context.Context, ident Ident, spec TableSpec,
 	return c.CreateTable(ctx, ident, TableSpec{Schema: spec.Schema, Partition: spec.Partition, Properties: nativeProps(spec.Properties)})
 }
 
+// nativeProps puts the table's own properties over lakegate's defaults:
+// format version 2, zstd Parquet, and appends that merge manifests
+// (commit.manifest-merge.enabled, Java's default; iceberg-go's is off). Without
+// merging, every append adds a manifest for good: after a few hundred small
+// commits, each plan and each commit reads hundreds of one-file manifests.
+// With it, an append past commit.manifest.min-count-to-merge (100) manifests
+// folds them into few (up to commit.manifest.target-size-bytes, 8 MB, each).
 func nativeProps(p map[string]string) map[string]string {
-	out := map[string]string{"format-version": "2", "write.parquet.compression-codec": "zstd"}
+	out := map[string]string{"format-version": "2", "write.parquet.compression-codec": "zstd",
+		table.ManifestMergeEnabledKey: "true"}
 	for k, v := range p {
 		out[k] = v
 	}

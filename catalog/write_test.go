@@ -571,3 +571,44 @@ func snapshotsOf(t *testing.T, env writeEnv, ident catalog.Ident) int {
 	}
 	return len(tbl.Metadata().Snapshots())
 }
+
+// TestAppendsMergeManifests: tables lakegate creates merge manifests on
+// append (Java's default), so many small commits leave few manifests, and
+// every row stays readable by iceberg-go.
+func TestAppendsMergeManifests(t *testing.T) {
+	env := newWriteEnv(t)
+	cat := env.open(t)
+	ctx := context.Background()
+	ident := catalog.Ident{Schema: "ops", Name: "events"}
+	props := map[string]string{"commit.manifest.min-count-to-merge": "4"}
+	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema, Properties: props}, nil); err != nil {
+		t.Fatal(err)
+	}
+	const appends = 12
+	for i := int64(1); i <= appends; i++ {
+		if err := appendRows(ctx, cat, ident, batch(1, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tbl, err := env.foreign(t).LoadTable(ctx, table.Identifier{ident.Schema, ident.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := tbl.Properties()["commit.manifest-merge.enabled"]; v != "true" {
+		t.Fatalf("commit.manifest-merge.enabled = %q, want true", v)
+	}
+	fs, err := tbl.FS(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifests, err := tbl.CurrentSnapshot().Manifests(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(manifests) >= 4 {
+		t.Fatalf("%d manifests after %d appends, want fewer than the merge count 4", len(manifests), appends)
+	}
+	if got := scanAll(t, env.foreign(t), ident); len(got) != appends {
+		t.Fatalf("rows after merging: %v, want %d", got, appends)
+	}
+}
