@@ -652,3 +652,15 @@ func (s *Session) execClose(st *Stmt) (Result, error) {
 func (st *Stmt) BinaryResult() bool {
 	return st.Kind == KindFetch && st.cmd != nil && st.cmd.cursor.binary && !st.cmd.fetch.move
 }
+
+// CursorShape describes the open SQL cursor name (DECLARE): its result
+// columns and whether it is BINARY. In PostgreSQL a declared cursor is
+// also a protocol-level portal, which clients Describe (psycopg 3's named
+// cursors do, right after DECLARE).
+func (s *Session) CursorShape(name string) (cols []Column, binary, ok bool) {
+	cur, ok := s.cmd.cursors[name]
+	if !ok || cur.closed {
+		return nil, false, false
+	}
+	return cur.cols, cur.spec.binary, true
+}

@@ -303,6 +303,32 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 	}
 }
 
+// TestPsycopg3 runs psycopg 3 (parameters; named cursors, which Describe
+// the declared cursor's portal; an error) as payments_svc and compares
+// every line with what the same script prints against PostgreSQL 15.
+func TestPsycopg3(t *testing.T) {
+	g := startPolicyGW(t)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
+	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "python", "psycopg3_check.py"))
+	run := func(host, port, user, password, db string) string {
+		t.Helper()
+		dsn := fmt.Sprintf("host=%s port=%s user=%s password=%s dbname=%s sslmode=disable", host, port, user, password, db)
+		out, err := exec.Command(debianPython, script, dsn).CombinedOutput()
+		if os.Getenv("SHOW") != "" {
+			t.Log(string(out))
+		}
+		if err != nil {
+			t.Fatalf("%s as %s: %v\n%s", script, user, err, out)
+		}
+		return string(out)
+	}
+	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
+	host, port, _ := net.SplitHostPort(g.addr)
+	if got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate"); got != want {
+		t.Errorf("psycopg 3 differs\npostgres:\n%s\nlakegate:\n%s", want, got)
+	}
+}
+
 // nodePostgres returns the node_modules directory holding node-postgres,
 // installing it from the npm registry when it is missing (scripts/test.sh
 // does the same beforehand).

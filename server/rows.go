@@ -154,7 +154,44 @@ func (p *portalCache) Get(ctx context.Context, name string) (*wire.Portal, error
 	if err != nil || pt != nil {
 		return pt, err
 	}
+	if pt := cursorPortal(ctx, name); pt != nil {
+		return pt, nil
+	}
 	return nil, failMessage(ctx, &planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
+}
+
+// cursorPortal describes the SQL cursor name (DECLARE) as the portal it is
+// in PostgreSQL, for Describe: a portal of its own, outside the session's
+// cache, so that it never outlives the cursor (CLOSE, the end of the
+// block). Its rows are read with FETCH; executing it is refused like an
+// unknown portal. nil if the session has no such cursor.
+func cursorPortal(ctx context.Context, name string) *wire.Portal {
+	c, _ := ctx.Value(connKey{}).(*conn)
+	if c == nil || c.sess == nil {
+		return nil
+	}
+	cols, binary, ok := c.sess.CursorShape(name)
+	if !ok {
+		return nil
+	}
+	fetchOnly := func(context.Context, wire.DataWriter, []wire.Parameter) error {
+		return &planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" is a cursor: read it with FETCH"}
+	}
+	var sc wire.DefaultStatementCache
+	if err := sc.Set(ctx, name, wire.NewStatement(fetchOnly, wire.WithColumns(wireColumns(cols)))); err != nil {
+		return nil
+	}
+	st, _ := sc.Get(ctx, name)
+	formats := []wire.FormatCode{wire.TextFormat}
+	if binary {
+		formats = []wire.FormatCode{wire.BinaryFormat}
+	}
+	var pc wire.DefaultPortalCache
+	if st == nil || pc.Bind(ctx, name, st, nil, formats) != nil {
+		return nil
+	}
+	pt, _ := pc.Get(ctx, name)
+	return pt
 }
 
 func (p *portalCache) Execute(ctx context.Context, name string, limit wire.Limit, r *buffer.Reader, w *buffer.Writer) error {

@@ -323,9 +323,12 @@ func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire
 }
 
 // resultColumns describes a statement's result rows.
-func resultColumns(st *planner.Stmt) wire.Columns {
-	cols := make(wire.Columns, len(st.Columns))
-	for i, col := range st.Columns {
+func resultColumns(st *planner.Stmt) wire.Columns { return wireColumns(st.Columns) }
+
+// wireColumns describes result columns for a RowDescription.
+func wireColumns(columns []planner.Column) wire.Columns {
+	cols := make(wire.Columns, len(columns))
+	for i, col := range columns {
 		oid := pgtypes.OID(col.Type)
 		cols[i] = wire.Column{Name: col.Name, Oid: oid, Width: pgtypes.TypeSize(oid), TypeModifier: -1}
 	}

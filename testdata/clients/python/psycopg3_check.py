@@ -1,0 +1,63 @@
+"""Drives psycopg 3 (Debian's python3-psycopg) the way services do, and
+prints one line per observation for the Go test to compare with the same
+script run against PostgreSQL 15:
+
+    param ...         bound parameters, in the select list and in filters
+    named ...         server-side cursors: DECLARE, Describe of the cursor's
+                      portal, FETCH in portions, CLOSE
+    error ...         a failed statement and the session afterwards
+
+Usage: psycopg3_check.py LIBPQ_DSN
+"""
+
+import sys
+
+import psycopg
+
+
+def out(*parts):
+    print(" ".join(str(p) for p in parts))
+
+
+def main():
+    dsn = sys.argv[1]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        cur = conn.execute(
+            "select id, amount, currency from payments.charges where id between %s and %s order by id",
+            (10, 12))
+        out("param", "rows", *[r[0] for r in cur.fetchall()])
+        out("param", "description", *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+
+    with psycopg.connect(dsn) as conn:
+        # DECLARE "big" CURSOR WITHOUT HOLD FOR ..., then a Describe of the
+        # portal "big" for the description, then FETCH FORWARD n FROM "big".
+        with conn.cursor(name="big") as cur:
+            cur.itersize = 300
+            cur.execute("select id, amount, currency from payments.charges order by id")
+            out("named", "description", *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+            first = cur.fetchmany(5)
+            out("named", "fetchmany", *[r[0] for r in first])
+            out("named", "fetchone", cur.fetchone()[0])
+            rest = sum(1 for _ in cur)
+            out("named", "rest", rest)
+        conn.commit()
+        with conn.cursor(name="held", withhold=True) as cur:
+            cur.execute("select id, id * 2 as twice from payments.charges where id <= %s order by id", (3,))
+            conn.commit()
+            out("named", "held", *[r for row in cur.fetchall() for r in row])
+        # the same name declared again with other columns
+        with conn.cursor(name="big") as cur:
+            cur.execute("select count(*) as n from payments.charges")
+            out("named", "again", cur.description[0].name, cur.fetchone()[0])
+        conn.commit()
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        try:
+            conn.execute("select no_such_column from payments.charges")
+        except psycopg.Error as e:
+            out("error", e.sqlstate)
+        out("error", "after", conn.execute("select 1").fetchone()[0])
+
+
+if __name__ == "__main__":
+    main()
