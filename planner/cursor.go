@@ -8,7 +8,8 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	duck "github.com/duckdb/duckdb-go-bindings"
+
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 // Cursors: DECLARE name CURSOR FOR query, FETCH, MOVE, CLOSE
@@ -52,12 +53,9 @@ type cursor struct {
 	access []TableAccess
 
 	eng    *engine
-	conn   duck.Connection
-	ps     duck.PreparedStatement
-	pend   duck.PendingResult
-	res    duck.Result
-	schema *arrow.Schema
-	opts   duck.ArrowOptions
+	conn   *eng.Conn
+	ps     *eng.Stmt
+	stream *eng.Stream
 
 	started bool
 	closed  bool
@@ -180,7 +178,7 @@ func (s *Session) openCursor(ctx context.Context, name string, spec cursorSpec, 
 	// Threads are the engine's, not the connection's: a cursor's result
 	// is read while other statements run, so it gets the configured ones.
 	if err := e.fitThreads(false); err != nil {
-		e.release(&conn)
+		e.release(conn)
 		free()
 		return nil, classify(err)
 	}
@@ -254,30 +252,26 @@ func (p *Portal) Close() { p.cur.close() }
 // session's time zone and search path, and starts a streaming result.
 func (s *Session) startCursor(ctx context.Context, cur *cursor, sql string, args []any) error {
 	setup := "SET TimeZone = " + sqlString(s.settings["timezone"]) + "; SET search_path = " + sqlString(s.engineSearchPath())
-	var r duck.Result
-	ok := duck.Query(cur.conn, setup, &r) == duck.StateSuccess
-	msg := duck.ResultError(&r)
-	duck.DestroyResult(&r)
-	if !ok {
-		return classify(&engineError{Type: duck.ErrorTypeInvalid, Msg: msg})
+	if err := cur.conn.Exec(setup); err != nil {
+		// A setting the session already checked: whatever class the
+		// engine gives a failure here, it is the engine's (internal).
+		return classify(&eng.Error{Type: eng.ErrorInvalid, Msg: err.Error()})
 	}
-	if duck.Prepare(cur.conn, sql, &cur.ps) != duck.StateSuccess {
-		return classify(&engineError{Type: prepareErrorType(duck.PrepareError(cur.ps)), Msg: duck.PrepareError(cur.ps)})
+	ps, err := cur.conn.Prepare(sql)
+	if err != nil {
+		return classify(err)
 	}
-	if int(duck.NParams(cur.ps)) != len(args) {
-		return fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d",
-			ErrBadParameter, len(args), duck.NParams(cur.ps))
-	}
-	for i, a := range args {
-		if err := bindArg(cur.ps, i+1, a); err != nil {
-			return err
-		}
+	cur.ps = ps
+	if err := bindArgs(ps, args); err != nil {
+		return err
 	}
 	// The pending query binds the plan (the views as they are now) and
 	// holds its engine transaction; the work starts with the first FETCH.
-	if duck.PendingPreparedStreaming(cur.ps, &cur.pend) != duck.StateSuccess {
-		return s.execError(ctx, &engineError{Type: duck.ErrorTypeInvalid, Msg: duck.PendingError(cur.pend)})
+	stream, err := ps.Stream()
+	if err != nil {
+		return s.execError(ctx, err)
 	}
+	cur.stream = stream
 	return nil
 }
 
@@ -285,15 +279,11 @@ func (s *Session) startCursor(ctx context.Context, cur *cursor, sql string, args
 // aggregate runs to its end here).
 func (cur *cursor) start() error {
 	cur.started = true
-	if duck.ExecutePending(cur.pend, &cur.res) != duck.StateSuccess {
-		return &engineError{Type: duck.ResultErrorType(&cur.res), Msg: duck.ResultError(&cur.res)}
-	}
-	schema, opts, err := resultSchema(&cur.res)
-	if err != nil {
+	if err := cur.stream.Execute(); err != nil {
 		return err
 	}
-	cur.schema, cur.opts = schema, opts
-	return nil
+	_, err := cur.stream.Schema()
+	return err
 }
 
 // statementContext applies statement_timeout to ctx.
@@ -317,7 +307,7 @@ func (s *Session) watchCursor(ctx context.Context, cur *cursor) (stop func()) {
 		s.engMu.Lock()
 		defer s.engMu.Unlock()
 		if s.cmd.active == cur {
-			duck.Interrupt(cur.conn)
+			cur.conn.Interrupt()
 		}
 	})
 	return func() {
@@ -331,7 +321,7 @@ func (s *Session) watchCursor(ctx context.Context, cur *cursor) (stop func()) {
 // interruptFetch interrupts the cursor being read; engMu is held.
 func (s *Session) interruptFetch() {
 	if s.cmd.active != nil {
-		duck.Interrupt(s.cmd.active.conn)
+		s.cmd.active.conn.Interrupt()
 	}
 }
 
@@ -389,30 +379,13 @@ func (cur *cursor) nextChunk() error {
 	if cur.done {
 		return nil
 	}
-	for {
-		ch := duck.FetchChunk(cur.res)
-		if ch.Ptr == nil {
-			cur.done = true
-			if msg := duck.ResultError(&cur.res); msg != "" {
-				return &engineError{Type: duck.ResultErrorType(&cur.res), Msg: msg}
-			}
-			return nil
-		}
-		if duck.DataChunkGetSize(ch) == 0 {
-			duck.DestroyDataChunk(&ch)
-			continue
-		}
-		rec, ed := duck.DataChunkToArrowArray(cur.opts, cur.schema, ch)
-		duck.DestroyDataChunk(&ch)
-		if duck.ErrorDataHasError(ed) {
-			err := &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
-			duck.DestroyErrorData(&ed)
-			return err
-		}
-		duck.DestroyErrorData(&ed)
-		cur.buf = rec
-		return nil
+	rec, err := cur.stream.Next()
+	if err != nil || rec == nil {
+		cur.done = true
+		return err
 	}
+	cur.buf = rec
+	return nil
 }
 
 func (cur *cursor) close() {
@@ -421,15 +394,14 @@ func (cur *cursor) close() {
 		cur.buf.Release()
 		cur.buf = nil
 	}
-	if cur.schema != nil {
-		duck.DestroyArrowOptions(&cur.opts)
-		cur.schema = nil
+	if cur.stream != nil {
+		cur.stream.Close()
 	}
-	duck.DestroyResult(&cur.res)
-	duck.DestroyPending(&cur.pend)
-	duck.DestroyPrepare(&cur.ps)
+	if cur.ps != nil {
+		cur.ps.Close()
+	}
 	if cur.eng != nil {
-		cur.eng.release(&cur.conn)
+		cur.eng.release(cur.conn)
 		cur.eng = nil
 	}
 	if cur.free != nil {

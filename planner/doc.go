@@ -28,8 +28,15 @@
 //
 // Result columns and parameters are described in internal/pgtypes' type
 // model (Type, Column; planner keeps their names as aliases), which
-// types.go maps DuckDB's logical types to; how values are sent is the
-// server's and pgtypes' business, not the planner's.
+// internal/engine maps DuckDB's logical types to; how values are sent is
+// the server's and pgtypes' business, not the planner's.
+//
+// DuckDB itself is internal/engine's: its handles (database, connection,
+// prepared statement, streaming result), Arrow batches and typed errors.
+// The planner decides what the engine does with them: the settings and
+// sandbox an engine opens with, when it is reused or replaced, which
+// statements are kept prepared, threads, memory and cancellation; types.go
+// turns an engine error's class into the ErrorKind the server reports.
 //
 // Session commands (sessioncmd.go, cursor.go, copy.go, sqlprepare.go) are
 // the statements that change the session rather than read data: transaction
@@ -63,9 +70,13 @@
 //	                               rewrites (BC dates, arrays)
 //	guard.go, errpaths.go          functions and settings a query may not
 //	                               reach; paths kept out of error text
-//	engine.go, enginepool.go,      the sandboxed DuckDB per session, pooled
-//	recycle.go, trim_*.go          between sessions, replaced past its
-//	                               footer bound; C heap returned after close
+//	engine.go, enginepool.go,      the sandboxed DuckDB per session (its
+//	recycle.go, trim_*.go          settings; handles in internal/engine),
+//	                               pooled between sessions, replaced past
+//	                               its footer bound; C heap returned after
+//	                               close
+//	types.go                       type-model aliases; engine errors ->
+//	                               ErrorKind (classify)
 //	memory.go, admit.go            the memory budget and statement admission
 //	plancache.go, stmtcache.go,    caches: parse trees and scan plans (all
 //	snapcache.go, resultcache.go   sessions), prepared statements, small-table

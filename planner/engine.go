@@ -14,7 +14,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	duck "github.com/duckdb/duckdb-go-bindings"
+
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 // EngineConfig bounds one session's execution engine. The zero value works.
@@ -72,8 +73,8 @@ type EngineConfig struct {
 // allowed_directories) can be set to exactly the table locations this
 // session may read, and so that no session can see another's objects.
 type engine struct {
-	db      duck.Database
-	conn    duck.Connection
+	db      *eng.DB
+	conn    *eng.Conn
 	allowed []string
 	tempDir string
 	threads int  // as configured; 0: DuckDB's default
@@ -101,70 +102,52 @@ type engine struct {
 	catalogMacros, dirty bool
 }
 
-// engineError is an error reported by DuckDB, with its error class.
-type engineError struct {
-	Type duck.ErrorType
-	Msg  string
-}
-
-func (e *engineError) Error() string { return e.Msg }
-
 func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
-	var c duck.Config
-	if duck.CreateConfig(&c) != duck.StateSuccess {
-		return nil, errors.New("engine: create config")
-	}
-	defer duck.DestroyConfig(&c)
 	tempDir, err := os.MkdirTemp(cfg.TempDir, "lakegate-spill-")
 	if err != nil {
 		return nil, fmt.Errorf("engine: spill dir: %w", err)
 	}
-	settings := [][2]string{
-		{"duckdb_api", "lakegate"},
-		{"autoinstall_known_extensions", "false"},
-		{"autoload_known_extensions", "false"},
-		{"temp_directory", tempDir},
+	settings := []eng.Setting{
+		{Name: "duckdb_api", Value: "lakegate"},
+		{Name: "autoinstall_known_extensions", Value: "false"},
+		{Name: "autoload_known_extensions", Value: "false"},
+		{Name: "temp_directory", Value: tempDir},
 		// Postgres semantics for "/" on integers: 7/2 is 3, not 3.5.
-		{"integer_division", "true"},
+		{Name: "integer_division", Value: "true"},
 		// DuckDB keeps the bytes it reads of Parquet files, local ones
 		// too, in the engine's memory: every session's engine a copy of
 		// the same file data, growing with the files it has read (bench/
 		// soak: most of the engines' growth over 10 minutes). The OS page
 		// cache already keeps local files once for all sessions.
-		{"enable_external_file_cache", "false"},
+		{Name: "enable_external_file_cache", Value: "false"},
 	}
 	if cfg.Threads > 0 {
-		settings = append(settings, [2]string{"threads", fmt.Sprint(cfg.Threads)})
+		settings = append(settings, eng.Setting{Name: "threads", Value: fmt.Sprint(cfg.Threads)})
 	}
 	if cfg.MemoryLimit != "" {
-		settings = append(settings, [2]string{"memory_limit", cfg.MemoryLimit})
+		settings = append(settings, eng.Setting{Name: "memory_limit", Value: cfg.MemoryLimit})
 	}
 	if cfg.tempLimit > 0 {
-		settings = append(settings, [2]string{"max_temp_directory_size", fmt.Sprintf("%dKiB", cfg.tempLimit>>10)})
+		settings = append(settings, eng.Setting{Name: "max_temp_directory_size", Value: fmt.Sprintf("%dKiB", cfg.tempLimit>>10)})
 	}
-	for _, kv := range settings {
-		if duck.SetConfig(c, kv[0], kv[1]) != duck.StateSuccess {
-			os.RemoveAll(tempDir)
-			return nil, fmt.Errorf("engine: set %s", kv[0])
-		}
-	}
-	e := &engine{allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads}
-	var msg string
-	if duck.OpenExt("", &e.db, c, &msg) != duck.StateSuccess {
+	db, err := eng.Open(settings)
+	if err != nil {
 		os.RemoveAll(tempDir)
-		return nil, fmt.Errorf("engine: open: %s", msg)
+		return nil, err
 	}
-	if duck.Connect(e.db, &e.conn) != duck.StateSuccess {
-		duck.Close(&e.db)
+	conn, err := db.Connect()
+	if err != nil {
+		db.Close()
 		os.RemoveAll(tempDir)
-		return nil, errors.New("engine: connect")
+		return nil, err
 	}
+	e := &engine{db: db, conn: conn, allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads}
 	// The sandbox: from here on this database can open only files under the
 	// allowed directories, and neither that list nor external access can be
 	// changed again by anything running in it.
-	dirs := make([]string, 0, len(allowed))
-	for _, d := range allowed {
-		dirs = append(dirs, sqlString(strings.TrimSuffix(d, "/")+"/"))
+	if err := e.conn.Sandbox(allowed); err != nil {
+		e.close()
+		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
 	// Iceberg data files are immutable, so their Parquet footers can be
 	// kept across the statements of a session (parquet_metadata_cache).
@@ -175,8 +158,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	// PostgreSQL's rows/s, peak RSS 212-240 MiB and flat from 10M to 50M
 	// rows). It is a bound, taken only by a result the client reads slower
 	// than the engine makes it.
-	setup := fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false; ", strings.Join(dirs, ", ")) + connSetup
-	if err := e.exec(setup); err != nil {
+	if err := e.exec(connSetup); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
@@ -226,14 +208,14 @@ func (e *engine) close() {
 	e.closed = true
 	last := e.refs == 0
 	e.mu.Unlock()
-	duck.Disconnect(&e.conn)
+	e.conn.Close()
 	if last {
 		e.closeDB()
 	}
 }
 
 func (e *engine) closeDB() {
-	duck.Close(&e.db)
+	e.db.Close()
 	os.RemoveAll(e.tempDir)
 	trimSoon()
 }
@@ -258,23 +240,23 @@ const trimEvery = 5 * time.Second
 
 // connect opens another connection to the database, for a cursor; the
 // database stays open until release.
-func (e *engine) connect() (duck.Connection, error) {
+func (e *engine) connect() (*eng.Conn, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var c duck.Connection
 	if e.closed {
-		return c, errors.New("engine: closed")
+		return nil, errors.New("engine: closed")
 	}
-	if duck.Connect(e.db, &c) != duck.StateSuccess {
-		return c, errors.New("engine: connect")
+	c, err := e.db.Connect()
+	if err != nil {
+		return nil, err
 	}
 	e.refs++
 	return c, nil
 }
 
 // release closes a connection from connect.
-func (e *engine) release(c *duck.Connection) {
-	duck.Disconnect(c)
+func (e *engine) release(c *eng.Conn) {
+	c.Close()
 	e.mu.Lock()
 	e.refs--
 	last := e.refs == 0 && e.closed
@@ -289,7 +271,7 @@ func (e *engine) interrupt() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.closed {
-		duck.Interrupt(e.conn)
+		e.conn.Interrupt()
 	}
 }
 
@@ -326,12 +308,7 @@ func (e *engine) exec(sql string) error {
 	if !e.dirty && createsObjects(sql) {
 		e.dirty = true
 	}
-	var res duck.Result
-	defer duck.DestroyResult(&res)
-	if duck.Query(e.conn, sql, &res) != duck.StateSuccess {
-		return &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)}
-	}
-	return nil
+	return e.conn.Exec(sql)
 }
 
 // createsObjects reports whether sql may be anything but transaction
@@ -363,13 +340,8 @@ func createsObjects(sql string) bool {
 // queryStrings runs a query whose columns are all VARCHAR and returns its
 // rows (NULL as "").
 func (e *engine) queryStrings(sql string) ([][]string, error) {
-	var res duck.Result
-	defer duck.DestroyResult(&res)
-	if duck.Query(e.conn, sql, &res) != duck.StateSuccess {
-		return nil, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)}
-	}
 	var out [][]string
-	err := readResult(&res, func(rec arrow.RecordBatch) error {
+	err := e.conn.Query(sql, func(rec arrow.RecordBatch) error {
 		for r := 0; r < int(rec.NumRows()); r++ {
 			row := make([]string, rec.NumCols())
 			for c := range row {
@@ -386,66 +358,6 @@ func (e *engine) queryStrings(sql string) ([][]string, error) {
 		return nil
 	})
 	return out, err
-}
-
-// resultSchema builds the Arrow schema of a result.
-func resultSchema(res *duck.Result) (*arrow.Schema, duck.ArrowOptions, error) {
-	n := int(duck.ColumnCount(res))
-	types := make([]duck.LogicalType, n)
-	names := make([]string, n)
-	for i := 0; i < n; i++ {
-		types[i] = duck.ColumnLogicalType(res, duck.IdxT(i))
-		names[i] = duck.ColumnName(res, duck.IdxT(i))
-	}
-	defer func() {
-		for i := range types {
-			duck.DestroyLogicalType(&types[i])
-		}
-	}()
-	opts := duck.ResultGetArrowOptions(res)
-	schema, ed := duck.NewArrowSchema(opts, types, names)
-	defer duck.DestroyErrorData(&ed)
-	if duck.ErrorDataHasError(ed) {
-		duck.DestroyArrowOptions(&opts)
-		return nil, opts, &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
-	}
-	return schema, opts, nil
-}
-
-// readResult streams a result's chunks as Arrow record batches. Each batch
-// is released after fn returns; fn must not keep it.
-func readResult(res *duck.Result, fn func(arrow.RecordBatch) error) error {
-	schema, opts, err := resultSchema(res)
-	if err != nil {
-		return err
-	}
-	defer duck.DestroyArrowOptions(&opts)
-	for {
-		ch := duck.FetchChunk(*res)
-		if ch.Ptr == nil {
-			if msg := duck.ResultError(res); msg != "" {
-				return &engineError{Type: duck.ResultErrorType(res), Msg: msg}
-			}
-			return nil
-		}
-		if duck.DataChunkGetSize(ch) == 0 {
-			duck.DestroyDataChunk(&ch)
-			continue
-		}
-		rec, ed := duck.DataChunkToArrowArray(opts, schema, ch)
-		duck.DestroyDataChunk(&ch)
-		if duck.ErrorDataHasError(ed) {
-			err := &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
-			duck.DestroyErrorData(&ed)
-			return err
-		}
-		duck.DestroyErrorData(&ed)
-		err := fn(rec)
-		rec.Release()
-		if err != nil {
-			return err
-		}
-	}
 }
 
 // absDir returns the directory part of a local path, absolute.
@@ -469,7 +381,7 @@ func (e *engine) interruptOnCancel(ctx context.Context) (stop func() bool) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if !e.closed && e.gen == gen {
-			duck.Interrupt(e.conn)
+			e.conn.Interrupt()
 		}
 	})
 }

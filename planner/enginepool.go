@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	duck "github.com/duckdb/duckdb-go-bindings"
 )
 
 // Engines are kept for reuse between sessions. Opening a session's DuckDB
@@ -209,15 +207,15 @@ func (e *engine) reset() error {
 	// interrupt meant for the old connection's statement (interruptOnCancel)
 	// not to stop the next session's.
 	old := e.conn
-	var c duck.Connection
-	if duck.Connect(e.db, &c) != duck.StateSuccess {
+	c, err := e.db.Connect()
+	if err != nil {
 		e.mu.Unlock()
 		return errors.New("engine: reset: connect")
 	}
 	e.conn = c
 	e.gen++
 	e.mu.Unlock()
-	duck.Disconnect(&old)
+	old.Close()
 	if err := e.exec(connSetup); err != nil {
 		return fmt.Errorf("engine: reset: %w", err)
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	duck "github.com/duckdb/duckdb-go-bindings"
+
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 // Result describes a finished statement.
@@ -216,34 +216,26 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 			s.forgetStmt(plan.sql)
 		}
 	}()
-	if int(duck.NParams(ps)) != len(args) {
-		return Result{}, fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d",
-			ErrBadParameter, len(args), duck.NParams(ps))
-	}
-	for i, a := range args {
-		if err := bindArg(ps, i+1, a); err != nil {
-			return Result{}, err
-		}
+	if err := bindArgs(ps, args); err != nil {
+		return Result{}, err
 	}
 	if err := e.fitThreads(plan.small); err != nil {
 		return Result{}, classify(err)
 	}
 	stop := e.interruptOnCancel(ctx)
 	defer stop()
-	var pending duck.PendingResult
-	defer duck.DestroyPending(&pending)
-	if duck.PendingPreparedStreaming(ps, &pending) != duck.StateSuccess {
-		return Result{}, s.execError(ctx, &engineError{Type: duck.ErrorTypeInvalid, Msg: duck.PendingError(pending)})
+	stream, err := ps.Stream()
+	if err != nil {
+		return Result{}, s.execError(ctx, err)
 	}
-	var res duck.Result
-	defer duck.DestroyResult(&res)
-	if duck.ExecutePending(pending, &res) != duck.StateSuccess {
-		return Result{}, s.execError(ctx, &engineError{Type: duck.ResultErrorType(&res), Msg: duck.ResultError(&res)})
+	defer stream.Close()
+	if err := stream.Execute(); err != nil {
+		return Result{}, s.execError(ctx, err)
 	}
 	release()
 	release = func() {}
 	var n int64
-	err = readResult(&res, func(rec arrow.RecordBatch) error {
+	err = stream.Each(func(rec arrow.RecordBatch) error {
 		n += rec.NumRows()
 		if err := ctx.Err(); err != nil {
 			return ErrCanceled
@@ -303,39 +295,11 @@ func sameShape(a, b []Column) bool {
 	return true
 }
 
-func bindArg(ps duck.PreparedStatement, i int, a any) error {
-	idx := duck.IdxT(i)
-	var st duck.State
-	switch v := a.(type) {
-	case nil:
-		st = duck.BindNull(ps, idx)
-	case bool:
-		st = duck.BindBoolean(ps, idx, v)
-	case int64:
-		st = duck.BindInt64(ps, idx, v)
-	case int32:
-		st = duck.BindInt32(ps, idx, v)
-	case int16:
-		st = duck.BindInt16(ps, idx, v)
-	case float64:
-		st = duck.BindDouble(ps, idx, v)
-	case float32:
-		st = duck.BindFloat(ps, idx, v)
-	case string:
-		st = duck.BindVarchar(ps, idx, v)
-	case []byte:
-		st = duck.BindBlob(ps, idx, v)
-	case time.Time:
-		st = duck.BindVarchar(ps, idx, v.Format("2006-01-02 15:04:05.999999-07:00"))
-	case *big.Rat:
-		st = duck.BindVarchar(ps, idx, v.FloatString(18))
-	case fmt.Stringer:
-		st = duck.BindVarchar(ps, idx, v.String())
-	default:
-		return fmt.Errorf("%w: $%d of Go type %T", ErrBadParameter, i, a)
-	}
-	if st != duck.StateSuccess {
-		return fmt.Errorf("%w: could not bind $%d", ErrBadParameter, i)
+// bindArgs binds args to the parameters of ps: a value the engine cannot
+// take, or the wrong number of them, is the client's bad parameter.
+func bindArgs(ps *eng.Stmt, args []any) error {
+	if err := ps.Bind(args); err != nil {
+		return fmt.Errorf("%w: %s", ErrBadParameter, err)
 	}
 	return nil
 }

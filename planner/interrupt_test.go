@@ -6,9 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	duck "github.com/duckdb/duckdb-go-bindings"
-
 	"github.com/lakegate/lakegate/catalog"
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 // An engine interrupt nobody asked for is not a cancel (57014): execError
@@ -25,7 +24,7 @@ func TestSpuriousInterrupt(t *testing.T) {
 	t.Cleanup(cat.Close)
 	s := New(cat, Config{Engine: EngineConfig{Threads: 2}}).NewSession(SessionOptions{})
 	defer s.Close()
-	interrupted := &engineError{Type: duck.ErrorTypeInterrupt, Msg: "INTERRUPT Error: Interrupted!"}
+	interrupted := &eng.Error{Type: eng.ErrorInterrupt, Msg: "INTERRUPT Error: Interrupted!"}
 	if err := s.execError(ctx, interrupted); err != errSpuriousInterrupt {
 		t.Fatalf("interrupt with a live context: %v, want errSpuriousInterrupt", err)
 	}

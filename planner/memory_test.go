@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	duck "github.com/duckdb/duckdb-go-bindings"
 
 	"github.com/lakegate/lakegate/catalog"
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 func TestParseBytes(t *testing.T) {
@@ -262,18 +262,18 @@ func TestEngineMemoryLimit(t *testing.T) {
 // disk full (53100), not out of memory: the messages are DuckDB's own.
 func TestSpillFullIsDiskFull(t *testing.T) {
 	for _, c := range []struct {
-		typ  duck.ErrorType
+		typ  eng.ErrorType
 		msg  string
 		want ErrorKind
 	}{
-		{duck.ErrorTypeOutOfMemory, "Out of Memory Error: failed to offload data block of size 256.0 KiB (2.0 MiB/2.0 MiB used).\n" +
+		{eng.ErrorOutOfMemory, "Out of Memory Error: failed to offload data block of size 256.0 KiB (2.0 MiB/2.0 MiB used).\n" +
 			"This limit was set by the 'max_temp_directory_size' setting.\nBy default, this setting utilizes the available disk space " +
 			"on the drive where the 'temp_directory' is located.\nYou can adjust this setting, by using (for example) PRAGMA max_temp_directory_size='10GiB'", KindDiskFull},
-		{duck.ErrorTypeErrorIO, "IO Error: Could not write file \"/tmp/lakegate-spill-1/duckdb_temp_storage-0.tmp\": No space left on device", KindDiskFull},
-		{duck.ErrorTypeOutOfMemory, "Out of Memory Error: failed to allocate data of size 128.0 MiB (128.0 MiB/244.1 MiB used)", KindOutOfMemory},
+		{eng.ErrorIO, "IO Error: Could not write file \"/tmp/lakegate-spill-1/duckdb_temp_storage-0.tmp\": No space left on device", KindDiskFull},
+		{eng.ErrorOutOfMemory, "Out of Memory Error: failed to allocate data of size 128.0 MiB (128.0 MiB/244.1 MiB used)", KindOutOfMemory},
 	} {
 		var ee *EngineError
-		if err := classify(&engineError{Type: c.typ, Msg: c.msg}); !errors.As(err, &ee) || ee.Kind != c.want {
+		if err := classify(&eng.Error{Type: c.typ, Msg: c.msg}); !errors.As(err, &ee) || ee.Kind != c.want {
 			t.Errorf("%s: %#v, want kind %d", c.msg, err, c.want)
 		}
 	}

@@ -7,9 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	duck "github.com/duckdb/duckdb-go-bindings"
-
 	"github.com/lakegate/lakegate/catalog"
+	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -552,47 +551,13 @@ func (s *Session) findTable(ctx context.Context, schema, name string, usable fun
 	return nil, policy.Decision{}, nil
 }
 
-func stmtShape(ps duck.PreparedStatement) ([]Column, []Type, error) {
-	n := int(duck.PreparedStatementColumnCount(ps))
-	cols := make([]Column, n)
-	for i := 0; i < n; i++ {
-		lt := duck.PreparedStatementColumnLogicalType(ps, duck.IdxT(i))
-		cols[i] = Column{Name: duck.PreparedStatementColumnName(ps, duck.IdxT(i)), Type: typeFromLogical(lt)}
-		duck.DestroyLogicalType(&lt)
-		if cols[i].Type.Engine == "TIMETZ" {
+func stmtShape(ps *eng.Stmt) ([]Column, []Type, error) {
+	cols := ps.Columns()
+	for _, c := range cols {
+		if c.Type.Engine == "TIMETZ" {
 			// The engine hands results over without the offset.
-			return nil, nil, fmt.Errorf("%w: result column %q of type time with time zone (cast it to text to keep its offset)", ErrNotSupported, cols[i].Name)
+			return nil, nil, fmt.Errorf("%w: result column %q of type time with time zone (cast it to text to keep its offset)", ErrNotSupported, c.Name)
 		}
 	}
-	np := int(duck.NParams(ps))
-	params := make([]Type, np)
-	for i := 0; i < np; i++ {
-		lt := duck.ParamLogicalType(ps, duck.IdxT(i+1))
-		params[i] = typeFromLogical(lt)
-		duck.DestroyLogicalType(&lt)
-	}
-	return cols, params, nil
-}
-
-// prepareErrorType recovers the error class from a prepare error message
-// (the C API reports prepare errors as text only).
-func prepareErrorType(msg string) duck.ErrorType {
-	prefixes := []struct {
-		p string
-		t duck.ErrorType
-	}{
-		{"Parser Error", duck.ErrorTypeParser}, {"Syntax Error", duck.ErrorTypeSyntax},
-		{"Catalog Error", duck.ErrorTypeCatalog}, {"Binder Error", duck.ErrorTypeBinder},
-		{"Conversion Error", duck.ErrorTypeConversion}, {"Out of Range Error", duck.ErrorTypeOutOfRange},
-		{"Invalid Input Error", duck.ErrorTypeInvalidInput}, {"Permission Error", duck.ErrorTypePermission},
-		{"Not implemented Error", duck.ErrorTypeNotImplemented}, {"IO Error", duck.ErrorTypeErrorIO},
-		{"Invalid Error", duck.ErrorTypeInvalid}, {"Interrupt Error", duck.ErrorTypeInterrupt},
-		{"INTERRUPT Error", duck.ErrorTypeInterrupt}, {"Dependency Error", duck.ErrorTypeDependency},
-	}
-	for _, x := range prefixes {
-		if strings.HasPrefix(msg, x.p) {
-			return x.t
-		}
-	}
-	return duck.ErrorTypeInvalid
+	return cols, ps.ParamTypes(), nil
 }

@@ -1,7 +1,7 @@
 package planner
 
 import (
-	duck "github.com/duckdb/duckdb-go-bindings"
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 // Engine prepared statements are kept per session and reused while the
@@ -23,12 +23,12 @@ import (
 const maxSessionStmts = 32
 
 type sessionStmt struct {
-	ps duck.PreparedStatement
+	ps *eng.Stmt
 }
 
 // prepareCached returns the engine's prepared statement for sql, preparing
 // it on first use. The statement stays owned by the cache.
-func (s *Session) prepareCached(e *engine, sql string) (duck.PreparedStatement, error) {
+func (s *Session) prepareCached(e *engine, sql string) (*eng.Stmt, error) {
 	if s.stmts == nil || s.stmtsEng != e {
 		s.bumpEngine()
 		s.stmts, s.stmtsEng = map[string]*sessionStmt{}, e
@@ -36,11 +36,9 @@ func (s *Session) prepareCached(e *engine, sql string) (duck.PreparedStatement, 
 	if c, ok := s.stmts[sql]; ok {
 		return c.ps, nil
 	}
-	var ps duck.PreparedStatement
-	if duck.Prepare(e.conn, sql, &ps) != duck.StateSuccess {
-		msg := duck.PrepareError(ps)
-		duck.DestroyPrepare(&ps)
-		return ps, classify(&engineError{Type: prepareErrorType(msg), Msg: msg})
+	ps, err := e.conn.Prepare(sql)
+	if err != nil {
+		return nil, classify(err)
 	}
 	if len(s.stmts) >= maxSessionStmts {
 		s.bumpEngine()
@@ -53,7 +51,7 @@ func (s *Session) prepareCached(e *engine, sql string) (duck.PreparedStatement, 
 // forgetStmt drops one cached statement (after an execution failed in it).
 func (s *Session) forgetStmt(sql string) {
 	if c, ok := s.stmts[sql]; ok {
-		duck.DestroyPrepare(&c.ps)
+		c.ps.Close()
 		delete(s.stmts, sql)
 	}
 }
@@ -62,7 +60,7 @@ func (s *Session) forgetStmt(sql string) {
 // changed, or is about to.
 func (s *Session) bumpEngine() {
 	for k, c := range s.stmts {
-		duck.DestroyPrepare(&c.ps)
+		c.ps.Close()
 		delete(s.stmts, k)
 	}
 	s.stmtsEng = nil

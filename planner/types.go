@@ -2,11 +2,9 @@ package planner
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
-	duck "github.com/duckdb/duckdb-go-bindings"
-
+	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 )
 
@@ -40,76 +38,6 @@ const (
 	TypeList        = pgtypes.TypeList
 	TypeOther       = pgtypes.TypeOther
 )
-
-// typeFromLogical maps a DuckDB logical type to the result type clients
-// are told.
-func typeFromLogical(lt duck.LogicalType) Type {
-	id := duck.GetTypeId(lt)
-	switch id {
-	case duck.TypeBoolean:
-		return Type{ID: TypeBool, Engine: "BOOLEAN"}
-	case duck.TypeTinyInt, duck.TypeSmallInt, duck.TypeUTinyInt:
-		return Type{ID: TypeInt16, Engine: "SMALLINT"}
-	case duck.TypeInteger, duck.TypeUSmallInt:
-		return Type{ID: TypeInt32, Engine: "INTEGER"}
-	case duck.TypeBigInt, duck.TypeUInteger:
-		return Type{ID: TypeInt64, Engine: "BIGINT"}
-	case duck.TypeUBigInt, duck.TypeHugeInt:
-		return Type{ID: TypeNumeric, Engine: "HUGEINT"}
-	case duck.TypeUHugeInt:
-		// Arrow carries it as decimal(38,0) of its 128 bits: the server
-		// reads them unsigned by this name.
-		return Type{ID: TypeNumeric, Engine: "UHUGEINT"}
-	case duck.TypeBigNum:
-		return Type{ID: TypeNumeric, Engine: "BIGNUM"}
-	case duck.TypeTimeTZ:
-		return Type{ID: TypeOther, Engine: "TIMETZ"}
-	case duck.TypeFloat:
-		return Type{ID: TypeFloat32, Engine: "FLOAT"}
-	case duck.TypeDouble:
-		return Type{ID: TypeFloat64, Engine: "DOUBLE"}
-	case duck.TypeDecimal:
-		return Type{ID: TypeNumeric, Precision: int(duck.DecimalWidth(lt)), Scale: int(duck.DecimalScale(lt)), Engine: "DECIMAL"}
-	case duck.TypeVarchar:
-		if strings.EqualFold(duck.LogicalTypeGetAlias(lt), "JSON") {
-			return Type{ID: TypeJSON, Engine: "JSON"}
-		}
-		return Type{ID: TypeText, Engine: "VARCHAR"}
-	case duck.TypeEnum:
-		return Type{ID: TypeText, Engine: "ENUM"}
-	case duck.TypeBlob:
-		return Type{ID: TypeBytes, Engine: "BLOB"}
-	case duck.TypeDate:
-		return Type{ID: TypeDate, Engine: "DATE"}
-	case duck.TypeTime, duck.TypeTimeNS:
-		return Type{ID: TypeTime, Engine: "TIME"}
-	case duck.TypeTimestamp, duck.TypeTimestampS, duck.TypeTimestampMS, duck.TypeTimestampNS:
-		return Type{ID: TypeTimestamp, Engine: "TIMESTAMP"}
-	case duck.TypeTimestampTZ:
-		return Type{ID: TypeTimestampTZ, Engine: "TIMESTAMPTZ"}
-	case duck.TypeInterval:
-		return Type{ID: TypeInterval, Engine: "INTERVAL"}
-	case duck.TypeUUID:
-		return Type{ID: TypeUUID, Engine: "UUID"}
-	case duck.TypeList, duck.TypeArray:
-		var child duck.LogicalType
-		if id == duck.TypeList {
-			child = duck.ListTypeChildType(lt)
-		} else {
-			child = duck.ArrayTypeChildType(lt)
-		}
-		defer duck.DestroyLogicalType(&child)
-		e := typeFromLogical(child)
-		if e.ID == TypeList || e.ID == TypeOther {
-			// Postgres arrays are not nested lists; show these as text.
-			return Type{ID: TypeOther, Engine: "LIST"}
-		}
-		return Type{ID: TypeList, Elem: &e, Engine: "LIST"}
-	case duck.TypeSQLNull:
-		return Type{ID: TypeText, Engine: "NULL"}
-	}
-	return Type{ID: TypeOther, Engine: fmt.Sprint(id)}
-}
 
 // ErrorKind classifies an engine error; the server turns it into a SQLSTATE.
 type ErrorKind int
@@ -145,9 +73,9 @@ type EngineError struct {
 
 func (e *EngineError) Error() string { return e.Msg }
 
-// classify turns a DuckDB error into an EngineError.
+// classify turns an engine error into an EngineError.
 func classify(err error) error {
-	var ee *engineError
+	var ee *eng.Error
 	if !errors.As(err, &ee) {
 		var pe *parseError
 		if errors.As(err, &pe) {
@@ -158,14 +86,14 @@ func classify(err error) error {
 	msg := cleanMsg(ee.Msg)
 	k := KindInternal
 	switch ee.Type {
-	case duck.ErrorTypeParser, duck.ErrorTypeSyntax:
+	case eng.ErrorParser, eng.ErrorSyntax:
 		k = KindSyntax
-	case duck.ErrorTypeCatalog:
+	case eng.ErrorCatalog:
 		k = KindUndefinedTable
 		if strings.Contains(msg, "Function") || strings.Contains(msg, "function") || strings.Contains(msg, "Macro") {
 			k = KindUndefinedFunction
 		}
-	case duck.ErrorTypeBinder:
+	case eng.ErrorBinder:
 		k = KindBinder
 		switch {
 		case strings.Contains(msg, "Referenced column") || strings.Contains(msg, "not found in FROM clause") ||
@@ -174,13 +102,13 @@ func classify(err error) error {
 		case strings.Contains(msg, "No function matches") || strings.Contains(msg, "function"):
 			k = KindUndefinedFunction
 		}
-	case duck.ErrorTypeConversion, duck.ErrorTypeMismatchType, duck.ErrorTypeInvalidType:
+	case eng.ErrorConversion, eng.ErrorMismatchType, eng.ErrorInvalidType:
 		k = KindConversion
-	case duck.ErrorTypeOutOfRange, duck.ErrorTypeDecimal:
+	case eng.ErrorOutOfRange, eng.ErrorDecimal:
 		k = KindOutOfRange
-	case duck.ErrorTypeDivideByZero:
+	case eng.ErrorDivideByZero:
 		k = KindDivisionByZero
-	case duck.ErrorTypeInvalidInput:
+	case eng.ErrorInvalidInput:
 		k = KindInvalidInput
 		if corruptFile(msg) {
 			k = KindCorrupt
@@ -188,16 +116,16 @@ func classify(err error) error {
 		if name, ok := strings.CutPrefix(msg, "unrecognized configuration parameter "); ok {
 			return &ErrUnknownSetting{Name: strings.Trim(name, `"`)}
 		}
-	case duck.ErrorTypeInterrupt:
+	case eng.ErrorInterrupt:
 		k = KindInterrupted
-	case duck.ErrorTypePermission:
+	case eng.ErrorPermission:
 		k = KindPermission
-	case duck.ErrorTypeOutOfMemory:
+	case eng.ErrorOutOfMemory:
 		k = KindOutOfMemory
 		if spillFull(msg) {
 			k = KindDiskFull
 		}
-	case duck.ErrorTypeErrorIO:
+	case eng.ErrorIO:
 		k = KindIO
 		if corruptFile(msg) {
 			k = KindCorrupt
@@ -205,11 +133,11 @@ func classify(err error) error {
 		if spillFull(msg) {
 			k = KindDiskFull
 		}
-	case duck.ErrorTypeNotImplemented:
+	case eng.ErrorNotImplemented:
 		k = KindNotImplemented
-	case duck.ErrorTypeConstraint:
+	case eng.ErrorConstraint:
 		k = KindConstraint
-	case duck.ErrorTypeParameterNotResolved, duck.ErrorTypeParameterNotAllowed:
+	case eng.ErrorParameterNotResolved, eng.ErrorParameterNotAllowed:
 		k = KindParameter
 	}
 	return &EngineError{Kind: k, Msg: msg}

@@ -6,9 +6,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	duck "github.com/duckdb/duckdb-go-bindings"
 
 	"github.com/lakegate/lakegate/catalog"
+	eng "github.com/lakegate/lakegate/internal/engine"
 )
 
 // Running the engine queries of a write: the rows to stage are pulled
@@ -16,12 +16,11 @@ import (
 
 // engineResult is a running engine query.
 type engineResult struct {
-	res     duck.Result
-	ps      duck.PreparedStatement
-	pending duck.PendingResult
-	stop    func() bool
-	closed  bool
-	free    func() // gives back the session's memory grant (memory.go)
+	ps     *eng.Stmt
+	stream *eng.Stream
+	stop   func() bool
+	closed bool
+	free   func() // gives back the session's memory grant (memory.go)
 }
 
 func (r *engineResult) close() {
@@ -33,9 +32,12 @@ func (r *engineResult) close() {
 	if r.free != nil {
 		defer r.free() // after the engine's result is gone
 	}
-	duck.DestroyResult(&r.res)
-	duck.DestroyPending(&r.pending)
-	duck.DestroyPrepare(&r.ps)
+	if r.stream != nil {
+		r.stream.Close()
+	}
+	if r.ps != nil {
+		r.ps.Close()
+	}
 }
 
 // startQuery prepares sql in the session's engine, binds args and starts a
@@ -58,30 +60,22 @@ func (s *Session) startQueryThreads(ctx context.Context, sql string, args []any,
 	// sessions waiting for that lock would be a cycle. Its engine's
 	// memory_limit still bounds it.
 	r := &engineResult{stop: func() bool { return false }}
-	if duck.Prepare(e.conn, sql, &r.ps) != duck.StateSuccess {
-		msg := duck.PrepareError(r.ps)
+	ps, err := e.conn.Prepare(sql)
+	if err != nil {
 		r.close()
-		return nil, classify(&engineError{Type: prepareErrorType(msg), Msg: msg})
+		return nil, classify(err)
 	}
-	if int(duck.NParams(r.ps)) != len(args) {
-		n := duck.NParams(r.ps)
+	r.ps = ps
+	if err := bindArgs(ps, args); err != nil {
 		r.close()
-		return nil, fmt.Errorf("%w: bind message supplies %d parameters, but prepared statement requires %d", ErrBadParameter, len(args), n)
-	}
-	for i, a := range args {
-		if err := bindArg(r.ps, i+1, a); err != nil {
-			r.close()
-			return nil, err
-		}
+		return nil, err
 	}
 	r.stop = e.interruptOnCancel(ctx)
-	if duck.PendingPreparedStreaming(r.ps, &r.pending) != duck.StateSuccess {
-		err := &engineError{Type: duck.ErrorTypeInvalid, Msg: duck.PendingError(r.pending)}
+	if r.stream, err = ps.Stream(); err != nil {
 		r.close()
 		return nil, s.execError(ctx, err)
 	}
-	if duck.ExecutePending(r.pending, &r.res) != duck.StateSuccess {
-		err := &engineError{Type: duck.ResultErrorType(&r.res), Msg: duck.ResultError(&r.res)}
+	if err := r.stream.Execute(); err != nil {
 		r.close()
 		return nil, s.execError(ctx, err)
 	}
@@ -98,42 +92,20 @@ func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, 
 		return nil, err
 	}
 	defer r.close()
-	schema, opts, err := resultSchema(&r.res)
-	if err != nil {
+	if _, err := r.stream.Schema(); err != nil {
 		return nil, classify(err)
 	}
-	defer duck.DestroyArrowOptions(&opts)
 	next := func() (arrow.RecordBatch, error) {
-		for {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			ch := duck.FetchChunk(r.res)
-			if ch.Ptr == nil {
-				if msg := duck.ResultError(&r.res); msg != "" {
-					return nil, &engineError{Type: duck.ResultErrorType(&r.res), Msg: msg}
-				}
-				return nil, nil
-			}
-			if duck.DataChunkGetSize(ch) == 0 {
-				duck.DestroyDataChunk(&ch)
-				continue
-			}
-			rec, ed := duck.DataChunkToArrowArray(opts, schema, ch)
-			duck.DestroyDataChunk(&ch)
-			if duck.ErrorDataHasError(ed) {
-				err := &engineError{Type: duck.ErrorDataErrorType(ed), Msg: duck.ErrorDataMessage(ed)}
-				duck.DestroyErrorData(&ed)
-				return nil, err
-			}
-			duck.DestroyErrorData(&ed)
-			if adapt == nil {
-				return rec, nil
-			}
-			out, err := adapt(rec)
-			rec.Release()
-			return out, err
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
+		rec, err := r.stream.Next()
+		if err != nil || rec == nil || adapt == nil {
+			return rec, err
+		}
+		out, err := adapt(rec)
+		rec.Release()
+		return out, err
 	}
 	st, err := s.p.cat.Stage(ctx, t, next)
 	if err != nil {
@@ -158,7 +130,7 @@ func (s *Session) errorBehindInterrupt(ctx context.Context, sql string, args []a
 		return err
 	}
 	defer r.close()
-	if err := readResult(&r.res, func(arrow.RecordBatch) error { return ctx.Err() }); err != nil {
+	if err := r.stream.Each(func(arrow.RecordBatch) error { return ctx.Err() }); err != nil {
 		return s.execError(ctx, err)
 	}
 	return errSpuriousInterrupt
@@ -173,7 +145,7 @@ func (s *Session) queryInt64s(ctx context.Context, sql string, args []any) ([][]
 	}
 	defer r.close()
 	var out [][]int64
-	err = readResult(&r.res, func(rec arrow.RecordBatch) error {
+	err = r.stream.Each(func(rec arrow.RecordBatch) error {
 		for i := 0; i < int(rec.NumRows()); i++ {
 			row := make([]int64, rec.NumCols())
 			for c := range row {

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -14,10 +13,12 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/server"
 )
 
@@ -36,28 +37,31 @@ func TestAcceptanceQueryMatchesDuckDB(t *testing.T) {
 	}
 	got := strings.Split(strings.TrimSpace(string(out)), "\n")
 
-	db, err := sql.Open("duckdb", "")
+	db, err := engine.Open(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	conn, err := db.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
 	wh := filepath.Join(g.dir, "warehouse")
 	q := fmt.Sprintf(`select status, count(*), sum(amount) from read_parquet('%s/payments.db/charges/data/**/*.parquet') ch
 		join read_parquet('%s/users.db/customers/data/**/*.parquet') c on c.id = ch.customer_id group by 1 order by 1`, wh, wh)
 	q = "select status, n, s::varchar from (" + strings.Replace(q, "sum(amount)", "sum(amount) s", 1) + ") order by 1"
 	q = strings.Replace(q, "count(*)", "count(*) n", 1)
-	rows, err := db.Query(q)
+	var want []string
+	err = conn.Query(q, func(rec arrow.RecordBatch) error {
+		status, n, sum := rec.Column(0).(*array.String), rec.Column(1).(*array.Int64), rec.Column(2).(*array.String)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			want = append(want, fmt.Sprintf("%s|%d|%s", status.Value(i), n.Value(i), sum.Value(i)))
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var want []string
-	for rows.Next() {
-		var status, sum string
-		var n int64
-		if err := rows.Scan(&status, &n, &sum); err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, fmt.Sprintf("%s|%d|%s", status, n, sum))
 	}
 	if len(want) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("psql through lakegate:\n%s\nDuckDB on the files:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

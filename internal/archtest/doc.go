@@ -5,7 +5,8 @@
 //	cmd → server → planner → catalog, policy → auth
 //
 // internal/ packages serve every room but import none of server, planner
-// or cmd. The test fails on any new import that breaks this, naming it.
+// or cmd; internal/engine, the only importer of DuckDB, imports no room of
+// the design card at all. The test fails on any new import that breaks this, naming it.
 //
 // Must never: be relaxed to make a failing import pass without moving the
 // code to the room that owns the dependency.

@@ -1,6 +1,6 @@
 //go:build !duckdb_arrow
 
-package planner
+package engine
 
 // lakegate reads DuckDB results through DuckDB's Arrow API, which the DuckDB
 // bindings compile only with the duckdb_arrow build tag. Build and test with

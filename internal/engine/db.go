@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	duck "github.com/duckdb/duckdb-go-bindings"
+)
+
+// Setting is one DuckDB configuration option, set before the database
+// starts (duckdb_set_config).
+type Setting struct{ Name, Value string }
+
+// DB is an in-memory DuckDB database. Close destroys it once; the caller
+// closes its connections first.
+type DB struct {
+	mu     sync.Mutex
+	db     duck.Database
+	closed bool
+}
+
+// Open starts an in-memory database with settings, in order.
+func Open(settings []Setting) (*DB, error) {
+	var c duck.Config
+	if duck.CreateConfig(&c) != duck.StateSuccess {
+		return nil, errors.New("engine: create config")
+	}
+	defer duck.DestroyConfig(&c)
+	for _, s := range settings {
+		if duck.SetConfig(c, s.Name, s.Value) != duck.StateSuccess {
+			return nil, fmt.Errorf("engine: set %s", s.Name)
+		}
+	}
+	d := &DB{}
+	var msg string
+	if duck.OpenExt("", &d.db, c, &msg) != duck.StateSuccess {
+		return nil, fmt.Errorf("engine: open: %s", msg)
+	}
+	return d, nil
+}
+
+// Connect opens a connection to the database.
+func (d *DB) Connect() (*Conn, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil, errors.New("engine: closed")
+	}
+	c := &Conn{}
+	if duck.Connect(d.db, &c.conn) != duck.StateSuccess {
+		return nil, errors.New("engine: connect")
+	}
+	return c, nil
+}
+
+// Close destroys the database; later calls do nothing.
+func (d *DB) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
+	d.closed = true
+	duck.Close(&d.db)
+}
+
+// Conn is a connection to a DB. One goroutine at a time runs statements on
+// it; Interrupt may come from any goroutine, at any time, also after Close.
+type Conn struct {
+	// mu orders Interrupt against Close: the handle is interrupted only
+	// while it exists.
+	mu     sync.Mutex
+	conn   duck.Connection
+	closed bool
+}
+
+// Close disconnects; later calls do nothing. Statements prepared on the
+// connection are closed by their owner before or after, not used after.
+func (c *Conn) Close() {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.mu.Unlock()
+	duck.Disconnect(&c.conn)
+}
+
+// Interrupt stops the statement the connection is running, if any: it
+// fails with an Error of type ErrorInterrupt. Safe from any goroutine.
+func (c *Conn) Interrupt() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		duck.Interrupt(c.conn)
+	}
+}
+
+// Sandbox confines the whole database, every connection, to files under
+// dirs, for good: no statement can change either setting again. Run it
+// once, before any statement that is not the caller's own.
+func (c *Conn) Sandbox(dirs []string) error {
+	quoted := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		quoted = append(quoted, "'"+strings.ReplaceAll(strings.TrimSuffix(d, "/")+"/", "'", "''")+"'")
+	}
+	return c.Exec(fmt.Sprintf("SET allowed_directories = [%s]; SET enable_external_access = false;", strings.Join(quoted, ", ")))
+}
+
+// Exec runs sql, one or more statements, and drops what they return.
+func (c *Conn) Exec(sql string) error {
+	var res duck.Result
+	defer duck.DestroyResult(&res)
+	if duck.Query(c.conn, sql, &res) != duck.StateSuccess {
+		return resultError(&res)
+	}
+	return nil
+}
+
+// Query runs sql and hands its rows to fn as Arrow record batches, in
+// order. Each batch is released after fn returns; fn must not keep it.
+func (c *Conn) Query(sql string, fn func(arrow.RecordBatch) error) error {
+	r := &rows{}
+	defer r.destroy()
+	if duck.Query(c.conn, sql, &r.res) != duck.StateSuccess {
+		return resultError(&r.res)
+	}
+	return r.each(fn)
+}

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/lakegate/lakegate/internal/pgtypes"
+)
+
+// typeOf maps a DuckDB logical type to the result type clients are told.
+func typeOf(lt duck.LogicalType) pgtypes.Type {
+	id := duck.GetTypeId(lt)
+	switch id {
+	case duck.TypeBoolean:
+		return pgtypes.Type{ID: pgtypes.TypeBool, Engine: "BOOLEAN"}
+	case duck.TypeTinyInt, duck.TypeSmallInt, duck.TypeUTinyInt:
+		return pgtypes.Type{ID: pgtypes.TypeInt16, Engine: "SMALLINT"}
+	case duck.TypeInteger, duck.TypeUSmallInt:
+		return pgtypes.Type{ID: pgtypes.TypeInt32, Engine: "INTEGER"}
+	case duck.TypeBigInt, duck.TypeUInteger:
+		return pgtypes.Type{ID: pgtypes.TypeInt64, Engine: "BIGINT"}
+	case duck.TypeUBigInt, duck.TypeHugeInt:
+		return pgtypes.Type{ID: pgtypes.TypeNumeric, Engine: "HUGEINT"}
+	case duck.TypeUHugeInt:
+		// Arrow carries it as decimal(38,0) of its 128 bits: the server
+		// reads them unsigned by this name.
+		return pgtypes.Type{ID: pgtypes.TypeNumeric, Engine: "UHUGEINT"}
+	case duck.TypeBigNum:
+		return pgtypes.Type{ID: pgtypes.TypeNumeric, Engine: "BIGNUM"}
+	case duck.TypeTimeTZ:
+		return pgtypes.Type{ID: pgtypes.TypeOther, Engine: "TIMETZ"}
+	case duck.TypeFloat:
+		return pgtypes.Type{ID: pgtypes.TypeFloat32, Engine: "FLOAT"}
+	case duck.TypeDouble:
+		return pgtypes.Type{ID: pgtypes.TypeFloat64, Engine: "DOUBLE"}
+	case duck.TypeDecimal:
+		return pgtypes.Type{ID: pgtypes.TypeNumeric, Precision: int(duck.DecimalWidth(lt)), Scale: int(duck.DecimalScale(lt)), Engine: "DECIMAL"}
+	case duck.TypeVarchar:
+		if strings.EqualFold(duck.LogicalTypeGetAlias(lt), "JSON") {
+			return pgtypes.Type{ID: pgtypes.TypeJSON, Engine: "JSON"}
+		}
+		return pgtypes.Type{ID: pgtypes.TypeText, Engine: "VARCHAR"}
+	case duck.TypeEnum:
+		return pgtypes.Type{ID: pgtypes.TypeText, Engine: "ENUM"}
+	case duck.TypeBlob:
+		return pgtypes.Type{ID: pgtypes.TypeBytes, Engine: "BLOB"}
+	case duck.TypeDate:
+		return pgtypes.Type{ID: pgtypes.TypeDate, Engine: "DATE"}
+	case duck.TypeTime, duck.TypeTimeNS:
+		return pgtypes.Type{ID: pgtypes.TypeTime, Engine: "TIME"}
+	case duck.TypeTimestamp, duck.TypeTimestampS, duck.TypeTimestampMS, duck.TypeTimestampNS:
+		return pgtypes.Type{ID: pgtypes.TypeTimestamp, Engine: "TIMESTAMP"}
+	case duck.TypeTimestampTZ:
+		return pgtypes.Type{ID: pgtypes.TypeTimestampTZ, Engine: "TIMESTAMPTZ"}
+	case duck.TypeInterval:
+		return pgtypes.Type{ID: pgtypes.TypeInterval, Engine: "INTERVAL"}
+	case duck.TypeUUID:
+		return pgtypes.Type{ID: pgtypes.TypeUUID, Engine: "UUID"}
+	case duck.TypeList, duck.TypeArray:
+		var child duck.LogicalType
+		if id == duck.TypeList {
+			child = duck.ListTypeChildType(lt)
+		} else {
+			child = duck.ArrayTypeChildType(lt)
+		}
+		defer duck.DestroyLogicalType(&child)
+		e := typeOf(child)
+		if e.ID == pgtypes.TypeList || e.ID == pgtypes.TypeOther {
+			// Postgres arrays are not nested lists; show these as text.
+			return pgtypes.Type{ID: pgtypes.TypeOther, Engine: "LIST"}
+		}
+		return pgtypes.Type{ID: pgtypes.TypeList, Elem: &e, Engine: "LIST"}
+	case duck.TypeSQLNull:
+		return pgtypes.Type{ID: pgtypes.TypeText, Engine: "NULL"}
+	}
+	return pgtypes.Type{ID: pgtypes.TypeOther, Engine: fmt.Sprint(id)}
+}
