@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // EngineConfig bounds one session's execution engine. The zero value works.
@@ -181,7 +183,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
 	e.tz = connTimeZone
-	if err := e.exec(regexOperatorMacros); err != nil {
+	if err := e.exec(pgcatalog.RegexOperatorMacros); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // Engines are kept for reuse between sessions. Opening a session's DuckDB
@@ -251,7 +253,7 @@ func (e *engine) dropObjects() error {
 		// missing, DROP ... IF EXISTS finds the built-in of the same name
 		// (user, version) and fails: each is made first.
 		var b strings.Builder
-		for name := range catalogFunctions {
+		for _, name := range pgcatalog.Functions() {
 			q := quoteIdent(name)
 			fmt.Fprintf(&b, "DROP MACRO TABLE IF EXISTS main.%s;\nCREATE OR REPLACE MACRO main.%s() AS NULL;\nDROP MACRO main.%s;\n", q, q, q)
 		}

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 // pgProcs are the rows of the emulated pg_proc: the built-in functions
 // lakegate emulates for clients (pgcatalog_funcs.go), with their PostgreSQL

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 import "strings"
 
@@ -21,8 +21,8 @@ var regexOperators = map[string]string{
 	"!~*": "!~*",
 }
 
-// regexOperatorMacros creates the functions the rewritten operators call.
-const regexOperatorMacros = `CREATE OR REPLACE MACRO "~^"(s, p) AS regexp_matches(s, p);
+// RegexOperatorMacros creates the functions the rewritten operators call.
+const RegexOperatorMacros = `CREATE OR REPLACE MACRO "~^"(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO "!~^"(s, p) AS NOT regexp_matches(s, p);
 CREATE OR REPLACE MACRO "~*"(s, p) AS regexp_matches(s, p, 'i');
 CREATE OR REPLACE MACRO "!~*"(s, p) AS NOT regexp_matches(s, p, 'i');

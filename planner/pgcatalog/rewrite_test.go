@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 import "testing"
 
@@ -27,7 +27,7 @@ func TestRewriteCatalogRefs(t *testing.T) {
 			"select lakegate_regtype_oid(t.oid)::UINTEGER from lakegate_pg.pg_type t"},
 	}
 	for _, c := range cases {
-		got := rewriteCatalogRefs(c.in, nil).sql
+		got := RewriteSQL(c.in, nil).SQL
 		if got != c.want {
 			t.Errorf("%s\n got %s\nwant %s", c.in, got, c.want)
 		}

@@ -1,8 +1,6 @@
-package planner
+package pgcatalog
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -12,8 +10,7 @@ import (
 
 	"github.com/apache/iceberg-go"
 
-	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/policy"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // The emulated catalogs hold only what the caller may see: the tables the
@@ -41,12 +38,6 @@ const (
 	databaseName     = "lakegate"
 )
 
-// pgCatalogState is what the session engine holds of the emulation.
-type pgCatalogState struct {
-	eng     *engine         // engine the relations and macros were created in
-	content *catalogContent // the caller's rows installed there
-}
-
 // catalogOID is a stable OID for a named object, above the range Postgres
 // uses for its own objects.
 func catalogOID(kind, name string) int64 {
@@ -55,45 +46,14 @@ func catalogOID(kind, name string) int64 {
 	return 100000 + int64(h.Sum32()%(1<<30))
 }
 
-// installCatalog makes the emulated catalogs in e current for the caller
-// and checks that the relations the statement names in regclass literals
-// exist for it.
-func (s *Session) installCatalog(ctx context.Context, e *engine, rw catalogRewrite) error {
-	if s.pgc.eng != e {
-		e.catalogMacros = true
-		if err := e.exec(catalogDDL()); err != nil {
-			return fmt.Errorf("planner: create catalog emulation: %w", err)
-		}
-		s.pgc = pgCatalogState{eng: e}
-	}
-	c, err := s.catalogContent(ctx)
-	if err != nil {
-		return err
-	}
-	if s.pgc.content == nil || c.sql != s.pgc.content.sql {
-		if err := e.exec("BEGIN TRANSACTION;\n" + c.sql + "COMMIT;"); err != nil {
-			_ = e.exec("ROLLBACK")
-			s.pgc.content = nil
-			return classify(err)
-		}
-		s.pgc.content = c
-	}
-	for _, name := range rw.regclass {
-		if _, ok := c.relOIDs[regclassKey(name)]; !ok {
-			return &UndefinedTableError{Name: name}
-		}
-	}
-	return nil
-}
-
 var (
 	fixedDDLOnce sync.Once
 	fixedDDL     string
 )
 
-// catalogDDL creates the emulated relations, fills their fixed rows and
-// creates the fixed macros.
-func catalogDDL() string {
+// FixedSQL creates the emulated relations in an engine, fills their fixed
+// rows (the same for every caller) and creates the fixed macros.
+func FixedSQL() string {
 	fixedDDLOnce.Do(func() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\nCREATE SCHEMA IF NOT EXISTS %s;\n", pgSchema, isSchema)
@@ -211,50 +171,29 @@ func attributeRow(rel int64, name string, num int, ti pgTypeInfo, typmod int, no
 	})
 }
 
-// visibleTable is a table the caller may see.
-type visibleTable struct {
-	t     *catalog.Table
-	dec   policy.Decision
-	owner string
-	oid   int64
+// Table is a table the caller may see and read, as the planner resolved
+// it through the catalog and the policy.
+type Table struct {
+	Schema, Name string
+	Owner        string // the owning role; "" for the database's own
+	Writable     bool   // the caller may write it too
+	Doc          string // the table's description (Iceberg table doc)
+	Fields       []iceberg.NestedField
 }
 
-func (s *Session) visibleTables(ctx context.Context) ([]visibleTable, error) {
-	schemas, err := s.p.cat.Schemas(ctx)
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(schemas)
-	var out []visibleTable
-	for _, sc := range schemas {
-		names, err := s.p.cat.Tables(ctx, sc)
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(names)
-		for _, n := range names {
-			t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: n})
-			if errors.Is(err, catalog.ErrNoSuchTable) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			dec, err := s.decide(ctx, t)
-			if err != nil {
-				return nil, err
-			}
-			if !dec.Visible || !dec.Read {
-				continue
-			}
-			owner := dec.Owner
-			if owner == "" {
-				owner = databaseName
-			}
-			out = append(out, visibleTable{t: t, dec: dec, owner: owner, oid: catalogOID("r", sc+"."+n)})
-		}
-	}
-	return out, nil
+// Caller is who reads the catalogs and what its session says.
+type Caller struct {
+	Name       string            // the caller's role; "" for the database's own
+	Settings   map[string]string // the session's settings by lower-case name
+	Defaults   map[string]string // the settings clients may SET, with their defaults
+	SearchPath []string          // search_path's schema names, in order
+}
+
+// visibleTable is a Table with the names and OID the emulation shows.
+type visibleTable struct {
+	Table
+	owner string
+	oid   int64
 }
 
 // sqlRows renders rows as INSERTs.
@@ -293,7 +232,7 @@ func catalogLiteral(v any) string {
 	case nil:
 		return "NULL"
 	case string:
-		return sqlString(v)
+		return sqlparse.QuoteLiteral(v)
 	case bool:
 		if v {
 			return "true"
@@ -414,9 +353,9 @@ func pgTypeOID(name string) int64 {
 	panic("pgTypeOID: unknown type " + name)
 }
 
-// catalogContent is the caller's part of the emulation: the statements
-// that fill it in the engine, and the answers the session macros carry.
-type catalogContent struct {
+// Content is the caller's part of the emulation: the statements that fill
+// it in the engine, and the answers the session macros carry.
+type Content struct {
 	sql string
 
 	caller        string
@@ -430,28 +369,40 @@ type catalogContent struct {
 	relNames      map[string]string // OID -> relation name as regclass prints it
 	schemaOIDs    map[string]string // schema name -> OID
 	tablePrivs    map[int64][]string
+	pathNames     []string // search_path as set
+}
+
+// SQL is the statements that install the content in an engine where
+// FixedSQL ran: equal texts install equal content.
+func (c *Content) SQL() string { return c.sql }
+
+// HasRelation reports whether a relation name, as a 'name'::regclass
+// literal gives it, names a relation the caller may see.
+func (c *Content) HasRelation(name string) bool {
+	_, ok := c.relOIDs[regclassKey(name)]
+	return ok
 }
 
 // currentSchema is current_schema() as SQL.
-func (c *catalogContent) currentSchema() string {
+func (c *Content) currentSchema() string {
 	explicit := c.explicitPath()
 	if len(explicit) == 0 {
 		return "NULL::VARCHAR"
 	}
-	return sqlString(explicit[0]) + "::VARCHAR"
+	return sqlparse.QuoteLiteral(explicit[0]) + "::VARCHAR"
 }
 
 // explicitPath is current_schemas(false): the search path without the
 // implicit pg_catalog.
-func (c *catalogContent) explicitPath() []string {
+func (c *Content) explicitPath() []string {
 	if len(c.searchPath) > 0 && c.searchPath[0] == "pg_catalog" && !c.pgCatalogExplicit() {
 		return c.searchPath[1:]
 	}
 	return c.searchPath
 }
 
-func (c *catalogContent) pgCatalogExplicit() bool {
-	return slices.Contains(searchPath(c.settings["search_path"]), "pg_catalog")
+func (c *Content) pgCatalogExplicit() bool {
+	return slices.Contains(c.pathNames, "pg_catalog")
 }
 
 // settingNames are the names pg_settings shows for settings Postgres
@@ -475,17 +426,22 @@ func serverVersionNum(v string) string {
 	return strconv.Itoa(ma*10000 + mi)
 }
 
-// catalogContent renders the caller's rows.
-func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
-	tables, err := s.visibleTables(ctx)
-	if err != nil {
-		return nil, err
+// NewContent renders the caller's rows: of tables, the tables the caller
+// may see and read (in the order they are listed), and nothing else.
+func NewContent(visible []Table, caller Caller) *Content {
+	tables := make([]visibleTable, len(visible))
+	for i, t := range visible {
+		owner := t.Owner
+		if owner == "" {
+			owner = databaseName
+		}
+		tables[i] = visibleTable{Table: t, owner: owner, oid: catalogOID("r", t.Schema+"."+t.Name)}
 	}
-	c := &catalogContent{
-		caller: s.principal.Name, callerOID: callerRoleOID, serverVersion: s.settings["server_version"],
+	c := &Content{
+		caller: caller.Name, callerOID: callerRoleOID, serverVersion: caller.Settings["server_version"],
 		settings: map[string]string{}, roleNames: map[string]string{}, descriptions: map[string]string{},
 		relOIDs: map[string]string{}, relNames: map[string]string{}, schemaOIDs: map[string]string{},
-		tablePrivs: map[int64][]string{},
+		tablePrivs: map[int64][]string{}, pathNames: caller.SearchPath,
 	}
 	if c.caller == "" {
 		c.caller = databaseName
@@ -493,7 +449,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	if c.serverVersion == "" {
 		c.serverVersion = "15.0"
 	}
-	for k, v := range s.settings {
+	for k, v := range caller.Settings {
 		c.settings[k] = v
 	}
 	for k, v := range internalSettings {
@@ -546,7 +502,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	nspOwner := map[string]int64{}
 	order := []string{"pg_catalog", "public", "information_schema"}
 	for _, vt := range tables {
-		sc := vt.t.Ident.Schema
+		sc := vt.Schema
 		if _, ok := nsp[sc]; !ok {
 			nsp[sc] = catalogOID("n", sc)
 			nspOwner[sc] = roles[vt.owner]
@@ -573,7 +529,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	// search path: pg_catalog first unless named, then the named schemas
 	// that exist
 	explicit := []string{}
-	for _, sc := range searchPath(s.settings["search_path"]) {
+	for _, sc := range caller.SearchPath {
 		if _, ok := nsp[sc]; ok && !slices.Contains(explicit, sc) {
 			explicit = append(explicit, sc)
 		}
@@ -597,7 +553,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 		rels = append(rels, rel{"information_schema", r.name, r.oid})
 	}
 	for _, vt := range tables {
-		rels = append(rels, rel{vt.t.Ident.Schema, vt.t.Ident.Name, vt.oid})
+		rels = append(rels, rel{vt.Schema, vt.Name, vt.oid})
 	}
 	for _, x := range rels {
 		oid := strconv.FormatInt(x.oid, 10)
@@ -622,34 +578,33 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	var classes, atts, descs, pgTables, isTables, isCols, privs, stats [][]any
 	tp, cp, pr := isRelations["tables"], isRelations["columns"], isRelations["table_privileges"]
 	for _, vt := range tables {
-		t := vt.t
-		fields := t.Schema().Fields()
+		fields := vt.Fields
 		held := []string{"SELECT"}
 		acl := "r"
-		if vt.dec.Write {
+		if vt.Writable {
 			held = append(held, "INSERT", "UPDATE", "DELETE", "TRUNCATE")
 			acl = "arwdD"
 		}
 		c.tablePrivs[vt.oid] = held
 		classes = append(classes, classRel.row(map[string]any{
-			"oid": vt.oid, "relname": t.Ident.Name, "relnamespace": nsp[t.Ident.Schema], "relowner": roles[vt.owner],
+			"oid": vt.oid, "relname": vt.Name, "relnamespace": nsp[vt.Schema], "relowner": roles[vt.owner],
 			"relam": int64(2), "relfilenode": vt.oid, "reltuples": -1, "relpersistence": "p", "relkind": "r",
 			"relnatts": len(fields), "relispopulated": true, "relreplident": "d",
 			"relacl": []string{quoteIdentPG(c.caller) + "=" + acl + "/" + quoteIdentPG(vt.owner)},
 		}))
 		pgTables = append(pgTables, pgRelations["pg_tables"].row(map[string]any{
-			"schemaname": t.Ident.Schema, "tablename": t.Ident.Name, "tableowner": vt.owner}))
+			"schemaname": vt.Schema, "tablename": vt.Name, "tableowner": vt.owner}))
 		stats = append(stats, pgRelations["pg_stat_user_tables"].row(map[string]any{
-			"relid": vt.oid, "schemaname": t.Ident.Schema, "relname": t.Ident.Name}))
+			"relid": vt.oid, "schemaname": vt.Schema, "relname": vt.Name}))
 		isTables = append(isTables, tp.row(map[string]any{
-			"table_catalog": databaseName, "table_schema": t.Ident.Schema, "table_name": t.Ident.Name,
-			"table_type": "BASE TABLE", "is_insertable_into": yesNo(vt.dec.Write), "is_typed": "NO"}))
+			"table_catalog": databaseName, "table_schema": vt.Schema, "table_name": vt.Name,
+			"table_type": "BASE TABLE", "is_insertable_into": yesNo(vt.Writable), "is_typed": "NO"}))
 		for _, p := range held {
 			privs = append(privs, pr.row(map[string]any{
-				"grantor": vt.owner, "grantee": c.caller, "table_catalog": databaseName, "table_schema": t.Ident.Schema,
-				"table_name": t.Ident.Name, "privilege_type": p, "is_grantable": "NO", "with_hierarchy": yesNo(p == "SELECT")}))
+				"grantor": vt.owner, "grantee": c.caller, "table_catalog": databaseName, "table_schema": vt.Schema,
+				"table_name": vt.Name, "privilege_type": p, "is_grantable": "NO", "with_hierarchy": yesNo(p == "SELECT")}))
 		}
-		if doc := t.Doc(); doc != "" {
+		if doc := vt.Doc; doc != "" {
 			descs = append(descs, descRel.row(map[string]any{"objoid": vt.oid, "classoid": int64(pgClassOID), "objsubid": 0, "description": doc}))
 			c.descriptions[strconv.FormatInt(vt.oid, 10)+":0"] = doc
 		}
@@ -689,7 +644,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 		if n, ok := settingNames[k]; ok {
 			name = n
 		}
-		boot, known := defaultSettings[k]
+		boot, known := caller.Defaults[k]
 		src, ctxName := "default", "user"
 		if !known {
 			boot, ctxName = v, "internal"
@@ -703,7 +658,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 
 	createMacros(&b, c.sessionMacros())
 	c.sql = b.String()
-	return c, nil
+	return c
 }
 
 func yesNo(b bool) string {
@@ -734,7 +689,7 @@ func quoteIdentPG(s string) string {
 	if plain {
 		return s
 	}
-	return quoteIdent(s)
+	return sqlparse.QuoteIdent(s)
 }
 
 func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedField, ct colType, ti pgTypeInfo) []any {
@@ -770,13 +725,13 @@ func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedFi
 		octets = 1073741824
 	}
 	return rel.row(map[string]any{
-		"table_catalog": databaseName, "table_schema": vt.t.Ident.Schema, "table_name": vt.t.Ident.Name,
+		"table_catalog": databaseName, "table_schema": vt.Schema, "table_name": vt.Name,
 		"column_name": f.Name, "ordinal_position": pos, "is_nullable": yesNo(!f.Required), "data_type": dataType,
 		"character_maximum_length": nil, "character_octet_length": octets,
 		"numeric_precision": prec, "numeric_precision_radix": radix, "numeric_scale": scale,
 		"datetime_precision": dtPrec, "interval_precision": nil, "maximum_cardinality": nil,
 		"udt_catalog": databaseName, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(pos),
 		"is_self_referencing": "NO", "is_identity": "NO", "identity_cycle": "NO", "is_generated": "NEVER",
-		"is_updatable": yesNo(vt.dec.Write),
+		"is_updatable": yesNo(vt.Writable),
 	})
 }
