@@ -246,7 +246,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	emit := func(text string, kind byte) { out = append(out, piece{text: text, kind: kind}) }
 	// qualified reads schema . name at i; it returns the name piece index.
 	qualified := func(i int, schema string) (int, bool) {
-		if in[i].identName() != schema {
+		if i >= len(in) || in[i].identName() != schema {
 			return 0, false
 		}
 		d := next(i + 1)
