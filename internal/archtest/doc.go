@@ -7,7 +7,8 @@
 // planner/pgcatalog, the pg catalog emulation, is a room of its own inside
 // planner/: the planner calls it, it imports no other room. internal/
 // packages serve every room but import none of server, planner or cmd;
-// internal/pgtypes and internal/sqlparse are leaves. The test fails on any new import that breaks this, naming it.
+// internal/pgtypes and internal/sqlparse are leaves. The test fails on any
+// new import that breaks this, naming it.
 //
 // Must never: be relaxed to make a failing import pass without moving the
 // code to the room that owns the dependency.
