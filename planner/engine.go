@@ -98,7 +98,7 @@ type engine struct {
 	// not to be reused (enginepool.go).
 	baseline string
 	// catalogMacros: the catalog emulation's macros may exist in main
-	// (pgcatalog.go), for reset to drop; dirty: statements other than SET
+	// (planner/pgcatalog), for reset to drop; dirty: statements other than SET
 	// and queries ran (exec) since the engine opened or was reset.
 	catalogMacros, dirty bool
 }

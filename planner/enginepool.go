@@ -248,7 +248,7 @@ func (e *engine) reset() error {
 // nothing is left (objectsSQL).
 func (e *engine) dropObjects() error {
 	if e.catalogMacros {
-		// The catalog emulation's macros (pgcatalog_funcs.go), some of
+		// The catalog emulation's macros (planner/pgcatalog), some of
 		// them carrying the caller's answers, live in main. Where one is
 		// missing, DROP ... IF EXISTS finds the built-in of the same name
 		// (user, version) and fails: each is made first.

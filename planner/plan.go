@@ -163,7 +163,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	// System catalog references read lakegate's emulation (pgcatalog*.go):
+	// System catalog references read lakegate's emulation (planner/pgcatalog):
 	// a lexical pass first (the engine cannot parse some Postgres spellings),
 	// then unqualified catalog relations found in the parse tree. Result
 	// columns keep the names of the statement as written.

@@ -24,7 +24,7 @@ import (
 //     first needs the emulation, with OIDs below 16384 as in Postgres;
 //   - the caller's rows (everything else), refilled before a statement that
 //     reads the catalogs whenever their content changed, with the session
-//     macros that carry the same answers (pgcatalog_funcs.go).
+//     macros that carry the same answers (funcs.go).
 
 const (
 	firstNormalOID   = 16384 // Postgres' FirstNormalObjectId: OIDs below are built-in

@@ -20,7 +20,7 @@ import (
 //     (current_user, current_schemas, current_setting, obj_description,
 //     has_table_privilege, the reg* lookups...). They carry their answers
 //     as literal maps and lists and are recreated whenever the catalog
-//     content changes (pgcatalog.go). Literals rather than lookups in the
+//     content changes (content.go). Literals rather than lookups in the
 //     emulated tables: a macro body with a subquery cannot be used as a
 //     table function argument (generate_series(1, array_upper(
 //     current_schemas(false), 1))), and a correlated lookup per row is slow.

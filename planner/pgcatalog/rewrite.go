@@ -15,7 +15,7 @@ import (
 // the system catalogs is rewritten, in its text, to read lakegate's
 // emulation instead: tables in the session engine's private schemas
 // lakegate_pg and lakegate_information_schema, built from what the caller
-// may see (pgcatalog.go). The rewrite works on lexical tokens and on the
+// may see (content.go). The rewrite works on lexical tokens and on the
 // parse tree's table references; the same kind of text edit as time travel.
 //
 // What changes:
@@ -38,7 +38,7 @@ import (
 //   - relnamespace = 'public' (a name where an OID belongs) -> the OID
 //   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends go
 //   - the regular expression match operators ~, !~, ~*, !~* -> operators
-//     with Postgres' semantics (pgoperators.go)
+//     with Postgres' semantics (operators.go)
 //   - '{0}'-style array literals (in statements rewritten anyway) -> '[0]'
 //
 // In statements that read the emulation, also:
@@ -306,7 +306,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				}
 			}
 		case p.text == "~" || p.text == "!":
-			// a ~ b, a !~* b: Postgres' regular expression match (pgoperators.go)
+			// a ~ b, a !~* b: Postgres' regular expression match (operators.go)
 			if op, end, ok := regexOperatorAt(in, i, prev); ok {
 				emit(" "+op+" ", 'p')
 				i = end
