@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/iceberg-go"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
@@ -289,29 +290,29 @@ type colType struct {
 func pgColumnType(t iceberg.Type) colType {
 	switch t := t.(type) {
 	case iceberg.BooleanType:
-		return colType{16, -1}
+		return colType{pgtypes.OIDBool, -1}
 	case iceberg.Int32Type:
-		return colType{23, -1}
+		return colType{pgtypes.OIDInt4, -1}
 	case iceberg.Int64Type:
-		return colType{20, -1}
+		return colType{pgtypes.OIDInt8, -1}
 	case iceberg.Float32Type:
-		return colType{700, -1}
+		return colType{pgtypes.OIDFloat4, -1}
 	case iceberg.Float64Type:
-		return colType{701, -1}
+		return colType{pgtypes.OIDFloat8, -1}
 	case iceberg.DecimalType:
-		return colType{1700, (t.Precision()<<16 | t.Scale()) + 4}
+		return colType{pgtypes.OIDNumeric, (t.Precision()<<16 | t.Scale()) + 4}
 	case iceberg.DateType:
-		return colType{1082, -1}
+		return colType{pgtypes.OIDDate, -1}
 	case iceberg.TimeType:
-		return colType{1083, -1}
+		return colType{pgtypes.OIDTime, -1}
 	case iceberg.TimestampType, iceberg.TimestampNsType:
-		return colType{1114, -1}
+		return colType{pgtypes.OIDTimestamp, -1}
 	case iceberg.TimestampTzType, iceberg.TimestampTzNsType:
-		return colType{1184, -1}
+		return colType{pgtypes.OIDTimestamptz, -1}
 	case iceberg.UUIDType:
-		return colType{2950, -1}
+		return colType{pgtypes.OIDUUID, -1}
 	case iceberg.BinaryType, iceberg.FixedType:
-		return colType{17, -1}
+		return colType{pgtypes.OIDBytea, -1}
 	case *iceberg.ListType:
 		e := pgColumnType(t.Element)
 		if ti := pgTypeByOID(e.oid); ti.array != 0 {
@@ -319,7 +320,7 @@ func pgColumnType(t iceberg.Type) colType {
 		}
 	}
 	// strings, and structs and maps, which lakegate sends as text
-	return colType{25, -1}
+	return colType{pgtypes.OIDText, -1}
 }
 
 // pgTypeByOID returns the pg_type row of oid (text for unknown ones).
@@ -334,7 +335,7 @@ func pgTypeByOID(oid int64) pgTypeInfo {
 			return d.pgTypeInfo
 		}
 	}
-	return pgTypeByOID(25)
+	return pgTypeByOID(pgtypes.OIDText)
 }
 
 // pgTypeOID is the OID of a type as format_type spells it (the catalog
@@ -700,28 +701,28 @@ func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedFi
 	}
 	var prec, radix, scale, dtPrec any
 	switch ct.oid {
-	case 21:
+	case pgtypes.OIDInt2:
 		prec, radix, scale = 16, 2, 0
-	case 23:
+	case pgtypes.OIDInt4:
 		prec, radix, scale = 32, 2, 0
-	case 20:
+	case pgtypes.OIDInt8:
 		prec, radix, scale = 64, 2, 0
-	case 700:
+	case pgtypes.OIDFloat4:
 		prec, radix = 24, 2
-	case 701:
+	case pgtypes.OIDFloat8:
 		prec, radix = 53, 2
-	case 1700:
+	case pgtypes.OIDNumeric:
 		radix = 10
 		if ct.typmod >= 4 {
 			prec, scale = (ct.typmod-4)>>16, (ct.typmod-4)&0xffff
 		}
-	case 1082:
+	case pgtypes.OIDDate:
 		dtPrec = 0
-	case 1083, 1114, 1184:
+	case pgtypes.OIDTime, pgtypes.OIDTimestamp, pgtypes.OIDTimestamptz:
 		dtPrec = 6
 	}
 	var octets any
-	if ct.oid == 25 {
+	if ct.oid == pgtypes.OIDText {
 		octets = 1073741824
 	}
 	return rel.row(map[string]any{
