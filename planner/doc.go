@@ -67,7 +67,8 @@
 //	                               pin, prune.go, scansql.go, access.go's
 //	                               masks and filters); execute and bind
 //	lex.go, pgliterals.go          statement splitting, keywords, literal
-//	                               rewrites (BC dates, arrays)
+//	                               rewrites (BC dates, arrays); the token
+//	                               rules are internal/sqlparse's
 //	guard.go, errpaths.go          functions and settings a query may not
 //	                               reach; paths kept out of error text
 //	engine.go, enginepool.go,      the sandboxed DuckDB per session (its
@@ -81,9 +82,13 @@
 //	plancache.go, stmtcache.go,    caches: parse trees and scan plans (all
 //	snapcache.go, resultcache.go   sessions), prepared statements, small-table
 //	                               copies, kept results
-//	pgcatalog*.go, pgoperators.go, the emulated pg_catalog and
-//	pgcompat_rewrite.go,           information_schema, and the rewrites that
-//	colnames.go                    give Postgres' answers and column names
+//	catalogview.go                 the session's side of the emulated
+//	                               pg_catalog and information_schema: the
+//	                               caller's visible tables and settings go
+//	                               to planner/pgcatalog, which owns the
+//	                               emulation, the rewrites that give
+//	                               Postgres' answers, operators and column
+//	                               names; its SQL runs in the engine here
 //	sessioncmd.go, txn.go,         session commands (below)
 //	settings.go, cursor.go,
 //	copy.go, sqlprepare.go

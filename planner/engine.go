@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // EngineConfig bounds one session's execution engine. The zero value works.
@@ -97,7 +98,7 @@ type engine struct {
 	// not to be reused (enginepool.go).
 	baseline string
 	// catalogMacros: the catalog emulation's macros may exist in main
-	// (pgcatalog.go), for reset to drop; dirty: statements other than SET
+	// (planner/pgcatalog), for reset to drop; dirty: statements other than SET
 	// and queries ran (exec) since the engine opened or was reset.
 	catalogMacros, dirty bool
 }
@@ -163,7 +164,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
 	e.tz = connTimeZone
-	if err := e.exec(regexOperatorMacros); err != nil {
+	if err := e.exec(pgcatalog.RegexOperatorMacros); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)
 	}

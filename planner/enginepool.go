@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // Engines are kept for reuse between sessions. Opening a session's DuckDB
@@ -244,12 +246,12 @@ func (e *engine) reset() error {
 // nothing is left (objectsSQL).
 func (e *engine) dropObjects() error {
 	if e.catalogMacros {
-		// The catalog emulation's macros (pgcatalog_funcs.go), some of
+		// The catalog emulation's macros (planner/pgcatalog), some of
 		// them carrying the caller's answers, live in main. Where one is
 		// missing, DROP ... IF EXISTS finds the built-in of the same name
 		// (user, version) and fails: each is made first.
 		var b strings.Builder
-		for name := range catalogFunctions {
+		for _, name := range pgcatalog.Functions() {
 			q := quoteIdent(name)
 			fmt.Fprintf(&b, "DROP MACRO TABLE IF EXISTS main.%s;\nCREATE OR REPLACE MACRO main.%s() AS NULL;\nDROP MACRO main.%s;\n", q, q, q)
 		}

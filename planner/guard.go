@@ -3,6 +3,8 @@ package planner
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Caller SQL may reach data only through the catalog's tables as resolved
@@ -164,10 +166,5 @@ func writeTarget(sql string) (verb string, schema, name string, ok bool) {
 }
 
 // unquoteIdent folds an unquoted identifier to lower case (Postgres rules)
-// and strips the quotes of a quoted one.
-func unquoteIdent(t string) string {
-	if len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' {
-		return strings.ReplaceAll(t[1:len(t)-1], `""`, `"`)
-	}
-	return strings.ToLower(t)
-}
+// and strips the quotes of a quoted one (internal/sqlparse).
+func unquoteIdent(t string) string { return sqlparse.UnquoteIdent(t) }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Statement splitting and keyword classification. DuckDB must never see
@@ -38,98 +40,11 @@ func SplitStatements(sql string) []string {
 	return out
 }
 
-// skipToken returns the index after the lexical element at i: a whole
-// quoted string, identifier, comment or dollar-quoted body, or one byte.
-func skipToken(s string, i int) int {
-	c := s[i]
-	switch {
-	case c == '\'':
-		escapes := i > 0 && (s[i-1] == 'E' || s[i-1] == 'e') && (i < 2 || !isIdentByte(s[i-2]))
-		return skipQuoted(s, i, '\'', escapes)
-	case c == '"':
-		return skipQuoted(s, i, '"', false)
-	case c == '-' && i+1 < len(s) && s[i+1] == '-':
-		j := strings.IndexByte(s[i:], '\n')
-		if j < 0 {
-			return len(s)
-		}
-		return i + j + 1
-	case c == '/' && i+1 < len(s) && s[i+1] == '*':
-		depth := 0
-		j := i
-		for j < len(s) {
-			if j+1 < len(s) && s[j] == '/' && s[j+1] == '*' {
-				depth++
-				j += 2
-				continue
-			}
-			if j+1 < len(s) && s[j] == '*' && s[j+1] == '/' {
-				depth--
-				j += 2
-				if depth == 0 {
-					return j
-				}
-				continue
-			}
-			j++
-		}
-		return len(s)
-	case c == '$':
-		if tag, ok := dollarTag(s, i); ok {
-			end := strings.Index(s[i+len(tag):], tag)
-			if end < 0 {
-				return len(s)
-			}
-			return i + len(tag) + end + len(tag)
-		}
-		return i + 1
-	default:
-		return i + 1
-	}
-}
-
-func skipQuoted(s string, i int, q byte, backslash bool) int {
-	j := i + 1
-	for j < len(s) {
-		switch s[j] {
-		case '\\':
-			if backslash {
-				j += 2
-				continue
-			}
-		case q:
-			if j+1 < len(s) && s[j+1] == q {
-				j += 2
-				continue
-			}
-			return j + 1
-		}
-		j++
-	}
-	return len(s)
-}
-
-// dollarTag recognises $tag$ at i ($1 parameters are not tags).
-func dollarTag(s string, i int) (string, bool) {
-	if i > 0 && isIdentByte(s[i-1]) {
-		return "", false
-	}
-	j := i + 1
-	for j < len(s) && s[j] != '$' {
-		if !isIdentByte(s[j]) || (j == i+1 && s[j] >= '0' && s[j] <= '9') {
-			return "", false
-		}
-		j++
-	}
-	if j >= len(s) {
-		return "", false
-	}
-	return s[i : j+1], true
-}
-
-func isIdentByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
-}
+// The token rules are internal/sqlparse's, shared with the pg catalog
+// emulation; these are the planner's names for them.
+func skipToken(s string, i int) int            { return sqlparse.SkipToken(s, i) }
+func dollarTag(s string, i int) (string, bool) { return sqlparse.DollarTag(s, i) }
+func isIdentByte(c byte) bool                  { return sqlparse.IsIdentByte(c) }
 
 // blankSQL reports text that holds only whitespace and comments.
 func blankSQL(s string) bool {

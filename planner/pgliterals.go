@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // PostgreSQL literal syntax that DuckDB reads differently. Clients send
@@ -65,14 +67,8 @@ func lexAll(sql string) []lexToken {
 	return out
 }
 
-// stringValue returns the value of a plain '...' literal (not E'...', whose
-// escapes we leave to the engine).
-func stringValue(tok string) (string, bool) {
-	if len(tok) < 2 || tok[0] != '\'' || tok[len(tok)-1] != '\'' {
-		return "", false
-	}
-	return strings.ReplaceAll(tok[1:len(tok)-1], "''", "'"), true
-}
+// stringValue returns the value of a plain '...' literal (internal/sqlparse).
+func stringValue(tok string) (string, bool) { return sqlparse.StringValue(tok) }
 
 // literalType is the kind of target type that needs a rewrite.
 type literalType int
@@ -302,9 +298,9 @@ func bcLiteral(val string) (string, bool) {
 }
 
 // parseArrayLiteral converts a PostgreSQL array literal ({a,"b c",NULL,{..}})
-// into a list expression of string literals.
+// into a list expression of literals of the element kind.
 func parseArrayLiteral(s string, elem literalType) (string, string, bool) {
-	lit := func(v string) (string, bool) {
+	return sqlparse.ArrayLiteral(s, func(v string) (string, bool) {
 		if r, ok := rewriteLiteral(elem, litOther, v); ok {
 			return r, true
 		}
@@ -312,78 +308,5 @@ func parseArrayLiteral(s string, elem literalType) (string, string, bool) {
 			return "", false // not valid bytea input
 		}
 		return sqlString(v), true
-	}
-	if !strings.HasPrefix(s, "{") {
-		return "", s, false
-	}
-	s = s[1:]
-	var elems []string
-	s = strings.TrimLeft(s, " \t\n")
-	if strings.HasPrefix(s, "}") {
-		return "[]", s[1:], true
-	}
-	for {
-		s = strings.TrimLeft(s, " \t\n")
-		if s == "" {
-			return "", s, false
-		}
-		switch {
-		case s[0] == '{':
-			inner, rest, ok := parseArrayLiteral(s, elem)
-			if !ok {
-				return "", s, false
-			}
-			elems = append(elems, inner)
-			s = rest
-		case s[0] == '"':
-			var b strings.Builder
-			i := 1
-			for ; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) {
-					i++
-				}
-				b.WriteByte(s[i])
-			}
-			if i >= len(s) {
-				return "", s, false
-			}
-			e, ok := lit(b.String())
-			if !ok {
-				return "", s, false
-			}
-			elems = append(elems, e)
-			s = s[i+1:]
-		default:
-			var b strings.Builder
-			i := 0
-			for ; i < len(s) && s[i] != ',' && s[i] != '}'; i++ {
-				if s[i] == '\\' && i+1 < len(s) {
-					i++
-				}
-				b.WriteByte(s[i])
-			}
-			v := strings.TrimSpace(b.String())
-			if strings.EqualFold(v, "NULL") {
-				elems = append(elems, "NULL")
-			} else {
-				e, ok := lit(v)
-				if !ok {
-					return "", s, false
-				}
-				elems = append(elems, e)
-			}
-			s = s[i:]
-		}
-		s = strings.TrimLeft(s, " \t\n")
-		if s == "" {
-			return "", s, false
-		}
-		if s[0] == '}' {
-			return "[" + strings.Join(elems, ", ") + "]", s[1:], true
-		}
-		if s[0] != ',' {
-			return "", s, false
-		}
-		s = s[1:]
-	}
+	})
 }

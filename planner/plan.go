@@ -9,6 +9,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -161,13 +162,13 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	// System catalog references read lakegate's emulation (pgcatalog*.go):
+	// System catalog references read lakegate's emulation (planner/pgcatalog):
 	// a lexical pass first (the engine cannot parse some Postgres spellings),
 	// then unqualified catalog relations found in the parse tree. Result
 	// columns keep the names of the statement as written.
 	sql = rewritePGLiterals(sql)
-	crw := rewriteCatalogRefs(sql, nil)
-	sql = crw.sql
+	crw := pgcatalog.RewriteSQL(sql, nil)
+	sql = crw.SQL
 	inner := sql
 	nodes, err := parseSQL(e, inner)
 	if err != nil {
@@ -184,10 +185,10 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		return nil, nil, nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
 	}
 	namesFrom := nodes[0]
-	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.changed {
-		inner = rw.sql[len(sql)-len(inner):]
-		sql = rw.sql
-		crw.touched = true
+	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
+		inner = rw.SQL[len(sql)-len(inner):]
+		sql = rw.SQL
+		crw.Touched = true
 		if nodes, err = s.parse(e, inner); err != nil {
 			return nil, nil, nil, err
 		}
@@ -255,7 +256,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	plan.scanSQL, plan.scanSrc, plan.names, plan.tableFuncs = scans, scanSrc, names, len(a.functions) > 0
 	// A result is kept only for a caller without row filters or masks:
 	// those are the policy's expressions, not checked for determinism.
-	plan.resultKey = s.resultKey(plan.sql, a, crw.touched, scans)
+	plan.resultKey = s.resultKey(plan.sql, a, crw.Touched, scans)
 	for _, dec := range plan.decisions {
 		if dec.RowFilter != "" || len(dec.Masks) > 0 {
 			plan.resultKey = ""
@@ -273,7 +274,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if crw.touched {
+	if crw.Touched {
 		before := s.pgc
 		err := s.installCatalog(ctx, e, crw)
 		if s.pgc.eng != before.eng || s.pgc.content != before.content {
@@ -291,17 +292,29 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		return nil, nil, nil, err
 	}
 	if inner == sql {
-		if names := postgresColumnNames(namesFrom, sql); len(names) == len(cols) {
+		if names := pgcatalog.ColumnNames(namesFrom, sql); len(names) == len(cols) {
 			for i := range cols {
 				cols[i].Name = names[i]
 			}
 		}
 	}
-	if crw.touched {
-		applyCatalogTypes(cols, nodes[0])
+	if crw.Touched {
+		pgcatalog.ApplyTypes(cols, nodes[0])
 	}
 	s.p.results.putShape(plan.resultKey, cols, params)
 	return plan, cols, params, nil
+}
+
+// parse returns the parse tree of one statement.
+func (s *Session) parse(e *engine, sql string) ([]node, error) {
+	nodes, err := parseSQL(e, sql)
+	if err != nil {
+		return nil, classify(err)
+	}
+	if len(nodes) != 1 {
+		return nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
+	}
+	return nodes, nil
 }
 
 // installPlan creates the engine views of a plan's tables: each reads its
@@ -500,7 +513,7 @@ func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catal
 	if r.CTE {
 		return nil, policy.Decision{}, "", nil
 	}
-	if isCatalogSchema(r.Schema) {
+	if pgcatalog.IsEngineSchema(r.Schema) {
 		return nil, policy.Decision{}, "", nil // the caller's own emulated catalog
 	}
 	if deniedRelation(r.Schema, r.Name) {

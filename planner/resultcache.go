@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lakegate/lakegate/internal/lru"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // Results of deterministic queries are kept, keyed by what they read. An
@@ -269,7 +270,7 @@ func argsKey(args []any) string {
 // and not one of the functions the emulated catalog defines.
 func consistentFunction(name string) bool {
 	consistentOnce.Do(loadConsistentFunctions)
-	return consistentFuncs[name] && !catalogFunctions[name] && !volatileSettings[name]
+	return consistentFuncs[name] && !pgcatalog.IsFunction(name) && !volatileSettings[name]
 }
 
 // volatileSettings are consistent functions whose result depends on

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // scanSQL renders the engine SQL that reads exactly the rows of one pinned
@@ -597,6 +598,6 @@ func asInt64(v any) (int64, bool) {
 	return 0, false
 }
 
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func sqlString(s string) string { return sqlparse.QuoteLiteral(s) }
 
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteIdent(s string) string { return sqlparse.QuoteIdent(s) }

@@ -2,7 +2,8 @@
 # Fuzzes what lakegate reads from clients, for DURATION per target
 # (default 15s): the wire (server/fuzz_test.go, each target against a real
 # server) and the SQL text readers (planner/fuzz_test.go: splitter,
-# tokenizers, write parser).
+# tokenizers, write parser; planner/pgcatalog/fuzz_test.go: the catalog
+# rewrite).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
@@ -15,12 +16,15 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
 for t in "${targets[@]}"; do
   # go test -fuzz takes one package and one target at a time.
   pkg=./server/
-  case "$t" in FuzzStatementText|FuzzParseWrite) pkg=./planner/ ;; esac
+  case "$t" in
+    FuzzStatementText|FuzzParseWrite) pkg=./planner/ ;;
+    FuzzRewriteSQL) pkg=./planner/pgcatalog/ ;;
+  esac
   go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" "$pkg"
 done

@@ -86,7 +86,7 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 	case *array.BinaryView:
 		return func(i int) any { return a.Value(i) }, nil
 	case *array.FixedSizeBinary:
-		if oid == oidUUID && a.DataType().(*arrow.FixedSizeBinaryType).ByteWidth == 16 {
+		if oid == OIDUUID && a.DataType().(*arrow.FixedSizeBinaryType).ByteWidth == 16 {
 			return func(i int) any { return [16]byte(a.Value(i)) }, nil
 		}
 		return func(i int) any { return a.Value(i) }, nil
@@ -162,7 +162,7 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 			return pgInterval{Days: v.Days, Microseconds: int64(v.Milliseconds) * 1000, Valid: true}
 		}, nil
 	case array.ListLike:
-		if oid == oidInt2Vector || oid == oidOIDVector {
+		if oid == OIDInt2Vector || oid == OIDOIDVector {
 			// Postgres writes these as numbers separated by spaces
 			child := a.ListValues()
 			return func(i int) any {
@@ -177,7 +177,7 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 				return string(b)
 			}, nil
 		}
-		if elemOID, ok := elementOID(oid); ok {
+		if elemOID, ok := ElementOID(oid); ok {
 			child := a.ListValues()
 			get, err := columnReader(child, elemOID, loc)
 			if err != nil {
@@ -198,7 +198,7 @@ func valueReader(arr arrow.Array, oid uint32, loc *time.Location) (func(i int) a
 }
 
 func stringValue(oid uint32, value func(int) string) func(int) any {
-	if oid == oidChar {
+	if oid == OIDChar {
 		return func(i int) any {
 			if v := value(i); v != "" {
 				return pgChar(v[0])
@@ -206,7 +206,7 @@ func stringValue(oid uint32, value func(int) string) func(int) any {
 			return pgChar(0)
 		}
 	}
-	if oid == oidUUID {
+	if oid == OIDUUID {
 		return func(i int) any {
 			u, err := uuid.Parse(value(i))
 			if err != nil {

@@ -6,7 +6,9 @@
 // It owns:
 //   - the engine-neutral type model (TypeID, Type, Column) the planner
 //     describes statements with, and its mapping to PostgreSQL types
-//     (OID, ParamOID, TypeSize);
+//     (OID, ParamOID, TypeSize); the type OIDs themselves (OIDText,
+//     OIDName, ..., ArrayOID, ElementOID), the one table of them the
+//     server and the pg catalog emulation both use;
 //   - result encoding (RowEncoder): Arrow record batches, column by
 //     column, into DataRow fields in each column's format, text or binary,
 //     byte for byte what PostgreSQL 15 sends

@@ -69,9 +69,9 @@ func (p trimmedNumeric) Encode(value any, buf []byte) ([]byte, error) {
 // binary as PostgreSQL writes it, and every type lakegate sends takes the
 // values of RawRows as they are.
 func RegisterTypes(m *pgtype.Map) {
-	num := &pgtype.Type{Name: "numeric", OID: oidNumeric, Codec: canonicalNumeric{}}
+	num := &pgtype.Type{Name: "numeric", OID: OIDNumeric, Codec: canonicalNumeric{}}
 	m.RegisterType(num)
-	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: arrayOIDs[oidNumeric], Codec: &pgtype.ArrayCodec{ElementType: num}})
+	m.RegisterType(&pgtype.Type{Name: "_numeric", OID: arrayOIDs[OIDNumeric], Codec: &pgtype.ArrayCodec{ElementType: num}})
 	// Every type lakegate sends also takes values RowEncoder encoded.
 	for elem, arr := range arrayOIDs {
 		for _, oid := range []uint32{elem, arr} {

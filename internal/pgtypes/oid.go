@@ -2,37 +2,58 @@ package pgtypes
 
 // Postgres type OIDs (pg_type.oid) for the types lakegate returns.
 const (
-	oidBool        = 16
-	oidBytea       = 17
-	oidInt8        = 20
-	oidInt2        = 21
-	oidInt4        = 23
-	oidText        = 25
-	oidJSON        = 114
-	oidFloat4      = 700
-	oidFloat8      = 701
-	oidDate        = 1082
-	oidTime        = 1083
-	oidTimestamp   = 1114
-	oidTimestamptz = 1184
-	oidInterval    = 1186
-	oidNumeric     = 1700
-	oidUUID        = 2950
+	OIDBool        = 16
+	OIDBytea       = 17
+	OIDInt8        = 20
+	OIDInt2        = 21
+	OIDInt4        = 23
+	OIDText        = 25
+	OIDJSON        = 114
+	OIDFloat4      = 700
+	OIDFloat8      = 701
+	OIDDate        = 1082
+	OIDTime        = 1083
+	OIDTimestamp   = 1114
+	OIDTimestamptz = 1184
+	OIDInterval    = 1186
+	OIDNumeric     = 1700
+	OIDUUID        = 2950
 
-	// system types of catalog columns (Type.OID)
-	oidChar       = 18
-	oidName       = 19
-	oidInt2Vector = 22
-	oidOID        = 26
-	oidOIDVector  = 30
-	oidACLItem    = 1033
+	// system types of catalog columns (Type.OID), which the pg catalog
+	// emulation labels its results with
+	OIDChar         = 18
+	OIDName         = 19
+	OIDInt2Vector   = 22
+	OIDRegproc      = 24
+	OIDOID          = 26
+	OIDXid          = 28
+	OIDOIDVector    = 30
+	OIDPgNodeTree   = 194
+	OIDUnknown      = 705 // an untyped literal or NULL, until its context types it
+	OIDACLItem      = 1033
+	OIDVarchar      = 1043
+	OIDRegclass     = 2205
+	OIDRegtype      = 2206
+	OIDRegnamespace = 4089
+	OIDRegrole      = 4096
+
+	OIDCharArray    = 1002
+	OIDNameArray    = 1003
+	OIDOIDArray     = 1028
+	OIDACLItemArray = 1034
 )
 
 var arrayOIDs = map[uint32]uint32{
-	oidBool: 1000, oidBytea: 1001, oidInt2: 1005, oidInt4: 1007, oidText: 1009, oidInt8: 1016,
-	oidFloat4: 1021, oidFloat8: 1022, oidTimestamp: 1115, oidDate: 1182, oidTime: 1183,
-	oidTimestamptz: 1185, oidInterval: 1187, oidNumeric: 1231, oidUUID: 2951, oidJSON: 199,
-	oidChar: 1002, oidName: 1003, oidOID: 1028, oidACLItem: 1034,
+	OIDBool: 1000, OIDBytea: 1001, OIDInt2: 1005, OIDInt4: 1007, OIDText: 1009, OIDInt8: 1016,
+	OIDFloat4: 1021, OIDFloat8: 1022, OIDTimestamp: 1115, OIDDate: 1182, OIDTime: 1183,
+	OIDTimestamptz: 1185, OIDInterval: 1187, OIDNumeric: 1231, OIDUUID: 2951, OIDJSON: 199,
+	OIDChar: OIDCharArray, OIDName: OIDNameArray, OIDOID: OIDOIDArray, OIDACLItem: OIDACLItemArray,
+}
+
+// ArrayOID is the array type of an element type lakegate sends.
+func ArrayOID(elem uint32) (uint32, bool) {
+	a, ok := arrayOIDs[elem]
+	return a, ok
 }
 
 // OID maps a result type to the Postgres type clients see.
@@ -42,48 +63,48 @@ func OID(t Type) uint32 {
 	}
 	switch t.ID {
 	case TypeBool:
-		return oidBool
+		return OIDBool
 	case TypeInt16:
-		return oidInt2
+		return OIDInt2
 	case TypeInt32:
-		return oidInt4
+		return OIDInt4
 	case TypeInt64:
-		return oidInt8
+		return OIDInt8
 	case TypeFloat32:
-		return oidFloat4
+		return OIDFloat4
 	case TypeFloat64:
-		return oidFloat8
+		return OIDFloat8
 	case TypeNumeric:
-		return oidNumeric
+		return OIDNumeric
 	case TypeBytes:
-		return oidBytea
+		return OIDBytea
 	case TypeDate:
-		return oidDate
+		return OIDDate
 	case TypeTime:
-		return oidTime
+		return OIDTime
 	case TypeTimestamp:
-		return oidTimestamp
+		return OIDTimestamp
 	case TypeTimestampTZ:
-		return oidTimestamptz
+		return OIDTimestamptz
 	case TypeInterval:
-		return oidInterval
+		return OIDInterval
 	case TypeUUID:
-		return oidUUID
+		return OIDUUID
 	case TypeJSON:
-		return oidJSON
+		return OIDJSON
 	case TypeList:
 		if a, ok := arrayOIDs[OID(*t.Elem)]; ok {
 			return a
 		}
 	}
-	return oidText
+	return OIDText
 }
 
 // ParamOID is the type announced for a parameter whose type the client
 // left open.
 func ParamOID(t Type) uint32 {
 	if t.ID == TypeUnknown || t.ID == TypeOther {
-		return oidText
+		return OIDText
 	}
 	return OID(t)
 }
@@ -92,21 +113,22 @@ func ParamOID(t Type) uint32 {
 // RowDescription tells it: -1 for variable-width types.
 func TypeSize(oid uint32) int16 {
 	switch oid {
-	case oidBool:
+	case OIDBool:
 		return 1
-	case oidInt2:
+	case OIDInt2:
 		return 2
-	case oidInt4, oidFloat4, oidDate:
+	case OIDInt4, OIDFloat4, OIDDate:
 		return 4
-	case oidInt8, oidFloat8, oidTime, oidTimestamp, oidTimestamptz:
+	case OIDInt8, OIDFloat8, OIDTime, OIDTimestamp, OIDTimestamptz:
 		return 8
-	case oidUUID, oidInterval:
+	case OIDUUID, OIDInterval:
 		return 16
 	}
 	return -1
 }
 
-func elementOID(arrayOID uint32) (uint32, bool) {
+// ElementOID is the element type of an array type lakegate sends.
+func ElementOID(arrayOID uint32) (uint32, bool) {
 	for e, a := range arrayOIDs {
 		if a == arrayOID {
 			return e, true

@@ -60,7 +60,7 @@ func DecodeParams(params []Param, oids []uint32) ([]any, error) {
 		if p.Value == nil {
 			continue
 		}
-		oid := uint32(oidText)
+		oid := uint32(OIDText)
 		if i < len(oids) {
 			oid = oids[i]
 		}
@@ -86,16 +86,16 @@ func DecodeParams(params []Param, oids []uint32) ([]any, error) {
 func decodeText(oid uint32, b []byte) (any, error) {
 	s := string(b)
 	switch oid {
-	case oidBytea:
+	case OIDBytea:
 		// DuckDB reads '\xdead' as the byte 0xDE followed by "ad".
-		return decodeValue(oidBytea, pgtype.TextFormatCode, b)
-	case oidDate, oidTimestamp, oidTimestamptz:
+		return decodeValue(OIDBytea, pgtype.TextFormatCode, b)
+	case OIDDate, OIDTimestamp, OIDTimestamptz:
 		return fromBC(s), nil
-	case oidInterval:
+	case OIDInterval:
 		// "-1 days +02:00:00": DuckDB does not accept the explicit "+".
 		return strings.ReplaceAll(s, " +", " "), nil
 	}
-	if elem, ok := elementOID(oid); ok {
+	if elem, ok := ElementOID(oid); ok {
 		// DuckDB casts "[1, NULL, 3]" to a list, not "{1,NULL,3}". The
 		// elements stay text, as a single text parameter does: clients send
 		// whatever PostgreSQL's input functions accept (pgx sends a time.Time
@@ -134,7 +134,7 @@ func fromBC(s string) string {
 
 func decodeBinary(oid uint32, b []byte) (any, error) {
 	switch oid {
-	case oidJSON:
+	case OIDJSON:
 		return string(b), nil // binary json is its text
 	case oidJSONB:
 		if len(b) == 0 || b[0] != 1 {
@@ -185,8 +185,8 @@ func engineValue(oid uint32, v any) (any, error) {
 	case pgtype.Interval:
 		return fmt.Sprintf("%d months %d days %d microseconds", x.Months, x.Days, x.Microseconds), nil
 	case []any:
-		elem, ok := elementOID(oid)
-		if !ok || elem == oidJSON {
+		elem, ok := ElementOID(oid)
+		if !ok || elem == OIDJSON {
 			return nil, fmt.Errorf("array parameters of type %d are not supported", oid)
 		}
 		return listLiteral(elem, x)
@@ -200,9 +200,9 @@ func engineValue(oid uint32, v any) (any, error) {
 // a negative year before 1 AD.
 func timeText(oid uint32, t time.Time) string {
 	switch oid {
-	case oidDate:
+	case OIDDate:
 		return t.Format("2006-01-02")
-	case oidTimestamp:
+	case OIDTimestamp:
 		return t.Format("2006-01-02 15:04:05.999999")
 	}
 	return t.Format("2006-01-02 15:04:05.999999-07:00")

@@ -20,20 +20,20 @@ func TestDecodeParams(t *testing.T) {
 		p    Param
 		want any
 	}{
-		{"null", oidInt4, Param{}, nil},
-		{"text passes", oidInt4, text("42"), "42"},
-		{"bytea hex", oidBytea, text(`\xdead`), []byte{0xde, 0xad}},
-		{"date BC", oidDate, text("0044-03-15 BC"), "-0043-03-15"},
-		{"timestamp BC", oidTimestamp, text("0001-01-01 10:00:00 BC"), "-0000-01-01 10:00:00"},
-		{"interval plus", oidInterval, text("-1 days +02:00:00"), "-1 days 02:00:00"},
+		{"null", OIDInt4, Param{}, nil},
+		{"text passes", OIDInt4, text("42"), "42"},
+		{"bytea hex", OIDBytea, text(`\xdead`), []byte{0xde, 0xad}},
+		{"date BC", OIDDate, text("0044-03-15 BC"), "-0043-03-15"},
+		{"timestamp BC", OIDTimestamp, text("0001-01-01 10:00:00 BC"), "-0000-01-01 10:00:00"},
+		{"interval plus", OIDInterval, text("-1 days +02:00:00"), "-1 days 02:00:00"},
 		{"int4[] text", 1007, text("{1,NULL,3}"), `["1", NULL, "3"]`},
 		{"text[] quotes", 1009, text(`{"a \"b\"","NULL",NULL}`), `["a \"b\"", "NULL", NULL]`},
-		{"int8 binary", oidInt8, bin(0, 0, 0, 0, 0, 0, 0, 7), int64(7)},
-		{"bool binary", oidBool, bin(1), true},
-		{"numeric binary", oidNumeric, bin(0, 2, 0, 0, 0, 0, 0, 4, 0, 12, 13, 128), "12.3456"},
-		{"uuid binary", oidUUID, bin(0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
-		{"date binary", oidDate, bin(0, 0, 0, 1), "2000-01-02"},
-		{"json binary", oidJSON, bin('{', '}'), "{}"},
+		{"int8 binary", OIDInt8, bin(0, 0, 0, 0, 0, 0, 0, 7), int64(7)},
+		{"bool binary", OIDBool, bin(1), true},
+		{"numeric binary", OIDNumeric, bin(0, 2, 0, 0, 0, 0, 0, 4, 0, 12, 13, 128), "12.3456"},
+		{"uuid binary", OIDUUID, bin(0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+		{"date binary", OIDDate, bin(0, 0, 0, 1), "2000-01-02"},
+		{"json binary", OIDJSON, bin('{', '}'), "{}"},
 		{"jsonb binary", oidJSONB, bin(1, '[', ']'), "[]"},
 		{"int4[] binary", 1007, bin(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 5, 255, 255, 255, 255), "[5, NULL]"},
 	} {
@@ -51,7 +51,7 @@ func TestDecodeParams(t *testing.T) {
 // A value that does not decode names its parameter, counting from $1.
 func TestDecodeParamsError(t *testing.T) {
 	t.Parallel()
-	_, err := DecodeParams([]Param{{Value: []byte("1")}, {Format: pgtype.BinaryFormatCode, Value: []byte{1, 2}}}, []uint32{oidInt4, oidInt8})
+	_, err := DecodeParams([]Param{{Value: []byte("1")}, {Format: pgtype.BinaryFormatCode, Value: []byte{1, 2}}}, []uint32{OIDInt4, OIDInt8})
 	var pe *ParamError
 	if !errors.As(err, &pe) || pe.Index != 1 || err.Error()[:4] != "$2: " {
 		t.Fatalf("%v, want a ParamError of $2", err)
@@ -65,8 +65,8 @@ func TestDecodeParamsError(t *testing.T) {
 // FuzzDecodeParams decodes any bytes as a parameter of any type lakegate
 // announces, in both formats: an error is fine, a panic is not.
 func FuzzDecodeParams(f *testing.F) {
-	oids := []uint32{oidBool, oidBytea, oidChar, oidName, oidInt8, oidInt2, oidInt4, oidText, oidOID, oidJSON,
-		oidFloat4, oidFloat8, oidDate, oidTime, oidTimestamp, oidTimestamptz, oidInterval, oidNumeric, oidUUID, oidJSONB,
+	oids := []uint32{OIDBool, OIDBytea, OIDChar, OIDName, OIDInt8, OIDInt2, OIDInt4, OIDText, OIDOID, OIDJSON,
+		OIDFloat4, OIDFloat8, OIDDate, OIDTime, OIDTimestamp, OIDTimestamptz, OIDInterval, OIDNumeric, OIDUUID, oidJSONB,
 		1000, 1001, 1005, 1007, 1009, 1016, 1021, 1022, 1115, 1182, 1183, 1185, 1187, 1231, 2951, 199}
 	f.Add(uint8(0), false, []byte("t"))
 	f.Add(uint8(6), true, []byte{0, 0, 0, 7})

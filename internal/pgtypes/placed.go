@@ -37,7 +37,7 @@ func fixedSize(width int) sizer {
 // the given format, and its sizer, or nil: text values, whose bytes are
 // the same in both formats, and fixed-size values in binary.
 func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) {
-	if _, ok := arr.(*array.String); ok && (oid == oidText || oid == oidJSON) {
+	if _, ok := arr.(*array.String); ok && (oid == OIDText || oid == OIDJSON) {
 		return placeStrings, sizeStrings
 	}
 	if !bin {
@@ -45,35 +45,35 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 	}
 	switch arr.(type) {
 	case *array.Int8:
-		if oid == oidInt2 {
+		if oid == OIDInt2 {
 			return placeInts[int8](2), fixedSize(2)
 		}
 	case *array.Uint8:
-		if oid == oidInt2 {
+		if oid == OIDInt2 {
 			return placeInts[uint8](2), fixedSize(2)
 		}
 	case *array.Int16:
-		if oid == oidInt2 {
+		if oid == OIDInt2 {
 			return placeInts[int16](2), fixedSize(2)
 		}
 	case *array.Uint16:
-		if oid == oidInt4 {
+		if oid == OIDInt4 {
 			return placeInts[uint16](4), fixedSize(4)
 		}
 	case *array.Int32:
-		if oid == oidInt4 {
+		if oid == OIDInt4 {
 			return placeInts[int32](4), fixedSize(4)
 		}
 	case *array.Uint32:
-		if oid == oidInt8 {
+		if oid == OIDInt8 {
 			return placeInts[uint32](8), fixedSize(8)
 		}
 	case *array.Int64:
-		if oid == oidInt8 {
+		if oid == OIDInt8 {
 			return placeInts[int64](8), fixedSize(8)
 		}
 	case *array.Float32:
-		if oid == oidFloat4 {
+		if oid == OIDFloat4 {
 			return placeValues(4, func(arr arrow.Array, i int) uint64 {
 				// through float64, as pgtype does: a signaling NaN
 				// arrives quiet
@@ -81,13 +81,13 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 			}), fixedSize(4)
 		}
 	case *array.Float64:
-		if oid == oidFloat8 {
+		if oid == OIDFloat8 {
 			return placeValues(8, func(arr arrow.Array, i int) uint64 {
 				return math.Float64bits(arr.(*array.Float64).Value(i))
 			}), fixedSize(8)
 		}
 	case *array.Boolean:
-		if oid == oidBool {
+		if oid == OIDBool {
 			return placeValues(1, func(arr arrow.Array, i int) uint64 {
 				if arr.(*array.Boolean).Value(i) {
 					return 1
@@ -96,13 +96,13 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 			}), fixedSize(1)
 		}
 	case *array.Date32:
-		if oid == oidDate {
+		if oid == OIDDate {
 			return placeValues(4, func(arr arrow.Array, i int) uint64 {
 				return uint64(uint32(pgDate(int32(arr.(*array.Date32).Value(i)))))
 			}), fixedSize(4)
 		}
 	case *array.Time64, *array.Time32:
-		if oid == oidTime {
+		if oid == OIDTime {
 			unit := arr.DataType().(arrow.TemporalWithUnit).TimeUnit()
 			return placeValues(8, func(arr arrow.Array, i int) uint64 {
 				return uint64(timeMicros(arr, i, unit))
@@ -110,7 +110,7 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 		}
 	case *array.Timestamp:
 		tt := arr.DataType().(*arrow.TimestampType)
-		if (oid == oidTimestamptz) == (tt.TimeZone != "") && (oid == oidTimestamp || oid == oidTimestamptz) {
+		if (oid == OIDTimestamptz) == (tt.TimeZone != "") && (oid == OIDTimestamp || oid == OIDTimestamptz) {
 			return placeTimestamps(tt.Unit), fixedSize(8)
 		}
 	}

@@ -64,7 +64,7 @@ func intCase[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64, B interfa
 }
 
 func decimalCase(name string, precision, scale int32) encCase {
-	return encCase{name, oidNumeric, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+	return encCase{name, OIDNumeric, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 		limit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(precision)), nil)
 		max := new(big.Int).Sub(limit, big.NewInt(1))
 		edges := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(-1), max, new(big.Int).Neg(max),
@@ -100,9 +100,9 @@ func decimalCase(name string, precision, scale int32) encCase {
 }
 
 func timestampCase(name string, unit arrow.TimeUnit, tz string) encCase {
-	oid := uint32(oidTimestamp)
+	oid := uint32(OIDTimestamp)
 	if tz != "" {
-		oid = oidTimestamptz
+		oid = OIDTimestamptz
 	}
 	perSec := map[arrow.TimeUnit]int64{arrow.Second: 1, arrow.Millisecond: 1e3, arrow.Microsecond: 1e6, arrow.Nanosecond: 1e9}[unit]
 	return encCase{name, oid, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
@@ -133,17 +133,17 @@ func timestampCase(name string, unit arrow.TimeUnit, tz string) encCase {
 
 func encCases() []encCase {
 	return []encCase{
-		{"bool", oidBool, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"bool", OIDBool, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			return build(mem, array.NewBooleanBuilder, 0, func(b *array.BooleanBuilder, i int) { b.Append(r.IntN(2) == 0) })
 		}},
-		intCase("int8", oidInt2, array.NewInt8Builder, []int8{0, math.MinInt8, math.MaxInt8, -1}),
-		intCase("uint8", oidInt2, array.NewUint8Builder, []uint8{0, math.MaxUint8}),
-		intCase("int16", oidInt2, array.NewInt16Builder, []int16{0, math.MinInt16, math.MaxInt16, -1}),
-		intCase("uint16", oidInt4, array.NewUint16Builder, []uint16{0, math.MaxUint16}),
-		intCase("int32", oidInt4, array.NewInt32Builder, []int32{0, math.MinInt32, math.MaxInt32, -1, 10, -10}),
-		intCase("uint32", oidInt8, array.NewUint32Builder, []uint32{0, math.MaxUint32}),
-		intCase("int64", oidInt8, array.NewInt64Builder, []int64{0, math.MinInt64, math.MaxInt64, -1, 1e18, -1e18}),
-		{"float32", oidFloat4, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		intCase("int8", OIDInt2, array.NewInt8Builder, []int8{0, math.MinInt8, math.MaxInt8, -1}),
+		intCase("uint8", OIDInt2, array.NewUint8Builder, []uint8{0, math.MaxUint8}),
+		intCase("int16", OIDInt2, array.NewInt16Builder, []int16{0, math.MinInt16, math.MaxInt16, -1}),
+		intCase("uint16", OIDInt4, array.NewUint16Builder, []uint16{0, math.MaxUint16}),
+		intCase("int32", OIDInt4, array.NewInt32Builder, []int32{0, math.MinInt32, math.MaxInt32, -1, 10, -10}),
+		intCase("uint32", OIDInt8, array.NewUint32Builder, []uint32{0, math.MaxUint32}),
+		intCase("int64", OIDInt8, array.NewInt64Builder, []int64{0, math.MinInt64, math.MaxInt64, -1, 1e18, -1e18}),
+		{"float32", OIDFloat4, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			edges := []float32{0, float32(math.Copysign(0, -1)), 1, -1.5, 0.1, 1e6, 999999, 1e-4, 1e-5, math.MaxFloat32,
 				math.SmallestNonzeroFloat32, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
 			return build(mem, array.NewFloat32Builder, len(edges), func(b *array.Float32Builder, i int) {
@@ -158,7 +158,7 @@ func encCases() []encCase {
 				}
 			})
 		}},
-		{"float64", oidFloat8, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"float64", OIDFloat8, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			edges := []float64{0, math.Copysign(0, -1), 1, -2.5, 0.1, 1e15, 999999999999999, 1e-4, 1.5e-5, 1e20, 123456789012345.6,
 				math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(1), math.Inf(-1)}
 			return build(mem, array.NewFloat64Builder, len(edges), func(b *array.Float64Builder, i int) {
@@ -182,35 +182,35 @@ func encCases() []encCase {
 		decimalCase("decimal(38,9)", 38, 9),
 		decimalCase("decimal(38,37)", 38, 37),
 		decimalCase("decimal(20,7)", 20, 7),
-		{"decimal64(18,5)", oidNumeric, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"decimal64(18,5)", OIDNumeric, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			t := &arrow.Decimal64Type{Precision: 18, Scale: 5}
 			return build(mem, func(mem memory.Allocator) *array.Decimal64Builder { return array.NewDecimal64Builder(mem, t) },
 				0, func(b *array.Decimal64Builder, i int) { b.Append(decimal.Decimal64(r.Int64N(1e18) - 5e17)) })
 		}},
-		{"decimal32(9,2)", oidNumeric, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"decimal32(9,2)", OIDNumeric, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			t := &arrow.Decimal32Type{Precision: 9, Scale: 2}
 			return build(mem, func(mem memory.Allocator) *array.Decimal32Builder { return array.NewDecimal32Builder(mem, t) },
 				0, func(b *array.Decimal32Builder, i int) { b.Append(decimal.Decimal32(r.Int32N(1e9) - 5e8)) })
 		}},
-		{"text", oidText, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"text", OIDText, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			return build(mem, array.NewStringBuilder, 0, func(b *array.StringBuilder, i int) { b.Append(randText(r)) })
 		}},
-		{"json", oidJSON, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"json", OIDJSON, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			return build(mem, array.NewStringBuilder, 0, func(b *array.StringBuilder, i int) { b.Append(`{"a":"` + randText(r) + `"}`) })
 		}},
-		{"large text", oidText, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"large text", OIDText, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			return build(mem, array.NewLargeStringBuilder, 0, func(b *array.LargeStringBuilder, i int) { b.Append(randText(r)) })
 		}},
-		{"text view", oidText, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"text view", OIDText, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			return build(mem, array.NewStringViewBuilder, 0, func(b *array.StringViewBuilder, i int) { b.Append(randText(r)) })
 		}},
-		{"bytea", oidBytea, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"bytea", OIDBytea, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			return build(mem, func(mem memory.Allocator) *array.BinaryBuilder {
 				return array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
 			},
 				0, func(b *array.BinaryBuilder, i int) { b.Append([]byte(randText(r))) })
 		}},
-		{"date", oidDate, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"date", OIDDate, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			edges := []int32{0, -1, math.MaxInt32, -math.MaxInt32, 10957, -719162, -719163, -735840, 2932896, 2932897, 19782}
 			return build(mem, array.NewDate32Builder, len(edges), func(b *array.Date32Builder, i int) {
 				if i < len(edges) {
@@ -220,24 +220,24 @@ func encCases() []encCase {
 				b.Append(arrow.Date32(r.Int32N(2*73000000) - 73000000)) // ±200000 years
 			})
 		}},
-		{"time us", oidTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"time us", OIDTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			t := &arrow.Time64Type{Unit: arrow.Microsecond}
 			return build(mem, func(mem memory.Allocator) *array.Time64Builder { return array.NewTime64Builder(mem, t) },
 				2, func(b *array.Time64Builder, i int) {
 					b.Append(arrow.Time64([]int64{0, 86400e6 - 1, r.Int64N(86400e6)}[min(i, 2)]))
 				})
 		}},
-		{"time ns", oidTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"time ns", OIDTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			t := &arrow.Time64Type{Unit: arrow.Nanosecond}
 			return build(mem, func(mem memory.Allocator) *array.Time64Builder { return array.NewTime64Builder(mem, t) },
 				0, func(b *array.Time64Builder, i int) { b.Append(arrow.Time64(r.Int64N(86400e9))) })
 		}},
-		{"time ms", oidTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"time ms", OIDTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			t := &arrow.Time32Type{Unit: arrow.Millisecond}
 			return build(mem, func(mem memory.Allocator) *array.Time32Builder { return array.NewTime32Builder(mem, t) },
 				0, func(b *array.Time32Builder, i int) { b.Append(arrow.Time32(r.Int32N(86400e3))) })
 		}},
-		{"time s", oidTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
+		{"time s", OIDTime, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			t := &arrow.Time32Type{Unit: arrow.Second}
 			return build(mem, func(mem memory.Allocator) *array.Time32Builder { return array.NewTime32Builder(mem, t) },
 				0, func(b *array.Time32Builder, i int) { b.Append(arrow.Time32(r.Int32N(86400))) })
@@ -286,7 +286,7 @@ func TestFastEncodersMatchPgtype(t *testing.T) {
 		rec := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: "v", Type: arr.DataType(), Nullable: true}}, nil), []arrow.Array{arr}, int64(n))
 		arr.Release()
 		locs := []*time.Location{time.UTC}
-		if tc.oid == oidTimestamptz {
+		if tc.oid == OIDTimestamptz {
 			locs = append(locs, berlin, kolkata)
 		}
 		for _, loc := range locs {
@@ -435,7 +435,7 @@ func BenchmarkRowEncoder(b *testing.B) {
 		{Name: "amount", Type: cols[2].DataType()}, {Name: "label", Type: cols[3].DataType()}, {Name: "ts", Type: cols[4].DataType()}}, nil)
 	rec := array.NewRecordBatch(schema, cols, n)
 	defer rec.Release()
-	oids := []uint32{oidInt8, oidInt4, oidNumeric, oidText, oidTimestamp}
+	oids := []uint32{OIDInt8, OIDInt4, OIDNumeric, OIDText, OIDTimestamp}
 	for _, format := range []int16{pgtype.BinaryFormatCode, pgtype.TextFormatCode} {
 		name := map[int16]string{0: "text", 1: "binary"}[format]
 		b.Run(name, func(b *testing.B) {

@@ -20,15 +20,15 @@ import (
 func fastEncoder(arr arrow.Array, oid uint32, bin bool, loc *time.Location) fieldEncoder {
 	switch arr.(type) {
 	case *array.Decimal128, *array.Decimal64, *array.Decimal32:
-		if oid == oidNumeric {
+		if oid == OIDNumeric {
 			return encodeDecimal(arr.DataType(), bin)
 		}
 	case *array.String, *array.LargeString, *array.StringView:
-		if oid == oidText || oid == oidJSON {
+		if oid == OIDText || oid == OIDJSON {
 			return encodeStrings
 		}
 	case *array.Binary, *array.LargeBinary, *array.BinaryView:
-		if oid == oidBytea {
+		if oid == OIDBytea {
 			return encodeBytes(bin)
 		}
 	}
@@ -37,57 +37,57 @@ func fastEncoder(arr arrow.Array, oid uint32, bin bool, loc *time.Location) fiel
 	}
 	switch arr.(type) {
 	case *array.Boolean:
-		if oid == oidBool {
+		if oid == OIDBool {
 			return encodeBool
 		}
 	case *array.Int8:
-		if oid == oidInt2 {
+		if oid == OIDInt2 {
 			return encodeInts[int8]
 		}
 	case *array.Uint8:
-		if oid == oidInt2 {
+		if oid == OIDInt2 {
 			return encodeInts[uint8]
 		}
 	case *array.Int16:
-		if oid == oidInt2 {
+		if oid == OIDInt2 {
 			return encodeInts[int16]
 		}
 	case *array.Uint16:
-		if oid == oidInt4 {
+		if oid == OIDInt4 {
 			return encodeInts[uint16]
 		}
 	case *array.Int32:
-		if oid == oidInt4 {
+		if oid == OIDInt4 {
 			return encodeInts[int32]
 		}
 	case *array.Uint32:
-		if oid == oidInt8 {
+		if oid == OIDInt8 {
 			return encodeInts[uint32]
 		}
 	case *array.Int64:
-		if oid == oidInt8 {
+		if oid == OIDInt8 {
 			return encodeInts[int64]
 		}
 	case *array.Float32:
-		if oid == oidFloat4 {
+		if oid == OIDFloat4 {
 			return encodeFloat32
 		}
 	case *array.Float64:
-		if oid == oidFloat8 {
+		if oid == OIDFloat8 {
 			return encodeFloat64
 		}
 	case *array.Date32:
-		if oid == oidDate {
+		if oid == OIDDate {
 			return encodeDate
 		}
 	case *array.Time64, *array.Time32:
-		if oid == oidTime {
+		if oid == OIDTime {
 			return encodeTime(arr.DataType().(arrow.TemporalWithUnit).TimeUnit())
 		}
 	case *array.Timestamp:
 		tt := arr.DataType().(*arrow.TimestampType)
-		if (oid == oidTimestamptz) == (tt.TimeZone != "") && (oid == oidTimestamp || oid == oidTimestamptz) {
-			return encodeTimestamp(tt.Unit, oid == oidTimestamptz, loc)
+		if (oid == OIDTimestamptz) == (tt.TimeZone != "") && (oid == OIDTimestamp || oid == OIDTimestamptz) {
+			return encodeTimestamp(tt.Unit, oid == OIDTimestamptz, loc)
 		}
 	}
 	return nil

@@ -36,7 +36,7 @@ type Type struct {
 	Engine string
 	// OID is the Postgres system type (name, oid, "char", regclass, ...)
 	// a column of the emulated catalogs has, which the engine type stands
-	// in for (planner/pgcatalog_resulttypes.go); 0 when ID says it all.
+	// in for (planner/pgcatalog/resulttypes.go); 0 when ID says it all.
 	OID uint32
 }
 

@@ -23,7 +23,7 @@ import (
 // wideIntEncoder returns the encoder of a UHUGEINT or BIGNUM column sent as
 // numeric, or nil.
 func wideIntEncoder(engine string, arr arrow.Array, oid uint32, bin bool) fieldEncoder {
-	if oid != oidNumeric {
+	if oid != OIDNumeric {
 		return nil
 	}
 	var value func(arr arrow.Array, i int) (*big.Int, error)

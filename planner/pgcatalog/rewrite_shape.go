@@ -1,13 +1,15 @@
-package planner
+package pgcatalog
 
 import (
 	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Rewrites of a query's shape where Postgres and the engine read the same
 // text differently: a table function's alias naming its column, scalar
 // functions in FROM, comparisons with array literals. They work on the
-// pieces of pgcatalog_rewrite.go's lexer.
+// pieces of rewrite.go's lexer.
 
 // aliasSeriesColumns turns FROM generate_series(...) s into
 // generate_series(...) s(s): in Postgres the alias of a one-column table
@@ -61,6 +63,9 @@ func aliasSeriesColumns(out []piece) []piece {
 	}
 	return res
 }
+
+// quotedElement renders an array element as a string literal.
+func quotedElement(v string) (string, bool) { return sqlparse.QuoteLiteral(v), true }
 
 var sqlClauseWords = map[string]bool{
 	"where": true, "group": true, "order": true, "limit": true, "join": true, "left": true, "right": true,
@@ -233,8 +238,8 @@ func rewriteArrayComparisons(out []piece) []piece {
 			arr.WriteString(q.text)
 		}
 		a := strings.TrimSpace(arr.String())
-		if v, ok := stringValue(a); ok && strings.HasPrefix(strings.TrimSpace(v), "{") {
-			if list, rest, ok := parseArrayLiteral(strings.TrimSpace(v), litOther); ok && strings.TrimSpace(rest) == "" {
+		if v, ok := sqlparse.StringValue(a); ok && strings.HasPrefix(strings.TrimSpace(v), "{") {
+			if list, rest, ok := sqlparse.ArrayLiteral(strings.TrimSpace(v), quotedElement); ok && strings.TrimSpace(rest) == "" {
 				a = list
 			}
 		}

@@ -1,9 +1,11 @@
-package planner
+package pgcatalog
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Postgres clients describe the database through pg_catalog and
@@ -13,7 +15,7 @@ import (
 // the system catalogs is rewritten, in its text, to read lakegate's
 // emulation instead: tables in the session engine's private schemas
 // lakegate_pg and lakegate_information_schema, built from what the caller
-// may see (pgcatalog.go). The rewrite works on lexical tokens and on the
+// may see (content.go). The rewrite works on lexical tokens and on the
 // parse tree's table references; the same kind of text edit as time travel.
 //
 // What changes:
@@ -36,7 +38,7 @@ import (
 //   - relnamespace = 'public' (a name where an OID belongs) -> the OID
 //   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends go
 //   - the regular expression match operators ~, !~, ~*, !~* -> operators
-//     with Postgres' semantics (pgoperators.go)
+//     with Postgres' semantics (operators.go)
 //   - '{0}'-style array literals (in statements rewritten anyway) -> '[0]'
 //
 // In statements that read the emulation, also:
@@ -54,9 +56,13 @@ const (
 	isSchema = "lakegate_information_schema"
 )
 
-// isCatalogSchema reports an engine schema of the emulation: references to
+// IsRelation reports whether name (folded) is a pg_catalog relation of the
+// emulation, which an unqualified table reference may name.
+func IsRelation(name string) bool { return pgRelations[name] != nil }
+
+// IsEngineSchema reports an engine schema of the emulation: references to
 // it are resolved by the engine, not the catalog.
-func isCatalogSchema(schema string) bool {
+func IsEngineSchema(schema string) bool {
 	s := strings.ToLower(schema)
 	return s == pgSchema || s == isSchema
 }
@@ -138,23 +144,23 @@ func lexPieces(s string) []piece {
 			}
 			kind = ' '
 		case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "/*"):
-			i = skipToken(s, i)
+			i = sqlparse.SkipToken(s, i)
 			kind = ' '
 		case s[i] >= '0' && s[i] <= '9':
-			for i < len(s) && (isIdentByte(s[i]) || s[i] == '.') {
+			for i < len(s) && (sqlparse.IsIdentByte(s[i]) || s[i] == '.') {
 				i++
 			}
 			kind = 'n'
-		case isIdentByte(s[i]):
-			for i < len(s) && (isIdentByte(s[i]) || s[i] == '$') {
+		case sqlparse.IsIdentByte(s[i]):
+			for i < len(s) && (sqlparse.IsIdentByte(s[i]) || s[i] == '$') {
 				i++
 			}
 			kind = 'w'
 		case s[i] == '"':
-			i = skipToken(s, i)
+			i = sqlparse.SkipToken(s, i)
 			kind = 'q'
 		case s[i] == '\'' || s[i] == '$':
-			i = skipToken(s, i)
+			i = sqlparse.SkipToken(s, i)
 			kind = 's'
 			if s[start] == '$' && i == start+1 {
 				for i < len(s) && s[i] >= '0' && s[i] <= '9' {
@@ -180,19 +186,19 @@ func (p piece) identName() string {
 	case 'w':
 		return strings.ToLower(p.text)
 	case 'q':
-		return unquoteIdent(p.text)
+		return sqlparse.UnquoteIdent(p.text)
 	}
 	return ""
 }
 
 func (p piece) isIdent() bool { return p.kind == 'w' || p.kind == 'q' }
 
-// catalogRewrite is the result of rewriting a statement's catalog references.
-type catalogRewrite struct {
-	sql      string
-	changed  bool     // sql differs from the input
-	touched  bool     // the statement needs the emulated catalogs installed
-	regclass []string // relation names of 'name'::regclass literals
+// Rewrite is the result of rewriting a statement's catalog references.
+type Rewrite struct {
+	SQL      string
+	Changed  bool     // SQL differs from the input
+	Touched  bool     // the statement needs the emulated catalogs installed
+	Regclass []string // relation names of 'name'::regclass literals
 }
 
 // regclassKey is how the emulation keys a relation name given as text
@@ -204,7 +210,7 @@ func regclassKey(name string) string {
 // regprocName is the function a 'name'::regproc literal names, as pg_type
 // shows it: 'pg_catalog.array_in' -> array_in, 'f(int)' -> f.
 func regprocName(lit string) string {
-	v, _ := stringValue(lit)
+	v, _ := sqlparse.StringValue(lit)
 	v, _, _ = strings.Cut(v, "(")
 	v = strings.TrimSpace(v)
 	if i := strings.LastIndexByte(v, '.'); i >= 0 {
@@ -213,13 +219,14 @@ func regprocName(lit string) string {
 	return strings.ToLower(strings.Trim(v, `"`))
 }
 
-// rewriteCatalogRefs rewrites sql (see the file comment). relLocs are the
-// byte offsets of unqualified table references that name an emulated
-// pg_catalog relation (CTEs excluded).
-func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
+// RewriteSQL rewrites sql (see the file comment). relLocs are the byte
+// offsets of unqualified table references that name an emulated
+// pg_catalog relation (CTEs excluded), as the parse tree tells them; nil
+// for the lexical pass before the text is parsed.
+func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	in := lexPieces(sql)
 	var out []piece
-	rw := catalogRewrite{}
+	rw := Rewrite{}
 	arrayLits := false
 	// next returns the index of the next significant piece at or after i.
 	next := func(i int) int {
@@ -239,7 +246,7 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 	emit := func(text string, kind byte) { out = append(out, piece{text: text, kind: kind}) }
 	// qualified reads schema . name at i; it returns the name piece index.
 	qualified := func(i int, schema string) (int, bool) {
-		if in[i].identName() != schema {
+		if i >= len(in) || in[i].identName() != schema {
 			return 0, false
 		}
 		d := next(i + 1)
@@ -263,7 +270,7 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 		if l >= len(in) || in[l].kind != 's' {
 			return false
 		}
-		v, ok := stringValue(in[l].text)
+		v, ok := sqlparse.StringValue(in[l].text)
 		return ok && v != "" && strings.Trim(v, "0123456789") != ""
 	}
 	for i := 0; i < len(in); i++ {
@@ -294,28 +301,28 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 					}
 					emit(" "+o+" ", 'p')
 					i = k
-					rw.changed, rw.touched = true, true
+					rw.Changed, rw.Touched = true, true
 					continue
 				}
 			}
 		case p.text == "~" || p.text == "!":
-			// a ~ b, a !~* b: Postgres' regular expression match (pgoperators.go)
+			// a ~ b, a !~* b: Postgres' regular expression match (operators.go)
 			if op, end, ok := regexOperatorAt(in, i, prev); ok {
 				emit(" "+op+" ", 'p')
 				i = end
-				rw.changed = true
+				rw.Changed = true
 				continue
 			}
 		case p.kind == 'w' && strings.EqualFold(p.text, "COLLATE") && !afterDot:
 			j := next(i + 1)
 			if n, ok := qualified(j, "pg_catalog"); ok {
 				i = n
-				rw.changed = true
+				rw.Changed = true
 				continue
 			}
 			if j < len(in) && in[j].isIdent() {
 				i = j
-				rw.changed = true
+				rw.Changed = true
 				continue
 			}
 		case p.text == "::":
@@ -326,7 +333,7 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 			}
 			if n, ok := qualified(j, "pg_catalog"); ok {
 				j, skipped = n, true
-				rw.changed = true
+				rw.Changed = true
 			}
 			if j >= len(in) || !in[j].isIdent() {
 				break
@@ -351,9 +358,9 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 				if literal && name == "regclass" {
 					// a relation named by its OID ('16417'::regclass) is
 					// taken as it is, as Postgres does
-					if v, _ := stringValue(operand); strings.Trim(v, "0123456789") != "" {
-						rw.regclass = append(rw.regclass, v)
-						operand = sqlString(regclassKey(v))
+					if v, _ := sqlparse.StringValue(operand); strings.Trim(v, "0123456789") != "" {
+						rw.Regclass = append(rw.Regclass, v)
+						operand = sqlparse.QuoteLiteral(regclassKey(v))
 					}
 				}
 				if literal && strings.HasSuffix(fn, "_name") {
@@ -362,30 +369,30 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 				}
 				emit(fn+"("+operand+")", 'w')
 				i = end
-				rw.changed, rw.touched = true, true
+				rw.Changed, rw.Touched = true, true
 				continue
 			}
 			if name == "regtype[]" {
 				operand, _ := popOperand(&out)
 				emit("list_transform("+operand+", lambda lakegate_t: lakegate_regtype_name(lakegate_t))", 'w')
 				i = end
-				rw.changed, rw.touched = true, true
+				rw.Changed, rw.Touched = true, true
 				continue
 			}
 			if name == "regproc" || name == "regprocedure" {
 				operand, literal := popOperand(&out)
 				if literal {
-					operand = sqlString(regprocName(operand))
+					operand = sqlparse.QuoteLiteral(regprocName(operand))
 				}
 				emit(operand, 'w')
 				i = end
-				rw.changed, rw.touched = true, true
+				rw.Changed, rw.Touched = true, true
 				continue
 			}
 			if t, ok := castTypes[name]; ok {
 				emit("::"+t, 'p')
 				i = end
-				rw.changed = true
+				rw.Changed = true
 				continue
 			}
 			if skipped {
@@ -399,7 +406,7 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 			out = append(out, in[i:l]...)
 			emit("lakegate_regnamespace_oid("+in[l].text+")", 'w')
 			i = l
-			rw.changed, rw.touched = true, true
+			rw.Changed, rw.Touched = true, true
 			continue
 		case p.isIdent() && !afterDot:
 			if n, ok := qualified(i, "pg_catalog"); ok {
@@ -411,7 +418,7 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 					if c := next(after + 1); c < len(in) && in[c].text == ")" {
 						emit(pgSchema+"."+name, 'w')
 						i = c
-						rw.changed, rw.touched = true, true
+						rw.Changed, rw.Touched = true, true
 						continue
 					}
 					emit(p.text, p.kind)
@@ -421,16 +428,16 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 						name = r
 					}
 					emit(name, 'w')
-					rw.changed, rw.touched = true, true
+					rw.Changed, rw.Touched = true, true
 				case typeCtx:
 					if t, ok := castTypes[name]; ok {
 						name = t
 					}
 					emit(name, 'w')
-					rw.changed = true
+					rw.Changed = true
 				case pgRelations[name] != nil:
 					emit(pgSchema+"."+name, 'w')
-					rw.changed, rw.touched = true, true
+					rw.Changed, rw.Touched = true, true
 				default:
 					emit(p.text, p.kind)
 					continue
@@ -444,25 +451,25 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 					if after := next(n + 1); after < len(in) && in[after].text == "(" {
 						emit(r, 'w')
 						i = n
-						rw.changed, rw.touched = true, true
+						rw.Changed, rw.Touched = true, true
 						continue
 					}
 				}
 				if isRelations[name] != nil {
 					emit(isSchema+"."+name, 'w')
 					i = n
-					rw.changed, rw.touched = true, true
+					rw.Changed, rw.Touched = true, true
 					continue
 				}
 				break
 			}
 			name := p.identName()
-			if isCatalogSchema(name) {
-				rw.touched = true
+			if IsEngineSchema(name) {
+				rw.Touched = true
 			}
 			if relLocs[p.start] && pgRelations[name] != nil {
 				emit(pgSchema+"."+name, 'w')
-				rw.changed, rw.touched = true, true
+				rw.Changed, rw.Touched = true, true
 				continue
 			}
 			after := next(i + 1)
@@ -472,24 +479,24 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 					if c := next(after + 1); c < len(in) && in[c].text == ")" {
 						emit(pgSchema+"."+name, 'w')
 						i = c
-						rw.changed, rw.touched = true, true
+						rw.Changed, rw.Touched = true, true
 						continue
 					}
 				}
 				if r, ok := renamedFunctions[name]; ok {
 					emit(r, 'w')
-					rw.changed, rw.touched = true, true
+					rw.Changed, rw.Touched = true, true
 					continue
 				}
 				if catalogFunctions[name] {
-					rw.touched = true
+					rw.Touched = true
 				}
 			}
 			if addParens, ok := keywordFunctions[name]; ok && p.kind == 'w' && !call && !typeCtx {
-				rw.touched = true
+				rw.Touched = true
 				if addParens {
 					emit(p.text+"()", 'w')
-					rw.changed = true
+					rw.Changed = true
 					continue
 				}
 			}
@@ -498,10 +505,10 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 		}
 		out = append(out, p)
 	}
-	if !rw.changed && !rw.touched {
-		return catalogRewrite{sql: sql}
+	if !rw.Changed && !rw.Touched {
+		return Rewrite{SQL: sql}
 	}
-	if rw.touched {
+	if rw.Touched {
 		out = markVarcharCasts(aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out))))
 	}
 	var b strings.Builder
@@ -512,8 +519,8 @@ func rewriteCatalogRefs(sql string, relLocs map[int]bool) catalogRewrite {
 		}
 		b.WriteString(p.text)
 	}
-	rw.sql = b.String()
-	rw.changed = rw.sql != sql
+	rw.SQL = b.String()
+	rw.Changed = rw.SQL != sql
 	return rw
 }
 
@@ -634,29 +641,4 @@ func dottedStart(o []piece, i int) int {
 		}
 		i = n
 	}
-}
-
-// rewriteStatementCatalog rewrites the catalog references of sql, whose
-// parsed statement (root) starts at byte base.
-func rewriteStatementCatalog(sql string, base int, root node) catalogRewrite {
-	a := analyze(root)
-	locs := map[int]bool{}
-	for _, r := range a.refs {
-		if r.Schema == "" && r.Catalog == "" && !r.CTE && pgRelations[strings.ToLower(r.Name)] != nil {
-			locs[base+int(r.loc)] = true
-		}
-	}
-	return rewriteCatalogRefs(sql, locs)
-}
-
-// parse returns the parse tree of one statement.
-func (s *Session) parse(e *engine, sql string) ([]node, error) {
-	nodes, err := parseSQL(e, sql)
-	if err != nil {
-		return nil, classify(err)
-	}
-	if len(nodes) != 1 {
-		return nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
-	}
-	return nodes, nil
 }

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 import "strings"
 
@@ -8,12 +8,12 @@ import "strings"
 // Clients show and key results by these names, so lakegate follows
 // Postgres. See https://www.postgresql.org/docs/15/sql-select.html#SQL-SELECT-LIST
 
-// postgresColumnNames returns the Postgres names of a statement's result
+// ColumnNames returns the Postgres names of a statement's result
 // columns, or nil when they cannot be derived (star expansion). Postgres
 // folds unquoted names to lower case (AS TABLE_SCHEM is table_schem); the
 // engine keeps them as written, so names that sql does not quote are
 // folded here.
-func postgresColumnNames(root node, sql string) []string {
+func ColumnNames(root map[string]any, sql string) []string {
 	names := columnNamesAsWritten(root)
 	if names == nil {
 		return nil

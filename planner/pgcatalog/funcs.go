@@ -1,10 +1,13 @@
-package planner
+package pgcatalog
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Postgres functions clients call while describing the database, as engine
@@ -17,7 +20,7 @@ import (
 //     (current_user, current_schemas, current_setting, obj_description,
 //     has_table_privilege, the reg* lookups...). They carry their answers
 //     as literal maps and lists and are recreated whenever the catalog
-//     content changes (pgcatalog.go). Literals rather than lookups in the
+//     content changes (content.go). Literals rather than lookups in the
 //     emulated tables: a macro body with a subquery cannot be used as a
 //     table function argument (generate_series(1, array_upper(
 //     current_schemas(false), 1))), and a correlated lookup per row is slow.
@@ -28,11 +31,22 @@ import (
 // the statement as needing the emulated catalogs.
 var catalogFunctions = map[string]bool{}
 
+// Functions lists the macros the emulation creates in an engine's main
+// schema, some of them carrying a caller's answers: an engine handed to
+// another session drops each of them.
+func Functions() []string {
+	return slices.Sorted(maps.Keys(catalogFunctions))
+}
+
+// IsFunction reports whether name is a function of the emulation (its
+// answer depends on the caller and the session, not only its arguments).
+func IsFunction(name string) bool { return catalogFunctions[name] }
+
 func init() {
 	for _, m := range fixedMacros() {
 		catalogFunctions[macroName(m)] = true
 	}
-	for _, m := range (&catalogContent{}).sessionMacros() {
+	for _, m := range (&Content{}).sessionMacros() {
 		catalogFunctions[macroName(m)] = true
 	}
 }
@@ -90,10 +104,10 @@ func formatTypeExpr() string {
 			fmt.Fprintf(&b, " WHEN t = %d THEN (%s) || '%s'", ti.oid, e, suffix)
 			continue
 		}
-		fmt.Fprintf(&b, " WHEN t = %d THEN %s", ti.oid, sqlString(ti.display))
+		fmt.Fprintf(&b, " WHEN t = %d THEN %s", ti.oid, sqlparse.QuoteLiteral(ti.display))
 	}
 	for _, d := range pgDomainTypes {
-		fmt.Fprintf(&b, " WHEN t = %d THEN %s", d.oid, sqlString(d.display))
+		fmt.Fprintf(&b, " WHEN t = %d THEN %s", d.oid, sqlparse.QuoteLiteral(d.display))
 	}
 	b.WriteString(" ELSE '???' END")
 	return b.String()
@@ -106,7 +120,7 @@ func reservedWords() []string {
 	for _, kw := range strings.Fields(pgKeywords) {
 		word, code, _ := strings.Cut(kw, ":")
 		if code[0] != 'U' {
-			out = append(out, sqlString(word))
+			out = append(out, sqlparse.QuoteLiteral(word))
 		}
 	}
 	return out
@@ -124,10 +138,10 @@ func fixedMacros() []string {
 	typeNames["varchar"], typeNames["timestamptz"], typeNames["character"] = "1043", "1184", "1042"
 	return []string{
 		"format_type(t, m) AS " + formatTypeExpr(),
-		"current_database() AS " + sqlString(databaseName) + "::VARCHAR",
+		"current_database() AS " + sqlparse.QuoteLiteral(databaseName) + "::VARCHAR",
 		// x::varchar, told apart from x::text (markVarcharCasts)
 		"lakegate_varchar(x) AS x::VARCHAR",
-		"current_catalog() AS " + sqlString(databaseName) + "::VARCHAR",
+		"current_catalog() AS " + sqlparse.QuoteLiteral(databaseName) + "::VARCHAR",
 		// Every table the caller may read counts as visible, wherever it
 		// is: \dt lists them all (psql filters by pg_table_is_visible when
 		// no pattern is given).
@@ -197,7 +211,7 @@ func mapLiteral(keyType, valType string, entries map[string]string) string {
 	slices.Sort(keys)
 	lit := func(typ, v string) string {
 		if typ == "VARCHAR" {
-			return sqlString(v)
+			return sqlparse.QuoteLiteral(v)
 		}
 		return v
 	}
@@ -217,7 +231,7 @@ func mapLiteral(keyType, valType string, entries map[string]string) string {
 func listLiteral(items []string) string {
 	q := make([]string, len(items))
 	for i, s := range items {
-		q[i] = sqlString(s)
+		q[i] = sqlparse.QuoteLiteral(s)
 	}
 	return "[" + strings.Join(q, ", ") + "]::VARCHAR[]"
 }
@@ -238,9 +252,9 @@ const parseIdentBody = `list_transform(regexp_extract_all(s, '"(?:[^"]|"")*"|[^.
 const normalizedName = `lower(replace(x::VARCHAR, '"', ''))`
 
 // sessionMacros are the macros that carry the session's answers.
-func (c *catalogContent) sessionMacros() []string {
-	caller := sqlString(c.caller) + "::VARCHAR"
-	isCaller := fmt.Sprintf("(u::VARCHAR IN (%s, '%d'))", sqlString(c.caller), callerRoleOID)
+func (c *Content) sessionMacros() []string {
+	caller := sqlparse.QuoteLiteral(c.caller) + "::VARCHAR"
+	isCaller := fmt.Sprintf("(u::VARCHAR IN (%s, '%d'))", sqlparse.QuoteLiteral(c.caller), callerRoleOID)
 	schemaPriv := map[string]string{}
 	for k, v := range c.schemaOIDs {
 		schemaPriv[k] = v
@@ -252,7 +266,7 @@ func (c *catalogContent) sessionMacros() []string {
 	tablePrivs := fmt.Sprintf("lakegate_table_privs(x) AS coalesce(%s[lakegate_regclass_oid(x)], []::VARCHAR[])",
 		mapListLiteral(c.tablePrivs))
 	return []string{
-		"version() AS " + sqlString("PostgreSQL "+c.serverVersion+" (lakegate) on x86_64-pc-linux-gnu, compiled by Go, 64-bit") + "::VARCHAR",
+		"version() AS " + sqlparse.QuoteLiteral("PostgreSQL "+c.serverVersion+" (lakegate) on x86_64-pc-linux-gnu, compiled by Go, 64-bit") + "::VARCHAR",
 		"current_user() AS " + caller,
 		"session_user() AS " + caller,
 		`"user"() AS ` + caller,

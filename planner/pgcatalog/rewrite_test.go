@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 import "testing"
 
@@ -25,9 +25,11 @@ func TestRewriteCatalogRefs(t *testing.T) {
 		{"select 'pg_catalog.pg_class' from users.pg_class", "select 'pg_catalog.pg_class' from users.pg_class"},
 		{"select t.oid::pg_catalog.regtype::pg_catalog.oid from pg_catalog.pg_type t",
 			"select lakegate_regtype_oid(t.oid)::UINTEGER from lakegate_pg.pg_type t"},
+		// COLLATE, :: or a name at the end of the text (a panic before)
+		{"select 1 COLLATE", "select 1 COLLATE"},
 	}
 	for _, c := range cases {
-		got := rewriteCatalogRefs(c.in, nil).sql
+		got := RewriteSQL(c.in, nil).SQL
 		if got != c.want {
 			t.Errorf("%s\n got %s\nwant %s", c.in, got, c.want)
 		}

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 import (
 	"fmt"
@@ -190,7 +190,7 @@ func engineType(pgType string) (string, error) {
 	return "", fmt.Errorf("no engine type for %s", pgType)
 }
 
-// pgTypeInfo is one row of the emulated pg_type (pgcatalog_types.go).
+// pgTypeInfo is one row of the emulated pg_type (types.go).
 type pgTypeInfo struct {
 	oid                          int64
 	name                         string
@@ -217,7 +217,7 @@ var (
 	pgTableFunctions = relationIndex(pgTableFunctionList)
 )
 
-// pgProcInfo is one row of the emulated pg_proc (pgcatalog_procs.go).
+// pgProcInfo is one row of the emulated pg_proc (procs.go).
 type pgProcInfo struct {
 	oid, rettype   int64
 	name           string

@@ -3,8 +3,12 @@ package planner
 import (
 	"slices"
 	"testing"
+
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
+// TestCatalogResultTypes types the result columns of parse trees the
+// engine makes (pgcatalog.ResultTypes).
 func TestCatalogResultTypes(t *testing.T) {
 	e, err := openEngine(EngineConfig{Threads: 1}, nil)
 	if err != nil {
@@ -42,21 +46,8 @@ func TestCatalogResultTypes(t *testing.T) {
 		if err != nil || len(nodes) != 1 {
 			t.Fatalf("%s: %v", c.sql, err)
 		}
-		if got := catalogResultTypes(nodes[0]); !slices.Equal(got, c.want) {
+		if got := pgcatalog.ResultTypes(nodes[0]); !slices.Equal(got, c.want) {
 			t.Errorf("%s\n got %v\nwant %v", c.sql, got, c.want)
 		}
-	}
-}
-
-func TestApplyCatalogTypesKeepsEngineTypes(t *testing.T) {
-	text, i64 := Type{ID: TypeText}, Type{ID: TypeInt64}
-	if !systemTypeFits(oidPGName, text) || systemTypeFits(oidPGName, i64) {
-		t.Error("name goes on text columns only")
-	}
-	if !systemTypeFits(oidPGOid, i64) || systemTypeFits(oidPGOid, text) {
-		t.Error("oid goes on integer columns only")
-	}
-	if systemTypeFits(oidPGNameArray, Type{ID: TypeList, Elem: &i64}) || !systemTypeFits(oidPGNameArray, Type{ID: TypeList, Elem: &text}) {
-		t.Error("name[] goes on lists of text only")
 	}
 }

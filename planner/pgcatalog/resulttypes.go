@@ -1,6 +1,10 @@
-package planner
+package pgcatalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/pgtypes"
+)
 
 // The emulated catalogs hold Postgres' system types in engine types: name,
 // "char", regproc and pg_node_tree in VARCHAR, oid and xid in integers,
@@ -16,30 +20,6 @@ import "strings"
 // Postgres), it carries that type. Everything else keeps the type its
 // engine type maps to.
 
-// Postgres type OIDs the inference deals in.
-const (
-	oidPGChar        = 18
-	oidPGName        = 19
-	oidPGInt2Vector  = 22
-	oidPGInt4        = 23
-	oidPGRegproc     = 24
-	oidPGText        = 25
-	oidPGOid         = 26
-	oidPGXid         = 28
-	oidPGOidVector   = 30
-	oidPGNodeTree    = 194
-	oidPGUnknown     = 705 // an untyped NULL, until the output resolves it to text
-	oidPGCharArray   = 1002
-	oidPGNameArray   = 1003
-	oidPGOidArray    = 1028
-	oidPGACLArray    = 1034
-	oidPGVarchar     = 1043
-	oidPGRegclass    = 2205
-	oidPGRegtype     = 2206
-	oidPGRegnamespac = 4089
-	oidPGRegrole     = 4096
-)
-
 // nameFunctions return name in Postgres.
 var nameFunctions = map[string]bool{
 	"current_user": true, "session_user": true, "user": true, "current_role": true, "current_schema": true,
@@ -50,12 +30,19 @@ var nameFunctions = map[string]bool{
 // regNameFunctions are the rewrite's reg* output functions (x::regclass
 // shown as a name) and the types they stand for.
 var regNameFunctions = map[string]uint32{
-	"lakegate_regclass_name": oidPGRegclass, "lakegate_regtype_name": oidPGRegtype,
-	"lakegate_regnamespace_name": oidPGRegnamespac, "lakegate_regrole_name": oidPGRegrole,
+	"lakegate_regclass_name": pgtypes.OIDRegclass, "lakegate_regtype_name": pgtypes.OIDRegtype,
+	"lakegate_regnamespace_name": pgtypes.OIDRegnamespace, "lakegate_regrole_name": pgtypes.OIDRegrole,
 }
 
-// arrayOf and elementOf relate the system types to their array types.
-var arrayOf = map[uint32]uint32{oidPGName: oidPGNameArray, oidPGOid: oidPGOidArray, oidPGChar: oidPGCharArray}
+// arrayOf and elementOf relate the system types whose arrays the
+// inference follows (name, oid, "char") to their array types.
+var arrayOf = func() map[uint32]uint32 {
+	m := map[uint32]uint32{}
+	for _, e := range []uint32{pgtypes.OIDName, pgtypes.OIDOID, pgtypes.OIDChar} {
+		m[e], _ = pgtypes.ArrayOID(e)
+	}
+	return m
+}()
 
 func elementOf(a uint32) uint32 {
 	for e, arr := range arrayOf {
@@ -64,10 +51,10 @@ func elementOf(a uint32) uint32 {
 		}
 	}
 	switch a {
-	case oidPGInt2Vector:
-		return 21
-	case oidPGOidVector:
-		return oidPGOid
+	case pgtypes.OIDInt2Vector:
+		return pgtypes.OIDInt2
+	case pgtypes.OIDOIDVector:
+		return pgtypes.OIDOID
 	}
 	return 0
 }
@@ -92,11 +79,11 @@ type typeScope struct {
 	ctes   map[string]fromItem
 }
 
-// catalogResultTypes returns the Postgres type of each output column of a
+// ResultTypes returns the Postgres type of each output column of a
 // statement (0 where the engine type says it), or nil when the columns
 // cannot be lined up with the statement's select list (a * over a
 // relation whose columns are not known here).
-func catalogResultTypes(root node) []uint32 {
+func ResultTypes(root map[string]any) []uint32 {
 	cols, ok := queryColumns(root, nil, nil)
 	if !ok {
 		return nil
@@ -104,8 +91,8 @@ func catalogResultTypes(root node) []uint32 {
 	out := make([]uint32, len(cols))
 	for i, c := range cols {
 		out[i] = c.oid
-		if c.oid == oidPGUnknown {
-			out[i] = oidPGText
+		if c.oid == pgtypes.OIDUnknown {
+			out[i] = pgtypes.OIDText
 		}
 	}
 	return out
@@ -261,7 +248,7 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 			// generate_series(int4, int4) is a set of int4 in Postgres
 			oid := uint32(0)
 			if integerConstants(fn) {
-				oid = oidPGInt4
+				oid = pgtypes.OIDInt4
 			}
 			it.cols, it.known = []typedColumn{{name: "generate_series", oid: oid}}, true
 		case "unnest":
@@ -381,7 +368,7 @@ func (sc *typeScope) expr(e node) uint32 {
 		}
 		t, found := sc.column(names)
 		if !found && len(names) == 1 && nameFunctions[strings.ToLower(names[0])] {
-			return oidPGName // session_user, current_user without parentheses
+			return pgtypes.OIDName // session_user, current_user without parentheses
 		}
 		return t
 	case "POSITIONAL_REFERENCE":
@@ -401,19 +388,19 @@ func (sc *typeScope) expr(e node) uint32 {
 		v, _ := e["value"].(node)
 		t, _ := v["type"].(node)
 		if v["is_null"] == true || str(t, "id") == "VARCHAR" {
-			return oidPGUnknown
+			return pgtypes.OIDUnknown
 		}
 	case "CAST":
 		ct, _ := e["cast_type"].(node)
 		if str(ct, "id") == "UINTEGER" {
-			return oidPGOid // ::oid (and the other OID types) after the rewrite
+			return pgtypes.OIDOID // ::oid (and the other OID types) after the rewrite
 		}
 	case "FUNCTION":
 		fn := strings.ToLower(str(e, "function_name"))
 		args := childNodes(e)
 		switch {
 		case nameFunctions[fn]:
-			return oidPGName
+			return pgtypes.OIDName
 		case regNameFunctions[fn] != 0:
 			return regNameFunctions[fn]
 		case fn == "unnest" && len(args) == 1:
@@ -423,11 +410,11 @@ func (sc *typeScope) expr(e node) uint32 {
 		case (fn == "array_agg" || fn == "list") && len(args) == 1:
 			return arrayOf[sc.expr(args[0])]
 		case fn == "list_value" && len(args) == 0:
-			return oidPGUnknown // an empty array takes the other branch's type
+			return pgtypes.OIDUnknown // an empty array takes the other branch's type
 		case fn == "lakegate_varchar":
-			return oidPGVarchar
+			return pgtypes.OIDVarchar
 		case fn == "lakegate_current_schemas":
-			return oidPGNameArray
+			return pgtypes.OIDNameArray
 		case fn == "ifnull":
 			return sc.unify(args)
 		case fn == "nullif" && len(args) > 0:
@@ -472,7 +459,7 @@ func (sc *typeScope) expr(e node) uint32 {
 // untyped NULLs take the others' type; different types leave it to the
 // engine.
 func (sc *typeScope) unify(es []node) uint32 {
-	t := uint32(oidPGUnknown)
+	t := uint32(pgtypes.OIDUnknown)
 	for _, e := range es {
 		t = unifyTypes(t, sc.expr(e))
 	}
@@ -481,9 +468,9 @@ func (sc *typeScope) unify(es []node) uint32 {
 
 func unifyTypes(a, b uint32) uint32 {
 	switch {
-	case a == oidPGUnknown:
+	case a == pgtypes.OIDUnknown:
 		return b
-	case b == oidPGUnknown || a == b:
+	case b == pgtypes.OIDUnknown || a == b:
 		return a
 	}
 	return 0
@@ -515,35 +502,35 @@ func stringList(v any) []string {
 func catalogColumnType(pgType string) uint32 {
 	switch pgType {
 	case "name", "information_schema.sql_identifier":
-		return oidPGName
+		return pgtypes.OIDName
 	case `"char"`:
-		return oidPGChar
+		return pgtypes.OIDChar
 	case "oid":
-		return oidPGOid
+		return pgtypes.OIDOID
 	case "regproc":
-		return oidPGRegproc
+		return pgtypes.OIDRegproc
 	case "regclass":
-		return oidPGRegclass
+		return pgtypes.OIDRegclass
 	case "regtype":
-		return oidPGRegtype
+		return pgtypes.OIDRegtype
 	case "xid":
-		return oidPGXid
+		return pgtypes.OIDXid
 	case "pg_node_tree":
-		return oidPGNodeTree
+		return pgtypes.OIDPgNodeTree
 	case "name[]":
-		return oidPGNameArray
+		return pgtypes.OIDNameArray
 	case "oid[]":
-		return oidPGOidArray
+		return pgtypes.OIDOIDArray
 	case `"char"[]`:
-		return oidPGCharArray
+		return pgtypes.OIDCharArray
 	case "aclitem[]":
-		return oidPGACLArray
+		return pgtypes.OIDACLItemArray
 	case "int2vector":
-		return oidPGInt2Vector
+		return pgtypes.OIDInt2Vector
 	case "oidvector":
-		return oidPGOidVector
+		return pgtypes.OIDOIDVector
 	case "information_schema.character_data", "information_schema.yes_or_no":
-		return oidPGVarchar
+		return pgtypes.OIDVarchar
 	}
 	return 0
 }
@@ -551,28 +538,28 @@ func catalogColumnType(pgType string) uint32 {
 // systemTypeFits reports whether a result column of engine type t can be
 // sent as the Postgres system type oid: the same values, differently
 // labelled.
-func systemTypeFits(oid uint32, t Type) bool {
+func systemTypeFits(oid uint32, t pgtypes.Type) bool {
 	switch oid {
-	case oidPGName, oidPGChar, oidPGRegproc, oidPGNodeTree, oidPGVarchar, oidPGRegclass, oidPGRegtype,
-		oidPGRegnamespac, oidPGRegrole:
-		return t.ID == TypeText
-	case oidPGOid, oidPGXid, oidPGInt4:
-		return t.ID == TypeInt64 || t.ID == TypeInt32
-	case oidPGText:
+	case pgtypes.OIDName, pgtypes.OIDChar, pgtypes.OIDRegproc, pgtypes.OIDPgNodeTree, pgtypes.OIDVarchar, pgtypes.OIDRegclass, pgtypes.OIDRegtype,
+		pgtypes.OIDRegnamespace, pgtypes.OIDRegrole:
+		return t.ID == pgtypes.TypeText
+	case pgtypes.OIDOID, pgtypes.OIDXid, pgtypes.OIDInt4:
+		return t.ID == pgtypes.TypeInt64 || t.ID == pgtypes.TypeInt32
+	case pgtypes.OIDText:
 		// an untyped NULL, which the engine makes an INTEGER column
-		return t.ID == TypeInt32 || t.ID == TypeText
-	case oidPGNameArray, oidPGCharArray, oidPGACLArray:
-		return t.ID == TypeList && t.Elem.ID == TypeText
-	case oidPGOidArray, oidPGInt2Vector, oidPGOidVector:
-		return t.ID == TypeList && (t.Elem.ID == TypeInt64 || t.Elem.ID == TypeInt32 || t.Elem.ID == TypeInt16)
+		return t.ID == pgtypes.TypeInt32 || t.ID == pgtypes.TypeText
+	case pgtypes.OIDNameArray, pgtypes.OIDCharArray, pgtypes.OIDACLItemArray:
+		return t.ID == pgtypes.TypeList && t.Elem.ID == pgtypes.TypeText
+	case pgtypes.OIDOIDArray, pgtypes.OIDInt2Vector, pgtypes.OIDOIDVector:
+		return t.ID == pgtypes.TypeList && (t.Elem.ID == pgtypes.TypeInt64 || t.Elem.ID == pgtypes.TypeInt32 || t.Elem.ID == pgtypes.TypeInt16)
 	}
 	return false
 }
 
-// applyCatalogTypes labels the result columns of a statement that reads
+// ApplyTypes labels the result columns of a statement that reads
 // the emulated catalogs with their Postgres system types.
-func applyCatalogTypes(cols []Column, root node) {
-	types := catalogResultTypes(root)
+func ApplyTypes(cols []pgtypes.Column, root map[string]any) {
+	types := ResultTypes(root)
 	if len(types) != len(cols) {
 		return
 	}

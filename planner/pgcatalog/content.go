@@ -1,8 +1,6 @@
-package planner
+package pgcatalog
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -12,8 +10,8 @@ import (
 
 	"github.com/apache/iceberg-go"
 
-	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/policy"
+	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // The emulated catalogs hold only what the caller may see: the tables the
@@ -27,7 +25,7 @@ import (
 //     first needs the emulation, with OIDs below 16384 as in Postgres;
 //   - the caller's rows (everything else), refilled before a statement that
 //     reads the catalogs whenever their content changed, with the session
-//     macros that carry the same answers (pgcatalog_funcs.go).
+//     macros that carry the same answers (funcs.go).
 
 const (
 	firstNormalOID   = 16384 // Postgres' FirstNormalObjectId: OIDs below are built-in
@@ -41,12 +39,6 @@ const (
 	databaseName     = "lakegate"
 )
 
-// pgCatalogState is what the session engine holds of the emulation.
-type pgCatalogState struct {
-	eng     *engine         // engine the relations and macros were created in
-	content *catalogContent // the caller's rows installed there
-}
-
 // catalogOID is a stable OID for a named object, above the range Postgres
 // uses for its own objects.
 func catalogOID(kind, name string) int64 {
@@ -55,45 +47,14 @@ func catalogOID(kind, name string) int64 {
 	return 100000 + int64(h.Sum32()%(1<<30))
 }
 
-// installCatalog makes the emulated catalogs in e current for the caller
-// and checks that the relations the statement names in regclass literals
-// exist for it.
-func (s *Session) installCatalog(ctx context.Context, e *engine, rw catalogRewrite) error {
-	if s.pgc.eng != e {
-		e.catalogMacros = true
-		if err := e.exec(catalogDDL()); err != nil {
-			return fmt.Errorf("planner: create catalog emulation: %w", err)
-		}
-		s.pgc = pgCatalogState{eng: e}
-	}
-	c, err := s.catalogContent(ctx)
-	if err != nil {
-		return err
-	}
-	if s.pgc.content == nil || c.sql != s.pgc.content.sql {
-		if err := e.exec("BEGIN TRANSACTION;\n" + c.sql + "COMMIT;"); err != nil {
-			_ = e.exec("ROLLBACK")
-			s.pgc.content = nil
-			return classify(err)
-		}
-		s.pgc.content = c
-	}
-	for _, name := range rw.regclass {
-		if _, ok := c.relOIDs[regclassKey(name)]; !ok {
-			return &UndefinedTableError{Name: name}
-		}
-	}
-	return nil
-}
-
 var (
 	fixedDDLOnce sync.Once
 	fixedDDL     string
 )
 
-// catalogDDL creates the emulated relations, fills their fixed rows and
-// creates the fixed macros.
-func catalogDDL() string {
+// FixedSQL creates the emulated relations in an engine, fills their fixed
+// rows (the same for every caller) and creates the fixed macros.
+func FixedSQL() string {
 	fixedDDLOnce.Do(func() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\nCREATE SCHEMA IF NOT EXISTS %s;\n", pgSchema, isSchema)
@@ -211,50 +172,29 @@ func attributeRow(rel int64, name string, num int, ti pgTypeInfo, typmod int, no
 	})
 }
 
-// visibleTable is a table the caller may see.
-type visibleTable struct {
-	t     *catalog.Table
-	dec   policy.Decision
-	owner string
-	oid   int64
+// Table is a table the caller may see and read, as the planner resolved
+// it through the catalog and the policy.
+type Table struct {
+	Schema, Name string
+	Owner        string // the owning role; "" for the database's own
+	Writable     bool   // the caller may write it too
+	Doc          string // the table's description (Iceberg table doc)
+	Fields       []iceberg.NestedField
 }
 
-func (s *Session) visibleTables(ctx context.Context) ([]visibleTable, error) {
-	schemas, err := s.p.cat.Schemas(ctx)
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(schemas)
-	var out []visibleTable
-	for _, sc := range schemas {
-		names, err := s.p.cat.Tables(ctx, sc)
-		if err != nil {
-			return nil, err
-		}
-		slices.Sort(names)
-		for _, n := range names {
-			t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: n})
-			if errors.Is(err, catalog.ErrNoSuchTable) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			dec, err := s.decide(ctx, t)
-			if err != nil {
-				return nil, err
-			}
-			if !dec.Visible || !dec.Read {
-				continue
-			}
-			owner := dec.Owner
-			if owner == "" {
-				owner = databaseName
-			}
-			out = append(out, visibleTable{t: t, dec: dec, owner: owner, oid: catalogOID("r", sc+"."+n)})
-		}
-	}
-	return out, nil
+// Caller is who reads the catalogs and what its session says.
+type Caller struct {
+	Name       string            // the caller's role; "" for the database's own
+	Settings   map[string]string // the session's settings by lower-case name
+	Defaults   map[string]string // the settings clients may SET, with their defaults
+	SearchPath []string          // search_path's schema names, in order
+}
+
+// visibleTable is a Table with the names and OID the emulation shows.
+type visibleTable struct {
+	Table
+	owner string
+	oid   int64
 }
 
 // sqlRows renders rows as INSERTs.
@@ -293,7 +233,7 @@ func catalogLiteral(v any) string {
 	case nil:
 		return "NULL"
 	case string:
-		return sqlString(v)
+		return sqlparse.QuoteLiteral(v)
 	case bool:
 		if v {
 			return "true"
@@ -350,29 +290,29 @@ type colType struct {
 func pgColumnType(t iceberg.Type) colType {
 	switch t := t.(type) {
 	case iceberg.BooleanType:
-		return colType{16, -1}
+		return colType{pgtypes.OIDBool, -1}
 	case iceberg.Int32Type:
-		return colType{23, -1}
+		return colType{pgtypes.OIDInt4, -1}
 	case iceberg.Int64Type:
-		return colType{20, -1}
+		return colType{pgtypes.OIDInt8, -1}
 	case iceberg.Float32Type:
-		return colType{700, -1}
+		return colType{pgtypes.OIDFloat4, -1}
 	case iceberg.Float64Type:
-		return colType{701, -1}
+		return colType{pgtypes.OIDFloat8, -1}
 	case iceberg.DecimalType:
-		return colType{1700, (t.Precision()<<16 | t.Scale()) + 4}
+		return colType{pgtypes.OIDNumeric, (t.Precision()<<16 | t.Scale()) + 4}
 	case iceberg.DateType:
-		return colType{1082, -1}
+		return colType{pgtypes.OIDDate, -1}
 	case iceberg.TimeType:
-		return colType{1083, -1}
+		return colType{pgtypes.OIDTime, -1}
 	case iceberg.TimestampType, iceberg.TimestampNsType:
-		return colType{1114, -1}
+		return colType{pgtypes.OIDTimestamp, -1}
 	case iceberg.TimestampTzType, iceberg.TimestampTzNsType:
-		return colType{1184, -1}
+		return colType{pgtypes.OIDTimestamptz, -1}
 	case iceberg.UUIDType:
-		return colType{2950, -1}
+		return colType{pgtypes.OIDUUID, -1}
 	case iceberg.BinaryType, iceberg.FixedType:
-		return colType{17, -1}
+		return colType{pgtypes.OIDBytea, -1}
 	case *iceberg.ListType:
 		e := pgColumnType(t.Element)
 		if ti := pgTypeByOID(e.oid); ti.array != 0 {
@@ -380,7 +320,7 @@ func pgColumnType(t iceberg.Type) colType {
 		}
 	}
 	// strings, and structs and maps, which lakegate sends as text
-	return colType{25, -1}
+	return colType{pgtypes.OIDText, -1}
 }
 
 // pgTypeByOID returns the pg_type row of oid (text for unknown ones).
@@ -395,7 +335,7 @@ func pgTypeByOID(oid int64) pgTypeInfo {
 			return d.pgTypeInfo
 		}
 	}
-	return pgTypeByOID(25)
+	return pgTypeByOID(pgtypes.OIDText)
 }
 
 // pgTypeOID is the OID of a type as format_type spells it (the catalog
@@ -414,9 +354,9 @@ func pgTypeOID(name string) int64 {
 	panic("pgTypeOID: unknown type " + name)
 }
 
-// catalogContent is the caller's part of the emulation: the statements
-// that fill it in the engine, and the answers the session macros carry.
-type catalogContent struct {
+// Content is the caller's part of the emulation: the statements that fill
+// it in the engine, and the answers the session macros carry.
+type Content struct {
 	sql string
 
 	caller        string
@@ -430,28 +370,40 @@ type catalogContent struct {
 	relNames      map[string]string // OID -> relation name as regclass prints it
 	schemaOIDs    map[string]string // schema name -> OID
 	tablePrivs    map[int64][]string
+	pathNames     []string // search_path as set
+}
+
+// SQL is the statements that install the content in an engine where
+// FixedSQL ran: equal texts install equal content.
+func (c *Content) SQL() string { return c.sql }
+
+// HasRelation reports whether a relation name, as a 'name'::regclass
+// literal gives it, names a relation the caller may see.
+func (c *Content) HasRelation(name string) bool {
+	_, ok := c.relOIDs[regclassKey(name)]
+	return ok
 }
 
 // currentSchema is current_schema() as SQL.
-func (c *catalogContent) currentSchema() string {
+func (c *Content) currentSchema() string {
 	explicit := c.explicitPath()
 	if len(explicit) == 0 {
 		return "NULL::VARCHAR"
 	}
-	return sqlString(explicit[0]) + "::VARCHAR"
+	return sqlparse.QuoteLiteral(explicit[0]) + "::VARCHAR"
 }
 
 // explicitPath is current_schemas(false): the search path without the
 // implicit pg_catalog.
-func (c *catalogContent) explicitPath() []string {
+func (c *Content) explicitPath() []string {
 	if len(c.searchPath) > 0 && c.searchPath[0] == "pg_catalog" && !c.pgCatalogExplicit() {
 		return c.searchPath[1:]
 	}
 	return c.searchPath
 }
 
-func (c *catalogContent) pgCatalogExplicit() bool {
-	return slices.Contains(searchPath(c.settings["search_path"]), "pg_catalog")
+func (c *Content) pgCatalogExplicit() bool {
+	return slices.Contains(c.pathNames, "pg_catalog")
 }
 
 // settingNames are the names pg_settings shows for settings Postgres
@@ -475,17 +427,22 @@ func serverVersionNum(v string) string {
 	return strconv.Itoa(ma*10000 + mi)
 }
 
-// catalogContent renders the caller's rows.
-func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
-	tables, err := s.visibleTables(ctx)
-	if err != nil {
-		return nil, err
+// NewContent renders the caller's rows: of tables, the tables the caller
+// may see and read (in the order they are listed), and nothing else.
+func NewContent(visible []Table, caller Caller) *Content {
+	tables := make([]visibleTable, len(visible))
+	for i, t := range visible {
+		owner := t.Owner
+		if owner == "" {
+			owner = databaseName
+		}
+		tables[i] = visibleTable{Table: t, owner: owner, oid: catalogOID("r", t.Schema+"."+t.Name)}
 	}
-	c := &catalogContent{
-		caller: s.principal.Name, callerOID: callerRoleOID, serverVersion: s.settings["server_version"],
+	c := &Content{
+		caller: caller.Name, callerOID: callerRoleOID, serverVersion: caller.Settings["server_version"],
 		settings: map[string]string{}, roleNames: map[string]string{}, descriptions: map[string]string{},
 		relOIDs: map[string]string{}, relNames: map[string]string{}, schemaOIDs: map[string]string{},
-		tablePrivs: map[int64][]string{},
+		tablePrivs: map[int64][]string{}, pathNames: caller.SearchPath,
 	}
 	if c.caller == "" {
 		c.caller = databaseName
@@ -493,7 +450,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	if c.serverVersion == "" {
 		c.serverVersion = "15.0"
 	}
-	for k, v := range s.settings {
+	for k, v := range caller.Settings {
 		c.settings[k] = v
 	}
 	for k, v := range internalSettings {
@@ -546,7 +503,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	nspOwner := map[string]int64{}
 	order := []string{"pg_catalog", "public", "information_schema"}
 	for _, vt := range tables {
-		sc := vt.t.Ident.Schema
+		sc := vt.Schema
 		if _, ok := nsp[sc]; !ok {
 			nsp[sc] = catalogOID("n", sc)
 			nspOwner[sc] = roles[vt.owner]
@@ -573,7 +530,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	// search path: pg_catalog first unless named, then the named schemas
 	// that exist
 	explicit := []string{}
-	for _, sc := range searchPath(s.settings["search_path"]) {
+	for _, sc := range caller.SearchPath {
 		if _, ok := nsp[sc]; ok && !slices.Contains(explicit, sc) {
 			explicit = append(explicit, sc)
 		}
@@ -597,7 +554,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 		rels = append(rels, rel{"information_schema", r.name, r.oid})
 	}
 	for _, vt := range tables {
-		rels = append(rels, rel{vt.t.Ident.Schema, vt.t.Ident.Name, vt.oid})
+		rels = append(rels, rel{vt.Schema, vt.Name, vt.oid})
 	}
 	for _, x := range rels {
 		oid := strconv.FormatInt(x.oid, 10)
@@ -622,34 +579,33 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 	var classes, atts, descs, pgTables, isTables, isCols, privs, stats [][]any
 	tp, cp, pr := isRelations["tables"], isRelations["columns"], isRelations["table_privileges"]
 	for _, vt := range tables {
-		t := vt.t
-		fields := t.Schema().Fields()
+		fields := vt.Fields
 		held := []string{"SELECT"}
 		acl := "r"
-		if vt.dec.Write {
+		if vt.Writable {
 			held = append(held, "INSERT", "UPDATE", "DELETE", "TRUNCATE")
 			acl = "arwdD"
 		}
 		c.tablePrivs[vt.oid] = held
 		classes = append(classes, classRel.row(map[string]any{
-			"oid": vt.oid, "relname": t.Ident.Name, "relnamespace": nsp[t.Ident.Schema], "relowner": roles[vt.owner],
+			"oid": vt.oid, "relname": vt.Name, "relnamespace": nsp[vt.Schema], "relowner": roles[vt.owner],
 			"relam": int64(2), "relfilenode": vt.oid, "reltuples": -1, "relpersistence": "p", "relkind": "r",
 			"relnatts": len(fields), "relispopulated": true, "relreplident": "d",
 			"relacl": []string{quoteIdentPG(c.caller) + "=" + acl + "/" + quoteIdentPG(vt.owner)},
 		}))
 		pgTables = append(pgTables, pgRelations["pg_tables"].row(map[string]any{
-			"schemaname": t.Ident.Schema, "tablename": t.Ident.Name, "tableowner": vt.owner}))
+			"schemaname": vt.Schema, "tablename": vt.Name, "tableowner": vt.owner}))
 		stats = append(stats, pgRelations["pg_stat_user_tables"].row(map[string]any{
-			"relid": vt.oid, "schemaname": t.Ident.Schema, "relname": t.Ident.Name}))
+			"relid": vt.oid, "schemaname": vt.Schema, "relname": vt.Name}))
 		isTables = append(isTables, tp.row(map[string]any{
-			"table_catalog": databaseName, "table_schema": t.Ident.Schema, "table_name": t.Ident.Name,
-			"table_type": "BASE TABLE", "is_insertable_into": yesNo(vt.dec.Write), "is_typed": "NO"}))
+			"table_catalog": databaseName, "table_schema": vt.Schema, "table_name": vt.Name,
+			"table_type": "BASE TABLE", "is_insertable_into": yesNo(vt.Writable), "is_typed": "NO"}))
 		for _, p := range held {
 			privs = append(privs, pr.row(map[string]any{
-				"grantor": vt.owner, "grantee": c.caller, "table_catalog": databaseName, "table_schema": t.Ident.Schema,
-				"table_name": t.Ident.Name, "privilege_type": p, "is_grantable": "NO", "with_hierarchy": yesNo(p == "SELECT")}))
+				"grantor": vt.owner, "grantee": c.caller, "table_catalog": databaseName, "table_schema": vt.Schema,
+				"table_name": vt.Name, "privilege_type": p, "is_grantable": "NO", "with_hierarchy": yesNo(p == "SELECT")}))
 		}
-		if doc := t.Doc(); doc != "" {
+		if doc := vt.Doc; doc != "" {
 			descs = append(descs, descRel.row(map[string]any{"objoid": vt.oid, "classoid": int64(pgClassOID), "objsubid": 0, "description": doc}))
 			c.descriptions[strconv.FormatInt(vt.oid, 10)+":0"] = doc
 		}
@@ -689,7 +645,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 		if n, ok := settingNames[k]; ok {
 			name = n
 		}
-		boot, known := defaultSettings[k]
+		boot, known := caller.Defaults[k]
 		src, ctxName := "default", "user"
 		if !known {
 			boot, ctxName = v, "internal"
@@ -703,7 +659,7 @@ func (s *Session) catalogContent(ctx context.Context) (*catalogContent, error) {
 
 	createMacros(&b, c.sessionMacros())
 	c.sql = b.String()
-	return c, nil
+	return c
 }
 
 func yesNo(b bool) string {
@@ -734,7 +690,7 @@ func quoteIdentPG(s string) string {
 	if plain {
 		return s
 	}
-	return quoteIdent(s)
+	return sqlparse.QuoteIdent(s)
 }
 
 func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedField, ct colType, ti pgTypeInfo) []any {
@@ -745,38 +701,38 @@ func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedFi
 	}
 	var prec, radix, scale, dtPrec any
 	switch ct.oid {
-	case 21:
+	case pgtypes.OIDInt2:
 		prec, radix, scale = 16, 2, 0
-	case 23:
+	case pgtypes.OIDInt4:
 		prec, radix, scale = 32, 2, 0
-	case 20:
+	case pgtypes.OIDInt8:
 		prec, radix, scale = 64, 2, 0
-	case 700:
+	case pgtypes.OIDFloat4:
 		prec, radix = 24, 2
-	case 701:
+	case pgtypes.OIDFloat8:
 		prec, radix = 53, 2
-	case 1700:
+	case pgtypes.OIDNumeric:
 		radix = 10
 		if ct.typmod >= 4 {
 			prec, scale = (ct.typmod-4)>>16, (ct.typmod-4)&0xffff
 		}
-	case 1082:
+	case pgtypes.OIDDate:
 		dtPrec = 0
-	case 1083, 1114, 1184:
+	case pgtypes.OIDTime, pgtypes.OIDTimestamp, pgtypes.OIDTimestamptz:
 		dtPrec = 6
 	}
 	var octets any
-	if ct.oid == 25 {
+	if ct.oid == pgtypes.OIDText {
 		octets = 1073741824
 	}
 	return rel.row(map[string]any{
-		"table_catalog": databaseName, "table_schema": vt.t.Ident.Schema, "table_name": vt.t.Ident.Name,
+		"table_catalog": databaseName, "table_schema": vt.Schema, "table_name": vt.Name,
 		"column_name": f.Name, "ordinal_position": pos, "is_nullable": yesNo(!f.Required), "data_type": dataType,
 		"character_maximum_length": nil, "character_octet_length": octets,
 		"numeric_precision": prec, "numeric_precision_radix": radix, "numeric_scale": scale,
 		"datetime_precision": dtPrec, "interval_precision": nil, "maximum_cardinality": nil,
 		"udt_catalog": databaseName, "udt_schema": "pg_catalog", "udt_name": udt, "dtd_identifier": strconv.Itoa(pos),
 		"is_self_referencing": "NO", "is_identity": "NO", "identity_cycle": "NO", "is_generated": "NEVER",
-		"is_updatable": yesNo(vt.dec.Write),
+		"is_updatable": yesNo(vt.Writable),
 	})
 }

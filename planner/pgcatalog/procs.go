@@ -1,7 +1,7 @@
-package planner
+package pgcatalog
 
 // pgProcs are the rows of the emulated pg_proc: the built-in functions
-// lakegate emulates for clients (pgcatalog_funcs.go), with their PostgreSQL
+// lakegate emulates for clients (funcs.go), with their PostgreSQL
 // 15 OIDs and signatures. Generated from a PostgreSQL 15 server with
 //
 //	select format('{%s, %s, %L, []int64{%s}, %s, %L, %L},', oid, prorettype, proname,

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 import "strings"
 
@@ -8,7 +8,7 @@ import "strings"
 // queries depend on the Postgres reading (pgjdbc tells system tables from
 // user tables with nspname ~ '^pg_'), and so do users' WHERE clauses.
 //
-// The rewrite (in rewriteCatalogRefs, which every query passes through)
+// The rewrite (in RewriteSQL, which every query passes through)
 // replaces each binary match operator by an operator of the engine's
 // generic kind, which the engine resolves to a function of that name: the
 // macros below, created in every session engine. A generic operator has
@@ -21,8 +21,8 @@ var regexOperators = map[string]string{
 	"!~*": "!~*",
 }
 
-// regexOperatorMacros creates the functions the rewritten operators call.
-const regexOperatorMacros = `CREATE OR REPLACE MACRO "~^"(s, p) AS regexp_matches(s, p);
+// RegexOperatorMacros creates the functions the rewritten operators call.
+const RegexOperatorMacros = `CREATE OR REPLACE MACRO "~^"(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO "!~^"(s, p) AS NOT regexp_matches(s, p);
 CREATE OR REPLACE MACRO "~*"(s, p) AS regexp_matches(s, p, 'i');
 CREATE OR REPLACE MACRO "!~*"(s, p) AS NOT regexp_matches(s, p, 'i');

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 // pgKeywords is PostgreSQL 15's keyword list as pg_get_keywords() returns
 // it: word:CB, C the category code (U unreserved, C unreserved but not a

@@ -1,4 +1,4 @@
-package planner
+package pgcatalog
 
 // pgTypes are the rows of the emulated pg_type: the types lakegate's
 // columns and results use, the ones clients look up by name or OID, and

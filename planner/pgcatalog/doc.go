@@ -1,0 +1,50 @@
+// Package pgcatalog emulates what Postgres clients query to describe a
+// database, and the places where Postgres and the engine read the same SQL
+// differently: psql's \d commands, pgjdbc's DatabaseMetaData, npgsql's and
+// pgx's type loading, DBeaver's and DataGrip's tree all run on it.
+//
+// It owns:
+//   - the catalog relations: pg_catalog's and information_schema's
+//     relations with their columns exactly as PostgreSQL 15 declares them
+//     (tables.go), the rows of pg_type, pg_proc, pg_am and the keyword
+//     list (types.go, procs.go, keywords.go), and the caller's rows
+//     (content.go);
+//   - the catalog functions: Postgres' functions clients call while
+//     describing the database (format_type, current_setting,
+//     has_table_privilege, the reg* lookups...) as engine macros
+//     (funcs.go);
+//   - the rewrite of a statement's text (rewrite.go, rewrite_shape.go):
+//     system catalog references to the emulation, reg* casts, Postgres-only
+//     type names, regular expression match operators with Postgres'
+//     semantics (operators.go), and the query shapes Postgres reads
+//     differently (a table function's alias naming its column, scalar
+//     functions in FROM, x = ANY(array));
+//   - Postgres column naming and types of a result: a column named after
+//     what it reads, calls or casts to (colnames.go), and labelled with the
+//     system type (name, oid, "char", regclass...) Postgres would send
+//     (resulttypes.go). See https://www.postgresql.org/docs/15/catalogs.html
+//
+// What flows in: SQL text and the engine's parse tree of it; the tables
+// the caller may see and read (Table: names, owner, whether writable,
+// docs, Iceberg columns) and the caller's name and session settings
+// (Caller), both decided and handed over by the planner.
+//
+// What flows out: SQL text for the planner to run in the session's
+// engine: the fixed relations and macros (FixedSQL, RegexOperatorMacros),
+// the caller's rows and session macros (NewContent -> Content.SQL), the
+// rewritten statement (RewriteSQL -> Rewrite); the Postgres names and
+// types of a result's columns (ColumnNames, ApplyTypes).
+//
+// How a statement flows: the planner runs RewriteSQL on its text (a
+// lexical pass, before the engine parses it), then again with the
+// unqualified table references the parse tree finds. A statement the
+// rewrite marks Touched gets the emulation installed in the session
+// engine (FixedSQL once per engine, Content.SQL whenever the caller's
+// rows changed) and its result columns labelled with ApplyTypes.
+//
+// Must never: decide visibility itself (what the caller may see is the
+// tables it is given: nothing else reaches a row, a name, a macro's
+// answer or an OID lookup); import the planner, the engine, the server or
+// the catalog and policy rooms (archtest checks it); execute SQL or open
+// anything.
+package pgcatalog
