@@ -284,7 +284,7 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 		}
 		return out, nil
 	}
-	st, err := s.prepare(ctx, c, texts[0])
+	st, err := s.prepare(ctx, c, texts[0], q.ParameterOIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -294,9 +294,9 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	return wire.PreparedStatements{s.statement(c, st, q.ParameterOIDs)}, nil
 }
 
-func (s *Server) prepare(ctx context.Context, c *conn, text string) (*planner.Stmt, error) {
+func (s *Server) prepare(ctx context.Context, c *conn, text string, paramOIDs []uint32) (*planner.Stmt, error) {
 	start := time.Now()
-	st, err := c.sess.Prepare(ctx, text)
+	st, err := c.sess.PrepareParams(ctx, text, paramOIDs)
 	if err != nil {
 		c.sess.MarkFailed()
 		c.log.Debug("prepare failed", "err", err)

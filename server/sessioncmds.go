@@ -31,7 +31,7 @@ import (
 // runs.
 func (s *Server) plannedOnRun(c *conn, text string) *wire.PreparedStatement {
 	return s.newStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
-		st, err := s.prepare(ctx, c, text)
+		st, err := s.prepare(ctx, c, text, nil)
 		if err != nil {
 			return err
 		}

@@ -74,6 +74,11 @@ func typeOf(lt duck.LogicalType) pgtypes.Type {
 		return pgtypes.Type{ID: pgtypes.TypeList, Elem: &e, Engine: "LIST"}
 	case duck.TypeSQLNull:
 		return pgtypes.Type{ID: pgtypes.TypeText, Engine: "NULL"}
+	case duck.TypeInvalid:
+		// a parameter the statement does not type (and, then, every
+		// result column: the engine binds such a statement only once it
+		// has the values)
+		return pgtypes.Type{ID: pgtypes.TypeUnknown, Engine: "UNKNOWN"}
 	}
 	return pgtypes.Type{ID: pgtypes.TypeOther, Engine: fmt.Sprint(id)}
 }

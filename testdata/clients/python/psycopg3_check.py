@@ -27,6 +27,13 @@ def main():
             (10, 12))
         out("param", "rows", *[r[0] for r in cur.fetchall()])
         out("param", "description", *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+        # a parameter alone in the select list is text; declared types hold
+        cur = conn.execute("select %s as a, 1 as b", ("x",))
+        out("param", "select list", cur.fetchone(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+        cur = conn.execute("select %s + 1 as big, %s as small, %s as flag", (2**40, 7, True))
+        out("param", "declared", cur.fetchone(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+        cur = conn.execute("select count(*) from payments.charges where id = any(%s)", ([1, 2, 3, 5000],))
+        out("param", "any int", cur.fetchone()[0])
 
     with psycopg.connect(dsn) as conn:
         # DECLARE "big" CURSOR WITHOUT HOLD FOR ..., then a Describe of the
