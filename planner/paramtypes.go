@@ -2,9 +2,11 @@ package planner
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // Parameters take PostgreSQL's types. A client that declares a
@@ -66,19 +68,56 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 	if err != nil || st.Kind != KindQuery {
 		return st, err
 	}
-	untyped := map[int]string{}
+	var untyped []int
 	for i, p := range st.Params {
 		if p.ID == TypeUnknown {
-			untyped[i+1] = "CAST($" + strconv.Itoa(i+1) + " AS VARCHAR)"
+			untyped = append(untyped, i+1)
 		}
 	}
 	if len(untyped) == 0 {
+		if len(casts) > 0 {
+			s.nameAsWritten(st, sql)
+		}
 		return st, nil
 	}
-	// Text where nothing else types it; if text does not fit the
-	// statement, it stays as the engine prepared it.
-	if typed, err := s.Prepare(ctx, substituteParams(text, untyped)); err == nil {
-		return typed, nil
+	// Text where nothing else types it; where text does not fit, the
+	// types PostgreSQL would most often pick from the context the engine
+	// does not use: an array for = ANY($1) (text, or bigint when the other
+	// side is a number), integer for arithmetic with a literal ($1 + 1).
+	// If none fits, the statement stays as the engine prepared it.
+	for _, t := range []string{"VARCHAR", "VARCHAR[]", "INTEGER", "BIGINT[]"} {
+		casts := map[int]string{}
+		for _, n := range untyped {
+			casts[n] = "CAST($" + strconv.Itoa(n) + " AS " + t + ")"
+		}
+		if typed, err := s.Prepare(ctx, substituteParams(text, casts)); err == nil {
+			s.nameAsWritten(typed, sql)
+			return typed, nil
+		}
 	}
 	return st, nil
+}
+
+// nameAsWritten names st's columns after the client's text: a cast put
+// around a parameter must not rename its column ("select $1" is ?column?,
+// not varchar).
+func (s *Session) nameAsWritten(st *Stmt, sql string) {
+	s.engMu.Lock()
+	e := s.eng
+	s.engMu.Unlock()
+	if e == nil {
+		return
+	}
+	nodes, err := s.parse(e, sql)
+	if err != nil {
+		return
+	}
+	names := pgcatalog.ColumnNames(nodes[0], sql)
+	if len(names) != len(st.Columns) {
+		return
+	}
+	st.Columns = slices.Clone(st.Columns) // the shape cache holds the slice
+	for i := range st.Columns {
+		st.Columns[i].Name = names[i]
+	}
 }

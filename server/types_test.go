@@ -319,3 +319,47 @@ func numericText(n pgtype.Numeric) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// TestUntypedParameters: parameters the statement alone does not type get
+// PostgreSQL's types, in every pgx mode: text alone in the select list, an
+// array for = ANY($1), integer beside a literal; the column keeps the
+// name Postgres gives it. (pgx's simple protocol sends the values as
+// quoted literals instead, which the engine types differently: issue 14.)
+func TestUntypedParameters(t *testing.T) {
+	t.Parallel()
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	ctx := context.Background()
+	for _, m := range execModes {
+		if m.mode == pgx.QueryExecModeSimpleProtocol {
+			continue
+		}
+		t.Run(m.name, func(t *testing.T) {
+			c := g.connect(t)
+			var s string
+			var one int32
+			rows, err := c.Query(ctx, "select $1, 1", m.mode, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names := rows.FieldDescriptions(); len(names) != 2 || names[0].Name != "?column?" {
+				t.Errorf("select $1, 1 described %+v", names)
+			}
+			rows.Close()
+			if err := c.QueryRow(ctx, "select $1, 1", m.mode, "x").Scan(&s, &one); err != nil || s != "x" || one != 1 {
+				t.Errorf("select $1, 1 = %q, %d, %v", s, one, err)
+			}
+			var n int64
+			if err := c.QueryRow(ctx, "select count(*) from payments.charges where id = any($1)", m.mode, []int64{1, 2, 99}).Scan(&n); err != nil || n != 2 {
+				t.Errorf("id = any(int8 array): %d, %v", n, err)
+			}
+			var in bool
+			if err := c.QueryRow(ctx, "select 'b' = any($1)", m.mode, []string{"a", "b"}).Scan(&in); err != nil || !in {
+				t.Errorf("'b' = any(text array): %v, %v", in, err)
+			}
+			var sum int64
+			if err := c.QueryRow(ctx, "select $1 + 1", m.mode, 41).Scan(&sum); err != nil || sum != 42 {
+				t.Errorf("$1 + 1 = %d, %v", sum, err)
+			}
+		})
+	}
+}

@@ -32,8 +32,12 @@ def main():
         out("param", "select list", cur.fetchone(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
         cur = conn.execute("select %s + 1 as big, %s as small, %s as flag", (2**40, 7, True))
         out("param", "declared", cur.fetchone(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+        cur = conn.execute("select %s, %s, %s::text as t, 1", ("x", 7, "y"))
+        out("param", "names", cur.fetchone(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
         cur = conn.execute("select count(*) from payments.charges where id = any(%s)", ([1, 2, 3, 5000],))
         out("param", "any int", cur.fetchone()[0])
+        cur = conn.execute("select 'b' = any(%s), 'c' = any(%s)", (["a", "b"], ["a", "b"]))
+        out("param", "any text", cur.fetchone())
 
     with psycopg.connect(dsn) as conn:
         # DECLARE "big" CURSOR WITHOUT HOLD FOR ..., then a Describe of the
