@@ -10,15 +10,13 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
 
-// TableAccess records how a statement used a table, for the audit log.
-type TableAccess struct {
-	Table  string `json:"table"`
-	Native bool   `json:"native"`
-	Rule   string `json:"rule"`
-}
+// TableAccess records how a statement used a table, for the audit log
+// (writes record theirs too: planner/write).
+type TableAccess = write.TableAccess
 
 // decide applies the policy to a loaded table for the session's caller.
 // Without a policy store every table is visible to everyone, external and
@@ -83,7 +81,7 @@ func accessSQL(scan string, schema *iceberg.Schema, dec policy.Decision) (string
 // can run (EXPLAIN, a WITH clause the query planner was handed): the
 // access error if the caller may not write its target (42501; a hidden
 // table is missing, 42P01), else ErrNotSupported. Data-changing statements
-// themselves are planned by prepareWriteStmt (write.go).
+// themselves are planned by prepareWriteStmt (writes.go).
 func (s *Session) prepareWrite(ctx context.Context, sql string) error {
 	if err := s.writeAccess(ctx, sql); err != nil {
 		return err

@@ -45,11 +45,13 @@
 // connection to the session's engine) and COPY ... TO STDOUT (its query runs
 // like any other; the server frames the rows).
 //
-// Writes (write*.go) parse INSERT, UPDATE, DELETE, TRUNCATE and table DDL,
-// let the engine compute the rows, and commit them through the catalog, one
-// Iceberg commit per statement; maintenance.go runs the owner's procedures
-// (CALL lakegate.expire_snapshots). Both resolve their target with
-// resolveWriteTarget: invisible tables do not exist, external ones refuse.
+// Writes are planner/write's: it parses INSERT, UPDATE, DELETE, TRUNCATE,
+// table DDL and the owner's procedures (CALL lakegate.expire_snapshots),
+// plans them and commits them through the catalog, one Iceberg commit per
+// statement. The session's side (writes.go, write_exec.go) resolves their
+// target with resolveWriteTarget, on findTable like every read (invisible
+// tables do not exist, external ones refuse), plans the queries a write
+// composes, and runs them in its engine, streaming the rows to the stage.
 //
 // Memory (memory.go): the process has one budget. Each engine's
 // memory_limit and spill cap are set when it opens, from the budget's plan;
@@ -92,7 +94,8 @@
 //	sessioncmd.go, txn.go,         session commands (below)
 //	settings.go, cursor.go,
 //	copy.go, sqlprepare.go
-//	write*.go, maintenance.go      writes and owner procedures (above)
+//	writes.go, write_exec.go       the session's side of writes (above);
+//	                               planner/write plans and commits them
 //	timetravel.go, explain.go      AS OF / snapshot reads; EXPLAIN
 //
 // Must never: hand more than one statement to DuckDB at a time (preparing

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/iceberg-go"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -134,7 +135,7 @@ func (s *Session) prepareExplain(ctx context.Context, st *Stmt) (*Stmt, error) {
 	}
 	switch {
 	case kw[0] == "SELECT", kw[0] == "WITH", kw[0] == "VALUES", kw[0] == "TABLE", kw[0] == "FROM", kw[0] == "(":
-	case writeVerbs[kw[0]] && kw[0] != "CALL":
+	case write.Verbs[kw[0]] && kw[0] != "CALL":
 		return nil, s.prepareWrite(ctx, inner)
 	default:
 		return nil, fmt.Errorf("%w: EXPLAIN of %s", ErrNotSupported, kw[0])

@@ -10,6 +10,7 @@ import (
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -42,7 +43,7 @@ type Stmt struct {
 
 	setName, setValue string
 	explain           *explainInfo
-	write             *writeStmt
+	write             *write.Stmt
 	cmd               *cmdStmt // session commands (sessioncmd.go)
 
 	// plan state from Prepare, reused by the first Execute when nothing ran
@@ -101,12 +102,12 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 	if ok, st, err := s.prepareCommand(ctx, st, sql, kw); ok {
 		return st, err
 	}
-	if writeVerbs[kw[0]] {
+	if write.Verbs[kw[0]] {
 		return s.prepareWriteStmt(ctx, st)
 	}
 	switch kw[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "FROM", "(":
-		if kw[0] == "WITH" && withDML(sql) {
+		if kw[0] == "WITH" && write.WithDML(sql) {
 			return s.prepareWriteStmt(ctx, st)
 		}
 		st.Kind = KindQuery

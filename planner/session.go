@@ -12,23 +12,20 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
 
 // Sentinel errors for conditions the planner detects itself.
 var (
-	ErrNotSupported = errors.New("not supported")
+	ErrNotSupported = write.ErrNotSupported
 	ErrCanceled     = errors.New("canceling statement due to user request")
 	ErrPlanChanged  = errors.New("cached plan must not change result type")
 	ErrBadParameter = errors.New("invalid parameter")
 )
 
 // UndefinedTableError is returned for a table name that does not resolve.
-type UndefinedTableError struct{ Name string }
-
-func (e *UndefinedTableError) Error() string {
-	return fmt.Sprintf("relation %q does not exist", e.Name)
-}
+type UndefinedTableError = write.UndefinedTableError
 
 // Config configures a Planner. The zero value works.
 type Config struct {

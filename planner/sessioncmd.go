@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lakegate/lakegate/planner/write"
 )
 
 // Session commands: transaction blocks and savepoints, DISCARD, DEALLOCATE,
@@ -280,7 +282,7 @@ func (s *Session) prepareCommand(ctx context.Context, st *Stmt, sql string, kw [
 	if s.failed && !exitStatement(kw[0]) {
 		return true, nil, ErrInFailedTransaction
 	}
-	if writeVerbs[kw[0]] {
+	if write.Verbs[kw[0]] {
 		if s.settings["transaction_read_only"] == "on" {
 			what := kw[0]
 			if len(kw) > 1 && (what == "CREATE" || what == "DROP" || what == "ALTER") {
@@ -337,7 +339,7 @@ func (s *Session) execCommand(ctx context.Context, st *Stmt, args []any, sink Ro
 		return true, Result{}, ErrInFailedTransaction
 	}
 	if st.Kind == KindWrite && s.settings["transaction_read_only"] == "on" {
-		return true, Result{}, stateErr(StateReadOnlyTransaction, "cannot execute %s in a read-only transaction", st.write.verb)
+		return true, Result{}, stateErr(StateReadOnlyTransaction, "cannot execute %s in a read-only transaction", st.write.Verb())
 	}
 	var (
 		res Result

@@ -6,6 +6,7 @@ import (
 
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/planner/write"
 )
 
 // The type model is the Postgres type room's (internal/pgtypes); these
@@ -39,39 +40,36 @@ const (
 	TypeOther       = pgtypes.TypeOther
 )
 
-// ErrorKind classifies an engine error; the server turns it into a SQLSTATE.
-type ErrorKind int
+// The error types of planning and running a statement are the write
+// room's (planner/write), which raises them too; these names keep them at
+// hand for the planner and the server.
+type (
+	ErrorKind   = write.ErrorKind
+	EngineError = write.EngineError
+)
 
 // Kinds of engine errors.
 const (
-	KindInternal ErrorKind = iota
-	KindSyntax
-	KindUndefinedTable
-	KindUndefinedColumn
-	KindUndefinedFunction
-	KindBinder // other semantic errors
-	KindConversion
-	KindOutOfRange
-	KindDivisionByZero
-	KindInvalidInput
-	KindInterrupted
-	KindPermission
-	KindOutOfMemory
-	KindIO
-	KindNotImplemented
-	KindConstraint
-	KindParameter
-	KindCorrupt  // a data file that is not what it claims (XX001)
-	KindDiskFull // the engine's spill space is used up (memory.go)
+	KindInternal          = write.KindInternal
+	KindSyntax            = write.KindSyntax
+	KindUndefinedTable    = write.KindUndefinedTable
+	KindUndefinedColumn   = write.KindUndefinedColumn
+	KindUndefinedFunction = write.KindUndefinedFunction
+	KindBinder            = write.KindBinder
+	KindConversion        = write.KindConversion
+	KindOutOfRange        = write.KindOutOfRange
+	KindDivisionByZero    = write.KindDivisionByZero
+	KindInvalidInput      = write.KindInvalidInput
+	KindInterrupted       = write.KindInterrupted
+	KindPermission        = write.KindPermission
+	KindOutOfMemory       = write.KindOutOfMemory
+	KindIO                = write.KindIO
+	KindNotImplemented    = write.KindNotImplemented
+	KindConstraint        = write.KindConstraint
+	KindParameter         = write.KindParameter
+	KindCorrupt           = write.KindCorrupt
+	KindDiskFull          = write.KindDiskFull
 )
-
-// EngineError is an error raised while planning or running a statement.
-type EngineError struct {
-	Kind ErrorKind
-	Msg  string
-}
-
-func (e *EngineError) Error() string { return e.Msg }
 
 // classify turns an engine error into an EngineError.
 func classify(err error) error {

@@ -2,8 +2,8 @@
 # Fuzzes what lakegate reads from clients, for DURATION per target
 # (default 15s): the wire (server/fuzz_test.go, each target against a real
 # server) and the SQL text readers (planner/fuzz_test.go: splitter,
-# tokenizers, write parser; planner/pgcatalog/fuzz_test.go: the catalog
-# rewrite).
+# tokenizers; planner/write/fuzz_test.go: the write parser;
+# planner/pgcatalog/fuzz_test.go: the catalog rewrite).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
@@ -23,7 +23,8 @@ for t in "${targets[@]}"; do
   # go test -fuzz takes one package and one target at a time.
   pkg=./server/
   case "$t" in
-    FuzzStatementText|FuzzParseWrite) pkg=./planner/ ;;
+    FuzzStatementText) pkg=./planner/ ;;
+    FuzzParseWrite) pkg=./planner/write/ ;;
     FuzzRewriteSQL) pkg=./planner/pgcatalog/ ;;
   esac
   go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" "$pkg"

@@ -2,10 +2,12 @@
 // from `go list`. Each heavy dependency is imported (outside tests) only by
 // the room that owns it, and the rooms import each other in one direction:
 //
-//	cmd → server → planner → {planner/pgcatalog, catalog, policy} → auth
+//	cmd → server → planner → {planner/pgcatalog, planner/write, catalog, policy} → auth
 //
 // planner/pgcatalog, the pg catalog emulation, is a room of its own inside
-// planner/: the planner calls it, it imports no other room. internal/
+// planner/: the planner calls it, it imports no other room. planner/write,
+// the write room, imports catalog and policy, and not internal/engine: the
+// session runs a write's engine queries for it. internal/
 // packages serve every room but import none of server, planner or cmd;
 // internal/pgtypes and internal/sqlparse are leaves; internal/engine, the
 // only importer of DuckDB, imports no room of the design card. The test

@@ -1,4 +1,4 @@
-package planner
+package write
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 )
 
 // The DDL lakegate runs on native tables: CREATE TABLE [AS], DROP TABLE,
-// ALTER TABLE and COMMENT ON, read with the cursor of write_parse.go.
+// ALTER TABLE and COMMENT ON, read with the cursor of parse.go.
 
-func (p *wparser) create(w *writeStmt) error {
+func (p *wparser) create(w *Stmt) error {
 	if p.accept("OR", "REPLACE") {
 		return fmt.Errorf("%w: CREATE OR REPLACE TABLE", ErrNotSupported)
 	}
@@ -22,7 +22,7 @@ func (p *wparser) create(w *writeStmt) error {
 	if !p.accept("TABLE") {
 		return fmt.Errorf("%w: CREATE %s", ErrNotSupported, p.peek(0))
 	}
-	w.kind = writeCreate
+	w.kind = Create
 	w.ifNotExists = p.accept("IF", "NOT", "EXISTS")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
@@ -45,7 +45,7 @@ func (p *wparser) create(w *writeStmt) error {
 		}
 	}
 	if p.accept("AS") {
-		w.kind = writeCreateAs
+		w.kind = CreateAs
 		for _, d := range w.defs {
 			if len(d.words) > 0 {
 				return p.errHere()
@@ -90,7 +90,7 @@ var tableConstraints = map[string]bool{"PRIMARY": true, "UNIQUE": true, "CHECK":
 
 // columnDefs reads "(name type [constraints], ...)"; in CREATE TABLE ...
 // AS the list holds names only.
-func (p *wparser) columnDefs(w *writeStmt) error {
+func (p *wparser) columnDefs(w *Stmt) error {
 	p.i++ // (
 	for {
 		if tableConstraints[p.peek(0)] {
@@ -100,7 +100,7 @@ func (p *wparser) columnDefs(w *writeStmt) error {
 		if err != nil {
 			return err
 		}
-		d := columnDef{name: name}
+		d := ColumnDef{name: name}
 		if p.peek(0) != "," && p.peek(0) != ")" {
 			if err := p.typeName(&d); err != nil {
 				return err
@@ -121,7 +121,7 @@ func (p *wparser) columnDefs(w *writeStmt) error {
 
 // typeName reads a type: one or more words, an optional (n[, m]) and
 // optional [] for an array.
-func (p *wparser) typeName(d *columnDef) error {
+func (p *wparser) typeName(d *ColumnDef) error {
 	start := p.i
 	for !p.eof() {
 		t := p.peek(0)
@@ -182,7 +182,7 @@ func (p *wparser) typeName(d *columnDef) error {
 var columnConstraintStart = map[string]bool{"NOT": true, "NULL": true, "DEFAULT": true, "PRIMARY": true, "UNIQUE": true,
 	"CHECK": true, "REFERENCES": true, "CONSTRAINT": true, "COLLATE": true, "GENERATED": true}
 
-func (p *wparser) columnConstraints(d *columnDef) error {
+func (p *wparser) columnConstraints(d *ColumnDef) error {
 	for !p.eof() && p.peek(0) != "," && p.peek(0) != ")" {
 		switch {
 		case p.accept("NOT", "NULL"):
@@ -201,7 +201,7 @@ func (p *wparser) columnConstraints(d *columnDef) error {
 }
 
 // tableOptions reads "(name = value, ...)" after WITH.
-func (p *wparser) tableOptions(w *writeStmt) error {
+func (p *wparser) tableOptions(w *Stmt) error {
 	if err := p.expect("("); err != nil {
 		return err
 	}
@@ -241,11 +241,11 @@ func stringLiteral(t string) (string, bool) {
 	return strings.ReplaceAll(t[1:len(t)-1], "''", "'"), true
 }
 
-func (p *wparser) drop(w *writeStmt) error {
+func (p *wparser) drop(w *Stmt) error {
 	if !p.accept("TABLE") {
 		return fmt.Errorf("%w: DROP %s", ErrNotSupported, p.peek(0))
 	}
-	w.kind = writeDrop
+	w.kind = Drop
 	w.ifExists = p.accept("IF", "EXISTS")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
@@ -263,11 +263,11 @@ func (p *wparser) drop(w *writeStmt) error {
 	return nil
 }
 
-func (p *wparser) alter(w *writeStmt) error {
+func (p *wparser) alter(w *Stmt) error {
 	if !p.accept("TABLE") {
 		return fmt.Errorf("%w: ALTER %s", ErrNotSupported, p.peek(0))
 	}
-	w.kind = writeAlter
+	w.kind = Alter
 	w.ifExists = p.accept("IF", "EXISTS")
 	p.accept("ONLY")
 	var err error
@@ -280,7 +280,7 @@ func (p *wparser) alter(w *writeStmt) error {
 			return fmt.Errorf("%w: ALTER TABLE ... RENAME TO", ErrNotSupported)
 		}
 		p.accept("COLUMN")
-		a := alterAction{kind: catalog.RenameColumn}
+		a := AlterAction{kind: catalog.RenameColumn}
 		if a.column, err = p.ident(); err != nil {
 			return err
 		}
@@ -290,14 +290,14 @@ func (p *wparser) alter(w *writeStmt) error {
 		if a.newName, err = p.ident(); err != nil {
 			return err
 		}
-		w.alters = []alterAction{a}
+		w.alters = []AlterAction{a}
 		if !p.eof() {
 			return p.errHere()
 		}
 		return nil
 	}
 	for {
-		var a alterAction
+		var a AlterAction
 		switch {
 		case p.accept("ADD"):
 			p.accept("COLUMN")
@@ -362,8 +362,8 @@ func (p *wparser) alter(w *writeStmt) error {
 	return nil
 }
 
-func (p *wparser) commentOn(w *writeStmt) error {
-	w.kind = writeComment
+func (p *wparser) commentOn(w *Stmt) error {
+	w.kind = Comment
 	if err := p.expect("ON"); err != nil {
 		return err
 	}
@@ -387,11 +387,11 @@ func (p *wparser) commentOn(w *writeStmt) error {
 		}
 		switch len(parts) {
 		case 2:
-			w.target = qname{name: parts[0]}
+			w.target = Name{Table: parts[0]}
 		case 3:
-			w.target = qname{schema: parts[0], name: parts[1]}
+			w.target = Name{Schema: parts[0], Table: parts[1]}
 		case 4:
-			w.target = qname{schema: parts[1], name: parts[2]}
+			w.target = Name{Schema: parts[1], Table: parts[2]}
 		default:
 			return &EngineError{Kind: KindSyntax, Msg: "column name must be qualified"}
 		}

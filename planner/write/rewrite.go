@@ -1,4 +1,4 @@
-package planner
+package write
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -50,7 +51,7 @@ const (
 // rewritePlan is a DELETE/UPDATE/TRUNCATE resolved against one snapshot of
 // its target.
 type rewritePlan struct {
-	w      *writeStmt
+	w      *Stmt
 	target *catalog.Table // pinned: the snapshot the views read
 	dec    policy.Decision
 	access []TableAccess
@@ -58,7 +59,7 @@ type rewritePlan struct {
 	middle string // from the target CTE's ")" to the final select
 	names  []string
 	filter iceberg.BooleanExpression
-	params []Type
+	params []pgtypes.Type
 }
 
 func (rp *rewritePlan) pass1() string {
@@ -70,14 +71,14 @@ func (rp *rewritePlan) pass2() string {
 	for i, n := range rp.names {
 		cols[i] = quoteIdent(n)
 	}
-	if rp.w.kind == writeUpdate {
+	if rp.w.kind == Update {
 		return "SELECT " + strings.Join(cols, ", ") + ", " + hitCol + " FROM " + rowsCTE
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + rowsCTE + " WHERE NOT " + hitCol
 }
 
-func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, error) {
-	t, dec, err := s.resolveWriteTarget(ctx, w.target)
+func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error) {
+	t, dec, err := s.sess.ResolveTarget(ctx, w.target)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, 
 		return nil, fmt.Errorf("%w: %s of %s, which the policy filters or masks for this caller", ErrNotSupported, w.verb, t.Ident)
 	}
 	fields := t.Schema().Fields()
-	names := viewColumnNames(fields)
+	names := s.sess.ViewColumns(fields)
 	alias := w.alias
 	if alias == "" {
 		alias = t.Ident.Name
@@ -96,14 +97,14 @@ func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, 
 		cond = w.where
 	}
 	if w.from != "" {
-		if w.kind == writeUpdate {
+		if w.kind == Update {
 			return nil, fmt.Errorf("%w: UPDATE ... FROM; use a subquery in SET and WHERE", ErrNotSupported)
 		}
 		cond = "EXISTS (SELECT 1 FROM " + w.from + " WHERE " + cond + ")"
 	}
 	hit := "coalesce((" + cond + "), false)"
 	var rows string
-	if w.kind == writeUpdate {
+	if w.kind == Update {
 		sets := map[int]string{}
 		for _, sc := range w.sets {
 			f, ok := findColumn(t.Schema(), sc.column)
@@ -120,7 +121,7 @@ func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, 
 		for i, f := range fields {
 			col := qa + "." + quoteIdent(names[i])
 			if expr, ok := sets[i]; ok {
-				typ, err := duckType(f.Type)
+				typ, err := s.sess.EngineType(f.Type)
 				if err != nil {
 					return nil, fmt.Errorf("%w: column %s: %w", catalog.ErrUnsupported, f.Name, err)
 				}
@@ -146,16 +147,16 @@ func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, 
 	middle += ", " + rowsCTE + " AS (" + rows + ") "
 	rp := &rewritePlan{w: w, dec: dec, head: head, names: names}
 	final := rp.pass1()
-	qp, _, params, err := s.planQuery(ctx, head+probeBody+middle+final)
+	qp, err := s.sess.PlanQuery(ctx, head+probeBody+middle+final)
 	if err != nil {
 		return nil, err
 	}
 	start := head + probeBody
-	if !strings.HasPrefix(qp.sql, start+")") || !strings.HasSuffix(qp.sql, final) || len(qp.sql) < len(start)+len(final) {
+	if !strings.HasPrefix(qp.SQL, start+")") || !strings.HasSuffix(qp.SQL, final) || len(qp.SQL) < len(start)+len(final) {
 		return nil, fmt.Errorf("planner: %s: the planned query no longer has the shape lakegate composed", w.verb)
 	}
-	rp.middle = qp.sql[len(start) : len(qp.sql)-len(final)]
-	pinned := qp.tables[t.Ident.Schema+"."+t.Ident.Name]
+	rp.middle = qp.SQL[len(start) : len(qp.SQL)-len(final)]
+	pinned := qp.Tables[t.Ident.Schema+"."+t.Ident.Name]
 	if pinned == nil {
 		return nil, fmt.Errorf("planner: %s: target %s not among the planned tables", w.verb, t.Ident)
 	}
@@ -164,10 +165,10 @@ func (s *Session) planRewrite(ctx context.Context, w *writeStmt) (*rewritePlan, 
 		return nil, fmt.Errorf("planner: %s: schema of %s changed: %w", w.verb, t.Ident, catalog.ErrConflict)
 	}
 	rp.target = pinned
-	rp.params = params
-	rp.access = qp.access
+	rp.params = qp.Params
+	rp.access = qp.Access
 	if w.where != "" && w.from == "" {
-		rp.filter = s.rewritePruneFilter(pinned, alias, w.where)
+		rp.filter = s.sess.PruneFilter(pinned, alias, w.where)
 	}
 	return rp, nil
 }
@@ -185,37 +186,11 @@ func sameColumns(a, b *iceberg.Schema) bool {
 	return true
 }
 
-// rewritePruneFilter derives the files that can hold affected rows from
-// the WHERE conjuncts on the target (column op literal), the way queries
-// prune. Nil (no pruning) when the condition does not parse on its own.
-func (s *Session) rewritePruneFilter(t *catalog.Table, alias, where string) iceberg.BooleanExpression {
-	e, err := s.engineFor(nil)
-	if err != nil {
-		return nil
-	}
-	const lead = "SELECT 1 FROM "
-	aux := rewritePGLiterals(fmt.Sprintf("%s%s.%s AS %s WHERE %s",
-		lead, quoteIdent(t.Ident.Schema), quoteIdent(t.Ident.Name), quoteIdent(alias), where))
-	nodes, err := s.parse(e, aux)
-	if err != nil {
-		return nil
-	}
-	// The target is the reference at the start of the FROM clause; the
-	// condition's subqueries may name other tables, or this one again.
-	a := analyze(nodes[0])
-	for _, r := range a.refs {
-		if r.loc == int64(len(lead)) && r.Name == t.Ident.Name {
-			return pruneFilter(t.Schema(), [][]colPred{a.preds[r.loc]}, isUTC(s.settings["timezone"]))
-		}
-	}
-	return nil
-}
-
 // targetScan renders the target CTE body: the rows of the listed data files
 // of plan, each with its file's index.
-func targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int) (string, error) {
+func (s *Writer) targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int) (string, error) {
 	if len(idx) == 0 {
-		empty, err := scanSQL(t, &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, TotalFiles: -1})
+		empty, err := s.sess.ScanSQL(t, &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, TotalFiles: -1})
 		if err != nil {
 			return "", err
 		}
@@ -224,7 +199,7 @@ func targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int) (string, er
 	parts := make([]string, len(idx))
 	for k, i := range idx {
 		one := &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, Files: []catalog.DataFile{plan.Files[i]}, TotalFiles: -1}
-		q, err := scanSQL(t, one)
+		q, err := s.sess.ScanSQL(t, one)
 		if err != nil {
 			return "", err
 		}
@@ -234,19 +209,19 @@ func targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int) (string, er
 }
 
 // execRewrite runs DELETE, UPDATE or TRUNCATE, recomputing on conflicts.
-func (s *Session) execRewrite(ctx context.Context, w *writeStmt, args []any) (int64, []TableAccess, error) {
-	t, _, err := s.resolveWriteTarget(ctx, w.target)
+func (s *Writer) execRewrite(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
+	t, _, err := s.sess.ResolveTarget(ctx, w.target)
 	if err != nil {
 		return 0, nil, err
 	}
 	// No other statement of this gateway commits to the table meanwhile;
 	// other processes are caught by the commit's base-snapshot check.
-	unlock, err := s.p.cat.LockTable(ctx, t.Ident)
+	unlock, err := s.cat.LockTable(ctx, t.Ident)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer unlock()
-	pol := s.p.cat.Retry()
+	pol := s.cat.Retry()
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if err := pol.Wait(ctx, attempt); err != nil {
@@ -262,7 +237,7 @@ func (s *Session) execRewrite(ctx context.Context, w *writeStmt, args []any) (in
 	}
 }
 
-func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (int64, []TableAccess, error) {
+func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
 	rp, err := s.planRewrite(ctx, w)
 	if err != nil {
 		return 0, nil, err
@@ -279,11 +254,11 @@ func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (in
 	for i := range all {
 		all[i] = i
 	}
-	body, err := targetScan(rp.target, plan, all)
+	body, err := s.targetScan(rp.target, plan, all)
 	if err != nil {
 		return 0, access, err
 	}
-	counts, err := s.queryInt64s(ctx, rp.head+body+rp.middle+rp.pass1(), args)
+	counts, err := s.sess.QueryInt64s(ctx, rp.head+body+rp.middle+rp.pass1(), args)
 	if err != nil {
 		return 0, access, err
 	}
@@ -303,9 +278,9 @@ func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (in
 		touched += hits
 		remove = append(remove, plan.Files[i].OrigPath)
 		switch {
-		case w.kind != writeUpdate && hits == total:
+		case w.kind != Update && hits == total:
 			// every row of the file goes: drop it, nothing to rewrite
-		case w.kind == writeUpdate:
+		case w.kind == Update:
 			rewrite = append(rewrite, i)
 			wantRows += total
 			wantHits += hits
@@ -319,13 +294,13 @@ func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (in
 	}
 	var st *catalog.Staged
 	if len(rewrite) > 0 {
-		body, err := targetScan(rp.target, plan, rewrite)
+		body, err := s.targetScan(rp.target, plan, rewrite)
 		if err != nil {
 			return 0, access, err
 		}
 		var gotHits int64
 		var adapt func(arrow.RecordBatch) (arrow.RecordBatch, error)
-		if w.kind == writeUpdate {
+		if w.kind == Update {
 			adapt = func(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 				last := int(rec.NumCols()) - 1
 				flags, ok := rec.Column(last).(*array.Boolean)
@@ -341,7 +316,7 @@ func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (in
 				return array.NewRecordBatch(arrow.NewSchema(fields, nil), rec.Columns()[:last], rec.NumRows()), nil
 			}
 		}
-		st, err = s.stageQuery(ctx, rp.target, rp.head+body+rp.middle+rp.pass2(), args, adapt)
+		st, err = s.sess.Stage(ctx, rp.target, rp.head+body+rp.middle+rp.pass2(), args, adapt)
 		if err != nil {
 			return 0, access, err
 		}
@@ -351,7 +326,7 @@ func (s *Session) rewriteOnce(ctx context.Context, w *writeStmt, args []any) (in
 				ErrNotSupported, w.verb)
 		}
 	}
-	if err := s.p.cat.CommitRewrite(context.WithoutCancel(ctx), rp.target, remove, st, s.commitInfo(w)); err != nil {
+	if err := s.cat.CommitRewrite(context.WithoutCancel(ctx), rp.target, remove, st, s.commitInfo(w)); err != nil {
 		return 0, access, err
 	}
 	return touched, access, nil

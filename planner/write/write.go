@@ -1,125 +1,131 @@
-package planner
+package write
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/policy"
 )
 
-// Native writes. A data-changing statement on a table native to the caller
-// (their domain owns it, a write grant applies) becomes exactly one Iceberg
-// commit:
-//
-//	INSERT ... VALUES | SELECT   rows computed by the engine (the source
-//	                             query is planned like any query: policy
-//	                             filters and masks apply to what it reads),
-//	                             cast to the table's columns, written as
-//	                             Parquet by catalog.Stage, one append
-//	                             snapshot (catalog.CommitAppend, which
-//	                             reloads and retries on conflicts)
-//	DELETE, UPDATE, TRUNCATE     copy-on-write (write_rewrite.go): the data
-//	                             files holding affected rows are rewritten
-//	                             and replaced in one overwrite snapshot that
-//	                             commits only on the snapshot the statement
-//	                             read; on a conflict the statement is
-//	                             recomputed on the new snapshot
-//	CREATE TABLE [AS]            the table appears with its rows in one step
-//	DROP, ALTER, COMMENT, CALL   one catalog operation each
-//
-// The engine never writes files: it only computes rows, and its sandbox
-// stays read-only. A statement that fails leaves no snapshot; the files it
-// staged are removed. Inside an explicit transaction block writes are
-// refused (lakegate cannot defer a commit to COMMIT).
+// Session is what a write needs from the session that runs it; the
+// planner's Session implements it (planner/writes.go). Targets resolve
+// through the planner's one table resolution, and every query a write
+// composes is planned there like any other query, so policy filters,
+// masks and function guards apply to what it reads.
+type Session interface {
+	// ResolveTarget finds the table a statement writes and checks that
+	// the caller may write it: a table they cannot see does not exist; one
+	// that is external to them, or native without a write grant, is
+	// refused.
+	ResolveTarget(ctx context.Context, q Name) (*catalog.Table, policy.Decision, error)
+	// CreateTarget names the table a CREATE TABLE makes and checks that
+	// the caller may create it.
+	CreateTarget(ctx context.Context, q Name) (catalog.Ident, policy.Decision, error)
+	// PlanQuery plans a query and makes the engine ready to run it.
+	PlanQuery(ctx context.Context, sql string) (*Query, error)
+	// PruneFilter derives, from a condition on t (as alias), the filter
+	// that finds the files which can hold rows it selects; nil prunes
+	// nothing.
+	PruneFilter(t *catalog.Table, alias, where string) iceberg.BooleanExpression
+	// Stage runs sql in the engine and stages its rows as data files of
+	// t. adapt, when set, sees every batch first and returns the batch to
+	// write (the caller releases neither).
+	Stage(ctx context.Context, t *catalog.Table, sql string, args []any,
+		adapt func(arrow.RecordBatch) (arrow.RecordBatch, error)) (*catalog.Staged, error)
+	// QueryInt64s runs sql, whose columns are all BIGINT, and returns its
+	// rows (NULL as 0).
+	QueryInt64s(ctx context.Context, sql string, args []any) ([][]int64, error)
+	// ScanSQL renders the engine query that reads plan's files of t.
+	ScanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error)
+	// EngineType names an Iceberg type in engine SQL.
+	EngineType(t iceberg.Type) (string, error)
+	// ViewColumns are the column names of the engine view of a table
+	// with these fields.
+	ViewColumns(fields []iceberg.NestedField) []string
+	// Warn sends the client a warning.
+	Warn(err error)
+}
 
-// Tags of the statements (Postgres command tags).
-func (w *writeStmt) tag(n int64) string {
+// Query is a query planned by the session.
+type Query struct {
+	SQL     string // the engine's text
+	Columns []pgtypes.Column
+	Params  []pgtypes.Type
+	Access  []TableAccess
+	Tables  map[string]*catalog.Table // each pinned table, by "schema.name"
+}
+
+// Writer runs the writes of one session.
+type Writer struct {
+	cat  *catalog.Catalog
+	sess Session
+	user string // the caller, named in every commit
+	log  *slog.Logger
+}
+
+// New returns the writer of a session whose caller is user.
+func New(cat *catalog.Catalog, sess Session, user string, log *slog.Logger) *Writer {
+	return &Writer{cat: cat, sess: sess, user: user, log: log}
+}
+
+// Verb is the statement's leading keyword (INSERT, UPDATE, ...).
+func (w *Stmt) Verb() string { return w.verb }
+
+// Tag is the statement's command tag, n rows written (Postgres command
+// tags).
+func (w *Stmt) Tag(n int64) string {
 	switch w.kind {
-	case writeInsert:
+	case Insert:
 		return "INSERT 0 " + strconv.FormatInt(n, 10)
-	case writeUpdate:
+	case Update:
 		return "UPDATE " + strconv.FormatInt(n, 10)
-	case writeDelete:
+	case Delete:
 		return "DELETE " + strconv.FormatInt(n, 10)
-	case writeTruncate:
+	case Truncate:
 		return "TRUNCATE TABLE"
-	case writeCreate:
+	case Create:
 		return "CREATE TABLE"
-	case writeCreateAs:
+	case CreateAs:
 		return "SELECT " + strconv.FormatInt(n, 10)
-	case writeDrop:
+	case Drop:
 		return "DROP TABLE"
-	case writeAlter:
+	case Alter:
 		return "ALTER TABLE"
-	case writeComment:
+	case Comment:
 		return "COMMENT"
-	case writeCall:
+	case Call:
 		return "CALL"
 	}
 	return w.verb
 }
 
-// prepareWriteStmt classifies a data-changing statement and checks what can
-// be checked before it runs: the caller's right to write its target, the
-// syntax, and the source query (which also gives the statement's
-// parameters). A table that does not exist yet is not an error here: an
-// earlier statement of the same query string may create it, so the check is
-// repeated when the statement runs.
-func (s *Session) prepareWriteStmt(ctx context.Context, st *Stmt) (*Stmt, error) {
-	if bodies := withNestedDML(st.SQL); len(bodies) > 0 {
-		for _, sql := range append(bodies, st.SQL) {
-			if err := s.writeAccess(ctx, sql); err != nil {
-				return nil, err
-			}
-		}
-		return nil, fmt.Errorf("%w: data-modifying statements in WITH", ErrNotSupported)
-	}
-	w, err := parseWrite(st.SQL)
-	if err != nil {
-		// Whatever the form, a write to a table the caller may not write is
-		// refused as such (42501), and a hidden table stays missing.
-		if aerr := s.writeAccess(ctx, st.SQL); aerr != nil {
-			return nil, aerr
-		}
-		return nil, err
-	}
-	st.Kind, st.write, st.Tag = KindWrite, w, w.tag(0)
-	params, err := s.checkWrite(ctx, w)
-	if err != nil {
-		var ut *UndefinedTableError
-		if errors.As(err, &ut) || errors.Is(err, catalog.ErrNoSuchTable) {
-			return st, nil
-		}
-		return nil, err
-	}
-	st.Params = params
-	return st, nil
-}
-
-// checkWrite resolves and plans a statement without changing anything and
+// Check resolves and plans a statement without changing anything and
 // returns its parameter types.
-func (s *Session) checkWrite(ctx context.Context, w *writeStmt) ([]Type, error) {
+func (s *Writer) Check(ctx context.Context, w *Stmt) ([]pgtypes.Type, error) {
 	switch w.kind {
-	case writeInsert:
+	case Insert:
 		ip, err := s.planInsert(ctx, w)
 		if err != nil {
 			return nil, err
 		}
 		return ip.params, nil
-	case writeUpdate, writeDelete, writeTruncate:
+	case Update, Delete, Truncate:
 		rp, err := s.planRewrite(ctx, w)
 		if err != nil {
 			return nil, err
 		}
 		return rp.params, nil
-	case writeCreate:
-		if _, _, err := s.createTarget(ctx, w.target); err != nil {
+	case Create:
+		if _, _, err := s.sess.CreateTarget(ctx, w.target); err != nil {
 			return nil, err
 		}
 		sc, err := createSchema(w.defs)
@@ -128,145 +134,40 @@ func (s *Session) checkWrite(ctx context.Context, w *writeStmt) ([]Type, error) 
 		}
 		_, err = partitionSpec(w.partitioning, sc)
 		return nil, err
-	case writeCreateAs:
+	case CreateAs:
 		cp, err := s.planCreateAs(ctx, w)
 		if err != nil {
 			return nil, err
 		}
 		return cp.params, nil
 	default:
-		_, _, err := s.resolveWriteTarget(ctx, w.target)
+		_, _, err := s.sess.ResolveTarget(ctx, w.target)
 		return nil, err
 	}
 }
 
-// execWrite runs a data-changing statement.
-func (s *Session) execWrite(ctx context.Context, st *Stmt, args []any) (Result, error) {
-	w := st.write
-	if s.inTxn {
-		return Result{}, fmt.Errorf("%w: %s inside a transaction block: lakegate commits every data-changing statement on its own; run it outside BEGIN ... COMMIT",
-			ErrNotSupported, w.verb)
-	}
-	if err := ctx.Err(); err != nil {
-		return Result{}, ErrCanceled
-	}
-	if d := parseTimeout(s.settings["statement_timeout"]); d > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, d, ErrStatementTimeout)
-		defer cancel()
-	}
-	s.queries++
-	st.prepared = nil
-	var (
-		n      int64
-		access []TableAccess
-		err    error
-	)
+// Exec runs a statement: n rows written, and the tables it used.
+func (s *Writer) Exec(ctx context.Context, w *Stmt, args []any) (n int64, access []TableAccess, err error) {
 	switch w.kind {
-	case writeInsert:
-		n, access, err = s.execInsert(ctx, w, args)
-	case writeUpdate, writeDelete, writeTruncate:
-		n, access, err = s.execRewrite(ctx, w, args)
-	case writeCreate:
+	case Insert:
+		return s.execInsert(ctx, w, args)
+	case Update, Delete, Truncate:
+		return s.execRewrite(ctx, w, args)
+	case Create:
 		access, err = s.execCreate(ctx, w)
-	case writeCreateAs:
-		n, access, err = s.execCreateAs(ctx, w, args)
-	case writeDrop, writeAlter, writeComment, writeCall:
+	case CreateAs:
+		return s.execCreateAs(ctx, w, args)
+	case Drop, Alter, Comment, Call:
 		access, err = s.execDDL(ctx, w)
 	default:
 		err = fmt.Errorf("%w: %s", ErrNotSupported, w.verb)
 	}
-	if err != nil {
-		return Result{Tables: access}, s.writeError(ctx, err)
-	}
-	return Result{Tag: w.tag(n), Rows: n, Tables: access}, nil
-}
-
-// writeError turns a failed write's error into what the client sees.
-func (s *Session) writeError(ctx context.Context, err error) error {
-	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return s.execError(ctx, err)
-	}
-	return classify(err)
+	return 0, access, err
 }
 
 // commitInfo labels the snapshot a statement commits.
-func (s *Session) commitInfo(w *writeStmt) catalog.CommitInfo {
-	return catalog.CommitInfo{Statement: w.verb, User: s.principal.Name}
-}
-
-// resolveWriteTarget finds the table a statement writes and checks that the
-// caller may write it: a table they cannot see does not exist; one that is
-// external to them, or native without a write grant, is refused.
-func (s *Session) resolveWriteTarget(ctx context.Context, q qname) (*catalog.Table, policy.Decision, error) {
-	t, dec, err := s.findTable(ctx, q.schema, q.name, func(policy.Decision) bool { return true })
-	switch {
-	case err != nil:
-		return nil, policy.Decision{}, err
-	case t == nil:
-		return nil, policy.Decision{}, &UndefinedTableError{Name: q.String()}
-	case s.p.cfg.Policy == nil:
-		return nil, policy.Decision{}, fmt.Errorf("%w: table %s is read-only (no policy grants writes)", policy.ErrExternalWrite, t.Ident)
-	}
-	if err := dec.WriteError(s.principal, s.policyTable(ctx, t)); err != nil {
-		return nil, policy.Decision{}, err
-	}
-	return t, dec, nil
-}
-
-// createTarget names the table a CREATE TABLE makes and checks that the
-// caller may: the new table would be native to them and writable (the
-// policy's owner for it, else the namespace's owner-domain property, is
-// their domain, and a write grant applies). Unqualified names go to the
-// first schema of search_path that exists.
-func (s *Session) createTarget(ctx context.Context, q qname) (catalog.Ident, policy.Decision, error) {
-	schema := q.schema
-	if schema == "" {
-		for _, sc := range searchPath(s.settings["search_path"]) {
-			ok, err := s.p.cat.SchemaExists(ctx, sc)
-			if err != nil {
-				return catalog.Ident{}, policy.Decision{}, err
-			}
-			if ok {
-				schema = sc
-				break
-			}
-		}
-		if schema == "" {
-			return catalog.Ident{}, policy.Decision{}, fmt.Errorf("%w: no schema has been selected to create in", catalog.ErrNoSuchSchema)
-		}
-	}
-	ident := catalog.Ident{Schema: schema, Name: q.name}
-	if s.p.cfg.Policy == nil {
-		return ident, policy.Decision{}, fmt.Errorf("%w: table %s would be read-only (no policy grants writes)", policy.ErrExternalWrite, ident)
-	}
-	props, err := s.p.cat.SchemaProperties(ctx, schema)
-	if err != nil && !errors.Is(err, catalog.ErrNoSuchSchema) {
-		return ident, policy.Decision{}, err
-	}
-	pt := policy.Table{Schema: schema, Name: q.name, Owner: props["owner-domain"]}
-	dec := s.p.cfg.Policy.Current().Decide(s.principal, pt)
-	if err := dec.WriteError(s.principal, pt); err != nil {
-		return ident, dec, err
-	}
-	return ident, dec, nil
-}
-
-// writeAccess checks, from a statement's leading keywords alone, that the
-// caller may write the table it targets (for statements lakegate cannot
-// parse, and data-changing CTE bodies): nil if allowed or if there is no
-// table target.
-func (s *Session) writeAccess(ctx context.Context, sql string) error {
-	verb, schema, name, ok := writeTarget(sql)
-	if !ok {
-		return nil
-	}
-	if verb == "CREATE" {
-		_, _, err := s.createTarget(ctx, qname{schema: schema, name: name})
-		return err
-	}
-	_, _, err := s.resolveWriteTarget(ctx, qname{schema: schema, name: name})
-	return err
+func (s *Writer) commitInfo(w *Stmt) catalog.CommitInfo {
+	return catalog.CommitInfo{Statement: w.verb, User: s.user}
 }
 
 func targetAccess(t *catalog.Table, dec policy.Decision) TableAccess {
@@ -274,7 +175,7 @@ func targetAccess(t *catalog.Table, dec policy.Decision) TableAccess {
 }
 
 // withCTEs puts a statement's leading WITH clause in front of a query.
-func withCTEs(w *writeStmt, query string) string {
+func withCTEs(w *Stmt, query string) string {
 	if w.ctes == "" {
 		return query
 	}
@@ -288,10 +189,10 @@ func withCTEs(w *writeStmt, query string) string {
 // castProjection selects a source's columns (c0, c1, ... of alias src) as
 // the table's columns: source column targets[i] feeds table column i, -1
 // means NULL.
-func castProjection(fields []iceberg.NestedField, targets []int, src string) (string, error) {
+func (s *Writer) castProjection(fields []iceberg.NestedField, targets []int, src string) (string, error) {
 	exprs := make([]string, len(fields))
 	for i, f := range fields {
-		typ, err := duckType(f.Type)
+		typ, err := s.sess.EngineType(f.Type)
 		if err != nil {
 			return "", fmt.Errorf("%w: column %s: %w", catalog.ErrUnsupported, f.Name, err)
 		}
@@ -320,11 +221,11 @@ type insertPlan struct {
 	dec    policy.Decision
 	access []TableAccess
 	sql    string
-	params []Type
+	params []pgtypes.Type
 }
 
-func (s *Session) planInsert(ctx context.Context, w *writeStmt) (*insertPlan, error) {
-	t, dec, err := s.resolveWriteTarget(ctx, w.target)
+func (s *Writer) planInsert(ctx context.Context, w *Stmt) (*insertPlan, error) {
+	t, dec, err := s.sess.ResolveTarget(ctx, w.target)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +257,7 @@ func (s *Session) planInsert(ctx context.Context, w *writeStmt) (*insertPlan, er
 	}
 	ip := &insertPlan{target: t, dec: dec}
 	if w.defaultValues {
-		proj, err := castProjection(fields, targets, "")
+		proj, err := s.castProjection(fields, targets, "")
 		if err != nil {
 			return nil, err
 		}
@@ -369,7 +270,7 @@ func (s *Session) planInsert(ctx context.Context, w *writeStmt) (*insertPlan, er
 	// their types.
 	types := make([]string, len(order))
 	for k, i := range order {
-		if types[k], err = duckType(fields[i].Type); err != nil {
+		if types[k], err = s.sess.EngineType(fields[i].Type); err != nil {
 			return nil, fmt.Errorf("%w: column %s: %w", catalog.ErrUnsupported, fields[i].Name, err)
 		}
 	}
@@ -377,11 +278,12 @@ func (s *Session) planInsert(ctx context.Context, w *writeStmt) (*insertPlan, er
 	if err != nil {
 		return nil, err
 	}
-	qp, cols, params, err := s.planQuery(ctx, withCTEs(w, source))
+	qp, err := s.sess.PlanQuery(ctx, withCTEs(w, source))
 	if err != nil {
 		return nil, err
 	}
-	if len(params) > 0 && len(cols) == 1 && cols[0].Type.ID == TypeOther {
+	cols, params := qp.Columns, qp.Params
+	if len(params) > 0 && len(cols) == 1 && cols[0].Type.ID == pgtypes.TypeOther {
 		return nil, &EngineError{Kind: KindParameter, Msg: "could not determine the data types of the parameters; cast them ($1::bigint)"}
 	}
 	if len(cols) > len(order) {
@@ -393,13 +295,13 @@ func (s *Session) planInsert(ctx context.Context, w *writeStmt) (*insertPlan, er
 	for k := range cols {
 		targets[order[k]] = k
 	}
-	proj, err := castProjection(fields, targets, `"__lakegate_src"`)
+	proj, err := s.castProjection(fields, targets, `"__lakegate_src"`)
 	if err != nil {
 		return nil, err
 	}
-	ip.sql = "SELECT " + proj + " FROM (" + qp.sql + ") AS \"__lakegate_src\"(" + aliasList(len(cols)) + ")"
+	ip.sql = "SELECT " + proj + " FROM (" + qp.SQL + ") AS \"__lakegate_src\"(" + aliasList(len(cols)) + ")"
 	ip.params = params
-	ip.access = append(qp.access, targetAccess(t, dec))
+	ip.access = append(qp.Access, targetAccess(t, dec))
 	return ip, nil
 }
 
@@ -412,25 +314,25 @@ func fieldIndex(fields []iceberg.NestedField, id int) int {
 	return -1
 }
 
-func (s *Session) execInsert(ctx context.Context, w *writeStmt, args []any) (int64, []TableAccess, error) {
+func (s *Writer) execInsert(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
 	ip, err := s.planInsert(ctx, w)
 	if err != nil {
 		return 0, nil, err
 	}
-	st, err := s.stageQuery(ctx, ip.target, ip.sql, args, nil)
+	st, err := s.sess.Stage(ctx, ip.target, ip.sql, args, nil)
 	if err != nil {
 		return 0, ip.access, err
 	}
 	// The commit runs to its end once started: a cancel arriving now must
 	// not leave the client unsure whether the rows were written.
-	if err := s.p.cat.CommitAppend(context.WithoutCancel(ctx), ip.target.Ident, st, s.commitInfo(w)); err != nil {
+	if err := s.cat.CommitAppend(context.WithoutCancel(ctx), ip.target.Ident, st, s.commitInfo(w)); err != nil {
 		return 0, ip.access, err
 	}
 	return st.Rows, ip.access, nil
 }
 
 // createSchema builds the Iceberg schema of CREATE TABLE's column list.
-func createSchema(defs []columnDef) (*iceberg.Schema, error) {
+func createSchema(defs []ColumnDef) (*iceberg.Schema, error) {
 	b := &schemaBuilder{next: len(defs)}
 	seen := map[string]bool{}
 	fields := make([]iceberg.NestedField, len(defs))
@@ -460,8 +362,8 @@ func ownerProps(dec policy.Decision) map[string]string {
 	return map[string]string{"owner-domain": dec.Owner}
 }
 
-func (s *Session) execCreate(ctx context.Context, w *writeStmt) ([]TableAccess, error) {
-	ident, dec, err := s.createTarget(ctx, w.target)
+func (s *Writer) execCreate(ctx context.Context, w *Stmt) ([]TableAccess, error) {
+	ident, dec, err := s.sess.CreateTarget(ctx, w.target)
 	if err != nil {
 		return nil, err
 	}
@@ -474,7 +376,7 @@ func (s *Session) execCreate(ctx context.Context, w *writeStmt) ([]TableAccess, 
 		return nil, err
 	}
 	access := []TableAccess{{Table: ident.String(), Native: dec.Native, Rule: dec.Rule}}
-	err = s.p.cat.CreateNative(context.WithoutCancel(ctx), ident, catalog.TableSpec{Schema: sc, Partition: parts, Properties: ownerProps(dec)}, ownerProps(dec))
+	err = s.cat.CreateNative(context.WithoutCancel(ctx), ident, catalog.TableSpec{Schema: sc, Partition: parts, Properties: ownerProps(dec)}, ownerProps(dec))
 	if errors.Is(err, catalog.ErrExists) {
 		if w.ifNotExists {
 			return access, nil
@@ -489,20 +391,21 @@ type createAsPlan struct {
 	ident  catalog.Ident
 	dec    policy.Decision
 	spec   catalog.TableSpec
-	query  *queryPlan
+	query  *Query
 	ncols  int
-	params []Type
+	params []pgtypes.Type
 }
 
-func (s *Session) planCreateAs(ctx context.Context, w *writeStmt) (*createAsPlan, error) {
-	ident, dec, err := s.createTarget(ctx, w.target)
+func (s *Writer) planCreateAs(ctx context.Context, w *Stmt) (*createAsPlan, error) {
+	ident, dec, err := s.sess.CreateTarget(ctx, w.target)
 	if err != nil {
 		return nil, err
 	}
-	qp, cols, params, err := s.planQuery(ctx, withCTEs(w, w.source))
+	qp, err := s.sess.PlanQuery(ctx, withCTEs(w, w.source))
 	if err != nil {
 		return nil, err
 	}
+	cols, params := qp.Columns, qp.Params
 	if len(w.columns) > len(cols) {
 		return nil, &EngineError{Kind: KindSyntax, Msg: "too many column names were specified"}
 	}
@@ -533,13 +436,13 @@ func (s *Session) planCreateAs(ctx context.Context, w *writeStmt) (*createAsPlan
 		spec: catalog.TableSpec{Schema: sc, Partition: parts, Properties: ownerProps(dec)}}, nil
 }
 
-func (s *Session) execCreateAs(ctx context.Context, w *writeStmt, args []any) (int64, []TableAccess, error) {
+func (s *Writer) execCreateAs(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
 	cp, err := s.planCreateAs(ctx, w)
 	if err != nil {
 		return 0, nil, err
 	}
-	access := append(cp.query.access, TableAccess{Table: cp.ident.String(), Native: cp.dec.Native, Rule: cp.dec.Rule})
-	pending, err := s.p.cat.PrepareCreate(ctx, cp.ident, cp.spec, ownerProps(cp.dec))
+	access := append(cp.query.Access, TableAccess{Table: cp.ident.String(), Native: cp.dec.Native, Rule: cp.dec.Rule})
+	pending, err := s.cat.PrepareCreate(ctx, cp.ident, cp.spec, ownerProps(cp.dec))
 	if errors.Is(err, catalog.ErrExists) {
 		if w.ifNotExists {
 			return 0, access, nil
@@ -556,16 +459,16 @@ func (s *Session) execCreateAs(ctx context.Context, w *writeStmt, args []any) (i
 		for i := range targets {
 			targets[i] = i
 		}
-		proj, err := castProjection(fields, targets, `"__lakegate_src"`)
+		proj, err := s.castProjection(fields, targets, `"__lakegate_src"`)
 		if err != nil {
 			return 0, access, err
 		}
-		sql := "SELECT " + proj + " FROM (" + cp.query.sql + ") AS \"__lakegate_src\"(" + aliasList(cp.ncols) + ")"
-		if st, err = s.stageQuery(ctx, pending, sql, args, nil); err != nil {
+		sql := "SELECT " + proj + " FROM (" + cp.query.SQL + ") AS \"__lakegate_src\"(" + aliasList(cp.ncols) + ")"
+		if st, err = s.sess.Stage(ctx, pending, sql, args, nil); err != nil {
 			return 0, access, err
 		}
 	}
-	if err := s.p.cat.CommitCreate(context.WithoutCancel(ctx), pending, st, s.commitInfo(w)); err != nil {
+	if err := s.cat.CommitCreate(context.WithoutCancel(ctx), pending, st, s.commitInfo(w)); err != nil {
 		if errors.Is(err, catalog.ErrExists) {
 			return 0, access, &duplicateTableError{name: cp.ident.Name}
 		}
@@ -578,8 +481,8 @@ func (s *Session) execCreateAs(ctx context.Context, w *writeStmt, args []any) (i
 }
 
 // execDDL runs DROP TABLE, ALTER TABLE and COMMENT ON.
-func (s *Session) execDDL(ctx context.Context, w *writeStmt) ([]TableAccess, error) {
-	t, dec, err := s.resolveWriteTarget(ctx, w.target)
+func (s *Writer) execDDL(ctx context.Context, w *Stmt) ([]TableAccess, error) {
+	t, dec, err := s.sess.ResolveTarget(ctx, w.target)
 	var ut *UndefinedTableError
 	if errors.As(err, &ut) && w.ifExists {
 		return nil, nil // Postgres notices "does not exist, skipping"
@@ -597,13 +500,13 @@ func (s *Session) execDDL(ctx context.Context, w *writeStmt) ([]TableAccess, err
 		return f.Name, nil
 	}
 	switch w.kind {
-	case writeDrop:
-		return access, s.p.cat.DropNative(ctx, t.Ident)
-	case writeCall:
+	case Drop:
+		return access, s.cat.DropNative(ctx, t.Ident)
+	case Call:
 		return access, s.execCall(ctx, w, t)
-	case writeComment:
+	case Comment:
 		if w.commentColumn == "" {
-			return access, s.p.cat.SetTableComment(ctx, t.Ident, w.comment)
+			return access, s.cat.SetTableComment(ctx, t.Ident, w.comment)
 		}
 		col, err := column(w.commentColumn)
 		if err != nil {
@@ -613,7 +516,7 @@ func (s *Session) execDDL(ctx context.Context, w *writeStmt) ([]TableAccess, err
 		if w.comment != nil {
 			doc = *w.comment
 		}
-		return access, s.p.cat.AlterTable(ctx, t.Ident, []catalog.SchemaChange{{Kind: catalog.SetColumnDoc, Column: col, Doc: doc}})
+		return access, s.cat.AlterTable(ctx, t.Ident, []catalog.SchemaChange{{Kind: catalog.SetColumnDoc, Column: col, Doc: doc}})
 	}
 	b := &schemaBuilder{next: 1 << 20}
 	var changes []catalog.SchemaChange
@@ -641,7 +544,7 @@ func (s *Session) execDDL(ctx context.Context, w *writeStmt) ([]TableAccess, err
 	if len(changes) == 0 {
 		return access, nil
 	}
-	return access, s.p.cat.AlterTable(ctx, t.Ident, changes)
+	return access, s.cat.AlterTable(ctx, t.Ident, changes)
 }
 
 // castValues rewrites a source that is a plain VALUES list so that every

@@ -1,4 +1,4 @@
-package planner
+package write
 
 import (
 	"fmt"
@@ -11,79 +11,79 @@ import (
 
 // Parsing of data-changing statements. The engine's parser serializes only
 // SELECT statements, so the shape of INSERT, UPDATE, DELETE and the DDL
-// lakegate runs is read here, with the Postgres lexical rules of lex.go.
+// lakegate runs is read here, with the Postgres lexical rules of internal/sqlparse.
 // Expressions, conditions and queries are not parsed: they are kept as text
 // slices of the statement and handed to the engine inside queries lakegate
 // composes, where the ordinary query planning (table resolution, policy,
 // function guards) checks them like any other query text.
 
-// writeKind is the kind of data-changing statement.
-type writeKind int
+// Kind is the kind of data-changing statement.
+type Kind int
 
 const (
-	writeInsert writeKind = iota + 1
-	writeUpdate
-	writeDelete
-	writeTruncate
-	writeCreate
-	writeCreateAs
-	writeDrop
-	writeAlter
-	writeComment
-	writeCall // CALL lakegate.procedure(...) (maintenance.go)
+	Insert Kind = iota + 1
+	Update
+	Delete
+	Truncate
+	Create
+	CreateAs
+	Drop
+	Alter
+	Comment
+	Call // CALL lakegate.procedure(...) (maintenance.go)
 )
 
-// writeVerbs are the leading keywords of the statements parseWrite reads.
-var writeVerbs = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true, "CREATE": true,
+// Verbs are the leading keywords of the statements Parse reads.
+var Verbs = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true, "CREATE": true,
 	"DROP": true, "ALTER": true, "TRUNCATE": true, "COMMENT": true, "CALL": true}
 
-// qname is a possibly schema-qualified name, folded or unquoted.
-type qname struct{ schema, name string }
+// Name is a possibly schema-qualified name, folded or unquoted.
+type Name struct{ Schema, Table string }
 
-func (q qname) String() string {
-	if q.schema == "" {
-		return q.name
+func (q Name) String() string {
+	if q.Schema == "" {
+		return q.Table
 	}
-	return q.schema + "." + q.name
+	return q.Schema + "." + q.Table
 }
 
-// writeStmt is a parsed data-changing statement.
-type writeStmt struct {
-	kind writeKind
+// Stmt is a parsed data-changing statement.
+type Stmt struct {
+	kind Kind
 	verb string // INSERT, UPDATE, ... for messages
 
 	// A leading WITH clause: the CTE list without WITH [RECURSIVE].
 	ctes      string
 	recursive bool
 
-	target qname
+	target Name
 	alias  string // UPDATE/DELETE/INSERT alias; "" means the table name
 
 	columns       []string // INSERT column list, CTAS column names
 	source        string   // INSERT and CTAS query
 	defaultValues bool
 
-	sets  []setClause // UPDATE
+	sets  []SetClause // UPDATE
 	from  string      // UPDATE ... FROM, DELETE ... USING
 	where string      // "" for none
 
 	ifNotExists  bool
-	defs         []columnDef // CREATE TABLE
+	defs         []ColumnDef // CREATE TABLE
 	partitioning string      // WITH (partitioning = '...')
 	noData       bool        // CTAS WITH NO DATA
 
 	ifExists bool
-	alters   []alterAction
+	alters   []AlterAction
 
 	commentColumn string
 	comment       *string
 
-	proc *procedure // CALL
+	proc *Procedure // CALL
 }
 
-type setClause struct{ column, expr string }
+type SetClause struct{ column, expr string }
 
-type columnDef struct {
+type ColumnDef struct {
 	name     string
 	typ      string // as written, for messages
 	words    []string
@@ -92,10 +92,10 @@ type columnDef struct {
 	required bool
 }
 
-type alterAction struct {
+type AlterAction struct {
 	kind                  catalog.SchemaChangeKind
 	column, newName       string
-	def                   columnDef // AddColumn, SetColumnType
+	def                   ColumnDef // AddColumn, SetColumnType
 	ifExists, ifNotExists bool
 }
 
@@ -200,12 +200,12 @@ func (p *wparser) ident() (string, error) {
 }
 
 // qualified reads name, schema.name or database.schema.name.
-func (p *wparser) qualified() (qname, error) {
+func (p *wparser) qualified() (Name, error) {
 	var parts []string
 	for {
 		id, err := p.ident()
 		if err != nil {
-			return qname{}, err
+			return Name{}, err
 		}
 		parts = append(parts, id)
 		if p.peek(0) != "." {
@@ -215,13 +215,13 @@ func (p *wparser) qualified() (qname, error) {
 	}
 	switch len(parts) {
 	case 1:
-		return qname{name: parts[0]}, nil
+		return Name{Table: parts[0]}, nil
 	case 2:
-		return qname{schema: parts[0], name: parts[1]}, nil
+		return Name{Schema: parts[0], Table: parts[1]}, nil
 	case 3:
-		return qname{schema: parts[1], name: parts[2]}, nil
+		return Name{Schema: parts[1], Table: parts[2]}, nil
 	}
-	return qname{}, &EngineError{Kind: KindSyntax, Msg: "improper qualified name (too many dotted names)"}
+	return Name{}, &EngineError{Kind: KindSyntax, Msg: "improper qualified name (too many dotted names)"}
 }
 
 // skipParens consumes a parenthesized group starting at the current "(".
@@ -297,10 +297,10 @@ func (p *wparser) rest() string {
 
 var dmlKeywords = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true}
 
-// withDML reports whether a statement starting with WITH is data-changing:
+// WithDML reports whether a statement starting with WITH is data-changing:
 // the statement after its CTE list, or the body of one of its CTEs, is
 // INSERT, UPDATE, DELETE or MERGE.
-func withDML(sql string) bool {
+func WithDML(sql string) bool {
 	p := &wparser{sql: sql, toks: lexSpans(sql)}
 	if !p.accept("WITH") {
 		return false
@@ -312,9 +312,9 @@ func withDML(sql string) bool {
 	return dmlKeywords[p.peek(0)] || len(nestedDML(ctes)) > 0
 }
 
-// withNestedDML returns the data-changing CTE bodies of a statement that
+// NestedDML returns the data-changing CTE bodies of a statement that
 // starts with WITH.
-func withNestedDML(sql string) []string {
+func NestedDML(sql string) []string {
 	p := &wparser{sql: sql, toks: lexSpans(sql)}
 	if !p.accept("WITH") {
 		return nil
@@ -374,10 +374,10 @@ func nestedDML(ctes string) []string {
 	return out
 }
 
-// parseWrite parses a data-changing statement.
-func parseWrite(sql string) (*writeStmt, error) {
+// Parse parses a data-changing statement.
+func Parse(sql string) (*Stmt, error) {
 	p := &wparser{sql: sql, toks: lexSpans(sql)}
-	w := &writeStmt{}
+	w := &Stmt{}
 	if p.accept("WITH") {
 		ctes, rec, err := p.withList()
 		if err != nil {
@@ -447,7 +447,7 @@ func (p *wparser) tail(verb string) error {
 
 // alias reads "[AS] alias" when the next token is not one of the keywords
 // that end the table reference.
-func (p *wparser) alias(w *writeStmt, next ...string) error {
+func (p *wparser) alias(w *Stmt, next ...string) error {
 	if p.accept("AS") {
 		a, err := p.ident()
 		w.alias = a
@@ -467,8 +467,8 @@ func (p *wparser) alias(w *writeStmt, next ...string) error {
 	return err
 }
 
-func (p *wparser) insert(w *writeStmt) error {
-	w.kind = writeInsert
+func (p *wparser) insert(w *Stmt) error {
+	w.kind = Insert
 	if err := p.expect("INTO"); err != nil {
 		return err
 	}
@@ -516,8 +516,8 @@ func (p *wparser) insert(w *writeStmt) error {
 // queryStart are the tokens a query can begin with.
 var queryStart = map[string]bool{"SELECT": true, "VALUES": true, "WITH": true, "TABLE": true, "FROM": true, "(": true}
 
-func (p *wparser) update(w *writeStmt) error {
-	w.kind = writeUpdate
+func (p *wparser) update(w *Stmt) error {
+	w.kind = Update
 	p.accept("ONLY")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
@@ -554,7 +554,7 @@ func (p *wparser) update(w *writeStmt) error {
 		if strings.EqualFold(expr, "DEFAULT") {
 			expr = "NULL"
 		}
-		w.sets = append(w.sets, setClause{column: col, expr: expr})
+		w.sets = append(w.sets, SetClause{column: col, expr: expr})
 		if !p.accept(",") {
 			break
 		}
@@ -570,7 +570,7 @@ func (p *wparser) update(w *writeStmt) error {
 	return p.whereTail(w, "UPDATE")
 }
 
-func (p *wparser) whereTail(w *writeStmt, verb string) error {
+func (p *wparser) whereTail(w *Stmt, verb string) error {
 	if p.accept("WHERE") {
 		if p.peek(0) == "CURRENT" && p.peek(1) == "OF" {
 			return fmt.Errorf("%w: WHERE CURRENT OF", ErrNotSupported)
@@ -587,8 +587,8 @@ func (p *wparser) whereTail(w *writeStmt, verb string) error {
 	return p.tail(verb)
 }
 
-func (p *wparser) delete(w *writeStmt) error {
-	w.kind = writeDelete
+func (p *wparser) delete(w *Stmt) error {
+	w.kind = Delete
 	if err := p.expect("FROM"); err != nil {
 		return err
 	}
@@ -612,8 +612,8 @@ func (p *wparser) delete(w *writeStmt) error {
 	return p.whereTail(w, "DELETE")
 }
 
-func (p *wparser) truncate(w *writeStmt) error {
-	w.kind = writeTruncate
+func (p *wparser) truncate(w *Stmt) error {
+	w.kind = Truncate
 	p.accept("TABLE")
 	p.accept("ONLY")
 	var err error

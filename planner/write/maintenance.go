@@ -1,4 +1,4 @@
-package planner
+package write
 
 import (
 	"context"
@@ -22,8 +22,8 @@ import (
 // one they may not write is refused (42501). Each procedure is one catalog
 // commit, outside any transaction block, tagged CALL.
 
-// procedure is a parsed CALL of one of lakegate's procedures.
-type procedure struct {
+// Procedure is a parsed CALL of one of lakegate's procedures.
+type Procedure struct {
 	name   string // expire_snapshots
 	expiry catalog.Expiry
 }
@@ -35,17 +35,17 @@ var procParams = map[string][]string{
 
 // call parses CALL lakegate.proc(args): the statement's target is the
 // table argument.
-func (p *wparser) call(w *writeStmt) error {
-	w.kind = writeCall
+func (p *wparser) call(w *Stmt) error {
+	w.kind = Call
 	q, err := p.qualified()
 	if err != nil {
 		return err
 	}
-	params, ok := procParams[q.name]
-	if q.schema != "lakegate" || !ok {
+	params, ok := procParams[q.Table]
+	if q.Schema != "lakegate" || !ok {
 		return &EngineError{Kind: KindUndefinedFunction, Msg: fmt.Sprintf("procedure %s does not exist", q)}
 	}
-	w.proc = &procedure{name: q.name}
+	w.proc = &Procedure{name: q.Table}
 	if err := p.expect("("); err != nil {
 		return err
 	}
@@ -185,15 +185,15 @@ func parseAge(v string) (time.Duration, error) {
 }
 
 // execCall runs a parsed procedure on its resolved target table.
-func (s *Session) execCall(ctx context.Context, w *writeStmt, t *catalog.Table) error {
+func (s *Writer) execCall(ctx context.Context, w *Stmt, t *catalog.Table) error {
 	switch w.proc.name {
 	case "expire_snapshots":
-		res, err := s.p.cat.ExpireSnapshots(ctx, t.Ident, w.proc.expiry)
+		res, err := s.cat.ExpireSnapshots(ctx, t.Ident, w.proc.expiry)
 		if err != nil {
 			return err
 		}
 		if res.Cleanup != nil {
-			s.warn(fmt.Errorf("%d snapshots of %s expired, but not every file only they referenced could be removed: %w", res.Snapshots, t.Ident, res.Cleanup))
+			s.sess.Warn(fmt.Errorf("%d snapshots of %s expired, but not every file only they referenced could be removed: %w", res.Snapshots, t.Ident, res.Cleanup))
 		}
 		return nil
 	}

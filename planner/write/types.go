@@ -1,4 +1,4 @@
-package planner
+package write
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/internal/pgtypes"
 )
 
 // Column types and partition specs of tables lakegate creates.
@@ -18,7 +20,7 @@ type schemaBuilder struct {
 
 // icebergTypeOf maps a column type as written in CREATE TABLE or ALTER
 // TABLE (Postgres spellings, plus the engine's) to an Iceberg type.
-func (b *schemaBuilder) icebergTypeOf(d columnDef) (iceberg.Type, error) {
+func (b *schemaBuilder) icebergTypeOf(d ColumnDef) (iceberg.Type, error) {
 	t, err := primitiveOf(d)
 	if err != nil {
 		return nil, err
@@ -30,7 +32,7 @@ func (b *schemaBuilder) icebergTypeOf(d columnDef) (iceberg.Type, error) {
 	return t, nil
 }
 
-func primitiveOf(d columnDef) (iceberg.Type, error) {
+func primitiveOf(d ColumnDef) (iceberg.Type, error) {
 	name := strings.Join(d.words, " ")
 	arg := func(i, def int) int {
 		if i < len(d.args) {
@@ -93,7 +95,7 @@ func primitiveOf(d columnDef) (iceberg.Type, error) {
 
 // icebergTypeOfResult maps the type of a query result column (CREATE TABLE
 // ... AS) to an Iceberg type.
-func (b *schemaBuilder) icebergTypeOfResult(col Column) (iceberg.Type, error) {
+func (b *schemaBuilder) icebergTypeOfResult(col pgtypes.Column) (iceberg.Type, error) {
 	t, err := b.resultType(col.Type)
 	if err != nil {
 		return nil, fmt.Errorf("%w: column %s: %s", ErrNotSupported, col.Name, err)
@@ -101,38 +103,38 @@ func (b *schemaBuilder) icebergTypeOfResult(col Column) (iceberg.Type, error) {
 	return t, nil
 }
 
-func (b *schemaBuilder) resultType(t Type) (iceberg.Type, error) {
+func (b *schemaBuilder) resultType(t pgtypes.Type) (iceberg.Type, error) {
 	switch t.ID {
-	case TypeBool:
+	case pgtypes.TypeBool:
 		return iceberg.PrimitiveTypes.Bool, nil
-	case TypeInt16, TypeInt32:
+	case pgtypes.TypeInt16, pgtypes.TypeInt32:
 		return iceberg.PrimitiveTypes.Int32, nil
-	case TypeInt64:
+	case pgtypes.TypeInt64:
 		return iceberg.PrimitiveTypes.Int64, nil
-	case TypeFloat32:
+	case pgtypes.TypeFloat32:
 		return iceberg.PrimitiveTypes.Float32, nil
-	case TypeFloat64:
+	case pgtypes.TypeFloat64:
 		return iceberg.PrimitiveTypes.Float64, nil
-	case TypeNumeric:
+	case pgtypes.TypeNumeric:
 		if t.Precision == 0 {
 			return iceberg.DecimalTypeOf(38, 0), nil // HUGEINT and friends
 		}
 		return iceberg.DecimalTypeOf(t.Precision, t.Scale), nil
-	case TypeText, TypeJSON:
+	case pgtypes.TypeText, pgtypes.TypeJSON:
 		return iceberg.PrimitiveTypes.String, nil
-	case TypeBytes:
+	case pgtypes.TypeBytes:
 		return iceberg.PrimitiveTypes.Binary, nil
-	case TypeDate:
+	case pgtypes.TypeDate:
 		return iceberg.PrimitiveTypes.Date, nil
-	case TypeTime:
+	case pgtypes.TypeTime:
 		return iceberg.PrimitiveTypes.Time, nil
-	case TypeTimestamp:
+	case pgtypes.TypeTimestamp:
 		return iceberg.PrimitiveTypes.Timestamp, nil
-	case TypeTimestampTZ:
+	case pgtypes.TypeTimestampTZ:
 		return iceberg.PrimitiveTypes.TimestampTz, nil
-	case TypeUUID:
+	case pgtypes.TypeUUID:
 		return iceberg.PrimitiveTypes.UUID, nil
-	case TypeList:
+	case pgtypes.TypeList:
 		e, err := b.resultType(*t.Elem)
 		if err != nil {
 			return nil, err
