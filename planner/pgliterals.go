@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
@@ -32,37 +31,13 @@ type lexToken struct {
 	text       string
 }
 
-// lexAll splits sql into significant tokens with their offsets ("::" is one
-// token).
+// lexAll returns sql's significant tokens with their offsets (sqlparse's
+// lexer: "::" and E'...' are one token each).
 func lexAll(sql string) []lexToken {
-	var out []lexToken
-	i := 0
-	for i < len(sql) {
-		r, w := utf8.DecodeRuneInString(sql[i:])
-		switch {
-		case unicode.IsSpace(r):
-			i += w
-		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
-			i = skipToken(sql, i)
-		case sql[i] == ':' && i+1 < len(sql) && sql[i+1] == ':':
-			out = append(out, lexToken{i, i + 2, "::"})
-			i += 2
-		case (sql[i] == 'E' || sql[i] == 'e') && i+1 < len(sql) && sql[i+1] == '\'' && (i == 0 || !isIdentByte(sql[i-1])):
-			j := skipToken(sql, i+1)
-			out = append(out, lexToken{i, j, sql[i:j]})
-			i = j
-		case isIdentByte(sql[i]):
-			j := i
-			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
-				j++
-			}
-			out = append(out, lexToken{i, j, sql[i:j]})
-			i = j
-		default:
-			j := skipToken(sql, i)
-			out = append(out, lexToken{i, j, sql[i:j]})
-			i = j
-		}
+	toks := sqlparse.Tokens(sql, 0)
+	out := make([]lexToken, len(toks))
+	for i, t := range toks {
+		out[i] = lexToken{t.Pos, t.End, t.Text}
 	}
 	return out
 }

@@ -190,28 +190,28 @@ func (t *tokScan) parenList() ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	depth, from := 0, t.i
-	for ; !t.done(); t.i++ {
-		switch t.toks[t.i] {
+	depth, from := 0, t.Index()
+	for ; !t.done(); t.Next() {
+		switch tok := t.peekRaw(); tok {
 		case "(", "[":
 			depth++
 		case ")", "]":
-			if depth == 0 && t.toks[t.i] == ")" {
-				if t.i == from {
+			if depth == 0 && tok == ")" {
+				if t.Index() == from {
 					return nil, syntaxErrAt(")")
 				}
-				out = append(out, strings.TrimSpace(t.sql[t.start[from]:t.start[t.i]]))
-				t.i++
+				out = append(out, strings.TrimSpace(t.Src()[t.At(from).Pos:t.Pos()]))
+				t.Next()
 				return out, nil
 			}
 			depth--
 		case ",":
 			if depth == 0 {
-				if t.i == from {
+				if t.Index() == from {
 					return nil, syntaxErrAt(",")
 				}
-				out = append(out, strings.TrimSpace(t.sql[t.start[from]:t.start[t.i]]))
-				from = t.i + 1
+				out = append(out, strings.TrimSpace(t.Src()[t.At(from).Pos:t.Pos()]))
+				from = t.Index() + 1
 			}
 		}
 	}
