@@ -54,8 +54,8 @@ const opChars = "+-*/<>=~!@#%^&|`?"
 // where each token ends. Lex and the Cursor are built on it.
 //
 // Rules (https://www.postgresql.org/docs/15/sql-syntax-lexical.html), with
-// lakegate's choices: white space is any Unicode space; a word runs over
-// identifier bytes and $; a number starts at a digit and runs over anything
+// lakegate's choices: white space is any Unicode space between tokens; a
+// word runs over identifier bytes (every non-ASCII byte is one) and $; a number starts at a digit and runs over anything
 // that can continue one (so no digit is left behind: .5 is "." and "5");
 // $n is a parameter only when nothing of a word follows its digits;
 // unterminated strings, identifiers and comments run to the end of s.
