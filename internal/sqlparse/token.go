@@ -57,7 +57,8 @@ const opChars = "+-*/<>=~!@#%^&|`?"
 // lakegate's choices: white space is any Unicode space between tokens; a
 // word runs over identifier bytes (every non-ASCII byte is one) and $; a number starts at a digit and runs over anything
 // that can continue one (so no digit is left behind: .5 is "." and "5");
-// $n is a parameter only when nothing of a word follows its digits;
+// $n is a parameter only when nothing of a word stands right before or
+// after it;
 // unterminated strings, identifiers and comments run to the end of s.
 func Scan(s string, i int) Token {
 	end, kind := scanEnd(s, i)
@@ -102,7 +103,7 @@ func scanEnd(s string, i int) (int, Kind) {
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++
 		}
-		if j > i+1 && (j == len(s) || !IsIdentByte(s[j]) && s[j] != '$') {
+		if j > i+1 && (j == len(s) || !IsIdentByte(s[j]) && s[j] != '$') && (i == 0 || !IsIdentByte(s[i-1])) {
 			return j, Param
 		}
 		return i + 1, Punct
