@@ -9,8 +9,9 @@ import (
 )
 
 // Fuzz targets for the code that reads SQL text before the engine does
-// (issue 13): the statement splitter, the redactor, every tokenizer (the
-// catalog rewrite's is fuzzed in planner/pgcatalog) and the write parser.
+// (issue 13): the statement splitter, the redactor, the planner's views of
+// internal/sqlparse's one lexer (the lexer itself is fuzzed there, FuzzLex;
+// the catalog rewrite in planner/pgcatalog) and the write parser.
 // Client text reaches all of them; none may panic, and each keeps the
 // invariants below. `go test -fuzz` seeds come from
 // fuzzSeeds and testdata/fuzz/<target>/; scripts/fuzz.sh runs them.
@@ -36,8 +37,8 @@ func addSeeds(f *testing.F) {
 	}
 }
 
-// FuzzStatementText checks the splitter, the redactor and the tokenizers
-// on any text.
+// FuzzStatementText checks the splitter, the redactor, literal and
+// parameter finding and the planner's token views on any text.
 func FuzzStatementText(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, sql string) {
@@ -53,6 +54,11 @@ func FuzzStatementText(f *testing.F) {
 		// Redacting is not idempotent ("0$$" -> "?$$" starts a dollar
 		// quote the first text did not have), so only totality is checked.
 		_ = RedactLiterals(sql)
+		_ = Literals(sql)
+		if got := substituteParams(sql, nil); got != sql {
+			t.Fatalf("substituteParams(%q) with no values changed it to %q", sql, got)
+		}
+		_ = maxParam(sql)
 		_ = tokens(sql, 0)
 		_ = leadingKeywords(sql, 4)
 		end := 0

@@ -8,10 +8,10 @@ import (
 
 // Statement splitting and keyword classification. DuckDB must never see
 // more than one statement at a time (preparing "a; b" executes a), so the
-// text is split here with the Postgres lexical rules that matter for finding
-// statement boundaries: quoted strings ('...', E'...' with backslash escapes),
-// quoted identifiers, dollar-quoted strings, -- and nested /* */ comments.
-// See https://www.postgresql.org/docs/15/sql-syntax-lexical.html
+// text is split here at the semicolon tokens of internal/sqlparse's lexer,
+// which knows where quoted strings ('...', E'...' with backslash escapes),
+// quoted identifiers, dollar-quoted strings, -- and nested /* */ comments
+// end. See https://www.postgresql.org/docs/15/sql-syntax-lexical.html
 
 // SplitStatements splits sql at top-level semicolons. Statements that hold
 // nothing but whitespace and comments are dropped. The returned texts keep
