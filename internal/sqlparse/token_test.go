@@ -30,7 +30,7 @@ func TestLexKinds(t *testing.T) {
 		{`$1 + $23`, `parameter:$1 operator:+ parameter:$23`},
 		{`$1a`, `punctuation:$ number:1a`}, // not a parameter, not a tag
 		{`1$2`, `number:1 punctuation:$ number:2`},
-		{`a$b$ c`, `word:a$b$ word:c`},     // $ continues a word
+		{`a$b$ c`, `word:a$b$ word:c`}, // $ continues a word
 		{`x::int[]`, `word:x operator::: word:int punctuation:[ punctuation:]`},
 		{`a<>b`, `word:a operator:< operator:> word:b`},
 		{`f(a => 1, b := 2);`, `word:f punctuation:( word:a operator:= operator:> number:1 punctuation:, word:b punctuation:: operator:= number:2 punctuation:) punctuation:;`},
