@@ -86,10 +86,10 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 	}
 	var query string
 	if t.peekRaw() == "(" {
-		open := t.i
+		open := t.Pos()
 		depth := 0
-		for ; !t.done(); t.i++ {
-			switch t.toks[t.i] {
+		for ; !t.done(); t.Next() {
+			switch t.peekRaw() {
 			case "(":
 				depth++
 			case ")":
@@ -102,8 +102,8 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 		if t.done() {
 			return syntaxErrAt("")
 		}
-		query = strings.TrimSpace(sql[t.start[open]+1 : t.start[t.i]])
-		t.i++
+		query = strings.TrimSpace(sql[open+1 : t.Pos()])
+		t.Next()
 		if t.peek() == "FROM" {
 			return syntaxErrAt(t.peekRaw())
 		}
@@ -505,17 +505,14 @@ func checkCopyOptions(o *copyOptions, cols []Column) (*CopyOut, error) {
 func (t *tokScan) stringLit() (string, bool) {
 	tok := t.peekRaw()
 	escapes := false
-	if (tok == "E" || tok == "e") && t.i+1 < len(t.toks) && t.start[t.i+1] == t.start[t.i]+1 {
+	if tok != "" && (tok[0] == 'E' || tok[0] == 'e') {
 		escapes = true
-		tok = t.toks[t.i+1]
+		tok = tok[1:]
 	}
 	if len(tok) < 2 || tok[0] != '\'' || tok[len(tok)-1] != '\'' {
 		return "", false
 	}
 	t.next()
-	if escapes {
-		t.next()
-	}
 	body := tok[1 : len(tok)-1]
 	if !escapes {
 		return strings.ReplaceAll(body, "''", "'"), true

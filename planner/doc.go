@@ -68,9 +68,11 @@
 //	                               analyze.go's parse-tree walk, findTable,
 //	                               pin, prune.go, scansql.go, access.go's
 //	                               masks and filters); execute and bind
-//	lex.go, pgliterals.go          statement splitting, keywords, literal
-//	                               rewrites (BC dates, arrays); the token
-//	                               rules are internal/sqlparse's
+//	lex.go, pgliterals.go          statement splitting, keywords,
+//	                               redaction, literal rewrites (BC dates,
+//	                               arrays); every reader of SQL text here
+//	                               tokenizes with internal/sqlparse's one
+//	                               lexer and cursor (tokScan wraps it)
 //	guard.go, errpaths.go          functions and settings a query may not
 //	                               reach; paths kept out of error text
 //	engine.go, enginepool.go,      the sandboxed DuckDB per session (its

@@ -6,12 +6,11 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/iceberg-go"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -46,34 +45,9 @@ type explainInfo struct {
 // splitExplain strips "EXPLAIN [ANALYZE] [VERBOSE]" or "EXPLAIN (option
 // [value], ...)" from sql and returns the explained statement.
 func splitExplain(sql string) (inner string, analyze bool, err error) {
-	i := 0
-	next := func() string {
-		for i < len(sql) {
-			r, w := utf8.DecodeRuneInString(sql[i:])
-			switch {
-			case unicode.IsSpace(r):
-				i += w
-			case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
-				i = skipToken(sql, i)
-			default:
-				j := i
-				if isIdentByte(sql[j]) {
-					for j < len(sql) && isIdentByte(sql[j]) {
-						j++
-					}
-				} else {
-					j = skipToken(sql, i)
-				}
-				return sql[i:j]
-			}
-		}
-		return ""
-	}
-	consume := func() string {
-		t := next()
-		i += len(t)
-		return t
-	}
+	t := sqlparse.NewCursor(sql)
+	next := t.PeekText
+	consume := func() string { return t.Next().Text }
 	consume() // EXPLAIN
 	switch strings.ToUpper(next()) {
 	case "(":
@@ -107,6 +81,8 @@ func splitExplain(sql string) (inner string, analyze bool, err error) {
 			}
 			break
 		}
+		// the text right after ")", comments and all
+		return sql[t.At(t.Index()-1).End:], analyze, nil
 	default:
 		for {
 			switch strings.ToUpper(next()) {
@@ -121,7 +97,7 @@ func splitExplain(sql string) (inner string, analyze bool, err error) {
 			break
 		}
 	}
-	return sql[i:], analyze, nil
+	return t.Rest(), analyze, nil
 }
 
 func (s *Session) prepareExplain(ctx context.Context, st *Stmt) (*Stmt, error) {

@@ -6,9 +6,10 @@ import (
 )
 
 // Fuzz targets for the code that reads SQL text before the engine does
-// (issue 13): the statement splitter, the redactor, every tokenizer (the
-// catalog rewrite's is fuzzed in planner/pgcatalog; the write parser and
-// its tokenizer in planner/write).
+// (issue 13): the statement splitter, the redactor, the planner's views of
+// internal/sqlparse's one lexer (the lexer itself is fuzzed there, FuzzLex;
+// the catalog rewrite in planner/pgcatalog; the write parser in
+// planner/write).
 // Client text reaches all of them; none may panic, and each keeps the
 // invariants below. `go test -fuzz` seeds come from
 // fuzzSeeds and testdata/fuzz/<target>/; scripts/fuzz.sh runs them.
@@ -34,8 +35,8 @@ func addSeeds(f *testing.F) {
 	}
 }
 
-// FuzzStatementText checks the splitter, the redactor and the tokenizers
-// on any text.
+// FuzzStatementText checks the splitter, the redactor, literal and
+// parameter finding and the planner's token views on any text.
 func FuzzStatementText(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, sql string) {
@@ -51,15 +52,13 @@ func FuzzStatementText(f *testing.F) {
 		// Redacting is not idempotent ("0$$" -> "?$$" starts a dollar
 		// quote the first text did not have), so only totality is checked.
 		_ = RedactLiterals(sql)
+		_ = Literals(sql)
+		if got := substituteParams(sql, nil); got != sql {
+			t.Fatalf("substituteParams(%q) with no values changed it to %q", sql, got)
+		}
+		_ = maxParam(sql)
 		_ = tokens(sql, 0)
 		_ = leadingKeywords(sql, 4)
-		end := 0
-		for _, tk := range lexAll(sql) {
-			if tk.start < end || tk.end < tk.start || tk.end > len(sql) {
-				t.Fatalf("lexAll(%q): bad token %+v after %d", sql, tk, end)
-			}
-			end = tk.end
-		}
 		ts := newTokScan(sql)
 		for !ts.done() {
 			ts.next()

@@ -2,18 +2,16 @@ package planner
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Statement splitting and keyword classification. DuckDB must never see
 // more than one statement at a time (preparing "a; b" executes a), so the
-// text is split here with the Postgres lexical rules that matter for finding
-// statement boundaries: quoted strings ('...', E'...' with backslash escapes),
-// quoted identifiers, dollar-quoted strings, -- and nested /* */ comments.
-// See https://www.postgresql.org/docs/15/sql-syntax-lexical.html
+// text is split here at the semicolon tokens of internal/sqlparse's lexer,
+// which knows where quoted strings ('...', E'...' with backslash escapes),
+// quoted identifiers, dollar-quoted strings, -- and nested /* */ comments
+// end. See https://www.postgresql.org/docs/15/sql-syntax-lexical.html
 
 // SplitStatements splits sql at top-level semicolons. Statements that hold
 // nothing but whitespace and comments are dropped. The returned texts keep
@@ -21,17 +19,12 @@ import (
 func SplitStatements(sql string) []string {
 	var out []string
 	start := 0
-	i := 0
-	for i < len(sql) {
-		switch c := sql[i]; {
-		case c == ';':
-			if s := sql[start:i]; !blankSQL(s) {
+	for _, t := range sqlparse.Lex(sql) {
+		if t.Kind == sqlparse.Punct && t.Text == ";" {
+			if s := sql[start:t.Pos]; !blankSQL(s) {
 				out = append(out, strings.TrimSpace(s))
 			}
-			i++
-			start = i
-		default:
-			i = skipToken(sql, i)
+			start = t.End
 		}
 	}
 	if s := sql[start:]; !blankSQL(s) {
@@ -42,39 +35,20 @@ func SplitStatements(sql string) []string {
 
 // The token rules are internal/sqlparse's, shared with the pg catalog
 // emulation; these are the planner's names for them.
-func skipToken(s string, i int) int            { return sqlparse.SkipToken(s, i) }
-func dollarTag(s string, i int) (string, bool) { return sqlparse.DollarTag(s, i) }
-func isIdentByte(c byte) bool                  { return sqlparse.IsIdentByte(c) }
+func skipToken(s string, i int) int { return sqlparse.SkipToken(s, i) }
+func isIdentByte(c byte) bool       { return sqlparse.IsIdentByte(c) }
 
 // blankSQL reports text that holds only whitespace and comments.
-func blankSQL(s string) bool {
-	return len(tokens(s, 1)) == 0
-}
+func blankSQL(s string) bool { return sqlparse.Blank(s) }
 
-// tokens returns up to max significant tokens (comments and whitespace
-// removed). Words are returned as written; quoted identifiers keep quotes.
+// tokens returns the texts of up to max significant tokens (sqlparse's
+// lexer: comments and whitespace removed, words as written, quoted
+// identifiers with their quotes).
 func tokens(s string, max int) []string {
-	var out []string
-	i := 0
-	for i < len(s) && (max <= 0 || len(out) < max) {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case unicode.IsSpace(r):
-			i += w
-		case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "/*"):
-			i = skipToken(s, i)
-		case isIdentByte(s[i]):
-			j := i
-			for j < len(s) && (isIdentByte(s[j]) || s[j] == '$') {
-				j++
-			}
-			out = append(out, s[i:j])
-			i = j
-		default:
-			j := skipToken(s, i)
-			out = append(out, s[i:j])
-			i = j
-		}
+	toks := sqlparse.Tokens(s, max)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Text
 	}
 	return out
 }
@@ -93,29 +67,18 @@ func leadingKeywords(s string, n int) []string {
 // bodies go too (they can hold anything); quoted identifiers stay.
 func RedactLiterals(sql string) string {
 	var b strings.Builder
-	i := 0
-	for i < len(sql) {
-		c := sql[i]
+	for _, t := range sqlparse.Lex(sql) {
 		switch {
-		case c == '\'' || (c == '$' && func() bool { _, ok := dollarTag(sql, i); return ok }()):
+		case t.Kind == sqlparse.String && (t.Text[0] == 'E' || t.Text[0] == 'e'):
+			b.WriteString(t.Text[:1] + "?") // E'...' keeps its E, as it always has
+		case t.Kind == sqlparse.String || t.Kind == sqlparse.Number:
 			b.WriteString("?")
-			i = skipToken(sql, i)
-		case isNumberStart(sql, i):
-			b.WriteString("?")
-			i = skipNumber(sql, i)
-		case strings.HasPrefix(sql[i:], "--"):
+		case t.Kind == sqlparse.Comment && strings.HasPrefix(t.Text, "--"):
 			b.WriteString("--?\n")
-			i = skipToken(sql, i)
-		case strings.HasPrefix(sql[i:], "/*"):
+		case t.Kind == sqlparse.Comment:
 			b.WriteString("/*?*/")
-			i = skipToken(sql, i)
-		case c == '"':
-			j := skipToken(sql, i)
-			b.WriteString(sql[i:j])
-			i = j
 		default:
-			b.WriteByte(c)
-			i++
+			b.WriteString(t.Text)
 		}
 	}
 	return b.String()
@@ -163,51 +126,33 @@ func RedactMessage(msg string, literals ...string) string {
 // doubled quotes and backslash escapes undone).
 func Literals(sql string) []string {
 	var out []string
-	i := 0
-	for i < len(sql) {
-		c := sql[i]
+	for _, t := range sqlparse.Lex(sql) {
 		switch {
-		case c == '\'':
-			j := skipToken(sql, i)
-			body := sql[i+1 : max(i+1, j-1)]
-			if j == len(sql) && !strings.HasSuffix(sql, "'") {
-				body = sql[i+1:]
+		case t.Kind == sqlparse.String && t.Text[0] == '$':
+			tag, _ := sqlparse.DollarTag(sql, t.Pos)
+			out = append(out, strings.TrimSuffix(t.Text[len(tag):], tag))
+		case t.Kind == sqlparse.String:
+			lit := strings.TrimLeft(t.Text, "Ee")
+			body := lit[1:max(1, len(lit)-1)]
+			if t.End == len(sql) && (len(lit) < 2 || !strings.HasSuffix(sql, "'")) {
+				body = lit[1:]
 			}
 			out = append(out, strings.ReplaceAll(body, "''", "'"))
 			if strings.Contains(body, "\\") {
 				out = append(out, strings.NewReplacer("\\'", "'", "\\\\", "\\").Replace(body))
 			}
-			i = j
-		case c == '$' && func() bool { _, ok := dollarTag(sql, i); return ok }():
-			tag, _ := dollarTag(sql, i)
-			j := skipToken(sql, i)
-			out = append(out, strings.TrimSuffix(sql[i+len(tag):j], tag))
-			i = j
-		case isNumberStart(sql, i):
-			j := skipNumber(sql, i)
-			out = append(out, sql[i:j])
-			i = j
-		case c == '"' || strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
-			i = skipToken(sql, i)
-		default:
-			i++
+		case t.Kind == sqlparse.Number:
+			out = append(out, t.Text)
 		}
 	}
 	return out
 }
 
-// isNumberStart: a digit that does not continue a word or a $n parameter.
+// isNumberStart: a digit that does not continue a word or a $n parameter
+// (RedactMessage reads error messages, not SQL, so it cannot use the lexer).
 func isNumberStart(s string, i int) bool {
 	return s[i] >= '0' && s[i] <= '9' && (i == 0 || !isIdentByte(s[i-1]) && s[i-1] != '$')
 }
 
-// skipNumber returns the end of the number at i, taking in anything that
-// can continue one (1.5e-3, 0x1F, 1_000) so that no digit is left behind.
-func skipNumber(s string, i int) int {
-	j := i
-	for j < len(s) && (isIdentByte(s[j]) || s[j] == '.' ||
-		(s[j] == '+' || s[j] == '-') && (s[j-1] == 'e' || s[j-1] == 'E') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9') {
-		j++
-	}
-	return j
-}
+// skipNumber returns the end of the number at i (sqlparse's number rule).
+func skipNumber(s string, i int) int { return sqlparse.Scan(s, i).End }

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
@@ -27,46 +26,6 @@ import (
 // ('...'::type, CAST('...' AS type), type '...'); everything else passes
 // through byte for byte.
 
-type lexToken struct {
-	start, end int
-	text       string
-}
-
-// lexAll splits sql into significant tokens with their offsets ("::" is one
-// token).
-func lexAll(sql string) []lexToken {
-	var out []lexToken
-	i := 0
-	for i < len(sql) {
-		r, w := utf8.DecodeRuneInString(sql[i:])
-		switch {
-		case unicode.IsSpace(r):
-			i += w
-		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
-			i = skipToken(sql, i)
-		case sql[i] == ':' && i+1 < len(sql) && sql[i+1] == ':':
-			out = append(out, lexToken{i, i + 2, "::"})
-			i += 2
-		case (sql[i] == 'E' || sql[i] == 'e') && i+1 < len(sql) && sql[i+1] == '\'' && (i == 0 || !isIdentByte(sql[i-1])):
-			j := skipToken(sql, i+1)
-			out = append(out, lexToken{i, j, sql[i:j]})
-			i = j
-		case isIdentByte(sql[i]):
-			j := i
-			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
-				j++
-			}
-			out = append(out, lexToken{i, j, sql[i:j]})
-			i = j
-		default:
-			j := skipToken(sql, i)
-			out = append(out, lexToken{i, j, sql[i:j]})
-			i = j
-		}
-	}
-	return out
-}
-
 // stringValue returns the value of a plain '...' literal (internal/sqlparse).
 func stringValue(tok string) (string, bool) { return sqlparse.StringValue(tok) }
 
@@ -82,19 +41,19 @@ const (
 
 // castType reads a type name starting at toks[i] and returns its kind and
 // the index after it.
-func castType(toks []lexToken, i int) (literalType, int) {
+func castType(toks []sqlparse.Token, i int) (literalType, int) {
 	k, _, j := castTypeElem(toks, i)
 	return k, j
 }
 
 // castTypeElem is castType that also returns the element kind of an array.
-func castTypeElem(toks []lexToken, i int) (literalType, literalType, int) {
+func castTypeElem(toks []sqlparse.Token, i int) (literalType, literalType, int) {
 	if i >= len(toks) {
 		return litOther, litOther, i
 	}
-	name := strings.ToLower(strings.Trim(toks[i].text, `"`))
-	if dot := i + 2; dot < len(toks) && toks[i+1].text == "." && name == "pg_catalog" {
-		name, i = strings.ToLower(strings.Trim(toks[dot].text, `"`)), dot
+	name := strings.ToLower(strings.Trim(toks[i].Text, `"`))
+	if dot := i + 2; dot < len(toks) && toks[i+1].Text == "." && name == "pg_catalog" {
+		name, i = strings.ToLower(strings.Trim(toks[dot].Text, `"`)), dot
 	}
 	j := i + 1
 	kind := litOther
@@ -106,28 +65,28 @@ func castTypeElem(toks []lexToken, i int) (literalType, literalType, int) {
 	case "timestamp":
 		kind = litDate
 		// timestamp [(p)] [with|without time zone]
-		if j+2 < len(toks) && toks[j].text == "(" && toks[j+2].text == ")" {
+		if j+2 < len(toks) && toks[j].Text == "(" && toks[j+2].Text == ")" {
 			j += 3
 		}
-		if j+2 < len(toks) && (strings.EqualFold(toks[j].text, "with") || strings.EqualFold(toks[j].text, "without")) &&
-			strings.EqualFold(toks[j+1].text, "time") && strings.EqualFold(toks[j+2].text, "zone") {
+		if j+2 < len(toks) && (strings.EqualFold(toks[j].Text, "with") || strings.EqualFold(toks[j].Text, "without")) &&
+			strings.EqualFold(toks[j+1].Text, "time") && strings.EqualFold(toks[j+2].Text, "zone") {
 			j += 3
 		}
 	default:
 		// other (possibly multi-word or parameterized) names: skip words
 		// and a (...) modifier to reach a [] suffix
-		for j < len(toks) && isWord(toks[j].text) && !isKeywordAfterType(toks[j].text) {
+		for j < len(toks) && isWord(toks[j].Text) && !isKeywordAfterType(toks[j].Text) {
 			j++
 		}
-		if j < len(toks) && toks[j].text == "(" {
-			for j < len(toks) && toks[j].text != ")" {
+		if j < len(toks) && toks[j].Text == "(" {
+			for j < len(toks) && toks[j].Text != ")" {
 				j++
 			}
 			j++
 		}
 	}
-	if j+1 < len(toks) && toks[j].text == "[" && toks[j+1].text == "]" {
-		for j+1 < len(toks) && toks[j].text == "[" && toks[j+1].text == "]" {
+	if j+1 < len(toks) && toks[j].Text == "[" && toks[j+1].Text == "]" {
+		for j+1 < len(toks) && toks[j].Text == "[" && toks[j+1].Text == "]" {
 			j += 2
 		}
 		return litArray, kind, j
@@ -151,33 +110,33 @@ func rewritePGLiterals(sql string) string {
 	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(strings.ToUpper(sql), " BC") {
 		return sql
 	}
-	toks := lexAll(sql)
+	toks := sqlparse.Tokens(sql, 0)
 	type edit struct {
 		start, end int
 		text       string
 	}
 	var edits []edit
 	for i, t := range toks {
-		val, ok := stringValue(t.text)
+		val, ok := stringValue(t.Text)
 		if !ok {
 			continue
 		}
 		kind, elem := litOther, litOther
 		switch {
-		case i+1 < len(toks) && toks[i+1].text == "::":
+		case i+1 < len(toks) && toks[i+1].Text == "::":
 			kind, elem, _ = castTypeElem(toks, i+2)
-		case i >= 2 && strings.EqualFold(toks[i-2].text, "CAST") && toks[i-1].text == "(" && i+1 < len(toks) && strings.EqualFold(toks[i+1].text, "AS"):
+		case i >= 2 && strings.EqualFold(toks[i-2].Text, "CAST") && toks[i-1].Text == "(" && i+1 < len(toks) && strings.EqualFold(toks[i+1].Text, "AS"):
 			kind, elem, _ = castTypeElem(toks, i+2)
 		case i >= 1:
 			// type 'literal': find the start of the type name
 			for s := i - 1; s >= 0 && s >= i-5; s-- {
 				if k, end := castType(toks, s); end == i && k != litOther && k != litArray {
-					if s > 0 && (toks[s-1].text == "::" || strings.EqualFold(toks[s-1].text, "AS")) {
+					if s > 0 && (toks[s-1].Text == "::" || strings.EqualFold(toks[s-1].Text, "AS")) {
 						break
 					}
 					kind = k
 					if repl, ok := rewriteLiteral(kind, litOther, val); ok {
-						edits = append(edits, edit{toks[s].start, t.end, castFor(kind, sql[toks[s].start:toks[i-1].end], repl)})
+						edits = append(edits, edit{toks[s].Pos, t.End, castFor(kind, sql[toks[s].Pos:toks[i-1].End], repl)})
 					}
 					kind = litOther
 					break
@@ -189,7 +148,7 @@ func rewritePGLiterals(sql string) string {
 			continue
 		}
 		if repl, ok := rewriteLiteral(kind, elem, val); ok {
-			edits = append(edits, edit{t.start, t.end, repl})
+			edits = append(edits, edit{t.Pos, t.End, repl})
 		}
 	}
 	if len(edits) == 0 {

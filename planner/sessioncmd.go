@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 )
 
@@ -150,98 +148,34 @@ func syntaxErrAt(tok string) error {
 	return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", tok)}
 }
 
-// tokScan walks a statement's tokens (lex.go's tokens: words as written,
-// quoted strings and identifiers whole, punctuation one byte at a time).
-type tokScan struct {
-	sql   string
-	toks  []string
-	start []int // byte offset of each token in sql
-	i     int
-}
+// tokScan walks a statement's tokens: sqlparse's cursor, with the
+// planner's syntax errors.
+type tokScan struct{ *sqlparse.Cursor }
 
-func newTokScan(sql string) *tokScan {
-	t := &tokScan{sql: sql}
-	i := 0
-	for i < len(sql) {
-		r, w := utf8.DecodeRuneInString(sql[i:])
-		j := i
-		switch {
-		case unicode.IsSpace(r):
-			i += w
-			continue
-		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
-			i = skipToken(sql, i)
-			continue
-		case isIdentByte(sql[i]):
-			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
-				j++
-			}
-		default:
-			j = skipToken(sql, i)
-		}
-		t.toks = append(t.toks, sql[i:j])
-		t.start = append(t.start, i)
-		i = j
-	}
-	return t
-}
+func newTokScan(sql string) *tokScan { return &tokScan{sqlparse.NewCursor(sql)} }
 
 // rest returns the text from the next token on.
-func (t *tokScan) rest() string {
-	if t.done() {
-		return ""
-	}
-	return t.sql[t.start[t.i]:]
-}
+func (t *tokScan) rest() string { return t.Rest() }
 
-func (t *tokScan) done() bool { return t.i >= len(t.toks) }
+func (t *tokScan) done() bool { return t.Done() }
 
 // peek returns the next token upper-cased, "" at the end.
-func (t *tokScan) peek() string {
-	if t.done() {
-		return ""
-	}
-	return strings.ToUpper(t.toks[t.i])
-}
+func (t *tokScan) peek() string { return t.PeekUpper(0) }
 
-func (t *tokScan) next() string {
-	if t.done() {
-		return ""
-	}
-	t.i++
-	return t.toks[t.i-1]
-}
+func (t *tokScan) next() string { return t.Next().Text }
 
 // accept consumes the keywords if they come next, in order.
-func (t *tokScan) accept(words ...string) bool {
-	if t.i+len(words) > len(t.toks) {
-		return false
-	}
-	for k, w := range words {
-		if !strings.EqualFold(t.toks[t.i+k], w) {
-			return false
-		}
-	}
-	t.i += len(words)
-	return true
-}
+func (t *tokScan) accept(words ...string) bool { return t.Accept(words...) }
 
 // expect consumes the keywords or reports a syntax error.
 func (t *tokScan) expect(words ...string) error {
-	for _, w := range words {
-		if !t.accept(w) {
-			return syntaxErrAt(t.peekRaw())
-		}
+	if !t.Expect(words...) {
+		return syntaxErrAt(t.Near())
 	}
 	return nil
 }
 
-func (t *tokScan) peekRaw() string {
-	if t.done() {
-		return ""
-	}
-	return t.toks[t.i]
-}
+func (t *tokScan) peekRaw() string { return t.PeekText() }
 
 // end reports a syntax error unless every token was consumed.
 func (t *tokScan) end() error {
@@ -253,12 +187,12 @@ func (t *tokScan) end() error {
 
 // ident consumes a name: folded to lower case unless quoted.
 func (t *tokScan) ident() (string, error) {
-	tok := t.peekRaw()
-	if tok == "" || !(isIdentByte(tok[0]) && !(tok[0] >= '0' && tok[0] <= '9') || tok[0] == '"' && len(tok) >= 2) {
-		return "", syntaxErrAt(tok)
+	tok := t.Peek(0)
+	if tok.Kind != sqlparse.Word && !(tok.Kind == sqlparse.QuotedIdent && len(tok.Text) >= 2) {
+		return "", syntaxErrAt(tok.Text)
 	}
-	t.i++
-	return unquoteIdent(tok), nil
+	t.Next()
+	return unquoteIdent(tok.Text), nil
 }
 
 // exitStatement reports statements an aborted transaction block accepts.

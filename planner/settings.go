@@ -290,8 +290,11 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 	case t.accept("SESSION", "AUTHORIZATION"), t.accept("ROLE"):
 		return nil, fmt.Errorf("%w: changing the session's role: lakegate decides access by the authenticated caller", ErrNotSupported)
 	}
-	toks := t.toks
-	i := t.i
+	var toks []string
+	for k := t.Index(); k < t.Len(); k++ {
+		toks = append(toks, t.At(k).Text)
+	}
+	i := 0
 	name := strings.ToLower(strings.Trim(toks[i], `"`))
 	i++
 	switch {

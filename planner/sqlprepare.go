@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // SQL-level prepared statements: PREPARE name [(types)] AS statement and
@@ -137,18 +139,14 @@ func typedParams(types, args []string) map[int]string {
 // and comments) with the given texts.
 func substituteParams(sql string, with map[int]string) string {
 	var b strings.Builder
-	i := 0
-	for i < len(sql) {
-		if n, end, ok := paramAt(sql, i); ok {
+	for _, t := range sqlparse.Lex(sql) {
+		if n, ok := paramNumber(t); ok {
 			if v, ok := with[n]; ok {
 				b.WriteString(v)
-				i = end
 				continue
 			}
 		}
-		j := skipToken(sql, i)
-		b.WriteString(sql[i:j])
-		i = j
+		b.WriteString(t.Text)
 	}
 	return b.String()
 }
@@ -156,31 +154,21 @@ func substituteParams(sql string, with map[int]string) string {
 // maxParam returns the highest $n in sql.
 func maxParam(sql string) int {
 	m := 0
-	for i := 0; i < len(sql); {
-		if n, end, ok := paramAt(sql, i); ok {
+	for _, t := range sqlparse.Tokens(sql, 0) {
+		if n, ok := paramNumber(t); ok {
 			m = max(m, n)
-			i = end
-			continue
 		}
-		i = skipToken(sql, i)
 	}
 	return m
 }
 
-// paramAt reads a $n parameter at i.
-func paramAt(sql string, i int) (n, end int, ok bool) {
-	if sql[i] != '$' || i > 0 && isIdentByte(sql[i-1]) {
-		return 0, 0, false
+// paramNumber is n of a $n parameter token.
+func paramNumber(t sqlparse.Token) (int, bool) {
+	if t.Kind != sqlparse.Param {
+		return 0, false
 	}
-	j := i + 1
-	for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
-		j++
-	}
-	if j == i+1 || j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
-		return 0, 0, false
-	}
-	n, err := strconv.Atoi(sql[i+1 : j])
-	return n, j, err == nil
+	n, err := strconv.Atoi(t.Text[1:])
+	return n, err == nil
 }
 
 // parenList consumes "( item, item )" and returns the items' text,
@@ -190,28 +178,28 @@ func (t *tokScan) parenList() ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	depth, from := 0, t.i
-	for ; !t.done(); t.i++ {
-		switch t.toks[t.i] {
+	depth, from := 0, t.Index()
+	for ; !t.done(); t.Next() {
+		switch tok := t.peekRaw(); tok {
 		case "(", "[":
 			depth++
 		case ")", "]":
-			if depth == 0 && t.toks[t.i] == ")" {
-				if t.i == from {
+			if depth == 0 && tok == ")" {
+				if t.Index() == from {
 					return nil, syntaxErrAt(")")
 				}
-				out = append(out, strings.TrimSpace(t.sql[t.start[from]:t.start[t.i]]))
-				t.i++
+				out = append(out, strings.TrimSpace(t.Src()[t.At(from).Pos:t.Pos()]))
+				t.Next()
 				return out, nil
 			}
 			depth--
 		case ",":
 			if depth == 0 {
-				if t.i == from {
+				if t.Index() == from {
 					return nil, syntaxErrAt(",")
 				}
-				out = append(out, strings.TrimSpace(t.sql[t.start[from]:t.start[t.i]]))
-				from = t.i + 1
+				out = append(out, strings.TrimSpace(t.Src()[t.At(from).Pos:t.Pos()]))
+				from = t.Index() + 1
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Time travel: `FROM ns.t [AS x] AT (VERSION => id)` or
@@ -77,85 +78,60 @@ func (s *Session) timeTravel(e *engine, sql string, base int, r *tableRef, t *ca
 // dotted name ends, where "AT" starts, where the closing parenthesis ends,
 // and the text inside the parentheses.
 func atClauseSpan(sql string, start int) (nameEnd, atStart, atEnd int, body string, ok bool) {
-	i := start
-	expectName := true
-	for i < len(sql) {
-		j := skipSpace(sql, i)
-		if j >= len(sql) {
+	// next is the significant token at or after i ("" at the end).
+	next := func(i int) sqlparse.Token {
+		for i < len(sql) {
+			t := sqlparse.Scan(sql, i)
+			if t.Significant() {
+				return t
+			}
+			i = t.End
+		}
+		return sqlparse.Token{Pos: len(sql), End: len(sql)}
+	}
+	i, expectName := start, true
+	for {
+		t := next(i)
+		if t.Text == "" {
 			return 0, 0, 0, "", false
 		}
 		if expectName {
-			k := skipToken(sql, j)
-			if sql[j] != '"' {
-				k = j
-				for k < len(sql) && isIdentByte(sql[k]) {
-					k++
-				}
-			}
-			i, nameEnd, expectName = k, k, false
+			i, nameEnd, expectName = t.End, t.End, false
 			continue
 		}
-		if sql[j] == '.' {
-			i, expectName = j+1, true
-			continue
+		if t.Text != "." {
+			break
 		}
-		break
+		i, expectName = t.End, true
 	}
 	// After the name: optional alias, then AT (.
-	i = nameEnd
-	for i < len(sql) {
-		j := skipSpace(sql, i)
-		if j >= len(sql) {
+	for i = nameEnd; ; {
+		t := next(i)
+		if t.Text == "" {
 			return 0, 0, 0, "", false
 		}
-		k := j
-		for k < len(sql) && isIdentByte(sql[k]) {
-			k++
-		}
-		if k == j {
-			k = skipToken(sql, j)
-		}
-		word := sql[j:k]
-		if strings.EqualFold(word, "AT") {
-			p := skipSpace(sql, k)
-			if p < len(sql) && sql[p] == '(' {
-				depth := 0
-				q := p
-				for q < len(sql) {
-					switch sql[q] {
-					case '(':
-						depth++
-					case ')':
-						depth--
-						if depth == 0 {
-							return nameEnd, j, q + 1, sql[p+1 : q], true
-						}
+		if p := next(t.End); p.Text == "(" && strings.EqualFold(t.Text, "AT") {
+			depth := 0
+			for q := p.Pos; q < len(sql); {
+				tk := sqlparse.Scan(sql, q)
+				switch tk.Text {
+				case "(":
+					depth++
+				case ")":
+					depth--
+					if depth == 0 {
+						return nameEnd, t.Pos, tk.End, sql[p.Pos+1 : tk.Pos], true
 					}
-					q = skipToken(sql, q)
 				}
-				return 0, 0, 0, "", false
+				q = tk.End
 			}
+			return 0, 0, 0, "", false
 		}
-		i = k
-		if k-j > 64 || slices.Contains([]string{",", ")", ";"}, word) {
+		i = t.End
+		if len(t.Text) > 64 || slices.Contains([]string{",", ")", ";"}, t.Text) {
 			return 0, 0, 0, "", false
 		}
 	}
-	return 0, 0, 0, "", false
-}
-
-func skipSpace(s string, i int) int {
-	for i < len(s) {
-		switch {
-		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r':
-			i++
-		case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "/*"):
-			i = skipToken(s, i)
-		default:
-			return i
-		}
-	}
-	return i
 }
 
 func applyEdits(sql string, edits []textEdit) string {

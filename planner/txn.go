@@ -123,7 +123,7 @@ func (s *Session) prepareRollback(st *Stmt, sql string) error {
 	if t.accept("PREPARED") {
 		return fmt.Errorf("%w: two-phase commit", ErrNotSupported)
 	}
-	save := t.i
+	save := t.Index()
 	_ = t.accept("WORK") || t.accept("TRANSACTION")
 	if t.accept("TO") {
 		_ = t.accept("SAVEPOINT")
@@ -137,7 +137,7 @@ func (s *Session) prepareRollback(st *Stmt, sql string) error {
 		st.Kind, st.Tag, st.cmd = KindRollbackTo, "ROLLBACK", &cmdStmt{name: name}
 		return nil
 	}
-	t.i = save
+	t.Seek(save)
 	chain, err := parseChain(t)
 	if err != nil {
 		return err

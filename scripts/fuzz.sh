@@ -3,7 +3,8 @@
 # (default 15s): the wire (server/fuzz_test.go, each target against a real
 # server) and the SQL text readers (planner/fuzz_test.go: splitter,
 # tokenizers; planner/write/fuzz_test.go: the write parser;
-# planner/pgcatalog/fuzz_test.go: the catalog rewrite).
+# planner/pgcatalog/fuzz_test.go: the catalog rewrite;
+# internal/sqlparse/fuzz_test.go: the one lexer).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
@@ -16,7 +17,7 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL FuzzLex)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
 for t in "${targets[@]}"; do
@@ -26,6 +27,7 @@ for t in "${targets[@]}"; do
     FuzzStatementText) pkg=./planner/ ;;
     FuzzParseWrite) pkg=./planner/write/ ;;
     FuzzRewriteSQL) pkg=./planner/pgcatalog/ ;;
+    FuzzLex) pkg=./internal/sqlparse/ ;;
   esac
   go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" "$pkg"
 done

@@ -1,15 +1,23 @@
-// Package sqlparse holds the lexical rules of Postgres SQL text that the
-// rooms reading it share: where a token ends (SkipToken), identifier
-// folding and quoting (UnquoteIdent, QuoteIdent), string literals
-// (QuoteLiteral, StringValue) and array input syntax (ArrayLiteral). The
-// planner's statement splitter and the pg catalog emulation's rewrite both
-// build on it, so they agree on where a string or comment ends.
+// Package sqlparse owns the one lexer and the one cursor of SQL text in
+// lakegate: Scan (the scanning function: one token, with its kind, text
+// and byte span, by Postgres' lexical rules), Lex and Tokens (all tokens,
+// or the significant ones) and Cursor (peek, next, accept keywords, the
+// position for errors). Every reader of SQL text tokenizes through them:
+// the planner's statement splitter, redactor, session commands, COPY,
+// EXPLAIN, literal rewrite and write parser, and the pg catalog
+// emulation's rewrite, so they all agree on where a string, identifier or
+// comment ends. It also holds the rules around tokens: where a quoted body
+// ends (SkipToken, DollarTag), identifier folding and quoting
+// (UnquoteIdent, QuoteIdent), string literals (QuoteLiteral, StringValue)
+// and array input syntax (ArrayLiteral).
 //
 // What flows in: SQL text (client text included, so every function is
-// total: any input returns, none panics). What flows out: byte offsets,
-// unquoted names, quoted text.
+// total: any input returns, none panics; FuzzLex checks that the tokens
+// cover the input exactly). What flows out: tokens, byte offsets, unquoted
+// names, quoted text.
 //
-// Must never: import anything of lakegate (archtest keeps it a leaf),
-// execute SQL, or decide what a statement means: it reads text, the rooms
-// above it give the text its meaning.
+// Must never: import anything of lakegate (archtest keeps it a leaf), know
+// about tables, sessions or the engine, execute SQL, or decide what a
+// statement means: it reads text, the rooms above it give the text its
+// meaning.
 package sqlparse

@@ -2,8 +2,6 @@ package pgcatalog
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
@@ -126,56 +124,19 @@ type piece struct {
 	start int
 }
 
+// pieceKinds maps sqlparse's token kinds to the rewrite's piece kinds.
+var pieceKinds = [...]byte{
+	sqlparse.Space: ' ', sqlparse.Comment: ' ', sqlparse.Word: 'w', sqlparse.QuotedIdent: 'q',
+	sqlparse.String: 's', sqlparse.Number: 'n', sqlparse.Param: 'n', sqlparse.Operator: 'p', sqlparse.Punct: 'p',
+}
+
+// lexPieces returns every token of s (sqlparse's lexer), white space and
+// comments included, so that the pieces put together are s.
 func lexPieces(s string) []piece {
-	var out []piece
-	i := 0
-	for i < len(s) {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		start := i
-		var kind byte
-		switch {
-		case unicode.IsSpace(r):
-			for i < len(s) {
-				r, w = utf8.DecodeRuneInString(s[i:])
-				if !unicode.IsSpace(r) {
-					break
-				}
-				i += w
-			}
-			kind = ' '
-		case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "/*"):
-			i = sqlparse.SkipToken(s, i)
-			kind = ' '
-		case s[i] >= '0' && s[i] <= '9':
-			for i < len(s) && (sqlparse.IsIdentByte(s[i]) || s[i] == '.') {
-				i++
-			}
-			kind = 'n'
-		case sqlparse.IsIdentByte(s[i]):
-			for i < len(s) && (sqlparse.IsIdentByte(s[i]) || s[i] == '$') {
-				i++
-			}
-			kind = 'w'
-		case s[i] == '"':
-			i = sqlparse.SkipToken(s, i)
-			kind = 'q'
-		case s[i] == '\'' || s[i] == '$':
-			i = sqlparse.SkipToken(s, i)
-			kind = 's'
-			if s[start] == '$' && i == start+1 {
-				for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-					i++
-				}
-				kind = 'n' // $1
-			}
-		case strings.HasPrefix(s[i:], "::"):
-			i += 2
-			kind = 'p'
-		default:
-			i += w
-			kind = 'p'
-		}
-		out = append(out, piece{text: s[start:i], kind: kind, start: start})
+	toks := sqlparse.Lex(s)
+	out := make([]piece, len(toks))
+	for i, t := range toks {
+		out[i] = piece{text: t.Text, kind: pieceKinds[t.Kind], start: t.Pos}
 	}
 	return out
 }

@@ -3,10 +3,9 @@ package write
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Parsing of data-changing statements. The engine's parser serializes only
@@ -105,28 +104,12 @@ type ptok struct {
 	pos, end int
 }
 
+// lexSpans returns sql's significant tokens (sqlparse's lexer).
 func lexSpans(sql string) []ptok {
-	var out []ptok
-	i := 0
-	for i < len(sql) {
-		r, w := utf8.DecodeRuneInString(sql[i:])
-		switch {
-		case unicode.IsSpace(r):
-			i += w
-		case strings.HasPrefix(sql[i:], "--") || strings.HasPrefix(sql[i:], "/*"):
-			i = skipToken(sql, i)
-		case isIdentByte(sql[i]):
-			j := i
-			for j < len(sql) && (isIdentByte(sql[j]) || sql[j] == '$') {
-				j++
-			}
-			out = append(out, ptok{sql[i:j], i, j})
-			i = j
-		default:
-			j := skipToken(sql, i)
-			out = append(out, ptok{sql[i:j], i, j})
-			i = j
-		}
+	toks := sqlparse.Tokens(sql, 0)
+	out := make([]ptok, len(toks))
+	for i, t := range toks {
+		out[i] = ptok{t.Text, t.Pos, t.End}
 	}
 	return out
 }
