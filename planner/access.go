@@ -10,6 +10,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -59,7 +60,7 @@ func accessSQL(scan string, schema *iceberg.Schema, dec policy.Decision) (string
 	}
 	var proj []string
 	for _, f := range schema.Fields() {
-		col := quoteIdent(f.Name)
+		col := sqlparse.QuoteIdent(f.Name)
 		if m, ok := dec.Masks[f.Name]; ok {
 			typ, err := duckType(f.Type)
 			if err != nil {

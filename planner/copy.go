@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // COPY (query) TO STDOUT and COPY table [(columns)] TO STDOUT, in the text,
@@ -113,7 +115,7 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 		var name []string
 		for {
 			tok := t.peekRaw()
-			if tok == "" || !(isIdentByte(tok[0]) || tok[0] == '"') {
+			if tok == "" || !(sqlparse.IsIdentByte(tok[0]) || tok[0] == '"') {
 				return syntaxErrAt(tok)
 			}
 			name = append(name, t.next())
@@ -129,7 +131,7 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 				if err != nil {
 					return err
 				}
-				list = append(list, quoteIdent(c))
+				list = append(list, sqlparse.QuoteIdent(c))
 				if t.accept(")") {
 					break
 				}

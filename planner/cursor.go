@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Cursors: DECLARE name CURSOR FOR query, FETCH, MOVE, CLOSE
@@ -251,7 +252,7 @@ func (p *Portal) Close() { p.cur.close() }
 // startCursor binds the cursor's query on its connection, with the
 // session's time zone and search path, and starts a streaming result.
 func (s *Session) startCursor(ctx context.Context, cur *cursor, sql string, args []any) error {
-	setup := "SET TimeZone = " + sqlString(s.settings["timezone"]) + "; SET search_path = " + sqlString(s.engineSearchPath())
+	setup := "SET TimeZone = " + sqlparse.QuoteLiteral(s.settings["timezone"]) + "; SET search_path = " + sqlparse.QuoteLiteral(s.engineSearchPath())
 	if err := cur.conn.Exec(setup); err != nil {
 		// A setting the session already checked: whatever class the
 		// engine gives a failure here, it is the engine's (internal).

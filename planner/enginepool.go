@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -252,7 +253,7 @@ func (e *engine) dropObjects() error {
 		// (user, version) and fails: each is made first.
 		var b strings.Builder
 		for _, name := range pgcatalog.Functions() {
-			q := quoteIdent(name)
+			q := sqlparse.QuoteIdent(name)
 			fmt.Fprintf(&b, "DROP MACRO TABLE IF EXISTS main.%s;\nCREATE OR REPLACE MACRO main.%s() AS NULL;\nDROP MACRO main.%s;\n", q, q, q)
 		}
 		if err := e.exec(b.String()); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -262,7 +263,7 @@ func TestEnginePoolKeepsSandboxes(t *testing.T) {
 			t.Fatalf("bob's engine allows %s", d)
 		}
 	}
-	if _, err := bobEng.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlString(tFile) + ")"); err == nil ||
+	if _, err := bobEng.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(tFile) + ")"); err == nil ||
 		!strings.Contains(err.Error(), "Permission") {
 		t.Fatalf("bob's engine reading s.t's file: %v, want a permission error", err)
 	}

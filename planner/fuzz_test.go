@@ -3,6 +3,8 @@ package planner
 import (
 	"strings"
 	"testing"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Fuzz targets for the code that reads SQL text before the engine does
@@ -42,7 +44,7 @@ func FuzzStatementText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, sql string) {
 		parts := SplitStatements(sql)
 		for _, p := range parts {
-			if blankSQL(p) || p != strings.TrimSpace(p) {
+			if sqlparse.Blank(p) || p != strings.TrimSpace(p) {
 				t.Fatalf("SplitStatements(%q) gave a blank or untrimmed statement %q", sql, p)
 			}
 			if again := SplitStatements(p); len(again) != 1 || again[0] != p {

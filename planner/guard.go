@@ -144,7 +144,7 @@ func writeTarget(sql string) (verb string, schema, name string, ok bool) {
 	}
 	var parts []string
 	for i < len(toks) {
-		parts = append(parts, unquoteIdent(toks[i]))
+		parts = append(parts, sqlparse.UnquoteIdent(toks[i]))
 		if i+1 < len(toks) && toks[i+1] == "." {
 			i += 2
 			continue
@@ -164,7 +164,3 @@ func writeTarget(sql string) (verb string, schema, name string, ok bool) {
 	}
 	return verb, "", "", false
 }
-
-// unquoteIdent folds an unquoted identifier to lower case (Postgres rules)
-// and strips the quotes of a quoted one (internal/sqlparse).
-func unquoteIdent(t string) string { return sqlparse.UnquoteIdent(t) }

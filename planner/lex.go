@@ -21,25 +21,17 @@ func SplitStatements(sql string) []string {
 	start := 0
 	for _, t := range sqlparse.Lex(sql) {
 		if t.Kind == sqlparse.Punct && t.Text == ";" {
-			if s := sql[start:t.Pos]; !blankSQL(s) {
+			if s := sql[start:t.Pos]; !sqlparse.Blank(s) {
 				out = append(out, strings.TrimSpace(s))
 			}
 			start = t.End
 		}
 	}
-	if s := sql[start:]; !blankSQL(s) {
+	if s := sql[start:]; !sqlparse.Blank(s) {
 		out = append(out, strings.TrimSpace(s))
 	}
 	return out
 }
-
-// The token rules are internal/sqlparse's, shared with the pg catalog
-// emulation; these are the planner's names for them.
-func skipToken(s string, i int) int { return sqlparse.SkipToken(s, i) }
-func isIdentByte(c byte) bool       { return sqlparse.IsIdentByte(c) }
-
-// blankSQL reports text that holds only whitespace and comments.
-func blankSQL(s string) bool { return sqlparse.Blank(s) }
 
 // tokens returns the texts of up to max significant tokens (sqlparse's
 // lexer: comments and whitespace removed, words as written, quoted
@@ -103,9 +95,9 @@ func RedactMessage(msg string, literals ...string) string {
 	for i < len(msg) {
 		c := msg[i]
 		switch {
-		case (c == '\'' || c == '"') && !(i > 0 && isIdentByte(msg[i-1]) && i+1 < len(msg) && isIdentByte(msg[i+1])):
+		case (c == '\'' || c == '"') && !(i > 0 && sqlparse.IsIdentByte(msg[i-1]) && i+1 < len(msg) && sqlparse.IsIdentByte(msg[i+1])):
 			j := i + 1
-			for j < len(msg) && !(msg[j] == c && (j+1 == len(msg) || !isIdentByte(msg[j+1]))) {
+			for j < len(msg) && !(msg[j] == c && (j+1 == len(msg) || !sqlparse.IsIdentByte(msg[j+1]))) {
 				j++
 			}
 			b.WriteString("?")
@@ -151,7 +143,7 @@ func Literals(sql string) []string {
 // isNumberStart: a digit that does not continue a word or a $n parameter
 // (RedactMessage reads error messages, not SQL, so it cannot use the lexer).
 func isNumberStart(s string, i int) bool {
-	return s[i] >= '0' && s[i] <= '9' && (i == 0 || !isIdentByte(s[i-1]) && s[i-1] != '$')
+	return s[i] >= '0' && s[i] <= '9' && (i == 0 || !sqlparse.IsIdentByte(s[i-1]) && s[i-1] != '$')
 }
 
 // skipNumber returns the end of the number at i (sqlparse's number rule).

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 func TestParseBytes(t *testing.T) {
@@ -177,7 +178,7 @@ func engineSetting(t *testing.T, s *Session, name string) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := e.queryStrings("SELECT current_setting(" + sqlString(name) + ")::VARCHAR")
+	rows, err := e.queryStrings("SELECT current_setting(" + sqlparse.QuoteLiteral(name) + ")::VARCHAR")
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("%s: %v %v", name, rows, err)
 	}

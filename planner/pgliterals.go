@@ -26,9 +26,6 @@ import (
 // ('...'::type, CAST('...' AS type), type '...'); everything else passes
 // through byte for byte.
 
-// stringValue returns the value of a plain '...' literal (internal/sqlparse).
-func stringValue(tok string) (string, bool) { return sqlparse.StringValue(tok) }
-
 // literalType is the kind of target type that needs a rewrite.
 type literalType int
 
@@ -94,7 +91,7 @@ func castTypeElem(toks []sqlparse.Token, i int) (literalType, literalType, int) 
 	return kind, litOther, j
 }
 
-func isWord(s string) bool { return s != "" && isIdentByte(s[0]) }
+func isWord(s string) bool { return s != "" && sqlparse.IsIdentByte(s[0]) }
 
 func isKeywordAfterType(s string) bool {
 	switch strings.ToUpper(s) {
@@ -117,7 +114,7 @@ func rewritePGLiterals(sql string) string {
 	}
 	var edits []edit
 	for i, t := range toks {
-		val, ok := stringValue(t.Text)
+		val, ok := sqlparse.StringValue(t.Text)
 		if !ok {
 			continue
 		}
@@ -266,6 +263,6 @@ func parseArrayLiteral(s string, elem literalType) (string, string, bool) {
 		if elem == litBytea && strings.Contains(v, `\`) {
 			return "", false // not valid bytea input
 		}
-		return sqlString(v), true
+		return sqlparse.QuoteLiteral(v), true
 	})
 }

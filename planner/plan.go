@@ -9,6 +9,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
@@ -341,7 +342,7 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 		}
 		// small only if every scan was in fact copied (the budget or an
 		// engine error may have kept one from it)
-		plan.small = plan.small && strings.HasPrefix(vs, "SELECT * FROM "+quoteIdent(snapSchema)+".")
+		plan.small = plan.small && strings.HasPrefix(vs, "SELECT * FROM "+sqlparse.QuoteIdent(snapSchema)+".")
 		var err error
 		if viewSQL[key], err = accessSQL(vs, t.Schema(), plan.decisions[key]); err != nil {
 			return err
@@ -431,7 +432,7 @@ func (s *Session) installViews(e *engine, want map[string]string, names map[stri
 		}
 		schema, tbl, _ := strings.Cut(name, ".")
 		if dropIdle || names[strings.ToLower(tbl)] {
-			fmt.Fprintf(&b, "DROP VIEW IF EXISTS %s.%s;\n", quoteIdent(schema), quoteIdent(tbl))
+			fmt.Fprintf(&b, "DROP VIEW IF EXISTS %s.%s;\n", sqlparse.QuoteIdent(schema), sqlparse.QuoteIdent(tbl))
 			delete(s.views, name)
 		}
 	}
@@ -441,14 +442,14 @@ func (s *Session) installViews(e *engine, want map[string]string, names map[stri
 		}
 		schema, tbl, _ := strings.Cut(name, ".")
 		if !s.schemas[schema] {
-			fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\n", quoteIdent(schema))
+			fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\n", sqlparse.QuoteIdent(schema))
 			s.schemas[schema] = true
 		}
-		fmt.Fprintf(&b, "CREATE OR REPLACE VIEW %s.%s AS %s;\n", quoteIdent(schema), quoteIdent(tbl), sql)
+		fmt.Fprintf(&b, "CREATE OR REPLACE VIEW %s.%s AS %s;\n", sqlparse.QuoteIdent(schema), sqlparse.QuoteIdent(tbl), sql)
 		s.views[name] = sql
 	}
 	if sp := s.engineSearchPath(); sp != s.engPath {
-		fmt.Fprintf(&b, "SET search_path = %s;\n", sqlString(sp))
+		fmt.Fprintf(&b, "SET search_path = %s;\n", sqlparse.QuoteLiteral(sp))
 		s.engPath = sp
 	}
 	if b.Len() == 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Planning a query repeats work whose answer cannot change: the parse tree
@@ -77,7 +78,7 @@ func parseSQL(e *engine, sql string) ([]node, error) {
 	if ok {
 		return p.nodes, p.err
 	}
-	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlString(sql) + ")::VARCHAR")
+	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlparse.QuoteLiteral(sql) + ")::VARCHAR")
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 	if len(plan.Files) == 0 {
 		cols := make([]string, len(fields))
 		for i := range fields {
-			cols[i] = "NULL::" + types[i] + " AS " + quoteIdent(sc.names[i])
+			cols[i] = "NULL::" + types[i] + " AS " + sqlparse.QuoteIdent(sc.names[i])
 		}
 		if len(cols) == 0 {
 			return "SELECT WHERE false", nil
@@ -187,7 +187,7 @@ func nameMappedColumn(f catalog.DataFile, plan *catalog.ScanPlan, fl iceberg.Nes
 	}
 	for _, n := range names {
 		if slices.Contains(f.Columns, n) {
-			return "CAST(d." + quoteIdent(n) + " AS " + typ + ")", nil
+			return "CAST(d." + sqlparse.QuoteIdent(n) + " AS " + typ + ")", nil
 		}
 	}
 	if v, ok := f.IdentityValues[fl.ID]; ok {
@@ -205,7 +205,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 	first := files[0]
 	paths := make([]string, len(files))
 	for i, f := range files {
-		paths[i] = sqlString(f.Path)
+		paths[i] = sqlparse.QuoteLiteral(f.Path)
 	}
 	fileList := "[" + strings.Join(paths, ", ") + "]"
 	needRowPos := len(first.PosDeletes) > 0
@@ -226,7 +226,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 				exprs[i] = lit
 				continue
 			}
-			exprs[i] = "CAST(d." + quoteIdent(fl.Name) + " AS " + sc.types[i] + ")"
+			exprs[i] = "CAST(d." + sqlparse.QuoteIdent(fl.Name) + " AS " + sc.types[i] + ")"
 		}
 	} else if first.HasFieldIDs {
 		var entries []string
@@ -240,7 +240,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 				continue
 			}
 			col := fmt.Sprintf("c%d", i)
-			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", fl.ID, sqlString(col), sqlString(sc.types[i])))
+			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", fl.ID, sqlparse.QuoteLiteral(col), sqlparse.QuoteLiteral(sc.types[i])))
 			exprs[i] = "d." + col
 		}
 		if len(entries) > 0 {
@@ -266,7 +266,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 	inner := slices.Clone(exprs)
 	outer := make([]string, len(sc.names))
 	for i, n := range sc.names {
-		outer[i] = "r." + quoteIdent(n)
+		outer[i] = "r." + sqlparse.QuoteIdent(n)
 	}
 	if needRowPos {
 		inner = append(inner, "d.filename", "d.file_row_number")
@@ -278,7 +278,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 		// those to the paths read here through the table's own file list.
 		pos := make([]string, len(first.PosDeletes))
 		for i, p := range first.PosDeletes {
-			pos[i] = sqlString(p)
+			pos[i] = sqlparse.QuoteLiteral(p)
 		}
 		fmt.Fprintf(&from, "\n  ANTI JOIN (SELECT m.local_path AS fp, p.pos FROM read_parquet([%s]) AS p JOIN (VALUES %s) AS m(orig_path, local_path) ON p.file_path = m.orig_path) AS pd\n  ON r.__lakegate_file = pd.fp AND r.__lakegate_pos = pd.pos",
 			strings.Join(pos, ", "), pathValues(files))
@@ -300,7 +300,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 			s = &eqSet{ids: e.FieldIDs}
 			sets = append(sets, s)
 		}
-		s.paths = append(s.paths, sqlString(e.Path))
+		s.paths = append(s.paths, sqlparse.QuoteLiteral(e.Path))
 	}
 	for n, s := range sets {
 		var entries, conds, cols []string
@@ -310,9 +310,9 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 				return "", fmt.Errorf("%w: equality delete on field id %d, which is not a top-level column of the current schema", catalog.ErrUnsupported, id)
 			}
 			alias := fmt.Sprintf("k%d", id)
-			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", id, sqlString(alias), sqlString(sc.types[i])))
+			entries = append(entries, fmt.Sprintf("%d: {name: %s, type: %s, default_value: NULL}", id, sqlparse.QuoteLiteral(alias), sqlparse.QuoteLiteral(sc.types[i])))
 			cols = append(cols, alias)
-			conds = append(conds, fmt.Sprintf("r.%s IS NOT DISTINCT FROM e%d.%s", quoteIdent(sc.names[i]), n, alias))
+			conds = append(conds, fmt.Sprintf("r.%s IS NOT DISTINCT FROM e%d.%s", sqlparse.QuoteIdent(sc.names[i]), n, alias))
 		}
 		fmt.Fprintf(&from, "\n  ANTI JOIN (SELECT DISTINCT %s FROM read_parquet([%s], schema = map {%s})) AS e%d ON %s",
 			strings.Join(cols, ", "), strings.Join(s.paths, ", "), strings.Join(entries, ", "), n, strings.Join(conds, " AND "))
@@ -351,7 +351,7 @@ func canReadByName(files []catalog.DataFile, sc *scanColumns) bool {
 func projection(exprs, names []string) string {
 	parts := make([]string, len(exprs))
 	for i, e := range exprs {
-		parts[i] = e + " AS " + quoteIdent(names[i])
+		parts[i] = e + " AS " + sqlparse.QuoteIdent(names[i])
 	}
 	return strings.Join(parts, ", ")
 }
@@ -359,7 +359,7 @@ func projection(exprs, names []string) string {
 func pathValues(files []catalog.DataFile) string {
 	vals := make([]string, len(files))
 	for i, f := range files {
-		vals[i] = "(" + sqlString(f.OrigPath) + ", " + sqlString(f.Path) + ")"
+		vals[i] = "(" + sqlparse.QuoteLiteral(f.OrigPath) + ", " + sqlparse.QuoteLiteral(f.Path) + ")"
 	}
 	return strings.Join(vals, ", ")
 }
@@ -420,7 +420,7 @@ func duckType(t iceberg.Type) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			parts[i] = quoteIdent(f.Name) + " " + ft
+			parts[i] = sqlparse.QuoteIdent(f.Name) + " " + ft
 		}
 		return "STRUCT(" + strings.Join(parts, ", ") + ")", nil
 	}
@@ -437,7 +437,7 @@ func sqlLiteral(v any, t iceberg.Type, duckT string) (string, error) {
 	if v == nil {
 		return "NULL::" + duckT, nil
 	}
-	cast := func(s string) string { return "CAST(" + sqlString(s) + " AS " + duckT + ")" }
+	cast := func(s string) string { return "CAST(" + sqlparse.QuoteLiteral(s) + " AS " + duckT + ")" }
 	bad := func() (string, error) {
 		return "", fmt.Errorf("%w: partition value %v (%T) for a column of type %s", catalog.ErrUnsupported, v, v, t)
 	}
@@ -575,9 +575,9 @@ func sqlLiteral(v any, t iceberg.Type, duckT string) (string, error) {
 	case iceberg.BinaryType, iceberg.FixedType:
 		switch x := v.(type) {
 		case []byte:
-			return "from_hex(" + sqlString(hex.EncodeToString(x)) + ")", nil
+			return "from_hex(" + sqlparse.QuoteLiteral(hex.EncodeToString(x)) + ")", nil
 		case string:
-			return "from_hex(" + sqlString(hex.EncodeToString([]byte(x))) + ")", nil
+			return "from_hex(" + sqlparse.QuoteLiteral(hex.EncodeToString([]byte(x))) + ")", nil
 		}
 	}
 	return bad()
@@ -597,7 +597,3 @@ func asInt64(v any) (int64, bool) {
 	}
 	return 0, false
 }
-
-func sqlString(s string) string { return sqlparse.QuoteLiteral(s) }
-
-func quoteIdent(s string) string { return sqlparse.QuoteIdent(s) }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -224,7 +225,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	s.snaps = snapCache{}
 	s.viewsPolicy = nil
 	if tz := s.settings["timezone"]; tz != e.tz {
-		if err := e.exec("SET TimeZone = " + sqlString(tz)); err != nil {
+		if err := e.exec("SET TimeZone = " + sqlparse.QuoteLiteral(tz)); err != nil {
 			return nil, classify(err)
 		}
 		e.tz = tz

@@ -192,7 +192,7 @@ func (t *tokScan) ident() (string, error) {
 		return "", syntaxErrAt(tok.Text)
 	}
 	t.Next()
-	return unquoteIdent(tok.Text), nil
+	return sqlparse.UnquoteIdent(tok.Text), nil
 }
 
 // exitStatement reports statements an aborted transaction block accepts.

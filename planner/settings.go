@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // defaultSettings are the session parameters clients may SET and SHOW,
@@ -405,7 +407,7 @@ func (s *Session) applySetting(name, value string) error {
 		if e != nil {
 			s.bumpEngine() // statements bound under the old zone are stale
 			e.tz = ""
-			if err := e.exec("SET TimeZone = " + sqlString(value)); err != nil {
+			if err := e.exec("SET TimeZone = " + sqlparse.QuoteLiteral(value)); err != nil {
 				return classify(err)
 			}
 			e.tz = value

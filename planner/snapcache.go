@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Small scans are kept in the session's engine memory. A short query over
@@ -159,9 +160,9 @@ func (s *Session) cachedScan(e *engine, scan string, src scanSource, inUse map[s
 		return scan, nil
 	}
 	c.seq++
-	name := fmt.Sprintf("%s.s%d", quoteIdent(snapSchema), c.seq)
+	name := fmt.Sprintf("%s.s%d", sqlparse.QuoteIdent(snapSchema), c.seq)
 	s.bumpEngine()
-	sql := drop.String() + "CREATE SCHEMA IF NOT EXISTS " + quoteIdent(snapSchema) + ";\nCREATE TABLE " + name + " AS " + scan + ";"
+	sql := drop.String() + "CREATE SCHEMA IF NOT EXISTS " + sqlparse.QuoteIdent(snapSchema) + ";\nCREATE TABLE " + name + " AS " + scan + ";"
 	if err := e.exec(sql); err != nil {
 		if s.cancelAsked.Load() {
 			return "", classify(err)

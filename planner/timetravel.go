@@ -65,9 +65,9 @@ func (s *Session) timeTravel(e *engine, sql string, base int, r *tableRef, t *ca
 		return textEdit{}, nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("unknown AT unit %q (want VERSION or TIMESTAMP)", strings.TrimSpace(unit))}
 	}
 	view := fmt.Sprintf("%s@%d", t.Ident.Name, tt.SnapshotID())
-	repl := quoteIdent(t.Ident.Schema) + "." + quoteIdent(view)
+	repl := sqlparse.QuoteIdent(t.Ident.Schema) + "." + sqlparse.QuoteIdent(view)
 	if r.Alias == "" {
-		repl += " AS " + quoteIdent(r.Name)
+		repl += " AS " + sqlparse.QuoteIdent(r.Name)
 	}
 	// Two edits in one: the name becomes the view and the AT clause goes.
 	text := repl + sql[nameEnd:atStart]

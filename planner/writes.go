@@ -9,6 +9,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -220,7 +221,7 @@ func (s *Session) rewritePruneFilter(t *catalog.Table, alias, where string) iceb
 	}
 	const lead = "SELECT 1 FROM "
 	aux := rewritePGLiterals(fmt.Sprintf("%s%s.%s AS %s WHERE %s",
-		lead, quoteIdent(t.Ident.Schema), quoteIdent(t.Ident.Name), quoteIdent(alias), where))
+		lead, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name), sqlparse.QuoteIdent(alias), where))
 	nodes, err := s.parse(e, aux)
 	if err != nil {
 		return nil

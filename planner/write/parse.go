@@ -168,14 +168,14 @@ func (p *wparser) expect(kws ...string) error {
 // folds to lower case.
 func (p *wparser) ident() (string, error) {
 	t := p.raw()
-	if t == "" || !(t[0] == '"' || isIdentByte(t[0]) && !(t[0] >= '0' && t[0] <= '9')) {
+	if t == "" || !(t[0] == '"' || sqlparse.IsIdentByte(t[0]) && !(t[0] >= '0' && t[0] <= '9')) {
 		return "", p.errHere()
 	}
 	if t[0] == '"' && (len(t) < 2 || t[len(t)-1] != '"') {
 		return "", p.errHere()
 	}
 	p.i++
-	name := unquoteIdent(t)
+	name := sqlparse.UnquoteIdent(t)
 	if name == "" {
 		return "", &EngineError{Kind: KindSyntax, Msg: "zero-length delimited identifier"}
 	}

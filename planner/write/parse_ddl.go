@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // The DDL lakegate runs on native tables: CREATE TABLE [AS], DROP TABLE,
@@ -133,7 +134,7 @@ func (p *wparser) typeName(d *ColumnDef) error {
 			p.i++
 			break
 		}
-		if !isIdentByte(t[0]) && t[0] != '"' {
+		if !sqlparse.IsIdentByte(t[0]) && t[0] != '"' {
 			return p.errHere()
 		}
 		d.words = append(d.words, strings.ToLower(strings.Trim(p.raw(), `"`)))

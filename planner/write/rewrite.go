@@ -12,6 +12,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -69,7 +70,7 @@ func (rp *rewritePlan) pass1() string {
 func (rp *rewritePlan) pass2() string {
 	cols := make([]string, len(rp.names))
 	for i, n := range rp.names {
-		cols[i] = quoteIdent(n)
+		cols[i] = sqlparse.QuoteIdent(n)
 	}
 	if rp.w.kind == Update {
 		return "SELECT " + strings.Join(cols, ", ") + ", " + hitCol + " FROM " + rowsCTE
@@ -91,7 +92,7 @@ func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error)
 	if alias == "" {
 		alias = t.Ident.Name
 	}
-	qa := quoteIdent(alias)
+	qa := sqlparse.QuoteIdent(alias)
 	cond := "true"
 	if w.where != "" {
 		cond = w.where
@@ -119,7 +120,7 @@ func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error)
 		}
 		proj := make([]string, len(fields))
 		for i, f := range fields {
-			col := qa + "." + quoteIdent(names[i])
+			col := qa + "." + sqlparse.QuoteIdent(names[i])
 			if expr, ok := sets[i]; ok {
 				typ, err := s.sess.EngineType(f.Type)
 				if err != nil {
@@ -127,7 +128,7 @@ func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error)
 				}
 				col = fmt.Sprintf("CASE WHEN %s.%s THEN CAST((%s) AS %s) ELSE %s END", qa, hitCol, expr, typ, col)
 			}
-			proj[i] = col + " AS " + quoteIdent(names[i])
+			proj[i] = col + " AS " + sqlparse.QuoteIdent(names[i])
 		}
 		rows = fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s FROM (SELECT *, %s AS %s FROM %s AS %s) AS %s",
 			strings.Join(proj, ", "), qa, hitCol, hitCol, qa, fileCol, fileCol, hit, hitCol, targetCTE, qa, qa)
@@ -139,7 +140,7 @@ func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error)
 		rec = "RECURSIVE "
 	}
 	head := "WITH " + rec + targetCTE + " AS ("
-	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, quoteIdent(t.Ident.Schema), quoteIdent(t.Ident.Name))
+	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
 	middle := ")"
 	if w.ctes != "" {
 		middle += ", " + w.ctes

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Column types and partition specs of tables lakegate creates.
@@ -182,7 +183,7 @@ func partitionSpec(spec string, sc *iceberg.Schema) ([]iceberg.PartitionField, e
 		default:
 			return nil, badSpec("wrong number of arguments")
 		}
-		col = unquoteIdent(col)
+		col = sqlparse.UnquoteIdent(col)
 		f, ok := findColumn(sc, col)
 		if !ok {
 			return nil, &EngineError{Kind: KindUndefinedColumn, Msg: fmt.Sprintf("column %q named in partitioning does not exist", col)}
@@ -247,7 +248,7 @@ func splitTopLevel(s string) []string {
 				start = i + 1
 			}
 		case '\'', '"':
-			i = skipToken(s, i)
+			i = sqlparse.SkipToken(s, i)
 			continue
 		}
 		i++

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -200,7 +201,7 @@ func (s *Writer) castProjection(fields []iceberg.NestedField, targets []int, src
 		if targets[i] >= 0 {
 			val = fmt.Sprintf("%s.c%d", src, targets[i])
 		}
-		exprs[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", val, typ, quoteIdent(f.Name))
+		exprs[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", val, typ, sqlparse.QuoteIdent(f.Name))
 	}
 	return strings.Join(exprs, ", "), nil
 }
