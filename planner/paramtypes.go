@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/lakegate/lakegate/internal/pgtypes"
+	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -18,35 +18,6 @@ import (
 // PostgreSQL, rather than a statement the engine can describe only once it
 // has the values (it described one "unknown" column).
 
-// declaredTypes are the engine types of the parameter types a client may
-// declare. numeric is left out: its engine default, DECIMAL(18,3), would
-// round; its values are bound as they come.
-var declaredTypes = map[uint32]string{
-	pgtypes.OIDBool: "BOOLEAN", pgtypes.OIDBytea: "BLOB", pgtypes.OIDInt2: "SMALLINT",
-	pgtypes.OIDInt4: "INTEGER", pgtypes.OIDInt8: "BIGINT", pgtypes.OIDText: "VARCHAR",
-	pgtypes.OIDVarchar: "VARCHAR", pgtypes.OIDFloat4: "REAL", pgtypes.OIDFloat8: "DOUBLE",
-	pgtypes.OIDDate: "DATE", pgtypes.OIDTime: "TIME", pgtypes.OIDTimestamp: "TIMESTAMP",
-	pgtypes.OIDTimestamptz: "TIMESTAMPTZ", pgtypes.OIDInterval: "INTERVAL", pgtypes.OIDUUID: "UUID",
-	pgtypes.OIDJSON: "JSON",
-}
-
-// declaredType is the engine type of a declared parameter OID, arrays of
-// the types above included ("" when it is not declared or not one of them).
-func declaredType(oid uint32) string {
-	if t, ok := declaredTypes[oid]; ok {
-		return t
-	}
-	for elem, t := range declaredTypes {
-		if a, ok := pgtypes.ArrayOID(elem); ok && a == oid {
-			return t + "[]"
-		}
-	}
-	if oid == 1015 { // varchar[]
-		return "VARCHAR[]"
-	}
-	return ""
-}
-
 // PrepareParams is Prepare for a statement whose parameter types the
 // client declared (oids[i] for $i+1, 0 for none), as Parse does.
 func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
@@ -56,7 +27,7 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	casts := map[int]string{}
 	for i, oid := range oids {
-		if t := declaredType(oid); t != "" && i < n {
+		if t := eng.TypeName(oid); t != "" && i < n {
 			casts[i+1] = "CAST($" + strconv.Itoa(i+1) + " AS " + t + ")"
 		}
 	}

@@ -275,3 +275,12 @@ func TestInterrupt(t *testing.T) {
 		t.Fatal("connected to a closed database")
 	}
 }
+
+func TestTypeName(t *testing.T) {
+	for oid, want := range map[uint32]string{20: "BIGINT", 25: "VARCHAR", 1043: "VARCHAR", 1016: "BIGINT[]",
+		1009: "VARCHAR[]", 1015: "VARCHAR[]", 1184: "TIMESTAMPTZ", 1700: "", 1231: "", 0: "", 705: ""} {
+		if got := TypeName(oid); got != want {
+			t.Errorf("TypeName(%d) = %q, want %q", oid, got, want)
+		}
+	}
+}

@@ -82,3 +82,32 @@ func typeOf(lt duck.LogicalType) pgtypes.Type {
 	}
 	return pgtypes.Type{ID: pgtypes.TypeOther, Engine: fmt.Sprint(id)}
 }
+
+// typeNames are the engine's names of Postgres types a client may declare
+// for a parameter. numeric is left out: the engine's bare DECIMAL is
+// DECIMAL(18,3), which would round.
+var typeNames = map[uint32]string{
+	pgtypes.OIDBool: "BOOLEAN", pgtypes.OIDBytea: "BLOB", pgtypes.OIDInt2: "SMALLINT",
+	pgtypes.OIDInt4: "INTEGER", pgtypes.OIDInt8: "BIGINT", pgtypes.OIDText: "VARCHAR",
+	pgtypes.OIDVarchar: "VARCHAR", pgtypes.OIDFloat4: "REAL", pgtypes.OIDFloat8: "DOUBLE",
+	pgtypes.OIDDate: "DATE", pgtypes.OIDTime: "TIME", pgtypes.OIDTimestamp: "TIMESTAMP",
+	pgtypes.OIDTimestamptz: "TIMESTAMPTZ", pgtypes.OIDInterval: "INTERVAL", pgtypes.OIDUUID: "UUID",
+	pgtypes.OIDJSON: "JSON",
+}
+
+// TypeName is the engine's name of the Postgres type oid, arrays of the
+// types above included, for a cast: "" for a type it has no exact name for.
+func TypeName(oid uint32) string {
+	if t, ok := typeNames[oid]; ok {
+		return t
+	}
+	for elem, t := range typeNames {
+		if a, ok := pgtypes.ArrayOID(elem); ok && a == oid {
+			return t + "[]"
+		}
+	}
+	if oid == 1015 { // varchar[]
+		return "VARCHAR[]"
+	}
+	return ""
+}
