@@ -82,7 +82,11 @@
 //	                               close
 //	types.go                       type-model aliases; engine errors ->
 //	                               ErrorKind (classify)
-//	memory.go, admit.go            the memory budget and statement admission
+//	memory.go, admit.go            the memory policy (the budget's plan, a
+//	                               session's grant; the arrival-order budget,
+//	                               machine facts and sizes are
+//	                               internal/membudget's) and statement
+//	                               admission
 //	plancache.go, stmtcache.go,    caches: parse trees and scan plans (all
 //	snapcache.go, resultcache.go   sessions), prepared statements, small-table
 //	                               copies, kept results

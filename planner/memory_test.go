@@ -12,24 +12,9 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
-
-func TestParseBytes(t *testing.T) {
-	for in, want := range map[string]int64{
-		"1024": 1024, "2GB": 2e9, "2 GiB": 2 << 30, "1.5gib": 3 << 29, "512MB": 512e6, "64MiB": 64 << 20,
-		"100kb": 100e3, "7 bytes": 7, "1.5 GiB": 3 << 29,
-	} {
-		if got, err := ParseBytes(in); err != nil || got != want {
-			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "GB", "-1GB", "12 parsecs", "1e30"} {
-		if _, err := ParseBytes(in); err == nil {
-			t.Errorf("ParseBytes(%q): no error", in)
-		}
-	}
-}
 
 // The budget is divided into a reserve, room for the short statements'
 // grants and the grants of other statements; a budget too small for one of
@@ -63,8 +48,8 @@ func TestPlanMemory(t *testing.T) {
 	}
 	// the default budget is half the machine's memory
 	m, err = PlanMemory(EngineConfig{ShortSlots: 1})
-	if err == nil && m.Budget != machineMemory()/2 {
-		t.Errorf("default budget %d, machine %d", m.Budget, machineMemory())
+	if err == nil && m.Budget != membudget.MachineMemory()/2 {
+		t.Errorf("default budget %d, machine %d", m.Budget, membudget.MachineMemory())
 	}
 	// a configured engine limit that does not fit the budget is lowered
 	m, err = PlanMemory(EngineConfig{MemoryBudget: "1GiB", MemoryLimit: "1GiB", ShortSlots: 2})
@@ -84,75 +69,51 @@ func TestPlanMemory(t *testing.T) {
 	}
 }
 
-// Grants are handed out in arrival order: a small request waits behind a
-// large one that does not fit yet; a wait ends with the statement's cancel
-// or timeout, and the requests behind it move up.
-func TestMemBudgetArrivalOrder(t *testing.T) {
+// A session waiting for its grant (the arrival-order budget itself is
+// tested in internal/membudget) ends the wait as the statement does: its
+// timeout or cancel is ErrCanceled, which execError tells apart; past
+// memoryWait it fails with out of memory. Either way it gives up its place.
+func TestReserveWaitEnds(t *testing.T) {
 	ctx := context.Background()
-	b := newMemBudget(10)
-	if err := b.acquire(ctx, 6); err != nil {
+	p := &Planner{mem: membudget.New(10), memPlan: MemoryPlan{Grant: 6}, memWait: memoryWait}
+	s := &Session{p: p}
+	release, err := s.reserve(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan string, 3)
-	waiting := func(n int) {
-		for {
-			if _, w := b.inUse(); w == n {
-				return
-			}
-			time.Sleep(time.Millisecond)
+	if used, _ := p.mem.InUse(); used != 6 {
+		t.Fatalf("in use %d after a grant of 6", used)
+	}
+	other := &Session{p: p}
+	waitEnds := func(what string, ctx context.Context, want error) {
+		t.Helper()
+		_, err := other.reserve(ctx)
+		if !errors.Is(err, ErrCanceled) || !errors.Is(other.execError(ctx, err), want) {
+			t.Fatalf("%s while waiting: %v (%v), want %v", what, err, other.execError(ctx, err), want)
+		}
+		if used, w := p.mem.InUse(); used != 6 || w != 0 {
+			t.Fatalf("after %s: in use %d, %d waiting", what, used, w)
 		}
 	}
-	go func() {
-		if err := b.acquire(ctx, 6); err != nil {
-			t.Error(err)
-			return
-		}
-		got <- "big"
-	}()
-	waiting(1)
-	// the small one would fit, but the big one asked first
-	go func() {
-		if err := b.acquire(ctx, 5); err != nil {
-			t.Error(err)
-			return
-		}
-		got <- "small"
-	}()
-	waiting(2)
-	select {
-	case g := <-got:
-		t.Fatalf("%s granted while 6 of 10 were held and the big one waited", g)
-	case <-time.After(50 * time.Millisecond):
-	}
-	b.release(6)
-	if g := <-got; g != "big" {
-		t.Fatalf("granted %s first", g)
-	}
-	select {
-	case <-got:
-		t.Fatal("small granted while the big one held 6 of 10")
-	case <-time.After(50 * time.Millisecond):
-	}
-	b.release(6)
-	if g := <-got; g != "small" {
-		t.Fatalf("granted %s second", g)
-	}
-	if used, w := b.inUse(); used != 5 || w != 0 {
-		t.Fatalf("in use %d, %d waiting", used, w)
-	}
-	// a wait that times out gives up its place
-	s := &Session{}
 	tctx, cancel := context.WithTimeoutCause(ctx, 20*time.Millisecond, ErrStatementTimeout)
 	defer cancel()
-	if err := b.acquire(tctx, 6); !errors.Is(s.execError(tctx, err), ErrStatementTimeout) {
-		t.Fatalf("waiting past the statement timeout: %v", err)
+	waitEnds("the statement timeout", tctx, ErrStatementTimeout)
+	cctx, cancel2 := context.WithCancel(ctx)
+	time.AfterFunc(20*time.Millisecond, cancel2)
+	waitEnds("a cancel", cctx, ErrCanceled)
+	p.memWait = 20 * time.Millisecond
+	_, err = other.reserve(ctx)
+	var ee *EngineError
+	if !errors.As(err, &ee) || ee.Kind != KindOutOfMemory || !strings.Contains(ee.Msg, "memory_budget") {
+		t.Fatalf("past memoryWait: %v, want out of memory", err)
 	}
-	if used, w := b.inUse(); used != 5 || w != 0 {
-		t.Fatalf("after the timeout: in use %d, %d waiting", used, w)
+	if other.grants != 0 {
+		t.Fatalf("a failed wait counts %d grants", other.grants)
 	}
-	b.release(5)
-	if used, _ := b.inUse(); used != 0 {
-		t.Fatalf("in use %d after every release", used)
+	release()
+	release() // a second call does nothing
+	if used, w := p.mem.InUse(); used != 0 || w != 0 {
+		t.Fatalf("in use %d, %d waiting after the release", used, w)
 	}
 }
 
@@ -182,7 +143,7 @@ func engineSetting(t *testing.T, s *Session, name string) int64 {
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("%s: %v %v", name, rows, err)
 	}
-	n, err := ParseBytes(rows[0][0])
+	n, err := membudget.ParseBytes(rows[0][0])
 	if err != nil {
 		t.Fatalf("%s = %q: %v", name, rows[0][0], err)
 	}
@@ -237,12 +198,12 @@ func TestEngineMemoryLimit(t *testing.T) {
 	if err := run("select 1"); err != nil {
 		t.Fatalf("after out of memory: %v", err)
 	}
-	if used, w := s.p.mem.inUse(); used != 0 || w != 0 {
+	if used, w := s.p.mem.InUse(); used != 0 || w != 0 {
 		t.Fatalf("grants held after the statements: %d, %d waiting", used, w)
 	}
 	// Other sessions hold the whole budget: a statement that is not short
 	// waits for its grant, then fails with out of memory; a short one runs.
-	if err := s.p.mem.acquire(ctx, s.p.mem.capacity); err != nil {
+	if err := s.p.mem.Acquire(ctx, s.p.mem.Capacity()); err != nil {
 		t.Fatal(err)
 	}
 	s.p.memWait = 50 * time.Millisecond
@@ -253,7 +214,7 @@ func TestEngineMemoryLimit(t *testing.T) {
 	if err := run("select 1"); err != nil {
 		t.Fatalf("a short statement with the budget held by others: %v", err)
 	}
-	s.p.mem.release(s.p.mem.capacity)
+	s.p.mem.Release(s.p.mem.Capacity())
 	if err := run("select count(*) from range(1000)"); err != nil {
 		t.Fatal(err)
 	}

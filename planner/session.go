@@ -12,6 +12,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
@@ -50,8 +51,9 @@ type Planner struct {
 	results *resultCache
 	// engines opens session engines and keeps idle ones (enginepool.go).
 	engines *enginePool
-	// mem grants memory to sessions running statements (memory.go).
-	mem     *memBudget
+	// mem grants memory to sessions running statements (memory.go's
+	// policy over internal/membudget's arrival-order budget).
+	mem     *membudget.Budget
 	memPlan MemoryPlan
 	memWait time.Duration // memoryWait; shorter in tests
 	// copyCells are the cells of all sessions' table copies (snapcache.go).
@@ -77,7 +79,7 @@ func New(cat *catalog.Catalog, cfg Config) *Planner {
 	busy := max(plan.Budget-plan.Reserved-short*plan.Grant, plan.Grant)
 	return &Planner{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
 		results: newResultCache(cfg.Engine), engines: newEnginePool(cfg.Engine, log),
-		mem: newMemBudget(busy), memPlan: plan, memWait: memoryWait}
+		mem: membudget.New(busy), memPlan: plan, memWait: memoryWait}
 }
 
 // Close closes the idle engines kept for new sessions. Sessions still open

@@ -27,6 +27,7 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/tlsutil"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/policy"
@@ -213,10 +214,10 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 	}
 	pl := planner.New(cat, pcfg)
 	mp := pl.MemoryPlan()
-	log.Info("memory budget", "budget", planner.FormatBytes(mp.Budget), "reserved", planner.FormatBytes(mp.Reserved),
-		"engine_memory_limit", planner.FormatBytes(mp.EngineLimit), "grant", planner.FormatBytes(mp.Grant),
+	log.Info("memory budget", "budget", membudget.FormatBytes(mp.Budget), "reserved", membudget.FormatBytes(mp.Reserved),
+		"engine_memory_limit", membudget.FormatBytes(mp.EngineLimit), "grant", membudget.FormatBytes(mp.Grant),
 		"sessions_at_once", mp.Busy, "max_row_bytes", mp.MaxRowBytes, "max_value_bytes", mp.MaxValueBytes,
-		"engine_temp_limit", planner.FormatBytes(mp.TempLimit))
+		"engine_temp_limit", membudget.FormatBytes(mp.TempLimit))
 	if mp.Adjusted != "" {
 		log.Warn("memory budget: " + mp.Adjusted)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/planner"
 )
 
@@ -49,7 +50,7 @@ func TestMemoryBoundedUnderHeavySessions(t *testing.T) {
 		budget = plan.Budget
 	} else {
 		var err error
-		if budget, err = planner.ParseBytes(budgetFlag); err != nil {
+		if budget, err = membudget.ParseBytes(budgetFlag); err != nil {
 			t.Fatal(err)
 		}
 		flags = []string{"--memory-budget", budgetFlag}
@@ -172,7 +173,7 @@ func TestMemoryBoundedUnderHeavySessions(t *testing.T) {
 	slices.Sort(lat)
 	p99 := lat[min(len(lat)-1, len(lat)*99/100)]
 	t.Logf("peak RSS %d MiB (budget %s, bound %d MiB); outcomes %v; select 1 x%d: median %v p99 %v max %v",
-		hwm>>20, planner.FormatBytes(budget), bound>>20, outcomes, len(lat), lat[len(lat)/2], p99, lat[len(lat)-1])
+		hwm>>20, membudget.FormatBytes(budget), bound>>20, outcomes, len(lat), lat[len(lat)/2], p99, lat[len(lat)-1])
 	if hwm > bound {
 		t.Errorf("peak RSS %d MiB over the budget's bound %d MiB", hwm>>20, bound>>20)
 	}

@@ -52,8 +52,9 @@ var layers = map[string][]string{
 
 // leaves import nothing of this module, internal/ packages included: the
 // Postgres type room is used by the planner and the server alike, the SQL
-// token rules by the planner and the pg catalog emulation.
-var leaves = []string{"internal/pgtypes", "internal/sqlparse"}
+// token rules by the planner and the pg catalog emulation, the memory
+// budget's mechanism and size parsing by the planner and cmd.
+var leaves = []string{"internal/membudget", "internal/pgtypes", "internal/sqlparse"}
 
 // closed lists internal/ packages a room must not import although
 // internal/ is open to it: the write room lets the session run its engine
