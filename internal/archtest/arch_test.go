@@ -3,7 +3,9 @@ package archtest
 import (
 	"bufio"
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -144,5 +146,39 @@ func TestRoomsAndImportDirection(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Fatalf("go list found only %d packages", checked)
+	}
+}
+
+// TestNoPackageHoldsAQuarter: no package holds more than a quarter of the
+// module's non-test Go lines, and no non-test file more than 800 (issue
+// 13: a package that big is a room missing).
+func TestNoPackageHoldsAQuarter(t *testing.T) {
+	cmd := exec.Command("go", "list", "-f", `{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{range .CgoFiles}} {{.}}{{end}}`, module+"...")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	perPkg := map[string]int{}
+	total := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		for _, name := range f[1:] {
+			data, err := os.ReadFile(filepath.Join(f[0], name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := bytes.Count(data, []byte("\n"))
+			if n > 800 {
+				t.Errorf("%s/%s has %d lines (at most 800 outside tests)", f[0], name, n)
+			}
+			perPkg[f[0]] += n
+			total += n
+		}
+	}
+	for dir, n := range perPkg {
+		if 4*n > total {
+			t.Errorf("%s holds %d of %d non-test lines (%.1f%%, at most a quarter)", dir, n, total, 100*float64(n)/float64(total))
+		}
 	}
 }
