@@ -252,20 +252,18 @@ func TestPgJDBCDriver(t *testing.T) {
 // does not have them).
 const debianPython = "/usr/bin/python3"
 
-// TestPsycopg2SQLAlchemy runs psycopg2 (parameters, cursor iteration,
-// named server-side cursors, an error) and SQLAlchemy (engine connect and
-// dialect initialisation, Inspector, Core on a reflected table) as
-// payments_svc, and compares every line with what the same script prints
-// against PostgreSQL 15 holding the same tables.
-func TestPsycopg2SQLAlchemy(t *testing.T) {
-	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
-	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "python", "driver_check.py"))
-	run := func(host, port, user, password, db string) string {
+// pythonCheck returns a runner of testdata/clients/python/SCRIPT as
+// Debian's python3 against a server: its argument is the libpq DSN, and
+// also a SQLAlchemy URL (psycopg2 dialect) with sqlalchemy set.
+func pythonCheck(t *testing.T, script string, sqlalchemy bool) func(host, port, user, password, db string) string {
+	path, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "python", script))
+	return func(host, port, user, password, db string) string {
 		t.Helper()
-		dsn := fmt.Sprintf("host=%s port=%s user=%s password=%s dbname=%s sslmode=disable", host, port, user, password, db)
-		url := fmt.Sprintf("postgresql+psycopg2://%s:%s@%s:%s/%s?sslmode=disable", user, password, host, port, db)
-		out, err := exec.Command(debianPython, script, dsn, url).CombinedOutput()
+		args := []string{path, fmt.Sprintf("host=%s port=%s user=%s password=%s dbname=%s sslmode=disable", host, port, user, password, db)}
+		if sqlalchemy {
+			args = append(args, fmt.Sprintf("postgresql+psycopg2://%s:%s@%s:%s/%s?sslmode=disable", user, password, host, port, db))
+		}
+		out, err := exec.Command(debianPython, args...).CombinedOutput()
 		if os.Getenv("SHOW") != "" {
 			t.Log(string(out))
 		}
@@ -274,6 +272,17 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 		}
 		return string(out)
 	}
+}
+
+// TestPsycopg2SQLAlchemy runs psycopg2 (parameters, cursor iteration,
+// named server-side cursors, an error) and SQLAlchemy (engine connect and
+// dialect initialisation, Inspector, Core on a reflected table) as
+// payments_svc, and compares every line with what the same script prints
+// against PostgreSQL 15 holding the same tables.
+func TestPsycopg2SQLAlchemy(t *testing.T) {
+	g := startPolicyGW(t)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
+	run := pythonCheck(t, "driver_check.py", true)
 	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
 	host, port, _ := net.SplitHostPort(g.addr)
 	got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
@@ -309,19 +318,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 func TestPsycopg3(t *testing.T) {
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
-	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "python", "psycopg3_check.py"))
-	run := func(host, port, user, password, db string) string {
-		t.Helper()
-		dsn := fmt.Sprintf("host=%s port=%s user=%s password=%s dbname=%s sslmode=disable", host, port, user, password, db)
-		out, err := exec.Command(debianPython, script, dsn).CombinedOutput()
-		if os.Getenv("SHOW") != "" {
-			t.Log(string(out))
-		}
-		if err != nil {
-			t.Fatalf("%s as %s: %v\n%s", script, user, err, out)
-		}
-		return string(out)
-	}
+	run := pythonCheck(t, "psycopg3_check.py", false)
 	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
 	host, port, _ := net.SplitHostPort(g.addr)
 	if got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate"); got != want {
