@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"github.com/lakegate/lakegate/internal/sqlparse"
+
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -93,22 +95,6 @@ func analyze(root node) *analysis {
 	return a
 }
 
-func str(n node, k string) string {
-	s, _ := n[k].(string)
-	return s
-}
-
-func num(n node, k string) int64 {
-	switch v := n[k].(type) {
-	case json.Number:
-		i, _ := v.Int64()
-		return i
-	case float64:
-		return int64(v)
-	}
-	return -1
-}
-
 // sqlValueFunctions are the SQL value functions written without
 // parentheses, which the engine's parser leaves as column references.
 var sqlValueFunctions = map[string]bool{"current_timestamp": true, "current_date": true, "current_time": true,
@@ -122,11 +108,11 @@ func (a *analysis) walk(v any) {
 			a.walk(c)
 		}
 	case node:
-		switch str(n, "type") {
+		switch sqlparse.Str(n, "type") {
 		case "BASE_TABLE":
 			if _, ok := n["table_name"]; ok {
-				ref := &tableRef{Catalog: str(n, "catalog_name"), Schema: str(n, "schema_name"),
-					Name: str(n, "table_name"), Alias: str(n, "alias"), loc: num(n, "query_location")}
+				ref := &tableRef{Catalog: sqlparse.Str(n, "catalog_name"), Schema: sqlparse.Str(n, "schema_name"),
+					Name: sqlparse.Str(n, "table_name"), Alias: sqlparse.Str(n, "alias"), loc: sqlparse.Num(n, "query_location")}
 				if at, ok := n["at_clause"]; ok && at != nil {
 					ref.TimeTravel = true
 				}
@@ -141,7 +127,7 @@ func (a *analysis) walk(v any) {
 			}
 		case "TABLE_FUNCTION":
 			if fn, ok := n["function"].(node); ok {
-				a.functions = append(a.functions, strings.ToLower(str(fn, "function_name")))
+				a.functions = append(a.functions, strings.ToLower(sqlparse.Str(fn, "function_name")))
 			}
 		case "SELECT_NODE":
 			a.selectPreds(n)
@@ -149,19 +135,19 @@ func (a *analysis) walk(v any) {
 		if sm, ok := n["sample"]; ok && sm != nil {
 			a.volatile = true
 		}
-		if str(n, "class") == "COLUMN_REF" {
+		if sqlparse.Str(n, "class") == "COLUMN_REF" {
 			if names, ok := n["column_names"].([]any); ok && len(names) == 1 {
 				if nm, ok := names[0].(string); ok && sqlValueFunctions[strings.ToLower(nm)] {
 					a.volatile = true
 				}
 			}
 		}
-		if str(n, "class") == "FUNCTION" || str(n, "class") == "WINDOW" || str(n, "class") == "AGGREGATE" {
-			name := strings.ToLower(str(n, "function_name"))
-			if sc := str(n, "schema"); sc != "" {
+		if sqlparse.Str(n, "class") == "FUNCTION" || sqlparse.Str(n, "class") == "WINDOW" || sqlparse.Str(n, "class") == "AGGREGATE" {
+			name := strings.ToLower(sqlparse.Str(n, "function_name"))
+			if sc := sqlparse.Str(n, "schema"); sc != "" {
 				name = strings.ToLower(sc) + "." + name
 			}
-			if c := str(n, "catalog"); c != "" {
+			if c := sqlparse.Str(n, "catalog"); c != "" {
 				name = strings.ToLower(c) + "." + name
 			}
 			a.scalars = append(a.scalars, name)
@@ -173,7 +159,7 @@ func (a *analysis) walk(v any) {
 				names := map[string]bool{}
 				for _, e := range entries {
 					if en, ok := e.(node); ok {
-						names[strings.ToLower(str(en, "key"))] = true
+						names[strings.ToLower(sqlparse.Str(en, "key"))] = true
 					}
 				}
 				a.scopes = append(a.scopes, names)
@@ -193,7 +179,7 @@ func fromSources(v any, refs *[]node) (other bool) {
 	if !ok || v == nil {
 		return false
 	}
-	switch str(n, "type") {
+	switch sqlparse.Str(n, "type") {
 	case "BASE_TABLE":
 		*refs = append(*refs, n)
 		return false
@@ -217,9 +203,9 @@ func (a *analysis) selectPreds(sel node) {
 	}
 	conj := flattenAnd(where)
 	for _, r := range refs {
-		qual := strings.ToLower(str(r, "alias"))
-		tname := strings.ToLower(str(r, "table_name"))
-		schema := strings.ToLower(str(r, "schema_name"))
+		qual := strings.ToLower(sqlparse.Str(r, "alias"))
+		tname := strings.ToLower(sqlparse.Str(r, "table_name"))
+		schema := strings.ToLower(sqlparse.Str(r, "schema_name"))
 		match := func(cols []string) (string, bool) {
 			switch len(cols) {
 			case 1:
@@ -242,13 +228,13 @@ func (a *analysis) selectPreds(sel node) {
 			}
 		}
 		if len(ps) > 0 {
-			a.preds[num(r, "query_location")] = ps
+			a.preds[sqlparse.Num(r, "query_location")] = ps
 		}
 	}
 }
 
 func flattenAnd(n node) []node {
-	if str(n, "type") == "CONJUNCTION_AND" {
+	if sqlparse.Str(n, "type") == "CONJUNCTION_AND" {
 		var out []node
 		for _, c := range children(n) {
 			out = append(out, flattenAnd(c)...)
@@ -288,7 +274,7 @@ var flipped = map[iceberg.Operation]iceberg.Operation{
 func toColPred(n node, match func([]string) (string, bool)) (colPred, bool) {
 	col := func(v any) (string, bool) {
 		cn, ok := v.(node)
-		if !ok || str(cn, "class") != "COLUMN_REF" {
+		if !ok || sqlparse.Str(cn, "class") != "COLUMN_REF" {
 			return "", false
 		}
 		raw, _ := cn["column_names"].([]any)
@@ -299,7 +285,7 @@ func toColPred(n node, match func([]string) (string, bool)) (colPred, bool) {
 		}
 		return match(names)
 	}
-	switch t := str(n, "type"); {
+	switch t := sqlparse.Str(n, "type"); {
 	case compareOps[t] != 0:
 		op := compareOps[t]
 		if c, ok := col(n["left"]); ok {
@@ -359,7 +345,7 @@ func toColPred(n node, match func([]string) (string, bool)) (colPred, bool) {
 }
 
 func flattenOr(n node) []node {
-	if str(n, "type") == "CONJUNCTION_OR" {
+	if sqlparse.Str(n, "type") == "CONJUNCTION_OR" {
 		var out []node
 		for _, c := range children(n) {
 			out = append(out, flattenOr(c)...)
@@ -380,14 +366,14 @@ func constant(v any) (typedConst, bool) {
 	if !ok {
 		return typedConst{}, false
 	}
-	switch str(n, "class") {
+	switch sqlparse.Str(n, "class") {
 	case "CONSTANT":
 		val, _ := n["value"].(node)
 		if val == nil || val["is_null"] == true {
 			return typedConst{}, false
 		}
 		typ, _ := val["type"].(node)
-		return typedConst{typ: str(typ, "id"), val: val["value"]}, true
+		return typedConst{typ: sqlparse.Str(typ, "id"), val: val["value"]}, true
 	case "CAST":
 		if n["try_cast"] == true {
 			return typedConst{}, false
@@ -397,7 +383,7 @@ func constant(v any) (typedConst, bool) {
 			return typedConst{}, false
 		}
 		ct, _ := n["cast_type"].(node)
-		return typedConst{typ: str(ct, "id"), val: inner.val}, true
+		return typedConst{typ: sqlparse.Str(ct, "id"), val: inner.val}, true
 	}
 	return typedConst{}, false
 }

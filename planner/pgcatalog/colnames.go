@@ -1,6 +1,10 @@
 package pgcatalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
+)
 
 // Postgres names an unaliased result column after the column it reads, the
 // function it calls or the type it casts to, and "?column?" otherwise;
@@ -44,14 +48,14 @@ func asciiLower(s string) string {
 
 func columnNamesAsWritten(root node) []string {
 	sel := root
-	for str(sel, "type") == "SET_OPERATION_NODE" {
+	for sqlparse.Str(sel, "type") == "SET_OPERATION_NODE" {
 		left, ok := sel["left"].(node)
 		if !ok {
 			return nil
 		}
 		sel = left
 	}
-	if str(sel, "type") != "SELECT_NODE" {
+	if sqlparse.Str(sel, "type") != "SELECT_NODE" {
 		return nil
 	}
 	items, _ := sel["select_list"].([]any)
@@ -61,7 +65,7 @@ func columnNamesAsWritten(root node) []string {
 		if !ok {
 			return nil
 		}
-		if a := str(n, "alias"); a != "" {
+		if a := sqlparse.Str(n, "alias"); a != "" {
 			names = append(names, a)
 			continue
 		}
@@ -75,7 +79,7 @@ func columnNamesAsWritten(root node) []string {
 }
 
 func exprName(n node) (string, bool) {
-	switch str(n, "class") {
+	switch sqlparse.Str(n, "class") {
 	case "STAR", "COLUMNS":
 		return "", false
 	}
@@ -88,7 +92,7 @@ func exprName(n node) (string, bool) {
 // "case"; 0: "?column?"). A cast or CASE passes on a strong name of what
 // it wraps.
 func figureName(n node) (string, int) {
-	switch str(n, "class") {
+	switch sqlparse.Str(n, "class") {
 	case "COLUMN_REF":
 		cols, _ := n["column_names"].([]any)
 		if len(cols) == 0 {
@@ -100,7 +104,7 @@ func figureName(n node) (string, int) {
 		if n["is_operator"] == true {
 			return "?column?", 0
 		}
-		fn := strings.ToLower(str(n, "function_name"))
+		fn := strings.ToLower(sqlparse.Str(n, "function_name"))
 		switch fn {
 		case "count_star":
 			return "count", 2
@@ -129,7 +133,7 @@ func figureName(n node) (string, int) {
 		}
 		ct, _ := n["cast_type"].(node)
 		// Postgres names an array cast after its element type.
-		for str(ct, "id") == "LIST" || str(ct, "id") == "ARRAY" {
+		for sqlparse.Str(ct, "id") == "LIST" || sqlparse.Str(ct, "id") == "ARRAY" {
 			info, _ := ct["type_info"].(node)
 			child, ok := info["child_type"].(node)
 			if !ok {
@@ -137,7 +141,7 @@ func figureName(n node) (string, int) {
 			}
 			ct = child
 		}
-		return pgTypeName(str(ct, "id")), 1
+		return pgTypeName(sqlparse.Str(ct, "id")), 1
 	case "CASE":
 		if el, ok := n["else_expr"].(node); ok {
 			if name, s := figureName(el); s == 2 {
@@ -146,7 +150,7 @@ func figureName(n node) (string, int) {
 		}
 		return "case", 1
 	case "OPERATOR":
-		switch str(n, "type") {
+		switch sqlparse.Str(n, "type") {
 		case "OPERATOR_COALESCE":
 			return "coalesce", 2
 		case "OPERATOR_NULLIF":
@@ -155,7 +159,7 @@ func figureName(n node) (string, int) {
 	case "SUBQUERY":
 		sub, _ := n["subquery"].(node)
 		inner, _ := sub["node"].(node)
-		switch str(n, "subquery_type") {
+		switch sqlparse.Str(n, "subquery_type") {
 		case "EXISTS":
 			return "exists", 2
 		case "SCALAR":
@@ -183,8 +187,8 @@ func isArraySubquery(q node) bool {
 	el, _ := c["else_expr"].(node)
 	args := childNodes(el)
 	from, _ := q["from_table"].(node)
-	return str(c, "class") == "CASE" && strings.EqualFold(str(el, "function_name"), "array_agg") &&
-		len(args) == 1 && str(args[0], "class") == "POSITIONAL_REFERENCE" && str(from, "type") == "SUBQUERY"
+	return sqlparse.Str(c, "class") == "CASE" && strings.EqualFold(sqlparse.Str(el, "function_name"), "array_agg") &&
+		len(args) == 1 && sqlparse.Str(args[0], "class") == "POSITIONAL_REFERENCE" && sqlparse.Str(from, "type") == "SUBQUERY"
 }
 
 func pgTypeName(duckType string) string {

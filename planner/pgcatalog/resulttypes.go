@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // The emulated catalogs hold Postgres' system types in engine types: name,
@@ -101,7 +102,7 @@ func ResultTypes(root map[string]any) []uint32 {
 // queryColumns types the output columns of a query node.
 func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedColumn, bool) {
 	ctes = scopeCTEs(q, parent, ctes)
-	switch str(q, "type") {
+	switch sqlparse.Str(q, "type") {
 	case "SET_OPERATION_NODE":
 		left, lok := q["left"].(node)
 		right, rok := q["right"].(node)
@@ -137,7 +138,7 @@ func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedC
 		if !ok {
 			return nil, false
 		}
-		if str(e, "class") == "STAR" {
+		if sqlparse.Str(e, "class") == "STAR" {
 			cols, ok := sc.expandStar(e)
 			if !ok {
 				return nil, false
@@ -145,7 +146,7 @@ func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedC
 			out = append(out, cols...)
 			continue
 		}
-		name := str(e, "alias")
+		name := sqlparse.Str(e, "alias")
 		if name == "" {
 			name, _ = exprName(e)
 		}
@@ -170,7 +171,7 @@ func scopeCTEs(q node, parent *typeScope, ctes map[string]fromItem) map[string]f
 		val, _ := e["value"].(node)
 		query, _ := val["query"].(node)
 		inner, _ := query["node"].(node)
-		name := strings.ToLower(str(e, "key"))
+		name := strings.ToLower(sqlparse.Str(e, "key"))
 		cols, ok := queryColumns(inner, parent, out)
 		if aliases, _ := val["aliases"].([]any); ok && len(aliases) > 0 {
 			for i, a := range aliases {
@@ -186,12 +187,12 @@ func scopeCTEs(q node, parent *typeScope, ctes map[string]fromItem) map[string]f
 
 // fromItems lists the relations a FROM clause brings into scope.
 func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
-	alias := strings.ToLower(str(n, "alias"))
-	switch str(n, "type") {
+	alias := strings.ToLower(sqlparse.Str(n, "alias"))
+	switch sqlparse.Str(n, "type") {
 	case "EMPTY":
 		return nil, true
 	case "BASE_TABLE":
-		schema, table := strings.ToLower(str(n, "schema_name")), strings.ToLower(str(n, "table_name"))
+		schema, table := strings.ToLower(sqlparse.Str(n, "schema_name")), strings.ToLower(sqlparse.Str(n, "table_name"))
 		if alias == "" {
 			alias = table
 		}
@@ -227,7 +228,7 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 			return nil, false
 		}
 		items := append(li, ri...)
-		if using, _ := n["using_columns"].([]any); len(using) > 0 || str(n, "ref_type") == "NATURAL" {
+		if using, _ := n["using_columns"].([]any); len(using) > 0 || sqlparse.Str(n, "ref_type") == "NATURAL" {
 			// a USING join shows its columns once: * is not the plain
 			// concatenation any more
 			for i := range items {
@@ -243,7 +244,7 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 	case "TABLE_FUNCTION":
 		fn, _ := n["function"].(node)
 		it := fromItem{alias: alias}
-		switch strings.ToLower(str(fn, "function_name")) {
+		switch strings.ToLower(sqlparse.Str(fn, "function_name")) {
 		case "generate_series":
 			// generate_series(int4, int4) is a set of int4 in Postgres
 			oid := uint32(0)
@@ -259,7 +260,7 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 			}
 		}
 		if it.alias == "" {
-			it.alias = strings.ToLower(str(fn, "function_name"))
+			it.alias = strings.ToLower(sqlparse.Str(fn, "function_name"))
 		}
 		return []fromItem{renameColumns(it, n)}, true
 	}
@@ -292,7 +293,7 @@ func integerConstants(fn node) bool {
 		c, _ := a.(node)
 		v, _ := c["value"].(node)
 		t, _ := v["type"].(node)
-		if str(c, "class") != "CONSTANT" || str(t, "id") != "INTEGER" {
+		if sqlparse.Str(c, "class") != "CONSTANT" || sqlparse.Str(t, "id") != "INTEGER" {
 			return false
 		}
 	}
@@ -318,7 +319,7 @@ func (sc *typeScope) expandStar(e node) ([]typedColumn, bool) {
 			return nil, false
 		}
 	}
-	rel := strings.ToLower(str(e, "relation_name"))
+	rel := strings.ToLower(sqlparse.Str(e, "relation_name"))
 	var out []typedColumn
 	for _, it := range sc.items {
 		if rel != "" && it.alias != rel {
@@ -360,7 +361,7 @@ func (sc *typeScope) column(names []string) (uint32, bool) {
 
 // expr types an expression (0: as its engine type says).
 func (sc *typeScope) expr(e node) uint32 {
-	switch str(e, "class") {
+	switch sqlparse.Str(e, "class") {
 	case "COLUMN_REF":
 		names := stringList(e["column_names"])
 		if len(names) == 0 {
@@ -372,7 +373,7 @@ func (sc *typeScope) expr(e node) uint32 {
 		}
 		return t
 	case "POSITIONAL_REFERENCE":
-		k := int(num(e, "index"))
+		k := int(sqlparse.Num(e, "index"))
 		for _, it := range sc.items {
 			if !it.known {
 				return 0
@@ -387,16 +388,16 @@ func (sc *typeScope) expr(e node) uint32 {
 		// their context types them
 		v, _ := e["value"].(node)
 		t, _ := v["type"].(node)
-		if v["is_null"] == true || str(t, "id") == "VARCHAR" {
+		if v["is_null"] == true || sqlparse.Str(t, "id") == "VARCHAR" {
 			return pgtypes.OIDUnknown
 		}
 	case "CAST":
 		ct, _ := e["cast_type"].(node)
-		if str(ct, "id") == "UINTEGER" {
+		if sqlparse.Str(ct, "id") == "UINTEGER" {
 			return pgtypes.OIDOID // ::oid (and the other OID types) after the rewrite
 		}
 	case "FUNCTION":
-		fn := strings.ToLower(str(e, "function_name"))
+		fn := strings.ToLower(sqlparse.Str(e, "function_name"))
 		args := childNodes(e)
 		switch {
 		case nameFunctions[fn]:
@@ -421,7 +422,7 @@ func (sc *typeScope) expr(e node) uint32 {
 			return sc.expr(args[0])
 		}
 	case "OPERATOR":
-		switch args := childNodes(e); str(e, "type") {
+		switch args := childNodes(e); sqlparse.Str(e, "type") {
 		case "OPERATOR_COALESCE":
 			return sc.unify(args)
 		case "OPERATOR_NULLIF":
@@ -443,7 +444,7 @@ func (sc *typeScope) expr(e node) uint32 {
 		}
 		return sc.unify(branches)
 	case "SUBQUERY":
-		if str(e, "subquery_type") != "SCALAR" {
+		if sqlparse.Str(e, "subquery_type") != "SCALAR" {
 			return 0
 		}
 		sub, _ := e["subquery"].(node)
