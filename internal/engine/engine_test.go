@@ -33,6 +33,22 @@ func open(t *testing.T, settings ...Setting) (*DB, *Conn) {
 	return db, c
 }
 
+// stream prepares sql on c and opens its stream; both close at cleanup.
+func stream(t *testing.T, c *Conn, sql string) *Stream {
+	t.Helper()
+	s, err := c.Prepare(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	st, err := s.Stream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
 // strings1 reads the single VARCHAR column of a query.
 func strings1(t *testing.T, c *Conn, sql string) ([]string, error) {
 	t.Helper()
@@ -176,16 +192,7 @@ func TestStmtShapeAndBind(t *testing.T) {
 func TestStreamBatches(t *testing.T) {
 	t.Parallel()
 	_, c := open(t)
-	s, err := c.Prepare("SELECT i FROM range(10000) t(i)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	st, err := s.Stream()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := stream(t, c, "SELECT i FROM range(10000) t(i)")
 	if err := st.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -208,16 +215,7 @@ func TestStreamBatches(t *testing.T) {
 	}
 	// fn's error ends the reading
 	stop := errors.New("stop")
-	s2, err := c.Prepare("SELECT 1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
-	st2, err := s2.Stream()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st2.Close()
+	st2 := stream(t, c, "SELECT 1")
 	if err := st2.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -231,16 +229,7 @@ func TestStreamBatches(t *testing.T) {
 func TestInterrupt(t *testing.T) {
 	t.Parallel()
 	db, c := open(t, Setting{Name: "threads", Value: "2"})
-	s, err := c.Prepare("SELECT count(*) FROM range(10000000000) a(i), range(1000) b(j) WHERE i + j = -1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	st, err := s.Stream()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := stream(t, c, "SELECT count(*) FROM range(10000000000) a(i), range(1000) b(j) WHERE i + j = -1")
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -248,7 +237,7 @@ func TestInterrupt(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		c.Interrupt()
 	}()
-	err = st.Execute()
+	err := st.Execute()
 	if err == nil {
 		_, err = st.Next()
 	}
