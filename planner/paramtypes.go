@@ -28,7 +28,7 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 	casts := map[int]string{}
 	for i, oid := range oids {
 		if t := eng.TypeName(oid); t != "" && i < n {
-			casts[i+1] = "CAST($" + strconv.Itoa(i+1) + " AS " + t + ")"
+			casts[i+1] = castParam(i+1, t)
 		}
 	}
 	text := sql
@@ -59,7 +59,7 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 	for _, t := range []string{"VARCHAR", "VARCHAR[]", "INTEGER", "BIGINT[]"} {
 		casts := map[int]string{}
 		for _, n := range untyped {
-			casts[n] = "CAST($" + strconv.Itoa(n) + " AS " + t + ")"
+			casts[n] = castParam(n, t)
 		}
 		if typed, err := s.Prepare(ctx, substituteParams(text, casts)); err == nil {
 			s.nameAsWritten(typed, sql)
@@ -68,6 +68,9 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	return st, nil
 }
+
+// castParam is $n cast to the engine type t.
+func castParam(n int, t string) string { return "CAST($" + strconv.Itoa(n) + " AS " + t + ")" }
 
 // nameAsWritten names st's columns after the client's text: a cast put
 // around a parameter must not rename its column ("select $1" is ?column?,
