@@ -76,10 +76,10 @@
 //	guard.go, errpaths.go          functions and settings a query may not
 //	                               reach; paths kept out of error text
 //	engine.go, enginepool.go,      the sandboxed DuckDB per session (its
-//	recycle.go, trim_*.go          settings; handles in internal/engine),
+//	recycle.go                     settings; handles in internal/engine),
 //	                               pooled between sessions, replaced past
-//	                               its footer bound; C heap returned after
-//	                               close
+//	                               its footer bound; C heap trimmed (at
+//	                               most every 5 s) after a close
 //	types.go                       type-model aliases; engine errors ->
 //	                               ErrorKind (classify)
 //	memory.go, admit.go            the memory policy (the budget's plan, a

@@ -233,7 +233,7 @@ func trimSoon() {
 	}
 	time.AfterFunc(trimEvery, func() {
 		trimPending.Store(false)
-		trimCHeap()
+		eng.TrimCHeap()
 	})
 }
 

@@ -19,6 +19,10 @@
 // also after Close; everything else on a connection runs on one goroutine
 // at a time.
 //
+// DuckDB's C++ objects live on glibc's heap: the package caps its arenas
+// at start (one per core, at most eight, unless MALLOC_ARENA_MAX is set)
+// and TrimCHeap returns what closed databases freed (malloc_linux.go).
+//
 // The DuckDB bindings compile their Arrow API only with the duckdb_arrow
 // build tag (buildtag.go).
 //
