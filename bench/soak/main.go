@@ -56,6 +56,7 @@ type options struct {
 	sizes     demo.Sizes
 	heapProf  string
 	expire    time.Duration
+	warmup    time.Duration
 }
 
 func main() {
@@ -67,6 +68,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Minute, "how long the load runs")
 	flag.DurationVar(&o.sample, "sample", time.Minute, "how often a row of the table is taken")
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
+	flag.DurationVar(&o.warmup, "warmup", time.Minute, "load runs this long before the measured -duration starts (bounded caches and pooled engines fill; errors still count)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
 	flag.StringVar(&sizes, "seed-sizes", "100000,2000000,50000", "demo rows as customers,charges,bounces")
@@ -121,6 +123,7 @@ type sample struct {
 	at                        time.Duration
 	queries, errors, writes   int64
 	rssMiB, hwmMiB, heapMiB   float64
+	rssMean                   float64 // mean of the RSS probes since the row before
 	cInUse, cFree, goMiB      float64
 	jeAlloc, jeRes            float64
 	goroutines, fds, sessions int
@@ -229,7 +232,7 @@ func run(ctx context.Context, o options) error {
 	var c counters
 	rest0 := settle(srv)
 	start := time.Now()
-	deadline := start.Add(o.duration)
+	deadline := start.Add(o.warmup + o.duration)
 	var wg sync.WaitGroup
 	for i := range o.clients {
 		wg.Add(1)
@@ -251,9 +254,13 @@ func run(ctx context.Context, o options) error {
 		}()
 	}
 	samples := []sample{take(0, &c, srv)}
+	probes := probeRSS(start, deadline)
 	tick := time.NewTicker(o.sample)
 	for now := range tick.C {
-		samples = append(samples, take(now.Sub(start).Round(time.Second), &c, srv))
+		at := now.Sub(start).Round(time.Second)
+		s := take(at, &c, srv)
+		s.rssMean = probes.mean(samples[len(samples)-1].at, at)
+		samples = append(samples, s)
 		if o.heapProf != "" {
 			if err := writeHeapProfile(o.heapProf + "." + samples[len(samples)-1].at.String()); err != nil {
 				return err
@@ -268,7 +275,7 @@ func run(ctx context.Context, o options) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	rest1 := settle(srv)
-	report(o, samples, rest0, rest1, &c, elapsed)
+	report(o, samples, probes, rest0, rest1, &c, elapsed)
 	writersTable(filepath.Join(dir, "warehouse"))
 	if o.heapProf != "" {
 		return writeHeapProfile(o.heapProf)
@@ -448,21 +455,29 @@ func firstWords(s string) string {
 	return strings.Join(f, " ")
 }
 
-func report(o options, samples []sample, rest0, rest1 sample, c *counters, elapsed time.Duration) {
+func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample, c *counters, elapsed time.Duration) {
 	w := os.Stdout
-	fmt.Fprintf(w, "## Soak: %d clients (%d writers, snapshots expired after %s), %s, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.expire, o.duration)
+	fmt.Fprintf(w, "## Soak: %d clients (%d writers, snapshots expired after %s), %s after %s of warm-up, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.expire, o.duration, o.warmup)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tgoroutines\tfds\tsessions\t")
+	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tRSS mean MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tgoroutines\tfds\tsessions\t")
 	for i, s := range samples {
 		qps := 0.0
 		if i > 0 {
 			qps = float64(s.queries-samples[i-1].queries) / (s.at - samples[i-1].at).Seconds()
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t\n", s.at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.goroutines, s.fds, s.sessions)
+		at := s.at.String()
+		if s.at > 0 && s.at <= o.warmup {
+			at += " (warm-up)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t\n", at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.rssMean, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.goroutines, s.fds, s.sessions)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nat rest before / after: goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
 		rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.cInUse, rest1.cInUse, rest0.cFree, rest1.cFree, rest0.jeRes, rest1.jeRes, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
+	if first, last := firstMeasured(samples, o.warmup), samples[len(samples)-1]; first.rssMean > 0 {
+		fmt.Fprintf(w, "RSS, mean of %s probes: first measured minute (to %s) %.0f MiB, last (to %s) %.0f MiB: %+.1f%%; trend after the warm-up %+.1f MiB/min\n",
+			probeEvery, first.at, first.rssMean, last.at, last.rssMean, 100*(last.rssMean/first.rssMean-1), probes.slope(o.warmup))
+	}
 	fmt.Fprintf(w, "%d statements in %s (%.0f/s), %d writes, %d errors\n", c.queries.Load(), elapsed.Round(time.Second),
 		float64(c.queries.Load())/elapsed.Seconds(), c.writes.Load(), c.errors.Load())
 	for _, e := range c.firstErrs {
@@ -470,4 +485,86 @@ func report(o options, samples []sample, rest0, rest1 sample, c *counters, elaps
 	}
 	fmt.Fprintf(w, "\nreproduce: GOFLAGS=-tags=duckdb_arrow go run ./bench/soak %s\nmachine: %d CPUs, %s/%s, %s\n",
 		strings.Join(os.Args[1:], " "), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// rssProbes are the process's resident sizes every probeEvery: a row's
+// single reading lands wherever the collector and the allocators happen to
+// be, a minute's mean does not.
+type rssProbes struct {
+	mu  sync.Mutex
+	at  []time.Duration
+	mib []float64
+}
+
+const probeEvery = 5 * time.Second
+
+func probeRSS(start, deadline time.Time) *rssProbes {
+	p := &rssProbes{}
+	go func() {
+		tick := time.NewTicker(probeEvery)
+		defer tick.Stop()
+		for now := range tick.C {
+			if m, err := benchkit.Status("self"); err == nil {
+				p.mu.Lock()
+				p.at = append(p.at, now.Sub(start))
+				p.mib = append(p.mib, float64(m.RSS)/(1<<20))
+				p.mu.Unlock()
+			}
+			if !now.Before(deadline) {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// mean is the mean of the probes taken in (from, to].
+func (p *rssProbes) mean(from, to time.Duration) float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var sum float64
+	n := 0
+	for i, at := range p.at {
+		if at > from && at <= to {
+			sum += p.mib[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// slope is the least-squares trend of the probes after from, in MiB per
+// minute: what a leak would show however the readings scatter.
+func (p *rssProbes) slope(from time.Duration) float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var n, sx, sy, sxx, sxy float64
+	for i, at := range p.at {
+		if at <= from {
+			continue
+		}
+		x, y := at.Minutes(), p.mib[i]
+		n++
+		sx += x
+		sy += y
+		sxx += x * x
+		sxy += x * y
+	}
+	if d := n*sxx - sx*sx; n > 1 && d != 0 {
+		return (n*sxy - sx*sy) / d
+	}
+	return 0
+}
+
+// firstMeasured is the first row after the warm-up.
+func firstMeasured(samples []sample, warmup time.Duration) sample {
+	for _, s := range samples {
+		if s.at > warmup {
+			return s
+		}
+	}
+	return samples[len(samples)-1]
 }
