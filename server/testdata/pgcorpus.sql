@@ -1,0 +1,434 @@
+-- arithmetic
+select 1 + 2
+select 7 / 2
+select -7 / 2
+select 7 % 3
+select -7 % 3
+select 2 ^ 10
+select 2.0 ^ 0.5
+select 10 - 3 * 2
+select 1 / 0
+select 1.0 / 0
+select 1 % 0
+select 1::float8 / 0
+select 5 / 2.0
+select 2147483647 + 1
+select 9223372036854775807 + 1
+select (-2147483648)::int / -1
+select abs(-5), abs(-5.5)
+select sign(-3), sign(0.0)
+select mod(10, 3), mod(-10, 3)
+select div(7, 2)
+select sqrt(16), cbrt(27.0)
+select exp(1.0)
+select ln(10), log(100), log(2, 8)
+select power(2, 3), power(2.0, -1)
+select floor(-1.5), ceil(-1.5), ceiling(1.2)
+select round(2.5), round(-2.5), round(2.5::float8), round(3.5::float8)
+select round(1.2345, 2), round(1234.5, -2)
+select trunc(1.789, 1), trunc(-1.789)
+select greatest(1, 3, 2), least(1, 3, 2)
+select greatest(1, null, 2), least(null::int, null)
+select 3 & 5, 3 | 5, 3 # 5, ~5, 1 << 4, 16 >> 2
+select pi()
+select degrees(pi()), radians(180)
+select gcd(12, 18), lcm(4, 6)
+select factorial(5)
+select width_bucket(5.35, 0.024, 10.06, 5)
+select 0.1 + 0.2
+select 0.1::float8 + 0.2::float8
+select 1e300 * 1e300
+select 1e300::float8 * 1e300::float8
+select 'NaN'::float8, 'Infinity'::float8, '-Infinity'::float8
+select 'NaN'::float8 = 'NaN'::float8
+select 100000000000000000000
+select 12345678901234567890::numeric * 10
+select -0.0::float8
+select 1::int2 + 1::int2
+select 32767::int2 + 1::int2
+select scale(1.2300), min_scale(1.2300), trim_scale(1.2300)
+-- numeric
+select '1.23456'::numeric
+select 0.000123::numeric
+select 1.5::numeric(10, 2)
+select 123.456::numeric(5, 2)
+select 12345.678::numeric(5, 2)
+select '12345.6789'::numeric
+select 1::numeric / 3
+select 10::numeric / 4
+select 2::numeric ^ 0.5
+select avg(x) from (values (1), (2), (2)) t(x)
+select avg(x) from (values (1.5::numeric), (2.25)) t(x)
+select sum(x) from (values (1.5::numeric), (2.25)) t(x)
+select sum(x) from (values (1), (2)) t(x)
+select sum(x::bigint) from (values (1), (2)) t(x)
+select round(avg(x), 2) from (values (1), (2), (2)) t(x)
+select 1.10 + 2.205
+select 1.10 * 2.205
+select 123456789.123456789::numeric
+select '1e5'::numeric
+select 'NaN'::numeric
+select numeric '3.14159' * 2
+select 3.14159::numeric(10, 3)
+select 0.5::numeric::int, 1.5::numeric::int, 2.5::numeric::int
+select (-0.5)::numeric::int
+select 99.995::numeric(4, 2)
+select stddev(x), variance(x) from (values (1), (2), (4)) t(x)
+select stddev_pop(x), var_pop(x) from (values (1.0), (2.0), (4.0)) t(x)
+-- casts
+select '42'::int
+select '  42  '::int
+select '12.7'::int
+select '0x1A'::int
+select 'abc'::int
+select '99999999999'::int
+select 12.7::int, 12.5::int, 13.5::int, -12.5::int
+select 12.7::float8::int, 12.5::float8::int, 13.5::float8::int
+select '3.7'::float8::int
+select 'abc'::varchar(2)
+select 'abc'::char(2), 'a'::char(3)
+select 'abc'::varchar(2)::text
+select length('a'::char(3)), 'a'::char(3) || 'b'
+select '1'::bool, 'yes'::bool, 'off'::bool, 't'::bool
+select 'maybe'::bool
+select true::int, false::int
+select 1::bool, 0::bool
+select 42::text, 4.20::text, true::text
+select 1.0::float8::text, 0.1::float4::text
+select 123::bigint::text || 'x'
+select '2024-03-15'::date
+select '2024-02-30'::date
+select '2024-03-15 10:11:12'::timestamp
+select '2024-03-15 10:11:12.123456789'::timestamp
+select cast('10:11:12' as time)
+select '1 day 2 hours'::interval
+select '[1,2]'::json
+select '{1,2,3}'::int[]
+select '{a,b}'::text[]
+select 'a'::bytea
+select '\x4142'::bytea
+select 65::char
+select cast(3.99 as integer), cast(-3.99 as integer)
+select '1.5'::numeric::int
+select 'infinity'::date, '-infinity'::timestamp
+select 2147483648::int
+select 40000::int2
+select '9223372036854775808'::bigint
+select 1.5e10::int8
+select '0.1'::float4
+select 1::money
+-- text
+select 'abc' || 'def'
+select 'abc' || null
+select 'abc' || 1
+select concat('a', null, 'b'), concat_ws('-', 'a', null, 'b')
+select length('héllo'), char_length('héllo'), octet_length('héllo')
+select upper('abc'), lower('ÄBC')
+select initcap('hello world')
+select substring('hello', 2, 3), substring('hello' from 2 for 3)
+select substr('hello', 2), substr('hello', 0, 2)
+select position('l' in 'hello'), strpos('hello', 'l')
+select left('hello', 2), right('hello', 2), left('hello', -2)
+select lpad('5', 3, '0'), rpad('5', 3, '0'), lpad('hello', 3)
+select trim('  x  '), ltrim('xxabc', 'x'), rtrim('abcxx', 'x'), btrim('xxaxx', 'x')
+select replace('hello', 'l', 'L')
+select repeat('ab', 3)
+select reverse('abc')
+select split_part('a,b,c', ',', 2), split_part('a,b,c', ',', -1)
+select translate('12345', '143', 'ax')
+select ascii('A'), chr(65)
+select md5('abc')
+select 'abc' like 'a%', 'abc' ilike 'A%', 'abc' not like 'b%'
+select 'abc' similar to 'a%'
+select 'abc' similar to '(a|b)%c'
+select 'abc' ~ '^a', 'abc' ~* '^A', 'abc' !~ 'z'
+select regexp_replace('foobar', 'o+', 'X')
+select regexp_replace('foobar', 'o', 'X', 'g')
+select regexp_matches('a1b22', '[0-9]+', 'g')
+select regexp_match('a1b22', '[0-9]+')
+select format('%s-%I-%L', 'a', 'b c', 'd')
+select format('%s and %s', 1, 'x')
+select quote_ident('a b'), quote_literal('it''s'), quote_nullable(null)
+select to_hex(255)
+select encode('abc'::bytea, 'hex'), encode('abc'::bytea, 'base64')
+select decode('616263', 'hex')
+select string_to_array('a,b,c', ',')
+select array_to_string(array[1, 2, 3], '-')
+select starts_with('hello', 'he')
+select 'a' < 'B', 'a' < 'b'
+select 'abc'::text = 'abc '::text
+select 'abc'::char(5) = 'abc'
+select length(''), '' is null
+select lower(null) is null
+select overlay('hello' placing 'XX' from 2 for 3)
+select E'a\tb', 'a\tb'
+select 'It''s'
+select $$dollar$$
+-- dates and intervals
+select date '2024-03-15' + 1
+select date '2024-03-15' - date '2024-03-01'
+select date '2024-03-15' + interval '1 month'
+select timestamp '2024-03-15 10:00' + interval '90 minutes'
+select timestamp '2024-01-31 00:00' + interval '1 month'
+select extract(year from date '2024-03-15')
+select extract(epoch from timestamp '2024-03-15 00:00:00')
+select extract(dow from date '2024-03-17'), extract(isodow from date '2024-03-17')
+select extract(doy from date '2024-03-15'), extract(week from date '2024-03-15')
+select extract(quarter from date '2024-03-15')
+select date_part('month', date '2024-03-15')
+select date_trunc('month', timestamp '2024-03-15 10:11:12')
+select date_trunc('week', timestamp '2024-03-15 10:11:12')
+select interval '1 day' * 3, interval '1 hour' / 2
+select interval '25 hours'
+select justify_hours(interval '25 hours')
+select justify_days(interval '35 days')
+select make_date(2024, 3, 15)
+select make_timestamp(2024, 3, 15, 10, 11, 12.5)
+select make_interval(days => 3)
+select age(timestamp '2024-03-15', timestamp '2023-01-01')
+select to_char(date '2024-03-15', 'YYYY-MM-DD')
+select to_char(1234.5, '9999.99')
+select to_date('15/03/2024', 'DD/MM/YYYY')
+select to_timestamp(0)
+select date '2024-03-15' > '2024-03-01'
+select '2024-03-15'::date - 1
+select interval '1 year 2 months 3 days 04:05:06'
+select interval '-1 day'
+select interval '1.5 days'
+select (date '2024-03-15')::timestamp
+select timestamp '2024-03-15 10:11:12'::date
+select timestamp '2024-03-15 10:11:12'::time
+select date '2024-02-29' + interval '1 year'
+select isfinite(date '2024-03-15')
+select overlaps_check from (select (date '2024-01-01', date '2024-02-01') overlaps (date '2024-01-15', date '2024-03-01') as overlaps_check) s
+select extract(hour from interval '3 hours 20 minutes')
+select date_bin('15 minutes', timestamp '2024-03-15 10:11:12', timestamp '2024-01-01')
+-- time zones
+select timestamptz '2024-03-15 10:00+00'
+select timestamptz '2024-03-15 10:00:00+02'
+select '2024-03-15 10:00:00+00'::timestamptz at time zone 'America/New_York'
+select timestamp '2024-03-15 10:00' at time zone 'UTC'
+select '2024-07-01 12:00'::timestamptz
+select extract(timezone from timestamptz '2024-03-15 10:00+00')
+select date_trunc('day', timestamptz '2024-03-15 10:00+00')
+select timestamptz '2024-03-15 10:00+00' + interval '1 day'
+select to_timestamp(1710496800)::text
+select now() is not null, current_date is not null
+select timestamptz '2024-03-15 10:00+00' = timestamp '2024-03-15 10:00'
+select current_setting('TimeZone')
+-- json and jsonb
+select '{"a": 1}'::json -> 'a'
+select '{"a": 1}'::json ->> 'a'
+select '{"a": {"b": 2}}'::json #>> '{a,b}'
+select '{"a": 1}'::jsonb
+select '{"b": 1, "a": 2}'::jsonb
+select '{"a": 1}'::jsonb ? 'a'
+select '{"a": 1, "b": 2}'::jsonb @> '{"a": 1}'
+select '[1, 2, 3]'::json -> 1
+select '[1, 2, 3]'::jsonb -> 1
+select json_array_length('[1, 2, 3]')
+select jsonb_array_length('[1, 2, 3]')
+select json_build_object('a', 1, 'b', 'x')
+select jsonb_build_object('a', 1)
+select json_build_array(1, 'a', null)
+select to_json('x'::text), to_jsonb(1)
+select row_to_json(t) from (select 1 as a, 'x' as b) t
+select json_agg(x) from (values (1), (2)) t(x)
+select jsonb_agg(x) from (values (1), (2)) t(x)
+select json_object_agg(k, v) from (values ('a', 1), ('b', 2)) t(k, v)
+select json_typeof('{"a": 1}'), json_typeof('[1]'), json_typeof('1')
+select '{"a": [1, 2]}'::json -> 'a' ->> 0
+select json_extract_path_text('{"a": {"b": "c"}}', 'a', 'b')
+select '{"a":1}'::json::text
+select '{"a": 1}'::jsonb - 'a'
+select jsonb_set('{"a": 1}', '{a}', '2')
+select jsonb_pretty('{"a": 1}')
+select k from json_object_keys('{"a": 1, "b": 2}') k
+select * from json_each_text('{"a": "1", "b": "2"}')
+select * from jsonb_array_elements('[1, "a"]')
+-- arrays
+select array[1, 2, 3]
+select array[1, 2, 3][2]
+select array[1, 2, 3][5]
+select (array[1, 2, 3])[2:3]
+select array_length(array[1, 2, 3], 1)
+select cardinality(array[1, 2, 3])
+select array_append(array[1, 2], 3), array_prepend(0, array[1, 2])
+select array_cat(array[1], array[2, 3])
+select array[1, 2] || 3
+select array[1, 2] || array[3]
+select array_position(array['a', 'b'], 'b')
+select array_remove(array[1, 2, 1], 1)
+select array_replace(array[1, 2, 1], 1, 9)
+select 2 = any(array[1, 2, 3]), 5 = all(array[5, 5])
+select array[1, 2] @> array[2], array[1] <@ array[1, 2], array[1, 2] && array[2, 3]
+select unnest(array[1, 2, 3])
+select * from unnest(array['a', 'b']) with ordinality
+select array_agg(x order by x desc) from (values (1), (3), (2)) t(x)
+select array_dims(array[[1, 2], [3, 4]])
+select array[[1, 2], [3, 4]]
+select array_upper(array[1, 2, 3], 1), array_lower(array[1, 2, 3], 1)
+select array[1, null, 3]
+select array['a', 'b c', null]
+select array[]::int[]
+select array_to_string(array[1, null, 3], ',', '*')
+select '{1,2}'::int[] = array[1, 2]
+select array[1.5, 2.25]
+select array[true, false]
+select array[date '2024-01-01']
+select generate_series(1, 5, 2)
+select * from generate_series(1, 3)
+select generate_series(date '2024-01-01', date '2024-01-03', interval '1 day')
+select string_agg(x, ',' order by x) from (values ('b'), ('a')) t(x)
+-- NULL ordering
+select x from (values (1), (null), (2)) t(x) order by x
+select x from (values (1), (null), (2)) t(x) order by x desc
+select x from (values (1), (null), (2)) t(x) order by x nulls first
+select x from (values (1), (null), (2)) t(x) order by x desc nulls last
+select x, y from (values (1, 'a'), (null, 'b'), (1, null)) t(x, y) order by x desc, y
+select array_agg(x order by x) from (values (1), (null), (2)) t(x)
+select array_agg(x order by x desc) from (values (1), (null), (2)) t(x)
+select x, row_number() over (order by x desc) from (values (1), (null), (2)) t(x) order by 2
+select max(x), min(x) from (values (1), (null)) t(x)
+select x from (values ('b'), (null), ('a')) t(x) order by 1 desc
+select null = null, null is null, null is distinct from null, 1 is distinct from null
+select coalesce(null, 2), nullif(1, 1), nullif(1, 2)
+-- aggregates
+select count(*), count(x), count(distinct x) from (values (1), (1), (null)) t(x)
+select sum(x), avg(x), min(x), max(x) from (values (1), (2), (3)) t(x)
+select sum(x) from (values (1.5::float8), (2.5)) t(x)
+select avg(x) from (values (1.5::float8), (2.5)) t(x)
+select avg(x::int2), sum(x::int2) from (values (1), (2)) t(x)
+select bool_and(x), bool_or(x) from (values (true), (false)) t(x)
+select every(x) from (values (true), (false)) t(x)
+select string_agg(x, ', ') from (values ('a'), ('b')) t(x)
+select count(*) from (values (1)) t(x) where false
+select sum(x) from (values (1)) t(x) where false
+select x % 2 as k, count(*) from (values (1), (2), (3)) t(x) group by 1 order by 1
+select x % 2, count(*) from (values (1), (2), (3)) t(x) group by x % 2 having count(*) > 1
+select percentile_cont(0.5) within group (order by x) from (values (1), (2), (3), (4)) t(x)
+select percentile_disc(0.5) within group (order by x) from (values (1), (2), (3), (4)) t(x)
+select mode() within group (order by x) from (values (1), (2), (2)) t(x)
+select count(*) filter (where x > 1) from (values (1), (2), (3)) t(x)
+select corr(x, y), covar_pop(x, y) from (values (1, 2), (2, 4), (3, 7)) t(x, y)
+select regr_slope(y, x) from (values (1, 2), (2, 4), (3, 6)) t(x, y)
+select bit_and(x), bit_or(x) from (values (3), (5)) t(x)
+select avg(x) from (values (interval '1 hour'), (interval '3 hours')) t(x)
+select sum(x) from (values (2147483647), (1)) t(x)
+select sum(x) from (values (9223372036854775807), (1)) t(x)
+select count(distinct (x, y)) from (values (1, 2), (1, 2), (2, 1)) t(x, y)
+select array_agg(distinct x) from (values (2), (1), (2)) t(x)
+select x, sum(y) from (values ('a', 1), ('a', 2), ('b', 3)) t(x, y) group by rollup (x) order by 1
+select grouping(x), count(*) from (values ('a'), ('b')) t(x) group by cube (x) order by 1, 2
+-- windows
+select x, row_number() over (order by x) from (values (3), (1), (2)) t(x) order by x
+select x, rank() over (order by x), dense_rank() over (order by x) from (values (1), (1), (2)) t(x) order by x
+select x, sum(x) over (order by x) from (values (1), (2), (3)) t(x) order by x
+select x, sum(x) over () from (values (1), (2)) t(x) order by x
+select x, lag(x) over (order by x), lead(x, 1, 0) over (order by x) from (values (1), (2), (3)) t(x) order by x
+select x, first_value(x) over w, last_value(x) over w from (values (1), (2)) t(x) window w as (order by x) order by x
+select x, ntile(2) over (order by x) from (values (1), (2), (3)) t(x) order by x
+select x, percent_rank() over (order by x), cume_dist() over (order by x) from (values (1), (2), (3)) t(x) order by x
+select x, avg(x) over (order by x rows between 1 preceding and current row) from (values (1), (2), (3)) t(x) order by x
+select g, x, row_number() over (partition by g order by x) from (values ('a', 1), ('a', 2), ('b', 1)) t(g, x) order by g, x
+select x, nth_value(x, 2) over (order by x rows between unbounded preceding and unbounded following) from (values (1), (2), (3)) t(x) order by x
+select x, count(*) over (order by x range between 1 preceding and current row) from (values (1), (2), (4)) t(x) order by x
+select row_number() over () from (values (1)) t(x)
+select sum(x) over (partition by x % 2) from (values (1), (2), (3)) t(x) order by 1
+-- set operations
+select 1 union select 2 order by 1
+select 1 union all select 1
+select 1 union select 1
+select 1 intersect select 1
+select 1 except select 2
+select x from (values (1), (2), (2)) t(x) intersect all select x from (values (2), (2)) s(x)
+select x from (values (1), (2), (2)) t(x) except all select 2
+select 1 as a union select 2 order by a desc
+select 1, 'a' union all select 2, 'b' order by 1
+select 1::int union select 2.5 order by 1
+select null union select 1 order by 1
+select 'a' union select 'b' order by 1 desc limit 1
+select * from (select 1 union all select 2) s(x) order by x offset 1
+-- column names
+select 1
+select 1 + 1
+select 'a'
+select true
+select null
+select x::text from (values (1)) t(x)
+select cast(x as text) from (values (1)) t(x)
+select count(*) from (values (1)) t(x)
+select count(x) from (values (1)) t(x)
+select sum(x), max(x) from (values (1)) t(x)
+select extract(year from date '2024-01-01')
+select row_number() over () from (values (1)) t(x)
+select x + 1 from (values (1)) t(x)
+select -x from (values (1)) t(x)
+select case when true then 1 end
+select coalesce(null, 1)
+select nullif(1, 2)
+select greatest(1, 2)
+select upper('a')
+select (select 1)
+select exists (select 1)
+select array[1]
+select x from (values (1)) t(x)
+select t.x from (values (1)) t(x)
+select x as "My Col" from (values (1)) t(x)
+select 1 as a, 2 as a
+select 'a' || 'b'
+select current_date is not null
+select x is null from (values (1)) t(x)
+select x between 1 and 2 from (values (1)) t(x)
+select x in (1, 2) from (values (1)) t(x)
+select not true
+select date '2024-01-01'
+select interval '1 day'
+select 1::int8
+select 1.5::numeric(3, 1)
+select row(1, 2)
+select (1, 2)
+select * from (values (1, 'a')) t
+select * from (values (1, 'a')) t(a, b)
+select array_length(array[1], 1)
+select substring('abc', 1, 1)
+select trim(' a ')
+select position('a' in 'abc')
+select 1 = 1
+select 'x'::varchar(3)
+select 'x'::char(3)
+select current_user = current_user
+-- errors
+select no_such_column
+select * from no_such_table
+select no_such_function(1)
+select 1 +
+selec 1
+select 'a' + 1
+select 1 / (select 0)
+select (select x from (values (1), (2)) t(x))
+select x from (values (1)) t(x) group by 1 having y > 1
+select sum(x), x from (values (1)) t(x)
+select 1::int + 'x'
+select '2024-13-01'::date
+select 'x'::bool
+select ln(0)
+select ln(-1)
+select sqrt(-1)
+select power(0, -1)
+select array[1, 2][1][1]
+select repeat('x', -1)
+select substring('abc', 1, -1)
+select chr(0)
+select x from (values (1)) t(x) order by y
+select 1 from (values (1)) t(x) limit -1
+select 1 limit 'a'
+select * from (values (1)) t(x) join (values (2)) s(x) using (x, y)
+select '{"a":'::json
+select '[1,2'::jsonb
+select to_number('abc', '999')
+select 'a' collate "no_such_collation"
+select cast('1' as no_such_type)
+select interval 'x'
+select date '2024-01-01' + date '2024-01-02'
+select make_date(2024, 2, 30)
