@@ -115,6 +115,9 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		{Name: "temp_directory", Value: tempDir},
 		// Postgres semantics for "/" on integers: 7/2 is 3, not 3.5.
 		{Name: "integer_division", Value: "true"},
+		// Postgres orders NULL as larger than every value: last
+		// ascending, first descending (DuckDB: last either way).
+		{Name: "default_null_order", Value: "nulls_last_on_asc_first_on_desc"},
 		// DuckDB keeps the bytes it reads of Parquet files, local ones
 		// too, in the engine's memory: every session's engine a copy of
 		// the same file data, growing with the files it has read (bench/
