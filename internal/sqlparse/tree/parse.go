@@ -1,0 +1,80 @@
+package tree
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Engine is the engine's SQL front end (internal/engine's Conn has it):
+// json_serialize_sql and json_deserialize_sql.
+type Engine interface {
+	SerializeSQL(sql string) (string, error)
+	DeserializeSQL(tree string) (string, error)
+}
+
+// ParseError is a statement the engine could not turn into a tree: a
+// syntax error (Type "parser"), or a statement json_serialize_sql does not
+// serialize (Type "not implemented": anything but a query).
+type ParseError struct {
+	Type, Msg string
+}
+
+func (e *ParseError) Error() string { return e.Msg }
+
+// Parse returns the trees of the statements in sql. An error from the
+// engine itself is returned as it is; a statement it rejects is a
+// *ParseError.
+func Parse(e Engine, sql string) ([]*Statement, error) {
+	js, err := e.SerializeSQL(sql)
+	if err != nil {
+		return nil, err
+	}
+	return Unmarshal([]byte(js))
+}
+
+// Unmarshal reads json_serialize_sql's output.
+func Unmarshal(js []byte) ([]*Statement, error) {
+	var top struct {
+		Error        bool              `json:"error"`
+		ErrorType    string            `json:"error_type"`
+		ErrorMessage string            `json:"error_message"`
+		Statements   []json.RawMessage `json:"statements"`
+	}
+	if err := json.Unmarshal(js, &top); err != nil {
+		return nil, fmt.Errorf("tree: decode parse tree: %w", err)
+	}
+	if top.Error {
+		return nil, &ParseError{Type: top.ErrorType, Msg: top.ErrorMessage}
+	}
+	out := make([]*Statement, 0, len(top.Statements))
+	for i, raw := range top.Statements {
+		s := &Statement{}
+		if err := json.Unmarshal(raw, s); err != nil {
+			return nil, fmt.Errorf("tree: decode statement %d: %w", i+1, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Marshal writes statements in json_serialize_sql's form, which
+// json_deserialize_sql reads.
+func Marshal(stmts ...*Statement) ([]byte, error) {
+	if stmts == nil {
+		stmts = []*Statement{}
+	}
+	return json.Marshal(struct {
+		Error      bool         `json:"error"`
+		Statements []*Statement `json:"statements"`
+	}{Statements: stmts})
+}
+
+// Render returns the SQL text of statements as the engine writes it
+// (json_deserialize_sql): statements separated by "; ".
+func Render(e Engine, stmts ...*Statement) (string, error) {
+	js, err := Marshal(stmts...)
+	if err != nil {
+		return "", err
+	}
+	return e.DeserializeSQL(string(js))
+}
