@@ -5,20 +5,36 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"sync"
 )
 
-// Fields holds every field of a node as the engine serialized it. The
-// typed fields are read from it; on Marshal the typed fields are written
-// over it, so the fields this package does not model go back to the engine
-// unchanged.
-type Fields map[string]json.RawMessage
+// extra is what a node's JSON holds beyond its typed fields: the fields
+// this package does not model, as the engine wrote them, and the typed
+// fields the engine's JSON did not have. Marshal writes both back as they
+// were, so the engine gets its own tree. A node built in Go has none.
+type extra struct {
+	rest   map[string]json.RawMessage
+	absent []string
+}
+
+func (x *extra) extraFields() *extra { return x }
+
+// hasExtra is every node type (through its embedded extra).
+type hasExtra interface{ extraFields() *extra }
+
+// Extra returns a field of the node's JSON that the typed fields do not
+// model.
+func (x *extra) Extra(key string) (json.RawMessage, bool) {
+	v, ok := x.rest[key]
+	return v, ok
+}
 
 var (
 	exprType     = reflect.TypeFor[Expr]()
 	tableRefType = reflect.TypeFor[TableRef]()
 	queryType    = reflect.TypeFor[QueryNode]()
-	fieldsType   = reflect.TypeFor[Fields]()
+	extraType    = reflect.TypeFor[extra]()
 	rawType      = reflect.TypeFor[json.RawMessage]()
 )
 
@@ -27,121 +43,205 @@ type fieldInfo struct {
 	index []int
 }
 
-var fieldCache sync.Map // reflect.Type -> []fieldInfo
+type typeInfo struct {
+	fields []fieldInfo
+	names  map[string]bool
+}
 
-// fieldsOf lists the JSON fields of a node type, embedded structs
-// flattened, and the index of its Fields.
-func fieldsOf(t reflect.Type) ([]fieldInfo, []int) {
-	type entry struct {
-		fs   []fieldInfo
-		orig []int
+var typeCache sync.Map // reflect.Type -> *typeInfo
+
+// infoOf lists the JSON fields of a node type, embedded structs flattened.
+func infoOf(t reflect.Type) *typeInfo {
+	if ti, ok := typeCache.Load(t); ok {
+		return ti.(*typeInfo)
 	}
-	if e, ok := fieldCache.Load(t); ok {
-		return e.(entry).fs, e.(entry).orig
-	}
-	var e entry
+	ti := &typeInfo{names: map[string]bool{}}
 	var add func(t reflect.Type, prefix []int)
 	add = func(t reflect.Type, prefix []int) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			idx := append(append([]int{}, prefix...), i)
 			switch tag := f.Tag.Get("json"); {
-			case f.Type == fieldsType:
-				e.orig = idx
+			case f.Type == extraType:
 			case f.Anonymous && f.Type.Kind() == reflect.Struct:
 				add(f.Type, idx)
 			case tag != "" && tag != "-":
-				e.fs = append(e.fs, fieldInfo{name: tag, index: idx})
+				ti.fields = append(ti.fields, fieldInfo{name: tag, index: idx})
+				ti.names[tag] = true
 			}
 		}
 	}
 	add(t, nil)
-	fieldCache.Store(t, e)
-	return e.fs, e.orig
+	typeCache.Store(t, ti)
+	return ti
 }
 
-// decode fills the node v points to from the JSON object data.
-func decode(data []byte, v any) error {
-	rv := reflect.ValueOf(v).Elem()
-	var raw Fields
-	if err := json.Unmarshal(data, &raw); err != nil {
+// decodeJSON reads one JSON value, numbers as json.Number.
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// decode fills the node ptr points to from JSON text.
+func decode(b []byte, ptr any) error {
+	v, err := decodeJSON(b)
+	if err != nil {
 		return err
 	}
-	fs, orig := fieldsOf(rv.Type())
-	for _, f := range fs {
-		b, ok := raw[f.name]
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("tree: %T is not an object", v)
+	}
+	return fromMap(m, ptr)
+}
+
+// fromMap fills the node ptr points to from a decoded JSON object: one
+// decode of the whole tree, then a walk of the values.
+func fromMap(m map[string]any, ptr any) error {
+	rv := reflect.ValueOf(ptr).Elem()
+	ti := infoOf(rv.Type())
+	var x extra
+	for _, f := range ti.fields {
+		v, ok := m[f.name]
 		if !ok {
+			x.absent = append(x.absent, f.name)
 			continue
 		}
-		if err := decodeValue(b, rv.FieldByIndex(f.index)); err != nil {
+		if err := fill(v, rv.FieldByIndex(f.index)); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
-	rv.FieldByIndex(orig).Set(reflect.ValueOf(raw))
+	for k, v := range m {
+		if ti.names[k] {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if x.rest == nil {
+			x.rest = make(map[string]json.RawMessage, len(m)-len(ti.fields))
+		}
+		x.rest[k] = b
+	}
+	*ptr.(hasExtra).extraFields() = x
 	return nil
 }
 
-func decodeValue(b []byte, fv reflect.Value) error {
+// fill sets fv from a decoded JSON value.
+func fill(v any, fv reflect.Value) error {
+	if v == nil {
+		fv.SetZero()
+		return nil
+	}
+	var n Node
 	var err error
-	var n any
 	switch fv.Type() {
 	case exprType:
-		n, err = decodeExpr(b)
+		n, err = exprFrom(v)
 	case tableRefType:
-		n, err = decodeTableRef(b)
+		n, err = tableRefFrom(v)
 	case queryType:
-		n, err = decodeQueryNode(b)
-	default:
-		if fv.Kind() == reflect.Slice && (fv.Type().Elem().Kind() == reflect.Interface || fv.Type().Elem().Kind() == reflect.Slice) {
-			var items []json.RawMessage
-			if err := json.Unmarshal(b, &items); err != nil {
-				return err
-			}
-			if items == nil {
-				fv.SetZero()
-				return nil
-			}
-			s := reflect.MakeSlice(fv.Type(), len(items), len(items))
-			for i, it := range items {
-				if err := decodeValue(it, s.Index(i)); err != nil {
-					return err
-				}
-			}
-			fv.Set(s)
-			return nil
+		n, err = queryNodeFrom(v)
+	case rawType:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
 		}
-		return json.Unmarshal(b, fv.Addr().Interface())
+		fv.SetBytes(b)
+		return nil
+	default:
+		return fillPlain(v, fv)
 	}
 	if err != nil {
 		return err
 	}
-	if n == nil || reflect.ValueOf(n).IsNil() {
-		fv.SetZero()
-	} else {
-		fv.Set(reflect.ValueOf(n))
+	fv.Set(reflect.ValueOf(n))
+	return nil
+}
+
+func fillPlain(v any, fv reflect.Value) error {
+	switch fv.Kind() {
+	case reflect.String:
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("%T, not a string", v)
+		}
+		fv.SetString(s)
+	case reflect.Bool:
+		b, ok := v.(bool)
+		if !ok {
+			return fmt.Errorf("%T, not a boolean", v)
+		}
+		fv.SetBool(b)
+	case reflect.Uint64:
+		num, ok := v.(json.Number)
+		if !ok {
+			return fmt.Errorf("%T, not a number", v)
+		}
+		u, err := strconv.ParseUint(string(num), 10, 64)
+		if err != nil {
+			return err
+		}
+		fv.SetUint(u)
+	case reflect.Slice:
+		l, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("%T, not a list", v)
+		}
+		s := reflect.MakeSlice(fv.Type(), len(l), len(l))
+		for i, it := range l {
+			if err := fill(it, s.Index(i)); err != nil {
+				return fmt.Errorf("[%d]: %w", i, err)
+			}
+		}
+		fv.Set(s)
+	case reflect.Pointer:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%T, not an object", v)
+		}
+		p := reflect.New(fv.Type().Elem())
+		if err := fromMap(m, p.Interface()); err != nil {
+			return err
+		}
+		fv.Set(p)
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%T, not an object", v)
+		}
+		return fromMap(m, fv.Addr().Interface())
+	default:
+		return fmt.Errorf("tree: cannot decode into %s", fv.Type())
 	}
 	return nil
 }
 
-// encode writes the node v points to as a JSON object: its Fields with the
-// typed fields written over them. A typed field that is null and was absent
-// from the engine's JSON stays absent; a nil list is written as [].
-func encode(v any) ([]byte, error) {
-	rv := reflect.ValueOf(v).Elem()
-	fs, origIdx := fieldsOf(rv.Type())
-	orig := rv.FieldByIndex(origIdx).Interface().(Fields)
-	out := make(Fields, len(orig)+len(fs))
-	for k, val := range orig {
-		out[k] = val
+// encode writes the node ptr points to as a JSON object: its typed fields
+// and its extra ones. A typed field the engine's JSON did not have stays
+// out while it is null; a nil list is written as [].
+func encode(ptr any) ([]byte, error) {
+	rv := reflect.ValueOf(ptr).Elem()
+	ti := infoOf(rv.Type())
+	x := ptr.(hasExtra).extraFields()
+	out := make(map[string]json.RawMessage, len(x.rest)+len(ti.fields))
+	for k, v := range x.rest {
+		out[k] = v
 	}
-	for _, f := range fs {
+	for _, f := range ti.fields {
 		fv := rv.FieldByIndex(f.index)
 		b, err := json.Marshal(fv.Addr().Interface())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
 		if bytes.Equal(b, []byte("null")) {
-			if _, had := orig[f.name]; orig != nil && !had {
+			if wasAbsent(x.absent, f.name) {
 				continue
 			}
 			if fv.Kind() == reflect.Slice && fv.Type() != rawType {
@@ -153,27 +253,28 @@ func encode(v any) ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// kind reads the discriminating field of a node (class or type).
-func kind(b []byte, field string) (string, bool, error) {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		return "", false, nil
-	}
-	var head map[string]json.RawMessage
-	if err := json.Unmarshal(b, &head); err != nil {
-		return "", false, err
-	}
-	var s string
-	if raw, ok := head[field]; ok {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", false, fmt.Errorf("%s: %w", field, err)
+func wasAbsent(absent []string, name string) bool {
+	for _, a := range absent {
+		if a == name {
+			return true
 		}
 	}
-	return s, true, nil
+	return false
 }
 
-func decodeExpr(b []byte) (Expr, error) {
-	class, ok, err := kind(b, "class")
-	if !ok || err != nil {
+// kind reads the discriminating field of a node (class or type).
+func kind(v any, field string) (map[string]any, string, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, "", fmt.Errorf("%T, not an object", v)
+	}
+	s, _ := m[field].(string)
+	return m, s, nil
+}
+
+func exprFrom(v any) (Expr, error) {
+	m, class, err := kind(v, "class")
+	if err != nil {
 		return nil, err
 	}
 	var e Expr
@@ -215,12 +316,12 @@ func decodeExpr(b []byte) (Expr, error) {
 	default:
 		e = &OtherExpr{}
 	}
-	return e, json.Unmarshal(b, e)
+	return e, fromMap(m, e)
 }
 
-func decodeTableRef(b []byte) (TableRef, error) {
-	typ, ok, err := kind(b, "type")
-	if !ok || err != nil {
+func tableRefFrom(v any) (TableRef, error) {
+	m, typ, err := kind(v, "type")
+	if err != nil {
 		return nil, err
 	}
 	var r TableRef
@@ -242,12 +343,12 @@ func decodeTableRef(b []byte) (TableRef, error) {
 	default:
 		r = &OtherTableRef{}
 	}
-	return r, json.Unmarshal(b, r)
+	return r, fromMap(m, r)
 }
 
-func decodeQueryNode(b []byte) (QueryNode, error) {
-	typ, ok, err := kind(b, "type")
-	if !ok || err != nil {
+func queryNodeFrom(v any) (QueryNode, error) {
+	m, typ, err := kind(v, "type")
+	if err != nil {
 		return nil, err
 	}
 	var q QueryNode
@@ -263,5 +364,5 @@ func decodeQueryNode(b []byte) (QueryNode, error) {
 	default:
 		q = &OtherQueryNode{}
 	}
-	return q, json.Unmarshal(b, q)
+	return q, fromMap(m, q)
 }

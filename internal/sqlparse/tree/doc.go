@@ -14,7 +14,7 @@
 // operations, join conditions, window clauses, filters and CASE arms
 // included), Rewrite (replace nodes bottom up), Render (typed tree ->
 // json_deserialize_sql -> SQL text). Every node keeps the fields the model
-// does not name in its Fields and writes them back, so Unmarshal then
+// does not name (Extra reads one) and writes them back, so Unmarshal then
 // Marshal gives the engine its own tree: Render(Parse(sql)) is what the
 // engine renders from its untyped JSON (TestRoundTrip, over the client,
 // planner and TPC-H corpus in testdata). A node of a kind the model lacks

@@ -18,8 +18,8 @@ const NoLocation = math.MaxUint64
 // the engine wrote them). A subquery, a CTE's body and a FROM subquery are
 // statements too.
 type Statement struct {
-	Node   QueryNode `json:"node"`
-	Fields `json:"-"`
+	Node  QueryNode `json:"node"`
+	extra `json:"-"`
 }
 
 // ---- query nodes
@@ -43,15 +43,15 @@ func (q *QueryBase) Head() *QueryBase { return q }
 
 // CTEMap lists the common table expressions a query defines (WITH).
 type CTEMap struct {
-	Map    []*CTEEntry `json:"map"`
-	Fields `json:"-"`
+	Map   []*CTEEntry `json:"map"`
+	extra `json:"-"`
 }
 
 // CTEEntry is one WITH name AS (...).
 type CTEEntry struct {
-	Key    string   `json:"key"`
-	Value  *CTEInfo `json:"value"`
-	Fields `json:"-"`
+	Key   string   `json:"key"`
+	Value *CTEInfo `json:"value"`
+	extra `json:"-"`
 }
 
 // CTEInfo is a CTE's body and column names.
@@ -59,7 +59,7 @@ type CTEInfo struct {
 	Aliases      []string   `json:"aliases"`
 	Query        *Statement `json:"query"`
 	Materialized string     `json:"materialized"`
-	Fields       `json:"-"`
+	extra        `json:"-"`
 }
 
 // Modifier is a result modifier of a query; Type says which
@@ -71,7 +71,7 @@ type Modifier struct {
 	Limit             Expr       `json:"limit"`
 	Offset            Expr       `json:"offset"`
 	DistinctOnTargets []Expr     `json:"distinct_on_targets"`
-	Fields            `json:"-"`
+	extra             `json:"-"`
 }
 
 // OrderBy is one ORDER BY term; Type is ORDER_DEFAULT, ASCENDING or
@@ -80,7 +80,7 @@ type OrderBy struct {
 	Type       string `json:"type"`
 	NullOrder  string `json:"null_order"`
 	Expression Expr   `json:"expression"`
-	Fields     `json:"-"`
+	extra      `json:"-"`
 }
 
 // SelectNode is SELECT ... FROM ... WHERE ... GROUP BY ... HAVING ...
@@ -94,7 +94,7 @@ type SelectNode struct {
 	Having           Expr            `json:"having"`
 	Qualify          Expr            `json:"qualify"`
 	Sample           json.RawMessage `json:"sample"`
-	Fields           `json:"-"`
+	extra            `json:"-"`
 }
 
 // SetOperationNode is UNION, EXCEPT or INTERSECT (SetopType), ALL or not.
@@ -104,7 +104,7 @@ type SetOperationNode struct {
 	SetopAll  bool      `json:"setop_all"`
 	Left      QueryNode `json:"left"`
 	Right     QueryNode `json:"right"`
-	Fields    `json:"-"`
+	extra     `json:"-"`
 }
 
 // RecursiveCTENode is the body of a WITH RECURSIVE CTE: Left UNION [ALL]
@@ -116,7 +116,7 @@ type RecursiveCTENode struct {
 	Left     QueryNode `json:"left"`
 	Right    QueryNode `json:"right"`
 	Aliases  []string  `json:"aliases"`
-	Fields   `json:"-"`
+	extra    `json:"-"`
 }
 
 // CTENode is a materialized CTE, Query, in scope of Child.
@@ -126,14 +126,14 @@ type CTENode struct {
 	Query   QueryNode `json:"query"`
 	Child   QueryNode `json:"child"`
 	Aliases []string  `json:"aliases"`
-	Fields  `json:"-"`
+	extra   `json:"-"`
 }
 
 // OtherQueryNode is a query node of a type this package does not model;
 // it round-trips unchanged.
 type OtherQueryNode struct {
 	QueryBase
-	Fields `json:"-"`
+	extra `json:"-"`
 }
 
 // ---- table references
@@ -164,14 +164,14 @@ type BaseTable struct {
 	TableName       string    `json:"table_name"`
 	ColumnNameAlias []string  `json:"column_name_alias"`
 	AtClause        *AtClause `json:"at_clause"`
-	Fields          `json:"-"`
+	extra           `json:"-"`
 }
 
 // AtClause is AT (Unit => Expr).
 type AtClause struct {
-	Unit   string `json:"unit"`
-	Expr   Expr   `json:"expr"`
-	Fields `json:"-"`
+	Unit  string `json:"unit"`
+	Expr  Expr   `json:"expr"`
+	extra `json:"-"`
 }
 
 // Join is Left JOIN Right ON Condition (or USING, NATURAL, CROSS: RefType).
@@ -183,7 +183,7 @@ type Join struct {
 	JoinType     string   `json:"join_type"`
 	RefType      string   `json:"ref_type"`
 	UsingColumns []string `json:"using_columns"`
-	Fields       `json:"-"`
+	extra        `json:"-"`
 }
 
 // SubqueryRef is (SELECT ...) AS alias(columns) in FROM.
@@ -191,7 +191,7 @@ type SubqueryRef struct {
 	RefBase
 	Subquery        *Statement `json:"subquery"`
 	ColumnNameAlias []string   `json:"column_name_alias"`
-	Fields          `json:"-"`
+	extra           `json:"-"`
 }
 
 // TableFunction is a function call in FROM (range(10), read_parquet(...)).
@@ -199,20 +199,20 @@ type TableFunction struct {
 	RefBase
 	Function        Expr     `json:"function"`
 	ColumnNameAlias []string `json:"column_name_alias"`
-	Fields          `json:"-"`
+	extra           `json:"-"`
 }
 
 // ExpressionList is VALUES (...), (...).
 type ExpressionList struct {
 	RefBase
 	Values [][]Expr `json:"values"`
-	Fields `json:"-"`
+	extra  `json:"-"`
 }
 
 // EmptyRef is the FROM of a SELECT without one.
 type EmptyRef struct {
 	RefBase
-	Fields `json:"-"`
+	extra `json:"-"`
 }
 
 // Pivot is Source PIVOT (...); the pivot columns are kept as the engine
@@ -221,14 +221,14 @@ type Pivot struct {
 	RefBase
 	Source     TableRef `json:"source"`
 	Aggregates []Expr   `json:"aggregates"`
-	Fields     `json:"-"`
+	extra      `json:"-"`
 }
 
 // OtherTableRef is a table reference of a type this package does not
 // model; it round-trips unchanged.
 type OtherTableRef struct {
 	RefBase
-	Fields `json:"-"`
+	extra `json:"-"`
 }
 
 // ---- expressions
@@ -258,14 +258,14 @@ func (e *ExprBase) Head() *ExprBase { return e }
 type ColumnRef struct {
 	ExprBase
 	ColumnNames []string `json:"column_names"`
-	Fields      `json:"-"`
+	extra       `json:"-"`
 }
 
 // Constant is a literal value.
 type Constant struct {
 	ExprBase
-	Value  Value `json:"value"`
-	Fields `json:"-"`
+	Value Value `json:"value"`
+	extra `json:"-"`
 }
 
 // Value is a typed value; Value holds it as the engine wrote it.
@@ -273,7 +273,7 @@ type Value struct {
 	Type   LogicalType     `json:"type"`
 	IsNull bool            `json:"is_null"`
 	Value  json.RawMessage `json:"value"`
-	Fields `json:"-"`
+	extra  `json:"-"`
 }
 
 // Any is the value as a json.Number, string or bool (nil for NULL or a
@@ -300,7 +300,7 @@ func (v *Value) Any() any {
 type LogicalType struct {
 	ID       string    `json:"id"`
 	TypeInfo *TypeInfo `json:"type_info"`
-	Fields   `json:"-"`
+	extra    `json:"-"`
 }
 
 // TypeInfo qualifies a LogicalType; ChildType is a LIST's or ARRAY's
@@ -308,7 +308,7 @@ type LogicalType struct {
 type TypeInfo struct {
 	Type      string       `json:"type"`
 	ChildType *LogicalType `json:"child_type"`
-	Fields    `json:"-"`
+	extra     `json:"-"`
 }
 
 // Function is a function call, an aggregate or an operator the engine
@@ -324,7 +324,7 @@ type Function struct {
 	Distinct     bool      `json:"distinct"`
 	IsOperator   bool      `json:"is_operator"`
 	ExportState  bool      `json:"export_state"`
-	Fields       `json:"-"`
+	extra        `json:"-"`
 }
 
 // Cast is CAST(Child AS CastType), Child::CastType or TRY_CAST.
@@ -333,7 +333,7 @@ type Cast struct {
 	Child    Expr        `json:"child"`
 	CastType LogicalType `json:"cast_type"`
 	TryCast  bool        `json:"try_cast"`
-	Fields   `json:"-"`
+	extra    `json:"-"`
 }
 
 // Operator is NOT, IS [NOT] NULL, IN, COALESCE, NULLIF, array access ...
@@ -341,22 +341,22 @@ type Cast struct {
 type Operator struct {
 	ExprBase
 	Children []Expr `json:"children"`
-	Fields   `json:"-"`
+	extra    `json:"-"`
 }
 
 // Comparison is Left op Right (Type: COMPARE_EQUAL, COMPARE_LESSTHAN ...).
 type Comparison struct {
 	ExprBase
-	Left   Expr `json:"left"`
-	Right  Expr `json:"right"`
-	Fields `json:"-"`
+	Left  Expr `json:"left"`
+	Right Expr `json:"right"`
+	extra `json:"-"`
 }
 
 // Conjunction is AND or OR (Type) over Children.
 type Conjunction struct {
 	ExprBase
 	Children []Expr `json:"children"`
-	Fields   `json:"-"`
+	extra    `json:"-"`
 }
 
 // Case is CASE WHEN ... THEN ... ELSE ElseExpr END (CASE x WHEN v is
@@ -365,14 +365,14 @@ type Case struct {
 	ExprBase
 	CaseChecks []*CaseCheck `json:"case_checks"`
 	ElseExpr   Expr         `json:"else_expr"`
-	Fields     `json:"-"`
+	extra      `json:"-"`
 }
 
 // CaseCheck is one WHEN WhenExpr THEN ThenExpr.
 type CaseCheck struct {
 	WhenExpr Expr `json:"when_expr"`
 	ThenExpr Expr `json:"then_expr"`
-	Fields   `json:"-"`
+	extra    `json:"-"`
 }
 
 // Subquery is a subquery in an expression: SCALAR, EXISTS, NOT_EXISTS or
@@ -383,7 +383,7 @@ type Subquery struct {
 	Subquery       *Statement `json:"subquery"`
 	Child          Expr       `json:"child"`
 	ComparisonType string     `json:"comparison_type"`
-	Fields         `json:"-"`
+	extra          `json:"-"`
 }
 
 // Star is * or rel.* (with EXCLUDE, REPLACE, RENAME), or COLUMNS(...)
@@ -397,14 +397,14 @@ type Star struct {
 	ReplaceList          []*StarReplace    `json:"replace_list"`
 	Columns              bool              `json:"columns"`
 	Expr                 Expr              `json:"expr"`
-	Fields               `json:"-"`
+	extra                `json:"-"`
 }
 
 // StarReplace is one REPLACE (Value AS Key) of a star.
 type StarReplace struct {
-	Key    string `json:"key"`
-	Value  Expr   `json:"value"`
-	Fields `json:"-"`
+	Key   string `json:"key"`
+	Value Expr   `json:"value"`
+	extra `json:"-"`
 }
 
 // Window is a window function call: f(Children) OVER (PARTITION BY
@@ -427,31 +427,31 @@ type Window struct {
 	FilterExpr   Expr       `json:"filter_expr"`
 	IgnoreNulls  bool       `json:"ignore_nulls"`
 	Distinct     bool       `json:"distinct"`
-	Fields       `json:"-"`
+	extra        `json:"-"`
 }
 
 // Between is Input BETWEEN Lower AND Upper.
 type Between struct {
 	ExprBase
-	Input  Expr `json:"input"`
-	Lower  Expr `json:"lower"`
-	Upper  Expr `json:"upper"`
-	Fields `json:"-"`
+	Input Expr `json:"input"`
+	Lower Expr `json:"lower"`
+	Upper Expr `json:"upper"`
+	extra `json:"-"`
 }
 
 // Parameter is $n or ? (Identifier is its number or name).
 type Parameter struct {
 	ExprBase
 	Identifier string `json:"identifier"`
-	Fields     `json:"-"`
+	extra      `json:"-"`
 }
 
 // Lambda is Lhs -> Expr (or lambda Lhs: Expr).
 type Lambda struct {
 	ExprBase
-	Lhs    Expr `json:"lhs"`
-	Expr   Expr `json:"expr"`
-	Fields `json:"-"`
+	Lhs   Expr `json:"lhs"`
+	Expr  Expr `json:"expr"`
+	extra `json:"-"`
 }
 
 // Collate is Child COLLATE Collation.
@@ -459,25 +459,25 @@ type Collate struct {
 	ExprBase
 	Child     Expr   `json:"child"`
 	Collation string `json:"collation"`
-	Fields    `json:"-"`
+	extra     `json:"-"`
 }
 
 // PositionalReference is #Index, a column by position.
 type PositionalReference struct {
 	ExprBase
-	Index  uint64 `json:"index"`
-	Fields `json:"-"`
+	Index uint64 `json:"index"`
+	extra `json:"-"`
 }
 
 // Default is DEFAULT.
 type Default struct {
 	ExprBase
-	Fields `json:"-"`
+	extra `json:"-"`
 }
 
 // OtherExpr is an expression of a class this package does not model; it
 // round-trips unchanged.
 type OtherExpr struct {
 	ExprBase
-	Fields `json:"-"`
+	extra `json:"-"`
 }

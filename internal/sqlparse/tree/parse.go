@@ -34,22 +34,31 @@ func Parse(e Engine, sql string) ([]*Statement, error) {
 
 // Unmarshal reads json_serialize_sql's output.
 func Unmarshal(js []byte) ([]*Statement, error) {
-	var top struct {
-		Error        bool              `json:"error"`
-		ErrorType    string            `json:"error_type"`
-		ErrorMessage string            `json:"error_message"`
-		Statements   []json.RawMessage `json:"statements"`
-	}
-	if err := json.Unmarshal(js, &top); err != nil {
+	v, err := decodeJSON(js)
+	if err != nil {
 		return nil, fmt.Errorf("tree: decode parse tree: %w", err)
 	}
-	if top.Error {
-		return nil, &ParseError{Type: top.ErrorType, Msg: top.ErrorMessage}
+	top, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("tree: decode parse tree: %T, not an object", v)
 	}
-	out := make([]*Statement, 0, len(top.Statements))
-	for i, raw := range top.Statements {
+	if failed, _ := top["error"].(bool); failed {
+		typ, _ := top["error_type"].(string)
+		msg, _ := top["error_message"].(string)
+		return nil, &ParseError{Type: typ, Msg: msg}
+	}
+	list, ok := top["statements"].([]any)
+	if !ok {
+		return nil, fmt.Errorf("tree: decode parse tree: no statements")
+	}
+	out := make([]*Statement, 0, len(list))
+	for i, it := range list {
+		m, ok := it.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("tree: decode statement %d: %T, not an object", i+1, it)
+		}
 		s := &Statement{}
-		if err := json.Unmarshal(raw, s); err != nil {
+		if err := fromMap(m, s); err != nil {
 			return nil, fmt.Errorf("tree: decode statement %d: %w", i+1, err)
 		}
 		out = append(out, s)

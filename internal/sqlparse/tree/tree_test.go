@@ -1,6 +1,7 @@
 package tree_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -141,6 +142,9 @@ func TestParseErrors(t *testing.T) {
 	stmts, err := tree.Parse(e, "SELECT 1; SELECT 2")
 	if err != nil || len(stmts) != 2 {
 		t.Fatalf("two statements: %d, %v", len(stmts), err)
+	}
+	if got, err := tree.Render(e, stmts...); err != nil || got != "SELECT 1; SELECT 2" {
+		t.Errorf("two statements render as %q, %v", got, err)
 	}
 }
 
@@ -321,4 +325,44 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatal("marshal not stable")
 		}
 	})
+}
+
+// BenchmarkUnmarshal decodes the typed trees of the corpus; compare with
+// BenchmarkUnmarshalUntyped, the same JSON into map[string]any.
+func BenchmarkUnmarshal(b *testing.B) {
+	js := corpusJSON(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, j := range js {
+			if _, err := tree.Unmarshal(j); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkUnmarshalUntyped(b *testing.B) {
+	js := corpusJSON(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, j := range js {
+			var m map[string]any
+			if err := json.Unmarshal(j, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func corpusJSON(b *testing.B) [][]byte {
+	e := engineFor(b)
+	var out [][]byte
+	for _, q := range corpus(b) {
+		js, err := e.SerializeSQL(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, []byte(js))
+	}
+	return out
 }
