@@ -16,6 +16,11 @@ import (
 type extra struct {
 	rest   map[string]json.RawMessage
 	absent []string
+	// nested are the nodes found in rest (a field this package does not
+	// model, or a node of a kind it does not know): Inspect visits them,
+	// so nothing in a statement escapes a walk; Rewrite reaches them too,
+	// but what it changes there is not written back.
+	nested []Node
 }
 
 func (x *extra) extraFields() *extra { return x }
@@ -124,12 +129,60 @@ func fromMap(m map[string]any, ptr any) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
+		if err := findNodes(v, &x.nested); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
 		if x.rest == nil {
 			x.rest = make(map[string]json.RawMessage, len(m)-len(ti.fields))
 		}
 		x.rest[k] = b
 	}
 	*ptr.(hasExtra).extraFields() = x
+	return nil
+}
+
+var (
+	queryTypes = map[string]bool{"SELECT_NODE": true, "SET_OPERATION_NODE": true, "RECURSIVE_CTE_NODE": true, "CTE_NODE": true}
+	refTypes   = map[string]bool{"BASE_TABLE": true, "JOIN": true, "SUBQUERY": true, "TABLE_FUNCTION": true,
+		"EXPRESSION_LIST": true, "EMPTY": true, "PIVOT": true, "SHOW_REF": true}
+)
+
+// findNodes decodes the nodes in a JSON value outside the typed fields:
+// objects with an expression class, or the type of a query node or table
+// reference, wherever they are nested.
+func findNodes(v any, out *[]Node) error {
+	switch v := v.(type) {
+	case []any:
+		for _, it := range v {
+			if err := findNodes(it, out); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		var n Node
+		var err error
+		class, _ := v["class"].(string)
+		typ, _ := v["type"].(string)
+		switch {
+		case class != "":
+			n, err = exprFrom(v)
+		case queryTypes[typ]:
+			n, err = queryNodeFrom(v)
+		case refTypes[typ]:
+			n, err = tableRefFrom(v)
+		default:
+			for _, c := range v {
+				if err := findNodes(c, out); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		*out = append(*out, n)
+	}
 	return nil
 }
 
@@ -340,6 +393,8 @@ func tableRefFrom(v any) (TableRef, error) {
 		r = &EmptyRef{}
 	case "PIVOT":
 		r = &Pivot{}
+	case "SHOW_REF":
+		r = &ShowRef{}
 	default:
 		r = &OtherTableRef{}
 	}

@@ -129,5 +129,13 @@ func (n *PositionalReference) MarshalJSON() ([]byte, error) { return encode(n) }
 func (n *Default) UnmarshalJSON(b []byte) error { return decode(b, n) }
 func (n *Default) MarshalJSON() ([]byte, error) { return encode(n) }
 
-func (n *OtherExpr) UnmarshalJSON(b []byte) error { return decode(b, n) }
-func (n *OtherExpr) MarshalJSON() ([]byte, error) { return encode(n) }
+func (n *OtherExpr) UnmarshalJSON(b []byte) error   { return decode(b, n) }
+func (n *OtherExpr) MarshalJSON() ([]byte, error)   { return encode(n) }
+func (n *PivotColumn) UnmarshalJSON(b []byte) error { return decode(b, n) }
+func (n *PivotColumn) MarshalJSON() ([]byte, error) { return encode(n) }
+
+func (n *PivotEntry) UnmarshalJSON(b []byte) error { return decode(b, n) }
+func (n *PivotEntry) MarshalJSON() ([]byte, error) { return encode(n) }
+
+func (n *ShowRef) UnmarshalJSON(b []byte) error { return decode(b, n) }
+func (n *ShowRef) MarshalJSON() ([]byte, error) { return encode(n) }

@@ -59,6 +59,7 @@ type CTEInfo struct {
 	Aliases      []string   `json:"aliases"`
 	Query        *Statement `json:"query"`
 	Materialized string     `json:"materialized"`
+	KeyTargets   []Expr     `json:"key_targets"` // USING KEY (...)
 	extra        `json:"-"`
 }
 
@@ -111,12 +112,13 @@ type SetOperationNode struct {
 // Right, where Right reads CTEName.
 type RecursiveCTENode struct {
 	QueryBase
-	CTEName  string    `json:"cte_name"`
-	UnionAll bool      `json:"union_all"`
-	Left     QueryNode `json:"left"`
-	Right    QueryNode `json:"right"`
-	Aliases  []string  `json:"aliases"`
-	extra    `json:"-"`
+	CTEName    string    `json:"cte_name"`
+	UnionAll   bool      `json:"union_all"`
+	Left       QueryNode `json:"left"`
+	Right      QueryNode `json:"right"`
+	Aliases    []string  `json:"aliases"`
+	KeyTargets []Expr    `json:"key_targets"`
+	extra      `json:"-"`
 }
 
 // CTENode is a materialized CTE, Query, in scope of Child.
@@ -130,7 +132,7 @@ type CTENode struct {
 }
 
 // OtherQueryNode is a query node of a type this package does not model;
-// it round-trips unchanged.
+// it round-trips unchanged, and Inspect sees the nodes in it.
 type OtherQueryNode struct {
 	QueryBase
 	extra `json:"-"`
@@ -139,7 +141,8 @@ type OtherQueryNode struct {
 // ---- table references
 
 // TableRef is an item of a FROM clause: *BaseTable, *Join, *SubqueryRef,
-// *TableFunction, *ExpressionList, *EmptyRef, *Pivot or *OtherTableRef.
+// *TableFunction, *ExpressionList, *EmptyRef, *Pivot, *ShowRef or
+// *OtherTableRef.
 type TableRef interface {
 	Node
 	Head() *RefBase
@@ -183,7 +186,9 @@ type Join struct {
 	JoinType     string   `json:"join_type"`
 	RefType      string   `json:"ref_type"`
 	UsingColumns []string `json:"using_columns"`
-	extra        `json:"-"`
+	// DuplicateEliminatedColumns are the engine's own (delim joins).
+	DuplicateEliminatedColumns []Expr `json:"duplicate_eliminated_columns"`
+	extra                      `json:"-"`
 }
 
 // SubqueryRef is (SELECT ...) AS alias(columns) in FROM.
@@ -215,17 +220,42 @@ type EmptyRef struct {
 	extra `json:"-"`
 }
 
-// Pivot is Source PIVOT (...); the pivot columns are kept as the engine
-// wrote them.
+// Pivot is Source PIVOT (Aggregates FOR Pivots) and UNPIVOT.
 type Pivot struct {
 	RefBase
-	Source     TableRef `json:"source"`
-	Aggregates []Expr   `json:"aggregates"`
+	Source     TableRef       `json:"source"`
+	Aggregates []Expr         `json:"aggregates"`
+	Pivots     []*PivotColumn `json:"pivots"`
 	extra      `json:"-"`
 }
 
+// PivotColumn is one FOR ... IN (...) of a pivot.
+type PivotColumn struct {
+	PivotExpressions []Expr        `json:"pivot_expressions"`
+	Entries          []*PivotEntry `json:"entries"`
+	extra            `json:"-"`
+}
+
+// PivotEntry is one value (or star expression) a pivot column takes.
+type PivotEntry struct {
+	StarExpr Expr `json:"star_expr"`
+	extra    `json:"-"`
+}
+
+// ShowRef is what DESCRIBE, SUMMARIZE and SHOW read: Query's result, or
+// the table TableName.
+type ShowRef struct {
+	RefBase
+	TableName   string    `json:"table_name"`
+	CatalogName string    `json:"catalog_name"`
+	SchemaName  string    `json:"schema_name"`
+	ShowType    string    `json:"show_type"`
+	Query       QueryNode `json:"query"`
+	extra       `json:"-"`
+}
+
 // OtherTableRef is a table reference of a type this package does not
-// model; it round-trips unchanged.
+// model; it round-trips unchanged, and Inspect sees the nodes in it.
 type OtherTableRef struct {
 	RefBase
 	extra `json:"-"`
@@ -476,7 +506,7 @@ type Default struct {
 }
 
 // OtherExpr is an expression of a class this package does not model; it
-// round-trips unchanged.
+// round-trips unchanged, and Inspect sees the nodes in it.
 type OtherExpr struct {
 	ExprBase
 	extra `json:"-"`

@@ -3,7 +3,8 @@ package tree
 import "fmt"
 
 // children calls visit with the address of each non-nil child of n, in
-// the order of the text: a *QueryNode, *TableRef or *Expr. It reaches
+// the order of the text: a *QueryNode, *TableRef or *Expr (or a *Node found
+// outside the typed fields, first). It reaches
 // through the parts that are not nodes themselves (CTE maps, modifiers,
 // ORDER BY terms, CASE arms, star REPLACE lists, AT clauses and the
 // statements of subqueries).
@@ -54,7 +55,13 @@ func children(n Node, visit func(slot any)) {
 		for _, c := range q.Head().CTEMap.Map {
 			if c != nil && c.Value != nil {
 				stmt(c.Value.Query)
+				exs(c.Value.KeyTargets)
 			}
+		}
+	}
+	if x, ok := n.(hasExtra); ok {
+		for i := range x.extraFields().nested {
+			visit(&x.extraFields().nested[i])
 		}
 	}
 	switch n := n.(type) {
@@ -71,6 +78,7 @@ func children(n Node, visit func(slot any)) {
 	case *RecursiveCTENode:
 		query(&n.Left)
 		query(&n.Right)
+		exs(n.KeyTargets)
 	case *CTENode:
 		query(&n.Query)
 		query(&n.Child)
@@ -82,6 +90,7 @@ func children(n Node, visit func(slot any)) {
 		ref(&n.Left)
 		ref(&n.Right)
 		ex(&n.Condition)
+		exs(n.DuplicateEliminatedColumns)
 	case *SubqueryRef:
 		stmt(n.Subquery)
 	case *TableFunction:
@@ -93,6 +102,18 @@ func children(n Node, visit func(slot any)) {
 	case *Pivot:
 		ref(&n.Source)
 		exs(n.Aggregates)
+		for _, p := range n.Pivots {
+			if p != nil {
+				exs(p.PivotExpressions)
+				for _, e := range p.Entries {
+					if e != nil {
+						ex(&e.StarExpr)
+					}
+				}
+			}
+		}
+	case *ShowRef:
+		query(&n.Query)
 	case *Function:
 		exs(n.Children)
 		if n.OrderBys != nil {
@@ -163,6 +184,8 @@ func Inspect(n Node, f func(Node) bool) {
 	}
 	children(n, func(slot any) {
 		switch p := slot.(type) {
+		case *Node:
+			Inspect(*p, f)
 		case *Expr:
 			Inspect(*p, f)
 		case *TableRef:
@@ -185,6 +208,8 @@ func Rewrite(n Node, f func(Node) Node) Node {
 	}
 	children(n, func(slot any) {
 		switch p := slot.(type) {
+		case *Node:
+			*p = Rewrite(*p, f)
 		case *Expr:
 			*p = as[Expr](Rewrite(*p, f))
 		case *TableRef:
