@@ -68,6 +68,7 @@ func infoOf(t reflect.Type) *typeInfo {
 			idx := append(append([]int{}, prefix...), i)
 			switch tag := f.Tag.Get("json"); {
 			case f.Type == extraType:
+				// the node's own (extraFields), not a JSON field
 			case f.Anonymous && f.Type.Kind() == reflect.Struct:
 				add(f.Type, idx)
 			case tag != "" && tag != "-":

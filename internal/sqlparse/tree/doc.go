@@ -18,8 +18,11 @@
 // Marshal gives the engine its own tree: Render(Parse(sql)) is what the
 // engine renders from its untyped JSON (TestRoundTrip, over the client,
 // planner and TPC-H corpus in testdata). A node of a kind the model lacks
-// (OtherExpr, OtherTableRef, OtherQueryNode) round-trips unchanged, but
-// Inspect does not look inside it.
+// (OtherExpr, OtherTableRef, OtherQueryNode) round-trips unchanged. The
+// nodes inside such a node, or inside a field the model does not name,
+// are decoded as well: Inspect visits them (the planner's analyzer must
+// see every table a statement reads), though what Rewrite changes there
+// is not written back.
 //
 // Must never: import anything of lakegate (it reaches the engine only
 // through the Engine interface, which internal/engine's Conn satisfies),
