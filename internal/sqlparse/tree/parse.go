@@ -79,8 +79,12 @@ func Marshal(stmts ...*Statement) ([]byte, error) {
 }
 
 // Render returns the SQL text of statements as the engine writes it
-// (json_deserialize_sql): statements separated by "; ".
+// (json_deserialize_sql): statements separated by "; ". No statements
+// (the tree of an empty text) render as "".
 func Render(e Engine, stmts ...*Statement) (string, error) {
+	if len(stmts) == 0 {
+		return "", nil
+	}
 	js, err := Marshal(stmts...)
 	if err != nil {
 		return "", err
