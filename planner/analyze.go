@@ -1,13 +1,12 @@
 package planner
 
 import (
-	"github.com/lakegate/lakegate/internal/sqlparse"
-
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
 // The analyzer reads DuckDB's own parse tree of a query
@@ -30,8 +29,10 @@ type tableRef struct {
 // analysis is what the planner needs to know about one SELECT statement.
 type analysis struct {
 	refs []*tableRef
-	// scopes is the stack of CTE names in scope during the walk.
+	// scopes is the stack of CTE names in scope during the walk; pushed
+	// says, for each node on the walk's path, whether it pushed a scope.
 	scopes    []map[string]bool
+	pushed    []bool
 	functions []string // table functions, lower case
 	scalars   []string // scalar and aggregate functions, lower case, schema-qualified when written so
 	// volatile: the statement samples rows (USING SAMPLE, TABLESAMPLE) or
@@ -56,42 +57,9 @@ type colPred struct {
 	and    []colPred // all of these
 }
 
-type node = map[string]any
-
-func parseSerialized(js string) ([]node, error) {
-	var top struct {
-		Error        bool   `json:"error"`
-		ErrorType    string `json:"error_type"`
-		ErrorMessage string `json:"error_message"`
-		Statements   []struct {
-			Node node `json:"node"`
-		} `json:"statements"`
-	}
-	dec := json.NewDecoder(strings.NewReader(js))
-	dec.UseNumber()
-	if err := dec.Decode(&top); err != nil {
-		return nil, fmt.Errorf("planner: decode parse tree: %w", err)
-	}
-	if top.Error {
-		return nil, &parseError{kind: top.ErrorType, msg: top.ErrorMessage}
-	}
-	out := make([]node, 0, len(top.Statements))
-	for _, s := range top.Statements {
-		out = append(out, s.Node)
-	}
-	return out, nil
-}
-
-// parseError is a parse failure reported by json_serialize_sql.
-type parseError struct {
-	kind, msg string
-}
-
-func (e *parseError) Error() string { return e.msg }
-
-func analyze(root node) *analysis {
+func analyze(root tree.QueryNode) *analysis {
 	a := &analysis{preds: map[int64][]colPred{}}
-	a.walk(root)
+	tree.Inspect(root, a.visit)
 	return a
 }
 
@@ -101,111 +69,124 @@ var sqlValueFunctions = map[string]bool{"current_timestamp": true, "current_date
 	"localtime": true, "localtimestamp": true, "current_user": true, "session_user": true, "user": true,
 	"current_role": true, "current_catalog": true, "current_schema": true}
 
-func (a *analysis) walk(v any) {
-	switch n := v.(type) {
-	case []any:
-		for _, c := range n {
-			a.walk(c)
+// loc is a node's query location (-1: none).
+func loc(l uint64) int64 {
+	if l == tree.NoLocation {
+		return -1
+	}
+	return int64(l)
+}
+
+// visit is analyze's tree.Inspect function. CTE names are in scope in the
+// subtree of the query node that defines them (its body and its CTE
+// definitions), nowhere else: a query node with CTEs pushes a scope, and
+// the f(nil) after its subtree pops the innermost scope it pushed.
+func (a *analysis) visit(n tree.Node) bool {
+	if n == nil {
+		if top := len(a.pushed) - 1; a.pushed[top] {
+			a.scopes = a.scopes[:len(a.scopes)-1]
 		}
-	case node:
-		switch sqlparse.Str(n, "type") {
-		case "BASE_TABLE":
-			if _, ok := n["table_name"]; ok {
-				ref := &tableRef{Catalog: sqlparse.Str(n, "catalog_name"), Schema: sqlparse.Str(n, "schema_name"),
-					Name: sqlparse.Str(n, "table_name"), Alias: sqlparse.Str(n, "alias"), loc: sqlparse.Num(n, "query_location")}
-				if at, ok := n["at_clause"]; ok && at != nil {
-					ref.TimeTravel = true
+		a.pushed = a.pushed[:len(a.pushed)-1]
+		return true
+	}
+	pushed := false
+	switch n := n.(type) {
+	case *tree.BaseTable:
+		ref := &tableRef{Catalog: n.CatalogName, Schema: n.SchemaName, Name: n.TableName, Alias: n.Alias,
+			TimeTravel: n.AtClause != nil, loc: loc(n.QueryLocation)}
+		if ref.Schema == "" && ref.Catalog == "" {
+			for _, sc := range a.scopes {
+				if sc[strings.ToLower(ref.Name)] {
+					ref.CTE = true
 				}
-				if ref.Schema == "" && ref.Catalog == "" {
-					for _, sc := range a.scopes {
-						if sc[strings.ToLower(ref.Name)] {
-							ref.CTE = true
-						}
-					}
-				}
-				a.refs = append(a.refs, ref)
 			}
-		case "TABLE_FUNCTION":
-			if fn, ok := n["function"].(node); ok {
-				a.functions = append(a.functions, strings.ToLower(sqlparse.Str(fn, "function_name")))
-			}
-		case "SELECT_NODE":
-			a.selectPreds(n)
 		}
-		if sm, ok := n["sample"]; ok && sm != nil {
+		a.refs = append(a.refs, ref)
+	case *tree.TableFunction:
+		if fn, ok := n.Function.(*tree.Function); ok {
+			a.functions = append(a.functions, strings.ToLower(fn.FunctionName))
+		}
+	case *tree.ColumnRef:
+		if len(n.ColumnNames) == 1 && sqlValueFunctions[strings.ToLower(n.ColumnNames[0])] {
 			a.volatile = true
 		}
-		if sqlparse.Str(n, "class") == "COLUMN_REF" {
-			if names, ok := n["column_names"].([]any); ok && len(names) == 1 {
-				if nm, ok := names[0].(string); ok && sqlValueFunctions[strings.ToLower(nm)] {
-					a.volatile = true
-				}
-			}
+	case *tree.Function:
+		a.scalars = append(a.scalars, qualifiedName(n.Catalog, n.Schema, n.FunctionName))
+	case *tree.Window:
+		a.scalars = append(a.scalars, qualifiedName(n.Catalog, n.Schema, n.FunctionName))
+	case *tree.SelectNode:
+		a.selectPreds(n)
+	}
+	if r, ok := n.(tree.TableRef); ok && sampled(r.Head().Sample) {
+		a.volatile = true
+	}
+	if q, ok := n.(tree.QueryNode); ok {
+		if sn, ok := q.(*tree.SelectNode); ok && sampled(sn.Sample) {
+			a.volatile = true
 		}
-		if sqlparse.Str(n, "class") == "FUNCTION" || sqlparse.Str(n, "class") == "WINDOW" || sqlparse.Str(n, "class") == "AGGREGATE" {
-			name := strings.ToLower(sqlparse.Str(n, "function_name"))
-			if sc := sqlparse.Str(n, "schema"); sc != "" {
-				name = strings.ToLower(sc) + "." + name
+		if m := q.Head().CTEMap.Map; len(m) > 0 {
+			names := map[string]bool{}
+			for _, e := range m {
+				names[strings.ToLower(e.Key)] = true
 			}
-			if c := sqlparse.Str(n, "catalog"); c != "" {
-				name = strings.ToLower(c) + "." + name
-			}
-			a.scalars = append(a.scalars, name)
-		}
-		// CTE names are in scope in the subtree of the query node that
-		// defines them (its body and its CTE definitions), nowhere else.
-		if m, ok := n["cte_map"].(node); ok {
-			if entries, ok := m["map"].([]any); ok && len(entries) > 0 {
-				names := map[string]bool{}
-				for _, e := range entries {
-					if en, ok := e.(node); ok {
-						names[strings.ToLower(sqlparse.Str(en, "key"))] = true
-					}
-				}
-				a.scopes = append(a.scopes, names)
-				defer func() { a.scopes = a.scopes[:len(a.scopes)-1] }()
-			}
-		}
-		for _, c := range n {
-			a.walk(c)
+			a.scopes = append(a.scopes, names)
+			pushed = true
 		}
 	}
+	a.pushed = append(a.pushed, pushed)
+	return true
+}
+
+// sampled reports whether a sample clause (USING SAMPLE, TABLESAMPLE) is
+// there.
+func sampled(s json.RawMessage) bool {
+	return len(s) > 0 && string(s) != "null"
+}
+
+// qualifiedName is a function's name in lower case, schema-qualified when
+// written so.
+func qualifiedName(catalog, schema, name string) string {
+	name = strings.ToLower(name)
+	if schema != "" {
+		name = strings.ToLower(schema) + "." + name
+	}
+	if catalog != "" {
+		name = strings.ToLower(catalog) + "." + name
+	}
+	return name
 }
 
 // fromSources collects the base tables reachable from a FROM clause through
 // joins, and reports whether anything else (subqueries, functions) is there.
-func fromSources(v any, refs *[]node) (other bool) {
-	n, ok := v.(node)
-	if !ok || v == nil {
+func fromSources(r tree.TableRef, refs *[]*tree.BaseTable) (other bool) {
+	switch r := r.(type) {
+	case nil:
 		return false
-	}
-	switch sqlparse.Str(n, "type") {
-	case "BASE_TABLE":
-		*refs = append(*refs, n)
+	case *tree.BaseTable:
+		*refs = append(*refs, r)
 		return false
-	case "JOIN":
-		l := fromSources(n["left"], refs)
-		r := fromSources(n["right"], refs)
-		return l || r
-	case "EMPTY":
+	case *tree.Join:
+		l := fromSources(r.Left, refs)
+		rt := fromSources(r.Right, refs)
+		return l || rt
+	case *tree.EmptyRef:
 		return false
 	default:
 		return true
 	}
 }
 
-func (a *analysis) selectPreds(sel node) {
-	var refs []node
-	other := fromSources(sel["from_table"], &refs)
-	where, _ := sel["where_clause"].(node)
-	if where == nil || len(refs) == 0 {
+func (a *analysis) selectPreds(sel *tree.SelectNode) {
+	var refs []*tree.BaseTable
+	other := fromSources(sel.FromTable, &refs)
+	if sel.WhereClause == nil || len(refs) == 0 {
 		return
 	}
-	conj := flattenAnd(where)
+	conj := flatten(sel.WhereClause, "CONJUNCTION_AND")
 	for _, r := range refs {
-		qual := strings.ToLower(sqlparse.Str(r, "alias"))
-		tname := strings.ToLower(sqlparse.Str(r, "table_name"))
-		schema := strings.ToLower(sqlparse.Str(r, "schema_name"))
+		qual := strings.ToLower(r.Alias)
+		tname := strings.ToLower(r.TableName)
+		schema := strings.ToLower(r.SchemaName)
 		match := func(cols []string) (string, bool) {
 			switch len(cols) {
 			case 1:
@@ -228,31 +209,24 @@ func (a *analysis) selectPreds(sel node) {
 			}
 		}
 		if len(ps) > 0 {
-			a.preds[sqlparse.Num(r, "query_location")] = ps
+			a.preds[loc(r.QueryLocation)] = ps
 		}
 	}
 }
 
-func flattenAnd(n node) []node {
-	if sqlparse.Str(n, "type") == "CONJUNCTION_AND" {
-		var out []node
-		for _, c := range children(n) {
-			out = append(out, flattenAnd(c)...)
+// flatten lists the operands of nested conjunctions of one type
+// (CONJUNCTION_AND or CONJUNCTION_OR).
+func flatten(e tree.Expr, typ string) []tree.Expr {
+	if c, ok := e.(*tree.Conjunction); ok && c.Type == typ {
+		var out []tree.Expr
+		for _, ch := range c.Children {
+			if ch != nil {
+				out = append(out, flatten(ch, typ)...)
+			}
 		}
 		return out
 	}
-	return []node{n}
-}
-
-func children(n node) []node {
-	cs, _ := n["children"].([]any)
-	out := make([]node, 0, len(cs))
-	for _, c := range cs {
-		if cn, ok := c.(node); ok {
-			out = append(out, cn)
-		}
-	}
-	return out
+	return []tree.Expr{e}
 }
 
 var compareOps = map[string]iceberg.Operation{
@@ -271,44 +245,40 @@ var flipped = map[iceberg.Operation]iceberg.Operation{
 // toColPred converts one conjunct when it restricts a column of the
 // reference to constants. Only null-rejecting comparisons are used: they are
 // safe to push into either side of an outer join.
-func toColPred(n node, match func([]string) (string, bool)) (colPred, bool) {
-	col := func(v any) (string, bool) {
-		cn, ok := v.(node)
-		if !ok || sqlparse.Str(cn, "class") != "COLUMN_REF" {
+func toColPred(e tree.Expr, match func([]string) (string, bool)) (colPred, bool) {
+	col := func(e tree.Expr) (string, bool) {
+		cr, ok := e.(*tree.ColumnRef)
+		if !ok {
 			return "", false
 		}
-		raw, _ := cn["column_names"].([]any)
-		names := make([]string, 0, len(raw))
-		for _, r := range raw {
-			s, _ := r.(string)
-			names = append(names, s)
-		}
-		return match(names)
+		return match(cr.ColumnNames)
 	}
-	switch t := sqlparse.Str(n, "type"); {
-	case compareOps[t] != 0:
-		op := compareOps[t]
-		if c, ok := col(n["left"]); ok {
-			if lit, ok := constant(n["right"]); ok {
+	switch n := e.(type) {
+	case *tree.Comparison:
+		op := compareOps[n.Type]
+		if op == 0 {
+			break
+		}
+		if c, ok := col(n.Left); ok {
+			if lit, ok := constant(n.Right); ok {
 				return colPred{column: c, op: op, lits: []any{lit}}, true
 			}
 		}
-		if c, ok := col(n["right"]); ok {
-			if lit, ok := constant(n["left"]); ok {
+		if c, ok := col(n.Right); ok {
+			if lit, ok := constant(n.Left); ok {
 				return colPred{column: c, op: flipped[op], lits: []any{lit}}, true
 			}
 		}
-	case t == "COMPARE_IN":
-		cs := children(n)
-		if len(cs) < 2 {
-			return colPred{}, false
+	case *tree.Operator:
+		if n.Type != "COMPARE_IN" || len(n.Children) < 2 {
+			break
 		}
-		c, ok := col(cs[0])
+		c, ok := col(n.Children[0])
 		if !ok {
 			return colPred{}, false
 		}
 		var lits []any
-		for _, e := range cs[1:] {
+		for _, e := range n.Children[1:] {
 			lit, ok := constant(e)
 			if !ok {
 				return colPred{}, false
@@ -316,26 +286,27 @@ func toColPred(n node, match func([]string) (string, bool)) (colPred, bool) {
 			lits = append(lits, lit)
 		}
 		return colPred{column: c, op: iceberg.OpIn, lits: lits}, true
-	case t == "COMPARE_BETWEEN":
-		c, ok := col(n["input"])
-		lo, ok1 := constant(n["lower"])
-		hi, ok2 := constant(n["upper"])
+	case *tree.Between:
+		c, ok := col(n.Input)
+		lo, ok1 := constant(n.Lower)
+		hi, ok2 := constant(n.Upper)
 		if ok && ok1 && ok2 {
 			return colPred{and: []colPred{
 				{column: c, op: iceberg.OpGTEQ, lits: []any{lo}},
 				{column: c, op: iceberg.OpLTEQ, lits: []any{hi}},
 			}}, true
 		}
-	case t == "CONJUNCTION_OR":
+	case *tree.Conjunction:
+		if n.Type != "CONJUNCTION_OR" {
+			break
+		}
 		var ors []colPred
-		for _, ch := range children(n) {
-			for _, leaf := range flattenOr(ch) {
-				p, ok := toColPred(leaf, match)
-				if !ok {
-					return colPred{}, false
-				}
-				ors = append(ors, p)
+		for _, leaf := range flatten(n, "CONJUNCTION_OR") {
+			p, ok := toColPred(leaf, match)
+			if !ok {
+				return colPred{}, false
 			}
+			ors = append(ors, p)
 		}
 		if len(ors) > 0 {
 			return colPred{or: ors}, true
@@ -344,46 +315,29 @@ func toColPred(n node, match func([]string) (string, bool)) (colPred, bool) {
 	return colPred{}, false
 }
 
-func flattenOr(n node) []node {
-	if sqlparse.Str(n, "type") == "CONJUNCTION_OR" {
-		var out []node
-		for _, c := range children(n) {
-			out = append(out, flattenOr(c)...)
-		}
-		return out
-	}
-	return []node{n}
-}
-
 // typedConst is a constant from the parse tree: its SQL type and value.
 type typedConst struct {
 	typ string // DuckDB type id of the constant or of its cast
 	val any    // json.Number, string or bool
 }
 
-func constant(v any) (typedConst, bool) {
-	n, ok := v.(node)
-	if !ok {
-		return typedConst{}, false
-	}
-	switch sqlparse.Str(n, "class") {
-	case "CONSTANT":
-		val, _ := n["value"].(node)
-		if val == nil || val["is_null"] == true {
+func constant(e tree.Expr) (typedConst, bool) {
+	switch n := e.(type) {
+	case *tree.Constant:
+		v := n.Value.Any()
+		if v == nil {
 			return typedConst{}, false
 		}
-		typ, _ := val["type"].(node)
-		return typedConst{typ: sqlparse.Str(typ, "id"), val: val["value"]}, true
-	case "CAST":
-		if n["try_cast"] == true {
+		return typedConst{typ: n.Value.Type.ID, val: v}, true
+	case *tree.Cast:
+		if n.TryCast {
 			return typedConst{}, false
 		}
-		inner, ok := constant(n["child"])
+		inner, ok := constant(n.Child)
 		if !ok || inner.typ != "VARCHAR" {
 			return typedConst{}, false
 		}
-		ct, _ := n["cast_type"].(node)
-		return typedConst{typ: sqlparse.Str(ct, "id"), val: inner.val}, true
+		return typedConst{typ: n.CastType.ID, val: inner.val}, true
 	}
 	return typedConst{}, false
 }

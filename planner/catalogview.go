@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -101,7 +102,7 @@ func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) 
 // parsed statement (root) starts at byte base: a second pass after the
 // lexical one, for the unqualified table references the parse tree finds
 // (CTEs excluded), which may name an emulated pg_catalog relation.
-func rewriteStatementCatalog(sql string, base int, root node) pgcatalog.Rewrite {
+func rewriteStatementCatalog(sql string, base int, root tree.QueryNode) pgcatalog.Rewrite {
 	a := analyze(root)
 	locs := map[int]bool{}
 	for _, r := range a.refs {

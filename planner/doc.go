@@ -65,7 +65,8 @@
 // Where things are, file by file:
 //
 //	session.go, plan.go, exec.go   Planner and Session; prepare (classify,
-//	                               analyze.go's parse-tree walk, findTable,
+//	                               analyze.go's walk of the typed parse
+//	                               tree (internal/sqlparse/tree), findTable,
 //	                               pin, prune.go, scansql.go, access.go's
 //	                               masks and filters); execute and bind
 //	lex.go, pgliterals.go          statement splitting, keywords,

@@ -10,6 +10,7 @@ import (
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
@@ -174,8 +175,8 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	inner := sql
 	nodes, err := parseSQL(e, inner)
 	if err != nil {
-		var pe *parseError
-		if errors.As(err, &pe) && pe.kind == "not implemented" {
+		var pe *tree.ParseError
+		if errors.As(err, &pe) && pe.Type == "not implemented" {
 			// A data-changing statement behind a WITH clause.
 			if werr := s.prepareWrite(ctx, sql); werr != nil {
 				return nil, nil, nil, werr
@@ -308,7 +309,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 }
 
 // parse returns the parse tree of one statement.
-func (s *Session) parse(e *engine, sql string) ([]node, error) {
+func (s *Session) parse(e *engine, sql string) ([]tree.QueryNode, error) {
 	nodes, err := parseSQL(e, sql)
 	if err != nil {
 		return nil, classify(err)

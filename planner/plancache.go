@@ -9,7 +9,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
 // Planning a query repeats work whose answer cannot change: the parse tree
@@ -36,7 +36,7 @@ var (
 
 // parsed is one statement text's parse: its trees, or the parse error.
 type parsed struct {
-	nodes []node
+	nodes []tree.QueryNode
 	err   error
 }
 
@@ -69,23 +69,23 @@ func planScan(ctx context.Context, t *catalog.Table, filter iceberg.BooleanExpre
 }
 
 // parseSQL returns the engine's parse trees of sql (json_serialize_sql,
-// decoded), cached by the text. The trees are shared: callers must not
-// modify them.
-func parseSQL(e *engine, sql string) ([]node, error) {
+// typed by internal/sqlparse/tree), cached by the text. The trees are
+// shared: callers must not modify them.
+func parseSQL(e *engine, sql string) ([]tree.QueryNode, error) {
 	parseCacheMu.Lock()
 	p, ok := parseCache[sql]
 	parseCacheMu.Unlock()
 	if ok {
 		return p.nodes, p.err
 	}
-	rows, err := e.queryStrings("SELECT json_serialize_sql(" + sqlparse.QuoteLiteral(sql) + ")::VARCHAR")
-	if err != nil {
+	stmts, err := tree.Parse(e.conn, sql)
+	var pe *tree.ParseError
+	if err != nil && !errors.As(err, &pe) {
 		return nil, err
 	}
-	p.nodes, p.err = parseSerialized(rows[0][0])
-	var pe *parseError
-	if p.err != nil && !errors.As(p.err, &pe) {
-		return nil, p.err
+	p.err = err
+	for _, st := range stmts {
+		p.nodes = append(p.nodes, st.Node)
 	}
 	parseCacheMu.Lock()
 	if len(parseCache) >= maxCachedParses {

@@ -6,6 +6,7 @@ import (
 
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/write"
 )
 
@@ -75,9 +76,9 @@ const (
 func classify(err error) error {
 	var ee *eng.Error
 	if !errors.As(err, &ee) {
-		var pe *parseError
+		var pe *tree.ParseError
 		if errors.As(err, &pe) {
-			return &EngineError{Kind: KindSyntax, Msg: cleanMsg(pe.msg)}
+			return &EngineError{Kind: KindSyntax, Msg: cleanMsg(pe.Msg)}
 		}
 		return err
 	}

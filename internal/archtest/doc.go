@@ -9,7 +9,8 @@
 // the write room, imports catalog and policy, and not internal/engine: the
 // session runs a write's engine queries for it. internal/
 // packages serve every room but import none of server, planner or cmd;
-// internal/membudget, internal/pgtypes and internal/sqlparse are leaves;
+// internal/membudget, internal/pgtypes and internal/sqlparse (with its
+// typed parse tree, internal/sqlparse/tree) are leaves;
 // internal/engine, the only importer of DuckDB, imports no room of the
 // design card. The test
 // fails on any new import that breaks this, naming it.

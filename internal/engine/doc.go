@@ -15,7 +15,9 @@
 // (binds the plan, holds the transaction) -> Stream.Execute (runs to the
 // first rows) -> Stream.Next / Each -> Stream.Close, Stmt.Close,
 // Conn.Close, DB.Close. Conn.Exec and Conn.Query run statements without
-// preparing them. Conn.Interrupt may come from any goroutine at any time,
+// preparing them; Conn.SerializeSQL and Conn.DeserializeSQL are DuckDB's
+// parser and renderer (json_serialize_sql, json_deserialize_sql), which
+// internal/sqlparse/tree types. Conn.Interrupt may come from any goroutine at any time,
 // also after Close; everything else on a connection runs on one goroutine
 // at a time.
 //

@@ -9,9 +9,9 @@
 // comment ends. It also holds the rules around tokens: where a quoted body
 // ends (SkipToken, DollarTag), identifier folding and quoting
 // (UnquoteIdent, QuoteIdent), string literals (QuoteLiteral, StringValue)
-// and array input syntax (ArrayLiteral); and Str / Num, which read the
-// fields of the engine's parse tree (json_serialize_sql) for the planner
-// and the pg catalog emulation.
+// and array input syntax (ArrayLiteral). Its sub-package tree owns the
+// typed parse tree of queries (the engine's json_serialize_sql):
+// parsing, walking, rewriting and rendering it back to SQL.
 //
 // What flows in: SQL text (client text included, so every function is
 // total: any input returns, none panics; FuzzLex checks that the tokens

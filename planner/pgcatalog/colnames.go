@@ -3,7 +3,7 @@ package pgcatalog
 import (
 	"strings"
 
-	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
 // Postgres names an unaliased result column after the column it reads, the
@@ -17,7 +17,7 @@ import (
 // folds unquoted names to lower case (AS TABLE_SCHEM is table_schem); the
 // engine keeps them as written, so names that sql does not quote are
 // folded here.
-func ColumnNames(root map[string]any, sql string) []string {
+func ColumnNames(root tree.QueryNode, sql string) []string {
 	names := columnNamesAsWritten(root)
 	if names == nil {
 		return nil
@@ -46,30 +46,29 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-func columnNamesAsWritten(root node) []string {
+func columnNamesAsWritten(root tree.QueryNode) []string {
 	sel := root
-	for sqlparse.Str(sel, "type") == "SET_OPERATION_NODE" {
-		left, ok := sel["left"].(node)
+	for {
+		so, ok := sel.(*tree.SetOperationNode)
 		if !ok {
-			return nil
+			break
 		}
-		sel = left
+		sel = so.Left
 	}
-	if sqlparse.Str(sel, "type") != "SELECT_NODE" {
+	s, ok := sel.(*tree.SelectNode)
+	if !ok {
 		return nil
 	}
-	items, _ := sel["select_list"].([]any)
-	names := make([]string, 0, len(items))
-	for _, it := range items {
-		n, ok := it.(node)
-		if !ok {
+	names := make([]string, 0, len(s.SelectList))
+	for _, e := range s.SelectList {
+		if e == nil {
 			return nil
 		}
-		if a := sqlparse.Str(n, "alias"); a != "" {
+		if a := e.Head().Alias; a != "" {
 			names = append(names, a)
 			continue
 		}
-		name, ok := exprName(n)
+		name, ok := exprName(e)
 		if !ok {
 			return nil
 		}
@@ -78,12 +77,12 @@ func columnNamesAsWritten(root node) []string {
 	return names
 }
 
-func exprName(n node) (string, bool) {
-	switch sqlparse.Str(n, "class") {
+func exprName(e tree.Expr) (string, bool) {
+	switch e.Head().Class {
 	case "STAR", "COLUMNS":
 		return "", false
 	}
-	name, _ := figureName(n)
+	name, _ := figureName(e)
 	return name, true
 }
 
@@ -91,20 +90,18 @@ func exprName(n node) (string, bool) {
 // expression suggests it (2: a column or function name; 1: a type name or
 // "case"; 0: "?column?"). A cast or CASE passes on a strong name of what
 // it wraps.
-func figureName(n node) (string, int) {
-	switch sqlparse.Str(n, "class") {
-	case "COLUMN_REF":
-		cols, _ := n["column_names"].([]any)
-		if len(cols) == 0 {
+func figureName(e tree.Expr) (string, int) {
+	switch n := e.(type) {
+	case *tree.ColumnRef:
+		if len(n.ColumnNames) == 0 {
 			return "?column?", 0
 		}
-		s, _ := cols[len(cols)-1].(string)
-		return s, 2
-	case "FUNCTION":
-		if n["is_operator"] == true {
+		return n.ColumnNames[len(n.ColumnNames)-1], 2
+	case *tree.Function:
+		if n.IsOperator {
 			return "?column?", 0
 		}
-		fn := strings.ToLower(sqlparse.Str(n, "function_name"))
+		fn := strings.ToLower(n.FunctionName)
 		switch fn {
 		case "count_star":
 			return "count", 2
@@ -115,8 +112,8 @@ func figureName(n node) (string, int) {
 		if pg, ok := emulatedFunctionNames[fn]; ok {
 			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" {
 				// x::regclass, x::varchar after the rewrite: a cast
-				if args := childNodes(n); len(args) == 1 {
-					if name, s := figureName(args[0]); s == 2 {
+				if len(n.Children) == 1 && n.Children[0] != nil {
+					if name, s := figureName(n.Children[0]); s == 2 {
 						return name, 2
 					}
 				}
@@ -125,41 +122,38 @@ func figureName(n node) (string, int) {
 			return pg, 2
 		}
 		return fn, 2
-	case "CAST":
-		if child, ok := n["child"].(node); ok {
-			if name, s := figureName(child); s == 2 {
+	case *tree.Cast:
+		if n.Child != nil {
+			if name, s := figureName(n.Child); s == 2 {
 				return name, 2
 			}
 		}
-		ct, _ := n["cast_type"].(node)
+		ct := &n.CastType
 		// Postgres names an array cast after its element type.
-		for sqlparse.Str(ct, "id") == "LIST" || sqlparse.Str(ct, "id") == "ARRAY" {
-			info, _ := ct["type_info"].(node)
-			child, ok := info["child_type"].(node)
-			if !ok {
-				break
-			}
-			ct = child
+		for (ct.ID == "LIST" || ct.ID == "ARRAY") && ct.TypeInfo != nil && ct.TypeInfo.ChildType != nil {
+			ct = ct.TypeInfo.ChildType
 		}
-		return pgTypeName(sqlparse.Str(ct, "id")), 1
-	case "CASE":
-		if el, ok := n["else_expr"].(node); ok {
-			if name, s := figureName(el); s == 2 {
+		return pgTypeName(ct.ID), 1
+	case *tree.Case:
+		if n.ElseExpr != nil {
+			if name, s := figureName(n.ElseExpr); s == 2 {
 				return name, 2
 			}
 		}
 		return "case", 1
-	case "OPERATOR":
-		switch sqlparse.Str(n, "type") {
+	case *tree.Operator:
+		switch n.Type {
 		case "OPERATOR_COALESCE":
 			return "coalesce", 2
 		case "OPERATOR_NULLIF":
 			return "nullif", 2
 		}
-	case "SUBQUERY":
-		sub, _ := n["subquery"].(node)
-		inner, _ := sub["node"].(node)
-		switch sqlparse.Str(n, "subquery_type") {
+	case *tree.Subquery:
+		var inner tree.QueryNode
+		if n.Subquery != nil {
+			inner = n.Subquery.Node
+		}
+		switch n.SubqueryType {
 		case "EXISTS":
 			return "exists", 2
 		case "SCALAR":
@@ -178,17 +172,22 @@ func figureName(n node) (string, int) {
 // isArraySubquery recognises the engine's form of ARRAY(SELECT ...): a
 // scalar subquery over the query that aggregates its first column into a
 // list.
-func isArraySubquery(q node) bool {
-	list, _ := q["select_list"].([]any)
-	if len(list) != 1 {
+func isArraySubquery(q tree.QueryNode) bool {
+	s, ok := q.(*tree.SelectNode)
+	if !ok || len(s.SelectList) != 1 {
 		return false
 	}
-	c, _ := list[0].(node)
-	el, _ := c["else_expr"].(node)
-	args := childNodes(el)
-	from, _ := q["from_table"].(node)
-	return sqlparse.Str(c, "class") == "CASE" && strings.EqualFold(sqlparse.Str(el, "function_name"), "array_agg") &&
-		len(args) == 1 && sqlparse.Str(args[0], "class") == "POSITIONAL_REFERENCE" && sqlparse.Str(from, "type") == "SUBQUERY"
+	c, ok := s.SelectList[0].(*tree.Case)
+	if !ok {
+		return false
+	}
+	el, ok := c.ElseExpr.(*tree.Function)
+	if !ok || !strings.EqualFold(el.FunctionName, "array_agg") || len(el.Children) != 1 {
+		return false
+	}
+	_, pos := el.Children[0].(*tree.PositionalReference)
+	_, sub := s.FromTable.(*tree.SubqueryRef)
+	return pos && sub
 }
 
 func pgTypeName(duckType string) string {

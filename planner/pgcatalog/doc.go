@@ -24,8 +24,9 @@
 //     system type (name, oid, "char", regclass...) Postgres would send
 //     (resulttypes.go). See https://www.postgresql.org/docs/15/catalogs.html
 //
-// What flows in: SQL text and the engine's parse tree of it; the tables
-// the caller may see and read (Table: names, owner, whether writable,
+// What flows in: SQL text and the engine's parse tree of it (typed by
+// internal/sqlparse/tree, which colnames.go and resulttypes.go walk);
+// the tables the caller may see and read (Table: names, owner, whether writable,
 // docs, Iceberg columns) and the caller's name and session settings
 // (Caller), both decided and handed over by the planner.
 //

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
-	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
 // The emulated catalogs hold Postgres' system types in engine types: name,
@@ -84,7 +84,7 @@ type typeScope struct {
 // statement (0 where the engine type says it), or nil when the columns
 // cannot be lined up with the statement's select list (a * over a
 // relation whose columns are not known here).
-func ResultTypes(root map[string]any) []uint32 {
+func ResultTypes(root tree.QueryNode) []uint32 {
 	cols, ok := queryColumns(root, nil, nil)
 	if !ok {
 		return nil
@@ -99,18 +99,28 @@ func ResultTypes(root map[string]any) []uint32 {
 	return out
 }
 
+// statementNode is the query of a statement (nil when absent).
+func statementNode(s *tree.Statement) tree.QueryNode {
+	if s == nil {
+		return nil
+	}
+	return s.Node
+}
+
 // queryColumns types the output columns of a query node.
-func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedColumn, bool) {
+func queryColumns(q tree.QueryNode, parent *typeScope, ctes map[string]fromItem) ([]typedColumn, bool) {
+	if q == nil {
+		return nil, false
+	}
 	ctes = scopeCTEs(q, parent, ctes)
-	switch sqlparse.Str(q, "type") {
-	case "SET_OPERATION_NODE":
-		left, lok := q["left"].(node)
-		right, rok := q["right"].(node)
-		if !lok || !rok {
+	var sel *tree.SelectNode
+	switch q := q.(type) {
+	case *tree.SetOperationNode:
+		if q.Left == nil || q.Right == nil {
 			return nil, false
 		}
-		l, ok1 := queryColumns(left, parent, ctes)
-		r, ok2 := queryColumns(right, parent, ctes)
+		l, ok1 := queryColumns(q.Left, parent, ctes)
+		r, ok2 := queryColumns(q.Right, parent, ctes)
 		if !ok1 || !ok2 || len(l) != len(r) {
 			return nil, false
 		}
@@ -119,34 +129,33 @@ func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedC
 			out[i] = typedColumn{name: l[i].name, oid: unifyTypes(l[i].oid, r[i].oid)}
 		}
 		return out, true
-	case "SELECT_NODE":
+	case *tree.SelectNode:
+		sel = q
 	default:
 		return nil, false
 	}
 	sc := &typeScope{parent: parent, ctes: ctes}
-	if from, ok := q["from_table"].(node); ok {
-		items, ok := sc.fromItems(from)
+	if sel.FromTable != nil {
+		items, ok := sc.fromItems(sel.FromTable)
 		if !ok {
 			return nil, false
 		}
 		sc.items = items
 	}
-	list, _ := q["select_list"].([]any)
 	var out []typedColumn
-	for _, it := range list {
-		e, ok := it.(node)
-		if !ok {
+	for _, e := range sel.SelectList {
+		if e == nil {
 			return nil, false
 		}
-		if sqlparse.Str(e, "class") == "STAR" {
-			cols, ok := sc.expandStar(e)
+		if st, ok := e.(*tree.Star); ok {
+			cols, ok := sc.expandStar(st)
 			if !ok {
 				return nil, false
 			}
 			out = append(out, cols...)
 			continue
 		}
-		name := sqlparse.Str(e, "alias")
+		name := e.Head().Alias
 		if name == "" {
 			name, _ = exprName(e)
 		}
@@ -156,9 +165,8 @@ func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedC
 }
 
 // scopeCTEs adds the CTEs a query node defines to those in scope.
-func scopeCTEs(q node, parent *typeScope, ctes map[string]fromItem) map[string]fromItem {
-	cm, _ := q["cte_map"].(node)
-	entries, _ := cm["map"].([]any)
+func scopeCTEs(q tree.QueryNode, parent *typeScope, ctes map[string]fromItem) map[string]fromItem {
+	entries := q.Head().CTEMap.Map
 	if len(entries) == 0 {
 		return ctes
 	}
@@ -166,17 +174,18 @@ func scopeCTEs(q node, parent *typeScope, ctes map[string]fromItem) map[string]f
 	for k, v := range ctes {
 		out[k] = v
 	}
-	for _, en := range entries {
-		e, _ := en.(node)
-		val, _ := e["value"].(node)
-		query, _ := val["query"].(node)
-		inner, _ := query["node"].(node)
-		name := strings.ToLower(sqlparse.Str(e, "key"))
+	for _, e := range entries {
+		var inner tree.QueryNode
+		var aliases []string
+		if e.Value != nil {
+			inner, aliases = statementNode(e.Value.Query), e.Value.Aliases
+		}
+		name := strings.ToLower(e.Key)
 		cols, ok := queryColumns(inner, parent, out)
-		if aliases, _ := val["aliases"].([]any); ok && len(aliases) > 0 {
+		if ok {
 			for i, a := range aliases {
-				if s, _ := a.(string); i < len(cols) && s != "" {
-					cols[i].name = s
+				if i < len(cols) && a != "" {
+					cols[i].name = a
 				}
 			}
 		}
@@ -186,13 +195,13 @@ func scopeCTEs(q node, parent *typeScope, ctes map[string]fromItem) map[string]f
 }
 
 // fromItems lists the relations a FROM clause brings into scope.
-func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
-	alias := strings.ToLower(sqlparse.Str(n, "alias"))
-	switch sqlparse.Str(n, "type") {
-	case "EMPTY":
+func (sc *typeScope) fromItems(r tree.TableRef) ([]fromItem, bool) {
+	alias := strings.ToLower(r.Head().Alias)
+	switch n := r.(type) {
+	case *tree.EmptyRef:
 		return nil, true
-	case "BASE_TABLE":
-		schema, table := strings.ToLower(sqlparse.Str(n, "schema_name")), strings.ToLower(sqlparse.Str(n, "table_name"))
+	case *tree.BaseTable:
+		schema, table := strings.ToLower(n.SchemaName), strings.ToLower(n.TableName)
 		if alias == "" {
 			alias = table
 		}
@@ -208,7 +217,7 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 		case "":
 			if c, ok := sc.cte(table); ok {
 				c.alias = alias
-				return []fromItem{renameColumns(c, n)}, true
+				return []fromItem{renameColumns(c, n.ColumnNameAlias)}, true
 			}
 		}
 		if rel == nil {
@@ -218,17 +227,18 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 		for _, c := range rel.cols {
 			it.cols = append(it.cols, typedColumn{name: c.name, oid: catalogColumnType(c.pgType)})
 		}
-		return []fromItem{renameColumns(it, n)}, true
-	case "JOIN":
-		l, _ := n["left"].(node)
-		r, _ := n["right"].(node)
-		li, ok1 := sc.fromItems(l)
-		ri, ok2 := sc.fromItems(r)
+		return []fromItem{renameColumns(it, n.ColumnNameAlias)}, true
+	case *tree.Join:
+		if n.Left == nil || n.Right == nil {
+			return nil, false
+		}
+		li, ok1 := sc.fromItems(n.Left)
+		ri, ok2 := sc.fromItems(n.Right)
 		if !ok1 || !ok2 {
 			return nil, false
 		}
 		items := append(li, ri...)
-		if using, _ := n["using_columns"].([]any); len(using) > 0 || sqlparse.Str(n, "ref_type") == "NATURAL" {
+		if len(n.UsingColumns) > 0 || n.RefType == "NATURAL" {
 			// a USING join shows its columns once: * is not the plain
 			// concatenation any more
 			for i := range items {
@@ -236,15 +246,17 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 			}
 		}
 		return items, true
-	case "SUBQUERY":
-		sub, _ := n["subquery"].(node)
-		inner, _ := sub["node"].(node)
-		cols, ok := queryColumns(inner, sc.parent, sc.ctes)
-		return []fromItem{renameColumns(fromItem{alias: alias, cols: cols, known: ok}, n)}, true
-	case "TABLE_FUNCTION":
-		fn, _ := n["function"].(node)
+	case *tree.SubqueryRef:
+		cols, ok := queryColumns(statementNode(n.Subquery), sc.parent, sc.ctes)
+		return []fromItem{renameColumns(fromItem{alias: alias, cols: cols, known: ok}, n.ColumnNameAlias)}, true
+	case *tree.TableFunction:
+		fn, _ := n.Function.(*tree.Function)
 		it := fromItem{alias: alias}
-		switch strings.ToLower(sqlparse.Str(fn, "function_name")) {
+		fname := ""
+		if fn != nil {
+			fname = strings.ToLower(fn.FunctionName)
+		}
+		switch fname {
 		case "generate_series":
 			// generate_series(int4, int4) is a set of int4 in Postgres
 			oid := uint32(0)
@@ -253,51 +265,44 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 			}
 			it.cols, it.known = []typedColumn{{name: "generate_series", oid: oid}}, true
 		case "unnest":
-			args, _ := fn["children"].([]any)
-			if len(args) == 1 {
-				a, _ := args[0].(node)
-				it.cols, it.known = []typedColumn{{name: "unnest", oid: elementOf(sc.expr(a))}}, true
+			if len(fn.Children) == 1 && fn.Children[0] != nil {
+				it.cols, it.known = []typedColumn{{name: "unnest", oid: elementOf(sc.expr(fn.Children[0]))}}, true
 			}
 		}
 		if it.alias == "" {
-			it.alias = strings.ToLower(sqlparse.Str(fn, "function_name"))
+			it.alias = fname
 		}
-		return []fromItem{renameColumns(it, n)}, true
+		return []fromItem{renameColumns(it, n.ColumnNameAlias)}, true
 	}
 	return []fromItem{{alias: alias}}, true
 }
 
 // renameColumns applies a FROM item's column aliases: t(a, b).
-func renameColumns(it fromItem, n node) fromItem {
-	aliases, _ := n["column_name_alias"].([]any)
+func renameColumns(it fromItem, aliases []string) fromItem {
 	if len(aliases) == 0 {
 		return it
 	}
 	cols := make([]typedColumn, len(it.cols))
 	copy(cols, it.cols)
 	for i, a := range aliases {
-		s, _ := a.(string)
 		if i < len(cols) {
-			cols[i].name = s
+			cols[i].name = a
 		} else if !it.known {
-			cols = append(cols, typedColumn{name: s})
+			cols = append(cols, typedColumn{name: a})
 		}
 	}
 	it.cols = cols
 	return it
 }
 
-func integerConstants(fn node) bool {
-	args, _ := fn["children"].([]any)
-	for _, a := range args {
-		c, _ := a.(node)
-		v, _ := c["value"].(node)
-		t, _ := v["type"].(node)
-		if sqlparse.Str(c, "class") != "CONSTANT" || sqlparse.Str(t, "id") != "INTEGER" {
+func integerConstants(fn *tree.Function) bool {
+	for _, a := range fn.Children {
+		c, ok := a.(*tree.Constant)
+		if !ok || c.Value.Type.ID != "INTEGER" {
 			return false
 		}
 	}
-	return len(args) > 0
+	return len(fn.Children) > 0
 }
 
 func (sc *typeScope) cte(name string) (fromItem, bool) {
@@ -310,16 +315,11 @@ func (sc *typeScope) cte(name string) (fromItem, bool) {
 }
 
 // expandStar lists the columns * or t.* stands for.
-func (sc *typeScope) expandStar(e node) ([]typedColumn, bool) {
-	if e["columns"] == true {
+func (sc *typeScope) expandStar(e *tree.Star) ([]typedColumn, bool) {
+	if e.Columns || len(e.ExcludeList) > 0 || len(e.ReplaceList) > 0 || len(e.RenameList) > 0 || len(e.QualifiedExcludeList) > 0 {
 		return nil, false
 	}
-	for _, k := range []string{"exclude_list", "replace_list", "rename_list", "qualified_exclude_list"} {
-		if l, _ := e[k].([]any); len(l) > 0 {
-			return nil, false
-		}
-	}
-	rel := strings.ToLower(sqlparse.Str(e, "relation_name"))
+	rel := strings.ToLower(e.RelationName)
 	var out []typedColumn
 	for _, it := range sc.items {
 		if rel != "" && it.alias != rel {
@@ -360,10 +360,10 @@ func (sc *typeScope) column(names []string) (uint32, bool) {
 }
 
 // expr types an expression (0: as its engine type says).
-func (sc *typeScope) expr(e node) uint32 {
-	switch sqlparse.Str(e, "class") {
-	case "COLUMN_REF":
-		names := stringList(e["column_names"])
+func (sc *typeScope) expr(e tree.Expr) uint32 {
+	switch e := e.(type) {
+	case *tree.ColumnRef:
+		names := e.ColumnNames
 		if len(names) == 0 {
 			return 0
 		}
@@ -372,8 +372,8 @@ func (sc *typeScope) expr(e node) uint32 {
 			return pgtypes.OIDName // session_user, current_user without parentheses
 		}
 		return t
-	case "POSITIONAL_REFERENCE":
-		k := int(sqlparse.Num(e, "index"))
+	case *tree.PositionalReference:
+		k := int(e.Index)
 		for _, it := range sc.items {
 			if !it.known {
 				return 0
@@ -383,22 +383,19 @@ func (sc *typeScope) expr(e node) uint32 {
 			}
 			k -= len(it.cols)
 		}
-	case "CONSTANT":
+	case *tree.Constant:
 		// NULL and string literals are of type unknown in Postgres until
 		// their context types them
-		v, _ := e["value"].(node)
-		t, _ := v["type"].(node)
-		if v["is_null"] == true || sqlparse.Str(t, "id") == "VARCHAR" {
+		if e.Value.IsNull || e.Value.Type.ID == "VARCHAR" {
 			return pgtypes.OIDUnknown
 		}
-	case "CAST":
-		ct, _ := e["cast_type"].(node)
-		if sqlparse.Str(ct, "id") == "UINTEGER" {
+	case *tree.Cast:
+		if e.CastType.ID == "UINTEGER" {
 			return pgtypes.OIDOID // ::oid (and the other OID types) after the rewrite
 		}
-	case "FUNCTION":
-		fn := strings.ToLower(sqlparse.Str(e, "function_name"))
-		args := childNodes(e)
+	case *tree.Function:
+		fn := strings.ToLower(e.FunctionName)
+		args := nonNil(e.Children)
 		switch {
 		case nameFunctions[fn]:
 			return pgtypes.OIDName
@@ -421,8 +418,8 @@ func (sc *typeScope) expr(e node) uint32 {
 		case fn == "nullif" && len(args) > 0:
 			return sc.expr(args[0])
 		}
-	case "OPERATOR":
-		switch args := childNodes(e); sqlparse.Str(e, "type") {
+	case *tree.Operator:
+		switch args := nonNil(e.Children); e.Type {
 		case "OPERATOR_COALESCE":
 			return sc.unify(args)
 		case "OPERATOR_NULLIF":
@@ -430,26 +427,22 @@ func (sc *typeScope) expr(e node) uint32 {
 				return sc.expr(args[0])
 			}
 		}
-	case "CASE":
-		var branches []node
-		checks, _ := e["case_checks"].([]any)
-		for _, c := range checks {
-			cn, _ := c.(node)
-			if t, ok := cn["then_expr"].(node); ok {
-				branches = append(branches, t)
+	case *tree.Case:
+		var branches []tree.Expr
+		for _, c := range e.CaseChecks {
+			if c != nil && c.ThenExpr != nil {
+				branches = append(branches, c.ThenExpr)
 			}
 		}
-		if el, ok := e["else_expr"].(node); ok {
-			branches = append(branches, el)
+		if e.ElseExpr != nil {
+			branches = append(branches, e.ElseExpr)
 		}
 		return sc.unify(branches)
-	case "SUBQUERY":
-		if sqlparse.Str(e, "subquery_type") != "SCALAR" {
+	case *tree.Subquery:
+		if e.SubqueryType != "SCALAR" {
 			return 0
 		}
-		sub, _ := e["subquery"].(node)
-		inner, _ := sub["node"].(node)
-		if cols, ok := queryColumns(inner, sc, sc.ctes); ok && len(cols) == 1 {
+		if cols, ok := queryColumns(statementNode(e.Subquery), sc, sc.ctes); ok && len(cols) == 1 {
 			return cols[0].oid
 		}
 	}
@@ -459,7 +452,7 @@ func (sc *typeScope) expr(e node) uint32 {
 // unify is the type of an expression whose value is one of several:
 // untyped NULLs take the others' type; different types leave it to the
 // engine.
-func (sc *typeScope) unify(es []node) uint32 {
+func (sc *typeScope) unify(es []tree.Expr) uint32 {
 	t := uint32(pgtypes.OIDUnknown)
 	for _, e := range es {
 		t = unifyTypes(t, sc.expr(e))
@@ -477,23 +470,13 @@ func unifyTypes(a, b uint32) uint32 {
 	return 0
 }
 
-func childNodes(e node) []node {
-	cs, _ := e["children"].([]any)
-	out := make([]node, 0, len(cs))
-	for _, c := range cs {
-		if n, ok := c.(node); ok {
-			out = append(out, n)
+// nonNil is the expressions of l that are there.
+func nonNil(l []tree.Expr) []tree.Expr {
+	out := make([]tree.Expr, 0, len(l))
+	for _, e := range l {
+		if e != nil {
+			out = append(out, e)
 		}
-	}
-	return out
-}
-
-func stringList(v any) []string {
-	l, _ := v.([]any)
-	out := make([]string, 0, len(l))
-	for _, x := range l {
-		s, _ := x.(string)
-		out = append(out, s)
 	}
 	return out
 }
@@ -559,7 +542,7 @@ func systemTypeFits(oid uint32, t pgtypes.Type) bool {
 
 // ApplyTypes labels the result columns of a statement that reads
 // the emulated catalogs with their Postgres system types.
-func ApplyTypes(cols []pgtypes.Column, root map[string]any) {
+func ApplyTypes(cols []pgtypes.Column, root tree.QueryNode) {
 	types := ResultTypes(root)
 	if len(types) != len(cols) {
 		return
