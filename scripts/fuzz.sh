@@ -4,7 +4,8 @@
 # server) and the SQL text readers (planner/fuzz_test.go: splitter,
 # tokenizers; planner/write/fuzz_test.go: the write parser;
 # planner/pgcatalog/fuzz_test.go: the catalog rewrite;
-# internal/sqlparse/fuzz_test.go: the one lexer).
+# internal/sqlparse/fuzz_test.go: the one lexer; internal/sqlparse/tree:
+# the typed parse tree).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
@@ -17,7 +18,7 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL FuzzLex)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzParse FuzzUnmarshal)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
 for t in "${targets[@]}"; do
@@ -28,6 +29,7 @@ for t in "${targets[@]}"; do
     FuzzParseWrite) pkg=./planner/write/ ;;
     FuzzRewriteSQL) pkg=./planner/pgcatalog/ ;;
     FuzzLex) pkg=./internal/sqlparse/ ;;
+    FuzzParse|FuzzUnmarshal) pkg=./internal/sqlparse/tree/ ;;
   esac
   go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" "$pkg"
 done
