@@ -144,7 +144,7 @@ func engineObjects(t *testing.T, e *engine) string {
 UNION ALL SELECT 'table ' || schema_name || '.' || table_name FROM duckdb_tables()
 UNION ALL SELECT 'view ' || schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal
 UNION ALL SELECT 'function ' || schema_name || '.' || function_name FROM duckdb_functions()
-  WHERE NOT internal AND function_name NOT IN ('~^', '!~^', '~*', '!~*')
+  WHERE NOT internal AND function_name NOT IN ('~^', '!~^', '~*', '!~*', '//', '%', 'mod')
 UNION ALL SELECT 'prepared ' || name FROM duckdb_prepared_statements()
 UNION ALL SELECT 'setting TimeZone ' || current_setting('TimeZone') WHERE current_setting('TimeZone') <> '` + connTimeZone + `'
 UNION ALL SELECT 'setting search_path ' || current_setting('search_path') WHERE current_setting('search_path') <> ''

@@ -7,6 +7,7 @@ import (
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/write"
 )
 
@@ -109,6 +110,9 @@ func classify(err error) error {
 		k = KindDivisionByZero
 	case eng.ErrorInvalidInput:
 		k = KindInvalidInput
+		if msg == pgcatalog.DivisionByZero {
+			k = KindDivisionByZero // the division macros' error
+		}
 		if corruptFile(msg) {
 			k = KindCorrupt
 		}
