@@ -198,7 +198,7 @@ func (sc *typeScope) fromItems(n node) ([]fromItem, bool) {
 		}
 		var rel *catalogRelation
 		switch schema {
-		case pgSchema:
+		case pgSchema, pgSysSchema:
 			rel = pgRelations[table]
 			if rel == nil {
 				rel = pgTableFunctions[table]
