@@ -111,6 +111,9 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		if kw[0] == "WITH" && write.WithDML(sql) {
 			return s.prepareWriteStmt(ctx, st)
 		}
+		if sc, ok := pgcatalog.SetConfigCall(sql); ok {
+			return s.prepareSetConfig(st, sc)
+		}
 		st.Kind = KindQuery
 	case "EXPLAIN":
 		return s.prepareExplain(ctx, st)
@@ -118,6 +121,11 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		return s.prepareSet(st, sql, kw)
 	case "SHOW":
 		return s.prepareShow(st, kw)
+	case "LOCK":
+		if err := s.prepareLock(ctx, st, sql); err != nil {
+			return nil, err
+		}
+		return st, nil
 	case "GRANT", "REVOKE":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
@@ -548,7 +556,7 @@ func (s *Session) findTable(ctx context.Context, schema, name string, usable fun
 		candidates = searchPath(s.settings["search_path"])
 	}
 	for _, sc := range candidates {
-		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: name})
+		t, err := s.loadTable(ctx, catalog.Ident{Schema: sc, Name: name})
 		if errors.Is(err, catalog.ErrNoSuchTable) {
 			continue
 		}

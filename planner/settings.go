@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // defaultSettings are the session parameters clients may SET and SHOW,
@@ -50,6 +51,8 @@ var defaultSettings = map[string]string{
 	"row_security":                        "on",
 	"session_authorization":               "",
 	"work_mem":                            "4MB",
+	// pg_dump sets it off; lakegate's scans start at the beginning anyway.
+	"synchronize_seqscans": "on",
 	// lakegate.result_cache: off runs every query, never answering from
 	// kept results (resultcache.go), e.g. to time the engine.
 	"lakegate.result_cache": "on",
@@ -172,7 +175,7 @@ func checkSetting(name, value string) (string, error) {
 		}
 		return iso, nil
 	case "default_transaction_read_only", "transaction_read_only", "default_transaction_deferrable", "transaction_deferrable",
-		"jit", "geqo", "row_security", "lakegate.result_cache":
+		"jit", "geqo", "row_security", "synchronize_seqscans", "lakegate.result_cache":
 		b, ok := parseBool(value)
 		if !ok {
 			return invalid()
@@ -342,16 +345,13 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 	if name != "search_path" && len(vals) == 1 {
 		value = vals[0]
 	}
-	if _, ok := defaultSettings[name]; !ok && !strings.Contains(name, ".") {
-		return nil, &ErrUnknownSetting{Name: name}
-	}
-	if readOnlySettings[name] {
-		return nil, &ErrReadOnlySetting{Name: name}
-	}
 	if strings.EqualFold(value, "DEFAULT") || strings.EqualFold(value, "LOCAL") && name == "timezone" {
+		if err := settable(name); err != nil {
+			return nil, err
+		}
 		value = s.resetValue(name)
-	} else if _, ok := defaultSettings[name]; ok {
-		v, err := checkSetting(name, value)
+	} else {
+		v, err := settingValue(name, value)
 		if err != nil {
 			return nil, err
 		}
@@ -363,11 +363,60 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 		c.local, c.txnOnly = true, true
 	}
 	c.assign = [][2]string{{name, value}}
-	if err := supportedIsolation(c.assign[0]); err != nil {
-		return nil, err
-	}
 	st.Kind, st.Tag, st.cmd = KindSet, "SET", c
 	return st, nil
+}
+
+// settable checks that SET may change a setting: a known one, or a custom
+// (dotted) name, and not read-only.
+func settable(name string) error {
+	if _, ok := defaultSettings[name]; !ok && !strings.Contains(name, ".") {
+		return &ErrUnknownSetting{Name: name}
+	}
+	if readOnlySettings[name] {
+		return &ErrReadOnlySetting{Name: name}
+	}
+	return nil
+}
+
+// settingValue checks SET name = value and returns the value as SHOW
+// reports it.
+func settingValue(name, value string) (string, error) {
+	if err := settable(name); err != nil {
+		return "", err
+	}
+	if _, ok := defaultSettings[name]; !ok {
+		return value, nil
+	}
+	return checkSetting(name, value)
+}
+
+// prepareSetConfig: SELECT set_config('name', 'value', is_local) is SET
+// [LOCAL] name = 'value' that returns the new value (pgcatalog.SetConfig).
+func (s *Session) prepareSetConfig(st *Stmt, sc pgcatalog.SetConfig) (*Stmt, error) {
+	value, err := settingValue(sc.Name, sc.Value)
+	if err != nil {
+		return nil, err
+	}
+	st.Kind, st.Tag = KindSetConfig, "SELECT 1"
+	st.cmd = &cmdStmt{assign: [][2]string{{sc.Name, value}}, local: sc.Local}
+	st.Columns = []Column{{Name: "set_config", Type: Type{ID: TypeText}}}
+	return st, nil
+}
+
+// execSetConfig: is_local outside a block changes nothing (the statement
+// is its own transaction) and, unlike SET LOCAL, warns of nothing.
+func (s *Session) execSetConfig(st *Stmt, sink RowSink) (Result, error) {
+	a := st.cmd.assign[0]
+	if s.inTxn || !st.cmd.local {
+		if err := s.setSetting(a[0], a[1], st.cmd.local, false); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := sendTextRows(st.Columns, [][]string{{a[1]}}, sink); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: st.Tag, Rows: 1}, nil
 }
 
 // resetValue is what RESET gives a setting: its value when the session
