@@ -51,6 +51,9 @@ var defaultSettings = map[string]string{
 	"row_security":                        "on",
 	"session_authorization":               "",
 	"work_mem":                            "4MB",
+	// psql's \password reads it to hash the new password, which it then
+	// sends in ALTER USER (refused: accounts are not managed by SQL).
+	"password_encryption": "scram-sha-256",
 	// pg_dump sets it off; lakegate's scans start at the beginning anyway.
 	"synchronize_seqscans": "on",
 	// lakegate.result_cache: off runs every query, never answering from
@@ -62,6 +65,7 @@ var defaultSettings = map[string]string{
 var readOnlySettings = map[string]bool{
 	"server_encoding": true, "server_version": true, "server_version_num": true, "integer_datetimes": true,
 	"max_identifier_length": true, "is_superuser": true, "session_authorization": true, "in_hot_standby": true,
+	"password_encryption": true,
 }
 
 // ErrUnknownSetting is returned for SET/SHOW of an unknown parameter.

@@ -2,10 +2,12 @@ package planner
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/write"
 )
 
@@ -82,6 +84,9 @@ func classify(err error) error {
 		return err
 	}
 	msg := cleanMsg(ee.Msg)
+	if strings.HasPrefix(msg, pgcatalog.SetConfigInQuery) {
+		return fmt.Errorf("%w: %s", ErrNotSupported, msg)
+	}
 	k := KindInternal
 	switch ee.Type {
 	case eng.ErrorParser, eng.ErrorSyntax:

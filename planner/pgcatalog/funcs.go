@@ -56,9 +56,12 @@ func macroName(def string) string {
 	return strings.Trim(name, `"`)
 }
 
+// createMacros creates the macros in main, qualified: unqualified they
+// would go to the first schema of the engine's search_path, which follows
+// the session's.
 func createMacros(b *strings.Builder, defs []string) {
 	for _, m := range defs {
-		fmt.Fprintf(b, "CREATE OR REPLACE MACRO %s;\n", m)
+		fmt.Fprintf(b, "CREATE OR REPLACE MACRO main.%s;\n", m)
 	}
 }
 
