@@ -11,6 +11,7 @@ import (
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -236,7 +237,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if len(edits) > 0 {
 		plan.sql = applyEdits(sql, edits)
 	}
-	utc := isUTC(s.settings["timezone"])
+	utc := pgsettings.IsUTC(s.settings["timezone"])
 	scans := map[string]string{}
 	scanSrc := map[string]scanSource{}
 	for key, t := range plan.tables {
