@@ -127,6 +127,12 @@ func TestSetConfig(t *testing.T) {
 	if rows.Err() != nil || rows.CommandTag().RowsAffected() != 0 {
 		t.Fatalf("set_config over no row: %v, %d rows", rows.Err(), rows.CommandTag().RowsAffected())
 	}
+	// the extended protocol (Parse, Describe, Execute) too
+	var app string
+	if err := c.QueryRow(ctx, "select set_config('application_name', 'dumper', false)").Scan(&app); err != nil || app != "dumper" ||
+		one("show application_name") != "dumper" {
+		t.Fatalf("set_config over the extended protocol: %q, %v", app, err)
+	}
 	if _, err := c.Exec(ctx, "set synchronize_seqscans to off"); err != nil || one("show synchronize_seqscans") != "off" {
 		t.Fatalf("synchronize_seqscans: %v", err)
 	}
