@@ -75,7 +75,7 @@ func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) 
 		}
 		slices.Sort(names)
 		for _, n := range names {
-			t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: n})
+			t, err := s.loadTable(ctx, catalog.Ident{Schema: sc, Name: n})
 			if errors.Is(err, catalog.ErrNoSuchTable) {
 				continue
 			}

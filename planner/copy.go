@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 )
 
 // COPY (query) TO STDOUT and COPY table [(columns)] TO STDOUT, in the text,
@@ -328,7 +329,7 @@ func applyCopyOption(o *copyOptions, name, arg string, hasArg bool) error {
 		if !hasArg {
 			return true, nil
 		}
-		b, ok := parseBool(arg)
+		b, ok := pgsettings.ParseBool(arg)
 		if !ok {
 			return false, copyErr(KindSyntax, "%s requires a Boolean value", name)
 		}

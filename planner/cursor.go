@@ -11,6 +11,7 @@ import (
 
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 )
 
 // Cursors: DECLARE name CURSOR FOR query, FETCH, MOVE, CLOSE
@@ -289,7 +290,7 @@ func (cur *cursor) start() error {
 
 // statementContext applies statement_timeout to ctx.
 func (s *Session) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if d := parseTimeout(s.settings["statement_timeout"]); d > 0 {
+	if d := pgsettings.ParseTimeout(s.settings["statement_timeout"]); d > 0 {
 		return context.WithTimeoutCause(ctx, d, ErrStatementTimeout)
 	}
 	return context.WithCancel(ctx)

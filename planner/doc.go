@@ -56,7 +56,7 @@
 // Memory (memory.go): the process has one budget. Each engine's
 // memory_limit and spill cap are set when it opens, from the budget's plan;
 // no client statement can change an engine setting (SET accepts only the
-// session parameters of settings.go). A session running a statement that
+// session parameters of planner/pgsettings). A session running a statement that
 // is not short holds a grant of the budget, handed out in arrival order,
 // until its last row is sent or its cursor closes; short statements run in
 // room of their own (admit.go). What does not fit spills, or fails with
@@ -99,8 +99,8 @@
 //	                               Postgres' answers, operators and column
 //	                               names; its SQL runs in the engine here
 //	sessioncmd.go, txn.go,         session commands (below)
-//	settings.go, cursor.go,
-//	copy.go, sqlprepare.go
+//	settings.go, cursor.go,        (what each setting may be is
+//	copy.go, sqlprepare.go         planner/pgsettings')
 //	writes.go, write_exec.go       the session's side of writes (above);
 //	                               planner/write plans and commits them
 //	timetravel.go, explain.go      AS OF / snapshot reads; EXPLAIN

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 )
 
 // Result describes a finished statement.
@@ -83,31 +82,6 @@ var ErrResultClosed = errors.New("result closed by the client")
 // ErrStatementTimeout is returned when statement_timeout expires.
 var ErrStatementTimeout = errors.New("canceling statement due to statement timeout")
 
-// parseTimeout reads a Postgres duration setting: plain numbers are
-// milliseconds; units ms, s, min, h, d are accepted.
-func parseTimeout(v string) time.Duration {
-	v = strings.TrimSpace(strings.ToLower(v))
-	if v == "" || v == "0" {
-		return 0
-	}
-	units := []struct {
-		suffix string
-		d      time.Duration
-	}{{"ms", time.Millisecond}, {"min", time.Minute}, {"s", time.Second}, {"h", time.Hour}, {"d", 24 * time.Hour}}
-	mult := time.Millisecond
-	for _, u := range units {
-		if strings.HasSuffix(v, u.suffix) {
-			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.d
-			break
-		}
-	}
-	n, err := strconv.ParseFloat(v, 64)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return time.Duration(n * float64(mult))
-}
-
 // ErrInFailedTransaction is returned for statements in an aborted block.
 var ErrInFailedTransaction = errors.New("current transaction is aborted, commands ignored until end of transaction block")
 
@@ -123,7 +97,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	if err := ctx.Err(); err != nil {
 		return Result{}, ErrCanceled
 	}
-	if d := parseTimeout(s.settings["statement_timeout"]); d > 0 {
+	if d := pgsettings.ParseTimeout(s.settings["statement_timeout"]); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, d, ErrStatementTimeout)
 		defer cancel()

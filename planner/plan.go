@@ -12,6 +12,7 @@ import (
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -112,6 +113,9 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		if kw[0] == "WITH" && write.WithDML(sql) {
 			return s.prepareWriteStmt(ctx, st)
 		}
+		if sc, ok := pgcatalog.SetConfigCall(sql); ok {
+			return s.prepareSetConfig(st, sc)
+		}
 		st.Kind = KindQuery
 	case "EXPLAIN":
 		return s.prepareExplain(ctx, st)
@@ -119,6 +123,11 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		return s.prepareSet(st, sql, kw)
 	case "SHOW":
 		return s.prepareShow(st, kw)
+	case "LOCK":
+		if err := s.prepareLock(ctx, st, sql); err != nil {
+			return nil, err
+		}
+		return st, nil
 	case "GRANT", "REVOKE":
 		return nil, fmt.Errorf("%w: %s statements", ErrNotSupported, kw[0])
 	case "ATTACH", "DETACH", "INSTALL", "LOAD", "PRAGMA", "EXPORT", "IMPORT", "USE", "CHECKPOINT",
@@ -229,7 +238,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if len(edits) > 0 {
 		plan.sql = applyEdits(sql, edits)
 	}
-	utc := isUTC(s.settings["timezone"])
+	utc := pgsettings.IsUTC(s.settings["timezone"])
 	scans := map[string]string{}
 	scanSrc := map[string]scanSource{}
 	for key, t := range plan.tables {
@@ -549,7 +558,7 @@ func (s *Session) findTable(ctx context.Context, schema, name string, usable fun
 		candidates = searchPath(s.settings["search_path"])
 	}
 	for _, sc := range candidates {
-		t, err := s.p.cat.LoadTable(ctx, catalog.Ident{Schema: sc, Name: name})
+		t, err := s.loadTable(ctx, catalog.Ident{Schema: sc, Name: name})
 		if errors.Is(err, catalog.ErrNoSuchTable) {
 			continue
 		}

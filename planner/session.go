@@ -14,6 +14,7 @@ import (
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -150,7 +151,7 @@ func (p *Planner) NewSession(opts SessionOptions) *Session {
 			s.settings[k] = v
 		}
 	}
-	if tz := s.settings["timezone"]; tz != "" && !validTimeZone(tz) {
+	if tz := s.settings["timezone"]; tz != "" && !pgsettings.ValidTimeZone(tz) {
 		s.settings["timezone"] = "UTC"
 	}
 	return s

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/write"
 )
@@ -19,8 +20,9 @@ import (
 // aborted state after an error (every statement but COMMIT, ROLLBACK and
 // ROLLBACK TO SAVEPOINT fails with 25P02), settings changed in the block
 // (rolled back with it; SET LOCAL ends with it), and cursors (closed at the
-// end of the block unless WITH HOLD). Each statement reads the newest
-// snapshot of its tables, which is READ COMMITTED.
+// end of the block unless WITH HOLD). At READ COMMITTED each statement
+// reads the newest snapshot of its tables; at REPEATABLE READ and
+// SERIALIZABLE each table keeps the snapshot of its first read (txn.go).
 // https://www.postgresql.org/docs/15/sql-begin.html,
 // https://www.postgresql.org/docs/15/sql-savepoint.html
 
@@ -31,11 +33,12 @@ const (
 	KindRollbackTo          // ROLLBACK TO SAVEPOINT
 	KindDiscard
 	KindDeallocate
-	KindPrepare // SQL-level PREPARE name AS statement
-	KindDeclare // DECLARE name CURSOR FOR query
-	KindFetch   // FETCH (rows) and MOVE (no rows)
-	KindClose   // CLOSE cursor
-	KindCopy    // COPY (query) TO STDOUT
+	KindPrepare   // SQL-level PREPARE name AS statement
+	KindDeclare   // DECLARE name CURSOR FOR query
+	KindFetch     // FETCH (rows) and MOVE (no rows)
+	KindClose     // CLOSE cursor
+	KindCopy      // COPY (query) TO STDOUT
+	KindSetConfig // SELECT set_config(...) alone (settings.go)
 )
 
 // cmdStmt is what a session command needs at execution.
@@ -66,7 +69,11 @@ type cmdState struct {
 }
 
 type txnState struct {
-	seq        int64
+	seq int64
+	// read: a statement of the block read a table; pins: at REPEATABLE
+	// READ and SERIALIZABLE, each table as its first read found it.
+	read       bool
+	pins       map[catalog.Ident]*catalog.Table
 	rollback   map[string]string // settings before BEGIN
 	commit     map[string]string // settings COMMIT keeps (SET LOCAL excluded)
 	savepoints []savepoint
@@ -306,6 +313,8 @@ func (s *Session) execCommand(ctx context.Context, st *Stmt, args []any, sink Ro
 		res, err = s.execClose(st)
 	case KindCopy:
 		res, err = s.execCopy(ctx, st, args, sink)
+	case KindSetConfig:
+		res, err = s.execSetConfig(st, sink)
 	default:
 		return false, Result{}, nil
 	}

@@ -12,235 +12,32 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 )
 
-// defaultSettings are the session parameters clients may SET and SHOW,
-// with their defaults. Anything else is refused: engine settings are not
-// the client's to change.
-var defaultSettings = map[string]string{
-	"application_name":                    "",
-	"bytea_output":                        "hex",
-	"client_encoding":                     "UTF8",
-	"client_min_messages":                 "notice",
-	"datestyle":                           "ISO, MDY",
-	"default_transaction_isolation":       "read committed",
-	"default_transaction_read_only":       "off",
-	"extra_float_digits":                  "1",
-	"idle_in_transaction_session_timeout": "0",
-	"idle_session_timeout":                "0",
-	"intervalstyle":                       "postgres",
-	"lock_timeout":                        "0",
-	"search_path":                         `"$user", public`,
-	"server_encoding":                     "UTF8",
-	"server_version":                      "15.0",
-	"server_version_num":                  "150000",
-	"in_hot_standby":                      "off",
-	"default_transaction_deferrable":      "off",
-	"transaction_deferrable":              "off",
-	"standard_conforming_strings":         "on",
-	"statement_timeout":                   "0",
-	"timezone":                            "UTC",
-	"transaction_isolation":               "read committed",
-	"transaction_read_only":               "off",
-	"integer_datetimes":                   "on",
-	"max_identifier_length":               "63",
-	"is_superuser":                        "off",
-	"jit":                                 "off",
-	"geqo":                                "on",
-	"row_security":                        "on",
-	"session_authorization":               "",
-	"work_mem":                            "4MB",
-	// lakegate.result_cache: off runs every query, never answering from
-	// kept results (resultcache.go), e.g. to time the engine.
-	"lakegate.result_cache": "on",
-}
-
-// readOnlySettings may be shown but not set.
-var readOnlySettings = map[string]bool{
-	"server_encoding": true, "server_version": true, "server_version_num": true, "integer_datetimes": true,
-	"max_identifier_length": true, "is_superuser": true, "session_authorization": true, "in_hot_standby": true,
-}
+// The session parameters, their defaults and their validation are
+// planner/pgsettings'; these names keep them at hand.
+var (
+	defaultSettings  = pgsettings.Defaults
+	readOnlySettings = pgsettings.ReadOnly
+)
 
 // ErrUnknownSetting is returned for SET/SHOW of an unknown parameter.
-type ErrUnknownSetting struct{ Name string }
-
-func (e *ErrUnknownSetting) Error() string {
-	return fmt.Sprintf("unrecognized configuration parameter %q", e.Name)
-}
+type ErrUnknownSetting = pgsettings.ErrUnknown
 
 // ErrReadOnlySetting is returned for SET of a parameter that cannot change.
-type ErrReadOnlySetting struct{ Name string }
+type ErrReadOnlySetting = pgsettings.ErrReadOnly
 
-func (e *ErrReadOnlySetting) Error() string {
-	return fmt.Sprintf("parameter %q cannot be changed", e.Name)
-}
-
-// showNames are the canonical spellings of settings whose name is not
-// all lower case; SHOW names its column with them.
-var showNames = map[string]string{"datestyle": "DateStyle", "intervalstyle": "IntervalStyle", "timezone": "TimeZone"}
-
-// StartupSetting checks a parameter of a client's startup packet and returns
-// the value the session takes. Parameters that are unknown, read-only or
-// that lakegate cannot honour are refused.
-func StartupSetting(name, value string) (string, error) {
-	name = strings.ToLower(name)
-	if _, ok := defaultSettings[name]; !ok {
-		return "", &ErrUnknownSetting{Name: name}
-	}
-	if readOnlySettings[name] {
-		return "", &ErrReadOnlySetting{Name: name}
-	}
-	if name == "client_encoding" {
-		// libpq sends the client's locale encoding (client_encoding=auto
-		// resolved client-side). lakegate sends UTF8 whatever was asked,
-		// and says so in ParameterStatus, which libpq and the drivers obey.
-		return "UTF8", nil
-	}
-	return checkSetting(name, value)
-}
-
-// checkSetting validates a value for a setting and returns it in the form
-// SHOW reports. Settings that change how lakegate writes values accept only
-// what lakegate writes: ISO dates, postgres intervals, UTF8, hex bytea,
-// standard-conforming strings.
-func checkSetting(name, value string) (string, error) {
-	invalid := func() (string, error) {
-		return "", &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"%s\": \"%s\"", settingName(name), value)}
-	}
-	unsupported := func(what string) (string, error) {
-		return "", fmt.Errorf("%w: %s = %s: lakegate %s", ErrNotSupported, settingName(name), value, what)
-	}
-	switch name {
-	case "datestyle":
-		order := ""
-		for _, f := range strings.Split(value, ",") {
-			switch strings.ToUpper(strings.TrimSpace(f)) {
-			case "ISO":
-			case "SQL", "POSTGRES", "GERMAN":
-				return unsupported("writes dates in the ISO style only")
-			case "MDY", "US", "NONEUROPEAN":
-				order = "MDY"
-			case "DMY", "EUROPEAN":
-				order = "DMY"
-			case "YMD":
-				order = "YMD"
-			case "DEFAULT":
-				order = "MDY"
-			default:
-				return invalid()
-			}
-		}
-		if order == "" {
-			order = "MDY"
-		}
-		return "ISO, " + order, nil
-	case "intervalstyle":
-		switch strings.ToLower(strings.TrimSpace(value)) {
-		case "postgres":
-			return "postgres", nil
-		case "postgres_verbose", "sql_standard", "iso_8601":
-			return unsupported("writes intervals in the postgres style only")
-		}
-		return invalid()
-	case "client_encoding":
-		switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(value), "-", "")) {
-		case "UTF8", "UNICODE":
-			return "UTF8", nil
-		}
-		return unsupported("sends and reads text as UTF8 only")
-	case "bytea_output":
-		switch strings.ToLower(value) {
-		case "hex":
-			return "hex", nil
-		case "escape":
-			return unsupported("writes bytea in the hex format only")
-		}
-		return invalid()
-	case "standard_conforming_strings":
-		b, ok := parseBool(value)
-		if !ok {
-			return invalid()
-		}
-		if !b {
-			return unsupported("reads string literals as standard-conforming only")
-		}
-		return "on", nil
-	case "default_transaction_isolation", "transaction_isolation":
-		iso, ok := isolationLevel(value)
-		if !ok {
-			return invalid()
-		}
-		return iso, nil
-	case "default_transaction_read_only", "transaction_read_only", "default_transaction_deferrable", "transaction_deferrable",
-		"jit", "geqo", "row_security", "lakegate.result_cache":
-		b, ok := parseBool(value)
-		if !ok {
-			return invalid()
-		}
-		if b {
-			return "on", nil
-		}
-		return "off", nil
-	case "timezone":
-		if !validTimeZone(value) {
-			return invalid()
-		}
-	case "statement_timeout", "idle_session_timeout", "idle_in_transaction_session_timeout":
-		if value != "0" && parseTimeout(value) == 0 {
-			return invalid()
-		}
-	}
-	return value, nil
-}
+// StartupSetting checks a parameter of a client's startup packet and
+// returns the value the session takes (pgsettings.Startup).
+func StartupSetting(name, value string) (string, error) { return pgsettings.Startup(name, value) }
 
 // IdleTimeouts returns the session's idle_session_timeout and
 // idle_in_transaction_session_timeout (0: off). The server enforces them
 // while it waits for the client's next message.
 func (s *Session) IdleTimeouts() (idle, inTransaction time.Duration) {
-	return parseTimeout(s.settings["idle_session_timeout"]), parseTimeout(s.settings["idle_in_transaction_session_timeout"])
-}
-
-func settingName(name string) string {
-	if n, ok := showNames[name]; ok {
-		return n
-	}
-	return name
-}
-
-// parseBool reads a Postgres boolean setting value.
-func parseBool(v string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "true", "yes", "1", "t", "y":
-		return true, true
-	case "off", "false", "no", "0", "f", "n":
-		return false, true
-	}
-	return false, false
-}
-
-// isolationLevel reads an isolation level as SET and SHOW spell it.
-func isolationLevel(v string) (string, bool) {
-	v = strings.Join(strings.Fields(strings.ToLower(v)), " ")
-	switch v {
-	case "read uncommitted", "read committed", "repeatable read", "serializable":
-		return v, true
-	case "default":
-		return defaultSettings["default_transaction_isolation"], true
-	}
-	return "", false
-}
-
-func validTimeZone(tz string) bool {
-	_, err := time.LoadLocation(tz)
-	return err == nil
-}
-
-func isUTC(tz string) bool {
-	switch strings.ToUpper(tz) {
-	case "UTC", "ETC/UTC", "GMT", "ETC/GMT", "Z", "ZULU", "UCT", "UNIVERSAL":
-		return true
-	}
-	return false
+	return pgsettings.ParseTimeout(s.settings["idle_session_timeout"]), pgsettings.ParseTimeout(s.settings["idle_in_transaction_session_timeout"])
 }
 
 func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
@@ -342,16 +139,13 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 	if name != "search_path" && len(vals) == 1 {
 		value = vals[0]
 	}
-	if _, ok := defaultSettings[name]; !ok && !strings.Contains(name, ".") {
-		return nil, &ErrUnknownSetting{Name: name}
-	}
-	if readOnlySettings[name] {
-		return nil, &ErrReadOnlySetting{Name: name}
-	}
 	if strings.EqualFold(value, "DEFAULT") || strings.EqualFold(value, "LOCAL") && name == "timezone" {
+		if err := pgsettings.Settable(name); err != nil {
+			return nil, err
+		}
 		value = s.resetValue(name)
-	} else if _, ok := defaultSettings[name]; ok {
-		v, err := checkSetting(name, value)
+	} else {
+		v, err := pgsettings.Value(name, value)
 		if err != nil {
 			return nil, err
 		}
@@ -363,11 +157,36 @@ func (s *Session) prepareSet(st *Stmt, sql string, kw []string) (*Stmt, error) {
 		c.local, c.txnOnly = true, true
 	}
 	c.assign = [][2]string{{name, value}}
-	if err := supportedIsolation(c.assign[0]); err != nil {
-		return nil, err
-	}
 	st.Kind, st.Tag, st.cmd = KindSet, "SET", c
 	return st, nil
+}
+
+// prepareSetConfig: SELECT set_config('name', 'value', is_local) is SET
+// [LOCAL] name = 'value' that returns the new value (pgcatalog.SetConfig).
+func (s *Session) prepareSetConfig(st *Stmt, sc pgcatalog.SetConfig) (*Stmt, error) {
+	value, err := pgsettings.Value(sc.Name, sc.Value)
+	if err != nil {
+		return nil, err
+	}
+	st.Kind, st.Tag = KindSetConfig, "SELECT 1"
+	st.cmd = &cmdStmt{assign: [][2]string{{sc.Name, value}}, local: sc.Local}
+	st.Columns = []Column{{Name: "set_config", Type: Type{ID: TypeText}}}
+	return st, nil
+}
+
+// execSetConfig: is_local outside a block changes nothing (the statement
+// is its own transaction) and, unlike SET LOCAL, warns of nothing.
+func (s *Session) execSetConfig(st *Stmt, sink RowSink) (Result, error) {
+	a := st.cmd.assign[0]
+	if s.inTxn || !st.cmd.local {
+		if err := s.setSetting(a[0], a[1], st.cmd.local, false); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := sendTextRows(st.Columns, [][]string{{a[1]}}, sink); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: st.Tag, Rows: 1}, nil
 }
 
 // resetValue is what RESET gives a setting: its value when the session
@@ -496,7 +315,7 @@ func (s *Session) prepareShow(st *Stmt, kw []string) (*Stmt, error) {
 	if name == "all" {
 		st.Columns = []Column{{Name: "name", Type: Type{ID: TypeText}}, {Name: "setting", Type: Type{ID: TypeText}}, {Name: "description", Type: Type{ID: TypeText}}}
 	} else {
-		st.Columns = []Column{{Name: settingName(name), Type: Type{ID: TypeText}}}
+		st.Columns = []Column{{Name: pgsettings.ShowName(name), Type: Type{ID: TypeText}}}
 	}
 	return st, nil
 }
@@ -505,7 +324,7 @@ func (s *Session) execShow(st *Stmt, sink RowSink) (Result, error) {
 	var rows [][]string
 	if st.setName == "all" {
 		for _, k := range slices.Sorted(maps.Keys(defaultSettings)) {
-			rows = append(rows, []string{settingName(k), s.settings[k], ""})
+			rows = append(rows, []string{pgsettings.ShowName(k), s.settings[k], ""})
 		}
 	} else {
 		v := s.settings[st.setName]

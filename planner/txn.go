@@ -1,15 +1,23 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"strings"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/policy"
 )
 
 // Transaction blocks: BEGIN / START TRANSACTION, COMMIT, ROLLBACK, their
 // AND CHAIN forms, savepoints, and the settings a block undoes (SET LOCAL,
-// transaction_*). Reads run on the snapshots current at each statement;
-// writes are refused inside a block (write.go).
+// transaction_*). At READ COMMITTED (and READ UNCOMMITTED, which Postgres
+// runs as READ COMMITTED) each statement reads the snapshots current when it
+// is planned; at REPEATABLE READ and SERIALIZABLE every table stays at the
+// snapshot of its first read in the block (loadTable): Iceberg snapshots
+// never change, so the block reads one consistent state of each table.
+// Writes are refused inside a block (writes.go).
 
 // parseTxnModes reads BEGIN's and SET TRANSACTION's modes: ISOLATION LEVEL
 // ..., READ WRITE / READ ONLY, [NOT] DEFERRABLE, optionally comma-separated.
@@ -48,24 +56,7 @@ func parseTxnModes(t *tokScan) ([][2]string, error) {
 			return nil, syntaxErrAt("")
 		}
 	}
-	for _, a := range out {
-		if err := supportedIsolation(a); err != nil {
-			return nil, err
-		}
-	}
 	return out, nil
-}
-
-// supportedIsolation refuses the isolation levels lakegate cannot give:
-// every statement reads the newest snapshot of its tables, so a
-// transaction's statements do not share one snapshot.
-func supportedIsolation(a [2]string) error {
-	if (a[0] == "transaction_isolation" || a[0] == "default_transaction_isolation") &&
-		(a[1] == "repeatable read" || a[1] == "serializable") {
-		return fmt.Errorf("%w: isolation level %s: lakegate runs transactions at READ COMMITTED (each statement reads the newest snapshot of its tables)",
-			ErrNotSupported, strings.ToUpper(a[1]))
-	}
-	return nil
 }
 
 func (s *Session) prepareBegin(st *Stmt, sql string) error {
@@ -278,6 +269,11 @@ func (s *Session) setSetting(name, value string, local, txnOnly bool) error {
 			return nil
 		}
 	}
+	if name == "transaction_isolation" && s.inTxn && s.cmd.txn.read && value != s.settings[name] {
+		// The block's snapshots may already be taken (Postgres: once the
+		// first query ran).
+		return stateErr(StateActiveTransaction, "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+	}
 	if err := s.applySetting(name, value); err != nil {
 		return err
 	}
@@ -350,4 +346,88 @@ func (s *Session) execRollbackTo(st *Stmt) (Result, error) {
 	tx.commit = maps.Clone(sp.commit)
 	s.failed = false
 	return Result{Tag: "ROLLBACK"}, s.restoreSettings(sp.settings)
+}
+
+// snapshotIsolation reports whether an isolation level keeps one snapshot
+// of each table for the whole block.
+func snapshotIsolation(level string) bool {
+	return level == "repeatable read" || level == "serializable"
+}
+
+// loadTable is the catalog's LoadTable for a statement of the session. In
+// a REPEATABLE READ or SERIALIZABLE block a table's first load is kept and
+// every later read in the block gets it again: the block sees each table
+// as it was when the block first read it.
+func (s *Session) loadTable(ctx context.Context, id catalog.Ident) (*catalog.Table, error) {
+	tx := s.cmd.txn
+	if tx == nil {
+		return s.p.cat.LoadTable(ctx, id)
+	}
+	tx.read = true
+	if !snapshotIsolation(s.settings["transaction_isolation"]) {
+		return s.p.cat.LoadTable(ctx, id)
+	}
+	if t, ok := tx.pins[id]; ok {
+		return t, nil
+	}
+	t, err := s.p.cat.LoadTable(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if tx.pins == nil {
+		tx.pins = map[catalog.Ident]*catalog.Table{}
+	}
+	tx.pins[id] = t
+	return t, nil
+}
+
+// prepareLock: LOCK [TABLE] [ONLY] name [*] [, ...] [IN ACCESS SHARE MODE]
+// [NOWAIT]. lakegate takes no locks: a block's reads are of immutable
+// snapshots, which no writer changes, so ACCESS SHARE (what pg_dump takes)
+// holds without one. Each table must be one the caller may read, as
+// Postgres checks; stronger modes, meant to keep writers out, are refused.
+func (s *Session) prepareLock(ctx context.Context, st *Stmt, sql string) error {
+	if !s.inTxn {
+		return stateErr(StateNoActiveTransaction, "LOCK TABLE can only be used in transaction blocks")
+	}
+	t := newTokScan(sql)
+	t.next()
+	_ = t.accept("TABLE")
+	for {
+		_ = t.accept("ONLY")
+		name, err := t.ident()
+		if err != nil {
+			return err
+		}
+		schema := ""
+		if t.accept(".") {
+			schema = name
+			if name, err = t.ident(); err != nil {
+				return err
+			}
+		}
+		_ = t.accept("*")
+		tbl, _, err := s.findTable(ctx, schema, name, func(d policy.Decision) bool { return d.Read })
+		if err != nil {
+			return err
+		}
+		if tbl == nil {
+			if schema != "" {
+				name = schema + "." + name
+			}
+			return &UndefinedTableError{Name: name}
+		}
+		if !t.accept(",") {
+			break
+		}
+	}
+	if t.accept("IN") {
+		if !t.accept("ACCESS", "SHARE", "MODE") {
+			return fmt.Errorf("%w: LOCK TABLE IN %s MODE: lakegate takes no locks (reads are of immutable snapshots; writes commit on their own)",
+				ErrNotSupported, strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(t.rest()), "NOWAIT")))
+		}
+	}
+	_ = t.accept("NOWAIT")
+	st.Kind, st.Tag = KindNoop, "LOCK TABLE"
+	return t.end()
 }

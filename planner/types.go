@@ -2,6 +2,7 @@ package planner
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
@@ -84,6 +85,9 @@ func classify(err error) error {
 		return err
 	}
 	msg := cleanMsg(ee.Msg)
+	if strings.HasPrefix(msg, pgcatalog.SetConfigInQuery) {
+		return fmt.Errorf("%w: %s", ErrNotSupported, msg)
+	}
 	k := KindInternal
 	switch ee.Type {
 	case eng.ErrorParser, eng.ErrorSyntax:

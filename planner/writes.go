@@ -10,6 +10,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -115,7 +116,7 @@ func (s *Session) execWrite(ctx context.Context, st *Stmt, args []any) (Result, 
 	if err := ctx.Err(); err != nil {
 		return Result{}, ErrCanceled
 	}
-	if d := parseTimeout(s.settings["statement_timeout"]); d > 0 {
+	if d := pgsettings.ParseTimeout(s.settings["statement_timeout"]); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, d, ErrStatementTimeout)
 		defer cancel()
@@ -231,7 +232,7 @@ func (s *Session) rewritePruneFilter(t *catalog.Table, alias, where string) iceb
 	a := analyze(nodes[0])
 	for _, r := range a.refs {
 		if r.loc == int64(len(lead)) && r.Name == t.Ident.Name {
-			return pruneFilter(t.Schema(), [][]colPred{a.preds[r.loc]}, isUTC(s.settings["timezone"]))
+			return pruneFilter(t.Schema(), [][]colPred{a.preds[r.loc]}, pgsettings.IsUTC(s.settings["timezone"]))
 		}
 	}
 	return nil

@@ -40,13 +40,15 @@ var layers = map[string][]string{
 	"cmd/":              {"server", "planner", "catalog", "policy", "auth"},
 	"bench/":            {"server", "planner", "catalog", "policy", "auth"},
 	"server":            {"planner", "catalog", "policy", "auth"},
-	"planner":           {"planner/pgcatalog", "planner/write", "catalog", "policy", "auth"},
+	"planner":           {"planner/pgcatalog", "planner/pgsettings", "planner/write", "catalog", "policy", "auth"},
 	"planner/pgcatalog": {},
-	"planner/write":     {"catalog", "policy"},
-	"policy":            {"auth"},
-	"catalog":           {},
-	"auth":              {},
-	"internal/":         {"catalog"}, // the demo and TPC-H loaders write tables
+	// the session parameters and their values; errors are the write room's
+	"planner/pgsettings": {"planner/write"},
+	"planner/write":      {"catalog", "policy"},
+	"policy":             {"auth"},
+	"catalog":            {},
+	"auth":               {},
+	"internal/":          {"catalog"}, // the demo and TPC-H loaders write tables
 	// The engine room is mechanism only: other internal/ packages (the
 	// type model) but no room of the design card.
 	"internal/engine": {},

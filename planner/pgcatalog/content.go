@@ -66,6 +66,11 @@ func FixedSQL() string {
 				fmt.Fprintf(&b, "CREATE OR REPLACE TABLE %s.%s (%s);\n", list.schema, r.name, r.engineDDL())
 			}
 		}
+		fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\n", pgSysSchema)
+		for _, r := range pgRelationList {
+			fmt.Fprintf(&b, "CREATE OR REPLACE VIEW %s.%s AS SELECT *, %d::UINTEGER AS tableoid FROM %s.%s;\n",
+				pgSysSchema, r.name, r.oid, pgSchema, r.name)
+		}
 		fixedRows(sqlRows{&b})
 		createMacros(&b, fixedMacros())
 		fixedDDL = b.String()

@@ -56,9 +56,12 @@ func macroName(def string) string {
 	return strings.Trim(name, `"`)
 }
 
+// createMacros creates the macros in main, qualified: unqualified they
+// would go to the first schema of the engine's search_path, which follows
+// the session's.
 func createMacros(b *strings.Builder, defs []string) {
 	for _, m := range defs {
-		fmt.Fprintf(b, "CREATE OR REPLACE MACRO %s;\n", m)
+		fmt.Fprintf(b, "CREATE OR REPLACE MACRO main.%s;\n", m)
 	}
 }
 
@@ -174,11 +177,13 @@ func fixedMacros() []string {
 		"pg_stat_get_numscans(o) AS 0::BIGINT",
 		"pg_tablespace_location(o) AS ''",
 		"pg_is_in_recovery() AS false",
+		setConfigMacro,
 		"pg_my_temp_schema() AS 0::UINTEGER",
 		"pg_is_other_temp_schema(o) AS false",
 		"pg_encoding_to_char(e) AS CASE WHEN e = 6 THEN 'UTF8' WHEN e = 0 THEN 'SQL_ASCII' ELSE '' END",
 		"pg_backend_pid() AS 1",
 		"array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a)::INTEGER END",
+		"array_remove(a, x) AS list_filter(a, lambda lakegate_e: lakegate_e IS DISTINCT FROM x)",
 		"array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END",
 		// information_schema._pg_expandarray: the elements of an array with
 		// their positions, as rows of (x, n)
@@ -280,6 +285,14 @@ func (c *Content) sessionMacros() []string {
 			mapLiteral("VARCHAR", "VARCHAR", c.settings) + "[lower(x)], " + unknownSetting + ") END",
 		"pg_get_userbyid(x) AS coalesce(" + mapLiteral("UINTEGER", "VARCHAR", c.roleNames) +
 			"[TRY_CAST(x AS UINTEGER)], 'unknown (OID=' || x || ')')",
+		// acldefault(kind, owner): the privileges an object has when its
+		// ACL is NULL, as Postgres spells them (pg_dump compares ACLs with it).
+		"acldefault(t, o) AS list_transform(CASE t::VARCHAR " +
+			"WHEN 'r' THEN ['O=arwdDxt/O'] WHEN 's' THEN ['O=rwU/O'] WHEN 'n' THEN ['O=UC/O'] " +
+			"WHEN 'f' THEN ['=X/O', 'O=X/O'] WHEN 'l' THEN ['=U/O', 'O=U/O'] WHEN 'T' THEN ['=U/O', 'O=U/O'] " +
+			"WHEN 'd' THEN ['=Tc/O', 'O=CTc/O'] WHEN 'F' THEN ['O=U/O'] WHEN 'S' THEN ['O=U/O'] " +
+			"WHEN 'L' THEN ['O=r/O'] WHEN 'p' THEN ['O=sA/O'] ELSE []::VARCHAR[] END, " +
+			"lambda lakegate_a: regexp_replace(lakegate_a, 'O', quote_ident(pg_get_userbyid(o)), 'g'))",
 		"obj_description(x) AS " + mapLiteral("VARCHAR", "VARCHAR", c.descriptions) + "[x::VARCHAR || ':0']" +
 			", (x, c) AS " + mapLiteral("VARCHAR", "VARCHAR", c.descriptions) + "[x::VARCHAR || ':0']",
 		"col_description(x, n) AS " + mapLiteral("VARCHAR", "VARCHAR", c.descriptions) + "[x::VARCHAR || ':' || n::VARCHAR]",

@@ -207,7 +207,7 @@ func (sc *typeScope) fromItems(r tree.TableRef) ([]fromItem, bool) {
 		}
 		var rel *catalogRelation
 		switch schema {
-		case pgSchema:
+		case pgSchema, pgSysSchema:
 			rel = pgRelations[table]
 			if rel == nil {
 				rel = pgTableFunctions[table]

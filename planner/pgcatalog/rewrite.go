@@ -52,6 +52,11 @@ import (
 const (
 	pgSchema = "lakegate_pg"
 	isSchema = "lakegate_information_schema"
+	// pgSysSchema holds a view of each pg_catalog relation with Postgres'
+	// system column tableoid (the relation's pg_class OID) added: a
+	// statement that names tableoid reads those (pg_dump does), others
+	// the relations themselves, whose SELECT * is Postgres'.
+	pgSysSchema = "lakegate_pgsys"
 )
 
 // IsRelation reports whether name (folded) is a pg_catalog relation of the
@@ -62,7 +67,43 @@ func IsRelation(name string) bool { return pgRelations[name] != nil }
 // it are resolved by the engine, not the catalog.
 func IsEngineSchema(schema string) bool {
 	s := strings.ToLower(schema)
-	return s == pgSchema || s == isSchema
+	return s == pgSchema || s == isSchema || s == pgSysSchema
+}
+
+// optionsTable renders pg_options_to_table(x), whose "(" is in[open], as
+// the subquery of its rows (option_name, option_value: each 'name=value'
+// of the text array x split at the first '='). It returns the index of
+// the closing parenthesis.
+func optionsTable(in []piece, open int) (string, int, bool) {
+	depth := 0
+	for k := open; k < len(in); k++ {
+		switch in[k].text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+			if depth == 0 {
+				var arg strings.Builder
+				for _, p := range in[open+1 : k] {
+					arg.WriteString(p.text)
+				}
+				return "(SELECT split_part(lakegate_o, '=', 1) AS option_name, substr(lakegate_o, strpos(lakegate_o, '=') + 1) AS option_value " +
+					"FROM unnest(" + arg.String() + ") AS lakegate_t(lakegate_o))", k, true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// relationSchema is the engine schema a statement's pg_catalog relations
+// are read from: pgSysSchema when it names the system column tableoid.
+func relationSchema(in []piece) string {
+	for _, p := range in {
+		if p.identName() == "tableoid" {
+			return pgSysSchema
+		}
+	}
+	return pgSchema
 }
 
 // renamedFunctions are Postgres functions whose names the guard reserves
@@ -186,6 +227,7 @@ func regprocName(lit string) string {
 // for the lexical pass before the text is parsed.
 func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	in := lexPieces(sql)
+	relSchema := relationSchema(in)
 	var out []piece
 	rw := Rewrite{}
 	arrayLits := false
@@ -384,6 +426,15 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					}
 					emit(p.text, p.kind)
 					continue
+				case after < len(in) && in[after].text == "(" && name == "pg_options_to_table":
+					if sub, end, ok := optionsTable(in, after); ok {
+						emit(sub, 'w')
+						i = end
+						rw.Changed, rw.Touched = true, true
+						continue
+					}
+					emit(p.text, p.kind)
+					continue
 				case after < len(in) && in[after].text == "(":
 					if r, ok := renamedFunctions[name]; ok {
 						name = r
@@ -397,7 +448,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					emit(name, 'w')
 					rw.Changed = true
 				case pgRelations[name] != nil:
-					emit(pgSchema+"."+name, 'w')
+					emit(relSchema+"."+name, 'w')
 					rw.Changed, rw.Touched = true, true
 				default:
 					emit(p.text, p.kind)
@@ -429,12 +480,20 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Touched = true
 			}
 			if relLocs[p.start] && pgRelations[name] != nil {
-				emit(pgSchema+"."+name, 'w')
+				emit(relSchema+"."+name, 'w')
 				rw.Changed, rw.Touched = true, true
 				continue
 			}
 			after := next(i + 1)
 			call := after < len(in) && in[after].text == "("
+			if call && name == "pg_options_to_table" {
+				if sub, end, ok := optionsTable(in, after); ok {
+					emit(sub, 'w')
+					i = end
+					rw.Changed, rw.Touched = true, true
+					continue
+				}
+			}
 			if call {
 				if pgTableFunctions[name] != nil {
 					if c := next(after + 1); c < len(in) && in[c].text == ")" {

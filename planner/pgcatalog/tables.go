@@ -77,6 +77,22 @@ var pgRelationSpecs = []relationSpec{
 	{"pg_cast", `oid oid, castsource oid, casttarget oid, castfunc oid, castcontext "char", castmethod "char"`, 2605},
 	{"pg_group", `groname name, grosysid oid, grolist oid[]`, 12010},
 	{"pg_stat_database", `datid oid, datname name, numbackends integer, xact_commit bigint, xact_rollback bigint, blks_read bigint, blks_hit bigint, tup_returned bigint, tup_fetched bigint, tup_inserted bigint, tup_updated bigint, tup_deleted bigint, conflicts bigint, temp_files bigint, temp_bytes bigint, deadlocks bigint, checksum_failures bigint, checksum_last_failure timestamp with time zone, blk_read_time double precision, blk_write_time double precision, session_time double precision, active_time double precision, idle_in_transaction_time double precision, sessions bigint, sessions_abandoned bigint, sessions_fatal bigint, sessions_killed bigint, stats_reset timestamp with time zone`, 12266},
+	// pg_dump reads these (all empty here).
+	{"pg_init_privs", `objoid oid, classoid oid, objsubid integer, privtype "char", initprivs aclitem[]`, 3394},
+	{"pg_opfamily", `oid oid, opfmethod oid, opfname name, opfnamespace oid, opfowner oid`, 2753},
+	{"pg_ts_parser", `oid oid, prsname name, prsnamespace oid, prsstart regproc, prstoken regproc, prsend regproc, prsheadline regproc, prslextype regproc`, 3601},
+	{"pg_ts_template", `oid oid, tmplname name, tmplnamespace oid, tmplinit regproc, tmpllexize regproc`, 3764},
+	{"pg_ts_dict", `oid oid, dictname name, dictnamespace oid, dictowner oid, dicttemplate oid, dictinitoption text`, 3600},
+	{"pg_ts_config", `oid oid, cfgname name, cfgnamespace oid, cfgowner oid, cfgparser oid`, 3602},
+	{"pg_default_acl", `oid oid, defaclrole oid, defaclnamespace oid, defaclobjtype "char", defaclacl aclitem[]`, 826},
+	{"pg_conversion", `oid oid, conname name, connamespace oid, conowner oid, conforencoding integer, contoencoding integer, conproc regproc, condefault boolean`, 2607},
+	{"pg_transform", `oid oid, trftype oid, trflang oid, trffromsql regproc, trftosql regproc`, 3576},
+	{"pg_subscription", `oid oid, subdbid oid, subskiplsn pg_lsn, subname name, subowner oid, subenabled boolean, subbinary boolean, substream boolean, subtwophasestate "char", subdisableonerr boolean, subconninfo text, subslotname name, subsynccommit text, subpublications text[]`, 6100},
+	{"pg_seclabels", `objoid oid, classoid oid, objsubid integer, objtype text, objnamespace oid, objname text, provider text, label text`, 12099},
+	{"pg_foreign_data_wrapper", `oid oid, fdwname name, fdwowner oid, fdwhandler oid, fdwvalidator oid, fdwacl aclitem[], fdwoptions text[]`, 2328},
+	{"pg_foreign_server", `oid oid, srvname name, srvowner oid, srvfdw oid, srvtype text, srvversion text, srvacl aclitem[], srvoptions text[]`, 1417},
+	{"pg_amop", `oid oid, amopfamily oid, amoplefttype oid, amoprighttype oid, amopstrategy smallint, amoppurpose "char", amopopr oid, amopmethod oid, amopsortfamily oid`, 2602},
+	{"pg_amproc", `oid oid, amprocfamily oid, amproclefttype oid, amprocrighttype oid, amprocnum smallint, amproc regproc`, 2603},
 }
 
 var isRelationSpecs = []relationSpec{

@@ -357,6 +357,18 @@ func nestedDML(ctes string) []string {
 	return out
 }
 
+// roleStatement refuses CREATE / ALTER / DROP of a role, user or group
+// with what to do instead: psql's \password sends ALTER USER ... PASSWORD.
+func roleStatement(verb, object string) error {
+	switch object {
+	case "ROLE", "USER", "GROUP":
+		return fmt.Errorf("%w: %s %s: lakegate's accounts, groups and passwords are not managed by SQL "+
+			"(psql's \\password sends ALTER USER ... PASSWORD); change them where the gateway's accounts are configured "+
+			"(its accounts file or identity provider)", ErrNotSupported, verb, object)
+	}
+	return nil
+}
+
 // Parse parses a data-changing statement.
 func Parse(sql string) (*Stmt, error) {
 	p := &wparser{sql: sql, toks: lexSpans(sql)}
@@ -388,6 +400,9 @@ func Parse(sql string) (*Stmt, error) {
 			return nil, p.errHere()
 		}
 		p.i++
+		if err := roleStatement(w.verb, p.peek(0)); err != nil {
+			return nil, err
+		}
 		switch w.verb {
 		case "CREATE":
 			err = p.create(w)
