@@ -3,6 +3,7 @@ package planner
 import (
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -104,15 +105,16 @@ func isKeywordAfterType(s string) bool {
 
 // rewritePGLiterals returns sql with the literals described above rewritten.
 func rewritePGLiterals(sql string) string {
-	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(strings.ToUpper(sql), " BC") {
+	upper := strings.ToUpper(sql)
+	numeric := strings.Contains(upper, "NUMERIC") || strings.Contains(upper, "DECIMAL")
+	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric {
 		return sql
 	}
 	toks := sqlparse.Tokens(sql, 0)
-	type edit struct {
-		start, end int
-		text       string
+	var edits []litEdit
+	if numeric {
+		edits = numericEdits(toks)
 	}
-	var edits []edit
 	for i, t := range toks {
 		val, ok := sqlparse.StringValue(t.Text)
 		if !ok {
@@ -133,7 +135,7 @@ func rewritePGLiterals(sql string) string {
 					}
 					kind = k
 					if repl, ok := rewriteLiteral(kind, litOther, val); ok {
-						edits = append(edits, edit{toks[s].Pos, t.End, castFor(kind, sql[toks[s].Pos:toks[i-1].End], repl)})
+						edits = append(edits, litEdit{toks[s].Pos, t.End, castFor(kind, sql[toks[s].Pos:toks[i-1].End], repl)})
 					}
 					kind = litOther
 					break
@@ -145,12 +147,13 @@ func rewritePGLiterals(sql string) string {
 			continue
 		}
 		if repl, ok := rewriteLiteral(kind, elem, val); ok {
-			edits = append(edits, edit{t.Pos, t.End, repl})
+			edits = append(edits, litEdit{t.Pos, t.End, repl})
 		}
 	}
 	if len(edits) == 0 {
 		return sql
 	}
+	slices.SortFunc(edits, func(a, b litEdit) int { return a.start - b.start })
 	var b strings.Builder
 	last := 0
 	for _, e := range edits {
@@ -160,6 +163,12 @@ func rewritePGLiterals(sql string) string {
 	}
 	b.WriteString(sql[last:])
 	return b.String()
+}
+
+// litEdit replaces sql[start:end] with text.
+type litEdit struct {
+	start, end int
+	text       string
 }
 
 // castFor turns "type 'lit'" into an expression of the same type.

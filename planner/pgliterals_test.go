@@ -24,6 +24,12 @@ func TestRewritePGLiterals(t *testing.T) {
 		{`select '{"NULL"}'::varchar(10)[]`, `select ['NULL']::varchar(10)[]`},
 		{`select '{a}' as x, 'BC' from t`, `select '{a}' as x, 'BC' from t`},
 		{`select E'\\x01'::bytea`, `select E'\\x01'::bytea`},
+		{`select '1.23456'::numeric, 0.000123::NUMERIC`, `select '1.23456'::DECIMAL(6,5), 0.000123::DECIMAL(6,6)`},
+		{`select cast('12345.6789' as numeric), cast(x as numeric)`, `select cast('12345.6789' as DECIMAL(9,4)), cast(x as numeric)`},
+		{`select numeric '3.14159' * 2, pg_catalog.numeric '-1e5'`, `select CAST('3.14159' AS DECIMAL(6,5)) * 2, CAST('-1e5' AS DECIMAL(6,0))`},
+		{`select '1.50e1'::decimal, '1.5e-3'::numeric, '.5'::numeric, 0::numeric`, `select '1.50e1'::DECIMAL(3,1), '1.5e-3'::DECIMAL(4,4), '.5'::DECIMAL(1,1), 0::DECIMAL(1,0)`},
+		{`select 1.5::numeric(10,2), '1'::numeric[], 'NaN'::numeric, 'x'::numeric`, `select 1.5::numeric(10,2), '1'::numeric[], 'NaN'::numeric, 'x'::numeric`},
+		{`select 123456789012345678901234567890123456789012.5::numeric`, `select 123456789012345678901234567890123456789012.5::DECIMAL(38,1)`},
 		{`-- '\x01'::bytea
 select 1`, `-- '\x01'::bytea
 select 1`},

@@ -1,0 +1,123 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
+)
+
+// Postgres' numeric without a precision keeps every digit of its input:
+// '1.23456'::numeric is 1.23456, 0.000123::numeric is 0.000123. The
+// engine reads a bare NUMERIC or DECIMAL as DECIMAL(18,3) and rounds to
+// three places, silently. A constant cast to a bare numeric
+// ('...'::numeric, 1.5::numeric, CAST(... AS numeric), numeric '...') is
+// given the precision and scale its digits need instead, as Postgres
+// would keep them; past the engine's 38 digits the cast fails rather than
+// round (DECIMAL(38, scale)). Casts of other expressions keep the engine's
+// reading (README, differences).
+
+// bareNumericAt reports whether toks[i:] starts with the type name
+// numeric or decimal (pg_catalog-qualified or not) without a precision or
+// an array suffix, and returns the index after it.
+func bareNumericAt(toks []sqlparse.Token, i int) (int, bool) {
+	if i+2 < len(toks) && strings.EqualFold(strings.Trim(toks[i].Text, `"`), "pg_catalog") && toks[i+1].Text == "." {
+		i += 2
+	}
+	if i >= len(toks) {
+		return i, false
+	}
+	switch strings.ToLower(strings.Trim(toks[i].Text, `"`)) {
+	case "numeric", "decimal":
+	default:
+		return i, false
+	}
+	if i+1 < len(toks) && (toks[i+1].Text == "(" || toks[i+1].Text == "[") {
+		return i, false
+	}
+	return i + 1, true
+}
+
+// numericType is the engine type that holds a numeric constant's digits
+// as Postgres keeps them, or false for input that is not a plain decimal
+// number (NaN, Infinity, garbage: left to the engine's cast and its error).
+func numericType(val string) (string, bool) {
+	s := strings.TrimSpace(val)
+	s = strings.TrimLeft(s, "+-")
+	mant, exp := s, 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant = s[:i]
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil {
+			return "", false
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	if intPart == "" && frac == "" || !allDigits(intPart) || !allDigits(frac) || exp > 1000 || exp < -1000 {
+		return "", false
+	}
+	scale := max(len(frac)-exp, 0)
+	digits := strings.TrimLeft(intPart+frac, "0")
+	intDigits := max(len(digits)-len(frac)+exp, 0)
+	prec := max(intDigits+scale, 1)
+	if prec > 38 {
+		prec, scale = 38, min(scale, 38)
+	}
+	return fmt.Sprintf("DECIMAL(%d,%d)", prec, scale), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// numericEdits are the edits that give each constant cast to a bare
+// numeric in toks its own precision and scale.
+func numericEdits(toks []sqlparse.Token) []litEdit {
+	var edits []litEdit
+	for i, t := range toks {
+		val := t.Text
+		if t.Kind == sqlparse.String {
+			v, ok := sqlparse.StringValue(t.Text)
+			if !ok {
+				continue
+			}
+			val = v
+		} else if t.Kind != sqlparse.Number {
+			continue
+		}
+		typ, ok := numericType(val)
+		if !ok {
+			continue
+		}
+		switch {
+		case i+1 < len(toks) && toks[i+1].Text == "::":
+			if end, ok := bareNumericAt(toks, i+2); ok {
+				edits = append(edits, litEdit{toks[i+2].Pos, toks[end-1].End, typ})
+			}
+		case i >= 2 && strings.EqualFold(toks[i-2].Text, "CAST") && toks[i-1].Text == "(" && i+1 < len(toks) && strings.EqualFold(toks[i+1].Text, "AS"):
+			if end, ok := bareNumericAt(toks, i+2); ok && end < len(toks) && toks[end].Text == ")" {
+				edits = append(edits, litEdit{toks[i+2].Pos, toks[end-1].End, typ})
+			}
+		case t.Kind == sqlparse.String && i >= 1:
+			// numeric '...', pg_catalog.numeric '...'
+			for s := i - 1; s >= 0 && s >= i-3; s-- {
+				end, ok := bareNumericAt(toks, s)
+				if !ok || end != i || s > 0 && toks[s-1].Text == "." {
+					continue // pg_catalog.numeric: its first word is further back
+				}
+				if s == 0 || toks[s-1].Text != "::" && !strings.EqualFold(toks[s-1].Text, "AS") {
+					edits = append(edits, litEdit{toks[s].Pos, t.End, "CAST(" + t.Text + " AS " + typ + ")"})
+				}
+				break
+			}
+		}
+	}
+	return edits
+}
