@@ -3,6 +3,7 @@ package pgcatalog
 import (
 	"strings"
 
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
@@ -18,7 +19,7 @@ import (
 // engine keeps them as written, so names that sql does not quote are
 // folded here.
 func ColumnNames(root tree.QueryNode, sql string) []string {
-	names := columnNamesAsWritten(root)
+	names := columnNamesAsWritten(root, sql)
 	if names == nil {
 		return nil
 	}
@@ -46,7 +47,7 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-func columnNamesAsWritten(root tree.QueryNode) []string {
+func columnNamesAsWritten(root tree.QueryNode, sql string) []string {
 	sel := root
 	for {
 		so, ok := sel.(*tree.SetOperationNode)
@@ -68,7 +69,7 @@ func columnNamesAsWritten(root tree.QueryNode) []string {
 			names = append(names, a)
 			continue
 		}
-		name, ok := exprName(e)
+		name, ok := exprName(e, sql)
 		if !ok {
 			return nil
 		}
@@ -77,20 +78,22 @@ func columnNamesAsWritten(root tree.QueryNode) []string {
 	return names
 }
 
-func exprName(e tree.Expr) (string, bool) {
+func exprName(e tree.Expr, sql string) (string, bool) {
 	switch e.Head().Class {
 	case "STAR", "COLUMNS":
 		return "", false
 	}
-	name, _ := figureName(e)
+	name, _ := figureName(e, sql)
 	return name, true
 }
 
 // figureName is Postgres' FigureColname: a name and how strongly the
 // expression suggests it (2: a column or function name; 1: a type name or
 // "case"; 0: "?column?"). A cast or CASE passes on a strong name of what
-// it wraps.
-func figureName(e tree.Expr) (string, int) {
+// it wraps. sql is the text the tree was parsed from: where the engine
+// renamed a function or a type (extract -> date_part, percentile_cont ->
+// quantile_cont, text -> VARCHAR), the name as written is read there.
+func figureName(e tree.Expr, sql string) (string, int) {
 	switch n := e.(type) {
 	case *tree.ColumnRef:
 		if len(n.ColumnNames) == 0 {
@@ -105,15 +108,19 @@ func figureName(e tree.Expr) (string, int) {
 		switch fn {
 		case "count_star":
 			return "count", 2
-		case "~~", "!~~", "~~*", "!~~*", "list_value", "struct_pack", "row", "list_contains":
-			// list_contains: x = ANY(array) after the catalog rewrite
+		case "~~", "!~~", "~~*", "!~~*", "list_value", "struct_pack", "list_contains":
+			// list_contains: x = ANY(array) after the catalog rewrite;
+			// list_value: the engine's [...], an array literal after the
+			// literal rewrite
 			return "?column?", 0
+		case "row":
+			return "row", 2 // ROW(...), (a, b)
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {
 			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" {
 				// x::regclass, x::varchar after the rewrite: a cast
 				if len(n.Children) == 1 && n.Children[0] != nil {
-					if name, s := figureName(n.Children[0]); s == 2 {
+					if name, s := figureName(n.Children[0], sql); s == 2 {
 						return name, 2
 					}
 				}
@@ -121,14 +128,40 @@ func figureName(e tree.Expr) (string, int) {
 			}
 			return pg, 2
 		}
+		if written, ok := functionAt(sql, n.QueryLocation); ok {
+			fn = written
+		}
+		if fn == "trim" {
+			return "btrim", 2 // Postgres' TRIM([BOTH] ...) calls btrim
+		}
+		return fn, 2
+	case *tree.Window:
+		fn := strings.ToLower(n.FunctionName)
+		if fn == "count_star" {
+			return "count", 2
+		}
+		if written, ok := functionAt(sql, n.QueryLocation); ok {
+			fn = written
+		}
 		return fn, 2
 	case *tree.Cast:
 		if n.Child != nil {
-			if name, s := figureName(n.Child); s == 2 {
+			if name, s := figureName(n.Child, sql); s == 2 {
 				return name, 2
 			}
 		}
+		if n.QueryLocation == noLocation {
+			if c, ok := n.Child.(*tree.Constant); ok && n.CastType.ID == "BOOLEAN" && c.Value.Type.ID == "VARCHAR" {
+				return "?column?", 0 // the constants true and false
+			}
+		}
+		if name, ok := castTypeAt(sql, n.QueryLocation); ok {
+			return name, 1
+		}
 		ct := &n.CastType
+		if ct.ID == "UNBOUND" && ct.TypeInfo != nil && ct.TypeInfo.Name != "" {
+			return strings.ToLower(ct.TypeInfo.Name), 1 // json, jsonb, a user's type
+		}
 		// Postgres names an array cast after its element type.
 		for (ct.ID == "LIST" || ct.ID == "ARRAY") && ct.TypeInfo != nil && ct.TypeInfo.ChildType != nil {
 			ct = ct.TypeInfo.ChildType
@@ -136,13 +169,17 @@ func figureName(e tree.Expr) (string, int) {
 		return pgTypeName(ct.ID), 1
 	case *tree.Case:
 		if n.ElseExpr != nil {
-			if name, s := figureName(n.ElseExpr); s == 2 {
+			if name, s := figureName(n.ElseExpr, sql); s == 2 {
 				return name, 2
 			}
 		}
 		return "case", 1
 	case *tree.Operator:
 		switch n.Type {
+		case "GROUPING_FUNCTION":
+			return "grouping", 2
+		case "ARRAY_CONSTRUCTOR":
+			return "array", 2
 		case "OPERATOR_COALESCE":
 			return "coalesce", 2
 		case "OPERATOR_NULLIF":
@@ -161,7 +198,7 @@ func figureName(e tree.Expr) (string, int) {
 				return "array", 2
 			}
 			// (SELECT x ...) is named after x
-			if names := columnNamesAsWritten(inner); len(names) > 0 {
+			if names := columnNamesAsWritten(inner, sql); len(names) > 0 {
 				return names[0], 2
 			}
 		}
@@ -217,3 +254,95 @@ func pgTypeName(duckType string) string {
 	}
 	return strings.ToLower(duckType)
 }
+
+// noLocation is the query_location of a node the engine's parser made up.
+const noLocation = ^uint64(0)
+
+// functionAt reads the name of a function call as written at loc in sql
+// (the last part of a qualified name, folded unless quoted), or false
+// when loc does not start a call.
+func functionAt(sql string, loc uint64) (string, bool) {
+	if loc >= uint64(len(sql)) {
+		return "", false
+	}
+	toks := sqlparse.Tokens(sql[loc:], 6)
+	i := 0
+	for i+2 < len(toks) && toks[i+1].Text == "." && isName(toks[i]) {
+		i += 2
+	}
+	if i+1 >= len(toks) || !isName(toks[i]) || toks[i+1].Text != "(" {
+		return "", false
+	}
+	return nameOf(toks[i]), true
+}
+
+// castTypeAt reads the Postgres name of the type a cast at loc names as
+// written ("x::text" is text, "CAST(x AS int)" int4), or false.
+func castTypeAt(sql string, loc uint64) (string, bool) {
+	if loc >= uint64(len(sql)) {
+		return "", false
+	}
+	toks := sqlparse.Tokens(sql[loc:], 0)
+	i := 0
+	switch {
+	case len(toks) > 1 && toks[0].Text == "::":
+		i = 1
+	case len(toks) > 1 && strings.EqualFold(toks[0].Text, "CAST") && toks[1].Text == "(":
+		depth := 0
+		for i = 1; i < len(toks); i++ {
+			switch toks[i].Text {
+			case "(", "[":
+				depth++
+			case ")", "]":
+				depth--
+			}
+			if depth == 1 && strings.EqualFold(toks[i].Text, "AS") {
+				break
+			}
+		}
+		i++
+	default:
+		return "", false
+	}
+	if i+2 < len(toks) && strings.EqualFold(toks[i].Text, "pg_catalog") && toks[i+1].Text == "." {
+		i += 2
+	}
+	if i >= len(toks) || !isName(toks[i]) {
+		return "", false
+	}
+	word := nameOf(toks[i])
+	if next := ""; i+1 < len(toks) {
+		next = strings.ToLower(toks[i+1].Text)
+		switch word + " " + next {
+		case "double precision":
+			return "float8", true
+		case "character varying":
+			return "varchar", true
+		}
+	}
+	if pg, ok := pgTypeNames[word]; ok {
+		return pg, true
+	}
+	return "", false
+}
+
+// pgTypeNames are Postgres' names for the type names a cast may spell.
+var pgTypeNames = map[string]string{
+	"int": "int4", "integer": "int4", "int4": "int4", "smallint": "int2", "int2": "int2", "bigint": "int8", "int8": "int8",
+	"real": "float4", "float4": "float4", "float": "float8", "float8": "float8", "numeric": "numeric", "decimal": "numeric",
+	"text": "text", "varchar": "varchar", "char": "bpchar", "character": "bpchar", "bpchar": "bpchar", "name": "name",
+	"bool": "bool", "boolean": "bool", "date": "date", "time": "time", "timetz": "timetz", "timestamp": "timestamp",
+	"timestamptz": "timestamptz", "interval": "interval", "json": "json", "jsonb": "jsonb", "bytea": "bytea", "uuid": "uuid",
+	"oid": "oid", "regclass": "regclass", "regtype": "regtype", "regproc": "regproc", "regnamespace": "regnamespace",
+}
+
+func isName(t sqlparse.Token) bool { return t.Kind == sqlparse.Word || t.Kind == sqlparse.QuotedIdent }
+
+// nameOf is an identifier as Postgres reads it: folded unless quoted.
+func nameOf(t sqlparse.Token) string {
+	if t.Kind == sqlparse.QuotedIdent {
+		return strings.ReplaceAll(t.Text[1:len(t.Text)-1], `""`, `"`)
+	}
+	return asciiLower(t.Text)
+}
+

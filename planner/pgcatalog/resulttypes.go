@@ -157,7 +157,7 @@ func queryColumns(q tree.QueryNode, parent *typeScope, ctes map[string]fromItem)
 		}
 		name := e.Head().Alias
 		if name == "" {
-			name, _ = exprName(e)
+			name, _ = exprName(e, "")
 		}
 		out = append(out, typedColumn{name: name, oid: sc.expr(e)})
 	}

@@ -338,6 +338,7 @@ type LogicalType struct {
 type TypeInfo struct {
 	Type      string       `json:"type"`
 	ChildType *LogicalType `json:"child_type"`
+	Name      string       `json:"name"` // an UNBOUND type's name as written (json, a user's type)
 	extra     `json:"-"`
 }
 
