@@ -19,8 +19,13 @@ func typeOf(lt duck.LogicalType) pgtypes.Type {
 		return pgtypes.Type{ID: pgtypes.TypeInt16, Engine: "SMALLINT"}
 	case duck.TypeInteger, duck.TypeUSmallInt:
 		return pgtypes.Type{ID: pgtypes.TypeInt32, Engine: "INTEGER"}
-	case duck.TypeBigInt, duck.TypeUInteger:
+	case duck.TypeBigInt:
 		return pgtypes.Type{ID: pgtypes.TypeInt64, Engine: "BIGINT"}
+	case duck.TypeUInteger:
+		// The pg catalog emulation holds Postgres' oid in UINTEGER (both
+		// unsigned 32-bit), and ::oid casts to it: clients choose decoders
+		// by the type (asyncpg's introspection needs oid and oid[]).
+		return pgtypes.Type{ID: pgtypes.TypeInt64, Engine: "UINTEGER", OID: pgtypes.OIDOID}
 	case duck.TypeUBigInt, duck.TypeHugeInt:
 		return pgtypes.Type{ID: pgtypes.TypeNumeric, Engine: "HUGEINT"}
 	case duck.TypeUHugeInt:

@@ -142,6 +142,7 @@ func encCases() []encCase {
 		intCase("uint16", OIDInt4, array.NewUint16Builder, []uint16{0, math.MaxUint16}),
 		intCase("int32", OIDInt4, array.NewInt32Builder, []int32{0, math.MinInt32, math.MaxInt32, -1, 10, -10}),
 		intCase("uint32", OIDInt8, array.NewUint32Builder, []uint32{0, math.MaxUint32}),
+		intCase("oid", OIDOID, array.NewUint32Builder, []uint32{0, 1, 1700, math.MaxInt32, math.MaxUint32}),
 		intCase("int64", OIDInt8, array.NewInt64Builder, []int64{0, math.MinInt64, math.MaxInt64, -1, 1e18, -1e18}),
 		{"float32", OIDFloat4, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			edges := []float32{0, float32(math.Copysign(0, -1)), 1, -1.5, 0.1, 1e6, 999999, 1e-4, 1e-5, math.MaxFloat32,

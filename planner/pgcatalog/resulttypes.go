@@ -119,6 +119,13 @@ func queryColumns(q node, parent *typeScope, ctes map[string]fromItem) ([]typedC
 			out[i] = typedColumn{name: l[i].name, oid: unifyTypes(l[i].oid, r[i].oid)}
 		}
 		return out, true
+	case "RECURSIVE_CTE_NODE":
+		// the recursive term takes the non-recursive term's types
+		left, ok := q["left"].(node)
+		if !ok {
+			return nil, false
+		}
+		return queryColumns(left, parent, ctes)
 	case "SELECT_NODE":
 	default:
 		return nil, false
