@@ -116,3 +116,26 @@ func TypeName(oid uint32) string {
 	}
 	return ""
 }
+
+// sqlNames are the engine types SQLName spells as they are.
+var sqlNames = map[string]bool{
+	"BOOLEAN": true, "SMALLINT": true, "INTEGER": true, "BIGINT": true, "UINTEGER": true, "FLOAT": true,
+	"DOUBLE": true, "VARCHAR": true, "BLOB": true, "DATE": true, "TIME": true, "TIMESTAMP": true,
+	"TIMESTAMPTZ": true, "INTERVAL": true, "UUID": true, "JSON": true,
+}
+
+// SQLName is the engine's name of a type typeOf described, for a cast:
+// "" for a type it cannot name exactly (unknown, enums, nested types).
+func SQLName(t pgtypes.Type) string {
+	switch {
+	case t.ID == pgtypes.TypeList && t.Elem != nil:
+		if e := SQLName(*t.Elem); e != "" {
+			return e + "[]"
+		}
+	case t.ID == pgtypes.TypeNumeric && t.Engine == "DECIMAL" && t.Precision > 0:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
+	case t.ID != pgtypes.TypeNumeric && sqlNames[t.Engine]:
+		return t.Engine
+	}
+	return ""
+}
