@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -361,5 +362,36 @@ func TestUntypedParameters(t *testing.T) {
 				t.Errorf("$1 + 1 = %d, %v", sum, err)
 			}
 		})
+	}
+}
+
+// TestParameterTypesFromContext: a parameter the engine leaves untyped is
+// described with the type PostgreSQL gives it from the text around it: a
+// cast right after it (asyncpg's copy_from_query sends
+// $1::"pg_catalog"."int8"::text), or, as the operand of ANY/ALL, an array
+// of the compared value's type.
+func TestParameterTypesFromContext(t *testing.T) {
+	t.Parallel()
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	ctx := context.Background()
+	c := g.connect(t)
+	for _, tc := range []struct {
+		sql  string
+		want []uint32
+	}{
+		{`select quote_literal($1::"pg_catalog"."int8"::text)`, []uint32{20}},
+		{`select quote_literal($1::"pg_catalog"."_text"::text)`, []uint32{1009}},
+		{`select $1::int4::text, $2::date::text`, []uint32{23, 1082}},
+		{`select 1 = any($1), 'x' <> all($2)`, []uint32{1007, 1009}},
+		{`select count(*) from payments.charges where id = any($1)`, []uint32{1016}},
+	} {
+		sd, err := c.PgConn().Prepare(ctx, "", tc.sql, nil)
+		if err != nil {
+			t.Errorf("%s: %v", tc.sql, err)
+			continue
+		}
+		if !slices.Equal(sd.ParamOIDs, tc.want) {
+			t.Errorf("%s: parameters %v, want %v", tc.sql, sd.ParamOIDs, tc.want)
+		}
 	}
 }
