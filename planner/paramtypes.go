@@ -104,6 +104,17 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 			}
 		case u.InAny:
 			inAny[n] = true
+		default:
+			// x + $n: x's type; a DECIMAL(p,s) is kept, and a value
+			// with more digits is refused at Bind (pgtypes.ParamFits)
+			// rather than rounded
+			if probeSQL, ok := sqlparse.ArithmeticAsComparison(sql, n); ok {
+				if probe, err := s.Prepare(ctx, probeSQL); err == nil && probe.Kind == KindQuery && n <= len(probe.Params) {
+					if t := eng.SQLName(probe.Params[n-1]); t != "" && !strings.HasSuffix(t, "]") {
+						out[n] = castParam(n, t)
+					}
+				}
+			}
 		}
 	}
 	if len(inAny) == 0 {

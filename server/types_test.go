@@ -395,3 +395,29 @@ func TestParameterTypesFromContext(t *testing.T) {
 		}
 	}
 }
+
+// TestNumericParametersExact: a parameter the engine types from its
+// context (a numeric(12,2) column beside it, an integer literal) keeps the
+// client's digits or fails: it is never rounded to that type.
+func TestNumericParametersExact(t *testing.T) {
+	t.Parallel()
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	ctx := context.Background()
+	c := g.connect(t)
+	var got, want float64
+	if err := c.QueryRow(ctx, "select amount * $1, amount * 1.5 from payments.charges where id = 1", "1.5").Scan(&got, &want); err != nil || got != want {
+		t.Errorf("amount * $1 with 1.5: %v, want %v (%v)", got, want, err)
+	}
+	var n int64
+	err := c.QueryRow(ctx, "select count(*) from payments.charges where amount = $1", "0.101").Scan(&n)
+	if sqlState(err) != "0A000" {
+		t.Errorf("amount = $1 with 0.101 (more digits than numeric(12,2)): %d, %v; want 0A000, not a rounded comparison", n, err)
+	}
+	err = c.QueryRow(ctx, "select $1 + 1", "1.5").Scan(&n)
+	if sqlState(err) != "22P02" {
+		t.Errorf("$1 + 1 with 1.5: %d, %v; want 22P02 as in PostgreSQL", n, err)
+	}
+	if err := c.QueryRow(ctx, "select count(*) from payments.charges where amount >= $1", "0.10").Scan(&n); err != nil || n != 10 {
+		t.Errorf("amount >= 0.10: %d, %v", n, err)
+	}
+}

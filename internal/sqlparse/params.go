@@ -127,3 +127,63 @@ func AnyOperandsAsScalars(sql string, ns map[int]bool) string {
 	}
 	return b.String()
 }
+
+// ArithmeticAsComparison returns sql with the arithmetic operator right
+// beside $n (x + $n, $n * x) turned into =: the engine infers the type of
+// $n from x = $n, as Postgres types the $n of x + $n as x's type. ok is
+// false when no such operator is next to it.
+func ArithmeticAsComparison(sql string, n int) (string, bool) {
+	lex := Lex(sql)
+	sig := func(from, step int) int {
+		for k := from; k >= 0 && k < len(lex); k += step {
+			if lex[k].Significant() {
+				return k
+			}
+		}
+		return -1
+	}
+	arith := func(k int) bool {
+		return k >= 0 && lex[k].Kind == Operator && len(lex[k].Text) == 1 && strings.Contains("+-*/%", lex[k].Text)
+	}
+	operand := func(k int) bool {
+		if k < 0 {
+			return false
+		}
+		switch t := lex[k]; t.Kind {
+		case Number, String, QuotedIdent, Param:
+			return true
+		case Word:
+			switch t.Upper() {
+			case "SELECT", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "BY", "HAVING", "RETURN", "IS", "IN", "LIKE":
+				return false
+			}
+			return true
+		default:
+			return t.Text == ")" || t.Text == "]"
+		}
+	}
+	for i, t := range lex {
+		if t.Kind != Param || t.Text != "$"+strconv.Itoa(n) {
+			continue
+		}
+		op := -1
+		if p := sig(i-1, -1); arith(p) && operand(sig(p-1, -1)) {
+			op = p
+		} else if q := sig(i+1, 1); arith(q) {
+			op = q
+		}
+		if op < 0 {
+			continue
+		}
+		var b strings.Builder
+		for k, x := range lex {
+			if k == op {
+				b.WriteString("=")
+			} else {
+				b.WriteString(x.Text)
+			}
+		}
+		return b.String(), true
+	}
+	return sql, false
+}
