@@ -9,7 +9,10 @@
 // comment ends. It also holds the rules around tokens: where a quoted body
 // ends (SkipToken, DollarTag), identifier folding and quoting
 // (UnquoteIdent, QuoteIdent), string literals (QuoteLiteral, StringValue)
-// and array input syntax (ArrayLiteral); and Str / Num, which read the
+// and array input syntax (ArrayLiteral); what the tokens right around a
+// $n parameter say of its type (ParamUses, and the probe texts
+// AnyOperandsAsScalars and ArithmeticAsComparison the planner asks the
+// engine about); and Str / Num, which read the
 // fields of the engine's parse tree (json_serialize_sql) for the planner
 // and the pg catalog emulation.
 //
