@@ -457,3 +457,22 @@ func BenchmarkRowEncoder(b *testing.B) {
 		})
 	}
 }
+
+// TestRegisteredRawFields: psql-wire writes a portal's rows (RawRows)
+// through the connection's type map; every type a result column can be
+// labelled with writes the encoded field as it is (a type the map does
+// not know would go out as bytea).
+func TestRegisteredRawFields(t *testing.T) {
+	m := pgtype.NewMap()
+	RegisterTypes(m)
+	oids := []uint32{OIDText, OIDName, OIDChar, OIDOID, OIDVarchar, OIDRegproc, OIDRegclass, OIDRegtype, OIDRegnamespace,
+		OIDRegrole, OIDInt2Vector, OIDOIDVector, OIDPgNodeTree, OIDXid, OIDOIDArray, OIDNameArray}
+	for _, oid := range oids {
+		for _, format := range []int16{pgtype.TextFormatCode, pgtype.BinaryFormatCode} {
+			got, err := m.Encode(oid, format, rawField("pg_class"), nil)
+			if err != nil || string(got) != "pg_class" {
+				t.Errorf("type %d format %d: %q %v", oid, format, got, err)
+			}
+		}
+	}
+}

@@ -101,10 +101,17 @@ async def catalog(conn):
         "select 1700::regtype::text as t",
         "select 'integer'::regtype::oid as o, 'pg_catalog.int8'::regtype::oid as p",
         "select typname, typarray, typelem, typtype from pg_type where oid = 'numeric'::regtype",
+        "select 'numeric'::regtype as t, 'pg_class'::regclass as c",
+        "select 'timestamp with time zone'::regtype::oid as o, 'character varying'::regtype::text as v",
+        "select 'pg_namespace'::regclass::oid as o, 'pg_catalog.pg_type'::regclass::text as t",
+        "select count(*) as n from pg_attribute where attrelid = 'pg_type'::regclass and attnum > 0",
     ]:
         stmt = await conn.prepare(query)
         out("catalog", attributes(stmt), row(await stmt.fetchrow()))
     # set_type_codec looks the type up by name in pg_type and pg_namespace
+    stmt = await conn.prepare("select oid::regtype as t, typelem::regtype as e, typname from pg_type "
+                              "where oid in (1231, 23, 1184) order by oid")
+    out("catalog", attributes(stmt), *[row(r) for r in await stmt.fetch()])
     await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
     out("catalog", "json codec", await conn.fetchval("""select '{"a": [1, 2]}'::json as j"""))
 
