@@ -40,6 +40,10 @@ func TestCatalogResultTypes(t *testing.T) {
 			[]uint32{18, 19}},
 		{"select unnest(lakegate_current_schemas(true)), lakegate_regclass_name(c.oid) from lakegate_pg.pg_class c",
 			[]uint32{19, 2205}},
+		// asyncpg's type introspection: a recursive CTE over the catalog
+		{"with recursive r(oid, name, kind, depth) as (select t.oid, t.typname, t.typtype, 0 from lakegate_pg.pg_type t " +
+			"union all select t.oid, t.typname, t.typtype, r.depth + 1 from lakegate_pg.pg_type t, r where t.oid = r.oid and r.depth < 1) " +
+			"select distinct *, oid as o from r", []uint32{26, 19, 18, 0, 26}},
 	}
 	for _, c := range cases {
 		nodes, err := parseSQL(e, c.sql)

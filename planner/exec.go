@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner/pgsettings"
 )
 
@@ -272,8 +273,34 @@ func sameShape(a, b []Column) bool {
 // bindArgs binds args to the parameters of ps: a value the engine cannot
 // take, or the wrong number of them, is the client's bad parameter.
 func bindArgs(ps *eng.Stmt, args []any) error {
+	var types []Type
+	for i, a := range args {
+		v, ok := a.(string)
+		if !ok {
+			continue
+		}
+		if types == nil {
+			types = ps.ParamTypes()
+		}
+		if i < len(types) && !pgtypes.ParamFits(types[i], v) {
+			return inexactParam(i, types[i], v)
+		}
+	}
 	if err := ps.Bind(args); err != nil {
 		return fmt.Errorf("%w: %s", ErrBadParameter, err)
 	}
 	return nil
+}
+
+// inexactParam is the error for a text parameter value the engine would
+// round to its type: Postgres' own for an integer, and for a DECIMAL the
+// engine took from the context (Postgres types such a parameter numeric
+// and keeps every digit) a refusal that says how to keep them.
+func inexactParam(i int, t Type, v string) error {
+	if t.ID != TypeNumeric {
+		name := map[TypeID]string{TypeInt16: "smallint", TypeInt32: "integer", TypeInt64: "bigint"}[t.ID]
+		return &EngineError{Kind: KindConversion, Msg: fmt.Sprintf("invalid input syntax for type %s: %q", name, v)}
+	}
+	return fmt.Errorf("%w: parameter $%d (%s) has more digits than numeric(%d,%d), the type the engine gives it here, "+
+		"and would be rounded; cast it to a numeric that holds it ($%d::numeric(38,%d))", ErrNotSupported, i+1, v, t.Precision, t.Scale, i+1, max(t.Scale, 10))
 }

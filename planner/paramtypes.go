@@ -4,8 +4,10 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -51,6 +53,9 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 		}
 		return st, nil
 	}
+	// The type the text around a parameter gives it, as in PostgreSQL:
+	// $1::int8::text is int8, x = ANY($1) an array of x's type.
+	fromContext := s.contextParamTypes(ctx, text, untyped)
 	// Text where nothing else types it; where text does not fit, the
 	// types PostgreSQL would most often pick from the context the engine
 	// does not use: an array for = ANY($1) (text, or bigint when the other
@@ -60,6 +65,9 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 		casts := map[int]string{}
 		for _, n := range untyped {
 			casts[n] = castParam(n, t)
+			if c, ok := fromContext[n]; ok {
+				casts[n] = c
+			}
 		}
 		if typed, err := s.Prepare(ctx, substituteParams(text, casts)); err == nil {
 			s.nameAsWritten(typed, sql)
@@ -67,6 +75,64 @@ func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) 
 		}
 	}
 	return st, nil
+}
+
+// contextParamTypes returns typed texts for the untyped parameters the
+// text around them types (sqlparse.ParamUses): the type a cast right after
+// the parameter names, and for the operand of ANY or ALL, an array of the
+// type the engine infers for x = $n. A bare numeric is left out: the
+// engine's DECIMAL would round the value.
+func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []int) map[int]string {
+	uses := sqlparse.ParamUses(sql)
+	out := map[int]string{}
+	inAny := map[int]bool{}
+	for _, n := range untyped {
+		u := uses[n]
+		switch {
+		case u.CastTo != "":
+			name := strings.ToLower(u.CastTo)
+			if !strings.Contains(name, "(") && (strings.Contains(name, "numeric") || strings.Contains(name, "decimal")) {
+				continue
+			}
+			if st, err := s.Prepare(ctx, "SELECT NULL::"+u.CastTo); err == nil && st.Kind == KindQuery && len(st.Columns) == 1 {
+				if t := eng.SQLName(st.Columns[0].Type); t != "" {
+					// the engine keeps no parameter type through a cast
+					// of a cast: $1::BIGINT::VARCHAR is untyped, while
+					// the CASE holds it
+					out[n] = "(CASE WHEN true THEN " + castParam(n, t) + " END)"
+				}
+			}
+		case u.InAny:
+			inAny[n] = true
+		default:
+			// x + $n: x's type; a DECIMAL(p,s) is kept, and a value
+			// with more digits is refused at Bind (pgtypes.ParamFits)
+			// rather than rounded
+			if probeSQL, ok := sqlparse.ArithmeticAsComparison(sql, n); ok {
+				if probe, err := s.Prepare(ctx, probeSQL); err == nil && probe.Kind == KindQuery && n <= len(probe.Params) {
+					if t := eng.SQLName(probe.Params[n-1]); t != "" && !strings.HasSuffix(t, "]") {
+						out[n] = castParam(n, t)
+					}
+				}
+			}
+		}
+	}
+	if len(inAny) == 0 {
+		return out
+	}
+	probe, err := s.Prepare(ctx, sqlparse.AnyOperandsAsScalars(sql, inAny))
+	if err != nil || probe.Kind != KindQuery {
+		return out
+	}
+	for n := range inAny {
+		if n <= len(probe.Params) {
+			// not DECIMAL(p,s)[]: the elements would be rounded to s
+			if t := eng.SQLName(probe.Params[n-1]); t != "" && !strings.HasSuffix(t, "]") && !strings.HasPrefix(t, "DECIMAL") {
+				out[n] = castParam(n, t+"[]")
+			}
+		}
+	}
+	return out
 }
 
 // castParam is $n cast to the engine type t.

@@ -16,6 +16,7 @@ command -v isql >/dev/null 2>&1 || need_pkgs+=(unixodbc)
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || need_pkgs+=(python3-psycopg2)
 /usr/bin/python3 -c 'import sqlalchemy' >/dev/null 2>&1 || need_pkgs+=(python3-sqlalchemy)
 /usr/bin/python3 -c 'import psycopg' >/dev/null 2>&1 || need_pkgs+=(python3-psycopg)
+/usr/bin/python3 -c 'import asyncpg' >/dev/null 2>&1 || need_pkgs+=(python3-asyncpg)
 command -v node >/dev/null 2>&1 || need_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
 if [ ${#need_pkgs[@]} -gt 0 ]; then

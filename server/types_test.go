@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -361,5 +362,62 @@ func TestUntypedParameters(t *testing.T) {
 				t.Errorf("$1 + 1 = %d, %v", sum, err)
 			}
 		})
+	}
+}
+
+// TestParameterTypesFromContext: a parameter the engine leaves untyped is
+// described with the type PostgreSQL gives it from the text around it: a
+// cast right after it (asyncpg's copy_from_query sends
+// $1::"pg_catalog"."int8"::text), or, as the operand of ANY/ALL, an array
+// of the compared value's type.
+func TestParameterTypesFromContext(t *testing.T) {
+	t.Parallel()
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	ctx := context.Background()
+	c := g.connect(t)
+	for _, tc := range []struct {
+		sql  string
+		want []uint32
+	}{
+		{`select quote_literal($1::"pg_catalog"."int8"::text)`, []uint32{20}},
+		{`select quote_literal($1::"pg_catalog"."_text"::text)`, []uint32{1009}},
+		{`select $1::int4::text, $2::date::text`, []uint32{23, 1082}},
+		{`select 1 = any($1), 'x' <> all($2)`, []uint32{1007, 1009}},
+		{`select count(*) from payments.charges where id = any($1)`, []uint32{1016}},
+	} {
+		sd, err := c.PgConn().Prepare(ctx, "", tc.sql, nil)
+		if err != nil {
+			t.Errorf("%s: %v", tc.sql, err)
+			continue
+		}
+		if !slices.Equal(sd.ParamOIDs, tc.want) {
+			t.Errorf("%s: parameters %v, want %v", tc.sql, sd.ParamOIDs, tc.want)
+		}
+	}
+}
+
+// TestNumericParametersExact: a parameter the engine types from its
+// context (a numeric(12,2) column beside it, an integer literal) keeps the
+// client's digits or fails: it is never rounded to that type.
+func TestNumericParametersExact(t *testing.T) {
+	t.Parallel()
+	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	ctx := context.Background()
+	c := g.connect(t)
+	var got, want float64
+	if err := c.QueryRow(ctx, "select amount * $1, amount * 1.5 from payments.charges where id = 1", "1.5").Scan(&got, &want); err != nil || got != want {
+		t.Errorf("amount * $1 with 1.5: %v, want %v (%v)", got, want, err)
+	}
+	var n int64
+	err := c.QueryRow(ctx, "select count(*) from payments.charges where amount = $1", "0.101").Scan(&n)
+	if sqlState(err) != "0A000" {
+		t.Errorf("amount = $1 with 0.101 (more digits than numeric(12,2)): %d, %v; want 0A000, not a rounded comparison", n, err)
+	}
+	err = c.QueryRow(ctx, "select $1 + 1", "1.5").Scan(&n)
+	if sqlState(err) != "22P02" {
+		t.Errorf("$1 + 1 with 1.5: %d, %v; want 22P02 as in PostgreSQL", n, err)
+	}
+	if err := c.QueryRow(ctx, "select count(*) from payments.charges where amount >= $1", "0.10").Scan(&n); err != nil || n != 10 {
+		t.Errorf("amount >= 0.10: %d, %v", n, err)
 	}
 }

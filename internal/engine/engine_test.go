@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -271,5 +272,24 @@ func TestTypeName(t *testing.T) {
 		if got := TypeName(oid); got != want {
 			t.Errorf("TypeName(%d) = %q, want %q", oid, got, want)
 		}
+	}
+}
+
+// TestOIDColumns: the engine's UINTEGER, in which the pg catalog emulation
+// holds Postgres' oid, is described as oid, and a list of it as oid[].
+func TestOIDColumns(t *testing.T) {
+	t.Parallel()
+	_, c := open(t)
+	s, err := c.Prepare("SELECT 1700::UINTEGER AS o, [23, 25]::UINTEGER[] AS a, 1::BIGINT AS b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []uint32
+	for _, col := range s.Columns() {
+		got = append(got, pgtypes.OID(col.Type))
+	}
+	if want := []uint32{pgtypes.OIDOID, pgtypes.OIDOIDArray, pgtypes.OIDInt8}; !slices.Equal(got, want) {
+		t.Errorf("types %v, want %v", got, want)
 	}
 }

@@ -19,8 +19,13 @@ func typeOf(lt duck.LogicalType) pgtypes.Type {
 		return pgtypes.Type{ID: pgtypes.TypeInt16, Engine: "SMALLINT"}
 	case duck.TypeInteger, duck.TypeUSmallInt:
 		return pgtypes.Type{ID: pgtypes.TypeInt32, Engine: "INTEGER"}
-	case duck.TypeBigInt, duck.TypeUInteger:
+	case duck.TypeBigInt:
 		return pgtypes.Type{ID: pgtypes.TypeInt64, Engine: "BIGINT"}
+	case duck.TypeUInteger:
+		// The pg catalog emulation holds Postgres' oid in UINTEGER (both
+		// unsigned 32-bit), and ::oid casts to it: clients choose decoders
+		// by the type (asyncpg's introspection needs oid and oid[]).
+		return pgtypes.Type{ID: pgtypes.TypeInt64, Engine: "UINTEGER", OID: pgtypes.OIDOID}
 	case duck.TypeUBigInt, duck.TypeHugeInt:
 		return pgtypes.Type{ID: pgtypes.TypeNumeric, Engine: "HUGEINT"}
 	case duck.TypeUHugeInt:
@@ -108,6 +113,29 @@ func TypeName(oid uint32) string {
 	}
 	if oid == 1015 { // varchar[]
 		return "VARCHAR[]"
+	}
+	return ""
+}
+
+// sqlNames are the engine types SQLName spells as they are.
+var sqlNames = map[string]bool{
+	"BOOLEAN": true, "SMALLINT": true, "INTEGER": true, "BIGINT": true, "UINTEGER": true, "FLOAT": true,
+	"DOUBLE": true, "VARCHAR": true, "BLOB": true, "DATE": true, "TIME": true, "TIMESTAMP": true,
+	"TIMESTAMPTZ": true, "INTERVAL": true, "UUID": true, "JSON": true,
+}
+
+// SQLName is the engine's name of a type typeOf described, for a cast:
+// "" for a type it cannot name exactly (unknown, enums, nested types).
+func SQLName(t pgtypes.Type) string {
+	switch {
+	case t.ID == pgtypes.TypeList && t.Elem != nil:
+		if e := SQLName(*t.Elem); e != "" {
+			return e + "[]"
+		}
+	case t.ID == pgtypes.TypeNumeric && t.Engine == "DECIMAL" && t.Precision > 0:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
+	case t.ID != pgtypes.TypeNumeric && sqlNames[t.Engine]:
+		return t.Engine
 	}
 	return ""
 }

@@ -80,6 +80,22 @@ func RegisterTypes(m *pgtype.Map) {
 			}
 		}
 	}
+	// and the system types the pg catalog emulation labels its columns
+	// with, which pgtype may not know (a value of an unknown type would
+	// go out as bytea)
+	for oid, name := range systemTypeNames {
+		codec := pgtype.Codec(pgtype.TextCodec{})
+		if t, ok := m.TypeForOID(oid); ok {
+			codec, name = t.Codec, t.Name
+		}
+		m.RegisterType(&pgtype.Type{Name: name, OID: oid, Codec: encodedCodec{codec}})
+	}
+}
+
+var systemTypeNames = map[uint32]string{
+	OIDInt2Vector: "int2vector", OIDRegproc: "regproc", OIDXid: "xid", OIDOIDVector: "oidvector",
+	OIDPgNodeTree: "pg_node_tree", OIDVarchar: "varchar", OIDRegclass: "regclass", OIDRegtype: "regtype",
+	OIDRegnamespace: "regnamespace", OIDRegrole: "regrole",
 }
 
 // rawField is a value RowEncoder has encoded in the format its column is

@@ -117,8 +117,12 @@ func TypeSize(oid uint32) int16 {
 		return 1
 	case OIDInt2:
 		return 2
-	case OIDInt4, OIDFloat4, OIDDate:
+	case OIDInt4, OIDFloat4, OIDDate, OIDOID, OIDRegproc, OIDXid, OIDRegclass, OIDRegtype, OIDRegnamespace, OIDRegrole:
 		return 4
+	case OIDChar:
+		return 1
+	case OIDName:
+		return 64
 	case OIDInt8, OIDFloat8, OIDTime, OIDTimestamp, OIDTimestamptz:
 		return 8
 	case OIDUUID, OIDInterval:

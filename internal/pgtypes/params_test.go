@@ -82,3 +82,23 @@ func FuzzDecodeParams(f *testing.F) {
 		_, _ = DecodeParams([]Param{{Format: format, Value: value}}, []uint32{oids[int(sel)%len(oids)]})
 	})
 }
+
+func TestParamFits(t *testing.T) {
+	dec := Type{ID: TypeNumeric, Precision: 12, Scale: 2, Engine: "DECIMAL"}
+	i32 := Type{ID: TypeInt32}
+	for _, c := range []struct {
+		t    Type
+		v    string
+		want bool
+	}{
+		{i32, "42", true}, {i32, "-7", true}, {i32, " +5 ", true}, {i32, "1.5", false}, {i32, "1e3", false}, {i32, "", false},
+		{i32, "--1", false}, {dec, "10.25", true}, {dec, "0.10", true}, {dec, "0.100000", true}, {dec, "-0.01", true},
+		{dec, "0.101", false}, {dec, "0.005", false}, {dec, "1234567890.12", true}, {dec, "12345678901", false},
+		{dec, "NaN", false}, {dec, ".", false}, {Type{ID: TypeText}, "anything", true},
+		{Type{ID: TypeNumeric, Engine: "HUGEINT"}, "123", true},
+	} {
+		if got := ParamFits(c.t, c.v); got != c.want {
+			t.Errorf("ParamFits(%v, %q) = %v, want %v", c.t.ID, c.v, got, c.want)
+		}
+	}
+}

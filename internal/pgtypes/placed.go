@@ -68,6 +68,9 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 		if oid == OIDInt8 {
 			return placeInts[uint32](8), fixedSize(8)
 		}
+		if oid == OIDOID {
+			return placeInts[uint32](4), fixedSize(4)
+		}
 	case *array.Int64:
 		if oid == OIDInt8 {
 			return placeInts[int64](8), fixedSize(8)

@@ -142,6 +142,7 @@ func encCases() []encCase {
 		intCase("uint16", OIDInt4, array.NewUint16Builder, []uint16{0, math.MaxUint16}),
 		intCase("int32", OIDInt4, array.NewInt32Builder, []int32{0, math.MinInt32, math.MaxInt32, -1, 10, -10}),
 		intCase("uint32", OIDInt8, array.NewUint32Builder, []uint32{0, math.MaxUint32}),
+		intCase("oid", OIDOID, array.NewUint32Builder, []uint32{0, 1, 1700, math.MaxInt32, math.MaxUint32}),
 		intCase("int64", OIDInt8, array.NewInt64Builder, []int64{0, math.MinInt64, math.MaxInt64, -1, 1e18, -1e18}),
 		{"float32", OIDFloat4, func(mem memory.Allocator, r *rand.Rand) arrow.Array {
 			edges := []float32{0, float32(math.Copysign(0, -1)), 1, -1.5, 0.1, 1e6, 999999, 1e-4, 1e-5, math.MaxFloat32,
@@ -454,5 +455,24 @@ func BenchmarkRowEncoder(b *testing.B) {
 			b.ReportMetric(float64(b.N)*n/b.Elapsed().Seconds()/1e6, "Mrows/s")
 			b.SetBytes(int64(len(buf)))
 		})
+	}
+}
+
+// TestRegisteredRawFields: psql-wire writes a portal's rows (RawRows)
+// through the connection's type map; every type a result column can be
+// labelled with writes the encoded field as it is (a type the map does
+// not know would go out as bytea).
+func TestRegisteredRawFields(t *testing.T) {
+	m := pgtype.NewMap()
+	RegisterTypes(m)
+	oids := []uint32{OIDText, OIDName, OIDChar, OIDOID, OIDVarchar, OIDRegproc, OIDRegclass, OIDRegtype, OIDRegnamespace,
+		OIDRegrole, OIDInt2Vector, OIDOIDVector, OIDPgNodeTree, OIDXid, OIDOIDArray, OIDNameArray}
+	for _, oid := range oids {
+		for _, format := range []int16{pgtype.TextFormatCode, pgtype.BinaryFormatCode} {
+			got, err := m.Encode(oid, format, rawField("pg_class"), nil)
+			if err != nil || string(got) != "pg_class" {
+				t.Errorf("type %d format %d: %q %v", oid, format, got, err)
+			}
+		}
 	}
 }

@@ -61,7 +61,7 @@ func fastEncoder(arr arrow.Array, oid uint32, bin bool, loc *time.Location) fiel
 			return encodeInts[int32]
 		}
 	case *array.Uint32:
-		if oid == OIDInt8 {
+		if oid == OIDInt8 || oid == OIDOID {
 			return encodeInts[uint32]
 		}
 	case *array.Int64:

@@ -9,9 +9,12 @@
 // comment ends. It also holds the rules around tokens: where a quoted body
 // ends (SkipToken, DollarTag), identifier folding and quoting
 // (UnquoteIdent, QuoteIdent), string literals (QuoteLiteral, StringValue)
-// and array input syntax (ArrayLiteral). Its sub-package tree owns the
-// typed parse tree of queries (the engine's json_serialize_sql):
-// parsing, walking, rewriting and rendering it back to SQL.
+// and array input syntax (ArrayLiteral); and what the tokens right around
+// a $n parameter say of its type (ParamUses, and the probe texts
+// AnyOperandsAsScalars and ArithmeticAsComparison the planner asks the
+// engine about). Its sub-package tree owns the typed parse tree of queries
+// (the engine's json_serialize_sql): parsing, walking, rewriting and
+// rendering it back to SQL.
 //
 // What flows in: SQL text (client text included, so every function is
 // total: any input returns, none panics; FuzzLex checks that the tokens

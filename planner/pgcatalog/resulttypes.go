@@ -129,6 +129,12 @@ func queryColumns(q tree.QueryNode, parent *typeScope, ctes map[string]fromItem)
 			out[i] = typedColumn{name: l[i].name, oid: unifyTypes(l[i].oid, r[i].oid)}
 		}
 		return out, true
+	case *tree.RecursiveCTENode:
+		// the recursive term takes the non-recursive term's types
+		if q.Left == nil {
+			return nil, false
+		}
+		return queryColumns(q.Left, parent, ctes)
 	case *tree.SelectNode:
 		sel = q
 	default:

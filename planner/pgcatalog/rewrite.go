@@ -152,6 +152,12 @@ var castTypes = map[string]string{
 	"xid": "BIGINT", "cid": "BIGINT", "tid": "VARCHAR", "aclitem": "VARCHAR", "aclitem[]": "VARCHAR[]",
 	"pg_node_tree": "VARCHAR", "regconfig": "UINTEGER", "regdictionary": "UINTEGER", "anyarray": "VARCHAR",
 	"text[]": "VARCHAR[]", "name[]": "VARCHAR[]",
+	// array types by pg_type's name, as asyncpg's copy_from_query casts
+	// its arguments ($1::"pg_catalog"."_int8")
+	"_int2": "SMALLINT[]", "_int4": "INTEGER[]", "_int8": "BIGINT[]", "_text": "VARCHAR[]", "_varchar": "VARCHAR[]",
+	"_bool": "BOOLEAN[]", "_float4": "REAL[]", "_float8": "DOUBLE[]", "_date": "DATE[]", "_timestamp": "TIMESTAMP[]",
+	"_timestamptz": "TIMESTAMPTZ[]", "_oid": "UINTEGER[]", "_name": "VARCHAR[]", "_bytea": "BLOB[]", "_uuid": "UUID[]",
+	"_json": "JSON[]",
 }
 
 // regTypes are the OID alias types with a lookup in the emulation.

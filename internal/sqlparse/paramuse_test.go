@@ -1,0 +1,39 @@
+package sqlparse
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParamUses(t *testing.T) {
+	got := ParamUses(`select quote_literal($1::"pg_catalog"."_text"::text), $2::numeric(20,6), $3::double precision, ` +
+		`x = any($4), y <> ALL ( $5 ), $6, '$7::int', $8::int[][]`)
+	want := map[int]ParamUse{
+		1: {CastTo: `"pg_catalog"."_text"`}, 2: {CastTo: "numeric(20,6)"}, 4: {InAny: true}, 5: {InAny: true},
+		8: {CastTo: "int[][]"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
+
+func TestParamProbes(t *testing.T) {
+	if got := AnyOperandsAsScalars("select x = any($1), y <> all( $2 ), z = any($3)", map[int]bool{1: true, 2: true}); got != "select x = $1, y <> $2, z = any($3)" {
+		t.Errorf("AnyOperandsAsScalars: %q", got)
+	}
+	for _, c := range []struct {
+		sql, n, want string
+		ok           bool
+	}{
+		{"select amount * $1 from t", "1", "select amount = $1 from t", true},
+		{"select $1 + 1", "1", "select $1 = 1", true},
+		{"select -$1", "1", "select -$1", false},
+		{"select f($1) from t", "1", "select f($1) from t", false},
+		{"select 2 - $2", "2", "select 2 = $2", true},
+	} {
+		n := int(c.n[0] - '0')
+		if got, ok := ArithmeticAsComparison(c.sql, n); got != c.want || ok != c.ok {
+			t.Errorf("ArithmeticAsComparison(%q) = %q, %v", c.sql, got, ok)
+		}
+	}
+}
