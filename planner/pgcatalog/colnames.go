@@ -345,4 +345,3 @@ func nameOf(t sqlparse.Token) string {
 	}
 	return asciiLower(t.Text)
 }
-
