@@ -167,7 +167,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
 	e.tz = connTimeZone
-	if err := e.exec(pgcatalog.OperatorMacros); err != nil {
+	if err := e.exec(pgcatalog.EngineMacros); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)
 	}

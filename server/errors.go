@@ -11,6 +11,7 @@ import (
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -157,6 +158,9 @@ func sqlState(err error) codes.Code {
 		case planner.KindDivisionByZero:
 			return codes.DivisionByZero
 		case planner.KindInvalidInput:
+			if code, ok := builtinErrors[ee.Msg]; ok {
+				return code
+			}
 			return codes.InvalidParameterValue
 		case planner.KindInterrupted:
 			return codes.QueryCanceled
@@ -208,4 +212,15 @@ func fatal(err error) error {
 		code = sqlState(err)
 	}
 	return psqlerr.WithSeverity(psqlerr.WithCode(err, code), psqlerr.LevelFatal)
+}
+
+// builtinErrors are the SQLSTATEs of the errors the engine macros raise
+// where Postgres' built-ins fail (planner/pgcatalog/builtins.go).
+var builtinErrors = map[string]codes.Code{
+	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
+	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
+	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,
+	pgcatalog.ZeroToNegativePower:       codes.InvalidArgumentForPowerFunction,
+	pgcatalog.NegativeToFractionalPower: codes.InvalidArgumentForPowerFunction,
+	pgcatalog.NullCharacter:             codes.ProgramLimitExceeded,
 }

@@ -31,7 +31,7 @@
 // (Caller), both decided and handed over by the planner.
 //
 // What flows out: SQL text for the planner to run in the session's
-// engine: the fixed relations and macros (FixedSQL, OperatorMacros),
+// engine: the fixed relations and macros (FixedSQL, EngineMacros),
 // the caller's rows and session macros (NewContent -> Content.SQL), the
 // rewritten statement (RewriteSQL -> Rewrite); the Postgres names and
 // types of a result's columns (ColumnNames, ApplyTypes).

@@ -21,25 +21,13 @@ var regexOperators = map[string]string{
 	"!~*": "!~*",
 }
 
-// OperatorMacros creates, in every session engine, the functions the
-// rewritten match operators call, and the engine's division operators as
-// Postgres has them. The engine answers NULL for x / 0 and x % 0 (its
-// parser turns / into // under integer_division); Postgres fails with
-// 22012 "division by zero", for floats too. A macro in the engine's main
-// schema shadows the built-in operator of the same name, and calls the
-// built-in by its qualified name. ErrDivisionByZero's text is the error
-// the macros raise.
-const OperatorMacros = `CREATE OR REPLACE MACRO "~^"(s, p) AS regexp_matches(s, p);
+// regexOperatorMacros creates the functions the rewritten match
+// operators call (part of EngineMacros).
+const regexOperatorMacros = `CREATE OR REPLACE MACRO "~^"(s, p) AS regexp_matches(s, p);
 CREATE OR REPLACE MACRO "!~^"(s, p) AS NOT regexp_matches(s, p);
 CREATE OR REPLACE MACRO "~*"(s, p) AS regexp_matches(s, p, 'i');
 CREATE OR REPLACE MACRO "!~*"(s, p) AS NOT regexp_matches(s, p, 'i');
-CREATE OR REPLACE MACRO "//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."//"(a, b) END;
-CREATE OR REPLACE MACRO "%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END;
-CREATE OR REPLACE MACRO mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END;
 `
-
-// DivisionByZero is the message of the division macros' error.
-const DivisionByZero = "division by zero"
 
 // operandKeywords are keywords that stand for a value, so an operator after
 // them is binary.
