@@ -107,13 +107,17 @@ func isKeywordAfterType(s string) bool {
 func rewritePGLiterals(sql string) string {
 	upper := strings.ToUpper(sql)
 	numeric := strings.Contains(upper, "NUMERIC") || strings.Contains(upper, "DECIMAL")
-	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric {
+	intCast := strings.Contains(sql, "::") && strings.Contains(upper, "INT")
+	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast {
 		return sql
 	}
 	toks := sqlparse.Tokens(sql, 0)
 	var edits []litEdit
 	if numeric {
 		edits = numericEdits(toks)
+	}
+	if intCast {
+		edits = append(edits, integerEdits(toks)...)
 	}
 	for i, t := range toks {
 		val, ok := sqlparse.StringValue(t.Text)

@@ -30,6 +30,7 @@ func TestRewritePGLiterals(t *testing.T) {
 		{`select '1.50e1'::decimal, '1.5e-3'::numeric, '.5'::numeric, 0::numeric`, `select '1.50e1'::DECIMAL(3,1), '1.5e-3'::DECIMAL(4,4), '.5'::DECIMAL(1,1), 0::DECIMAL(1,0)`},
 		{`select 1.5::numeric(10,2), '1'::numeric[], 'NaN'::numeric, 'x'::numeric`, `select 1.5::numeric(10,2), '1'::numeric[], 'NaN'::numeric, 'x'::numeric`},
 		{`select 123456789012345678901234567890123456789012.5::numeric`, `select 123456789012345678901234567890123456789012.5::DECIMAL(38,1)`},
+		{`select '12.7'::int, ' -42 '::int8, '0x1A'::pg_catalog.int2, '1'::int[]`, `select CAST(error('invalid input syntax for type integer: "12.7"') AS INTEGER), ' -42 '::int8, CAST(error('invalid input syntax for type smallint: "0x1A"') AS SMALLINT), '1'::int[]`},
 		{`-- '\x01'::bytea
 select 1`, `-- '\x01'::bytea
 select 1`},

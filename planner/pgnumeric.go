@@ -121,3 +121,68 @@ func numericEdits(toks []sqlparse.Token) []litEdit {
 	}
 	return edits
 }
+
+// Postgres reads an integer's text as optional white space, a sign and
+// decimal digits; the engine also takes '12.7' (rounding it to 13), '1e3'
+// and '0x1A', silently. A string constant cast to an integer type that is
+// not such text fails as in Postgres (22P02, intInputError's message).
+
+// integerTypes are the integer type names a cast may spell, with the name
+// Postgres' error message gives each.
+var integerTypes = map[string]string{
+	"int": "integer", "integer": "integer", "int4": "integer",
+	"smallint": "smallint", "int2": "smallint",
+	"bigint": "bigint", "int8": "bigint",
+}
+
+// integerAt reports whether toks[i:] starts with an integer type name
+// (pg_catalog-qualified or not, no array suffix), its name in Postgres'
+// messages and the index after it.
+func integerAt(toks []sqlparse.Token, i int) (string, int, bool) {
+	if i+2 < len(toks) && strings.EqualFold(strings.Trim(toks[i].Text, `"`), "pg_catalog") && toks[i+1].Text == "." {
+		i += 2
+	}
+	if i >= len(toks) {
+		return "", i, false
+	}
+	name, ok := integerTypes[strings.ToLower(strings.Trim(toks[i].Text, `"`))]
+	if !ok || i+1 < len(toks) && toks[i+1].Text == "[" {
+		return "", i, false
+	}
+	return name, i + 1, true
+}
+
+// IntInputError is the beginning of the error a bad integer constant
+// raises (the server gives it 22P02).
+const IntInputError = "invalid input syntax for type "
+
+func pgInteger(val string) bool {
+	s := strings.TrimSpace(val)
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && allDigits(s)
+}
+
+// integerEdits are the edits that make each string constant cast to an
+// integer type that Postgres would refuse fail as Postgres does.
+func integerEdits(toks []sqlparse.Token) []litEdit {
+	var edits []litEdit
+	for i, t := range toks {
+		if t.Kind != sqlparse.String || i+1 >= len(toks) || toks[i+1].Text != "::" {
+			continue
+		}
+		val, ok := sqlparse.StringValue(t.Text)
+		if !ok || pgInteger(val) {
+			continue
+		}
+		name, end, ok := integerAt(toks, i+2)
+		if !ok {
+			continue
+		}
+		msg := IntInputError + name + `: "` + val + `"`
+		edits = append(edits, litEdit{t.Pos, toks[end-1].End,
+			"CAST(error(" + sqlparse.QuoteLiteral(msg) + ") AS " + strings.ToUpper(name) + ")"})
+	}
+	return edits
+}

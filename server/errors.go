@@ -161,6 +161,9 @@ func sqlState(err error) codes.Code {
 			if code, ok := builtinErrors[ee.Msg]; ok {
 				return code
 			}
+			if strings.HasPrefix(ee.Msg, planner.IntInputError) {
+				return codes.InvalidTextRepresentation // '12.7'::int
+			}
 			return codes.InvalidParameterValue
 		case planner.KindInterrupted:
 			return codes.QueryCanceled
