@@ -9,6 +9,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
@@ -307,6 +308,13 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		if names := pgcatalog.ColumnNames(namesFrom, sql); len(names) == len(cols) {
 			for i := range cols {
 				cols[i].Name = names[i]
+			}
+		}
+		if nulls := pgcatalog.NullColumns(namesFrom); len(nulls) == len(cols) {
+			for i, null := range nulls {
+				if null {
+					cols[i].Type.OID = pgtypes.OIDText // its values are all NULL
+				}
 			}
 		}
 	}

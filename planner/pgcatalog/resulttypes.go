@@ -639,3 +639,23 @@ func selectItem(out []piece) bool {
 	}
 	return false
 }
+
+// NullColumns reports which result columns of a plain SELECT are a bare
+// NULL: Postgres types such a column text, the engine INTEGER. Nil when
+// the columns cannot be told (a star, a set operation).
+func NullColumns(root tree.QueryNode) []bool {
+	sel, ok := root.(*tree.SelectNode)
+	if !ok {
+		return nil
+	}
+	out := make([]bool, len(sel.SelectList))
+	for i, e := range sel.SelectList {
+		switch c := e.(type) {
+		case *tree.Star:
+			return nil
+		case *tree.Constant:
+			out[i] = c.Value.IsNull && c.Value.Type.ID == "NULL"
+		}
+	}
+	return out
+}
