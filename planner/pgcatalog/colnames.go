@@ -273,7 +273,7 @@ func functionAt(sql string, loc uint64) (string, bool) {
 	if i+1 >= len(toks) || !isName(toks[i]) || toks[i+1].Text != "(" {
 		return "", false
 	}
-	return nameOf(toks[i]), true
+	return sqlparse.UnquoteIdent(toks[i].Text), true
 }
 
 // castTypeAt reads the Postgres name of the type a cast at loc names as
@@ -310,7 +310,7 @@ func castTypeAt(sql string, loc uint64) (string, bool) {
 	if i >= len(toks) || !isName(toks[i]) {
 		return "", false
 	}
-	word := nameOf(toks[i])
+	word := sqlparse.UnquoteIdent(toks[i].Text)
 	if next := ""; i+1 < len(toks) {
 		next = strings.ToLower(toks[i+1].Text)
 		switch word + " " + next {
@@ -337,11 +337,3 @@ var pgTypeNames = map[string]string{
 }
 
 func isName(t sqlparse.Token) bool { return t.Kind == sqlparse.Word || t.Kind == sqlparse.QuotedIdent }
-
-// nameOf is an identifier as Postgres reads it: folded unless quoted.
-func nameOf(t sqlparse.Token) string {
-	if t.Kind == sqlparse.QuotedIdent {
-		return strings.ReplaceAll(t.Text[1:len(t.Text)-1], `""`, `"`)
-	}
-	return asciiLower(t.Text)
-}
