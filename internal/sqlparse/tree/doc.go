@@ -17,7 +17,7 @@
 // does not name (Extra reads one) and writes them back, so Unmarshal then
 // Marshal gives the engine its own tree: Render(Parse(sql)) is what the
 // engine renders from its untyped JSON (TestRoundTrip, over the client,
-// planner and TPC-H corpus in testdata). A node of a kind the model lacks
+// planner and TPC-H corpus). A node of a kind the model lacks
 // (OtherExpr, OtherTableRef, OtherQueryNode) round-trips unchanged. The
 // nodes inside such a node, or inside a field the model does not name,
 // are decoded as well: Inspect visits them (the planner's analyzer must

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+	"github.com/lakegate/lakegate/internal/tpch"
 )
 
 var (
@@ -52,7 +53,7 @@ func engineFor(t testing.TB) tree.Engine {
 
 // corpus is testdata/corpus.sql: the queries of the client captures
 // (psql, pgjdbc, DBeaver, Metabase, SQLAlchemy ...), of the planner and
-// server tests and TPC-H, one per ";;" line.
+// server tests, one per ";;" line, and the TPC-H queries of internal/tpch.
 func corpus(t testing.TB) []string {
 	data, err := os.ReadFile("testdata/corpus.sql")
 	if err != nil {
@@ -63,6 +64,9 @@ func corpus(t testing.TB) []string {
 		if q = strings.TrimSpace(q); q != "" {
 			out = append(out, q)
 		}
+	}
+	for n := 1; n <= tpch.QueryCount; n++ {
+		out = append(out, tpch.Query(n, 1))
 	}
 	return out
 }
