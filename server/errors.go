@@ -226,4 +226,5 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.ZeroToNegativePower:       codes.InvalidArgumentForPowerFunction,
 	pgcatalog.NegativeToFractionalPower: codes.InvalidArgumentForPowerFunction,
 	pgcatalog.NullCharacter:             codes.ProgramLimitExceeded,
+	pgcatalog.NegativeSubstringLength:   codes.Substring,
 }

@@ -21,6 +21,9 @@ var builtinMacros = []string{
 	`sqrt(x) AS CASE WHEN x < 0 THEN error('` + SqrtOfNegative + `') ELSE system.main.sqrt(x) END`,
 	`power(a, b) AS CASE WHEN a = 0 AND b < 0 THEN error('` + ZeroToNegativePower + `') ` +
 		`WHEN a < 0 AND b <> floor(b) THEN error('` + NegativeToFractionalPower + `') ELSE system.main.power(a, b) END`,
+	// The engine answers '' for a negative length.
+	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
+	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
 	// The engine returns the NUL character.
 	`chr(x) AS CASE WHEN x = 0 THEN error('` + NullCharacter + `') ELSE system.main.chr(x) END`,
 	// Postgres writes hex digits in lower case.
@@ -31,6 +34,8 @@ var builtinMacros = []string{
 	`character_length(x) AS CAST(system.main.character_length(x) AS INTEGER)`,
 	`strpos(s, t) AS CAST(system.main.strpos(s, t) AS INTEGER)`,
 	`position(t, s) AS CAST(system.main.position(t, s) AS INTEGER)`,
+	`array_length(a) AS CAST(system.main.array_length(a) AS INTEGER), (a, d) AS CAST(system.main.array_length(a, d) AS INTEGER)`,
+	`json_array_length(j) AS CAST(system.main.json_array_length(j) AS INTEGER), (j, p) AS CAST(system.main.json_array_length(j, p) AS INTEGER)`,
 }
 
 // Errors the macros raise, in Postgres' words (server/errors.go gives
@@ -43,6 +48,7 @@ const (
 	ZeroToNegativePower       = "zero raised to a negative power is undefined"
 	NegativeToFractionalPower = "a negative number raised to a non-integer power yields a complex result"
 	NullCharacter             = "null character not permitted"
+	NegativeSubstringLength   = "negative substring length not allowed"
 )
 
 // EngineMacros creates, in a new session engine, the match operators'
