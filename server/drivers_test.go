@@ -275,6 +275,14 @@ func pythonCheck(t *testing.T, script string, sqlalchemy bool) func(host, port, 
 	}
 }
 
+// onBoth runs a client script against PostgreSQL 15 as its superuser and
+// against the gateway as payments_svc, and returns both outputs.
+func onBoth(run func(host, port, user, password, db string) string, pg *pgtest.Server, g *gateway) (want, got string) {
+	want = run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
+	host, port, _ := net.SplitHostPort(g.addr)
+	return want, run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
+}
+
 // TestPsycopg2SQLAlchemy runs psycopg2 (parameters, cursor iteration,
 // named server-side cursors, an error) and SQLAlchemy (engine connect and
 // dialect initialisation, Inspector, Core on a reflected table) as
@@ -284,9 +292,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := pythonCheck(t, "driver_check.py", true)
-	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
-	host, port, _ := net.SplitHostPort(g.addr)
-	got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
+	want, got := onBoth(run, pg, g.gateway)
 	if got != want {
 		t.Errorf("psycopg2/SQLAlchemy differ\npostgres:\n%s\nlakegate:\n%s", want, got)
 	}
@@ -304,6 +310,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 		t.Errorf("%d FETCHes from the named cursor, want 100 portions of 1000 rows and one empty", n)
 	}
 	// analyst reflects comms.bounces too.
+	host, port, _ := net.SplitHostPort(g.addr)
 	got = run(host, port, "analyst", "pw-analyst", "lakegate")
 	for _, l := range []string{"inspect schemas comms payments public users", "inspect tables comms bounces",
 		"inspect has_table comms bounces True", "named rows 100000 sum 5100050000"} {
@@ -320,9 +327,7 @@ func TestPsycopg3(t *testing.T) {
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := pythonCheck(t, "psycopg3_check.py", false)
-	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
-	host, port, _ := net.SplitHostPort(g.addr)
-	if got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate"); got != want {
+	if want, got := onBoth(run, pg, g.gateway); got != want {
 		t.Errorf("psycopg 3 differs\npostgres:\n%s\nlakegate:\n%s", want, got)
 	}
 }
@@ -373,9 +378,7 @@ func TestNodePostgres(t *testing.T) {
 		}
 		return string(out)
 	}
-	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
-	host, port, _ := net.SplitHostPort(g.addr)
-	got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
+	want, got := onBoth(run, pg, g.gateway)
 	for _, prefix := range []string{"fields ", "value literals ", "value params ", "param ", "error "} {
 		w, g := linesWith(want, prefix), linesWith(got, prefix)
 		if strings.Join(w, "\n") != strings.Join(g, "\n") || len(g) == 0 {
@@ -425,9 +428,7 @@ func TestAsyncpg(t *testing.T) {
 		}
 	}
 	run := pythonCheck(t, "asyncpg_check.py", false)
-	want := run("127.0.0.1", fmt.Sprint(pg.Port), "postgres", "x", "postgres")
-	host, port, _ := net.SplitHostPort(g.addr)
-	got := run(host, port, "payments_svc", "pw-payments_svc", "lakegate")
+	want, got := onBoth(run, pg, g.gateway)
 	if got != want {
 		t.Errorf("asyncpg differs\npostgres:\n%s\nlakegate:\n%s", want, got)
 	}
