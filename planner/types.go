@@ -114,9 +114,6 @@ func classify(err error) error {
 		k = KindDivisionByZero
 	case eng.ErrorInvalidInput:
 		k = KindInvalidInput
-		if msg == pgcatalog.DivisionByZero {
-			k = KindDivisionByZero // the division macros' error
-		}
 		if corruptFile(msg) {
 			k = KindCorrupt
 		}

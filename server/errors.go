@@ -220,6 +220,7 @@ func fatal(err error) error {
 // builtinErrors are the SQLSTATEs of the errors the engine macros raise
 // where Postgres' built-ins fail (planner/pgcatalog/builtins.go).
 var builtinErrors = map[string]codes.Code{
+	pgcatalog.DivisionByZero:            codes.DivisionByZero,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
 	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
 	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,
