@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Expr is a row filter or mask expression from the policy file: SQL text
@@ -21,7 +22,8 @@ import (
 // Values are quoted as SQL standard string literals (a single quote is
 // doubled; DuckDB gives backslashes no meaning there), so whatever a name
 // contains stays inside its literal. To make sure the literal is a literal,
-// parseExpr checks the text lexically: placeholders may not stand inside a
+// parseExpr checks the text's tokens (internal/sqlparse, the lexer every
+// reader of SQL text in lakegate shares): placeholders may not stand inside a
 // string, quoted identifier or next to a word character or quote (E'…',
 // x'…' prefixes), and comments, ';', '$' (dollar quotes, parameters) and
 // unbalanced parentheses are refused, so an expression cannot escape the
@@ -44,62 +46,61 @@ func parseExpr(src string) (*Expr, error) {
 	}
 	e := &Expr{Source: src}
 	depth := 0
-	start := 0 // start of the pending text part
+	start := 0              // start of the pending text part
+	var prev sqlparse.Token // the token before, Space included
 	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '\'':
-			if i > 0 && isWordByte(src[i-1]) {
-				return nil, fmt.Errorf("prefixed string literal (%s'…') at offset %d is not allowed", src[i-1:i], i-1)
-			}
-			j, err := skipQuoted(src, i, '\'')
+		if strings.HasPrefix(src[i:], "{{") {
+			end, name, err := placeholderAt(src, i)
 			if err != nil {
 				return nil, err
-			}
-			i = j
-		case c == '"':
-			j, err := skipQuoted(src, i, '"')
-			if err != nil {
-				return nil, err
-			}
-			i = j
-		case c == '-' && strings.HasPrefix(src[i:], "--"), c == '/' && strings.HasPrefix(src[i:], "/*"):
-			return nil, fmt.Errorf("comment at offset %d is not allowed", i)
-		case c == ';':
-			return nil, fmt.Errorf("';' at offset %d is not allowed", i)
-		case c == '$':
-			return nil, fmt.Errorf("'$' at offset %d is not allowed (no dollar quoting or parameters)", i)
-		case c == '(':
-			depth++
-			i++
-		case c == ')':
-			depth--
-			if depth < 0 {
-				return nil, fmt.Errorf("unbalanced ')' at offset %d", i)
-			}
-			i++
-		case c == '{' && strings.HasPrefix(src[i:], "{{"):
-			m := placeholderRE.FindStringSubmatch(src[i:])
-			if m == nil {
-				return nil, fmt.Errorf("unterminated placeholder at offset %d", i)
-			}
-			name := m[1]
-			if name != "user" && name != "domain" && name != "groups" {
-				return nil, fmt.Errorf("unknown placeholder %q at offset %d (want {{user}}, {{domain}} or {{groups}})", m[0], i)
-			}
-			end := i + len(m[0])
-			if (i > 0 && !placeholderNeighbour(src[i-1])) || (end < len(src) && !placeholderNeighbour(src[end])) {
-				return nil, fmt.Errorf("placeholder %s at offset %d must be separated from the text around it by a space or an operator", m[0], i)
 			}
 			if i > start {
 				e.parts = append(e.parts, exprPart{text: src[start:i]})
 			}
 			e.parts = append(e.parts, exprPart{placeholder: name})
-			i = end
-			start = end
-		default:
-			i++
+			prev = sqlparse.Token{Kind: sqlparse.Punct, Text: src[i:end], Pos: i, End: end}
+			i, start = end, end
+			continue
 		}
+		t := sqlparse.Scan(src, i)
+		switch t.Kind {
+		case sqlparse.String:
+			switch {
+			case t.Text[0] == '$':
+				return nil, fmt.Errorf("'$' at offset %d is not allowed (no dollar quoting or parameters)", i)
+			case t.Text[0] != '\'':
+				return nil, fmt.Errorf("prefixed string literal (%c'…') at offset %d is not allowed", t.Text[0], i)
+			case (prev.Kind == sqlparse.Word || prev.Kind == sqlparse.Number) && prev.End == i:
+				return nil, fmt.Errorf("prefixed string literal (%s'…') at offset %d is not allowed", prev.Text[len(prev.Text)-1:], i-1)
+			}
+			if err := checkQuoted(t); err != nil {
+				return nil, err
+			}
+		case sqlparse.QuotedIdent:
+			if err := checkQuoted(t); err != nil {
+				return nil, err
+			}
+		case sqlparse.Comment:
+			return nil, fmt.Errorf("comment at offset %d is not allowed", i)
+		case sqlparse.Param:
+			return nil, fmt.Errorf("'$' at offset %d is not allowed (no dollar quoting or parameters)", i)
+		case sqlparse.Word, sqlparse.Punct:
+			if j := strings.IndexByte(t.Text, '$'); j >= 0 {
+				return nil, fmt.Errorf("'$' at offset %d is not allowed (no dollar quoting or parameters)", i+j)
+			}
+			switch t.Text {
+			case ";":
+				return nil, fmt.Errorf("';' at offset %d is not allowed", i)
+			case "(":
+				depth++
+			case ")":
+				if depth--; depth < 0 {
+					return nil, fmt.Errorf("unbalanced ')' at offset %d", i)
+				}
+			}
+		}
+		prev = t
+		i = t.End
 	}
 	if depth != 0 {
 		return nil, errors.New("unbalanced '('")
@@ -110,27 +111,43 @@ func parseExpr(src string) (*Expr, error) {
 	return e, nil
 }
 
-// skipQuoted returns the offset just past the quoted text starting at i,
-// where a doubled quote stands for itself.
-func skipQuoted(src string, i int, q byte) (int, error) {
-	for j := i + 1; j < len(src); j++ {
-		if src[j] != q {
-			if src[j] == '{' && strings.HasPrefix(src[j:], "{{") && placeholderRE.MatchString(src[j:]) {
-				return 0, fmt.Errorf("placeholder inside a quoted string or identifier at offset %d: write it bare, it becomes a literal", j)
-			}
-			continue
-		}
-		if j+1 < len(src) && src[j+1] == q {
-			j++
-			continue
-		}
-		return j + 1, nil
+// placeholderAt reads the placeholder at src[i:] ("{{"): its end and name.
+// It must stand apart from the text around it, so that what it becomes
+// is a literal of its own.
+func placeholderAt(src string, i int) (end int, name string, err error) {
+	m := placeholderRE.FindStringSubmatch(src[i:])
+	if m == nil {
+		return 0, "", fmt.Errorf("unterminated placeholder at offset %d", i)
 	}
-	return 0, fmt.Errorf("unterminated %c at offset %d", q, i)
+	name = m[1]
+	if name != "user" && name != "domain" && name != "groups" {
+		return 0, "", fmt.Errorf("unknown placeholder %q at offset %d (want {{user}}, {{domain}} or {{groups}})", m[0], i)
+	}
+	end = i + len(m[0])
+	if (i > 0 && !placeholderNeighbour(src[i-1])) || (end < len(src) && !placeholderNeighbour(src[end])) {
+		return 0, "", fmt.Errorf("placeholder %s at offset %d must be separated from the text around it by a space or an operator", m[0], i)
+	}
+	return end, name, nil
 }
 
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+// checkQuoted refuses a quoted string or identifier that does not end
+// (the lexer runs it to the end of the text) or holds a placeholder.
+func checkQuoted(t sqlparse.Token) error {
+	q := t.Text[0]
+	closed := len(t.Text) >= 2 && t.Text[len(t.Text)-1] == q
+	body := ""
+	if closed {
+		body = t.Text[1 : len(t.Text)-1]
+	}
+	if !closed || strings.IndexByte(strings.ReplaceAll(body, string([]byte{q, q}), ""), q) >= 0 {
+		return fmt.Errorf("unterminated %c at offset %d", q, t.Pos)
+	}
+	for j := 0; j < len(body); j++ {
+		if strings.HasPrefix(body[j:], "{{") && placeholderRE.MatchString(body[j:]) {
+			return fmt.Errorf("placeholder inside a quoted string or identifier at offset %d: write it bare, it becomes a literal", t.Pos+1+j)
+		}
+	}
+	return nil
 }
 
 func placeholderNeighbour(c byte) bool {

@@ -5,7 +5,8 @@
 # tokenizers; planner/write/fuzz_test.go: the write parser;
 # planner/pgcatalog/fuzz_test.go: the catalog rewrite;
 # internal/sqlparse/fuzz_test.go: the one lexer; internal/sqlparse/tree:
-# the typed parse tree).
+# the typed parse tree; policy/policy_test.go: row filter and mask
+# expressions).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
@@ -18,7 +19,7 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzParse FuzzUnmarshal)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzParse FuzzUnmarshal FuzzExprShape)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-parallel "$FUZZ_PARALLEL")
 for t in "${targets[@]}"; do
@@ -30,6 +31,7 @@ for t in "${targets[@]}"; do
     FuzzRewriteSQL) pkg=./planner/pgcatalog/ ;;
     FuzzLex) pkg=./internal/sqlparse/ ;;
     FuzzParse|FuzzUnmarshal) pkg=./internal/sqlparse/tree/ ;;
+    FuzzExprShape) pkg=./policy/ ;;
   esac
   go test -run '^$' -fuzz "^${t}\$" -fuzztime "$duration" -timeout 0 "${parallel[@]}" "$pkg"
 done

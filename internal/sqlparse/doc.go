@@ -4,8 +4,8 @@
 // or the significant ones) and Cursor (peek, next, accept keywords, the
 // position for errors). Every reader of SQL text tokenizes through them:
 // the planner's statement splitter, redactor, session commands, COPY,
-// EXPLAIN, literal rewrite and write parser, and the pg catalog
-// emulation's rewrite, so they all agree on where a string, identifier or
+// EXPLAIN, literal rewrite and write parser, the pg catalog emulation's
+// rewrite and the policy's row filter and mask expressions, so they all agree on where a string, identifier or
 // comment ends. It also holds the rules around tokens: where a quoted body
 // ends (SkipToken, DollarTag), identifier folding and quoting
 // (UnquoteIdent, QuoteIdent), string literals (QuoteLiteral, StringValue)
