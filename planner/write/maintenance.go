@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Table maintenance an owner runs as a procedure call:
@@ -50,7 +51,7 @@ func (p *wparser) call(w *Stmt) error {
 		return err
 	}
 	args := map[string]string{}
-	for pos := 0; !p.accept(")"); pos++ {
+	for pos := 0; !p.Accept(")"); pos++ {
 		if pos > 0 {
 			if err := p.expect(","); err != nil {
 				return err
@@ -58,8 +59,8 @@ func (p *wparser) call(w *Stmt) error {
 		}
 		name := ""
 		if p.namedArrow() {
-			name = strings.ToLower(p.raw())
-			p.i += 3
+			name = strings.ToLower(p.PeekText())
+			p.Seek(p.Index() + 3)
 		} else if pos < len(params) {
 			name = params[pos]
 		}
@@ -75,15 +76,15 @@ func (p *wparser) call(w *Stmt) error {
 		}
 		args[name] = v
 	}
-	if !p.eof() {
+	if !p.Done() {
 		return p.errHere()
 	}
 	tbl, ok := args["table"]
 	if !ok {
 		return &EngineError{Kind: KindUndefinedFunction, Msg: fmt.Sprintf("procedure %s needs the table argument", q)}
 	}
-	tp := &wparser{sql: tbl, toks: lexSpans(tbl)}
-	if w.target, err = tp.qualified(); err != nil || !tp.eof() {
+	tp := &wparser{sqlparse.NewCursor(tbl)}
+	if w.target, err = tp.qualified(); err != nil || !tp.Done() {
 		return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid table name %q", tbl)}
 	}
 	if v, ok := args["older_than"]; ok {
@@ -106,30 +107,30 @@ func (p *wparser) call(w *Stmt) error {
 // namedArrow reports whether the next tokens are name => or name := (the
 // lexer reads operators a character at a time).
 func (p *wparser) namedArrow() bool {
-	if p.i+2 >= len(p.toks) {
+	if p.Index()+2 >= p.Len() {
 		return false
 	}
-	a, b := p.toks[p.i+1], p.toks[p.i+2]
-	return a.end == b.pos && (a.s == "=" && b.s == ">" || a.s == ":" && b.s == "=")
+	a, b := p.Peek(1), p.Peek(2)
+	return a.End == b.Pos && (a.Text == "=" && b.Text == ">" || a.Text == ":" && b.Text == "=")
 }
 
 // procArg reads one constant argument: a string, an integer, or
 // INTERVAL 'text'.
 func (p *wparser) procArg() (string, error) {
-	p.accept("INTERVAL")
-	if v, ok := stringLiteral(p.raw()); ok {
-		p.i++
+	p.Accept("INTERVAL")
+	if v, ok := stringLiteral(p.PeekText()); ok {
+		p.Next()
 		return v, nil
 	}
-	if _, err := strconv.ParseInt(p.raw(), 10, 64); err == nil {
-		v := p.raw()
-		p.i++
+	if _, err := strconv.ParseInt(p.PeekText(), 10, 64); err == nil {
+		v := p.PeekText()
+		p.Next()
 		return v, nil
 	}
-	if p.eof() {
+	if p.Done() {
 		return "", syntaxErr("")
 	}
-	return "", &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("procedure arguments are constants (a string, an integer or an interval), not %q", p.raw())}
+	return "", &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("procedure arguments are constants (a string, an integer or an interval), not %q", p.PeekText())}
 }
 
 // ageUnits are the units parseAge reads, in Postgres' interval spelling.

@@ -98,27 +98,9 @@ type AlterAction struct {
 	ifExists, ifNotExists bool
 }
 
-// ptok is a significant token and its byte span in the statement.
-type ptok struct {
-	s        string
-	pos, end int
-}
-
-// lexSpans returns sql's significant tokens (sqlparse's lexer).
-func lexSpans(sql string) []ptok {
-	toks := sqlparse.Tokens(sql, 0)
-	out := make([]ptok, len(toks))
-	for i, t := range toks {
-		out[i] = ptok{t.Text, t.Pos, t.End}
-	}
-	return out
-}
-
-type wparser struct {
-	sql  string
-	toks []ptok
-	i    int
-}
+// wparser reads a write statement through the one SQL cursor
+// (internal/sqlparse): its methods below are the grammar.
+type wparser struct{ *sqlparse.Cursor }
 
 func syntaxErr(near string) error {
 	if near == "" {
@@ -127,38 +109,11 @@ func syntaxErr(near string) error {
 	return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", near)}
 }
 
-func (p *wparser) eof() bool { return p.i >= len(p.toks) }
+func (p *wparser) errHere() error { return syntaxErr(p.PeekText()) }
 
-// peek returns the upper-cased token at offset k from the current one.
-func (p *wparser) peek(k int) string {
-	if p.i+k >= len(p.toks) {
-		return ""
-	}
-	return strings.ToUpper(p.toks[p.i+k].s)
-}
-
-func (p *wparser) raw() string {
-	if p.eof() {
-		return ""
-	}
-	return p.toks[p.i].s
-}
-
-func (p *wparser) errHere() error { return syntaxErr(p.raw()) }
-
-// accept consumes the keywords if they come next, all of them.
-func (p *wparser) accept(kws ...string) bool {
-	for k, kw := range kws {
-		if p.peek(k) != kw {
-			return false
-		}
-	}
-	p.i += len(kws)
-	return true
-}
-
+// expect consumes the keywords, or fails naming the token in their place.
 func (p *wparser) expect(kws ...string) error {
-	if !p.accept(kws...) {
+	if !p.Accept(kws...) {
 		return p.errHere()
 	}
 	return nil
@@ -167,14 +122,14 @@ func (p *wparser) expect(kws ...string) error {
 // ident reads one identifier: a quoted one keeps its case, an unquoted one
 // folds to lower case.
 func (p *wparser) ident() (string, error) {
-	t := p.raw()
+	t := p.PeekText()
 	if t == "" || !(t[0] == '"' || sqlparse.IsIdentByte(t[0]) && !(t[0] >= '0' && t[0] <= '9')) {
 		return "", p.errHere()
 	}
 	if t[0] == '"' && (len(t) < 2 || t[len(t)-1] != '"') {
 		return "", p.errHere()
 	}
-	p.i++
+	p.Next()
 	name := sqlparse.UnquoteIdent(t)
 	if name == "" {
 		return "", &EngineError{Kind: KindSyntax, Msg: "zero-length delimited identifier"}
@@ -191,10 +146,10 @@ func (p *wparser) qualified() (Name, error) {
 			return Name{}, err
 		}
 		parts = append(parts, id)
-		if p.peek(0) != "." {
+		if p.PeekUpper(0) != "." {
 			break
 		}
-		p.i++
+		p.Next()
 	}
 	switch len(parts) {
 	case 1:
@@ -209,18 +164,18 @@ func (p *wparser) qualified() (Name, error) {
 
 // skipParens consumes a parenthesized group starting at the current "(".
 func (p *wparser) skipParens() error {
-	if p.peek(0) != "(" {
+	if p.PeekUpper(0) != "(" {
 		return p.errHere()
 	}
 	depth := 0
-	for !p.eof() {
-		switch p.raw() {
+	for !p.Done() {
+		switch p.PeekText() {
 		case "(", "[":
 			depth++
 		case ")", "]":
 			depth--
 		}
-		p.i++
+		p.Next()
 		if depth == 0 {
 			return nil
 		}
@@ -231,10 +186,10 @@ func (p *wparser) skipParens() error {
 // clause consumes tokens up to (not including) the first top-level token
 // among stops, and returns the text they span ("" if none).
 func (p *wparser) clause(stops ...string) (string, error) {
-	start := p.i
+	start := p.Index()
 	depth := 0
-	for !p.eof() {
-		t := p.peek(0)
+	for !p.Done() {
+		t := p.PeekUpper(0)
 		if depth == 0 {
 			stop := false
 			for _, s := range stops {
@@ -243,7 +198,7 @@ func (p *wparser) clause(stops ...string) (string, error) {
 				}
 			}
 			// "a IS [NOT] DISTINCT FROM b" inside an expression
-			if stop && t == "FROM" && p.i > 0 && strings.EqualFold(p.toks[p.i-1].s, "DISTINCT") {
+			if stop && t == "FROM" && p.Index() > 0 && strings.EqualFold(p.Peek(-1).Text, "DISTINCT") {
 				stop = false
 			}
 			if stop {
@@ -259,24 +214,19 @@ func (p *wparser) clause(stops ...string) (string, error) {
 				return "", p.errHere()
 			}
 		}
-		p.i++
+		p.Next()
 	}
 	if depth != 0 {
 		return "", syntaxErr("")
 	}
-	if p.i == start {
+	if p.Index() == start {
 		return "", nil
 	}
-	return p.sql[p.toks[start].pos:p.toks[p.i-1].end], nil
+	return p.Src()[p.At(start).Pos:p.Peek(-1).End], nil
 }
 
 // rest returns the text from the current token to the end.
-func (p *wparser) rest() string {
-	if p.eof() {
-		return ""
-	}
-	return strings.TrimSpace(p.sql[p.toks[p.i].pos:])
-}
+func (p *wparser) rest() string { return strings.TrimSpace(p.Rest()) }
 
 var dmlKeywords = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true}
 
@@ -284,22 +234,22 @@ var dmlKeywords = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true
 // the statement after its CTE list, or the body of one of its CTEs, is
 // INSERT, UPDATE, DELETE or MERGE.
 func WithDML(sql string) bool {
-	p := &wparser{sql: sql, toks: lexSpans(sql)}
-	if !p.accept("WITH") {
+	p := &wparser{sqlparse.NewCursor(sql)}
+	if !p.Accept("WITH") {
 		return false
 	}
 	ctes, _, err := p.withList()
 	if err != nil {
 		return false
 	}
-	return dmlKeywords[p.peek(0)] || len(nestedDML(ctes)) > 0
+	return dmlKeywords[p.PeekUpper(0)] || len(nestedDML(ctes)) > 0
 }
 
 // NestedDML returns the data-changing CTE bodies of a statement that
 // starts with WITH.
 func NestedDML(sql string) []string {
-	p := &wparser{sql: sql, toks: lexSpans(sql)}
-	if !p.accept("WITH") {
+	p := &wparser{sqlparse.NewCursor(sql)}
+	if !p.Accept("WITH") {
 		return nil
 	}
 	ctes, _, err := p.withList()
@@ -312,13 +262,13 @@ func NestedDML(sql string) []string {
 // withList consumes "[RECURSIVE] name [(cols)] AS [[NOT] MATERIALIZED]
 // (query) [, ...]" and returns its text and whether it is recursive.
 func (p *wparser) withList() (string, bool, error) {
-	recursive := p.accept("RECURSIVE")
-	start := p.i
+	recursive := p.Accept("RECURSIVE")
+	start := p.Index()
 	for {
 		if _, err := p.ident(); err != nil {
 			return "", false, err
 		}
-		if p.peek(0) == "(" {
+		if p.PeekUpper(0) == "(" {
 			if err := p.skipParens(); err != nil {
 				return "", false, err
 			}
@@ -326,32 +276,32 @@ func (p *wparser) withList() (string, bool, error) {
 		if err := p.expect("AS"); err != nil {
 			return "", false, err
 		}
-		p.accept("NOT")
-		p.accept("MATERIALIZED")
+		p.Accept("NOT")
+		p.Accept("MATERIALIZED")
 		if err := p.skipParens(); err != nil {
 			return "", false, err
 		}
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	return p.sql[p.toks[start].pos:p.toks[p.i-1].end], recursive, nil
+	return p.Src()[p.At(start).Pos:p.Peek(-1).End], recursive, nil
 }
 
 // nestedDML returns the data-changing statements inside CTE bodies of a
 // WITH list ("WITH d AS (DELETE ... RETURNING *) ...").
 func nestedDML(ctes string) []string {
-	p := &wparser{sql: ctes, toks: lexSpans(ctes)}
+	p := &wparser{sqlparse.NewCursor(ctes)}
 	var out []string
-	for i := 0; i+1 < len(p.toks); i++ {
-		if p.toks[i].s == "(" && dmlKeywords[strings.ToUpper(p.toks[i+1].s)] {
+	for i := 0; i+1 < p.Len(); i++ {
+		if p.At(i).Text == "(" && dmlKeywords[strings.ToUpper(p.At(i+1).Text)] {
 			// the body runs to the matching parenthesis
-			p.i = i
+			p.Seek(i)
 			if err := p.skipParens(); err != nil {
-				out = append(out, ctes[p.toks[i+1].pos:])
+				out = append(out, ctes[p.At(i+1).Pos:])
 				continue
 			}
-			out = append(out, ctes[p.toks[i+1].pos:p.toks[p.i-1].pos])
+			out = append(out, ctes[p.At(i+1).Pos:p.Peek(-1).Pos])
 		}
 	}
 	return out
@@ -371,36 +321,36 @@ func roleStatement(verb, object string) error {
 
 // Parse parses a data-changing statement.
 func Parse(sql string) (*Stmt, error) {
-	p := &wparser{sql: sql, toks: lexSpans(sql)}
+	p := &wparser{sqlparse.NewCursor(sql)}
 	w := &Stmt{}
-	if p.accept("WITH") {
+	if p.Accept("WITH") {
 		ctes, rec, err := p.withList()
 		if err != nil {
 			return nil, err
 		}
 		w.ctes, w.recursive = ctes, rec
 	}
-	w.verb = p.peek(0)
+	w.verb = p.PeekUpper(0)
 	var err error
 	switch w.verb {
 	case "INSERT":
-		p.i++
+		p.Next()
 		err = p.insert(w)
 	case "UPDATE":
-		p.i++
+		p.Next()
 		err = p.update(w)
 	case "DELETE":
-		p.i++
+		p.Next()
 		err = p.delete(w)
 	case "TRUNCATE":
-		p.i++
+		p.Next()
 		err = p.truncate(w)
 	case "CREATE", "DROP", "ALTER", "COMMENT":
 		if w.ctes != "" {
 			return nil, p.errHere()
 		}
-		p.i++
-		if err := roleStatement(w.verb, p.peek(0)); err != nil {
+		p.Next()
+		if err := roleStatement(w.verb, p.PeekUpper(0)); err != nil {
 			return nil, err
 		}
 		switch w.verb {
@@ -417,7 +367,7 @@ func Parse(sql string) (*Stmt, error) {
 		if w.ctes != "" {
 			return nil, p.errHere()
 		}
-		p.i++
+		p.Next()
 		err = p.call(w)
 	case "MERGE":
 		return nil, fmt.Errorf("%w: MERGE statements", ErrNotSupported)
@@ -433,11 +383,11 @@ func Parse(sql string) (*Stmt, error) {
 // tail rejects clauses lakegate does not run (RETURNING, ON CONFLICT).
 func (p *wparser) tail(verb string) error {
 	switch {
-	case p.eof():
+	case p.Done():
 		return nil
-	case p.peek(0) == "RETURNING":
+	case p.PeekUpper(0) == "RETURNING":
 		return fmt.Errorf("%w: %s ... RETURNING", ErrNotSupported, verb)
-	case p.peek(0) == "ON" && p.peek(1) == "CONFLICT":
+	case p.PeekUpper(0) == "ON" && p.PeekUpper(1) == "CONFLICT":
 		return fmt.Errorf("%w: INSERT ... ON CONFLICT", ErrNotSupported)
 	}
 	return p.errHere()
@@ -446,12 +396,12 @@ func (p *wparser) tail(verb string) error {
 // alias reads "[AS] alias" when the next token is not one of the keywords
 // that end the table reference.
 func (p *wparser) alias(w *Stmt, next ...string) error {
-	if p.accept("AS") {
+	if p.Accept("AS") {
 		a, err := p.ident()
 		w.alias = a
 		return err
 	}
-	t := p.peek(0)
+	t := p.PeekUpper(0)
 	if t == "" || t == "(" || t == "," || t == "*" {
 		return nil
 	}
@@ -477,15 +427,15 @@ func (p *wparser) insert(w *Stmt) error {
 	if err := p.alias(w, "DEFAULT", "VALUES", "SELECT", "WITH", "TABLE", "OVERRIDING", "FROM"); err != nil {
 		return err
 	}
-	if p.peek(0) == "(" && !queryStart[p.peek(1)] {
-		p.i++
+	if p.PeekUpper(0) == "(" && !queryStart[p.PeekUpper(1)] {
+		p.Next()
 		for {
 			c, err := p.ident()
 			if err != nil {
 				return err
 			}
 			w.columns = append(w.columns, c)
-			if p.accept(")") {
+			if p.Accept(")") {
 				break
 			}
 			if err := p.expect(","); err != nil {
@@ -493,14 +443,14 @@ func (p *wparser) insert(w *Stmt) error {
 			}
 		}
 	}
-	if p.peek(0) == "OVERRIDING" {
+	if p.PeekUpper(0) == "OVERRIDING" {
 		return fmt.Errorf("%w: INSERT ... OVERRIDING", ErrNotSupported)
 	}
-	if p.accept("DEFAULT", "VALUES") {
+	if p.Accept("DEFAULT", "VALUES") {
 		w.defaultValues = true
 		return p.tail("INSERT")
 	}
-	if !queryStart[p.peek(0)] {
+	if !queryStart[p.PeekUpper(0)] {
 		return p.errHere()
 	}
 	src, err := p.clause("RETURNING", "ON")
@@ -516,12 +466,12 @@ var queryStart = map[string]bool{"SELECT": true, "VALUES": true, "WITH": true, "
 
 func (p *wparser) update(w *Stmt) error {
 	w.kind = Update
-	p.accept("ONLY")
+	p.Accept("ONLY")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
 		return err
 	}
-	p.accept("*")
+	p.Accept("*")
 	if err := p.alias(w, "SET"); err != nil {
 		return err
 	}
@@ -529,14 +479,14 @@ func (p *wparser) update(w *Stmt) error {
 		return err
 	}
 	for {
-		if p.peek(0) == "(" {
+		if p.PeekUpper(0) == "(" {
 			return fmt.Errorf("%w: UPDATE ... SET (col, ...) = ...; assign each column on its own", ErrNotSupported)
 		}
 		col, err := p.ident()
 		if err != nil {
 			return err
 		}
-		if p.peek(0) == "." || p.peek(0) == "[" {
+		if p.PeekUpper(0) == "." || p.PeekUpper(0) == "[" {
 			return fmt.Errorf("%w: UPDATE of a field or element of column %s", ErrNotSupported, col)
 		}
 		if err := p.expect("="); err != nil {
@@ -553,11 +503,11 @@ func (p *wparser) update(w *Stmt) error {
 			expr = "NULL"
 		}
 		w.sets = append(w.sets, SetClause{column: col, expr: expr})
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	if p.accept("FROM") {
+	if p.Accept("FROM") {
 		if w.from, err = p.clause("WHERE", "RETURNING"); err != nil {
 			return err
 		}
@@ -569,8 +519,8 @@ func (p *wparser) update(w *Stmt) error {
 }
 
 func (p *wparser) whereTail(w *Stmt, verb string) error {
-	if p.accept("WHERE") {
-		if p.peek(0) == "CURRENT" && p.peek(1) == "OF" {
+	if p.Accept("WHERE") {
+		if p.PeekUpper(0) == "CURRENT" && p.PeekUpper(1) == "OF" {
 			return fmt.Errorf("%w: WHERE CURRENT OF", ErrNotSupported)
 		}
 		cond, err := p.clause("RETURNING")
@@ -590,16 +540,16 @@ func (p *wparser) delete(w *Stmt) error {
 	if err := p.expect("FROM"); err != nil {
 		return err
 	}
-	p.accept("ONLY")
+	p.Accept("ONLY")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
 		return err
 	}
-	p.accept("*")
+	p.Accept("*")
 	if err := p.alias(w, "USING", "WHERE", "RETURNING"); err != nil {
 		return err
 	}
-	if p.accept("USING") {
+	if p.Accept("USING") {
 		if w.from, err = p.clause("WHERE", "RETURNING"); err != nil {
 			return err
 		}
@@ -612,19 +562,19 @@ func (p *wparser) delete(w *Stmt) error {
 
 func (p *wparser) truncate(w *Stmt) error {
 	w.kind = Truncate
-	p.accept("TABLE")
-	p.accept("ONLY")
+	p.Accept("TABLE")
+	p.Accept("ONLY")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
 		return err
 	}
-	p.accept("*")
-	if p.peek(0) == "," {
+	p.Accept("*")
+	if p.PeekUpper(0) == "," {
 		return fmt.Errorf("%w: TRUNCATE of several tables in one statement", ErrNotSupported)
 	}
-	for !p.eof() {
+	for !p.Done() {
 		switch {
-		case p.accept("CONTINUE", "IDENTITY"), p.accept("RESTART", "IDENTITY"), p.accept("CASCADE"), p.accept("RESTRICT"):
+		case p.Accept("CONTINUE", "IDENTITY"), p.Accept("RESTART", "IDENTITY"), p.Accept("CASCADE"), p.Accept("RESTRICT"):
 		default:
 			return p.errHere()
 		}

@@ -13,39 +13,39 @@ import (
 // ALTER TABLE and COMMENT ON, read with the cursor of parse.go.
 
 func (p *wparser) create(w *Stmt) error {
-	if p.accept("OR", "REPLACE") {
+	if p.Accept("OR", "REPLACE") {
 		return fmt.Errorf("%w: CREATE OR REPLACE TABLE", ErrNotSupported)
 	}
-	switch p.peek(0) {
+	switch p.PeekUpper(0) {
 	case "TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL":
-		return fmt.Errorf("%w: CREATE %s TABLE", ErrNotSupported, p.peek(0))
+		return fmt.Errorf("%w: CREATE %s TABLE", ErrNotSupported, p.PeekUpper(0))
 	}
-	if !p.accept("TABLE") {
-		return fmt.Errorf("%w: CREATE %s", ErrNotSupported, p.peek(0))
+	if !p.Accept("TABLE") {
+		return fmt.Errorf("%w: CREATE %s", ErrNotSupported, p.PeekUpper(0))
 	}
 	w.kind = Create
-	w.ifNotExists = p.accept("IF", "NOT", "EXISTS")
+	w.ifNotExists = p.Accept("IF", "NOT", "EXISTS")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
 		return err
 	}
-	if p.peek(0) == "(" {
+	if p.PeekUpper(0) == "(" {
 		if err := p.columnDefs(w); err != nil {
 			return err
 		}
 	}
-	if p.accept("PARTITION", "BY") || p.accept("PARTITIONED", "BY") {
+	if p.Accept("PARTITION", "BY") || p.Accept("PARTITIONED", "BY") {
 		return fmt.Errorf("%w: PARTITION BY; give the Iceberg partition spec as WITH (partitioning = 'day(ts), bucket(16, id)')", ErrNotSupported)
 	}
-	if p.accept("WITH") {
-		if p.peek(0) == "NO" || p.peek(0) == "DATA" {
+	if p.Accept("WITH") {
+		if p.PeekUpper(0) == "NO" || p.PeekUpper(0) == "DATA" {
 			return p.errHere()
 		}
 		if err := p.tableOptions(w); err != nil {
 			return err
 		}
 	}
-	if p.accept("AS") {
+	if p.Accept("AS") {
 		w.kind = CreateAs
 		for _, d := range w.defs {
 			if len(d.words) > 0 {
@@ -54,23 +54,23 @@ func (p *wparser) create(w *Stmt) error {
 			w.columns = append(w.columns, d.name)
 		}
 		w.defs = nil
-		if !queryStart[p.peek(0)] {
+		if !queryStart[p.PeekUpper(0)] {
 			return p.errHere()
 		}
 		// The query runs to the end, except a trailing WITH [NO] DATA.
-		n := len(p.toks)
+		n := p.Len()
 		end := n
 		switch {
-		case n >= 3 && strings.EqualFold(p.toks[n-3].s, "WITH") && strings.EqualFold(p.toks[n-2].s, "NO") && strings.EqualFold(p.toks[n-1].s, "DATA"):
+		case n >= 3 && strings.EqualFold(p.At(n-3).Text, "WITH") && strings.EqualFold(p.At(n-2).Text, "NO") && strings.EqualFold(p.At(n-1).Text, "DATA"):
 			end, w.noData = n-3, true
-		case n >= 2 && strings.EqualFold(p.toks[n-2].s, "WITH") && strings.EqualFold(p.toks[n-1].s, "DATA"):
+		case n >= 2 && strings.EqualFold(p.At(n-2).Text, "WITH") && strings.EqualFold(p.At(n-1).Text, "DATA"):
 			end = n - 2
 		}
-		if end <= p.i {
+		if end <= p.Index() {
 			return syntaxErr("")
 		}
-		w.source = p.sql[p.toks[p.i].pos:p.toks[end-1].end]
-		p.i = n
+		w.source = p.Src()[p.Pos():p.At(end-1).End]
+		p.Seek(n)
 		return nil
 	}
 	if len(w.defs) == 0 {
@@ -81,7 +81,7 @@ func (p *wparser) create(w *Stmt) error {
 			return &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("column %q needs a type", d.name)}
 		}
 	}
-	if !p.eof() {
+	if !p.Done() {
 		return p.errHere()
 	}
 	return nil
@@ -92,17 +92,17 @@ var tableConstraints = map[string]bool{"PRIMARY": true, "UNIQUE": true, "CHECK":
 // columnDefs reads "(name type [constraints], ...)"; in CREATE TABLE ...
 // AS the list holds names only.
 func (p *wparser) columnDefs(w *Stmt) error {
-	p.i++ // (
+	p.Next() // (
 	for {
-		if tableConstraints[p.peek(0)] {
-			return fmt.Errorf("%w: table constraint %s (Iceberg tables have none)", ErrNotSupported, p.peek(0))
+		if tableConstraints[p.PeekUpper(0)] {
+			return fmt.Errorf("%w: table constraint %s (Iceberg tables have none)", ErrNotSupported, p.PeekUpper(0))
 		}
 		name, err := p.ident()
 		if err != nil {
 			return err
 		}
 		d := ColumnDef{name: name}
-		if p.peek(0) != "," && p.peek(0) != ")" {
+		if p.PeekUpper(0) != "," && p.PeekUpper(0) != ")" {
 			if err := p.typeName(&d); err != nil {
 				return err
 			}
@@ -111,7 +111,7 @@ func (p *wparser) columnDefs(w *Stmt) error {
 			}
 		}
 		w.defs = append(w.defs, d)
-		if p.accept(")") {
+		if p.Accept(")") {
 			return nil
 		}
 		if err := p.expect(","); err != nil {
@@ -123,35 +123,35 @@ func (p *wparser) columnDefs(w *Stmt) error {
 // typeName reads a type: one or more words, an optional (n[, m]) and
 // optional [] for an array.
 func (p *wparser) typeName(d *ColumnDef) error {
-	start := p.i
-	for !p.eof() {
-		t := p.peek(0)
+	start := p.Index()
+	for !p.Done() {
+		t := p.PeekUpper(0)
 		if t == "(" || t == "[" || t == "," || t == ")" || columnConstraintStart[t] {
 			break
 		}
 		if t == "ARRAY" {
 			d.array = true
-			p.i++
+			p.Next()
 			break
 		}
 		if !sqlparse.IsIdentByte(t[0]) && t[0] != '"' {
 			return p.errHere()
 		}
-		d.words = append(d.words, strings.ToLower(strings.Trim(p.raw(), `"`)))
-		p.i++
+		d.words = append(d.words, strings.ToLower(strings.Trim(p.PeekText(), `"`)))
+		p.Next()
 	}
 	if len(d.words) == 0 {
 		return p.errHere()
 	}
-	if p.accept("(") {
+	if p.Accept("(") {
 		for {
-			n, err := strconv.Atoi(p.raw())
+			n, err := strconv.Atoi(p.PeekText())
 			if err != nil {
 				return p.errHere()
 			}
 			d.args = append(d.args, n)
-			p.i++
-			if p.accept(")") {
+			p.Next()
+			if p.Accept(")") {
 				break
 			}
 			if err := p.expect(","); err != nil {
@@ -159,24 +159,24 @@ func (p *wparser) typeName(d *ColumnDef) error {
 			}
 		}
 		// "timestamp(3) with time zone"
-		for p.peek(0) == "WITH" || p.peek(0) == "WITHOUT" || p.peek(0) == "TIME" || p.peek(0) == "ZONE" {
-			d.words = append(d.words, strings.ToLower(p.raw()))
-			p.i++
+		for p.PeekUpper(0) == "WITH" || p.PeekUpper(0) == "WITHOUT" || p.PeekUpper(0) == "TIME" || p.PeekUpper(0) == "ZONE" {
+			d.words = append(d.words, strings.ToLower(p.PeekText()))
+			p.Next()
 		}
 	}
-	for p.accept("[") {
-		if p.peek(0) != "]" {
-			if _, err := strconv.Atoi(p.raw()); err != nil {
+	for p.Accept("[") {
+		if p.PeekUpper(0) != "]" {
+			if _, err := strconv.Atoi(p.PeekText()); err != nil {
 				return p.errHere()
 			}
-			p.i++
+			p.Next()
 		}
 		if err := p.expect("]"); err != nil {
 			return err
 		}
 		d.array = true
 	}
-	d.typ = p.sql[p.toks[start].pos:p.toks[p.i-1].end]
+	d.typ = p.Src()[p.At(start).Pos:p.Peek(-1).End]
 	return nil
 }
 
@@ -184,16 +184,16 @@ var columnConstraintStart = map[string]bool{"NOT": true, "NULL": true, "DEFAULT"
 	"CHECK": true, "REFERENCES": true, "CONSTRAINT": true, "COLLATE": true, "GENERATED": true}
 
 func (p *wparser) columnConstraints(d *ColumnDef) error {
-	for !p.eof() && p.peek(0) != "," && p.peek(0) != ")" {
+	for !p.Done() && p.PeekUpper(0) != "," && p.PeekUpper(0) != ")" {
 		switch {
-		case p.accept("NOT", "NULL"):
+		case p.Accept("NOT", "NULL"):
 			d.required = true
-		case p.accept("NULL"):
+		case p.Accept("NULL"):
 			d.required = false
-		case p.peek(0) == "DEFAULT", p.peek(0) == "GENERATED":
-			return fmt.Errorf("%w: column %s: %s values (Iceberg format version 2 has no column defaults)", ErrNotSupported, d.name, p.peek(0))
-		case columnConstraintStart[p.peek(0)]:
-			return fmt.Errorf("%w: column %s: constraint %s (Iceberg tables have none besides NOT NULL)", ErrNotSupported, d.name, p.peek(0))
+		case p.PeekUpper(0) == "DEFAULT", p.PeekUpper(0) == "GENERATED":
+			return fmt.Errorf("%w: column %s: %s values (Iceberg format version 2 has no column defaults)", ErrNotSupported, d.name, p.PeekUpper(0))
+		case columnConstraintStart[p.PeekUpper(0)]:
+			return fmt.Errorf("%w: column %s: constraint %s (Iceberg tables have none besides NOT NULL)", ErrNotSupported, d.name, p.PeekUpper(0))
 		default:
 			return p.errHere()
 		}
@@ -214,18 +214,18 @@ func (p *wparser) tableOptions(w *Stmt) error {
 		if err := p.expect("="); err != nil {
 			return err
 		}
-		v, ok := stringLiteral(p.raw())
+		v, ok := stringLiteral(p.PeekText())
 		if !ok {
 			return p.errHere()
 		}
-		p.i++
+		p.Next()
 		switch name {
 		case "partitioning":
 			w.partitioning = v
 		default:
 			return fmt.Errorf("%w: table option %q (lakegate knows partitioning)", ErrNotSupported, name)
 		}
-		if p.accept(")") {
+		if p.Accept(")") {
 			return nil
 		}
 		if err := p.expect(","); err != nil {
@@ -243,44 +243,44 @@ func stringLiteral(t string) (string, bool) {
 }
 
 func (p *wparser) drop(w *Stmt) error {
-	if !p.accept("TABLE") {
-		return fmt.Errorf("%w: DROP %s", ErrNotSupported, p.peek(0))
+	if !p.Accept("TABLE") {
+		return fmt.Errorf("%w: DROP %s", ErrNotSupported, p.PeekUpper(0))
 	}
 	w.kind = Drop
-	w.ifExists = p.accept("IF", "EXISTS")
+	w.ifExists = p.Accept("IF", "EXISTS")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
 		return err
 	}
-	if p.peek(0) == "," {
+	if p.PeekUpper(0) == "," {
 		return fmt.Errorf("%w: DROP TABLE of several tables in one statement", ErrNotSupported)
 	}
-	if !p.accept("CASCADE") {
-		p.accept("RESTRICT")
+	if !p.Accept("CASCADE") {
+		p.Accept("RESTRICT")
 	}
-	if !p.eof() {
+	if !p.Done() {
 		return p.errHere()
 	}
 	return nil
 }
 
 func (p *wparser) alter(w *Stmt) error {
-	if !p.accept("TABLE") {
-		return fmt.Errorf("%w: ALTER %s", ErrNotSupported, p.peek(0))
+	if !p.Accept("TABLE") {
+		return fmt.Errorf("%w: ALTER %s", ErrNotSupported, p.PeekUpper(0))
 	}
 	w.kind = Alter
-	w.ifExists = p.accept("IF", "EXISTS")
-	p.accept("ONLY")
+	w.ifExists = p.Accept("IF", "EXISTS")
+	p.Accept("ONLY")
 	var err error
 	if w.target, err = p.qualified(); err != nil {
 		return err
 	}
-	p.accept("*")
-	if p.accept("RENAME") {
-		if p.peek(0) == "TO" {
+	p.Accept("*")
+	if p.Accept("RENAME") {
+		if p.PeekUpper(0) == "TO" {
 			return fmt.Errorf("%w: ALTER TABLE ... RENAME TO", ErrNotSupported)
 		}
-		p.accept("COLUMN")
+		p.Accept("COLUMN")
 		a := AlterAction{kind: catalog.RenameColumn}
 		if a.column, err = p.ident(); err != nil {
 			return err
@@ -292,7 +292,7 @@ func (p *wparser) alter(w *Stmt) error {
 			return err
 		}
 		w.alters = []AlterAction{a}
-		if !p.eof() {
+		if !p.Done() {
 			return p.errHere()
 		}
 		return nil
@@ -300,10 +300,10 @@ func (p *wparser) alter(w *Stmt) error {
 	for {
 		var a AlterAction
 		switch {
-		case p.accept("ADD"):
-			p.accept("COLUMN")
+		case p.Accept("ADD"):
+			p.Accept("COLUMN")
 			a.kind = catalog.AddColumn
-			a.ifNotExists = p.accept("IF", "NOT", "EXISTS")
+			a.ifNotExists = p.Accept("IF", "NOT", "EXISTS")
 			if a.column, err = p.ident(); err != nil {
 				return err
 			}
@@ -317,47 +317,47 @@ func (p *wparser) alter(w *Stmt) error {
 			if a.def.required {
 				return fmt.Errorf("%w: ADD COLUMN %s NOT NULL: existing rows would have no value", ErrNotSupported, a.column)
 			}
-		case p.accept("DROP"):
-			if p.peek(0) == "CONSTRAINT" {
+		case p.Accept("DROP"):
+			if p.PeekUpper(0) == "CONSTRAINT" {
 				return fmt.Errorf("%w: ALTER TABLE ... DROP CONSTRAINT", ErrNotSupported)
 			}
-			p.accept("COLUMN")
+			p.Accept("COLUMN")
 			a.kind = catalog.DropColumn
-			a.ifExists = p.accept("IF", "EXISTS")
+			a.ifExists = p.Accept("IF", "EXISTS")
 			if a.column, err = p.ident(); err != nil {
 				return err
 			}
-			if !p.accept("CASCADE") {
-				p.accept("RESTRICT")
+			if !p.Accept("CASCADE") {
+				p.Accept("RESTRICT")
 			}
-		case p.accept("ALTER"):
-			p.accept("COLUMN")
+		case p.Accept("ALTER"):
+			p.Accept("COLUMN")
 			if a.column, err = p.ident(); err != nil {
 				return err
 			}
-			if !p.accept("SET", "DATA", "TYPE") && !p.accept("TYPE") {
-				return fmt.Errorf("%w: ALTER COLUMN ... %s (lakegate changes column types only)", ErrNotSupported, p.peek(0))
+			if !p.Accept("SET", "DATA", "TYPE") && !p.Accept("TYPE") {
+				return fmt.Errorf("%w: ALTER COLUMN ... %s (lakegate changes column types only)", ErrNotSupported, p.PeekUpper(0))
 			}
 			a.kind = catalog.SetColumnType
 			a.def.name = a.column
 			if err := p.typeName(&a.def); err != nil {
 				return err
 			}
-			if p.peek(0) == "USING" {
+			if p.PeekUpper(0) == "USING" {
 				return fmt.Errorf("%w: ALTER COLUMN ... TYPE ... USING", ErrNotSupported)
 			}
 		default:
-			if p.eof() {
+			if p.Done() {
 				return syntaxErr("")
 			}
-			return fmt.Errorf("%w: ALTER TABLE ... %s", ErrNotSupported, p.peek(0))
+			return fmt.Errorf("%w: ALTER TABLE ... %s", ErrNotSupported, p.PeekUpper(0))
 		}
 		w.alters = append(w.alters, a)
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	if !p.eof() {
+	if !p.Done() {
 		return p.errHere()
 	}
 	return nil
@@ -369,12 +369,12 @@ func (p *wparser) commentOn(w *Stmt) error {
 		return err
 	}
 	switch {
-	case p.accept("TABLE"):
+	case p.Accept("TABLE"):
 		var err error
 		if w.target, err = p.qualified(); err != nil {
 			return err
 		}
-	case p.accept("COLUMN"):
+	case p.Accept("COLUMN"):
 		var parts []string
 		for {
 			id, err := p.ident()
@@ -382,7 +382,7 @@ func (p *wparser) commentOn(w *Stmt) error {
 				return err
 			}
 			parts = append(parts, id)
-			if !p.accept(".") {
+			if !p.Accept(".") {
 				break
 			}
 		}
@@ -398,20 +398,20 @@ func (p *wparser) commentOn(w *Stmt) error {
 		}
 		w.commentColumn = parts[len(parts)-1]
 	default:
-		return fmt.Errorf("%w: COMMENT ON %s", ErrNotSupported, p.peek(0))
+		return fmt.Errorf("%w: COMMENT ON %s", ErrNotSupported, p.PeekUpper(0))
 	}
 	if err := p.expect("IS"); err != nil {
 		return err
 	}
-	if !p.accept("NULL") {
-		v, ok := stringLiteral(p.raw())
+	if !p.Accept("NULL") {
+		v, ok := stringLiteral(p.PeekText())
 		if !ok {
 			return p.errHere()
 		}
-		p.i++
+		p.Next()
 		w.comment = &v
 	}
-	if !p.eof() {
+	if !p.Done() {
 		return p.errHere()
 	}
 	return nil

@@ -552,36 +552,36 @@ func (s *Writer) execDDL(ctx context.Context, w *Stmt) ([]TableAccess, error) {
 // expression is cast to the type of the column it feeds (DEFAULT becomes
 // NULL). Other sources are returned unchanged.
 func castValues(src string, types []string, explicit bool) (string, error) {
-	p := &wparser{sql: src, toks: lexSpans(src)}
-	if !p.accept("VALUES") {
+	p := &wparser{sqlparse.NewCursor(src)}
+	if !p.Accept("VALUES") {
 		return src, nil
 	}
 	var b strings.Builder
 	b.WriteString("VALUES ")
 	width := -1
 	for {
-		if p.peek(0) != "(" {
+		if p.PeekUpper(0) != "(" {
 			return src, nil
 		}
-		open := p.i
+		open := p.Index()
 		if err := p.skipParens(); err != nil {
 			return "", err
 		}
 		// split the row at its top-level commas
 		var exprs []string
 		depth, start := 0, open+1
-		for j := open + 1; j < p.i; j++ {
-			t := p.toks[j].s
+		for j := open + 1; j < p.Index(); j++ {
+			t := p.At(j).Text
 			switch {
 			case t == "(" || t == "[":
 				depth++
-			case (t == ")" || t == "]") && j < p.i-1:
+			case (t == ")" || t == "]") && j < p.Index()-1:
 				depth--
-			case t == "," && depth == 0 || j == p.i-1:
+			case t == "," && depth == 0 || j == p.Index()-1:
 				if j == start {
 					return "", syntaxErr(t)
 				}
-				exprs = append(exprs, src[p.toks[start].pos:p.toks[j-1].end])
+				exprs = append(exprs, src[p.At(start).Pos:p.At(j-1).End])
 				start = j + 1
 			}
 		}
@@ -609,11 +609,11 @@ func castValues(src string, types []string, explicit bool) (string, error) {
 			fmt.Fprintf(&b, "CAST((%s) AS %s)", e, types[k])
 		}
 		b.WriteString(")")
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	if !p.eof() {
+	if !p.Done() {
 		return src, nil // ORDER BY, LIMIT ...: leave the list as written
 	}
 	return b.String(), nil
