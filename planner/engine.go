@@ -63,6 +63,13 @@ type EngineConfig struct {
 	IdleEngines int
 	// IdleEngineTimeout closes an engine idle that long; 0 means 1 minute.
 	IdleEngineTimeout time.Duration
+	// EngineLifetime and EngineMaxStatements retire an engine that has
+	// served that long or run that many query plans: it is replaced
+	// before a session's next statement outside a transaction block and
+	// closed rather than kept idle (recycle.go). 0 means 5 minutes and
+	// 10,000; negative turns the bound off.
+	EngineLifetime      time.Duration
+	EngineMaxStatements int
 
 	// tempLimit is each engine's max_temp_directory_size, worked out by
 	// New from the memory plan (0: DuckDB's default).
@@ -88,6 +95,11 @@ type engine struct {
 	// until the engine closes (recycle.go).
 	files     map[uint64]struct{}
 	peakFiles int // the most files one statement has read
+	// opened and statements say how long the engine has served and how
+	// many query plans ran in it: DuckDB keeps a little C heap per
+	// execution until the database closes (recycle.go).
+	opened     time.Time
+	statements int
 
 	mu     sync.Mutex // guards closed against Interrupt racing Close, refs, conn and gen
 	closed bool
@@ -145,7 +157,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		os.RemoveAll(tempDir)
 		return nil, err
 	}
-	e := &engine{db: db, conn: conn, allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads}
+	e := &engine{db: db, conn: conn, allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads, opened: time.Now()}
 	// The sandbox: from here on this database can open only files under the
 	// allowed directories, and neither that list nor external access can be
 	// changed again by anything running in it.

@@ -49,7 +49,8 @@ import (
 //
 // Bounds: at most EngineConfig.IdleEngines engines wait (the least
 // recently used one is closed to make room) and none waits longer than
-// EngineConfig.IdleEngineTimeout.
+// EngineConfig.IdleEngineTimeout. A spent engine (EngineLifetime,
+// EngineMaxStatements: recycle.go) is closed instead of kept or handed out.
 
 // Defaults of EngineConfig.IdleEngines and IdleEngineTimeout.
 const (
@@ -104,16 +105,23 @@ func (p *enginePool) get(allowed []string) (*engine, error) {
 	if p.max > 0 {
 		key := allowedKey(allowed)
 		p.mu.Lock()
+		var spent []*engine
 		for i := len(p.idle) - 1; i >= 0; i-- {
 			if p.idle[i].key == key {
 				e := p.idle[i].e
 				p.idle = slices.Delete(p.idle, i, i+1)
+				if e.spent(p.cfg) {
+					spent = append(spent, e)
+					continue
+				}
 				p.reused++
 				p.mu.Unlock()
+				closeAll(spent)
 				return e, nil
 			}
 		}
 		p.mu.Unlock()
+		closeAll(spent)
 	}
 	e, err := openEngine(p.cfg, allowed)
 	if err != nil {
@@ -134,7 +142,7 @@ func (p *enginePool) get(allowed []string) (*engine, error) {
 // put takes back an engine its session no longer uses: reset and kept
 // idle, or closed. The caller must not use e again.
 func (p *enginePool) put(e *engine) {
-	if p.max <= 0 || e.baseline == "" {
+	if p.max <= 0 || e.baseline == "" || e.spent(p.cfg) {
 		e.close()
 		return
 	}
@@ -157,7 +165,11 @@ func (p *enginePool) put(e *engine) {
 		p.timer = time.AfterFunc(p.timeout, p.expire)
 	}
 	p.mu.Unlock()
-	for _, e := range evict {
+	closeAll(evict)
+}
+
+func closeAll(es []*engine) {
+	for _, e := range es {
 		e.close()
 	}
 }
@@ -177,9 +189,7 @@ func (p *enginePool) expire() {
 		p.timer = time.AfterFunc(p.timeout-now.Sub(p.idle[0].since), p.expire)
 	}
 	p.mu.Unlock()
-	for _, e := range evict {
-		e.close()
-	}
+	closeAll(evict)
 }
 
 // closeIdle closes every idle engine.

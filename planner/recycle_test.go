@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -153,5 +154,68 @@ func TestEngineRecycledPastFileLimit(t *testing.T) {
 	read()
 	if engine() == second {
 		t.Fatal("engine kept past its bound after the transaction block")
+	}
+}
+
+// An engine that has run EngineMaxStatements query plans, or served
+// EngineLifetime, is replaced before the session's next statement (not
+// within a transaction block) and is not pooled when its session ends.
+func TestEngineRetiredByUseAndAge(t *testing.T) {
+	r := newRollingTable(t)
+	p := New(r.cat, Config{Engine: EngineConfig{Threads: 2, CachedScanCells: -1, ResultCacheBytes: -1,
+		EngineMaxStatements: 3, EngineLifetime: -1}, Logger: testLogger(t)})
+	defer p.Close()
+	s := p.NewSession(SessionOptions{})
+	engine := func() *engine {
+		s.engMu.Lock()
+		defer s.engMu.Unlock()
+		return s.eng
+	}
+	read := func() { t.Helper(); sql(t, s, "select count(*) from s.a") }
+	read()
+	first := engine()
+	read()
+	read()
+	if engine() != first {
+		t.Fatal("engine replaced before its third statement ended")
+	}
+	sql(t, s, "begin")
+	read() // the fourth, in a transaction block: kept
+	if engine() != first {
+		t.Fatal("engine replaced within a transaction block")
+	}
+	sql(t, s, "commit")
+	read()
+	second := engine()
+	if second == first || !first.closed {
+		t.Fatalf("engine kept after 4 statements (replaced: %v, closed: %v)", second != first, first.closed)
+	}
+	if second.statements != 1 {
+		t.Fatalf("new engine counts %d statements, want 1", second.statements)
+	}
+	read()
+	read() // 3: spent
+	s.Close()
+	if !second.closed {
+		t.Fatal("a spent engine was pooled")
+	}
+
+	// By age: a pooled engine past its lifetime is not handed out again.
+	p2 := New(r.cat, Config{Engine: EngineConfig{Threads: 2, CachedScanCells: -1, ResultCacheBytes: -1,
+		EngineLifetime: time.Hour}, Logger: testLogger(t)})
+	defer p2.Close()
+	s2 := p2.NewSession(SessionOptions{})
+	sql(t, s2, "select count(*) from s.a")
+	old := s2.eng
+	s2.Close()
+	if old.closed {
+		t.Fatal("an engine within its lifetime was not pooled")
+	}
+	old.opened = old.opened.Add(-2 * time.Hour)
+	s3 := p2.NewSession(SessionOptions{})
+	defer s3.Close()
+	sql(t, s3, "select count(*) from s.a")
+	if s3.eng == old || !old.closed {
+		t.Fatalf("an engine past its lifetime was handed out (same: %v, closed: %v)", s3.eng == old, old.closed)
 	}
 }

@@ -83,6 +83,11 @@ type Config struct {
 		// the next sessions with the same sandbox (planner/enginepool.go).
 		IdleEngines       int           `json:"idle_engines"`
 		IdleEngineTimeout auth.Duration `json:"idle_engine_timeout"`
+		// EngineLifetime / EngineMaxStatements: an engine that has served
+		// this long or run this many query plans is replaced
+		// (planner/recycle.go); "-1s" / -1 turn the bound off.
+		EngineLifetime      auth.Duration `json:"engine_lifetime"`
+		EngineMaxStatements int           `json:"engine_max_statements"`
 	} `json:"limits"`
 	// AuthenticationTimeout bounds accept to the first ReadyForQuery
 	// (default "10s"). IdleSessionTimeout and
@@ -173,7 +178,8 @@ func (c *Config) engineConfig() planner.EngineConfig {
 		MaxValueBytes: l.MaxValueBytes, MaxRowBytes: l.MaxRowBytes, MetadataCacheBytes: l.MetadataCacheBytes,
 		CachedScanCells: l.CachedScanCells, CachedScanBudget: l.CachedScanBudget,
 		ShortSlots: l.ShortSlots, ResultCacheBytes: l.ResultCacheBytes,
-		IdleEngines: l.IdleEngines, IdleEngineTimeout: time.Duration(l.IdleEngineTimeout)}
+		IdleEngines: l.IdleEngines, IdleEngineTimeout: time.Duration(l.IdleEngineTimeout),
+		EngineLifetime: time.Duration(l.EngineLifetime), EngineMaxStatements: l.EngineMaxStatements}
 }
 
 func embeddedCatalog(dir string) catalog.Config {
