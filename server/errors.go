@@ -231,6 +231,14 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NegativeToFractionalPower: codes.InvalidArgumentForPowerFunction,
 	pgcatalog.NullCharacter:             codes.ProgramLimitExceeded,
 	pgcatalog.NegativeSubstringLength:   codes.Substring,
+
+	pgcatalog.WidthBucketCount:            codes.InvalidArgumentForWidthBucketFunction,
+	pgcatalog.WidthBucketBounds:           codes.InvalidArgumentForWidthBucketFunction,
+	pgcatalog.EncodeEscape:                codes.FeatureNotSupported,
+	pgcatalog.MultidimensionalCardinality: codes.FeatureNotSupported,
+	pgcatalog.DateBinMonths:               codes.FeatureNotSupported,
+	pgcatalog.DateBinStride:               codes.DatetimeFieldOverflow,
+	pgcatalog.OverlapsTypes:               codes.UndefinedFunction,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of
