@@ -96,6 +96,8 @@ select 'abc'::char(2), 'a'::char(3)
 select 'abc'::varchar(2)::text
 select length('a'::char(3)), 'a'::char(3) || 'b'
 select '1'::bool, 'yes'::bool, 'off'::bool, 't'::bool
+select 'of'::bool, bool ' TRUE ', cast('n' as boolean), '{t,off}'::bool[]
+select 'o'::bool
 select 'maybe'::bool
 select true::int, false::int
 select 1::bool, 0::bool
@@ -218,6 +220,7 @@ select date_bin('15 minutes', timestamp '2024-03-15 10:11:12', timestamp '2024-0
 select date_bin('1 month', timestamp '2024-03-15 10:11:12', timestamp '2024-01-01')
 -- time zones
 select timestamptz '2024-03-15 10:00+00'
+select '2024-03-15 10:00 +02:30'::timestamptz, timestamptz '2024-03-15 10:00:00 -0230', '2024-03-15 10:00Z'::timestamptz
 select timestamptz '2024-03-15 10:00:00+02'
 select '2024-03-15 10:00:00+00'::timestamptz at time zone 'America/New_York'
 select timestamp '2024-03-15 10:00' at time zone 'UTC'
