@@ -239,6 +239,9 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.DateBinMonths:               codes.FeatureNotSupported,
 	pgcatalog.DateBinStride:               codes.DatetimeFieldOverflow,
 	pgcatalog.OverlapsTypes:               codes.UndefinedFunction,
+	pgcatalog.DatetimeFormat:              codes.FeatureNotSupported,
+	pgcatalog.DatetimeFormatArg:           codes.FeatureNotSupported,
+	pgcatalog.DatetimeFormatGap:           codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

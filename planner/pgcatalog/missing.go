@@ -84,6 +84,21 @@ var missingMacros = []string{
 		`THEN error('` + OverlapsTypes + `') ELSE pg_periods_overlap(` +
 		`CASE WHEN e1 IS NOT NULL AND s1 > e1 THEN e1 ELSE coalesce(s1, e1) END, CASE WHEN s1 IS NULL THEN NULL WHEN e1 IS NOT NULL AND s1 > e1 THEN s1 ELSE e1 END, ` +
 		`CASE WHEN e2 IS NOT NULL AND s2 > e2 THEN e2 ELSE coalesce(s2, e2) END, CASE WHEN s2 IS NULL THEN NULL WHEN e2 IS NOT NULL AND s2 > e2 THEN s2 ELSE e2 END) END`,
+	// to_char(date or timestamp, format) for the common patterns (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy),
+	// turned into the engine's strftime format; a format with any other
+	// letter, a quote or a backslash fails rather than print something
+	// else. The engine's strftime takes a computed format only for a
+	// timestamptz (in the session's time zone), so a date or timestamp
+	// goes through one, and fails where the zone skips its wall-clock time.
+	// Its strptime wants a constant format: to_date is missing.
+	`pg_datetime_format(f) AS CASE WHEN regexp_matches(f, 'DDD|SSSS') OR regexp_matches(` +
+		`regexp_replace(f, '(YYYY|HH24|HH12|Mon|YY|MM|DD|HH|MI|SS|AM|PM|Dy)', '', 'g'), '[A-Za-z"\\]') THEN error('` + DatetimeFormat + `') ` +
+		`ELSE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(f, ` +
+		`'%', '%%'), 'YYYY', '%Y'), 'HH24', '%H'), 'HH12', '%I'), 'Mon', '%b'), 'YY', '%y'), 'MM', '%m'), 'DD', '%d'), 'HH', '%I'), ` +
+		`'MI', '%M'), 'SS', '%S'), 'AM', '%p'), 'PM', '%p'), 'Dy', '%a') END`,
+	`to_char(t, f) AS CASE WHEN typeof(t) NOT IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN error('` + DatetimeFormatArg + `') ` +
+		`WHEN typeof(t) <> 'TIMESTAMP WITH TIME ZONE' AND CAST(CAST(t AS TIMESTAMPTZ) AS TIMESTAMP) <> CAST(t AS TIMESTAMP) THEN error('` + DatetimeFormatGap + `') ` +
+		`ELSE strftime(CAST(t AS TIMESTAMPTZ), pg_datetime_format(f)) END`,
 	// json: Postgres' names of a value's type.
 	`json_typeof(j) AS CASE json_type(j) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' ` +
 		`WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' ` +
@@ -106,4 +121,7 @@ const (
 	DateBinMonths               = "timestamps cannot be binned into intervals containing months or years"
 	DateBinStride               = "stride must be greater than zero"
 	OverlapsTypes               = "OVERLAPS compares periods of dates, times or timestamps"
+	DatetimeFormat              = "this date/time format pattern is not supported (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy are)"
+	DatetimeFormatArg           = "to_char of this type is not supported (dates and timestamps are)"
+	DatetimeFormatGap           = "to_char of a timestamp the session time zone skips is not supported"
 )
