@@ -242,6 +242,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.DatetimeFormat:              codes.FeatureNotSupported,
 	pgcatalog.DatetimeFormatArg:           codes.FeatureNotSupported,
 	pgcatalog.DatetimeFormatGap:           codes.FeatureNotSupported,
+	pgcatalog.NullFieldName:               codes.InvalidParameterValue,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of
@@ -257,6 +258,8 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 		switch {
 		case strings.Contains(msg, "field value out of range"), strings.HasPrefix(msg, "Date out of range"):
 			return codes.DatetimeFieldOverflow, true // '2024-02-30'::date, make_date(2024, 2, 30)
+		case numericSpecial(msg):
+			return codes.FeatureNotSupported, true // 'NaN'::numeric: the engine's DECIMAL has no NaN or infinity
 		case strings.Contains(msg, "out of range"), integerTooWide(msg):
 			return codes.NumericValueOutOfRange, true // 40000::int2, 12345.678::numeric(5, 2)
 		case strings.HasPrefix(msg, "Could not convert string ") && strings.HasSuffix(msg, " to INTERVAL"),
@@ -280,6 +283,21 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 		}
 	}
 	return "", false
+}
+
+// numericSpecial reports whether msg is the engine's failure to read NaN
+// or an infinity as a DECIMAL, which Postgres' numeric holds.
+func numericSpecial(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, "Could not convert string ")
+	if !ok || !strings.Contains(rest, " to DECIMAL") {
+		return false
+	}
+	val, _, _ := strings.Cut(rest, " to DECIMAL")
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(val), `"'`)) {
+	case "nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf":
+		return true
+	}
+	return false
 }
 
 // integerTooWide reports whether msg is the engine's failure to read a

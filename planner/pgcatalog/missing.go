@@ -99,6 +99,11 @@ var missingMacros = []string{
 	`to_char(t, f) AS CASE WHEN typeof(t) NOT IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN error('` + DatetimeFormatArg + `') ` +
 		`WHEN typeof(t) <> 'TIMESTAMP WITH TIME ZONE' AND CAST(CAST(t AS TIMESTAMPTZ) AS TIMESTAMP) <> CAST(t AS TIMESTAMP) THEN error('` + DatetimeFormatGap + `') ` +
 		`ELSE strftime(CAST(t AS TIMESTAMPTZ), pg_datetime_format(f)) END`,
+	// json_agg and json_object_agg write their json as Postgres does:
+	// "[1, 2]", "{ "a" : 1, "b" : 2 }", NULL values as null.
+	`json_agg(x) AS CAST('[' || string_agg(coalesce(CAST(to_json(x) AS VARCHAR), 'null'), ', ') || ']' AS JSON)`,
+	`json_object_agg(k, v) AS CAST('{ ' || string_agg(CASE WHEN k IS NULL THEN error('` + NullFieldName + `') ` +
+		`ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END || ' : ' || coalesce(CAST(to_json(v) AS VARCHAR), 'null'), ', ') || ' }' AS JSON)`,
 	// json: Postgres' names of a value's type.
 	`json_typeof(j) AS CASE json_type(j) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' ` +
 		`WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' ` +
@@ -123,5 +128,6 @@ const (
 	OverlapsTypes               = "OVERLAPS compares periods of dates, times or timestamps"
 	DatetimeFormat              = "this date/time format pattern is not supported (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy are)"
 	DatetimeFormatArg           = "to_char of this type is not supported (dates and timestamps are)"
+	NullFieldName               = "field name must not be null"
 	DatetimeFormatGap           = "to_char of a timestamp the session time zone skips is not supported"
 )

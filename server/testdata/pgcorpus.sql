@@ -252,8 +252,11 @@ select json_build_array(1, 'a', null)
 select to_json('x'::text), to_jsonb(1)
 select row_to_json(t) from (select 1 as a, 'x' as b) t
 select json_agg(x) from (values (1), (2)) t(x)
+select json_agg(x), json_agg(y) from (values (1, 'a'), (null, 'b"c')) t(x, y)
+select json_agg(x) from (values (1)) t(x) where false
 select jsonb_agg(x) from (values (1), (2)) t(x)
 select json_object_agg(k, v) from (values ('a', 1), ('b', 2)) t(k, v)
+select json_object_agg(k, v) from (values ('a', null), (null, 2)) t(k, v)
 select json_typeof('{"a": 1}'), json_typeof('[1]'), json_typeof('1')
 select json_typeof(j) from (values ('1.5'::json), ('"x"'), ('null'), ('true'), (null)) t(j)
 select '{"a": [1, 2]}'::json -> 'a' ->> 0
