@@ -242,6 +242,8 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.DatetimeFormat:              codes.FeatureNotSupported,
 	pgcatalog.DatetimeFormatArg:           codes.FeatureNotSupported,
 	pgcatalog.DatetimeFormatGap:           codes.FeatureNotSupported,
+	pgcatalog.RegexpMatchGroups:           codes.FeatureNotSupported,
+	pgcatalog.RegexpMatchGlobal:           codes.InvalidParameterValue,
 	pgcatalog.NullFieldName:               codes.InvalidParameterValue,
 }
 

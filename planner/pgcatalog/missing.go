@@ -84,6 +84,15 @@ var missingMacros = []string{
 		`THEN error('` + OverlapsTypes + `') ELSE pg_periods_overlap(` +
 		`CASE WHEN e1 IS NOT NULL AND s1 > e1 THEN e1 ELSE coalesce(s1, e1) END, CASE WHEN s1 IS NULL THEN NULL WHEN e1 IS NOT NULL AND s1 > e1 THEN s1 ELSE e1 END, ` +
 		`CASE WHEN e2 IS NOT NULL AND s2 > e2 THEN e2 ELSE coalesce(s2, e2) END, CASE WHEN s2 IS NULL THEN NULL WHEN e2 IS NOT NULL AND s2 > e2 THEN s2 ELSE e2 END) END`,
+	// regexp_match(s, p [, flags]): the first match as a one-element text
+	// array, NULL without one. A pattern with a capturing group (an
+	// unescaped "(" not starting "(?") fails: the engine cannot list a
+	// computed pattern's groups.
+	`pg_regexp_groups(p) AS regexp_matches(p, '(^|[^\\])(\\\\)*\([^?]')`,
+	`regexp_match(s, p) AS CASE WHEN pg_regexp_groups(p) THEN error('` + RegexpMatchGroups + `') ` +
+		`WHEN regexp_matches(s, p) THEN [regexp_extract(s, p)] END, ` +
+		`(s, p, f) AS CASE WHEN contains(f, 'g') THEN error('` + RegexpMatchGlobal + `') WHEN pg_regexp_groups(p) THEN error('` + RegexpMatchGroups + `') ` +
+		`WHEN regexp_matches(s, p, f) THEN [regexp_extract(s, p, 0, f)] END`,
 	// to_char(date or timestamp, format) for the common patterns (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy),
 	// turned into the engine's strftime format; a format with any other
 	// letter, a quote or a backslash fails rather than print something
@@ -128,6 +137,8 @@ const (
 	OverlapsTypes               = "OVERLAPS compares periods of dates, times or timestamps"
 	DatetimeFormat              = "this date/time format pattern is not supported (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy are)"
 	DatetimeFormatArg           = "to_char of this type is not supported (dates and timestamps are)"
+	RegexpMatchGroups           = "regexp_match with capturing groups is not supported"
+	RegexpMatchGlobal           = "regexp_match() does not support the \"global\" option"
 	NullFieldName               = "field name must not be null"
 	DatetimeFormatGap           = "to_char of a timestamp the session time zone skips is not supported"
 )
