@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
@@ -21,7 +22,10 @@ import (
 //     lists, not '{...}'; they become list expressions of string elements,
 //     which the cast converts element by element.
 //   - BC dates and timestamps ('0044-03-15 BC', '0044-03-15 10:00:00 BC'):
-//     DuckDB writes the era as '(BC)' after the date.
+//     DuckDB writes the era as '(BC)' after the date; a time without
+//     seconds before a zone ('2024-03-15 10:00+00') gets them.
+//   - booleans: Postgres' spellings ('off', 'y', ' TRUE ') become true or
+//     false; other text fails as in Postgres (22P02).
 //
 // Only a string literal with a cast to such a type is touched
 // ('...'::type, CAST('...' AS type), type '...'); everything else passes
@@ -35,6 +39,7 @@ const (
 	litBytea
 	litDate // date, timestamp, timestamptz
 	litArray
+	litBool
 )
 
 // castType reads a type name starting at toks[i] and returns its kind and
@@ -60,6 +65,8 @@ func castTypeElem(toks []sqlparse.Token, i int) (literalType, literalType, int) 
 		kind = litBytea
 	case "date", "timestamptz":
 		kind = litDate
+	case "bool", "boolean":
+		kind = litBool
 	case "timestamp":
 		kind = litDate
 		// timestamp [(p)] [with|without time zone]
@@ -108,7 +115,8 @@ func rewritePGLiterals(sql string) string {
 	upper := strings.ToUpper(sql)
 	numeric := strings.Contains(upper, "NUMERIC") || strings.Contains(upper, "DECIMAL")
 	intCast := strings.Contains(sql, "::") && strings.Contains(upper, "INT")
-	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast {
+	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast &&
+		!strings.Contains(upper, "BOOL") && !strings.Contains(upper, "TIMESTAMP") {
 		return sql
 	}
 	toks := sqlparse.Tokens(sql, 0)
@@ -197,7 +205,23 @@ func rewriteLiteral(kind, elem literalType, val string) (string, bool) {
 		}
 		return "from_hex('" + hex.EncodeToString(b) + "')", true
 	case litDate:
-		return bcLiteral(val)
+		if bc, ok := bcLiteral(val); ok {
+			return bc, true
+		}
+		if ts, ok := pgtypes.TimestampInput(val); ok {
+			return sqlparse.QuoteLiteral(ts), true
+		}
+		return "", false
+	case litBool:
+		v, ok := pgtypes.ParseBool(val)
+		switch {
+		case !ok:
+			msg := IntInputError + `boolean: "` + val + `"`
+			return "CAST(error(" + sqlparse.QuoteLiteral(msg) + ") AS BOOLEAN)", true
+		case v:
+			return "true", true
+		}
+		return "false", true
 	case litArray:
 		if !strings.HasPrefix(strings.TrimSpace(val), "{") {
 			return "", false

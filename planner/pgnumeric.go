@@ -153,7 +153,7 @@ func integerAt(toks []sqlparse.Token, i int) (string, int, bool) {
 }
 
 // IntInputError is the beginning of the error a bad integer constant
-// raises (the server gives it 22P02).
+// or boolean raises (the server gives it 22P02).
 const IntInputError = "invalid input syntax for type "
 
 func pgInteger(val string) bool {

@@ -140,6 +140,9 @@ func sqlState(err error) codes.Code {
 	case errors.Is(err, catalog.ErrUpstream):
 		return codes.FdwError
 	case errors.As(err, &ee):
+		if code, ok := engineMessageState(ee); ok {
+			return code
+		}
 		switch ee.Kind {
 		case planner.KindSyntax:
 			return codes.Syntax
@@ -228,4 +231,103 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NegativeToFractionalPower: codes.InvalidArgumentForPowerFunction,
 	pgcatalog.NullCharacter:             codes.ProgramLimitExceeded,
 	pgcatalog.NegativeSubstringLength:   codes.Substring,
+
+	pgcatalog.WidthBucketCount:            codes.InvalidArgumentForWidthBucketFunction,
+	pgcatalog.WidthBucketBounds:           codes.InvalidArgumentForWidthBucketFunction,
+	pgcatalog.EncodeEscape:                codes.FeatureNotSupported,
+	pgcatalog.MultidimensionalCardinality: codes.FeatureNotSupported,
+	pgcatalog.DateBinMonths:               codes.FeatureNotSupported,
+	pgcatalog.DateBinStride:               codes.DatetimeFieldOverflow,
+	pgcatalog.OverlapsTypes:               codes.UndefinedFunction,
+	pgcatalog.DatetimeFormat:              codes.FeatureNotSupported,
+	pgcatalog.DatetimeFormatArg:           codes.FeatureNotSupported,
+	pgcatalog.DatetimeFormatGap:           codes.FeatureNotSupported,
+	pgcatalog.RegexpMatchGroups:           codes.FeatureNotSupported,
+	pgcatalog.RegexpMatchGlobal:           codes.InvalidParameterValue,
+	pgcatalog.NullFieldName:               codes.InvalidParameterValue,
+}
+
+// engineMessageState gives the engine errors whose kind spans several of
+// Postgres' SQLSTATEs the one Postgres gives the same failure, read from
+// the engine's message: a value that does not fit its type (22003) is a
+// conversion error to the engine, as is a date that does not exist
+// (22008); a type that does not exist (42704) is a catalog error, as a
+// table is.
+func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
+	msg := ee.Msg
+	switch ee.Kind {
+	case planner.KindConversion, planner.KindOutOfRange:
+		switch {
+		case strings.Contains(msg, "field value out of range"), strings.HasPrefix(msg, "Date out of range"):
+			return codes.DatetimeFieldOverflow, true // '2024-02-30'::date, make_date(2024, 2, 30)
+		case numericSpecial(msg):
+			return codes.FeatureNotSupported, true // 'NaN'::numeric: the engine's DECIMAL has no NaN or infinity
+		case strings.Contains(msg, "out of range"), integerTooWide(msg):
+			return codes.NumericValueOutOfRange, true // 40000::int2, 12345.678::numeric(5, 2)
+		case strings.HasPrefix(msg, "Could not convert string ") && strings.HasSuffix(msg, " to INTERVAL"),
+			strings.HasPrefix(msg, "invalid date field format"), strings.HasPrefix(msg, "invalid timestamp field format"):
+			return codes.InvalidDatetimeFormat, true // interval 'x', 'x'::date
+		}
+	case planner.KindUndefinedTable:
+		if strings.HasPrefix(msg, "Type with name ") {
+			return codes.UndefinedObject, true
+		}
+	case planner.KindBinder, planner.KindUndefinedFunction, planner.KindInvalidInput:
+		switch {
+		case strings.Contains(msg, "must appear in the GROUP BY clause"):
+			return codes.Grouping, true
+		case strings.Contains(msg, "does not exist on left side of join"), strings.Contains(msg, "does not exist on right side of join"):
+			return codes.UndefinedColumn, true // USING (no_such_column)
+		case strings.HasPrefix(msg, "LIMIT/OFFSET cannot be negative"):
+			return codes.InvalidRowCountInLimitClause, true
+		case strings.HasPrefix(msg, "More than one row returned by a subquery"):
+			return codes.CardinalityViolation, true
+		}
+	}
+	return "", false
+}
+
+// numericSpecial reports whether msg is the engine's failure to read NaN
+// or an infinity as a DECIMAL, which Postgres' numeric holds.
+func numericSpecial(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, "Could not convert string ")
+	if !ok || !strings.Contains(rest, " to DECIMAL") {
+		return false
+	}
+	val, _, _ := strings.Cut(rest, " to DECIMAL")
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(val), `"'`)) {
+	case "nan", "infinity", "+infinity", "-infinity", "inf", "+inf", "-inf":
+		return true
+	}
+	return false
+}
+
+// integerTooWide reports whether msg is the engine's failure to read a
+// string as an integer type whose text is an integer: one too wide for the
+// type ('99999999999'::int). Other text fails as Postgres' 22P02 does.
+func integerTooWide(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, "Could not convert string '")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndex(rest, "' to ")
+	if i < 0 {
+		return false
+	}
+	val, typ := strings.TrimSpace(rest[:i]), strings.TrimPrefix(rest[i+len("' to "):], "U")
+	switch typ {
+	case "INT8", "INT16", "INT32", "INT64", "INT128":
+	default:
+		return false
+	}
+	val = strings.TrimLeft(val, "+-")
+	if val == "" {
+		return false
+	}
+	for _, c := range val {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,9 @@
 package pgcatalog
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Engine built-ins whose answers differ from Postgres', given Postgres'
 // answers by macros of the same name in every session engine's main
@@ -52,11 +55,12 @@ const (
 )
 
 // EngineMacros creates, in a new session engine, the match operators'
-// functions (operators.go) and the built-ins' Postgres versions above.
+// functions (operators.go), the built-ins' Postgres versions above and
+// the built-ins the engine lacks (missing.go).
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range builtinMacros {
+	for _, m := range slices.Concat(builtinMacros, missingMacros) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -66,7 +70,7 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*"}
-	for _, m := range builtinMacros {
+	for _, m := range slices.Concat(builtinMacros, missingMacros) {
 		names = append(names, macroName(m))
 	}
 	return names

@@ -14,11 +14,16 @@ import "strings"
 // macros below, created in every session engine. A generic operator has
 // the same precedence as ~ in both grammars, so the parse tree is the one
 // Postgres builds.
+//
+// Postgres' bitwise exclusive or, #, is missing from the engine's grammar:
+// it becomes another generic operator, xorOperator (missing.go), which
+// binds as tightly as # does in Postgres.
 var regexOperators = map[string]string{
 	"~":   "~^",
 	"!~":  "!~^",
 	"~*":  "~*",
 	"!~*": "!~*",
+	"#":   xorOperator,
 }
 
 // regexOperatorMacros creates the functions the rewritten match

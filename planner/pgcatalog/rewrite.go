@@ -314,8 +314,8 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					continue
 				}
 			}
-		case p.text == "~" || p.text == "!":
-			// a ~ b, a !~* b: Postgres' regular expression match (operators.go)
+		case p.text == "~" || p.text == "!" || p.text == "#":
+			// a ~ b, a !~* b: Postgres' regular expression match; a # b (operators.go)
 			if op, end, ok := regexOperatorAt(in, i, prev); ok {
 				emit(" "+op+" ", 'p')
 				i = end

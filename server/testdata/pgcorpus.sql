@@ -19,6 +19,9 @@ select abs(-5), abs(-5.5)
 select sign(-3), sign(0.0)
 select mod(10, 3), mod(-10, 3)
 select div(7, 2)
+select div(-7, 2), div(7.5, 2), div(7.5, 0.5), div(-7.6, 0.5)
+select div(a, b), a # b from (values (7, 2), (-9, 4)) t(a, b)
+select div(1, 0)
 select sqrt(16), cbrt(27.0)
 select exp(1.0)
 select ln(10), log(100), log(2, 8)
@@ -35,6 +38,9 @@ select degrees(pi()), radians(180)
 select gcd(12, 18), lcm(4, 6)
 select factorial(5)
 select width_bucket(5.35, 0.024, 10.06, 5)
+select width_bucket(x, 0, 10, 5), width_bucket(x, 10, 0, 5), width_bucket(x, array[1, 3, 6]) from (values (-1), (5), (10)) t(x)
+select width_bucket(1, 0, 10, 0)
+select width_bucket(1, 1, 1, 3)
 select 0.1 + 0.2
 select 0.1::float8 + 0.2::float8
 select 1e300 * 1e300
@@ -90,6 +96,8 @@ select 'abc'::char(2), 'a'::char(3)
 select 'abc'::varchar(2)::text
 select length('a'::char(3)), 'a'::char(3) || 'b'
 select '1'::bool, 'yes'::bool, 'off'::bool, 't'::bool
+select 'of'::bool, bool ' TRUE ', cast('n' as boolean), '{t,off}'::bool[]
+select 'o'::bool
 select 'maybe'::bool
 select true::int, false::int
 select 1::bool, 0::bool
@@ -125,6 +133,7 @@ select concat('a', null, 'b'), concat_ws('-', 'a', null, 'b')
 select length('héllo'), char_length('héllo'), octet_length('héllo')
 select upper('abc'), lower('ÄBC')
 select initcap('hello world')
+select initcap(s) from (values ('hELLO wORLD-foo bar2baz'), ('')) t(s)
 select substring('hello', 2, 3), substring('hello' from 2 for 3)
 select substr('hello', 2), substr('hello', 0, 2)
 select position('l' in 'hello'), strpos('hello', 'l')
@@ -146,11 +155,15 @@ select regexp_replace('foobar', 'o+', 'X')
 select regexp_replace('foobar', 'o', 'X', 'g')
 select regexp_matches('a1b22', '[0-9]+', 'g')
 select regexp_match('a1b22', '[0-9]+')
+select regexp_match('a1b22', 'x'), regexp_match('ABC', 'b', 'i'), regexp_match(s, '\d{2}') from (values ('a1b22')) t(s)
+select regexp_match('a(b', 'a\(b'), regexp_match('a\b', 'a\\b'), regexp_match('ab', '(?:a)b')
 select format('%s-%I-%L', 'a', 'b c', 'd')
 select format('%s and %s', 1, 'x')
 select quote_ident('a b'), quote_literal('it''s'), quote_nullable(null)
 select to_hex(255)
 select encode('abc'::bytea, 'hex'), encode('abc'::bytea, 'base64')
+select encode(repeat('a', 57)::bytea, 'base64'), encode(repeat('a', 60)::bytea, 'base64')
+select encode('abc'::bytea, 'x')
 select decode('616263', 'hex')
 select string_to_array('a,b,c', ',')
 select array_to_string(array[1, 2, 3], '-')
@@ -161,6 +174,7 @@ select 'abc'::char(5) = 'abc'
 select length(''), '' is null
 select lower(null) is null
 select overlay('hello' placing 'XX' from 2 for 3)
+select overlay(s placing 'XX' from 2), overlay(s placing '' from 2 for 1) from (values ('hello')) t(s)
 select E'a\tb', 'a\tb'
 select 'It''s'
 select $$dollar$$
@@ -182,11 +196,15 @@ select interval '1 day' * 3, interval '1 hour' / 2
 select interval '25 hours'
 select justify_hours(interval '25 hours')
 select justify_days(interval '35 days')
+select justify_hours(i), justify_days(i) from (values (interval '-25 hours'), (interval '1 day -1 hour'), (interval '1 mon -1 day'), (interval '2 mons 50 hours 3.5 seconds')) t(i)
+select make_interval(1, 2, 3, 4, 5, 6, 7.5), make_interval(secs => 1.25)
 select make_date(2024, 3, 15)
 select make_timestamp(2024, 3, 15, 10, 11, 12.5)
 select make_interval(days => 3)
 select age(timestamp '2024-03-15', timestamp '2023-01-01')
 select to_char(date '2024-03-15', 'YYYY-MM-DD')
+select to_char(timestamp '2024-03-15 13:04:05', 'YY/MM/DD HH24:MI:SS HH12 AM Mon Dy %'), to_char(timestamp '2024-03-15 01:04:05', 'HH:MI PM')
+select to_char(d, 'Dy Mon DD YYYY') from (values (date '2024-03-10'), (date '2024-12-31')) t(d)
 select to_char(1234.5, '9999.99')
 select to_date('15/03/2024', 'DD/MM/YYYY')
 select to_timestamp(0)
@@ -203,8 +221,10 @@ select isfinite(date '2024-03-15')
 select overlaps_check from (select (date '2024-01-01', date '2024-02-01') overlaps (date '2024-01-15', date '2024-03-01') as overlaps_check) s
 select extract(hour from interval '3 hours 20 minutes')
 select date_bin('15 minutes', timestamp '2024-03-15 10:11:12', timestamp '2024-01-01')
+select date_bin('1 month', timestamp '2024-03-15 10:11:12', timestamp '2024-01-01')
 -- time zones
 select timestamptz '2024-03-15 10:00+00'
+select '2024-03-15 10:00 +02:30'::timestamptz, timestamptz '2024-03-15 10:00:00 -0230', '2024-03-15 10:00Z'::timestamptz
 select timestamptz '2024-03-15 10:00:00+02'
 select '2024-03-15 10:00:00+00'::timestamptz at time zone 'America/New_York'
 select timestamp '2024-03-15 10:00' at time zone 'UTC'
@@ -234,9 +254,13 @@ select json_build_array(1, 'a', null)
 select to_json('x'::text), to_jsonb(1)
 select row_to_json(t) from (select 1 as a, 'x' as b) t
 select json_agg(x) from (values (1), (2)) t(x)
+select json_agg(x), json_agg(y) from (values (1, 'a'), (null, 'b"c')) t(x, y)
+select json_agg(x) from (values (1)) t(x) where false
 select jsonb_agg(x) from (values (1), (2)) t(x)
 select json_object_agg(k, v) from (values ('a', 1), ('b', 2)) t(k, v)
+select json_object_agg(k, v) from (values ('a', null), (null, 2)) t(k, v)
 select json_typeof('{"a": 1}'), json_typeof('[1]'), json_typeof('1')
+select json_typeof(j) from (values ('1.5'::json), ('"x"'), ('null'), ('true'), (null)) t(j)
 select '{"a": [1, 2]}'::json -> 'a' ->> 0
 select json_extract_path_text('{"a": {"b": "c"}}', 'a', 'b')
 select '{"a":1}'::json::text
@@ -253,6 +277,7 @@ select array[1, 2, 3][5]
 select (array[1, 2, 3])[2:3]
 select array_length(array[1, 2, 3], 1)
 select cardinality(array[1, 2, 3])
+select cardinality(array[]::int[])
 select array_append(array[1, 2], 3), array_prepend(0, array[1, 2])
 select array_cat(array[1], array[2, 3])
 select array[1, 2] || 3
@@ -260,6 +285,7 @@ select array[1, 2] || array[3]
 select array_position(array['a', 'b'], 'b')
 select array_remove(array[1, 2, 1], 1)
 select array_replace(array[1, 2, 1], 1, 9)
+select array_replace(array[1, null], null, 3), array_to_string(array['a', null], '-', '?')
 select 2 = any(array[1, 2, 3]), 5 = all(array[5, 5])
 select array[1, 2] @> array[2], array[1] <@ array[1, 2], array[1, 2] && array[2, 3]
 select unnest(array[1, 2, 3])
@@ -301,6 +327,7 @@ select avg(x) from (values (1.5::float8), (2.5)) t(x)
 select avg(x::int2), sum(x::int2) from (values (1), (2)) t(x)
 select bool_and(x), bool_or(x) from (values (true), (false)) t(x)
 select every(x) from (values (true), (false)) t(x)
+select every(x > 0) from (values (1), (2)) t(x)
 select string_agg(x, ', ') from (values ('a'), ('b')) t(x)
 select count(*) from (values (1)) t(x) where false
 select sum(x) from (values (1)) t(x) where false
