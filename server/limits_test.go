@@ -254,6 +254,7 @@ func TestAuthenticationTimeout(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each waits out the timeout on its own connection
 			start := time.Now()
 			c := dialFrom(t, "127.0.0.1", g.addr)
 			tc.send(c)
@@ -265,6 +266,7 @@ func TestAuthenticationTimeout(t *testing.T) {
 		})
 	}
 	t.Run("a session outlives the deadline", func(t *testing.T) {
+		t.Parallel()
 		ctx := context.Background()
 		c, err := connectFrom(ctx, "127.0.0.1", g.addr, "payments_svc", "s3cret-pw", nil)
 		if err != nil {
@@ -342,6 +344,7 @@ func TestIdleTimeouts(t *testing.T) {
 		}
 	}
 	t.Run("idle_session_timeout by SET", func(t *testing.T) {
+		t.Parallel() // the subtests wait on timers of their own sessions
 		c, err := connectFrom(ctx, "127.0.0.1", g.addr, "analyst", "", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -361,6 +364,7 @@ func TestIdleTimeouts(t *testing.T) {
 		expect(t, c, "57P05", "terminating connection due to idle-session timeout", t0, time.Second)
 	})
 	t.Run("idle_in_transaction_session_timeout as a startup parameter", func(t *testing.T) {
+		t.Parallel()
 		c, err := connectFrom(ctx, "127.0.0.1", g.addr, "analyst", "", map[string]string{"idle_in_transaction_session_timeout": "1000"})
 		if err != nil {
 			t.Fatal(err)
@@ -377,6 +381,7 @@ func TestIdleTimeouts(t *testing.T) {
 		expect(t, c, "25P03", "terminating connection due to idle-in-transaction timeout", t0, time.Second)
 	})
 	t.Run("failed transaction block", func(t *testing.T) {
+		t.Parallel()
 		c, err := connectFrom(ctx, "127.0.0.1", g.addr, "analyst", "", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -390,6 +395,7 @@ func TestIdleTimeouts(t *testing.T) {
 		expect(t, c, "25P03", "terminating connection due to idle-in-transaction timeout", t0, time.Second)
 	})
 	t.Run("server default", func(t *testing.T) {
+		t.Parallel()
 		c, err := connectFrom(ctx, "127.0.0.1", gDefault.addr, "analyst", "", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -402,6 +408,7 @@ func TestIdleTimeouts(t *testing.T) {
 		expect(t, c, "57P05", "terminating connection due to idle-session timeout", t0, time.Second)
 	})
 	t.Run("off and invalid values", func(t *testing.T) {
+		t.Parallel()
 		c, err := connectFrom(ctx, "127.0.0.1", gDefault.addr, "analyst", "", nil)
 		if err != nil {
 			t.Fatal(err)
