@@ -228,4 +228,6 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NegativeToFractionalPower: codes.InvalidArgumentForPowerFunction,
 	pgcatalog.NullCharacter:             codes.ProgramLimitExceeded,
 	pgcatalog.NegativeSubstringLength:   codes.Substring,
+	pgcatalog.UnsupportedDecodeFormat:   codes.FeatureNotSupported,
+	pgcatalog.NullJSONKey:               codes.NullValueNotAllowed,
 }

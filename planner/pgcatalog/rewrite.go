@@ -23,8 +23,9 @@ import (
 //   - pg_catalog.f( -> f( (session macros in the engine's main schema shadow
 //     the engine's built-ins); functions the guard reserves or the engine
 //     lacks under their Postgres name get the emulation's name
-//     (current_setting -> lakegate_current_setting, json_build_object ->
+//     (current_setting -> lakegate_current_setting, jsonb_build_object ->
 //     json_object, information_schema._pg_expandarray -> ...)
+//   - extract(field FROM x) -> the macro of the field's numeric (pgexpr.go)
 //   - current_schema and current_catalog without parentheses become calls
 //   - x::regclass (and regtype, regnamespace, regrole): a string literal
 //     becomes the object's OID (a regclass literal naming no relation the
@@ -110,11 +111,10 @@ func relationSchema(in []piece) string {
 // for the engine's own (unsafe) versions; the emulation provides them under
 // these names.
 var renamedFunctions = map[string]string{
-	"current_setting":   "lakegate_current_setting",
-	"current_schemas":   "lakegate_current_schemas",
-	"pg_get_viewdef":    "lakegate_pg_get_viewdef",
-	"json_build_object": "json_object", "jsonb_build_object": "json_object",
-	"json_build_array": "json_array", "jsonb_build_array": "json_array",
+	"current_setting":    "lakegate_current_setting",
+	"current_schemas":    "lakegate_current_schemas",
+	"pg_get_viewdef":     "lakegate_pg_get_viewdef",
+	"jsonb_build_object": "json_object", "jsonb_build_array": "json_array",
 }
 
 // infoSchemaFunctions are information_schema's helper functions clients
@@ -134,6 +134,8 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_regnamespace_oid": "regnamespace", "lakegate_regnamespace_name": "regnamespace",
 	"lakegate_regrole_oid": "regrole", "lakegate_regrole_name": "regrole",
 	"lakegate_varchar": "varchar",
+	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
+	"lakegate_extract_epoch": "extract",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -497,6 +499,14 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					emit(sub, 'w')
 					i = end
 					rw.Changed, rw.Touched = true, true
+					continue
+				}
+			}
+			if call && name == "extract" && p.kind == 'w' {
+				if text, from, ok := extractCall(in, after); ok {
+					emit(text, 'w')
+					i = from
+					rw.Changed = true
 					continue
 				}
 			}
