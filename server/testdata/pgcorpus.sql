@@ -441,3 +441,5 @@ select extract(second from ts), extract(epoch from ts), extract(milliseconds fro
 select extract(epoch from d), extract(month from d), date_part('epoch', d) from (values (date '2024-03-15')) t(d)
 select extract(second from i), extract(epoch from i) from (values (interval '1 minute 3.5 seconds')) t(i)
 select json_build_object(k, v), json_build_array(k, v) from (values ('a', 1), ('b', null)) t(k, v) order by k
+select sum(x), sum(y), sum(z), sum(x::int2) from (values (1, 10000000000, 1.5)) t(x, y, z)
+select x, sum(x) over (order by x), sum(y) over (), ntile(2) over (order by x) from (values (1, 10000000000), (2, 1)) t(x, y) order by x
