@@ -230,4 +230,6 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NegativeSubstringLength:   codes.Substring,
 	pgcatalog.UnsupportedDecodeFormat:   codes.FeatureNotSupported,
 	pgcatalog.NullJSONKey:               codes.NullValueNotAllowed,
+	pgcatalog.NumericMath:               codes.FeatureNotSupported,
+	pgcatalog.NumericLog:                codes.FeatureNotSupported,
 }

@@ -16,14 +16,31 @@ import (
 // Division: the engine answers NULL for x / 0, x % 0 and mod(x, 0), floats
 // included (its parser turns / into // under integer_division).
 var builtinMacros = []string{
+	// first: the macros below call it
+	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."//"(a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
 	// The engine answers -inf, NaN or NULL.
-	`ln(x) AS CASE WHEN x = 0 THEN error('` + LogOfZero + `') WHEN x < 0 THEN error('` + LogOfNegative + `') ELSE system.main.ln(x) END`,
-	`sqrt(x) AS CASE WHEN x < 0 THEN error('` + SqrtOfNegative + `') ELSE system.main.sqrt(x) END`,
+	// Postgres computes exp, ln, log, power, ^ and sqrt of a numeric in
+	// numeric, to a scale that depends on the value; the engine in
+	// float8. A numeric argument is refused (README, differences);
+	// integers and floats are float8 in both.
+	`ln(x) AS CASE WHEN x = 0 THEN error('` + LogOfZero + `') WHEN x < 0 THEN error('` + LogOfNegative + `') ` +
+		`WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.ln(x) END`,
+	`sqrt(x) AS CASE WHEN x < 0 THEN error('` + SqrtOfNegative + `') WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.sqrt(x) END`,
 	`power(a, b) AS CASE WHEN a = 0 AND b < 0 THEN error('` + ZeroToNegativePower + `') ` +
-		`WHEN a < 0 AND b <> floor(b) THEN error('` + NegativeToFractionalPower + `') ELSE system.main.power(a, b) END`,
+		`WHEN a < 0 AND b <> floor(b) THEN error('` + NegativeToFractionalPower + `') ` +
+		`WHEN lakegate_is_numeric(a) OR lakegate_is_numeric(b) THEN error('` + NumericMath + `') ELSE system.main.power(a, b) END`,
+	`pow(a, b) AS power(a, b)`,
+	`"^"(a, b) AS power(a, b)`,
+	`exp(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.exp(x) END`,
+	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS error('` + NumericLog + `')`,
+	// round of a float rounds half to even (rint), of a numeric half away
+	// from zero; the engine rounds both away. cast_to_type(1e-40, x) is
+	// zero for every type but a float.
+	`round(x) AS CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
+		`ELSE system.main.round(x) END, (x, n) AS system.main.round(x, n)`,
 	// The engine answers '' for a negative length.
 	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
 	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
@@ -117,6 +134,8 @@ const (
 	NegativeSubstringLength   = "negative substring length not allowed"
 	UnsupportedDecodeFormat   = "decode() supports the formats hex and base64 only"
 	NullJSONKey               = "null value not allowed for object key"
+	NumericMath               = "exp, ln, log, power, ^ and sqrt of a numeric value are not supported (Postgres computes them in numeric): cast it to float8"
+	NumericLog                = "log(b, x) is not supported (Postgres computes it in numeric): use ln(x) / ln(b)"
 )
 
 // EngineMacros creates, in a new session engine, the match operators'

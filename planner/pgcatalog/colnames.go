@@ -21,6 +21,9 @@ import (
 func ColumnNames(root tree.QueryNode, sql string) []string {
 	names := columnNamesAsWritten(root, sql)
 	if names == nil {
+		names = expandedNames(root)
+	}
+	if names == nil {
 		return nil
 	}
 	quoted := map[string]bool{}
@@ -45,6 +48,21 @@ func asciiLower(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// expandedNames names the columns of a query with a star where the
+// relations it expands are known here (VALUES lists, subqueries, CTEs,
+// the emulated catalogs), or nil.
+func expandedNames(root tree.QueryNode) []string {
+	cols, ok := queryColumns(root, nil, nil)
+	if !ok {
+		return nil
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return names
 }
 
 func columnNamesAsWritten(root tree.QueryNode, sql string) []string {

@@ -35,7 +35,8 @@ import (
 //     engine types; 'f'::regproc is the function's name (pg_type keeps
 //     names in its regproc columns)
 //   - relnamespace = 'public' (a name where an OID belongs) -> the OID
-//   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends go
+//   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends
+//     go, and so do COLLATE "C", "POSIX", "default" and ucs_basic
 //   - the regular expression match operators ~, !~, ~*, !~* -> operators
 //     with Postgres' semantics (operators.go)
 //   - '{0}'-style array literals (in statements rewritten anyway) -> '[0]'
@@ -161,6 +162,12 @@ var castTypes = map[string]string{
 	"_timestamptz": "TIMESTAMPTZ[]", "_oid": "UINTEGER[]", "_name": "VARCHAR[]", "_bytea": "BLOB[]", "_uuid": "UUID[]",
 	"_json": "JSON[]",
 }
+
+// builtinCollations are the collations every Postgres has whose order
+// is the engine's default (byte order); COLLATE naming one goes. Another
+// name is left to the engine: its own collations (nocase, noaccent) work,
+// a name it lacks fails rather than sort differently.
+var builtinCollations = map[string]bool{"c": true, "posix": true, "default": true, "ucs_basic": true}
 
 // regTypes are the OID alias types with a lookup in the emulation.
 var regTypes = map[string]bool{
@@ -331,7 +338,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Changed = true
 				continue
 			}
-			if j < len(in) && in[j].isIdent() {
+			if j < len(in) && in[j].isIdent() && builtinCollations[strings.ToLower(in[j].identName())] {
 				i = j
 				rw.Changed = true
 				continue

@@ -25,6 +25,9 @@ func TestRewriteCatalogRefs(t *testing.T) {
 		{"select 'pg_catalog.pg_class' from users.pg_class", "select 'pg_catalog.pg_class' from users.pg_class"},
 		{"select t.oid::pg_catalog.regtype::pg_catalog.oid from pg_catalog.pg_type t",
 			"select lakegate_regtype_oid(t.oid)::UINTEGER from lakegate_pg.pg_type t"},
+		// collations in byte order go; others are the engine's to find
+		{`select a COLLATE "C", b collate posix, c COLLATE "no_such", d COLLATE nocase`,
+			`select a , b , c COLLATE "no_such", d COLLATE nocase`},
 		// COLLATE, :: or a name at the end of the text (a panic before)
 		{"select 1 COLLATE", "select 1 COLLATE"},
 	}

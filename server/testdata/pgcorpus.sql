@@ -443,3 +443,7 @@ select extract(second from i), extract(epoch from i) from (values (interval '1 m
 select json_build_object(k, v), json_build_array(k, v) from (values ('a', 1), ('b', null)) t(k, v) order by k
 select sum(x), sum(y), sum(z), sum(x::int2) from (values (1, 10000000000, 1.5)) t(x, y, z)
 select x, sum(x) over (order by x), sum(y) over (), ntile(2) over (order by x) from (values (1, 10000000000), (2, 1)) t(x, y) order by x
+select round(x), round(-x), round(y), round(z) from (values (2.5::float8, 2.5, 3.5::float4)) t(x, y, z)
+select exp(x), ln(x), power(x, 2), x ^ 2, sqrt(x) from (values (2::float8)) t(x)
+select exp(x) from (values (1.5)) t(x)
+select * from (values (1, 'a'), (2, 'b')) v order by 1
