@@ -599,9 +599,16 @@ func stmtShape(ps *eng.Stmt) ([]Column, []Type, error) {
 }
 
 // narrowIntegers labels the result columns that Postgres types narrower
-// than the engine (pgcatalog.SumProbe, Int4Columns); the encoder converts
-// their values.
+// than the engine (pgcatalog.SumProbe, Int4Columns; the encoder converts
+// their values) or as varchar and bpchar (CharacterColumns).
 func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []Column) {
+	if cc := pgcatalog.CharacterColumns(root); len(cc) == len(cols) {
+		for i, oid := range cc {
+			if oid != 0 && cols[i].Type.ID == pgtypes.TypeText {
+				cols[i].Type.OID = oid
+			}
+		}
+	}
 	if int4 := pgcatalog.Int4Columns(root); len(int4) == len(cols) {
 		for i, narrow := range int4 {
 			if narrow && cols[i].Type.ID == pgtypes.TypeInt64 {

@@ -143,7 +143,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range append(builtinMacros, jsonBuildMacros()...) {
+	for _, m := range append(append(builtinMacros, characterMacros...), jsonBuildMacros()...) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -153,7 +153,7 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*"}
-	for _, m := range append(builtinMacros, jsonBuildMacros()...) {
+	for _, m := range append(append(builtinMacros, characterMacros...), jsonBuildMacros()...) {
 		names = append(names, macroName(m))
 	}
 	return names

@@ -135,9 +135,9 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "row", 2 // ROW(...), (a, b)
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {
-			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" {
-				// x::regclass, x::varchar after the rewrite: a cast
-				if len(n.Children) == 1 && n.Children[0] != nil {
+			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" || pg == "varchar" || pg == "bpchar" {
+				// x::regclass, x::varchar, x::char(n) after the rewrite: a cast
+				if len(n.Children) >= 1 && n.Children[0] != nil {
 					if name, s := figureName(n.Children[0], sql); s == 2 {
 						return name, 2
 					}

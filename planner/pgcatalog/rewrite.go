@@ -137,6 +137,7 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_varchar": "varchar",
 	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
 	"lakegate_extract_epoch": "extract",
+	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -291,8 +292,21 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 		v, ok := sqlparse.StringValue(in[l].text)
 		return ok && v != "" && strings.Trim(v, "0123456789") != ""
 	}
+	// CAST(x AS varchar(n)): the type to replace and what follows the
+	// closing parenthesis (characterCastCall)
+	charCastType, charCastTail := map[int]int{}, map[int]string{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
+		if end, ok := charCastType[i]; ok {
+			emit("VARCHAR", 'w')
+			i = end
+			continue
+		}
+		if tail, ok := charCastTail[i]; ok {
+			emit(p.text, p.kind)
+			emit(tail, 'w')
+			continue
+		}
 		prev := prevSig()
 		afterDot := prev != nil && prev.text == "."
 		typeCtx := prev != nil && (prev.text == "::" || prev.kind == 'w' && strings.EqualFold(prev.text, "AS"))
@@ -331,6 +345,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Changed = true
 				continue
 			}
+		case p.kind == 'w' && strings.EqualFold(p.text, "CAST") && !afterDot:
+			if head, typ, typEnd, closing, tail, ok := characterCastCall(in, i, out); ok {
+				emit(head, 'w')
+				charCastType[typ], charCastTail[closing] = typEnd, tail
+				rw.Changed = true
+				continue
+			}
 		case p.kind == 'w' && strings.EqualFold(p.text, "COLLATE") && !afterDot:
 			j := next(i + 1)
 			if n, ok := qualified(j, "pg_catalog"); ok {
@@ -363,6 +384,12 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					name += "[]"
 					end = k2
 				}
+			}
+			if text, last, ok := characterCast(in, j, &out); ok && !skipped {
+				emit(text, 'w')
+				i = last
+				rw.Changed = true
+				continue
 			}
 			if regTypes[name] {
 				operand, literal := popOperand(&out)

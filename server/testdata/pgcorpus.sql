@@ -447,3 +447,5 @@ select round(x), round(-x), round(y), round(z) from (values (2.5::float8, 2.5, 3
 select exp(x), ln(x), power(x, 2), x ^ 2, sqrt(x) from (values (2::float8)) t(x)
 select exp(x) from (values (1.5)) t(x)
 select * from (values (1, 'a'), (2, 'b')) v order by 1
+select s::varchar(2), s::char(4), length(s::char(4)), s::char(4) = 'abc', s::char(2) || '|' from (values ('abc')) t(s)
+select cast(s as varchar(2)), cast(s as char(4)), cast('abc' as char(2)) || '|' from (values ('abc')) t(s)
