@@ -317,6 +317,9 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 				}
 			}
 		}
+		if plan.sql == sql {
+			narrowIntegers(e, namesFrom, sql, cols)
+		}
 	}
 	if crw.Touched {
 		pgcatalog.ApplyTypes(cols, nodes[0])
@@ -593,4 +596,40 @@ func stmtShape(ps *eng.Stmt) ([]Column, []Type, error) {
 		}
 	}
 	return cols, ps.ParamTypes(), nil
+}
+
+// narrowIntegers labels the result columns that Postgres types narrower
+// than the engine (pgcatalog.SumProbe, Int4Columns; the encoder converts
+// their values) or as varchar and bpchar (CharacterColumns).
+func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []Column) {
+	if cc := pgcatalog.CharacterColumns(root); len(cc) == len(cols) {
+		for i, oid := range cc {
+			if oid != 0 && cols[i].Type.ID == pgtypes.TypeText {
+				cols[i].Type.OID = oid
+			}
+		}
+	}
+	if int4 := pgcatalog.Int4Columns(root); len(int4) == len(cols) {
+		for i, narrow := range int4 {
+			if narrow && cols[i].Type.ID == pgtypes.TypeInt64 {
+				cols[i].Type.OID = pgtypes.OIDInt4
+			}
+		}
+	}
+	probe, sums := pgcatalog.SumProbe(root, sql)
+	if probe == "" {
+		return
+	}
+	ps, err := e.conn.Prepare(probe)
+	if err != nil {
+		return // the engine's types stand
+	}
+	defer ps.Close()
+	args := ps.Columns()
+	for _, i := range sums {
+		if i < len(cols) && i < len(args) && cols[i].Type.Engine == "HUGEINT" &&
+			(args[i].Type.ID == pgtypes.TypeInt16 || args[i].Type.ID == pgtypes.TypeInt32) {
+			cols[i].Type.OID = pgtypes.OIDInt8 // sum of int2 or int4
+		}
+	}
 }

@@ -245,6 +245,10 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.RegexpMatchGroups:           codes.FeatureNotSupported,
 	pgcatalog.RegexpMatchGlobal:           codes.InvalidParameterValue,
 	pgcatalog.NullFieldName:               codes.InvalidParameterValue,
+	pgcatalog.UnsupportedDecodeFormat:     codes.FeatureNotSupported,
+	pgcatalog.NullJSONKey:                 codes.NullValueNotAllowed,
+	pgcatalog.NumericMath:                 codes.FeatureNotSupported,
+	pgcatalog.NumericLog:                  codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

@@ -31,6 +31,7 @@ const (
 	OIDPgNodeTree   = 194
 	OIDUnknown      = 705 // an untyped literal or NULL, until its context types it
 	OIDACLItem      = 1033
+	OIDBpchar       = 1042
 	OIDVarchar      = 1043
 	OIDRegclass     = 2205
 	OIDRegtype      = 2206

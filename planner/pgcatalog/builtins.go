@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -16,14 +17,31 @@ import (
 // Division: the engine answers NULL for x / 0, x % 0 and mod(x, 0), floats
 // included (its parser turns / into // under integer_division).
 var builtinMacros = []string{
+	// first: the macros below call it
+	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."//"(a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
 	// The engine answers -inf, NaN or NULL.
-	`ln(x) AS CASE WHEN x = 0 THEN error('` + LogOfZero + `') WHEN x < 0 THEN error('` + LogOfNegative + `') ELSE system.main.ln(x) END`,
-	`sqrt(x) AS CASE WHEN x < 0 THEN error('` + SqrtOfNegative + `') ELSE system.main.sqrt(x) END`,
+	// Postgres computes exp, ln, log, power, ^ and sqrt of a numeric in
+	// numeric, to a scale that depends on the value; the engine in
+	// float8. A numeric argument is refused (README, differences);
+	// integers and floats are float8 in both.
+	`ln(x) AS CASE WHEN x = 0 THEN error('` + LogOfZero + `') WHEN x < 0 THEN error('` + LogOfNegative + `') ` +
+		`WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.ln(x) END`,
+	`sqrt(x) AS CASE WHEN x < 0 THEN error('` + SqrtOfNegative + `') WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.sqrt(x) END`,
 	`power(a, b) AS CASE WHEN a = 0 AND b < 0 THEN error('` + ZeroToNegativePower + `') ` +
-		`WHEN a < 0 AND b <> floor(b) THEN error('` + NegativeToFractionalPower + `') ELSE system.main.power(a, b) END`,
+		`WHEN a < 0 AND b <> floor(b) THEN error('` + NegativeToFractionalPower + `') ` +
+		`WHEN lakegate_is_numeric(a) OR lakegate_is_numeric(b) THEN error('` + NumericMath + `') ELSE system.main.power(a, b) END`,
+	`pow(a, b) AS power(a, b)`,
+	`"^"(a, b) AS power(a, b)`,
+	`exp(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.exp(x) END`,
+	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS error('` + NumericLog + `')`,
+	// round of a float rounds half to even (rint), of a numeric half away
+	// from zero; the engine rounds both away. cast_to_type(1e-40, x) is
+	// zero for every type but a float.
+	`round(x) AS CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
+		`ELSE system.main.round(x) END, (x, n) AS system.main.round(x, n)`,
 	// The engine answers '' for a negative length.
 	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
 	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
@@ -39,6 +57,69 @@ var builtinMacros = []string{
 	`position(t, s) AS CAST(system.main.position(t, s) AS INTEGER)`,
 	`array_length(a) AS CAST(system.main.array_length(a) AS INTEGER), (a, d) AS CAST(system.main.array_length(a, d) AS INTEGER)`,
 	`json_array_length(j) AS CAST(system.main.json_array_length(j) AS INTEGER), (j, p) AS CAST(system.main.json_array_length(j, p) AS INTEGER)`,
+	// gcd and lcm of int4 are int4 (int2 arguments too); the engine's BIGINT.
+	`gcd(a INTEGER, b INTEGER) AS CAST(system.main.gcd(a, b) AS INTEGER), (a, b) AS system.main.gcd(a, b)`,
+	`lcm(a INTEGER, b INTEGER) AS CAST(system.main.lcm(a, b) AS INTEGER), (a, b) AS system.main.lcm(a, b)`,
+	// sign of an integer or a float is float8, of a numeric numeric (with
+	// no decimals): the types ceil has; the engine's TINYINT.
+	`sign(x) AS cast_to_type(system.main.sign(x), ceil(x))`,
+	// date - date is a number of days in int4; the engine's BIGINT.
+	`"-"(a DATE, b DATE) AS CAST(system.main."-"(a, b) AS INTEGER), (a, b) AS system.main."-"(a, b), (a) AS system.main."-"(a)`,
+	// decode(text, format) is bytea; the engine's decode(blob) is text.
+	`decode(b) AS system.main.decode(b), (s, f) AS CASE lower(f) WHEN 'hex' THEN from_hex(s) WHEN 'base64' THEN from_base64(s) ` +
+		`ELSE error('` + UnsupportedDecodeFormat + `') END`,
+	// date_part is float8, with the fraction of a second; the engine's
+	// BIGINT, whole seconds. extract is numeric (pgexpr.go).
+	`date_part(f VARCHAR, x) AS CAST(CASE lower(f) ` +
+		`WHEN 'second' THEN system.main.date_part('microseconds', x) * 0.000001 WHEN 'seconds' THEN system.main.date_part('microseconds', x) * 0.000001 ` +
+		`WHEN 'millisecond' THEN system.main.date_part('microseconds', x) * 0.001 WHEN 'milliseconds' THEN system.main.date_part('microseconds', x) * 0.001 ` +
+		`WHEN 'epoch' THEN system.main.epoch(x) ELSE system.main.date_part(f, x) END AS DOUBLE), (f, x) AS system.main.date_part(f, x)`,
+	`lakegate_extract(f, x) AS CAST(system.main.date_part(f, x) AS DECIMAL(38,0))`,
+	`lakegate_extract_second(x) AS CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.000001`,
+	`lakegate_extract_millisecond(x) AS CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.001`,
+	`lakegate_extract_epoch(x DATE) AS CAST(system.main.epoch(x) AS DECIMAL(38,0)), (x) AS CAST(system.main.epoch_us(x) AS DECIMAL(38,0)) * 0.000001`,
+}
+
+// jsonBuildArgs is how many values json_build_object (key, value pairs)
+// and json_build_array take at most.
+const jsonBuildArgs = 24
+
+// jsonBuildMacros are json_build_object and json_build_array with
+// Postgres' text: {"a" : 1, "b" : "x"} and [1, "a", null]. The engine's
+// json_object and json_array write compact JSON. A value is written as
+// to_json writes it, NULL as null; a key as a JSON string of its text.
+func jsonBuildMacros() []string {
+	var obj, arr []string
+	for n := 0; n <= jsonBuildArgs; n++ {
+		params, items := make([]string, n), make([]string, n)
+		for i := range params {
+			params[i] = fmt.Sprintf("a%d", i)
+			items[i] = "lakegate_json_value(" + params[i] + ")"
+		}
+		arr = append(arr, fmt.Sprintf("(%s) AS CAST('[' || %s || ']' AS JSON)", strings.Join(params, ", "), concatWith(items, "', '")))
+		if n%2 == 0 {
+			pairs := make([]string, 0, n/2)
+			for i := 0; i < n; i += 2 {
+				pairs = append(pairs, "lakegate_json_key("+params[i]+") || ' : ' || "+items[i+1])
+			}
+			obj = append(obj, fmt.Sprintf("(%s) AS CAST('{' || %s || '}' AS JSON)", strings.Join(params, ", "), concatWith(pairs, "', '")))
+		}
+	}
+	return []string{
+		`lakegate_json_value(v) AS coalesce(CAST(to_json(v) AS VARCHAR), 'null')`,
+		`lakegate_json_key(k) AS CASE WHEN k IS NULL THEN error('` + NullJSONKey + `') ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END`,
+		"json_build_object" + strings.Join(obj, ", "),
+		"json_build_array" + strings.Join(arr, ", "),
+	}
+}
+
+// concatWith is the SQL concatenation of items with sep between them
+// (” for none).
+func concatWith(items []string, sep string) string {
+	if len(items) == 0 {
+		return "''"
+	}
+	return strings.Join(items, " || "+sep+" || ")
 }
 
 // Errors the macros raise, in Postgres' words (server/errors.go gives
@@ -52,6 +133,10 @@ const (
 	NegativeToFractionalPower = "a negative number raised to a non-integer power yields a complex result"
 	NullCharacter             = "null character not permitted"
 	NegativeSubstringLength   = "negative substring length not allowed"
+	UnsupportedDecodeFormat   = "decode() supports the formats hex and base64 only"
+	NullJSONKey               = "null value not allowed for object key"
+	NumericMath               = "exp, ln, log, power, ^ and sqrt of a numeric value are not supported (Postgres computes them in numeric): cast it to float8"
+	NumericLog                = "log(b, x) is not supported (Postgres computes it in numeric): use ln(x) / ln(b)"
 )
 
 // EngineMacros creates, in a new session engine, the match operators'
@@ -60,7 +145,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros()) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -70,7 +155,7 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*"}
-	for _, m := range slices.Concat(builtinMacros, missingMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros()) {
 		names = append(names, macroName(m))
 	}
 	return names

@@ -21,6 +21,9 @@ import (
 func ColumnNames(root tree.QueryNode, sql string) []string {
 	names := columnNamesAsWritten(root, sql)
 	if names == nil {
+		names = expandedNames(root)
+	}
+	if names == nil {
 		return nil
 	}
 	quoted := map[string]bool{}
@@ -45,6 +48,21 @@ func asciiLower(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// expandedNames names the columns of a query with a star where the
+// relations it expands are known here (VALUES lists, subqueries, CTEs,
+// the emulated catalogs), or nil.
+func expandedNames(root tree.QueryNode) []string {
+	cols, ok := queryColumns(root, nil, nil)
+	if !ok {
+		return nil
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return names
 }
 
 func columnNamesAsWritten(root tree.QueryNode, sql string) []string {
@@ -117,9 +135,9 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "row", 2 // ROW(...), (a, b)
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {
-			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" {
-				// x::regclass, x::varchar after the rewrite: a cast
-				if len(n.Children) == 1 && n.Children[0] != nil {
+			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" || pg == "varchar" || pg == "bpchar" {
+				// x::regclass, x::varchar, x::char(n) after the rewrite: a cast
+				if len(n.Children) >= 1 && n.Children[0] != nil {
 					if name, s := figureName(n.Children[0], sql); s == 2 {
 						return name, 2
 					}

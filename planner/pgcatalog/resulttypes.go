@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -255,6 +256,16 @@ func (sc *typeScope) fromItems(r tree.TableRef) ([]fromItem, bool) {
 	case *tree.SubqueryRef:
 		cols, ok := queryColumns(statementNode(n.Subquery), sc.parent, sc.ctes)
 		return []fromItem{renameColumns(fromItem{alias: alias, cols: cols, known: ok}, n.ColumnNameAlias)}, true
+	case *tree.ExpressionList:
+		// VALUES: Postgres names the columns column1, column2...; the
+		// engine col0, col1...
+		it := fromItem{alias: alias, known: len(n.Values) > 0}
+		if it.known {
+			for i := range n.Values[0] {
+				it.cols = append(it.cols, typedColumn{name: fmt.Sprintf("column%d", i+1)})
+			}
+		}
+		return []fromItem{it}, true
 	case *tree.TableFunction:
 		fn, _ := n.Function.(*tree.Function)
 		it := fromItem{alias: alias}
@@ -415,7 +426,7 @@ func (sc *typeScope) expr(e tree.Expr) uint32 {
 			return arrayOf[sc.expr(args[0])]
 		case fn == "list_value" && len(args) == 0:
 			return pgtypes.OIDUnknown // an empty array takes the other branch's type
-		case fn == "lakegate_varchar":
+		case fn == "lakegate_varchar" || fn == "lakegate_varchar_n":
 			return pgtypes.OIDVarchar
 		case fn == "lakegate_current_schemas":
 			return pgtypes.OIDNameArray
@@ -641,7 +652,8 @@ func selectItem(out []piece) bool {
 }
 
 // NullColumns reports which result columns of a plain SELECT are a bare
-// NULL: Postgres types such a column text, the engine INTEGER. Nil when
+// NULL or text || NULL: Postgres types such a column text, the engine
+// INTEGER. Nil when
 // the columns cannot be told (a star, a set operation).
 func NullColumns(root tree.QueryNode) []bool {
 	sel, ok := root.(*tree.SelectNode)
@@ -654,8 +666,37 @@ func NullColumns(root tree.QueryNode) []bool {
 		case *tree.Star:
 			return nil
 		case *tree.Constant:
-			out[i] = c.Value.IsNull && c.Value.Type.ID == "NULL"
+			out[i] = isNullConstant(c)
+		case *tree.Function:
+			out[i] = textConcatNull(c)
 		}
 	}
 	return out
+}
+
+func isNullConstant(e tree.Expr) bool {
+	c, ok := e.(*tree.Constant)
+	return ok && c.Value.IsNull && c.Value.Type.ID == "NULL"
+}
+
+// textConcatNull matches text || NULL (either way round): NULL, of type
+// text in Postgres, of type NULL (sent as INTEGER) in the engine. The
+// text side must be a string constant or a cast to text: an array's ||
+// NULL is an array.
+func textConcatNull(f *tree.Function) bool {
+	if f.FunctionName != "||" || len(f.Children) != 2 {
+		return false
+	}
+	for i, e := range f.Children {
+		if !isNullConstant(e) {
+			continue
+		}
+		switch o := f.Children[1-i].(type) {
+		case *tree.Constant:
+			return o.Value.Type.ID == "VARCHAR"
+		case *tree.Cast:
+			return o.CastType.ID == "VARCHAR"
+		}
+	}
+	return false
 }

@@ -23,8 +23,9 @@ import (
 //   - pg_catalog.f( -> f( (session macros in the engine's main schema shadow
 //     the engine's built-ins); functions the guard reserves or the engine
 //     lacks under their Postgres name get the emulation's name
-//     (current_setting -> lakegate_current_setting, json_build_object ->
+//     (current_setting -> lakegate_current_setting, jsonb_build_object ->
 //     json_object, information_schema._pg_expandarray -> ...)
+//   - extract(field FROM x) -> the macro of the field's numeric (pgexpr.go)
 //   - current_schema and current_catalog without parentheses become calls
 //   - x::regclass (and regtype, regnamespace, regrole): a string literal
 //     becomes the object's OID (a regclass literal naming no relation the
@@ -34,7 +35,8 @@ import (
 //     engine types; 'f'::regproc is the function's name (pg_type keeps
 //     names in its regproc columns)
 //   - relnamespace = 'public' (a name where an OID belongs) -> the OID
-//   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends go
+//   - OPERATOR(pg_catalog.~) -> ~; COLLATE pg_catalog.default and friends
+//     go, and so do COLLATE "C", "POSIX", "default" and ucs_basic
 //   - the regular expression match operators ~, !~, ~*, !~* -> operators
 //     with Postgres' semantics (operators.go)
 //   - '{0}'-style array literals (in statements rewritten anyway) -> '[0]'
@@ -110,11 +112,10 @@ func relationSchema(in []piece) string {
 // for the engine's own (unsafe) versions; the emulation provides them under
 // these names.
 var renamedFunctions = map[string]string{
-	"current_setting":   "lakegate_current_setting",
-	"current_schemas":   "lakegate_current_schemas",
-	"pg_get_viewdef":    "lakegate_pg_get_viewdef",
-	"json_build_object": "json_object", "jsonb_build_object": "json_object",
-	"json_build_array": "json_array", "jsonb_build_array": "json_array",
+	"current_setting":    "lakegate_current_setting",
+	"current_schemas":    "lakegate_current_schemas",
+	"pg_get_viewdef":     "lakegate_pg_get_viewdef",
+	"jsonb_build_object": "json_object", "jsonb_build_array": "json_array",
 }
 
 // infoSchemaFunctions are information_schema's helper functions clients
@@ -134,6 +135,9 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_regnamespace_oid": "regnamespace", "lakegate_regnamespace_name": "regnamespace",
 	"lakegate_regrole_oid": "regrole", "lakegate_regrole_name": "regrole",
 	"lakegate_varchar": "varchar",
+	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
+	"lakegate_extract_epoch": "extract",
+	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -159,6 +163,12 @@ var castTypes = map[string]string{
 	"_timestamptz": "TIMESTAMPTZ[]", "_oid": "UINTEGER[]", "_name": "VARCHAR[]", "_bytea": "BLOB[]", "_uuid": "UUID[]",
 	"_json": "JSON[]",
 }
+
+// builtinCollations are the collations every Postgres has whose order
+// is the engine's default (byte order); COLLATE naming one goes. Another
+// name is left to the engine: its own collations (nocase, noaccent) work,
+// a name it lacks fails rather than sort differently.
+var builtinCollations = map[string]bool{"c": true, "posix": true, "default": true, "ucs_basic": true}
 
 // regTypes are the OID alias types with a lookup in the emulation.
 var regTypes = map[string]bool{
@@ -282,8 +292,21 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 		v, ok := sqlparse.StringValue(in[l].text)
 		return ok && v != "" && strings.Trim(v, "0123456789") != ""
 	}
+	// CAST(x AS varchar(n)): the type to replace and what follows the
+	// closing parenthesis (characterCastCall)
+	charCastType, charCastTail := map[int]int{}, map[int]string{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
+		if end, ok := charCastType[i]; ok {
+			emit("VARCHAR", 'w')
+			i = end
+			continue
+		}
+		if tail, ok := charCastTail[i]; ok {
+			emit(p.text, p.kind)
+			emit(tail, 'w')
+			continue
+		}
 		prev := prevSig()
 		afterDot := prev != nil && prev.text == "."
 		typeCtx := prev != nil && (prev.text == "::" || prev.kind == 'w' && strings.EqualFold(prev.text, "AS"))
@@ -322,6 +345,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Changed = true
 				continue
 			}
+		case p.kind == 'w' && strings.EqualFold(p.text, "CAST") && !afterDot:
+			if head, typ, typEnd, closing, tail, ok := characterCastCall(in, i, out); ok {
+				emit(head, 'w')
+				charCastType[typ], charCastTail[closing] = typEnd, tail
+				rw.Changed = true
+				continue
+			}
 		case p.kind == 'w' && strings.EqualFold(p.text, "COLLATE") && !afterDot:
 			j := next(i + 1)
 			if n, ok := qualified(j, "pg_catalog"); ok {
@@ -329,7 +359,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Changed = true
 				continue
 			}
-			if j < len(in) && in[j].isIdent() {
+			if j < len(in) && in[j].isIdent() && builtinCollations[strings.ToLower(in[j].identName())] {
 				i = j
 				rw.Changed = true
 				continue
@@ -354,6 +384,12 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					name += "[]"
 					end = k2
 				}
+			}
+			if text, last, ok := characterCast(in, j, &out); ok && !skipped {
+				emit(text, 'w')
+				i = last
+				rw.Changed = true
+				continue
 			}
 			if regTypes[name] {
 				operand, literal := popOperand(&out)
@@ -497,6 +533,14 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					emit(sub, 'w')
 					i = end
 					rw.Changed, rw.Touched = true, true
+					continue
+				}
+			}
+			if call && name == "extract" && p.kind == 'w' {
+				if text, from, ok := extractCall(in, after); ok {
+					emit(text, 'w')
+					i = from
+					rw.Changed = true
 					continue
 				}
 			}

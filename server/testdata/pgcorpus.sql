@@ -459,3 +459,20 @@ select cast('1' as no_such_type)
 select interval 'x'
 select date '2024-01-01' + date '2024-01-02'
 select make_date(2024, 2, 30)
+
+-- over column values
+select gcd(x, y), lcm(x, y), sign(x), sign(z), sign(z::float8) from (values (12, 18, -2.5)) t(x, y, z)
+select d - e from (values (date '2024-03-15', date '2024-03-01')) t(d, e)
+select decode(s, 'hex'), decode(s, 'base64') from (values ('6162')) t(s)
+select extract(second from ts), extract(epoch from ts), extract(milliseconds from ts), date_part('second', ts) from (values (timestamp '2024-03-15 10:11:12.5')) t(ts)
+select extract(epoch from d), extract(month from d), date_part('epoch', d) from (values (date '2024-03-15')) t(d)
+select extract(second from i), extract(epoch from i) from (values (interval '1 minute 3.5 seconds')) t(i)
+select json_build_object(k, v), json_build_array(k, v) from (values ('a', 1), ('b', null)) t(k, v) order by k
+select sum(x), sum(y), sum(z), sum(x::int2) from (values (1, 10000000000, 1.5)) t(x, y, z)
+select x, sum(x) over (order by x), sum(y) over (), ntile(2) over (order by x) from (values (1, 10000000000), (2, 1)) t(x, y) order by x
+select round(x), round(-x), round(y), round(z) from (values (2.5::float8, 2.5, 3.5::float4)) t(x, y, z)
+select exp(x), ln(x), power(x, 2), x ^ 2, sqrt(x) from (values (2::float8)) t(x)
+select exp(x) from (values (1.5)) t(x)
+select * from (values (1, 'a'), (2, 'b')) v order by 1
+select s::varchar(2), s::char(4), length(s::char(4)), s::char(4) = 'abc', s::char(2) || '|' from (values ('abc')) t(s)
+select cast(s as varchar(2)), cast(s as char(4)), cast('abc' as char(2)) || '|' from (values ('abc')) t(s)

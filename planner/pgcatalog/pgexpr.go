@@ -1,0 +1,239 @@
+package pgcatalog
+
+import (
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+)
+
+// extract(field FROM x) is numeric in Postgres 15: whole for most fields,
+// with six decimals for second and epoch (of anything but a date), three
+// for millisecond. The engine reads it as date_part('field', x), a
+// BIGINT, and drops the fraction of a second; date_part itself is float8
+// in Postgres (builtins.go). So the call is rewritten, in its text, to
+// the macro that gives the field's numeric: extract(year FROM x) ->
+// lakegate_extract('year', x), extract(second FROM x) ->
+// lakegate_extract_second(x). The result column keeps the name extract.
+
+// extractMacros are the macros of the fields whose numeric has decimals,
+// by Postgres' spellings of the field.
+var extractMacros = map[string]string{
+	"second": "lakegate_extract_second", "seconds": "lakegate_extract_second", "sec": "lakegate_extract_second",
+	"secs": "lakegate_extract_second", "millisecond": "lakegate_extract_millisecond",
+	"milliseconds": "lakegate_extract_millisecond", "ms": "lakegate_extract_millisecond",
+	"msec": "lakegate_extract_millisecond", "msecs": "lakegate_extract_millisecond",
+	"epoch": "lakegate_extract_epoch",
+}
+
+// extractCall reads "( field FROM" of an extract call whose "(" is
+// in[open]; it returns the text that replaces extract up to FROM and the
+// index of FROM.
+func extractCall(in []piece, open int) (string, int, bool) {
+	f := open + 1
+	for f < len(in) && in[f].kind == ' ' {
+		f++
+	}
+	if f >= len(in) {
+		return "", 0, false
+	}
+	var field string
+	switch in[f].kind {
+	case 'w', 'q':
+		field = in[f].identName()
+	case 's':
+		v, ok := sqlparse.StringValue(in[f].text)
+		if !ok {
+			return "", 0, false
+		}
+		field = strings.ToLower(v)
+	default:
+		return "", 0, false
+	}
+	from := f + 1
+	for from < len(in) && in[from].kind == ' ' {
+		from++
+	}
+	if from >= len(in) || in[from].identName() != "from" || field == "" {
+		return "", 0, false
+	}
+	if m, ok := extractMacros[field]; ok {
+		return m + "(", from, true
+	}
+	return "lakegate_extract(" + sqlparse.QuoteLiteral(field) + ",", from, true
+}
+
+// x::varchar(n) keeps the first n characters of x in Postgres, and so
+// does x::char(n) (character(n), bpchar(n); char alone is char(1)),
+// which also pads a shorter value with blanks that comparisons, length
+// and || ignore. The engine has one string type and ignores the length.
+// So the cast becomes lakegate_varchar_n(x, n) (the first n characters),
+// or, where the cast is a whole result column, which the client sees
+// padded, lakegate_bpchar_n(x, n) (padded to n). The result column is
+// labelled varchar or bpchar (CharacterColumns). "char" in quotes is
+// Postgres' one-byte type, left to castTypes.
+
+// characterType reads a varchar(n) or char(n) type name at in[j]; it
+// returns the macro's length argument, whether the type is varchar, and
+// the index of the type's last piece.
+func characterType(in []piece, j int) (length string, varchar bool, last int, ok bool) {
+	if j >= len(in) || in[j].kind != 'w' {
+		return "", false, 0, false
+	}
+	next := func(i int) int {
+		for i < len(in) && in[i].kind == ' ' {
+			i++
+		}
+		return i
+	}
+	name, end := in[j].identName(), j
+	if name == "character" {
+		if v := next(j + 1); v < len(in) && in[v].identName() == "varying" {
+			name, end = "varchar", v
+		}
+	}
+	if o := next(end + 1); o < len(in) && in[o].text == "(" {
+		n, c := next(o+1), 0
+		if n < len(in) && in[n].kind == 'n' {
+			c = next(n + 1)
+		}
+		if c == 0 || c >= len(in) || in[c].text != ")" {
+			return "", false, 0, false
+		}
+		length, end = in[n].text, c
+	}
+	if a := next(end + 1); a < len(in) && in[a].text == "[" {
+		return "", false, 0, false // an array type
+	}
+	switch name {
+	case "varchar", "bpchar":
+		if length == "" {
+			return "", false, 0, false
+		}
+	case "char", "character":
+		if length == "" {
+			length = "1"
+		}
+	default:
+		return "", false, 0, false
+	}
+	return length, name == "varchar", end, true
+}
+
+// characterMacro is the macro of a varchar or char cast; whole tells
+// whether the cast is a whole result column.
+func characterMacro(varchar, whole bool) string {
+	switch {
+	case varchar:
+		return "lakegate_varchar_n"
+	case whole:
+		return "lakegate_bpchar_n"
+	}
+	return "lakegate_char_n"
+}
+
+// characterCast reads the type of a :: cast at in[j] (the piece after
+// ::) and, for varchar(n) or char(n), takes the operand from out and
+// returns the rewritten cast and the index of its last piece.
+func characterCast(in []piece, j int, out *[]piece) (string, int, bool) {
+	length, varchar, end, ok := characterType(in, j)
+	if !ok {
+		return "", 0, false
+	}
+	operand, _ := popOperand(out)
+	after := end + 1
+	for after < len(in) && in[after].kind == ' ' {
+		after++
+	}
+	fn := characterMacro(varchar, selectItem(*out) && itemEnds(in, after))
+	return fn + "(" + operand + ", " + length + ")", end, true
+}
+
+// characterCastCall reads CAST(x AS varchar(n)) (or char(n)) whose CAST
+// is in[i]: it returns the text that replaces CAST, the index of the
+// type's first and last pieces and of the closing parenthesis, and the
+// text to write after it.
+func characterCastCall(in []piece, i int, out []piece) (head string, typ, typEnd, closing int, tail string, ok bool) {
+	next := func(i int) int {
+		for i < len(in) && in[i].kind == ' ' {
+			i++
+		}
+		return i
+	}
+	o := next(i + 1)
+	if o >= len(in) || in[o].text != "(" {
+		return "", 0, 0, 0, "", false
+	}
+	as, depth := -1, 0
+	for k := o; k < len(in); k++ {
+		switch {
+		case in[k].text == "(" || in[k].text == "[":
+			depth++
+		case in[k].text == ")" || in[k].text == "]":
+			depth--
+			if depth == 0 {
+				if as < 0 {
+					return "", 0, 0, 0, "", false
+				}
+				length, varchar, end, ok := characterType(in, next(as+1))
+				if !ok || next(end+1) != k {
+					return "", 0, 0, 0, "", false
+				}
+				fn := characterMacro(varchar, selectItem(out) && itemEnds(in, next(k+1)))
+				return fn + "(CAST", next(as + 1), end, k, ", " + length + ")", true
+			}
+		case depth == 1 && in[k].identName() == "as":
+			as = k
+		}
+	}
+	return "", 0, 0, 0, "", false
+}
+
+// itemEnds reports whether a select item ends at in[i]: a comma, an
+// alias, FROM and the like, or the end of the statement.
+func itemEnds(in []piece, i int) bool {
+	if i >= len(in) {
+		return true
+	}
+	switch p := in[i]; {
+	case p.text == "," || p.text == ";" || p.kind == 'q':
+		return true
+	case p.kind == 'w':
+		switch p.identName() {
+		case "and", "or", "is", "not", "in", "like", "ilike", "between", "similar", "collate", "isnull", "notnull", "at":
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// characterMacros are the casts' engine macros.
+var characterMacros = []string{
+	`lakegate_varchar_n(x, n) AS left(CAST(x AS VARCHAR), n)`,
+	`lakegate_char_n(x, n) AS left(CAST(x AS VARCHAR), n)`,
+	`lakegate_bpchar_n(x, n) AS rpad(left(CAST(x AS VARCHAR), n), n, ' ')`,
+}
+
+// CharacterColumns returns the Postgres type of each result column that
+// is a varchar(n) or char(n) cast (0 for others): Postgres types them
+// varchar and bpchar, the engine's one string type is sent as text.
+func CharacterColumns(root tree.QueryNode) []uint32 {
+	sel, ok := root.(*tree.SelectNode)
+	if !ok {
+		return nil
+	}
+	out := make([]uint32, len(sel.SelectList))
+	for i, e := range sel.SelectList {
+		if c, ok := e.(*tree.Function); ok {
+			switch strings.ToLower(c.FunctionName) {
+			case "lakegate_varchar_n":
+				out[i] = pgtypes.OIDVarchar
+			case "lakegate_bpchar_n":
+				out[i] = pgtypes.OIDBpchar
+			}
+		}
+	}
+	return out
+}
