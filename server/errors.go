@@ -249,6 +249,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NullJSONKey:                 codes.NullValueNotAllowed,
 	pgcatalog.NumericMath:                 codes.FeatureNotSupported,
 	pgcatalog.NumericLog:                  codes.FeatureNotSupported,
+	pgcatalog.SimilarPattern:              codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

@@ -137,6 +137,7 @@ const (
 	NullJSONKey               = "null value not allowed for object key"
 	NumericMath               = "exp, ln, log, power, ^ and sqrt of a numeric value are not supported (Postgres computes them in numeric): cast it to float8"
 	NumericLog                = "log(b, x) is not supported (Postgres computes it in numeric): use ln(x) / ln(b)"
+	SimilarPattern            = "SIMILAR TO is supported with a constant pattern without ESCAPE only (the engine reads other patterns as regular expressions)"
 )
 
 // EngineMacros creates, in a new session engine, the match operators'

@@ -146,8 +146,11 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			}
 			return pg, 2
 		}
-		if written, ok := functionAt(sql, n.QueryLocation); ok {
+		written, ok := functionAt(sql, n.QueryLocation)
+		if ok {
 			fn = written
+		} else if fn == "regexp_full_match" {
+			return "?column?", 0 // x SIMILAR TO p: an operator, not a call
 		}
 		if fn == "trim" {
 			return "btrim", 2 // Postgres' TRIM([BOTH] ...) calls btrim

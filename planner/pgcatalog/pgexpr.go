@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -214,6 +215,11 @@ var characterMacros = []string{
 	`lakegate_varchar_n(x, n) AS left(CAST(x AS VARCHAR), n)`,
 	`lakegate_char_n(x, n) AS left(CAST(x AS VARCHAR), n)`,
 	`lakegate_bpchar_n(x, n) AS rpad(left(CAST(x AS VARCHAR), n), n, ' ')`,
+	// a SIMILAR TO pattern already made a regular expression (similarTo)
+	`lakegate_similar(re) AS re`,
+	// a pattern that cannot be made one fails where the engine evaluates it
+	// (random(): not folded away before it runs)
+	`lakegate_similar_refused() AS CASE WHEN random() >= 0 THEN error('` + SimilarPattern + `') ELSE '' END`,
 }
 
 // CharacterColumns returns the Postgres type of each result column that
@@ -236,4 +242,95 @@ func CharacterColumns(root tree.QueryNode) []uint32 {
 		}
 	}
 	return out
+}
+
+// x SIMILAR TO 'pattern' is SQL's pattern language in Postgres: % and _
+// are wildcards, . ^ $ stand for themselves, \ escapes the next
+// character, and | * + ? {m,n} ( ) [...] are as in regular expressions.
+// The engine reads SIMILAR TO as a regular expression matched against the
+// whole string (regexp_full_match), so '%' finds nothing and '.' any
+// character. A constant pattern is rewritten, in its text, to the
+// regular expression Postgres makes of it (similar_escape); a pattern
+// that is not a constant, or with an ESCAPE clause, fails with 0A000
+// (SimilarPattern) rather than being read as a regular expression. The
+// regular expression goes in lakegate_similar(...), which is the value it
+// is given, so that a second pass over the rewritten text (catalog
+// relations found in the parse tree) leaves it alone.
+
+// similarRegex returns the regular expression of a SIMILAR TO pattern.
+func similarRegex(pat string) (string, bool) {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(pat); i++ {
+		c := pat[i]
+		if inClass {
+			b.WriteByte(c)
+			if c == ']' {
+				inClass = false
+			}
+			continue
+		}
+		switch c {
+		case '%':
+			b.WriteString(".*")
+		case '_':
+			b.WriteByte('.')
+		case '\\':
+			if i+1 == len(pat) {
+				return "", false // Postgres: a trailing escape character
+			}
+			i++
+			b.WriteString(regexp.QuoteMeta(pat[i : i+1]))
+		case '.', '^', '$':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '[':
+			inClass = true
+			b.WriteByte(c)
+			// a leading ^ or ] belongs to the class
+			if i+1 < len(pat) && pat[i+1] == '^' {
+				i++
+				b.WriteByte('^')
+			}
+			if i+1 < len(pat) && pat[i+1] == ']' {
+				i++
+				b.WriteByte(']')
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), !inClass
+}
+
+// similarTo reads "SIMILAR TO pattern" at in[i] (SIMILAR); it returns the
+// text that replaces it through the pattern and the index of the
+// pattern's last piece.
+func similarTo(in []piece, i int, next func(int) int) (string, int, bool) {
+	to := next(i + 1)
+	if to >= len(in) || in[to].identName() != "to" || in[to].kind != 'w' {
+		return "", 0, false
+	}
+	pat := next(to + 1)
+	if pat >= len(in) {
+		return "", 0, false
+	}
+	if name := in[pat].identName(); name == "lakegate_similar" || name == "lakegate_similar_refused" {
+		return "", 0, false // rewritten already
+	}
+	refuse := "SIMILAR TO lakegate_similar_refused()"
+	v, ok := sqlparse.StringValue(in[pat].text)
+	if !ok || in[pat].kind != 's' {
+		// not a plain constant: the pattern is kept after the refusal,
+		// which fails the comparison wherever the engine evaluates it
+		return refuse + " ||", to, true
+	}
+	if e := next(pat + 1); e < len(in) && in[e].identName() == "escape" && in[e].kind == 'w' {
+		return refuse + " ||", to, true
+	}
+	re, ok := similarRegex(v)
+	if !ok {
+		return refuse, pat, true
+	}
+	return "SIMILAR TO lakegate_similar(" + sqlparse.QuoteLiteral(re) + ")", pat, true
 }

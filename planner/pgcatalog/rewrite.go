@@ -453,6 +453,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			i = l
 			rw.Changed, rw.Touched = true, true
 			continue
+		case p.kind == 'w' && !afterDot && p.identName() == "similar":
+			if text, last, ok := similarTo(in, i, next); ok {
+				emit(text, 'w')
+				i = last
+				rw.Changed = true
+				continue
+			}
 		case p.isIdent() && !afterDot:
 			if n, ok := qualified(i, "pg_catalog"); ok {
 				name := in[n].identName()

@@ -21,6 +21,16 @@ func TestRewriteCatalogRefs(t *testing.T) {
 			`select a , b , c COLLATE "no_such", d COLLATE nocase`},
 		// COLLATE, :: or a name at the end of the text (a panic before)
 		{"select 1 COLLATE", "select 1 COLLATE"},
+		// SIMILAR TO: the regular expression Postgres makes of the pattern
+		{`select s similar to 'a.b%', s SIMILAR TO '(x|y)_\%[.^]', s not similar to '[]a]c$' from t`,
+			`select s SIMILAR TO lakegate_similar('a\.b.*'), s SIMILAR TO lakegate_similar('(x|y).%[.^]'), s not SIMILAR TO lakegate_similar('[]a]c\$') from t`},
+		// ... or an error where it cannot be made
+		{`select s similar to p, s similar to 'a#%' escape '#', s similar to 'a\' from t`,
+			`select s SIMILAR TO lakegate_similar_refused() || p, s SIMILAR TO lakegate_similar_refused() || 'a#%' escape '#', s SIMILAR TO lakegate_similar_refused() from t`},
+		{"select s SIMILAR TO lakegate_similar_refused() || p from t", "select s SIMILAR TO lakegate_similar_refused() || p from t"},
+		{"select similar, x.similar from t", "select similar, x.similar from t"},
+		// a second pass leaves a rewritten pattern alone
+		{"select s SIMILAR TO lakegate_similar('a\\.b.*') from t", "select s SIMILAR TO lakegate_similar('a\\.b.*') from t"},
 	}
 	for _, c := range cases {
 		got := RewriteSQL(c.in, nil).SQL

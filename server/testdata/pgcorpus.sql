@@ -150,6 +150,10 @@ select md5('abc')
 select 'abc' like 'a%', 'abc' ilike 'A%', 'abc' not like 'b%'
 select 'abc' similar to 'a%'
 select 'abc' similar to '(a|b)%c'
+select 'a.c' similar to 'a.c', 'abc' similar to 'a.c', 'a^b$' similar to 'a^b$'
+select s, s similar to '[a-c]_%', s not similar to '%(x|z)' from (values ('abz'), ('dx'), ('b'), (null)) t(s) order by s
+select 'a%b' similar to 'a\%b', 'axb' similar to 'a\%b'
+select s similar to p from (values ('abc', 'a%')) t(s, p)
 select 'abc' ~ '^a', 'abc' ~* '^A', 'abc' !~ 'z'
 select regexp_replace('foobar', 'o+', 'X')
 select regexp_replace('foobar', 'o', 'X', 'g')
