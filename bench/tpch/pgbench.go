@@ -13,6 +13,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/internal/benchkit"
 )
 
 // pgbenchScript is the point lookup every client repeats: one customer by
@@ -27,6 +29,8 @@ type pgbenchResult struct {
 	tps          float64
 	latencyMS    float64
 	failed       int64
+	txns         int64
+	serverCPU    float64 // lakegate's CPU seconds during the run; 0 if unknown
 	err          error
 }
 
@@ -34,6 +38,7 @@ var (
 	pgbenchTPS     = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
 	pgbenchLatency = regexp.MustCompile(`(?m)^latency average = ([0-9.]+) ms`)
 	pgbenchFailed  = regexp.MustCompile(`(?m)^number of failed transactions: ([0-9]+)`)
+	pgbenchTxns    = regexp.MustCompile(`(?m)^number of transactions actually processed: ([0-9]+)`)
 )
 
 // runPgbenchOnce runs pgbench with script against host:port as user, in
@@ -62,6 +67,9 @@ func runPgbenchOnce(ctx context.Context, e *env, script, host, port, user, passw
 	r.latencyMS, _ = strconv.ParseFloat(string(l[1]), 64)
 	if f := pgbenchFailed.FindSubmatch(out); f != nil {
 		r.failed, _ = strconv.ParseInt(string(f[1]), 10, 64)
+	}
+	if f := pgbenchTxns.FindSubmatch(out); f != nil {
+		r.txns, _ = strconv.ParseInt(string(f[1]), 10, 64)
 	}
 	return r
 }
@@ -152,7 +160,15 @@ func runPgbench(ctx context.Context, e *env, w io.Writer) error {
 	for _, t := range targets {
 		for _, mode := range e.o.pgbenchModes {
 			logf("  %s -M %s ...", t.name, mode)
+			lakegate := t.db == "lakegate" && e.pid != 0
+			var cpu0 float64
+			if lakegate {
+				cpu0 = benchkit.CPU(strconv.Itoa(e.pid))
+			}
 			r := runPgbenchOnce(ctx, e, script, t.host, t.port, t.user, t.password, t.db, t.options, mode)
+			if lakegate {
+				r.serverCPU = benchkit.CPU(strconv.Itoa(e.pid)) - cpu0
+			}
 			r.target = t.name
 			if r.err == nil {
 				logf("    %.0f tps, %.3f ms", r.tps, r.latencyMS)
@@ -163,7 +179,7 @@ func runPgbench(ctx context.Context, e *env, w io.Writer) error {
 	fmt.Fprintf(w, "## pgbench: point lookups by primary key (%d rows), %d clients, %s per run\n\n", n, e.o.pgbenchClients, e.o.pgbenchDuration)
 	fmt.Fprintf(w, "script:\n\n    %s\n", strings.ReplaceAll(strings.TrimSpace(fmt.Sprintf(pgbenchScript, n)), "\n", "\n    "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "target\tmode\ttps\tlatency ms\ttps / simple\tfailed\t")
+	fmt.Fprintln(tw, "target\tmode\ttps\tlatency ms\ttps / simple\tlakegate CPU ms/lookup\tfailed\t")
 	simple := map[string]float64{}
 	for _, r := range results {
 		if r.err == nil && r.mode == "simple" {
@@ -172,14 +188,18 @@ func runPgbench(ctx context.Context, e *env, w io.Writer) error {
 	}
 	for _, r := range results {
 		if r.err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\terror: %v\t\n", r.target, r.mode, firstLine(r.err.Error()))
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\terror: %v\t\n", r.target, r.mode, firstLine(r.err.Error()))
 			continue
 		}
 		ratio := "-"
 		if s := simple[r.target]; s > 0 {
 			ratio = fmt.Sprintf("%.2f", r.tps/s)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.3f\t%s\t%d\t\n", r.target, r.mode, r.tps, r.latencyMS, ratio, r.failed)
+		cpu := "-"
+		if r.serverCPU > 0 && r.txns > 0 {
+			cpu = fmt.Sprintf("%.3f", r.serverCPU*1000/float64(r.txns))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.3f\t%s\t%s\t%d\t\n", r.target, r.mode, r.tps, r.latencyMS, ratio, cpu, r.failed)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nreproduce: %s\n\n", reproduce("pgbench"))
