@@ -50,7 +50,18 @@ type startupConn struct {
 
 	ahead []byte // read from the connection, not yet handed out
 	buf   []byte // ahead's backing array
+
+	// out holds what was written since the last flush: messages go out
+	// together when the protocol next reads from the socket (as
+	// PostgreSQL flushes before it waits for a command), when out grows
+	// past outFlushBytes, and on Close. A Bind/Execute/Sync's four
+	// answers are then one write, not four system calls.
+	outMu sync.Mutex // the pipelined row sender writes from its own goroutine
+	out   []byte
 }
+
+// outFlushBytes is how much output waits for the next read at most.
+const outFlushBytes = 16 << 10
 
 func (c *startupConn) negotiate() {
 	c.once.Do(func() {
@@ -100,6 +111,10 @@ func (c *startupConn) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	if len(c.ahead) == 0 {
+		// The client waits for what was written before it sends more.
+		if err := c.flush(); err != nil {
+			return 0, err
+		}
 		c.negotiate() // an idle connect waits here, before any buffer is made
 		if c.buf == nil {
 			c.buf = make([]byte, 8<<10)
@@ -163,7 +178,47 @@ func (c *startupConn) readConn(p []byte) (int, error) {
 	return n, c.expired(err)
 }
 
+// Write keeps p in out (see out); a large p goes out at once, after what
+// is kept. An error of an earlier flush is returned by a later Write or
+// Read.
 func (c *startupConn) Write(p []byte) (int, error) {
+	c.outMu.Lock()
+	defer c.outMu.Unlock()
+	if len(c.out)+len(p) <= outFlushBytes {
+		c.out = append(c.out, p...)
+		return len(p), nil
+	}
+	if err := c.flushLocked(); err != nil {
+		return 0, err
+	}
+	if len(p) < outFlushBytes {
+		c.out = append(c.out, p...)
+		return len(p), nil
+	}
+	return c.write(p)
+}
+
+// flush writes out.
+func (c *startupConn) flush() error {
+	c.outMu.Lock()
+	defer c.outMu.Unlock()
+	return c.flushLocked()
+}
+
+func (c *startupConn) flushLocked() error {
+	if len(c.out) == 0 {
+		return nil
+	}
+	_, err := c.write(c.out)
+	if cap(c.out) > 4*outFlushBytes {
+		c.out = nil
+	} else {
+		c.out = c.out[:0]
+	}
+	return err
+}
+
+func (c *startupConn) write(p []byte) (int, error) {
 	var n int
 	var err error
 	if c.tls != nil {
@@ -175,6 +230,15 @@ func (c *startupConn) Write(p []byte) (int, error) {
 }
 
 func (c *startupConn) Close() error {
+	// A final error (endWith, limits) goes out before the close, unless
+	// a write is stuck (the close ends it) or the client reads no more.
+	if c.outMu.TryLock() {
+		if len(c.out) > 0 {
+			_ = c.raw.SetWriteDeadline(time.Now().Add(time.Second))
+			_ = c.flushLocked()
+		}
+		c.outMu.Unlock()
+	}
 	if c.tls != nil {
 		_ = c.tls.Close()
 	}

@@ -20,6 +20,9 @@
 //	load     concurrent clients running short aggregate queries: queries/s,
 //	         p50/p99 latency, errors
 //	connect  connections (SCRAM, with and without TLS) per second
+//	pgbench  PostgreSQL's pgbench, point lookups by key with -M simple,
+//	         extended and prepared, against lakegate and PostgreSQL 15
+//	         holding the same rows: tps, latency, ratio to simple
 //
 // Run with (from the module root):
 //
@@ -70,6 +73,10 @@ type options struct {
 	loadPace     time.Duration
 
 	connectN int
+
+	pgbenchClients  int
+	pgbenchDuration time.Duration
+	pgbenchModes    []string
 }
 
 // args are the flags as given, to print the reproducing command.
@@ -77,7 +84,7 @@ var args []string
 
 func main() {
 	var o options
-	var sections, queries, streamRows, pgRows string
+	var sections, queries, streamRows, pgRows, pgbenchModes string
 	flag.Float64Var(&o.sf, "sf", 1, "TPC-H scale factor")
 	flag.StringVar(&o.data, "data", "", "data dir for the generated warehouse, config and logs (default: a dir under $TMPDIR named after -sf; kept)")
 	flag.StringVar(&o.lakegate, "lakegate", "", "lakegate binary (default: go build ./cmd/lakegate into the data dir)")
@@ -98,7 +105,11 @@ func main() {
 	flag.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "duration of each load run")
 	flag.DurationVar(&o.loadPace, "load-pace", 100*time.Millisecond, "for the paced load run: each client starts a query this often (the closed-loop run always runs too)")
 	flag.IntVar(&o.connectN, "connect-n", 200, "connections per connect measurement")
+	flag.IntVar(&o.pgbenchClients, "pgbench-clients", 8, "pgbench clients (-c) of the pgbench section")
+	flag.DurationVar(&o.pgbenchDuration, "pgbench-duration", 20*time.Second, "duration (-T) of each pgbench run")
+	flag.StringVar(&pgbenchModes, "pgbench-modes", "simple,extended,prepared", "pgbench query modes (-M) to run")
 	flag.Parse()
+	o.pgbenchModes = benchkit.SplitList(pgbenchModes)
 	args = os.Args[1:]
 	var err error
 	o.sections = benchkit.SplitList(sections)
@@ -247,8 +258,10 @@ func runSections(ctx context.Context, e *env, out io.Writer) error {
 			err = runLoad(ctx, e, out)
 		case "connect":
 			err = runConnect(ctx, e, out)
+		case "pgbench":
+			err = runPgbench(ctx, e, out)
 		default:
-			err = fmt.Errorf("unknown section %q (want q, stream, plan, load, connect)", s)
+			err = fmt.Errorf("unknown section %q (want q, stream, plan, load, connect, pgbench)", s)
 		}
 		if err != nil {
 			return fmt.Errorf("section %s: %w", s, err)

@@ -68,10 +68,11 @@ func startInProcess(t *testing.T, e *env) {
 // end to end (PostgreSQL 15 included). Nothing here is timed.
 func TestSmoke(t *testing.T) {
 	ctx := context.Background()
-	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q", "stream", "plan", "load", "connect"},
+	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q", "stream", "plan", "load", "connect", "pgbench"},
 		queries: []int{1, 3, 6, 13, 16, 18, 22}, runs: 1, threads: 2, refCache: true,
 		streamRows: []int64{20_000}, pgRows: 20_000, planFiles: 200, loadClients: 4, loadDuration: time.Second,
-		loadPace: 50 * time.Millisecond, connectN: 8}
+		loadPace: 50 * time.Millisecond, connectN: 8,
+		pgbenchClients: 2, pgbenchDuration: time.Second, pgbenchModes: []string{"simple", "prepared"}}
 	cat, err := openWarehouse(ctx, o.data)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestSmoke(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, want := range []string{"Q1", "Q22", "geometric mean", "reproduce: ", "## Stream", "postgres 15", "## Plan",
-		"1 of 200", "200 of 200", "## Load", "closed loop", "## Connect", "scram + TLS"} {
+		"1 of 200", "200 of 200", "## Load", "closed loop", "## Connect", "scram + TLS", "## pgbench"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
