@@ -275,6 +275,26 @@ func pythonCheck(t *testing.T, script string, sqlalchemy bool) func(host, port, 
 	}
 }
 
+// auditRecord is what the driver tests read of an audit log line.
+type auditRecord struct {
+	User, Statement, SQLState string
+	Rows                      int64
+}
+
+// auditRecords parses an audit log, one JSON record a line.
+func auditRecords(t *testing.T, log string) []auditRecord {
+	t.Helper()
+	var out []auditRecord
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var rec auditRecord
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
 // onBoth runs a client script against PostgreSQL 15 as its superuser and
 // against the gateway as payments_svc, and returns both outputs.
 func onBoth(run func(host, port, user, password, db string) string, pg *pgtest.Server, g *gateway) (want, got string) {
@@ -436,14 +456,7 @@ func TestAsyncpg(t *testing.T) {
 	// introspection, cursors and COPY succeeded, one statement failed.
 	var failed []string
 	var cursorRows int64
-	for _, line := range strings.Split(strings.TrimSpace(g.audit.String()), "\n") {
-		var rec struct {
-			User, Statement, SQLState string
-			Rows                      int64
-		}
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("audit line %q: %v", line, err)
-		}
+	for _, rec := range auditRecords(t, g.audit.String()) {
 		if rec.User != "payments_svc" {
 			continue
 		}

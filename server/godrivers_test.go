@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -140,14 +139,7 @@ func TestGoDrivers(t *testing.T) {
 	// SQLSTATEs, and the rows of the array lookup.
 	failed := map[string]int{}
 	var anyRows []int64
-	for _, line := range strings.Split(strings.TrimSpace(g.audit.String()), "\n") {
-		var rec struct {
-			User, Statement, SQLState string
-			Rows                      int64
-		}
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("audit line %q: %v", line, err)
-		}
+	for _, rec := range auditRecords(t, g.audit.String()) {
 		if rec.User != "payments_svc" {
 			continue
 		}
