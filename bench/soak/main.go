@@ -57,6 +57,7 @@ type options struct {
 	heapProf  string
 	expire    time.Duration
 	warmup    time.Duration
+	lifetime  time.Duration
 }
 
 func main() {
@@ -69,6 +70,7 @@ func main() {
 	flag.DurationVar(&o.sample, "sample", time.Minute, "how often a row of the table is taken")
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
 	flag.DurationVar(&o.warmup, "warmup", time.Minute, "load runs this long before the measured -duration starts (bounded caches and pooled engines fill; errors still count)")
+	flag.DurationVar(&o.lifetime, "engine-lifetime", 0, "lakegate's limits.engine_lifetime (0: its default)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
 	flag.StringVar(&sizes, "seed-sizes", "100000,2000000,50000", "demo rows as customers,charges,bounces")
@@ -190,7 +192,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	pl := planner.New(cat, planner.Config{Policy: store, Logger: log})
+	pl := planner.New(cat, planner.Config{Policy: store, Logger: log, Engine: planner.EngineConfig{EngineLifetime: o.lifetime}})
 	srv, err := server.New(pl, server.Config{TLS: tlsCfg, Logger: log, Auth: server.AuthConfig{Authenticator: authn}})
 	if err != nil {
 		return err
