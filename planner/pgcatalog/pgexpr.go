@@ -226,22 +226,17 @@ var characterMacros = []string{
 // is a varchar(n) or char(n) cast (0 for others): Postgres types them
 // varchar and bpchar, the engine's one string type is sent as text.
 func CharacterColumns(root tree.QueryNode) []uint32 {
-	sel, ok := root.(*tree.SelectNode)
-	if !ok {
-		return nil
-	}
-	out := make([]uint32, len(sel.SelectList))
-	for i, e := range sel.SelectList {
+	return resultColumns(root, func(e tree.Expr) (uint32, bool) {
 		if c, ok := e.(*tree.Function); ok {
 			switch strings.ToLower(c.FunctionName) {
 			case "lakegate_varchar_n":
-				out[i] = pgtypes.OIDVarchar
+				return pgtypes.OIDVarchar, true
 			case "lakegate_bpchar_n":
-				out[i] = pgtypes.OIDBpchar
+				return pgtypes.OIDBpchar, true
 			}
 		}
-	}
-	return out
+		return 0, true
+	})
 }
 
 // x SIMILAR TO 'pattern' is SQL's pattern language in Postgres: % and _

@@ -60,18 +60,13 @@ func SumProbe(root tree.QueryNode, sql string) (string, []int) {
 
 // Int4Columns reports which result columns are ntile or grouping calls.
 func Int4Columns(root tree.QueryNode) []bool {
-	sel, ok := root.(*tree.SelectNode)
-	if !ok {
-		return nil
-	}
-	out := make([]bool, len(sel.SelectList))
-	for i, e := range sel.SelectList {
+	return resultColumns(root, func(e tree.Expr) (bool, bool) {
 		switch n := e.(type) {
 		case *tree.Window:
-			out[i] = strings.EqualFold(n.FunctionName, "ntile")
+			return strings.EqualFold(n.FunctionName, "ntile"), true
 		case *tree.Operator:
-			out[i] = n.Type == "GROUPING_FUNCTION"
+			return n.Type == "GROUPING_FUNCTION", true
 		}
-	}
-	return out
+		return false, true
+	})
 }

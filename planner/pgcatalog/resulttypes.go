@@ -656,20 +656,35 @@ func selectItem(out []piece) bool {
 // INTEGER. Nil when
 // the columns cannot be told (a star, a set operation).
 func NullColumns(root tree.QueryNode) []bool {
+	return resultColumns(root, func(e tree.Expr) (bool, bool) {
+		switch c := e.(type) {
+		case *tree.Star:
+			return false, false
+		case *tree.Constant:
+			return isNullConstant(c), true
+		case *tree.Function:
+			return textConcatNull(c), true
+		}
+		return false, true
+	})
+}
+
+// resultColumns maps each item of a plain SELECT's select list through f:
+// the per-column answers the result-type rules give (NullColumns,
+// Int4Columns, CharacterColumns). Nil when root is not a plain SELECT or
+// f cannot tell an item (ok false: a star).
+func resultColumns[T any](root tree.QueryNode, f func(tree.Expr) (v T, ok bool)) []T {
 	sel, ok := root.(*tree.SelectNode)
 	if !ok {
 		return nil
 	}
-	out := make([]bool, len(sel.SelectList))
+	out := make([]T, len(sel.SelectList))
 	for i, e := range sel.SelectList {
-		switch c := e.(type) {
-		case *tree.Star:
+		v, ok := f(e)
+		if !ok {
 			return nil
-		case *tree.Constant:
-			out[i] = isNullConstant(c)
-		case *tree.Function:
-			out[i] = textConcatNull(c)
 		}
+		out[i] = v
 	}
 	return out
 }
