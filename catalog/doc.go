@@ -28,6 +28,11 @@
 // files — and the planner matches the file_path values stored inside
 // position-delete files against the manifests' paths (planner/scansql.go).
 //
+// Compaction (compact.go): PlanCompaction picks a pinned snapshot's small
+// files with iceberg-go's bin-packing planner; the planner stages their
+// rows through the engine, and CommitCompaction replaces them in one
+// replace snapshot, replayed on top of appends committed meanwhile.
+//
 // Relocation (relocate.go): a SQLite catalog beside a local warehouse moves
 // with its directory while Iceberg's locations stay absolute. The catalog
 // records the warehouse its tables were written in; Open refuses a copy or

@@ -46,7 +46,7 @@
 // like any other; the server frames the rows).
 //
 // Writes are planner/write's: it parses INSERT, UPDATE, DELETE, TRUNCATE,
-// table DDL and the owner's procedures (CALL lakegate.expire_snapshots),
+// table DDL and the owner's procedures (CALL lakegate.expire_snapshots, lakegate.compact),
 // plans them and commits them through the catalog, one Iceberg commit per
 // statement. The session's side (writes.go, write_exec.go) resolves their
 // target with resolveWriteTarget, on findTable like every read (invisible

@@ -799,3 +799,66 @@ func TestExpireSnapshotsProcedure(t *testing.T) {
 		t.Fatalf("rows after expiry: %v", got)
 	}
 }
+
+// liveDataFiles counts the data files of a table's current snapshot, as
+// iceberg-go plans them.
+func liveDataFiles(t testing.TB, dir, ns, name string) int {
+	t.Helper()
+	tasks, err := icebergTable(t, dir, ns, name).Scan().PlanFiles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(tasks)
+}
+
+func TestCompactProcedure(t *testing.T) {
+	g := startWriteGW(t, t.TempDir(), nil)
+	ctx := context.Background()
+	pay := g.as(t, "payments_svc")
+	exec1(t, pay, `create table payments.small (id bigint not null, v text)`)
+	for i := 0; i < 8; i++ {
+		exec1(t, pay, fmt.Sprintf(`insert into payments.small select i, 'v' || i from range(%d, %d) t(i)`, i*10, i*10+10))
+	}
+	exec1(t, pay, `delete from payments.small where id in (3, 4)`)
+	exec1(t, pay, `update payments.small set v = 'x' where id = 15`)
+	want := sameRows(t, g, pay, "payments", "small", "id", "v")
+	if len(want) != 78 {
+		t.Fatalf("%d rows before compaction, want 78", len(want))
+	}
+	before := liveDataFiles(t, g.dir, "payments", "small")
+	if before < 8 {
+		t.Fatalf("%d live data files before compaction, want at least 8", before)
+	}
+	// The default asks for 5 small files of a partition: there are more.
+	if tag := exec1(t, pay, `call lakegate.compact('payments.small')`); tag != "CALL" {
+		t.Fatalf("tag %q", tag)
+	}
+	if n := liveDataFiles(t, g.dir, "payments", "small"); n != 1 {
+		t.Fatalf("%d live data files after compaction, want 1 (were %d)", n, before)
+	}
+	if got := sameRows(t, g, pay, "payments", "small", "id", "v"); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("rows after compaction:\n%v\nwant\n%v", got, want)
+	}
+	snap := icebergTable(t, g.dir, "payments", "small").CurrentSnapshot()
+	if snap.Summary == nil || snap.Summary.Operation != table.OpReplace {
+		t.Fatalf("compaction committed %+v, want a replace snapshot", snap.Summary)
+	}
+	// One file left: nothing to do, no commit.
+	snaps := snapshotCount(t, g.dir, "payments", "small")
+	exec1(t, pay, `call lakegate.compact(table => 'payments.small', min_input_files => 1)`)
+	if n := snapshotCount(t, g.dir, "payments", "small"); n != snaps {
+		t.Fatalf("%d snapshots after compacting one file, want %d", n, snaps)
+	}
+	// Readers of another domain may not compact; writes go on after it.
+	ana := g.as(t, "analyst")
+	if _, err := ana.Exec(ctx, `call lakegate.compact('payments.charges')`); sqlState(err) != "42501" {
+		t.Fatalf("analyst compacting payments.charges: %v (SQLSTATE %s)", err, sqlState(err))
+	}
+	if _, err := pay.Exec(ctx, `call lakegate.compact('payments.small', min_input_files => 'many')`); sqlState(err) != "22023" {
+		t.Fatalf("bad argument: %v (SQLSTATE %s)", err, sqlState(err))
+	}
+	exec1(t, pay, `insert into payments.small values (1000, 'after')`)
+	if got := sameRows(t, g, pay, "payments", "small", "id", "v"); len(got) != 79 {
+		t.Fatalf("%d rows after an insert following compaction, want 79", len(got))
+	}
+}

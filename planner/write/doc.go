@@ -20,7 +20,11 @@
 //	                             recomputed on the new snapshot
 //	CREATE TABLE [AS]            the table appears with its rows in one step
 //	DROP, ALTER, COMMENT, CALL   one catalog operation each (CALL
-//	                             lakegate.expire_snapshots: maintenance.go)
+//	                             lakegate.expire_snapshots and
+//	                             lakegate.compact: maintenance.go; compact
+//	                             reads the small files it rewrites through
+//	                             the engine and stages their rows, like a
+//	                             rewrite, and commits a replace snapshot)
 //
 // The engine never writes files: it only computes rows, and its sandbox
 // stays read-only. A statement that fails leaves no snapshot; the files it

@@ -2,6 +2,7 @@ package write
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 //
 //	CALL lakegate.expire_snapshots('payments.refunds'
 //	        [, older_than => interval '5 days'] [, retain_last => 1])
+//	CALL lakegate.compact('payments.refunds'
+//	        [, target_file_size_bytes => 134217728] [, min_input_files => 5])
 //
 // Arguments go by position (table, older_than, retain_last) or by name
 // (name => value, or Postgres' older name := value). The table is resolved
@@ -25,13 +28,15 @@ import (
 
 // Procedure is a parsed CALL of one of lakegate's procedures.
 type Procedure struct {
-	name   string // expire_snapshots
-	expiry catalog.Expiry
+	name    string // expire_snapshots, compact
+	expiry  catalog.Expiry
+	compact catalog.CompactOptions
 }
 
 // procParams are the parameters of each procedure, in positional order.
 var procParams = map[string][]string{
 	"expire_snapshots": {"table", "older_than", "retain_last"},
+	"compact":          {"table", "target_file_size_bytes", "min_input_files"},
 }
 
 // call parses CALL lakegate.proc(args): the statement's target is the
@@ -100,6 +105,22 @@ func (p *wparser) call(w *Stmt) error {
 			return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("retain_last must be a positive integer, not %q", v)}
 		}
 		w.proc.expiry.RetainLast = &n
+	}
+	for name, dst := range map[string]*int64{"target_file_size_bytes": &w.proc.compact.TargetFileSize} {
+		if v, ok := args[name]; ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1<<20 {
+				return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("%s must be an integer of at least 1048576 (1 MiB), not %q", name, v)}
+			}
+			*dst = n
+		}
+	}
+	if v, ok := args["min_input_files"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("min_input_files must be a positive integer, not %q", v)}
+		}
+		w.proc.compact.MinInputFiles = n
 	}
 	return nil
 }
@@ -197,6 +218,83 @@ func (s *Writer) execCall(ctx context.Context, w *Stmt, t *catalog.Table) error 
 			s.sess.Warn(fmt.Errorf("%d snapshots of %s expired, but not every file only they referenced could be removed: %w", res.Snapshots, t.Ident, res.Cleanup))
 		}
 		return nil
+	case "compact":
+		return s.compact(ctx, w, t)
 	}
 	return fmt.Errorf("%w: procedure lakegate.%s", ErrNotSupported, w.proc.name)
+}
+
+// compact rewrites the table's small files (catalog.PlanCompaction) with
+// the engine: it reads them with their deletes applied and stages the rows
+// as new files, which replace them in one commit. It holds the table's
+// lock throughout, so this gateway's writes to the table wait; another
+// gateway's appends are kept, and its deletes make the compaction plan
+// again, up to the catalog's retry policy.
+func (s *Writer) compact(ctx context.Context, w *Stmt, t *catalog.Table) error {
+	unlock, err := s.cat.LockTable(ctx, t.Ident)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	pol := s.cat.Retry()
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := pol.Wait(ctx, attempt); err != nil {
+				return err
+			}
+		}
+		err := s.compactOnce(ctx, w)
+		if errors.Is(err, catalog.ErrConflict) && attempt+1 < pol.Attempts {
+			s.log.Debug("compaction conflict, planning again", "table", t.Ident.String(), "attempt", attempt+1)
+			continue
+		}
+		return err
+	}
+}
+
+func (s *Writer) compactOnce(ctx context.Context, w *Stmt) error {
+	t, dec, err := s.sess.ResolveTarget(ctx, w.target)
+	if err != nil {
+		return err
+	}
+	if dec.RowFilter != "" || len(dec.Masks) > 0 {
+		return fmt.Errorf("%w: compacting %s, which the policy filters or masks for this caller", ErrNotSupported, t.Ident)
+	}
+	// Planning a read of the whole table pins its snapshot and lets the
+	// engine read its files.
+	name := sqlparse.QuoteIdent(t.Ident.Schema) + "." + sqlparse.QuoteIdent(t.Ident.Name)
+	qp, err := s.sess.PlanQuery(ctx, "SELECT * FROM "+name)
+	if err != nil {
+		return err
+	}
+	pinned := qp.Tables[t.Ident.Schema+"."+t.Ident.Name]
+	if pinned == nil {
+		return fmt.Errorf("planner: compact: %s not among the planned tables", t.Ident)
+	}
+	cp, err := s.cat.PlanCompaction(ctx, pinned, w.proc.compact)
+	if err != nil || cp.Files() == 0 {
+		return err
+	}
+	scan, err := s.sess.ScanSQL(pinned, cp.Plan)
+	if err != nil {
+		return err
+	}
+	names := s.sess.ViewColumns(pinned.Schema().Fields())
+	cols := make([]string, len(names))
+	for i, n := range names {
+		cols[i] = sqlparse.QuoteIdent(n)
+	}
+	counts, err := s.sess.QueryInt64s(ctx, "SELECT count(*) FROM ("+scan+") AS \"__lakegate_c\"", nil)
+	if err != nil {
+		return err
+	}
+	st, err := s.sess.Stage(ctx, pinned, "SELECT "+strings.Join(cols, ", ")+" FROM ("+scan+") AS \"__lakegate_c\"", nil, nil)
+	if err != nil {
+		return err
+	}
+	if len(counts) != 1 || st.Rows != counts[0][0] {
+		st.Discard()
+		return fmt.Errorf("planner: compact %s: the files to rewrite hold %v rows, %d were written", t.Ident, counts, st.Rows)
+	}
+	return s.cat.CommitCompaction(context.WithoutCancel(ctx), cp, st, s.commitInfo(w))
 }

@@ -53,6 +53,9 @@ func TestParse(t *testing.T) {
 		{"call lakegate.expire_snapshots('payments.w', older_than => interval '1 day', retain_last := 2)", Stmt{kind: Call, verb: "CALL",
 			target: Name{Schema: "payments", Table: "w"}, proc: &Procedure{name: "expire_snapshots",
 				expiry: catalog.Expiry{OlderThan: &day, RetainLast: &two}}}},
+		{"call lakegate.compact('w', min_input_files => 2, target_file_size_bytes => 8388608)", Stmt{kind: Call, verb: "CALL",
+			target: Name{Table: "w"}, proc: &Procedure{name: "compact",
+				compact: catalog.CompactOptions{TargetFileSize: 8 << 20, MinInputFiles: 2}}}},
 	}
 	for _, c := range cases {
 		got, err := Parse(c.sql)
@@ -94,6 +97,9 @@ func TestParseRefuses(t *testing.T) {
 		{"call lakegate.expire_snapshots('t', keep => 1)", KindUndefinedFunction},
 		{"call lakegate.expire_snapshots('t', older_than => '1 month')", KindConversion},
 		{"call lakegate.expire_snapshots('t', retain_last => 0)", KindInvalidInput},
+		{"call lakegate.compact('t', min_input_files => 0)", KindInvalidInput},
+		{"call lakegate.compact('t', target_file_size_bytes => 100)", KindInvalidInput},
+		{"call lakegate.compact('t', older_than => '1 day')", KindUndefinedFunction},
 	}
 	for _, c := range cases {
 		_, err := Parse(c.sql)
