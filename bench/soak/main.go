@@ -56,6 +56,7 @@ type options struct {
 	sizes     demo.Sizes
 	heapProf  string
 	expire    time.Duration
+	compact   bool
 	warmup    time.Duration
 	lifetime  time.Duration
 }
@@ -72,6 +73,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", time.Minute, "load runs this long before the measured -duration starts (bounded caches and pooled engines fill; errors still count)")
 	flag.DurationVar(&o.lifetime, "engine-lifetime", 0, "lakegate's limits.engine_lifetime (0: its default)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
+	flag.BoolVar(&o.compact, "compact", true, "the writers' table owner compacts the table before each expiry")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
 	flag.StringVar(&sizes, "seed-sizes", "100000,2000000,50000", "demo rows as customers,charges,bounces")
 	flag.Parse()
@@ -252,7 +254,7 @@ func run(ctx context.Context, o options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			maintainer(ctx, connect, o.expire, deadline, &c)
+			maintainer(ctx, connect, o.expire, o.compact, deadline, &c)
 		}()
 	}
 	samples := []sample{take(0, &c, srv)}
@@ -387,8 +389,9 @@ func writer(ctx context.Context, connect func(context.Context, string) (*pgx.Con
 }
 
 // maintainer is the writers' table owner running its retention: every
-// period it expires the snapshots older than period.
-func maintainer(ctx context.Context, connect func(context.Context, string) (*pgx.Conn, error), period time.Duration, deadline time.Time, c *counters) {
+// period it compacts the table's small files (when compact is set) and
+// expires the snapshots older than period.
+func maintainer(ctx context.Context, connect func(context.Context, string) (*pgx.Conn, error), period time.Duration, compact bool, deadline time.Time, c *counters) {
 	conn, err := connect(ctx, "payments_svc")
 	if err != nil {
 		c.fail(fmt.Errorf("maintainer connect: %w", err))
@@ -404,6 +407,13 @@ func maintainer(ctx context.Context, connect func(context.Context, string) (*pgx
 		time.Sleep(wait)
 		if !time.Now().Before(deadline) {
 			return
+		}
+		if compact {
+			c.queries.Add(1)
+			c.writes.Add(1)
+			if _, err := conn.Exec(ctx, `call lakegate.compact('payments.soak_events', min_input_files => 2)`); err != nil {
+				c.fail(fmt.Errorf("compact: %w", err))
+			}
 		}
 		c.queries.Add(1)
 		c.writes.Add(1)
@@ -443,10 +453,20 @@ func writersTable(warehouse string) {
 		return
 	}
 	var meta struct {
-		Snapshots []json.RawMessage `json:"snapshots"`
+		Current   int64 `json:"current-snapshot-id"`
+		Snapshots []struct {
+			ID      int64             `json:"snapshot-id"`
+			Summary map[string]string `json:"summary"`
+		} `json:"snapshots"`
 	}
 	_ = json.Unmarshal(data, &meta)
-	fmt.Printf("writers' table at the end: %d snapshots kept, metadata.json %d KiB\n", len(meta.Snapshots), len(data)>>10)
+	var files, rows string
+	for _, sn := range meta.Snapshots {
+		if sn.ID == meta.Current {
+			files, rows = sn.Summary["total-data-files"], sn.Summary["total-records"]
+		}
+	}
+	fmt.Printf("writers' table at the end: %s rows in %s data files, %d snapshots kept, metadata.json %d KiB\n", rows, files, len(meta.Snapshots), len(data)>>10)
 }
 
 func firstWords(s string) string {
@@ -459,7 +479,7 @@ func firstWords(s string) string {
 
 func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample, c *counters, elapsed time.Duration) {
 	w := os.Stdout
-	fmt.Fprintf(w, "## Soak: %d clients (%d writers, snapshots expired after %s), %s after %s of warm-up, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.expire, o.duration, o.warmup)
+	fmt.Fprintf(w, "## Soak: %d clients (%d writers, compacted %t, snapshots expired after %s), %s after %s of warm-up, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.compact, o.expire, o.duration, o.warmup)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tRSS mean MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tgoroutines\tfds\tsessions\t")
 	for i, s := range samples {
