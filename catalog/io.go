@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,27 @@ func (m PathMap) Apply(p string) string {
 		}
 	}
 	return p
+}
+
+// Aliases are the other locations that map to the same place as p: for
+// each mapping whose target p's mapped form starts with, its source
+// prefix in front of the rest (nil without mappings).
+func (m PathMap) Aliases(p string) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	mapped := m.Apply(p)
+	var out []string
+	for _, pm := range m {
+		if !strings.HasPrefix(mapped, pm.To) {
+			continue
+		}
+		alias := pm.From + mapped[len(pm.To):]
+		if alias != p && m.Apply(alias) == mapped && !slices.Contains(out, alias) {
+			out = append(out, alias)
+		}
+	}
+	return out
 }
 
 // LocalPath maps p and turns a file:// URI into a plain filesystem path,
@@ -132,6 +154,9 @@ func (m *mappedIO) ReadFile(name string) ([]byte, error) {
 	data := buf.Bytes()
 	if isTableMetadata(p) {
 		data = wrapUnsignedSnapshotIDs(data)
+	}
+	if strings.HasSuffix(p, ".avro") {
+		data = completeManifestHeader(data)
 	}
 	// Table metadata is parsed once per version and kept parsed (the
 	// catalog's tables); only manifest lists and manifests, read again by

@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,22 @@ func BenchmarkWrapUnsignedSnapshotIDs(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		wrapUnsignedSnapshotIDs(data)
+	}
+}
+
+func TestPathMapAliases(t *testing.T) {
+	m := PathMap{{From: "/test-warehouse", To: "/fx/tw"}, {From: "hdfs://nn:20500/test-warehouse", To: "/fx/tw"}, {From: "s3://b/x", To: "/other"}}
+	got := m.Aliases("/test-warehouse/t/data/f.parquet")
+	if strings.Join(got, ",") != "hdfs://nn:20500/test-warehouse/t/data/f.parquet" {
+		t.Fatalf("aliases %v", got)
+	}
+	if got := m.Aliases("hdfs://nn:20500/test-warehouse/t/f.parquet"); strings.Join(got, ",") != "/test-warehouse/t/f.parquet" {
+		t.Fatalf("aliases of the hdfs spelling %v", got)
+	}
+	if got := m.Aliases("/elsewhere/f.parquet"); got != nil {
+		t.Fatalf("aliases of an unmapped path %v", got)
+	}
+	if got := (PathMap{}).Aliases("/a"); got != nil {
+		t.Fatalf("aliases without mappings %v", got)
 	}
 }

@@ -74,7 +74,11 @@ type DataFile struct {
 	// OrigPath is the file's location as written in the manifest; position
 	// deletes refer to the file by this name.
 	OrigPath string
-	Records  int64
+	// Aliases are other spellings of OrigPath that the table's path
+	// mappings send to the same file (a writer's delete files may name
+	// data files with a scheme and host the manifests lost).
+	Aliases []string
+	Records int64
 	// PosDeletes are position-delete files that apply to this file.
 	PosDeletes []string
 	// EqDeletes are equality-delete files that apply to this file
@@ -143,7 +147,7 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 			mergeDeletes(&plan.Files[i], t.Paths, task)
 			continue
 		}
-		out := DataFile{Path: path, OrigPath: df.path, Records: df.count, HasFieldIDs: true}
+		out := DataFile{Path: path, OrigPath: df.path, Aliases: t.Paths.Aliases(df.path), Records: df.count, HasFieldIDs: true}
 		mergeDeletes(&out, t.Paths, task)
 		if ps := spec.PartitionSpecByID(int(df.specID)); ps != nil {
 			for _, pf := range ps.Fields() {

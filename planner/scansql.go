@@ -357,9 +357,11 @@ func projection(exprs, names []string) string {
 }
 
 func pathValues(files []catalog.DataFile) string {
-	vals := make([]string, len(files))
-	for i, f := range files {
-		vals[i] = "(" + sqlparse.QuoteLiteral(f.OrigPath) + ", " + sqlparse.QuoteLiteral(f.Path) + ")"
+	vals := make([]string, 0, len(files))
+	for _, f := range files {
+		for _, orig := range append([]string{f.OrigPath}, f.Aliases...) {
+			vals = append(vals, "("+sqlparse.QuoteLiteral(orig)+", "+sqlparse.QuoteLiteral(f.Path)+")")
+		}
 	}
 	return strings.Join(vals, ", ")
 }
