@@ -181,6 +181,16 @@ func (m *mappedIO) Open(name string) (icebergio.File, error) {
 	return &memFile{Reader: bytes.NewReader(data), name: filepath.Base(p), size: int64(len(data))}, nil
 }
 
+// WalkDir implements icebergio.ListableIO when the inner IO lists; the
+// paths it reports are the mapped ones.
+func (m *mappedIO) WalkDir(root string, fn iofs.WalkDirFunc) error {
+	l, ok := m.inner.(icebergio.ListableIO)
+	if !ok {
+		return fmt.Errorf("catalog: %w: storage for %s cannot be listed", ErrUnsupported, root)
+	}
+	return l.WalkDir(m.resolve(root), fn)
+}
+
 // Remove implements icebergio.IO.
 func (m *mappedIO) Remove(name string) error { return m.inner.Remove(m.resolve(name)) }
 

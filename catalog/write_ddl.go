@@ -219,3 +219,41 @@ func (c *Catalog) ExpireSnapshots(ctx context.Context, ident Ident, e Expiry) (E
 type cleanupError struct{ err error }
 
 func (e *cleanupError) Error() string { return "cleanup after commit: " + e.err.Error() }
+
+// MinOrphanAge is the youngest a file may be for RemoveOrphanFiles to
+// delete it. A write stages its files before it commits them, on any
+// replica or engine, and none of them is referenced until then: only age
+// tells such a file from an orphan.
+const MinOrphanAge = time.Hour
+
+// OrphanResult says what RemoveOrphanFiles deleted.
+type OrphanResult struct {
+	Files int
+	Bytes int64
+}
+
+// RemoveOrphanFiles deletes the files under a table's location that no
+// snapshot, manifest or metadata file of it references (what failed writes
+// and crashed engines leave behind) and that are older than olderThan
+// (nil: 3 days; at least MinOrphanAge). It commits nothing.
+func (c *Catalog) RemoveOrphanFiles(ctx context.Context, ident Ident, olderThan *time.Duration) (OrphanResult, error) {
+	age := 72 * time.Hour
+	if olderThan != nil {
+		age = *olderThan
+	}
+	if age < MinOrphanAge {
+		return OrphanResult{}, fmt.Errorf("catalog: remove orphan files of %s: files younger than %s may belong to a write that has not committed yet", ident, MinOrphanAge)
+	}
+	t, err := c.LoadTable(ctx, ident)
+	if err != nil {
+		return OrphanResult{}, err
+	}
+	if err := t.writable(); err != nil {
+		return OrphanResult{}, err
+	}
+	res, err := uncachedTable(ctx, t).DeleteOrphanFiles(ctx, table.WithFilesOlderThan(age))
+	if err != nil {
+		return OrphanResult{}, fmt.Errorf("catalog: remove orphan files of %s: %w: %w", ident, ErrUpstream, err)
+	}
+	return OrphanResult{Files: len(res.DeletedFiles), Bytes: res.TotalSizeBytes}, nil
+}

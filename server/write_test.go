@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -860,5 +861,89 @@ func TestCompactProcedure(t *testing.T) {
 	exec1(t, pay, `insert into payments.small values (1000, 'after')`)
 	if got := sameRows(t, g, pay, "payments", "small", "id", "v"); len(got) != 79 {
 		t.Fatalf("%d rows after an insert following compaction, want 79", len(got))
+	}
+}
+
+func TestRemoveOrphanFilesProcedure(t *testing.T) {
+	g := startWriteGW(t, t.TempDir(), nil)
+	ctx := context.Background()
+	pay := g.as(t, "payments_svc")
+	exec1(t, pay, `create table payments.orph (id bigint not null, v text)`)
+	for i := 0; i < 3; i++ {
+		exec1(t, pay, fmt.Sprintf(`insert into payments.orph values (%d, 'v%d')`, i, i))
+	}
+	exec1(t, pay, `update payments.orph set v = 'x' where id = 1`)
+	// Every file the table has is old: age alone protects none of them.
+	old := time.Now().Add(-96 * time.Hour)
+	tableDir := strings.TrimPrefix(icebergTable(t, g.dir, "payments", "orph").Location(), "file://")
+	var live []string
+	_ = filepath.WalkDir(tableDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			live = append(live, p)
+			_ = os.Chtimes(p, old, old)
+		}
+		return nil
+	})
+	if len(live) == 0 {
+		t.Fatalf("no files under %s", tableDir)
+	}
+	// What a crashed write leaves: an old stray data file, and a young one.
+	data, err := os.ReadFile(live[len(live)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	stray := filepath.Join(tableDir, "data", "00000-0-crashed-00001.parquet")
+	young := filepath.Join(tableDir, "data", "00000-0-inflight-00001.parquet")
+	for _, p := range []string{stray, young} {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = os.Chtimes(stray, old, old)
+
+	// A writer keeps appending while the orphans are removed.
+	w := g.as(t, "payments_svc")
+	stop := make(chan struct{})
+	done := make(chan int)
+	var inserted atomic.Int64
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-stop:
+				done <- n
+				return
+			default:
+			}
+			if _, err := w.Exec(ctx, fmt.Sprintf(`insert into payments.orph values (%d, 'w')`, 100+n)); err != nil {
+				t.Errorf("insert during orphan removal: %v", err)
+				done <- n
+				return
+			}
+			n++
+			inserted.Add(1)
+		}
+	}()
+	for i := 0; i < 3 || inserted.Load() < 3; i++ {
+		exec1(t, pay, `call lakegate.remove_orphan_files('payments.orph', older_than => '2 days')`)
+	}
+	close(stop)
+	n := <-done
+	if _, err := os.Stat(stray); !os.IsNotExist(err) {
+		t.Fatalf("the old orphan is still there: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Fatalf("the young orphan was removed: %v", err)
+	}
+	got := sameRows(t, g, pay, "payments", "orph", "id", "v")
+	if len(got) != 3+n {
+		t.Fatalf("%d rows after orphan removal with %d concurrent inserts, want %d", len(got), n, 3+n)
+	}
+	if _, err := pay.Exec(ctx, `call lakegate.remove_orphan_files('payments.orph', older_than => '10 minutes')`); sqlState(err) != "22023" {
+		t.Fatalf("an age under an hour: %v (SQLSTATE %s)", err, sqlState(err))
+	}
+	ana := g.as(t, "analyst")
+	if _, err := ana.Exec(ctx, `call lakegate.remove_orphan_files('payments.charges')`); sqlState(err) != "42501" {
+		t.Fatalf("analyst: %v (SQLSTATE %s)", err, sqlState(err))
 	}
 }

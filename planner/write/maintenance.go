@@ -19,6 +19,8 @@ import (
 //	        [, older_than => interval '5 days'] [, retain_last => 1])
 //	CALL lakegate.compact('payments.refunds'
 //	        [, target_file_size_bytes => 134217728] [, min_input_files => 5])
+//	CALL lakegate.remove_orphan_files('payments.refunds'
+//	        [, older_than => interval '3 days'])
 //
 // Arguments go by position (table, older_than, retain_last) or by name
 // (name => value, or Postgres' older name := value). The table is resolved
@@ -28,15 +30,16 @@ import (
 
 // Procedure is a parsed CALL of one of lakegate's procedures.
 type Procedure struct {
-	name    string // expire_snapshots, compact
+	name    string // expire_snapshots, compact, remove_orphan_files
 	expiry  catalog.Expiry
 	compact catalog.CompactOptions
 }
 
 // procParams are the parameters of each procedure, in positional order.
 var procParams = map[string][]string{
-	"expire_snapshots": {"table", "older_than", "retain_last"},
-	"compact":          {"table", "target_file_size_bytes", "min_input_files"},
+	"expire_snapshots":    {"table", "older_than", "retain_last"},
+	"compact":             {"table", "target_file_size_bytes", "min_input_files"},
+	"remove_orphan_files": {"table", "older_than"},
 }
 
 // call parses CALL lakegate.proc(args): the statement's target is the
@@ -96,6 +99,9 @@ func (p *wparser) call(w *Stmt) error {
 		d, err := parseAge(v)
 		if err != nil {
 			return err
+		}
+		if q.Table == "remove_orphan_files" && d < catalog.MinOrphanAge {
+			return &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("older_than must be at least %s: a younger file may belong to a write that has not committed yet", catalog.MinOrphanAge)}
 		}
 		w.proc.expiry.OlderThan = &d
 	}
@@ -220,6 +226,12 @@ func (s *Writer) execCall(ctx context.Context, w *Stmt, t *catalog.Table) error 
 		return nil
 	case "compact":
 		return s.compact(ctx, w, t)
+	case "remove_orphan_files":
+		res, err := s.cat.RemoveOrphanFiles(ctx, t.Ident, w.proc.expiry.OlderThan)
+		if err == nil && res.Files > 0 {
+			s.log.Info("orphan files removed", "table", t.Ident.String(), "files", res.Files, "bytes", res.Bytes)
+		}
+		return err
 	}
 	return fmt.Errorf("%w: procedure lakegate.%s", ErrNotSupported, w.proc.name)
 }

@@ -100,6 +100,7 @@ func TestParseRefuses(t *testing.T) {
 		{"call lakegate.compact('t', min_input_files => 0)", KindInvalidInput},
 		{"call lakegate.compact('t', target_file_size_bytes => 100)", KindInvalidInput},
 		{"call lakegate.compact('t', older_than => '1 day')", KindUndefinedFunction},
+		{"call lakegate.remove_orphan_files('t', older_than => '59 minutes')", KindInvalidInput},
 	}
 	for _, c := range cases {
 		_, err := Parse(c.sql)
