@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -41,7 +39,7 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 	}
 	c := pgcatalog.NewContent(tables, pgcatalog.Caller{
 		Name: s.principal.Name, Settings: s.settings, Defaults: defaultSettings,
-		SearchPath: searchPath(s.settings["search_path"]),
+		SearchPath: SearchPath(s.settings["search_path"]),
 	})
 	if s.pgc.content == nil || c.SQL() != s.pgc.content.SQL() {
 		if err := e.exec("BEGIN TRANSACTION;\n" + c.SQL() + "COMMIT;"); err != nil {
@@ -96,19 +94,4 @@ func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) 
 		}
 	}
 	return out, nil
-}
-
-// rewriteStatementCatalog rewrites the catalog references of sql, whose
-// parsed statement (root) starts at byte base: a second pass after the
-// lexical one, for the unqualified table references the parse tree finds
-// (CTEs excluded), which may name an emulated pg_catalog relation.
-func rewriteStatementCatalog(sql string, base int, root tree.QueryNode) pgcatalog.Rewrite {
-	a := analyze(root)
-	locs := map[int]bool{}
-	for _, r := range a.refs {
-		if r.Schema == "" && r.Catalog == "" && !r.CTE && pgcatalog.IsRelation(strings.ToLower(r.Name)) {
-			locs[base+int(r.loc)] = true
-		}
-	}
-	return pgcatalog.RewriteSQL(sql, locs)
 }

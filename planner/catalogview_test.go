@@ -46,7 +46,7 @@ func TestCatalogResultTypes(t *testing.T) {
 			"select distinct *, oid as o from r", []uint32{26, 19, 18, 0, 26}},
 	}
 	for _, c := range cases {
-		nodes, err := parseSQL(e, c.sql)
+		nodes, err := parseSQL(e.conn, c.sql)
 		if err != nil || len(nodes) != 1 {
 			t.Fatalf("%s: %v", c.sql, err)
 		}

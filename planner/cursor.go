@@ -184,11 +184,11 @@ func (s *Session) openCursor(ctx context.Context, name string, spec cursorSpec, 
 		free()
 		return nil, classify(err)
 	}
-	cur := &cursor{name: name, cols: inner.Columns, spec: spec, access: plan.access, eng: e, conn: conn, free: free}
+	cur := &cursor{name: name, cols: inner.Columns, spec: spec, access: plan.Access, eng: e, conn: conn, free: free}
 	if s.inTxn {
 		cur.txnSeq = s.cmd.txn.seq
 	}
-	if err := s.startCursor(ctx, cur, plan.sql, args); err != nil {
+	if err := s.startCursor(ctx, cur, plan.SQL, args); err != nil {
 		cur.close()
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -374,16 +373,6 @@ func (e *engine) queryStrings(sql string) ([][]string, error) {
 		return nil
 	})
 	return out, err
-}
-
-// absDir returns the directory part of a local path, absolute.
-func absDir(p string) string {
-	if !filepath.IsAbs(p) {
-		if a, err := filepath.Abs(p); err == nil {
-			p = a
-		}
-	}
-	return filepath.Clean(p)
 }
 
 // interruptOnCancel arranges for ctx cancellation to interrupt the engine's

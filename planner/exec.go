@@ -146,7 +146,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 					return Result{}, s.execError(ctx, err)
 				}
 			}
-			return Result{Tag: "SELECT " + strconv.FormatInt(r.rows, 10), Rows: r.rows, Tables: plan.access, Kept: true}, nil
+			return Result{Tag: "SELECT " + strconv.FormatInt(r.rows, 10), Rows: r.rows, Tables: plan.Access, Kept: true}, nil
 		}
 		keep = &resultCollector{limit: s.p.results.entryLimit()}
 		next := sink
@@ -178,7 +178,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	s.engMu.Lock()
 	e := s.eng
 	s.engMu.Unlock()
-	ps, err := s.prepareCached(e, plan.sql)
+	ps, err := s.prepareCached(e, plan.SQL)
 	if err != nil {
 		return Result{}, err
 	}
@@ -188,7 +188,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	done := false
 	defer func() {
 		if !done {
-			s.forgetStmt(plan.sql)
+			s.forgetStmt(plan.SQL)
 		}
 	}()
 	if err := bindArgs(ps, args); err != nil {
@@ -225,7 +225,7 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 		keep.complete, keep.rows = true, n
 	}
 	tag := "SELECT " + strconv.FormatInt(n, 10)
-	return Result{Tag: tag, Rows: n, Tables: plan.access}, nil
+	return Result{Tag: tag, Rows: n, Tables: plan.Access}, nil
 }
 
 func (s *Session) execError(ctx context.Context, err error) error {

@@ -137,7 +137,7 @@ func (s *Session) execExplain(ctx context.Context, st *Stmt, args []any, sink Ro
 		}
 		in.prepared, in.seq = p, s.queries
 	}
-	scans := in.prepared.scans
+	scans := in.prepared.Explain() // running the query below consumes in.prepared
 	var lines []string
 	var res Result
 	var elapsed time.Duration
@@ -151,7 +151,29 @@ func (s *Session) execExplain(ctx context.Context, st *Stmt, args []any, sink Ro
 		res = r
 	}
 	lines = append(lines, "lakegate query plan (engine: DuckDB)")
-	for _, sc := range scans {
+	lines = append(lines, scans...)
+	if st.explain.analyze {
+		lines = append(lines, fmt.Sprintf("Rows: %d", res.Rows))
+		if res.Kept {
+			lines = append(lines, "Result: kept result of the same snapshots and parameters (not executed; SET lakegate.result_cache = off to run it)")
+		}
+		lines = append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(elapsed.Microseconds())/1000))
+	}
+	rows := make([][]string, len(lines))
+	for i, l := range lines {
+		rows[i] = []string{l}
+	}
+	if err := sendTextRows(st.Columns, rows, sink); err != nil {
+		return Result{}, err
+	}
+	return Result{Tag: "EXPLAIN", Rows: int64(len(rows)), Tables: res.Tables}, nil
+}
+
+// Explain describes the plan's scans, a few lines each: what EXPLAIN
+// shows of them.
+func (p *Plan) Explain() []string {
+	var lines []string
+	for _, sc := range p.scans {
 		kind := "external"
 		if sc.native {
 			kind = "native"
@@ -176,21 +198,7 @@ func (s *Session) execExplain(ctx context.Context, st *Stmt, args []any, sink Ro
 			lines = append(lines, "        Masked Columns: "+strings.Join(sc.masked, ", "))
 		}
 	}
-	if st.explain.analyze {
-		lines = append(lines, fmt.Sprintf("Rows: %d", res.Rows))
-		if res.Kept {
-			lines = append(lines, "Result: kept result of the same snapshots and parameters (not executed; SET lakegate.result_cache = off to run it)")
-		}
-		lines = append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(elapsed.Microseconds())/1000))
-	}
-	rows := make([][]string, len(lines))
-	for i, l := range lines {
-		rows[i] = []string{l}
-	}
-	if err := sendTextRows(st.Columns, rows, sink); err != nil {
-		return Result{}, err
-	}
-	return Result{Tag: "EXPLAIN", Rows: int64(len(rows)), Tables: res.Tables}, nil
+	return lines
 }
 
 func newScanInfo(t *catalog.Table, sp *catalog.ScanPlan, dec policy.Decision, filter iceberg.BooleanExpression) scanInfo {

@@ -148,7 +148,7 @@ func (s *Session) nameAsWritten(st *Stmt, sql string) {
 	if e == nil {
 		return
 	}
-	nodes, err := s.parse(e, sql)
+	nodes, err := Parse(e.conn, sql)
 	if err != nil {
 		return
 	}

@@ -2,18 +2,17 @@ package planner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
-	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -59,33 +58,57 @@ type Stmt struct {
 	small bool
 }
 
-// queryPlan is a query resolved against pinned snapshots.
+// queryPlan is a read plan (planner.Plan) as the session runs it.
 type queryPlan struct {
-	gen       int64 // Session.plans when planned
-	sql       string
-	tables    map[string]*catalog.Table
-	decisions map[string]policy.Decision
-	access    []TableAccess
-	dirs      []string
-	scans     []scanInfo
+	*Plan
+	gen int64 // Session.plans when planned
 	// small: the query reads only engine memory, at most CachedScanCells
 	// cells of table copies, and runs on one engine thread (fitThreads).
 	small bool
 	// resultKey keys the query's result in the result cache; "" when it
 	// must not be kept (resultcache.go).
 	resultKey string
-	// What installPlan needs: each table's scan SQL and what the copies
-	// need to know of it (scanSrc), the statement's table names
-	// (installViews), and whether it reads table functions.
-	scanSQL map[string]string
+	// scanSrc: what the copies need to know of each table's scan
+	// (snapcache.go).
 	scanSrc map[string]scanSource
 	// files are the data files the scans read (fileHash), for recycle.go.
-	files      []uint64
-	names      map[string]bool
-	tableFuncs bool
+	files []uint64
 	// uninstalled: planned from a kept result's shape, the views not yet
 	// made (installPlan runs before the engine does).
 	uninstalled bool
+}
+
+// planEnv is the session as the planner sees it (planner.Env), with e the
+// engine that parses the statement.
+type planEnv struct {
+	s *Session
+	e *engine
+}
+
+func (pe planEnv) LoadTable(ctx context.Context, id catalog.Ident) (*catalog.Table, error) {
+	return pe.s.loadTable(ctx, id)
+}
+
+func (pe planEnv) Decide(ctx context.Context, t *catalog.Table) (policy.Decision, error) {
+	return pe.s.decide(ctx, t)
+}
+
+func (pe planEnv) Setting(name string) string                 { return pe.s.settings[name] }
+func (pe planEnv) SerializeSQL(sql string) (string, error)    { return pe.e.conn.SerializeSQL(sql) }
+func (pe planEnv) DeserializeSQL(tree string) (string, error) { return pe.e.conn.DeserializeSQL(tree) }
+func (pe planEnv) QueryStrings(sql string) ([][]string, error) {
+	return pe.e.queryStrings(sql)
+}
+
+func (pe planEnv) WriteInQuery(ctx context.Context, sql string) error {
+	return pe.s.prepareWrite(ctx, sql)
+}
+
+func (pe planEnv) Located(location, table string) { pe.s.rememberLocation(location, table) }
+
+// findTable is FindTable for the session's caller.
+func (s *Session) findTable(ctx context.Context, schema, name string, usable func(policy.Decision) bool) (*catalog.Table, policy.Decision, error) {
+	return FindTable(ctx, planEnv{s: s}, schema, name, usable)
 }
 
 // Prepare classifies and plans one statement (no semicolon-separated
@@ -175,102 +198,23 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	// System catalog references read lakegate's emulation (planner/pgcatalog):
-	// a lexical pass first (the engine cannot parse some Postgres spellings),
-	// then unqualified catalog relations found in the parse tree. Result
-	// columns keep the names of the statement as written.
-	sql = rewritePGLiterals(sql)
-	crw := pgcatalog.RewriteSQL(sql, nil)
-	sql = crw.SQL
-	inner := sql
-	nodes, err := parseSQL(e, inner)
+	rp, err := PlanQuery(ctx, planEnv{s: s, e: e}, sql)
 	if err != nil {
-		var pe *tree.ParseError
-		if errors.As(err, &pe) && pe.Type == "not implemented" {
-			// A data-changing statement behind a WITH clause.
-			if werr := s.prepareWrite(ctx, sql); werr != nil {
-				return nil, nil, nil, werr
-			}
-		}
-		return nil, nil, nil, classify(err)
-	}
-	if len(nodes) != 1 {
-		return nil, nil, nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
-	}
-	namesFrom := nodes[0]
-	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
-		inner = rw.SQL[len(sql)-len(inner):]
-		sql = rw.SQL
-		crw.Touched = true
-		if nodes, err = s.parse(e, inner); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	a := analyze(nodes[0])
-	if err := checkFunctions(a); err != nil {
 		return nil, nil, nil, err
 	}
 	s.plans++
-	plan := &queryPlan{gen: s.plans, sql: sql, tables: map[string]*catalog.Table{}, decisions: map[string]policy.Decision{}}
-	occ := map[string][][]colPred{}
-	var edits []textEdit
-	base := len(sql) - len(inner)
-	for _, r := range a.refs {
-		t, dec, key, err := s.resolve(ctx, r, a)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if t == nil {
-			continue // CTE or system relation
-		}
-		if r.TimeTravel {
-			ed, tt, err := s.timeTravel(e, sql, base, r, t)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			t = tt
-			key = t.Ident.Schema + "." + ed.view
-			edits = append(edits, ed)
-		}
-		plan.tables[key] = t
-		plan.decisions[key] = dec
-		occ[key] = append(occ[key], a.preds[r.loc])
-	}
-	if len(edits) > 0 {
-		plan.sql = applyEdits(sql, edits)
-	}
-	utc := pgsettings.IsUTC(s.settings["timezone"])
-	scans := map[string]string{}
-	scanSrc := map[string]scanSource{}
-	for key, t := range plan.tables {
-		dec := plan.decisions[key]
-		filter := pruneFilter(t.Schema(), withoutMasked(occ[key], dec.Masks), utc)
-		sp, err := planScan(ctx, t, filter)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		vs, err := scanSQL(t, sp)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		scans[key], scanSrc[key] = vs, s.scanSource(t, sp)
+	plan := &queryPlan{Plan: rp, gen: s.plans, scanSrc: map[string]scanSource{}}
+	for key, t := range rp.Tables {
+		sp := rp.Scans[key]
+		plan.scanSrc[key] = s.scanSource(t, sp)
 		for _, f := range sp.Files {
 			plan.files = append(plan.files, fileHash(f.Path))
 		}
-		plan.access = append(plan.access, TableAccess{Table: t.Ident.String(), Native: dec.Native, Rule: dec.Rule})
-		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
-		plan.dirs = appendDirs(plan.dirs, t, sp)
-		s.rememberLocation(t.Location(), t.Ident.String())
 	}
-	names := map[string]bool{}
-	for _, r := range a.refs {
-		names[strings.ToLower(r.Name)] = true
-	}
-	plan.scanSQL, plan.scanSrc, plan.names, plan.tableFuncs = scans, scanSrc, names, len(a.functions) > 0
 	// A result is kept only for a caller without row filters or masks:
 	// those are the policy's expressions, not checked for determinism.
-	plan.resultKey = s.resultKey(plan.sql, a, crw.Touched, scans)
-	for _, dec := range plan.decisions {
+	plan.resultKey = s.resultKey(rp)
+	for _, dec := range plan.Decisions {
 		if dec.RowFilter != "" || len(dec.Masks) > 0 {
 			plan.resultKey = ""
 		}
@@ -287,9 +231,9 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if crw.Touched {
+	if rp.Catalog.Touched {
 		before := s.pgc
-		err := s.installCatalog(ctx, e, crw)
+		err := s.installCatalog(ctx, e, rp.Catalog)
 		if s.pgc.eng != before.eng || s.pgc.content != before.content {
 			s.bumpEngine()
 		}
@@ -300,11 +244,11 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err := s.installPlan(e, plan); err != nil {
 		return nil, nil, nil, err
 	}
-	cols, params, err := s.describe(e, plan.sql)
+	cols, params, err := s.describe(e, plan.SQL)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if inner == sql {
+	if sql, namesFrom := rp.Text, rp.Root; rp.AsWritten {
 		if names := pgcatalog.ColumnNames(namesFrom, sql); len(names) == len(cols) {
 			for i := range cols {
 				cols[i].Name = names[i]
@@ -317,27 +261,15 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 				}
 			}
 		}
-		if plan.sql == sql {
+		if plan.SQL == sql {
 			narrowIntegers(e, namesFrom, sql, cols)
 		}
 	}
-	if crw.Touched {
-		pgcatalog.ApplyTypes(cols, nodes[0])
+	if rp.Catalog.Touched {
+		pgcatalog.ApplyTypes(cols, rp.Tree)
 	}
 	s.p.results.putShape(plan.resultKey, cols, params)
 	return plan, cols, params, nil
-}
-
-// parse returns the parse tree of one statement.
-func (s *Session) parse(e *engine, sql string) ([]tree.QueryNode, error) {
-	nodes, err := parseSQL(e, sql)
-	if err != nil {
-		return nil, classify(err)
-	}
-	if len(nodes) != 1 {
-		return nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
-	}
-	return nodes, nil
 }
 
 // installPlan creates the engine views of a plan's tables: each reads its
@@ -347,14 +279,14 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 	// Copies of small scans, unless a namespace shares their engine
 	// schema's name.
 	inUse, copies := map[string]bool{}, !s.schemas[snapSchema]
-	for key, vs := range plan.scanSQL {
+	for key, vs := range plan.ScanSQL {
 		inUse[vs], inUse[plan.scanSrc[key].snapshot] = true, true
-		copies = copies && plan.tables[key].Ident.Schema != snapSchema
+		copies = copies && plan.Tables[key].Ident.Schema != snapSchema
 	}
 	viewSQL := map[string]string{}
 	plan.small = s.smallScans(plan)
-	for key, vs := range plan.scanSQL {
-		t := plan.tables[key]
+	for key, vs := range plan.ScanSQL {
+		t := plan.Tables[key]
 		if copies {
 			var err error
 			if vs, err = s.cachedScan(e, vs, plan.scanSrc[key], inUse); err != nil {
@@ -365,18 +297,18 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 		// engine error may have kept one from it)
 		plan.small = plan.small && strings.HasPrefix(vs, "SELECT * FROM "+sqlparse.QuoteIdent(snapSchema)+".")
 		var err error
-		if viewSQL[key], err = accessSQL(vs, t.Schema(), plan.decisions[key]); err != nil {
+		if viewSQL[key], err = accessSQL(vs, t.Schema(), plan.Decisions[key]); err != nil {
 			return err
 		}
 	}
 	plan.uninstalled = false
-	return s.installViews(e, viewSQL, plan.names)
+	return s.installViews(e, viewSQL, plan.Names)
 }
 
 // smallScans reports whether a plan would be small: no table functions,
 // and its tables' scans together within the copy limit.
 func (s *Session) smallScans(plan *queryPlan) bool {
-	if plan.tableFuncs {
+	if plan.TableFuncs {
 		return false
 	}
 	var cells int64
@@ -387,38 +319,6 @@ func (s *Session) smallScans(plan *queryPlan) bool {
 		cells += src.cells
 	}
 	return cells <= s.cachedScanLimit()
-}
-
-func appendDirs(dirs []string, t *catalog.Table, sp *catalog.ScanPlan) []string {
-	add := func(p string) {
-		d := absDir(parentDir(p))
-		for _, x := range dirs {
-			if d == x || strings.HasPrefix(d, x+"/") {
-				return
-			}
-		}
-		dirs = append(dirs, d)
-	}
-	if loc := t.Location(); loc != "" && !strings.Contains(loc, "://") {
-		add(loc + "/x")
-	}
-	for _, f := range sp.Files {
-		add(f.Path)
-		for _, d := range f.PosDeletes {
-			add(d)
-		}
-		for _, d := range f.EqDeletes {
-			add(d.Path)
-		}
-	}
-	return dirs
-}
-
-func parentDir(p string) string {
-	if i := strings.LastIndexByte(p, '/'); i > 0 {
-		return p[:i]
-	}
-	return p
 }
 
 // maxIdleViews bounds the engine views a session keeps for tables its
@@ -491,7 +391,7 @@ func (s *Session) installViews(e *engine, want map[string]string, names map[stri
 // in the engine, so unqualified names resolve there as they did here.
 func (s *Session) engineSearchPath() string {
 	var out []string
-	for _, sc := range searchPath(s.settings["search_path"]) {
+	for _, sc := range SearchPath(s.settings["search_path"]) {
 		// DuckDB's search_path takes bare names; a schema whose name needs
 		// quoting there is reachable only qualified.
 		if s.schemas[sc] && !strings.ContainsAny(sc, `,". `) {
@@ -500,91 +400,6 @@ func (s *Session) engineSearchPath() string {
 	}
 	out = append(out, "main")
 	return strings.Join(out, ",")
-}
-
-// searchPath parses a Postgres search_path value.
-func searchPath(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		p = strings.TrimSpace(p)
-		if p == "" || p == `"$user"` || p == "$user" {
-			continue
-		}
-		if strings.HasPrefix(p, `"`) && strings.HasSuffix(p, `"`) && len(p) >= 2 {
-			p = strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
-		} else {
-			p = strings.ToLower(p)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-var systemSchemas = map[string]bool{"pg_catalog": true, "information_schema": true}
-
-// resolve finds the catalog table a reference names, as the caller sees
-// it. It returns a nil table for references the engine resolves itself
-// (CTEs, system relations). A table the caller may not see does not exist.
-func (s *Session) resolve(ctx context.Context, r *tableRef, a *analysis) (*catalog.Table, policy.Decision, string, error) {
-	display := r.Name
-	if r.Schema != "" {
-		display = r.Schema + "." + r.Name
-	}
-	if r.Catalog != "" {
-		return nil, policy.Decision{}, "", &UndefinedTableError{Name: r.Catalog + "." + display}
-	}
-	if r.CTE {
-		return nil, policy.Decision{}, "", nil
-	}
-	if pgcatalog.IsEngineSchema(r.Schema) {
-		return nil, policy.Decision{}, "", nil // the caller's own emulated catalog
-	}
-	if deniedRelation(r.Schema, r.Name) {
-		return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
-	}
-	if systemSchemas[strings.ToLower(r.Schema)] {
-		return nil, policy.Decision{}, "", nil
-	}
-	t, dec, err := s.findTable(ctx, r.Schema, r.Name, func(d policy.Decision) bool { return d.Read })
-	if err != nil {
-		return nil, policy.Decision{}, "", err
-	}
-	if t != nil {
-		return t, dec, t.Ident.Schema + "." + r.Name, nil
-	}
-	if r.Schema == "" && strings.HasPrefix(strings.ToLower(r.Name), "pg_") {
-		return nil, policy.Decision{}, "", nil
-	}
-	return nil, policy.Decision{}, "", &UndefinedTableError{Name: display}
-}
-
-// findTable is the one place a table name becomes a table for a caller,
-// for reads and writes alike: the schema, or each schema of search_path in
-// turn, is looked up, and a table the caller cannot see, or that usable
-// refuses, is passed over as if it did not exist. Nothing found is (nil,
-// {}, nil).
-func (s *Session) findTable(ctx context.Context, schema, name string, usable func(policy.Decision) bool) (*catalog.Table, policy.Decision, error) {
-	candidates := []string{schema}
-	if schema == "" {
-		candidates = searchPath(s.settings["search_path"])
-	}
-	for _, sc := range candidates {
-		t, err := s.loadTable(ctx, catalog.Ident{Schema: sc, Name: name})
-		if errors.Is(err, catalog.ErrNoSuchTable) {
-			continue
-		}
-		if err != nil {
-			return nil, policy.Decision{}, err
-		}
-		dec, err := s.decide(ctx, t)
-		if err != nil {
-			return nil, policy.Decision{}, err
-		}
-		if dec.Visible && usable(dec) {
-			return t, dec, nil
-		}
-	}
-	return nil, policy.Decision{}, nil
 }
 
 func stmtShape(ps *eng.Stmt) ([]Column, []Type, error) {
@@ -633,3 +448,15 @@ func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []Column) {
 		}
 	}
 }
+
+// decide is Decide for the session's caller.
+func (s *Session) decide(ctx context.Context, t *catalog.Table) (policy.Decision, error) {
+	return Decide(ctx, s.p.cat, s.p.cfg.Policy, s.principal, t)
+}
+
+func (s *Session) policyTable(ctx context.Context, t *catalog.Table) policy.Table {
+	return PolicyTable(ctx, s.p.cat, t)
+}
+
+// Principal is the caller the session runs for.
+func (s *Session) Principal() auth.Principal { return s.principal }

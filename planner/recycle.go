@@ -73,7 +73,7 @@ func fileHash(path string) uint64 { return maphash.String(fileSeed, path) }
 // and records the files in the engine it returns.
 func (s *Session) engineForPlan(plan *queryPlan) (*engine, error) {
 	s.recycleEngine(plan.files)
-	e, err := s.engineFor(plan.dirs)
+	e, err := s.engineFor(plan.Dirs)
 	if err != nil {
 		return nil, err
 	}

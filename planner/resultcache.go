@@ -208,16 +208,17 @@ func copyArrayData(d arrow.ArrayData, n *int64) arrow.ArrayData {
 // the engine SQL, each table's view (its scan of pinned files and the
 // caller's access rules) and the engine settings that change results.
 // It is "" when the result must not be kept.
-func (s *Session) resultKey(sql string, a *analysis, catalogRefs bool, views map[string]string) string {
-	if s.p.results == nil || s.settings["lakegate.result_cache"] == "off" || catalogRefs || a.volatile ||
-		len(a.functions) > 0 || len(views) == 0 {
+func (s *Session) resultKey(p *Plan) string {
+	if s.p.results == nil || s.settings["lakegate.result_cache"] == "off" || p.Catalog.Touched || p.Volatile ||
+		len(p.ScanSQL) == 0 {
 		return ""
 	}
-	for _, fn := range a.scalars {
+	for _, fn := range p.Scalars {
 		if strings.Contains(fn, ".") || !consistentFunction(fn) {
 			return ""
 		}
 	}
+	sql, views := p.SQL, p.ScanSQL
 	var b strings.Builder
 	b.WriteString(sql)
 	fmt.Fprintf(&b, "\x00tz=%s\x00path=%s", s.settings["timezone"], s.engineSearchPath())

@@ -9,7 +9,6 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
@@ -41,7 +40,7 @@ func (ws writeSession) PlanQuery(ctx context.Context, sql string) (*write.Query,
 	if err != nil {
 		return nil, err
 	}
-	return &write.Query{SQL: qp.sql, Columns: cols, Params: params, Access: qp.access, Tables: qp.tables}, nil
+	return &write.Query{SQL: qp.SQL, Columns: cols, Params: params, Access: qp.Access, Tables: qp.Tables}, nil
 }
 
 func (ws writeSession) PruneFilter(t *catalog.Table, alias, where string) iceberg.BooleanExpression {
@@ -165,7 +164,7 @@ func (s *Session) resolveWriteTarget(ctx context.Context, q write.Name) (*catalo
 func (s *Session) createTarget(ctx context.Context, q write.Name) (catalog.Ident, policy.Decision, error) {
 	schema := q.Schema
 	if schema == "" {
-		for _, sc := range searchPath(s.settings["search_path"]) {
+		for _, sc := range SearchPath(s.settings["search_path"]) {
 			ok, err := s.p.cat.SchemaExists(ctx, sc)
 			if err != nil {
 				return catalog.Ident{}, policy.Decision{}, err
@@ -220,20 +219,24 @@ func (s *Session) rewritePruneFilter(t *catalog.Table, alias, where string) iceb
 	if err != nil {
 		return nil
 	}
-	const lead = "SELECT 1 FROM "
-	aux := rewritePGLiterals(fmt.Sprintf("%s%s.%s AS %s WHERE %s",
-		lead, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name), sqlparse.QuoteIdent(alias), where))
-	nodes, err := s.parse(e, aux)
-	if err != nil {
-		return nil
+	return WritePruneFilter(e.conn, t, alias, where, pgsettings.IsUTC(s.settings["timezone"]))
+}
+
+// prepareWrite answers a data-changing statement met where only a query
+// can run (EXPLAIN, a WITH clause the query planner was handed): the
+// access error if the caller may not write its target (42501; a hidden
+// table is missing, 42P01), else ErrNotSupported. Data-changing statements
+// themselves are planned by prepareWriteStmt.
+func (s *Session) prepareWrite(ctx context.Context, sql string) error {
+	if err := s.writeAccess(ctx, sql); err != nil {
+		return err
 	}
-	// The target is the reference at the start of the FROM clause; the
-	// condition's subqueries may name other tables, or this one again.
-	a := analyze(nodes[0])
-	for _, r := range a.refs {
-		if r.loc == int64(len(lead)) && r.Name == t.Ident.Name {
-			return pruneFilter(t.Schema(), [][]colPred{a.preds[r.loc]}, pgsettings.IsUTC(s.settings["timezone"]))
-		}
+	return fmt.Errorf("%w: %s here: data-changing statements run on their own, not inside EXPLAIN or a query", ErrNotSupported, firstWord(sql))
+}
+
+func firstWord(sql string) string {
+	if t := leadingKeywords(sql, 1); len(t) > 0 {
+		return t[0]
 	}
-	return nil
+	return ""
 }
