@@ -17,6 +17,28 @@ import (
 	"github.com/lakegate/lakegate/policy"
 )
 
+// The session installs a plan with these (scansql.go, access.go): the
+// engine SQL of a table's scan, the caller's access rules around it, and
+// the engine's names and types of Iceberg columns (the write room's
+// files are cast to them).
+
+// ScanSQL renders the engine SQL that reads exactly the rows of one pinned
+// table snapshot (scanSQL).
+func ScanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) { return scanSQL(t, plan) }
+
+// AccessSQL wraps a table's scan with the caller's row filter and column
+// masks (accessSQL).
+func AccessSQL(scan string, schema *iceberg.Schema, dec policy.Decision) (string, error) {
+	return accessSQL(scan, schema, dec)
+}
+
+// EngineType is the engine type an Iceberg type is read as (duckType).
+func EngineType(t iceberg.Type) (string, error) { return duckType(t) }
+
+// ViewColumns names the engine view's columns of Iceberg fields
+// (viewColumnNames).
+func ViewColumns(fields []iceberg.NestedField) []string { return viewColumnNames(fields) }
+
 // Tables is what resolving a table name needs from the session it is
 // resolved for.
 type Tables interface {
@@ -116,7 +138,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 				return nil, werr
 			}
 		}
-		return nil, classify(err)
+		return nil, Classify(err)
 	}
 	if len(nodes) != 1 {
 		return nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
@@ -171,7 +193,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		vs, err := scanSQL(t, sp)
+		vs, err := ScanSQL(t, sp)
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +217,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 func Parse(e tree.Engine, sql string) ([]tree.QueryNode, error) {
 	nodes, err := parseSQL(e, sql)
 	if err != nil {
-		return nil, classify(err)
+		return nil, Classify(err)
 	}
 	if len(nodes) != 1 {
 		return nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}

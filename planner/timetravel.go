@@ -40,7 +40,7 @@ func timeTravel(env Env, sql string, base int, r *tableRef, t *catalog.Table) (t
 	case "VERSION":
 		rows, err := env.QueryStrings("SELECT CAST((" + expr + ") AS BIGINT)::VARCHAR")
 		if err != nil {
-			return textEdit{}, nil, classify(err)
+			return textEdit{}, nil, Classify(err)
 		}
 		id, err := strconv.ParseInt(rows[0][0], 10, 64)
 		if err != nil {
@@ -52,7 +52,7 @@ func timeTravel(env Env, sql string, base int, r *tableRef, t *catalog.Table) (t
 	case "TIMESTAMP":
 		rows, err := env.QueryStrings("SELECT epoch_us(CAST((" + expr + ") AS TIMESTAMPTZ))::VARCHAR")
 		if err != nil {
-			return textEdit{}, nil, classify(err)
+			return textEdit{}, nil, Classify(err)
 		}
 		us, err := strconv.ParseInt(rows[0][0], 10, 64)
 		if err != nil {
