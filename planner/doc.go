@@ -32,26 +32,29 @@
 //
 // Where things are, file by file:
 //
-//	read.go              Env, Plan, PlanQuery; resolve, FindTable,
-//	                     search_path; the sandbox directories of a plan;
-//	                     the prune filter of a write's WHERE condition
-//	analyze.go           the walk of the typed parse tree: table
-//	                     references, predicates, functions, volatility
-//	access.go            Decide (policy for a loaded table), AccessSQL
-//	                     (row filters and masks around a scan)
-//	prune.go             predicates -> Iceberg filter
-//	scansql.go           a scan plan -> engine SQL; Iceberg -> engine types
-//	timetravel.go        AT (VERSION => ...) / AT (TIMESTAMP => ...)
-//	plancache.go         parse trees and scan plans, cached for all
-//	                     sessions
-//	explain.go           EXPLAIN's options and what it shows of a plan
-//	guard.go             functions and relations a query may not reach
-//	lex.go, pgliterals.go,   statement splitting, keywords, redaction,
-//	pgnumeric.go         literal rewrites (BC dates, arrays, numerics);
-//	                     every reader of SQL text here tokenizes with
-//	                     internal/sqlparse's one lexer and cursor
-//	types.go             type-model aliases; engine errors -> ErrorKind
-//	                     (Classify)
+//	read.go                 Env, Plan, PlanQuery; resolve, FindTable,
+//	                        search_path; the sandbox directories of a plan;
+//	                        the prune filter of a write's WHERE condition;
+//	                        ScanSQL, AccessSQL, EngineType, ViewColumns for
+//	                        the session and the write room
+//	analyze.go              the walk of the typed parse tree: table
+//	                        references, predicates, functions, volatility
+//	access.go               Decide (the policy for a loaded table),
+//	                        accessSQL (row filters and masks around a scan)
+//	prune.go                predicates -> Iceberg filter
+//	scansql.go              a scan plan -> engine SQL; Iceberg -> engine
+//	                        types
+//	timetravel.go           AT (VERSION => ...) / AT (TIMESTAMP => ...)
+//	plancache.go            parse trees and scan plans, cached for all
+//	                        sessions
+//	explain.go              EXPLAIN's options and what it shows of a plan
+//	guard.go                functions and relations a query may not reach
+//	lex.go, pgliterals.go,  statement splitting, keywords, redaction,
+//	pgnumeric.go            literal rewrites (BC dates, arrays, numerics);
+//	                        every reader of SQL text here tokenizes with
+//	                        internal/sqlparse's one lexer and cursor
+//	types.go                type-model aliases; engine errors -> ErrorKind
+//	                        (Classify)
 //
 // Must never: hold or open an engine, run a statement, keep per-session
 // state, import the session room (internal/archtest fails), or let a
