@@ -19,16 +19,16 @@ import (
 // (writes record theirs too: planner/write).
 type TableAccess = write.TableAccess
 
-// decide applies the policy to a loaded table for the session's caller.
-// Without a policy store every table is visible to everyone, external and
-// read-only (embedded tests and single-user setups).
-func (s *Session) decide(ctx context.Context, t *catalog.Table) (policy.Decision, error) {
-	if s.p.cfg.Policy == nil {
+// Decide applies the policy of store to a loaded table of cat for the
+// caller who. Without a policy store every table is visible to everyone,
+// external and read-only (embedded tests and single-user setups).
+func Decide(ctx context.Context, cat *catalog.Catalog, store *policy.Store, who auth.Principal, t *catalog.Table) (policy.Decision, error) {
+	if store == nil {
 		return policy.Decision{Visible: true, Read: true, Rule: "no policy configured: all tables readable"}, nil
 	}
 	owner := t.Properties()["owner-domain"]
 	if owner == "" {
-		props, err := s.p.cat.SchemaProperties(ctx, t.Ident.Schema)
+		props, err := cat.SchemaProperties(ctx, t.Ident.Schema)
 		if err != nil && !errors.Is(err, catalog.ErrNoSuchSchema) {
 			return policy.Decision{}, err
 		}
@@ -39,13 +39,15 @@ func (s *Session) decide(ctx context.Context, t *catalog.Table) (policy.Decision
 		cols = append(cols, f.Name)
 	}
 	pt := policy.Table{Schema: t.Ident.Schema, Name: t.Ident.Name, Owner: owner, Columns: cols, Foreign: t.Foreign()}
-	return s.p.cfg.Policy.Current().Decide(s.principal, pt), nil
+	return store.Current().Decide(who, pt), nil
 }
 
-func (s *Session) policyTable(ctx context.Context, t *catalog.Table) policy.Table {
+// PolicyTable describes a loaded table of cat to the policy, its owner
+// from its properties or else its namespace's.
+func PolicyTable(ctx context.Context, cat *catalog.Catalog, t *catalog.Table) policy.Table {
 	owner := t.Properties()["owner-domain"]
 	if owner == "" {
-		if props, err := s.p.cat.SchemaProperties(ctx, t.Ident.Schema); err == nil {
+		if props, err := cat.SchemaProperties(ctx, t.Ident.Schema); err == nil {
 			owner = props["owner-domain"]
 		}
 	}
@@ -77,25 +79,3 @@ func accessSQL(scan string, schema *iceberg.Schema, dec policy.Decision) (string
 	}
 	return sql, nil
 }
-
-// prepareWrite answers a data-changing statement met where only a query
-// can run (EXPLAIN, a WITH clause the query planner was handed): the
-// access error if the caller may not write its target (42501; a hidden
-// table is missing, 42P01), else ErrNotSupported. Data-changing statements
-// themselves are planned by prepareWriteStmt (writes.go).
-func (s *Session) prepareWrite(ctx context.Context, sql string) error {
-	if err := s.writeAccess(ctx, sql); err != nil {
-		return err
-	}
-	return fmt.Errorf("%w: %s here: data-changing statements run on their own, not inside EXPLAIN or a query", ErrNotSupported, firstWord(sql))
-}
-
-func firstWord(sql string) string {
-	if t := leadingKeywords(sql, 1); len(t) > 0 {
-		return t[0]
-	}
-	return ""
-}
-
-// Principal is the caller the session runs for.
-func (s *Session) Principal() auth.Principal { return s.principal }

@@ -4,18 +4,36 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
+
+// testParser is a bare engine's connection, which parses statements.
+func testParser(t *testing.T) tree.Engine {
+	t.Helper()
+	db, err := eng.Open(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Connect()
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Close()
+		db.Close()
+	})
+	return conn
+}
 
 // TestAnalyzeFindsEveryTable: the analyzer finds each table a statement
 // reads wherever the parse tree holds it (DESCRIBE and SUMMARIZE keep
 // their query in a SHOW_REF), marks CTE names, collects functions and
 // notices sampling.
 func TestAnalyzeFindsEveryTable(t *testing.T) {
-	e, err := openEngine(EngineConfig{Threads: 1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
+	e := testParser(t)
 	for _, c := range []struct {
 		sql, refs, funcs string
 		volatile         bool

@@ -1,17 +1,13 @@
 package planner
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/iceberg-go"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/sqlparse"
-	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -37,14 +33,9 @@ type scanInfo struct {
 	masked     []string
 }
 
-type explainInfo struct {
-	analyze bool
-	inner   *Stmt
-}
-
-// splitExplain strips "EXPLAIN [ANALYZE] [VERBOSE]" or "EXPLAIN (option
+// SplitExplain strips "EXPLAIN [ANALYZE] [VERBOSE]" or "EXPLAIN (option
 // [value], ...)" from sql and returns the explained statement.
-func splitExplain(sql string) (inner string, analyze bool, err error) {
+func SplitExplain(sql string) (inner string, analyze bool, err error) {
 	t := sqlparse.NewCursor(sql)
 	next := t.PeekText
 	consume := func() string { return t.Next().Text }
@@ -100,58 +91,11 @@ func splitExplain(sql string) (inner string, analyze bool, err error) {
 	return t.Rest(), analyze, nil
 }
 
-func (s *Session) prepareExplain(ctx context.Context, st *Stmt) (*Stmt, error) {
-	inner, analyze, err := splitExplain(st.SQL)
-	if err != nil {
-		return nil, err
-	}
-	kw := leadingKeywords(inner, 1)
-	if len(kw) == 0 {
-		return nil, &EngineError{Kind: KindSyntax, Msg: "syntax error at end of input"}
-	}
-	switch {
-	case kw[0] == "SELECT", kw[0] == "WITH", kw[0] == "VALUES", kw[0] == "TABLE", kw[0] == "FROM", kw[0] == "(":
-	case write.Verbs[kw[0]] && kw[0] != "CALL":
-		return nil, s.prepareWrite(ctx, inner)
-	default:
-		return nil, fmt.Errorf("%w: EXPLAIN of %s", ErrNotSupported, kw[0])
-	}
-	in, err := s.Prepare(ctx, inner)
-	if err != nil {
-		return nil, err
-	}
-	st.Kind = KindExplain
-	st.Tag = "EXPLAIN"
-	st.Columns = []Column{{Name: "QUERY PLAN", Type: Type{ID: TypeText}}}
-	st.Params = in.Params
-	st.explain = &explainInfo{analyze: analyze, inner: in}
-	return st, nil
-}
-
-func (s *Session) execExplain(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
-	in := st.explain.inner
-	if in.prepared == nil || in.seq != s.queries {
-		p, _, _, err := s.planQuery(ctx, in.SQL)
-		if err != nil {
-			return Result{}, err
-		}
-		in.prepared, in.seq = p, s.queries
-	}
-	scans := in.prepared.scans
+// Explain describes the plan's scans, a few lines each: what EXPLAIN
+// shows of them.
+func (p *Plan) Explain() []string {
 	var lines []string
-	var res Result
-	var elapsed time.Duration
-	if st.explain.analyze {
-		start := time.Now()
-		r, err := s.execQuery(ctx, in, args, func(arrow.RecordBatch) error { return nil })
-		if err != nil {
-			return Result{}, err
-		}
-		elapsed = time.Since(start)
-		res = r
-	}
-	lines = append(lines, "lakegate query plan (engine: DuckDB)")
-	for _, sc := range scans {
+	for _, sc := range p.scans {
 		kind := "external"
 		if sc.native {
 			kind = "native"
@@ -176,21 +120,7 @@ func (s *Session) execExplain(ctx context.Context, st *Stmt, args []any, sink Ro
 			lines = append(lines, "        Masked Columns: "+strings.Join(sc.masked, ", "))
 		}
 	}
-	if st.explain.analyze {
-		lines = append(lines, fmt.Sprintf("Rows: %d", res.Rows))
-		if res.Kept {
-			lines = append(lines, "Result: kept result of the same snapshots and parameters (not executed; SET lakegate.result_cache = off to run it)")
-		}
-		lines = append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(elapsed.Microseconds())/1000))
-	}
-	rows := make([][]string, len(lines))
-	for i, l := range lines {
-		rows[i] = []string{l}
-	}
-	if err := sendTextRows(st.Columns, rows, sink); err != nil {
-		return Result{}, err
-	}
-	return Result{Tag: "EXPLAIN", Rows: int64(len(rows)), Tables: res.Tables}, nil
+	return lines
 }
 
 func newScanInfo(t *catalog.Table, sp *catalog.ScanPlan, dec policy.Decision, filter iceberg.BooleanExpression) scanInfo {

@@ -96,13 +96,13 @@ func checkFunctions(a *analysis) error {
 	return nil
 }
 
-// writeTarget finds the table a data-changing statement targets, from its
+// WriteTarget finds the table a data-changing statement targets, from its
 // leading keywords: INSERT INTO t, UPDATE t, DELETE FROM t, MERGE INTO t,
 // TRUNCATE [TABLE] t, DROP TABLE [IF EXISTS] t, ALTER TABLE [IF EXISTS] t,
 // CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t, COMMENT ON TABLE|COLUMN t.
 // With a leading WITH, the first of these keywords at nesting depth 0.
-func writeTarget(sql string) (verb string, schema, name string, ok bool) {
-	toks := tokens(sql, 0)
+func WriteTarget(sql string) (verb string, schema, name string, ok bool) {
+	toks := Tokens(sql, 0)
 	depth := 0
 	start := -1
 	for i, t := range toks {

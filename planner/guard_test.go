@@ -25,12 +25,12 @@ func TestWriteTarget(t *testing.T) {
 		{"insert into charges values (1)", "INSERT", "", "charges"},
 	}
 	for _, c := range cases {
-		verb, schema, name, ok := writeTarget(c.sql)
+		verb, schema, name, ok := WriteTarget(c.sql)
 		if !ok || verb != c.verb || schema != c.schema || name != c.name {
 			t.Errorf("%s: got %q %q %q %v", c.sql, verb, schema, name, ok)
 		}
 	}
-	if _, _, _, ok := writeTarget("drop view v"); ok {
+	if _, _, _, ok := WriteTarget("drop view v"); ok {
 		t.Error("drop view has no table target")
 	}
 }

@@ -33,10 +33,10 @@ func SplitStatements(sql string) []string {
 	return out
 }
 
-// tokens returns the texts of up to max significant tokens (sqlparse's
+// Tokens returns the texts of up to max significant tokens (sqlparse's
 // lexer: comments and whitespace removed, words as written, quoted
 // identifiers with their quotes).
-func tokens(s string, max int) []string {
+func Tokens(s string, max int) []string {
 	toks := sqlparse.Tokens(s, max)
 	out := make([]string, len(toks))
 	for i, t := range toks {
@@ -45,9 +45,9 @@ func tokens(s string, max int) []string {
 	return out
 }
 
-// leadingKeywords returns the first n tokens upper-cased.
-func leadingKeywords(s string, n int) []string {
-	t := tokens(s, n)
+// LeadingKeywords returns the first n tokens upper-cased.
+func LeadingKeywords(s string, n int) []string {
+	t := Tokens(s, n)
 	for i := range t {
 		t[i] = strings.ToUpper(t[i])
 	}

@@ -32,7 +32,7 @@ func TestSplitStatements(t *testing.T) {
 }
 
 func TestLeadingKeywords(t *testing.T) {
-	if got := leadingKeywords("/* x */ -- y\n  select 1", 2); !reflect.DeepEqual(got, []string{"SELECT", "1"}) {
+	if got := LeadingKeywords("/* x */ -- y\n  select 1", 2); !reflect.DeepEqual(got, []string{"SELECT", "1"}) {
 		t.Fatalf("got %q", got)
 	}
 }

@@ -71,14 +71,14 @@ func planScan(ctx context.Context, t *catalog.Table, filter iceberg.BooleanExpre
 // parseSQL returns the engine's parse trees of sql (json_serialize_sql,
 // typed by internal/sqlparse/tree), cached by the text. The trees are
 // shared: callers must not modify them.
-func parseSQL(e *engine, sql string) ([]tree.QueryNode, error) {
+func parseSQL(e tree.Engine, sql string) ([]tree.QueryNode, error) {
 	parseCacheMu.Lock()
 	p, ok := parseCache[sql]
 	parseCacheMu.Unlock()
 	if ok {
 		return p.nodes, p.err
 	}
-	stmts, err := tree.Parse(e.conn, sql)
+	stmts, err := tree.Parse(e, sql)
 	var pe *tree.ParseError
 	if err != nil && !errors.As(err, &pe) {
 		return nil, err

@@ -22,7 +22,7 @@ type textEdit struct {
 	view       string
 }
 
-func (s *Session) timeTravel(e *engine, sql string, base int, r *tableRef, t *catalog.Table) (textEdit, *catalog.Table, error) {
+func timeTravel(env Env, sql string, base int, r *tableRef, t *catalog.Table) (textEdit, *catalog.Table, error) {
 	start := base + int(r.loc)
 	if r.loc < 0 || start >= len(sql) {
 		return textEdit{}, nil, fmt.Errorf("%w: AT clause at an unknown position", ErrNotSupported)
@@ -38,9 +38,9 @@ func (s *Session) timeTravel(e *engine, sql string, base int, r *tableRef, t *ca
 	var tt *catalog.Table
 	switch strings.ToUpper(strings.TrimSpace(unit)) {
 	case "VERSION":
-		rows, err := e.queryStrings("SELECT CAST((" + expr + ") AS BIGINT)::VARCHAR")
+		rows, err := env.QueryStrings("SELECT CAST((" + expr + ") AS BIGINT)::VARCHAR")
 		if err != nil {
-			return textEdit{}, nil, classify(err)
+			return textEdit{}, nil, Classify(err)
 		}
 		id, err := strconv.ParseInt(rows[0][0], 10, 64)
 		if err != nil {
@@ -50,9 +50,9 @@ func (s *Session) timeTravel(e *engine, sql string, base int, r *tableRef, t *ca
 			return textEdit{}, nil, &EngineError{Kind: KindInvalidInput, Msg: err.Error()}
 		}
 	case "TIMESTAMP":
-		rows, err := e.queryStrings("SELECT epoch_us(CAST((" + expr + ") AS TIMESTAMPTZ))::VARCHAR")
+		rows, err := env.QueryStrings("SELECT epoch_us(CAST((" + expr + ") AS TIMESTAMPTZ))::VARCHAR")
 		if err != nil {
-			return textEdit{}, nil, classify(err)
+			return textEdit{}, nil, Classify(err)
 		}
 		us, err := strconv.ParseInt(rows[0][0], 10, 64)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/planner/write"
 )
 
@@ -74,8 +75,15 @@ const (
 	KindDiskFull          = write.KindDiskFull
 )
 
-// classify turns an engine error into an EngineError.
-func classify(err error) error {
+// ErrNotSupported is returned for statements and features lakegate does
+// not support.
+var ErrNotSupported = write.ErrNotSupported
+
+// UndefinedTableError is returned for a table name that does not resolve.
+type UndefinedTableError = write.UndefinedTableError
+
+// Classify turns an engine error into an EngineError.
+func Classify(err error) error {
 	var ee *eng.Error
 	if !errors.As(err, &ee) {
 		var pe *tree.ParseError
@@ -118,7 +126,7 @@ func classify(err error) error {
 			k = KindCorrupt
 		}
 		if name, ok := strings.CutPrefix(msg, "unrecognized configuration parameter "); ok {
-			return &ErrUnknownSetting{Name: strings.Trim(name, `"`)}
+			return &pgsettings.ErrUnknown{Name: strings.Trim(name, `"`)}
 		}
 	case eng.ErrorInterrupt:
 		k = KindInterrupted

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes what lakegate reads from clients, for DURATION per target
 # (default 15s): the wire (server/fuzz_test.go, each target against a real
-# server) and the SQL text readers (planner/fuzz_test.go: splitter,
+# server) and the SQL text readers (planner/session/fuzz_test.go: splitter,
 # tokenizers; planner/write/fuzz_test.go: the write parser;
 # planner/pgcatalog/fuzz_test.go: the catalog rewrite;
 # internal/sqlparse/fuzz_test.go: the one lexer; internal/sqlparse/tree:
@@ -33,7 +33,7 @@ module=$(go list -m)
 for t in "${targets[@]}"; do
   pkg=server
   case "$t" in
-    FuzzStatementText) pkg=planner ;;
+    FuzzStatementText) pkg=planner/session ;;
     FuzzParseWrite) pkg=planner/write ;;
     FuzzRewriteSQL) pkg=planner/pgcatalog ;;
     FuzzLex) pkg=internal/sqlparse ;;

@@ -46,5 +46,5 @@ go vet ./...
 # smaller vet pass over each package.
 go test -race -count=1 -vet=off -timeout 20m ./... 2>&1 | tee /tmp/lakegate-test.log
 
-# A short fuzz run of every target (server/ and planner/fuzz_test.go).
+# A short fuzz run of every target (server/ and planner/session/fuzz_test.go).
 ./scripts/fuzz.sh 15s

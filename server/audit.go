@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // AuditConfig configures the audit log: one JSON object per line for every
@@ -67,7 +68,7 @@ func newAuditLog(cfg AuditConfig) *auditLog {
 	return &auditLog{cfg: cfg}
 }
 
-func (a *auditLog) record(c *conn, stmt string, start time.Time, res planner.Result, err error) {
+func (a *auditLog) record(c *conn, stmt string, start time.Time, res session.Result, err error) {
 	if a == nil || a.cfg.Writer == nil {
 		return
 	}

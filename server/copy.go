@@ -11,7 +11,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // COPY ... TO STDOUT (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-COPY):
@@ -40,7 +40,7 @@ const (
 type copyWriter struct {
 	ctx context.Context
 	out *buffer.Writer
-	cp  *planner.CopyOut
+	cp  *session.CopyOut
 	enc *pgtypes.RowEncoder
 
 	started bool   // CopyOutResponse sent
@@ -49,21 +49,21 @@ type copyWriter struct {
 	buf     []byte
 }
 
-func newCopyWriter(ctx context.Context, c *conn, cp *planner.CopyOut) *copyWriter {
+func newCopyWriter(ctx context.Context, c *conn, cp *session.CopyOut) *copyWriter {
 	tm := wire.TypeMap(ctx)
 	if tm == nil {
 		tm = pgtype.NewMap()
 		pgtypes.RegisterTypes(tm)
 	}
 	format := int16(pgtype.TextFormatCode)
-	if cp.Format == planner.CopyBinary {
+	if cp.Format == session.CopyBinary {
 		format = pgtype.BinaryFormatCode
 	}
 	enc := pgtypes.NewRowEncoder(cp.Columns, []int16{format}, pgtypes.EncodeOptions{
 		Location: c.loc,
 		TypeMap:  tm,
 		Limits:   c.limits,
-		Buffered: cp.Format != planner.CopyBinary, // appendLine reads every value
+		Buffered: cp.Format != session.CopyBinary, // appendLine reads every value
 	})
 	return &copyWriter{ctx: ctx, out: c.out, cp: cp, enc: enc}
 }
@@ -77,7 +77,7 @@ func (w *copyWriter) begin() error {
 	}
 	w.started = true
 	format := byte(0)
-	if w.cp.Format == planner.CopyBinary {
+	if w.cp.Format == session.CopyBinary {
 		format = 1
 	}
 	w.out.Start(msgCopyOutResponse)
@@ -90,7 +90,7 @@ func (w *copyWriter) begin() error {
 		return err
 	}
 	switch {
-	case w.cp.Format == planner.CopyBinary:
+	case w.cp.Format == session.CopyBinary:
 		w.pending = append(append([]byte(nil), copySignature...), 0, 0, 0, 0, 0, 0, 0, 0)
 	case w.cp.Header:
 		line := w.line[:0]
@@ -98,7 +98,7 @@ func (w *copyWriter) begin() error {
 			if i > 0 {
 				line = append(line, w.cp.Delimiter)
 			}
-			if w.cp.Format == planner.CopyCSV {
+			if w.cp.Format == session.CopyCSV {
 				line = w.appendCSV(line, []byte(col.Name), false)
 			} else {
 				line = w.appendText(line, []byte(col.Name))
@@ -137,7 +137,7 @@ func (w *copyWriter) batch(rec arrow.RecordBatch) error {
 			w.buf = nil
 		}
 		buf := w.buf[:0]
-		if w.cp.Format == planner.CopyBinary {
+		if w.cp.Format == session.CopyBinary {
 			buf = w.enc.AppendRows(buf, byte(msgCopyData), w.pending)
 			w.pending = nil
 		} else {
@@ -161,7 +161,7 @@ func (w *copyWriter) end() error {
 	if err := w.begin(); err != nil {
 		return err
 	}
-	if w.cp.Format == planner.CopyBinary {
+	if w.cp.Format == session.CopyBinary {
 		if err := w.send([]byte{0xff, 0xff}); err != nil {
 			return err
 		}
@@ -173,7 +173,7 @@ func (w *copyWriter) end() error {
 // appendLine appends the encoder's next row in COPY's text or CSV format
 // (all its columns are text, so buffered).
 func (w *copyWriter) appendLine(line []byte) []byte {
-	csv := w.cp.Format == planner.CopyCSV
+	csv := w.cp.Format == session.CopyCSV
 	for c := range w.cp.Columns {
 		if c > 0 {
 			line = append(line, w.cp.Delimiter)

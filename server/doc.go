@@ -1,10 +1,10 @@
 // Package server speaks the PostgreSQL frontend/backend protocol (v3) through
-// psql-wire hooks and runs each statement through a planner session.
+// psql-wire hooks and runs each statement through a session (planner/session).
 //
 // Connection lifecycle: accept (the listener wraps each socket so a
 // disconnect during a query can be noticed) -> startup and authentication
 // (until authentication lands, loopback clients only) -> BackendKeyData with
-// a random secret for cancel requests -> session (one planner.Session with a
+// a random secret for cancel requests -> session (one session.Session with a
 // private engine) -> statements -> Terminate or disconnect -> session closed.
 //
 // Limits (limits.go): connections before their first ReadyForQuery are
@@ -25,7 +25,7 @@
 // write, on a goroutine of its own while the engine produces the next
 // batch (rows.go), so memory stays flat however large the result; a
 // portal executed with a row limit goes through psql-wire row by row and
-// reads from an engine connection of its own (planner.Portal), so it
+// reads from an engine connection of its own (session.Portal), so it
 // survives the other statements a client runs while it is suspended.
 // Portals and prepared statements follow PostgreSQL's rules (26000, 34000,
 // 42P05; portals end at Close, Sync outside a block or the block's end)

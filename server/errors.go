@@ -12,6 +12,7 @@ import (
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -77,26 +78,26 @@ func uncategorizedState(err error) codes.Code {
 	return codes.Internal
 }
 
-var stateCodes = map[planner.StateErrorCode]codes.Code{
-	planner.StateNoActiveTransaction: codes.NoActiveSQLTransaction,
-	planner.StateActiveTransaction:   codes.ActiveSQLTransaction,
-	planner.StateReadOnlyTransaction: codes.ReadOnlySQLTransaction,
-	planner.StateNoSuchCursor:        codes.InvalidCursorName,
-	planner.StateDuplicateCursor:     codes.DuplicateCursor,
-	planner.StateCursorForwardOnly:   codes.ObjectNotInPrerequisiteState,
-	planner.StateNoSuchSavepoint:     codes.InvalidSavepointSpecification,
-	planner.StateNoSuchPrepared:      codes.InvalidSQLStatementName,
-	planner.StateDuplicatePrepared:   codes.DuplicatePreparedStatement,
-	planner.StateLimitExceeded:       codes.ConfigurationLimitExceeded,
+var stateCodes = map[session.StateErrorCode]codes.Code{
+	session.StateNoActiveTransaction: codes.NoActiveSQLTransaction,
+	session.StateActiveTransaction:   codes.ActiveSQLTransaction,
+	session.StateReadOnlyTransaction: codes.ReadOnlySQLTransaction,
+	session.StateNoSuchCursor:        codes.InvalidCursorName,
+	session.StateDuplicateCursor:     codes.DuplicateCursor,
+	session.StateCursorForwardOnly:   codes.ObjectNotInPrerequisiteState,
+	session.StateNoSuchSavepoint:     codes.InvalidSavepointSpecification,
+	session.StateNoSuchPrepared:      codes.InvalidSQLStatementName,
+	session.StateDuplicatePrepared:   codes.DuplicatePreparedStatement,
+	session.StateLimitExceeded:       codes.ConfigurationLimitExceeded,
 }
 
 func sqlState(err error) codes.Code {
 	var ut *planner.UndefinedTableError
 	var ee *planner.EngineError
-	var us *planner.ErrUnknownSetting
-	var ro *planner.ErrReadOnlySetting
+	var us *session.ErrUnknownSetting
+	var ro *session.ErrReadOnlySetting
 	var nv *catalog.NullViolationError
-	var se *planner.StateError
+	var se *session.StateError
 	var mm *malformedMessageError
 	var tl *pgtypes.ResultTooLargeError
 	switch {
@@ -125,13 +126,13 @@ func sqlState(err error) codes.Code {
 		return codes.UndefinedTable
 	case errors.Is(err, catalog.ErrNoSuchSchema):
 		return codes.InvalidSchemaName
-	case errors.Is(err, planner.ErrCanceled), errors.Is(err, planner.ErrStatementTimeout):
+	case errors.Is(err, session.ErrCanceled), errors.Is(err, session.ErrStatementTimeout):
 		return codes.QueryCanceled
-	case errors.Is(err, planner.ErrNotSupported), errors.Is(err, catalog.ErrUnsupported), errors.Is(err, planner.ErrPlanChanged):
+	case errors.Is(err, planner.ErrNotSupported), errors.Is(err, catalog.ErrUnsupported), errors.Is(err, session.ErrPlanChanged):
 		return codes.FeatureNotSupported
-	case errors.Is(err, planner.ErrBadParameter):
+	case errors.Is(err, session.ErrBadParameter):
 		return codes.ProtocolViolation
-	case errors.Is(err, planner.ErrInFailedTransaction):
+	case errors.Is(err, session.ErrInFailedTransaction):
 		return codes.InFailedSQLTransaction
 	case errors.As(err, &us):
 		return codes.UndefinedObject

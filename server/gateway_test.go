@@ -15,7 +15,7 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
@@ -83,7 +83,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		}
 	}
 	g := &gateway{dir: o.dir, cat: cat}
-	pcfg := planner.Config{Engine: planner.EngineConfig{Threads: 2}}
+	pcfg := session.Config{Engine: session.EngineConfig{Threads: 2}}
 	if o.threads > 0 {
 		pcfg.Engine.Threads = o.threads
 	}
@@ -121,7 +121,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	if os.Getenv("LAKEGATE_TEST_LOG") != "" && o.cfg.Logger == nil {
 		o.cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if g.srv, err = server.New(planner.New(cat, pcfg), o.cfg); err != nil {
+	if g.srv, err = server.New(session.New(cat, pcfg), o.cfg); err != nil {
 		t.Fatal(err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -8,7 +8,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // Server identity. At startup PostgreSQL reports the settings marked
@@ -59,7 +59,7 @@ func (s *Server) sessionSettings(c *conn, params wire.Parameters) map[string]str
 		settings["idle_in_transaction_session_timeout"] = formatTimeout(d)
 	}
 	set := func(name, value string) {
-		nv, err := planner.StartupSetting(name, value)
+		nv, err := session.StartupSetting(name, value)
 		if err != nil {
 			s.log.Debug("startup parameter ignored", "name", name, "err", err)
 			return

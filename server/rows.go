@@ -14,6 +14,7 @@ import (
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // How result rows reach the client. Rows are encoded by pgtypes.RowEncoder and,
@@ -125,11 +126,11 @@ func (p *portalCache) Bind(ctx context.Context, name string, st *wire.Statement,
 	}
 	p.mu.Unlock()
 	if count+1 > lim.portals {
-		return failMessage(ctx, &planner.StateError{Code: planner.StateLimitExceeded,
+		return failMessage(ctx, &session.StateError{Code: session.StateLimitExceeded,
 			Msg: fmt.Sprintf("too many open portals in this session (limits.max_portals is %d); close some with Close or end the transaction", lim.portals)})
 	}
 	if total+size > lim.bytes {
-		return failMessage(ctx, &planner.StateError{Code: planner.StateLimitExceeded,
+		return failMessage(ctx, &session.StateError{Code: session.StateLimitExceeded,
 			Msg: fmt.Sprintf("open portals' parameters would hold %d bytes (limits.max_prepared_bytes is %d)", total+size, lim.bytes)})
 	}
 	if err := p.DefaultPortalCache.Bind(ctx, name, st, params, formats); err != nil {
@@ -157,7 +158,7 @@ func (p *portalCache) Get(ctx context.Context, name string) (*wire.Portal, error
 	if pt := cursorPortal(ctx, name); pt != nil {
 		return pt, nil
 	}
-	return nil, failMessage(ctx, &planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
+	return nil, failMessage(ctx, &session.StateError{Code: session.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
 }
 
 // cursorPortal describes the SQL cursor name (DECLARE) as the portal it is
@@ -175,7 +176,7 @@ func cursorPortal(ctx context.Context, name string) *wire.Portal {
 		return nil
 	}
 	fetchOnly := func(context.Context, wire.DataWriter, []wire.Parameter) error {
-		return &planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" is a cursor: read it with FETCH"}
+		return &session.StateError{Code: session.StateNoSuchCursor, Msg: "portal \"" + name + "\" is a cursor: read it with FETCH"}
 	}
 	var sc wire.DefaultStatementCache
 	if err := sc.Set(ctx, name, wire.NewStatement(fetchOnly, wire.WithColumns(wireColumns(cols)))); err != nil {
@@ -204,7 +205,7 @@ func (p *portalCache) Execute(ctx context.Context, name string, limit wire.Limit
 	ctx = context.WithValue(ctx, portalRunKey{}, portalRun{formats: e.formats, limited: limit != wire.NoLimit, sent: e.sent})
 	if pt, _ := p.DefaultPortalCache.Get(ctx, name); pt == nil {
 		failTransaction(ctx)
-		return withSQLState(&planner.StateError{Code: planner.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
+		return withSQLState(&session.StateError{Code: session.StateNoSuchCursor, Msg: "portal \"" + name + "\" does not exist"})
 	}
 	return p.DefaultPortalCache.Execute(ctx, name, limit, r, w)
 }
@@ -296,7 +297,7 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 				s.sent.Add(1)
 				if err := s.w.Row(row); err != nil {
 					if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
-						return fmt.Errorf("%w: %w", planner.ErrResultClosed, err)
+						return fmt.Errorf("%w: %w", session.ErrResultClosed, err)
 					}
 					return err
 				}
@@ -306,7 +307,7 @@ func (s *rowSender) batch(rec arrow.RecordBatch) error {
 		if s.conn == nil {
 			if err := wire.WriteRows(s.w, s.enc.RawRows()); err != nil {
 				if errors.Is(err, wire.ErrSuspendedHandlerClosed) {
-					return fmt.Errorf("%w: %w", planner.ErrResultClosed, err)
+					return fmt.Errorf("%w: %w", session.ErrResultClosed, err)
 				}
 				return err
 			}

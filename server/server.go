@@ -19,6 +19,7 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // Config configures the wire server. The zero value works.
@@ -57,7 +58,7 @@ type Config struct {
 type Server struct {
 	cfg  Config
 	log  *slog.Logger
-	pl   *planner.Planner
+	pl   *session.Manager
 	wire *wire.Server
 
 	audit *auditLog
@@ -76,7 +77,7 @@ type conn struct {
 	id        int32
 	secret    int32
 	log       *slog.Logger
-	sess      *planner.Session
+	sess      *session.Session
 	watch     *watchConn
 	tls       bool
 	principal auth.Principal
@@ -96,7 +97,7 @@ type conn struct {
 type connKey struct{}
 
 // New builds a server on top of a planner.
-func New(pl *planner.Planner, cfg Config) (*Server, error) {
+func New(pl *session.Manager, cfg Config) (*Server, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -172,7 +173,7 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 	if c == nil {
 		return ctx, errors.New("server: session without authentication")
 	}
-	c.sess = s.pl.NewSession(planner.SessionOptions{Principal: c.principal, Settings: s.sessionSettings(c, params),
+	c.sess = s.pl.NewSession(session.Options{Principal: c.principal, Settings: s.sessionSettings(c, params),
 		MaxPrepared: s.cfg.MaxPreparedStatements, MaxPreparedBytes: s.cfg.MaxPreparedBytes})
 	c.loc = loadLocation(c.sess.Setting("timezone"))
 	// psql-wire has written its fixed ParameterStatus set; the session's
@@ -294,19 +295,19 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	return wire.PreparedStatements{s.statement(c, st, q.ParameterOIDs)}, nil
 }
 
-func (s *Server) prepare(ctx context.Context, c *conn, text string, paramOIDs []uint32) (*planner.Stmt, error) {
+func (s *Server) prepare(ctx context.Context, c *conn, text string, paramOIDs []uint32) (*session.Stmt, error) {
 	start := time.Now()
 	st, err := c.sess.PrepareParams(ctx, text, paramOIDs)
 	if err != nil {
 		c.sess.MarkFailed()
 		c.log.Debug("prepare failed", "err", err)
-		s.audit.record(c, text, start, planner.Result{}, err)
+		s.audit.record(c, text, start, session.Result{}, err)
 		return nil, withSQLState(err)
 	}
 	return st, nil
 }
 
-func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire.PreparedStatement {
+func (s *Server) statement(c *conn, st *session.Stmt, clientOIDs []uint32) *wire.PreparedStatement {
 	cols := resultColumns(st)
 	params := make([]uint32, len(st.Params))
 	for i, p := range st.Params {
@@ -323,7 +324,7 @@ func (s *Server) statement(c *conn, st *planner.Stmt, clientOIDs []uint32) *wire
 }
 
 // resultColumns describes a statement's result rows.
-func resultColumns(st *planner.Stmt) wire.Columns { return wireColumns(st.Columns) }
+func resultColumns(st *session.Stmt) wire.Columns { return wireColumns(st.Columns) }
 
 // wireColumns describes result columns for a RowDescription.
 func wireColumns(columns []planner.Column) wire.Columns {
@@ -344,7 +345,7 @@ func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
 	}
 	args, err := pgtypes.DecodeParams(ps, oids)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", planner.ErrBadParameter, err)
+		return nil, fmt.Errorf("%w: %w", session.ErrBadParameter, err)
 	}
 	return args, nil
 }
@@ -352,10 +353,10 @@ func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
 // execute runs a statement and sends its results: rows (rows.go; described
 // holds the formats of a statement that sent its own RowDescription), COPY
 // data, notices, changed parameters, and the command tag.
-func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
+func (s *Server) execute(ctx context.Context, c *conn, st *session.Stmt, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
 	c.wsess, _ = wire.GetSession(ctx)
 	c.busy()
-	if st.Kind == planner.KindEmpty {
+	if st.Kind == session.KindEmpty {
 		return c.emptyQuery()
 	}
 	args, err := decodeParams(params, paramOIDs)
@@ -369,7 +370,7 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, paramOI
 		defer stop()
 	}
 	start := time.Now()
-	var sink planner.RowSink
+	var sink session.RowSink
 	var cw *copyWriter
 	var wait func() error
 	if cp := st.CopyOut(); cp != nil {
@@ -388,8 +389,8 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, paramOI
 			_ = wait()
 		}
 	}()
-	var res planner.Result
-	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited && st.Kind == planner.KindQuery && cw == nil {
+	var res session.Result
+	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited && st.Kind == session.KindQuery && cw == nil {
 		res, err = c.readPortal(ctx, st, args, sink)
 		if err == nil && run.sent != nil {
 			res.Tag = "SELECT " + strconv.FormatInt(run.sent.Load(), 10)
@@ -423,7 +424,7 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, paramOI
 		c.log.Debug("statement failed", "err", err, "ms", time.Since(start).Milliseconds())
 		return withSQLState(err)
 	}
-	if st.Kind != planner.KindQuery {
+	if st.Kind != session.KindQuery {
 		c.loc = loadLocation(c.sess.Setting("timezone"))
 		if err := c.reportParameters(); err != nil {
 			return err
@@ -435,11 +436,11 @@ func (s *Server) execute(ctx context.Context, c *conn, st *planner.Stmt, paramOI
 
 // readPortal runs a query whose portal is read in portions (Execute with
 // a row limit): the client may run other statements while it is
-// suspended, so it reads from a connection of its own (planner.Portal).
-func (c *conn) readPortal(ctx context.Context, st *planner.Stmt, args []any, sink planner.RowSink) (planner.Result, error) {
+// suspended, so it reads from a connection of its own (session.Portal).
+func (c *conn) readPortal(ctx context.Context, st *session.Stmt, args []any, sink session.RowSink) (session.Result, error) {
 	p, err := c.sess.OpenPortal(ctx, st, args)
 	if err != nil {
-		return planner.Result{}, err
+		return session.Result{}, err
 	}
 	defer p.Close()
 	return p.Read(ctx, sink)

@@ -9,7 +9,7 @@ import (
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // What psql-wire's statement model does not cover, and how lakegate fills
@@ -40,7 +40,7 @@ func (s *Server) plannedOnRun(c *conn, text string) *wire.PreparedStatement {
 }
 
 // selfDescribed is a planned statement that describes its rows itself.
-func (s *Server) selfDescribed(c *conn, st *planner.Stmt) *wire.PreparedStatement {
+func (s *Server) selfDescribed(c *conn, st *session.Stmt) *wire.PreparedStatement {
 	return s.newStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
 		return s.runDescribed(ctx, c, st, w)
 	})
@@ -48,7 +48,7 @@ func (s *Server) selfDescribed(c *conn, st *planner.Stmt) *wire.PreparedStatemen
 
 // runDescribed sends a simple-query statement's RowDescription and rows on
 // the connection; psql-wire sends the rest.
-func (s *Server) runDescribed(ctx context.Context, c *conn, st *planner.Stmt, w wire.DataWriter) error {
+func (s *Server) runDescribed(ctx context.Context, c *conn, st *session.Stmt, w wire.DataWriter) error {
 	cols := resultColumns(st)
 	var formats []wire.FormatCode
 	if len(cols) > 0 {
@@ -159,9 +159,9 @@ func (l preparedLimits) orDefaults() preparedLimits {
 // errMissingStatement is what binding a stand-in statement fails with.
 func errMissingStatement(name string) error {
 	if name == "" {
-		return &planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "unnamed prepared statement does not exist"}
+		return &session.StateError{Code: session.StateNoSuchPrepared, Msg: "unnamed prepared statement does not exist"}
 	}
-	return &planner.StateError{Code: planner.StateNoSuchPrepared, Msg: "prepared statement \"" + name + "\" does not exist"}
+	return &session.StateError{Code: session.StateNoSuchPrepared, Msg: "prepared statement \"" + name + "\" does not exist"}
 }
 
 func (c *statementCache) Get(ctx context.Context, name string) (*wire.Statement, error) {
@@ -222,7 +222,7 @@ func (c *statementCache) Set(ctx context.Context, name string, st *wire.Prepared
 	old, _ := c.DefaultStatementCache.Get(ctx, name)
 	if old != nil && name != "" {
 		failTransaction(ctx)
-		return withSQLState(&planner.StateError{Code: planner.StateDuplicatePrepared, Msg: "prepared statement \"" + name + "\" already exists"})
+		return withSQLState(&session.StateError{Code: session.StateDuplicatePrepared, Msg: "prepared statement \"" + name + "\" already exists"})
 	}
 	lim := c.limits.orDefaults()
 	count, total := len(c.live), c.total
@@ -231,12 +231,12 @@ func (c *statementCache) Set(ctx context.Context, name string, st *wire.Prepared
 	}
 	if count+1 > lim.statements {
 		failTransaction(ctx)
-		return withSQLState(&planner.StateError{Code: planner.StateLimitExceeded,
+		return withSQLState(&session.StateError{Code: session.StateLimitExceeded,
 			Msg: fmt.Sprintf("too many prepared statements in this session (limits.max_prepared_statements is %d); close some with Close or DEALLOCATE", lim.statements)})
 	}
 	if total+size > lim.bytes {
 		failTransaction(ctx)
-		return withSQLState(&planner.StateError{Code: planner.StateLimitExceeded,
+		return withSQLState(&session.StateError{Code: session.StateLimitExceeded,
 			Msg: fmt.Sprintf("prepared statements of this session would hold %d bytes (limits.max_prepared_bytes is %d); close some with Close or DEALLOCATE", total+size, lim.bytes)})
 	}
 	if err := c.DefaultStatementCache.Set(ctx, name, st); err != nil {

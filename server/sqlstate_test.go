@@ -20,7 +20,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // pg15SQLStates reads testdata/pg15-sqlstates.txt, PostgreSQL 15's list.
@@ -138,7 +138,7 @@ func TestEverySQLStateIsPostgres(t *testing.T) {
 	}
 	for sc, code := range stateCodes {
 		checked++
-		if got := string(psqlerr.GetCode(sanitizeError(withSQLState(&planner.StateError{Code: sc, Msg: "x"})))); got != string(code) || !known[got] {
+		if got := string(psqlerr.GetCode(sanitizeError(withSQLState(&session.StateError{Code: sc, Msg: "x"})))); got != string(code) || !known[got] {
 			t.Errorf("planner state %d goes out as %q", sc, got)
 		}
 	}
@@ -169,7 +169,7 @@ func TestSanitizedSQLStates(t *testing.T) {
 		{psqlerr.WithCode(errors.New("client aborted copy: stop"), codes.Uncategorized), codes.QueryCanceled},
 		{psqlerr.WithCode(errors.New("unimplemented client message type: 120"), codes.ConnectionDoesNotExist), codes.ProtocolViolation},
 		{buffer.NewInsufficientData(3), codes.ProtocolViolation},
-		{errors.Join(errors.New("wrapped"), planner.ErrCanceled), codes.QueryCanceled},
+		{errors.Join(errors.New("wrapped"), session.ErrCanceled), codes.QueryCanceled},
 		{fmt.Errorf("send: %w", &pgtypes.ResultTooLargeError{Row: true, Size: 2, Limit: 1}), codes.ProgramLimitExceeded},
 	} {
 		if got := psqlerr.GetCode(sanitizeError(c.err)); got != c.want {

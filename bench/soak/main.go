@@ -41,7 +41,7 @@ import (
 	"github.com/lakegate/lakegate/internal/benchkit"
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/tlsutil"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
@@ -194,7 +194,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	pl := planner.New(cat, planner.Config{Policy: store, Logger: log, Engine: planner.EngineConfig{EngineLifetime: o.lifetime}})
+	pl := session.New(cat, session.Config{Policy: store, Logger: log, Engine: session.EngineConfig{EngineLifetime: o.lifetime}})
 	srv, err := server.New(pl, server.Config{TLS: tlsCfg, Logger: log, Auth: server.AuthConfig{Authenticator: authn}})
 	if err != nil {
 		return err

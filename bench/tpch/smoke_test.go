@@ -12,7 +12,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/internal/tlsutil"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
@@ -40,7 +40,7 @@ func startInProcess(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl := planner.New(e.cat, planner.Config{Policy: store, Engine: planner.EngineConfig{Threads: 2}})
+	pl := session.New(e.cat, session.Config{Policy: store, Engine: session.EngineConfig{Threads: 2}})
 	tlsCfg, _, err := tlsutil.LoadOrCreate(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/server"
 )
 
@@ -53,7 +53,7 @@ type Config struct {
 	// both, the key is random per process.
 	AuditKeyFile string `json:"audit_key_file,omitempty"`
 	// Limits bound each session's engine and the process's memory
-	// (planner/memory.go).
+	// (planner/session/memory.go).
 	Limits struct {
 		Threads            int    `json:"threads"`
 		MemoryBudget       string `json:"memory_budget"`
@@ -80,12 +80,12 @@ type Config struct {
 		MaxUnauthenticated           int `json:"max_unauthenticated_connections"`
 		MaxUnauthenticatedPerAddress int `json:"max_unauthenticated_per_address"`
 		// IdleEngines / IdleEngineTimeout: session engines kept, reset, for
-		// the next sessions with the same sandbox (planner/enginepool.go).
+		// the next sessions with the same sandbox (planner/session/enginepool.go).
 		IdleEngines       int           `json:"idle_engines"`
 		IdleEngineTimeout auth.Duration `json:"idle_engine_timeout"`
 		// EngineLifetime / EngineMaxStatements: an engine that has served
 		// this long or run this many query plans is replaced
-		// (planner/recycle.go); "-1s" / -1 turn the bound off.
+		// (planner/session/recycle.go); "-1s" / -1 turn the bound off.
 		EngineLifetime      auth.Duration `json:"engine_lifetime"`
 		EngineMaxStatements int           `json:"engine_max_statements"`
 	} `json:"limits"`
@@ -171,9 +171,9 @@ func (c *Config) serverLimits() (server.Limits, error) {
 }
 
 // engineConfig is the planner's view of the limits.
-func (c *Config) engineConfig() planner.EngineConfig {
+func (c *Config) engineConfig() session.EngineConfig {
 	l := c.Limits
-	return planner.EngineConfig{
+	return session.EngineConfig{
 		Threads: l.Threads, MemoryBudget: l.MemoryBudget, MemoryLimit: l.MemoryLimit, TempDir: l.TempDir, TempDirLimit: l.TempDirLimit,
 		MaxValueBytes: l.MaxValueBytes, MaxRowBytes: l.MaxRowBytes, MetadataCacheBytes: l.MetadataCacheBytes,
 		CachedScanCells: l.CachedScanCells, CachedScanBudget: l.CachedScanBudget,

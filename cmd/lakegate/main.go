@@ -29,7 +29,7 @@ import (
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/tlsutil"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
@@ -188,7 +188,7 @@ func loadConfig(path string) (*Config, error) {
 
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
 	raiseOpenFileLimit(log)
-	pcfg := planner.Config{Logger: log, Engine: cfg.engineConfig()}
+	pcfg := session.Config{Logger: log, Engine: cfg.engineConfig()}
 	if cfg.PolicyFile != "" {
 		store, err := policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
@@ -212,7 +212,7 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		}()
 		pcfg.Policy = store
 	}
-	pl := planner.New(cat, pcfg)
+	pl := session.New(cat, pcfg)
 	mp := pl.MemoryPlan()
 	log.Info("memory budget", "budget", membudget.FormatBytes(mp.Budget), "reserved", membudget.FormatBytes(mp.Reserved),
 		"engine_memory_limit", membudget.FormatBytes(mp.EngineLimit), "grant", membudget.FormatBytes(mp.Grant),

@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lakegate/lakegate/internal/membudget"
-	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/session"
 )
 
 // memoryTestBudget is the process budget of TestMemoryBoundedUnderHeavySessions;
@@ -43,7 +43,7 @@ func TestMemoryBoundedUnderHeavySessions(t *testing.T) {
 	var budget int64
 	var flags []string
 	if full {
-		plan, err := planner.PlanMemory(planner.EngineConfig{})
+		plan, err := session.PlanMemory(session.EngineConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +168,7 @@ func TestMemoryBoundedUnderHeavySessions(t *testing.T) {
 		t.Fatalf("lakegate exited: %v", err)
 	}
 	hwm := statusKB(t, cmd.Process.Pid, "VmHWM") << 10
-	// The budget plus each open session's idle engine (planner/memory.go).
+	// The budget plus each open session's idle engine (planner/session/memory.go).
 	bound := budget + (sessions+1)*8<<20
 	slices.Sort(lat)
 	p99 := lat[min(len(lat)-1, len(lat)*99/100)]

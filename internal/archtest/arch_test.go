@@ -3,9 +3,13 @@ package archtest
 import (
 	"bufio"
 	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -23,23 +27,30 @@ var heavy = map[string][]string{
 	"github.com/coreos/go-oidc":          {"auth"},
 	// Iceberg types cross into the planner (schemas, expressions for
 	// pruning), into the write room (the schemas, partition specs and
-	// schema changes of DDL), into the pg catalog emulation (a visible table's columns,
+	// schema changes of DDL), into the session room (the filters, types
+	// and columns it passes between the planner and the write room), into
+	// the pg catalog emulation (a visible table's columns,
 	// whose Iceberg types it shows as Postgres types) and into the demo and
 	// TPC-H loaders, which build tables.
-	"github.com/apache/iceberg-go": {"catalog", "planner", "planner/pgcatalog", "planner/write", "internal/demo", "internal/tpch", "bench/"},
+	"github.com/apache/iceberg-go": {"catalog", "planner", "planner/pgcatalog", "planner/session", "planner/write", "internal/demo", "internal/tpch", "bench/"},
 }
 
 // layers lists, for each room, the rooms of this module it may import;
 // internal/ packages are open to every room. A package belongs to the
-// longest room that holds it: planner/pgcatalog is a room of its own,
+// longest room that holds it: planner/session, the session room, runs the
+// planner's plans and the write room's statements, and the planner never
+// imports it; planner/pgcatalog is a room of its own,
 // which the planner calls and which imports no other room (the planner
 // hands it the caller's visible tables and settings as values);
 // planner/write, the write room, commits through the catalog and reads
 // policy decisions, and reaches the session through an interface it owns.
 var layers = map[string][]string{
-	"cmd/":              {"server", "planner", "catalog", "policy", "auth"},
-	"bench/":            {"server", "planner", "catalog", "policy", "auth"},
-	"server":            {"planner", "catalog", "policy", "auth"},
+	"cmd/":   {"server", "planner/session", "catalog", "policy", "auth"},
+	"bench/": {"server", "planner/session", "catalog", "policy", "auth"},
+	// the server reaches plans only through the session; what it may name
+	// of the planner itself is serverFromPlanner
+	"server":            {"planner", "planner/session", "catalog", "policy", "auth"},
+	"planner/session":   {"planner", "planner/pgcatalog", "planner/pgsettings", "planner/write", "catalog", "policy", "auth"},
 	"planner":           {"planner/pgcatalog", "planner/pgsettings", "planner/write", "catalog", "policy", "auth"},
 	"planner/pgcatalog": {},
 	// the session parameters and their values; errors are the write room's
@@ -142,12 +153,79 @@ func TestRoomsAndImportDirection(t *testing.T) {
 				continue
 			}
 			if !room(target, layers[layer]) {
-				t.Errorf("%s imports %s: against the import direction cmd → server → planner → {planner/pgcatalog, planner/write, catalog, policy} → auth", pkg, target)
+				t.Errorf("%s imports %s: against the import direction cmd → server → planner/session → planner → {planner/pgcatalog, planner/write, catalog, policy} → auth", pkg, target)
 			}
 		}
 	}
 	if checked < 10 {
 		t.Fatalf("go list found only %d packages", checked)
+	}
+}
+
+// serverFromPlanner is what the server may name of the planner package
+// itself: the error vocabulary it maps to SQLSTATEs (EngineError and its
+// Kind* kinds, the write room's errors the planner names), the type
+// model's names and the statement text helpers it splits and redacts
+// statements with. Plans, their making and their running it reaches
+// through the session room (planner/session).
+var serverFromPlanner = map[string]bool{
+	"EngineError": true, "ErrorKind": true, "ErrNotSupported": true, "UndefinedTableError": true,
+	"IntInputError": true, "TableAccess": true, "Column": true, "Type": true, "TypeID": true,
+	"SplitStatements": true, "RedactLiterals": true, "RedactMessage": true, "Literals": true,
+}
+
+// TestServerReachesPlansThroughSession: outside its tests the server names
+// nothing of the planner but serverFromPlanner (issue 13: server →
+// session → planner).
+func TestServerReachesPlansThroughSession(t *testing.T) {
+	dir := filepath.Join("..", "..", "server")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	files := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files++
+		local := ""
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); path == module+"planner" {
+				local = "planner"
+				if imp.Name != nil {
+					local = imp.Name.Name
+				}
+			}
+		}
+		if local == "" {
+			continue
+		}
+		if local == "." || local == "_" {
+			t.Errorf("server/%s imports the planner as %q: name what it uses", name, local)
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == local {
+				if id := sel.Sel.Name; !serverFromPlanner[id] && !strings.HasPrefix(id, "Kind") {
+					t.Errorf("%s: the server uses planner.%s; reach it through the session room (planner/session)", fset.Position(sel.Pos()), id)
+				}
+			}
+			return true
+		})
+	}
+	if files == 0 {
+		t.Fatal("no server files found")
 	}
 }
 

@@ -2,7 +2,14 @@
 // from `go list`. Each heavy dependency is imported (outside tests) only by
 // the room that owns it, and the rooms import each other in one direction:
 //
-//	cmd → server → planner → {planner/pgcatalog, planner/write, catalog, policy} → auth
+//	cmd → server → planner/session → planner → {planner/pgcatalog, planner/write, catalog, policy} → auth
+//
+// planner/session, the session room, runs the planner's read plans and the
+// write room's statements; the planner never imports it. The server
+// reaches plans through the session: of the planner package itself it may
+// name only the error vocabulary it maps to SQLSTATEs, the type model and
+// the statement text helpers (serverFromPlanner, checked on the server's
+// syntax trees).
 //
 // planner/pgcatalog, the pg catalog emulation, is a room of its own inside
 // planner/: the planner calls it, it imports no other room. planner/write,

@@ -15,5 +15,5 @@
 // about engines, sessions, statements or SQLSTATEs, or decide how the
 // process's memory is divided: the policy (what the budget is, what a
 // grant is, who holds one and how long a wait may last, what a failed wait
-// means to a client) is the planner's (planner/memory.go).
+// means to a client) is the session room's (planner/session/memory.go).
 package membudget

@@ -32,7 +32,7 @@
 // refused by the session (lakegate cannot defer a commit to COMMIT).
 //
 // In: the SQL text of a write (Parse), and, through the Session interface
-// this room owns and the planner's Session implements (planner/writes.go),
+// this room owns and the session room's Session implements (planner/session/writes.go),
 // the resolved and authorized target table, the plans of the queries a
 // write composes, and the engine's rows, staged as data files. Out:
 // commits through the catalog, command tags (Stmt.Tag), the tables a

@@ -34,7 +34,7 @@ const (
 	KindConstraint
 	KindParameter
 	KindCorrupt  // a data file that is not what it claims (XX001)
-	KindDiskFull // the engine's spill space is used up (planner/memory.go)
+	KindDiskFull // the engine's spill space is used up (planner/session/memory.go)
 )
 
 // EngineError is an error raised while planning or running a statement.

@@ -18,7 +18,7 @@ import (
 )
 
 // Session is what a write needs from the session that runs it; the
-// planner's Session implements it (planner/writes.go). Targets resolve
+// session room's Session implements it (planner/session/writes.go). Targets resolve
 // through the planner's one table resolution, and every query a write
 // composes is planned there like any other query, so policy filters,
 // masks and function guards apply to what it reads.

@@ -1,8 +1,0 @@
-package planner
-
-// SetCopyCells sets the process's share of table-copy cells (memory.go),
-// for tests outside the package.
-func SetCopyCells(p *Planner, n int64) { p.memPlan.CopyCells = n }
-
-// SessionCopies reports the table copies a session keeps and their cells.
-func SessionCopies(s *Session) (int, int64) { return len(s.snaps.copies), s.snaps.cells }

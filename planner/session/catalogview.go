@@ -1,0 +1,98 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
+)
+
+// The session's side of the emulated pg_catalog and information_schema
+// (planner/pgcatalog): the policy decides what the caller may see
+// (planner.Decide), the session hands pgcatalog those tables and its
+// settings; pgcatalog renders the SQL that fills the emulation, which the
+// session runs in its engine.
+
+// pgCatalogState is what the session engine holds of the emulation.
+type pgCatalogState struct {
+	eng     *engine            // engine the relations and macros were created in
+	content *pgcatalog.Content // the caller's rows installed there
+}
+
+// installCatalog makes the emulated catalogs in e current for the caller
+// and checks that the relations the statement names in regclass literals
+// exist for it.
+func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Rewrite) error {
+	if s.pgc.eng != e {
+		e.catalogMacros = true
+		if err := e.exec(pgcatalog.FixedSQL()); err != nil {
+			return fmt.Errorf("planner: create catalog emulation: %w", err)
+		}
+		s.pgc = pgCatalogState{eng: e}
+	}
+	tables, err := s.visibleTables(ctx)
+	if err != nil {
+		return err
+	}
+	c := pgcatalog.NewContent(tables, pgcatalog.Caller{
+		Name: s.principal.Name, Settings: s.settings, Defaults: defaultSettings,
+		SearchPath: planner.SearchPath(s.settings["search_path"]),
+	})
+	if s.pgc.content == nil || c.SQL() != s.pgc.content.SQL() {
+		if err := e.exec("BEGIN TRANSACTION;\n" + c.SQL() + "COMMIT;"); err != nil {
+			_ = e.exec("ROLLBACK")
+			s.pgc.content = nil
+			return planner.Classify(err)
+		}
+		s.pgc.content = c
+	}
+	for _, name := range rw.Regclass {
+		if !c.HasRelation(name) {
+			return &planner.UndefinedTableError{Name: name}
+		}
+	}
+	return nil
+}
+
+// visibleTables lists the tables the caller may see and read, by schema
+// and name.
+func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) {
+	schemas, err := s.p.cat.Schemas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(schemas)
+	var out []pgcatalog.Table
+	for _, sc := range schemas {
+		names, err := s.p.cat.Tables(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			t, err := s.loadTable(ctx, catalog.Ident{Schema: sc, Name: n})
+			if errors.Is(err, catalog.ErrNoSuchTable) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			dec, err := s.decide(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			if !dec.Visible || !dec.Read {
+				continue
+			}
+			out = append(out, pgcatalog.Table{
+				Schema: t.Ident.Schema, Name: t.Ident.Name, Owner: dec.Owner, Writable: dec.Write, Doc: t.Doc(),
+				Fields: t.Schema().Fields(),
+			})
+		}
+	}
+	return out, nil
+}

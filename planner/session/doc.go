@@ -1,0 +1,97 @@
+// Package session is the session room: one client session's life over
+// the planner's read plans and the write room's statements. It owns the
+// Session (settings, transaction blocks and savepoints, cursors and
+// portals, COPY ... TO STDOUT, SQL-level PREPARE/EXECUTE, SET/SHOW/RESET,
+// DISCARD, LOCK), what all sessions share (Manager: the engine pool, the
+// result cache, the memory budget and statement admission), and the
+// session's engine: a private, sandboxed DuckDB (internal/engine's
+// handles), its views, prepared statements and copies of small scans,
+// and the execution of plans on it.
+//
+// Why here: the design card fixes the top-level folders, and the session
+// is the planner's caller, as the server is the session's; it lives
+// beside the rooms it drives (planner/write, planner/pgcatalog,
+// planner/pgsettings) and imports the planner, which never imports it
+// (internal/archtest). It is not internal/: it imports the design card's
+// rooms (planner, catalog, policy), which internal/ packages must not.
+//
+// Flow: the server hands a statement's text to Session.Prepare (or
+// PrepareParams, with the client's parameter types), then a Stmt to
+// Execute with parameter values and a RowSink for its rows. Prepare
+// classifies the statement: session commands (sessioncmd.go, txn.go,
+// settings.go, cursor.go, copy.go, sqlprepare.go) are parsed and run
+// here; writes go to planner/write (writes.go; their engine queries run
+// here, write_exec.go); queries go to planner.PlanQuery with the session
+// as its planner.Env (plan.go: the session's table loads, policy
+// decisions, settings and engine parser), which returns a planner.Plan:
+// each table resolved for the caller, pinned, pruned and rendered as
+// engine SQL. The session installs the plan in its engine (a view per
+// table through the caller's access rules, or a copy of a small scan:
+// snapcache.go), prepares it (stmtcache.go) and streams its Arrow batches
+// to the sink (exec.go), unless a kept result answers it
+// (resultcache.go). Out: rows, Result (tag, row count, the tables read
+// for the audit log), notices, and typed errors: the planner's
+// (EngineError kinds, ErrNotSupported, UndefinedTableError), the write
+// room's and the session's own (StateError, ErrCanceled, ...), which the
+// server maps to SQLSTATEs.
+//
+// Engines (engine.go, enginepool.go, recycle.go): each session owns a
+// private DuckDB database. Its sandbox (enable_external_access=false with
+// allowed_directories) is set once, to the locations of the tables the
+// session's plans read (planner.Plan.Dirs), so the engine cannot open
+// other files even if a check above it were missed; when a plan needs a
+// location outside the sandbox the session's engine is replaced by one
+// with the wider set (the sandbox of a running database cannot be
+// widened, by design). Engines outlive their sessions: reset, they wait
+// for the next session whose plans allow exactly the same set. An engine
+// is replaced past its footer bound, lifetime or statement count, and the
+// C heap is trimmed (at most every 5 s) after a close.
+//
+// Views stay between statements while their snapshot and the access
+// policy are unchanged, and the engine's prepared statements are kept by
+// SQL text while nothing in the engine changed (stmtcache.go): a repeated
+// statement is planned again (its tables' current snapshots are looked up
+// every time) but neither recreates views nor prepares again.
+//
+// Memory (memory.go, admit.go): the process has one budget. Each
+// engine's memory_limit and spill cap are set when it opens, from the
+// budget's plan; no client statement can change an engine setting (SET
+// accepts only the session parameters of planner/pgsettings). A session
+// running a statement that is not short holds a grant of the budget,
+// handed out in arrival order, until its last row is sent or its cursor
+// closes; short statements run in room of their own. What does not fit
+// spills, or fails with out of memory (53200) / disk full (53100), and
+// the session goes on.
+//
+// Files:
+//
+//	session.go, plan.go, exec.go   Manager, Session; Prepare (classify,
+//	                               planner.PlanQuery, install, describe,
+//	                               column names); Execute and bind
+//	sessioncmd.go, txn.go,         session commands: BEGIN/COMMIT/
+//	settings.go, cursor.go,        ROLLBACK, savepoints, SET/SHOW/RESET,
+//	copy.go, sqlprepare.go,        DECLARE/FETCH/MOVE/CLOSE and portals,
+//	paramtypes.go, explain.go      COPY, PREPARE/EXECUTE/DEALLOCATE,
+//	                               DISCARD, LOCK; parameter types; EXPLAIN
+//	engine.go, enginepool.go,      the sandboxed engine, its pool and
+//	recycle.go                     its replacement
+//	memory.go, admit.go            the memory plan, grants, admission
+//	stmtcache.go, snapcache.go,    prepared statements, small-table
+//	resultcache.go                 copies, kept results
+//	catalogview.go                 the caller's emulated pg_catalog
+//	                               (planner/pgcatalog) installed in the
+//	                               engine
+//	writes.go, write_exec.go       the session as planner/write sees it
+//	errpaths.go                    paths kept out of error text
+//
+// Must never: decide what a table name means or what a caller may read
+// (planner.PlanQuery and planner.FindTable do, for reads and writes
+// alike), hand more than one statement to DuckDB at a time (preparing
+// "a; b" executes a), let a query reach a file, setting or function that
+// is not part of reading the catalog's tables, build SQLSTATEs, or import
+// the server.
+//
+// Cancellation: Session.Cancel (a CancelRequest) and the statement's
+// context (client disconnect, statement_timeout) interrupt the engine;
+// the statement then fails with ErrCanceled.
+package session

@@ -1,0 +1,234 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/membudget"
+	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/pgsettings"
+	"github.com/lakegate/lakegate/policy"
+)
+
+// Sentinel errors for conditions the session detects itself.
+var (
+	ErrCanceled     = errors.New("canceling statement due to user request")
+	ErrPlanChanged  = errors.New("cached plan must not change result type")
+	ErrBadParameter = errors.New("invalid parameter")
+)
+
+// Config configures a Manager. The zero value works.
+type Config struct {
+	Engine EngineConfig
+	Logger *slog.Logger
+	// Policy decides what each caller sees; nil makes every table visible
+	// to every caller, external and read-only.
+	Policy *policy.Store
+}
+
+// Manager is what all sessions share: the idle engines, the result cache,
+// the memory budget and statement admission. One Manager serves every
+// session; NewSession starts one.
+type Manager struct {
+	cat *catalog.Catalog
+	cfg Config
+	log *slog.Logger
+	// slots admits short statements (admit.go).
+	slots chan struct{}
+	// results keeps the results of deterministic queries; nil when off
+	// (resultcache.go).
+	results *resultCache
+	// engines opens session engines and keeps idle ones (enginepool.go).
+	engines *enginePool
+	// mem grants memory to sessions running statements (memory.go's
+	// policy over internal/membudget's arrival-order budget).
+	mem     *membudget.Budget
+	memPlan MemoryPlan
+	memWait time.Duration // memoryWait; shorter in tests
+	// copyCells are the cells of all sessions' table copies (snapcache.go).
+	copyCells atomic.Int64
+}
+
+// New returns a Manager over cat.
+func New(cat *catalog.Catalog, cfg Config) *Manager {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	plan, err := PlanMemory(cfg.Engine)
+	if err != nil {
+		// Config.Validate reports it at start; a Manager made without
+		// it still bounds its engines.
+		log.Warn("memory plan", "err", err)
+	}
+	// Every engine gets the exact limit, whether set or derived.
+	cfg.Engine.MemoryLimit = fmt.Sprintf("%dKiB", max(plan.EngineLimit, minEngineLimit)>>10)
+	cfg.Engine.tempLimit = plan.TempLimit
+	short := int64(shortSlots(cfg.Engine))
+	busy := max(plan.Budget-plan.Reserved-short*plan.Grant, plan.Grant)
+	return &Manager{cat: cat, cfg: cfg, log: log, slots: make(chan struct{}, shortSlots(cfg.Engine)),
+		results: newResultCache(cfg.Engine), engines: newEnginePool(cfg.Engine, log),
+		mem: membudget.New(busy), memPlan: plan, memWait: memoryWait}
+}
+
+// Close closes the idle engines kept for new sessions. Sessions still open
+// close their own; a Manager stays usable after Close.
+func (p *Manager) Close() { p.engines.closeIdle() }
+
+// MemoryPlan is how the sessions divide the process's memory budget.
+func (p *Manager) MemoryPlan() MemoryPlan { return p.memPlan }
+
+// Session is one client session: its settings and its private engine.
+// A Session is used by one goroutine at a time, except Cancel.
+type Session struct {
+	p   *Manager
+	log *slog.Logger
+
+	maxPrepared, maxPreparedBytes int               // bounds of cmd.prepared (Options)
+	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
+
+	eng   *engine
+	engMu sync.Mutex // guards eng for Cancel
+	// cancelAsked is set by Cancel: an engine interrupt after it is the
+	// client's cancel, any other is the engine's own (execError).
+	cancelAsked atomic.Bool
+	views       map[string]string // engine view name -> SQL it was created with
+	schemas     map[string]bool   // engine schemas created
+	engPath     string            // search_path last set in the engine
+	pgc         pgCatalogState    // emulated pg_catalog / information_schema in eng
+	// stmts are eng's prepared statements by SQL, valid while eng's
+	// state is unchanged (stmtcache.go).
+	stmts    map[string]*sessionStmt
+	stmtsEng *engine
+	plans    int64 // queries planned, to tell whether a Prepare's plan is still installed
+	// viewsPolicy is the access policy the engine's views were made under.
+	viewsPolicy *policy.Policy
+	snaps       snapCache // copies of small scans in eng (snapcache.go)
+
+	principal auth.Principal
+	settings  map[string]string
+	inTxn     bool
+	failed    bool // explicit transaction aborted by an error
+	queries   int64
+	cmd       cmdState // transactions, cursors, PREPARE (sessioncmd.go)
+	grants    int      // statements and cursors holding the session's memory grant (memory.go)
+}
+
+// Options describe the caller of a session.
+type Options struct {
+	Principal auth.Principal
+	// Settings are the client's startup parameters.
+	Settings map[string]string
+	// MaxPrepared and MaxPreparedBytes bound the SQL-level prepared
+	// statements (PREPARE) the session keeps, in count and in bytes of
+	// statement text; zero means 1000 and 64 MiB.
+	MaxPrepared, MaxPreparedBytes int
+}
+
+// NewSession starts a session for a caller.
+func (p *Manager) NewSession(opts Options) *Session {
+	settings := opts.Settings
+	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{},
+		principal: opts.Principal, maxPrepared: opts.MaxPrepared, maxPreparedBytes: opts.MaxPreparedBytes}
+	for k, v := range defaultSettings {
+		s.settings[k] = v
+	}
+	for k, v := range settings {
+		k = strings.ToLower(k)
+		if _, ok := defaultSettings[k]; ok {
+			s.settings[k] = v
+		}
+	}
+	if tz := s.settings["timezone"]; tz != "" && !pgsettings.ValidTimeZone(tz) {
+		s.settings["timezone"] = "UTC"
+	}
+	return s
+}
+
+// Close releases the session's engine (to the pool of idle engines, reset,
+// when it can be reused: enginepool.go).
+func (s *Session) Close() {
+	s.closeAllCursors()
+	clear(s.cmd.prepared)
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	s.bumpEngine()
+	if s.eng != nil {
+		s.p.engines.put(s.eng)
+		s.eng = nil
+	}
+	s.dropCopies()
+}
+
+// Cancel interrupts the statement running in the session, if any.
+func (s *Session) Cancel() {
+	s.cancelAsked.Store(true)
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil {
+		s.eng.interrupt()
+	}
+	s.interruptFetch()
+}
+
+// InTransaction reports whether an explicit transaction block is open, and
+// whether it has failed.
+func (s *Session) InTransaction() (open, failed bool) { return s.inTxn, s.failed }
+
+// Setting returns a session setting's value.
+func (s *Session) Setting(name string) string { return s.settings[strings.ToLower(name)] }
+
+// engineFor returns an engine that may read the given directories,
+// reopening the session engine with a wider sandbox when needed.
+func (s *Session) engineFor(dirs []string) (*engine, error) {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil && s.eng.covers(dirs) {
+		return s.eng, nil
+	}
+	var allowed []string
+	if s.eng != nil {
+		allowed = slices.Clone(s.eng.allowed)
+		s.bumpEngine()
+		s.p.engines.put(s.eng)
+		s.eng = nil
+		s.dropCopies()
+	}
+	for _, d := range dirs {
+		if !slices.Contains(allowed, d) {
+			allowed = append(allowed, d)
+		}
+	}
+	// The allowed set is the union of the locations this session's plans
+	// were authorized to read, so an idle engine of exactly this set reads
+	// nothing more (enginepool.go).
+	e, err := s.p.engines.get(allowed)
+	if err != nil {
+		return nil, err
+	}
+	s.eng = e
+	clear(s.views)
+	clear(s.schemas)
+	// A new or reset engine's connection has DuckDB's default search
+	// path, which finds what "main" finds, and connSetup's TimeZone.
+	s.engPath = "main"
+	s.pgc = pgCatalogState{}
+	s.snaps = snapCache{}
+	s.viewsPolicy = nil
+	if tz := s.settings["timezone"]; tz != e.tz {
+		if err := e.exec("SET TimeZone = " + sqlparse.QuoteLiteral(tz)); err != nil {
+			return nil, planner.Classify(err)
+		}
+		e.tz = tz
+	}
+	return e, nil
+}
