@@ -80,7 +80,10 @@ type queryPlan struct {
 	scanSQL map[string]string
 	scanSrc map[string]scanSource
 	// files are the data files the scans read (fileHash), for recycle.go.
-	files      []uint64
+	files []uint64
+	// copies are the local copies of remote files the scans read
+	// (catalog/filecache.go), held by the engine that runs the plan.
+	copies     []string
 	names      map[string]bool
 	tableFuncs bool
 	// uninstalled: planned from a kept result's shape, the views not yet
@@ -249,6 +252,15 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		if sp.HasRemoteFiles() {
+			// Files in object storage are read from local copies, held
+			// by the engine (engineForPlan) until it closes.
+			if sp, err = t.LocalScan(ctx, sp, e.fileHolds(s.p.cat.FileCache())); err != nil {
+				return nil, nil, nil, err
+			}
+			plan.copies = appendCopies(plan.copies, sp)
+			s.rememberLocation(t.CacheDir(), t.Ident.String())
+		}
 		vs, err := scanSQL(t, sp)
 		if err != nil {
 			return nil, nil, nil, err
@@ -387,6 +399,18 @@ func (s *Session) smallScans(plan *queryPlan) bool {
 		cells += src.cells
 	}
 	return cells <= s.cachedScanLimit()
+}
+
+// appendCopies adds the paths a localized scan plan reads.
+func appendCopies(paths []string, sp *catalog.ScanPlan) []string {
+	for _, f := range sp.Files {
+		paths = append(paths, f.Path)
+		paths = append(paths, f.PosDeletes...)
+		for _, d := range f.EqDeletes {
+			paths = append(paths, d.Path)
+		}
+	}
+	return paths
 }
 
 func appendDirs(dirs []string, t *catalog.Table, sp *catalog.ScanPlan) []string {
