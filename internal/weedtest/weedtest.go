@@ -20,12 +20,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -50,10 +52,11 @@ type Server struct {
 	// server): the REST catalog and S3 accept requests signed with them.
 	AccessKey, SecretKey string
 
-	bin  string
-	dir  string
-	args []string
-	t    testing.TB
+	bin   string
+	dir   string
+	filer string
+	args  []string
+	t     testing.TB
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -105,6 +108,7 @@ func Start(t testing.TB) *Server {
 	s := &Server{bin: bin, dir: dir, t: t, AccessKey: "LG" + randHex(9), SecretKey: randHex(20)}
 	ports := freePorts(t, 12)
 	s.S3 = fmt.Sprintf("http://127.0.0.1:%d", ports[6])
+	s.filer = fmt.Sprintf("http://127.0.0.1:%d", ports[2])
 	s.CatalogURI = fmt.Sprintf("http://127.0.0.1:%d", ports[8])
 	s.args = []string{"mini", "-dir=" + filepath.Join(dir, "data"), "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
 		"-tableBucket=" + Bucket,
@@ -112,7 +116,7 @@ func Start(t testing.TB) *Server {
 		"-filer.port=" + strconv.Itoa(ports[2]), "-filer.port.grpc=" + strconv.Itoa(ports[3]),
 		"-volume.port=" + strconv.Itoa(ports[4]), "-volume.port.grpc=" + strconv.Itoa(ports[5]),
 		"-s3.port=" + strconv.Itoa(ports[6]), "-s3.port.grpc=" + strconv.Itoa(ports[7]),
-		"-s3.port.iceberg=" + strconv.Itoa(ports[8]),
+		"-s3.port.iceberg=" + strconv.Itoa(ports[8]), "-s3.port.lance=0",
 		"-webdav=false", "-webdav.port=" + strconv.Itoa(ports[9]),
 		"-admin.ui=false", "-admin.port=" + strconv.Itoa(ports[10]), "-admin.port.grpc=" + strconv.Itoa(ports[11]),
 		"-filer.localSocket=" + filepath.Join(dir, "filer.sock"), "-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
@@ -155,22 +159,32 @@ func (s *Server) Restart(t testing.TB) {
 	}
 }
 
-// waitReady polls S3 and the REST catalog until both answer HTTP.
+// waitReady polls S3 and the REST catalog until both answer HTTP, and the
+// filer until the table bucket exists (weed creates it just after its
+// servers are up).
 func (s *Server) waitReady(done chan struct{}, limit time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cl := &http.Client{Timeout: 2 * time.Second}
-	ok := func(u string) bool {
+	get := func(u string) (string, bool) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		req.Header.Set("Accept", "application/json")
 		resp, err := cl.Do(req)
 		if err != nil {
-			return false
+			return "", false
 		}
-		resp.Body.Close()
-		return resp.StatusCode < 500
+		defer resp.Body.Close()
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		return string(body), err == nil && resp.StatusCode < 500
+	}
+	tableBucket := func() bool {
+		body, ok := get(s.filer + "/buckets/?limit=1000")
+		return ok && strings.Contains(body, `"FullPath":"/buckets/`+Bucket+`"`) && strings.Contains(body, "s3tables.tableBucket")
 	}
 	for {
-		if ok(s.S3+"/") && ok(s.CatalogURI+"/v1/config") {
+		_, s3ok := get(s.S3 + "/")
+		_, catok := get(s.CatalogURI + "/v1/config")
+		if s3ok && catok && tableBucket() {
 			return nil
 		}
 		select {
