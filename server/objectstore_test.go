@@ -278,16 +278,23 @@ func TestSeaweedFSFaults(t *testing.T) {
 		t.Fatalf("session after the missing file: %v", err)
 	}
 
-	// 3. Wrong keys: the catalog refuses them when lakegate starts.
+	// 3. Wrong keys: the catalog refuses them (its config endpoint is
+	// public, so lakegate starts; every table request fails).
 	props := store.Properties()
 	props["s3.secret-access-key"] = "wrong-" + store.SecretKey[:6]
-	_, err = catalog.Open(ctx, []catalog.Config{{Name: "sw", Type: "rest", URI: store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket, Properties: props}}, catalog.Options{})
-	if !errors.Is(err, catalog.ErrUpstream) || !strings.Contains(err.Error(), "403") {
-		t.Errorf("wrong keys: %v, want a catalog failure naming the refusal", err)
+	wrong, err := catalog.Open(ctx, []catalog.Config{{Name: "sw", Type: "rest", URI: store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket, Properties: props}}, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wrong.Close()
+	_, err = wrong.LoadTable(ctx, catalog.Ident{Schema: "comms", Name: "bounces"})
+	if !errors.Is(err, catalog.ErrUpstream) || !strings.Contains(err.Error(), "comms.bounces") {
+		t.Errorf("wrong keys: %v, want a catalog failure naming the table", err)
 	}
 	errs = append(errs, err)
 
 	for _, e := range errs {
+		t.Logf("SQLSTATE %s: %v", sqlState(e), e)
 		if e != nil && strings.Contains(e.Error(), store.SecretKey) {
 			t.Errorf("an error shows the secret: %v", e)
 		}
