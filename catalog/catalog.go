@@ -17,9 +17,12 @@ import (
 	"github.com/apache/iceberg-go/catalog/rest"
 	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	icebergio "github.com/apache/iceberg-go/io"
+	_ "github.com/apache/iceberg-go/io/gocloud/s3" // FileIO for s3://, s3a://, s3n:// locations
 	"github.com/apache/iceberg-go/table"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for PostgreSQL-backed SQL catalogs
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite" for the embedded catalog
+
+	"github.com/lakegate/lakegate/internal/objcache"
 )
 
 // Sentinel errors; the server maps them to SQLSTATEs.
@@ -50,6 +53,9 @@ type Catalog struct {
 	// (manifestcache.go, scanplan.go).
 	manifests  *manifestCache
 	checkPlans bool
+	// files keeps local copies of data and delete files in object
+	// storage (filecache.go); nil when none is configured.
+	files *objcache.Cache
 
 	mu sync.Mutex
 	// tables keeps, per table (tableKey), the parsed metadata of its
@@ -131,6 +137,10 @@ type Options struct {
 	// CheckScanPlans plans every scan twice, from the manifest cache and
 	// with iceberg-go, and fails the scan when they differ. For tests.
 	CheckScanPlans bool
+	// FileCache keeps the local copies of data and delete files in object
+	// storage that the engine reads (filecache.go). Without one, tables
+	// whose files are in object storage cannot be read.
+	FileCache *objcache.Cache
 }
 
 // Open connects to every configured catalog.
@@ -149,7 +159,8 @@ func Open(ctx context.Context, cfgs []Config, opts Options) (*Catalog, error) {
 	}
 	files := newMetadataCache(opts.MetadataCacheBytes)
 	c := &Catalog{log: opts.Logger, cache: files, tables: map[string]loadedTable{},
-		retry: opts.CommitRetry, manifests: newManifestCache(opts.ManifestCacheBytes, files), checkPlans: opts.CheckScanPlans}
+		retry: opts.CommitRetry, manifests: newManifestCache(opts.ManifestCacheBytes, files), checkPlans: opts.CheckScanPlans,
+		files: opts.FileCache}
 	for _, cfg := range cfgs {
 		if err := cfg.Validate(); err != nil {
 			c.Close()
@@ -186,6 +197,7 @@ func openSource(ctx context.Context, cfg Config) (*source, error) {
 		if tok := cfg.Properties["token"]; tok != "" {
 			ropts = append(ropts, rest.WithOAuthToken(tok))
 		}
+		ropts = append(ropts, sigV4Options(cfg.Properties)...)
 		ropts = append(ropts, rest.WithAdditionalProps(props))
 		cat, err := rest.NewCatalog(ctx, cfg.name(), cfg.URI, ropts...)
 		if err != nil {

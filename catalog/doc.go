@@ -21,6 +21,14 @@
 // The planner turns a ScanPlan into engine SQL; this package never runs SQL
 // against data and knows nothing of Postgres or DuckDB.
 //
+// Object storage (filecache.go): metadata and manifests at s3:// locations
+// are read through iceberg-go's S3 FileIO; data and delete files, which the
+// engine cannot open, are fetched by Table.LocalScan into the shared cache
+// of local copies (internal/objcache), only those the pruned plan lists,
+// and the ScanPlan it returns names the copies (OrigPath keeps the
+// location position deletes refer to). Credentials stay inside the FileIO
+// and the REST client (sigv4.go): never in an error, a log line or a path.
+//
 // Path mapping: a table written elsewhere and registered here may name files
 // under a prefix that no longer exists (another machine, a relative path in a
 // test fixture). Each registered table can carry prefix mappings that apply to
@@ -44,5 +52,6 @@
 // Errors: ErrNoSuchTable and ErrNoSuchSchema for names that do not resolve,
 // ErrUnsupported for Iceberg features that cannot be read correctly yet (the
 // message names the feature), ErrUpstream wrapping failures of the catalog
-// service or storage. The server maps these to SQLSTATEs; nothing here does.
+// service or storage, ErrStorage for a table's data or delete file that
+// cannot be fetched from object storage. The server maps these to SQLSTATEs; nothing here does.
 package catalog

@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/lakegate/lakegate/internal/objcache"
 )
 
 // Table is one table pinned to one snapshot: everything a query reads of it
@@ -163,7 +165,7 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 			}
 		}
 		if needFooter || out.IdentityValues != nil {
-			fi, err := footers.get(path)
+			fi, err := t.footer(ctx, path)
 			if err != nil {
 				return nil, fmt.Errorf("catalog: %s: read footer of %s: %w: %w", t.Ident, path, ErrUpstream, err)
 			}
@@ -310,13 +312,38 @@ type footerCache struct {
 
 var footers = &footerCache{m: map[string]footerInfo{}}
 
-// get reads (once per path: data files are immutable) the top-level columns
-// and field ids of a local Parquet file.
-func (c *footerCache) get(path string) (footerInfo, error) {
+// footer is footers.get for a file of t: a file in object storage is read
+// from its local copy (filecache.go), which the scan reads next anyway.
+func (t *Table) footer(ctx context.Context, path string) (footerInfo, error) {
+	if !isRemote(path) {
+		return footers.get(path, path)
+	}
+	if fi, ok := footers.cached(path); ok {
+		return fi, nil
+	}
+	var h *objcache.Holds
+	if fc := t.fileCache(); fc != nil {
+		h = fc.NewHolds()
+		defer h.Release()
+	}
+	local, err := t.localCopy(ctx, path, h)
+	if err != nil {
+		return footerInfo{}, err
+	}
+	return footers.get(path, local)
+}
+
+func (c *footerCache) cached(key string) (footerInfo, bool) {
 	c.mu.Lock()
-	fi, ok := c.m[path]
-	c.mu.Unlock()
-	if ok {
+	defer c.mu.Unlock()
+	fi, ok := c.m[key]
+	return fi, ok
+}
+
+// get reads (once per key, the file's location: data files are immutable)
+// the top-level columns and field ids of a Parquet file from its local path.
+func (c *footerCache) get(key, path string) (footerInfo, error) {
+	if fi, ok := c.cached(key); ok {
 		return fi, nil
 	}
 	if strings.Contains(path, "://") {
@@ -328,7 +355,7 @@ func (c *footerCache) get(path string) (footerInfo, error) {
 	}
 	defer r.Close()
 	root := r.MetaData().Schema.Root()
-	fi = footerInfo{ids: map[int]bool{}}
+	fi := footerInfo{ids: map[int]bool{}}
 	withIDs := 0
 	for i := 0; i < root.NumFields(); i++ {
 		f := root.Field(i)
@@ -343,7 +370,7 @@ func (c *footerCache) get(path string) (footerInfo, error) {
 	if len(c.m) > 200000 {
 		clear(c.m)
 	}
-	c.m[path] = fi
+	c.m[key] = fi
 	c.mu.Unlock()
 	return fi, nil
 }

@@ -69,6 +69,10 @@ type Env interface {
 	// Located records the location of a table the plan reads, so error
 	// text can name the table rather than its files.
 	Located(location, table string)
+	// Localize turns a scan plan of files in object storage into one of
+	// local copies of them (catalog.Table.LocalScan), held for the engine
+	// the plan runs in.
+	Localize(ctx context.Context, t *catalog.Table, sp *catalog.ScanPlan) (*catalog.ScanPlan, error)
 }
 
 // Plan is a query resolved for a caller against pinned snapshots: what
@@ -96,6 +100,9 @@ type Plan struct {
 	// Dirs are the local directories the scans read: the engine sandbox
 	// the plan needs.
 	Dirs []string
+	// Copies are the local copies of remote files the scans read, which
+	// the engine running the plan holds until it closes.
+	Copies []string
 	// Names are the statement's table names, lower case.
 	Names map[string]bool
 	// TableFuncs: the statement calls table functions.
@@ -193,6 +200,12 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if sp.HasRemoteFiles() {
+			if sp, err = env.Localize(ctx, t, sp); err != nil {
+				return nil, err
+			}
+			plan.Copies = appendCopies(plan.Copies, sp)
+		}
 		vs, err := ScanSQL(t, sp)
 		if err != nil {
 			return nil, err
@@ -238,6 +251,18 @@ func rewriteStatementCatalog(sql string, base int, root tree.QueryNode) pgcatalo
 		}
 	}
 	return pgcatalog.RewriteSQL(sql, locs)
+}
+
+// appendCopies adds the paths a localized scan plan reads.
+func appendCopies(paths []string, sp *catalog.ScanPlan) []string {
+	for _, f := range sp.Files {
+		paths = append(paths, f.Path)
+		paths = append(paths, f.PosDeletes...)
+		for _, d := range f.EqDeletes {
+			paths = append(paths, d.Path)
+		}
+	}
+	return paths
 }
 
 func appendDirs(dirs []string, t *catalog.Table, sp *catalog.ScanPlan) []string {

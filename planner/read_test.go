@@ -50,6 +50,9 @@ func (e *testEnv) WriteInQuery(_ context.Context, sql string) error {
 }
 
 func (e *testEnv) Located(location, table string) { e.located = append(e.located, table) }
+func (e *testEnv) Localize(context.Context, *catalog.Table, *catalog.ScanPlan) (*catalog.ScanPlan, error) {
+	return nil, errors.New("test env: no object storage")
+}
 
 func int64Table(t *testing.T, cat *catalog.Catalog, ident catalog.Ident, vals ...int64) {
 	t.Helper()

@@ -33,6 +33,14 @@ export LAKEGATE_NPM_DIR="${LAKEGATE_NPM_DIR:-$HOME/.cache/lakegate-npm}"
 [ -d "$LAKEGATE_NPM_DIR/node_modules/pg" ] || npm install --silent --no-audit --no-fund --prefix "$LAKEGATE_NPM_DIR" pg@8 >/dev/null ||
   echo "npm install pg failed (is the npm registry reachable?); TestNodePostgres will say so"
 
+# SeaweedFS (a real S3 store with an Iceberg REST catalog) for the
+# object-storage tests (internal/weedtest): built once from its pinned
+# module version and cached outside the repository. A failed build fails
+# the run: those tests never skip.
+export AWS_EC2_METADATA_DISABLED=true
+LAKEGATE_WEED="${LAKEGATE_WEED:-$(./scripts/seaweedfs.sh)}"
+export LAKEGATE_WEED
+
 # DuckDB's Arrow API is compiled only with this tag.
 export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow"
 export CGO_ENABLED=1

@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/jeroenrinzema/psql-wire/codes"
 	psqlerr "github.com/jeroenrinzema/psql-wire/errors"
@@ -138,6 +140,11 @@ func sqlState(err error) codes.Code {
 		return codes.UndefinedObject
 	case errors.As(err, &ro):
 		return codes.CantChangeRuntimeParam
+	case errors.Is(err, catalog.ErrStorage):
+		return codes.Io // a table's file in object storage could not be read
+	case errors.Is(err, catalog.ErrUpstream) && unreachable(err):
+		// the catalog service is down or unreachable: connection trouble
+		return codes.SQLclientUnableToEstablishSQLconnection
 	case errors.Is(err, catalog.ErrUpstream):
 		return codes.FdwError
 	case errors.As(err, &ee):
@@ -336,4 +343,11 @@ func integerTooWide(msg string) bool {
 		}
 	}
 	return true
+}
+
+// unreachable reports a failure to reach a service over the network (refused,
+// reset, timed out), as opposed to an answer it gave.
+func unreachable(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }

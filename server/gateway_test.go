@@ -15,6 +15,8 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/objcache"
+	"github.com/lakegate/lakegate/internal/weedtest"
 	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
@@ -42,6 +44,36 @@ type gwOptions struct {
 	retry   catalog.RetryPolicy
 	cfg     server.Config // TLS, limits, audit... (Auth is set by policy)
 	wrap    func(net.Listener) net.Listener
+	// store, when set, serves the demo from SeaweedFS: its Iceberg REST
+	// catalog and S3 instead of the embedded catalog, the engine reading
+	// local copies from a file cache in dir (a new one per gateway).
+	store *weedtest.Server
+	// fileCacheBytes bounds that cache; 0 means 1 GiB.
+	fileCacheBytes int64
+	// storeProps override the store's catalog properties.
+	storeProps map[string]string
+	// warehouse replaces the embedded catalog's warehouse (mem://... for
+	// iceberg-go's in-memory store, read through the file cache).
+	warehouse string
+}
+
+// backends are the catalogs and stores the cases that must behave alike
+// everywhere run against: the embedded default (SQLite catalog, local
+// files) and SeaweedFS (REST catalog, S3).
+var backends = []struct {
+	name  string
+	start func(t testing.TB) *weedtest.Server
+}{
+	{"embedded", func(testing.TB) *weedtest.Server { return nil }},
+	{"seaweedfs", weedtest.Start},
+}
+
+// forEachBackend runs test once per backend, as a subtest; o.store is set
+// for SeaweedFS.
+func forEachBackend(t *testing.T, test func(t *testing.T, store *weedtest.Server)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { test(t, b.start(t)) })
+	}
 }
 
 var smallSizes = demo.Sizes{Customers: 100, Charges: 1000, Bounces: 50}
@@ -69,10 +101,32 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	if o.sizes == (demo.Sizes{}) {
 		o.sizes = smallSizes
 	}
-	cat, err := catalog.Open(ctx, []catalog.Config{{
+	cfg := catalog.Config{
 		URI:       "sqlite://" + filepath.Join(o.dir, "catalog.db"),
 		Warehouse: "file://" + filepath.Join(o.dir, "warehouse"),
-	}}, catalog.Options{CommitRetry: o.retry})
+	}
+	copts := catalog.Options{CommitRetry: o.retry}
+	if o.warehouse != "" {
+		cfg.Warehouse = o.warehouse
+	}
+	if o.store != nil {
+		cfg = catalog.Config{Name: "seaweedfs", Type: "rest", URI: o.store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket,
+			Properties: o.store.Properties()}
+		for k, v := range o.storeProps {
+			cfg.Properties[k] = v
+		}
+	}
+	if o.store != nil || o.warehouse != "" {
+		if o.fileCacheBytes == 0 {
+			o.fileCacheBytes = 1 << 30
+		}
+		fc, err := objcache.Open(filepath.Join(t.TempDir(), "filecache"), o.fileCacheBytes, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copts.FileCache = fc
+	}
+	cat, err := catalog.Open(ctx, []catalog.Config{cfg}, copts)
 	if err != nil {
 		t.Fatal(err)
 	}

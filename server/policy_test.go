@@ -14,6 +14,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/weedtest"
 	"github.com/lakegate/lakegate/server"
 )
 
@@ -44,8 +45,14 @@ type policyGW struct {
 
 func startPolicyGW(t *testing.T) *policyGW {
 	t.Helper()
+	return startPolicyGWOn(t, nil)
+}
+
+// startPolicyGWOn is startPolicyGW over store (nil: the embedded catalog).
+func startPolicyGWOn(t *testing.T, store *weedtest.Server) *policyGW {
+	t.Helper()
 	audit := &syncBuffer{}
-	g := startGW(t, gwOptions{policy: demo.Policy, watch: true, threads: 1, cfg: server.Config{Audit: server.AuditConfig{Writer: audit}}})
+	g := startGW(t, gwOptions{policy: demo.Policy, watch: true, threads: 1, cfg: server.Config{Audit: server.AuditConfig{Writer: audit}}, store: store})
 	return &policyGW{gateway: g, audit: audit}
 }
 
@@ -56,8 +63,12 @@ func count(t *testing.T, c *pgx.Conn, sql string) (int64, error) {
 	return n, err
 }
 
-func TestDemoPolicyVisibility(t *testing.T) {
-	g := startPolicyGW(t)
+// TestDemoPolicyVisibility: visibility, masks, native and external reads
+// and their audit records, the same on every backend.
+func TestDemoPolicyVisibility(t *testing.T) { forEachBackend(t, testDemoPolicyVisibility) }
+
+func testDemoPolicyVisibility(t *testing.T, store *weedtest.Server) {
+	g := startPolicyGWOn(t, store)
 	ctx := context.Background()
 	analyst, payments, comms := g.as(t, "analyst"), g.as(t, "payments_svc"), g.as(t, "comms_svc")
 
@@ -127,7 +138,11 @@ func TestDemoPolicyVisibility(t *testing.T) {
 }
 
 func TestExternalWriteRefusedAndNothingWritten(t *testing.T) {
-	g := startPolicyGW(t)
+	forEachBackend(t, testExternalWriteRefused)
+}
+
+func testExternalWriteRefused(t *testing.T, store *weedtest.Server) {
+	g := startPolicyGWOn(t, store)
 	ctx := context.Background()
 	comms := g.as(t, "comms_svc")
 	before, err := g.cat.LoadTable(ctx, catalog.Ident{Schema: "payments", Name: "charges"})

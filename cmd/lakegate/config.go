@@ -11,6 +11,8 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/membudget"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/server"
 )
@@ -63,11 +65,16 @@ type Config struct {
 		MaxValueBytes      int64  `json:"max_value_bytes"`
 		MaxRowBytes        int64  `json:"max_row_bytes"`
 		MetadataCacheBytes int64  `json:"metadata_cache_bytes"`
-		MaxMessageBytes    int    `json:"max_message_bytes"`
-		CachedScanCells    int    `json:"cached_scan_cells"`
-		CachedScanBudget   int    `json:"cached_scan_budget"`
-		ShortSlots         int    `json:"short_slots"`
-		ResultCacheBytes   int    `json:"result_cache_bytes"`
+		// FileCacheDir / FileCacheBytes: local copies of data and delete
+		// files in object storage (catalog/filecache.go); default
+		// ~/.cache/lakegate/files and half the free space there.
+		FileCacheDir     string `json:"file_cache_dir"`
+		FileCacheBytes   string `json:"file_cache_bytes"`
+		MaxMessageBytes  int    `json:"max_message_bytes"`
+		CachedScanCells  int    `json:"cached_scan_cells"`
+		CachedScanBudget int    `json:"cached_scan_budget"`
+		ShortSlots       int    `json:"short_slots"`
+		ResultCacheBytes int    `json:"result_cache_bytes"`
 		// Per session: prepared statements, open portals, and the bytes of
 		// their texts and parameters (0: 1000, 1000, 64 MiB).
 		MaxPreparedStatements int `json:"max_prepared_statements"`
@@ -203,4 +210,37 @@ func newLogger(level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// fileCache opens the cache of local copies of files in object storage
+// (limits.file_cache_dir, limits.file_cache_bytes).
+func (c *Config) fileCache(log *slog.Logger) (*objcache.Cache, error) {
+	dir := c.Limits.FileCacheDir
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			base = os.TempDir()
+		}
+		dir = filepath.Join(base, "lakegate", "files")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("config limits.file_cache_dir: %w", err)
+	}
+	budget := membudget.FreeDisk(dir) / 2
+	if c.Limits.FileCacheBytes != "" {
+		n, err := membudget.ParseBytes(c.Limits.FileCacheBytes)
+		if err != nil {
+			return nil, fmt.Errorf("config limits.file_cache_bytes: %w", err)
+		}
+		budget = n
+	}
+	if budget <= 0 {
+		budget = 1 << 30
+	}
+	fc, err := objcache.Open(dir, budget, log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("file cache", "dir", dir, "budget", membudget.FormatBytes(budget))
+	return fc, nil
 }

@@ -158,7 +158,11 @@ func runServe(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg.LogLevel)
-	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log, MetadataCacheBytes: cfg.Limits.MetadataCacheBytes})
+	files, err := cfg.fileCache(log)
+	if err != nil {
+		return err
+	}
+	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log, MetadataCacheBytes: cfg.Limits.MetadataCacheBytes, FileCache: files})
 	if err != nil {
 		return relocateHint(err, "--config "+*path)
 	}

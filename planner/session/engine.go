@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -108,6 +109,10 @@ type engine struct {
 	// baseline is the engine's fingerprint when it opened; "" when it is
 	// not to be reused (enginepool.go).
 	baseline string
+	// holds keeps the local copies of remote files the engine's views
+	// read from eviction (catalog/filecache.go) until it is reset or
+	// closes; nil until a plan reads such a file.
+	holds *objcache.Holds
 	// catalogMacros: the catalog emulation's macros may exist in main
 	// (planner/pgcatalog), for reset to drop; dirty: statements other than SET
 	// and queries ran (exec) since the engine opened or was reset.
@@ -232,7 +237,21 @@ func (e *engine) close() {
 func (e *engine) closeDB() {
 	e.db.Close()
 	os.RemoveAll(e.tempDir)
+	e.holds.Release()
 	trimSoon()
+}
+
+// fileHolds is the engine's set of held copies in fc (nil without fc).
+func (e *engine) fileHolds(fc *objcache.Cache) *objcache.Holds {
+	if fc == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.holds == nil {
+		e.holds = fc.NewHolds()
+	}
+	return e.holds
 }
 
 // trimPending is set while a C heap trim is scheduled.

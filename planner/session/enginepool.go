@@ -229,6 +229,8 @@ func (e *engine) reset() error {
 	e.gen++
 	e.mu.Unlock()
 	old.Close()
+	// The next session's plans hold the copies they read again.
+	e.holds.Release()
 	if err := e.exec(connSetup); err != nil {
 		return fmt.Errorf("engine: reset: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
@@ -106,6 +107,20 @@ func (pe planEnv) WriteInQuery(ctx context.Context, sql string) error {
 }
 
 func (pe planEnv) Located(location, table string) { pe.s.rememberLocation(location, table) }
+
+// Localize reads the remote files of sp from local copies, held by the
+// plan's engine (engineForPlan) until it closes.
+func (pe planEnv) Localize(ctx context.Context, t *catalog.Table, sp *catalog.ScanPlan) (*catalog.ScanPlan, error) {
+	var holds *objcache.Holds
+	if pe.e != nil {
+		holds = pe.e.fileHolds(pe.s.p.cat.FileCache())
+	}
+	local, err := t.LocalScan(ctx, sp, holds)
+	if err == nil {
+		pe.s.rememberLocation(t.CacheDir(), t.Ident.String())
+	}
+	return local, err
+}
 
 // findTable is FindTable for the session's caller.
 func (s *Session) findTable(ctx context.Context, schema, name string, usable func(policy.Decision) bool) (*catalog.Table, policy.Decision, error) {

@@ -85,6 +85,9 @@ func (s *Session) engineForPlan(plan *queryPlan) (*engine, error) {
 	}
 	e.peakFiles = max(e.peakFiles, len(plan.files))
 	e.statements++
+	// The plan's copies of remote files were held by the engine it was
+	// planned on, which the lines above may have replaced.
+	e.fileHolds(s.p.cat.FileCache()).Add(plan.Copies...)
 	return e, nil
 }
 

@@ -248,6 +248,12 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 	if err != nil {
 		return 0, access, err
 	}
+	// Files in object storage are rewritten from local copies; the query
+	// planned above read the table, so its cache directory is in the
+	// engine's sandbox. OrigPath keeps the locations the commit removes.
+	if plan, err = rp.target.LocalScan(ctx, plan, nil); err != nil {
+		return 0, access, err
+	}
 	if len(plan.Files) == 0 {
 		return 0, access, nil
 	}

@@ -1,0 +1,266 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"strings"
+	"sync"
+
+	icebergio "github.com/apache/iceberg-go/io"
+
+	"github.com/lakegate/lakegate/internal/objcache"
+)
+
+// Data and delete files in object storage (s3://, s3a://) are read by the
+// engine from local copies: the engine has no object-storage client (no
+// httpfs in the statically linked DuckDB), and Iceberg files never change
+// once written, so a copy on local disk is as good as the object for as
+// long as it exists. The copies live in one cache shared by every session
+// (internal/objcache: a byte budget, least recently used copies deleted
+// first, one fetch per object however many sessions ask at once). Only the
+// files a pruned scan plan lists are fetched, several at a time, through
+// the table's own FileIO (the same credentials and endpoint its metadata
+// is read with). Metadata, manifest lists and manifests are read through
+// the FileIO directly (io.go) and never reach this cache.
+
+// ErrStorage wraps failures to read a table's files from storage (a missing
+// object, refused credentials, an unreachable store): an I/O error of the
+// table, not of the catalog service.
+var ErrStorage = errors.New("storage read failure")
+
+// fetchParallelism bounds the objects one scan fetches at once.
+const fetchParallelism = 16
+
+// FileCache is the cache of local copies of remote files, nil when none is
+// configured.
+func (c *Catalog) FileCache() *objcache.Cache {
+	if c == nil {
+		return nil
+	}
+	return c.files
+}
+
+// isRemote reports a location the engine cannot open itself.
+func isRemote(p string) bool { return strings.Contains(p, "://") }
+
+// HasRemoteFiles reports whether any file of plan is in object storage.
+func (plan *ScanPlan) HasRemoteFiles() bool {
+	for _, f := range plan.Files {
+		if isRemote(f.Path) {
+			return true
+		}
+		for _, d := range f.PosDeletes {
+			if isRemote(d) {
+				return true
+			}
+		}
+		for _, d := range f.EqDeletes {
+			if isRemote(d.Path) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CacheDir is the directory of this table's local copies: what an engine
+// reading the table's remote files must be allowed to open. "" when the
+// catalog has no file cache.
+func (t *Table) CacheDir() string {
+	fc := t.fileCache()
+	if fc == nil {
+		return ""
+	}
+	return fc.GroupDir(t.cacheGroup())
+}
+
+func (t *Table) fileCache() *objcache.Cache {
+	if t.src == nil || t.src.owner == nil {
+		return nil
+	}
+	return t.src.owner.files
+}
+
+// cacheGroup puts the copies of one table in one directory.
+func (t *Table) cacheGroup() string { return t.src.cfg.name() + "\x00" + t.tbl.Location() }
+
+// LocalScan returns plan with every file in object storage replaced by the
+// path of its local copy, fetching the copies that are missing (in
+// parallel). OrigPath keeps the location as written, which position
+// deletes name. Plans without remote files are returned as they are. The
+// copies are added to h (nil: not held; such a copy may be deleted as soon
+// as the cache needs room).
+func (t *Table) LocalScan(ctx context.Context, plan *ScanPlan, h *objcache.Holds) (*ScanPlan, error) {
+	if !plan.HasRemoteFiles() {
+		return plan, nil
+	}
+	fc := t.fileCache()
+	if fc == nil {
+		return nil, fmt.Errorf("%w: table %s is in object storage and no file cache is configured", ErrUnsupported, t.Ident)
+	}
+	var want []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if isRemote(p) && !seen[p] {
+			seen[p] = true
+			want = append(want, p)
+		}
+	}
+	for _, f := range plan.Files {
+		add(f.Path)
+		for _, d := range f.PosDeletes {
+			add(d)
+		}
+		for _, d := range f.EqDeletes {
+			add(d.Path)
+		}
+	}
+	local, err := t.fetchAll(ctx, fc, want, h)
+	if err != nil {
+		return nil, err
+	}
+	out := *plan
+	out.Files = make([]DataFile, len(plan.Files))
+	for i, f := range plan.Files {
+		if l, ok := local[f.Path]; ok {
+			f.Path = l
+		}
+		if len(f.PosDeletes) > 0 {
+			pd := make([]string, len(f.PosDeletes))
+			for j, d := range f.PosDeletes {
+				pd[j] = d
+				if l, ok := local[d]; ok {
+					pd[j] = l
+				}
+			}
+			f.PosDeletes = pd
+		}
+		if len(f.EqDeletes) > 0 {
+			eq := make([]EqualityDelete, len(f.EqDeletes))
+			for j, d := range f.EqDeletes {
+				eq[j] = d
+				if l, ok := local[d.Path]; ok {
+					eq[j].Path = l
+				}
+			}
+			f.EqDeletes = eq
+		}
+		out.Files[i] = f
+	}
+	return &out, nil
+}
+
+// fetchAll makes local copies of the remote locations (already mapped
+// through the table's path mappings), at most fetchParallelism at once,
+// and returns their paths by location. The first failure cancels the
+// fetches not yet done.
+func (t *Table) fetchAll(ctx context.Context, fc *objcache.Cache, locs []string, h *objcache.Holds) (map[string]string, error) {
+	fsys, err := t.rawFS(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: storage of %s: %w: %w", t.Ident, ErrStorage, err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		out      = make(map[string]string, len(locs))
+		firstErr error
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, fetchParallelism)
+	)
+	group := t.cacheGroup()
+	for _, loc := range locs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			p, err := fc.Get(ctx, h, group, loc, func(_ context.Context, w io.Writer) error {
+				return copyObject(fsys, loc, w)
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				return
+			}
+			out[loc] = p
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		if errors.Is(firstErr, context.Canceled) || errors.Is(firstErr, context.DeadlineExceeded) {
+			return nil, firstErr
+		}
+		return nil, fmt.Errorf("catalog: table %s: %w", t.Ident, firstErr)
+	}
+	return out, nil
+}
+
+// copyObject streams the object at loc into w.
+func copyObject(fsys icebergio.IO, loc string, w io.Writer) error {
+	f, err := fsys.Open(loc)
+	if err != nil {
+		return storageError(loc, err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(w, f); err != nil {
+		return storageError(loc, err)
+	}
+	return nil
+}
+
+// storageError names the object and why it could not be read, with the
+// error's own text (which carries the store's status and request id, never
+// the credentials: those are signed into requests, not written in them).
+func storageError(loc string, err error) error {
+	if errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("%w: file %s does not exist: %w", ErrStorage, loc, err)
+	}
+	return fmt.Errorf("%w: read %s: %w", ErrStorage, loc, err)
+}
+
+// rawFS is the table's FileIO without lakegate's path mapping: the
+// locations it is given are mapped already.
+func (t *Table) rawFS(ctx context.Context) (icebergio.IO, error) {
+	fsys, err := t.tbl.FS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := fsys.(*mappedIO); ok {
+		return m.inner, nil
+	}
+	return fsys, nil
+}
+
+// localCopy returns a local path for reading one file of the table: the
+// path itself when local, else its cached copy (fetched when missing),
+// held by h.
+func (t *Table) localCopy(ctx context.Context, path string, h *objcache.Holds) (string, error) {
+	if !isRemote(path) {
+		return path, nil
+	}
+	fc := t.fileCache()
+	if fc == nil {
+		return "", fmt.Errorf("%w: table %s is in object storage and no file cache is configured", ErrUnsupported, t.Ident)
+	}
+	m, err := t.fetchAll(ctx, fc, []string{path}, h)
+	if err != nil {
+		return "", err
+	}
+	return m[path], nil
+}
