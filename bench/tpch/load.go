@@ -178,12 +178,17 @@ func runLoad(ctx context.Context, e *env, w io.Writer) error {
 
 // runLoadMetrics measures what the operations metrics cost: the closed
 // loop with metrics_listen off and on (scraped every 15 s, Prometheus'
-// default interval), alternating, e.o.loadMetrics rounds, each run on a
+// default interval), e.o.loadMetrics rounds (off first in odd rounds, on
+// first in even ones), each run on a
 // freshly started lakegate so that both sides start equally cold.
 func runLoadMetrics(ctx context.Context, e *env) ([]loadResult, error) {
 	var out []loadResult
 	for round := 1; round <= e.o.loadMetrics; round++ {
-		for _, on := range []bool{false, true} {
+		order := []bool{false, true}
+		if round%2 == 0 {
+			order = []bool{true, false} // neither side always runs second
+		}
+		for _, on := range order {
 			maddr := ""
 			if on {
 				var err error

@@ -92,3 +92,21 @@ func TestHandler(t *testing.T) {
 		t.Fatalf("/readyz draining: %d %q", code, body)
 	}
 }
+
+// BenchmarkStatement is the cost metrics add to a statement (on).
+func BenchmarkStatement(b *testing.B) {
+	m := New()
+	for i := 0; i < b.N; i++ {
+		m.Statement("select count(*) from nation", "00000", time.Millisecond, 1)
+		m.BytesSent(100)
+	}
+}
+
+// BenchmarkStatementOff is the same with metrics off.
+func BenchmarkStatementOff(b *testing.B) {
+	var m *Metrics
+	for i := 0; i < b.N; i++ {
+		m.Statement("select count(*) from nation", "00000", time.Millisecond, 1)
+		m.BytesSent(100)
+	}
+}
