@@ -152,7 +152,9 @@ func runLoad(ctx context.Context, e *env, w io.Writer) error {
 			results = append(results, r)
 		}
 	}
-	if e.o.loadMetrics > 0 {
+	// The comparison restarts lakegate with another config: only for a
+	// lakegate process (not the smoke test's in-process server).
+	if e.o.loadMetrics > 0 && e.cfgPath != "" {
 		mr, err := runLoadMetrics(ctx, e)
 		if err != nil {
 			return err

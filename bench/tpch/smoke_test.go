@@ -71,7 +71,7 @@ func TestSmoke(t *testing.T) {
 	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q", "stream", "plan", "load", "connect", "pgbench"},
 		queries: []int{1, 3, 6, 13, 16, 18, 22}, runs: 1, threads: 2, refCache: true,
 		streamRows: []int64{20_000}, pgRows: 20_000, planFiles: 200, loadClients: 4, loadDuration: time.Second,
-		loadPace: 50 * time.Millisecond, loadMetrics: 1, connectN: 8,
+		loadPace: 50 * time.Millisecond, connectN: 8,
 		pgbenchClients: 2, pgbenchDuration: time.Second, pgbenchModes: []string{"simple", "prepared"}}
 	cat, err := openWarehouse(ctx, o.data)
 	if err != nil {
