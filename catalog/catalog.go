@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -69,6 +70,8 @@ type Catalog struct {
 
 	locks tableLocks  // native writes (write.go)
 	retry RetryPolicy // native writes (write.go)
+	// commits and conflicts count commit attempts (CommitStats).
+	commits, conflicts atomic.Int64
 }
 
 type nsPropsEntry struct {

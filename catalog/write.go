@@ -91,6 +91,23 @@ func (p RetryPolicy) Wait(ctx context.Context, attempt int) error {
 	}
 }
 
+// CommitStats reports the commits this catalog made and the commits
+// that found another writer first (each retried, or failed with
+// ErrConflict after the last attempt), for the operations metrics.
+func (c *Catalog) CommitStats() (commits, conflicts int64) {
+	return c.commits.Load(), c.conflicts.Load()
+}
+
+// countCommit counts the outcome of one commit attempt.
+func (c *Catalog) countCommit(err error) {
+	switch {
+	case err == nil:
+		c.commits.Add(1)
+	case isConflict(err):
+		c.conflicts.Add(1)
+	}
+}
+
 // Retry returns the catalog's commit retry policy.
 func (c *Catalog) Retry() RetryPolicy { return c.retry.withDefaults() }
 
@@ -404,6 +421,7 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 			return fmt.Errorf("catalog: append to %s: %w: %w", ident, ErrUpstream, err)
 		}
 		_, err = tx.Commit(ctx)
+		c.countCommit(err)
 		if err == nil {
 			return nil
 		}
@@ -481,6 +499,7 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 		return fail(fmt.Errorf("catalog: rewrite %s: %w", t.Ident, err))
 	}
 	_, err = tx.Commit(ctx)
+	c.countCommit(err)
 	if err == nil {
 		return nil
 	}

@@ -29,7 +29,9 @@ func (c *Catalog) CreateNative(ctx context.Context, ident Ident, spec TableSpec,
 	if err := c.EnsureSchema(ctx, ident.Schema, nsProps); err != nil {
 		return err
 	}
-	return c.CreateTable(ctx, ident, TableSpec{Schema: spec.Schema, Partition: spec.Partition, Properties: nativeProps(spec.Properties)})
+	err := c.CreateTable(ctx, ident, TableSpec{Schema: spec.Schema, Partition: spec.Partition, Properties: nativeProps(spec.Properties)})
+	c.countCommit(err)
+	return err
 }
 
 // nativeProps puts the table's own properties over lakegate's defaults:
@@ -138,6 +140,7 @@ func (c *Catalog) CommitCreate(ctx context.Context, t *Table, st *Staged, info C
 	}
 	if st == nil || len(st.files) == 0 {
 		_, _, err := pc.CommitTable(ctx, table.Identifier{t.Ident.Schema, t.Ident.Name}, nil, nil)
+		c.countCommit(err)
 		return err
 	}
 	tx := t.tbl.NewTransaction()
@@ -145,7 +148,9 @@ func (c *Catalog) CommitCreate(ctx context.Context, t *Table, st *Staged, info C
 		st.Discard()
 		return fmt.Errorf("catalog: create %s: %w: %w", t.Ident, ErrUpstream, err)
 	}
-	if _, err := tx.Commit(ctx); err != nil {
+	_, err := tx.Commit(ctx)
+	c.countCommit(err)
+	if err != nil {
 		st.Discard()
 		if errors.Is(err, ErrUpstream) || errors.Is(err, ErrExists) {
 			return err

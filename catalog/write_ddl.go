@@ -139,6 +139,11 @@ func (c *Catalog) commitMeta(ctx context.Context, ident Ident, op string, build 
 			return nil, nil
 		}
 		done, err := tx.Commit(ctx)
+		if done != nil {
+			c.countCommit(nil)
+		} else {
+			c.countCommit(err)
+		}
 		switch {
 		case err == nil:
 			return done, nil

@@ -18,6 +18,10 @@ type Store struct {
 	log  *slog.Logger
 	cur  atomic.Pointer[Policy]
 
+	// reloadsOK and reloadsFailed count reloads after the first load
+	// (Reloads).
+	reloadsOK, reloadsFailed atomic.Int64
+
 	mu      sync.Mutex        // serializes reloads; guards the fields below
 	lastSum [sha256.Size]byte // of the last content read, valid or not
 	readErr string            // last read error logged by poll
@@ -54,18 +58,25 @@ func (s *Store) Reload() error {
 	defer s.mu.Unlock()
 	data, err := readFile(s.path)
 	if err != nil {
+		s.reloadsFailed.Add(1)
 		return err
 	}
 	s.lastSum = sha256.Sum256(data)
 	return s.install(data)
 }
 
+// Reloads reports the reloads that installed a policy and those that
+// were refused (unreadable or invalid file), for the operations metrics.
+func (s *Store) Reloads() (ok, failed int64) { return s.reloadsOK.Load(), s.reloadsFailed.Load() }
+
 // install parses data and swaps it in. Callers hold s.mu.
 func (s *Store) install(data []byte) error {
 	p, err := parse(data)
 	if err != nil {
+		s.reloadsFailed.Add(1)
 		return &reloadError{path: s.path, err: err}
 	}
+	s.reloadsOK.Add(1)
 	old := s.cur.Swap(p)
 	s.log.Info("policy: loaded", "path", s.path, "grants", p.Grants(), "version", short(p.Version()), "previous", short(old.Version()))
 	return nil

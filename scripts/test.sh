@@ -19,6 +19,7 @@ command -v isql >/dev/null 2>&1 || need_pkgs+=(unixodbc)
 /usr/bin/python3 -c 'import asyncpg' >/dev/null 2>&1 || need_pkgs+=(python3-asyncpg)
 command -v node >/dev/null 2>&1 || need_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
+command -v promtool >/dev/null 2>&1 || need_pkgs+=(prometheus) # promtool checks /metrics (cmd/lakegate)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing: ${need_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -18,6 +18,7 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/internal/metrics"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 )
 
@@ -60,7 +61,9 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 	addr, sc := clientOf(ctx)
 	user := wire.ClientParameters(ctx)[wire.ParamUsername]
 	encrypted := sc != nil && sc.tls != nil
+	method := "none" // until the user name chooses one
 	fail := func(err error, reason string, attrs ...any) (context.Context, error) {
+		s.metrics.Auth(method, metrics.AuthFailed)
 		s.log.Warn("authentication failed", append([]any{"addr", fmt.Sprint(addr), "user", user, "reason", reason, "tls", encrypted}, attrs...)...)
 		_ = wire.WriteUnterminatedError(w, err)
 		return ctx, err
@@ -78,6 +81,7 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 		if err := writeAuth(w, authOK, nil); err != nil {
 			return ctx, err
 		}
+		s.metrics.Auth(auth.MethodTrust, metrics.AuthOK)
 		s.log.Info("authenticated", "addr", fmt.Sprint(addr), "user", user, "method", auth.MethodTrust, "tls", encrypted)
 		return ctx, nil
 	}
@@ -111,8 +115,10 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 	var p auth.Principal
 	var err error
 	if tokenUsers != nil && tokenUsers.MatchString(user) {
+		method = auth.MethodOIDC
 		p, err = s.tokenLogin(ctx, w, r, a, user, turn)
 	} else {
+		method = auth.MethodSCRAM
 		var cert *x509.Certificate // the server's own, for channel binding
 		if encrypted && len(s.cfg.TLS.Certificates) > 0 {
 			cert = s.cfg.TLS.Certificates[0].Leaf
@@ -141,6 +147,7 @@ func (s *Server) authenticate(ctx context.Context, w *buffer.Writer, r *buffer.R
 		return fail(authError(code, "%s", msg), err.Error(), "limiter_wait", att.Waited())
 	}
 	att.Done(true)
+	s.metrics.Auth(p.Method, metrics.AuthOK)
 	ctx, err = s.register(ctx, p)
 	if err != nil {
 		return s.refuseSession(ctx, w, user, err)
@@ -286,11 +293,13 @@ func hostOf(a net.Addr) string {
 func (s *Server) register(ctx context.Context, p auth.Principal) (context.Context, error) {
 	var sec [4]byte
 	_, _ = rand.Read(sec[:])
-	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff), principal: p}
+	c := &conn{id: s.next.Add(1), secret: int32(binary.BigEndian.Uint32(sec[:]) & 0x7fffffff), principal: p, started: time.Now()}
 	c.log = s.log.With("conn", c.id, "user", p.Name)
 	mp := s.pl.MemoryPlan()
 	c.limits = pgtypes.Limits{Value: mp.MaxValueBytes, Row: mp.MaxRowBytes}
-	_, sc := clientOf(ctx)
+	client, sc := clientOf(ctx)
+	c.addr = fmt.Sprint(client)
+	c.app = wire.ClientParameters(ctx)[wire.ParamApplicationName]
 	s.mu.Lock()
 	if len(s.conns) >= s.cfg.Limits.maxConnections() {
 		s.mu.Unlock()
@@ -309,6 +318,7 @@ func (s *Server) register(ctx context.Context, p auth.Principal) (context.Contex
 // refuseSession ends an authenticated connection that cannot have a
 // session, as PostgreSQL does when max_connections is reached.
 func (s *Server) refuseSession(ctx context.Context, w *buffer.Writer, user string, err error) (context.Context, error) {
+	s.metrics.ConnRefused(refusedMetric(err))
 	s.log.Warn("connection refused", "addr", fmt.Sprint(wire.RemoteAddress(ctx)), "user", user, "reason", err.Error(),
 		"max_connections", s.cfg.Limits.maxConnections())
 	_ = wire.WriteUnterminatedError(w, fatal(err))

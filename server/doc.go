@@ -53,13 +53,21 @@
 // client disconnect, or an error. All three stop the engine; the first two
 // report SQLSTATE 57014. After any error the session stays usable.
 //
-// Ways a connection ends: Terminate or disconnect; a failed login; a
+// Ways a connection ends: Terminate or disconnect; a failed login; the
+// drain (drain.go: SIGTERM; FATAL 57P03 to new connections, FATAL 57P01 to
+// sessions once their statement ends or the grace period passes) and
+// pg_terminate_backend (activity.go: FATAL 57P01); a
 // message that breaks the protocol's format, which frames.go finds before
 // psql-wire reads it (FATAL 08P01, PostgreSQL's wording); a panic in any
 // hook or goroutine of the session, recovered and logged with its stack
 // (recover.go: FATAL XX000). Each ends only its own session; nothing a
 // client sends may end the process, and the fuzz targets (fuzz_test.go,
 // scripts/fuzz.sh) keep checking that.
+//
+// Operations: the server reports connections, authentications, statements
+// and bytes sent to internal/metrics (metrics.go), and keeps per
+// connection what pg_stat_activity shows (activity.go), which the planner
+// session installs in its catalog emulation through a hook.
 //
 // Bind parameter values are decoded by internal/pgtypes (DecodeParams);
 // Postgres type OIDs, RowDescription type sizes and the encoding and

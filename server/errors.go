@@ -102,7 +102,10 @@ func sqlState(err error) codes.Code {
 	var se *session.StateError
 	var mm *malformedMessageError
 	var tl *pgtypes.ResultTooLargeError
+	var sd *errSignalDenied
 	switch {
+	case errors.Is(err, errAdminShutdown):
+		return codes.AdminShutdown // the audit log's code of a statement the drain ended
 	case errors.As(err, &mm):
 		return codes.ProtocolViolation
 	case errors.As(err, &tl):
@@ -112,7 +115,7 @@ func sqlState(err error) codes.Code {
 			return c
 		}
 		return codes.Internal
-	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied):
+	case errors.Is(err, policy.ErrExternalWrite), errors.Is(err, policy.ErrDenied), errors.As(err, &sd):
 		return codes.InsufficientPrivilege
 	case errors.Is(err, catalog.ErrConflict):
 		return codes.SerializationFailure
@@ -205,6 +208,11 @@ var (
 	errTooManyConnections       = errors.New("sorry, too many clients already")
 	errIdleSessionTimeout       = errors.New("terminating connection due to idle-session timeout")
 	errIdleInTransactionTimeout = errors.New("terminating connection due to idle-in-transaction timeout")
+	// errShuttingDown refuses a new connection while the server drains
+	// (drain.go); errAdminShutdown ends a session the drain or
+	// pg_terminate_backend ends, as PostgreSQL words both.
+	errShuttingDown  = errors.New("the database system is shutting down")
+	errAdminShutdown = errors.New("terminating connection due to administrator command")
 )
 
 // PostgreSQL 14 codes psql-wire does not name.
@@ -217,6 +225,8 @@ var fatalCodes = map[error]codes.Code{
 	errTooManyConnections:       codes.TooManyConnections,
 	errIdleSessionTimeout:       codeIdleSessionTimeout,
 	errIdleInTransactionTimeout: codeIdleInTransactionSessionTimeout,
+	errShuttingDown:             codes.CannotConnectNow,
+	errAdminShutdown:            codes.AdminShutdown,
 }
 
 // fatal gives a connection-ending error its SQLSTATE and FATAL severity.
@@ -258,6 +268,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NumericMath:                 codes.FeatureNotSupported,
 	pgcatalog.NumericLog:                  codes.FeatureNotSupported,
 	pgcatalog.SimilarPattern:              codes.FeatureNotSupported,
+	pgcatalog.SignalShape:                 codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

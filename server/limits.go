@@ -10,6 +10,8 @@ import (
 
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
+
+	"github.com/lakegate/lakegate/internal/metrics"
 )
 
 // Connection limits and deadlines. A connection is "unauthenticated" from
@@ -121,6 +123,9 @@ func (l *watchListener) accept() (*startupConn, error) {
 		if sc := l.srv.admit(c); sc != nil {
 			return sc, nil
 		}
+		if l.srv.draining.Load() {
+			continue // refused with 57P03, logged once by Drain
+		}
 		if n, ok := l.refuseLog.allow(time.Now()); ok {
 			l.srv.log.Warn("refusing connections: too many unauthenticated connections", "addr", c.RemoteAddr().String(),
 				"max_unauthenticated", l.srv.cfg.Limits.maxUnauthenticated(),
@@ -168,9 +173,16 @@ func (s *Server) admit(c net.Conn) *startupConn {
 	host := admissionKey(c.RemoteAddr())
 	lim := s.cfg.Limits
 	s.mu.Lock()
+	if s.draining.Load() {
+		s.mu.Unlock()
+		s.metrics.ConnRefused(metrics.RefusedShuttingDown)
+		s.refuse(c, errShuttingDown)
+		return nil
+	}
 	if s.unauth >= lim.maxUnauthenticated() || s.unauthBy[host] >= lim.maxUnauthenticatedPerAddress() {
 		s.mu.Unlock()
-		s.refuse(c)
+		s.metrics.ConnRefused(metrics.RefusedUnauthenticated)
+		s.refuse(c, errTooManyConnections)
 		return nil
 	}
 	s.unauth++
@@ -178,6 +190,7 @@ func (s *Server) admit(c net.Conn) *startupConn {
 	w := &watchConn{Conn: c, srv: s, host: host, counted: true}
 	sc := &startupConn{raw: w, conf: s.cfg.TLS, log: s.log, frames: frameChecker{maxBody: s.maxMessage}}
 	s.mu.Unlock()
+	s.metrics.ConnOpened()
 	deadline := time.Now().Add(lim.authenticationTimeout())
 	w.rdeadline = deadline
 	_ = c.SetDeadline(deadline)
@@ -198,18 +211,20 @@ func admissionKey(a net.Addr) string {
 	return t.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// refuse tells a client the server is full and closes its connection. The
-// socket's send buffer is empty, so the write does not wait.
-func (s *Server) refuse(c net.Conn) {
+// refuse tells a client why it cannot connect (the server is full or
+// shutting down) and closes its connection. The socket's send buffer is
+// empty, so the write does not wait.
+func (s *Server) refuse(c net.Conn, why error) {
 	_ = c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	w := buffer.NewWriter(s.log, c)
-	_ = wire.WriteUnterminatedError(w, fatal(errTooManyConnections))
+	_ = wire.WriteUnterminatedError(w, fatal(why))
 	_ = c.Close()
 }
 
 // connClosed releases what a connection held: its place among the
 // unauthenticated connections, its session slot and engine.
 func (s *Server) connClosed(w *watchConn) {
+	s.metrics.ConnClosed()
 	s.mu.Lock()
 	s.release(w)
 	c := w.conn
@@ -299,10 +314,12 @@ func (c *startupConn) expired(err error) error {
 		return errAuthenticationTimeout
 	}
 	var e error
-	switch w.idle {
-	case idleSession:
+	switch {
+	case w.ending():
+		e = errAdminShutdown // drain.go
+	case w.idle == idleSession:
 		e = errIdleSessionTimeout
-	case idleInTransaction:
+	case w.idle == idleInTransaction:
 		e = errIdleInTransactionTimeout
 	default:
 		return err

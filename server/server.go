@@ -17,8 +17,10 @@ import (
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/lakegate/lakegate/auth"
+	"github.com/lakegate/lakegate/internal/metrics"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/session"
 )
 
@@ -50,7 +52,12 @@ type Config struct {
 	MaxPreparedBytes      int
 	// Limits bound connections and how long they may wait (limits.go).
 	Limits Limits
-	Logger *slog.Logger
+	// Metrics receives the server's events (metrics.go); nil for none.
+	Metrics *metrics.Metrics
+	// AdminGroup names the group whose members see every session in
+	// pg_stat_activity and may cancel or terminate any (activity.go).
+	AdminGroup string
+	Logger     *slog.Logger
 }
 
 // Server speaks the Postgres protocol and runs statements through the
@@ -61,7 +68,8 @@ type Server struct {
 	pl   *session.Manager
 	wire *wire.Server
 
-	audit *auditLog
+	audit   *auditLog
+	metrics *metrics.Metrics // nil when metrics are off
 
 	maxMessage int // Config.MaxMessageBytes or its default
 
@@ -70,6 +78,7 @@ type Server struct {
 	unauth   int            // connections before their first ReadyForQuery
 	unauthBy map[string]int // the same, by client IP address
 	next     atomic.Int32
+	draining atomic.Bool // Drain has begun (drain.go)
 }
 
 // conn is the server's state for one client connection.
@@ -92,6 +101,15 @@ type conn struct {
 	parsedBytes int
 	endOnce     sync.Once
 	limits      pgtypes.Limits // caps of a result value and row
+	// killed: the session is being ended (drain, pg_terminate_backend); a
+	// statement it cancels ends the connection with 57P01 (drain.go).
+	// stmtCancel cancels the running statement's context.
+	killed     atomic.Bool
+	stmtCancel atomic.Pointer[context.CancelFunc]
+	// What pg_stat_activity shows (activity.go).
+	started time.Time
+	app     string
+	act     activity
 }
 
 type connKey struct{}
@@ -107,8 +125,8 @@ func New(pl *session.Manager, cfg Config) (*Server, error) {
 		maxMessage = 1 << 20
 	}
 	limits := preparedLimits{statements: cfg.MaxPreparedStatements, portals: cfg.MaxPortals, bytes: cfg.MaxPreparedBytes}
-	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), maxMessage: maxMessage, conns: map[int32]*conn{},
-		unauthBy: map[string]int{}}
+	s := &Server{cfg: cfg, log: log, pl: pl, audit: newAuditLog(cfg.Audit), metrics: cfg.Metrics, maxMessage: maxMessage,
+		conns: map[int32]*conn{}, unauthBy: map[string]int{}}
 	// Every hook recovers its panics (recover.go).
 	w, err := wire.NewServer(s.guardedParse,
 		wire.Logger(log),
@@ -174,7 +192,8 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 		return ctx, errors.New("server: session without authentication")
 	}
 	c.sess = s.pl.NewSession(session.Options{Principal: c.principal, Settings: s.sessionSettings(c, params),
-		MaxPrepared: s.cfg.MaxPreparedStatements, MaxPreparedBytes: s.cfg.MaxPreparedBytes})
+		MaxPrepared: s.cfg.MaxPreparedStatements, MaxPreparedBytes: s.cfg.MaxPreparedBytes,
+		Activity: func() pgcatalog.Activity { return s.activityFor(c) }})
 	c.loc = loadLocation(c.sess.Setting("timezone"))
 	// psql-wire has written its fixed ParameterStatus set; the session's
 	// values follow, before the first ReadyForQuery.
@@ -187,8 +206,7 @@ func (s *Server) openSession(ctx context.Context) (context.Context, error) {
 		return ctx, err
 	}
 	c.sess.SetProtocolStatements(wireStatements{c})
-	addr := fmt.Sprint(client)
-	c.addr = addr
+	addr := fmt.Sprint(client) // c.addr, set at register
 	c.log = s.log.With("conn", c.id, "user", c.principal.Name, "addr", addr)
 	c.log.Info("session started", "database", params[wire.ParamDatabase], "application", params[wire.ParamApplicationName], "tls", c.tls)
 	return ctx, nil
@@ -242,6 +260,7 @@ func (s *Server) txStatus(ctx context.Context) types.ServerStatus {
 	// connection starts waiting for the client: the authentication
 	// deadline ends at the first one, the idle timeouts start at each.
 	s.awaitClient(c, open)
+	c.idle(open, failed)
 	switch {
 	case failed:
 		return types.ServerTransactionFailed
@@ -272,6 +291,11 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	if len(texts) == 0 {
 		texts = []string{""}
 	}
+	if len(texts) == 1 {
+		if sig, ok := parseSignal(texts[0]); ok {
+			return wire.PreparedStatements{s.signalStatement(c, sig, texts[0], q.ParameterOIDs)}, nil
+		}
+	}
 	if !q.SimpleQuery && len(texts) > 1 {
 		return nil, withSQLState(&planner.EngineError{Kind: planner.KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"})
 	}
@@ -297,11 +321,12 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 
 func (s *Server) prepare(ctx context.Context, c *conn, text string, paramOIDs []uint32) (*session.Stmt, error) {
 	start := time.Now()
+	c.active(text)
 	st, err := c.sess.PrepareParams(ctx, text, paramOIDs)
 	if err != nil {
 		c.sess.MarkFailed()
 		c.log.Debug("prepare failed", "err", err)
-		s.audit.record(c, text, start, session.Result{}, err)
+		s.recordStatement(c, text, start, session.Result{}, err)
 		return nil, withSQLState(err)
 	}
 	return st, nil
@@ -356,6 +381,7 @@ func decodeParams(params []wire.Parameter, oids []uint32) ([]any, error) {
 func (s *Server) execute(ctx context.Context, c *conn, st *session.Stmt, paramOIDs []uint32, w wire.DataWriter, params []wire.Parameter, described []wire.FormatCode) error {
 	c.wsess, _ = wire.GetSession(ctx)
 	c.busy()
+	c.active(st.SQL)
 	if st.Kind == session.KindEmpty {
 		return c.emptyQuery()
 	}
@@ -365,6 +391,8 @@ func (s *Server) execute(ctx context.Context, c *conn, st *session.Stmt, paramOI
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	c.stmtCancel.Store(&cancel)
+	defer c.stmtCancel.Store(nil)
 	if c.watch != nil {
 		stop := c.watch.watch(cancel)
 		defer stop()
@@ -408,11 +436,18 @@ func (s *Server) execute(ctx context.Context, c *conn, st *session.Stmt, paramOI
 		// The client closed the portal before reading all its rows (Close,
 		// Sync outside a transaction, the transaction's end): not a
 		// failure of the statement, nor of the transaction.
-		s.audit.record(c, st.SQL, start, res, nil)
+		s.recordStatement(c, st.SQL, start, res, nil)
 		c.log.Debug("portal closed before its end", "ms", time.Since(start).Milliseconds())
 		return err
 	}
-	s.audit.record(c, st.SQL, start, res, err)
+	if err != nil && c.killed.Load() {
+		err = errAdminShutdown // the drain or pg_terminate_backend canceled it
+	}
+	s.recordStatement(c, st.SQL, start, res, err)
+	if err == errAdminShutdown {
+		c.log.Info(err.Error())
+		return fatal(err)
+	}
 	if err == nil && cw != nil {
 		err = cw.end()
 	}

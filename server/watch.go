@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -54,6 +55,9 @@ type watchConn struct {
 	conn    *conn
 	authed  bool
 	idle    idleKind
+	// shutdown: the session ends at its next wait for the client
+	// (drain.go).
+	shutdown atomic.Bool
 }
 
 type watcher struct{ done chan struct{} }
@@ -85,6 +89,13 @@ func (c *watchConn) Read(p []byte) (int, error) {
 	}
 	c.mu.Unlock()
 	return c.Conn.Read(p)
+}
+
+// Write counts what reaches the client's socket (metrics.go).
+func (c *watchConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.srv.metrics.BytesSent(n)
+	return n, err
 }
 
 func (c *watchConn) Close() error {
@@ -160,6 +171,9 @@ func (c *watchConn) endWatch(w *watcher) {
 // setReadDeadline sets the protocol's read deadline (authentication or
 // idle timeout; zero for none).
 func (c *watchConn) setReadDeadline(t time.Time) {
+	if c.ending() {
+		t = pastDeadline // no more waiting for this client (drain.go)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if t.IsZero() && c.rdeadline.IsZero() {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/internal/benchkit"
 )
 
 // loadQueries are the load section's short aggregate queries over the
@@ -149,6 +152,15 @@ func runLoad(ctx context.Context, e *env, w io.Writer) error {
 			results = append(results, r)
 		}
 	}
+	// The comparison restarts lakegate with another config: only for a
+	// lakegate process (not the smoke test's in-process server).
+	if e.o.loadMetrics > 0 && e.cfgPath != "" {
+		mr, err := runLoadMetrics(ctx, e)
+		if err != nil {
+			return err
+		}
+		results = append(results, mr...)
+	}
 	fmt.Fprintf(w, "## Load: %d clients (one connection each), short aggregate queries on nation/region/supplier, %s per run\n\n", e.o.loadClients, e.o.loadDuration)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "mode\tqueries\tqueries/s\tp50 ms\tp99 ms\tmax ms\terrors\t")
@@ -164,4 +176,74 @@ func runLoad(ctx context.Context, e *env, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nreproduce: %s\n\n", reproduce("load"))
 	return nil
+}
+
+// runLoadMetrics measures what the operations metrics cost: the closed
+// loop with metrics_listen off and on (scraped every 15 s, Prometheus'
+// default interval), e.o.loadMetrics rounds (off first in odd rounds, on
+// first in even ones), each run on a
+// freshly started lakegate so that both sides start equally cold.
+func runLoadMetrics(ctx context.Context, e *env) ([]loadResult, error) {
+	var out []loadResult
+	for round := 1; round <= e.o.loadMetrics; round++ {
+		order := []bool{false, true}
+		if round%2 == 0 {
+			order = []bool{true, false} // neither side always runs second
+		}
+		for _, on := range order {
+			maddr := ""
+			if on {
+				var err error
+				if maddr, err = benchkit.FreeAddr(); err != nil {
+					return nil, err
+				}
+			}
+			if err := e.restartWith(ctx, func(cfg map[string]any) {
+				if on {
+					cfg["metrics_listen"] = maddr
+				} else {
+					delete(cfg, "metrics_listen")
+				}
+			}); err != nil {
+				return nil, err
+			}
+			logf("  %d clients, closed loop, metrics %v, round %d, %s ...", e.o.loadClients, on, round, e.o.loadDuration)
+			stop := make(chan struct{})
+			scrapes := make(chan int, 1)
+			go func() {
+				n := 0
+				defer func() { scrapes <- n }()
+				if !on {
+					return
+				}
+				t := time.NewTicker(15 * time.Second)
+				defer t.Stop()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-t.C:
+						if resp, err := http.Get("http://" + maddr + "/metrics"); err == nil {
+							_, _ = io.Copy(io.Discard, resp.Body)
+							resp.Body.Close()
+							n++
+						}
+					}
+				}
+			}()
+			r, err := runLoadOnce(ctx, e.dsn(), e.o.loadClients, e.o.loadDuration, 0)
+			close(stop)
+			n := <-scrapes
+			if err != nil {
+				return nil, err
+			}
+			r.mode += fmt.Sprintf(", metrics off #%d", round)
+			if on {
+				r.mode = fmt.Sprintf("closed loop, metrics on (%d scrapes) #%d", n, round)
+			}
+			out = append(out, r)
+		}
+	}
+	// Leave lakegate as the other sections expect it: metrics off.
+	return out, e.restartWith(ctx, func(cfg map[string]any) { delete(cfg, "metrics_listen") })
 }

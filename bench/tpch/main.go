@@ -71,6 +71,7 @@ type options struct {
 	loadClients  int
 	loadDuration time.Duration
 	loadPace     time.Duration
+	loadMetrics  int
 
 	connectN int
 
@@ -104,6 +105,7 @@ func main() {
 	flag.IntVar(&o.loadClients, "load-clients", 64, "concurrent clients of the load section")
 	flag.DurationVar(&o.loadDuration, "load-duration", 60*time.Second, "duration of each load run")
 	flag.DurationVar(&o.loadPace, "load-pace", 100*time.Millisecond, "for the paced load run: each client starts a query this often (the closed-loop run always runs too)")
+	flag.IntVar(&o.loadMetrics, "load-metrics", 2, "rounds of the load section's metrics comparison: the closed loop with metrics_listen off, then on (0: skip)")
 	flag.IntVar(&o.connectN, "connect-n", 200, "connections per connect measurement")
 	flag.IntVar(&o.pgbenchClients, "pgbench-clients", 8, "pgbench clients (-c) of the pgbench section")
 	flag.DurationVar(&o.pgbenchDuration, "pgbench-duration", 20*time.Second, "duration (-T) of each pgbench run")
@@ -359,6 +361,30 @@ func (e *env) writeListen(cfg map[string]any) (string, error) {
 		return "", err
 	}
 	return addr, os.WriteFile(e.cfgPath, b, 0o600)
+}
+
+// restartWith stops lakegate, edits its config and starts it again.
+func (e *env) restartWith(ctx context.Context, edit func(cfg map[string]any)) error {
+	var cfg map[string]any
+	b, err := os.ReadFile(e.cfgPath)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return err
+	}
+	edit(cfg)
+	b, err = json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(e.cfgPath, b, 0o600); err != nil {
+		return err
+	}
+	if e.lg != nil {
+		e.lg.stop()
+	}
+	return e.start(ctx)
 }
 
 // start starts lakegate on a fresh port.

@@ -4,16 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/objcache"
+	"github.com/lakegate/lakegate/internal/tlsutil"
 	"github.com/lakegate/lakegate/planner/session"
+	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
 )
 
@@ -103,56 +107,194 @@ type Config struct {
 	AuthenticationTimeout           string `json:"authentication_timeout,omitempty"`
 	IdleSessionTimeout              string `json:"idle_session_timeout,omitempty"`
 	IdleInTransactionSessionTimeout string `json:"idle_in_transaction_session_timeout,omitempty"`
-	LogLevel                        string `json:"log_level"`
+	// LogLevel: debug, info (default), warn, error. LogFormat: text
+	// (default) or json, for the process log on stderr.
+	LogLevel  string `json:"log_level"`
+	LogFormat string `json:"log_format,omitempty"`
+	// MetricsListen is the address of the operations listener (/metrics,
+	// /healthz, /readyz); "" turns it off.
+	MetricsListen string `json:"metrics_listen,omitempty"`
+	// ShutdownGrace is how long running statements may go on after SIGTERM
+	// before they are canceled (default "30s").
+	ShutdownGrace string `json:"shutdown_grace,omitempty"`
+	// AdminGroup names the group whose members see every session in
+	// pg_stat_activity and may cancel or terminate any of them; "" means
+	// nobody.
+	AdminGroup string `json:"admin_group,omitempty"`
 }
 
-// Validate checks the config and fills defaults.
+// Validate checks the config and fills defaults. It reports every
+// problem it finds (Problems), each with the key at fault; the files the
+// config names are checked by checkFiles.
 func (c *Config) Validate() error {
+	var ps Problems
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:5433"
 	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		ps.add("listen", "%q is not host:port", c.Listen)
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			ps.add("metrics_listen", "%q is not host:port", c.MetricsListen)
+		} else if c.MetricsListen == c.Listen {
+			ps.add("metrics_listen", "%q is the Postgres listen address too", c.MetricsListen)
+		}
+	}
 	if len(c.Catalogs) == 0 {
 		if c.DataDir == "" {
-			return errors.New("config: set data_dir or catalogs")
+			ps.add("data_dir", "set data_dir or catalogs")
+		} else {
+			c.Catalogs = []catalog.Config{embeddedCatalog(c.DataDir)}
 		}
-		c.Catalogs = []catalog.Config{embeddedCatalog(c.DataDir)}
 	}
 	switch c.AuditRedact {
 	case "", "none", "literals", "all":
 	default:
-		return fmt.Errorf("config: audit_redact %q: want none, literals or all", c.AuditRedact)
+		ps.add("audit_redact", "%q: want none, literals or all", c.AuditRedact)
 	}
-	for _, cc := range c.Catalogs {
+	for i, cc := range c.Catalogs {
 		if err := cc.Validate(); err != nil {
-			return err
+			ps.add(fmt.Sprintf("catalogs[%d]", i), "%v", err)
 		}
 	}
 	if c.Auth != nil {
 		if err := c.Auth.Validate(); err != nil {
-			return fmt.Errorf("config auth: %w", err)
+			ps.add("auth", "%s", strings.TrimPrefix(err.Error(), "auth: "))
 		}
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
-		return errors.New("config: tls_cert_file and tls_key_file go together")
+		key := "tls_key_file"
+		if c.TLSCertFile == "" {
+			key = "tls_cert_file"
+		}
+		ps.add(key, "tls_cert_file and tls_key_file go together")
 	}
 	if c.TokenUsers != "" {
 		if _, err := regexp.Compile(c.TokenUsers); err != nil {
-			return fmt.Errorf("config token_users: %w", err)
+			ps.add("token_users", "%v", err)
 		}
 	}
+	switch c.LogLevel {
+	case "", "debug", "info", "warn", "error":
+	default:
+		ps.add("log_level", "%q: want debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		ps.add("log_format", "%q: want text or json", c.LogFormat)
+	}
+	if _, err := c.shutdownGrace(); err != nil {
+		ps.add("shutdown_grace", "%v", err)
+	}
+	if c.AdminGroup != "" && strings.TrimSpace(c.AdminGroup) != c.AdminGroup {
+		ps.add("admin_group", "%q has leading or trailing blanks", c.AdminGroup)
+	}
 	if _, err := c.serverLimits(); err != nil {
-		return err
+		var lp Problems
+		if errors.As(err, &lp) {
+			ps = append(ps, lp...)
+		}
 	}
 	if err := c.engineConfig().Validate(); err != nil {
-		return fmt.Errorf("config limits: %w", err)
+		key, msg := "limits", err.Error()
+		if k, rest, ok := strings.Cut(msg, ": "); ok && !strings.ContainsAny(k, " \"") {
+			key, msg = "limits."+k, rest
+		}
+		ps.add(key, "%s", msg)
+	}
+	return ps.err()
+}
+
+// checkFiles checks what the config names on disk as serve would use it:
+// the TLS pair loads, the policy file parses, the directories of the audit
+// log and spill files exist. check-config and serve run it after Validate.
+func (c *Config) checkFiles() error {
+	var ps Problems
+	if c.TLSCertFile != "" && c.TLSKeyFile != "" {
+		if _, err := tlsutil.Load(c.TLSCertFile, c.TLSKeyFile); err != nil {
+			ps.add("tls_cert_file", "%v", err)
+		}
+	}
+	if c.PolicyFile != "" {
+		if _, err := policy.NewStore(c.PolicyFile, nil); err != nil {
+			ps.add("policy_file", "%v", err)
+		}
+	}
+	if c.AuditLog != "" && c.AuditLog != "stderr" {
+		if err := dirExists(filepath.Dir(c.AuditLog)); err != nil {
+			ps.add("audit_log", "%v", err)
+		}
+	}
+	if c.Limits.TempDir != "" {
+		if err := dirExists(c.Limits.TempDir); err != nil {
+			ps.add("limits.temp_dir", "%v", err)
+		}
+	}
+	if c.TLSSelfSignedDir != "" {
+		if err := dirExists(filepath.Dir(filepath.Clean(c.TLSSelfSignedDir))); err != nil {
+			ps.add("tls_self_signed_dir", "%v", err)
+		}
+	}
+	return ps.err()
+}
+
+func dirExists(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
 	}
 	return nil
+}
+
+// Problem is one thing wrong with a config: the key at fault and why.
+type Problem struct {
+	Key, Msg string
+}
+
+// Problems are every problem found in a config; as an error, one line each.
+type Problems []Problem
+
+func (ps *Problems) add(key, format string, args ...any) {
+	*ps = append(*ps, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (ps Problems) err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Key + ": " + p.Msg
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shutdownGrace is shutdown_grace, default 30 s.
+func (c *Config) shutdownGrace() (time.Duration, error) {
+	if c.ShutdownGrace == "" {
+		return 30 * time.Second, nil
+	}
+	d, err := time.ParseDuration(c.ShutdownGrace)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not a duration like \"30s\"", c.ShutdownGrace)
+	}
+	return d, nil
 }
 
 // serverLimits reads the connection limits and timeouts.
 func (c *Config) serverLimits() (server.Limits, error) {
 	l := server.Limits{MaxConnections: c.Limits.MaxConnections, MaxUnauthenticated: c.Limits.MaxUnauthenticated,
 		MaxUnauthenticatedPerAddress: c.Limits.MaxUnauthenticatedPerAddress}
+	var ps Problems
 	for _, d := range []struct {
 		key string
 		v   string
@@ -167,14 +309,24 @@ func (c *Config) serverLimits() (server.Limits, error) {
 		}
 		v, err := time.ParseDuration(d.v)
 		if err != nil || v < 0 {
-			return l, fmt.Errorf("config %s: %q is not a duration like \"10s\"", d.key, d.v)
+			ps.add(d.key, "%q is not a duration like \"10s\"", d.v)
+			continue
 		}
 		*d.to = v
 	}
-	if c.Limits.MaxConnections < 0 || c.Limits.MaxUnauthenticated < 0 || c.Limits.MaxUnauthenticatedPerAddress < 0 {
-		return l, errors.New("config limits: connection limits cannot be negative")
+	for _, n := range []struct {
+		key string
+		v   int
+	}{
+		{"limits.max_connections", c.Limits.MaxConnections},
+		{"limits.max_unauthenticated_connections", c.Limits.MaxUnauthenticated},
+		{"limits.max_unauthenticated_per_address", c.Limits.MaxUnauthenticatedPerAddress},
+	} {
+		if n.v < 0 {
+			ps.add(n.key, "%d: a connection limit cannot be negative", n.v)
+		}
 	}
-	return l, nil
+	return l, ps.err()
 }
 
 // engineConfig is the planner's view of the limits.
@@ -206,10 +358,16 @@ func defaultDataDir() string {
 	return filepath.Join(home, ".local", "share", "lakegate", "demo")
 }
 
-func newLogger(level string) *slog.Logger {
+// newLogger is the process log on stderr: level debug, info, warn or
+// error; format text (key=value) or json (one object per line).
+func newLogger(level, format string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
 // fileCache opens the cache of local copies of files in object storage

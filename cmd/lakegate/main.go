@@ -2,6 +2,7 @@
 //
 //	lakegate demo [--listen ADDR] [--data DIR]     embedded warehouse with demo domains
 //	lakegate serve --config FILE                   serve from a config file
+//	lakegate check-config --config FILE [--connect] check a config as serve would
 //	lakegate table register NS.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
 //	lakegate relocate [--data DIR | --config FILE]   rewrite a copied or moved data dir to where it is now
 package main
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -28,6 +30,7 @@ import (
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/membudget"
+	"github.com/lakegate/lakegate/internal/metrics"
 	"github.com/lakegate/lakegate/internal/tlsutil"
 	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
@@ -45,6 +48,8 @@ func main() {
 		err = runDemo(os.Args[2:])
 	case "serve":
 		err = runServe(os.Args[2:])
+	case "check-config":
+		err = runCheckConfig(os.Args[2:], os.Stdout)
 	case "table":
 		err = runTable(os.Args[2:])
 	case "relocate":
@@ -69,7 +74,9 @@ func main() {
 func usage() {
 	fmt.Fprint(os.Stderr, `usage:
   lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B] [--memory-budget SIZE]
+                [--metrics-listen ADDR] [--shutdown-grace 30s] [--admin-group GROUP]
   lakegate serve --config FILE
+  lakegate check-config --config FILE [--connect]
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
   lakegate relocate [--data DIR | --config FILE]
   lakegate user add NAME [--domain D] [--group G]... [--password-stdin]
@@ -84,6 +91,9 @@ func runDemo(args []string) error {
 	sizes := fs.String("seed-sizes", "", "rows to seed as customers,charges,bounces (default 100000,2000000,50000)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	budget := fs.String("memory-budget", "", "memory of the whole process (limits.memory_budget; default half the RAM)")
+	metricsListen := fs.String("metrics-listen", "", "address of /metrics, /healthz and /readyz (metrics_listen; default off)")
+	grace := fs.String("shutdown-grace", "", "how long running statements may go on after SIGTERM (shutdown_grace; default 30s)")
+	adminGroup := fs.String("admin-group", "", "group whose members see and may end every session (admin_group)")
 	allowRemote := fs.Bool("allow-remote", false, "accept non-loopback clients (no authentication yet: only on a network you control, e.g. a container port bound to the host's loopback)")
 	_ = fs.Parse(args)
 	if err := os.MkdirAll(filepath.Join(*data, "warehouse"), 0o755); err != nil {
@@ -92,6 +102,7 @@ func runDemo(args []string) error {
 	cfg := Config{Listen: *listen, DataDir: *data, LogLevel: *logLevel, AllowRemote: *allowRemote,
 		AllowPlaintextLoopback: true, TLSSelfSignedDir: filepath.Join(*data, "tls")}
 	cfg.Limits.MemoryBudget = *budget
+	cfg.MetricsListen, cfg.ShutdownGrace, cfg.AdminGroup = *metricsListen, *grace, *adminGroup
 	accounts, passwords, err := demoAccounts(*data)
 	if err != nil {
 		return err
@@ -115,7 +126,7 @@ func runDemo(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := newLogger(cfg.LogLevel)
+	log := newLogger(cfg.LogLevel, cfg.LogFormat)
 	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log})
 	if err != nil {
 		return relocateHint(err, "--data "+*data)
@@ -146,18 +157,21 @@ func runDemo(args []string) error {
 
 func runServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
-	path := fs.String("config", "", "config file (JSON)")
+	path := fs.String("config", "", "config file (JSON); LAKEGATE_* variables override it")
 	_ = fs.Parse(args)
-	if *path == "" {
-		return errors.New("serve: --config is required")
+	if *path == "" && !envConfigured() {
+		return errors.New("serve: --config is required (or LAKEGATE_* variables)")
 	}
 	cfg, err := loadConfig(*path)
 	if err != nil {
 		return err
 	}
+	if err := cfg.checkFiles(); err != nil {
+		return &configError{path: *path, problems: err.(Problems)}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := newLogger(cfg.LogLevel)
+	log := newLogger(cfg.LogLevel, cfg.LogFormat)
 	files, err := cfg.fileCache(log)
 	if err != nil {
 		return err
@@ -170,31 +184,12 @@ func runServe(args []string) error {
 	return serve(ctx, *cfg, cat, log, func(addr string) { log.Info("listening", "addr", addr) })
 }
 
-func loadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var cfg Config
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	if cfg.DataDir != "" && !filepath.IsAbs(cfg.DataDir) {
-		cfg.DataDir = filepath.Join(filepath.Dir(path), cfg.DataDir)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
-	}
-	return &cfg, nil
-}
-
 func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logger, ready func(string)) (err error) {
 	raiseOpenFileLimit(log)
 	pcfg := session.Config{Logger: log, Engine: cfg.engineConfig()}
+	var store *policy.Store
 	if cfg.PolicyFile != "" {
-		store, err := policy.NewStore(cfg.PolicyFile, log)
+		store, err = policy.NewStore(cfg.PolicyFile, log)
 		if err != nil {
 			return err
 		}
@@ -280,9 +275,30 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 			scfg.Auth.TokenUsers = regexp.MustCompile(cfg.TokenUsers)
 		}
 	}
+	var m *metrics.Metrics
+	if cfg.MetricsListen != "" {
+		m = metrics.New()
+	}
+	scfg.Metrics = m
+	scfg.AdminGroup = cfg.AdminGroup
 	srv, err := server.New(pl, scfg)
 	if err != nil {
 		return err
+	}
+	grace, err := cfg.shutdownGrace()
+	if err != nil {
+		return err
+	}
+	if cfg.MetricsListen != "" {
+		registerSources(m, cat, pl, store, srv)
+		ml, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			return fmt.Errorf("metrics_listen: %w", err)
+		}
+		hs := &http.Server{Handler: m.Handler(readinessChecks(cat, store, srv)), ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = hs.Serve(ml) }()
+		defer hs.Close()
+		log.Info("operations listener", "addr", ml.Addr().String(), "paths", "/metrics /healthz /readyz")
 	}
 	l, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -295,10 +311,14 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		log.Info("shutting down")
+		// SIGTERM or SIGINT: refuse new connections (57P03), let running
+		// statements finish within the grace, cancel the rest (57P01).
+		log.Info("shutting down: draining sessions", "shutdown_grace", grace)
+		srv.Drain(context.Background(), grace)
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Close(sctx)
+		log.Info("shut down")
 		return nil
 	}
 }

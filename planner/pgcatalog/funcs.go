@@ -182,6 +182,11 @@ func fixedMacros() []string {
 		"pg_is_other_temp_schema(o) AS false",
 		"pg_encoding_to_char(e) AS CASE WHEN e = 6 THEN 'UTF8' WHEN e = 0 THEN 'SQL_ASCII' ELSE '' END",
 		"pg_backend_pid() AS 1",
+		// The server runs SELECT pg_cancel_backend(pid) itself
+		// (server/activity.go); anywhere else the call is refused.
+		"pg_cancel_backend(p) AS error('" + SignalShape + "')",
+		"pg_terminate_backend(p) AS error('" + SignalShape + "'), (p, t) AS error('" + SignalShape + "')",
+		"pg_blocking_pids(p) AS []::INTEGER[]", // no locks: nobody waits for anybody
 		"array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a)::INTEGER END",
 		"array_remove(a, x) AS list_filter(a, lambda lakegate_e: lakegate_e IS DISTINCT FROM x)",
 		"array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END",

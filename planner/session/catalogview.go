@@ -50,6 +50,11 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 		}
 		s.pgc.content = c
 	}
+	if s.activity != nil {
+		if err := e.exec(s.activity().SQL(s.principal.Name)); err != nil {
+			return planner.Classify(err)
+		}
+	}
 	for _, name := range rw.Regclass {
 		if !c.HasRelation(name) {
 			return &planner.UndefinedTableError{Name: name}

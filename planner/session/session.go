@@ -15,6 +15,7 @@ import (
 	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/pgsettings"
 	"github.com/lakegate/lakegate/policy"
 )
@@ -121,6 +122,7 @@ type Session struct {
 	queries   int64
 	cmd       cmdState // transactions, cursors, PREPARE (sessioncmd.go)
 	grants    int      // statements and cursors holding the session's memory grant (memory.go)
+	activity  func() pgcatalog.Activity
 }
 
 // Options describe the caller of a session.
@@ -132,13 +134,17 @@ type Options struct {
 	// statements (PREPARE) the session keeps, in count and in bytes of
 	// statement text; zero means 1000 and 64 MiB.
 	MaxPrepared, MaxPreparedBytes int
+	// Activity lists the sessions this one may see in pg_stat_activity
+	// (catalogview.go); nil shows none.
+	Activity func() pgcatalog.Activity
 }
 
 // NewSession starts a session for a caller.
 func (p *Manager) NewSession(opts Options) *Session {
 	settings := opts.Settings
 	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{},
-		principal: opts.Principal, maxPrepared: opts.MaxPrepared, maxPreparedBytes: opts.MaxPreparedBytes}
+		principal: opts.Principal, maxPrepared: opts.MaxPrepared, maxPreparedBytes: opts.MaxPreparedBytes,
+		activity: opts.Activity}
 	for k, v := range defaultSettings {
 		s.settings[k] = v
 	}
