@@ -198,6 +198,9 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		return nil, nil, nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
 	}
 	namesFrom := nodes[0]
+	if pgcatalog.MixedScales(namesFrom, sql) {
+		return nil, nil, nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.MixedScalesRefused)
+	}
 	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
 		inner = rw.SQL[len(sql)-len(inner):]
 		sql = rw.SQL
@@ -594,6 +597,9 @@ func stmtShape(ps *eng.Stmt) ([]Column, []Type, error) {
 			// The engine hands results over without the offset.
 			return nil, nil, fmt.Errorf("%w: result column %q of type time with time zone (cast it to text to keep its offset)", ErrNotSupported, c.Name)
 		}
+		if what, ok := pgtypes.UnsentType(c.Type); ok {
+			return nil, nil, fmt.Errorf("%w: result column %q is %s", ErrNotSupported, c.Name, what)
+		}
 	}
 	return cols, ps.ParamTypes(), nil
 }
@@ -613,6 +619,13 @@ func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []Column) {
 		for i, narrow := range int4 {
 			if narrow && cols[i].Type.ID == pgtypes.TypeInt64 {
 				cols[i].Type.OID = pgtypes.OIDInt4
+			}
+		}
+	}
+	if f8 := pgcatalog.Float8Columns(root); len(f8) == len(cols) {
+		for i, wide := range f8 {
+			if wide && cols[i].Type.ID == pgtypes.TypeFloat32 {
+				cols[i].Type.OID = pgtypes.OIDFloat8
 			}
 		}
 	}

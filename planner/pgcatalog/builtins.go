@@ -19,7 +19,13 @@ import (
 var builtinMacros = []string{
 	// first: the macros below call it
 	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
-	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."//"(a, b) END`,
+	`lakegate_is_exact(x) AS typeof(x) LIKE 'DECIMAL%' OR typeof(x) = 'HUGEINT'`,
+	`lakegate_is_float(x) AS typeof(x) IN ('DOUBLE', 'FLOAT')`,
+	// division with a numeric operand (and no float one) is numeric in
+	// Postgres, to a scale chosen by the values (pgvalues.go)
+	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ` +
+		`WHEN (lakegate_is_exact(a) OR lakegate_is_exact(b)) AND NOT lakegate_is_float(a) AND NOT lakegate_is_float(b) THEN error('` + NumericDivision + `') ` +
+		`ELSE system.main."//"(a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
 	// The engine answers -inf, NaN or NULL.
@@ -146,7 +152,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros()) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -156,8 +162,24 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*"}
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros()) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros) {
 		names = append(names, macroName(m))
 	}
 	return names
 }
+
+// DeterministicMacro reports whether name is one of the macros above
+// (EngineMacros) whose result depends on its arguments only: a statement
+// calling it may be answered from a kept result, as one calling the
+// built-in it shadows may.
+func DeterministicMacro(name string) bool { return deterministicMacros[name] }
+
+var deterministicMacros = func() map[string]bool {
+	m := map[string]bool{}
+	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros) {
+		if !strings.Contains(def, "random()") {
+			m[macroName(def)] = true
+		}
+	}
+	return m
+}()

@@ -138,6 +138,7 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
 	"lakegate_extract_epoch": "extract",
 	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
+	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -155,7 +156,7 @@ var castTypes = map[string]string{
 	"regclass[]": "UINTEGER[]", "oid[]": "UINTEGER[]", "oidvector": "UINTEGER[]", "int2vector": "SMALLINT[]",
 	"xid": "BIGINT", "cid": "BIGINT", "tid": "VARCHAR", "aclitem": "VARCHAR", "aclitem[]": "VARCHAR[]",
 	"pg_node_tree": "VARCHAR", "regconfig": "UINTEGER", "regdictionary": "UINTEGER", "anyarray": "VARCHAR",
-	"text[]": "VARCHAR[]", "name[]": "VARCHAR[]",
+	"text[]": "TEXT[]", "name[]": "VARCHAR[]",
 	// array types by pg_type's name, as asyncpg's copy_from_query casts
 	// its arguments ($1::"pg_catalog"."_int8")
 	"_int2": "SMALLINT[]", "_int4": "INTEGER[]", "_int8": "BIGINT[]", "_text": "VARCHAR[]", "_varchar": "VARCHAR[]",
@@ -295,8 +296,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	// CAST(x AS varchar(n)): the type to replace and what follows the
 	// closing parenthesis (characterCastCall)
 	charCastType, charCastTail := map[int]int{}, map[int]string{}
+	// text to write before a piece (format.go's call rewrites)
+	before := map[int]string{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
+		if t, ok := before[i]; ok {
+			emit(t, 'p')
+		}
 		if end, ok := charCastType[i]; ok {
 			emit("VARCHAR", 'w')
 			i = end
@@ -390,6 +396,14 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				i = last
 				rw.Changed = true
 				continue
+			}
+			if name == "text" {
+				if text, ok := textCast(&out); ok {
+					emit(text, 'w')
+					i = end
+					rw.Changed = true
+					continue
+				}
 			}
 			if regTypes[name] {
 				operand, literal := popOperand(&out)
@@ -543,6 +557,22 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					continue
 				}
 			}
+			if call && p.kind == 'w' {
+				if text, end, ok := pgCall(in, i, after, name, next, out, before); ok {
+					emit(text, 'w')
+					i = end
+					rw.Changed = true
+					continue
+				}
+			}
+			if p.kind == 'w' && name == "array" {
+				if last, ok := arraySubscript(in, i, next); ok {
+					emit("error('"+ArraySubscript+"')", 'w')
+					i = last
+					rw.Changed = true
+					continue
+				}
+			}
 			if call && name == "extract" && p.kind == 'w' {
 				if text, from, ok := extractCall(in, after); ok {
 					emit(text, 'w')
@@ -579,8 +609,26 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			}
 		case p.kind == 's' && isArrayLiteral(p.text):
 			arrayLits = true
+		case p.kind == 's' && timestampConstant(in, i, prev, next):
+			if lit, ok := roundMicros(p.text); ok {
+				if lit == "" {
+					lit = "error('" + TimestampCarry + "')"
+				}
+				emit(lit, p.kind)
+				rw.Changed = true
+				continue
+			}
+		case p.kind == 'n':
+			if text, ok := exponentConstant(in, i, next); ok {
+				emit(text, 'w')
+				rw.Changed = true
+				continue
+			}
 		}
 		out = append(out, p)
+	}
+	if len(before) > 0 {
+		rw.Changed = true
 	}
 	if !rw.Changed && !rw.Touched {
 		return Rewrite{SQL: sql}
