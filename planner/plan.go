@@ -610,7 +610,7 @@ func stmtShape(ps *eng.Stmt) ([]Column, []Type, error) {
 func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []Column) {
 	if cc := pgcatalog.CharacterColumns(root); len(cc) == len(cols) {
 		for i, oid := range cc {
-			if oid != 0 && cols[i].Type.ID == pgtypes.TypeText {
+			if oid != 0 && (cols[i].Type.ID == pgtypes.TypeText || oid == pgtypes.OIDJSONB && cols[i].Type.ID == pgtypes.TypeJSON) {
 				cols[i].Type.OID = oid
 			}
 		}

@@ -135,11 +135,11 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "row", 2 // ROW(...), (a, b)
 		case "from_hex":
 			return "bytea", 1 // bytea '\x4142' after the literal rewrite
-		case "lakegate_numeric_constant":
-			return "?column?", 0 // 1e3, a numeric constant
+		case "lakegate_numeric_constant", "lakegate_jsonb_contains":
+			return "?column?", 0 // 1e3, a numeric constant; j @> k, an operator
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {
-			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" || pg == "varchar" || pg == "bpchar" || pg == "text" {
+			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" || pg == "varchar" || pg == "bpchar" || pg == "text" || pg == "jsonb" {
 				// x::regclass, x::varchar, x::char(n) after the rewrite: a cast
 				if len(n.Children) >= 1 && n.Children[0] != nil {
 					if name, s := figureName(n.Children[0], sql); s == 2 {

@@ -115,7 +115,6 @@ var renamedFunctions = map[string]string{
 	"current_setting":    "lakegate_current_setting",
 	"current_schemas":    "lakegate_current_schemas",
 	"pg_get_viewdef":     "lakegate_pg_get_viewdef",
-	"jsonb_build_object": "json_object", "jsonb_build_array": "json_array",
 }
 
 // infoSchemaFunctions are information_schema's helper functions clients
@@ -138,7 +137,7 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
 	"lakegate_extract_epoch": "extract",
 	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
-	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text",
+	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text", "lakegate_jsonb": "jsonb",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -343,7 +342,21 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					continue
 				}
 			}
-		case p.text == "~" || p.text == "!" || p.text == "#":
+		case (p.text == "@" || p.text == "<") && isOperand(prev):
+			if text, last, ok := jsonbContains(in, i, &out, next); ok {
+				emit(text, 'w')
+				i = last
+				rw.Changed = true
+				continue
+			}
+		case p.text == "~" || p.text == "!" || p.text == "#" || p.text == "?":
+			// j ? k, j #>> '{a,b}' (jsonb.go)
+			if op, end, ok := jsonbOperator(in, i, prev, next); ok && p.text != "~" && p.text != "!" {
+				emit(op, 'p')
+				i = end
+				rw.Changed = true
+				continue
+			}
 			// a ~ b, a !~* b: Postgres' regular expression match; a # b (operators.go)
 			if op, end, ok := regexOperatorAt(in, i, prev); ok {
 				emit(" "+op+" ", 'p')
@@ -394,6 +407,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			if text, last, ok := characterCast(in, j, &out); ok && !skipped {
 				emit(text, 'w')
 				i = last
+				rw.Changed = true
+				continue
+			}
+			if name == "jsonb" {
+				operand, _ := popOperand(&out)
+				emit("lakegate_jsonb("+operand+")", 'w')
+				i = end
 				rw.Changed = true
 				continue
 			}
@@ -561,6 +581,15 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				if text, end, ok := pgCall(in, i, after, name, next, out, before); ok {
 					emit(text, 'w')
 					i = end
+					rw.Changed = true
+					continue
+				}
+			}
+			if p.kind == 'w' && name == "jsonb" && !typeCtx {
+				// jsonb '...', a typed constant
+				if l := next(i + 1); l < len(in) && in[l].kind == 's' {
+					emit("lakegate_jsonb("+in[l].text+")", 'w')
+					i = l
 					rw.Changed = true
 					continue
 				}
