@@ -112,9 +112,9 @@ func relationSchema(in []piece) string {
 // for the engine's own (unsafe) versions; the emulation provides them under
 // these names.
 var renamedFunctions = map[string]string{
-	"current_setting":    "lakegate_current_setting",
-	"current_schemas":    "lakegate_current_schemas",
-	"pg_get_viewdef":     "lakegate_pg_get_viewdef",
+	"current_setting": "lakegate_current_setting",
+	"current_schemas": "lakegate_current_schemas",
+	"pg_get_viewdef":  "lakegate_pg_get_viewdef",
 }
 
 // infoSchemaFunctions are information_schema's helper functions clients
