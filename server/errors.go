@@ -255,7 +255,6 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.FormatUnsupported:           codes.FeatureNotSupported,
 	pgcatalog.FormatTooFewArgs:            codes.InvalidParameterValue,
 	pgcatalog.NumericAggregate:            codes.FeatureNotSupported,
-	pgcatalog.NumericDivision:             codes.FeatureNotSupported,
 	pgcatalog.ArraySubscript:              codes.Syntax,
 	pgcatalog.NumericConstant:             codes.FeatureNotSupported,
 	pgcatalog.TimestampCarry:              codes.FeatureNotSupported,

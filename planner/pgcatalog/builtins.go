@@ -19,13 +19,7 @@ import (
 var builtinMacros = []string{
 	// first: the macros below call it
 	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
-	`lakegate_is_exact(x) AS typeof(x) LIKE 'DECIMAL%' OR typeof(x) = 'HUGEINT'`,
-	`lakegate_is_float(x) AS typeof(x) IN ('DOUBLE', 'FLOAT')`,
-	// division with a numeric operand (and no float one) is numeric in
-	// Postgres, to a scale chosen by the values (pgvalues.go)
-	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ` +
-		`WHEN (lakegate_is_exact(a) OR lakegate_is_exact(b)) AND NOT lakegate_is_float(a) AND NOT lakegate_is_float(b) THEN error('` + NumericDivision + `') ` +
-		`ELSE system.main."//"(a, b) END`,
+	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."//"(a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
 	// The engine answers -inf, NaN or NULL.

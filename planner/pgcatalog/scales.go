@@ -24,6 +24,15 @@ const MixedScalesRefused = "numeric constants of different scales in one array, 
 // column. sql is the text the tree was parsed from.
 func MixedScales(root tree.Node, sql string) bool {
 	mixed := false
+	// an array cast as a whole (array[1.5, 2]::numeric[]) is typed by
+	// the cast, not by its constants
+	cast := map[tree.Expr]bool{}
+	tree.Inspect(root, func(n tree.Node) bool {
+		if c, ok := n.(*tree.Cast); ok && c.Child != nil {
+			cast[c.Child] = true
+		}
+		return true
+	})
 	tree.Inspect(root, func(n tree.Node) bool {
 		if mixed || n == nil {
 			return !mixed
@@ -40,11 +49,11 @@ func MixedScales(root tree.Node, sql string) bool {
 		case *tree.ExpressionList:
 			mixed = mixedColumns(n.Values, sql)
 		case *tree.Operator:
-			if n.Type == "ARRAY_CONSTRUCTOR" {
+			if n.Type == "ARRAY_CONSTRUCTOR" && !cast[n] {
 				mixed = mixedScales(n.Children, sql)
 			}
 		case *tree.Function:
-			if strings.EqualFold(n.FunctionName, "list_value") {
+			if strings.EqualFold(n.FunctionName, "list_value") && !cast[n] {
 				mixed = mixedScales(n.Children, sql)
 			}
 		}
