@@ -1,11 +1,10 @@
 package planner
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // Postgres' numeric without a precision keeps every digit of its input:
@@ -39,44 +38,6 @@ func bareNumericAt(toks []sqlparse.Token, i int) (int, bool) {
 	return i + 1, true
 }
 
-// numericType is the engine type that holds a numeric constant's digits
-// as Postgres keeps them, or false for input that is not a plain decimal
-// number (NaN, Infinity, garbage: left to the engine's cast and its error).
-func numericType(val string) (string, bool) {
-	s := strings.TrimSpace(val)
-	s = strings.TrimLeft(s, "+-")
-	mant, exp := s, 0
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		mant = s[:i]
-		e, err := strconv.Atoi(s[i+1:])
-		if err != nil {
-			return "", false
-		}
-		exp = e
-	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	if intPart == "" && frac == "" || !allDigits(intPart) || !allDigits(frac) || exp > 1000 || exp < -1000 {
-		return "", false
-	}
-	scale := max(len(frac)-exp, 0)
-	digits := strings.TrimLeft(intPart+frac, "0")
-	intDigits := max(len(digits)-len(frac)+exp, 0)
-	prec := max(intDigits+scale, 1)
-	if prec > 38 {
-		prec, scale = 38, min(scale, 38)
-	}
-	return fmt.Sprintf("DECIMAL(%d,%d)", prec, scale), true
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // numericEdits are the edits that give each constant cast to a bare
 // numeric in toks its own precision and scale.
 func numericEdits(toks []sqlparse.Token) []litEdit {
@@ -92,7 +53,7 @@ func numericEdits(toks []sqlparse.Token) []litEdit {
 		} else if t.Kind != sqlparse.Number {
 			continue
 		}
-		typ, ok := numericType(val)
+		typ, ok := pgcatalog.NumericType(val)
 		if !ok {
 			continue
 		}
@@ -155,6 +116,15 @@ func integerAt(toks []sqlparse.Token, i int) (string, int, bool) {
 // IntInputError is the beginning of the error a bad integer constant
 // or boolean raises (the server gives it 22P02).
 const IntInputError = "invalid input syntax for type "
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 func pgInteger(val string) bool {
 	s := strings.TrimSpace(val)

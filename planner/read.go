@@ -151,6 +151,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		return nil, &EngineError{Kind: KindSyntax, Msg: "cannot insert multiple commands into a prepared statement"}
 	}
 	namesFrom := nodes[0]
+	if pgcatalog.MixedScales(namesFrom, sql) {
+		return nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.MixedScalesRefused)
+	}
 	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
 		inner = rw.SQL[len(sql)-len(inner):]
 		sql = rw.SQL

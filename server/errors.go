@@ -269,6 +269,14 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NumericLog:                  codes.FeatureNotSupported,
 	pgcatalog.SimilarPattern:              codes.FeatureNotSupported,
 	pgcatalog.SignalShape:                 codes.FeatureNotSupported,
+	pgcatalog.FormatValue:                 codes.FeatureNotSupported,
+	pgcatalog.FormatNullIdent:             codes.NullValueNotAllowed,
+	pgcatalog.FormatUnsupported:           codes.FeatureNotSupported,
+	pgcatalog.FormatTooFewArgs:            codes.InvalidParameterValue,
+	pgcatalog.NumericAggregate:            codes.FeatureNotSupported,
+	pgcatalog.ArraySubscript:              codes.Syntax,
+	pgcatalog.NumericConstant:             codes.FeatureNotSupported,
+	pgcatalog.TimestampCarry:              codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

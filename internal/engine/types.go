@@ -77,6 +77,10 @@ func typeOf(lt duck.LogicalType) pgtypes.Type {
 			return pgtypes.Type{ID: pgtypes.TypeOther, Engine: "LIST"}
 		}
 		return pgtypes.Type{ID: pgtypes.TypeList, Elem: &e, Engine: "LIST"}
+	case duck.TypeStruct:
+		return pgtypes.Type{ID: pgtypes.TypeOther, Engine: "STRUCT"}
+	case duck.TypeMap:
+		return pgtypes.Type{ID: pgtypes.TypeOther, Engine: "MAP"}
 	case duck.TypeSQLNull:
 		return pgtypes.Type{ID: pgtypes.TypeText, Engine: "NULL"}
 	case duck.TypeInvalid:

@@ -206,6 +206,14 @@ func stringValue(oid uint32, value func(int) string) func(int) any {
 			return pgChar(0)
 		}
 	}
+	if oid == OIDJSONB {
+		return func(i int) any {
+			if t, err := JSONBText(value(i)); err == nil {
+				return t
+			}
+			return value(i) // the engine's JSON is valid: not reached
+		}
+	}
 	if oid == OIDUUID {
 		return func(i int) any {
 			u, err := uuid.Parse(value(i))

@@ -45,3 +45,21 @@ type Column struct {
 	Name string
 	Type Type
 }
+
+// UnsentType tells, for a result type lakegate does not send, what it is
+// in Postgres' words: a row value (Postgres' record; the engine's STRUCT
+// or MAP), which Postgres writes as (1,2) and the engine otherwise, or a
+// multidimensional array (a list of lists), which Postgres writes as
+// {{1,2},{3,4}}.
+func UnsentType(t Type) (string, bool) {
+	if t.ID != TypeOther {
+		return "", false
+	}
+	switch t.Engine {
+	case "STRUCT", "MAP":
+		return "a row value (record), which lakegate does not send: select its fields", true
+	case "LIST":
+		return "a multidimensional array, which lakegate does not send", true
+	}
+	return "", false
+}

@@ -110,6 +110,9 @@ func jsonBuildMacros() []string {
 		`lakegate_json_key(k) AS CASE WHEN k IS NULL THEN error('` + NullJSONKey + `') ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END`,
 		"json_build_object" + strings.Join(obj, ", "),
 		"json_build_array" + strings.Join(arr, ", "),
+		// jsonb's: the same values, which the encoder writes as jsonb
+		"jsonb_build_object" + strings.Join(obj, ", "),
+		"jsonb_build_array" + strings.Join(arr, ", "),
 	}
 }
 
@@ -146,7 +149,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros()) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -156,8 +159,24 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*"}
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros()) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
 		names = append(names, macroName(m))
 	}
 	return names
 }
+
+// DeterministicMacro reports whether name is one of the macros above
+// (EngineMacros) whose result depends on its arguments only: a statement
+// calling it may be answered from a kept result, as one calling the
+// built-in it shadows may.
+func DeterministicMacro(name string) bool { return deterministicMacros[name] }
+
+var deterministicMacros = func() map[string]bool {
+	m := map[string]bool{}
+	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
+		if !strings.Contains(def, "random()") {
+			m[macroName(def)] = true
+		}
+	}
+	return m
+}()

@@ -133,9 +133,13 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "?column?", 0
 		case "row":
 			return "row", 2 // ROW(...), (a, b)
+		case "from_hex":
+			return "bytea", 1 // bytea '\x4142' after the literal rewrite
+		case "lakegate_numeric_constant", "lakegate_jsonb_contains":
+			return "?column?", 0 // 1e3, a numeric constant; j @> k, an operator
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {
-			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" || pg == "varchar" || pg == "bpchar" {
+			if strings.HasPrefix(fn, "lakegate_reg") || fn == "lakegate_varchar" || pg == "varchar" || pg == "bpchar" || pg == "text" || pg == "jsonb" {
 				// x::regclass, x::varchar, x::char(n) after the rewrite: a cast
 				if len(n.Children) >= 1 && n.Children[0] != nil {
 					if name, s := figureName(n.Children[0], sql); s == 2 {
@@ -166,7 +170,10 @@ func figureName(e tree.Expr, sql string) (string, int) {
 		}
 		return fn, 2
 	case *tree.Cast:
-		if n.Child != nil {
+		// '\x4142'::bytea is from_hex('4142')::bytea after the literal
+		// rewrite: a constant, named after the type
+		hex, _ := n.Child.(*tree.Function)
+		if n.Child != nil && (hex == nil || !strings.EqualFold(hex.FunctionName, "from_hex")) {
 			if name, s := figureName(n.Child, sql); s == 2 {
 				return name, 2
 			}
@@ -201,6 +208,11 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "grouping", 2
 		case "ARRAY_CONSTRUCTOR":
 			return "array", 2
+		case "ARRAY_EXTRACT", "ARRAY_SLICE":
+			// a[i], (array[...])[i:j]: named after what is subscripted
+			if len(n.Children) > 0 && n.Children[0] != nil {
+				return figureName(n.Children[0], sql)
+			}
 		case "OPERATOR_COALESCE":
 			return "coalesce", 2
 		case "OPERATOR_NULLIF":

@@ -19,6 +19,13 @@
 //     semantics (operators.go), and the query shapes Postgres reads
 //     differently (a table function's alias naming its column, scalar
 //     functions in FROM, x = ANY(array));
+//   - Postgres' answers where the engine computes or writes values
+//     otherwise, and refusals (0A000) where it cannot: format(), a
+//     float's text, C-locale case mapping, set-returning
+//     generate_series, exponent and timestamp constants (pgvalues.go,
+//     format.go, literals.go), numeric constants of mixed scales
+//     (scales.go), and jsonb: its casts, operators and result columns
+//     (jsonb.go; internal/pgtypes writes its text);
 //   - Postgres column naming and types of a result: a column named after
 //     what it reads, calls or casts to (colnames.go), and labelled with the
 //     system type (name, oid, "char", regclass...) Postgres would send

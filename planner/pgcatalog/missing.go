@@ -12,7 +12,7 @@ var missingMacros = []string{
 	// multiple of b (the engine's % truncates too), so an integral divisor
 	// divides exactly as integers; a fractional one divides as double.
 	`div(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ` +
-		`WHEN b = trunc(b) THEN CAST(CAST(a - system.main."%"(a, b) AS HUGEINT) // CAST(b AS HUGEINT) AS DECIMAL(38, 0)) ` +
+		`WHEN b = trunc(b) THEN CAST(system.main."//"(CAST(a - system.main."%"(a, b) AS HUGEINT), CAST(b AS HUGEINT)) AS DECIMAL(38, 0)) ` +
 		`ELSE CAST(trunc(CAST(a AS DOUBLE) / CAST(b AS DOUBLE)) AS DECIMAL(38, 0)) END`,
 	// width_bucket(x, low, high, count): the bucket of count equal ones
 	// between low and high (either order), 0 below, count + 1 above;

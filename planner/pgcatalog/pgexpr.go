@@ -224,7 +224,9 @@ var characterMacros = []string{
 
 // CharacterColumns returns the Postgres type of each result column that
 // is a varchar(n) or char(n) cast (0 for others): Postgres types them
-// varchar and bpchar, the engine's one string type is sent as text.
+// varchar and bpchar, the engine's one string type is sent as text; and
+// jsonb for a column whose value is jsonb (jsonb.go), which the engine's
+// one JSON type would send as json.
 func CharacterColumns(root tree.QueryNode) []uint32 {
 	return resultColumns(root, func(e tree.Expr) (uint32, bool) {
 		if c, ok := e.(*tree.Function); ok {
@@ -234,6 +236,9 @@ func CharacterColumns(root tree.QueryNode) []uint32 {
 			case "lakegate_bpchar_n":
 				return pgtypes.OIDBpchar, true
 			}
+		}
+		if isJSONB(e) {
+			return pgtypes.OIDJSONB, true
 		}
 		return 0, true
 	})

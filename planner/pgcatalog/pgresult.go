@@ -70,3 +70,20 @@ func Int4Columns(root tree.QueryNode) []bool {
 		return false, true
 	})
 }
+
+// float8Functions are the functions Postgres has for float8 and numeric
+// only: a float4 argument is cast to float8, and so is the result; the
+// engine keeps FLOAT.
+var float8Functions = map[string]bool{"round": true, "ceil": true, "ceiling": true, "floor": true, "trunc": true, "sign": true}
+
+// Float8Columns reports which result columns are calls of those
+// functions: the planner labels such a column float8 where the engine's
+// type is FLOAT (the encoder widens each value).
+func Float8Columns(root tree.QueryNode) []bool {
+	return resultColumns(root, func(e tree.Expr) (bool, bool) {
+		if f, ok := e.(*tree.Function); ok && !f.IsOperator {
+			return float8Functions[strings.ToLower(f.FunctionName)], true
+		}
+		return false, true
+	})
+}

@@ -112,10 +112,9 @@ func relationSchema(in []piece) string {
 // for the engine's own (unsafe) versions; the emulation provides them under
 // these names.
 var renamedFunctions = map[string]string{
-	"current_setting":    "lakegate_current_setting",
-	"current_schemas":    "lakegate_current_schemas",
-	"pg_get_viewdef":     "lakegate_pg_get_viewdef",
-	"jsonb_build_object": "json_object", "jsonb_build_array": "json_array",
+	"current_setting": "lakegate_current_setting",
+	"current_schemas": "lakegate_current_schemas",
+	"pg_get_viewdef":  "lakegate_pg_get_viewdef",
 }
 
 // infoSchemaFunctions are information_schema's helper functions clients
@@ -138,6 +137,7 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
 	"lakegate_extract_epoch": "extract",
 	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
+	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text", "lakegate_jsonb": "jsonb",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -155,7 +155,7 @@ var castTypes = map[string]string{
 	"regclass[]": "UINTEGER[]", "oid[]": "UINTEGER[]", "oidvector": "UINTEGER[]", "int2vector": "SMALLINT[]",
 	"xid": "BIGINT", "cid": "BIGINT", "tid": "VARCHAR", "aclitem": "VARCHAR", "aclitem[]": "VARCHAR[]",
 	"pg_node_tree": "VARCHAR", "regconfig": "UINTEGER", "regdictionary": "UINTEGER", "anyarray": "VARCHAR",
-	"text[]": "VARCHAR[]", "name[]": "VARCHAR[]",
+	"text[]": "TEXT[]", "name[]": "VARCHAR[]",
 	// array types by pg_type's name, as asyncpg's copy_from_query casts
 	// its arguments ($1::"pg_catalog"."_int8")
 	"_int2": "SMALLINT[]", "_int4": "INTEGER[]", "_int8": "BIGINT[]", "_text": "VARCHAR[]", "_varchar": "VARCHAR[]",
@@ -295,8 +295,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	// CAST(x AS varchar(n)): the type to replace and what follows the
 	// closing parenthesis (characterCastCall)
 	charCastType, charCastTail := map[int]int{}, map[int]string{}
+	// text to write before a piece (format.go's call rewrites)
+	before := map[int]string{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
+		if t, ok := before[i]; ok {
+			emit(t, 'p')
+		}
 		if end, ok := charCastType[i]; ok {
 			emit("VARCHAR", 'w')
 			i = end
@@ -337,7 +342,21 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					continue
 				}
 			}
-		case p.text == "~" || p.text == "!" || p.text == "#":
+		case (p.text == "@" || p.text == "<") && isOperand(prev):
+			if text, last, ok := jsonbContains(in, i, &out, next); ok {
+				emit(text, 'w')
+				i = last
+				rw.Changed = true
+				continue
+			}
+		case p.text == "~" || p.text == "!" || p.text == "#" || p.text == "?":
+			// j ? k, j #>> '{a,b}' (jsonb.go)
+			if op, end, ok := jsonbOperator(in, i, prev, next); ok && p.text != "~" && p.text != "!" {
+				emit(op, 'p')
+				i = end
+				rw.Changed = true
+				continue
+			}
 			// a ~ b, a !~* b: Postgres' regular expression match; a # b (operators.go)
 			if op, end, ok := regexOperatorAt(in, i, prev); ok {
 				emit(" "+op+" ", 'p')
@@ -390,6 +409,21 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				i = last
 				rw.Changed = true
 				continue
+			}
+			if name == "jsonb" {
+				operand, _ := popOperand(&out)
+				emit("lakegate_jsonb("+operand+")", 'w')
+				i = end
+				rw.Changed = true
+				continue
+			}
+			if name == "text" {
+				if text, ok := textCast(&out); ok {
+					emit(text, 'w')
+					i = end
+					rw.Changed = true
+					continue
+				}
 			}
 			if regTypes[name] {
 				operand, literal := popOperand(&out)
@@ -543,6 +577,31 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					continue
 				}
 			}
+			if call && p.kind == 'w' {
+				if text, end, ok := pgCall(in, i, after, name, next, out, before); ok {
+					emit(text, 'w')
+					i = end
+					rw.Changed = true
+					continue
+				}
+			}
+			if p.kind == 'w' && name == "jsonb" && !typeCtx {
+				// jsonb '...', a typed constant
+				if l := next(i + 1); l < len(in) && in[l].kind == 's' {
+					emit("lakegate_jsonb("+in[l].text+")", 'w')
+					i = l
+					rw.Changed = true
+					continue
+				}
+			}
+			if p.kind == 'w' && name == "array" {
+				if last, ok := arraySubscript(in, i, next); ok {
+					emit("error('"+ArraySubscript+"')", 'w')
+					i = last
+					rw.Changed = true
+					continue
+				}
+			}
 			if call && name == "extract" && p.kind == 'w' {
 				if text, from, ok := extractCall(in, after); ok {
 					emit(text, 'w')
@@ -579,8 +638,26 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			}
 		case p.kind == 's' && isArrayLiteral(p.text):
 			arrayLits = true
+		case p.kind == 's' && timestampConstant(in, i, prev, next):
+			if lit, ok := roundMicros(p.text); ok {
+				if lit == "" {
+					lit = "error('" + TimestampCarry + "')"
+				}
+				emit(lit, p.kind)
+				rw.Changed = true
+				continue
+			}
+		case p.kind == 'n':
+			if text, ok := exponentConstant(in, i, next); ok {
+				emit(text, 'w')
+				rw.Changed = true
+				continue
+			}
 		}
 		out = append(out, p)
+	}
+	if len(before) > 0 {
+		rw.Changed = true
 	}
 	if !rw.Changed && !rw.Touched {
 		return Rewrite{SQL: sql}

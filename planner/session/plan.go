@@ -425,6 +425,9 @@ func stmtShape(ps *eng.Stmt) ([]pgtypes.Column, []pgtypes.Type, error) {
 			// The engine hands results over without the offset.
 			return nil, nil, fmt.Errorf("%w: result column %q of type time with time zone (cast it to text to keep its offset)", planner.ErrNotSupported, c.Name)
 		}
+		if what, ok := pgtypes.UnsentType(c.Type); ok {
+			return nil, nil, fmt.Errorf("%w: result column %q is %s", planner.ErrNotSupported, c.Name, what)
+		}
 	}
 	return cols, ps.ParamTypes(), nil
 }
@@ -435,7 +438,7 @@ func stmtShape(ps *eng.Stmt) ([]pgtypes.Column, []pgtypes.Type, error) {
 func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []pgtypes.Column) {
 	if cc := pgcatalog.CharacterColumns(root); len(cc) == len(cols) {
 		for i, oid := range cc {
-			if oid != 0 && cols[i].Type.ID == pgtypes.TypeText {
+			if oid != 0 && (cols[i].Type.ID == pgtypes.TypeText || oid == pgtypes.OIDJSONB && cols[i].Type.ID == pgtypes.TypeJSON) {
 				cols[i].Type.OID = oid
 			}
 		}
@@ -444,6 +447,13 @@ func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []pgtypes.C
 		for i, narrow := range int4 {
 			if narrow && cols[i].Type.ID == pgtypes.TypeInt64 {
 				cols[i].Type.OID = pgtypes.OIDInt4
+			}
+		}
+	}
+	if f8 := pgcatalog.Float8Columns(root); len(f8) == len(cols) {
+		for i, wide := range f8 {
+			if wide && cols[i].Type.ID == pgtypes.TypeFloat32 {
+				cols[i].Type.OID = pgtypes.OIDFloat8
 			}
 		}
 	}

@@ -270,10 +270,11 @@ func argsKey(args []any) string {
 // consistentFunction reports whether the engine's function name always
 // gives the same result for the same arguments: a built-in scalar or
 // aggregate function every overload of which the engine marks CONSISTENT,
-// and not one of the functions the emulated catalog defines.
+// or a deterministic macro of Postgres' answers, and not one of the
+// functions the emulated catalog defines.
 func consistentFunction(name string) bool {
 	consistentOnce.Do(loadConsistentFunctions)
-	return consistentFuncs[name] && !pgcatalog.IsFunction(name) && !volatileSettings[name]
+	return (consistentFuncs[name] || pgcatalog.DeterministicMacro(name)) && !pgcatalog.IsFunction(name) && !volatileSettings[name]
 }
 
 // volatileSettings are consistent functions whose result depends on

@@ -54,6 +54,8 @@ select 1::int2 + 1::int2
 select 32767::int2 + 1::int2
 select scale(1.2300), min_scale(1.2300), trim_scale(1.2300)
 -- numeric
+select 1.5e2, 1e-3, -2E+1
+select round(3.5::float4), ceil(1.5::float4), floor(-2.5::float4)
 select '1.23456'::numeric
 select 0.000123::numeric
 select 1.5::numeric(10, 2)
@@ -82,6 +84,8 @@ select 99.995::numeric(4, 2)
 select stddev(x), variance(x) from (values (1), (2), (4)) t(x)
 select stddev_pop(x), var_pop(x) from (values (1.0), (2.0), (4.0)) t(x)
 -- casts
+select 1e15::float8::text, 1234567.0::float4::text, (-0.0)::float8::text, 'inf'::float8::text, 1e-5::float8::text
+select x::text from (values (1.5::float8), (2.0::float8)) t(x)
 select '42'::int
 select '  42  '::int
 select '12.7'::int
@@ -126,6 +130,9 @@ select 1.5e10::int8
 select '0.1'::float4
 select 1::money
 -- text
+select format('%1$s %1$s %2$L', 'a', null), format('%I', 'select'), format('%s', true), format('[%-3s|%3s]', 'x', 'y')
+select format('%s %s', 1)
+select quote_ident('Ab'), quote_literal('it''s'), quote_nullable(null)
 select 'abc' || 'def'
 select 'abc' || null
 select 'abc' || 1
@@ -241,6 +248,12 @@ select now() is not null, current_date is not null
 select timestamptz '2024-03-15 10:00+00' = timestamp '2024-03-15 10:00'
 select current_setting('TimeZone')
 -- json and jsonb
+select '{"b": [1, {"y": 2, "x": 1e2}], "aa": "q\"", "a": null, "a": 2}'::jsonb
+select jsonb '{"a": 1}' -> 'a', '{"a": 1}'::jsonb ->> 'a'
+select '["a", 1]'::jsonb ? 'a', '["a", 1]'::jsonb ? '1', '{"a": 1}'::jsonb ? 'b'
+select '{"a": {"b": [5, 6]}}'::jsonb #> '{a,b,1}'
+select '{"a": 1}' <@ '{"a": 1, "b": 2}'::jsonb, jsonb '[1, 2, [3]]' @> '[[3], 1]'::jsonb
+select jsonb_build_array(1, 'x', null)
 select '{"a": 1}'::json -> 'a'
 select '{"a": 1}'::json ->> 'a'
 select '{"a": {"b": 2}}'::json #>> '{a,b}'
@@ -275,6 +288,8 @@ select k from json_object_keys('{"a": 1, "b": 2}') k
 select * from json_each_text('{"a": "1", "b": "2"}')
 select * from jsonb_array_elements('[1, "a"]')
 -- arrays
+select s from generate_series(1, 2) s
+select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
 select array[1, 2, 3]
 select array[1, 2, 3][2]
 select array[1, 2, 3][5]
