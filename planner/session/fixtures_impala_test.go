@@ -1,15 +1,11 @@
 package session_test
 
 import (
-	"context"
-	"fmt"
+	"path"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/planner/session"
 )
 
 // impalaCases are the Impala test warehouse's tables (Spark, Hive, Flink,
@@ -50,45 +46,17 @@ var impalaCases = map[string][]fixtureCase{
 // TestImpalaFixtures reads the Impala-written tables with delete files.
 func TestImpalaFixtures(t *testing.T) {
 	root := filepath.Join(filepath.Dir(persistentDir(t)), "..", "impala", "test-warehouse")
-	dir := t.TempDir()
-	ctx := context.Background()
-	cat, err := catalog.Open(ctx, []catalog.Config{{
-		URI:       "sqlite://" + filepath.Join(dir, "catalog.db"),
-		Warehouse: "file://" + filepath.Join(dir, "warehouse"),
-	}}, catalog.Options{CheckScanPlans: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cat.Close)
-	env := &fixtureEnv{cat: cat, tables: map[string]fixtureTable{}, names: map[string]string{}}
 	paths := catalog.PathMap{{From: "/test-warehouse", To: root}, {From: "hdfs://localhost:20500/test-warehouse", To: root}}
-	for rel, ft := range discoverFixtures(t, root) {
-		name := filepath.Base(rel)
-		if _, ok := impalaCases[name]; !ok {
-			continue
-		}
-		env.tables[name], env.names[name] = ft, name
-		if err := cat.Register(ctx, catalog.Ident{Schema: "fx", Name: name}, ft.metadata, paths); err != nil {
-			t.Fatalf("register %s: %v", rel, err)
-		}
+	env := openFixturesIn(t, root, func(rel string, _ fixtureTable) (string, catalog.PathMap, bool) {
+		_, ok := impalaCases[path.Base(rel)]
+		return path.Base(rel), paths, ok
+	})
+	byDir := map[string][]fixtureCase{}
+	for rel, name := range env.names {
+		byDir[rel] = impalaCases[name]
 	}
-	env.p = session.New(cat, session.Config{Engine: session.EngineConfig{Threads: 2}})
-	for name, cases := range impalaCases {
-		t.Run(name, func(t *testing.T) {
-			if _, ok := env.tables[name]; !ok {
-				t.Fatalf("fixture table %s not found", name)
-			}
-			for _, c := range cases {
-				sql := strings.ReplaceAll(c.sql, "TBL", fmt.Sprintf("fx.%s", quoteName(name)))
-				got, err := env.query(t, sql)
-				if err != nil {
-					t.Errorf("%s: %v", c.sql, err)
-					continue
-				}
-				if !slices.EqualFunc(got, c.want, slices.Equal[[]string]) {
-					t.Errorf("%s:\n got %v\nwant %v", c.sql, got, c.want)
-				}
-			}
-		})
+	if len(byDir) != len(impalaCases) {
+		t.Fatalf("found %d of the %d Impala tables", len(byDir), len(impalaCases))
 	}
+	env.check(t, byDir)
 }

@@ -159,7 +159,16 @@ func fixtureName(rel string) string {
 
 func openFixtures(t *testing.T) *fixtureEnv {
 	t.Helper()
-	root := persistentDir(t)
+	return openFixturesIn(t, persistentDir(t), func(rel string, ft fixtureTable) (string, catalog.PathMap, bool) {
+		return fixtureName(rel), ft.paths, true
+	})
+}
+
+// openFixturesIn registers, in schema fx of a fresh catalog, the fixture
+// tables under root that pick keeps, under the name and path mappings it
+// gives them.
+func openFixturesIn(t *testing.T, root string, pick func(rel string, ft fixtureTable) (string, catalog.PathMap, bool)) *fixtureEnv {
+	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
 	cat, err := catalog.Open(ctx, []catalog.Config{{
@@ -170,11 +179,14 @@ func openFixtures(t *testing.T) *fixtureEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(cat.Close)
-	env := &fixtureEnv{cat: cat, tables: discoverFixtures(t, root), names: map[string]string{}}
-	for rel, ft := range env.tables {
-		name := fixtureName(rel)
-		env.names[rel] = name
-		if err := cat.Register(ctx, catalog.Ident{Schema: "fx", Name: name}, ft.metadata, ft.paths); err != nil {
+	env := &fixtureEnv{cat: cat, tables: map[string]fixtureTable{}, names: map[string]string{}}
+	for rel, ft := range discoverFixtures(t, root) {
+		name, paths, ok := pick(rel, ft)
+		if !ok {
+			continue
+		}
+		env.tables[rel], env.names[rel] = ft, name
+		if err := cat.Register(ctx, catalog.Ident{Schema: "fx", Name: name}, ft.metadata, paths); err != nil {
 			t.Fatalf("register %s: %v", rel, err)
 		}
 	}
@@ -395,7 +407,13 @@ func TestFixtures(t *testing.T) {
 			t.Errorf("fixture table %s has no test case", rel)
 		}
 	}
-	for rel, cases := range fixtureCases {
+	env.check(t, fixtureCases)
+}
+
+// check runs each table's cases (by fixture directory), a subtest per
+// table.
+func (env *fixtureEnv) check(t *testing.T, tables map[string][]fixtureCase) {
+	for rel, cases := range tables {
 		t.Run(strings.ReplaceAll(rel, "/", "_"), func(t *testing.T) {
 			t.Parallel()
 			if _, ok := env.tables[rel]; !ok {
