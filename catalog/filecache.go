@@ -109,14 +109,8 @@ func (t *Table) LocalScan(ctx context.Context, plan *ScanPlan, h *objcache.Holds
 			want = append(want, p)
 		}
 	}
-	for _, f := range plan.Files {
-		add(f.Path)
-		for _, d := range f.PosDeletes {
-			add(d)
-		}
-		for _, d := range f.EqDeletes {
-			add(d.Path)
-		}
+	for _, p := range plan.Paths() {
+		add(p)
 	}
 	local, err := t.fetchAll(ctx, fc, want, h)
 	if err != nil {

@@ -116,6 +116,20 @@ type ScanPlan struct {
 	TotalFiles int
 }
 
+// Paths lists every file the plan reads: each data file, then its delete
+// files.
+func (p *ScanPlan) Paths() []string {
+	var out []string
+	for _, f := range p.Files {
+		out = append(out, f.Path)
+		out = append(out, f.PosDeletes...)
+		for _, d := range f.EqDeletes {
+			out = append(out, d.Path)
+		}
+	}
+	return out
+}
+
 // PlanScan lists the files of the pinned snapshot that may hold rows
 // matching filter (nil or AlwaysTrue for all). Pruning uses partition values
 // and column bounds from the manifests.

@@ -207,7 +207,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 			if sp, err = env.Localize(ctx, t, sp); err != nil {
 				return nil, err
 			}
-			plan.Copies = appendCopies(plan.Copies, sp)
+			plan.Copies = append(plan.Copies, sp.Paths()...)
 		}
 		vs, err := ScanSQL(t, sp)
 		if err != nil {
@@ -254,18 +254,6 @@ func rewriteStatementCatalog(sql string, base int, root tree.QueryNode) pgcatalo
 		}
 	}
 	return pgcatalog.RewriteSQL(sql, locs)
-}
-
-// appendCopies adds the paths a localized scan plan reads.
-func appendCopies(paths []string, sp *catalog.ScanPlan) []string {
-	for _, f := range sp.Files {
-		paths = append(paths, f.Path)
-		paths = append(paths, f.PosDeletes...)
-		for _, d := range f.EqDeletes {
-			paths = append(paths, d.Path)
-		}
-	}
-	return paths
 }
 
 func appendDirs(dirs []string, t *catalog.Table, sp *catalog.ScanPlan) []string {
