@@ -16,15 +16,7 @@ func TestCompactionKeepsConcurrentAppends(t *testing.T) {
 	env := newWriteEnv(t)
 	cat := env.open(t)
 	ctx := context.Background()
-	ident := catalog.Ident{Schema: "ops", Name: "events"}
-	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
-		t.Fatal(err)
-	}
-	for i := int64(1); i <= 6; i++ {
-		if err := appendRows(ctx, cat, ident, batch(1, i)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ident := eventsWithAppends(t, cat, 6)
 	base, err := cat.LoadTable(ctx, ident)
 	if err != nil {
 		t.Fatal(err)

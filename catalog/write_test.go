@@ -495,19 +495,28 @@ func (l *lineCounter) count() int {
 // Expiring snapshots removes them from the metadata in one commit, deletes
 // the data files only they referenced, keeps every file the retained
 // snapshots read, and leaves the table as another engine reads it.
-func TestExpireSnapshots(t *testing.T) {
-	env := newWriteEnv(t)
-	cat := env.open(t)
+// eventsWithAppends creates ops.events and appends seq 1..n of writer 1,
+// one append (one data file) each.
+func eventsWithAppends(t *testing.T, cat *catalog.Catalog, n int64) catalog.Ident {
+	t.Helper()
 	ctx := context.Background()
 	ident := catalog.Ident{Schema: "ops", Name: "events"}
 	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
 		t.Fatal(err)
 	}
-	for i := int64(1); i <= 3; i++ {
+	for i := int64(1); i <= n; i++ {
 		if err := appendRows(ctx, cat, ident, batch(1, i)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return ident
+}
+
+func TestExpireSnapshots(t *testing.T) {
+	env := newWriteEnv(t)
+	cat := env.open(t)
+	ctx := context.Background()
+	ident := eventsWithAppends(t, cat, 3)
 	// Rewrite the file holding seq 1 away: it is then read only by the
 	// first three snapshots.
 	cur, _ := cat.LoadTable(ctx, ident)
