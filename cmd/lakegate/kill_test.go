@@ -160,16 +160,7 @@ func TestKillDuringInsertIsAllOrNothing(t *testing.T) {
 		t.Fatal("the INSERT reported success although the server was killed")
 	}
 
-	_, addr, pw = startProcess(t, dir)
-	c2, err := pgx.Connect(ctx, connString(addr, "payments_svc", pw["payments_svc"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close(ctx)
-	var n int64
-	if err := c2.QueryRow(ctx, `select count(*) from payments.big`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	c2, n := restartAndCount(t, dir)
 	if n != 1 && n != rows+1 {
 		t.Fatalf("after the kill the table has %d rows: want 1 (none of the INSERT) or %d (all of it)", n, rows+1)
 	}
@@ -192,4 +183,22 @@ func countParquet(t *testing.T, dir string) int {
 		return nil
 	})
 	return n
+}
+
+// restartAndCount starts lakegate again on dir and counts payments.big
+// as payments_svc: what a write interrupted by the stop left.
+func restartAndCount(t *testing.T, dir string) (*pgx.Conn, int64) {
+	t.Helper()
+	ctx := context.Background()
+	_, addr, pw := startProcess(t, dir)
+	c, err := pgx.Connect(ctx, connString(addr, "payments_svc", pw["payments_svc"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(ctx) })
+	var n int64
+	if err := c.QueryRow(ctx, `select count(*) from payments.big`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return c, n
 }

@@ -348,16 +348,7 @@ func TestDrainOnSIGTERM(t *testing.T) {
 		t.Fatalf("exit: %v, want status 0", err)
 	}
 
-	_, addr, pw = startProcess(t, dir)
-	c2, err := pgx.Connect(ctx, connString(addr, "payments_svc", pw["payments_svc"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close(ctx)
-	var n int64
-	if err := c2.QueryRow(ctx, `select count(*) from payments.big`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	_, n := restartAndCount(t, dir)
 	if n != 1 && n != rows+1 {
 		t.Fatalf("after the drain the table has %d rows: want 1 or %d", n, rows+1)
 	}

@@ -77,24 +77,16 @@ func IsEngineSchema(schema string) bool {
 // of the text array x split at the first '='). It returns the index of
 // the closing parenthesis.
 func optionsTable(in []piece, open int) (string, int, bool) {
-	depth := 0
-	for k := open; k < len(in); k++ {
-		switch in[k].text {
-		case "(":
-			depth++
-		case ")":
-			depth--
-			if depth == 0 {
-				var arg strings.Builder
-				for _, p := range in[open+1 : k] {
-					arg.WriteString(p.text)
-				}
-				return "(SELECT split_part(lakegate_o, '=', 1) AS option_name, substr(lakegate_o, strpos(lakegate_o, '=') + 1) AS option_value " +
-					"FROM unnest(" + arg.String() + ") AS lakegate_t(lakegate_o))", k, true
-			}
-		}
+	k := matchParenIn(in, open)
+	if k < 0 {
+		return "", 0, false
 	}
-	return "", 0, false
+	var arg strings.Builder
+	for _, p := range in[open+1 : k] {
+		arg.WriteString(p.text)
+	}
+	return "(SELECT split_part(lakegate_o, '=', 1) AS option_name, substr(lakegate_o, strpos(lakegate_o, '=') + 1) AS option_value " +
+		"FROM unnest(" + arg.String() + ") AS lakegate_t(lakegate_o))", k, true
 }
 
 // relationSchema is the engine schema a statement's pg_catalog relations
