@@ -44,6 +44,7 @@ import (
 // activity is what pg_stat_activity shows of one connection.
 type activity struct {
 	mu          sync.Mutex
+	app         string // application_name: the startup packet's, then the session's
 	state       string
 	query       string
 	queryStart  time.Time
@@ -63,8 +64,9 @@ func (c *conn) active(sql string) {
 	a.mu.Unlock()
 }
 
-// idle marks the connection waiting for its client.
-func (c *conn) idle(inTxn, failed bool) {
+// idle marks the connection waiting for its client, and takes the
+// session's application_name (a SET changes it, as in PostgreSQL).
+func (c *conn) idle(inTxn, failed bool, app string) {
 	state := "idle"
 	switch {
 	case failed:
@@ -74,6 +76,7 @@ func (c *conn) idle(inTxn, failed bool) {
 	}
 	a := &c.act
 	a.mu.Lock()
+	a.app = app
 	if a.state != state {
 		a.state, a.stateChange = state, time.Now()
 	}
@@ -100,13 +103,13 @@ func (s *Server) activityFor(c *conn) pgcatalog.Activity {
 		if !s.mayManage(c.principal, o.principal) {
 			continue
 		}
-		b := pgcatalog.Backend{PID: o.id, User: o.principal.Name, Application: o.app, BackendStart: o.started}
+		b := pgcatalog.Backend{PID: o.id, User: o.principal.Name, BackendStart: o.started}
 		if host, port, err := net.SplitHostPort(o.addr); err == nil {
 			b.ClientAddr = host
 			b.ClientPort, _ = strconv.Atoi(port)
 		}
 		o.act.mu.Lock()
-		b.State, b.Query, b.QueryStart, b.StateChange, b.XactStart = o.act.state, o.act.query, o.act.queryStart, o.act.stateChange, o.act.xactStart
+		b.Application, b.State, b.Query, b.QueryStart, b.StateChange, b.XactStart = o.act.app, o.act.state, o.act.query, o.act.queryStart, o.act.stateChange, o.act.xactStart
 		o.act.mu.Unlock()
 		switch s.cfg.Audit.Redact {
 		case "none":

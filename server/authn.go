@@ -299,7 +299,7 @@ func (s *Server) register(ctx context.Context, p auth.Principal) (context.Contex
 	c.limits = pgtypes.Limits{Value: mp.MaxValueBytes, Row: mp.MaxRowBytes}
 	client, sc := clientOf(ctx)
 	c.addr = fmt.Sprint(client)
-	c.app = wire.ClientParameters(ctx)[wire.ParamApplicationName]
+	c.act.app = wire.ClientParameters(ctx)[wire.ParamApplicationName]
 	s.mu.Lock()
 	if len(s.conns) >= s.cfg.Limits.maxConnections() {
 		s.mu.Unlock()

@@ -108,7 +108,6 @@ type conn struct {
 	stmtCancel atomic.Pointer[context.CancelFunc]
 	// What pg_stat_activity shows (activity.go).
 	started time.Time
-	app     string
 	act     activity
 }
 
@@ -260,7 +259,7 @@ func (s *Server) txStatus(ctx context.Context) types.ServerStatus {
 	// connection starts waiting for the client: the authentication
 	// deadline ends at the first one, the idle timeouts start at each.
 	s.awaitClient(c, open)
-	c.idle(open, failed)
+	c.idle(open, failed, c.sess.Setting("application_name"))
 	switch {
 	case failed:
 		return types.ServerTransactionFailed
