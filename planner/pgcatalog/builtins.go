@@ -158,7 +158,7 @@ var EngineMacros = func() string {
 // EngineMacroNames are the names EngineMacros creates: an engine handed to
 // another session keeps them.
 func EngineMacroNames() []string {
-	names := []string{"~^", "!~^", "~*", "!~*"}
+	names := []string{"~^", "!~^", "~*", "!~*", tzAbbrevMacro}
 	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
 		names = append(names, macroName(m))
 	}

@@ -93,20 +93,31 @@ var missingMacros = []string{
 		`WHEN regexp_matches(s, p) THEN [regexp_extract(s, p)] END, ` +
 		`(s, p, f) AS CASE WHEN contains(f, 'g') THEN error('` + RegexpMatchGlobal + `') WHEN pg_regexp_groups(p) THEN error('` + RegexpMatchGroups + `') ` +
 		`WHEN regexp_matches(s, p, f) THEN [regexp_extract(s, p, 0, f)] END`,
-	// to_char(date or timestamp, format) for the common patterns (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy),
+	// to_char(date or timestamp, format) for the common patterns (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy TZ tz OF),
 	// turned into the engine's strftime format; a format with any other
 	// letter, a quote or a backslash fails rather than print something
 	// else. The engine's strftime takes a computed format only for a
 	// timestamptz (in the session's time zone), so a date or timestamp
 	// goes through one, and fails where the zone skips its wall-clock time.
 	// Its strptime wants a constant format: to_date is missing.
+	// TZ, tz and OF (the zone's abbreviation and UTC offset) become
+	// control characters strftime passes through, filled in after it:
+	// the abbreviation from the session zone's macro (timezone.go); a
+	// timestamp without time zone has none and offset +00, a date is the
+	// timestamptz of its midnight, as in Postgres.
 	`pg_datetime_format(f) AS CASE WHEN regexp_matches(f, 'DDD|SSSS') OR regexp_matches(` +
-		`regexp_replace(f, '(YYYY|HH24|HH12|Mon|YY|MM|DD|HH|MI|SS|AM|PM|Dy)', '', 'g'), '[A-Za-z"\\]') THEN error('` + DatetimeFormat + `') ` +
-		`ELSE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(f, ` +
-		`'%', '%%'), 'YYYY', '%Y'), 'HH24', '%H'), 'HH12', '%I'), 'Mon', '%b'), 'YY', '%y'), 'MM', '%m'), 'DD', '%d'), 'HH', '%I'), ` +
+		`regexp_replace(f, '(YYYY|HH24|HH12|Mon|YY|MM|DD|HH|MI|SS|AM|PM|Dy|TZ|tz|OF)', '', 'g'), '[A-Za-z"\\]') THEN error('` + DatetimeFormat + `') ` +
+		`ELSE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(` +
+		`replace(replace(replace(f, '%', '%%'), 'TZ', chr(1)), 'tz', chr(2)), 'OF', chr(3)), ` +
+		`'YYYY', '%Y'), 'HH24', '%H'), 'HH12', '%I'), 'Mon', '%b'), 'YY', '%y'), 'MM', '%m'), 'DD', '%d'), 'HH', '%I'), ` +
 		`'MI', '%M'), 'SS', '%S'), 'AM', '%p'), 'PM', '%p'), 'Dy', '%a') END`,
+	tzOffsetMacro,
+	`pg_tz_fill(s, t) AS replace(replace(replace(s, chr(1), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '' ELSE ` + tzAbbrevMacro + `(CAST(t AS TIMESTAMPTZ)) END), ` +
+		`chr(2), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '' ELSE lower(` + tzAbbrevMacro + `(CAST(t AS TIMESTAMPTZ))) END), ` +
+		`chr(3), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '+00' ELSE pg_tz_offset(CAST(date_part('timezone', CAST(t AS TIMESTAMPTZ)) AS BIGINT)) END)`,
 	`to_char(t, f) AS CASE WHEN typeof(t) NOT IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN error('` + DatetimeFormatArg + `') ` +
 		`WHEN typeof(t) <> 'TIMESTAMP WITH TIME ZONE' AND CAST(CAST(t AS TIMESTAMPTZ) AS TIMESTAMP) <> CAST(t AS TIMESTAMP) THEN error('` + DatetimeFormatGap + `') ` +
+		`WHEN regexp_matches(f, 'TZ|tz|OF') THEN pg_tz_fill(strftime(CAST(t AS TIMESTAMPTZ), pg_datetime_format(f)), t) ` +
 		`ELSE strftime(CAST(t AS TIMESTAMPTZ), pg_datetime_format(f)) END`,
 	// json_agg and json_object_agg write their json as Postgres does:
 	// "[1, 2]", "{ "a" : 1, "b" : 2 }", NULL values as null.
@@ -135,7 +146,7 @@ const (
 	DateBinMonths               = "timestamps cannot be binned into intervals containing months or years"
 	DateBinStride               = "stride must be greater than zero"
 	OverlapsTypes               = "OVERLAPS compares periods of dates, times or timestamps"
-	DatetimeFormat              = "this date/time format pattern is not supported (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy are)"
+	DatetimeFormat              = "this date/time format pattern is not supported (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy TZ tz OF are)"
 	DatetimeFormatArg           = "to_char of this type is not supported (dates and timestamps are)"
 	RegexpMatchGroups           = "regexp_match with capturing groups is not supported"
 	RegexpMatchGlobal           = "regexp_match() does not support the \"global\" option"

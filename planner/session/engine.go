@@ -193,7 +193,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 // connSetup is the setup of the engine's connection whose settings are
 // the connection's own (LOCAL scope): a new connection (reset) runs it
 // again. See openEngine for why.
-const connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB'; SET TimeZone = '" + connTimeZone + "';"
+var connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB'; " + pgcatalog.TimeZoneSQL(connTimeZone)
 
 // connTimeZone is the TimeZone connSetup sets: a session's default
 // (settings.go), so that most sessions need not set it again; DuckDB's

@@ -13,7 +13,6 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/membudget"
-	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/pgsettings"
@@ -231,7 +230,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	s.snaps = snapCache{}
 	s.viewsPolicy = nil
 	if tz := s.settings["timezone"]; tz != e.tz {
-		if err := e.exec("SET TimeZone = " + sqlparse.QuoteLiteral(tz)); err != nil {
+		if err := e.exec(pgcatalog.TimeZoneSQL(tz)); err != nil {
 			return nil, planner.Classify(err)
 		}
 		e.tz = tz

@@ -12,7 +12,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
-	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/pgsettings"
@@ -228,7 +227,7 @@ func (s *Session) applySetting(name, value string) error {
 		if e != nil {
 			s.bumpEngine() // statements bound under the old zone are stale
 			e.tz = ""
-			if err := e.exec("SET TimeZone = " + sqlparse.QuoteLiteral(value)); err != nil {
+			if err := e.exec(pgcatalog.TimeZoneSQL(value)); err != nil {
 				return planner.Classify(err)
 			}
 			e.tz = value
