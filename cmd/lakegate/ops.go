@@ -11,6 +11,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/metrics"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/planner/session"
 	"github.com/lakegate/lakegate/policy"
 	"github.com/lakegate/lakegate/server"
@@ -47,6 +48,9 @@ func registerSources(m *metrics.Metrics, cat *catalog.Catalog, pl *session.Manag
 		func() float64 { return float64(pl.OpStats().MemoryWaiting) })
 	m.GaugeFunc("lakegate_engine_memory_budget_bytes", "Engine memory the budget can grant.", nil,
 		func() float64 { return float64(pl.MemoryPlan().Budget - pl.MemoryPlan().Reserved) })
+	m.GaugeFunc("lakegate_engine_spill_bytes", "Bytes open session engines have spilled to limits.temp_dir now.", nil,
+		func() float64 { return float64(pl.OpStats().SpillBytes) })
+	registerFileCache(m, cat.FileCache())
 	if store != nil {
 		for _, outcome := range []string{"ok", "failed"} {
 			m.CounterFunc("lakegate_policy_reloads_total", "Policy file reloads after the first load, by outcome.",
@@ -59,6 +63,31 @@ func registerSources(m *metrics.Metrics, cat *catalog.Catalog, pl *session.Manag
 				})
 		}
 	}
+}
+
+// registerFileCache registers the object-storage file cache's figures;
+// they read zero where there is none (the demo's local tables).
+func registerFileCache(m *metrics.Metrics, fc *objcache.Cache) {
+	files := func(f func(objcache.Stats) int64) func() float64 {
+		return func() float64 {
+			if fc == nil {
+				return 0
+			}
+			return float64(f(fc.Stats()))
+		}
+	}
+	m.CounterFunc("lakegate_file_cache_hits_total", "Data and delete files of object storage read from the local cache.", nil,
+		files(func(s objcache.Stats) int64 { return s.Hits }))
+	m.CounterFunc("lakegate_file_cache_fetches_total", "Data and delete files fetched from object storage into the local cache.", nil,
+		files(func(s objcache.Stats) int64 { return s.Fetches }))
+	m.CounterFunc("lakegate_file_cache_fetched_bytes_total", "Bytes fetched from object storage into the local cache.", nil,
+		files(func(s objcache.Stats) int64 { return s.FetchedBytes }))
+	m.CounterFunc("lakegate_file_cache_evictions_total", "Local copies evicted to keep the cache within limits.file_cache_bytes.", nil,
+		files(func(s objcache.Stats) int64 { return s.Evictions }))
+	m.GaugeFunc("lakegate_file_cache_bytes", "Bytes of local copies of object-storage files now.", nil,
+		files(func(s objcache.Stats) int64 { return s.Bytes }))
+	m.GaugeFunc("lakegate_file_cache_files", "Local copies of object-storage files now.", nil,
+		files(func(s objcache.Stats) int64 { return int64(s.Files) }))
 }
 
 // readinessChecks are /readyz's conditions: the catalog answers, the

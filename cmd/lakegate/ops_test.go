@@ -211,6 +211,8 @@ func TestMetricsAfterWorkload(t *testing.T) {
 		{"lakegate_policy_reloads_total", []string{"outcome=failed"}, 1},
 		{"lakegate_connections_refused_total", []string{"reason=max_connections"}, 0},
 		{"lakegate_connections_open", nil, 0},
+		// The demo's tables are local files: nothing fetched into the file cache.
+		{"lakegate_file_cache_fetches_total", nil, 0},
 	} {
 		got := value(after, w.name, w.labels...) - value(before, w.name, w.labels...)
 		if got != w.delta {
@@ -226,7 +228,8 @@ func TestMetricsAfterWorkload(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, n := range []string{"go_goroutines", "process_resident_memory_bytes", "lakegate_sessions", "lakegate_engine_memory_granted_bytes",
-		"lakegate_result_cache_hits_total", "lakegate_metadata_cache_hits_total", "lakegate_scan_cache_cells"} {
+		"lakegate_result_cache_hits_total", "lakegate_metadata_cache_hits_total", "lakegate_scan_cache_cells",
+		"lakegate_engine_spill_bytes", "lakegate_file_cache_bytes", "lakegate_file_cache_hits_total"} {
 		if after[n] == nil {
 			t.Errorf("no %s among %v", n, names)
 		}

@@ -117,6 +117,9 @@ type engine struct {
 	// (planner/pgcatalog), for reset to drop; dirty: statements other than SET
 	// and queries ran (exec) since the engine opened or was reset.
 	catalogMacros, dirty bool
+	// spills lists tempDir while the engine is open, for the metrics;
+	// nil for engines no pool opened.
+	spills *spillDirs
 }
 
 func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
@@ -236,6 +239,9 @@ func (e *engine) close() {
 
 func (e *engine) closeDB() {
 	e.db.Close()
+	if e.spills != nil {
+		e.spills.remove(e.tempDir)
+	}
 	os.RemoveAll(e.tempDir)
 	e.holds.Release()
 	trimSoon()

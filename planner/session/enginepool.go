@@ -79,6 +79,8 @@ type enginePool struct {
 	timer *time.Timer  // closes engines idle longer than timeout
 	// Counters for tests and logs.
 	opened, reused, discarded int64
+	// spills are the open engines' spill directories (spill.go).
+	spills spillDirs
 }
 
 func newEnginePool(cfg EngineConfig, log *slog.Logger) *enginePool {
@@ -127,6 +129,8 @@ func (p *enginePool) get(allowed []string) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.spills = &p.spills
+	p.spills.add(e.tempDir)
 	if p.max > 0 {
 		if e.baseline, err = e.fingerprint(); err != nil {
 			e.close()

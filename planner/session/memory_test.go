@@ -241,3 +241,34 @@ func TestSpillFullIsDiskFull(t *testing.T) {
 		}
 	}
 }
+
+// The spill gauge (OpStats.SpillBytes) sees a sort's spilled runs while
+// its result streams, and nothing once the engines are closed.
+func TestSpillBytesGauge(t *testing.T) {
+	ctx := context.Background()
+	s := newMemoryTestSession(t, EngineConfig{MemoryBudget: "1GiB", ShortSlots: 2, Threads: 2, TempDir: t.TempDir()})
+	if n := s.p.OpStats().SpillBytes; n != 0 {
+		t.Fatalf("spilled before any statement: %d", n)
+	}
+	st, err := s.Prepare(ctx, "select range, md5(range::varchar) from range(4000000) order by 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var during int64
+	_, err = s.Execute(ctx, st, nil, func(arrow.RecordBatch) error {
+		during = max(during, s.p.OpStats().SpillBytes)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if during <= 0 {
+		t.Fatalf("a sort of ~400 MB under a %d MiB engine limit: spill gauge %d while its result streamed", s.p.MemoryPlan().EngineLimit>>20, during)
+	}
+	s.Close()
+	s.p.Close()
+	if n := s.p.OpStats().SpillBytes; n != 0 {
+		t.Fatalf("spilled bytes after every engine closed: %d", n)
+	}
+	t.Logf("spill gauge while the sort's result streamed: up to %d MiB", during>>20)
+}

@@ -1,15 +1,17 @@
 package session
 
 // OpStats is what the operations metrics read of the sessions: the memory
-// granted to running statements and the cells of sessions' table copies.
+// granted to running statements, the cells of sessions' table copies and
+// the bytes engines have spilled.
 type OpStats struct {
 	MemoryGranted int64 // bytes granted to statements running now (memory.go)
 	MemoryWaiting int   // statements waiting for a grant
 	CopyCells     int64 // cells of all sessions' table copies (snapcache.go)
+	SpillBytes    int64 // bytes the open engines have spilled to limits.temp_dir now
 }
 
 // OpStats reports the sessions' state for the operations metrics.
 func (p *Manager) OpStats() OpStats {
 	granted, waiting := p.mem.InUse()
-	return OpStats{MemoryGranted: granted, MemoryWaiting: waiting, CopyCells: p.copyCells.Load()}
+	return OpStats{MemoryGranted: granted, MemoryWaiting: waiting, CopyCells: p.copyCells.Load(), SpillBytes: p.engines.spills.bytes()}
 }
