@@ -80,6 +80,7 @@ func runCatalogStatement(c *pgconn.PgConn, sql string) catalogResult {
 // same names and types as the ones analyst sees through lakegate, and
 // compares the column names and type OIDs of every result.
 func TestCatalogGoldenPostgres(t *testing.T) {
+	t.Parallel()
 	dir := clientsDir(t)
 	pg := startDemoPostgres(t, goldenTablesDDL)
 	g := startPolicyGW(t)

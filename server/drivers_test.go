@@ -184,6 +184,7 @@ func startDemoPostgres(t *testing.T, script string) *pgtest.Server {
 // PostgreSQL 15 holding the same tables, and nothing may mention
 // comms.bounces; analyst sees all three tables.
 func TestPgJDBCDriver(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := compileJava(t, "DriverCheck")
@@ -309,6 +310,7 @@ func onBoth(run func(host, port, user, password, db string) string, pg *pgtest.S
 // payments_svc, and compares every line with what the same script prints
 // against PostgreSQL 15 holding the same tables.
 func TestPsycopg2SQLAlchemy(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := pythonCheck(t, "driver_check.py", true)
@@ -344,6 +346,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 // the declared cursor's portal; an error) as payments_svc and compares
 // every line with what the same script prints against PostgreSQL 15.
 func TestPsycopg3(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := pythonCheck(t, "psycopg3_check.py", false)
@@ -381,6 +384,7 @@ func nodePostgres(t *testing.T) string {
 // null, bytea, json), parameterized and named statements, and errors whose
 // SQLSTATE reaches the client while the session carries on.
 func TestNodePostgres(t *testing.T) {
+	t.Parallel()
 	modules := nodePostgres(t)
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
@@ -439,6 +443,7 @@ var asyncpgSamples = []string{
 // line with what the same script prints against PostgreSQL 15 over the
 // same rows. The audit log records each statement as the client saw it.
 func TestAsyncpg(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows+"\n"+strings.Join(asyncpgSamples, ";\n"))
 	c := g.as(t, "payments_svc")

@@ -27,6 +27,7 @@ const acceptanceQuery = `select status, count(*), sum(amount) from payments.char
 // TestAcceptanceQueryMatchesDuckDB runs the README query through psql and
 // compares it with DuckDB reading the same Parquet files directly.
 func TestAcceptanceQueryMatchesDuckDB(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5000, Charges: 200_000, Bounces: 1000})
 
 	host, port, _ := net.SplitHostPort(g.addr)

@@ -112,6 +112,7 @@ func driverState(err error) string {
 // TestGoDrivers runs the same script through lib/pq and pgx's stdlib against
 // PostgreSQL 15 and the gateway, and compares every line.
 func TestGoDrivers(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	for _, driver := range []string{"postgres", "pgx"} {

@@ -27,6 +27,7 @@ func jdbcQuery(t *testing.T) func(url, user, password, sql string) (string, erro
 }
 
 func TestAuthJDBC(t *testing.T) {
+	t.Parallel()
 	f := startAuthGateway(t, false)
 	run := jdbcQuery(t)
 	_, port, _ := net.SplitHostPort(f.g.addr)

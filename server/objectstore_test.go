@@ -49,6 +49,7 @@ func psqlRows(t *testing.T, g *gateway, user, sql string) string {
 // domains created in SeaweedFS through its REST catalog and on the
 // embedded default, seeded alike: the answers must be the same.
 func TestCrossDomainJoinAlikeOnSeaweedFS(t *testing.T) {
+	t.Parallel()
 	store := weedtest.Start(t)
 	sizes := demo.Sizes{Customers: 2000, Charges: 50_000, Bounces: 500}
 	local := startGW(t, gwOptions{sizes: sizes, policy: demo.Policy})
@@ -94,6 +95,7 @@ func restCatalogOf(t *testing.T, store *weedtest.Server) *rest.Catalog {
 // (iceberg-go itself) wrote into SeaweedFS, with a merge-on-read delete:
 // position-delete files naming s3:// data files.
 func TestSeaweedFSTableWrittenByIcebergGo(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := weedtest.Start(t)
 	other := restCatalogOf(t, store)
@@ -171,6 +173,7 @@ func TestSeaweedFSTableWrittenByIcebergGo(t *testing.T) {
 // visible to another's next statement over the same REST catalog, and a
 // write whose upload fails commits nothing.
 func TestSeaweedFSReplicaSeesInsert(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := weedtest.Start(t)
 	a := startGW(t, gwOptions{policy: demo.Policy, store: store})
@@ -220,6 +223,7 @@ func TestSeaweedFSReplicaSeesInsert(t *testing.T) {
 // with a clear SQLSTATE naming the table; the same session works again once
 // the fault is gone, and the secret appears in no error, log or audit line.
 func TestSeaweedFSFaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := weedtest.Start(t)
 	logs := &syncBuffer{}
@@ -313,6 +317,7 @@ func TestSeaweedFSFaults(t *testing.T) {
 // of native write give the answers they give on local files. Fast, and
 // independent of SeaweedFS.
 func TestInMemoryObjectStoreAlike(t *testing.T) {
+	t.Parallel()
 	local := startGW(t, gwOptions{policy: demo.Policy})
 	mem := startGW(t, gwOptions{policy: demo.Policy, warehouse: "mem://" + strings.ToLower(t.Name())})
 	for _, q := range []struct{ user, sql string }{

@@ -134,6 +134,7 @@ func readKnown(t *testing.T) map[string]string {
 }
 
 func TestPostgresCorpus(t *testing.T) {
+	t.Parallel()
 	cases := readCorpus(t)
 	known := readKnown(t)
 	pg := pgtest.Start(t)

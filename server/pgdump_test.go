@@ -18,6 +18,7 @@ import (
 // callers: each dump holds CREATE TABLE, with Postgres column types, for
 // the tables the caller may see, and nothing of the others.
 func TestPgDumpSchemaOnly(t *testing.T) {
+	t.Parallel()
 	bin := filepath.Join(pgtest.BinDir, "pg_dump")
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("pg_dump not installed (%v): scripts/test.sh installs postgresql-15", err)

@@ -65,7 +65,10 @@ func count(t *testing.T, c *pgx.Conn, sql string) (int64, error) {
 
 // TestDemoPolicyVisibility: visibility, masks, native and external reads
 // and their audit records, the same on every backend.
-func TestDemoPolicyVisibility(t *testing.T) { forEachBackend(t, testDemoPolicyVisibility) }
+func TestDemoPolicyVisibility(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, testDemoPolicyVisibility)
+}
 
 func testDemoPolicyVisibility(t *testing.T, store *weedtest.Server) {
 	g := startPolicyGWOn(t, store)

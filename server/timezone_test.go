@@ -13,6 +13,7 @@ import (
 // offset used under two names (Moscow's +04: MSD, then MSK), zones whose
 // abbreviation is numeric, and timestamps without a zone.
 func TestToCharTimeZones(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 1, Charges: 1, Bounces: 1})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
