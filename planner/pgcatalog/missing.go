@@ -114,7 +114,7 @@ var missingMacros = []string{
 	tzOffsetMacro,
 	`pg_tz_fill(s, t) AS replace(replace(replace(s, chr(1), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '' ELSE ` + tzAbbrevMacro + `(CAST(t AS TIMESTAMPTZ)) END), ` +
 		`chr(2), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '' ELSE lower(` + tzAbbrevMacro + `(CAST(t AS TIMESTAMPTZ))) END), ` +
-		`chr(3), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '+00' ELSE pg_tz_offset(CAST(date_part('timezone', CAST(t AS TIMESTAMPTZ)) AS BIGINT)) END)`,
+		`chr(3), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '+00' ELSE pg_tz_offset(system.main.date_part('timezone', CAST(t AS TIMESTAMPTZ))) END)`,
 	`to_char(t, f) AS CASE WHEN typeof(t) NOT IN ('DATE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') THEN error('` + DatetimeFormatArg + `') ` +
 		`WHEN typeof(t) <> 'TIMESTAMP WITH TIME ZONE' AND CAST(CAST(t AS TIMESTAMPTZ) AS TIMESTAMP) <> CAST(t AS TIMESTAMP) THEN error('` + DatetimeFormatGap + `') ` +
 		`WHEN regexp_matches(f, 'TZ|tz|OF') THEN pg_tz_fill(strftime(CAST(t AS TIMESTAMPTZ), pg_datetime_format(f)), t) ` +

@@ -111,21 +111,31 @@ func tzCases(spans []tzSpan) string {
 	}
 	slices.Sort(offsets)
 	var b strings.Builder
-	const off = "date_part('timezone', t)"
+	const off = "system.main.date_part('timezone', t)"
 	for _, o := range offsets {
 		if len(names[o]) == 1 {
 			fmt.Fprintf(&b, " WHEN %s = %d THEN %s", off, o, sqlparse.QuoteLiteral(names[o][0]))
 			continue
 		}
+		// The offset's spans in time order, consecutive ones with the same
+		// name as one run: a branch per run, ended by the run's last span.
+		var runs []tzSpan
 		for _, s := range spans {
 			if s.offset != o {
 				continue
 			}
-			if s.end.IsZero() {
-				fmt.Fprintf(&b, " WHEN %s = %d THEN %s", off, o, sqlparse.QuoteLiteral(s.abbrev))
+			if n := len(runs); n > 0 && runs[n-1].abbrev == s.abbrev {
+				runs[n-1].end = s.end
 			} else {
-				fmt.Fprintf(&b, " WHEN %s = %d AND t < TIMESTAMPTZ '%s' THEN %s", off, o, s.end.UTC().Format("2006-01-02 15:04:05+00"), sqlparse.QuoteLiteral(s.abbrev))
+				runs = append(runs, s)
 			}
+		}
+		for i, r := range runs {
+			if i == len(runs)-1 || r.end.IsZero() {
+				fmt.Fprintf(&b, " WHEN %s = %d THEN %s", off, o, sqlparse.QuoteLiteral(r.abbrev))
+				break
+			}
+			fmt.Fprintf(&b, " WHEN %s = %d AND t < TIMESTAMPTZ '%s' THEN %s", off, o, r.end.UTC().Format("2006-01-02 15:04:05+00"), sqlparse.QuoteLiteral(r.abbrev))
 		}
 	}
 	return b.String()
