@@ -1,0 +1,887 @@
+package pgtypes
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/extensions"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Values read as PostgreSQL's input functions read them (COPY FROM's text,
+// CSV and binary fields), appended to Arrow columns of the types a table
+// stores: the text forms of int4in, int8in, float8in, numeric_in,
+// boolin, date_in, timestamp_in, time_in, uuid_in and byteain, the
+// binary forms of their *recv functions
+// (https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.4). A
+// value they refuse is an InputError with PostgreSQL's message.
+
+// InputErrorKind says which SQLSTATE class an InputError has.
+type InputErrorKind int
+
+// Kinds of input errors (server/errors.go maps them).
+const (
+	InputSyntax         InputErrorKind = iota // invalid_text_representation
+	InputOutOfRange                           // numeric_value_out_of_range
+	InputDatetimeFormat                       // invalid_datetime_format
+	InputDatetimeRange                        // datetime_field_overflow
+	InputBinary                               // invalid_binary_representation
+	InputEncoding                             // character_not_in_repertoire
+	InputParameter                            // invalid_parameter_value
+	InputShort                                // protocol_violation: a binary value too short
+)
+
+// InputError is a value its type's input function refuses.
+type InputError struct {
+	Kind InputErrorKind
+	Msg  string
+}
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputErr(kind InputErrorKind, format string, args ...any) error {
+	return &InputError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
+
+// syntaxErr is PostgreSQL's "invalid input syntax for type T".
+func syntaxErr(kind InputErrorKind, typ string, v []byte) error {
+	return inputErr(kind, "invalid input syntax for type %s: %q", typ, string(v))
+}
+
+// ColumnInput appends values of one column to an Arrow builder.
+type ColumnInput struct {
+	b    array.Builder
+	typ  string // PostgreSQL's name of the type, for messages
+	text func([]byte) error
+	bin  func([]byte) error
+}
+
+// NewColumnInput returns the input of a column of Arrow type dt; loc is
+// the session's time zone (timestamptz text without an offset). Types
+// without an input here are refused with an error naming them.
+func NewColumnInput(mem memory.Allocator, dt arrow.DataType, loc *time.Location) (*ColumnInput, error) {
+	c := &ColumnInput{b: array.NewBuilder(mem, dt)}
+	switch t := dt.(type) {
+	case *arrow.BooleanType:
+		b := c.b.(*array.BooleanBuilder)
+		c.typ = "boolean"
+		c.text = func(v []byte) error {
+			x, ok := ParseBool(string(v))
+			if !ok {
+				return syntaxErr(InputSyntax, "boolean", v)
+			}
+			b.Append(x)
+			return nil
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 1); err != nil {
+				return err
+			}
+			b.Append(v[0] != 0)
+			return nil
+		}
+	case *arrow.Int32Type:
+		b := c.b.(*array.Int32Builder)
+		c.typ = "integer"
+		c.text = func(v []byte) error {
+			x, err := parseInt(v, 32, "integer")
+			b.Append(int32(x))
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 4); err != nil {
+				return err
+			}
+			b.Append(int32(binary.BigEndian.Uint32(v)))
+			return nil
+		}
+	case *arrow.Int64Type:
+		b := c.b.(*array.Int64Builder)
+		c.typ = "bigint"
+		c.text = func(v []byte) error {
+			x, err := parseInt(v, 64, "bigint")
+			b.Append(x)
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 8); err != nil {
+				return err
+			}
+			b.Append(int64(binary.BigEndian.Uint64(v)))
+			return nil
+		}
+	case *arrow.Float32Type:
+		b := c.b.(*array.Float32Builder)
+		c.typ = "real"
+		c.text = func(v []byte) error {
+			x, err := parseFloat(v, 32, "real")
+			b.Append(float32(x))
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 4); err != nil {
+				return err
+			}
+			b.Append(math.Float32frombits(binary.BigEndian.Uint32(v)))
+			return nil
+		}
+	case *arrow.Float64Type:
+		b := c.b.(*array.Float64Builder)
+		c.typ = "double precision"
+		c.text = func(v []byte) error {
+			x, err := parseFloat(v, 64, "double precision")
+			b.Append(x)
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 8); err != nil {
+				return err
+			}
+			b.Append(math.Float64frombits(binary.BigEndian.Uint64(v)))
+			return nil
+		}
+	case *arrow.Decimal128Type:
+		b := c.b.(*array.Decimal128Builder)
+		c.typ = "numeric"
+		c.text = func(v []byte) error {
+			x, err := parseDecimal(v, t.Precision, t.Scale)
+			b.Append(x)
+			return err
+		}
+		c.bin = func(v []byte) error {
+			x, err := numericRecv(v, t.Precision, t.Scale)
+			b.Append(x)
+			return err
+		}
+	case *arrow.StringType:
+		b := c.b.(*array.StringBuilder)
+		c.typ = "text"
+		c.text = func(v []byte) error {
+			if err := checkText(v); err != nil {
+				return err
+			}
+			b.BinaryBuilder.Append(v)
+			return nil
+		}
+		c.bin = c.text
+	case *arrow.BinaryType:
+		b := c.b.(*array.BinaryBuilder)
+		c.typ = "bytea"
+		c.text = func(v []byte) error {
+			x, err := parseBytea(v)
+			b.Append(x)
+			return err
+		}
+		c.bin = func(v []byte) error {
+			b.Append(v)
+			return nil
+		}
+	case *arrow.FixedSizeBinaryType:
+		b := c.b.(*array.FixedSizeBinaryBuilder)
+		c.typ = "bytea"
+		fixed := func(x []byte) error {
+			if len(x) != t.ByteWidth {
+				b.AppendNull()
+				return inputErr(InputParameter, "value of %d bytes for a fixed(%d) column", len(x), t.ByteWidth)
+			}
+			b.Append(x)
+			return nil
+		}
+		c.text = func(v []byte) error {
+			x, err := parseBytea(v)
+			if err != nil {
+				b.AppendNull()
+				return err
+			}
+			return fixed(x)
+		}
+		c.bin = fixed
+	case *arrow.Date32Type:
+		b := c.b.(*array.Date32Builder)
+		c.typ = "date"
+		c.text = func(v []byte) error {
+			d, err := parseDate(v)
+			b.Append(arrow.Date32(d))
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 4); err != nil {
+				return err
+			}
+			b.Append(arrow.Date32(int32(binary.BigEndian.Uint32(v)) + pgEpochDays))
+			return nil
+		}
+	case *arrow.Time64Type:
+		b := c.b.(*array.Time64Builder)
+		c.typ = "time without time zone"
+		scale := int64(1)
+		if t.Unit == arrow.Nanosecond {
+			scale = 1000
+		}
+		c.text = func(v []byte) error {
+			us, err := parseTime(v)
+			b.Append(arrow.Time64(us * scale))
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 8); err != nil {
+				return err
+			}
+			b.Append(arrow.Time64(int64(binary.BigEndian.Uint64(v)) * scale))
+			return nil
+		}
+	case *arrow.TimestampType:
+		b := c.b.(*array.TimestampBuilder)
+		zoned := t.TimeZone != ""
+		c.typ = "timestamp without time zone"
+		if zoned {
+			c.typ = "timestamp with time zone"
+		}
+		scale := int64(1)
+		if t.Unit == arrow.Nanosecond {
+			scale = 1000
+		}
+		c.text = func(v []byte) error {
+			us, err := parseTimestamp(v, zoned, loc)
+			b.Append(arrow.Timestamp(us * scale))
+			return err
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 8); err != nil {
+				return err
+			}
+			b.Append(arrow.Timestamp((int64(binary.BigEndian.Uint64(v)) + pgEpochMicros) * scale))
+			return nil
+		}
+	case *extensions.UUIDType:
+		b := extensions.NewUUIDBuilder(mem)
+		c.b.Release()
+		c.b = b
+		c.typ = "uuid"
+		c.text = func(v []byte) error {
+			u, ok := parseUUID(v)
+			if !ok {
+				return syntaxErr(InputSyntax, "uuid", v)
+			}
+			b.Append(u)
+			return nil
+		}
+		c.bin = func(v []byte) error {
+			if err := fixedLen(v, 16); err != nil {
+				return err
+			}
+			b.Append([16]byte(v))
+			return nil
+		}
+	default:
+		c.b.Release()
+		return nil, fmt.Errorf("no input for columns of type %s", dt)
+	}
+	return c, nil
+}
+
+func binaryErr() error {
+	return inputErr(InputBinary, "incorrect binary data format")
+}
+
+// fixedLen checks the size of a fixed-size binary value: PostgreSQL's
+// receive functions read past a short one's end ("insufficient data
+// left in message") and leave a long one's rest unread ("incorrect
+// binary data format").
+func fixedLen(v []byte, n int) error {
+	switch {
+	case len(v) < n:
+		return inputErr(InputShort, "insufficient data left in message")
+	case len(v) > n:
+		return binaryErr()
+	}
+	return nil
+}
+
+// Type is PostgreSQL's name of the column's type.
+func (c *ColumnInput) Type() string { return c.typ }
+
+// AppendNull appends NULL.
+func (c *ColumnInput) AppendNull() { c.b.AppendNull() }
+
+// AppendText appends a value in text form. On an error the column holds
+// one value more or less than before; its batch is to be discarded.
+func (c *ColumnInput) AppendText(v []byte) error { return c.text(v) }
+
+// AppendBinary appends a value in binary form (same contract as
+// AppendText).
+func (c *ColumnInput) AppendBinary(v []byte) error { return c.bin(v) }
+
+// NewArray returns the values appended since the last call.
+func (c *ColumnInput) NewArray() arrow.Array { return c.b.NewArray() }
+
+// Release frees the builder.
+func (c *ColumnInput) Release() { c.b.Release() }
+
+// checkText refuses text PostgreSQL cannot store: invalid UTF-8 and NUL.
+func checkText(v []byte) error {
+	if utf8.Valid(v) && !containsNUL(v) {
+		return nil
+	}
+	return InvalidUTF8(v)
+}
+
+func containsNUL(v []byte) bool {
+	for _, c := range v {
+		if c == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// InvalidUTF8 is PostgreSQL's error for the first byte sequence of v that
+// is not UTF-8 (or NUL), as pg_verify_mbstr reports it.
+func InvalidUTF8(v []byte) error {
+	for i := 0; i < len(v); {
+		r, n := utf8.DecodeRune(v[i:])
+		if v[i] == 0 || (r == utf8.RuneError && n <= 1) {
+			end := min(i+utf8.UTFMax, len(v))
+			if v[i] >= 0x80 && v[i] < 0xc0 || v[i] == 0 {
+				end = i + 1
+			}
+			if n := utf8Len(v[i]); n > 0 && i+n <= len(v) {
+				end = i + n
+			} else if n > 0 {
+				return inputErr(InputEncoding, "invalid byte sequence for encoding \"UTF8\": %s", hexBytes(v[i:]))
+			}
+			return inputErr(InputEncoding, "invalid byte sequence for encoding \"UTF8\": %s", hexBytes(v[i:end]))
+		}
+		i += n
+	}
+	return nil
+}
+
+// utf8Len is the length a UTF-8 sequence starting with c claims (0 for a
+// byte no sequence starts with).
+func utf8Len(c byte) int {
+	switch {
+	case c < 0x80:
+		return 1
+	case c&0xe0 == 0xc0:
+		return 2
+	case c&0xf0 == 0xe0:
+		return 3
+	case c&0xf8 == 0xf0:
+		return 4
+	}
+	return 1
+}
+
+func hexBytes(b []byte) string {
+	parts := make([]string, len(b))
+	for i, c := range b {
+		parts[i] = fmt.Sprintf("0x%02x", c)
+	}
+	return strings.Join(parts, " ")
+}
+
+// trimSpace drops the white space PostgreSQL's numeric input allows around
+// a value.
+func trimSpace(v []byte) []byte {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+	for len(v) > 0 && isSpace(v[0]) {
+		v = v[1:]
+	}
+	for len(v) > 0 && isSpace(v[len(v)-1]) {
+		v = v[:len(v)-1]
+	}
+	return v
+}
+
+func parseInt(v []byte, bits int, typ string) (int64, error) {
+	s := trimSpace(v)
+	if len(s) > 0 && s[0] == '+' && len(s) > 1 && s[1] != '-' && s[1] != '+' {
+		s = s[1:]
+	}
+	x, err := strconv.ParseInt(string(s), 10, bits)
+	if err == nil {
+		return x, nil
+	}
+	if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		return 0, inputErr(InputOutOfRange, "value %q is out of range for type %s", string(v), typ)
+	}
+	return 0, syntaxErr(InputSyntax, typ, v)
+}
+
+func parseFloat(v []byte, bits int, typ string) (float64, error) {
+	s := string(trimSpace(v))
+	switch strings.ToLower(s) {
+	case "nan":
+		return math.NaN(), nil
+	case "infinity", "+infinity", "inf", "+inf":
+		return math.Inf(1), nil
+	case "-infinity", "-inf":
+		return math.Inf(-1), nil
+	}
+	if s == "" || strings.ContainsAny(s, "_xXpP") || strings.ContainsAny(strings.ToLower(s), "inf") {
+		return 0, syntaxErr(InputSyntax, typ, v)
+	}
+	x, err := strconv.ParseFloat(s, bits)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return 0, inputErr(InputOutOfRange, "%q is out of range for type %s", s, typ)
+		}
+		return 0, syntaxErr(InputSyntax, typ, v)
+	}
+	return x, nil
+}
+
+// parseDecimal reads numeric_in's text (digits, a point, an exponent) and
+// rounds it, half away from zero, to scale, as numeric(p, s) does.
+func parseDecimal(v []byte, prec, scale int32) (decimal128.Num, error) {
+	s := trimSpace(v)
+	neg := false
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	var digits []byte
+	frac, seenPoint, exp := 0, false, 0
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+			if seenPoint {
+				frac++
+			}
+			continue
+		case c == '.' && !seenPoint:
+			seenPoint = true
+			continue
+		}
+		break
+	}
+	if len(digits) == 0 {
+		if strings.EqualFold(string(s), "nan") || strings.EqualFold(strings.TrimLeft(string(s), "+-"), "infinity") {
+			return decimal128.Num{}, inputErr(InputOutOfRange, "cannot store %s in a numeric(%d, %d) column (Iceberg decimals have no special values)", string(trimSpace(v)), prec, scale)
+		}
+		return decimal128.Num{}, syntaxErr(InputSyntax, "numeric", v)
+	}
+	if i < len(s) {
+		if s[i] != 'e' && s[i] != 'E' {
+			return decimal128.Num{}, syntaxErr(InputSyntax, "numeric", v)
+		}
+		e, err := strconv.Atoi(string(s[i+1:]))
+		if err != nil || e > 1000 || e < -1000 {
+			return decimal128.Num{}, syntaxErr(InputSyntax, "numeric", v)
+		}
+		exp = e
+	}
+	// value = digits * 10^(exp-frac); keep scale digits after the point.
+	shift := int(scale) - (frac - exp)
+	if shift >= 0 {
+		digits = append(digits, strings.Repeat("0", shift)...)
+	} else {
+		cut := len(digits) + shift
+		roundUp := false
+		if cut >= 0 {
+			roundUp = digits[cut] >= '5'
+			digits = digits[:cut]
+		} else {
+			digits = digits[:0]
+		}
+		if roundUp {
+			digits = incrementDigits(digits)
+		}
+	}
+	trimmed := strings.TrimLeft(string(digits), "0")
+	if len(trimmed) > int(prec) {
+		return decimal128.Num{}, inputErr(InputOutOfRange, "numeric field overflow")
+	}
+	n := decimal128.Num{}
+	ten := decimal128.FromI64(10)
+	for _, c := range []byte(trimmed) {
+		n = n.Mul(ten).Add(decimal128.FromI64(int64(c - '0')))
+	}
+	if neg {
+		n = n.Negate()
+	}
+	return n, nil
+}
+
+func incrementDigits(d []byte) []byte {
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] < '9' {
+			d[i]++
+			return d
+		}
+		d[i] = '0'
+	}
+	return append([]byte{'1'}, d...)
+}
+
+// numericRecv reads numeric's binary form: ndigits, weight, sign, dscale,
+// then base-10000 digits.
+func numericRecv(v []byte, prec, scale int32) (decimal128.Num, error) {
+	if len(v) < 8 {
+		return decimal128.Num{}, binaryErr()
+	}
+	nd := int(binary.BigEndian.Uint16(v))
+	weight := int(int16(binary.BigEndian.Uint16(v[2:])))
+	sign := binary.BigEndian.Uint16(v[4:])
+	if len(v) != 8+2*nd {
+		return decimal128.Num{}, binaryErr()
+	}
+	switch sign {
+	case 0x0000, 0x4000:
+	case 0xC000, 0xD000, 0xF000:
+		return decimal128.Num{}, inputErr(InputOutOfRange, "cannot store NaN or infinity in a numeric(%d, %d) column", prec, scale)
+	default:
+		return decimal128.Num{}, inputErr(InputBinary, "invalid sign in external \"numeric\" value")
+	}
+	var b strings.Builder
+	if sign == 0x4000 {
+		b.WriteByte('-')
+	}
+	// digits[k] has weight (weight-k) in base 10000.
+	intGroups := weight + 1
+	for k := 0; k < max(intGroups, 0); k++ {
+		d := 0
+		if k < nd {
+			d = int(binary.BigEndian.Uint16(v[8+2*k:]))
+		}
+		fmt.Fprintf(&b, "%04d", d)
+	}
+	if intGroups <= 0 {
+		b.WriteByte('0')
+	}
+	b.WriteByte('.')
+	for k := intGroups; k < 0; k++ {
+		b.WriteString("0000")
+	}
+	for k := max(intGroups, 0); k < nd; k++ {
+		d := int(binary.BigEndian.Uint16(v[8+2*k:]))
+		if d > 9999 {
+			return decimal128.Num{}, inputErr(InputBinary, "invalid digit in external \"numeric\" value")
+		}
+		fmt.Fprintf(&b, "%04d", d)
+	}
+	return parseDecimal([]byte(b.String()), prec, scale)
+}
+
+// parseBytea reads bytea's hex (\x...) and escape forms.
+func parseBytea(v []byte) ([]byte, error) {
+	if len(v) >= 2 && v[0] == '\\' && v[1] == 'x' {
+		out := make([]byte, 0, (len(v)-2)/2)
+		for i := 2; i < len(v); {
+			c := v[i]
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				i++
+				continue
+			}
+			hi, ok := hexDigit(c)
+			if !ok {
+				return nil, inputErr(InputParameter, "invalid hexadecimal digit: %q", string(c))
+			}
+			if i+1 >= len(v) {
+				return nil, inputErr(InputParameter, "invalid hexadecimal data: odd number of digits")
+			}
+			lo, ok := hexDigit(v[i+1])
+			if !ok {
+				return nil, inputErr(InputParameter, "invalid hexadecimal digit: %q", string(v[i+1]))
+			}
+			out = append(out, hi<<4|lo)
+			i += 2
+		}
+		return out, nil
+	}
+	out := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		switch {
+		case i+1 < len(v) && v[i+1] == '\\':
+			out = append(out, '\\')
+			i++
+		case i+3 < len(v) && isOct(v[i+1]) && v[i+1] <= '3' && isOct(v[i+2]) && isOct(v[i+3]):
+			out = append(out, (v[i+1]-'0')<<6|(v[i+2]-'0')<<3|(v[i+3]-'0'))
+			i += 3
+		default:
+			return nil, syntaxErr(InputSyntax, "bytea", v)
+		}
+	}
+	return out, nil
+}
+
+func isOct(c byte) bool { return c >= '0' && c <= '7' }
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// parseUUID reads uuid_in's forms: 32 hex digits, optionally in braces,
+// optionally with a hyphen after any group of four.
+func parseUUID(v []byte) ([16]byte, bool) {
+	var u [16]byte
+	s := v
+	if len(s) > 0 && s[0] == '{' {
+		if s[len(s)-1] != '}' {
+			return u, false
+		}
+		s = s[1 : len(s)-1]
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '-' {
+			if n == 0 || n%4 != 0 || n == 32 || (i > 0 && s[i-1] == '-') {
+				return u, false
+			}
+			continue
+		}
+		d, ok := hexDigit(s[i])
+		if !ok || n == 32 {
+			return u, false
+		}
+		if n%2 == 0 {
+			u[n/2] = d << 4
+		} else {
+			u[n/2] |= d
+		}
+		n++
+	}
+	return u, n == 32 && s[len(s)-1] != '-'
+}
+
+// parseDate reads an ISO date (YYYY-MM-DD, optionally " BC"), as days
+// from 1970-01-01.
+func parseDate(v []byte) (int32, error) {
+	s := strings.TrimSpace(string(v))
+	y, m, d, rest, ok := isoDate(s)
+	if !ok || strings.TrimSpace(rest) != "" {
+		if ok && strings.EqualFold(strings.TrimSpace(rest), "BC") {
+			y = 1 - y
+		} else {
+			return 0, syntaxErr(InputDatetimeFormat, "date", v)
+		}
+	}
+	if !validDate(y, m, d) {
+		return 0, inputErr(InputDatetimeRange, "date/time field value out of range: %q", string(v))
+	}
+	return int32(daysFromCivil(y, m, d)), nil
+}
+
+// isoDate reads YYYY-MM-DD at the start of s.
+func isoDate(s string) (y, m, d int, rest string, ok bool) {
+	parts := strings.SplitN(s, "-", 3)
+	if len(parts) != 3 {
+		return 0, 0, 0, "", false
+	}
+	end := 0
+	for end < len(parts[2]) && parts[2][end] >= '0' && parts[2][end] <= '9' {
+		end++
+	}
+	var err1, err2, err3 error
+	y, err1 = strconv.Atoi(parts[0])
+	m, err2 = strconv.Atoi(parts[1])
+	d, err3 = strconv.Atoi(parts[2][:end])
+	if err1 != nil || err2 != nil || err3 != nil || len(parts[0]) < 1 || end == 0 || end > 2 || len(parts[1]) > 2 || y < 0 {
+		return 0, 0, 0, "", false
+	}
+	return y, m, d, parts[2][end:], true
+}
+
+func validDate(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func daysFromCivil(y, m, d int) int64 {
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+// parseClock reads HH:MM[:SS[.ffffff]] at the start of s: microseconds of
+// the day and what follows.
+func parseClock(s string) (us int64, rest string, ok bool) {
+	i := 0
+	num := func(maxDigits int) (int, bool) {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' && i-start < maxDigits {
+			i++
+		}
+		if i == start {
+			return 0, false
+		}
+		n, _ := strconv.Atoi(s[start:i])
+		return n, true
+	}
+	h, ok1 := num(2)
+	if !ok1 || i >= len(s) || s[i] != ':' {
+		return 0, "", false
+	}
+	i++
+	mi, ok2 := num(2)
+	if !ok2 {
+		return 0, "", false
+	}
+	sec, frac := 0, int64(0)
+	if i < len(s) && s[i] == ':' {
+		i++
+		var ok3 bool
+		if sec, ok3 = num(2); !ok3 {
+			return 0, "", false
+		}
+		if i < len(s) && s[i] == '.' {
+			i++
+			start := i
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			digits := s[start:i]
+			// round to microseconds, as PostgreSQL does
+			f := digits + "0000000"
+			frac, _ = strconv.ParseInt(f[:6], 10, 64)
+			if f[6] >= '5' {
+				frac++
+			}
+		}
+	}
+	if h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi > 0 || sec > 0 || frac > 0)) {
+		return -1, s[i:], true
+	}
+	return ((int64(h)*60+int64(mi))*60+int64(sec))*1000000 + frac, s[i:], true
+}
+
+func parseTime(v []byte) (int64, error) {
+	s := strings.TrimSpace(string(v))
+	us, rest, ok := parseClock(s)
+	if !ok || strings.TrimSpace(rest) != "" {
+		return 0, syntaxErr(InputDatetimeFormat, "time", v)
+	}
+	if us < 0 {
+		return 0, inputErr(InputDatetimeRange, "date/time field value out of range: %q", string(v))
+	}
+	return us, nil
+}
+
+// parseTimestamp reads an ISO timestamp: a date, optionally a time after
+// a space or T, optionally a zone offset (Z, +HH, +HH:MM, +HHMM) or a zone
+// name, optionally " BC". Without a zone, a timestamptz is in loc; a
+// timestamp ignores any zone, as timestamp_in does.
+func parseTimestamp(v []byte, zoned bool, loc *time.Location) (int64, error) {
+	typ := "timestamp"
+	if zoned {
+		typ = "timestamp with time zone"
+	}
+	s := strings.TrimSpace(string(v))
+	switch strings.ToLower(s) {
+	case "epoch":
+		return 0, nil
+	case "infinity", "-infinity", "+infinity":
+		return 0, inputErr(InputDatetimeRange, "cannot store %s in a %s column (Iceberg timestamps have no infinity)", s, typ)
+	}
+	y, m, d, rest, ok := isoDate(s)
+	if !ok {
+		return 0, syntaxErr(InputDatetimeFormat, typ, v)
+	}
+	bc := false
+	if r, found := strings.CutSuffix(strings.TrimRight(rest, " "), "BC"); found {
+		bc, rest = true, strings.TrimRight(r, " ")
+	}
+	var clock int64
+	if rest != "" && (rest[0] == ' ' || rest[0] == 'T' || rest[0] == 't') {
+		r := strings.TrimLeft(rest[1:], " ")
+		var ok bool
+		if clock, rest, ok = parseClock(r); !ok {
+			return 0, syntaxErr(InputDatetimeFormat, typ, v)
+		}
+	}
+	rest = strings.TrimSpace(rest)
+	if bc {
+		y = 1 - y
+	}
+	if !validDate(y, m, d) || clock < 0 {
+		return 0, inputErr(InputDatetimeRange, "date/time field value out of range: %q", string(v))
+	}
+	at := loc
+	if at == nil {
+		at = time.UTC
+	}
+	offset, hasOffset := 0, false
+	switch {
+	case rest == "":
+	case rest == "Z" || rest == "z" || strings.EqualFold(rest, "UTC"):
+		hasOffset = true
+	case rest[0] == '+' || rest[0] == '-':
+		off, ok := parseOffset(rest)
+		if !ok {
+			return 0, syntaxErr(InputDatetimeFormat, typ, v)
+		}
+		offset, hasOffset = off, true
+	default:
+		l, err := time.LoadLocation(rest)
+		if err != nil {
+			return 0, inputErr(InputParameter, "time zone %q not recognized", rest)
+		}
+		at = l
+	}
+	days := daysFromCivil(y, m, d)
+	local := days*86400*1000000 + clock
+	if !zoned {
+		return local, nil
+	}
+	if hasOffset {
+		return local - int64(offset)*1000000, nil
+	}
+	// the zone's offset at that local time
+	sec := local / 1000000
+	t := time.Date(y, time.Month(m), d, 0, 0, int(sec-days*86400), 0, at)
+	_, off := t.Zone()
+	return local - int64(off)*1000000, nil
+}
+
+// parseOffset reads +HH, +HH:MM, +HHMM, +HH:MM:SS: seconds east of UTC.
+func parseOffset(s string) (int, bool) {
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	s = strings.ReplaceAll(s[1:], ":", "")
+	if len(s) == 0 || len(s) > 6 || len(s)%2 == 1 && len(s) != 1 {
+		return 0, false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	if len(s) == 1 {
+		s = "0" + s
+	}
+	s += "0000"
+	h, _ := strconv.Atoi(s[:2])
+	m, _ := strconv.Atoi(s[2:4])
+	sec, _ := strconv.Atoi(s[4:6])
+	if h > 15 || m > 59 || sec > 59 {
+		return 0, false
+	}
+	return sign * (h*3600 + m*60 + sec), true
+}
