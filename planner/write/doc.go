@@ -12,6 +12,9 @@
 //	                             Parquet by catalog.Stage, one append
 //	                             snapshot (catalog.CommitAppend, which
 //	                             reloads and retries on conflicts)
+//	COPY ... FROM STDIN          rows the session parsed from the client
+//	                             (load.go: Load), staged and committed
+//	                             like INSERT's
 //	DELETE, UPDATE, TRUNCATE     copy-on-write (rewrite.go): the data
 //	                             files holding affected rows are rewritten
 //	                             and replaced in one overwrite snapshot that
