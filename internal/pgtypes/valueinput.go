@@ -443,6 +443,56 @@ func parseFloat(v []byte, bits int, typ string) (float64, error) {
 // parseDecimal reads numeric_in's text (digits, a point, an exponent) and
 // rounds it, half away from zero, to scale, as numeric(p, s) does.
 func parseDecimal(v []byte, prec, scale int32) (decimal128.Num, error) {
+	if n, ok := parseShortDecimal(v, prec, scale); ok {
+		return n, nil
+	}
+	return parseLongDecimal(v, prec, scale)
+}
+
+// parseShortDecimal is parseDecimal's fast path: [-+]digits[.digits] of
+// at most 18 digits that fit the column's precision; ok is false for
+// anything else.
+func parseShortDecimal(v []byte, prec, scale int32) (decimal128.Num, bool) {
+	i, neg := 0, false
+	if len(v) > 0 && (v[0] == '-' || v[0] == '+') {
+		neg, i = v[0] == '-', 1
+	}
+	var x uint64
+	digits, frac, point := 0, int32(0), false
+	for ; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+			x = x*10 + uint64(c-'0')
+			digits++
+			if point {
+				frac++
+			}
+		case c == '.' && !point:
+			point = true
+		default:
+			return decimal128.Num{}, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return decimal128.Num{}, false
+	}
+	n := decimal128.FromU64(x)
+	if frac <= scale {
+		n = n.IncreaseScaleBy(scale - frac)
+	} else {
+		n = n.ReduceScaleBy(frac-scale, true)
+	}
+	if !n.FitsInPrecision(prec) {
+		return decimal128.Num{}, false // the slow path says why
+	}
+	if neg {
+		n = n.Negate()
+	}
+	return n, true
+}
+
+func parseLongDecimal(v []byte, prec, scale int32) (decimal128.Num, error) {
 	s := trimSpace(v)
 	neg := false
 	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
@@ -544,6 +594,36 @@ func numericRecv(v []byte, prec, scale int32) (decimal128.Num, error) {
 		return decimal128.Num{}, inputErr(InputOutOfRange, "cannot store NaN or infinity in a numeric(%d, %d) column", prec, scale)
 	default:
 		return decimal128.Num{}, inputErr(InputBinary, "invalid sign in external \"numeric\" value")
+	}
+	if nd <= 4 {
+		// fast path: at most 16 decimal digits, in an int64
+		var total int64
+		for k := 0; k < nd; k++ {
+			d := int64(binary.BigEndian.Uint16(v[8+2*k:]))
+			if d > 9999 {
+				return decimal128.Num{}, inputErr(InputBinary, "invalid digit in external \"numeric\" value")
+			}
+			total = total*10000 + d
+		}
+		// value = total * 10^(4*(weight-nd+1)); scaled by 10^scale
+		e := int32(4*(weight-nd+1)) + scale
+		n := decimal128.FromI64(total)
+		if e >= 0 && e <= 38 {
+			n = n.IncreaseScaleBy(e)
+		} else if e < 0 && e >= -38 {
+			n = n.ReduceScaleBy(-e, true)
+		} else if total != 0 {
+			e = 99
+		}
+		if e <= 38 && n.FitsInPrecision(prec) {
+			if sign == 0x4000 {
+				n = n.Negate()
+			}
+			return n, nil
+		}
+		if e <= 38 {
+			return decimal128.Num{}, inputErr(InputOutOfRange, "numeric field overflow")
+		}
 	}
 	var b strings.Builder
 	if sign == 0x4000 {
