@@ -207,6 +207,8 @@ func sqlState(err error) codes.Code {
 			return codes.InsufficientPrivilege
 		case planner.KindOutOfMemory:
 			return codes.OutOfMemory
+		case planner.KindCardinality:
+			return codes.CardinalityViolation
 		case planner.KindDiskFull:
 			return codes.DiskFull
 		case planner.KindIO:
