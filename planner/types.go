@@ -73,6 +73,7 @@ const (
 	KindParameter         = write.KindParameter
 	KindCorrupt           = write.KindCorrupt
 	KindDiskFull          = write.KindDiskFull
+	KindCardinality       = write.KindCardinality
 )
 
 // ErrNotSupported is returned for statements and features lakegate does

@@ -2,7 +2,7 @@
 # Fuzzes what lakegate reads from clients, for DURATION per target
 # (default 15s): the wire (server/fuzz_test.go, each target against a real
 # server) and the SQL text readers (planner/session/fuzz_test.go: splitter,
-# tokenizers; planner/write/fuzz_test.go: the write parser;
+# tokenizers, COPY FROM data; planner/write/fuzz_test.go: the write parser;
 # planner/pgcatalog/fuzz_test.go: the catalog rewrite;
 # internal/sqlparse/fuzz_test.go: the one lexer; internal/sqlparse/tree:
 # the typed parse tree; policy/policy_test.go: row filter and mask
@@ -19,7 +19,7 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzParse FuzzUnmarshal FuzzExprShape)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzCopyData FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzParse FuzzUnmarshal FuzzExprShape)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-test.parallel "$FUZZ_PARALLEL")
 # go test -fuzz takes one target at a time and links a test binary for
@@ -33,7 +33,7 @@ module=$(go list -m)
 for t in "${targets[@]}"; do
   pkg=server
   case "$t" in
-    FuzzStatementText) pkg=planner/session ;;
+    FuzzStatementText|FuzzCopyData) pkg=planner/session ;;
     FuzzParseWrite) pkg=planner/write ;;
     FuzzRewriteSQL) pkg=planner/pgcatalog ;;
     FuzzLex) pkg=internal/sqlparse ;;

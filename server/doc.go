@@ -39,7 +39,9 @@
 // writes them again whenever a statement changes one (identity.go). A few
 // messages psql-wire has no API for are written on the connection between
 // psql-wire's own (NoticeResponse, EmptyQueryResponse, ParameterStatus, the
-// COPY TO STDOUT stream in copy.go, and the RowDescription of statements of
+// COPY TO STDOUT stream in copy.go, CopyInResponse of COPY FROM STDIN in
+// copyin.go, whose CopyData the handler reads from psql-wire's reader
+// until CopyDone or CopyFail, and the RowDescription of statements of
 // a multi-statement Query, which are planned one at a time as they run, in
 // sessioncmds.go).
 //

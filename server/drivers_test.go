@@ -162,7 +162,7 @@ const demoTablesRows = `INSERT INTO users.customers SELECT g, 'Name ' || g, 'c' 
 INSERT INTO payments.charges SELECT g, g % 100 + 1, 1.25, 'USD', 'succeeded', now() FROM generate_series(1, 1000) g;`
 
 // startDemoPostgres starts PostgreSQL 15 and runs script in it.
-func startDemoPostgres(t *testing.T, script string) *pgtest.Server {
+func startDemoPostgres(t testing.TB, script string) *pgtest.Server {
 	t.Helper()
 	pg := pgtest.Start(t)
 	c, err := pgx.Connect(context.Background(), pg.DSN)

@@ -80,6 +80,19 @@ func uncategorizedState(err error) codes.Code {
 	return codes.Internal
 }
 
+// inputStates are the codes of values PostgreSQL's input functions refuse
+// (COPY FROM).
+var inputStates = map[pgtypes.InputErrorKind]codes.Code{
+	pgtypes.InputSyntax:         codes.InvalidTextRepresentation,
+	pgtypes.InputOutOfRange:     codes.NumericValueOutOfRange,
+	pgtypes.InputDatetimeFormat: codes.InvalidDatetimeFormat,
+	pgtypes.InputDatetimeRange:  codes.DatetimeFieldOverflow,
+	pgtypes.InputBinary:         codes.InvalidBinaryRepresentation,
+	pgtypes.InputEncoding:       codes.CharacterNotInRepertoire,
+	pgtypes.InputParameter:      codes.InvalidParameterValue,
+	pgtypes.InputShort:          codes.ProtocolViolation,
+}
+
 var stateCodes = map[session.StateErrorCode]codes.Code{
 	session.StateNoActiveTransaction: codes.NoActiveSQLTransaction,
 	session.StateActiveTransaction:   codes.ActiveSQLTransaction,
@@ -103,6 +116,9 @@ func sqlState(err error) codes.Code {
 	var mm *malformedMessageError
 	var tl *pgtypes.ResultTooLargeError
 	var sd *errSignalDenied
+	var ie *pgtypes.InputError
+	var cd *session.CopyDataError
+	var cf *session.CopyFailedError
 	switch {
 	case errors.Is(err, errAdminShutdown):
 		return codes.AdminShutdown // the audit log's code of a statement the drain ended
@@ -110,6 +126,12 @@ func sqlState(err error) codes.Code {
 		return codes.ProtocolViolation
 	case errors.As(err, &tl):
 		return codes.ProgramLimitExceeded
+	case errors.As(err, &ie):
+		return inputStates[ie.Kind]
+	case errors.As(err, &cd):
+		return codes.BadCopyFileFormat
+	case errors.As(err, &cf):
+		return codes.QueryCanceled
 	case errors.As(err, &se):
 		if c, ok := stateCodes[se.Code]; ok {
 			return c
@@ -185,6 +207,8 @@ func sqlState(err error) codes.Code {
 			return codes.InsufficientPrivilege
 		case planner.KindOutOfMemory:
 			return codes.OutOfMemory
+		case planner.KindCardinality:
+			return codes.CardinalityViolation
 		case planner.KindDiskFull:
 			return codes.DiskFull
 		case planner.KindIO:

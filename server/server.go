@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	wire "github.com/jeroenrinzema/psql-wire"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
@@ -93,6 +94,7 @@ type conn struct {
 	addr      string
 	loc       *time.Location
 	out       *buffer.Writer    // raw protocol messages (identity.go)
+	in        *buffer.Reader    // psql-wire's reader of client messages (COPY FROM STDIN, copyin.go)
 	reported  map[string]string // ParameterStatus values the client has
 	wsess     *wire.Session     // psql-wire's session: statement and portal caches
 	frames    *frameChecker     // which message the client sent last (frames.go)
@@ -406,6 +408,8 @@ func (s *Server) execute(ctx context.Context, c *conn, st *session.Stmt, paramOI
 		}
 		cw = newCopyWriter(ctx, c, cp)
 		sink, wait = pipeline(ctx, cw.batch)
+	} else if st.CopyIn() != nil {
+		sink = func(arrow.RecordBatch) error { return nil } // no rows
 	} else if rs := c.newRowSender(ctx, st.Columns, w, described); rs.conn != nil {
 		sink, wait = pipeline(ctx, rs.batch)
 	} else {
@@ -417,7 +421,9 @@ func (s *Server) execute(ctx context.Context, c *conn, st *session.Stmt, paramOI
 		}
 	}()
 	var res session.Result
-	if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited && st.Kind == session.KindQuery && cw == nil {
+	if ci := st.CopyIn(); ci != nil {
+		res, err = c.copyIn(ctx, st, ci)
+	} else if run, _ := ctx.Value(portalRunKey{}).(portalRun); run.limited && st.Kind == session.KindQuery && cw == nil {
 		res, err = c.readPortal(ctx, st, args, sink)
 		if err == nil && run.sent != nil {
 			res.Tag = "SELECT " + strconv.FormatInt(run.sent.Load(), 10)

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,9 +16,9 @@ import (
 // CSV and binary formats (https://www.postgresql.org/docs/15/sql-copy.html).
 // The planner parses and checks the statement and runs its query like any
 // other; the server frames the rows (CopyOutResponse, CopyData, CopyDone).
-// COPY FROM and COPY to or from a server file or program are refused: a
-// client cannot reach the gateway's files, and lakegate loads data through
-// INSERT.
+// COPY ... FROM STDIN loads a native table (copyin.go). COPY to or from a
+// server file or program is refused: a client cannot reach the gateway's
+// files.
 
 // CopyFormat is a COPY data format.
 type CopyFormat int
@@ -29,7 +30,8 @@ const (
 	CopyBinary
 )
 
-// CopyOut is a checked COPY ... TO STDOUT.
+// CopyOut is a checked COPY ... TO STDOUT; its format options are also
+// those of a COPY FROM STDIN (CopyIn).
 type CopyOut struct {
 	Format    CopyFormat
 	Header    bool
@@ -40,6 +42,11 @@ type CopyOut struct {
 	// ForceQuote marks the columns (CSV) whose non-NULL values are always
 	// quoted.
 	ForceQuote []bool
+	// ForceNull and ForceNotNull (COPY FROM, CSV) mark the columns whose
+	// quoted NULL string is NULL, and whose unquoted one is not.
+	ForceNull, ForceNotNull []bool
+	// HeaderMatch (COPY FROM): the header line must name the columns.
+	HeaderMatch bool
 	// Columns are the columns of the rows.
 	Columns []pgtypes.Column
 }
@@ -58,6 +65,9 @@ type copyOptions struct {
 	header                                           *bool
 	forceQuote                                       []string // "*" for all
 	forceQuoteSet                                    bool
+	forceNull, forceNotNull                          []string // COPY FROM; "*" for all
+	forceNullSet, forceNotNullSet                    bool
+	headerMatch                                      bool // COPY FROM: HEADER MATCH
 	seen                                             map[string]bool
 }
 
@@ -90,6 +100,7 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 		_ = opts.once("format")
 	}
 	var query string
+	var name, colList []string // COPY table [(columns)]
 	if t.peekRaw() == "(" {
 		open := t.Pos()
 		depth := 0
@@ -115,7 +126,6 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 	} else {
 		// COPY table [(columns)]: the table's rows, read through the same
 		// planner path (and policy) as SELECT.
-		var name []string
 		for {
 			tok := t.peekRaw()
 			if tok == "" || !(sqlparse.IsIdentByte(tok[0]) || tok[0] == '"') {
@@ -135,6 +145,7 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 					return err
 				}
 				list = append(list, sqlparse.QuoteIdent(c))
+				colList = append(colList, c)
 				if t.accept(")") {
 					break
 				}
@@ -148,7 +159,10 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 	}
 	switch {
 	case t.accept("FROM"):
-		return copyUnsupported("COPY FROM: lakegate does not load data through COPY; use INSERT")
+		if name == nil {
+			return syntaxErrAt("FROM")
+		}
+		return s.prepareCopyIn(ctx, st, t, name, colList)
 	case t.accept("TO"):
 	default:
 		return syntaxErrAt(t.peekRaw())
@@ -165,6 +179,13 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 	if err := parseCopyOptions(t, &opts); err != nil {
 		return err
 	}
+	if opts.forceNullSet || opts.forceNotNullSet {
+		name := "force not null"
+		if opts.forceNullSet {
+			name = "force null"
+		}
+		return copyUnsupported("COPY %s only available using COPY FROM", name)
+	}
 	inner, err := s.Prepare(ctx, query)
 	if err != nil {
 		return err
@@ -172,7 +193,10 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 	if inner.Kind != KindQuery {
 		return copyUnsupported("COPY of a %s statement", strings.ToUpper(planner.LeadingKeywords(query, 1)[0]))
 	}
-	out, err := checkCopyOptions(&opts, inner.Columns)
+	if opts.headerMatch {
+		return copyUnsupported("cannot use \"match\" with HEADER in COPY TO")
+	}
+	out, err := checkCopyOptions(&opts, inner.Columns, false)
 	if err != nil {
 		return err
 	}
@@ -212,18 +236,18 @@ func parseCopyOptions(t *tokScan, o *copyOptions) error {
 			case name == "force_quote" && t.peekRaw() == "*":
 				t.next()
 				arg, hasArg = "*", true
-			case name == "force_quote" && t.peekRaw() == "(":
+			case isForceList(name) && t.peekRaw() == "(":
 				t.next()
 				if err := o.once(name); err != nil {
 					return err
 				}
-				o.forceQuoteSet = true
+				var list []string
 				for {
 					c, err := t.ident()
 					if err != nil {
 						return err
 					}
-					o.forceQuote = append(o.forceQuote, c)
+					list = append(list, c)
 					if t.accept(")") {
 						break
 					}
@@ -231,6 +255,7 @@ func parseCopyOptions(t *tokScan, o *copyOptions) error {
 						return err
 					}
 				}
+				o.setForce(name, list)
 				name = ""
 			default:
 				if v, ok := t.stringLit(); ok {
@@ -295,24 +320,11 @@ func parseCopyOptions(t *tokScan, o *copyOptions) error {
 				err = set("encoding", &o.encoding, v)
 			}
 		case t.accept("FORCE", "QUOTE"):
-			if err = o.once("force_quote"); err != nil {
-				break
-			}
-			o.forceQuoteSet = true
-			if t.accept("*") {
-				o.forceQuote = []string{"*"}
-				break
-			}
-			for {
-				var c string
-				if c, err = t.ident(); err != nil {
-					break
-				}
-				o.forceQuote = append(o.forceQuote, c)
-				if !t.accept(",") {
-					break
-				}
-			}
+			err = forceList(t, o, "force_quote")
+		case t.accept("FORCE", "NOT", "NULL"):
+			err = forceList(t, o, "force_not_null")
+		case t.accept("FORCE", "NULL"):
+			err = forceList(t, o, "force_null")
 		case t.accept("OIDS"):
 			err = copyErr(planner.KindSyntax, "option \"oids\" not recognized")
 		default:
@@ -322,6 +334,31 @@ func parseCopyOptions(t *tokScan, o *copyOptions) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// forceList reads the columns of the keyword syntax's FORCE QUOTE, FORCE
+// NOT NULL and FORCE NULL (FORCE QUOTE also takes *).
+func forceList(t *tokScan, o *copyOptions, opt string) error {
+	if err := o.once(opt); err != nil {
+		return err
+	}
+	if opt == "force_quote" && t.accept("*") {
+		o.setForce(opt, []string{"*"})
+		return nil
+	}
+	var list []string
+	for {
+		c, err := t.ident()
+		if err != nil {
+			return err
+		}
+		list = append(list, c)
+		if !t.accept(",") {
+			break
+		}
+	}
+	o.setForce(opt, list)
 	return nil
 }
 
@@ -367,7 +404,9 @@ func applyCopyOption(o *copyOptions, name, arg string, hasArg bool) error {
 			return err
 		}
 		if arg == "match" {
-			return copyUnsupported("cannot use \"match\" with HEADER in COPY TO")
+			h := true
+			o.header, o.headerMatch = &h, true
+			return nil
 		}
 		b, err := boolArg()
 		if err != nil {
@@ -391,13 +430,31 @@ func applyCopyOption(o *copyOptions, name, arg string, hasArg bool) error {
 		o.forceQuoteSet, o.forceQuote = true, []string{"*"}
 		return nil
 	case "force_not_null", "force_null":
-		return copyUnsupported("COPY %s only available using COPY FROM", strings.ReplaceAll(name, "_", " "))
+		return copyErr(planner.KindSyntax, "argument to option %q must be a list of column names", name)
 	}
 	return copyErr(planner.KindSyntax, "option %q not recognized", name)
 }
 
-// checkCopyOptions applies PostgreSQL's rules and defaults.
-func checkCopyOptions(o *copyOptions, cols []pgtypes.Column) (*CopyOut, error) {
+// isForceList says whether a parenthesized option takes a column list.
+func isForceList(name string) bool {
+	return name == "force_quote" || name == "force_null" || name == "force_not_null"
+}
+
+// setForce records a FORCE_* option's columns.
+func (o *copyOptions) setForce(name string, cols []string) {
+	switch name {
+	case "force_quote":
+		o.forceQuote, o.forceQuoteSet = cols, true
+	case "force_null":
+		o.forceNull, o.forceNullSet = cols, true
+	case "force_not_null":
+		o.forceNotNull, o.forceNotNullSet = cols, true
+	}
+}
+
+// checkCopyOptions applies PostgreSQL's rules and defaults; from is COPY
+// FROM, whose cols are the columns it loads.
+func checkCopyOptions(o *copyOptions, cols []pgtypes.Column, from bool) (*CopyOut, error) {
 	out := &CopyOut{Columns: cols}
 	if o.format != nil {
 		switch strings.ToLower(*o.format) {
@@ -430,7 +487,7 @@ func checkCopyOptions(o *copyOptions, cols []pgtypes.Column) (*CopyOut, error) {
 		out.Delimiter, out.Null = ',', ""
 	}
 	if o.header != nil {
-		out.Header = *o.header
+		out.Header, out.HeaderMatch = *o.header, o.headerMatch
 	}
 	if o.delimiter != nil {
 		if len(*o.delimiter) != 1 {
@@ -458,8 +515,15 @@ func checkCopyOptions(o *copyOptions, cols []pgtypes.Column) (*CopyOut, error) {
 			return nil, copyUnsupported("COPY escape available only in CSV mode")
 		case o.forceQuoteSet:
 			return nil, copyUnsupported("COPY force quote available only in CSV mode")
+		case o.forceNotNullSet:
+			return nil, copyUnsupported("COPY force not null available only in CSV mode")
+		case o.forceNullSet:
+			return nil, copyUnsupported("COPY force null available only in CSV mode")
 		}
 		return out, nil
+	}
+	if from && o.forceQuoteSet {
+		return nil, copyUnsupported("COPY force quote only available using COPY TO")
 	}
 	if o.quote != nil {
 		if len(*o.quote) != 1 {
@@ -482,27 +546,44 @@ func checkCopyOptions(o *copyOptions, cols []pgtypes.Column) (*CopyOut, error) {
 	if strings.IndexByte(out.Null, out.Quote) >= 0 {
 		return nil, copyUnsupported("CSV quote character must not appear in the NULL specification")
 	}
-	if o.forceQuoteSet {
-		out.ForceQuote = make([]bool, len(cols))
-		for _, name := range o.forceQuote {
-			if name == "*" {
-				for i := range out.ForceQuote {
-					out.ForceQuote[i] = true
-				}
-				continue
-			}
-			found := false
-			for i, c := range cols {
-				if c.Name == name {
-					out.ForceQuote[i], found = true, true
-				}
-			}
-			if !found {
-				return nil, copyErr(planner.KindUndefinedColumn, "column %q does not exist", name)
-			}
-		}
+	var err error
+	if out.ForceQuote, err = forceColumns(o.forceQuoteSet, o.forceQuote, cols); err != nil {
+		return nil, err
+	}
+	if out.ForceNull, err = forceColumns(o.forceNullSet, o.forceNull, cols); err != nil {
+		return nil, err
+	}
+	if out.ForceNotNull, err = forceColumns(o.forceNotNullSet, o.forceNotNull, cols); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// forceColumns marks the columns a FORCE_* option names (nil when the
+// option is not set).
+func forceColumns(set bool, names []string, cols []pgtypes.Column) ([]bool, error) {
+	if !set {
+		return nil, nil
+	}
+	marks := make([]bool, len(cols))
+	for _, name := range names {
+		if name == "*" {
+			for i := range marks {
+				marks[i] = true
+			}
+			continue
+		}
+		found := false
+		for i, c := range cols {
+			if c.Name == name {
+				marks[i], found = true, true
+			}
+		}
+		if !found {
+			return nil, copyErr(planner.KindUndefinedColumn, "column %q does not exist", name)
+		}
+	}
+	return marks, nil
 }
 
 // stringLit consumes a string literal, '...' or E'...' with backslash
@@ -580,6 +661,9 @@ func hexVal(c byte) int {
 }
 
 func (s *Session) execCopy(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	if st.cmd.copyIn != nil {
+		return Result{}, errors.New("session: COPY FROM STDIN runs through BeginCopyIn, with the client's data")
+	}
 	res, err := s.execQuery(ctx, st.cmd.inner, args, sink)
 	if err != nil {
 		return res, err

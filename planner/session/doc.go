@@ -1,7 +1,9 @@
 // Package session is the session room: one client session's life over
 // the planner's read plans and the write room's statements. It owns the
 // Session (settings, transaction blocks and savepoints, cursors and
-// portals, COPY ... TO STDOUT, SQL-level PREPARE/EXECUTE, SET/SHOW/RESET,
+// portals, COPY ... TO STDOUT and COPY ... FROM STDIN (copyin.go: the
+// client's rows parsed and loaded into a native table through the write
+// room's Load), SQL-level PREPARE/EXECUTE, SET/SHOW/RESET,
 // DISCARD, LOCK), what all sessions share (Manager: the engine pool, the
 // result cache, the memory budget and statement admission), and the
 // session's engine: a private, sandboxed DuckDB (internal/engine's
@@ -70,9 +72,9 @@
 //	                               column names); Execute and bind
 //	sessioncmd.go, txn.go,         session commands: BEGIN/COMMIT/
 //	settings.go, cursor.go,        ROLLBACK, savepoints, SET/SHOW/RESET,
-//	copy.go, sqlprepare.go,        DECLARE/FETCH/MOVE/CLOSE and portals,
-//	paramtypes.go, explain.go      COPY, PREPARE/EXECUTE/DEALLOCATE,
-//	                               DISCARD, LOCK; parameter types; EXPLAIN
+//	copy.go, copyin*.go,           DECLARE/FETCH/MOVE/CLOSE and portals,
+//	sqlprepare.go, paramtypes.go,  COPY, PREPARE/EXECUTE/DEALLOCATE,
+//	explain.go                     DISCARD, LOCK; parameter types; EXPLAIN
 //	engine.go, enginepool.go,      the sandboxed engine, its pool and
 //	recycle.go                     its replacement
 //	memory.go, admit.go            the memory plan, grants, admission

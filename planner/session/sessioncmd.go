@@ -38,7 +38,7 @@ const (
 	KindDeclare   // DECLARE name CURSOR FOR query
 	KindFetch     // FETCH (rows) and MOVE (no rows)
 	KindClose     // CLOSE cursor
-	KindCopy      // COPY (query) TO STDOUT
+	KindCopy      // COPY ... TO STDOUT, COPY ... FROM STDIN
 	KindSetConfig // SELECT set_config(...) alone (settings.go)
 )
 
@@ -55,6 +55,7 @@ type cmdStmt struct {
 	cursor  cursorSpec
 	fetch   fetchSpec
 	copy    *CopyOut
+	copyIn  *CopyIn
 }
 
 // cmdState is the session's state for session commands.

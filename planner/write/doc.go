@@ -1,5 +1,5 @@
 // Package write is the write room: it parses the statements that change
-// tables (INSERT, UPDATE, DELETE, TRUNCATE, CREATE TABLE [AS], DROP TABLE,
+// tables (INSERT, UPDATE, DELETE, MERGE, TRUNCATE, CREATE TABLE [AS], DROP TABLE,
 // ALTER TABLE, COMMENT ON and CALL of lakegate's procedures) into Stmt
 // values, plans them, and commits them through the catalog. A
 // data-changing statement on a table native to the caller (their domain
@@ -12,12 +12,18 @@
 //	                             Parquet by catalog.Stage, one append
 //	                             snapshot (catalog.CommitAppend, which
 //	                             reloads and retries on conflicts)
+//	COPY ... FROM STDIN          rows the session parsed from the client
+//	                             (load.go: Load), staged and committed
+//	                             like INSERT's
 //	DELETE, UPDATE, TRUNCATE     copy-on-write (rewrite.go): the data
 //	                             files holding affected rows are rewritten
 //	                             and replaced in one overwrite snapshot that
 //	                             commits only on the snapshot the statement
 //	                             read; on a conflict the statement is
 //	                             recomputed on the new snapshot
+//	MERGE                        copy-on-write like UPDATE, plus the
+//	                             inserted rows, in one overwrite
+//	                             snapshot (merge.go, parse_merge.go)
 //	CREATE TABLE [AS]            the table appears with its rows in one step
 //	DROP, ALTER, COMMENT, CALL   one catalog operation each (CALL
 //	                             lakegate.expire_snapshots and

@@ -33,8 +33,9 @@ const (
 	KindNotImplemented
 	KindConstraint
 	KindParameter
-	KindCorrupt  // a data file that is not what it claims (XX001)
-	KindDiskFull // the engine's spill space is used up (planner/session/memory.go)
+	KindCorrupt     // a data file that is not what it claims (XX001)
+	KindDiskFull    // the engine's spill space is used up (planner/session/memory.go)
+	KindCardinality // a MERGE would change a target row twice (21000)
 )
 
 // EngineError is an error raised while planning or running a statement.

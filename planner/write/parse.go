@@ -29,7 +29,8 @@ const (
 	Drop
 	Alter
 	Comment
-	Call // CALL lakegate.procedure(...) (maintenance.go)
+	Call  // CALL lakegate.procedure(...) (maintenance.go)
+	Merge // MERGE INTO (merge.go)
 )
 
 // Verbs are the leading keywords of the statements Parse reads.
@@ -78,6 +79,8 @@ type Stmt struct {
 	comment       *string
 
 	proc *Procedure // CALL
+
+	merge *mergeSpec // MERGE
 }
 
 type SetClause struct{ column, expr string }
@@ -370,7 +373,8 @@ func Parse(sql string) (*Stmt, error) {
 		p.Next()
 		err = p.call(w)
 	case "MERGE":
-		return nil, fmt.Errorf("%w: MERGE statements", ErrNotSupported)
+		p.Next()
+		err = p.merge(w)
 	default:
 		return nil, p.errHere()
 	}

@@ -78,7 +78,10 @@ func TestParseRefuses(t *testing.T) {
 		sql  string
 		kind ErrorKind // 0: ErrNotSupported
 	}{
-		{"merge into t using u on true when matched then delete", 0},
+		{"merge into t using u on true when not matched by source then delete", 0},
+		{"merge into t using u on true when matched then delete returning *", 0},
+		{"merge into t using u on true", KindSyntax},
+		{"merge into t using u on true when matched then insert values (1)", KindSyntax},
 		{"insert into t values (1) returning *", 0},
 		{"insert into t values (1) on conflict do nothing", 0},
 		{"update t set (a, b) = (1, 2)", 0},

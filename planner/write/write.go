@@ -105,6 +105,8 @@ func (w *Stmt) Tag(n int64) string {
 		return "COMMENT"
 	case Call:
 		return "CALL"
+	case Merge:
+		return "MERGE " + strconv.FormatInt(n, 10)
 	}
 	return w.verb
 }
@@ -125,6 +127,12 @@ func (s *Writer) Check(ctx context.Context, w *Stmt) ([]pgtypes.Type, error) {
 			return nil, err
 		}
 		return rp.params, nil
+	case Merge:
+		mp, err := s.planMerge(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		return mp.params, nil
 	case Create:
 		if _, _, err := s.sess.CreateTarget(ctx, w.target); err != nil {
 			return nil, err
@@ -154,6 +162,8 @@ func (s *Writer) Exec(ctx context.Context, w *Stmt, args []any) (n int64, access
 		return s.execInsert(ctx, w, args)
 	case Update, Delete, Truncate:
 		return s.execRewrite(ctx, w, args)
+	case Merge:
+		return s.execMerge(ctx, w, args)
 	case Create:
 		access, err = s.execCreate(ctx, w)
 	case CreateAs:

@@ -1,0 +1,26 @@
+package write
+
+import (
+	"context"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/lakegate/lakegate/catalog"
+)
+
+// Load writes the rows next returns (batches of t's write schema, nil at
+// the end) as data files of t and commits them as one append snapshot
+// labeled with verb (COPY FROM STDIN): the same staging and optimistic
+// commit as INSERT. If next fails, nothing is committed and the staged
+// files are removed; its error is returned as it is.
+func (s *Writer) Load(ctx context.Context, t *catalog.Table, verb string, next func() (arrow.RecordBatch, error)) (int64, error) {
+	st, err := s.cat.Stage(ctx, t, next)
+	if err != nil {
+		return 0, err
+	}
+	// As for INSERT: once started, the commit runs to its end.
+	if err := s.cat.CommitAppend(context.WithoutCancel(ctx), t.Ident, st, catalog.CommitInfo{Statement: verb, User: s.user}); err != nil {
+		return 0, err
+	}
+	return st.Rows, nil
+}

@@ -1,0 +1,423 @@
+package write
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/policy"
+)
+
+// MERGE is a copy-on-write rewrite (rewrite.go) with inserts: one engine
+// query, planned like any other, joins every target row (with its data
+// file's index and a row id) to the source rows its ON condition matches,
+// and picks for each pair the first WHEN MATCHED clause whose condition
+// holds:
+//
+//	WITH "__lakegate_target" AS (<the target's rows, file index, row id>),
+//	     <the statement's own WITH list>,
+//	     "__lakegate_rows" AS (<target LEFT JOIN source: new values, the
+//	                            clause that applies>),
+//	     "__lakegate_ins"  AS (<source rows no target row matches, the
+//	                            WHEN NOT MATCHED clause that applies>)
+//
+// Pass 1 counts, per data file, the rows updated or deleted (and rows
+// changed twice: PostgreSQL's 21000), and counts the rows to insert.
+// Pass 2 yields the rewritten files' rows (each target row once, updated
+// or kept, deleted ones left out) followed by the inserted rows; they
+// replace the touched files in one overwrite snapshot, committed only on
+// the snapshot both passes read, recomputed on conflicts like UPDATE.
+
+const (
+	insCTE  = `"__lakegate_ins"`
+	ridCol  = `"__lakegate_rid"`
+	delCol  = `"__lakegate_del"`
+	kCol    = `"__lakegate_k"`
+	markCol = `"__lakegate_m"`
+)
+
+// mergePlan is a MERGE resolved against one snapshot of its target.
+type mergePlan struct {
+	w      *Stmt
+	target *catalog.Table
+	dec    policy.Decision
+	access []TableAccess
+	head   string
+	middle string
+	names  []string
+	// inserts[k] is the engine select of the rows the k-th WHEN NOT
+	// MATCHED ... INSERT clause adds.
+	inserts []string
+	insIdx  []int // their clause numbers (the value of kCol)
+	params  []pgtypes.Type
+}
+
+func (mp *mergePlan) pass1() string {
+	return fmt.Sprintf("SELECT %s, count(*) FILTER (WHERE %s), count(DISTINCT %s) FILTER (WHERE %s), count(DISTINCT %s), count(DISTINCT %s) FILTER (WHERE %s) FROM %s GROUP BY %s",
+		fileCol, hitCol, ridCol, hitCol, ridCol, ridCol, delCol, rowsCTE, fileCol)
+}
+
+func (mp *mergePlan) insertCount() string {
+	if len(mp.insIdx) == 0 {
+		return "SELECT 0::BIGINT"
+	}
+	ks := make([]string, len(mp.insIdx))
+	for i, k := range mp.insIdx {
+		ks[i] = strconv.Itoa(k)
+	}
+	return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IN (%s)", insCTE, kCol, strings.Join(ks, ", "))
+}
+
+func (mp *mergePlan) pass2(files []int) string {
+	cols := make([]string, len(mp.names))
+	for i, n := range mp.names {
+		cols[i] = sqlparse.QuoteIdent(n)
+	}
+	idx := make([]string, len(files))
+	for i, f := range files {
+		idx[i] = strconv.Itoa(f)
+	}
+	parts := []string{}
+	if len(files) > 0 {
+		parts = append(parts, fmt.Sprintf("SELECT %s FROM (SELECT * FROM %s WHERE %s IN (%s) AND NOT %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1) AS \"__lakegate_kept\"",
+			strings.Join(cols, ", "), rowsCTE, fileCol, strings.Join(idx, ", "), delCol, ridCol, hitCol))
+	}
+	parts = append(parts, mp.inserts...)
+	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
+	m := w.merge
+	t, dec, err := s.sess.ResolveTarget(ctx, w.target)
+	if err != nil {
+		return nil, err
+	}
+	if dec.RowFilter != "" || len(dec.Masks) > 0 {
+		return nil, fmt.Errorf("%w: MERGE into %s, which the policy filters or masks for this caller", ErrNotSupported, t.Ident)
+	}
+	fields := t.Schema().Fields()
+	names := s.sess.ViewColumns(fields)
+	types := make([]string, len(fields))
+	for i, f := range fields {
+		if types[i], err = s.sess.EngineType(f.Type); err != nil {
+			return nil, fmt.Errorf("%w: column %s: %w", catalog.ErrUnsupported, f.Name, err)
+		}
+	}
+	ta := w.alias
+	if ta == "" {
+		ta = t.Ident.Name
+	}
+	qt := sqlparse.QuoteIdent(ta)
+	sa := m.sourceAlias
+	if sa == "" {
+		if m.sourceQuery {
+			return nil, &EngineError{Kind: KindSyntax, Msg: "subquery in USING must have an alias"}
+		}
+		name := m.source[strings.LastIndexByte(m.source, '.')+1:]
+		sa = sqlparse.UnquoteIdent(strings.TrimSpace(name))
+	}
+	qs := sqlparse.QuoteIdent(sa)
+	source := m.source
+	if m.sourceQuery {
+		source += ` AS "__lakegate_u"` + m.aliasCols
+	} else if m.aliasCols != "" {
+		source += " AS " + qs + m.aliasCols
+	}
+	// the WHEN MATCHED clauses, numbered from 1
+	var when, hits, dels []string
+	sets := map[int]map[int]string{} // clause -> field index -> expression
+	for k, c := range m.clauses {
+		if !c.matched {
+			continue
+		}
+		cond := "true"
+		if c.cond != "" {
+			cond = "coalesce((" + c.cond + "), false)"
+		}
+		when = append(when, fmt.Sprintf("WHEN %s THEN %d", cond, k+1))
+		switch c.action {
+		case mergeUpdate:
+			hits = append(hits, strconv.Itoa(k+1))
+			sets[k+1] = map[int]string{}
+			for _, sc := range c.sets {
+				f, ok := findColumn(t.Schema(), sc.column)
+				if !ok {
+					return nil, &EngineError{Kind: KindUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", sc.column, t.Ident.Name)}
+				}
+				i := fieldIndex(fields, f.ID)
+				if _, dup := sets[k+1][i]; dup {
+					return nil, &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("multiple assignments to same column %q", f.Name)}
+				}
+				sets[k+1][i] = sc.expr
+			}
+		case mergeDelete:
+			hits = append(hits, strconv.Itoa(k+1))
+			dels = append(dels, strconv.Itoa(k+1))
+		}
+	}
+	act := "0"
+	if len(when) > 0 {
+		act = fmt.Sprintf("CASE WHEN %s.%s IS NULL THEN 0 %s ELSE 0 END", qs, markCol, strings.Join(when, " "))
+	}
+	in := func(list []string) string {
+		if len(list) == 0 {
+			return "false"
+		}
+		return "(" + act + ") IN (" + strings.Join(list, ", ") + ")"
+	}
+	proj := make([]string, len(fields))
+	for i := range fields {
+		col := qt + "." + sqlparse.QuoteIdent(names[i])
+		var cases []string
+		for k := range m.clauses {
+			if e, ok := sets[k+1][i]; ok {
+				cases = append(cases, fmt.Sprintf("WHEN %d THEN CAST((%s) AS %s)", k+1, e, types[i]))
+			}
+		}
+		if len(cases) > 0 {
+			col = fmt.Sprintf("CASE (%s) %s ELSE %s END", act, strings.Join(cases, " "), col)
+		}
+		proj[i] = col + " AS " + sqlparse.QuoteIdent(names[i])
+	}
+	// every target row joined to the source rows it matches
+	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM (SELECT *, row_number() OVER () AS %s FROM %s) AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
+		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, ridCol, ridCol, in(hits), hitCol, in(dels), delCol,
+		ridCol, targetCTE, qt, markCol, source, qs, m.on)
+	// rows no target row matches, with the WHEN NOT MATCHED clause that applies
+	var nwhen []string
+	mp := &mergePlan{w: w, dec: dec, names: names}
+	for k, c := range m.clauses {
+		if c.matched {
+			continue
+		}
+		cond := "true"
+		if c.cond != "" {
+			cond = "coalesce((" + c.cond + "), false)"
+		}
+		nwhen = append(nwhen, fmt.Sprintf("WHEN %s THEN %d", cond, k+1))
+		if c.action != mergeInsert {
+			continue
+		}
+		sel, err := mergeInsertSelect(t, fields, names, types, c, qs)
+		if err != nil {
+			return nil, err
+		}
+		mp.inserts = append(mp.inserts, fmt.Sprintf("SELECT * FROM (%s FROM %s AS %s WHERE %s = %d) AS \"__lakegate_i%d\"", sel, insCTE, qs, kCol, k+1, k+1))
+		mp.insIdx = append(mp.insIdx, k+1)
+	}
+	kexpr := "0"
+	if len(nwhen) > 0 {
+		kexpr = "CASE " + strings.Join(nwhen, " ") + " ELSE 0 END"
+	}
+	ins := fmt.Sprintf("SELECT *, %s AS %s FROM (SELECT * FROM %s) AS %s WHERE NOT EXISTS (SELECT 1 FROM %s AS %s WHERE (%s))",
+		kexpr, kCol, source, qs, targetCTE, qt, m.on)
+
+	rec := ""
+	if w.recursive {
+		rec = "RECURSIVE "
+	}
+	head := "WITH " + rec + targetCTE + " AS ("
+	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
+	middle := ")"
+	if w.ctes != "" {
+		middle += ", " + w.ctes
+	}
+	middle += ", " + rowsCTE + " AS (" + rows + "), " + insCTE + " AS (" + ins + ") "
+	mp.head = head
+	// planned once with every part the passes use, so that all of it is
+	// resolved, policed and typed
+	final := "SELECT count(*) FROM (" + mp.pass1() + ") AS \"__lakegate_p1\""
+	if len(mp.inserts) > 0 {
+		final += " UNION ALL SELECT count(*) FROM (" + strings.Join(mp.inserts, " UNION ALL ") + ") AS \"__lakegate_p2\""
+	}
+	qp, err := s.sess.PlanQuery(ctx, head+probeBody+middle+final)
+	if err != nil {
+		return nil, err
+	}
+	start := head + probeBody
+	if !strings.HasPrefix(qp.SQL, start+")") || !strings.HasSuffix(qp.SQL, final) || len(qp.SQL) < len(start)+len(final) {
+		return nil, fmt.Errorf("planner: MERGE: the planned query no longer has the shape lakegate composed")
+	}
+	mp.middle = qp.SQL[len(start) : len(qp.SQL)-len(final)]
+	pinned := qp.Tables[t.Ident.Schema+"."+t.Ident.Name]
+	if pinned == nil {
+		return nil, fmt.Errorf("planner: MERGE: target %s not among the planned tables", t.Ident)
+	}
+	if !sameColumns(pinned.Schema(), t.Schema()) {
+		return nil, fmt.Errorf("planner: MERGE: schema of %s changed: %w", t.Ident, catalog.ErrConflict)
+	}
+	mp.target = pinned
+	mp.params = qp.Params
+	mp.access = qp.Access
+	return mp, nil
+}
+
+// mergeInsertSelect renders the projection of an INSERT clause: its
+// values cast to the columns they feed, NULL for the others.
+func mergeInsertSelect(t *catalog.Table, fields []iceberg.NestedField, names, types []string, c mergeClause, qs string) (string, error) {
+	exprs := make([]string, len(fields))
+	for i := range exprs {
+		exprs[i] = "NULL"
+	}
+	if c.values != nil {
+		order := make([]int, 0, len(fields))
+		if c.columns == nil {
+			for i := range fields {
+				order = append(order, i)
+			}
+		} else {
+			seen := map[int]bool{}
+			for _, col := range c.columns {
+				f, ok := findColumn(t.Schema(), col)
+				if !ok {
+					return "", &EngineError{Kind: KindUndefinedColumn, Msg: fmt.Sprintf("column %q of relation %q does not exist", col, t.Ident.Name)}
+				}
+				i := fieldIndex(fields, f.ID)
+				if seen[i] {
+					return "", &EngineError{Kind: KindSyntax, Msg: fmt.Sprintf("column %q specified more than once", col)}
+				}
+				seen[i] = true
+				order = append(order, i)
+			}
+		}
+		if len(c.values) > len(order) {
+			return "", &EngineError{Kind: KindSyntax, Msg: "INSERT has more expressions than target columns"}
+		}
+		if c.columns != nil && len(c.values) < len(order) {
+			return "", &EngineError{Kind: KindSyntax, Msg: "INSERT has more target columns than expressions"}
+		}
+		for k, e := range c.values {
+			exprs[order[k]] = "(" + e + ")"
+		}
+	}
+	for i := range exprs {
+		exprs[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", exprs[i], types[i], sqlparse.QuoteIdent(names[i]))
+	}
+	return "SELECT " + strings.Join(exprs, ", "), nil
+}
+
+// execMerge runs a MERGE, recomputing it on conflicts.
+func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
+	t, _, err := s.sess.ResolveTarget(ctx, w.target)
+	if err != nil {
+		return 0, nil, err
+	}
+	lockRelease, err := s.cat.LockTable(ctx, t.Ident)
+	if err != nil {
+		return 0, nil, err
+	}
+	var once sync.Once
+	unlock := func() { once.Do(lockRelease) }
+	defer unlock()
+	pol := s.cat.Retry()
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := pol.Wait(ctx, attempt); err != nil {
+				return 0, nil, err
+			}
+		}
+		n, access, appendRows, err := s.mergeOnce(ctx, w, args)
+		if appendRows != nil {
+			// CommitAppend takes the table's lock itself
+			unlock()
+			err = s.cat.CommitAppend(context.WithoutCancel(ctx), t.Ident, appendRows, s.commitInfo(w))
+			if err != nil {
+				return 0, access, err
+			}
+			return n, access, nil
+		}
+		if errors.Is(err, catalog.ErrConflict) && attempt+1 < pol.Attempts {
+			s.log.Debug("merge conflict, recomputing", "table", t.Ident.String(), "attempt", attempt+1)
+			continue
+		}
+		return n, access, err
+	}
+}
+
+// mergeOnce computes and commits a MERGE on the target's current
+// snapshot. Into a table without a snapshot (no rows) the rows are not
+// committed but returned, to be appended (a concurrent first append is
+// not detected).
+func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, *catalog.Staged, error) {
+	mp, err := s.planMerge(ctx, w)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	access := append(mp.access[:len(mp.access):len(mp.access)], targetAccess(mp.target, mp.dec))
+	plan, err := mp.target.PlanScan(ctx, nil)
+	if err != nil {
+		return 0, access, nil, err
+	}
+	if plan, err = mp.target.LocalScan(ctx, plan, nil); err != nil {
+		return 0, access, nil, err
+	}
+	all := make([]int, len(plan.Files))
+	for i := range all {
+		all[i] = i
+	}
+	body, err := s.targetScan(mp.target, plan, all)
+	if err != nil {
+		return 0, access, nil, err
+	}
+	counts, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.pass1(), args)
+	if err != nil {
+		return 0, access, nil, err
+	}
+	ins, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.insertCount(), args)
+	if err != nil {
+		return 0, access, nil, err
+	}
+	inserts := ins[0][0]
+	var (
+		touched, wantRows int64
+		remove            []string
+		rewrite           []int
+	)
+	for _, c := range counts {
+		i, pairs, hits, total, dels := int(c[0]), c[1], c[2], c[3], c[4]
+		if pairs > hits {
+			return 0, access, nil, &EngineError{Kind: KindCardinality, Msg: "MERGE command cannot affect row a second time"}
+		}
+		if hits == 0 {
+			continue
+		}
+		if i < 0 || i >= len(plan.Files) {
+			return 0, access, nil, fmt.Errorf("planner: MERGE: file index %d out of range", i)
+		}
+		touched += hits
+		remove = append(remove, plan.Files[i].OrigPath)
+		if dels < total {
+			rewrite = append(rewrite, i)
+			wantRows += total - dels
+		}
+	}
+	if touched == 0 && inserts == 0 {
+		return 0, access, nil, nil
+	}
+	var st *catalog.Staged
+	if len(rewrite) > 0 || inserts > 0 {
+		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite), args, nil)
+		if err != nil {
+			return 0, access, nil, err
+		}
+		if st.Rows != wantRows+inserts {
+			st.Discard()
+			return 0, access, nil, fmt.Errorf("%w: MERGE whose conditions select different rows each time they are evaluated (a volatile function such as random()?)", ErrNotSupported)
+		}
+	}
+	if mp.target.SnapshotID() == 0 {
+		return touched + inserts, access, st, nil
+	}
+	if err := s.cat.CommitRewrite(context.WithoutCancel(ctx), mp.target, remove, st, s.commitInfo(w)); err != nil {
+		return 0, access, nil, err
+	}
+	return touched + inserts, access, nil, nil
+}
