@@ -134,7 +134,8 @@ const changeColumns = "_change_type, _change_version_id, _change_timestamp, _cha
 // files that differ between the two (a file and its delete files that
 // both snapshots read alike hold no change). A copy-on-write rewrite
 // thus yields deletes of the removed rows only. The caller's row filter
-// and masks apply to the changed rows as to the table.
+// and masks apply to both sides before they are compared, so the changes
+// are those of the table as the caller reads it.
 func changesPlan(ctx context.Context, env Env, plan *Plan, c products.ChangesCall, asOf time.Time, pinned bool) error {
 	schema, name := "", c.Table
 	if i := strings.IndexByte(c.Table, '.'); i >= 0 {
@@ -194,13 +195,19 @@ func changesPlan(ctx context.Context, env Env, plan *Plan, c products.ChangesCal
 		info, _ := s.Snapshot()
 		tail := fmt.Sprintf(", %d AS _change_version_id, CAST(%s AS TIMESTAMPTZ) AS _change_timestamp, %d AS _change_ordinal",
 			s.SnapshotID(), sqlparse.QuoteLiteral(info.CommittedAt.UTC().Format("2006-01-02 15:04:05.000000+00")), ord)
+		// Each side is read through the caller's access rules before the
+		// two are compared: the changes are those of the table as the
+		// caller sees it (a change to a masked value alone is none; a row
+		// leaving the row filter is a delete).
+		if added, err = AccessSQL(added, cols, dec); err != nil {
+			return err
+		}
+		if removed, err = AccessSQL(removed, cols, dec); err != nil {
+			return err
+		}
 		for _, d := range []struct{ kind, a, b string }{{"insert", added, removed}, {"delete", removed, added}} {
 			diff := "SELECT * FROM (" + d.a + ") EXCEPT ALL SELECT * FROM (" + d.b + ")"
-			acc, err := AccessSQL(diff, cols, dec)
-			if err != nil {
-				return err
-			}
-			parts = append(parts, "SELECT *, '"+d.kind+"' AS _change_type"+tail+" FROM ("+acc+") AS lakegate_changes")
+			parts = append(parts, "SELECT *, '"+d.kind+"' AS _change_type"+tail+" FROM ("+diff+") AS lakegate_changes")
 		}
 	}
 	if len(parts) == 0 {
