@@ -166,8 +166,6 @@ func TestLakegateTablesPerCaller(t *testing.T) {
 	}
 }
 
-
-
 // changesPolicy is the demo policy, except that analysts read
 // comms.bounces through a row filter and with reason masked.
 func changesPolicy() []byte {
