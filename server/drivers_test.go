@@ -185,7 +185,7 @@ func startDemoPostgres(t *testing.T, script string) *pgtest.Server {
 // comms.bounces; analyst sees all three tables.
 func TestPgJDBCDriver(t *testing.T) {
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows+"\n"+commentDemo(t, g.gateway))
 	run := compileJava(t, "DriverCheck")
 	jdbc := func(t *testing.T, addr, db, user, password string) string {
 		t.Helper()
@@ -310,7 +310,7 @@ func onBoth(run func(host, port, user, password, db string) string, pg *pgtest.S
 // against PostgreSQL 15 holding the same tables.
 func TestPsycopg2SQLAlchemy(t *testing.T) {
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows+"\n"+commentDemo(t, g.gateway))
 	run := pythonCheck(t, "driver_check.py", true)
 	want, got := onBoth(run, pg, g.gateway)
 	if got != want {

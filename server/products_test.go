@@ -424,3 +424,26 @@ func TestAsOfAcrossDomains(t *testing.T) {
 		t.Fatalf("as_of before the first snapshot: %v", err)
 	}
 }
+
+// demoComments describe demo tables; each is written in lakegate by the
+// table's owner.
+var demoComments = []struct{ owner, sql string }{
+	{"payments_svc", `COMMENT ON TABLE payments.charges IS 'one row per card charge'`},
+	{"payments_svc", `COMMENT ON COLUMN payments.charges.amount IS 'in the charge currency'`},
+	{"users_svc", `COMMENT ON TABLE users.customers IS 'customers of the shop'`},
+	{"users_svc", `COMMENT ON COLUMN users.customers.email IS 'contact address'`},
+}
+
+// commentDemo writes demoComments in g and returns them as a script for
+// PostgreSQL, so that driver checks compare descriptions too.
+func commentDemo(t *testing.T, g *gateway) string {
+	t.Helper()
+	var script []string
+	for _, c := range demoComments {
+		if _, err := g.as(t, c.owner).Exec(context.Background(), c.sql); err != nil {
+			t.Fatalf("%s as %s: %v", c.sql, c.owner, err)
+		}
+		script = append(script, c.sql+";")
+	}
+	return strings.Join(script, "\n")
+}
