@@ -193,7 +193,7 @@ func changesPlan(ctx context.Context, env Env, plan *Plan, c products.ChangesCal
 			return err
 		}
 		info, _ := s.Snapshot()
-		tail := fmt.Sprintf(", %d AS _change_version_id, CAST(%s AS TIMESTAMPTZ) AS _change_timestamp, %d AS _change_ordinal",
+		tail := fmt.Sprintf(", CAST(%d AS BIGINT) AS _change_version_id, CAST(%s AS TIMESTAMPTZ) AS _change_timestamp, CAST(%d AS INTEGER) AS _change_ordinal",
 			s.SnapshotID(), sqlparse.QuoteLiteral(info.CommittedAt.UTC().Format("2006-01-02 15:04:05.000000+00")), ord)
 		// Each side is read through the caller's access rules before the
 		// two are compared: the changes are those of the table as the
