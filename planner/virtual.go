@@ -97,7 +97,7 @@ func (p *Plan) addVirtual(key, sql string, access TableAccess) {
 func tablesSQL(ctx context.Context, env Env) (string, error) {
 	l, ok := env.(Lister)
 	if !ok {
-		return products.TablesSQL(nil, time.Now())
+		return products.TablesSQL(nil, time.Now()), nil
 	}
 	idents, err := l.TableNames(ctx)
 	if err != nil {
@@ -121,7 +121,7 @@ func tablesSQL(ctx context.Context, env Env) (string, error) {
 		}
 		facts = append(facts, products.TableFacts{Table: t, Decision: dec})
 	}
-	return products.TablesSQL(facts, l.Now())
+	return products.TablesSQL(facts, l.Now()), nil
 }
 
 // changeColumns are the columns table_changes adds to the table's, as

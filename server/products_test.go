@@ -164,6 +164,16 @@ func TestLakegateTablesPerCaller(t *testing.T) {
 	if got := rowsText(t, c, q); !slices.Equal(got, []string{"01:00:00|false"}) {
 		t.Fatalf("stale: %q", got)
 	}
+	// other spellings; one that does not parse is no SLO, not an error
+	for _, tc := range []struct{ slo, want string }{{"1h30m", "01:30:00|true"}, {"2 days", "48:00:00|true"}, {"soon", "∅|∅"}} {
+		slo := tc.slo
+		if err := g.cat.SetTableProperty(ctx, tbl.Ident, "lakegate.freshness-slo", &slo); err != nil {
+			t.Fatal(err)
+		}
+		if got := rowsText(t, c, q); !slices.Equal(got, []string{tc.want}) {
+			t.Fatalf("SLO %q: %q, want %q", tc.slo, got, tc.want)
+		}
+	}
 }
 
 // changesPolicy is the demo policy, except that analysts read

@@ -11,7 +11,6 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/sqlparse"
-	"github.com/lakegate/lakegate/planner/write"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -158,9 +157,10 @@ var tablesColumns = []column{
 // TablesSQL renders lakegate.tables: one row per table, each as the
 // caller sees it, as of now. A caller with a row filter on a table sees
 // no row or byte counts of it (they count the rows it may not read).
-// freshness_met is NULL without an SLO, false for a table without
-// snapshots or whose last commit is older than the SLO.
-func TablesSQL(tables []TableFacts, now time.Time) (string, error) {
+// freshness_met is NULL without an SLO (or one that does not parse),
+// false for a table without snapshots or whose last commit is older than
+// the SLO.
+func TablesSQL(tables []TableFacts, now time.Time) string {
 	slices.SortFunc(tables, func(a, b TableFacts) int { return strings.Compare(a.Table.Ident.String(), b.Table.Ident.String()) })
 	var rows [][]*string
 	for _, tf := range tables {
@@ -186,17 +186,15 @@ func TablesSQL(tables []TableFacts, now time.Time) (string, error) {
 				row[8], row[9] = summaryCount(snap.Summary, "total-records"), summaryCount(snap.Summary, "total-files-size")
 			}
 		}
-		if slo := strings.TrimSpace(t.Properties()[FreshnessProperty]); slo != "" {
-			d, err := ParseInterval(slo)
-			if err != nil {
-				return "", fmt.Errorf("%w: table %s: property %s = %q: %v", write.ErrNotSupported, t.Ident, FreshnessProperty, slo, err)
-			}
-			row[10] = str(slo)
+		// An SLO that does not parse shows as none: one table's property
+		// must not break the listing of every table.
+		if d, err := ParseInterval(strings.TrimSpace(t.Properties()[FreshnessProperty])); err == nil {
+			row[10] = str(strconv.FormatInt(d.Microseconds(), 10) + " microseconds")
 			row[11] = boolText(ok && !snap.CommittedAt.Add(d).Before(now))
 		}
 		rows = append(rows, row)
 	}
-	return valuesSQL(tablesColumns, rows), nil
+	return valuesSQL(tablesColumns, rows)
 }
 
 // ParseInterval reads the intervals a freshness SLO is written in: a
