@@ -187,6 +187,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	}
 	for _, r := range a.refs {
 		if handled, err := virtualRelation(ctx, env, plan, r, changes, asOf, pinned); handled {
+			if err == nil && r.TimeTravel {
+				err = fmt.Errorf("%w: AT (...) on %s (pin it with SET lakegate.as_of)", ErrNotSupported, r.Name)
+			}
 			if err != nil {
 				return nil, err
 			}

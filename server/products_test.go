@@ -365,6 +365,7 @@ func TestMetadataTables(t *testing.T) {
 		wantState(t, pay, fmt.Sprintf(`select * from comms."bounces$%s"`, kind), "42P01")
 	}
 	wantState(t, analyst, `select * from comms."bounces$files"`, "42501")
+	wantState(t, comms, fmt.Sprintf(`select * from comms."bounces$files" at (version => %d)`, tbl.SnapshotID()), "0A000")
 	wantState(t, analyst, `select * from comms."bounces$partitions"`, "42501")
 	if got := rowsText(t, analyst, `select count(*), count(summary) from comms."bounces$snapshots"`); !slices.Equal(got, []string{fmt.Sprintf("%d|0", len(want))}) {
 		t.Fatalf("analyst $snapshots (summary hidden under a row filter): %q", got)
