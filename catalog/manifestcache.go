@@ -28,6 +28,7 @@ type fileEntry struct {
 	format  iceberg.FileFormat
 	specID  int32
 	count   int64
+	bytes   int64 // file_size_in_bytes
 	// seq is the entry's data sequence number, inherited from the manifest
 	// when the entry did not carry one; -1 when unknown.
 	seq       int64
@@ -51,6 +52,7 @@ func newFileEntry(e iceberg.ManifestEntry) fileEntry {
 		format:      df.FileFormat(),
 		specID:      df.SpecID(),
 		count:       df.Count(),
+		bytes:       df.FileSizeBytes(),
 		seq:         e.SequenceNum(),
 		partition:   df.Partition(),
 		valueCounts: df.ValueCounts(),

@@ -292,7 +292,8 @@ func (t *Table) planIceberg(ctx context.Context, filter iceberg.BooleanExpressio
 // dataFileEntry keeps what PlanScan reads of an iceberg-go data file.
 func dataFileEntry(df iceberg.DataFile) *fileEntry {
 	return &fileEntry{path: df.FilePath(), content: df.ContentType(), format: df.FileFormat(), specID: df.SpecID(),
-		count: df.Count(), partition: df.Partition(), eqFieldIDs: df.EqualityFieldIDs()}
+		count: df.Count(), bytes: df.FileSizeBytes(), partition: df.Partition(), eqFieldIDs: df.EqualityFieldIDs(),
+		nullCounts: df.NullValueCounts(), lower: df.LowerBoundValues(), upper: df.UpperBoundValues()}
 }
 
 func mergeDeletes(out *DataFile, pm PathMap, task scanTask) {

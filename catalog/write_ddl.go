@@ -93,14 +93,21 @@ func (c *Catalog) AlterTable(ctx context.Context, ident Ident, changes []SchemaC
 // SetTableComment sets the table's comment (the Iceberg property
 // "comment"), or removes it when comment is nil.
 func (c *Catalog) SetTableComment(ctx context.Context, ident Ident, comment *string) error {
-	_, err := c.commitMeta(ctx, ident, "comment", func(cur *Table, tx *table.Transaction) (bool, error) {
-		if comment == nil {
-			if _, ok := cur.Properties()["comment"]; !ok {
+	return c.SetTableProperty(ctx, ident, "comment", comment)
+}
+
+// SetTableProperty sets one Iceberg table property (such as
+// lakegate.freshness-slo), or removes it when value is nil, in a
+// metadata-only commit.
+func (c *Catalog) SetTableProperty(ctx context.Context, ident Ident, key string, value *string) error {
+	_, err := c.commitMeta(ctx, ident, key, func(cur *Table, tx *table.Transaction) (bool, error) {
+		if value == nil {
+			if _, ok := cur.Properties()[key]; !ok {
 				return false, nil
 			}
-			return true, tx.RemoveProperties([]string{"comment"})
+			return true, tx.RemoveProperties([]string{key})
 		}
-		return true, tx.SetProperties(iceberg.Properties{"comment": *comment})
+		return true, tx.SetProperties(iceberg.Properties{key: *value})
 	})
 	return err
 }

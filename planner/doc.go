@@ -44,7 +44,13 @@
 //	prune.go                predicates -> Iceberg filter
 //	scansql.go              a scan plan -> engine SQL; Iceberg -> engine
 //	                        types
-//	timetravel.go           AT (VERSION => ...) / AT (TIMESTAMP => ...)
+//	timetravel.go           AT (VERSION => ...) / AT (TIMESTAMP => ...);
+//	                        SET lakegate.as_of pins every table read
+//	virtual.go              data products (planner/products): lakegate.tables,
+//	                        metadata tables ("t$files"...) and
+//	                        lakegate.table_changes, each resolved through
+//	                        FindTable and planned as a view of its own
+//	                        (Plan.Virtual) carrying the caller's access rules
 //	plancache.go            parse trees and scan plans, cached for all
 //	                        sessions
 //	explain.go              EXPLAIN's options and what it shows of a plan

@@ -14,6 +14,7 @@ import (
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/pgsettings"
+	"github.com/lakegate/lakegate/planner/products"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -95,6 +96,11 @@ type Plan struct {
 	Decisions map[string]policy.Decision
 	Scans     map[string]*catalog.ScanPlan
 	ScanSQL   map[string]string
+	// Virtual are the data-product relations the statement reads
+	// (virtual.go: lakegate.tables, metadata tables, table_changes) by
+	// engine view name: each view's SQL, the caller's access rules
+	// already applied.
+	Virtual map[string]string
 	// Access lists the tables read, for the audit log.
 	Access []TableAccess
 	// Dirs are the local directories the scans read: the engine sandbox
@@ -135,6 +141,10 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	sql = rewritePGLiterals(sql)
 	crw := pgcatalog.RewriteSQL(sql, nil)
 	sql = crw.SQL
+	sql, changes, err := products.ExtractChanges(sql)
+	if err != nil {
+		return nil, err
+	}
 	inner := sql
 	nodes, err := parseSQL(env, inner)
 	if err != nil {
@@ -171,13 +181,31 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	occ := map[string][][]colPred{}
 	var edits []textEdit
 	base := len(sql) - len(inner)
+	asOf, pinned, err := sessionAsOf(env)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range a.refs {
+		if handled, err := virtualRelation(ctx, env, plan, r, changes, asOf, pinned); handled {
+			if err == nil && r.TimeTravel {
+				err = fmt.Errorf("%w: AT (...) on %s (pin it with SET lakegate.as_of)", ErrNotSupported, r.Name)
+			}
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		t, dec, key, err := resolve(ctx, env, r)
 		if err != nil {
 			return nil, err
 		}
 		if t == nil {
 			continue // CTE or system relation
+		}
+		if pinned && !r.TimeTravel {
+			if t, err = pinAsOf(t, asOf); err != nil {
+				return nil, err
+			}
 		}
 		if r.TimeTravel {
 			ed, tt, err := timeTravel(env, sql, base, r, t)

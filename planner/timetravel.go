@@ -141,3 +141,37 @@ func applyEdits(sql string, edits []textEdit) string {
 	}
 	return sql
 }
+
+// AsOfSetting is the session setting that pins every table a statement
+// reads to its snapshot at one time: `SET lakegate.as_of = '2026-12-01
+// 00:00:00+00'`, so that a join across domains reads one point in time.
+// An AT clause on a reference wins over it.
+const AsOfSetting = "lakegate.as_of"
+
+// sessionAsOf evaluates the session's lakegate.as_of as a timestamptz in
+// the session's time zone; pinned is false when it is not set.
+func sessionAsOf(env Env) (at time.Time, pinned bool, err error) {
+	v := strings.TrimSpace(env.Setting(AsOfSetting))
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	rows, err := env.QueryStrings("SELECT epoch_us(CAST(" + sqlparse.QuoteLiteral(v) + " AS TIMESTAMPTZ))::VARCHAR")
+	if err != nil || len(rows) != 1 || len(rows[0]) != 1 {
+		return time.Time{}, false, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"%s\": %q (want a timestamptz)", AsOfSetting, v)}
+	}
+	us, err := strconv.ParseInt(rows[0][0], 10, 64)
+	if err != nil {
+		return time.Time{}, false, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("invalid value for parameter \"%s\": %q (want a timestamptz)", AsOfSetting, v)}
+	}
+	return time.UnixMicro(us), true, nil
+}
+
+// pinAsOf is t at its snapshot current at time at; a table without a
+// snapshot then is an error naming it.
+func pinAsOf(t *catalog.Table, at time.Time) (*catalog.Table, error) {
+	tt, err := t.AsOf(at)
+	if err != nil {
+		return nil, &EngineError{Kind: KindInvalidInput, Msg: fmt.Sprintf("%s: %v", AsOfSetting, err)}
+	}
+	return tt, nil
+}

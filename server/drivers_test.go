@@ -186,7 +186,7 @@ func startDemoPostgres(t testing.TB, script string) *pgtest.Server {
 func TestPgJDBCDriver(t *testing.T) {
 	t.Parallel()
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows+"\n"+commentDemo(t, g.gateway))
 	run := compileJava(t, "DriverCheck")
 	jdbc := func(t *testing.T, addr, db, user, password string) string {
 		t.Helper()
@@ -312,7 +312,7 @@ func onBoth(run func(host, port, user, password, db string) string, pg *pgtest.S
 func TestPsycopg2SQLAlchemy(t *testing.T) {
 	t.Parallel()
 	g := startPolicyGW(t)
-	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
+	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows+"\n"+commentDemo(t, g.gateway))
 	run := pythonCheck(t, "driver_check.py", true)
 	want, got := onBoth(run, pg, g.gateway)
 	if got != want {

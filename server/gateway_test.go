@@ -55,6 +55,8 @@ type gwOptions struct {
 	// warehouse replaces the embedded catalog's warehouse (mem://... for
 	// iceberg-go's in-memory store, read through the file cache).
 	warehouse string
+	// clock is the session room's clock (lakegate.tables' freshness).
+	clock func() time.Time
 }
 
 // backends are the catalogs and stores the cases that must behave alike
@@ -137,7 +139,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		}
 	}
 	g := &gateway{dir: o.dir, cat: cat}
-	pcfg := session.Config{Engine: session.EngineConfig{Threads: 2}}
+	pcfg := session.Config{Engine: session.EngineConfig{Threads: 2}, Clock: o.clock}
 	if o.threads > 0 {
 		pcfg.Engine.Threads = o.threads
 	}

@@ -47,8 +47,14 @@ type rtGateway struct {
 
 func startRedteamGW(t *testing.T) *rtGateway {
 	t.Helper()
+	return startRedteamGWWith(t, demo.Policy)
+}
+
+// startRedteamGWWith is startRedteamGW serving policy pol.
+func startRedteamGWWith(t *testing.T, pol []byte) *rtGateway {
+	t.Helper()
 	ctx := context.Background()
-	g := &rtGateway{gateway: startGW(t, gwOptions{sizes: rtSizes, policy: demo.Policy, threads: 1})}
+	g := &rtGateway{gateway: startGW(t, gwOptions{sizes: rtSizes, policy: pol, threads: 1})}
 	dir, cat := g.dir, g.cat
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".parquet") {
@@ -461,6 +467,13 @@ func TestRedTeam(t *testing.T) {
 	if len(attacks) < 45 {
 		t.Fatalf("only %d attacks", len(attacks))
 	}
+	runRedTeam(t, g, users, attacks)
+}
+
+// runRedTeam runs each attack as its user over both protocols: no leak,
+// denied or answered as the case says, and (as payments_svc) a hidden
+// table indistinguishable from a missing one.
+func runRedTeam(t *testing.T, g *rtGateway, users map[string]*pgconn.PgConn, attacks []rtAttack) {
 	for _, a := range attacks {
 		for _, extended := range []bool{false, true} {
 			mode := "simple"
@@ -560,4 +573,48 @@ func TestRedTeamOtherSessions(t *testing.T) {
 			t.Fatalf("analyst after payments_svc: %s", o.text())
 		}
 	}
+}
+
+// TestRedTeamDataProducts: metadata tables, lakegate.tables and
+// lakegate.table_changes under the same attacks: a hidden table has none
+// of them (and they fail as for a missing table), a filtered or masked
+// reader learns nothing its row filter or masks hide.
+func TestRedTeamDataProducts(t *testing.T) {
+	g := startRedteamGWWith(t, changesPolicy())
+	users := map[string]*pgconn.PgConn{}
+	for _, u := range []string{"analyst", "payments_svc", "comms_svc"} {
+		users[u] = g.conn(t, u)
+	}
+	P, A := "payments_svc", "analyst"
+	var attacks []rtAttack
+	for _, kind := range []string{"snapshots", "history", "files", "partitions"} {
+		attacks = append(attacks,
+			rtAttack{name: "hidden_meta_" + kind, user: P, sql: `select * from comms."bounces$` + kind + `"`, deny: true},
+			rtAttack{name: "hidden_meta_unqualified_" + kind, user: P, sql: `set search_path = comms; select * from "bounces$` + kind + `"`, deny: true})
+	}
+	attacks = append(attacks, []rtAttack{
+		// invisible
+		{name: "hidden_meta_upper", user: P, sql: `select * from comms."BOUNCES$FILES"`, deny: true},
+		{name: "hidden_meta_join", user: P, sql: `select * from users.customers c, comms."bounces$snapshots" s`, deny: true},
+		{name: "hidden_changes", user: P, sql: `select * from lakegate.table_changes('comms.bounces', 0)`, deny: true},
+		{name: "hidden_changes_unqualified", user: P, sql: `set search_path = comms; select * from lakegate.table_changes('bounces', 0)`, deny: true},
+		{name: "hidden_changes_in_cte", user: P, sql: `with x as (select * from lakegate.table_changes('comms.bounces', 0)) select count(*) from x`, deny: true},
+		{name: "hidden_changes_subquery_bound", user: P, sql: `select * from lakegate.table_changes('users.customers', (select max(id) from comms.bounces))`, deny: true},
+		{name: "hidden_lakegate_tables", user: P, sql: `select count(*) from lakegate.tables where table_name = 'bounces'`, want: "0"},
+		{name: "hidden_changes_view_name", user: P, sql: `select * from lakegate."table_changes$1"`, deny: true},
+		// filtered (channel = 'email') and masked (reason) on comms.bounces
+		{name: "filtered_meta_files", user: A, sql: `select * from comms."bounces$files"`, deny: true},
+		{name: "filtered_meta_partitions", user: A, sql: `select * from comms."bounces$partitions"`, deny: true},
+		{name: "filtered_meta_summary", user: A, sql: `select count(summary) from comms."bounces$snapshots"`, want: "0"},
+		{name: "filtered_lakegate_tables_rows", user: A, sql: `select count(total_rows) from lakegate.tables where table_name = 'bounces'`, want: "0"},
+		{name: "filtered_changes_other_rows", user: A, sql: `select count(*) from lakegate.table_changes('comms.bounces', 0) where channel <> 'email'`, want: "0"},
+		{name: "filtered_changes_masked", user: A, sql: `select count(*) from lakegate.table_changes('comms.bounces', 0) where reason <> '***'`, want: "0"},
+		// masked (email) on users.customers
+		{name: "masked_meta_files", user: A, sql: `select lower_bounds from users."customers$files"`, deny: true},
+		{name: "masked_meta_partitions", user: A, sql: `select * from users."customers$partitions"`, deny: true},
+		{name: "masked_changes", user: A, sql: `select max(email) from lakegate.table_changes('users.customers', 0)`, want: "***@example.com"},
+		{name: "masked_changes_probe", user: A, sql: `select count(*) from lakegate.table_changes('users.customers', 0) where email = 'customer1@example.com'`, want: "0"},
+		{name: "masked_changes_all", user: A, sql: `select * from lakegate.table_changes('users.customers', 0)`},
+	}...)
+	runRedTeam(t, g, users, attacks)
 }

@@ -54,15 +54,18 @@ var layers = map[string][]string{
 	// of the planner itself is serverFromPlanner
 	"server":            {"planner", "planner/session", "catalog", "policy", "auth"},
 	"planner/session":   {"planner", "planner/pgcatalog", "planner/pgsettings", "planner/write", "catalog", "policy", "auth"},
-	"planner":           {"planner/pgcatalog", "planner/pgsettings", "planner/write", "catalog", "policy", "auth"},
+	"planner":           {"planner/pgcatalog", "planner/pgsettings", "planner/products", "planner/write", "catalog", "policy", "auth"},
 	"planner/pgcatalog": {},
 	// the session parameters and their values; errors are the write room's
 	"planner/pgsettings": {"planner/write"},
 	"planner/write":      {"catalog", "policy"},
-	"policy":             {"auth"},
-	"catalog":            {},
-	"auth":               {},
-	"internal/":          {"catalog"}, // the demo and TPC-H loaders write tables
+	// data products: metadata of the tables the planner resolved, as
+	// relations; errors are the write room's
+	"planner/products": {"planner/write", "catalog", "policy"},
+	"policy":           {"auth"},
+	"catalog":          {},
+	"auth":             {},
+	"internal/":        {"catalog"}, // the demo and TPC-H loaders write tables
 	// The engine room is mechanism only: other internal/ packages (the
 	// type model) but no room of the design card.
 	"internal/engine": {},

@@ -53,6 +53,10 @@ var Defaults = map[string]string{
 	// lakegate.result_cache: off runs every query, never answering from
 	// kept results (resultcache.go), e.g. to time the engine.
 	"lakegate.result_cache": "on",
+	// lakegate.as_of: a timestamptz that pins every table the session
+	// reads to its snapshot at that time ("" reads the latest); see
+	// planner.PlanQuery.
+	"lakegate.as_of": "",
 }
 
 // ReadOnly may be shown but not set.

@@ -29,7 +29,8 @@
 // each table resolved for the caller, pinned, pruned and rendered as
 // engine SQL. The session installs the plan in its engine (a view per
 // table through the caller's access rules, or a copy of a small scan:
-// snapcache.go), prepares it (stmtcache.go) and streams its Arrow batches
+// snapcache.go; a view per data-product relation, Plan.Virtual, which
+// carries those rules already), prepares it (stmtcache.go) and streams its Arrow batches
 // to the sink (exec.go), unless a kept result answers it
 // (resultcache.go). Out: rows, Result (tag, row count, the tables read
 // for the audit log), notices, and typed errors: the planner's

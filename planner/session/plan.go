@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
@@ -107,6 +108,34 @@ func (pe planEnv) WriteInQuery(ctx context.Context, sql string) error {
 }
 
 func (pe planEnv) Located(location, table string) { pe.s.rememberLocation(location, table) }
+
+// TableNames lists every table of the catalogs, for lakegate.tables
+// (planner.Lister); the planner keeps those the caller can see.
+func (pe planEnv) TableNames(ctx context.Context) ([]catalog.Ident, error) {
+	schemas, err := pe.s.p.cat.Schemas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []catalog.Ident
+	for _, sc := range schemas {
+		names, err := pe.s.p.cat.Tables(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			out = append(out, catalog.Ident{Schema: sc, Name: n})
+		}
+	}
+	return out, nil
+}
+
+// Now is the time lakegate.tables judges freshness at (planner.Lister).
+func (pe planEnv) Now() time.Time {
+	if pe.s.p.cfg.Clock != nil {
+		return pe.s.p.cfg.Clock()
+	}
+	return time.Now()
+}
 
 // Localize reads the remote files of sp from local copies, held by the
 // plan's engine (engineForPlan) until it closes.
@@ -316,6 +345,9 @@ func (s *Session) installPlan(e *engine, plan *queryPlan) error {
 		if viewSQL[key], err = planner.AccessSQL(vs, t.Schema(), plan.Decisions[key]); err != nil {
 			return err
 		}
+	}
+	for key, vs := range plan.Virtual {
+		viewSQL[key] = vs // data-product relations carry the caller's access rules already
 	}
 	plan.uninstalled = false
 	return s.installViews(e, viewSQL, plan.Names)

@@ -230,7 +230,14 @@ func (s *Session) resultKey(p *planner.Plan) string {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "\x00%s=%s", k, views[k])
+		// The pinned snapshot is part of the key: a result read at
+		// lakegate.as_of never answers a latest query, nor the reverse,
+		// even where the two snapshots list the same files.
+		var snap int64
+		if t := p.Tables[k]; t != nil {
+			snap = t.SnapshotID()
+		}
+		fmt.Fprintf(&b, "\x00%s@%d=%s", k, snap, views[k])
 	}
 	return hashKey(b.String())
 }

@@ -33,6 +33,9 @@ type Config struct {
 	// Policy decides what each caller sees; nil makes every table visible
 	// to every caller, external and read-only.
 	Policy *policy.Store
+	// Clock is the time lakegate.tables judges freshness at; nil is
+	// time.Now (tests inject one).
+	Clock func() time.Time
 }
 
 // Manager is what all sessions share: the idle engines, the result cache,

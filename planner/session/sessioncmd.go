@@ -233,6 +233,9 @@ func (s *Session) prepareCommand(ctx context.Context, st *Stmt, sql string, kw [
 			}
 			return true, nil, stateErr(StateReadOnlyTransaction, "cannot execute %s in a read-only transaction", what)
 		}
+		if s.settings["lakegate.as_of"] != "" {
+			return true, nil, stateErr(StateReadOnlyTransaction, "cannot execute %s while lakegate.as_of is set", kw[0])
+		}
 	}
 	var err error
 	switch kw[0] {
@@ -283,6 +286,9 @@ func (s *Session) execCommand(ctx context.Context, st *Stmt, args []any, sink Ro
 	}
 	if st.Kind == KindWrite && s.settings["transaction_read_only"] == "on" {
 		return true, Result{}, stateErr(StateReadOnlyTransaction, "cannot execute %s in a read-only transaction", st.write.Verb())
+	}
+	if st.Kind == KindWrite && s.settings["lakegate.as_of"] != "" {
+		return true, Result{}, stateErr(StateReadOnlyTransaction, "cannot execute %s while lakegate.as_of is set", st.write.Verb())
 	}
 	var (
 		res Result
