@@ -55,6 +55,10 @@ type gwOptions struct {
 	// warehouse replaces the embedded catalog's warehouse (mem://... for
 	// iceberg-go's in-memory store, read through the file cache).
 	warehouse string
+	// sqlCatalog replaces the embedded SQLite catalog with another Iceberg
+	// SQL catalog (a postgres:// URL: internal/pgtest), the warehouse
+	// staying in dir (or warehouse).
+	sqlCatalog string
 }
 
 // backends are the catalogs and stores the cases that must behave alike
@@ -108,6 +112,9 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	copts := catalog.Options{CommitRetry: o.retry}
 	if o.warehouse != "" {
 		cfg.Warehouse = o.warehouse
+	}
+	if o.sqlCatalog != "" {
+		cfg.URI = o.sqlCatalog
 	}
 	if o.store != nil {
 		cfg = catalog.Config{Name: "seaweedfs", Type: "rest", URI: o.store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket,
