@@ -94,7 +94,7 @@ func (c *Catalog) SchemaProperties(ctx context.Context, schema string) (map[stri
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("catalog %s: properties of %s: %w: %w", s.cfg.name(), schema, ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: properties of %s: %w", s.cfg.name(), schema, upstream(err))
 		}
 		out := map[string]string(props)
 		c.nsMu.Lock()
@@ -123,6 +123,8 @@ type source struct {
 
 	pointerMu   sync.Mutex
 	pointerStmt *sql.Stmt // pointerAndPaths' query, prepared on first use
+
+	s3 s3Config // the AWS configuration of its FileIOs (s3io.go)
 }
 
 // Options tune a Catalog. The zero value works.
@@ -201,10 +203,15 @@ func openSource(ctx context.Context, cfg Config) (*source, error) {
 			ropts = append(ropts, rest.WithOAuthToken(tok))
 		}
 		ropts = append(ropts, sigV4Options(cfg.Properties)...)
+		if !cfg.vended() {
+			// iceberg-go asks for vended credentials on every request
+			// unless the header says otherwise.
+			ropts = append(ropts, rest.WithHeaders(map[string]string{"X-Iceberg-Access-Delegation": ""}))
+		}
 		ropts = append(ropts, rest.WithAdditionalProps(props))
 		cat, err := rest.NewCatalog(ctx, cfg.name(), cfg.URI, ropts...)
 		if err != nil {
-			return nil, fmt.Errorf("catalog %s: connect rest %s: %w: %w", cfg.name(), cfg.URI, ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: connect rest %s: %w", cfg.name(), cfg.URI, upstream(err))
 		}
 		return &source{cfg: cfg, cat: cat}, nil
 	default:
@@ -226,7 +233,7 @@ func openSource(ctx context.Context, cfg Config) (*source, error) {
 		}
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("catalog %s: connect: %w: %w", cfg.name(), ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: connect: %w", cfg.name(), upstream(err))
 		}
 		cat, err := sqlcat.NewCatalog(cfg.name(), db, dialect, props)
 		if err != nil {
@@ -285,7 +292,7 @@ func (c *Catalog) Schemas(ctx context.Context) ([]string, error) {
 	for _, s := range c.sources {
 		nss, err := s.cat.ListNamespaces(ctx, nil)
 		if err != nil {
-			return nil, fmt.Errorf("catalog %s: list namespaces: %w: %w", s.cfg.name(), ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: list namespaces: %w", s.cfg.name(), upstream(err))
 		}
 		for _, ns := range nss {
 			name := strings.Join(ns, ".")
@@ -304,7 +311,7 @@ func (c *Catalog) Tables(ctx context.Context, schema string) ([]string, error) {
 	for _, s := range c.sources {
 		exists, err := s.cat.CheckNamespaceExists(ctx, table.Identifier{schema})
 		if err != nil {
-			return nil, fmt.Errorf("catalog %s: %w: %w", s.cfg.name(), ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: %w", s.cfg.name(), upstream(err))
 		}
 		if !exists {
 			continue
@@ -312,7 +319,7 @@ func (c *Catalog) Tables(ctx context.Context, schema string) ([]string, error) {
 		var out []string
 		for ident, err := range s.cat.ListTables(ctx, table.Identifier{schema}) {
 			if err != nil {
-				return nil, fmt.Errorf("catalog %s: list tables: %w: %w", s.cfg.name(), ErrUpstream, err)
+				return nil, fmt.Errorf("catalog %s: list tables: %w", s.cfg.name(), upstream(err))
 			}
 			out = append(out, ident[len(ident)-1])
 		}
@@ -327,7 +334,7 @@ func (c *Catalog) SchemaExists(ctx context.Context, schema string) (bool, error)
 	for _, s := range c.sources {
 		ok, err := s.cat.CheckNamespaceExists(ctx, table.Identifier{schema})
 		if err != nil {
-			return false, fmt.Errorf("catalog %s: %w: %w", s.cfg.name(), ErrUpstream, err)
+			return false, fmt.Errorf("catalog %s: %w", s.cfg.name(), upstream(err))
 		}
 		if ok {
 			return true, nil
@@ -359,9 +366,17 @@ func (c *Catalog) loadFrom(ctx context.Context, s *source, ident Ident) (*Table,
 			if errors.Is(err, icecat.ErrNoSuchTable) || errors.Is(err, icecat.ErrNoSuchNamespace) {
 				return nil, fmt.Errorf("%w: %s", ErrNoSuchTable, ident)
 			}
-			return nil, fmt.Errorf("catalog %s: load %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: load %s: %w", s.cfg.name(), ident, upstream(err))
 		}
-		return newTable(ident, s, c.cached(tableKey(s, ident, nil), t), nil), nil
+		// The table's FileIOs are made with a context that outlives this
+		// statement (s3io.go), and with the storage credentials of this
+		// load: a REST catalog may vend new ones with every load (and
+		// iceberg-go renews them through the catalog when they expire
+		// during a statement), while the metadata of an unchanged table is
+		// the one parsed before.
+		meta := c.cached(tableKey(s, ident, nil), t)
+		t = table.New(meta.Identifier(), meta.Metadata(), meta.MetadataLocation(), s.ioFunc(t.FS), s.cat)
+		return newTable(ident, s, t, nil), nil
 	}
 	loc, paths, err := s.pointerAndPaths(ctx, ident)
 	if err != nil {
@@ -373,14 +388,14 @@ func (c *Catalog) loadFrom(ctx context.Context, s *source, ident Ident) (*Table,
 	c.mu.Unlock()
 	t := lt.tbl
 	if !ok || lt.loc != loc {
-		base, err := icebergio.LoadFS(ctx, s.cfg.Properties, paths.Apply(loc))
+		base, err := icebergio.LoadFS(s.ioContext(ctx), s.cfg.Properties, paths.Apply(loc))
 		if err != nil {
-			return nil, fmt.Errorf("catalog %s: storage for %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: storage for %s: %w", s.cfg.name(), ident, upstream(err))
 		}
 		mio := &mappedIO{inner: base, paths: paths, cache: c.cache}
 		t, err = table.NewFromLocation(ctx, table.Identifier{ident.Schema, ident.Name}, loc, mio.fsF(), s.cat)
 		if err != nil {
-			return nil, fmt.Errorf("catalog %s: read metadata of %s at %s: %w: %w", s.cfg.name(), ident, loc, ErrUpstream, err)
+			return nil, fmt.Errorf("catalog %s: read metadata of %s at %s: %w", s.cfg.name(), ident, loc, upstream(err))
 		}
 		c.keep(key, t)
 	}
@@ -450,11 +465,11 @@ func (s *source) pointerQuery(ctx context.Context) (*sql.Stmt, error) {
 func (s *source) pointerAndPaths(ctx context.Context, ident Ident) (string, PathMap, error) {
 	stmt, err := s.pointerQuery(ctx)
 	if err != nil {
-		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w", s.cfg.name(), ident, upstream(err))
 	}
 	rows, err := stmt.QueryContext(ctx, s.cfg.name(), ident.Schema, ident.Name)
 	if err != nil {
-		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w", s.cfg.name(), ident, upstream(err))
 	}
 	defer rows.Close()
 	var loc sql.NullString
@@ -463,7 +478,7 @@ func (s *source) pointerAndPaths(ctx context.Context, ident Ident) (string, Path
 	for rows.Next() {
 		var from, to sql.NullString
 		if err := rows.Scan(&loc, &from, &to); err != nil {
-			return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+			return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w", s.cfg.name(), ident, upstream(err))
 		}
 		found = true
 		if from.Valid {
@@ -471,7 +486,7 @@ func (s *source) pointerAndPaths(ctx context.Context, ident Ident) (string, Path
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w: %w", s.cfg.name(), ident, ErrUpstream, err)
+		return "", nil, fmt.Errorf("catalog %s: metadata pointer of %s: %w", s.cfg.name(), ident, upstream(err))
 	}
 	if !found {
 		return "", nil, fmt.Errorf("%w: %s", ErrNoSuchTable, ident)
@@ -493,7 +508,7 @@ func (c *Catalog) Register(ctx context.Context, ident Ident, metadataLocation st
 		return err
 	}
 	// Prove the metadata is readable before publishing the table.
-	base, err := icebergio.LoadFS(ctx, s.cfg.Properties, mappings.Apply(metadataLocation))
+	base, err := icebergio.LoadFS(s.ioContext(ctx), s.cfg.Properties, mappings.Apply(metadataLocation))
 	if err != nil {
 		return fmt.Errorf("catalog: register %s: %w", ident, err)
 	}
@@ -556,7 +571,7 @@ func (c *Catalog) EnsureSchema(ctx context.Context, schema string, props map[str
 	s := c.sources[0]
 	ok, err := s.cat.CheckNamespaceExists(ctx, table.Identifier{schema})
 	if err != nil {
-		return fmt.Errorf("catalog: %w: %w", ErrUpstream, err)
+		return fmt.Errorf("catalog: %w", upstream(err))
 	}
 	if ok {
 		return nil
@@ -592,7 +607,7 @@ func (c *Catalog) CreateTable(ctx context.Context, ident Ident, spec TableSpec) 
 		return fmt.Errorf("catalog: create %s: %w", ident, ErrExists)
 	}
 	if err != nil {
-		return fmt.Errorf("catalog: create %s: %w: %w", ident, ErrUpstream, err)
+		return fmt.Errorf("catalog: create %s: %w", ident, upstream(err))
 	}
 	return nil
 }

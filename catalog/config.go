@@ -30,7 +30,15 @@ type Config struct {
 	// Foreign marks a catalog the gateway does not own: its tables are
 	// external to every caller, whatever their owner property says.
 	Foreign bool `json:"foreign,omitempty"`
+	// VendedCredentials, for a REST catalog: ask it for storage
+	// credentials with each table (X-Iceberg-Access-Delegation:
+	// vended-credentials), used for that table's files instead of the
+	// configured keys. Default true; false sends no such request.
+	VendedCredentials *bool `json:"vended_credentials,omitempty"`
 }
+
+// vended reports whether a REST catalog is asked for vended credentials.
+func (c Config) vended() bool { return c.VendedCredentials == nil || *c.VendedCredentials }
 
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {

@@ -178,7 +178,7 @@ func (t *Table) fetchAll(ctx context.Context, fc *objcache.Cache, locs []string,
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			p, err := fc.Get(ctx, h, group, loc, func(_ context.Context, w io.Writer) error {
-				return copyObject(fsys, loc, w)
+				return copyObject(ctx, fsys, loc, w)
 			})
 			mu.Lock()
 			defer mu.Unlock()
@@ -205,9 +205,9 @@ func (t *Table) fetchAll(ctx context.Context, fc *objcache.Cache, locs []string,
 	return out, nil
 }
 
-// copyObject streams the object at loc into w.
-func copyObject(fsys icebergio.IO, loc string, w io.Writer) error {
-	f, err := fsys.Open(loc)
+// copyObject streams the object at loc into w; cancelling ctx stops it.
+func copyObject(ctx context.Context, fsys icebergio.IO, loc string, w io.Writer) error {
+	f, err := openObject(ctx, fsys, loc)
 	if err != nil {
 		return storageError(loc, err)
 	}
@@ -222,8 +222,14 @@ func copyObject(fsys icebergio.IO, loc string, w io.Writer) error {
 // error's own text (which carries the store's status and request id, never
 // the credentials: those are signed into requests, not written in them).
 func storageError(loc string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
 	if errors.Is(err, iofs.ErrNotExist) {
 		return fmt.Errorf("%w: file %s does not exist: %w", ErrStorage, loc, err)
+	}
+	if refused(err) {
+		return fmt.Errorf("%w: read %s: the store refused lakegate's credentials: %w: %w", ErrStorage, loc, ErrAccessDenied, err)
 	}
 	return fmt.Errorf("%w: read %s: %w", ErrStorage, loc, err)
 }

@@ -23,7 +23,8 @@ import (
 // storage failure, a read-only catalog or storage included, is HV000
 // (catalog.ErrUpstream); a damaged data file is XX001 (planner.KindCorrupt,
 // whether the engine says "Invalid Input" or "IO"); a file that cannot be
-// read is 58030; a per-session bound is 53400.
+// read is 58030; a catalog refusing lakegate's credentials is 08004; a
+// per-session bound is 53400.
 func withSQLState(err error) error {
 	if err == nil {
 		return nil
@@ -166,7 +167,11 @@ func sqlState(err error) codes.Code {
 	case errors.As(err, &ro):
 		return codes.CantChangeRuntimeParam
 	case errors.Is(err, catalog.ErrStorage):
-		return codes.Io // a table's file in object storage could not be read
+		return codes.Io // a table's file in object storage could not be read (its store's refusal of the keys included)
+	case errors.Is(err, catalog.ErrAccessDenied):
+		// the catalog service refused lakegate's credentials: it rejected
+		// the connection, as a remote server refusing a login does
+		return codes.SQLserverRejectedEstablishmentOfSQLconnection
 	case errors.Is(err, catalog.ErrUpstream) && unreachable(err):
 		// the catalog service is down or unreachable: connection trouble
 		return codes.SQLclientUnableToEstablishSQLconnection

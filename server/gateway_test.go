@@ -57,6 +57,17 @@ type gwOptions struct {
 	warehouse string
 	// clock is the session room's clock (lakegate.tables' freshness).
 	clock func() time.Time
+	// sqlCatalog replaces the embedded SQLite catalog with another Iceberg
+	// SQL catalog (a postgres:// URL: internal/pgtest), the warehouse
+	// staying in dir (or warehouse).
+	sqlCatalog string
+	// noSeed serves the catalog as it is (a gateway whose keys the store
+	// refuses cannot seed it).
+	noSeed bool
+	// catalogURI replaces the store's REST catalog endpoint (a proxy in
+	// front of it); vended sets the catalog's vended_credentials.
+	catalogURI string
+	vended     *bool
 }
 
 // backends are the catalogs and stores the cases that must behave alike
@@ -111,12 +122,19 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	if o.warehouse != "" {
 		cfg.Warehouse = o.warehouse
 	}
+	if o.sqlCatalog != "" {
+		cfg.URI = o.sqlCatalog
+	}
 	if o.store != nil {
 		cfg = catalog.Config{Name: "seaweedfs", Type: "rest", URI: o.store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket,
 			Properties: o.store.Properties()}
 		for k, v := range o.storeProps {
 			cfg.Properties[k] = v
 		}
+		if o.catalogURI != "" {
+			cfg.URI = o.catalogURI
+		}
+		cfg.VendedCredentials = o.vended
 	}
 	if o.store != nil || o.warehouse != "" {
 		if o.fileCacheBytes == 0 {
@@ -133,7 +151,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		t.Fatal(err)
 	}
 	t.Cleanup(cat.Close)
-	if !demo.Seeded(ctx, cat) {
+	if !o.noSeed && !demo.Seeded(ctx, cat) {
 		if err := demo.Seed(ctx, cat, o.sizes, func(string) {}); err != nil {
 			t.Fatal(err)
 		}

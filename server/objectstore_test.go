@@ -338,3 +338,23 @@ func TestInMemoryObjectStoreAlike(t *testing.T) {
 		t.Fatalf("the file cache was not used: %+v", st)
 	}
 }
+
+// TestRewriteKeepsItsCopies: UPDATE and DELETE rewrite files in object
+// storage from local copies; with a file cache too small for any of them,
+// each copy is deleted as soon as nothing holds it, so the statement must
+// hold its copies from fetching them until the engine has read them.
+func TestRewriteKeepsItsCopies(t *testing.T) {
+	g := startGW(t, gwOptions{policy: demo.Policy, warehouse: "mem://" + strings.ToLower(t.Name()), fileCacheBytes: 1})
+	pay := g.as(t, "payments_svc")
+	for _, q := range []string{
+		"update payments.charges set amount = 1 where id <= 8",
+		"delete from payments.charges where id between 9 and 12",
+	} {
+		if _, err := pay.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if got := psqlRows(t, g, "payments_svc", "select count(*), count(*) filter (where amount = 1) from payments.charges"); got != fmt.Sprintf("%d|8", smallSizes.Charges-4) {
+		t.Fatalf("rows, updated rows: %s", got)
+	}
+}

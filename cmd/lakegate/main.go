@@ -48,6 +48,8 @@ func main() {
 		err = runDemo(os.Args[2:])
 	case "serve":
 		err = runServe(os.Args[2:])
+	case "seed":
+		err = runSeed(os.Args[2:])
 	case "check-config":
 		err = runCheckConfig(os.Args[2:], os.Stdout)
 	case "table":
@@ -76,6 +78,7 @@ func usage() {
   lakegate demo [--listen 127.0.0.1:5433] [--data DIR] [--seed-sizes C,P,B] [--memory-budget SIZE]
                 [--metrics-listen ADDR] [--shutdown-grace 30s] [--admin-group GROUP]
   lakegate serve --config FILE
+  lakegate seed --config FILE [--seed-sizes C,P,B] [--wait 1m]
   lakegate check-config --config FILE [--connect]
   lakegate table register NAMESPACE.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
   lakegate relocate [--data DIR | --config FILE]

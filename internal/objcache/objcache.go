@@ -66,8 +66,9 @@ type entry struct {
 }
 
 type flight struct {
-	done chan struct{}
-	err  error
+	done    chan struct{}
+	err     error
+	waiters int // Gets waiting for it besides its owner (for tests)
 }
 
 // Stats describe a cache since Open.
@@ -177,16 +178,20 @@ func (c *Cache) Get(ctx context.Context, h *Holds, group, location string, fetch
 			return p, nil
 		}
 		if f, ok := c.flights[p]; ok {
+			f.waiters++
 			c.mu.Unlock()
 			select {
 			case <-f.done:
 			case <-ctx.Done():
 				return "", ctx.Err()
 			}
-			if f.err != nil {
+			if f.err != nil && !(ctx.Err() == nil && canceled(f.err)) {
 				return "", f.err
 			}
-			continue // the copy is in place now (or already evicted: fetch again)
+			// The copy is in place now (or already evicted), or the fetch
+			// ended because its own caller gave up, which this caller has
+			// not: look again, and fetch if need be.
+			continue
 		}
 		f := &flight{done: make(chan struct{})}
 		c.flights[p] = f
@@ -214,6 +219,10 @@ func (c *Cache) Get(ctx context.Context, h *Holds, group, location string, fetch
 		}
 		return p, nil
 	}
+}
+
+func canceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // fetch writes the object to a temporary file beside p and renames it into

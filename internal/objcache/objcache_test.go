@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -234,4 +235,53 @@ func TestGetHonoursContextWhileWaiting(t *testing.T) {
 	}
 	close(block)
 	<-done
+}
+
+// A Get waiting for another's fetch of the same object is not failed by
+// that other caller giving up (its statement canceled): it fetches the
+// object itself.
+func TestWaiterOutlivesCanceledFetch(t *testing.T) {
+	c, err := Open(t.TempDir(), 1<<20, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	ownerErr := make(chan error, 1)
+	go func() {
+		_, err := c.Get(ctx, nil, "g", "s3://b/x", func(ctx context.Context, _ io.Writer) error {
+			close(started)
+			<-ctx.Done() // a download the owner's cancel stops
+			return ctx.Err()
+		})
+		ownerErr <- err
+	}()
+	<-started
+	waiter := make(chan error, 1)
+	var path string
+	go func() {
+		var err error
+		path, err = c.Get(context.Background(), nil, "g", "s3://b/x", func(_ context.Context, w io.Writer) error {
+			_, err := io.WriteString(w, "data")
+			return err
+		})
+		waiter <- err
+	}()
+	for joined := false; !joined; {
+		c.mu.Lock()
+		f := c.flights[c.PathOf("g", "s3://b/x")]
+		joined = f != nil && f.waiters == 1
+		c.mu.Unlock()
+		runtime.Gosched()
+	}
+	cancel()
+	if err := <-ownerErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("owner: %v, want context.Canceled", err)
+	}
+	if err := <-waiter; err != nil {
+		t.Fatalf("waiter failed with its owner's cancel: %v", err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "data" {
+		t.Fatalf("waiter's copy: %q %v", b, err)
+	}
 }

@@ -1,0 +1,143 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/iceberg-go/catalog/rest"
+	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/io/gocloud/blobfs"
+	s3io "github.com/apache/iceberg-go/io/gocloud/s3"
+	"github.com/apache/iceberg-go/utils"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+	"gocloud.dev/gcerrors"
+)
+
+// How lakegate talks to object storage through iceberg-go's FileIO.
+//
+// iceberg-go's S3 FileIO keeps the context it was made with and uses it for
+// every request, and a table keeps its FileIO (or, with vended credentials,
+// the refresher that makes it) for as long as the table is cached: the
+// context of whichever statement first loaded the table would end every
+// later read once that statement finished. So the FileIOs are made with a
+// context that is never cancelled (ioContext), and the one place that
+// streams large objects, the fetch of data and delete files into the file
+// cache, reads through the bucket with the statement's own context
+// (openObject): a cancelled statement stops its downloads.
+//
+// Requests the store answers with 503 / SlowDown (or 500, a throttling
+// code, a reset connection) are retried by the AWS SDK: s3MaxAttempts
+// attempts in all, waiting a random time up to a cap that doubles from 1 s
+// to s3MaxBackoff, without the SDK's retry quota (a busy store answering
+// many requests with 503 at once must not turn later ones into immediate
+// failures). Past the last attempt the read fails (ErrStorage: 58030).
+
+const (
+	s3MaxAttempts = 6
+	s3MaxBackoff  = 2 * time.Second
+)
+
+// s3Config is a source's AWS configuration for its FileIOs, made once.
+type s3Config struct {
+	once sync.Once
+	cfg  *aws.Config
+}
+
+// ioContext is the context a source's FileIOs are made with: never
+// cancelled (see above), carrying the AWS configuration with lakegate's
+// retry policy. The keys in the table's properties (the catalog's, or
+// vended by a REST catalog) still override the configuration's.
+func (s *source) ioContext(ctx context.Context) context.Context {
+	ctx = context.WithoutCancel(ctx)
+	s.s3.once.Do(func() {
+		cfg, err := s3io.ParseAWSConfig(ctx, s.cfg.Properties)
+		if err != nil {
+			// iceberg-go reports the same error when it makes the FileIO.
+			return
+		}
+		cfg.Retryer = func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = s3MaxAttempts
+				o.MaxBackoff = s3MaxBackoff
+				o.RateLimiter = ratelimit.None
+			})
+		}
+		s.s3.cfg = cfg
+	})
+	if s.s3.cfg == nil {
+		return ctx
+	}
+	return utils.WithAwsConfig(ctx, s.s3.cfg)
+}
+
+// ioFunc wraps a table's FileIO maker so that every FileIO it makes uses
+// ioContext.
+func (s *source) ioFunc(inner func(context.Context) (icebergio.IO, error)) func(context.Context) (icebergio.IO, error) {
+	return func(ctx context.Context) (icebergio.IO, error) { return inner(s.ioContext(ctx)) }
+}
+
+// openObject opens the object at loc for reading under ctx: through the
+// bucket when fsys is an object store, so that cancelling ctx ends the
+// download; through fsys.Open otherwise.
+func openObject(ctx context.Context, fsys icebergio.IO, loc string) (io.ReadCloser, error) {
+	b, ok := fsys.(*blobfs.FileIO)
+	if !ok {
+		return fsys.Open(loc)
+	}
+	u, err := url.Parse(loc)
+	if err != nil || u.Host == "" {
+		return fsys.Open(loc)
+	}
+	r, err := b.NewReader(ctx, strings.TrimPrefix(u.Path, "/"), nil)
+	if err != nil {
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, &iofs.PathError{Op: "open", Path: loc, Err: fmt.Errorf("%w: %w", iofs.ErrNotExist, err)}
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// ErrAccessDenied marks a request the catalog service or the store refused
+// for lakegate's credentials (HTTP 401/403: wrong or expired keys, a
+// policy that does not grant them the table). It is wrapped with
+// ErrUpstream (the catalog) or ErrStorage (a table's file).
+var ErrAccessDenied = errors.New("access denied")
+
+// upstream wraps a failure of the catalog service: ErrUpstream, and
+// ErrAccessDenied when the service refused lakegate's credentials.
+func upstream(err error) error {
+	if errors.Is(err, rest.ErrForbidden) || errors.Is(err, rest.ErrUnauthorized) {
+		return fmt.Errorf("the catalog refused lakegate's credentials: %w: %w: %w", ErrAccessDenied, ErrUpstream, err)
+	}
+	return fmt.Errorf("%w: %w", ErrUpstream, err)
+}
+
+// refused reports an error that is the store's or the catalog's refusal of
+// lakegate's credentials.
+func refused(err error) bool {
+	if err == nil {
+		return false
+	}
+	if gcerrors.Code(err) == gcerrors.PermissionDenied {
+		return true
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "ExpiredToken", "InvalidToken":
+			return true
+		}
+	}
+	return false
+}
