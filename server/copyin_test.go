@@ -82,6 +82,7 @@ const copyTextData = "10\tback\\\\slash and \\ttab\t12.5\t1.5\t1\tt\t2026-01-01\
 	"\\.\n"
 
 func TestCopyFromMatchesPostgres(t *testing.T) {
+	t.Parallel()
 	b := startCopyBoth(t)
 	loads := []struct{ sql, data string }{
 		{`COPY payments.loads FROM STDIN WITH (FORMAT csv, HEADER)`, copyCSV},
@@ -140,6 +141,7 @@ func TestCopyFromMatchesPostgres(t *testing.T) {
 // message, names the place as PostgreSQL's context does, and commits
 // nothing.
 func TestCopyFromErrors(t *testing.T) {
+	t.Parallel()
 	b := startCopyBoth(t)
 	exec1(t, b.lg, "insert into payments.loads (id) values (0)")
 	exec1(t, b.pg, "insert into payments.loads (id) values (0)")
@@ -276,6 +278,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 // TestCopyFromClients loads the same files with psql's \copy (CSV and
 // text) and psycopg 3's copy into lakegate and PostgreSQL 15.
 func TestCopyFromClients(t *testing.T) {
+	t.Parallel()
 	b := startCopyBoth(t)
 	dir := t.TempDir()
 	csvFile, textFile := filepath.Join(dir, "loads.csv"), filepath.Join(dir, "loads.txt")

@@ -17,6 +17,7 @@ import (
 )
 
 func TestMergeMatchesPostgres(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	setup := []string{
 		"create table payments.accts (id bigint not null, name text, bal numeric(12,2))",
@@ -92,6 +93,7 @@ func TestMergeMatchesPostgres(t *testing.T) {
 // each upsert their own keys twice into one table; every key is there
 // once, updated once.
 func TestConcurrentMerges(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	g1 := startWriteGW(t, dir, nil)
 	g2 := startWriteGW(t, dir, nil)

@@ -134,6 +134,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fetch with ErrStorage (58030) after a bounded number of attempts, and
 // the session goes on once the store recovers.
 func TestSeaweedFSSlowDownRetried(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := weedtest.Start(t)
 	seeder := startGW(t, gwOptions{store: store})
@@ -201,6 +202,7 @@ func TestSeaweedFSSlowDownRetried(t *testing.T) {
 // catalog rejected lakegate's connection) and a store refusing the reads
 // of data files gives 58030 saying so; never HV000, never the secret.
 func TestSeaweedFSRefusedKeys(t *testing.T) {
+	t.Parallel()
 	store := weedtest.Start(t)
 	startGW(t, gwOptions{store: store}) // seeds the demo
 	wrongSecret := "wrong-" + store.SecretKey[:8]

@@ -344,6 +344,7 @@ func TestInMemoryObjectStoreAlike(t *testing.T) {
 // each copy is deleted as soon as nothing holds it, so the statement must
 // hold its copies from fetching them until the engine has read them.
 func TestRewriteKeepsItsCopies(t *testing.T) {
+	t.Parallel()
 	g := startGW(t, gwOptions{policy: demo.Policy, warehouse: "mem://" + strings.ToLower(t.Name()), fileCacheBytes: 1})
 	pay := g.as(t, "payments_svc")
 	for _, q := range []string{

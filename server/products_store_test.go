@@ -24,6 +24,7 @@ import (
 // deletes (the data files stay, their delete files changed) and the
 // appended rows as inserts, as the full diff of the snapshots says.
 func TestTableChangesPositionDeletes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	store := weedtest.Start(t)
 	other := restCatalogOf(t, store)

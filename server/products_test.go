@@ -65,6 +65,7 @@ func wantState(t *testing.T, c *pgx.Conn, sql, state string) {
 }
 
 func TestDescriptionsThroughClients(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -114,6 +115,7 @@ func TestDescriptionsThroughClients(t *testing.T) {
 // TestLakegateTablesPerCaller: lakegate.tables lists exactly the tables
 // each demo account may see, native or external as the policy decides.
 func TestLakegateTablesPerCaller(t *testing.T) {
+	t.Parallel()
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
 	g := startGW(t, gwOptions{policy: demo.Policy, threads: 1, clock: func() time.Time { return time.Unix(0, now.Load()) }})
@@ -246,6 +248,7 @@ func currentSnapshot(t *testing.T, g *gateway, id catalog.Ident) int64 {
 // time-travel reads; a filtered, masked reader sees only its rows'
 // changes, masked.
 func TestTableChangesMatchSnapshotDiff(t *testing.T) {
+	t.Parallel()
 	g := startGW(t, gwOptions{policy: changesPolicy(), threads: 1})
 	ctx := context.Background()
 	bounces := catalog.Ident{Schema: "comms", Name: "bounces"}
@@ -317,6 +320,7 @@ func TestTableChangesMatchSnapshotDiff(t *testing.T) {
 // table agree with its metadata for its owner; an invisible table has
 // none; a filtered, masked reader gets no files or partitions.
 func TestMetadataTables(t *testing.T) {
+	t.Parallel()
 	g := startGW(t, gwOptions{policy: changesPolicy(), threads: 1})
 	ctx := context.Background()
 	if err := demo.AppendBounces(ctx, g.cat, 10); err != nil {
@@ -376,6 +380,7 @@ func TestMetadataTables(t *testing.T) {
 // their snapshots at t1, so a join equals the join of the t1 snapshots;
 // RESET reads the latest; the result cache never mixes the two.
 func TestAsOfAcrossDomains(t *testing.T) {
+	t.Parallel()
 	g := startGW(t, gwOptions{policy: demo.Policy, threads: 1})
 	ctx := context.Background()
 	charges, customers := catalog.Ident{Schema: "payments", Name: "charges"}, catalog.Ident{Schema: "users", Name: "customers"}

@@ -580,6 +580,7 @@ func TestRedTeamOtherSessions(t *testing.T) {
 // of them (and they fail as for a missing table), a filtered or masked
 // reader learns nothing its row filter or masks hide.
 func TestRedTeamDataProducts(t *testing.T) {
+	t.Parallel()
 	g := startRedteamGWWith(t, changesPolicy())
 	users := map[string]*pgconn.PgConn{}
 	for _, u := range []string{"analyst", "payments_svc", "comms_svc"} {

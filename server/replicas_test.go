@@ -43,6 +43,7 @@ func soakDuration(t *testing.T) time.Duration {
 }
 
 func TestReplicasConcurrentWritersREST(t *testing.T) {
+	t.Parallel()
 	store := weedtest.Start(t)
 	a := startGW(t, gwOptions{policy: demo.Policy, store: store})
 	b := startGW(t, gwOptions{policy: demo.Policy, store: store})
@@ -57,6 +58,7 @@ func TestReplicasConcurrentWritersREST(t *testing.T) {
 }
 
 func TestReplicasConcurrentWritersPostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	dir := t.TempDir()
 	a := startGW(t, gwOptions{dir: dir, policy: demo.Policy, sqlCatalog: pg.DSN})
