@@ -114,6 +114,10 @@ type ScanPlan struct {
 	// TotalFiles is how many data files the snapshot has before pruning
 	// (from the snapshot summary); -1 when the writer did not record it.
 	TotalFiles int
+	// Positions asks the engine query that reads the plan for one more
+	// column, __lakegate_pos: each row's position in its data file (what
+	// a position delete names). DELETE and UPDATE set it.
+	Positions bool
 }
 
 // Paths lists every file the plan reads: each data file, then its delete
