@@ -274,12 +274,19 @@ func (t *Table) planIceberg(ctx context.Context, filter iceberg.BooleanExpressio
 	}
 	out := make([]scanTask, 0, len(tasks))
 	for _, task := range tasks {
-		if len(task.DeletionVectorFiles) > 0 {
-			return nil, fmt.Errorf("%w: table %s uses deletion vectors (Iceberg v3 Puffin), which lakegate cannot read yet", ErrUnsupported, t.Ident)
-		}
 		st := scanTask{file: dataFileEntry(task.File)}
 		for _, d := range task.DeleteFiles {
 			st.posDeletes = append(st.posDeletes, dataFileEntry(d))
+		}
+		// Deletion vectors (v3) are read as the position-delete files
+		// they convert to (dv.go).
+		for _, d := range task.DeletionVectorFiles {
+			p, err := t.deletionVectorFile(ctx, d, task.File.FilePath())
+			if err != nil {
+				return nil, err
+			}
+			st.posDeletes = append(st.posDeletes, &fileEntry{path: p, content: iceberg.EntryContentPosDeletes, format: iceberg.ParquetFile,
+				specID: d.SpecID(), count: d.Count(), partition: d.Partition()})
 		}
 		for _, d := range task.EqualityDeleteFiles {
 			st.eqDeletes = append(st.eqDeletes, dataFileEntry(d))
