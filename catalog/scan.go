@@ -139,6 +139,14 @@ func (p *ScanPlan) Paths() []string {
 // and column bounds from the manifests.
 func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) (*ScanPlan, error) {
 	plan := &ScanPlan{Schema: t.Schema(), NameMapping: t.tbl.NameMapping(), TotalFiles: -1}
+	for _, f := range plan.Schema.Fields() {
+		// A column added with a default (Iceberg v3) reads the default
+		// from files written before it; the engine would read NULL.
+		if f.InitialDefault != nil {
+			return nil, fmt.Errorf("%w: table %s column %s has an initial default value (Iceberg v3 column defaults), which lakegate cannot read yet",
+				ErrUnsupported, t.Ident, f.Name)
+		}
+	}
 	if t.snp == nil {
 		return plan, nil
 	}

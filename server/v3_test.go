@@ -88,4 +88,17 @@ func TestReadV3DeletionVectors(t *testing.T) {
 	if sqlState(err) != "0A000" || !strings.Contains(err.Error(), "deletion vectors") {
 		t.Fatalf("compacting a table with deletion vectors: %v (SQLSTATE %s)", err, sqlState(err))
 	}
+	// A column added with a default: older files read the default, which
+	// the engine cannot do yet.
+	tx := tbl.NewTransaction()
+	if err := tx.UpdateSchema(true, false).AddColumn([]string{"n"}, iceberg.PrimitiveTypes.Int64, "", false, iceberg.NewLiteral(int64(42))).Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pay.Exec(ctx, `select n from payments.v3`)
+	if sqlState(err) != "0A000" || !strings.Contains(err.Error(), "column defaults") {
+		t.Fatalf("reading a column with an initial default: %v (SQLSTATE %s)", err, sqlState(err))
+	}
 }
