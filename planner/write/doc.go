@@ -12,12 +12,14 @@
 //	                             Parquet by catalog.Stage, one append
 //	                             snapshot (catalog.CommitAppend, which
 //	                             reloads and retries on conflicts)
-//	DELETE, UPDATE, TRUNCATE     copy-on-write (rewrite.go): the data
-//	                             files holding affected rows are rewritten
-//	                             and replaced in one overwrite snapshot that
-//	                             commits only on the snapshot the statement
-//	                             read; on a conflict the statement is
-//	                             recomputed on the new snapshot
+//	DELETE, UPDATE, TRUNCATE     copy-on-write or merge-on-read
+//	                             (rewrite.go): the data files holding
+//	                             affected rows are rewritten, or get
+//	                             position deletes for the touched rows when
+//	                             the statement touches few of them, in one
+//	                             commit made only on the snapshot the
+//	                             statement read; on a conflict the
+//	                             statement is recomputed on the new snapshot
 //	CREATE TABLE [AS]            the table appears with its rows in one step
 //	DROP, ALTER, COMMENT, CALL   one catalog operation each (CALL
 //	                             lakegate.expire_snapshots and
@@ -50,7 +52,8 @@
 //	                         checked when the engine plans them
 //	write.go                 Session, Writer: Check and Exec; INSERT,
 //	                         CREATE TABLE [AS] and DDL
-//	rewrite.go               UPDATE, DELETE, TRUNCATE (copy-on-write)
+//	rewrite.go               UPDATE, DELETE, TRUNCATE (copy-on-write or
+//	                         merge-on-read)
 //	types.go                 column types and partition specs -> Iceberg
 //	maintenance.go           owner procedures (CALL lakegate.*)
 //	errors.go                the typed errors and TableAccess

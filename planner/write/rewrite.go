@@ -19,8 +19,11 @@ import (
 )
 
 // DELETE, UPDATE and TRUNCATE rewrite the data files that hold affected
-// rows (copy-on-write). The statement becomes one engine query, planned
-// like any other so that every table its conditions and expressions read
+// rows (copy-on-write), or, for files the statement touches little
+// (catalog.WriteMode: the table's merge-on-read fraction and Iceberg's
+// write.delete.mode / write.update.mode), write position deletes for the
+// touched rows instead (merge-on-read). The statement becomes one engine
+// query, planned like any other so that every table its conditions and expressions read
 // is resolved, pinned and policed:
 //
 //	WITH "__lakegate_target" AS (<the target's rows, each with the index
@@ -30,13 +33,16 @@ import (
 //	                            whether the statement touches it>)
 //	<final select>
 //
-// It runs twice with two final selects: pass 1 counts touched rows per
-// data file; pass 2 reads only the files with touched rows and yields
-// what they become (DELETE: the rows not deleted; UPDATE: every row, new
-// values where touched). Files whose rows are all deleted are dropped
-// without a rewrite. Pass 2's files replace the touched ones in one
-// overwrite snapshot, committed only if the table is still at the snapshot
-// both passes read; otherwise the statement is recomputed on the new
+// It runs with up to three final selects: pass 1 counts touched rows per
+// data file; pass 2 reads only the files to rewrite and yields what they
+// become (DELETE: the rows not deleted; UPDATE: every row, new values
+// where touched, and the new versions of the touched rows of
+// merge-on-read files); a positions pass lists (file, row position) of
+// the touched rows of merge-on-read files, which become position-delete
+// files. Files whose rows are all deleted are dropped without a rewrite.
+// Everything is one catalog commit (catalog.CommitDelta), made only if
+// the table is still at the snapshot
+// every pass read; otherwise the statement is recomputed on the new
 // snapshot, up to the catalog's retry policy, then fails with
 // catalog.ErrConflict (40001).
 //
