@@ -323,12 +323,13 @@ func (c *Catalog) CommitDelta(ctx context.Context, t *Table, remove []string, st
 		return fail(fmt.Errorf("catalog: delete rows of %s: %w: %w", t.Ident, ErrConflict, err))
 	}
 	cause := fmt.Errorf("catalog: delete rows of %s: %w: %w", t.Ident, ErrUpstream, err)
-	if err := c.unknownOutcome(ctx, t.Ident, deletes, id, cause); err != nil && st != nil {
-		// The data files go with the delete files: both or neither.
+	err = c.unknownOutcome(ctx, t.Ident, deletes, id, cause)
+	if err != nil && st != nil {
+		// The data files go with the delete files: removed only when the
+		// commit surely did not happen (a SQL catalog's, as above).
 		if cur, lerr := c.LoadTable(ctx, t.Ident); lerr == nil && cur.src != nil && cur.src.db != nil {
 			st.Discard()
 		}
-		return err
 	}
-	return nil
+	return err
 }

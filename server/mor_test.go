@@ -88,8 +88,12 @@ func TestMergeOnReadDeleteAndUpdate(t *testing.T) {
 		{`delete from payments.TBL where id = 4711`, "DELETE 1", true},
 		{`update payments.TBL set note = 'changed', customer = -1 where id in (5, 77, 199999)`, "UPDATE 3", true},
 		{`delete from payments.TBL where customer = 3`, "DELETE 2000", true},
+		// Row 77 lives in the UPDATE's small file now (a third of it: a
+		// rewrite), row 10 in the big one (position delete): both in one
+		// commit.
+		{`delete from payments.TBL where id = 77 or id = 10`, "DELETE 2", true},
 		// Half of the file: rewritten even on payments.big.
-		{`delete from payments.TBL where id % 2 = 0`, "DELETE 100000", false},
+		{`delete from payments.TBL where id % 2 = 0`, "DELETE 99999", false},
 	}
 	for _, st := range steps {
 		for _, name := range []string{"big", "big_cow"} {
