@@ -57,6 +57,8 @@ type Catalog struct {
 	// files keeps local copies of data and delete files in object
 	// storage (filecache.go); nil when none is configured.
 	files *objcache.Cache
+	// dvs holds deletion vectors converted for the engine (dv.go).
+	dvs dvFiles
 
 	mu sync.Mutex
 	// tables keeps, per table (tableKey), the parsed metadata of its
@@ -272,6 +274,7 @@ func (s *source) initSidecar(ctx context.Context) error {
 
 // Close releases catalog connections.
 func (c *Catalog) Close() {
+	c.dvs.remove()
 	for _, s := range c.sources {
 		if s.pointerStmt != nil {
 			s.pointerStmt.Close()

@@ -29,8 +29,8 @@ type CompactOptions struct {
 	// 512 MiB without it). Files under three quarters of it are rewritten.
 	TargetFileSize int64
 	// MinInputFiles is how many files of one partition make a rewrite
-	// worth it (default 5); a file with 5 or more delete files, or with
-	// 30% of its rows deleted, is rewritten regardless.
+	// worth it (default 5); a file with a delete file is rewritten
+	// regardless.
 	MinInputFiles int
 }
 
@@ -77,6 +77,10 @@ func (c *Catalog) PlanCompaction(ctx context.Context, t *Table, o CompactOptions
 	if o.MinInputFiles > 0 {
 		cfg.MinInputFiles = uint(o.MinInputFiles)
 	}
+	// Compaction also applies accumulated deletes: a file with any delete
+	// file (merge-on-read DELETE and UPDATE leave one per statement) is
+	// rewritten without its deleted rows.
+	cfg.DeleteFileThreshold = 1
 	tasks, err := t.tbl.Scan(table.WithSnapshotID(t.snp.SnapshotID)).PlanFiles(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: compact %s: read manifests: %w: %w", t.Ident, ErrUpstream, err)
@@ -101,6 +105,18 @@ func (c *Catalog) PlanCompaction(ctx context.Context, t *Table, o CompactOptions
 			cp.remove = append(cp.remove, task.File)
 			cp.InputBytes += task.File.FileSizeBytes()
 		}
+	}
+	// The bin packer leaves out a partition with fewer files than
+	// MinInputFiles even when they carry deletes: rewrite those files on
+	// their own, so the deletes are applied.
+	for _, task := range tasks {
+		if chosen[task.File.FilePath()] || len(task.DeleteFiles)+len(task.EqualityDeleteFiles) == 0 {
+			continue
+		}
+		chosen[task.File.FilePath()] = true
+		cp.Partitions++
+		cp.remove = append(cp.remove, task.File)
+		cp.InputBytes += task.File.FileSizeBytes()
 	}
 	if len(chosen) == 0 {
 		return cp, nil

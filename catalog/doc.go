@@ -36,8 +36,18 @@
 // files — and the planner matches the file_path values stored inside
 // position-delete files against the manifests' paths (planner/scansql.go).
 //
+// Row changes (write.go, write_delta.go): DELETE and UPDATE rewrite the
+// data files they touch (CommitRewrite) or, below the table's
+// merge-on-read fraction, add position-delete files for the touched rows
+// (StagePositionDeletes, CommitDelta); both pin the snapshot they read.
+//
+// Deletion vectors (dv.go, Iceberg v3) are converted once into
+// position-delete Parquet files in a directory of the Catalog's own, and
+// scans list them like any position-delete file.
+//
 // Compaction (compact.go): PlanCompaction picks a pinned snapshot's small
-// files with iceberg-go's bin-packing planner; the planner stages their
+// files, and every file with deletes, with iceberg-go's bin-packing
+// planner; the planner stages their
 // rows through the engine, and CommitCompaction replaces them in one
 // replace snapshot, replayed on top of appends committed meanwhile.
 //

@@ -114,6 +114,10 @@ type ScanPlan struct {
 	// TotalFiles is how many data files the snapshot has before pruning
 	// (from the snapshot summary); -1 when the writer did not record it.
 	TotalFiles int
+	// Positions asks the engine query that reads the plan for one more
+	// column, __lakegate_pos: each row's position in its data file (what
+	// a position delete names). DELETE and UPDATE set it.
+	Positions bool
 }
 
 // Paths lists every file the plan reads: each data file, then its delete
@@ -135,6 +139,14 @@ func (p *ScanPlan) Paths() []string {
 // and column bounds from the manifests.
 func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) (*ScanPlan, error) {
 	plan := &ScanPlan{Schema: t.Schema(), NameMapping: t.tbl.NameMapping(), TotalFiles: -1}
+	for _, f := range plan.Schema.Fields() {
+		// A column added with a default (Iceberg v3) reads the default
+		// from files written before it; the engine would read NULL.
+		if f.InitialDefault != nil {
+			return nil, fmt.Errorf("%w: table %s column %s has an initial default value (Iceberg v3 column defaults), which lakegate cannot read yet",
+				ErrUnsupported, t.Ident, f.Name)
+		}
+	}
 	if t.snp == nil {
 		return plan, nil
 	}
@@ -270,12 +282,19 @@ func (t *Table) planIceberg(ctx context.Context, filter iceberg.BooleanExpressio
 	}
 	out := make([]scanTask, 0, len(tasks))
 	for _, task := range tasks {
-		if len(task.DeletionVectorFiles) > 0 {
-			return nil, fmt.Errorf("%w: table %s uses deletion vectors (Iceberg v3 Puffin), which lakegate cannot read yet", ErrUnsupported, t.Ident)
-		}
 		st := scanTask{file: dataFileEntry(task.File)}
 		for _, d := range task.DeleteFiles {
 			st.posDeletes = append(st.posDeletes, dataFileEntry(d))
+		}
+		// Deletion vectors (v3) are read as the position-delete files
+		// they convert to (dv.go).
+		for _, d := range task.DeletionVectorFiles {
+			p, err := t.deletionVectorFile(ctx, d, task.File.FilePath())
+			if err != nil {
+				return nil, err
+			}
+			st.posDeletes = append(st.posDeletes, &fileEntry{path: p, content: iceberg.EntryContentPosDeletes, format: iceberg.ParquetFile,
+				specID: d.SpecID(), count: d.Count(), partition: d.Partition()})
 		}
 		for _, d := range task.EqualityDeleteFiles {
 			st.eqDeletes = append(st.eqDeletes, dataFileEntry(d))

@@ -42,6 +42,9 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 		for i := range fields {
 			cols[i] = "NULL::" + types[i] + " AS " + sqlparse.QuoteIdent(sc.names[i])
 		}
+		if plan.Positions {
+			cols = append(cols, "NULL::BIGINT AS "+posCol)
+		}
 		if len(cols) == 0 {
 			return "SELECT WHERE false", nil
 		}
@@ -84,6 +87,10 @@ func scanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 	}
 	return strings.Join(parts, "\nUNION ALL\n"), nil
 }
+
+// posCol is the column a scan with ScanPlan.Positions adds: each row's
+// position in its data file.
+const posCol = `"__lakegate_pos"`
 
 // scanColumns are the table's top-level columns as the view exposes them.
 type scanColumns struct {
@@ -208,7 +215,7 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 		paths[i] = sqlparse.QuoteLiteral(f.Path)
 	}
 	fileList := "[" + strings.Join(paths, ", ") + "]"
-	needRowPos := len(first.PosDeletes) > 0
+	needRowPos := len(first.PosDeletes) > 0 || plan.Positions
 	extra := ""
 	if needRowPos {
 		extra = ", filename = true, file_row_number = true"
@@ -261,6 +268,9 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 		}
 	}
 	if len(first.PosDeletes) == 0 && len(first.EqDeletes) == 0 {
+		if plan.Positions {
+			return "SELECT " + projection(exprs, sc.names) + ", d.file_row_number AS " + posCol + " FROM " + read, nil
+		}
 		return "SELECT " + projection(exprs, sc.names) + " FROM " + read, nil
 	}
 	inner := slices.Clone(exprs)
@@ -268,12 +278,15 @@ func groupSQL(files []catalog.DataFile, plan *catalog.ScanPlan, sc *scanColumns)
 	for i, n := range sc.names {
 		outer[i] = "r." + sqlparse.QuoteIdent(n)
 	}
+	if plan.Positions {
+		outer = append(outer, "r."+posCol)
+	}
 	if needRowPos {
 		inner = append(inner, "d.filename", "d.file_row_number")
 	}
 	var from strings.Builder
 	fmt.Fprintf(&from, "(SELECT %s FROM %s) AS r", projection(inner, append(slices.Clone(sc.names), "__lakegate_file", "__lakegate_pos")), read)
-	if needRowPos {
+	if len(first.PosDeletes) > 0 {
 		// Position deletes name data files by the path the writer used; map
 		// those to the paths read here through the table's own file list.
 		pos := make([]string, len(first.PosDeletes))

@@ -5,6 +5,7 @@
 //	lakegate check-config --config FILE [--connect] check a config as serve would
 //	lakegate table register NS.TABLE METADATA_JSON [--map-prefix FROM=TO]... [--config FILE | --data DIR]
 //	lakegate relocate [--data DIR | --config FILE]   rewrite a copied or moved data dir to where it is now
+//	lakegate compact|expire-snapshots|remove-orphan-files NS.TABLE --user U ...  table maintenance (maintenance.go)
 package main
 
 import (
@@ -60,6 +61,8 @@ func main() {
 		err = runUser(os.Args[2:], os.Stdin, os.Stdout)
 	case "explain-access":
 		err = runExplainAccess(os.Args[2:], os.Stdout)
+	case "compact", "expire-snapshots", "remove-orphan-files":
+		err = runMaintenance(os.Args[1], os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -84,6 +87,12 @@ func usage() {
   lakegate relocate [--data DIR | --config FILE]
   lakegate user add NAME [--domain D] [--group G]... [--password-stdin]
   lakegate explain-access --user U [--group G]... [--domain D] [--config FILE | --data DIR] NAMESPACE.TABLE
+  lakegate compact NAMESPACE.TABLE --user U [--domain D] [--group G]... [--config FILE | --data DIR]
+                [--target-file-size-bytes N] [--min-input-files N]
+  lakegate expire-snapshots NAMESPACE.TABLE --user U [--domain D] [--group G]... [--config FILE | --data DIR]
+                [--older-than AGE] [--retain-last N]
+  lakegate remove-orphan-files NAMESPACE.TABLE --user U [--domain D] [--group G]... [--config FILE | --data DIR]
+                [--older-than AGE]
 `)
 }
 

@@ -15,12 +15,14 @@
 //	COPY ... FROM STDIN          rows the session parsed from the client
 //	                             (load.go: Load), staged and committed
 //	                             like INSERT's
-//	DELETE, UPDATE, TRUNCATE     copy-on-write (rewrite.go): the data
-//	                             files holding affected rows are rewritten
-//	                             and replaced in one overwrite snapshot that
-//	                             commits only on the snapshot the statement
-//	                             read; on a conflict the statement is
-//	                             recomputed on the new snapshot
+//	DELETE, UPDATE, TRUNCATE     copy-on-write or merge-on-read
+//	                             (rewrite.go): the data files holding
+//	                             affected rows are rewritten, or get
+//	                             position deletes for the touched rows when
+//	                             the statement touches few of them, in one
+//	                             commit made only on the snapshot the
+//	                             statement read; on a conflict the
+//	                             statement is recomputed on the new snapshot
 //	MERGE                        copy-on-write like UPDATE, plus the
 //	                             inserted rows, in one overwrite
 //	                             snapshot (merge.go, parse_merge.go)
@@ -56,7 +58,8 @@
 //	                         checked when the engine plans them
 //	write.go                 Session, Writer: Check and Exec; INSERT,
 //	                         CREATE TABLE [AS] and DDL
-//	rewrite.go               UPDATE, DELETE, TRUNCATE (copy-on-write)
+//	rewrite.go               UPDATE, DELETE, TRUNCATE (copy-on-write or
+//	                         merge-on-read)
 //	types.go                 column types and partition specs -> Iceberg
 //	maintenance.go           owner procedures (CALL lakegate.*)
 //	errors.go                the typed errors and TableAccess

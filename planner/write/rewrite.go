@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -17,8 +19,11 @@ import (
 )
 
 // DELETE, UPDATE and TRUNCATE rewrite the data files that hold affected
-// rows (copy-on-write). The statement becomes one engine query, planned
-// like any other so that every table its conditions and expressions read
+// rows (copy-on-write), or, for files the statement touches little
+// (catalog.WriteMode: the table's merge-on-read fraction and Iceberg's
+// write.delete.mode / write.update.mode), write position deletes for the
+// touched rows instead (merge-on-read). The statement becomes one engine
+// query, planned like any other so that every table its conditions and expressions read
 // is resolved, pinned and policed:
 //
 //	WITH "__lakegate_target" AS (<the target's rows, each with the index
@@ -28,13 +33,16 @@ import (
 //	                            whether the statement touches it>)
 //	<final select>
 //
-// It runs twice with two final selects: pass 1 counts touched rows per
-// data file; pass 2 reads only the files with touched rows and yields
-// what they become (DELETE: the rows not deleted; UPDATE: every row, new
-// values where touched). Files whose rows are all deleted are dropped
-// without a rewrite. Pass 2's files replace the touched ones in one
-// overwrite snapshot, committed only if the table is still at the snapshot
-// both passes read; otherwise the statement is recomputed on the new
+// It runs with up to three final selects: pass 1 counts touched rows per
+// data file; pass 2 reads only the files to rewrite and yields what they
+// become (DELETE: the rows not deleted; UPDATE: every row, new values
+// where touched, and the new versions of the touched rows of
+// merge-on-read files); a positions pass lists (file, row position) of
+// the touched rows of merge-on-read files, which become position-delete
+// files. Files whose rows are all deleted are dropped without a rewrite.
+// Everything is one catalog commit (catalog.CommitDelta), made only if
+// the table is still at the snapshot
+// every pass read; otherwise the statement is recomputed on the new
 // snapshot, up to the catalog's retry policy, then fails with
 // catalog.ErrConflict (40001).
 //
@@ -47,6 +55,9 @@ const (
 	rowsCTE   = `"__lakegate_rows"`
 	fileCol   = `"__lakegate_file"`
 	hitCol    = `"__lakegate_hit"`
+	// posCol is each target row's position in its data file, which the
+	// scan yields (catalog.ScanPlan.Positions) for position deletes.
+	posCol = `"__lakegate_pos"`
 )
 
 // rewritePlan is a DELETE/UPDATE/TRUNCATE resolved against one snapshot of
@@ -67,13 +78,20 @@ func (rp *rewritePlan) pass1() string {
 	return fmt.Sprintf("SELECT %s, count(*) FILTER (WHERE %s), count(*) FROM %s GROUP BY %s", fileCol, hitCol, rowsCTE, fileCol)
 }
 
-func (rp *rewritePlan) pass2() string {
+// pass2 yields what the rewritten files become; for UPDATE it also
+// yields the new versions of the touched rows of the files in deleted,
+// which keep their other rows and get position deletes.
+func (rp *rewritePlan) pass2(deleted []int) string {
 	cols := make([]string, len(rp.names))
 	for i, n := range rp.names {
 		cols[i] = sqlparse.QuoteIdent(n)
 	}
 	if rp.w.kind == Update {
-		return "SELECT " + strings.Join(cols, ", ") + ", " + hitCol + " FROM " + rowsCTE
+		q := "SELECT " + strings.Join(cols, ", ") + ", " + hitCol + " FROM " + rowsCTE
+		if len(deleted) > 0 {
+			q += " WHERE " + hitCol + " OR " + fileCol + " NOT IN (" + intList(deleted) + ")"
+		}
+		return q
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + rowsCTE + " WHERE NOT " + hitCol
 }
@@ -130,8 +148,8 @@ func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error)
 			}
 			proj[i] = col + " AS " + sqlparse.QuoteIdent(names[i])
 		}
-		rows = fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s FROM (SELECT *, %s AS %s FROM %s AS %s) AS %s",
-			strings.Join(proj, ", "), qa, hitCol, hitCol, qa, fileCol, fileCol, hit, hitCol, targetCTE, qa, qa)
+		rows = fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s.%s AS %s FROM (SELECT *, %s AS %s FROM %s AS %s) AS %s",
+			strings.Join(proj, ", "), qa, hitCol, hitCol, qa, fileCol, fileCol, qa, posCol, posCol, hit, hitCol, targetCTE, qa, qa)
 	} else {
 		rows = fmt.Sprintf("SELECT *, %s AS %s FROM %s AS %s", hit, hitCol, targetCTE, qa)
 	}
@@ -140,7 +158,7 @@ func (s *Writer) planRewrite(ctx context.Context, w *Stmt) (*rewritePlan, error)
 		rec = "RECURSIVE "
 	}
 	head := "WITH " + rec + targetCTE + " AS ("
-	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
+	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s, 0::BIGINT AS %s FROM %s.%s", posCol, fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
 	middle := ")"
 	if w.ctes != "" {
 		middle += ", " + w.ctes
@@ -191,7 +209,7 @@ func sameColumns(a, b *iceberg.Schema) bool {
 // of plan, each with its file's index.
 func (s *Writer) targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int) (string, error) {
 	if len(idx) == 0 {
-		empty, err := s.sess.ScanSQL(t, &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, TotalFiles: -1})
+		empty, err := s.sess.ScanSQL(t, &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, TotalFiles: -1, Positions: true})
 		if err != nil {
 			return "", err
 		}
@@ -199,7 +217,7 @@ func (s *Writer) targetScan(t *catalog.Table, plan *catalog.ScanPlan, idx []int)
 	}
 	parts := make([]string, len(idx))
 	for k, i := range idx {
-		one := &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, Files: []catalog.DataFile{plan.Files[i]}, TotalFiles: -1}
+		one := &catalog.ScanPlan{Schema: plan.Schema, NameMapping: plan.NameMapping, Files: []catalog.DataFile{plan.Files[i]}, TotalFiles: -1, Positions: true}
 		q, err := s.sess.ScanSQL(t, one)
 		if err != nil {
 			return "", err
@@ -269,10 +287,16 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 	if err != nil {
 		return 0, access, err
 	}
+	mode := catalog.WriteMode{Change: catalog.CopyOnWrite}
+	if key := modeKeys[w.kind]; key != "" {
+		if mode, err = rp.target.WriteModeFor(key); err != nil {
+			return 0, access, err
+		}
+	}
 	var (
-		touched, wantRows, wantHits int64
-		remove                      []string
-		rewrite                     []int
+		touched, wantRows, wantHits, wantPos int64
+		remove                               []string
+		rewrite, deleted                     []int
 	)
 	for _, c := range counts {
 		i, hits, total := int(c[0]), c[1], c[2]
@@ -283,15 +307,27 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 			return 0, access, fmt.Errorf("planner: %s: file index %d out of range", w.verb, i)
 		}
 		touched += hits
-		remove = append(remove, plan.Files[i].OrigPath)
 		switch {
 		case w.kind != Update && hits == total:
 			// every row of the file goes: drop it, nothing to rewrite
+			remove = append(remove, plan.Files[i].OrigPath)
+		case mode.UseDeletes(hits, total):
+			// merge-on-read: the touched rows get position deletes, an
+			// UPDATE's new versions of them are staged
+			deleted = append(deleted, i)
+			wantPos += hits
+			if w.kind == Update {
+				rewrite = append(rewrite, i)
+				wantRows += hits
+				wantHits += hits
+			}
 		case w.kind == Update:
+			remove = append(remove, plan.Files[i].OrigPath)
 			rewrite = append(rewrite, i)
 			wantRows += total
 			wantHits += hits
 		default:
+			remove = append(remove, plan.Files[i].OrigPath)
 			rewrite = append(rewrite, i)
 			wantRows += total - hits
 		}
@@ -299,7 +335,8 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 	if touched == 0 {
 		return 0, access, nil
 	}
-	var st *catalog.Staged
+	slices.Sort(rewrite)
+	var st, deletes *catalog.Staged
 	if len(rewrite) > 0 {
 		body, err := s.targetScan(rp.target, plan, rewrite)
 		if err != nil {
@@ -323,18 +360,67 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 				return array.NewRecordBatch(arrow.NewSchema(fields, nil), rec.Columns()[:last], rec.NumRows()), nil
 			}
 		}
-		st, err = s.sess.Stage(ctx, rp.target, rp.head+body+rp.middle+rp.pass2(), args, adapt)
+		st, err = s.sess.Stage(ctx, rp.target, rp.head+body+rp.middle+rp.pass2(deleted), args, adapt)
 		if err != nil {
 			return 0, access, err
 		}
 		if st.Rows != wantRows || gotHits != wantHits {
 			st.Discard()
-			return 0, access, fmt.Errorf("%w: %s whose WHERE clause selects different rows each time it is evaluated (a volatile function such as random()?)",
-				ErrNotSupported, w.verb)
+			return 0, access, volatileErr(w)
 		}
 	}
-	if err := s.cat.CommitRewrite(context.WithoutCancel(ctx), rp.target, remove, st, s.commitInfo(w)); err != nil {
+	if len(deleted) > 0 {
+		if deletes, err = s.stageDeletes(ctx, rp, plan, deleted, args, wantPos); err != nil {
+			st.Discard()
+			return 0, access, err
+		}
+	}
+	if err := s.cat.CommitDelta(context.WithoutCancel(ctx), rp.target, remove, st, deletes, s.commitInfo(w)); err != nil {
 		return 0, access, err
 	}
 	return touched, access, nil
+}
+
+// modeKeys are the Iceberg table properties that choose copy-on-write or
+// merge-on-read for each statement (TRUNCATE drops whole files).
+var modeKeys = map[Kind]string{Delete: "write.delete.mode", Update: "write.update.mode"}
+
+func volatileErr(w *Stmt) error {
+	return fmt.Errorf("%w: %s whose WHERE clause selects different rows each time it is evaluated (a volatile function such as random()?)",
+		ErrNotSupported, w.verb)
+}
+
+// stageDeletes finds the positions of the touched rows of the files in
+// deleted and stages position-delete files for them; want is how many
+// pass 1 counted.
+func (s *Writer) stageDeletes(ctx context.Context, rp *rewritePlan, plan *catalog.ScanPlan, deleted []int, args []any, want int64) (*catalog.Staged, error) {
+	body, err := s.targetScan(rp.target, plan, deleted)
+	if err != nil {
+		return nil, err
+	}
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s", fileCol, posCol, rowsCTE, hitCol)
+	rows, err := s.sess.QueryInt64s(ctx, rp.head+body+rp.middle+q, args)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(rows)) != want {
+		return nil, volatileErr(rp.w)
+	}
+	positions := map[string][]int64{}
+	for _, r := range rows {
+		i := int(r[0])
+		if i < 0 || i >= len(plan.Files) {
+			return nil, fmt.Errorf("planner: %s: file index %d out of range", rp.w.verb, i)
+		}
+		positions[plan.Files[i].OrigPath] = append(positions[plan.Files[i].OrigPath], r[1])
+	}
+	return s.cat.StagePositionDeletes(ctx, rp.target, positions)
+}
+
+func intList(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
 }
