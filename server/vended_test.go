@@ -158,7 +158,6 @@ func (p *vendingProxy) stats() (vended, renewals int, headers []string) {
 // vended_credentials off, lakegate does not ask for them, and without keys
 // a read fails with a clear error.
 func TestVendedCredentials(t *testing.T) {
-	t.Parallel()
 	store := weedtest.Start(t)
 	// No keys anywhere but in what the catalog vends.
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
