@@ -149,7 +149,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -159,7 +159,7 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*"}
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros) {
 		names = append(names, macroName(m))
 	}
 	return names
@@ -173,7 +173,7 @@ func DeterministicMacro(name string) bool { return deterministicMacros[name] }
 
 var deterministicMacros = func() map[string]bool {
 	m := map[string]bool{}
-	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros) {
+	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros) {
 		if !strings.Contains(def, "random()") {
 			m[macroName(def)] = true
 		}

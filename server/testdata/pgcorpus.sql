@@ -83,6 +83,22 @@ select (-0.5)::numeric::int
 select 99.995::numeric(4, 2)
 select stddev(x), variance(x) from (values (1), (2), (4)) t(x)
 select stddev_pop(x), var_pop(x) from (values (1.0), (2.0), (4.0)) t(x)
+select 1::numeric / 3, 2.0 / 3, 10 / 4.0, 1 / 3.000000
+select 7.5 / 2, -7.5 / 2, 1 / 7.0, 100000 / 3.0, 0.001 / 3, 123456789.12 / 0.0003
+select x / y from (values (1.50, 4), (10.00, 3), (-7.25, 2)) t(x, y)
+select x / 3 as q from (values (1.5::numeric(10, 2)), (null)) t(x)
+select 0 / 3.0, 0.0 / 7, 9999 / 9999.0, 10000 / 9999.0
+select 5.5 % 2, 5.50 % 2.0, -7.5 % 2, 10.25 % 0.1
+select avg(x) from (values (1::int2), (2::int2), (2::int2)) t(x)
+select avg(x::int8), sum(x::int8) from (values (1), (2), (4)) t(x)
+select avg(x), sum(x) from (values (1.25::numeric), (2.5), (null)) t(x)
+select avg(x) from (values (1)) t(x) where false
+select g, avg(x), sum(x) from (values (1, 1.50), (1, 2.25), (2, 10.00)) t(g, x) group by g order by g
+select g, avg(x) as a, stddev(x) as s from (values ('a', 1), ('a', 2), ('b', 7)) t(g, x) group by g order by g
+select var_samp(x), var_pop(x), stddev_samp(x), stddev_pop(x) from (values (1.5), (2.5), (4.0)) t(x)
+select variance(x), stddev(x) from (values (3), (3)) t(x)
+select avg(x), stddev(x) from (values (1000000000000), (3), (7)) t(x)
+select sum(x) / count(x) from (values (1.5), (2.5)) t(x)
 -- casts
 select 1e15::float8::text, 1234567.0::float4::text, (-0.0)::float8::text, 'inf'::float8::text, 1e-5::float8::text
 select x::text from (values (1.5::float8), (2.0::float8)) t(x)

@@ -1,0 +1,183 @@
+package pgcatalog
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+)
+
+// Postgres computes a division with a numeric operand, and avg, stddev
+// and variance of integers and numerics, in numeric, to a scale it
+// chooses per value (numeric.c, select_div_scale: at least 16
+// significant digits, never fewer decimals than an operand's). The
+// engine divides decimals in float8, and its decimal has one scale per
+// column. Where such a value is a result column by itself (under any
+// alias) of a plain SELECT, the engine computes its exact operands
+// instead, as text: "n/d" for a quotient (a division, an avg: sum and
+// count), "v:KIND:N:sumX:sumX2" for a variance or standard deviation;
+// the planner labels the column numeric and the encoder divides
+// (internal/pgtypes, NumericText) as Postgres does.
+//
+// Which items are numeric the parse tree does not tell: the planner asks
+// the engine (NumericItems' Probe: the division as an addition, the
+// aggregate as min, whose type is a decimal or an integer exactly when
+// Postgres' answer is numeric), then runs the statement with the items
+// it found exact rewritten (NumericSQL). Elsewhere (inside an expression,
+// a window) a division with a numeric operand stays the engine's float8
+// and such an aggregate is refused (README, differences).
+
+// numericMacros are the engine macros that compute those operands.
+var numericMacros = []string{
+	// a / b as a result column: the engine's parser reads a generic
+	// operator with a lower precedence than /, so replacing the operator
+	// of a division at the top of an item keeps its operands
+	`"|/|"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE CAST(a AS VARCHAR) || '/' || CAST(b AS VARCHAR) END`,
+	`"|+|"(a, b) AS a + b`,
+	`lakegate_numeric_avg(x) AS CASE WHEN count(x) > 0 THEN CAST(sum(x) AS VARCHAR) || '/' || CAST(count(x) AS VARCHAR) END`,
+	// k is the kind (var_samp, var_pop, stddev_samp, stddev_pop); the
+	// sample ones need two values, the population ones one; the squares
+	// are summed as DECIMAL(38, twice x's scale), not x's width
+	`lakegate_numeric_var(x, k) AS CASE WHEN count(x) > CASE WHEN k LIKE '%samp' THEN 1 ELSE 0 END ` +
+		`THEN 'v:' || k || ':' || CAST(count(x) AS VARCHAR) || ':' || CAST(sum(x) AS VARCHAR) || ':' || CAST(sum(CAST(1 AS DECIMAL(38, 0)) * x * x) AS VARCHAR) END`,
+}
+
+// numericAggregates are the aggregates answered exactly, with the kind
+// lakegate_numeric_var gives each variance.
+var numericAggregates = map[string]string{
+	"avg": "", "variance": "var_samp", "var_samp": "var_samp", "var_pop": "var_pop",
+	"stddev": "stddev_samp", "stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop",
+}
+
+// NumericItem is a result column that may be numeric by Postgres' rules
+// for division and averages: the text edits that probe its type and those
+// that compute it exactly.
+type NumericItem struct {
+	Col          int
+	Division     bool // a division (else an aggregate)
+	probe, exact []edit
+}
+
+type edit struct {
+	from, to int
+	text     string
+}
+
+// NumericItems finds the result columns of root (a plain SELECT parsed
+// from sql) that are a division or an avg, stddev or variance call.
+func NumericItems(root tree.QueryNode, sql string) []NumericItem {
+	sel, ok := root.(*tree.SelectNode)
+	if !ok {
+		return nil
+	}
+	var items []NumericItem
+	for i, e := range sel.SelectList {
+		f, ok := e.(*tree.Function)
+		if !ok || f.Schema != "" || f.Catalog != "" {
+			continue
+		}
+		loc := int(f.QueryLocation)
+		name := strings.ToLower(f.FunctionName)
+		switch {
+		case f.IsOperator && (name == "/" || name == "//") && len(f.Children) == 2:
+			if loc >= len(sql) || sql[loc] != '/' || loc+1 < len(sql) && sql[loc+1] == '/' {
+				continue
+			}
+			items = append(items, NumericItem{Col: i, Division: true,
+				probe: []edit{{loc, loc + 1, "|+|"}},
+				exact: []edit{{loc, loc + 1, "|/|"}}})
+		case !f.IsOperator && len(f.Children) == 1 && !f.Distinct && f.Filter == nil && (f.OrderBys == nil || len(f.OrderBys.Orders) == 0):
+			kind, ok := numericAggregates[name]
+			arg, isFn := f.Children[0].(*tree.Function)
+			if !ok || !isFn || arg.FunctionName != "lakegate_float_arg" || len(arg.Children) != 1 {
+				continue
+			}
+			end := loc + len(name)
+			argLoc := int(arg.QueryLocation)
+			if end > len(sql) || !strings.EqualFold(sql[loc:end], name) || argLoc+len(arg.FunctionName) > len(sql) ||
+				sql[argLoc:argLoc+len(arg.FunctionName)] != arg.FunctionName {
+				continue // a quoted name: left as it is
+			}
+			argName := edit{argLoc, argLoc + len(arg.FunctionName), ""}
+			call := edit{loc, end, "lakegate_numeric_avg"}
+			var tail []edit
+			if kind != "" {
+				call.text = "lakegate_numeric_var"
+				closing := closingParen(sql, argLoc+len(arg.FunctionName))
+				if closing < 0 {
+					continue
+				}
+				tail = []edit{{closing, closing, ", '" + kind + "'"}}
+			}
+			items = append(items, NumericItem{Col: i,
+				probe: []edit{{loc, end, "min"}},
+				exact: append([]edit{call, argName}, tail...)})
+		}
+	}
+	return items
+}
+
+// closingParen is the index just after the parenthesis closing the one
+// at sql[open] (white space allowed before it), or -1.
+func closingParen(sql string, open int) int {
+	for open < len(sql) && sql[open] == ' ' {
+		open++
+	}
+	if open >= len(sql) || sql[open] != '(' {
+		return -1
+	}
+	depth := 0
+	for i := open; i < len(sql); i++ {
+		switch sql[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '\'', '"':
+			q := sql[i]
+			for i++; i < len(sql) && sql[i] != q; i++ {
+			}
+		}
+	}
+	return -1
+}
+
+// NumericProbe is sql with every item's type probe.
+func NumericProbe(sql string, items []NumericItem) string {
+	var eds []edit
+	for _, it := range items {
+		eds = append(eds, it.probe...)
+	}
+	return applyNumericEdits(sql, eds)
+}
+
+// NumericSQL is sql with the items whose indexes exact marks computing
+// their exact operands.
+func NumericSQL(sql string, items []NumericItem, exact func(col int) bool) string {
+	var eds []edit
+	for _, it := range items {
+		if exact(it.Col) {
+			eds = append(eds, it.exact...)
+		}
+	}
+	return applyNumericEdits(sql, eds)
+}
+
+func applyNumericEdits(sql string, eds []edit) string {
+	if len(eds) == 0 {
+		return sql
+	}
+	slices.SortStableFunc(eds, func(a, b edit) int { return a.from - b.from })
+	var b strings.Builder
+	at := 0
+	for _, e := range eds {
+		b.WriteString(sql[at:e.from])
+		b.WriteString(e.text)
+		at = e.to
+	}
+	b.WriteString(sql[at:])
+	return b.String()
+}
