@@ -242,6 +242,8 @@ func fatal(err error) error {
 // where Postgres' built-ins fail (planner/pgcatalog/builtins.go).
 var builtinErrors = map[string]codes.Code{
 	pgcatalog.DivisionByZero:            codes.DivisionByZero,
+	pgcatalog.FloatOverflow:             codes.NumericValueOutOfRange,
+	pgcatalog.FloatUnderflow:            codes.NumericValueOutOfRange,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
 	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
 	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,

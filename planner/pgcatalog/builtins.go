@@ -19,7 +19,19 @@ import (
 var builtinMacros = []string{
 	// first: the macros below call it
 	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
-	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."//"(a, b) END`,
+	// A float product or quotient out of float8's (float4's) range is
+	// infinity or zero to the engine, an error to Postgres (float.c,
+	// float_overflow_error, float_underflow_error), unless an operand
+	// already was.
+	`lakegate_float(x) AS try_cast(x AS DOUBLE)`,
+	`lakegate_float_mul(r, a, b) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r ` +
+		`WHEN isinf(lakegate_float(r)) AND NOT isinf(lakegate_float(a)) AND NOT isinf(lakegate_float(b)) THEN error('` + FloatOverflow + `') ` +
+		`WHEN lakegate_float(r) = 0 AND lakegate_float(a) <> 0 AND lakegate_float(b) <> 0 THEN error('` + FloatUnderflow + `') ELSE r END`,
+	`lakegate_float_div(r, a, b) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r ` +
+		`WHEN isinf(lakegate_float(r)) AND NOT isinf(lakegate_float(a)) THEN error('` + FloatOverflow + `') ` +
+		`WHEN lakegate_float(r) = 0 AND lakegate_float(a) <> 0 AND NOT isinf(lakegate_float(b)) THEN error('` + FloatUnderflow + `') ELSE r END`,
+	`"*"(a, b) AS lakegate_float_mul(system.main."*"(a, b), a, b)`,
+	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_float_div(system.main."//"(a, b), a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
 	// The engine answers -inf, NaN or NULL.
@@ -129,6 +141,8 @@ func concatWith(items []string, sep string) string {
 // each its SQLSTATE).
 const (
 	DivisionByZero            = "division by zero"
+	FloatOverflow             = "value out of range: overflow"
+	FloatUnderflow            = "value out of range: underflow"
 	LogOfZero                 = "cannot take logarithm of zero"
 	LogOfNegative             = "cannot take logarithm of a negative number"
 	SqrtOfNegative            = "cannot take square root of a negative number"

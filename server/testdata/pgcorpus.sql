@@ -45,6 +45,13 @@ select 0.1 + 0.2
 select 0.1::float8 + 0.2::float8
 select 1e300 * 1e300
 select 1e300::float8 * 1e300::float8
+select 1e-300::float8 * 1e-300::float8
+select 1e300::float8 / 1e-300::float8
+select 1e-300::float8 / 1e300::float8
+select 'Infinity'::float8 * 2, 0::float8 * 1e300::float8, 1::float8 / 'Infinity'::float8
+select 1e30::float4 * 1e30::float4
+select x * y from (values (1e200::float8, 1e200::float8)) t(x, y)
+select 2.5::float8 * 4, 7::float8 / 2, 3 * interval '1 hour', 1.5 * 2
 select 'NaN'::float8, 'Infinity'::float8, '-Infinity'::float8
 select 'NaN'::float8 = 'NaN'::float8
 select 100000000000000000000
