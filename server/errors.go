@@ -244,6 +244,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.DivisionByZero:            codes.DivisionByZero,
 	pgcatalog.FloatOverflow:             codes.NumericValueOutOfRange,
 	pgcatalog.FloatUnderflow:            codes.NumericValueOutOfRange,
+	pgcatalog.JSONValueText:             codes.FeatureNotSupported,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
 	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
 	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,

@@ -310,6 +310,15 @@ select jsonb_pretty('{"a": 1}')
 select k from json_object_keys('{"a": 1, "b": 2}') k
 select * from json_each_text('{"a": "1", "b": "2"}')
 select * from jsonb_array_elements('[1, "a"]')
+select '{"a": 1, "b": 2}'::jsonb ?| array['b', 'c'], '{"a": 1, "b": 2}'::jsonb ?& array['a', 'c'], '{"a": 1}'::jsonb ?& '{a}', '["x"]'::jsonb ?| '{y,x}'
+select jsonb_typeof('{"a": 1}'), jsonb_typeof('[1]'), jsonb_typeof('"x"'), jsonb_typeof('1.5'), jsonb_typeof('null'), jsonb_typeof('true')
+select jsonb_extract_path_text('{"a": [10, 20]}', 'a', '1'), json_extract_path_text('{"a": 1}', 'b')
+select * from jsonb_each_text('{"b": 2, "a": "x", "c": null, "d": true}')
+select * from jsonb_array_elements_text('[1, "a", null, true]')
+select value from json_array_elements_text('["x", "y"]')
+select * from jsonb_object_keys('{"bb": 1, "a": 2, "c": 3}')
+select * from json_object_keys('{"bb": 1, "a": 2}')
+select * from json_each_text('[1]')
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
