@@ -245,6 +245,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.FloatOverflow:             codes.NumericValueOutOfRange,
 	pgcatalog.FloatUnderflow:            codes.NumericValueOutOfRange,
 	pgcatalog.JSONValueText:             codes.FeatureNotSupported,
+	pgcatalog.TrimScaleRefused:          codes.FeatureNotSupported,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
 	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
 	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,
@@ -304,13 +305,15 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 			return codes.InvalidDatetimeFormat, true // interval 'x', 'x'::date
 		}
 	case planner.KindUndefinedTable:
-		if strings.HasPrefix(msg, "Type with name ") {
-			return codes.UndefinedObject, true
+		if strings.HasPrefix(msg, "Type with name ") || strings.HasPrefix(msg, "Collation with name ") {
+			return codes.UndefinedObject, true // 'a' collate "no_such_collation"
 		}
 	case planner.KindBinder, planner.KindUndefinedFunction, planner.KindInvalidInput:
 		switch {
 		case strings.Contains(msg, "must appear in the GROUP BY clause"):
 			return codes.Grouping, true
+		case strings.HasPrefix(msg, "function ") && strings.HasSuffix(msg, ") does not exist"):
+			return codes.UndefinedFunction, true // scale(1.5::float8): the macros' argument check
 		case strings.Contains(msg, "does not exist on left side of join"), strings.Contains(msg, "does not exist on right side of join"):
 			return codes.UndefinedColumn, true // USING (no_such_column)
 		case strings.HasPrefix(msg, "LIMIT/OFFSET cannot be negative"):

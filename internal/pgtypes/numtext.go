@@ -25,7 +25,10 @@ import (
 //     N*(N-1) or N*N, to the scale of that division, and for a standard
 //     deviation the square root of it to the same scale; 0 when the
 //     numerator is not positive;
-//   - a decimal: itself.
+//   - a decimal: itself;
+//   - any of these followed by "@rN": rounded half away from zero to N
+//     places (N < 0: to a power of ten), its scale max(N, 0) (round);
+//     by "@t": without trailing fraction zeros (trim_scale).
 
 // numericMinSigDigits, numericMaxScale: select_div_scale's bounds.
 const (
@@ -149,6 +152,27 @@ func sqrtRound(d exactDec, scale int) exactDec {
 // NumericText is the text of a numeric column's value that the engine
 // computed as its exact operands (see above).
 func NumericText(s string) (string, error) {
+	if base, op, ok := strings.Cut(s, "@"); ok {
+		v, err := NumericText(base)
+		if err != nil {
+			return "", err
+		}
+		d, err := parseDecimal(v)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case op == "t":
+			return trimScale(d).String(), nil
+		case strings.HasPrefix(op, "r"):
+			n, err := strconv.Atoi(op[1:])
+			if err != nil {
+				return "", fmt.Errorf("pgtypes: round places: %w", err)
+			}
+			return roundTo(d, n).String(), nil
+		}
+		return "", fmt.Errorf("pgtypes: not a numeric operation: %q", s)
+	}
 	if strings.HasPrefix(s, "v:") {
 		return varianceText(s)
 	}
@@ -250,4 +274,33 @@ func numericTextValue(value func(int) string) func(int) any {
 		}
 		return numericText(t)
 	}
+}
+
+// roundTo is Postgres' round(d, n).
+func roundTo(d exactDec, n int) exactDec {
+	scale := max(n, 0)
+	if n >= d.Scale {
+		return exactDec{new(big.Int).Mul(d.Int, bigPow10(scale-d.Scale)), scale}
+	}
+	// drop d.Scale - n digits, then scale back up for a negative n
+	q := roundQuo(d.Int, bigPow10(d.Scale-n))
+	if n < 0 {
+		q.Mul(q, bigPow10(-n))
+	}
+	return exactDec{q, scale}
+}
+
+// trimScale is d without trailing zeros in its fraction.
+func trimScale(d exactDec) exactDec {
+	n, ten := new(big.Int).Set(d.Int), big.NewInt(10)
+	scale := d.Scale
+	m := new(big.Int)
+	for scale > 0 {
+		q, r := new(big.Int).QuoRem(n, ten, m)
+		if r.Sign() != 0 {
+			break
+		}
+		n, scale = q, scale-1
+	}
+	return exactDec{n, scale}
 }

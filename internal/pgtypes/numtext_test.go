@@ -29,6 +29,14 @@ func TestNumericText(t *testing.T) {
 		{"v:var_samp:2:6:18", "0", "variance of 3, 3"},
 		{"v:stddev_samp:3:1000000000010:1000000000000000000000058", "577350269187", "stddev of 1e12, 3, 7"},
 		{"12.50", "12.50", "a decimal"},
+		{"5/3@r2", "1.67", "round(avg of 1, 2, 2, 2)"},
+		{"-5/3@r0", "-2", "round(-5 / 3.0)"},
+		{"1234.5@r-2", "1200", "round(1234.5, -2)"},
+		{"1250/1@r-2", "1300", "round(1250 / 1.0, -2)"},
+		{"1.5@r3", "1.500", "round(1.5, 3)"},
+		{"1.2300@t", "1.23", "trim_scale(1.2300)"},
+		{"10.00@t", "10", "trim_scale(10.00)"},
+		{"0.000@t", "0", "trim_scale(0.000)"},
 	}
 	for _, c := range cases {
 		got, err := NumericText(c.in)

@@ -34,6 +34,12 @@ var numericMacros = []string{
 	// of a division at the top of an item keeps its operands
 	`"|/|"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE CAST(a AS VARCHAR) || '/' || CAST(b AS VARCHAR) END`,
 	`"|+|"(a, b) AS a + b`,
+	// round(q, n) and trim_scale(x) of such a value: the encoder rounds,
+	// trims; trim_scale elsewhere is refused
+	`lakegate_numeric_round(q, n) AS q || '@r' || CAST(n AS VARCHAR)`,
+	`lakegate_numeric_trim(x) AS lakegate_exact_arg(x, 'trim_scale') || '@t'`,
+	`lakegate_numeric_probe(x) AS x`,
+	`trim_scale(x) AS error('` + TrimScaleRefused + `')`,
 	`lakegate_numeric_avg(x) AS CASE WHEN count(x) > 0 THEN CAST(sum(x) AS VARCHAR) || '/' || CAST(count(x) AS VARCHAR) END`,
 	// k is the kind (var_samp, var_pop, stddev_samp, stddev_pop); the
 	// sample ones need two values, the population ones one; the squares
@@ -41,6 +47,9 @@ var numericMacros = []string{
 	`lakegate_numeric_var(x, k) AS CASE WHEN count(x) > CASE WHEN k LIKE '%samp' THEN 1 ELSE 0 END ` +
 		`THEN 'v:' || k || ':' || CAST(count(x) AS VARCHAR) || ':' || CAST(sum(x) AS VARCHAR) || ':' || CAST(sum(CAST(1 AS DECIMAL(38, 0)) * x * x) AS VARCHAR) END`,
 }
+
+// TrimScaleRefused says why trim_scale inside an expression fails.
+const TrimScaleRefused = "trim_scale is supported as a result column by itself only (Postgres gives each value its own scale; the engine one per column)"
 
 // numericAggregates are the aggregates answered exactly, with the kind
 // lakegate_numeric_var gives each variance.
@@ -64,7 +73,8 @@ type edit struct {
 }
 
 // NumericItems finds the result columns of root (a plain SELECT parsed
-// from sql) that are a division or an avg, stddev or variance call.
+// from sql) that are a division or an avg, stddev or variance call, that
+// rounded to a constant number of places (round(x, n)), or trim_scale.
 func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 	sel, ok := root.(*tree.SelectNode)
 	if !ok {
@@ -76,45 +86,96 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 		if !ok || f.Schema != "" || f.Catalog != "" {
 			continue
 		}
+		if it, ok := numericCandidate(f, sql); ok {
+			it.Col = i
+			items = append(items, it)
+			continue
+		}
+		name, ok := nameAt(f, sql)
+		if !ok || f.IsOperator {
+			continue
+		}
 		loc := int(f.QueryLocation)
-		name := strings.ToLower(f.FunctionName)
 		switch {
-		case f.IsOperator && (name == "/" || name == "//") && len(f.Children) == 2:
-			if loc >= len(sql) || sql[loc] != '/' || loc+1 < len(sql) && sql[loc+1] == '/' {
+		case name == "round" && len(f.Children) == 2 && integerConstant(f.Children[1]):
+			inner, ok := f.Children[0].(*tree.Function)
+			if !ok {
 				continue
 			}
-			items = append(items, NumericItem{Col: i, Division: true,
-				probe: []edit{{loc, loc + 1, "|+|"}},
-				exact: []edit{{loc, loc + 1, "|/|"}}})
-		case !f.IsOperator && len(f.Children) == 1 && !f.Distinct && f.Filter == nil && (f.OrderBys == nil || len(f.OrderBys.Orders) == 0):
-			kind, ok := numericAggregates[name]
-			arg, isFn := f.Children[0].(*tree.Function)
-			if !ok || !isFn || arg.FunctionName != "lakegate_float_arg" || len(arg.Children) != 1 {
+			it, ok := numericCandidate(inner, sql)
+			if !ok {
 				continue
 			}
-			end := loc + len(name)
-			argLoc := int(arg.QueryLocation)
-			if end > len(sql) || !strings.EqualFold(sql[loc:end], name) || argLoc+len(arg.FunctionName) > len(sql) ||
-				sql[argLoc:argLoc+len(arg.FunctionName)] != arg.FunctionName {
-				continue // a quoted name: left as it is
-			}
-			argName := edit{argLoc, argLoc + len(arg.FunctionName), ""}
-			call := edit{loc, end, "lakegate_numeric_avg"}
-			var tail []edit
-			if kind != "" {
-				call.text = "lakegate_numeric_var"
-				closing := closingParen(sql, argLoc+len(arg.FunctionName))
-				if closing < 0 {
-					continue
-				}
-				tail = []edit{{closing, closing, ", '" + kind + "'"}}
-			}
+			it.Col = i
+			it.exact = append(it.exact, edit{loc, loc + len(name), "lakegate_numeric_round"})
+			items = append(items, it)
+		case name == "trim_scale" && len(f.Children) == 1:
 			items = append(items, NumericItem{Col: i,
-				probe: []edit{{loc, end, "min"}},
-				exact: append([]edit{call, argName}, tail...)})
+				probe: []edit{{loc, loc + len(name), "lakegate_numeric_probe"}},
+				exact: []edit{{loc, loc + len(name), "lakegate_numeric_trim"}}})
 		}
 	}
 	return items
+}
+
+// nameAt is f's name as written at its location, lower case; false for
+// a quoted name.
+func nameAt(f *tree.Function, sql string) (string, bool) {
+	loc, name := int(f.QueryLocation), strings.ToLower(f.FunctionName)
+	if loc+len(name) > len(sql) || !strings.EqualFold(sql[loc:loc+len(name)], name) {
+		return "", false
+	}
+	return name, true
+}
+
+func integerConstant(e tree.Expr) bool {
+	c, ok := e.(*tree.Constant)
+	return ok && !c.Value.IsNull && (c.Value.Type.ID == "INTEGER" || c.Value.Type.ID == "BIGINT")
+}
+
+// numericCandidate reads a division or an avg, stddev or variance call
+// (of lakegate_float_arg, the lexical rewrite's) as a NumericItem.
+func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
+	loc := int(f.QueryLocation)
+	name := strings.ToLower(f.FunctionName)
+	switch {
+	case f.IsOperator && (name == "/" || name == "//") && len(f.Children) == 2:
+		if loc >= len(sql) || sql[loc] != '/' || loc+1 < len(sql) && sql[loc+1] == '/' {
+			return NumericItem{}, false
+		}
+		return NumericItem{Division: true,
+			probe: []edit{{loc, loc + 1, "|+|"}},
+			exact: []edit{{loc, loc + 1, "|/|"}}}, true
+	case !f.IsOperator && len(f.Children) == 1 && !f.Distinct && f.Filter == nil && (f.OrderBys == nil || len(f.OrderBys.Orders) == 0):
+		kind, ok := numericAggregates[name]
+		arg, isFn := f.Children[0].(*tree.Function)
+		if !ok || !isFn || arg.FunctionName != "lakegate_float_arg" || len(arg.Children) != 1 {
+			return NumericItem{}, false
+		}
+		if _, ok := nameAt(f, sql); !ok {
+			return NumericItem{}, false // a quoted name: left as it is
+		}
+		if _, ok := nameAt(arg, sql); !ok {
+			return NumericItem{}, false
+		}
+		end := loc + len(name)
+		argLoc := int(arg.QueryLocation)
+		argName := edit{argLoc, argLoc + len(arg.FunctionName), ""}
+		call := edit{loc, end, "lakegate_numeric_avg"}
+		var tail []edit
+		if kind != "" {
+			call.text = "lakegate_numeric_var"
+			closing := closingParen(sql, argLoc+len(arg.FunctionName))
+			if closing < 0 {
+				return NumericItem{}, false
+			}
+			tail = []edit{{closing, closing, ", '" + kind + "'"}}
+		}
+		return NumericItem{
+			probe: []edit{{loc, end, "min"}},
+			exact: append([]edit{call, argName}, tail...)}, true
+	}
+	return NumericItem{}, false
 }
 
 // closingParen is the index just after the parenthesis closing the one

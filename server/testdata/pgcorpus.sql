@@ -106,6 +106,10 @@ select var_samp(x), var_pop(x), stddev_samp(x), stddev_pop(x) from (values (1.5)
 select variance(x), stddev(x) from (values (3), (3)) t(x)
 select avg(x), stddev(x) from (values (1000000000000), (3), (7)) t(x)
 select sum(x) / count(x) from (values (1.5), (2.5)) t(x)
+select round(avg(x), 2), round(1 / 3.0, 4), round(avg(x), -1) from (values (14), (15), (15)) t(x)
+select trim_scale(x) from (values (1.500), (2.000), (null)) t(x)
+select scale(x), min_scale(x) from (values (1.500), (-2.010)) t(x)
+select octet_length('é'::text), octet_length('\x0102'::bytea)
 -- casts
 select 1e15::float8::text, 1234567.0::float4::text, (-0.0)::float8::text, 'inf'::float8::text, 1e-5::float8::text
 select x::text from (values (1.5::float8), (2.0::float8)) t(x)
