@@ -312,6 +312,10 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 		switch {
 		case strings.Contains(msg, "must appear in the GROUP BY clause"):
 			return codes.Grouping, true
+		case strings.Contains(msg, "Could not choose a best candidate function") && strings.Contains(msg, "STRING_LITERAL"):
+			// 'a' + 1: Postgres reads the literal as the other operand's
+			// type, and fails on its text
+			return codes.InvalidTextRepresentation, true
 		case strings.HasPrefix(msg, "function ") && strings.HasSuffix(msg, ") does not exist"):
 			return codes.UndefinedFunction, true // scale(1.5::float8): the macros' argument check
 		case strings.Contains(msg, "does not exist on left side of join"), strings.Contains(msg, "does not exist on right side of join"):

@@ -40,6 +40,7 @@ var numericMacros = []string{
 	`lakegate_numeric_trim(x) AS lakegate_exact_arg(x, 'trim_scale') || '@t'`,
 	`lakegate_numeric_probe(x) AS x`,
 	`trim_scale(x) AS error('` + TrimScaleRefused + `')`,
+	`lakegate_numeric_quotient(s, c) AS CASE WHEN c > 0 THEN CAST(s AS VARCHAR) || '/' || CAST(c AS VARCHAR) END`,
 	`lakegate_numeric_avg(x) AS CASE WHEN count(x) > 0 THEN CAST(sum(x) AS VARCHAR) || '/' || CAST(count(x) AS VARCHAR) END`,
 	// k is the kind (var_samp, var_pop, stddev_samp, stddev_pop); the
 	// sample ones need two values, the population ones one; the squares
@@ -82,6 +83,13 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 	}
 	var items []NumericItem
 	for i, e := range sel.SelectList {
+		if w, ok := e.(*tree.Window); ok {
+			if it, ok := windowAverage(w, sql); ok {
+				it.Col = i
+				items = append(items, it)
+			}
+			continue
+		}
 		f, ok := e.(*tree.Function)
 		if !ok || f.Schema != "" || f.Catalog != "" {
 			continue
@@ -176,6 +184,45 @@ func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
 			exact: append([]edit{call, argName}, tail...)}, true
 	}
 	return NumericItem{}, false
+}
+
+// windowAverage reads avg(x) OVER (...) (of lakegate_float_arg) as a
+// NumericItem: the quotient of sum and count over the same window.
+func windowAverage(w *tree.Window, sql string) (NumericItem, bool) {
+	if !strings.EqualFold(w.FunctionName, "avg") || w.Schema != "" || w.Catalog != "" || len(w.Children) != 1 ||
+		w.Distinct || w.FilterExpr != nil || w.IgnoreNulls || len(w.ArgOrders) > 0 {
+		return NumericItem{}, false
+	}
+	arg, ok := w.Children[0].(*tree.Function)
+	loc, argLoc := int(w.QueryLocation), 0
+	if !ok || arg.FunctionName != "lakegate_float_arg" || len(arg.Children) != 1 || loc+3 > len(sql) || !strings.EqualFold(sql[loc:loc+3], "avg") {
+		return NumericItem{}, false
+	}
+	argLoc = int(arg.QueryLocation)
+	argStart := argLoc + len(arg.FunctionName)
+	if _, ok := nameAt(arg, sql); !ok {
+		return NumericItem{}, false
+	}
+	argEnd, callEnd := closingParen(sql, argStart), closingParen(sql, loc+3)
+	if argEnd < 0 || callEnd < 0 {
+		return NumericItem{}, false
+	}
+	over := callEnd
+	for over < len(sql) && sql[over] == ' ' {
+		over++
+	}
+	if over+4 > len(sql) || !strings.EqualFold(sql[over:over+4], "over") {
+		return NumericItem{}, false
+	}
+	overEnd := closingParen(sql, over+4)
+	if overEnd < 0 {
+		return NumericItem{}, false // a named window
+	}
+	x, window := sql[argStart:argEnd], sql[callEnd:overEnd]
+	return NumericItem{
+		probe: []edit{{loc, loc + 3, "min"}},
+		exact: []edit{{loc, overEnd, "lakegate_numeric_quotient(sum" + x + window + ", count" + x + window + ")"}},
+	}, true
 }
 
 // closingParen is the index just after the parenthesis closing the one

@@ -412,6 +412,7 @@ select x, first_value(x) over w, last_value(x) over w from (values (1), (2)) t(x
 select x, ntile(2) over (order by x) from (values (1), (2), (3)) t(x) order by x
 select x, percent_rank() over (order by x), cume_dist() over (order by x) from (values (1), (2), (3)) t(x) order by x
 select x, avg(x) over (order by x rows between 1 preceding and current row) from (values (1), (2), (3)) t(x) order by x
+select g, x, avg(x) over (partition by g) from (values (1, 2.50), (1, 3.00), (2, 5.25)) t(g, x) order by g, x
 select g, x, row_number() over (partition by g order by x) from (values ('a', 1), ('a', 2), ('b', 1)) t(g, x) order by g, x
 select x, nth_value(x, 2) over (order by x rows between unbounded preceding and unbounded following) from (values (1), (2), (3)) t(x) order by x
 select x, count(*) over (order by x range between 1 preceding and current row) from (values (1), (2), (4)) t(x) order by x
