@@ -298,6 +298,8 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 			return codes.DatetimeFieldOverflow, true // '2024-02-30'::date, make_date(2024, 2, 30)
 		case numericSpecial(msg):
 			return codes.FeatureNotSupported, true // 'NaN'::numeric: the engine's DECIMAL has no NaN or infinity
+		case bareNumericTooWide(msg):
+			return codes.FeatureNotSupported, true // $1::numeric * 3 with more digits than the engine's numeric(18,3)
 		case strings.Contains(msg, "out of range"), integerTooWide(msg):
 			return codes.NumericValueOutOfRange, true // 40000::int2, 12345.678::numeric(5, 2)
 		case strings.HasPrefix(msg, "Could not convert string ") && strings.HasSuffix(msg, " to INTERVAL"),
@@ -342,6 +344,19 @@ func numericSpecial(msg string) bool {
 		return true
 	}
 	return false
+}
+
+// bareNumericTooWide reports whether msg is the engine's failure to read
+// a decimal number as a bare numeric (its DECIMAL(18,3)), which Postgres'
+// numeric holds: refused, as a value it cannot keep (README).
+func bareNumericTooWide(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, "Could not convert string ")
+	if !ok || !strings.HasSuffix(rest, " to DECIMAL(18,3)") {
+		return false
+	}
+	val := strings.Trim(strings.TrimSuffix(rest, " to DECIMAL(18,3)"), `"'`)
+	ip, fp, _ := strings.Cut(strings.TrimLeft(val, "+-"), ".")
+	return ip+fp != "" && strings.Trim(ip+fp, "0123456789") == ""
 }
 
 // integerTooWide reports whether msg is the engine's failure to read a
