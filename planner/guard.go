@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
 // Caller SQL may reach data only through the catalog's tables as resolved
@@ -15,9 +16,13 @@ import (
 
 // allowedTableFunctions are the only table functions callers may use: they
 // compute rows from their arguments and touch no files or engine state.
-var allowedTableFunctions = map[string]bool{
-	"range": true, "generate_series": true, "unnest": true, "json_each": true, "json_tree": true,
-}
+var allowedTableFunctions = func() map[string]bool {
+	m := map[string]bool{"range": true, "generate_series": true, "unnest": true, "json_each": true, "json_tree": true}
+	for _, f := range pgcatalog.JSONTableFunctions {
+		m[f] = true
+	}
+	return m
+}()
 
 // deniedScalarFunctions read engine state or the environment.
 var deniedScalarFunctions = map[string]bool{

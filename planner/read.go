@@ -121,6 +121,9 @@ type Plan struct {
 	// Catalog is the catalog rewrite of the statement; Catalog.Touched:
 	// it reads the emulated pg_catalog or information_schema.
 	Catalog pgcatalog.Rewrite
+	// Numeric are the result columns that may be numeric by Postgres'
+	// rules for division and averages (pgcatalog.NumericItems), in SQL.
+	Numeric []pgcatalog.NumericItem
 	// Volatile: the result can change between runs on the same snapshots
 	// (volatile or table functions); Scalars are the scalar functions it
 	// calls (the result cache keeps only consistent ones).
@@ -253,6 +256,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	}
 	plan.TableFuncs = len(a.functions) > 0
 	plan.Root, plan.Tree, plan.AsWritten, plan.Catalog = namesFrom, nodes[0], inner == sql, crw
+	if plan.AsWritten && plan.SQL == sql {
+		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
+	}
 	plan.Volatile, plan.Scalars = a.volatile || len(a.functions) > 0, a.scalars
 	return plan, nil
 }

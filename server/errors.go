@@ -271,6 +271,10 @@ func fatal(err error) error {
 // where Postgres' built-ins fail (planner/pgcatalog/builtins.go).
 var builtinErrors = map[string]codes.Code{
 	pgcatalog.DivisionByZero:            codes.DivisionByZero,
+	pgcatalog.FloatOverflow:             codes.NumericValueOutOfRange,
+	pgcatalog.FloatUnderflow:            codes.NumericValueOutOfRange,
+	pgcatalog.JSONValueText:             codes.FeatureNotSupported,
+	pgcatalog.TrimScaleRefused:          codes.FeatureNotSupported,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
 	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
 	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,
@@ -324,6 +328,8 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 			return codes.DatetimeFieldOverflow, true // '2024-02-30'::date, make_date(2024, 2, 30)
 		case numericSpecial(msg):
 			return codes.FeatureNotSupported, true // 'NaN'::numeric: the engine's DECIMAL has no NaN or infinity
+		case bareNumericTooWide(msg):
+			return codes.FeatureNotSupported, true // $1::numeric * 3 with more digits than the engine's numeric(18,3)
 		case strings.Contains(msg, "out of range"), integerTooWide(msg):
 			return codes.NumericValueOutOfRange, true // 40000::int2, 12345.678::numeric(5, 2)
 		case strings.HasPrefix(msg, "Could not convert string ") && strings.HasSuffix(msg, " to INTERVAL"),
@@ -331,13 +337,19 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 			return codes.InvalidDatetimeFormat, true // interval 'x', 'x'::date
 		}
 	case planner.KindUndefinedTable:
-		if strings.HasPrefix(msg, "Type with name ") {
-			return codes.UndefinedObject, true
+		if strings.HasPrefix(msg, "Type with name ") || strings.HasPrefix(msg, "Collation with name ") {
+			return codes.UndefinedObject, true // 'a' collate "no_such_collation"
 		}
 	case planner.KindBinder, planner.KindUndefinedFunction, planner.KindInvalidInput:
 		switch {
 		case strings.Contains(msg, "must appear in the GROUP BY clause"):
 			return codes.Grouping, true
+		case strings.Contains(msg, "Could not choose a best candidate function") && strings.Contains(msg, "STRING_LITERAL"):
+			// 'a' + 1: Postgres reads the literal as the other operand's
+			// type, and fails on its text
+			return codes.InvalidTextRepresentation, true
+		case strings.HasPrefix(msg, "function ") && strings.HasSuffix(msg, ") does not exist"):
+			return codes.UndefinedFunction, true // scale(1.5::float8): the macros' argument check
 		case strings.Contains(msg, "does not exist on left side of join"), strings.Contains(msg, "does not exist on right side of join"):
 			return codes.UndefinedColumn, true // USING (no_such_column)
 		case strings.HasPrefix(msg, "LIMIT/OFFSET cannot be negative"):
@@ -362,6 +374,19 @@ func numericSpecial(msg string) bool {
 		return true
 	}
 	return false
+}
+
+// bareNumericTooWide reports whether msg is the engine's failure to read
+// a decimal number as a bare numeric (its DECIMAL(18,3)), which Postgres'
+// numeric holds: refused, as a value it cannot keep (README).
+func bareNumericTooWide(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, "Could not convert string ")
+	if !ok || !strings.HasSuffix(rest, " to DECIMAL(18,3)") {
+		return false
+	}
+	val := strings.Trim(strings.TrimSuffix(rest, " to DECIMAL(18,3)"), `"'`)
+	ip, fp, _ := strings.Cut(strings.TrimLeft(val, "+-"), ".")
+	return ip+fp != "" && strings.Trim(ip+fp, "0123456789") == ""
 }
 
 // integerTooWide reports whether msg is the engine's failure to read a

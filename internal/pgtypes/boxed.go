@@ -206,6 +206,9 @@ func stringValue(oid uint32, value func(int) string) func(int) any {
 			return pgChar(0)
 		}
 	}
+	if oid == OIDNumeric {
+		return numericTextValue(value)
+	}
 	if oid == OIDJSONB {
 		return func(i int) any {
 			if t, err := JSONBText(value(i)); err == nil {

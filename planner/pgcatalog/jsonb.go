@@ -22,8 +22,10 @@ import (
 //     macro |~| (the engine reads ? as a parameter);
 //   - a @> b and a <@ b where an operand is a jsonb cast or constant
 //     become lakegate_jsonb_contains (the engine's json_contains); the
-//     engine's @> of lists stays. -, ?| and ?& are not translated: they
-//     fail where the engine has no operator for JSON (README, differences).
+//     engine's @> of lists stays;
+//   - ?| and ?& (any, all of a text array's keys) become |~!| and |~&|.
+//     - is not translated: it fails where the engine has no operator for
+//     JSON (README, differences).
 
 // jsonbMacros are the engine macros of jsonb.
 var jsonbMacros = []string{
@@ -34,6 +36,48 @@ var jsonbMacros = []string{
 	`"|~|"(j, k) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN list_contains(json_keys(CAST(j AS JSON)), k) ` +
 		`WHEN 'ARRAY' THEN list_contains(list_transform(CAST(CAST(j AS JSON) AS JSON[]), e -> CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') END), k) ` +
 		`WHEN 'VARCHAR' THEN json_extract_string(CAST(j AS JSON), '$') = k ELSE false END`,
+	// ?| and ?& (the rewrite's operators): any, all of the keys
+	`"|~!|"(j, ks) AS len(list_filter(ks, k -> "|~|"(j, k))) > 0`,
+	`"|~&|"(j, ks) AS len(list_filter(ks, k -> "|~|"(j, k))) = len(ks)`,
+	`jsonb_typeof(j) AS json_typeof(j)`,
+	// a value's text as the *_text functions give it: a string's
+	// characters, NULL for null; the engine writes numbers anew (1.50 as
+	// 1.5), so only integers are given, and nested values (written
+	// without Postgres' spacing) are refused
+	`lakegate_json_text(v) AS CASE WHEN v IS NULL THEN NULL ELSE CASE json_type(v) WHEN 'VARCHAR' THEN json_extract_string(v, '$') WHEN 'NULL' THEN NULL ` +
+		`WHEN 'BOOLEAN' THEN CAST(v AS VARCHAR) WHEN 'BIGINT' THEN CAST(v AS VARCHAR) WHEN 'UBIGINT' THEN CAST(v AS VARCHAR) ` +
+		`ELSE error('` + JSONValueText + `') END END`,
+	// json_extract_path_text(j, a, b...): ->> with the JSON pointer of the
+	// path (a key or an array index, as #>> reads it)
+	`lakegate_json_step(s) AS '/' || replace(replace(CAST(s AS VARCHAR), '~', '~0'), '/', '~1')`,
+	`json_extract_path_text(j, a) AS CAST(j AS JSON) ->> lakegate_json_step(a), ` +
+		`(j, a, b) AS CAST(j AS JSON) ->> (lakegate_json_step(a) || lakegate_json_step(b)), ` +
+		`(j, a, b, c) AS CAST(j AS JSON) ->> (lakegate_json_step(a) || lakegate_json_step(b) || lakegate_json_step(c))`,
+	`jsonb_extract_path_text(j, a) AS json_extract_path_text(j, a), (j, a, b) AS json_extract_path_text(j, a, b), ` +
+		`(j, a, b, c) AS json_extract_path_text(j, a, b, c)`,
+	// the set-returning *_text functions and the keys of an object
+	`lakegate_json_kind(j, kind, fn) AS CASE WHEN json_type(CAST(j AS JSON)) <> kind ` +
+		`THEN error('cannot call ' || fn || ' on ' || CASE json_type(CAST(j AS JSON)) WHEN 'ARRAY' THEN 'an array' WHEN 'OBJECT' THEN 'an object' ELSE 'a scalar' END) ` +
+		`ELSE CAST(j AS JSON) END`,
+	`json_each_text(j) AS TABLE SELECT key, lakegate_json_text(value) AS value FROM json_each(lakegate_json_kind(j, 'OBJECT', 'json_each_text'))`,
+	`jsonb_each_text(j) AS TABLE SELECT key, lakegate_json_text(value) AS value FROM json_each(lakegate_json_kind(j, 'OBJECT', 'jsonb_each_text')) ` +
+		`ORDER BY strlen(key), key`,
+	`json_array_elements_text(j) AS TABLE SELECT lakegate_json_text(e) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'json_array_elements_text') AS JSON[])) AS e)`,
+	`jsonb_array_elements_text(j) AS TABLE SELECT lakegate_json_text(e) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'jsonb_array_elements_text') AS JSON[])) AS e)`,
+	`json_object_keys(j) AS TABLE SELECT unnest(json_keys(lakegate_json_kind(j, 'OBJECT', 'json_object_keys'))) AS json_object_keys`,
+	// jsonb's keys are unique, shorter ones first (jsonb_each_text too)
+	`jsonb_object_keys(j) AS TABLE SELECT DISTINCT k AS jsonb_object_keys FROM (SELECT unnest(json_keys(lakegate_json_kind(j, 'OBJECT', 'jsonb_object_keys'))) AS k) ` +
+		`ORDER BY strlen(k), k`,
+}
+
+// JSONValueText is the error of a *_text function meeting a value whose
+// Postgres text lakegate cannot give.
+const JSONValueText = "json and jsonb *_text functions of a nested value or a number with a fraction or exponent are not supported"
+
+// JSONTableFunctions are the set-returning json functions of the macros
+// above, which callers may use as table functions.
+var JSONTableFunctions = []string{
+	"json_each_text", "jsonb_each_text", "json_array_elements_text", "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys",
 }
 
 // jsonbFunctions are the calls whose value is jsonb.
@@ -77,6 +121,21 @@ func jsonbOperator(in []piece, i int, prev *piece, next func(int) int) (string, 
 	switch op.String() {
 	case "?":
 		return "|~|", i, true
+	case "?|", "?&":
+		name := map[string]string{"?|": "|~!|", "?&": "|~&|"}[op.String()]
+		// a text array constant: '{a,b}'
+		if p := next(j); p < len(in) && in[p].kind == 's' {
+			if v, ok := sqlparse.StringValue(in[p].text); ok {
+				if keys, ok := textArray(v); ok {
+					lits := make([]string, len(keys))
+					for k, key := range keys {
+						lits[k] = sqlparse.QuoteLiteral(key)
+					}
+					return name + " [" + strings.Join(lits, ", ") + "]", p, true
+				}
+			}
+		}
+		return name, j - 1, true
 	case "#>", "#>>":
 		p := next(j)
 		if p >= len(in) || in[p].kind != 's' {

@@ -129,6 +129,15 @@ var missingMacros = []string{
 		`WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' ` +
 		`WHEN 'HUGEINT' THEN 'number' WHEN 'DOUBLE' THEN 'number' END`,
 	`jsonb_array_length(j) AS CAST(json_array_length(j) AS INTEGER)`,
+	// octet_length of text: its UTF-8 bytes (the engine's is of bytea only)
+	`octet_length(x) AS CAST(CASE WHEN typeof(x) = 'BLOB' THEN system.main.octet_length(try_cast(x AS BLOB)) ` +
+		`ELSE strlen(try_cast(x AS VARCHAR)) END AS INTEGER)`,
+	// the scale of a numeric: as its type declares it, and the least that
+	// keeps its value
+	`lakegate_exact_arg(x, f) AS CASE WHEN typeof(x) LIKE 'DECIMAL%' OR typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT') ` +
+		`THEN CAST(x AS VARCHAR) ELSE error('function ' || f || '(' || lower(typeof(x)) || ') does not exist') END`,
+	`scale(x) AS CAST(length(split_part(lakegate_exact_arg(x, 'scale'), '.', 2)) AS INTEGER)`,
+	`min_scale(x) AS CAST(length(rtrim(split_part(lakegate_exact_arg(x, 'min_scale'), '.', 2), '0')) AS INTEGER)`,
 	// a # b, Postgres' bitwise exclusive or (the rewrite's operator).
 	`"` + xorOperator + `"(a, b) AS xor(a, b)`,
 }

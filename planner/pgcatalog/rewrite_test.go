@@ -41,6 +41,9 @@ func TestRewriteCatalogRefs(t *testing.T) {
 		// avg, stddev, variance: float arguments only; DISTINCT kept; a second pass leaves them
 		{`select avg(x), stddev(distinct x + 1) over w, variance(lakegate_float_arg(y)) from t`,
 			`select avg(lakegate_float_arg(x)), stddev(distinct lakegate_float_arg(x + 1)) over w, variance(lakegate_float_arg(y)) from t`},
+		// jsonb ?| and ?&: a text array constant becomes a list
+		{`select j ?| array['a'], j ?& '{a,b}', j ? 'c' from t`,
+			`select j |~!| array['a'], j |~&| ['a', 'b'], j |~| 'c' from t`},
 		// array_agg(DISTINCT x) sorted, as Postgres sorts it
 		{`select array_agg(distinct x), array_agg(distinct x order by x desc), array_agg(x) from t`,
 			`select array_agg(distinct x ORDER BY x), array_agg(distinct x order by x desc), array_agg(x) from t`},

@@ -270,6 +270,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if sh, ok := s.p.results.shape(plan.resultKey); ok {
 		plan.uninstalled = true
 		plan.small = s.smallScans(plan)
+		reapplyNumerics(plan, sh.cols)
 		return plan, slices.Clone(sh.cols), sh.params, nil
 	}
 	e, err = s.engineForPlan(plan)
@@ -293,6 +294,10 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	sqlAsPlanned := plan.SQL
+	if cols, err = s.exactNumerics(e, plan, cols); err != nil {
+		return nil, nil, nil, err
+	}
 	if sql, namesFrom := rp.Text, rp.Root; rp.AsWritten {
 		if names := pgcatalog.ColumnNames(namesFrom, sql); len(names) == len(cols) {
 			for i := range cols {
@@ -306,7 +311,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 				}
 			}
 		}
-		if plan.SQL == sql {
+		if sqlAsPlanned == sql {
 			narrowIntegers(e, namesFrom, sql, cols)
 		}
 	}

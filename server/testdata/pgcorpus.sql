@@ -45,6 +45,13 @@ select 0.1 + 0.2
 select 0.1::float8 + 0.2::float8
 select 1e300 * 1e300
 select 1e300::float8 * 1e300::float8
+select 1e-300::float8 * 1e-300::float8
+select 1e300::float8 / 1e-300::float8
+select 1e-300::float8 / 1e300::float8
+select 'Infinity'::float8 * 2, 0::float8 * 1e300::float8, 1::float8 / 'Infinity'::float8
+select 1e30::float4 * 1e30::float4
+select x * y from (values (1e200::float8, 1e200::float8)) t(x, y)
+select 2.5::float8 * 4, 7::float8 / 2, 3 * interval '1 hour', 1.5 * 2
 select 'NaN'::float8, 'Infinity'::float8, '-Infinity'::float8
 select 'NaN'::float8 = 'NaN'::float8
 select 100000000000000000000
@@ -83,6 +90,26 @@ select (-0.5)::numeric::int
 select 99.995::numeric(4, 2)
 select stddev(x), variance(x) from (values (1), (2), (4)) t(x)
 select stddev_pop(x), var_pop(x) from (values (1.0), (2.0), (4.0)) t(x)
+select 1::numeric / 3, 2.0 / 3, 10 / 4.0, 1 / 3.000000
+select 7.5 / 2, -7.5 / 2, 1 / 7.0, 100000 / 3.0, 0.001 / 3, 123456789.12 / 0.0003
+select x / y from (values (1.50, 4), (10.00, 3), (-7.25, 2)) t(x, y)
+select x / 3 as q from (values (1.5::numeric(10, 2)), (null)) t(x)
+select 0 / 3.0, 0.0 / 7, 9999 / 9999.0, 10000 / 9999.0
+select 5.5 % 2, 5.50 % 2.0, -7.5 % 2, 10.25 % 0.1
+select avg(x) from (values (1::int2), (2::int2), (2::int2)) t(x)
+select avg(x::int8), sum(x::int8) from (values (1), (2), (4)) t(x)
+select avg(x), sum(x) from (values (1.25::numeric), (2.5), (null)) t(x)
+select avg(x) from (values (1)) t(x) where false
+select g, avg(x), sum(x) from (values (1, 1.50), (1, 2.25), (2, 10.00)) t(g, x) group by g order by g
+select g, avg(x) as a, stddev(x) as s from (values ('a', 1), ('a', 2), ('b', 7)) t(g, x) group by g order by g
+select var_samp(x), var_pop(x), stddev_samp(x), stddev_pop(x) from (values (1.5), (2.5), (4.0)) t(x)
+select variance(x), stddev(x) from (values (3), (3)) t(x)
+select avg(x), stddev(x) from (values (1000000000000), (3), (7)) t(x)
+select sum(x) / count(x) from (values (1.5), (2.5)) t(x)
+select round(avg(x), 2), round(1 / 3.0, 4), round(avg(x), -1) from (values (14), (15), (15)) t(x)
+select trim_scale(x) from (values (1.500), (2.000), (null)) t(x)
+select scale(x), min_scale(x) from (values (1.500), (-2.010)) t(x)
+select octet_length('é'::text), octet_length('\x0102'::bytea)
 -- casts
 select 1e15::float8::text, 1234567.0::float4::text, (-0.0)::float8::text, 'inf'::float8::text, 1e-5::float8::text
 select x::text from (values (1.5::float8), (2.0::float8)) t(x)
@@ -287,6 +314,15 @@ select jsonb_pretty('{"a": 1}')
 select k from json_object_keys('{"a": 1, "b": 2}') k
 select * from json_each_text('{"a": "1", "b": "2"}')
 select * from jsonb_array_elements('[1, "a"]')
+select '{"a": 1, "b": 2}'::jsonb ?| array['b', 'c'], '{"a": 1, "b": 2}'::jsonb ?& array['a', 'c'], '{"a": 1}'::jsonb ?& '{a}', '["x"]'::jsonb ?| '{y,x}'
+select jsonb_typeof('{"a": 1}'), jsonb_typeof('[1]'), jsonb_typeof('"x"'), jsonb_typeof('1.5'), jsonb_typeof('null'), jsonb_typeof('true')
+select jsonb_extract_path_text('{"a": [10, 20]}', 'a', '1'), json_extract_path_text('{"a": 1}', 'b')
+select * from jsonb_each_text('{"b": 2, "a": "x", "c": null, "d": true}')
+select * from jsonb_array_elements_text('[1, "a", null, true]')
+select value from json_array_elements_text('["x", "y"]')
+select * from jsonb_object_keys('{"bb": 1, "a": 2, "c": 3}')
+select * from json_object_keys('{"bb": 1, "a": 2}')
+select * from json_each_text('[1]')
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
@@ -376,6 +412,7 @@ select x, first_value(x) over w, last_value(x) over w from (values (1), (2)) t(x
 select x, ntile(2) over (order by x) from (values (1), (2), (3)) t(x) order by x
 select x, percent_rank() over (order by x), cume_dist() over (order by x) from (values (1), (2), (3)) t(x) order by x
 select x, avg(x) over (order by x rows between 1 preceding and current row) from (values (1), (2), (3)) t(x) order by x
+select g, x, avg(x) over (partition by g) from (values (1, 2.50), (1, 3.00), (2, 5.25)) t(g, x) order by g, x
 select g, x, row_number() over (partition by g order by x) from (values ('a', 1), ('a', 2), ('b', 1)) t(g, x) order by g, x
 select x, nth_value(x, 2) over (order by x rows between unbounded preceding and unbounded following) from (values (1), (2), (3)) t(x) order by x
 select x, count(*) over (order by x range between 1 preceding and current row) from (values (1), (2), (4)) t(x) order by x

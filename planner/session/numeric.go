@@ -1,0 +1,80 @@
+package session
+
+import (
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
+)
+
+// exactNumerics rewrites plan.SQL so that the result columns Postgres
+// computes in numeric with a per-value scale (a division with a numeric
+// operand, avg, stddev and variance of integers and numerics; see
+// pgcatalog.NumericItems) carry their exact operands, and labels them
+// numeric; cols are the columns the statement as planned has. The
+// engine is asked which candidates are numeric (a probe statement).
+// On any failure of the probe the statement stays as planned.
+func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Column) ([]pgtypes.Column, error) {
+	items := plan.Numeric
+	if len(items) == 0 {
+		return cols, nil
+	}
+	ps, err := e.conn.Prepare(pgcatalog.NumericProbe(plan.SQL, items))
+	if err != nil {
+		return cols, nil
+	}
+	probe := ps.Columns()
+	ps.Close()
+	exact := map[int]bool{}
+	for _, it := range items {
+		if it.Col < len(probe) && it.Col < len(cols) && exactType(probe[it.Col].Type, it.Division) {
+			exact[it.Col] = true
+		}
+	}
+	if len(exact) == 0 {
+		return cols, nil
+	}
+	sql := pgcatalog.NumericSQL(plan.SQL, items, func(c int) bool { return exact[c] })
+	out, _, err := s.describe(e, sql)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) != len(cols) {
+		return cols, nil
+	}
+	for i := range out {
+		out[i].Name = cols[i].Name
+		if exact[i] {
+			out[i].Type.OID = pgtypes.OIDNumeric
+		}
+	}
+	plan.SQL = sql
+	return out, nil
+}
+
+// reapplyNumerics rewrites plan.SQL for a plan whose result shape was
+// kept (cols): its numeric columns are the ones exactNumerics found.
+func reapplyNumerics(plan *queryPlan, cols []pgtypes.Column) {
+	if len(plan.Numeric) == 0 {
+		return
+	}
+	plan.SQL = pgcatalog.NumericSQL(plan.SQL, plan.Numeric, func(c int) bool {
+		return c < len(cols) && cols[c].Type.ID == pgtypes.TypeText && cols[c].Type.OID == pgtypes.OIDNumeric
+	})
+}
+
+// exactType reports whether the probe's type t (the division's operands
+// added, or the aggregate's argument) makes Postgres' answer numeric: a
+// decimal for a division (integers divide as integers), a decimal or an
+// integer for an aggregate.
+func exactType(t pgtypes.Type, division bool) bool {
+	decimal := t.ID == pgtypes.TypeNumeric && strings.HasPrefix(t.Engine, "DECIMAL")
+	if division {
+		return decimal
+	}
+	switch t.ID {
+	case pgtypes.TypeInt16, pgtypes.TypeInt32, pgtypes.TypeInt64, pgtypes.TypeNumeric:
+		return true
+	}
+	return decimal
+}
