@@ -42,7 +42,9 @@ type exactDec struct {
 	Scale int
 }
 
-func parseDecimal(s string) (exactDec, error) {
+// parseExactDec reads a plain decimal (sign, digits, point) exactly, as the
+// engine prints the operands of an exact division.
+func parseExactDec(s string) (exactDec, error) {
 	neg := strings.HasPrefix(s, "-")
 	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
 	ip, fp, _ := strings.Cut(digits, ".")
@@ -157,7 +159,7 @@ func NumericText(s string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		d, err := parseDecimal(v)
+		d, err := parseExactDec(v)
 		if err != nil {
 			return "", err
 		}
@@ -178,17 +180,17 @@ func NumericText(s string) (string, error) {
 	}
 	ns, ds, ok := strings.Cut(s, "/")
 	if !ok {
-		d, err := parseDecimal(s)
+		d, err := parseExactDec(s)
 		if err != nil {
 			return "", err
 		}
 		return d.String(), nil
 	}
-	n, err := parseDecimal(ns)
+	n, err := parseExactDec(ns)
 	if err != nil {
 		return "", err
 	}
-	d, err := parseDecimal(ds)
+	d, err := parseExactDec(ds)
 	if err != nil {
 		return "", err
 	}
@@ -209,11 +211,11 @@ func varianceText(s string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pgtypes: variance count: %w", err)
 	}
-	sx, err := parseDecimal(f[3])
+	sx, err := parseExactDec(f[3])
 	if err != nil {
 		return "", err
 	}
-	sx2, err := parseDecimal(f[4])
+	sx2, err := parseExactDec(f[4])
 	if err != nil {
 		return "", err
 	}
@@ -257,7 +259,7 @@ func (t numericText) TextValue() (pgtype.Text, error) {
 }
 
 func (t numericText) NumericValue() (pgtype.Numeric, error) {
-	d, err := parseDecimal(string(t))
+	d, err := parseExactDec(string(t))
 	if err != nil {
 		return pgtype.Numeric{}, err
 	}
