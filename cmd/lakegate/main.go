@@ -130,11 +130,9 @@ func runDemo(args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	sz := demo.DefaultSizes
-	if *sizes != "" {
-		if _, err := fmt.Sscanf(*sizes, "%d,%d,%d", &sz.Customers, &sz.Charges, &sz.Bounces); err != nil {
-			return fmt.Errorf("--seed-sizes: %w", err)
-		}
+	sz, err := seedSizes(*sizes)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -31,11 +31,9 @@ func runSeed(args []string) error {
 	if err != nil {
 		return err
 	}
-	sz := demo.DefaultSizes
-	if *sizes != "" {
-		if _, err := fmt.Sscanf(*sizes, "%d,%d,%d", &sz.Customers, &sz.Charges, &sz.Bounces); err != nil {
-			return fmt.Errorf("--seed-sizes: %w", err)
-		}
+	sz, err := seedSizes(*sizes)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -73,4 +71,16 @@ func runSeed(args []string) error {
 	}
 	fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// seedSizes reads --seed-sizes "customers,charges,bounces"; "" is the
+// demo's default.
+func seedSizes(s string) (demo.Sizes, error) {
+	sz := demo.DefaultSizes
+	if s != "" {
+		if _, err := fmt.Sscanf(s, "%d,%d,%d", &sz.Customers, &sz.Charges, &sz.Bounces); err != nil {
+			return sz, fmt.Errorf("--seed-sizes: %w", err)
+		}
+	}
+	return sz, nil
 }

@@ -433,19 +433,11 @@ func (p *wparser) insert(w *Stmt) error {
 	}
 	if p.PeekUpper(0) == "(" && !queryStart[p.PeekUpper(1)] {
 		p.Next()
-		for {
-			c, err := p.ident()
-			if err != nil {
-				return err
-			}
-			w.columns = append(w.columns, c)
-			if p.Accept(")") {
-				break
-			}
-			if err := p.expect(","); err != nil {
-				return err
-			}
+		cols, err := p.columnList()
+		if err != nil {
+			return err
 		}
+		w.columns = cols
 	}
 	if p.PeekUpper(0) == "OVERRIDING" {
 		return fmt.Errorf("%w: INSERT ... OVERRIDING", ErrNotSupported)
@@ -584,4 +576,22 @@ func (p *wparser) truncate(w *Stmt) error {
 		}
 	}
 	return nil
+}
+
+// columnList reads "a, b, c)" after an INSERT's opening parenthesis.
+func (p *wparser) columnList() ([]string, error) {
+	var cols []string
+	for {
+		c, err := p.ident()
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+		if p.Accept(")") {
+			return cols, nil
+		}
+		if err := p.expect(","); err != nil {
+			return nil, err
+		}
+	}
 }

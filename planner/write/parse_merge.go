@@ -181,19 +181,11 @@ func (p *wparser) mergeSets() ([]SetClause, error) {
 // mergeInsert reads "[(cols)] {VALUES (exprs) | DEFAULT VALUES}".
 func (p *wparser) mergeInsert(c *mergeClause) error {
 	if p.Accept("(") {
-		for {
-			col, err := p.ident()
-			if err != nil {
-				return err
-			}
-			c.columns = append(c.columns, col)
-			if p.Accept(")") {
-				break
-			}
-			if err := p.expect(","); err != nil {
-				return err
-			}
+		cols, err := p.columnList()
+		if err != nil {
+			return err
 		}
+		c.columns = cols
 	}
 	if p.PeekUpper(0) == "OVERRIDING" {
 		return fmt.Errorf("%w: INSERT ... OVERRIDING", ErrNotSupported)
