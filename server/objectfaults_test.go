@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -60,7 +61,7 @@ func (p *faultProxy) set(mode string, failN int) {
 func (p *faultProxy) counts() (failed, served map[string]int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.failed, p.served
+	return maps.Clone(p.failed), maps.Clone(p.served)
 }
 
 func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
