@@ -7,7 +7,7 @@
 # internal/sqlparse/fuzz_test.go: the one lexer; internal/sqlparse/tree:
 # the typed parse tree; policy/policy_test.go: row filter and mask
 # expressions).
-#   ./scripts/fuzz.sh                      # all targets, 15s each (CI)
+#   ./scripts/fuzz.sh                      # all targets, 15s each (CI: 6s each)
 #   ./scripts/fuzz.sh 10m FuzzFrontend     # one target, ten minutes
 # FUZZ_PARALLEL sets the fuzz workers (default: go test's, one per CPU).
 # New crashers land in <package>/testdata/fuzz/<target>/; commit them with

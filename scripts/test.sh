@@ -56,4 +56,4 @@ go vet ./...
 go test -race -count=1 -vet=off -timeout 20m ./... 2>&1 | tee /tmp/lakegate-test.log
 
 # A short fuzz run of every target (server/ and planner/session/fuzz_test.go).
-./scripts/fuzz.sh 15s
+./scripts/fuzz.sh 6s
