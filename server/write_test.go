@@ -947,3 +947,22 @@ func TestRemoveOrphanFilesProcedure(t *testing.T) {
 		t.Fatalf("analyst: %v (SQLSTATE %s)", err, sqlState(err))
 	}
 }
+
+// A write's source query computes its values in the engine: the exact
+// numeric division that result columns get (issue 14) must not reach a
+// table's rows. INSERT ... SELECT, INSERT ... VALUES, UPDATE and MERGE
+// with a numeric division store the quotient, as PostgreSQL does.
+func TestWritesWithNumericDivision(t *testing.T) {
+	g := startWriteGW(t, t.TempDir(), nil)
+	pay := g.as(t, "payments_svc")
+	exec1(t, pay, `create table payments.quot (id bigint not null, amount numeric(12,2))`)
+	exec1(t, pay, `insert into payments.quot select i, (i % 1000) / 100.0 from range(3) t(i)`)
+	exec1(t, pay, `insert into payments.quot values (10, 10::numeric / 4)`)
+	exec1(t, pay, `update payments.quot set amount = amount / 2 where id = 10`)
+	exec1(t, pay, `merge into payments.quot q using (values (2, 7::numeric)) v(id, x) on q.id = v.id
+		when matched then update set amount = v.x / 4`)
+	got := strings.Join(rowsOf(t, pay, `select id, amount from payments.quot order by id`), " ")
+	if want := "0|0.00 10|1.25 1|0.01 2|1.75"; got != want { // sorted as text
+		t.Fatalf("rows %s, want %s", got, want)
+	}
+}

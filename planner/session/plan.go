@@ -239,6 +239,15 @@ func (s *Session) install(plan *queryPlan) error {
 // is known from a kept result (resultcache.go) is left uninstalled: a kept
 // result may answer it without the engine.
 func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []pgtypes.Column, []pgtypes.Type, error) {
+	return s.planQueryAs(ctx, sql, true)
+}
+
+// planQueryAs plans sql; forClient says its rows go to the client, whose
+// result columns then carry Postgres' exact numeric values
+// (exactNumerics). A write's source query is planned with forClient
+// false: its rows go into a table as the engine computes them, and it is
+// always described by the engine (a kept result's shape is a client's).
+func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (*queryPlan, []pgtypes.Column, []pgtypes.Type, error) {
 	e, err := s.engineFor(nil)
 	if err != nil {
 		return nil, nil, nil, err
@@ -267,7 +276,7 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 	// A statement whose result shape is known from a kept result is not
 	// installed in the engine until it has to run (execQuery): a kept
 	// result answers it without the engine.
-	if sh, ok := s.p.results.shape(plan.resultKey); ok {
+	if sh, ok := s.p.results.shape(plan.resultKey); ok && forClient {
 		plan.uninstalled = true
 		plan.small = s.smallScans(plan)
 		reapplyNumerics(plan, sh.cols)
@@ -295,8 +304,10 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 		return nil, nil, nil, err
 	}
 	sqlAsPlanned := plan.SQL
-	if cols, err = s.exactNumerics(e, plan, cols); err != nil {
-		return nil, nil, nil, err
+	if forClient {
+		if cols, err = s.exactNumerics(e, plan, cols); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	if sql, namesFrom := rp.Text, rp.Root; rp.AsWritten {
 		if names := pgcatalog.ColumnNames(namesFrom, sql); len(names) == len(cols) {

@@ -37,7 +37,7 @@ func (ws writeSession) CreateTarget(ctx context.Context, q write.Name) (catalog.
 }
 
 func (ws writeSession) PlanQuery(ctx context.Context, sql string) (*write.Query, error) {
-	qp, cols, params, err := ws.s.planQuery(ctx, sql)
+	qp, cols, params, err := ws.s.planQueryAs(ctx, sql, false) // installed: never a kept shape
 	if err != nil {
 		return nil, err
 	}
