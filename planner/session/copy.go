@@ -277,6 +277,15 @@ func parseCopyOptions(t *tokScan, o *copyOptions) error {
 		}
 		return t.end()
 	}
+	// strOpt reads the old syntax's "[AS] 'value'" of a string option.
+	strOpt := func(name string, dst **string) error {
+		_ = t.accept("AS")
+		v, err := str()
+		if err != nil {
+			return err
+		}
+		return set(name, dst, v)
+	}
 	_ = t.accept("WITH")
 	for !t.done() {
 		var err error
@@ -291,29 +300,13 @@ func parseCopyOptions(t *tokScan, o *copyOptions) error {
 				o.header = &h
 			}
 		case t.accept("DELIMITER"):
-			_ = t.accept("AS")
-			var v string
-			if v, err = str(); err == nil {
-				err = set("delimiter", &o.delimiter, v)
-			}
+			err = strOpt("delimiter", &o.delimiter)
 		case t.accept("NULL"):
-			_ = t.accept("AS")
-			var v string
-			if v, err = str(); err == nil {
-				err = set("null", &o.null, v)
-			}
+			err = strOpt("null", &o.null)
 		case t.accept("QUOTE"):
-			_ = t.accept("AS")
-			var v string
-			if v, err = str(); err == nil {
-				err = set("quote", &o.quote, v)
-			}
+			err = strOpt("quote", &o.quote)
 		case t.accept("ESCAPE"):
-			_ = t.accept("AS")
-			var v string
-			if v, err = str(); err == nil {
-				err = set("escape", &o.escape, v)
-			}
+			err = strOpt("escape", &o.escape)
 		case t.accept("ENCODING"):
 			var v string
 			if v, err = str(); err == nil {
