@@ -102,29 +102,14 @@ func TestSeaweedFSTableWrittenByIcebergGo(t *testing.T) {
 	if err := other.CreateNamespace(ctx, table.Identifier{"ext"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	schema := iceberg.NewSchema(0,
-		iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true},
-		iceberg.NestedField{ID: 2, Name: "label", Type: iceberg.PrimitiveTypes.String})
+	schema := eventsSchema()
 	tbl, err := other.CreateTable(ctx, table.Identifier{"ext", "events"}, schema,
 		icecat.WithProperties(iceberg.Properties{"format-version": "2", "write.delete.mode": "merge-on-read"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	asch := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "label", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	for part := 0; part < 2; part++ {
-		b := array.NewRecordBuilder(memory.DefaultAllocator, asch)
-		for i := part * 1000; i < (part+1)*1000; i++ {
-			b.Field(0).(*array.Int64Builder).Append(int64(i))
-			b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("e%d", i))
-		}
-		rec := b.NewRecordBatch()
-		at := array.NewTableFromRecords(asch, []arrow.RecordBatch{rec})
-		if tbl, err = tbl.AppendTable(ctx, at, 1000, nil); err != nil {
-			t.Fatal(err)
-		}
-		at.Release()
-		rec.Release()
-		b.Release()
+		tbl = appendEvents(t, tbl, part*1000, (part+1)*1000)
 	}
 	// Rows 100..149 and 1500 go, as position deletes (merge-on-read).
 	filter := iceberg.NewOr(
@@ -358,4 +343,34 @@ func TestRewriteKeepsItsCopies(t *testing.T) {
 	if got := psqlRows(t, g, "payments_svc", "select count(*), count(*) filter (where amount = 1) from payments.charges"); got != fmt.Sprintf("%d|8", smallSizes.Charges-4) {
 		t.Fatalf("rows, updated rows: %s", got)
 	}
+}
+
+// eventsSchema is the (id, label) table the tests of other engines'
+// writes create through iceberg-go.
+func eventsSchema() *iceberg.Schema {
+	return iceberg.NewSchema(0,
+		iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true},
+		iceberg.NestedField{ID: 2, Name: "label", Type: iceberg.PrimitiveTypes.String})
+}
+
+// appendEvents appends the rows from <= id < to, labelled "e<id>", to an
+// eventsSchema table as one iceberg-go commit, and returns the table after it.
+func appendEvents(t *testing.T, tbl *table.Table, from, to int) *table.Table {
+	t.Helper()
+	asch := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "label", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, asch)
+	defer b.Release()
+	for i := from; i < to; i++ {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("e%d", i))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	at := array.NewTableFromRecords(asch, []arrow.RecordBatch{rec})
+	defer at.Release()
+	tbl, err := tbl.AppendTable(context.Background(), at, 1000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
 }

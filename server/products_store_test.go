@@ -7,9 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/iceberg-go"
 	icecat "github.com/apache/iceberg-go/catalog"
 	"github.com/apache/iceberg-go/table"
@@ -31,30 +28,15 @@ func TestTableChangesPositionDeletes(t *testing.T) {
 	if err := other.CreateNamespace(ctx, table.Identifier{"ext"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	schema := iceberg.NewSchema(0,
-		iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true},
-		iceberg.NestedField{ID: 2, Name: "label", Type: iceberg.PrimitiveTypes.String})
+	schema := eventsSchema()
 	tbl, err := other.CreateTable(ctx, table.Identifier{"ext", "events"}, schema,
 		icecat.WithProperties(iceberg.Properties{"format-version": "2", "write.delete.mode": "merge-on-read"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	asch := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "label", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	var snaps []int64
 	for part := 0; part < 2; part++ {
-		b := array.NewRecordBuilder(memory.DefaultAllocator, asch)
-		for i := part * 500; i < (part+1)*500; i++ {
-			b.Field(0).(*array.Int64Builder).Append(int64(i))
-			b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("e%d", i))
-		}
-		rec := b.NewRecordBatch()
-		at := array.NewTableFromRecords(asch, []arrow.RecordBatch{rec})
-		if tbl, err = tbl.AppendTable(ctx, at, 1000, nil); err != nil {
-			t.Fatal(err)
-		}
-		at.Release()
-		rec.Release()
-		b.Release()
+		tbl = appendEvents(t, tbl, part*500, (part+1)*500)
 		snaps = append(snaps, tbl.CurrentSnapshot().SnapshotID)
 	}
 	filter := iceberg.NewOr(

@@ -2,13 +2,9 @@ package server_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/iceberg-go"
 	icecat "github.com/apache/iceberg-go/catalog"
 	"github.com/apache/iceberg-go/table"
@@ -26,29 +22,14 @@ func TestReadV3DeletionVectors(t *testing.T) {
 	ctx := context.Background()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
-	schema := iceberg.NewSchema(0,
-		iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true},
-		iceberg.NestedField{ID: 2, Name: "label", Type: iceberg.PrimitiveTypes.String})
+	schema := eventsSchema()
 	tbl, err := icebergCatalog(t, g.dir).CreateTable(ctx, table.Identifier{"payments", "v3"}, schema,
 		icecat.WithProperties(iceberg.Properties{"format-version": "3", "write.delete.mode": "merge-on-read", "owner-domain": "payments"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	asch := arrow.NewSchema([]arrow.Field{{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "label", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	for part := 0; part < 2; part++ {
-		b := array.NewRecordBuilder(memory.DefaultAllocator, asch)
-		for i := part * 1000; i < (part+1)*1000; i++ {
-			b.Field(0).(*array.Int64Builder).Append(int64(i))
-			b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("e%d", i))
-		}
-		rec := b.NewRecordBatch()
-		at := array.NewTableFromRecords(asch, []arrow.RecordBatch{rec})
-		if tbl, err = tbl.AppendTable(ctx, at, 1000, nil); err != nil {
-			t.Fatal(err)
-		}
-		at.Release()
-		rec.Release()
-		b.Release()
+		tbl = appendEvents(t, tbl, part*1000, (part+1)*1000)
 	}
 	deletes := []iceberg.BooleanExpression{
 		iceberg.NewOr(
