@@ -403,6 +403,9 @@ func trimSpace(v []byte) []byte {
 }
 
 func parseInt(v []byte, bits int, typ string) (int64, error) {
+	if x, ok := parseShortInt(v, bits); ok {
+		return x, nil
+	}
 	s := trimSpace(v)
 	if len(s) > 0 && s[0] == '+' && len(s) > 1 && s[1] != '-' && s[1] != '+' {
 		s = s[1:]
@@ -415,6 +418,34 @@ func parseInt(v []byte, bits int, typ string) (int64, error) {
 		return 0, inputErr(InputOutOfRange, "value %q is out of range for type %s", string(v), typ)
 	}
 	return 0, syntaxErr(InputSyntax, typ, v)
+}
+
+// parseShortInt is parseInt's fast path, without the string strconv
+// wants: [-+]digits of at most 18 digits that fit bits; ok is false for
+// anything else, which the slow path reads or refuses.
+func parseShortInt(v []byte, bits int) (int64, bool) {
+	i, neg := 0, false
+	if len(v) > 0 && (v[0] == '-' || v[0] == '+') {
+		neg, i = v[0] == '-', 1
+	}
+	if len(v) == i || len(v)-i > 18 {
+		return 0, false
+	}
+	var x int64
+	for ; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		x = x*10 + int64(c-'0')
+	}
+	if neg {
+		x = -x
+	}
+	if bits < 64 && (x < -1<<(bits-1) || x > 1<<(bits-1)-1) {
+		return 0, false
+	}
+	return x, true
 }
 
 func parseFloat(v []byte, bits int, typ string) (float64, error) {

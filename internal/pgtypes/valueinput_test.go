@@ -3,6 +3,7 @@ package pgtypes
 import (
 	"encoding/binary"
 	"testing"
+	"time"
 )
 
 // The fast paths of numeric input agree with the general one.
@@ -45,6 +46,41 @@ func TestDecimalInputPaths(t *testing.T) {
 		n, err := numericRecv(b, 12, 2)
 		if err != nil || n.ToString(2) != c.want {
 			t.Errorf("%v weight %d: %s %v, want %s", c.digits, c.weight, n.ToString(2), err, c.want)
+		}
+	}
+}
+
+// The fast paths of integer and timestamp input agree with the general
+// ones, and leave what they do not read to them.
+func TestIntTimestampInputPaths(t *testing.T) {
+	for _, s := range []string{"0", "-0", "+7", "-9", "123456789012345678", "-123456789012345678", "2147483647",
+		"2147483648", "-2147483648", "-2147483649", "", "-", "+", "1a", " 5", "+-1", "0x10", "9223372036854775807"} {
+		for _, bits := range []int{32, 64} {
+			x, ok := parseShortInt([]byte(s), bits)
+			want, err := parseInt([]byte(s+" "), bits, "t") // the space takes the general path
+			if ok && (err != nil || x != want) {
+				t.Errorf("%q as int%d: fast %d, general %d %v", s, bits, x, want, err)
+			}
+		}
+	}
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"2026-01-01 00:00:00", "2026-01-01 00:00:00+00", "2026-01-01T12:34:56Z",
+		"2024-02-29 23:59:59.999999-08", "2023-02-29 00:00:00", "1999-12-31 23:59:59.5+05:30", "2000-03-01 01:02:03+0130",
+		"0001-01-01 00:00:00", "9999-12-31 23:59:59", "1970-01-01 00:00:00.1234567", "2026-13-01 00:00:00",
+		"2026-06-30 24:00:00", "2026-06-30 12:00:60", "2026-06-31 00:00:00", "2026-01-01 00:00:00+16",
+		"2026-01-01 00:00:00 UTC", "2026-01-01 00:00:00.", "2026-07-01 10:00:00-03:7"} {
+		_, _, _, ok := parseShortTimestamp([]byte(s))
+		for _, zoned := range []bool{false, true} {
+			for _, l := range []*time.Location{time.UTC, loc} {
+				got, gerr := parseTimestamp([]byte(s), zoned, l)
+				want, werr := parseTimestamp([]byte(" "+s), zoned, l) // the space takes the general path
+				if ok && (gerr != nil || werr != nil || got != want) {
+					t.Errorf("%q (zoned %v, %s): fast %d %v, general %d %v", s, zoned, l, got, gerr, want, werr)
+				}
+			}
 		}
 	}
 }

@@ -221,6 +221,16 @@ func parseTime(v []byte) (int64, error) {
 // name, optionally " BC". Without a zone, a timestamptz is in loc; a
 // timestamp ignores any zone, as timestamp_in does.
 func parseTimestamp(v []byte, zoned bool, loc *time.Location) (int64, error) {
+	if local, off, hasOffset, ok := parseShortTimestamp(v); ok {
+		switch {
+		case !zoned:
+			return local, nil
+		case hasOffset:
+			return local - int64(off)*1000000, nil
+		case loc == nil || loc == time.UTC:
+			return local, nil
+		}
+	}
 	typ := "timestamp"
 	if zoned {
 		typ = "timestamp with time zone"
@@ -318,4 +328,107 @@ func parseOffset(s string) (int, bool) {
 		return 0, false
 	}
 	return sign * (h*3600 + m*60 + sec), true
+}
+
+// parseShortTimestamp is parseTimestamp's fast path, on the bytes: the
+// form COPY data and clients usually send, YYYY-MM-DD HH:MM:SS with at
+// most 6 fraction digits, optionally followed by Z or an offset +HH,
+// +HH:MM or +HHMM (seconds east of UTC in off). It returns the local
+// microseconds since 1970; ok is false for anything else (other forms,
+// out-of-range fields), which the general path reads or refuses.
+func parseShortTimestamp(v []byte) (local int64, off int, hasOffset, ok bool) {
+	if len(v) < 19 || v[4] != '-' || v[7] != '-' || (v[10] != ' ' && v[10] != 'T') || v[13] != ':' || v[16] != ':' {
+		return 0, 0, false, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(v[0:4])
+	m, ok2 := num(v[5:7])
+	d, ok3 := num(v[8:10])
+	h, ok4 := num(v[11:13])
+	mi, ok5 := num(v[14:16])
+	sec, ok6 := num(v[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || y == 0 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || h > 23 || mi > 59 || sec > 59 {
+		return 0, 0, false, false
+	}
+	rest := v[19:]
+	frac := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 7 {
+			return 0, 0, false, false
+		}
+		frac, _ = num(rest[1:n])
+		for k := n; k < 7; k++ {
+			frac *= 10
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case len(rest) == 0:
+	case len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z'):
+		hasOffset = true
+	case rest[0] == '+' || rest[0] == '-':
+		digits := rest[1:]
+		if len(digits) == 5 && digits[2] == ':' {
+			digits = []byte{digits[0], digits[1], digits[3], digits[4]}
+		}
+		if len(digits) != 2 && len(digits) != 4 {
+			return 0, 0, false, false
+		}
+		oh, okh := num(digits[:2])
+		om, okm := 0, true
+		if len(digits) == 4 {
+			om, okm = num(digits[2:])
+		}
+		if !okh || !okm || oh > 15 || om > 59 {
+			return 0, 0, false, false
+		}
+		off, hasOffset = oh*3600+om*60, true
+		if rest[0] == '-' {
+			off = -off
+		}
+	default:
+		return 0, 0, false, false
+	}
+	days := civilDays(y, m, d)
+	return (days*86400+int64(h*3600+mi*60+sec))*1000000 + int64(frac), off, hasOffset, true
+}
+
+// daysIn is the number of days of month m of year y (proleptic Gregorian).
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// civilDays is daysFromCivil without time.Date, for years 1 to 9999.
+func civilDays(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
 }
