@@ -1,6 +1,7 @@
 package pgtypes
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -320,6 +321,10 @@ func (c *ColumnInput) AppendText(v []byte) error { return c.text(v) }
 // AppendText).
 func (c *ColumnInput) AppendBinary(v []byte) error { return c.bin(v) }
 
+// Reserve makes room for n more values, so that a batch of known size
+// is not built by repeated growing.
+func (c *ColumnInput) Reserve(n int) { c.b.Reserve(n) }
+
 // NewArray returns the values appended since the last call.
 func (c *ColumnInput) NewArray() arrow.Array { return c.b.NewArray() }
 
@@ -328,19 +333,10 @@ func (c *ColumnInput) Release() { c.b.Release() }
 
 // checkText refuses text PostgreSQL cannot store: invalid UTF-8 and NUL.
 func checkText(v []byte) error {
-	if utf8.Valid(v) && !containsNUL(v) {
+	if bytes.IndexByte(v, 0) < 0 && utf8.Valid(v) {
 		return nil
 	}
 	return InvalidUTF8(v)
-}
-
-func containsNUL(v []byte) bool {
-	for _, c := range v {
-		if c == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // InvalidUTF8 is PostgreSQL's error for the first byte sequence of v that
@@ -508,12 +504,7 @@ func parseShortDecimal(v []byte, prec, scale int32) (decimal128.Num, bool) {
 	if digits == 0 || digits > 18 {
 		return decimal128.Num{}, false
 	}
-	n := decimal128.FromU64(x)
-	if frac <= scale {
-		n = n.IncreaseScaleBy(scale - frac)
-	} else {
-		n = n.ReduceScaleBy(frac-scale, true)
-	}
+	n := rescale(x, scale-frac)
 	if !n.FitsInPrecision(prec) {
 		return decimal128.Num{}, false // the slow path says why
 	}
@@ -521,6 +512,35 @@ func parseShortDecimal(v []byte, prec, scale int32) (decimal128.Num, bool) {
 		n = n.Negate()
 	}
 	return n, true
+}
+
+// pow10u64[k] is 10^k.
+var pow10u64 = func() (p [20]uint64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 10
+	}
+	return p
+}()
+
+// rescale is x·10^by, or for a negative by x/10^-by rounded half away
+// from zero: decimal128's IncreaseScaleBy and ReduceScaleBy, without
+// their big.Int allocations while the result fits in 64 bits.
+func rescale(x uint64, by int32) decimal128.Num {
+	switch {
+	case by >= 0 && by < int32(len(pow10u64)) && x <= math.MaxUint64/pow10u64[by]:
+		return decimal128.FromU64(x * pow10u64[by])
+	case by < 0 && -by < int32(len(pow10u64)):
+		p := pow10u64[-by]
+		q, r := x/p, x%p
+		if r >= p-r {
+			q++
+		}
+		return decimal128.FromU64(q)
+	case by >= 0:
+		return decimal128.FromU64(x).IncreaseScaleBy(by)
+	}
+	return decimal128.FromU64(x).ReduceScaleBy(-by, true)
 }
 
 func parseLongDecimal(v []byte, prec, scale int32) (decimal128.Num, error) {
@@ -639,10 +659,8 @@ func numericRecv(v []byte, prec, scale int32) (decimal128.Num, error) {
 		// value = total * 10^(4*(weight-nd+1)); scaled by 10^scale
 		e := int32(4*(weight-nd+1)) + scale
 		n := decimal128.FromI64(total)
-		if e >= 0 && e <= 38 {
-			n = n.IncreaseScaleBy(e)
-		} else if e < 0 && e >= -38 {
-			n = n.ReduceScaleBy(-e, true)
+		if e >= -38 && e <= 38 {
+			n = rescale(uint64(total), e)
 		} else if total != 0 {
 			e = 99
 		}

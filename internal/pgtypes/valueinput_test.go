@@ -2,8 +2,11 @@ package pgtypes
 
 import (
 	"encoding/binary"
+	"math"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
 // The fast paths of numeric input agree with the general one.
@@ -80,6 +83,27 @@ func TestIntTimestampInputPaths(t *testing.T) {
 				if ok && (gerr != nil || werr != nil || got != want) {
 					t.Errorf("%q (zoned %v, %s): fast %d %v, general %d %v", s, zoned, l, got, gerr, want, werr)
 				}
+			}
+		}
+	}
+}
+
+// rescale agrees with decimal128's scaling on both sides of its 64-bit
+// fast path.
+func TestRescale(t *testing.T) {
+	for _, x := range []uint64{0, 1, 4, 5, 15, 25, 49, 50, 99, 12345, 999999999999999999, 1<<64 - 1} {
+		for by := int32(-25); by <= 25; by++ {
+			if float64(x)*math.Pow10(int(by)) > 1e38 {
+				continue // beyond 128 bits: decimal128 panics
+			}
+			want := decimal128.FromU64(x)
+			if by >= 0 {
+				want = want.IncreaseScaleBy(by)
+			} else {
+				want = want.ReduceScaleBy(-by, true)
+			}
+			if got := rescale(x, by); got != want {
+				t.Errorf("rescale(%d, %d) = %s, want %s", x, by, got.ToString(0), want.ToString(0))
 			}
 		}
 	}

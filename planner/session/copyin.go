@@ -307,6 +307,9 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 	}
 	next := func() (arrow.RecordBatch, error) {
 		nrows, nbytes := 0, 0
+		for _, in := range inputs {
+			in.Reserve(copyBatchRows)
+		}
 		for nrows < copyBatchRows && nbytes < copyBatchBytes {
 			if err := ctx.Err(); err != nil {
 				return nil, err

@@ -345,10 +345,14 @@ func (r *copyRows) splitCSV() error {
 		from := len(r.attr)
 		start, sawQuote := i, false
 		for i < len(b) && b[i] != delim {
-			c := b[i]
-			if c != q {
-				r.attr = append(r.attr, c)
-				i++
+			if b[i] != q {
+				// an unquoted run, copied at once
+				j := i + 1
+				for j < len(b) && b[j] != delim && b[j] != q {
+					j++
+				}
+				r.attr = append(r.attr, b[i:j]...)
+				i = j
 				continue
 			}
 			sawQuote = true
@@ -357,7 +361,7 @@ func (r *copyRows) splitCSV() error {
 				if i >= len(b) {
 					return copyDataErr("unterminated CSV quoted field")
 				}
-				c = b[i]
+				c := b[i]
 				if c == esc && i+1 < len(b) && (b[i+1] == q || b[i+1] == esc) && (esc != q || b[i+1] == q) {
 					r.attr = append(r.attr, b[i+1])
 					i += 2
@@ -367,8 +371,12 @@ func (r *copyRows) splitCSV() error {
 					i++
 					break
 				}
-				r.attr = append(r.attr, c)
-				i++
+				j := i + 1
+				for j < len(b) && b[j] != q && b[j] != esc {
+					j++
+				}
+				r.attr = append(r.attr, b[i:j]...)
+				i = j
 			}
 		}
 		k := len(r.offs) / 2
@@ -476,6 +484,9 @@ func (r *copyRows) nextBinary() (bool, error) {
 		}
 	}
 	r.line++
+	if r.bufferedBinaryRow() {
+		return true, nil
+	}
 	var cnt [2]byte
 	n, err := io.ReadFull(r.in, cnt[:])
 	switch {
@@ -540,6 +551,39 @@ func (r *copyRows) nextBinary() (bool, error) {
 	}
 	r.nfield = r.ncols
 	return true, nil
+}
+
+// bufferedBinaryRow is nextBinary's fast path: when the reader's buffer
+// holds the whole next row, and it is a row of the expected field count
+// with valid sizes, its fields are taken from the buffer in place (they
+// stay valid until the next read) and it is consumed. Anything else
+// (a row across the buffer's end, the trailer, a broken row) is left to
+// the general path, which reads it and reports what is wrong.
+func (r *copyRows) bufferedBinaryRow() bool {
+	b, _ := r.in.Peek(r.in.Buffered())
+	if len(b) < 2 || int(int16(binary.BigEndian.Uint16(b))) != r.ncols {
+		return false
+	}
+	p := 2
+	for i := 0; i < r.ncols; i++ {
+		if len(b)-p < 4 {
+			return false
+		}
+		size := int32(binary.BigEndian.Uint32(b[p:]))
+		p += 4
+		switch {
+		case size == -1:
+			r.fields[i] = nil
+			continue
+		case size < 0 || int(size) > len(b)-p:
+			return false
+		}
+		r.fields[i] = b[p : p+int(size) : p+int(size)]
+		p += int(size)
+	}
+	_, _ = r.in.Discard(p)
+	r.nfield = r.ncols
+	return true
 }
 
 // binaryFieldError is a failure reading binary field col.
