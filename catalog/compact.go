@@ -44,7 +44,7 @@ type Compaction struct {
 	// Partitions is how many partitions have files rewritten.
 	Partitions int
 	remove     []iceberg.DataFile // the data files replaced
-	deletes    []iceberg.DataFile // position-delete files that only they used
+	deletes    []iceberg.DataFile // position-delete files that only they used, their deletion vectors
 }
 
 // Files is the number of data files the compaction replaces.
@@ -85,11 +85,6 @@ func (c *Catalog) PlanCompaction(ctx context.Context, t *Table, o CompactOptions
 	if err != nil {
 		return nil, fmt.Errorf("catalog: compact %s: read manifests: %w: %w", t.Ident, ErrUpstream, err)
 	}
-	for _, task := range tasks {
-		if len(task.DeletionVectorFiles) > 0 {
-			return nil, fmt.Errorf("%w: compacting %s, whose files have deletion vectors (Iceberg v3)", ErrUnsupported, t.Ident)
-		}
-	}
 	plan, err := cfg.PlanCompaction(tasks)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: compact %s: %w", t.Ident, err)
@@ -110,7 +105,7 @@ func (c *Catalog) PlanCompaction(ctx context.Context, t *Table, o CompactOptions
 	// MinInputFiles even when they carry deletes: rewrite those files on
 	// their own, so the deletes are applied.
 	for _, task := range tasks {
-		if chosen[task.File.FilePath()] || len(task.DeleteFiles)+len(task.EqualityDeleteFiles) == 0 {
+		if chosen[task.File.FilePath()] || len(task.DeleteFiles)+len(task.EqualityDeleteFiles)+len(task.DeletionVectorFiles) == 0 {
 			continue
 		}
 		chosen[task.File.FilePath()] = true
@@ -140,6 +135,13 @@ func (c *Catalog) PlanCompaction(ctx context.Context, t *Table, o CompactOptions
 		}
 		if all {
 			cp.deletes = append(cp.deletes, byPath[p])
+		}
+	}
+	// A deletion vector (v3) applies to one data file: it goes with that
+	// file. The scan below reads the file with its vector applied.
+	for _, task := range tasks {
+		if chosen[task.File.FilePath()] {
+			cp.deletes = append(cp.deletes, task.DeletionVectorFiles...)
 		}
 	}
 	full, err := t.PlanScan(ctx, nil)
