@@ -3,8 +3,10 @@ package session
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
+	"testing/iotest"
 )
 
 // FuzzCopyData reads any bytes as COPY FROM data in text, CSV and binary
@@ -24,6 +26,8 @@ func FuzzCopyData(f *testing.F) {
 		"caf\xe9\n",
 		"PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x01\xff\xff",
 		"PGCOPY\n\xff\r\n\x00\x00\x01\x00\x00",
+		"PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x02ab\xff\xff\xff\xff" +
+			"\x00\x02\x00\x00\x00\x00\x00\x00\x00\x01c\xff\xff",
 	} {
 		for format := range 3 {
 			f.Add([]byte(s), uint8(format), true)
@@ -38,6 +42,14 @@ func FuzzCopyData(f *testing.F) {
 			opts.Header = false
 		}
 		rows := readAllRows(t, data, opts, 2)
+		if opts.Format == CopyBinary {
+			// rows are taken in place from the read buffer when it holds
+			// them whole; a byte at a time, they never are: both agree
+			slow := readAllRowsFrom(t, iotest.OneByteReader(bytes.NewReader(data)), data, opts, 2)
+			if fmt.Sprintf("%q", rows) != fmt.Sprintf("%q", slow) {
+				t.Fatalf("%q: buffered rows %q, read a byte at a time %q", data, rows, slow)
+			}
+		}
 		if opts.Format != CopyText || rows == nil {
 			return
 		}
@@ -76,7 +88,12 @@ func FuzzCopyData(f *testing.F) {
 // readAllRows reads every row (each field copied; nil for NULL), or nil
 // when the data is refused.
 func readAllRows(t *testing.T, data []byte, opts *CopyOut, ncols int) [][][]byte {
-	r := newCopyRows(bytes.NewReader(data), opts, ncols)
+	return readAllRowsFrom(t, bytes.NewReader(data), data, opts, ncols)
+}
+
+// readAllRowsFrom is readAllRows of data read from in.
+func readAllRowsFrom(t *testing.T, in io.Reader, data []byte, opts *CopyOut, ncols int) [][][]byte {
+	r := newCopyRows(in, opts, ncols)
 	var out [][][]byte
 	last := int64(0)
 	for {
