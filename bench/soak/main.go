@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -195,6 +196,10 @@ func run(ctx context.Context, o options) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pl := session.New(cat, session.Config{Policy: store, Logger: log, Engine: session.EngineConfig{EngineLifetime: o.lifetime}})
+	if os.Getenv("GOMEMLIMIT") == "" { // as cmd/lakegate does: the budget's Go share is the runtime's soft limit
+		debug.SetMemoryLimit(pl.MemoryPlan().GoLimit)
+	}
+	fmt.Fprintf(os.Stderr, "memory budget %d MiB, Go memory limit %d MiB\n", pl.MemoryPlan().Budget>>20, debug.SetMemoryLimit(-1)>>20)
 	srv, err := server.New(pl, server.Config{TLS: tlsCfg, Logger: log, Auth: server.AuthConfig{Authenticator: authn}})
 	if err != nil {
 		return err

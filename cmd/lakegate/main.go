@@ -223,10 +223,12 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 	}
 	pl := session.New(cat, pcfg)
 	mp := pl.MemoryPlan()
+	goLimit, fromPlan := setGoMemoryLimit(mp, goMemLimitEnv())
 	log.Info("memory budget", "budget", membudget.FormatBytes(mp.Budget), "reserved", membudget.FormatBytes(mp.Reserved),
 		"engine_memory_limit", membudget.FormatBytes(mp.EngineLimit), "grant", membudget.FormatBytes(mp.Grant),
 		"sessions_at_once", mp.Busy, "max_row_bytes", mp.MaxRowBytes, "max_value_bytes", mp.MaxValueBytes,
-		"engine_temp_limit", membudget.FormatBytes(mp.TempLimit))
+		"engine_temp_limit", membudget.FormatBytes(mp.TempLimit), "go_memory_limit", membudget.FormatBytes(goLimit),
+		"go_memory_limit_from_budget", fromPlan)
 	if mp.Adjusted != "" {
 		log.Warn("memory budget: " + mp.Adjusted)
 	}

@@ -46,6 +46,14 @@ import (
 //     copies and run at most ShortSlots at a time: room for that many
 //     grants is kept apart, so they never wait behind heavy ones.
 //
+// What the budget leaves to the Go runtime (MemoryPlan.GoLimit) is the
+// reserve without the table copies (which live in the engines), plus each
+// grant's part that is not its engine's limit (the encoded rows), plus
+// whatever the division left over. cmd/lakegate makes it the runtime's soft
+// memory limit (debug.SetMemoryLimit, unless GOMEMLIMIT is set): without
+// one nothing tells the collector about the budget, and it lets the heap
+// grow to twice what is live however close the process is to it.
+//
 // So: RSS <= memory_budget + about engineOverhead per open session (an
 // idle DuckDB database with the emulated pg_catalog, measured at ~8 MiB).
 // What the budget cannot see: DuckDB allocates a single value built by a
@@ -91,6 +99,9 @@ type MemoryPlan struct {
 	// CopyCells bounds the cells of all sessions' table copies
 	// (snapcache.go), part of Reserved.
 	CopyCells int64
+	// GoLimit is the part of the budget the Go runtime may use when every
+	// engine holds its limit: the Go runtime's soft memory limit.
+	GoLimit int64
 	// Adjusted says what was changed to fit the budget ("": nothing).
 	Adjusted string
 }
@@ -121,6 +132,7 @@ func PlanMemory(cfg EngineConfig) (MemoryPlan, error) {
 		results = defaultResultCacheBytes
 	}
 	m.Reserved = baseReserve + meta + max(results, 0)
+	goReserve := m.Reserved
 	// Sessions' small-table copies stay in their engines between
 	// statements: an eighth of the rest is theirs, at copyCellBytes a cell.
 	copies := (m.Budget - m.Reserved) / 8
@@ -174,6 +186,8 @@ func PlanMemory(cfg EngineConfig) (MemoryPlan, error) {
 			membudget.FormatBytes(m.Budget), membudget.FormatBytes(minEngineLimit))
 	}
 	m.Busy = max(int(pool/m.Grant-short), 1)
+	// The engines at their limits and the table copies are not Go's.
+	m.GoLimit = max(m.Budget-max(copies, 0)-int64(m.Busy+int(short))*m.EngineLimit, goReserve)
 	m.MaxValueBytes = cfg.MaxValueBytes
 	if m.MaxValueBytes == 0 {
 		m.MaxValueBytes = min(defaultMaxValueBytes, m.MaxRowBytes/2)

@@ -37,6 +37,12 @@ func TestPlanMemory(t *testing.T) {
 	if m.Reserved+int64(m.Busy+2)*m.Grant > m.Budget {
 		t.Errorf("plan %+v: grants over the budget", m)
 	}
+	// the Go runtime's share: what the engines at their limits and the
+	// table copies leave, never less than the process and its caches
+	copies, engines := (m.Budget-fixed)/8, int64(m.Busy+2)*m.EngineLimit
+	if m.GoLimit != m.Budget-copies-engines || m.GoLimit < fixed {
+		t.Errorf("plan %+v: Go limit %d", m, m.GoLimit)
+	}
 	// a configured engine limit sets the grant; a large budget keeps the
 	// PostgreSQL-like value and row caps
 	m, err = PlanMemory(EngineConfig{MemoryBudget: "64GiB", MemoryLimit: "4GiB", ShortSlots: 4, TempDirLimit: "80GiB"})
