@@ -264,7 +264,6 @@ func TestMain(m *testing.M) {
 	}
 	_ = sort.Strings
 	code := m.Run()
-	removeSeedTemplates()
 	removeJavaClasses()
 	os.Exit(code)
 }

@@ -146,11 +146,6 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		}
 		copts.FileCache = fc
 	}
-	if o.store == nil && o.warehouse == "" && o.sqlCatalog == "" && !o.noSeed && o.clock == nil {
-		// the demo seeded once per size, copied (seedcache_test.go); a
-		// clock of the test's own sees the seeding time, so it seeds anew
-		copySeeded(t, o.sizes, o.dir)
-	}
 	cat, err := catalog.Open(ctx, []catalog.Config{cfg}, copts)
 	if err != nil {
 		t.Fatal(err)
