@@ -124,15 +124,11 @@ func (tap *wireTap) relay(dst io.Writer, src io.Reader, fromClient bool) {
 	}
 }
 
-// compileJava compiles one program of testdata/clients/jdbc against pgjdbc
-// and returns a function running it.
+// compileJava returns a function running one program of
+// testdata/clients/jdbc against pgjdbc (compiled by javaClasses).
 func compileJava(t *testing.T, name string) func(args ...string) (string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	src, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "jdbc", name+".java"))
-	if out, err := exec.Command("javac", "-cp", pgjdbcJar, "-d", dir, src).CombinedOutput(); err != nil {
-		t.Fatalf("javac: %v\n%s", err, out)
-	}
+	dir := javaClasses(t)
 	return func(args ...string) (string, error) {
 		out, err := exec.Command("java", append([]string{"-cp", dir + ":" + pgjdbcJar, name}, args...)...).CombinedOutput()
 		return string(out), err

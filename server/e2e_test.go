@@ -263,7 +263,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	_ = sort.Strings
-	os.Exit(m.Run())
+	code := m.Run()
+	removeJavaClasses()
+	os.Exit(code)
 }
 
 // TestOversizedMessage sends a query larger than the message limit: the

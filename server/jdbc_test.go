@@ -3,26 +3,63 @@ package server_test
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // pgjdbc is Debian's libpostgresql-jdbc-java; the test script installs it.
 const pgjdbcJar = "/usr/share/java/postgresql.jar"
 
-// jdbcQuery compiles testdata/jdbc/JdbcQuery.java once per test and runs it.
+// jdbcQuery runs testdata/jdbc/JdbcQuery.java (javaClasses).
 func jdbcQuery(t *testing.T) func(url, user, password, sql string) (string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	src, _ := filepath.Abs(filepath.Join("..", "testdata", "jdbc", "JdbcQuery.java"))
-	if out, err := exec.Command("javac", "-cp", pgjdbcJar, "-d", dir, src).CombinedOutput(); err != nil {
-		t.Fatalf("javac: %v\n%s", err, out)
-	}
+	dir := javaClasses(t)
 	return func(url, user, password, sql string) (string, error) {
 		out, err := exec.Command("java", "-cp", dir+":"+pgjdbcJar, "JdbcQuery", url, user, password, sql).CombinedOutput()
 		return strings.TrimSpace(string(out)), err
+	}
+}
+
+// javaSources are the Java programs the tests run against pgjdbc.
+var javaSources = []string{"testdata/jdbc/JdbcQuery.java", "testdata/jdbc/JdbcSession.java", "testdata/clients/jdbc/DriverCheck.java"}
+
+var javaBuild struct {
+	once sync.Once
+	dir  string
+	out  []byte
+	err  error
+}
+
+// javaClasses compiles every one of javaSources, once per test binary in
+// one javac run (a JVM start per file costs more than the compile), and
+// returns the class directory. TestMain removes it.
+func javaClasses(t *testing.T) string {
+	t.Helper()
+	javaBuild.once.Do(func() {
+		if javaBuild.dir, javaBuild.err = os.MkdirTemp("", "lakegate-java-"); javaBuild.err != nil {
+			return
+		}
+		args := []string{"-cp", pgjdbcJar, "-d", javaBuild.dir}
+		for _, s := range javaSources {
+			abs, _ := filepath.Abs(filepath.Join("..", s))
+			args = append(args, abs)
+		}
+		javaBuild.out, javaBuild.err = exec.Command("javac", args...).CombinedOutput()
+	})
+	if javaBuild.err != nil {
+		t.Fatalf("javac: %v\n%s", javaBuild.err, javaBuild.out)
+	}
+	return javaBuild.dir
+}
+
+// removeJavaClasses removes javaClasses' directory (TestMain).
+func removeJavaClasses() {
+	if javaBuild.dir != "" {
+		os.RemoveAll(javaBuild.dir)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -203,11 +202,7 @@ func TestMultiStatementDependsOnEarlier(t *testing.T) {
 // the server version it reports.
 func TestJDBCSession(t *testing.T) {
 	g := startGateway(t, demo.Sizes{Customers: 12, Charges: 5, Bounces: 5})
-	dir := t.TempDir()
-	src, _ := filepath.Abs(filepath.Join("..", "testdata", "jdbc", "JdbcSession.java"))
-	if out, err := exec.Command("javac", "-cp", pgjdbcJar, "-d", dir, src).CombinedOutput(); err != nil {
-		t.Fatalf("javac: %v\n%s", err, out)
-	}
+	dir := javaClasses(t)
 	host, port, _ := net.SplitHostPort(g.addr)
 	out, err := exec.Command("java", "-cp", dir+":"+pgjdbcJar, "JdbcSession",
 		fmt.Sprintf("jdbc:postgresql://%s:%s/lakegate", host, port), "analyst").CombinedOutput()
