@@ -161,7 +161,8 @@ CREATE TABLE payments.charges (id bigint NOT NULL, customer_id bigint, amount nu
 const demoTablesRows = `INSERT INTO users.customers SELECT g, 'Name ' || g, 'c' || g || '@example.com', 'US', now() FROM generate_series(1, 100) g;
 INSERT INTO payments.charges SELECT g, g % 100 + 1, 1.25, 'USD', 'succeeded', now() FROM generate_series(1, 1000) g;`
 
-// startDemoPostgres starts PostgreSQL 15 and runs script in it.
+// startDemoPostgres starts PostgreSQL 15 and runs script in it, after
+// creating lakegate's own views (which every caller sees) there.
 func startDemoPostgres(t testing.TB, script string) *pgtest.Server {
 	t.Helper()
 	pg := pgtest.Start(t)
@@ -170,7 +171,7 @@ func startDemoPostgres(t testing.TB, script string) *pgtest.Server {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
-	if _, err := c.Exec(context.Background(), script); err != nil {
+	if _, err := c.Exec(context.Background(), productViewsDDL()+"\n"+script); err != nil {
 		t.Fatal(err)
 	}
 	return pg
