@@ -335,7 +335,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 	// analyst reflects comms.bounces too.
 	host, port, _ := net.SplitHostPort(g.addr)
 	got = run(host, port, "analyst", "pw-analyst", "lakegate")
-	for _, l := range []string{"inspect schemas comms payments public users", "inspect tables comms bounces",
+	for _, l := range []string{"inspect schemas comms lakegate payments public users", "inspect views lakegate tables", "inspect tables comms bounces",
 		"inspect has_table comms bounces True", "named rows 100000 sum 5100050000"} {
 		if !strings.Contains(got, l+"\n") {
 			t.Errorf("analyst: missing %q in\n%s", l, got)
