@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,6 +168,16 @@ type FileInfo struct {
 	Bytes        int64
 	NullCounts   map[string]int64  // column name -> nulls
 	Lower, Upper map[string]string // column name -> bound, as text
+	// ColumnSizes, ValueCounts and NaNCounts are by column name, as the
+	// manifest records them (nil when it does not).
+	ColumnSizes, ValueCounts, NaNCounts map[string]int64
+	EqualityIDs                         []int   // equality-delete files' field ids
+	SplitOffsets                        []int64 // where the file may be split
+	KeyMetadata                         []byte  // the encryption key's metadata
+	SortOrderID                         *int
+	// lower, upper are the bounds as literals, to order them across files
+	// (Partitions).
+	lower, upper map[string]iceberg.Literal
 }
 
 // Files lists the live data and delete files of the pinned snapshot.
@@ -205,32 +216,152 @@ func (t *Table) fileInfo(fe *fileEntry) FileInfo {
 	fi := FileInfo{Content: int(fe.content), Path: t.relativePath(fe.path), Format: strings.ToUpper(string(fe.format)),
 		SpecID: int(fe.specID), Records: fe.count, Bytes: fe.bytes, Partition: t.partitionText(int(fe.specID), fe.partition)}
 	name := func(id int) (iceberg.NestedField, bool) { return schema.FindFieldByID(id) }
-	if len(fe.nullCounts) > 0 {
-		fi.NullCounts = map[string]int64{}
-		for id, n := range fe.nullCounts {
-			if f, ok := name(id); ok {
-				fi.NullCounts[f.Name] = n
-			}
-		}
-	}
-	bounds := func(m map[int][]byte) map[string]string {
+	counts := func(m map[int]int64) map[string]int64 {
 		if len(m) == 0 {
 			return nil
 		}
-		out := map[string]string{}
+		out := map[string]int64{}
+		for id, n := range m {
+			if f, ok := name(id); ok {
+				out[f.Name] = n
+			}
+		}
+		return out
+	}
+	fi.NullCounts, fi.ValueCounts, fi.NaNCounts, fi.ColumnSizes = counts(fe.nullCounts), counts(fe.valueCounts), counts(fe.nanCounts), counts(fe.columnSizes)
+	fi.EqualityIDs, fi.SplitOffsets, fi.KeyMetadata, fi.SortOrderID = fe.eqFieldIDs, fe.splitOffsets, fe.keyMetadata, fe.sortOrderID
+	bounds := func(m map[int][]byte) (map[string]string, map[string]iceberg.Literal) {
+		if len(m) == 0 {
+			return nil, nil
+		}
+		out, lits := map[string]string{}, map[string]iceberg.Literal{}
 		for id, b := range m {
 			f, ok := name(id)
 			if !ok {
 				continue
 			}
 			if lit, err := iceberg.LiteralFromBytes(f.Type, b); err == nil {
-				out[f.Name] = lit.String()
+				out[f.Name], lits[f.Name] = lit.String(), lit
 			}
 		}
-		return out
+		return out, lits
 	}
-	fi.Lower, fi.Upper = bounds(fe.lower), bounds(fe.upper)
+	fi.Lower, fi.lower = bounds(fe.lower)
+	fi.Upper, fi.upper = bounds(fe.upper)
 	return fi
+}
+
+// ColumnSummary is what a partition's data files say of one column: its
+// smallest and largest value (nil when a file does not record them: then
+// they are unknown), and its null and NaN counts (nil when unknown).
+type ColumnSummary struct {
+	Min, Max            *string
+	NullCount, NaNCount *int64
+}
+
+// PartitionSummary is one partition of the pinned snapshot's data files.
+type PartitionSummary struct {
+	Partition                 map[string]string // nil: unpartitioned
+	Records, FileCount, Bytes int64
+	Columns                   map[string]ColumnSummary // by column name
+}
+
+// SummarizePartitions groups the data files of files (as Files lists
+// them) by partition, ordered by the partition's values; delete files
+// are left out.
+func SummarizePartitions(schema *iceberg.Schema, files []FileInfo) []PartitionSummary {
+	type acc struct {
+		PartitionSummary
+		min, max           map[string]iceberg.Literal
+		unknownMin, unkMax map[string]bool
+		nulls, nans        map[string]int64
+		unkNull, unkNaN    map[string]bool
+	}
+	byKey := map[string]*acc{}
+	var keys []string
+	for _, f := range files {
+		if f.Content != 0 {
+			continue
+		}
+		k := summaryKey(f.Partition)
+		a, ok := byKey[k]
+		if !ok {
+			a = &acc{PartitionSummary: PartitionSummary{Partition: f.Partition}, min: map[string]iceberg.Literal{}, max: map[string]iceberg.Literal{},
+				unknownMin: map[string]bool{}, unkMax: map[string]bool{}, nulls: map[string]int64{}, nans: map[string]int64{},
+				unkNull: map[string]bool{}, unkNaN: map[string]bool{}}
+			byKey[k] = a
+			keys = append(keys, k)
+		}
+		a.Records += f.Records
+		a.FileCount++
+		a.Bytes += f.Bytes
+		for _, col := range schema.Fields() {
+			n := col.Name
+			fold := func(lits map[string]iceberg.Literal, into map[string]iceberg.Literal, unknown map[string]bool, want int) {
+				l, ok := lits[n]
+				if !ok {
+					unknown[n] = true
+					return
+				}
+				if cur, ok := into[n]; !ok || compareLiterals(l, cur)*want > 0 {
+					into[n] = l
+				}
+			}
+			fold(f.lower, a.min, a.unknownMin, -1)
+			fold(f.upper, a.max, a.unkMax, 1)
+			if c, ok := f.NullCounts[n]; ok {
+				a.nulls[n] += c
+			} else {
+				a.unkNull[n] = true
+			}
+			if c, ok := f.NaNCounts[n]; ok {
+				a.nans[n] += c
+			} else {
+				a.unkNaN[n] = true
+			}
+		}
+	}
+	slices.Sort(keys)
+	var out []PartitionSummary
+	for _, k := range keys {
+		a := byKey[k]
+		a.Columns = map[string]ColumnSummary{}
+		for _, col := range schema.Fields() {
+			n := col.Name
+			var cs ColumnSummary
+			if l, ok := a.min[n]; ok && !a.unknownMin[n] {
+				s := l.String()
+				cs.Min = &s
+			}
+			if l, ok := a.max[n]; ok && !a.unkMax[n] {
+				s := l.String()
+				cs.Max = &s
+			}
+			if !a.unkNull[n] {
+				c := a.nulls[n]
+				cs.NullCount = &c
+			}
+			if !a.unkNaN[n] {
+				c := a.nans[n]
+				cs.NaNCount = &c
+			}
+			a.Columns[n] = cs
+		}
+		out = append(out, a.PartitionSummary)
+	}
+	return out
+}
+
+// summaryKey orders and groups partitions by their values.
+func summaryKey(p map[string]string) string {
+	if p == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		b.WriteString(k + "\x00" + p[k] + "\x01")
+	}
+	return b.String()
 }
 
 // partitionText renders partition values by partition field name, in the

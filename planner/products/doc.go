@@ -19,6 +19,8 @@
 // Files:
 //
 //	products.go  names, lakegate.tables, metadata tables, the VALUES renderer
+//	metadata.go  $files and $partitions: Trino's columns
+//	columns.go   lakegate.tables' columns as the Postgres catalogs show them
 //	changes.go   lakegate.table_changes calls: find, check literal arguments
 //
 // Must never: decide visibility (it is given tables the caller may see,

@@ -241,12 +241,15 @@ var ErrRevealing = fmt.Errorf("%w: the table's files and partitions are shown on
 //     summary (JSON text; NULL under a row filter, as it counts rows).
 //   - $history: made_current_at, snapshot_id, parent_id,
 //     is_current_ancestor.
-//   - $files: content, file_path (relative to the table's location),
-//     file_format, spec_id, partition (JSON), record_count,
-//     file_size_in_bytes, null_value_counts, lower_bounds, upper_bounds
-//     (JSON by column name).
+//   - $files: Trino's columns (metadata.go): content, file_path (relative
+//     to the table's location), file_format, spec_id, partition (JSON),
+//     record_count, file_size_in_bytes, column_sizes, value_counts,
+//     null_value_counts, nan_value_counts, lower_bounds, upper_bounds
+//     (JSON by column name), key_metadata, split_offsets, equality_ids,
+//     sort_order_id, readable_metrics (JSON: each column's metrics).
 //   - $partitions: partition (JSON), record_count, file_count,
-//     total_size, of data files.
+//     total_size, data (JSON: each column's min, max, null_count,
+//     nan_count), of data files.
 //
 // $files and $partitions are refused (ErrRevealing) to a caller with a
 // row filter or any mask on t: their counts, bounds and partition values
@@ -282,64 +285,7 @@ func MetadataSQL(ctx context.Context, t *catalog.Table, kind string, dec policy.
 		return "", err
 	}
 	if kind == Files {
-		cols := []column{{"content", "INTEGER"}, {"file_path", "VARCHAR"}, {"file_format", "VARCHAR"}, {"spec_id", "INTEGER"},
-			{"partition", "VARCHAR"}, {"record_count", "BIGINT"}, {"file_size_in_bytes", "BIGINT"},
-			{"null_value_counts", "VARCHAR"}, {"lower_bounds", "VARCHAR"}, {"upper_bounds", "VARCHAR"}}
-		var rows [][]*string
-		for _, f := range files {
-			row := []*string{num(int64(f.Content)), str(f.Path), str(f.Format), num(int64(f.SpecID)), nil,
-				num(f.Records), num(f.Bytes), nil, nil, nil}
-			if f.Partition != nil {
-				row[4] = jsonText(f.Partition)
-			}
-			if f.NullCounts != nil {
-				row[7] = jsonText(f.NullCounts)
-			}
-			if f.Lower != nil {
-				row[8] = jsonText(f.Lower)
-			}
-			if f.Upper != nil {
-				row[9] = jsonText(f.Upper)
-			}
-			rows = append(rows, row)
-		}
-		return valuesSQL(cols, rows), nil
+		return valuesSQL(filesColumns, filesRows(files)), nil
 	}
-	type agg struct {
-		part         *string
-		records, n   int64
-		bytes, order int64
-	}
-	byPart := map[string]*agg{}
-	var keys []string
-	for _, f := range files {
-		if f.Content != 0 {
-			continue
-		}
-		p := jsonText(f.Partition)
-		if f.Partition == nil {
-			p = nil
-		}
-		k := "\x00"
-		if p != nil {
-			k = *p
-		}
-		a, ok := byPart[k]
-		if !ok {
-			a = &agg{part: p}
-			byPart[k] = a
-			keys = append(keys, k)
-		}
-		a.records += f.Records
-		a.n++
-		a.bytes += f.Bytes
-	}
-	slices.Sort(keys)
-	cols := []column{{"partition", "VARCHAR"}, {"record_count", "BIGINT"}, {"file_count", "BIGINT"}, {"total_size", "BIGINT"}}
-	var rows [][]*string
-	for _, k := range keys {
-		a := byPart[k]
-		rows = append(rows, []*string{a.part, num(a.records), num(a.n), num(a.bytes)})
-	}
-	return valuesSQL(cols, rows), nil
+	return valuesSQL(partitionsColumns, partitionsRows(catalog.SummarizePartitions(t.Schema(), files))), nil
 }

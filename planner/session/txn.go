@@ -15,8 +15,9 @@ import (
 // AND CHAIN forms, savepoints, and the settings a block undoes (SET LOCAL,
 // transaction_*). At READ COMMITTED (and READ UNCOMMITTED, which Postgres
 // runs as READ COMMITTED) each statement reads the snapshots current when it
-// is planned; at REPEATABLE READ and SERIALIZABLE every table stays at the
-// snapshot of its first read in the block (loadTable): Iceberg snapshots
+// is planned; at REPEATABLE READ and SERIALIZABLE, and in a READ ONLY
+// block, every table stays at the snapshot of its first read in the block
+// (loadTable): Iceberg snapshots
 // never change, so the block reads one consistent state of each table.
 // Writes are refused inside a block (writes.go).
 
@@ -356,16 +357,19 @@ func snapshotIsolation(level string) bool {
 }
 
 // loadTable is the catalog's LoadTable for a statement of the session. In
-// a REPEATABLE READ or SERIALIZABLE block a table's first load is kept and
-// every later read in the block gets it again: the block sees each table
-// as it was when the block first read it.
+// a REPEATABLE READ or SERIALIZABLE block, and in a READ ONLY block at any
+// level, a table's first load is kept and every later read in the block
+// gets it again: the block sees each table as it was when the block first
+// read it, so a join across domains reads one state of each (a READ ONLY
+// block at READ COMMITTED differs from Postgres here, on purpose: it is
+// lakegate's way to read several domains at one point without as_of).
 func (s *Session) loadTable(ctx context.Context, id catalog.Ident) (*catalog.Table, error) {
 	tx := s.cmd.txn
 	if tx == nil {
 		return s.p.cat.LoadTable(ctx, id)
 	}
 	tx.read = true
-	if !snapshotIsolation(s.settings["transaction_isolation"]) {
+	if !snapshotIsolation(s.settings["transaction_isolation"]) && s.settings["transaction_read_only"] != "on" {
 		return s.p.cat.LoadTable(ctx, id)
 	}
 	if t, ok := tx.pins[id]; ok {
