@@ -16,7 +16,7 @@ import (
 	"github.com/lakegate/lakegate/policy"
 )
 
-// MERGE is a copy-on-write rewrite (rewrite.go) with inserts: one engine
+// MERGE is a rewrite (rewrite.go) with inserts: one engine
 // query, planned like any other, joins every target row (with its data
 // file's index and a row id) to the source rows its ON condition matches,
 // and picks for each pair the first WHEN MATCHED clause whose condition
@@ -32,9 +32,12 @@ import (
 // Pass 1 counts, per data file, the rows updated or deleted (and rows
 // changed twice: PostgreSQL's 21000), and counts the rows to insert.
 // Pass 2 yields the rewritten files' rows (each target row once, updated
-// or kept, deleted ones left out) followed by the inserted rows; they
-// replace the touched files in one overwrite snapshot, committed only on
-// the snapshot both passes read, recomputed on conflicts like UPDATE.
+// or kept, deleted ones left out), the new versions of the rows updated
+// in files the MERGE touches little (merge-on-read, write.merge.mode and
+// the table's fraction, like UPDATE), and the inserted rows; a positions
+// pass lists the touched rows of those files for position deletes. All
+// of it is one commit (catalog.CommitDelta), made only on the snapshot
+// every pass read, recomputed on conflicts like UPDATE.
 
 const (
 	insCTE  = `"__lakegate_ins"`
@@ -76,22 +79,35 @@ func (mp *mergePlan) insertCount() string {
 	return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IN (%s)", insCTE, kCol, strings.Join(ks, ", "))
 }
 
-func (mp *mergePlan) pass2(files []int) string {
+// pass2 yields what the rewritten files become (each target row once,
+// updated or kept, deleted ones left out), the new versions of the rows
+// updated in the merge-on-read files mor, and the inserted rows.
+func (mp *mergePlan) pass2(files, mor []int) string {
 	cols := make([]string, len(mp.names))
 	for i, n := range mp.names {
 		cols[i] = sqlparse.QuoteIdent(n)
 	}
-	idx := make([]string, len(files))
-	for i, f := range files {
-		idx[i] = strconv.Itoa(f)
+	var which []string
+	if len(files) > 0 {
+		which = append(which, fmt.Sprintf("%s IN (%s)", fileCol, intList(files)))
+	}
+	if len(mor) > 0 {
+		which = append(which, fmt.Sprintf("%s IN (%s) AND %s", fileCol, intList(mor), hitCol))
 	}
 	parts := []string{}
-	if len(files) > 0 {
-		parts = append(parts, fmt.Sprintf("SELECT %s FROM (SELECT * FROM %s WHERE %s IN (%s) AND NOT %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1) AS \"__lakegate_kept\"",
-			strings.Join(cols, ", "), rowsCTE, fileCol, strings.Join(idx, ", "), delCol, ridCol, hitCol))
+	if len(which) > 0 {
+		// a row's hit pair wins over the pairs that leave it as it is
+		parts = append(parts, fmt.Sprintf("SELECT %s FROM (SELECT * FROM %s WHERE %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1) AS \"__lakegate_kept\" WHERE NOT %s",
+			strings.Join(cols, ", "), rowsCTE, "("+strings.Join(which, ") OR (")+")", ridCol, hitCol, delCol))
 	}
 	parts = append(parts, mp.inserts...)
 	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+// positions yields (file index, row position) of the rows a MERGE
+// updates or deletes in the merge-on-read files mor.
+func (mp *mergePlan) positions(mor []int) string {
+	return fmt.Sprintf("SELECT DISTINCT %s, %s FROM %s WHERE %s IN (%s) AND %s", fileCol, posCol, rowsCTE, fileCol, intList(mor), hitCol)
 }
 
 func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
@@ -188,8 +204,8 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		proj[i] = col + " AS " + sqlparse.QuoteIdent(names[i])
 	}
 	// every target row joined to the source rows it matches
-	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM (SELECT *, row_number() OVER () AS %s FROM %s) AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
-		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, ridCol, ridCol, in(hits), hitCol, in(dels), delCol,
+	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM (SELECT *, row_number() OVER () AS %s FROM %s) AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
+		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, posCol, posCol, qt, ridCol, ridCol, in(hits), hitCol, in(dels), delCol,
 		ridCol, targetCTE, qt, markCol, source, qs, m.on)
 	// rows no target row matches, with the WHEN NOT MATCHED clause that applies
 	var nwhen []string
@@ -225,7 +241,7 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		rec = "RECURSIVE "
 	}
 	head := "WITH " + rec + targetCTE + " AS ("
-	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
+	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s, 0::BIGINT AS %s FROM %s.%s", posCol, fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
 	middle := ")"
 	if w.ctes != "" {
 		middle += ", " + w.ctes
@@ -376,15 +392,28 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 		return 0, access, nil, err
 	}
 	inserts := ins[0][0]
+	if len(w.merge.keys) > 0 && inserts > 1 {
+		dups, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.dupCheck(), args)
+		if err != nil {
+			return 0, access, nil, err
+		}
+		if dups[0][0] > 0 {
+			return 0, access, nil, cardinalityErr(w)
+		}
+	}
+	mode, err := mp.target.WriteModeFor(modeKeys[Merge])
+	if err != nil {
+		return 0, access, nil, err
+	}
 	var (
-		touched, wantRows int64
-		remove            []string
-		rewrite           []int
+		touched, wantRows, wantPos int64
+		remove                     []string
+		rewrite, mor               []int
 	)
 	for _, c := range counts {
 		i, pairs, hits, total, dels := int(c[0]), c[1], c[2], c[3], c[4]
 		if pairs > hits {
-			return 0, access, nil, &EngineError{Kind: KindCardinality, Msg: "MERGE command cannot affect row a second time"}
+			return 0, access, nil, cardinalityErr(w)
 		}
 		if hits == 0 {
 			continue
@@ -393,8 +422,18 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 			return 0, access, nil, fmt.Errorf("planner: MERGE: file index %d out of range", i)
 		}
 		touched += hits
-		remove = append(remove, plan.Files[i].OrigPath)
-		if dels < total {
+		switch {
+		case dels == total:
+			// every row of the file goes: drop it, nothing to rewrite
+			remove = append(remove, plan.Files[i].OrigPath)
+		case mode.UseDeletes(hits, total):
+			// merge-on-read: the touched rows get position deletes, the
+			// updated ones' new versions are staged
+			mor = append(mor, i)
+			wantPos += hits
+			wantRows += hits - dels
+		default:
+			remove = append(remove, plan.Files[i].OrigPath)
 			rewrite = append(rewrite, i)
 			wantRows += total - dels
 		}
@@ -402,9 +441,9 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 	if touched == 0 && inserts == 0 {
 		return 0, access, nil, nil
 	}
-	var st *catalog.Staged
-	if len(rewrite) > 0 || inserts > 0 {
-		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite), args, nil)
+	var st, deletes *catalog.Staged
+	if wantRows > 0 || inserts > 0 {
+		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite, mor), args, nil)
 		if err != nil {
 			return 0, access, nil, err
 		}
@@ -413,11 +452,27 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 			return 0, access, nil, fmt.Errorf("%w: MERGE whose conditions select different rows each time they are evaluated (a volatile function such as random()?)", ErrNotSupported)
 		}
 	}
+	if len(mor) > 0 {
+		q := mp.head + body + mp.middle + mp.positions(mor)
+		if deletes, err = s.stageDeletes(ctx, w, mp.target, plan, q, args, wantPos); err != nil {
+			st.Discard()
+			return 0, access, nil, err
+		}
+	}
 	if mp.target.SnapshotID() == 0 {
 		return touched + inserts, access, st, nil
 	}
-	if err := s.cat.CommitRewrite(context.WithoutCancel(ctx), mp.target, remove, st, s.commitInfo(w)); err != nil {
+	if err := s.cat.CommitDelta(context.WithoutCancel(ctx), mp.target, remove, st, deletes, s.commitInfo(w)); err != nil {
 		return 0, access, nil, err
 	}
 	return touched + inserts, access, nil, nil
+}
+
+// cardinalityErr is PostgreSQL's 21000 for a statement that would change
+// a row twice.
+func cardinalityErr(w *Stmt) error {
+	if w.merge.upsert {
+		return &EngineError{Kind: KindCardinality, Msg: "ON CONFLICT DO UPDATE command cannot affect row a second time"}
+	}
+	return &EngineError{Kind: KindCardinality, Msg: "MERGE command cannot affect row a second time"}
 }
