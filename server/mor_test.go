@@ -19,7 +19,7 @@ import (
 
 // setTableProps sets table properties with iceberg-go (lakegate has no SQL
 // for them).
-func setTableProps(t *testing.T, dir, ns, name string, props iceberg.Properties) {
+func setTableProps(t testing.TB, dir, ns, name string, props iceberg.Properties) {
 	t.Helper()
 	tx := icebergTable(t, dir, ns, name).NewTransaction()
 	if err := tx.SetProperties(props); err != nil {
