@@ -4,13 +4,10 @@ package server_test
 // PostgreSQL 15 and lakegate leaves the same tables, tags and SQLSTATEs.
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // TestUpsertMatchesPostgres: PRIMARY KEY sets the identifier fields, and
@@ -27,17 +24,7 @@ func TestUpsertMatchesPostgres(t *testing.T) {
 		"insert into payments.regional values ('eu', 1, 'a'), ('us', 1, 'b')",
 		"insert into payments.src values (2, 'B', 5), (3, 'C', -30), (5, 'E', 50), (6, 'F', 60)",
 	}
-	pgSrv := startDemoPostgres(t, "CREATE SCHEMA payments;\n"+strings.Join(setup, ";\n"))
-	ctx := context.Background()
-	pg, err := pgx.Connect(ctx, pgSrv.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close(ctx)
-	lg := g.as(t, "payments_svc")
-	for _, s := range setup {
-		exec1(t, lg, s)
-	}
+	pg, lg := postgresAndLakegate(t, g, setup)
 	steps := []string{
 		// DO NOTHING: existing keys and keys proposed twice are skipped
 		`insert into payments.accts values (1, 'A', 1), (5, 'e', 50) on conflict (id) do nothing`,
@@ -84,35 +71,11 @@ func TestUpsertMatchesPostgres(t *testing.T) {
 		// a NULL key
 		`insert into payments.accts (name) values ('nokey') on conflict (id) do nothing`,
 	}
-	for _, step := range steps {
-		want, werr := pg.Exec(ctx, step)
-		got, gerr := lg.Exec(ctx, step)
-		var wpe, gpe *pgconn.PgError
-		switch {
-		case werr != nil && errors.As(werr, &wpe):
-			if !errors.As(gerr, &gpe) || gpe.Code != wpe.Code {
-				t.Fatalf("%s\npostgres: %v\nlakegate: %v", step, werr, gerr)
-			}
-		case werr != nil:
-			t.Fatalf("%s: postgres: %v", step, werr)
-		case gerr != nil:
-			t.Fatalf("%s\nlakegate: %v (postgres: %s)", step, gerr, want)
-		case got.String() != want.String():
-			t.Fatalf("%s: tag %q, postgres %q", step, got, want)
-		}
-		for _, tbl := range []string{"payments.accts", "payments.regional", "payments.nokey"} {
-			q := "select * from " + tbl
-			if w, gr := rowsOf(t, pg, q), rowsOf(t, lg, q); strings.Join(w, "\n") != strings.Join(gr, "\n") {
-				t.Fatalf("after %s\n%s differs\npostgres:\n%s\nlakegate:\n%s", step, tbl, strings.Join(w, "\n"), strings.Join(gr, "\n"))
-			}
-		}
-	}
+	postgresSteps(t, pg, lg, steps, "payments.accts", "payments.regional", "payments.nokey")
 	sameRows(t, g, lg, "payments", "accts", "id", "name", "bal")
 	// a prepared upsert with parameters
 	for _, c := range []*pgx.Conn{pg, lg} {
-		if _, err := c.Exec(ctx, `insert into payments.accts values ($1, $2, $3) on conflict (id) do update set bal = excluded.bal`, 1, "p", "9.5"); err != nil {
-			t.Fatal(err)
-		}
+		exec1(t, c, `insert into payments.accts values ($1, $2, $3) on conflict (id) do update set bal = excluded.bal`, 1, "p", "9.5")
 	}
 	q := "select * from payments.accts"
 	if w, gr := rowsOf(t, pg, q), rowsOf(t, lg, q); strings.Join(w, "\n") != strings.Join(gr, "\n") {
