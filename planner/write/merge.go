@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/apache/iceberg-go"
 
@@ -326,12 +325,10 @@ func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []T
 	if err != nil {
 		return 0, nil, err
 	}
-	lockRelease, err := s.cat.LockTable(ctx, t.Ident)
+	unlock, err := s.cat.LockTable(ctx, t.Ident)
 	if err != nil {
 		return 0, nil, err
 	}
-	var once sync.Once
-	unlock := func() { once.Do(lockRelease) }
 	defer unlock()
 	pol := s.cat.Retry()
 	for attempt := 0; ; attempt++ {
@@ -340,16 +337,7 @@ func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []T
 				return 0, nil, err
 			}
 		}
-		n, access, appendRows, err := s.mergeOnce(ctx, w, args)
-		if appendRows != nil {
-			// CommitAppend takes the table's lock itself
-			unlock()
-			err = s.cat.CommitAppend(context.WithoutCancel(ctx), t.Ident, appendRows, s.commitInfo(w))
-			if err != nil {
-				return 0, access, err
-			}
-			return n, access, nil
-		}
+		n, access, err := s.mergeOnce(ctx, w, args)
 		if errors.Is(err, catalog.ErrConflict) && attempt+1 < pol.Attempts {
 			s.log.Debug("merge conflict, recomputing", "table", t.Ident.String(), "attempt", attempt+1)
 			continue
@@ -359,21 +347,19 @@ func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []T
 }
 
 // mergeOnce computes and commits a MERGE on the target's current
-// snapshot. Into a table without a snapshot (no rows) the rows are not
-// committed but returned, to be appended (a concurrent first append is
-// not detected).
-func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, *catalog.Staged, error) {
+// snapshot (into a table without one, only if it still has none).
+func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
 	mp, err := s.planMerge(ctx, w)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, err
 	}
 	access := append(mp.access[:len(mp.access):len(mp.access)], targetAccess(mp.target, mp.dec))
 	plan, err := mp.target.PlanScan(ctx, nil)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	if plan, err = mp.target.LocalScan(ctx, plan, nil); err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	all := make([]int, len(plan.Files))
 	for i := range all {
@@ -381,29 +367,29 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 	}
 	body, err := s.targetScan(mp.target, plan, all)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	counts, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.pass1(), args)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	ins, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.insertCount(), args)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	inserts := ins[0][0]
 	if len(w.merge.keys) > 0 && inserts > 1 {
 		dups, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.dupCheck(), args)
 		if err != nil {
-			return 0, access, nil, err
+			return 0, access, err
 		}
 		if dups[0][0] > 0 {
-			return 0, access, nil, cardinalityErr(w)
+			return 0, access, cardinalityErr(w)
 		}
 	}
 	mode, err := mp.target.WriteModeFor(modeKeys[Merge])
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	var (
 		touched, wantRows, wantPos int64
@@ -413,13 +399,13 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 	for _, c := range counts {
 		i, pairs, hits, total, dels := int(c[0]), c[1], c[2], c[3], c[4]
 		if pairs > hits {
-			return 0, access, nil, cardinalityErr(w)
+			return 0, access, cardinalityErr(w)
 		}
 		if hits == 0 {
 			continue
 		}
 		if i < 0 || i >= len(plan.Files) {
-			return 0, access, nil, fmt.Errorf("planner: MERGE: file index %d out of range", i)
+			return 0, access, fmt.Errorf("planner: MERGE: file index %d out of range", i)
 		}
 		touched += hits
 		switch {
@@ -439,33 +425,30 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 		}
 	}
 	if touched == 0 && inserts == 0 {
-		return 0, access, nil, nil
+		return 0, access, nil
 	}
 	var st, deletes *catalog.Staged
 	if wantRows > 0 || inserts > 0 {
 		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite, mor), args, nil)
 		if err != nil {
-			return 0, access, nil, err
+			return 0, access, err
 		}
 		if st.Rows != wantRows+inserts {
 			st.Discard()
-			return 0, access, nil, fmt.Errorf("%w: MERGE whose conditions select different rows each time they are evaluated (a volatile function such as random()?)", ErrNotSupported)
+			return 0, access, fmt.Errorf("%w: MERGE whose conditions select different rows each time they are evaluated (a volatile function such as random()?)", ErrNotSupported)
 		}
 	}
 	if len(mor) > 0 {
 		q := mp.head + body + mp.middle + mp.positions(mor)
 		if deletes, err = s.stageDeletes(ctx, w, mp.target, plan, q, args, wantPos); err != nil {
 			st.Discard()
-			return 0, access, nil, err
+			return 0, access, err
 		}
 	}
-	if mp.target.SnapshotID() == 0 {
-		return touched + inserts, access, st, nil
-	}
 	if err := s.cat.CommitDelta(context.WithoutCancel(ctx), mp.target, remove, st, deletes, s.commitInfo(w)); err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
-	return touched + inserts, access, nil, nil
+	return touched + inserts, access, nil
 }
 
 // cardinalityErr is PostgreSQL's 21000 for a statement that would change
