@@ -50,21 +50,7 @@ func TestMergeOnReadMerge(t *testing.T) {
 				t.Fatalf("%s on %s: tag %q, want %q", st.sql, name, tag, st.tag)
 			}
 		}
-		_, mor := lastSummary(t, g.dir, "payments", "mbig")
-		_, cow := lastSummary(t, g.dir, "payments", "mbig_cow")
-		if summaryInt(cow, "added-delete-files") != 0 {
-			t.Fatalf("%s: the copy-on-write table got delete files: %v", st.sql, cow)
-		}
-		if st.deleteFile {
-			if summaryInt(mor, "added-delete-files") != 1 || liveDeleteFiles(t, g.dir, "payments", "mbig") == 0 {
-				t.Fatalf("%s: want one position-delete file, summary %v", st.sql, mor)
-			}
-			if size := summaryInt(mor, "added-files-size"); size <= 0 || size >= 1<<20 {
-				t.Fatalf("%s: merge-on-read wrote %d bytes, want under 1 MiB", st.sql, size)
-			}
-		} else if summaryInt(mor, "added-delete-files") != 0 {
-			t.Fatalf("%s: want no delete files, summary %v", st.sql, mor)
-		}
+		checkWriteModes(t, g.dir, "mbig", "mbig_cow", st.sql, st.deleteFile)
 		got := sameRows(t, g, pay, "payments", "mbig", cols...)
 		want := sameRows(t, g, pay, "payments", "mbig_cow", cols...)
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
