@@ -440,7 +440,8 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 // CommitRewrite replaces data files of t's pinned snapshot (remove, by
 // their manifest path, DataFile.OrigPath) with the staged files (nil for
 // none), as one overwrite snapshot — but only if the table is still at
-// that snapshot. If anyone committed since, nothing is committed and the
+// that snapshot (or, pinned without one, still has none: a MERGE's first
+// rows). If anyone committed since, nothing is committed and the
 // error wraps ErrConflict: the caller recomputes on the new snapshot. On
 // every failure the staged files are discarded unless the outcome is
 // unknown.
@@ -461,29 +462,32 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 		st.Discard()
 		return err
 	}
-	if t.snp == nil {
-		return fail(fmt.Errorf("catalog: rewrite %s: the table has no snapshot", t.Ident))
-	}
 	// The data file entries of the files to remove, from the pinned
 	// snapshot's manifests (the transaction matches them by path).
-	want := make(map[string]bool, len(remove))
-	for _, p := range remove {
-		want[p] = true
-	}
-	tasks, err := t.tbl.Scan(table.WithSnapshotID(t.snp.SnapshotID)).PlanFiles(ctx)
-	if err != nil {
-		return fail(fmt.Errorf("catalog: rewrite %s: read manifests: %w: %w", t.Ident, ErrUpstream, err))
-	}
 	var del []iceberg.DataFile
-	for _, task := range tasks {
-		if want[task.File.FilePath()] {
-			del = append(del, task.File)
-			delete(want, task.File.FilePath())
+	if len(remove) > 0 {
+		if t.snp == nil {
+			return fail(fmt.Errorf("catalog: rewrite %s: the table has no snapshot", t.Ident))
+		}
+		want := make(map[string]bool, len(remove))
+		for _, p := range remove {
+			want[p] = true
+		}
+		tasks, err := t.tbl.Scan(table.WithSnapshotID(t.snp.SnapshotID)).PlanFiles(ctx)
+		if err != nil {
+			return fail(fmt.Errorf("catalog: rewrite %s: read manifests: %w: %w", t.Ident, ErrUpstream, err))
+		}
+		for _, task := range tasks {
+			if want[task.File.FilePath()] {
+				del = append(del, task.File)
+				delete(want, task.File.FilePath())
+			}
+		}
+		if len(want) > 0 {
+			return fail(fmt.Errorf("catalog: rewrite %s: %d files to replace are not in snapshot %d", t.Ident, len(want), t.snp.SnapshotID))
 		}
 	}
-	if len(want) > 0 {
-		return fail(fmt.Errorf("catalog: rewrite %s: %d files to replace are not in snapshot %d", t.Ident, len(want), t.snp.SnapshotID))
-	}
+	var err error
 	tx := uncachedTable(ctx, t).NewTransaction()
 	if len(del) == 0 {
 		err = tx.AddDataFiles(ctx, add, info.props(id), table.WithoutDuplicateCheck())

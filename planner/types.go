@@ -74,6 +74,11 @@ const (
 	KindCorrupt           = write.KindCorrupt
 	KindDiskFull          = write.KindDiskFull
 	KindCardinality       = write.KindCardinality
+
+	KindInvalidColumnReference = write.KindInvalidColumnReference
+	KindUndefinedObject        = write.KindUndefinedObject
+	KindInvalidTableDefinition = write.KindInvalidTableDefinition
+	KindDuplicateColumn        = write.KindDuplicateColumn
 )
 
 // ErrNotSupported is returned for statements and features lakegate does

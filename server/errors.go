@@ -214,6 +214,14 @@ func sqlState(err error) codes.Code {
 			return codes.OutOfMemory
 		case planner.KindCardinality:
 			return codes.CardinalityViolation
+		case planner.KindInvalidColumnReference:
+			return codes.InvalidColumnReference
+		case planner.KindUndefinedObject:
+			return codes.UndefinedObject
+		case planner.KindInvalidTableDefinition:
+			return codes.InvalidTableDefinition
+		case planner.KindDuplicateColumn:
+			return codes.DuplicateColumn
 		case planner.KindDiskFull:
 			return codes.DiskFull
 		case planner.KindIO:

@@ -26,17 +26,7 @@ func TestMergeMatchesPostgres(t *testing.T) {
 		"insert into payments.accts values (1, 'a', 10), (2, 'b', 20), (3, 'c', 30), (4, 'd', 40)",
 		"insert into payments.src values (2, 'B', 5), (3, 'C', -30), (5, 'E', 50), (6, 'F', 60)",
 	}
-	pgSrv := startDemoPostgres(t, "CREATE SCHEMA payments;\n"+strings.Join(setup, ";\n"))
-	ctx := context.Background()
-	pg, err := pgx.Connect(ctx, pgSrv.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close(ctx)
-	lg := g.as(t, "payments_svc")
-	for _, s := range setup {
-		exec1(t, lg, s)
-	}
+	pg, lg := postgresAndLakegate(t, g, setup)
 	steps := []string{
 		`merge into payments.accts a using payments.src s on a.id = s.id
 		   when matched and s.delta < 0 then delete
@@ -63,6 +53,33 @@ func TestMergeMatchesPostgres(t *testing.T) {
 		`merge into payments.accts a using payments.src on a.id = src.id
 		   when matched then update set bal = bal + src.delta`,
 	}
+	postgresSteps(t, pg, lg, steps, "payments.accts", "payments.fresh")
+	sameRows(t, g, lg, "payments", "accts", "id", "name", "bal")
+}
+
+// postgresAndLakegate runs setup (in schema payments) on a PostgreSQL 15
+// started for the test and on g as payments_svc, and returns a connection
+// to each.
+func postgresAndLakegate(t *testing.T, g *writeGW, setup []string) (pg, lg *pgx.Conn) {
+	t.Helper()
+	pgSrv := startDemoPostgres(t, "CREATE SCHEMA payments;\n"+strings.Join(setup, ";\n"))
+	pg, err := pgx.Connect(context.Background(), pgSrv.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close(context.Background()) })
+	lg = g.as(t, "payments_svc")
+	for _, s := range setup {
+		exec1(t, lg, s)
+	}
+	return pg, lg
+}
+
+// postgresSteps runs each step on PostgreSQL and lakegate: the same tag
+// or the same SQLSTATE, and then the same rows in each of tables.
+func postgresSteps(t *testing.T, pg, lg *pgx.Conn, steps []string, tables ...string) {
+	t.Helper()
+	ctx := context.Background()
 	for _, step := range steps {
 		want, werr := pg.Exec(ctx, step)
 		got, gerr := lg.Exec(ctx, step)
@@ -79,14 +96,13 @@ func TestMergeMatchesPostgres(t *testing.T) {
 		case got.String() != want.String():
 			t.Fatalf("%s: tag %q, postgres %q", step, got, want)
 		}
-		for _, tbl := range []string{"payments.accts", "payments.fresh"} {
+		for _, tbl := range tables {
 			q := "select * from " + tbl
 			if w, gr := rowsOf(t, pg, q), rowsOf(t, lg, q); strings.Join(w, "\n") != strings.Join(gr, "\n") {
 				t.Fatalf("after %s\n%s differs\npostgres:\n%s\nlakegate:\n%s", step, tbl, strings.Join(w, "\n"), strings.Join(gr, "\n"))
 			}
 		}
 	}
-	sameRows(t, g, lg, "payments", "accts", "id", "name", "bal")
 }
 
 // TestConcurrentMerges: four sessions on two gateways over one catalog

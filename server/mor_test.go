@@ -19,7 +19,7 @@ import (
 
 // setTableProps sets table properties with iceberg-go (lakegate has no SQL
 // for them).
-func setTableProps(t *testing.T, dir, ns, name string, props iceberg.Properties) {
+func setTableProps(t testing.TB, dir, ns, name string, props iceberg.Properties) {
 	t.Helper()
 	tx := icebergTable(t, dir, ns, name).NewTransaction()
 	if err := tx.SetProperties(props); err != nil {
@@ -38,6 +38,30 @@ func lastSummary(t *testing.T, dir, ns, name string) (table.Operation, iceberg.P
 		t.Fatalf("%s.%s: no snapshot summary", ns, name)
 	}
 	return snap.Summary.Operation, snap.Summary.Properties
+}
+
+// checkWriteModes checks the commits one statement made on a payments
+// table written merge-on-read (mor) and on its copy-on-write twin (cow):
+// the twin got no delete file; mor got one position-delete file under
+// 1 MiB when deleteFile, none otherwise. It returns mor's summary.
+func checkWriteModes(t *testing.T, dir, mor, cow, sql string, deleteFile bool) iceberg.Properties {
+	t.Helper()
+	_, ms := lastSummary(t, dir, "payments", mor)
+	_, cs := lastSummary(t, dir, "payments", cow)
+	if summaryInt(cs, "added-delete-files") != 0 {
+		t.Fatalf("%s: the copy-on-write table got delete files: %v", sql, cs)
+	}
+	if deleteFile {
+		if summaryInt(ms, "added-delete-files") != 1 || liveDeleteFiles(t, dir, "payments", mor) == 0 {
+			t.Fatalf("%s: want one position-delete file, summary %v", sql, ms)
+		}
+		if size := summaryInt(ms, "added-files-size"); size <= 0 || size >= 1<<20 {
+			t.Fatalf("%s: merge-on-read wrote %d bytes, want under 1 MiB", sql, size)
+		}
+	} else if summaryInt(ms, "added-delete-files") != 0 {
+		t.Fatalf("%s: want no delete file, summary %v", sql, ms)
+	}
+	return ms
 }
 
 func summaryInt(p iceberg.Properties, key string) int64 {
@@ -101,20 +125,8 @@ func TestMergeOnReadDeleteAndUpdate(t *testing.T) {
 				t.Fatalf("%s on %s: tag %q, want %q", st.sql, name, tag, st.tag)
 			}
 		}
-		_, mor := lastSummary(t, g.dir, "payments", "big")
-		_, cow := lastSummary(t, g.dir, "payments", "big_cow")
-		if summaryInt(cow, "added-delete-files") != 0 {
-			t.Fatalf("%s: the copy-on-write table got delete files: %v", st.sql, cow)
-		}
-		if st.deleteFile {
-			if summaryInt(mor, "added-delete-files") != 1 || summaryInt(mor, "deleted-data-files") != 0 {
-				t.Fatalf("%s: want one position-delete file and no rewrite, summary %v", st.sql, mor)
-			}
-			if size := summaryInt(mor, "added-files-size"); size <= 0 || size >= 1<<20 {
-				t.Fatalf("%s: merge-on-read wrote %d bytes, want under 1 MiB", st.sql, size)
-			}
-		} else if summaryInt(mor, "added-delete-files") != 0 {
-			t.Fatalf("%s: want a rewrite, summary %v", st.sql, mor)
+		if mor := checkWriteModes(t, g.dir, "big", "big_cow", st.sql, st.deleteFile); st.deleteFile && summaryInt(mor, "deleted-data-files") != 0 {
+			t.Fatalf("%s: want no rewrite, summary %v", st.sql, mor)
 		}
 		same(st.sql)
 	}

@@ -23,9 +23,12 @@
 //	                             commit made only on the snapshot the
 //	                             statement read; on a conflict the
 //	                             statement is recomputed on the new snapshot
-//	MERGE                        copy-on-write like UPDATE, plus the
-//	                             inserted rows, in one overwrite
-//	                             snapshot (merge.go, parse_merge.go)
+//	MERGE                        copy-on-write or merge-on-read like
+//	                             UPDATE, plus the inserted rows, in one
+//	                             commit (merge.go, parse_merge.go)
+//	INSERT ... ON CONFLICT       a MERGE on the table's identifier
+//	                             fields (upsert.go), which PRIMARY KEY
+//	                             in CREATE TABLE sets
 //	CREATE TABLE [AS]            the table appears with its rows in one step
 //	DROP, ALTER, COMMENT, CALL   one catalog operation each (CALL
 //	                             lakegate.expire_snapshots and
@@ -60,6 +63,8 @@
 //	                         CREATE TABLE [AS] and DDL
 //	rewrite.go               UPDATE, DELETE, TRUNCATE (copy-on-write or
 //	                         merge-on-read)
+//	merge.go, parse_merge.go MERGE
+//	upsert.go                INSERT ... ON CONFLICT, PRIMARY KEY
 //	types.go                 column types and partition specs -> Iceberg
 //	maintenance.go           owner procedures (CALL lakegate.*)
 //	errors.go                the typed errors and TableAccess

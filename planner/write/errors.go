@@ -36,6 +36,11 @@ const (
 	KindCorrupt     // a data file that is not what it claims (XX001)
 	KindDiskFull    // the engine's spill space is used up (planner/session/memory.go)
 	KindCardinality // a MERGE would change a target row twice (21000)
+	// ON CONFLICT names columns that are not the table's key (42P10)
+	KindInvalidColumnReference
+	KindUndefinedObject        // ON CONFLICT ON CONSTRAINT of no key (42704)
+	KindInvalidTableDefinition // two primary keys (42P16)
+	KindDuplicateColumn        // a column twice in a primary key (42701)
 )
 
 // EngineError is an error raised while planning or running a statement.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/apache/iceberg-go"
 
@@ -16,7 +15,7 @@ import (
 	"github.com/lakegate/lakegate/policy"
 )
 
-// MERGE is a copy-on-write rewrite (rewrite.go) with inserts: one engine
+// MERGE is a rewrite (rewrite.go) with inserts: one engine
 // query, planned like any other, joins every target row (with its data
 // file's index and a row id) to the source rows its ON condition matches,
 // and picks for each pair the first WHEN MATCHED clause whose condition
@@ -32,9 +31,12 @@ import (
 // Pass 1 counts, per data file, the rows updated or deleted (and rows
 // changed twice: PostgreSQL's 21000), and counts the rows to insert.
 // Pass 2 yields the rewritten files' rows (each target row once, updated
-// or kept, deleted ones left out) followed by the inserted rows; they
-// replace the touched files in one overwrite snapshot, committed only on
-// the snapshot both passes read, recomputed on conflicts like UPDATE.
+// or kept, deleted ones left out), the new versions of the rows updated
+// in files the MERGE touches little (merge-on-read, write.merge.mode and
+// the table's fraction, like UPDATE), and the inserted rows; a positions
+// pass lists the touched rows of those files for position deletes. All
+// of it is one commit (catalog.CommitDelta), made only on the snapshot
+// every pass read, recomputed on conflicts like UPDATE.
 
 const (
 	insCTE  = `"__lakegate_ins"`
@@ -76,22 +78,35 @@ func (mp *mergePlan) insertCount() string {
 	return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IN (%s)", insCTE, kCol, strings.Join(ks, ", "))
 }
 
-func (mp *mergePlan) pass2(files []int) string {
+// pass2 yields what the rewritten files become (each target row once,
+// updated or kept, deleted ones left out), the new versions of the rows
+// updated in the merge-on-read files mor, and the inserted rows.
+func (mp *mergePlan) pass2(files, mor []int) string {
 	cols := make([]string, len(mp.names))
 	for i, n := range mp.names {
 		cols[i] = sqlparse.QuoteIdent(n)
 	}
-	idx := make([]string, len(files))
-	for i, f := range files {
-		idx[i] = strconv.Itoa(f)
+	var which []string
+	if len(files) > 0 {
+		which = append(which, fmt.Sprintf("%s IN (%s)", fileCol, intList(files)))
+	}
+	if len(mor) > 0 {
+		which = append(which, fmt.Sprintf("%s IN (%s) AND %s", fileCol, intList(mor), hitCol))
 	}
 	parts := []string{}
-	if len(files) > 0 {
-		parts = append(parts, fmt.Sprintf("SELECT %s FROM (SELECT * FROM %s WHERE %s IN (%s) AND NOT %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1) AS \"__lakegate_kept\"",
-			strings.Join(cols, ", "), rowsCTE, fileCol, strings.Join(idx, ", "), delCol, ridCol, hitCol))
+	if len(which) > 0 {
+		// a row's hit pair wins over the pairs that leave it as it is
+		parts = append(parts, fmt.Sprintf("SELECT %s FROM (SELECT * FROM %s WHERE %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1) AS \"__lakegate_kept\" WHERE NOT %s",
+			strings.Join(cols, ", "), rowsCTE, "("+strings.Join(which, ") OR (")+")", ridCol, hitCol, delCol))
 	}
 	parts = append(parts, mp.inserts...)
 	return strings.Join(parts, "\nUNION ALL\n")
+}
+
+// positions yields (file index, row position) of the rows a MERGE
+// updates or deletes in the merge-on-read files mor.
+func (mp *mergePlan) positions(mor []int) string {
+	return fmt.Sprintf("SELECT DISTINCT %s, %s FROM %s WHERE %s IN (%s) AND %s", fileCol, posCol, rowsCTE, fileCol, intList(mor), hitCol)
 }
 
 func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
@@ -188,8 +203,8 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		proj[i] = col + " AS " + sqlparse.QuoteIdent(names[i])
 	}
 	// every target row joined to the source rows it matches
-	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM (SELECT *, row_number() OVER () AS %s FROM %s) AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
-		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, ridCol, ridCol, in(hits), hitCol, in(dels), delCol,
+	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM (SELECT *, row_number() OVER () AS %s FROM %s) AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
+		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, posCol, posCol, qt, ridCol, ridCol, in(hits), hitCol, in(dels), delCol,
 		ridCol, targetCTE, qt, markCol, source, qs, m.on)
 	// rows no target row matches, with the WHEN NOT MATCHED clause that applies
 	var nwhen []string
@@ -225,7 +240,7 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		rec = "RECURSIVE "
 	}
 	head := "WITH " + rec + targetCTE + " AS ("
-	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s FROM %s.%s", fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
+	probeBody := fmt.Sprintf("SELECT *, 0::BIGINT AS %s, 0::BIGINT AS %s FROM %s.%s", posCol, fileCol, sqlparse.QuoteIdent(t.Ident.Schema), sqlparse.QuoteIdent(t.Ident.Name))
 	middle := ")"
 	if w.ctes != "" {
 		middle += ", " + w.ctes
@@ -310,12 +325,10 @@ func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []T
 	if err != nil {
 		return 0, nil, err
 	}
-	lockRelease, err := s.cat.LockTable(ctx, t.Ident)
+	unlock, err := s.cat.LockTable(ctx, t.Ident)
 	if err != nil {
 		return 0, nil, err
 	}
-	var once sync.Once
-	unlock := func() { once.Do(lockRelease) }
 	defer unlock()
 	pol := s.cat.Retry()
 	for attempt := 0; ; attempt++ {
@@ -324,16 +337,7 @@ func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []T
 				return 0, nil, err
 			}
 		}
-		n, access, appendRows, err := s.mergeOnce(ctx, w, args)
-		if appendRows != nil {
-			// CommitAppend takes the table's lock itself
-			unlock()
-			err = s.cat.CommitAppend(context.WithoutCancel(ctx), t.Ident, appendRows, s.commitInfo(w))
-			if err != nil {
-				return 0, access, err
-			}
-			return n, access, nil
-		}
+		n, access, err := s.mergeOnce(ctx, w, args)
 		if errors.Is(err, catalog.ErrConflict) && attempt+1 < pol.Attempts {
 			s.log.Debug("merge conflict, recomputing", "table", t.Ident.String(), "attempt", attempt+1)
 			continue
@@ -343,21 +347,19 @@ func (s *Writer) execMerge(ctx context.Context, w *Stmt, args []any) (int64, []T
 }
 
 // mergeOnce computes and commits a MERGE on the target's current
-// snapshot. Into a table without a snapshot (no rows) the rows are not
-// committed but returned, to be appended (a concurrent first append is
-// not detected).
-func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, *catalog.Staged, error) {
+// snapshot (into a table without one, only if it still has none).
+func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []TableAccess, error) {
 	mp, err := s.planMerge(ctx, w)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, err
 	}
 	access := append(mp.access[:len(mp.access):len(mp.access)], targetAccess(mp.target, mp.dec))
 	plan, err := mp.target.PlanScan(ctx, nil)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	if plan, err = mp.target.LocalScan(ctx, plan, nil); err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	all := make([]int, len(plan.Files))
 	for i := range all {
@@ -365,59 +367,95 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 	}
 	body, err := s.targetScan(mp.target, plan, all)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	counts, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.pass1(), args)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	ins, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.insertCount(), args)
 	if err != nil {
-		return 0, access, nil, err
+		return 0, access, err
 	}
 	inserts := ins[0][0]
+	if len(w.merge.keys) > 0 && inserts > 1 {
+		dups, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.dupCheck(), args)
+		if err != nil {
+			return 0, access, err
+		}
+		if dups[0][0] > 0 {
+			return 0, access, cardinalityErr(w)
+		}
+	}
+	mode, err := mp.target.WriteModeFor(modeKeys[Merge])
+	if err != nil {
+		return 0, access, err
+	}
 	var (
-		touched, wantRows int64
-		remove            []string
-		rewrite           []int
+		touched, wantRows, wantPos int64
+		remove                     []string
+		rewrite, mor               []int
 	)
 	for _, c := range counts {
 		i, pairs, hits, total, dels := int(c[0]), c[1], c[2], c[3], c[4]
 		if pairs > hits {
-			return 0, access, nil, &EngineError{Kind: KindCardinality, Msg: "MERGE command cannot affect row a second time"}
+			return 0, access, cardinalityErr(w)
 		}
 		if hits == 0 {
 			continue
 		}
 		if i < 0 || i >= len(plan.Files) {
-			return 0, access, nil, fmt.Errorf("planner: MERGE: file index %d out of range", i)
+			return 0, access, fmt.Errorf("planner: MERGE: file index %d out of range", i)
 		}
 		touched += hits
-		remove = append(remove, plan.Files[i].OrigPath)
-		if dels < total {
+		switch {
+		case dels == total:
+			// every row of the file goes: drop it, nothing to rewrite
+			remove = append(remove, plan.Files[i].OrigPath)
+		case mode.UseDeletes(hits, total):
+			// merge-on-read: the touched rows get position deletes, the
+			// updated ones' new versions are staged
+			mor = append(mor, i)
+			wantPos += hits
+			wantRows += hits - dels
+		default:
+			remove = append(remove, plan.Files[i].OrigPath)
 			rewrite = append(rewrite, i)
 			wantRows += total - dels
 		}
 	}
 	if touched == 0 && inserts == 0 {
-		return 0, access, nil, nil
+		return 0, access, nil
 	}
-	var st *catalog.Staged
-	if len(rewrite) > 0 || inserts > 0 {
-		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite), args, nil)
+	var st, deletes *catalog.Staged
+	if wantRows > 0 || inserts > 0 {
+		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite, mor), args, nil)
 		if err != nil {
-			return 0, access, nil, err
+			return 0, access, err
 		}
 		if st.Rows != wantRows+inserts {
 			st.Discard()
-			return 0, access, nil, fmt.Errorf("%w: MERGE whose conditions select different rows each time they are evaluated (a volatile function such as random()?)", ErrNotSupported)
+			return 0, access, fmt.Errorf("%w: MERGE whose conditions select different rows each time they are evaluated (a volatile function such as random()?)", ErrNotSupported)
 		}
 	}
-	if mp.target.SnapshotID() == 0 {
-		return touched + inserts, access, st, nil
+	if len(mor) > 0 {
+		q := mp.head + body + mp.middle + mp.positions(mor)
+		if deletes, err = s.stageDeletes(ctx, w, mp.target, plan, q, args, wantPos); err != nil {
+			st.Discard()
+			return 0, access, err
+		}
 	}
-	if err := s.cat.CommitRewrite(context.WithoutCancel(ctx), mp.target, remove, st, s.commitInfo(w)); err != nil {
-		return 0, access, nil, err
+	if err := s.cat.CommitDelta(context.WithoutCancel(ctx), mp.target, remove, st, deletes, s.commitInfo(w)); err != nil {
+		return 0, access, err
 	}
-	return touched + inserts, access, nil, nil
+	return touched + inserts, access, nil
+}
+
+// cardinalityErr is PostgreSQL's 21000 for a statement that would change
+// a row twice.
+func cardinalityErr(w *Stmt) error {
+	if w.merge.upsert {
+		return &EngineError{Kind: KindCardinality, Msg: "ON CONFLICT DO UPDATE command cannot affect row a second time"}
+	}
+	return &EngineError{Kind: KindCardinality, Msg: "MERGE command cannot affect row a second time"}
 }

@@ -69,6 +69,7 @@ type Stmt struct {
 
 	ifNotExists  bool
 	defs         []ColumnDef // CREATE TABLE
+	primaryKey   []string    // CREATE TABLE's PRIMARY KEY columns
 	partitioning string      // WITH (partitioning = '...')
 	noData       bool        // CTAS WITH NO DATA
 
@@ -81,6 +82,8 @@ type Stmt struct {
 	proc *Procedure // CALL
 
 	merge *mergeSpec // MERGE
+
+	conflict *conflictSpec // INSERT ... ON CONFLICT (upsert.go)
 }
 
 type SetClause struct{ column, expr string }
@@ -92,6 +95,7 @@ type ColumnDef struct {
 	args     []int
 	array    bool
 	required bool
+	primary  bool // PRIMARY KEY
 }
 
 type AlterAction struct {
@@ -384,15 +388,13 @@ func Parse(sql string) (*Stmt, error) {
 	return w, nil
 }
 
-// tail rejects clauses lakegate does not run (RETURNING, ON CONFLICT).
+// tail rejects clauses lakegate does not run (RETURNING).
 func (p *wparser) tail(verb string) error {
 	switch {
 	case p.Done():
 		return nil
 	case p.PeekUpper(0) == "RETURNING":
 		return fmt.Errorf("%w: %s ... RETURNING", ErrNotSupported, verb)
-	case p.PeekUpper(0) == "ON" && p.PeekUpper(1) == "CONFLICT":
-		return fmt.Errorf("%w: INSERT ... ON CONFLICT", ErrNotSupported)
 	}
 	return p.errHere()
 }
@@ -444,16 +446,36 @@ func (p *wparser) insert(w *Stmt) error {
 	}
 	if p.Accept("DEFAULT", "VALUES") {
 		w.defaultValues = true
+		if p.Accept("ON", "CONFLICT") {
+			if err := p.onConflict(w); err != nil {
+				return err
+			}
+		}
 		return p.tail("INSERT")
 	}
 	if !queryStart[p.PeekUpper(0)] {
 		return p.errHere()
 	}
-	src, err := p.clause("RETURNING", "ON")
-	if err != nil {
-		return err
+	// the query runs to RETURNING or ON CONFLICT (a join's ON is its own)
+	start := p.Index()
+	for {
+		if _, err := p.clause("RETURNING", "ON"); err != nil {
+			return err
+		}
+		if p.PeekUpper(0) != "ON" || p.PeekUpper(1) == "CONFLICT" {
+			break
+		}
+		p.Next()
 	}
-	w.source = src
+	if p.Index() == start {
+		return p.errHere()
+	}
+	w.source = p.Src()[p.At(start).Pos:p.Peek(-1).End]
+	if p.Accept("ON", "CONFLICT") {
+		if err := p.onConflict(w); err != nil {
+			return err
+		}
+	}
 	return p.tail("INSERT")
 }
 

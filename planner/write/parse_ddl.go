@@ -94,8 +94,20 @@ var tableConstraints = map[string]bool{"PRIMARY": true, "UNIQUE": true, "CHECK":
 func (p *wparser) columnDefs(w *Stmt) error {
 	p.Next() // (
 	for {
+		if p.PeekUpper(0) == "PRIMARY" || p.PeekUpper(0) == "CONSTRAINT" && p.PeekUpper(2) == "PRIMARY" {
+			if err := p.tablePrimaryKey(w); err != nil {
+				return err
+			}
+			if p.Accept(")") {
+				return nil
+			}
+			if err := p.expect(","); err != nil {
+				return err
+			}
+			continue
+		}
 		if tableConstraints[p.PeekUpper(0)] {
-			return fmt.Errorf("%w: table constraint %s (Iceberg tables have none)", ErrNotSupported, p.PeekUpper(0))
+			return fmt.Errorf("%w: table constraint %s (Iceberg tables have none besides PRIMARY KEY)", ErrNotSupported, p.PeekUpper(0))
 		}
 		name, err := p.ident()
 		if err != nil {
@@ -109,6 +121,12 @@ func (p *wparser) columnDefs(w *Stmt) error {
 			if err := p.columnConstraints(&d); err != nil {
 				return err
 			}
+		}
+		if d.primary {
+			if w.primaryKey != nil {
+				return multiplePrimaryKeys(w)
+			}
+			w.primaryKey = []string{d.name}
 		}
 		w.defs = append(w.defs, d)
 		if p.Accept(")") {
@@ -190,10 +208,23 @@ func (p *wparser) columnConstraints(d *ColumnDef) error {
 			d.required = true
 		case p.Accept("NULL"):
 			d.required = false
+		case p.Accept("PRIMARY", "KEY"), p.PeekUpper(0) == "CONSTRAINT" && p.PeekUpper(2) == "PRIMARY":
+			if p.Accept("CONSTRAINT") {
+				if err := p.constraintName(); err != nil {
+					return err
+				}
+				if err := p.expect("PRIMARY", "KEY"); err != nil {
+					return err
+				}
+			}
+			if d.primary {
+				return &EngineError{Kind: KindInvalidTableDefinition, Msg: "multiple primary keys for table are not allowed"}
+			}
+			d.primary, d.required = true, true
 		case p.PeekUpper(0) == "DEFAULT", p.PeekUpper(0) == "GENERATED":
 			return fmt.Errorf("%w: column %s: %s values (Iceberg format version 2 has no column defaults)", ErrNotSupported, d.name, p.PeekUpper(0))
 		case columnConstraintStart[p.PeekUpper(0)]:
-			return fmt.Errorf("%w: column %s: constraint %s (Iceberg tables have none besides NOT NULL)", ErrNotSupported, d.name, p.PeekUpper(0))
+			return fmt.Errorf("%w: column %s: constraint %s (Iceberg tables have none besides NOT NULL and PRIMARY KEY)", ErrNotSupported, d.name, p.PeekUpper(0))
 		default:
 			return p.errHere()
 		}

@@ -38,6 +38,10 @@ type mergeSpec struct {
 	aliasCols   string // the alias's column list, "(a, b)", as written
 	on          string
 	clauses     []mergeClause
+	// an INSERT ... ON CONFLICT (upsert.go): its errors name it; keys,
+	// for DO UPDATE, are the key columns no two inserted rows may share
+	upsert bool
+	keys   []string
 }
 
 func (p *wparser) merge(w *Stmt) error {
@@ -122,7 +126,7 @@ func (p *wparser) merge(w *Stmt) error {
 			c.action = mergeDelete
 		case c.matched && p.Accept("UPDATE"):
 			c.action = mergeUpdate
-			if c.sets, err = p.mergeSets(); err != nil {
+			if c.sets, err = p.mergeSets("WHEN"); err != nil {
 				return err
 			}
 		case !c.matched && p.Accept("INSERT"):
@@ -141,8 +145,9 @@ func (p *wparser) merge(w *Stmt) error {
 	return p.tail("MERGE")
 }
 
-// mergeSets reads UPDATE's "SET col = expr [, ...]".
-func (p *wparser) mergeSets() ([]SetClause, error) {
+// mergeSets reads UPDATE's "SET col = expr [, ...]", up to stop (MERGE's
+// next WHEN, ON CONFLICT's WHERE) or RETURNING.
+func (p *wparser) mergeSets(stop string) ([]SetClause, error) {
 	if err := p.expect("SET"); err != nil {
 		return nil, err
 	}
@@ -161,7 +166,7 @@ func (p *wparser) mergeSets() ([]SetClause, error) {
 		if err := p.expect("="); err != nil {
 			return nil, err
 		}
-		expr, err := p.clause(",", "WHEN", "RETURNING")
+		expr, err := p.clause(",", stop, "RETURNING")
 		if err != nil {
 			return nil, err
 		}

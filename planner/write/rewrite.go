@@ -370,7 +370,13 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 		}
 	}
 	if len(deleted) > 0 {
-		if deletes, err = s.stageDeletes(ctx, rp, plan, deleted, args, wantPos); err != nil {
+		body, err := s.targetScan(rp.target, plan, deleted)
+		if err != nil {
+			st.Discard()
+			return 0, access, err
+		}
+		q := fmt.Sprintf("%s%s%sSELECT %s, %s FROM %s WHERE %s", rp.head, body, rp.middle, fileCol, posCol, rowsCTE, hitCol)
+		if deletes, err = s.stageDeletes(ctx, w, rp.target, plan, q, args, wantPos); err != nil {
 			st.Discard()
 			return 0, access, err
 		}
@@ -383,38 +389,33 @@ func (s *Writer) rewriteOnce(ctx context.Context, w *Stmt, args []any) (int64, [
 
 // modeKeys are the Iceberg table properties that choose copy-on-write or
 // merge-on-read for each statement (TRUNCATE drops whole files).
-var modeKeys = map[Kind]string{Delete: "write.delete.mode", Update: "write.update.mode"}
+var modeKeys = map[Kind]string{Delete: "write.delete.mode", Update: "write.update.mode", Merge: "write.merge.mode"}
 
 func volatileErr(w *Stmt) error {
 	return fmt.Errorf("%w: %s whose WHERE clause selects different rows each time it is evaluated (a volatile function such as random()?)",
 		ErrNotSupported, w.verb)
 }
 
-// stageDeletes finds the positions of the touched rows of the files in
-// deleted and stages position-delete files for them; want is how many
-// pass 1 counted.
-func (s *Writer) stageDeletes(ctx context.Context, rp *rewritePlan, plan *catalog.ScanPlan, deleted []int, args []any, want int64) (*catalog.Staged, error) {
-	body, err := s.targetScan(rp.target, plan, deleted)
-	if err != nil {
-		return nil, err
-	}
-	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s", fileCol, posCol, rowsCTE, hitCol)
-	rows, err := s.sess.QueryInt64s(ctx, rp.head+body+rp.middle+q, args)
+// stageDeletes runs query, which yields (file index, row position) of
+// the touched rows of merge-on-read files of plan, and stages
+// position-delete files for them; want is how many rows pass 1 counted.
+func (s *Writer) stageDeletes(ctx context.Context, w *Stmt, t *catalog.Table, plan *catalog.ScanPlan, query string, args []any, want int64) (*catalog.Staged, error) {
+	rows, err := s.sess.QueryInt64s(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(rows)) != want {
-		return nil, volatileErr(rp.w)
+		return nil, volatileErr(w)
 	}
 	positions := map[string][]int64{}
 	for _, r := range rows {
 		i := int(r[0])
 		if i < 0 || i >= len(plan.Files) {
-			return nil, fmt.Errorf("planner: %s: file index %d out of range", rp.w.verb, i)
+			return nil, fmt.Errorf("planner: %s: file index %d out of range", w.verb, i)
 		}
 		positions[plan.Files[i].OrigPath] = append(positions[plan.Files[i].OrigPath], r[1])
 	}
-	return s.cat.StagePositionDeletes(ctx, rp.target, positions)
+	return s.cat.StagePositionDeletes(ctx, t, positions)
 }
 
 func intList(ns []int) string {

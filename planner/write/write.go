@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,6 +117,16 @@ func (w *Stmt) Tag(n int64) string {
 func (s *Writer) Check(ctx context.Context, w *Stmt) ([]pgtypes.Type, error) {
 	switch w.kind {
 	case Insert:
+		if w.conflict != nil {
+			mp, ip, err := s.planUpsert(ctx, w)
+			if err != nil {
+				return nil, err
+			}
+			if mp != nil {
+				return mp.params, nil
+			}
+			return ip.params, nil
+		}
 		ip, err := s.planInsert(ctx, w)
 		if err != nil {
 			return nil, err
@@ -137,7 +148,7 @@ func (s *Writer) Check(ctx context.Context, w *Stmt) ([]pgtypes.Type, error) {
 		if _, _, err := s.sess.CreateTarget(ctx, w.target); err != nil {
 			return nil, err
 		}
-		sc, err := createSchema(w.defs)
+		sc, err := createSchema(w.defs, w.primaryKey)
 		if err != nil {
 			return nil, err
 		}
@@ -159,6 +170,9 @@ func (s *Writer) Check(ctx context.Context, w *Stmt) ([]pgtypes.Type, error) {
 func (s *Writer) Exec(ctx context.Context, w *Stmt, args []any) (n int64, access []TableAccess, err error) {
 	switch w.kind {
 	case Insert:
+		if w.conflict != nil {
+			return s.execUpsert(ctx, w, args)
+		}
 		return s.execInsert(ctx, w, args)
 	case Update, Delete, Truncate:
 		return s.execRewrite(ctx, w, args)
@@ -233,6 +247,12 @@ type insertPlan struct {
 	access []TableAccess
 	sql    string
 	params []pgtypes.Type
+	// the source as the caller wrote it (VALUES cast to the columns they
+	// feed; "" for DEFAULT VALUES), its column count, and the table
+	// column each source column feeds (-1: none)
+	source  string
+	ncols   int
+	targets []int
 }
 
 func (s *Writer) planInsert(ctx context.Context, w *Stmt) (*insertPlan, error) {
@@ -266,7 +286,7 @@ func (s *Writer) planInsert(ctx context.Context, w *Stmt) (*insertPlan, error) {
 	for i := range targets {
 		targets[i] = -1
 	}
-	ip := &insertPlan{target: t, dec: dec}
+	ip := &insertPlan{target: t, dec: dec, targets: targets}
 	if w.defaultValues {
 		proj, err := s.castProjection(fields, targets, "")
 		if err != nil {
@@ -312,6 +332,7 @@ func (s *Writer) planInsert(ctx context.Context, w *Stmt) (*insertPlan, error) {
 	}
 	ip.sql = "SELECT " + proj + " FROM (" + qp.SQL + ") AS \"__lakegate_src\"(" + aliasList(len(cols)) + ")"
 	ip.params = params
+	ip.source, ip.ncols = source, len(cols)
 	ip.access = append(qp.Access, targetAccess(t, dec))
 	return ip, nil
 }
@@ -343,7 +364,7 @@ func (s *Writer) execInsert(ctx context.Context, w *Stmt, args []any) (int64, []
 }
 
 // createSchema builds the Iceberg schema of CREATE TABLE's column list.
-func createSchema(defs []ColumnDef) (*iceberg.Schema, error) {
+func createSchema(defs []ColumnDef, primaryKey []string) (*iceberg.Schema, error) {
 	b := &schemaBuilder{next: len(defs)}
 	seen := map[string]bool{}
 	fields := make([]iceberg.NestedField, len(defs))
@@ -356,9 +377,17 @@ func createSchema(defs []ColumnDef) (*iceberg.Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		fields[i] = iceberg.NestedField{ID: i + 1, Name: d.name, Type: t, Required: d.required}
+		fields[i] = iceberg.NestedField{ID: i + 1, Name: d.name, Type: t, Required: d.required || slices.Contains(primaryKey, d.name)}
 	}
-	return iceberg.NewSchema(0, fields...), nil
+	sc := iceberg.NewSchema(0, fields...)
+	if len(primaryKey) == 0 {
+		return sc, nil
+	}
+	ids, err := identifierIDs(sc, primaryKey)
+	if err != nil {
+		return nil, err
+	}
+	return iceberg.NewSchemaWithIdentifiers(0, ids, fields...), nil
 }
 
 // duplicateTableError is CREATE TABLE of a name that is taken.
@@ -378,7 +407,7 @@ func (s *Writer) execCreate(ctx context.Context, w *Stmt) ([]TableAccess, error)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := createSchema(w.defs)
+	sc, err := createSchema(w.defs, w.primaryKey)
 	if err != nil {
 		return nil, err
 	}
