@@ -78,8 +78,15 @@ var builtinMacros = []string{
 	// sign of an integer or a float is float8, of a numeric numeric (with
 	// no decimals): the types ceil has; the engine's TINYINT.
 	`sign(x) AS cast_to_type(system.main.sign(x), ceil(x))`,
-	// date - date is a number of days in int4; the engine's BIGINT.
-	`"-"(a DATE, b DATE) AS CAST(system.main."-"(a, b) AS INTEGER), (a, b) AS system.main."-"(a, b), (a) AS system.main."-"(a)`,
+	// date - date is a number of days in int4; the engine's BIGINT. Not
+	// a typed overload (a DATE, b DATE): the engine binds a macro before
+	// the aggregates in its arguments, so max(x) - min(x) took that
+	// overload whatever x was (an error for numbers, a silently wrong
+	// answer for timestamps). The result's type is chosen from the
+	// operands' types instead, once they are bound (typeof folds to a
+	// constant, and so does the struct field it picks).
+	`"-"(a, b) AS cast_to_type(system.main."-"(a, b), struct_extract({'d': NULL::INTEGER, 'o': system.main."-"(a, b)}, ` +
+		`CASE WHEN typeof(a) = 'DATE' AND typeof(b) = 'DATE' THEN 'd' ELSE 'o' END)), (a) AS system.main."-"(a)`,
 	// decode(text, format) is bytea; the engine's decode(blob) is text.
 	`decode(b) AS system.main.decode(b), (s, f) AS CASE lower(f) WHEN 'hex' THEN from_hex(s) WHEN 'base64' THEN from_base64(s) ` +
 		`ELSE error('` + UnsupportedDecodeFormat + `') END`,
