@@ -327,7 +327,7 @@ func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, in
 			for k, key := range keys {
 				lits[k] = sqlparse.QuoteLiteral(key)
 			}
-			call, arg, last = "lakegate_jsonb_delete_keys", "CAST(["+strings.Join(lits, ", ")+"] AS VARCHAR[])", e
+			call, arg, last = "lakegate_jsonb_delete_keys", "["+strings.Join(lits, ", ")+"]", e
 		}
 	default:
 		return "", 0, false

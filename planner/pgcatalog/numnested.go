@@ -194,6 +194,16 @@ func operandEnd(pieces []piece, e tree.Expr, op int) (int, bool) {
 			cases--
 		}
 	}
+	// the arguments of a call whose node has no child: count(*), now()
+	if k := prevNonSpace(pieces, i); k > first && pieces[k].isIdent() {
+		if o := nextNonSpace(pieces, i); o < len(pieces) && pieces[o].text == "(" {
+			c := matchParenIn(pieces, o)
+			if c < 0 {
+				return 0, false
+			}
+			i = c + 1
+		}
+	}
 	// a postfix cast: ::name, ::name(p, s), ::name[] (the cast's own
 	// position may be its ::)
 	if k := prevNonSpace(pieces, i); k > first && pieces[k].text == "::" {
