@@ -316,6 +316,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.JSONBSetScalar:              codes.InvalidParameterValue,
 	pgcatalog.JSONBSetIndex:               codes.InvalidTextRepresentation,
 	pgcatalog.JSONBSetPath:                codes.FeatureNotSupported,
+	pgcatalog.JSONBPretty:                 codes.FeatureNotSupported,
 	pgcatalog.NestedDivision:              codes.FeatureNotSupported,
 }
 

@@ -75,6 +75,14 @@ var jsonbMacros = []string{
 	`json_array_elements(j) AS TABLE SELECT coalesce(e, CAST('null' AS JSON)) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'json_array_elements') AS JSON[])) AS e)`,
 	`jsonb_array_elements(j) AS TABLE SELECT coalesce(e, CAST('null' AS JSON)) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'jsonb_array_elements') AS JSON[])) AS e)`,
 	`jsonb_each(j) AS TABLE SELECT key, coalesce(value, CAST('null' AS JSON)) AS value FROM json_each(lakegate_json_kind(j, 'OBJECT', 'jsonb_each')) ORDER BY strlen(key), key`,
+	// jsonb_pretty as Postgres writes it where the engine's json_pretty
+	// writes the same: keys in jsonb's order (one per object), integers,
+	// ASCII text, no empty arrays (Postgres "[\n]"); other values fail
+	`jsonb_pretty(j) AS CASE WHEN EXISTS (SELECT 1 FROM json_tree(CAST(j AS JSON)) t WHERE (t.type = 'OBJECT' AND len(json_keys(t.value)) <> 1) ` +
+		`OR (t.type = 'ARRAY' AND json_array_length(t.value) = 0) OR t.type = 'DOUBLE' ` +
+		`OR (t.type = 'VARCHAR' AND NOT regexp_full_match(CAST(t.value AS VARCHAR), '[\x20-\x5b\x5d-\x7e]*')) ` +
+		`OR (t.key IS NOT NULL AND NOT regexp_full_match(t.key, '[\x20-\x21\x23-\x5b\x5d-\x7e]*'))) ` +
+		`THEN error('` + JSONBPretty + `') ELSE json_pretty(CAST(j AS JSON)) END`,
 	// j - key, j - index, j - keys (the rewrite's calls, jsonbMinus)
 	`lakegate_jsonb_scalar(j) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN CAST(j AS JSON) WHEN 'ARRAY' THEN CAST(j AS JSON) ` +
 		`ELSE error('` + JSONBDeleteScalar + `') END`,
@@ -110,6 +118,7 @@ const (
 	JSONBDeleteIndex  = "cannot delete from object using integer index"
 	JSONBSetScalar    = "cannot set path in scalar"
 	JSONBSetIndex     = "path element at position 1 is not an integer"
+	JSONBPretty       = "jsonb_pretty is supported for values whose objects have one key, without empty arrays, with ASCII text, integers, true, false and null only"
 	JSONBSetPath      = "jsonb_set is supported with a constant path of one key or index only (a path like {a} or {0})"
 )
 
