@@ -35,20 +35,6 @@ var builtinMacros = []string{
 		`WHEN lakegate_float(r) = 0 AND lakegate_float(a) <> 0 AND NOT isinf(lakegate_float(b)) THEN error('` + FloatUnderflow + `') ELSE r END`,
 	`"*"(a, b) AS lakegate_float_mul(system.main."*"(a, b), a, b)`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_float_div(system.main."//"(a, b), a, b) END`,
-	// interval / n as Postgres divides it (interval_div: months and days
-	// apart, their fractions carried down as 30-day months and 24-hour
-	// days, seconds rounded to microseconds): the engine has no interval /.
-	// The rewrite calls it for an interval constant divided (intervalDiv).
-	`lakegate_iv_months(a) AS datepart('year', a) * 12 + datepart('month', a)`,
-	`lakegate_iv_micros(a) AS datepart('hour', a) * CAST(3600000000 AS BIGINT) + datepart('minute', a) * CAST(60000000 AS BIGINT) + datepart('microseconds', a)`,
-	`lakegate_iv_q(x, f) AS system.main."/"(CAST(x AS DOUBLE), f)`,
-	`lakegate_iv_carry(m, d, f) AS round_even(((lakegate_iv_q(d, f) - trunc(lakegate_iv_q(d, f))) + (lakegate_iv_q(m, f) - trunc(lakegate_iv_q(m, f))) * 30 ` +
-		`- trunc((lakegate_iv_q(m, f) - trunc(lakegate_iv_q(m, f))) * 30)) * 86400000000, 0) * 0.000001`,
-	`lakegate_iv_build(m, d, us, f, sr) AS to_months(CAST(trunc(lakegate_iv_q(m, f)) AS INTEGER)) ` +
-		`+ to_days(CAST(trunc(lakegate_iv_q(d, f)) + trunc(lakegate_iv_q(sr, 86400.0)) + trunc((lakegate_iv_q(m, f) - trunc(lakegate_iv_q(m, f))) * 30) AS INTEGER)) ` +
-		`+ to_microseconds(CAST(round_even(lakegate_iv_q(us, f) + (sr - trunc(lakegate_iv_q(sr, 86400.0)) * 86400) * 1000000, 0) AS BIGINT))`,
-	`lakegate_interval_div(a, f) AS CASE WHEN f = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_iv_build(lakegate_iv_months(a), datepart('day', a), ` +
-		`lakegate_iv_micros(a), CAST(f AS DOUBLE), lakegate_iv_carry(lakegate_iv_months(a), datepart('day', a), CAST(f AS DOUBLE))) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
 	// The engine answers -inf, NaN or NULL.
