@@ -83,15 +83,11 @@ var jsonbMacros = []string{
 		`OR (t.type = 'VARCHAR' AND NOT regexp_full_match(CAST(t.value AS VARCHAR), '[\x20-\x5b\x5d-\x7e]*')) ` +
 		`OR (t.key IS NOT NULL AND NOT regexp_full_match(t.key, '[\x20-\x21\x23-\x5b\x5d-\x7e]*'))) ` +
 		`THEN error('` + JSONBPretty + `') ELSE json_pretty(CAST(j AS JSON)) END`,
-	// j - key, j - index, j - keys (the rewrite's calls, jsonbMinus)
+	// j - key, j - index (the rewrite's calls, jsonbMinus)
 	`lakegate_jsonb_scalar(j) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN CAST(j AS JSON) WHEN 'ARRAY' THEN CAST(j AS JSON) ` +
 		`ELSE error('` + JSONBDeleteScalar + `') END`,
 	`lakegate_jsonb_delete(j, k) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN json_merge_patch(CAST(j AS JSON), json_object(CAST(k AS VARCHAR), NULL)) ` +
 		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR json_extract_string(e, '$') <> k)) END`,
-	`lakegate_jsonb_delete_keys(j, ks) AS CASE json_type(lakegate_jsonb_scalar(j)) ` +
-		`WHEN 'OBJECT' THEN to_json(map_from_entries(list_transform(list_filter(json_keys(CAST(j AS JSON)), k -> NOT list_contains(ks, k)), ` +
-		`k -> {'k': k, 'v': json_extract(CAST(j AS JSON), lakegate_json_step(k))}))) ` +
-		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR NOT list_contains(ks, json_extract_string(e, '$')))) END`,
 	`lakegate_jsonb_delete_index(j, n) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN error('` + JSONBDeleteIndex + `') ` +
 		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), (e, i) -> i - 1 <> CASE WHEN n < 0 THEN json_array_length(CAST(j AS JSON)) + n ELSE n END)) END`,
 	// jsonb_set(target, path, value [, create_missing]) with a path of
@@ -135,7 +131,7 @@ var JSONTableFunctions = []string{
 // jsonbFunctions are the calls whose value is jsonb.
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
-	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_keys": true, "lakegate_jsonb_delete_index": true,
+	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true,
 }
 
 // isJSONB reports whether e's value is jsonb.
@@ -293,9 +289,8 @@ func jsonbContains(in []piece, i int, out *[]piece, next func(int) int) (string,
 }
 
 // jsonbMinus reads j - k at in[i] ("-"), j ending out: where j is a jsonb
-// cast (lakegate_jsonb(...)) and k a string constant (a key), a text
-// array constant ('{a,b}'::text[]: keys) or an integer constant (an
-// index), it takes j from out and returns the call that replaces them and
+// cast (lakegate_jsonb(...)) and k a string constant (a key) or an
+// integer constant (an index), it takes j from out and returns the call that replaces them and
 // the index of k's last piece. Another - is the engine's.
 func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, int, bool) {
 	r := next(i + 1)
@@ -317,26 +312,7 @@ func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, in
 	case in[r].kind == 's':
 		call, arg = "lakegate_jsonb_delete", in[r].text
 		if c := next(r + 1); c < len(in) && in[c].text == "::" {
-			t := next(c + 1)
-			b := next(t + 1)
-			e := b
-			if b < len(in) && in[b].text == "[" {
-				e = next(b + 1)
-			}
-			if t >= len(in) || (in[t].identName() != "text" && in[t].identName() != "varchar") ||
-				e >= len(in) || !(in[b].text == "[" && in[e].text == "]" || in[b].text == "[]") {
-				return "", 0, false
-			}
-			v, ok := sqlparse.StringValue(in[r].text)
-			keys, ok2 := textArray(v)
-			if !ok || !ok2 {
-				return "", 0, false
-			}
-			lits := make([]string, len(keys))
-			for k, key := range keys {
-				lits[k] = sqlparse.QuoteLiteral(key)
-			}
-			call, arg, last = "lakegate_jsonb_delete_keys", "["+strings.Join(lits, ", ")+"]", e
+			return "", 0, false // j - '{a,b}'::text[]: left to the engine (README)
 		}
 	default:
 		return "", 0, false
