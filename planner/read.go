@@ -124,6 +124,9 @@ type Plan struct {
 	// Numeric are the result columns that may be numeric by Postgres'
 	// rules for division and averages (pgcatalog.NumericItems), in SQL.
 	Numeric []pgcatalog.NumericItem
+	// Nested are the divisions inside expressions, which a client's query
+	// runs wrapped (pgcatalog.NestedDivisions); nil for none.
+	Nested *pgcatalog.NestedDivs
 	// Volatile: the result can change between runs on the same snapshots
 	// (volatile or table functions); Scalars are the scalar functions it
 	// calls (the result cache keeps only consistent ones).
@@ -258,6 +261,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	plan.Root, plan.Tree, plan.AsWritten, plan.Catalog = namesFrom, nodes[0], inner == sql, crw
 	if plan.AsWritten && plan.SQL == sql {
 		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
+		plan.Nested = pgcatalog.NestedDivisions(namesFrom, sql)
 	}
 	plan.Volatile, plan.Scalars = a.volatile || len(a.functions) > 0, a.scalars
 	return plan, nil

@@ -319,6 +319,13 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.ArraySubscript:              codes.Syntax,
 	pgcatalog.NumericConstant:             codes.FeatureNotSupported,
 	pgcatalog.TimestampCarry:              codes.FeatureNotSupported,
+	pgcatalog.JSONBDeleteScalar:           codes.InvalidParameterValue,
+	pgcatalog.JSONBDeleteIndex:            codes.InvalidParameterValue,
+	pgcatalog.JSONBSetScalar:              codes.InvalidParameterValue,
+	pgcatalog.JSONBSetIndex:               codes.InvalidTextRepresentation,
+	pgcatalog.JSONBSetPath:                codes.FeatureNotSupported,
+	pgcatalog.JSONBPretty:                 codes.FeatureNotSupported,
+	pgcatalog.NestedDivision:              codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

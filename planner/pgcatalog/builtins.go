@@ -173,7 +173,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros, nestedDivisionMacros) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -183,7 +183,7 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*", tzAbbrevMacro}
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros, nestedDivisionMacros) {
 		names = append(names, macroName(m))
 	}
 	return names
@@ -197,7 +197,7 @@ func DeterministicMacro(name string) bool { return deterministicMacros[name] }
 
 var deterministicMacros = func() map[string]bool {
 	m := map[string]bool{}
-	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros) {
+	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros, nestedDivisionMacros) {
 		if !strings.Contains(def, "random()") {
 			m[macroName(def)] = true
 		}

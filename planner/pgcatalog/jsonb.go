@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
@@ -68,7 +69,54 @@ var jsonbMacros = []string{
 	// jsonb's keys are unique, shorter ones first (jsonb_each_text too)
 	`jsonb_object_keys(j) AS TABLE SELECT DISTINCT k AS jsonb_object_keys FROM (SELECT unnest(json_keys(lakegate_json_kind(j, 'OBJECT', 'jsonb_object_keys'))) AS k) ` +
 		`ORDER BY strlen(k), k`,
+	// the set-returning functions of json and jsonb values: the planner
+	// labels their value columns jsonb (JSONBColumns' table functions)
+	// (a JSON null element is an SQL NULL to the engine's JSON[]: Postgres' null)
+	`json_array_elements(j) AS TABLE SELECT coalesce(e, CAST('null' AS JSON)) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'json_array_elements') AS JSON[])) AS e)`,
+	`jsonb_array_elements(j) AS TABLE SELECT coalesce(e, CAST('null' AS JSON)) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'jsonb_array_elements') AS JSON[])) AS e)`,
+	`jsonb_each(j) AS TABLE SELECT key, coalesce(value, CAST('null' AS JSON)) AS value FROM json_each(lakegate_json_kind(j, 'OBJECT', 'jsonb_each')) ORDER BY strlen(key), key`,
+	// jsonb_pretty as Postgres writes it where the engine's json_pretty
+	// writes the same: keys in jsonb's order (one per object), integers,
+	// ASCII text, no empty arrays (Postgres "[\n]"); other values fail
+	`jsonb_pretty(j) AS CASE WHEN EXISTS (SELECT 1 FROM json_tree(CAST(j AS JSON)) t WHERE (t.type = 'OBJECT' AND len(json_keys(t.value)) <> 1) ` +
+		`OR (t.type = 'ARRAY' AND json_array_length(t.value) = 0) OR t.type = 'DOUBLE' ` +
+		`OR (t.type = 'VARCHAR' AND NOT regexp_full_match(CAST(t.value AS VARCHAR), '[\x20-\x5b\x5d-\x7e]*')) ` +
+		`OR (t.key IS NOT NULL AND NOT regexp_full_match(t.key, '[\x20-\x21\x23-\x5b\x5d-\x7e]*'))) ` +
+		`THEN error('` + JSONBPretty + `') ELSE json_pretty(CAST(j AS JSON)) END`,
+	// j - key, j - index (the rewrite's calls, jsonbMinus)
+	`lakegate_jsonb_scalar(j) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN CAST(j AS JSON) WHEN 'ARRAY' THEN CAST(j AS JSON) ` +
+		`ELSE error('` + JSONBDeleteScalar + `') END`,
+	`lakegate_jsonb_delete(j, k) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN json_merge_patch(CAST(j AS JSON), json_object(CAST(k AS VARCHAR), NULL)) ` +
+		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR json_extract_string(e, '$') <> k)) END`,
+	`lakegate_jsonb_delete_index(j, n) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN error('` + JSONBDeleteIndex + `') ` +
+		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), (e, i) -> i - 1 <> CASE WHEN n < 0 THEN json_array_length(CAST(j AS JSON)) + n ELSE n END)) END`,
+	// jsonb_set(target, path, value [, create_missing]) with a path of
+	// one step: a key of an object, an index of an array (negative from
+	// the end; out of range: added first or last)
+	`lakegate_jsonb_step1(p) AS CASE WHEN regexp_full_match(CAST(p AS VARCHAR), '\{\s*[^,{}"\\\s]+\s*\}') THEN trim(trim(CAST(p AS VARCHAR), '{}')) ` +
+		`ELSE error('` + JSONBSetPath + `') END`,
+	`lakegate_jsonb_put(t, k, v) AS to_json(map_from_entries(list_append(list_transform(list_filter(json_keys(t), x -> x <> k), ` +
+		`x -> {'k': x, 'v': json_extract(t, lakegate_json_step(x))}), {'k': k, 'v': v})))`,
+	`lakegate_jsonb_set_at(a, i, v, c) AS CASE WHEN i >= 0 AND i < len(a) THEN to_json(list_transform(a, (e, n) -> CASE WHEN n - 1 = i THEN v ELSE e END)) ` +
+		`WHEN NOT c THEN to_json(a) WHEN i < 0 THEN to_json(list_prepend(v, a)) ELSE to_json(list_append(a, v)) END`,
+	`lakegate_jsonb_set(t, k, v, c) AS CASE json_type(t) ` +
+		`WHEN 'OBJECT' THEN CASE WHEN c OR list_contains(json_keys(t), k) THEN lakegate_jsonb_put(t, k, v) ELSE t END ` +
+		`WHEN 'ARRAY' THEN lakegate_jsonb_set_at(CAST(t AS JSON[]), coalesce(CASE WHEN TRY_CAST(k AS INTEGER) < 0 THEN json_array_length(t) + TRY_CAST(k AS INTEGER) ` +
+		`ELSE TRY_CAST(k AS INTEGER) END, error('` + JSONBSetIndex + `')), v, c) ` +
+		`ELSE error('` + JSONBSetScalar + `') END`,
+	`jsonb_set(t, p, v) AS lakegate_jsonb_set(CAST(t AS JSON), lakegate_jsonb_step1(p), CAST(v AS JSON), true), ` +
+		`(t, p, v, c) AS lakegate_jsonb_set(CAST(t AS JSON), lakegate_jsonb_step1(p), CAST(v AS JSON), c)`,
 }
+
+// Errors of the jsonb macros, in Postgres' words where Postgres fails too.
+const (
+	JSONBDeleteScalar = "cannot delete from scalar"
+	JSONBDeleteIndex  = "cannot delete from object using integer index"
+	JSONBSetScalar    = "cannot set path in scalar"
+	JSONBSetIndex     = "path element at position 1 is not an integer"
+	JSONBPretty       = "jsonb_pretty is supported for values whose objects have one key, without empty arrays, with ASCII text, integers, true, false and null only"
+	JSONBSetPath      = "jsonb_set is supported with a constant path of one key or index only (a path like {a} or {0})"
+)
 
 // JSONValueText is the error of a *_text function meeting a value whose
 // Postgres text lakegate cannot give.
@@ -77,12 +125,13 @@ const JSONValueText = "json and jsonb *_text functions of a nested value or a nu
 // JSONTableFunctions are the set-returning json functions of the macros
 // above, which callers may use as table functions.
 var JSONTableFunctions = []string{
-	"json_each_text", "jsonb_each_text", "json_array_elements_text", "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys",
+	"json_array_elements", "jsonb_array_elements", "jsonb_each", "json_each_text", "jsonb_each_text", "json_array_elements_text", "jsonb_array_elements_text", "json_object_keys", "jsonb_object_keys",
 }
 
 // jsonbFunctions are the calls whose value is jsonb.
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
+	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true,
 }
 
 // isJSONB reports whether e's value is jsonb.
@@ -237,4 +286,83 @@ func jsonbContains(in []piece, i int, out *[]piece, next func(int) int) (string,
 		left, right = right, left
 	}
 	return "lakegate_jsonb_contains(" + left + ", " + right + ")", last, true
+}
+
+// jsonbMinus reads j - k at in[i] ("-"), j ending out: where j is a jsonb
+// cast (lakegate_jsonb(...)) and k a string constant (a key) or an
+// integer constant (an index), it takes j from out and returns the call that replaces them and
+// the index of k's last piece. Another - is the engine's.
+func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, int, bool) {
+	r := next(i + 1)
+	if r >= len(in) {
+		return "", 0, false
+	}
+	var call, arg string
+	last := r
+	switch {
+	case in[r].kind == 'n' || in[r].text == "-" && next(r+1) < len(in) && in[next(r+1)].kind == 'n':
+		if in[r].text == "-" {
+			last = next(r + 1)
+			arg = "-"
+		}
+		if strings.Trim(in[last].text, "0123456789") != "" {
+			return "", 0, false
+		}
+		call, arg = "lakegate_jsonb_delete_index", arg+in[last].text
+	case in[r].kind == 's':
+		call, arg = "lakegate_jsonb_delete", in[r].text
+		if c := next(r + 1); c < len(in) && in[c].text == "::" {
+			return "", 0, false // j - '{a,b}'::text[]: left to the engine (README)
+		}
+	default:
+		return "", 0, false
+	}
+	if c := next(last + 1); c < len(in) && (in[c].text == "::" || in[c].text == "[" || in[c].text == "^") {
+		return "", 0, false // the operand goes on: left to the engine
+	}
+	saved := slices.Clone(*out)
+	left, _ := popOperand(out)
+	if !strings.HasPrefix(left, "lakegate_jsonb(") {
+		*out = saved
+		return "", 0, false
+	}
+	return call + "(" + left + ", " + arg + ")", last, true
+}
+
+// jsonbFrom are the columns of a jsonb table function read in FROM:
+// their OIDs as * gives them, and the names of the jsonb ones.
+type jsonbFrom struct {
+	star  []uint32
+	names map[string]bool
+}
+
+// jsonbFromColumns reads a SELECT whose FROM is one call of
+// jsonb_array_elements or jsonb_each: the engine's JSON of their value
+// columns is jsonb. Nil for any other statement (there the value columns
+// are the engine's json).
+func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
+	sel, ok := root.(*tree.SelectNode)
+	if !ok {
+		return nil
+	}
+	tf, ok := sel.FromTable.(*tree.TableFunction)
+	if !ok {
+		return nil
+	}
+	f, ok := tf.Function.(*tree.Function)
+	if !ok || f.Schema != "" {
+		return nil
+	}
+	var cols []string
+	var star []uint32
+	switch strings.ToLower(f.FunctionName) {
+	case "jsonb_array_elements":
+		cols, star = []string{"value"}, []uint32{pgtypes.OIDJSONB}
+	case "jsonb_each":
+		cols, star = []string{"key", "value"}, []uint32{0, pgtypes.OIDJSONB}
+	default:
+		return nil
+	}
+	copy(cols, tf.ColumnNameAlias)
+	return &jsonbFrom{star: star, names: map[string]bool{strings.ToLower(cols[len(cols)-1]): true}}
 }

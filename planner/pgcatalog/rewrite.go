@@ -341,6 +341,14 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Changed = true
 				continue
 			}
+		case p.text == "-" && isOperand(prev):
+			// j - 'key', j - 1, j - '{a,b}'::text[] (jsonb.go)
+			if text, last, ok := jsonbMinus(in, i, &out, next); ok {
+				emit(text, 'w')
+				i = last
+				rw.Changed = true
+				continue
+			}
 		case p.text == "~" || p.text == "!" || p.text == "#" || p.text == "?":
 			// j ? k, j #>> '{a,b}' (jsonb.go)
 			if op, end, ok := jsonbOperator(in, i, prev, next); ok && p.text != "~" && p.text != "!" {
@@ -551,8 +559,8 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				break
 			}
 			name := p.identName()
-			if IsEngineSchema(name) {
-				rw.Touched = true
+			if IsEngineSchema(name) || oneColumnTableFunctions[name] {
+				rw.Touched = true // the latter: aliasSeriesColumns
 			}
 			if relLocs[p.start] && pgRelations[name] != nil {
 				emit(relSchema+"."+name, 'w')

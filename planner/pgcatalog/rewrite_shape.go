@@ -25,7 +25,7 @@ func aliasSeriesColumns(out []piece) []piece {
 	for i := 0; i < len(out); i++ {
 		res = append(res, out[i])
 		name := out[i].identName()
-		if name != "generate_series" && name != "unnest" {
+		if !oneColumnTableFunctions[name] {
 			continue
 		}
 		if k := prevNonSpace(out, i); k < 0 || !(strings.EqualFold(out[k].text, "FROM") || strings.EqualFold(out[k].text, "JOIN")) {
@@ -62,6 +62,13 @@ func aliasSeriesColumns(out []piece) []piece {
 		i = a
 	}
 	return res
+}
+
+// oneColumnTableFunctions are the table functions of one column whose
+// alias aliasSeriesColumns makes the column's name.
+var oneColumnTableFunctions = map[string]bool{
+	"generate_series": true, "unnest": true, "json_object_keys": true, "jsonb_object_keys": true,
+	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
 }
 
 // quotedElement renders an array element as a string literal.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
+	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
@@ -15,26 +16,26 @@ import (
 // engine is asked which candidates are numeric (a probe statement).
 // On any failure of the probe the statement stays as planned.
 func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Column) ([]pgtypes.Column, error) {
-	items := plan.Numeric
-	if len(items) == 0 {
+	items, nested := plan.Numeric, s.nestedDivisions(e, plan)
+	if len(items) == 0 && nested == nil {
 		return cols, nil
 	}
-	ps, err := e.conn.Prepare(pgcatalog.NumericProbe(plan.SQL, items))
-	if err != nil {
-		return cols, nil
-	}
-	probe := ps.Columns()
-	ps.Close()
 	exact := map[int]bool{}
-	for _, it := range items {
-		if it.Col < len(probe) && it.Col < len(cols) && exactType(probe[it.Col].Type, it.Division) {
-			exact[it.Col] = true
+	if len(items) > 0 {
+		if ps, err := e.conn.Prepare(pgcatalog.NumericProbe(plan.SQL, items)); err == nil {
+			probe := ps.Columns()
+			ps.Close()
+			for _, it := range items {
+				if it.Col < len(probe) && it.Col < len(cols) && exactType(probe[it.Col].Type, it.Division) {
+					exact[it.Col] = true
+				}
+			}
 		}
 	}
-	if len(exact) == 0 {
+	if len(exact) == 0 && nested == nil {
 		return cols, nil
 	}
-	sql := pgcatalog.NumericSQL(plan.SQL, items, func(c int) bool { return exact[c] })
+	sql := pgcatalog.NumericSQLWith(plan.SQL, items, func(c int) bool { return exact[c] }, nested)
 	out, _, err := s.describe(e, sql)
 	if err != nil {
 		return nil, err
@@ -50,6 +51,22 @@ func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Colum
 	}
 	plan.SQL = sql
 	return out, nil
+}
+
+// nestedDivisions returns the plan's divisions inside expressions where
+// their wrapped text parses to the same statement (nil otherwise: the
+// statement runs as written).
+func (s *Session) nestedDivisions(e *engine, plan *queryPlan) *pgcatalog.NestedDivs {
+	n := plan.Nested
+	if n == nil {
+		return nil
+	}
+	nodes, err := planner.Parse(e.conn, n.SQL(plan.SQL))
+	if err != nil || !n.Matches(nodes[0]) {
+		s.log.Debug("nested divisions left as written", "err", err)
+		return nil
+	}
+	return n
 }
 
 // reapplyNumerics rewrites plan.SQL for a plan whose result shape was

@@ -107,6 +107,14 @@ select variance(x), stddev(x) from (values (3), (3)) t(x)
 select avg(x), stddev(x) from (values (1000000000000), (3), (7)) t(x)
 select sum(x) / count(x) from (values (1.5), (2.5)) t(x)
 select round(avg(x), 2), round(1 / 3.0, 4), round(avg(x), -1) from (values (14), (15), (15)) t(x)
+select avg(x) * 2 from (values (1), (2), (2)) t(x)
+select sum(a) / count(*) + 1 from (values (1.5), (2.5)) t(a)
+select x from (values (1.0, 3), (2.0, 4)) t(x, y) where round(x / y, 2) > 0.4
+select x from (values (1.0, 3), (2.0, 4)) t(x, y) order by round(x / y, 2) desc
+select (5 / 2.0)::float8 * 2, (x / 4.0)::float8 from (values (1)) t(x)
+select x / y * 2, (x + 1) / (y - 1) + 1 from (values (7, 2)) t(x, y)
+select x from (values (7, 2)) t(x, y) where x / y > 2 order by x / y
+select q * 2 from (select x / 4.0 as q from (values (1)) t(x)) s
 select trim_scale(x) from (values (1.500), (2.000), (null)) t(x)
 select scale(x), min_scale(x) from (values (1.500), (-2.010)) t(x)
 select octet_length('é'::text), octet_length('\x0102'::bytea)
@@ -321,6 +329,21 @@ select * from jsonb_each_text('{"b": 2, "a": "x", "c": null, "d": true}')
 select * from jsonb_array_elements_text('[1, "a", null, true]')
 select value from json_array_elements_text('["x", "y"]')
 select * from jsonb_object_keys('{"bb": 1, "a": 2, "c": 3}')
+select '{"a": 1, "b": 2}'::jsonb - 'a', '["a", "b", 1, "a"]'::jsonb - 'a', '{"a": 1}'::jsonb - 'z'
+select '[1, 2, 3]'::jsonb - 1, '[1, 2, 3]'::jsonb - -1, '[1, 2, 3]'::jsonb - 5
+select '{"a": 1, "b": 2, "c": 3}'::jsonb - '{a,c}'::text[], '["a", "b", "c"]'::jsonb - '{a,b}'::text[]
+select '1'::jsonb - 'a'
+select '{"a": 1}'::jsonb - 0
+select jsonb_set('{"a": 1, "b": {"c": 2}}', '{b}', '[1, 2]'), jsonb_set('{"a": 1}', '{z}', '2', false), jsonb_set('{"a": 1}', '{z}', '{"y": null}')
+select jsonb_set('[1, 2, 3]', '{-1}', '"x"'), jsonb_set('[1, 2]', '{5}', '3'), jsonb_set('[1, 2]', '{-5}', '0'), jsonb_set('[1, 2]', '{9}', '3', false)
+select jsonb_set('"x"', '{a}', '1')
+select * from jsonb_each('{"b": 1, "a": [1, 2], "c": {"y": 2, "x": null}}')
+select key, value from jsonb_each('{"b": "x", "a": true}') order by key
+select e from jsonb_array_elements('[{"b": 1, "a": 2}, 3, "s"]') e
+select value from jsonb_array_elements('[[1, 2], null]')
+select * from json_array_elements('[1, "a", true]')
+select k from jsonb_object_keys('{"b": 1, "aa": 2}') k
+select v from jsonb_array_elements_text('["x", "y"]') v
 select * from json_object_keys('{"bb": 1, "a": 2}')
 select * from json_each_text('[1]')
 -- arrays

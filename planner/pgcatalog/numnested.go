@@ -1,0 +1,304 @@
+package pgcatalog
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+)
+
+// A division with a numeric operand inside an expression (not a result
+// column by itself: NumericItems) is numeric in Postgres, with a scale it
+// chooses per value (select_div_scale), which the engine's decimal (one
+// scale per column, and no decimal division: it divides in float8)
+// cannot carry. In a client's query each such division is wrapped as
+// lakegate_nested_div(a, b), which fails with 0A000 (NestedDivision)
+// when an operand is a decimal and neither is a float, and otherwise
+// divides as / does. A division cast to a float directly
+// ((a / b)::float8) is left alone: its value is the float quotient.
+// The wrapped text is parsed again and must give the same tree with those
+// calls in place of the divisions (NestedTreeMatches); where it does not
+// (an operand whose extent the text edit misread) the statement runs as
+// written (README, differences).
+
+// NestedDivision is the error of a numeric division inside an expression.
+const NestedDivision = "a division with a numeric operand inside an expression is not supported (Postgres gives the quotient " +
+	"a scale per value): make the quotient a result column by itself, or cast an operand to float8"
+
+// nestedDivisionMacros compute the wrapped divisions.
+var nestedDivisionMacros = []string{
+	`lakegate_nested_div(a, b) AS CASE WHEN (lakegate_is_numeric(a) OR lakegate_is_numeric(b)) ` +
+		`AND typeof(a) NOT IN ('DOUBLE', 'FLOAT') AND typeof(b) NOT IN ('DOUBLE', 'FLOAT') ` +
+		`THEN error('` + NestedDivision + `') ELSE "//"(a, b) END`,
+}
+
+// NestedDivs are the divisions inside expressions of a statement and
+// the text edits that wrap them.
+type NestedDivs struct {
+	eds  []edit
+	locs map[float64]bool // the divisions' query_location
+	root tree.QueryNode
+}
+
+// NestedDivisions finds the divisions of root (parsed from sql) inside an
+// expression: every / but those at the top of a result column of the
+// outermost SELECT (and there under round(..., n)), and those a float
+// cast holds directly. Nil if there are none, or where an operand's
+// extent cannot be read from the text.
+func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
+	top := map[*tree.Function]bool{}
+	if sel, isSel := root.(*tree.SelectNode); isSel {
+		for _, e := range sel.SelectList {
+			f, isFn := e.(*tree.Function)
+			if !isFn {
+				continue
+			}
+			top[f] = true
+			if name, named := nameAt(f, sql); named && name == "round" && len(f.Children) == 2 && integerConstant(f.Children[1]) {
+				if inner, isFn := f.Children[0].(*tree.Function); isFn {
+					top[inner] = true
+				}
+			}
+		}
+	}
+	pieces := lexPieces(sql)
+	n := &NestedDivs{locs: map[float64]bool{}, root: root}
+	ok := true
+	tree.Inspect(root, func(node tree.Node) bool {
+		switch node := node.(type) {
+		case *tree.Cast:
+			if f, isFn := node.Child.(*tree.Function); isFn && (node.CastType.ID == "DOUBLE" || node.CastType.ID == "FLOAT") && isDivision(f, sql) {
+				top[f] = true
+			}
+		case *tree.Function:
+			if top[node] || !isDivision(node, sql) {
+				return true
+			}
+			op := int(node.QueryLocation)
+			from, ok1 := operandStart(pieces, node.Children[0], op)
+			to, ok2 := operandEnd(pieces, node.Children[1], op)
+			if !ok1 || !ok2 {
+				ok = false
+				return true
+			}
+			n.locs[float64(op)] = true
+			n.eds = append(n.eds, edit{from, from, "lakegate_nested_div("}, edit{op, op + 1, ","}, edit{to, to, ")"})
+		}
+		return true
+	})
+	if !ok || len(n.eds) == 0 {
+		return nil
+	}
+	return n
+}
+
+// SQL is sql with the divisions wrapped.
+func (n *NestedDivs) SQL(sql string) string { return applyNumericEdits(sql, slices.Clone(n.eds)) }
+
+// isDivision reports whether f is a / written as /.
+func isDivision(f *tree.Function, sql string) bool {
+	loc := int(f.QueryLocation)
+	return f.IsOperator && (f.FunctionName == "/" || f.FunctionName == "//") && len(f.Children) == 2 &&
+		loc < len(sql) && sql[loc] == '/' && (loc+1 >= len(sql) || sql[loc+1] != '/')
+}
+
+// locations are the text positions of the nodes under e.
+func locations(e tree.Expr, limit int) (lo, hi int, ok bool) {
+	lo, hi = limit, -1
+	tree.Inspect(e, func(n tree.Node) bool {
+		h, isExpr := n.(interface{ Head() *tree.ExprBase })
+		if !isExpr {
+			return true
+		}
+		if l := int(h.Head().QueryLocation); l > 0 && l < limit {
+			lo, hi = min(lo, l), max(hi, l)
+		}
+		return true
+	})
+	return lo, hi, hi >= 0
+}
+
+// pieceAt is the index of the piece starting at pos, or -1.
+func pieceAt(pieces []piece, pos int) int {
+	for i, p := range pieces {
+		if p.start == pos {
+			return i
+		}
+	}
+	return -1
+}
+
+// operandStart is where the left operand e of a division at op begins in
+// the text: its first node's position, before any parentheses opened
+// earlier and closed inside it.
+func operandStart(pieces []piece, e tree.Expr, op int) (int, bool) {
+	lo, _, ok := locations(e, op)
+	start := pieceAt(pieces, lo)
+	end := pieceAt(pieces, op)
+	if !ok || start < 0 || end < 0 {
+		return 0, false
+	}
+	depth := 0
+	for i := start; i < end; i++ {
+		switch pieces[i].text {
+		case "(", "[":
+			depth++
+		case ")", "]":
+			depth--
+		}
+	}
+	for i := start - 1; depth < 0 && i >= 0; i-- {
+		switch pieces[i].text {
+		case "(", "[":
+			depth++
+			start = i
+		case ")", "]":
+			depth--
+		}
+	}
+	if depth != 0 {
+		return 0, false
+	}
+	return pieces[start].start, true
+}
+
+// operandEnd is where the right operand e of a division at op ends: after
+// its last node's piece, the parentheses and brackets left open there,
+// a CASE's END and a ::type that follow.
+func operandEnd(pieces []piece, e tree.Expr, op int) (int, bool) {
+	_, hi, ok := locations(e, 1<<62)
+	first := pieceAt(pieces, op)
+	last := pieceAt(pieces, hi)
+	if !ok || first < 0 || last < 0 || last <= first {
+		return 0, false
+	}
+	depth, cases := 0, 0
+	i := first + 1
+	for ; i <= last || depth > 0 || cases > 0; i++ {
+		if i >= len(pieces) {
+			return 0, false
+		}
+		switch t := pieces[i]; {
+		case t.text == "(" || t.text == "[":
+			depth++
+		case t.text == ")" || t.text == "]":
+			depth--
+			if depth < 0 {
+				return 0, false
+			}
+		case t.kind == 'w' && strings.EqualFold(t.text, "case"):
+			cases++
+		case t.kind == 'w' && strings.EqualFold(t.text, "end"):
+			cases--
+		}
+	}
+	// the arguments of a call whose node has no child: count(*), now()
+	if k := prevNonSpace(pieces, i); k > first && pieces[k].isIdent() {
+		if o := nextNonSpace(pieces, i); o < len(pieces) && pieces[o].text == "(" {
+			c := matchParenIn(pieces, o)
+			if c < 0 {
+				return 0, false
+			}
+			i = c + 1
+		}
+	}
+	// a postfix cast: ::name, ::name(p, s), ::name[] (the cast's own
+	// position may be its ::)
+	if k := prevNonSpace(pieces, i); k > first && pieces[k].text == "::" {
+		i = k
+	}
+	for {
+		c := nextNonSpace(pieces, i)
+		if c >= len(pieces) || pieces[c].text != "::" {
+			break
+		}
+		t := nextNonSpace(pieces, c+1)
+		if t >= len(pieces) || !pieces[t].isIdent() {
+			return 0, false
+		}
+		i = t + 1
+		for {
+			n := nextNonSpace(pieces, i)
+			if n >= len(pieces) || (pieces[n].text != "(" && pieces[n].text != "[") {
+				break
+			}
+			closing := matchParenIn(pieces, n)
+			if pieces[n].text == "[" {
+				closing = nextNonSpace(pieces, n+1)
+				if closing >= len(pieces) || pieces[closing].text != "]" {
+					return 0, false
+				}
+			}
+			if closing < 0 {
+				return 0, false
+			}
+			i = closing + 1
+		}
+	}
+	if i >= len(pieces) {
+		return len(pieces[len(pieces)-1].text) + pieces[len(pieces)-1].start, true
+	}
+	return pieces[i].start, true
+}
+
+func nextNonSpace(pieces []piece, i int) int {
+	for i < len(pieces) && pieces[i].kind == ' ' {
+		i++
+	}
+	return i
+}
+
+// NumericSQLWith is NumericSQL with the divisions of n (nil for none)
+// wrapped too.
+func NumericSQLWith(sql string, items []NumericItem, exact func(col int) bool, n *NestedDivs) string {
+	var eds []edit
+	for _, it := range items {
+		if exact(it.Col) {
+			eds = append(eds, it.exact...)
+		}
+	}
+	if n != nil {
+		eds = append(eds, n.eds...)
+	}
+	return applyNumericEdits(sql, eds)
+}
+
+// Matches reports whether got, the tree of n.SQL's text, is n's with each
+// of its divisions called as lakegate_nested_div, locations aside.
+func (n *NestedDivs) Matches(got tree.QueryNode) bool {
+	want, err := json.Marshal(n.root)
+	if err != nil {
+		return false
+	}
+	have, err := json.Marshal(got)
+	if err != nil {
+		return false
+	}
+	var w, h any
+	if json.Unmarshal(want, &w) != nil || json.Unmarshal(have, &h) != nil {
+		return false
+	}
+	return reflect.DeepEqual(n.normalized(w), n.normalized(h))
+}
+
+// normalized drops query_location from a decoded tree, after naming the
+// divisions lakegate_nested_div calls.
+func (n *NestedDivs) normalized(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if loc, ok := v["query_location"].(float64); ok && n.locs[loc] && (v["function_name"] == "/" || v["function_name"] == "//") {
+			v["function_name"], v["is_operator"] = "lakegate_nested_div", false
+		}
+		delete(v, "query_location")
+		for k, x := range v {
+			v[k] = n.normalized(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = n.normalized(x)
+		}
+	}
+	return v
+}
