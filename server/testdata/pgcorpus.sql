@@ -425,6 +425,11 @@ select count(distinct (x, y)) from (values (1, 2), (1, 2), (2, 1)) t(x, y)
 select array_agg(distinct x) from (values (2), (1), (2)) t(x)
 select x, sum(y) from (values ('a', 1), ('a', 2), ('b', 3)) t(x, y) group by rollup (x) order by 1
 select grouping(x), count(*) from (values ('a'), ('b')) t(x) group by cube (x) order by 1, 2
+select max(x) - min(x), count(*) - count(x) from (values (1), (5), (null)) t(x)
+select max(x) - min(x) from (values (1.25), (5.50)) t(x)
+select max(t) - min(t) from (values (timestamp '2024-03-01 10:00'), (timestamp '2024-03-02 10:00:09')) v(t)
+select max(d) - min(d), max(d) - 1 from (values (date '2024-03-15'), (date '2024-03-01')) v(d)
+select x - lag(x) over (order by x) from (values (1), (4)) t(x) order by 1
 -- windows
 select x, row_number() over (order by x) from (values (3), (1), (2)) t(x) order by x
 select x, rank() over (order by x), dense_rank() over (order by x) from (values (1), (1), (2)) t(x) order by x
