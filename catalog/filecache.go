@@ -228,6 +228,9 @@ func storageError(loc string, err error) error {
 	if errors.Is(err, iofs.ErrNotExist) {
 		return fmt.Errorf("%w: file %s does not exist: %w", ErrStorage, loc, err)
 	}
+	if noCredentials(err) {
+		return noCredentialsError(loc)
+	}
 	if refused(err) {
 		return fmt.Errorf("%w: read %s: the store refused lakegate's credentials: %w: %w", ErrStorage, loc, ErrAccessDenied, err)
 	}
