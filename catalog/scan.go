@@ -228,6 +228,9 @@ func (t *Table) planTasks(ctx context.Context, filter iceberg.BooleanExpression)
 		return t.planIceberg(ctx, filter)
 	}
 	if err != nil {
+		if noCredentials(err) && !errors.Is(err, ErrNoCredentials) {
+			return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, noCredentialsError(t.snp.ManifestList))
+		}
 		return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, err)
 	}
 	if check {
@@ -273,6 +276,9 @@ func (t *Table) planIceberg(ctx context.Context, filter iceberg.BooleanExpressio
 		// manifest list or manifest another writer got wrong, and the
 		// decoder's message alone does not say which file it was reading.
 		op := fmt.Sprintf("catalog: plan %s: read manifests of snapshot %d (manifest list %s)", t.Ident, t.snp.SnapshotID, t.snp.ManifestList)
+		if noCredentials(err) {
+			return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, noCredentialsError(t.snp.ManifestList))
+		}
 		if strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "unsupported") {
 			return nil, fmt.Errorf("%s: %w: %w", op, ErrUnsupported, err)
 		}
