@@ -25,6 +25,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/benchkit"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/internal/tpch"
 	"github.com/lakegate/lakegate/internal/weedtest"
 )
@@ -84,7 +85,13 @@ func runS3(ctx context.Context, e *env, w io.Writer) error {
 	defer store.Close()
 	storeCfg := catalog.Config{Name: "store", Type: "rest", URI: store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket,
 		Properties: store.Properties()}
-	rc, err := catalog.Open(ctx, []catalog.Config{storeCfg}, catalog.Options{})
+	// This process's own copies (planning reads footers of name-mapped
+	// tables): a cache of its own, apart from lakegate's.
+	benchCache, err := objcache.Open(filepath.Join(e.o.data, "s3-bench-cache"), 8<<30, nil)
+	if err != nil {
+		return err
+	}
+	rc, err := catalog.Open(ctx, []catalog.Config{storeCfg}, catalog.Options{FileCache: benchCache})
 	if err != nil {
 		return err
 	}
