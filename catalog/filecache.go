@@ -228,6 +228,9 @@ func storageError(loc string, err error) error {
 	if errors.Is(err, iofs.ErrNotExist) {
 		return fmt.Errorf("%w: file %s does not exist: %w", ErrStorage, loc, err)
 	}
+	if noCredentials(err) {
+		return noCredentialsError(loc)
+	}
 	if refused(err) {
 		return fmt.Errorf("%w: read %s: the store refused lakegate's credentials: %w: %w", ErrStorage, loc, ErrAccessDenied, err)
 	}
@@ -247,20 +250,48 @@ func (t *Table) rawFS(ctx context.Context) (icebergio.IO, error) {
 	return fsys, nil
 }
 
-// localCopy returns a local path for reading one file of the table: the
-// path itself when local, else its cached copy (fetched when missing),
-// held by h.
-func (t *Table) localCopy(ctx context.Context, path string, h *objcache.Holds) (string, error) {
-	if !isRemote(path) {
-		return path, nil
+// readFooters fills in the columns and field ids of files[i] for each i in
+// idx from the files' Parquet footers. Files in object storage whose
+// footers are not known yet are fetched into the file cache first, all of
+// them at once (fetchAll: at most fetchParallelism at a time; a cancel
+// stops them), and their footers read from the local copies, which the
+// scan reads next anyway; a single slow object then costs one fetch's time,
+// not its share of a queue.
+func (t *Table) readFooters(ctx context.Context, files []DataFile, idx []int) error {
+	var remote []string
+	seen := map[string]bool{}
+	for _, i := range idx {
+		if p := files[i].Path; isRemote(p) && !seen[p] {
+			seen[p] = true
+			if _, ok := footers.cached(p); !ok {
+				remote = append(remote, p)
+			}
+		}
 	}
-	fc := t.fileCache()
-	if fc == nil {
-		return "", fmt.Errorf("%w: table %s is in object storage and no file cache is configured", ErrUnsupported, t.Ident)
+	var local map[string]string
+	if len(remote) > 0 {
+		fc := t.fileCache()
+		if fc == nil {
+			return fmt.Errorf("%w: table %s is in object storage and no file cache is configured", ErrUnsupported, t.Ident)
+		}
+		h := fc.NewHolds()
+		defer h.Release()
+		var err error
+		if local, err = t.fetchAll(ctx, fc, remote, h); err != nil {
+			return err
+		}
 	}
-	m, err := t.fetchAll(ctx, fc, []string{path}, h)
-	if err != nil {
-		return "", err
+	for _, i := range idx {
+		f := &files[i]
+		src := f.Path
+		if l, ok := local[f.Path]; ok {
+			src = l
+		}
+		fi, err := footers.get(f.Path, src)
+		if err != nil {
+			return fmt.Errorf("catalog: %s: read footer of %s: %w: %w", t.Ident, f.Path, ErrUpstream, err)
+		}
+		f.HasFieldIDs, f.Columns, f.FieldIDs = fi.hasIDs, fi.columns, fi.ids
 	}
-	return m[path], nil
+	return nil
 }

@@ -144,6 +144,9 @@ func (m *mappedIO) ReadFile(name string) ([]byte, error) {
 	}
 	f, err := m.inner.Open(p)
 	if err != nil {
+		if noCredentials(err) {
+			return nil, noCredentialsError(p)
+		}
 		return nil, err
 	}
 	defer f.Close()
@@ -172,7 +175,11 @@ func (m *mappedIO) ReadFile(name string) ([]byte, error) {
 func (m *mappedIO) Open(name string) (icebergio.File, error) {
 	p := m.resolve(name)
 	if !immutableMetadataFile(p) {
-		return m.inner.Open(p)
+		f, err := m.inner.Open(p)
+		if err != nil && noCredentials(err) {
+			return nil, noCredentialsError(p)
+		}
+		return f, err
 	}
 	data, err := m.ReadFile(name)
 	if err != nil {

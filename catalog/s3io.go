@@ -114,6 +114,36 @@ func openObject(ctx context.Context, fsys icebergio.IO, loc string) (io.ReadClos
 // ErrUpstream (the catalog) or ErrStorage (a table's file).
 var ErrAccessDenied = errors.New("access denied")
 
+// ErrNoCredentials marks a read of object storage lakegate could not sign:
+// it has no credentials for the store (none in the catalog's properties,
+// none in the AWS environment or a shared profile, none vended by the REST
+// catalog). It is wrapped with ErrStorage.
+var ErrNoCredentials = errors.New("no credentials for object storage")
+
+// noCredentialsHint says where credentials come from.
+const noCredentialsHint = "lakegate has no credentials for the store: set s3.access-key-id and s3.secret-access-key " +
+	"in the catalog's properties, provide them through the AWS environment or a shared profile, " +
+	"or let the REST catalog vend them (vended_credentials)"
+
+// noCredentials reports an error of the AWS SDK finding no credentials to
+// sign a request with (its default chain ran out, the EC2 metadata
+// service being disabled). The SDK has no type for it: its S3 client says
+// "get identity: get credentials: ..." (older signing middleware: "failed
+// to retrieve credentials: ...").
+func noCredentials(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "get identity: get credentials: ") || strings.Contains(msg, "failed to retrieve credentials: ")
+}
+
+// noCredentialsError is the error of a read of loc that had no
+// credentials; the SDK's own text (the chain it tried) is left out.
+func noCredentialsError(loc string) error {
+	return fmt.Errorf("%w: read %s: %w: %s", ErrStorage, loc, ErrNoCredentials, noCredentialsHint)
+}
+
 // upstream wraps a failure of the catalog service: ErrUpstream, and
 // ErrAccessDenied when the service refused lakegate's credentials.
 func upstream(err error) error {

@@ -12,8 +12,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
-
-	"github.com/lakegate/lakegate/internal/objcache"
 )
 
 // Table is one table pinned to one snapshot: everything a query reads of it
@@ -162,6 +160,7 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 	spec := t.tbl.Metadata()
 	needFooter := plan.NameMapping != nil || t.Properties()["schema.name-mapping.default"] != ""
 	byPath := map[string]int{}
+	var withFooter []int // files of plan whose footers are read below
 	for _, task := range tasks {
 		df := task.file
 		if df.format != iceberg.ParquetFile {
@@ -191,11 +190,7 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 			}
 		}
 		if needFooter || out.IdentityValues != nil {
-			fi, err := t.footer(ctx, path)
-			if err != nil {
-				return nil, fmt.Errorf("catalog: %s: read footer of %s: %w: %w", t.Ident, path, ErrUpstream, err)
-			}
-			out.HasFieldIDs, out.Columns, out.FieldIDs = fi.hasIDs, fi.columns, fi.ids
+			withFooter = append(withFooter, len(plan.Files))
 		}
 		for _, eq := range task.eqDeletes {
 			if eq.format != iceberg.ParquetFile {
@@ -209,6 +204,9 @@ func (t *Table) PlanScan(ctx context.Context, filter iceberg.BooleanExpression) 
 		}
 		byPath[path] = len(plan.Files)
 		plan.Files = append(plan.Files, out)
+	}
+	if err := t.readFooters(ctx, plan.Files, withFooter); err != nil {
+		return nil, err
 	}
 	return plan, nil
 }
@@ -230,6 +228,9 @@ func (t *Table) planTasks(ctx context.Context, filter iceberg.BooleanExpression)
 		return t.planIceberg(ctx, filter)
 	}
 	if err != nil {
+		if noCredentials(err) && !errors.Is(err, ErrNoCredentials) {
+			return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, noCredentialsError(t.snp.ManifestList))
+		}
 		return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, err)
 	}
 	if check {
@@ -275,6 +276,9 @@ func (t *Table) planIceberg(ctx context.Context, filter iceberg.BooleanExpressio
 		// manifest list or manifest another writer got wrong, and the
 		// decoder's message alone does not say which file it was reading.
 		op := fmt.Sprintf("catalog: plan %s: read manifests of snapshot %d (manifest list %s)", t.Ident, t.snp.SnapshotID, t.snp.ManifestList)
+		if noCredentials(err) {
+			return nil, fmt.Errorf("catalog: plan %s: %w", t.Ident, noCredentialsError(t.snp.ManifestList))
+		}
 		if strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "unsupported") {
 			return nil, fmt.Errorf("%s: %w: %w", op, ErrUnsupported, err)
 		}
@@ -345,27 +349,6 @@ type footerCache struct {
 }
 
 var footers = &footerCache{m: map[string]footerInfo{}}
-
-// footer is footers.get for a file of t: a file in object storage is read
-// from its local copy (filecache.go), which the scan reads next anyway.
-func (t *Table) footer(ctx context.Context, path string) (footerInfo, error) {
-	if !isRemote(path) {
-		return footers.get(path, path)
-	}
-	if fi, ok := footers.cached(path); ok {
-		return fi, nil
-	}
-	var h *objcache.Holds
-	if fc := t.fileCache(); fc != nil {
-		h = fc.NewHolds()
-		defer h.Release()
-	}
-	local, err := t.localCopy(ctx, path, h)
-	if err != nil {
-		return footerInfo{}, err
-	}
-	return footers.get(path, local)
-}
 
 func (c *footerCache) cached(key string) (footerInfo, bool) {
 	c.mu.Lock()

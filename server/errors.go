@@ -23,7 +23,8 @@ import (
 // storage failure, a read-only catalog or storage included, is HV000
 // (catalog.ErrUpstream); a damaged data file is XX001 (planner.KindCorrupt,
 // whether the engine says "Invalid Input" or "IO"); a file that cannot be
-// read is 58030; a catalog refusing lakegate's credentials is 08004; a
+// read is 58030 (the store refusing lakegate's keys, or lakegate having
+// none: catalog.ErrNoCredentials, wrapped in ErrStorage); a catalog refusing lakegate's credentials is 08004; a
 // per-session bound is 53400.
 func withSQLState(err error) error {
 	if err == nil {

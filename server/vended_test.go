@@ -156,7 +156,7 @@ func (p *vendingProxy) stats() (vended, renewals int, headers []string) {
 // one would be refused), expired ones are renewed through the catalog's
 // credentials endpoint, and the secret shows in no error or log. With
 // vended_credentials off, lakegate does not ask for them, and without keys
-// a read fails with a clear error.
+// a read fails with 58030 saying that lakegate has no credentials.
 func TestVendedCredentials(t *testing.T) {
 	store := weedtest.Start(t)
 	// No keys anywhere but in what the catalog vends.
@@ -205,7 +205,9 @@ func TestVendedCredentials(t *testing.T) {
 			t.Fatalf("vended_credentials off, and lakegate sent X-Iceberg-Access-Delegation %q", h)
 		}
 	}
-	t.Logf("without vended credentials: SQLSTATE %s: %v", sqlState(err), err)
+	if sqlState(err) != "58030" || !strings.Contains(err.Error(), "lakegate has no credentials for the store") || !strings.Contains(err.Error(), "comms.bounces") {
+		t.Errorf("a read without any keys: %v (SQLSTATE %s), want 58030 naming the table and saying lakegate has no credentials", err, sqlState(err))
+	}
 	for _, s := range []string{store.SecretKey, decoySecret} {
 		if strings.Contains(err.Error(), s) || strings.Contains(logs.String(), s) {
 			t.Fatal("a vended secret is in an error or the log")

@@ -23,6 +23,12 @@
 //	pgbench  PostgreSQL's pgbench, point lookups by key with -M simple,
 //	         extended and prepared, against lakegate and PostgreSQL 15
 //	         holding the same rows: tps, latency, ratio to simple
+//	s3       the same tables in SeaweedFS (S3 and its REST catalog, started
+//	         here): Q1-Q22 warm from the file cache vs local files, cold
+//	         fetches against a plain parallel AWS SDK GET of the same
+//	         objects, the file cache's peak size (s3.go; not in the
+//	         default sections: it needs the SeaweedFS binary, $LAKEGATE_WEED
+//	         or scripts/seaweedfs.sh)
 //
 // Run with (from the module root):
 //
@@ -78,6 +84,8 @@ type options struct {
 	pgbenchClients  int
 	pgbenchDuration time.Duration
 	pgbenchModes    []string
+
+	s3CacheBytes int64
 }
 
 // args are the flags as given, to print the reproducing command.
@@ -110,6 +118,7 @@ func main() {
 	flag.IntVar(&o.pgbenchClients, "pgbench-clients", 8, "pgbench clients (-c) of the pgbench section")
 	flag.DurationVar(&o.pgbenchDuration, "pgbench-duration", 20*time.Second, "duration (-T) of each pgbench run")
 	flag.StringVar(&pgbenchModes, "pgbench-modes", "simple,extended,prepared", "pgbench query modes (-M) to run")
+	flag.Int64Var(&o.s3CacheBytes, "s3-cache-bytes", 2<<30, "lakegate's limits.file_cache_bytes in the s3 section")
 	flag.Parse()
 	o.pgbenchModes = benchkit.SplitList(pgbenchModes)
 	args = os.Args[1:]
@@ -262,8 +271,10 @@ func runSections(ctx context.Context, e *env, out io.Writer) error {
 			err = runConnect(ctx, e, out)
 		case "pgbench":
 			err = runPgbench(ctx, e, out)
+		case "s3":
+			err = runS3(ctx, e, out)
 		default:
-			err = fmt.Errorf("unknown section %q (want q, stream, plan, load, connect, pgbench)", s)
+			err = fmt.Errorf("unknown section %q (want q, stream, plan, load, connect, pgbench, s3)", s)
 		}
 		if err != nil {
 			return fmt.Errorf("section %s: %w", s, err)
@@ -303,11 +314,12 @@ func openWarehouse(ctx context.Context, dir string) (*catalog.Catalog, error) {
 const benchPolicy = `# written by bench/tpch
 owners:
   tpch: tpch
+  tpch_s3: tpch
   benchstream: bench
   benchplan: bench
 grants:
   - subjects: [user:bench]
-    objects: ["tpch.*", "benchstream.*", "benchplan.*"]
+    objects: ["tpch.*", "tpch_s3.*", "benchstream.*", "benchplan.*"]
     privileges: [read]
 `
 

@@ -183,6 +183,7 @@ func Generate(ctx context.Context, cat *catalog.Catalog, opts Options) error {
 	g := &gen{c: newCounts(opts.SF), pool: sharedPool()}
 	nsProps := map[string]string{"owner-domain": opts.Owner}
 	pending := map[string]*catalog.Table{}
+	created := map[string]bool{} // created empty: every piece is appended
 	for _, name := range Tables {
 		ident := catalog.Ident{Schema: opts.Schema, Name: name}
 		if _, err := cat.LoadTable(ctx, ident); err == nil {
@@ -195,6 +196,14 @@ func Generate(ctx context.Context, cat *catalog.Catalog, opts Options) error {
 			Properties: map[string]string{"owner-domain": opts.Owner,
 				"write.parquet.row-group-limit": strconv.Itoa(opts.RowGroupRows)}}
 		t, err := cat.PrepareCreate(ctx, ident, spec, nsProps)
+		if errors.Is(err, catalog.ErrUnsupported) {
+			// A REST catalog creates no staged tables: create the table
+			// empty, and append every piece.
+			if err = cat.CreateNative(ctx, ident, spec, nsProps); err == nil {
+				t, err = cat.LoadTable(ctx, ident)
+				created[name] = true
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -328,6 +337,14 @@ feed:
 		sts := byTable[name]
 		if len(sts) == 0 {
 			return fmt.Errorf("tpch: %s: nothing was generated", name)
+		}
+		if created[name] {
+			for _, s := range sts {
+				if err := cat.CommitAppend(context.Background(), t.Ident, s, info); err != nil {
+					return fmt.Errorf("tpch: append to %s: %w", t.Ident, err)
+				}
+			}
+			continue
 		}
 		if err := cat.CommitCreate(context.Background(), t, sts[0], info); err != nil {
 			for _, s := range sts[1:] {

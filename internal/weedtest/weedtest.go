@@ -56,7 +56,6 @@ type Server struct {
 	dir   string
 	filer string
 	args  []string
-	t     testing.TB
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -90,23 +89,38 @@ func Binary() (string, error) {
 
 // Start runs `weed mini` on free loopback ports in a temporary directory
 // and waits until S3 and the REST catalog answer. It fails the test when
-// the binary is missing.
+// the binary is missing; the server is stopped and its directory removed
+// when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin, err := Binary()
+	s, err := Launch()
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Launch is Start for programs that are not tests (the benchmarks): the
+// caller ends the server with Close.
+func Launch() (*Server, error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, err
 	}
 	// The SDK in this process (REST SigV4, S3 FileIO) must never look for
 	// credentials at the EC2 metadata address.
 	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	dir, err := os.MkdirTemp("", "lakegate-weed-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	s := &Server{bin: bin, dir: dir, t: t, AccessKey: "LG" + randHex(9), SecretKey: randHex(20)}
-	ports := freePorts(t, 12)
+	s := &Server{bin: bin, dir: dir, AccessKey: "LG" + randHex(9), SecretKey: randHex(20)}
+	ports, err := freePorts(12)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	s.S3 = fmt.Sprintf("http://127.0.0.1:%d", ports[6])
 	s.filer = fmt.Sprintf("http://127.0.0.1:%d", ports[2])
 	s.CatalogURI = fmt.Sprintf("http://127.0.0.1:%d", ports[8])
@@ -122,20 +136,35 @@ func Start(t testing.TB) *Server {
 		"-filer.localSocket=" + filepath.Join(dir, "filer.sock"), "-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
-		t.Fatal(err)
+		os.RemoveAll(dir)
+		return nil, err
 	}
-	t.Cleanup(s.Stop)
-	s.Restart(t)
-	return s
+	if err := s.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the server and removes its directory.
+func (s *Server) Close() {
+	s.Stop()
+	os.RemoveAll(s.dir)
 }
 
 // Restart starts the server again after Stop, on the same ports and data.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
+	if err := s.start(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *Server) start() error {
 	s.mu.Lock()
 	if s.cmd != nil {
 		s.mu.Unlock()
-		t.Fatal("weedtest: Restart while running")
+		return fmt.Errorf("weedtest: Restart while running")
 	}
 	cmd := exec.Command(s.bin, s.args...)
 	cmd.Dir = s.dir
@@ -146,7 +175,7 @@ func (s *Server) Restart(t testing.TB) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		s.mu.Unlock()
-		t.Fatalf("start weed: %v", err)
+		return fmt.Errorf("start weed: %w", err)
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
@@ -155,8 +184,9 @@ func (s *Server) Restart(t testing.TB) {
 	if err := s.waitReady(done, 90*time.Second); err != nil {
 		out := s.Log()
 		s.Stop()
-		t.Fatalf("weed mini did not come up: %v\n%s", err, out)
+		return fmt.Errorf("weed mini did not come up: %w\n%s", err, out)
 	}
+	return nil
 }
 
 // waitReady polls S3 and the REST catalog until both answer HTTP, and the
@@ -267,7 +297,7 @@ func randHex(n int) string {
 // freePorts returns n distinct free loopback ports, all below 55536 (weed
 // derives nothing from them, but keeps the +10000 gRPC convention in its
 // checks).
-func freePorts(t testing.TB, n int) []int {
+func freePorts(n int) ([]int, error) {
 	var ls []net.Listener
 	defer func() {
 		for _, l := range ls {
@@ -278,7 +308,7 @@ func freePorts(t testing.TB, n int) []int {
 	for len(out) < n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		ls = append(ls, l)
 		p := l.Addr().(*net.TCPAddr).Port
@@ -286,5 +316,5 @@ func freePorts(t testing.TB, n int) []int {
 			out = append(out, p)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -1,0 +1,450 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/benchkit"
+	"github.com/lakegate/lakegate/internal/objcache"
+	"github.com/lakegate/lakegate/internal/tpch"
+	"github.com/lakegate/lakegate/internal/weedtest"
+)
+
+// The s3 section: the same TPC-H tables in SeaweedFS (S3 and its Iceberg
+// REST catalog, started here as a process) next to the local ones, served
+// by one lakegate with both catalogs.
+//
+//	cold  a fresh lakegate with an empty file cache runs Q1-Q22 once on the
+//	      S3 tables (each query fetches the files its pruned plan needs);
+//	      then, again fresh and empty, one statement that reads every file
+//	      of the eight tables with next to no computation (a predicate no
+//	      file can be pruned by): bytes fetched, MB/s, against a plain
+//	      parallel GET of the same object keys with the AWS SDK, as many at
+//	      once as lakegate fetches (catalog's fetchParallelism, 16)
+//	warm  Q1-Q22 with the file cache filled, S3 tables and local tables
+//	      alternating: per-query medians, ratio, geometric mean
+//	peak  the file cache directory's size (copies and partial downloads),
+//	      sampled every 50 ms through both, against limits.file_cache_bytes
+
+// s3Schema is the namespace of the TPC-H tables in the store.
+const s3Schema = "tpch_s3"
+
+// s3FetchParallelism is lakegate's own (catalog.fetchParallelism), which
+// the SDK baseline uses too.
+const s3FetchParallelism = 16
+
+// keyColumns name a column of each table that no file can be pruned by
+// in the fetch statement's predicate (col + 0 < 0).
+var keyColumns = map[string]string{"region": "r_regionkey", "nation": "n_nationkey", "supplier": "s_suppkey",
+	"customer": "c_custkey", "part": "p_partkey", "partsupp": "ps_partkey", "orders": "o_orderkey", "lineitem": "l_orderkey"}
+
+type s3Result struct {
+	warm         []qResult // Lakegate: S3 tables, DuckDB: local tables (the reference column)
+	cold         []time.Duration
+	coldBytes    int64
+	fetchTime    time.Duration
+	fetchBytes   int64
+	fetchFiles   int64
+	sdkTime      time.Duration
+	sdkBytes     int64
+	sdkKeys      int
+	peak, budget int64
+	generated    time.Duration
+	coldMismatch string
+}
+
+func runS3(ctx context.Context, e *env, w io.Writer) error {
+	if e.cfgPath == "" {
+		return fmt.Errorf("the s3 section needs a lakegate process")
+	}
+	logf("  starting SeaweedFS ...")
+	store, err := weedtest.Launch()
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	storeCfg := catalog.Config{Name: "store", Type: "rest", URI: store.CatalogURI, Warehouse: "s3://" + weedtest.Bucket,
+		Properties: store.Properties()}
+	// This process's own copies (planning reads footers of name-mapped
+	// tables): a cache of its own, apart from lakegate's.
+	benchCache, err := objcache.Open(filepath.Join(e.o.data, "s3-bench-cache"), 8<<30, nil)
+	if err != nil {
+		return err
+	}
+	rc, err := catalog.Open(ctx, []catalog.Config{storeCfg}, catalog.Options{FileCache: benchCache})
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	var r s3Result
+	start := time.Now()
+	logf("  generating TPC-H SF %g into the store (%s) ...", e.o.sf, s3Schema)
+	if err := tpch.Generate(ctx, rc, tpch.Options{SF: e.o.sf, Schema: s3Schema, Partitioned: e.o.partitioned,
+		Progress: func(s string) { logf("    %s", s) }}); err != nil {
+		return err
+	}
+	r.generated = time.Since(start)
+	var keys []string
+	for _, name := range tpch.Tables {
+		files, err := tableFiles(ctx, rc, catalog.Ident{Schema: s3Schema, Name: name})
+		if err != nil {
+			return err
+		}
+		keys = append(keys, files...)
+	}
+
+	dataDir, err := filepath.Abs(e.o.data)
+	if err != nil {
+		return err
+	}
+	cacheDir := filepath.Join(dataDir, "s3-file-cache")
+	r.budget = e.o.s3CacheBytes
+	metricsAddr, err := benchkit.FreeAddr()
+	if err != nil {
+		return err
+	}
+	local := catalog.Config{Name: "lakegate", Type: "sql", URI: "sqlite://" + filepath.Join(dataDir, "catalog.db"),
+		Warehouse: "file://" + filepath.Join(dataDir, "warehouse")}
+	fresh := func() error {
+		if err := os.RemoveAll(cacheDir); err != nil {
+			return err
+		}
+		return e.restartWith(ctx, func(cfg map[string]any) {
+			cfg["catalogs"] = []catalog.Config{local, storeCfg}
+			cfg["metrics_listen"] = metricsAddr
+			lim, _ := cfg["limits"].(map[string]any)
+			if lim == nil {
+				lim = map[string]any{}
+			}
+			lim["file_cache_dir"] = cacheDir
+			lim["file_cache_bytes"] = strconv.FormatInt(r.budget, 10)
+			cfg["limits"] = lim
+		})
+	}
+	defer func() {
+		// Leave lakegate as the other sections expect it.
+		_ = e.restartWith(ctx, func(cfg map[string]any) {
+			delete(cfg, "catalogs")
+			delete(cfg, "metrics_listen")
+			if lim, ok := cfg["limits"].(map[string]any); ok {
+				delete(lim, "file_cache_dir")
+				delete(lim, "file_cache_bytes")
+			}
+		})
+	}()
+	peak := startDirSampler(cacheDir)
+	defer peak.stop()
+	fetched := func() (int64, error) {
+		return scrapeCounter(ctx, metricsAddr, "lakegate_file_cache_fetched_bytes_total")
+	}
+
+	// Cold: Q1-Q22 once on a fresh process with an empty cache.
+	if err := fresh(); err != nil {
+		return err
+	}
+	s3c, err := pgx.Connect(ctx, e.engineDSNFor(s3Schema))
+	if err != nil {
+		return err
+	}
+	logf("  cold Q1-Q22 on the store ...")
+	coldAnswers := map[int][][]any{}
+	for _, n := range e.o.queries {
+		rows, d, err := pgQuery(ctx, s3c, tpch.Query(n, e.o.sf))
+		if err != nil {
+			s3c.Close(ctx)
+			return fmt.Errorf("cold Q%d: %w", n, err)
+		}
+		coldAnswers[n] = rows
+		r.cold = append(r.cold, d)
+		logf("    Q%-2d cold %7.1f ms", n, ms(d))
+	}
+	s3c.Close(ctx)
+	if r.coldBytes, err = fetched(); err != nil {
+		return err
+	}
+
+	// Cold: one statement fetching every file, on a fresh process with an
+	// empty cache.
+	if err := fresh(); err != nil {
+		return err
+	}
+	if s3c, err = pgx.Connect(ctx, e.engineDSNFor(s3Schema)); err != nil {
+		return err
+	}
+	defer func() { s3c.Close(ctx) }()
+	var parts []string
+	for _, name := range tpch.Tables {
+		parts = append(parts, fmt.Sprintf("(select count(*) from %s where %s + 0 < 0)", name, keyColumns[name]))
+	}
+	fetchAll := "select " + strings.Join(parts, " + ")
+	logf("  cold fetch of every file ...")
+	if _, r.fetchTime, err = pgQuery(ctx, s3c, fetchAll); err != nil {
+		return fmt.Errorf("fetch statement: %w", err)
+	}
+	if r.fetchBytes, err = fetched(); err != nil {
+		return err
+	}
+	if r.fetchFiles, err = scrapeCounter(ctx, metricsAddr, "lakegate_file_cache_fetches_total"); err != nil {
+		return err
+	}
+
+	// The same keys with the AWS SDK.
+	logf("  AWS SDK GET of the same %d objects, %d at once ...", len(keys), s3FetchParallelism)
+	if r.sdkBytes, r.sdkTime, err = sdkGetAll(ctx, store, keys); err != nil {
+		return err
+	}
+	r.sdkKeys = len(keys)
+
+	// Warm: the cache holds every file now.
+	loc, err := pgx.Connect(ctx, e.engineDSN())
+	if err != nil {
+		return err
+	}
+	defer loc.Close(ctx)
+	logf("  warm Q1-Q22, store vs local files ...")
+	for i, n := range e.o.queries {
+		q := tpch.Query(n, e.o.sf)
+		res := qResult{N: n}
+		got, _, err := pgQuery(ctx, s3c, q)
+		if err != nil {
+			return fmt.Errorf("Q%d on the store: %w", n, err)
+		}
+		want, _, err := pgQuery(ctx, loc, q)
+		if err != nil {
+			return fmt.Errorf("Q%d on local files: %w", n, err)
+		}
+		res.Rows, res.Mismatch = len(want), compareRows(got, want)
+		if d := compareRows(coldAnswers[n], want); d != "" && r.coldMismatch == "" {
+			r.coldMismatch = fmt.Sprintf("Q%d: %s", n, d)
+		}
+		for j := 0; j < e.o.runs; j++ {
+			// Alternate which side goes first.
+			sides := []*pgx.Conn{s3c, loc}
+			if (i+j)%2 == 1 {
+				sides = []*pgx.Conn{loc, s3c}
+			}
+			for _, c := range sides {
+				_, d, err := pgQuery(ctx, c, q)
+				if err != nil {
+					return fmt.Errorf("Q%d: %w", n, err)
+				}
+				if c == s3c {
+					res.Lakegate = append(res.Lakegate, d)
+				} else {
+					res.DuckDB = append(res.DuckDB, d)
+				}
+			}
+		}
+		logf("    Q%-2d store %7.1f ms  local %7.1f ms  %s", n, ms(median(res.Lakegate)), ms(median(res.DuckDB)), okText(res.Mismatch))
+		r.warm = append(r.warm, res)
+	}
+	peak.stop()
+	r.peak = peak.max()
+	printS3(w, r, e.o)
+	for _, q := range r.warm {
+		if q.Mismatch != "" {
+			return fmt.Errorf("Q%d: answers differ: %s", q.N, q.Mismatch)
+		}
+	}
+	if r.coldMismatch != "" {
+		return fmt.Errorf("cold answers differ: %s", r.coldMismatch)
+	}
+	return nil
+}
+
+// engineDSNFor is engineDSN with another schema first on the search path.
+func (e *env) engineDSNFor(schema string) string {
+	return fmt.Sprintf("postgres://%s:%s@%s/lakegate?sslmode=disable&search_path=%s&lakegate.result_cache=off",
+		benchUser, e.password, e.addr, schema)
+}
+
+// sdkGetAll reads every object (s3:// locations) with the AWS SDK,
+// s3FetchParallelism at a time, into io.Discard.
+func sdkGetAll(ctx context.Context, store *weedtest.Server, locs []string) (int64, time.Duration, error) {
+	cl := s3.New(s3.Options{Region: weedtest.Region, BaseEndpoint: aws.String(store.S3), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
+	var (
+		total    atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     atomic.Int64
+	)
+	start := time.Now()
+	for range s3FetchParallelism {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(locs) {
+					return
+				}
+				u, err := url.Parse(locs[i])
+				if err == nil {
+					var out *s3.GetObjectOutput
+					out, err = cl.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(u.Host), Key: aws.String(strings.TrimPrefix(u.Path, "/"))})
+					if err == nil {
+						var n int64
+						n, err = io.Copy(io.Discard, out.Body)
+						out.Body.Close()
+						total.Add(n)
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("GET %s: %w", locs[i], err)
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return total.Load(), time.Since(start), firstErr
+}
+
+// scrapeCounter reads one unlabelled sample from lakegate's /metrics.
+func scrapeCounter(ctx context.Context, addr, name string) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return 0, fmt.Errorf("metric %s: %w", name, err)
+			}
+			return int64(f), nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("metric %s not in /metrics", name)
+}
+
+// dirSampler records the largest total size of the files under a
+// directory, sampled every 50 ms.
+type dirSampler struct {
+	peak atomic.Int64
+	done chan struct{}
+	once sync.Once
+	wg   sync.WaitGroup
+}
+
+func startDirSampler(dir string) *dirSampler {
+	s := &dirSampler{done: make(chan struct{})}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var n int64
+			_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					if info, err := d.Info(); err == nil {
+						n += info.Size()
+					}
+				}
+				return nil
+			})
+			if n > s.peak.Load() {
+				s.peak.Store(n)
+			}
+			select {
+			case <-s.done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *dirSampler) stop() {
+	s.once.Do(func() { close(s.done) })
+	s.wg.Wait()
+}
+
+func (s *dirSampler) max() int64 { return s.peak.Load() }
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+func mbps(n int64, d time.Duration) float64 {
+	if d <= 0 {
+		return math.NaN()
+	}
+	return float64(n) / 1e6 / d.Seconds()
+}
+
+func printS3(w io.Writer, r s3Result, o options) {
+	fmt.Fprintf(w, "## S3: TPC-H SF %g from SeaweedFS (REST catalog, S3) vs local files, one lakegate serving both\n\n", o.sf)
+	fmt.Fprintf(w, "tables generated into the store in %s; file cache budget %.0f MiB\n\n", r.generated.Round(time.Second), mib(r.budget))
+	fmt.Fprintf(w, "warm (file cache filled): median of %d runs per side, sides alternating; cold: each query once on a fresh lakegate with an empty cache, in order\n\n", o.runs)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintln(tw, "query\trows\tS3 warm ms\tlocal ms\tratio\tS3 cold ms\tanswers\t")
+	var s3Sum, locSum, coldSum time.Duration
+	for i, q := range r.warm {
+		ans := "agree"
+		if q.Mismatch != "" {
+			ans = "DIFFER"
+		}
+		cold := time.Duration(0)
+		if i < len(r.cold) {
+			cold = r.cold[i]
+		}
+		s3Sum += median(q.Lakegate)
+		locSum += median(q.DuckDB)
+		coldSum += cold
+		fmt.Fprintf(tw, "Q%d\t%d\t%.1f\t%.1f\t%.3f\t%.1f\t%s\t\n", q.N, q.Rows, ms(median(q.Lakegate)), ms(median(q.DuckDB)), q.ratio(), ms(cold), ans)
+	}
+	fmt.Fprintf(tw, "total\t\t%.1f\t%.1f\t%.3f\t%.1f\t\t\n", ms(s3Sum), ms(locSum), float64(s3Sum)/float64(locSum), ms(coldSum))
+	tw.Flush()
+	fmt.Fprintf(w, "\ngeometric mean of the warm ratios (S3 / local): %.3f\n", geomean(r.warm))
+	fmt.Fprintf(w, "cold Q1-Q22: %.1f MiB fetched; %.1f s in all vs %.1f s warm\n\n", mib(r.coldBytes), coldSum.Seconds(), s3Sum.Seconds())
+	sdk, lg := mbps(r.sdkBytes, r.sdkTime), mbps(r.fetchBytes, r.fetchTime)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintln(tw, "cold fetch of every file\tobjects\tMiB\tseconds\tMB/s\t")
+	fmt.Fprintf(tw, "lakegate (one statement, empty cache)\t%d\t%.1f\t%.2f\t%.1f\t\n", r.fetchFiles, mib(r.fetchBytes), r.fetchTime.Seconds(), lg)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
+	tw.Flush()
+	fmt.Fprintf(w, "\nlakegate / SDK throughput: %.2f (lakegate's time includes the statement: planning, writing the copies to disk, the scan)\n", lg/sdk)
+	within := "within"
+	if r.peak > r.budget {
+		within = "OVER"
+	}
+	fmt.Fprintf(w, "peak file cache directory: %.1f MiB of a %.0f MiB budget (%s)\n", mib(r.peak), mib(r.budget), within)
+	fmt.Fprintf(w, "reproduce: %s\n\n", reproduce("s3"))
+}
