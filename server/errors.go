@@ -300,6 +300,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.DateBinStride:               codes.DatetimeFieldOverflow,
 	pgcatalog.OverlapsTypes:               codes.UndefinedFunction,
 	pgcatalog.DatetimeFormat:              codes.FeatureNotSupported,
+	pgcatalog.DateFormat:                  codes.FeatureNotSupported,
 	pgcatalog.TimeZoneAbbrev:              codes.FeatureNotSupported,
 	pgcatalog.DatetimeFormatArg:           codes.FeatureNotSupported,
 	pgcatalog.DatetimeFormatGap:           codes.FeatureNotSupported,

@@ -99,18 +99,27 @@ var missingMacros = []string{
 	// else. The engine's strftime takes a computed format only for a
 	// timestamptz (in the session's time zone), so a date or timestamp
 	// goes through one, and fails where the zone skips its wall-clock time.
-	// Its strptime wants a constant format: to_date is missing.
+	// Its strptime wants a constant format (the format macro without its
+	// error branch folds to one): to_date(text, constant format) with the
+	// same patterns and a four-digit year; YY (Postgres takes the year
+	// nearest 2020, strptime 1969-2068), a format without YYYY (Postgres'
+	// missing year is 1, strptime's 1900), time zones and other letters
+	// fail. Input strptime cannot read fails too (Postgres is more lenient).
 	// TZ, tz and OF (the zone's abbreviation and UTC offset) become
 	// control characters strftime passes through, filled in after it:
 	// the abbreviation from the session zone's macro (timezone.go); a
 	// timestamp without time zone has none and offset +00, a date is the
 	// timestamptz of its midnight, as in Postgres.
+	`pg_strftime_format(f) AS replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(` +
+		`replace(replace(replace(f, '%', '%%'), 'TZ', system.main.chr(1)), 'tz', system.main.chr(2)), 'OF', system.main.chr(3)), ` +
+		`'YYYY', '%Y'), 'HH24', '%H'), 'HH12', '%I'), 'Mon', '%b'), 'YY', '%y'), 'MM', '%m'), 'DD', '%d'), 'HH', '%I'), ` +
+		`'MI', '%M'), 'SS', '%S'), 'AM', '%p'), 'PM', '%p'), 'Dy', '%a')`,
 	`pg_datetime_format(f) AS CASE WHEN regexp_matches(f, 'DDD|SSSS') OR regexp_matches(` +
 		`regexp_replace(f, '(YYYY|HH24|HH12|Mon|YY|MM|DD|HH|MI|SS|AM|PM|Dy|TZ|tz|OF)', '', 'g'), '[A-Za-z"\\]') THEN error('` + DatetimeFormat + `') ` +
-		`ELSE replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(` +
-		`replace(replace(replace(f, '%', '%%'), 'TZ', chr(1)), 'tz', chr(2)), 'OF', chr(3)), ` +
-		`'YYYY', '%Y'), 'HH24', '%H'), 'HH12', '%I'), 'Mon', '%b'), 'YY', '%y'), 'MM', '%m'), 'DD', '%d'), 'HH', '%I'), ` +
-		`'MI', '%M'), 'SS', '%S'), 'AM', '%p'), 'PM', '%p'), 'Dy', '%a') END`,
+		`ELSE pg_strftime_format(f) END`,
+	`to_date(s, f) AS CASE WHEN regexp_matches(f, 'DDD|SSSS|TZ|tz|OF') OR NOT contains(f, 'YYYY') OR contains(replace(f, 'YYYY', ''), 'YY') ` +
+		`OR regexp_matches(regexp_replace(f, '(YYYY|HH24|HH12|Mon|MM|DD|HH|MI|SS|AM|PM|Dy)', '', 'g'), '[A-Za-z"\\]') THEN error('` + DateFormat + `') ` +
+		`ELSE CAST(strptime(s, pg_strftime_format(f)) AS DATE) END`,
 	tzOffsetMacro,
 	`pg_tz_fill(s, t) AS replace(replace(replace(s, chr(1), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '' ELSE ` + tzAbbrevMacro + `(CAST(t AS TIMESTAMPTZ)) END), ` +
 		`chr(2), CASE WHEN typeof(t) = 'TIMESTAMP' THEN '' ELSE lower(` + tzAbbrevMacro + `(CAST(t AS TIMESTAMPTZ))) END), ` +
@@ -156,6 +165,7 @@ const (
 	DateBinStride               = "stride must be greater than zero"
 	OverlapsTypes               = "OVERLAPS compares periods of dates, times or timestamps"
 	DatetimeFormat              = "this date/time format pattern is not supported (YYYY YY MM DD HH24 HH12 HH MI SS AM PM Mon Dy TZ tz OF are)"
+	DateFormat                  = "this to_date format is not supported (a constant format with YYYY and MM DD HH24 HH12 HH MI SS AM PM Mon Dy is)"
 	DatetimeFormatArg           = "to_char of this type is not supported (dates and timestamps are)"
 	RegexpMatchGroups           = "regexp_match with capturing groups is not supported"
 	RegexpMatchGlobal           = "regexp_match() does not support the \"global\" option"
