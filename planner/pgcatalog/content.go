@@ -185,10 +185,6 @@ type Table struct {
 	Writable     bool   // the caller may write it too
 	Doc          string // the table's description (Iceberg table doc)
 	Fields       []iceberg.NestedField
-	// View marks a relation lakegate computes (lakegate.tables): a view
-	// (relkind 'v') of the Columns, not Fields, never writable.
-	View    bool
-	Columns []ViewColumn
 }
 
 // Caller is who reads the catalogs and what its session says.
@@ -585,16 +581,9 @@ func NewContent(visible []Table, caller Caller) *Content {
 
 	// the caller's tables
 	classRel, descRel := pgRelations["pg_class"], pgRelations["pg_description"]
-	var classes, atts, descs, pgTables, isTables, isCols, privs, stats, views, isViews [][]any
+	var classes, atts, descs, pgTables, isTables, isCols, privs, stats [][]any
 	tp, cp, pr := isRelations["tables"], isRelations["columns"], isRelations["table_privileges"]
 	for _, vt := range tables {
-		if vt.View {
-			view := viewRows(vt, nsp[vt.Schema], roles[vt.owner], c)
-			classes, atts, descs = append(classes, view.class), append(atts, view.atts...), append(descs, view.descs...)
-			isTables, isCols = append(isTables, view.isTable), append(isCols, view.isCols...)
-			privs, views, isViews = append(privs, view.priv), append(views, view.pgView), append(isViews, view.isView)
-			continue
-		}
 		fields := vt.Fields
 		held := []string{"SELECT"}
 		acl := "r"
@@ -645,8 +634,6 @@ func NewContent(visible []Table, caller Caller) *Content {
 	w.insert(isSchema, "tables", "", isTables)
 	w.insert(isSchema, "columns", "", isCols)
 	w.insert(isSchema, "table_privileges", "", privs)
-	w.insert(pgSchema, "pg_views", "", views)
-	w.insert(isSchema, "views", "", isViews)
 
 	// settings
 	r = pgRelations["pg_settings"]
@@ -736,7 +723,7 @@ func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedFi
 		}
 	case pgtypes.OIDDate:
 		dtPrec = 0
-	case pgtypes.OIDTime, pgtypes.OIDTimestamp, pgtypes.OIDTimestamptz, pgtypes.OIDInterval:
+	case pgtypes.OIDTime, pgtypes.OIDTimestamp, pgtypes.OIDTimestamptz:
 		dtPrec = 6
 	}
 	var octets any

@@ -63,15 +63,15 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 	return nil
 }
 
-// visibleTables lists lakegate's own views (every caller sees them) and
-// the tables the caller may see and read, by schema and name.
+// visibleTables lists the tables the caller may see and read, by schema
+// and name.
 func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) {
 	schemas, err := s.p.cat.Schemas(ctx)
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(schemas)
-	out := planner.ProductViews()
+	var out []pgcatalog.Table
 	for _, sc := range schemas {
 		names, err := s.p.cat.Tables(ctx, sc)
 		if err != nil {
