@@ -73,6 +73,7 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 				top[f] = true
 			}
 		case *tree.Function:
+			roundedQuotient(node, sql, top)
 			if top[node] || !isDivision(node, sql) {
 				return true
 			}
@@ -92,6 +93,32 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 		return nil
 	}
 	return n
+}
+
+// roundedQuotient marks the division f rounds directly, round(a / b, n)
+// or round((a / b)::numeric, n), as one the engine computes: its float
+// quotient rounded to n places, which is Postgres' rounded numeric
+// quotient except for a quotient on (or within float8's precision of) a
+// half at digit n (README, differences). pgAdmin's dashboard query
+// rounds one.
+func roundedQuotient(f *tree.Function, sql string, top map[*tree.Function]bool) {
+	if !strings.EqualFold(f.FunctionName, "round") || len(f.Children) != 2 || !integerConstant(f.Children[1]) {
+		return
+	}
+	if name, named := nameAt(f, sql); !named || name != "round" {
+		return
+	}
+	inner := f.Children[0]
+	for {
+		c, isCast := inner.(*tree.Cast)
+		if !isCast || c.CastType.ID != "DECIMAL" {
+			break
+		}
+		inner = c.Child
+	}
+	if q, isFn := inner.(*tree.Function); isFn && isDivision(q, sql) {
+		top[q] = true
+	}
 }
 
 // SQL is sql with the divisions wrapped.

@@ -130,7 +130,7 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 // a quoted name.
 func nameAt(f *tree.Function, sql string) (string, bool) {
 	loc, name := int(f.QueryLocation), strings.ToLower(f.FunctionName)
-	if loc+len(name) > len(sql) || !strings.EqualFold(sql[loc:loc+len(name)], name) {
+	if loc < 0 || loc+len(name) > len(sql) || !strings.EqualFold(sql[loc:loc+len(name)], name) {
 		return "", false
 	}
 	return name, true
