@@ -42,11 +42,20 @@ type exactDec struct {
 	Scale int
 }
 
-// parseExactDec reads a plain decimal (sign, digits, point) exactly, as the
-// engine prints the operands of an exact division.
+// parseExactDec reads a decimal (sign, digits, point, and an exponent as
+// printf's %g writes one) exactly, as the engine prints the operands of an
+// exact division.
 func parseExactDec(s string) (exactDec, error) {
 	neg := strings.HasPrefix(s, "-")
 	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	exp := 0
+	if m, e, ok := strings.Cut(strings.ToLower(digits), "e"); ok {
+		x, err := strconv.Atoi(e)
+		if err != nil || x < -1000 || x > 1000 {
+			return exactDec{}, fmt.Errorf("pgtypes: not a decimal: %q", s)
+		}
+		digits, exp = m, x
+	}
 	ip, fp, _ := strings.Cut(digits, ".")
 	if ip+fp == "" || strings.Trim(ip+fp, "0123456789") != "" {
 		return exactDec{}, fmt.Errorf("pgtypes: not a decimal: %q", s)
@@ -55,7 +64,12 @@ func parseExactDec(s string) (exactDec, error) {
 	if neg {
 		n.Neg(n)
 	}
-	return exactDec{n, len(fp)}, nil
+	scale := len(fp) - exp
+	if scale < 0 {
+		n.Mul(n, bigPow10(-scale))
+		scale = 0
+	}
+	return exactDec{n, scale}, nil
 }
 
 // String writes d with exactly d.Scale decimals.

@@ -54,9 +54,11 @@ var builtinMacros = []string{
 	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS error('` + NumericLog + `')`,
 	// round of a float rounds half to even (rint), of a numeric half away
 	// from zero; the engine rounds both away. cast_to_type(1e-40, x) is
-	// zero for every type but a float.
+	// zero for every type but a float. round(x, n) of an integer or a
+	// numeric is numeric with n decimals (round(5, 2) is 5.00, round(2.5,
+	// 3) 2.500); the engine keeps x's type.
 	`round(x) AS CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
-		`ELSE system.main.round(x) END, (x, n) AS system.main.round(x, n)`,
+		`ELSE system.main.round(x) END, (x, n) AS cast_to_type(system.main.round(x, n), ` + roundedType("x", "n") + `)`,
 	// The engine answers '' for a negative length.
 	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
 	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
@@ -204,3 +206,20 @@ var deterministicMacros = func() map[string]bool {
 	}
 	return m
 }()
+
+// roundedType is an expression of the type Postgres gives round(x, n)
+// for a constant n: float8 for a float x, else numeric with n decimals
+// (none for a negative n), the engine's DECIMAL(38, n). The engine's
+// types cannot follow a value, so a struct of one NULL per scale is
+// indexed by n: typeof and the CASE fold to a constant key once x and n
+// are bound, and a non-constant n fails to bind (an error, not another
+// scale).
+func roundedType(x, n string) string {
+	var b strings.Builder
+	b.WriteString("struct_extract({'f': NULL::DOUBLE")
+	for s := 0; s <= 38; s++ {
+		fmt.Fprintf(&b, ", '%d': NULL::DECIMAL(38, %d)", s, s)
+	}
+	fmt.Fprintf(&b, "}, CASE WHEN typeof(%s) IN ('DOUBLE', 'FLOAT') THEN 'f' WHEN %s < 0 THEN '0' ELSE CAST(%s AS VARCHAR) END)", x, n, n)
+	return b.String()
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
@@ -32,6 +33,31 @@ var nestedDivisionMacros = []string{
 	`lakegate_nested_div(a, b) AS CASE WHEN (lakegate_is_numeric(a) OR lakegate_is_numeric(b)) ` +
 		`AND typeof(a) NOT IN ('DOUBLE', 'FLOAT') AND typeof(b) NOT IN ('DOUBLE', 'FLOAT') ` +
 		`THEN error('` + NestedDivision + `') ELSE "//"(a, b) END`,
+	// a rounded quotient (roundedQuotient): the operands as one value,
+	// then divided as Postgres divides them (numeric exactly, integers as
+	// integers, a float as float8, converted to numeric as Postgres does,
+	// with 15 significant digits) and rounded, by lakegate_numeric_value
+	`"|//|"(a, b) AS {'a': a, 'b': b}`,
+	`lakegate_round_quotient(q, n) AS cast_to_type(lakegate_numeric_value(list_transform([q], lambda x: CASE ` +
+		`WHEN typeof(x.a) IN ('DOUBLE', 'FLOAT') OR typeof(x.b) IN ('DOUBLE', 'FLOAT') THEN printf('%.15g', "//"(x.a, x.b)) ` +
+		`WHEN lakegate_is_numeric(x.a) OR lakegate_is_numeric(x.b) THEN "|/|"(x.a, x.b) ` +
+		`ELSE CAST("//"(x.a, x.b) AS VARCHAR) END)[1] || '@r' || CAST(n AS VARCHAR)), ` + roundedType("0", "n") + `)`,
+}
+
+// EngineFunction is a function of the session engines computed in Go:
+// Fn gets the text of each row's arguments (none NULL) and returns the
+// result's text.
+type EngineFunction struct {
+	Name string
+	Args int
+	Fn   func(args []string) (string, error)
+}
+
+// EngineFunctions are created in every session engine, before the macros.
+var EngineFunctions = []EngineFunction{
+	// the exact numeric value a macro gave as its operands' text
+	// (numresult.go): "n/d", with "@rN" rounded
+	{"lakegate_numeric_value", 1, func(args []string) (string, error) { return pgtypes.NumericText(args[0]) }},
 }
 
 // NestedDivs are the divisions inside expressions of a statement and
@@ -39,6 +65,8 @@ var nestedDivisionMacros = []string{
 type NestedDivs struct {
 	eds  []edit
 	locs map[float64]bool // the divisions' query_location
+	// the rounded quotients' (round's) query_location
+	rounds map[float64]bool
 	root tree.QueryNode
 }
 
@@ -64,7 +92,7 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 		}
 	}
 	pieces := lexPieces(sql)
-	n := &NestedDivs{locs: map[float64]bool{}, root: root}
+	n := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: root}
 	ok := true
 	tree.Inspect(root, func(node tree.Node) bool {
 		switch node := node.(type) {
@@ -73,7 +101,7 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 				top[f] = true
 			}
 		case *tree.Function:
-			roundedQuotient(node, sql, top)
+			n.roundedQuotient(node, sql, pieces, top)
 			if top[node] || !isDivision(node, sql) {
 				return true
 			}
@@ -95,30 +123,91 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 	return n
 }
 
-// roundedQuotient marks the division f rounds directly, round(a / b, n)
-// or round((a / b)::numeric, n), as one the engine computes: its float
-// quotient rounded to n places, which is Postgres' rounded numeric
-// quotient except for a quotient on (or within float8's precision of) a
-// half at digit n (README, differences). pgAdmin's dashboard query
-// rounds one.
-func roundedQuotient(f *tree.Function, sql string, top map[*tree.Function]bool) {
+// roundedQuotient rewrites round(a / b, n) and round((a / b)::numeric,
+// n) inside an expression (f, not a result column by itself: those are
+// NumericItems) into lakegate_round_quotient(a |//| b, n), which rounds
+// the quotient as Postgres does, exactly (the division's operands go to
+// the engine once, as a struct, and are divided in Go: EngineFunctions),
+// and marks the division as taken. Where the text around the division is
+// not that shape it does nothing and the division is wrapped like any
+// other. pgAdmin's dashboard query rounds one.
+func (n *NestedDivs) roundedQuotient(f *tree.Function, sql string, pieces []piece, top map[*tree.Function]bool) {
 	if !strings.EqualFold(f.FunctionName, "round") || len(f.Children) != 2 || !integerConstant(f.Children[1]) {
 		return
 	}
-	if name, named := nameAt(f, sql); !named || name != "round" {
+	name, named := nameAt(f, sql)
+	if !named || name != "round" {
 		return
 	}
-	inner := f.Children[0]
+	inner, casts := f.Children[0], 0
 	for {
 		c, isCast := inner.(*tree.Cast)
 		if !isCast || c.CastType.ID != "DECIMAL" {
 			break
 		}
-		inner = c.Child
+		inner, casts = c.Child, casts+1
 	}
-	if q, isFn := inner.(*tree.Function); isFn && isDivision(q, sql) {
-		top[q] = true
+	q, isFn := inner.(*tree.Function)
+	if !isFn || top[q] || !isDivision(q, sql) {
+		return
 	}
+	op := int(q.QueryLocation)
+	from, ok1 := operandStart(pieces, q.Children[0], op)
+	to, ok2 := operandEnd(pieces, q.Children[1], op)
+	open := nextNonSpace(pieces, pieceAt(pieces, int(f.QueryLocation))+1)
+	first, after := pieceAt(pieces, from), pieceAt(pieces, to)
+	if !ok1 || !ok2 || open >= len(pieces) || pieces[open].text != "(" || first < 0 || after < 0 {
+		return
+	}
+	// between round( and a: only parentheses
+	opens := 0
+	for i := open + 1; i < first; i++ {
+		switch {
+		case pieces[i].text == "(":
+			opens++
+		case pieces[i].kind != ' ':
+			return
+		}
+	}
+	// between b and round's comma: as many closing ones, and the casts
+	var eds []edit
+	closes := 0
+	for i := after; ; {
+		i = nextNonSpace(pieces, i)
+		if i >= len(pieces) {
+			return
+		}
+		switch pieces[i].text {
+		case ")":
+			closes, i = closes+1, i+1
+			continue
+		case "::":
+			t := nextNonSpace(pieces, i+1)
+			if t >= len(pieces) || !pieces[t].isIdent() || !slices.Contains([]string{"numeric", "decimal"}, strings.ToLower(pieces[t].text)) {
+				return
+			}
+			// a precision and scale would round the quotient first
+			end := t + 1
+			if p := nextNonSpace(pieces, end); p >= len(pieces) || pieces[p].text == "(" {
+				return
+			}
+			eds = append(eds, edit{pieces[i].start, pieces[end].start, ""})
+			i = end
+			continue
+		case ",":
+		default:
+			return
+		}
+		break
+	}
+	if opens != closes || len(eds) != casts {
+		return
+	}
+	loc := int(f.QueryLocation)
+	n.eds = append(n.eds, edit{loc, loc + len(name), "lakegate_round_quotient"}, edit{op, op + 1, "|//|"})
+	n.eds = append(n.eds, eds...)
+	n.rounds[float64(loc)] = true
+	top[q] = true
 }
 
 // SQL is sql with the divisions wrapped.
@@ -315,6 +404,9 @@ func (n *NestedDivs) Matches(got tree.QueryNode) bool {
 func (n *NestedDivs) normalized(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
+		if q, ok := n.roundedForm(v); ok {
+			return n.normalized(q)
+		}
 		if loc, ok := v["query_location"].(float64); ok && n.locs[loc] && (v["function_name"] == "/" || v["function_name"] == "//") {
 			v["function_name"], v["is_operator"] = "lakegate_nested_div", false
 		}
@@ -328,4 +420,36 @@ func (n *NestedDivs) normalized(v any) any {
 		}
 	}
 	return v
+}
+
+// roundedForm is the common form of a rounded quotient in the tree as
+// parsed (round(Cast*(a / b), n), one roundedQuotient took) and as
+// rewritten (lakegate_round_quotient(a |//| b, n)).
+func (n *NestedDivs) roundedForm(v map[string]any) (map[string]any, bool) {
+	args, _ := v["children"].([]any)
+	if len(args) != 2 {
+		return nil, false
+	}
+	inner, _ := args[0].(map[string]any)
+	loc, _ := v["query_location"].(float64)
+	switch {
+	case v["function_name"] == "round" && n.rounds[loc]:
+		for inner != nil && inner["class"] == "CAST" {
+			inner, _ = inner["child"].(map[string]any)
+		}
+		if inner == nil || (inner["function_name"] != "/" && inner["function_name"] != "//") {
+			return nil, false
+		}
+	case v["function_name"] == "lakegate_round_quotient":
+		if inner == nil || inner["function_name"] != "|//|" {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	ab, _ := inner["children"].([]any)
+	if len(ab) != 2 {
+		return nil, false
+	}
+	return map[string]any{"lakegate_rounded_quotient": []any{ab[0], ab[1], args[1]}, "alias": v["alias"]}, true
 }

@@ -116,6 +116,9 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 			}
 			it.Col = i
 			it.exact = append(it.exact, edit{loc, loc + len(name), "lakegate_numeric_round"})
+			// the probe asks for the division's type: round's own is
+			// numeric for integers too (builtins.go)
+			it.probe = append(it.probe, edit{loc, loc + len(name), "system.main.round"})
 			items = append(items, it)
 		case name == "trim_scale" && len(f.Children) == 1:
 			items = append(items, NumericItem{Col: i,

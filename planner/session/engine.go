@@ -186,6 +186,12 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		return nil, fmt.Errorf("engine: sandbox: %w", err)
 	}
 	e.tz = connTimeZone
+	for _, f := range pgcatalog.EngineFunctions {
+		if err := e.conn.RegisterTextFunction(f.Name, f.Args, f.Fn); err != nil {
+			e.close()
+			return nil, err
+		}
+	}
 	if err := e.exec(pgcatalog.EngineMacros); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)

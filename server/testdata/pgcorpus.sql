@@ -111,6 +111,14 @@ select avg(x) * 2 from (values (1), (2), (2)) t(x)
 select sum(a) / count(*) + 1 from (values (1.5), (2.5)) t(a)
 select x from (values (1.0, 3), (2.0, 4)) t(x, y) where round(x / y, 2) > 0.4
 select x from (values (1.0, 3), (2.0, 4)) t(x, y) order by round(x / y, 2) desc
+select round(x / y, 2) + 1, 'q' || round((x / y)::numeric, 3), -round( ( x / y )::decimal, 1) from (values (2.01, 2), (-2.01, 2), (7.0, 2), (1.0, 3)) t(x, y)
+select x from (values (2.01, 2), (2.03, 2)) t(x, y) where round(x / y, 2) = 1.01
+select round(x / y, 2) * 10, round(x / y, -1) + 0 from (values (7, 2), (-7, 2), (75, 2)) t(x, y)
+select 1 + round((1e20::float8 / 3)::numeric, 2), round((x / 60)::numeric, 2) + 0 from (values (125.5::float8)) t(x)
+select round((x / 3)::numeric(10, 2), 3) + 0 from (values (2.0)) t(x)
+select round(x / y, 2) + 1 from (values (1.0, 0)) t(x, y)
+select round(5, 2), round(5::bigint, 1), round(2.5, 3), round(1234, -2), round(7 / 2, 2), round(12.5::numeric(10,1), 0)
+select round(x, 2), round(y, 3) + 1, round(x + y, 0) from (values (7, 2.5)) t(x, y)
 select (5 / 2.0)::float8 * 2, (x / 4.0)::float8 from (values (1)) t(x)
 select x / y * 2, (x + 1) / (y - 1) + 1 from (values (7, 2)) t(x, y)
 select x from (values (7, 2)) t(x, y) where x / y > 2 order by x / y
