@@ -119,6 +119,7 @@ func main() {
 	flag.DurationVar(&o.pgbenchDuration, "pgbench-duration", 20*time.Second, "duration (-T) of each pgbench run")
 	flag.StringVar(&pgbenchModes, "pgbench-modes", "simple,extended,prepared", "pgbench query modes (-M) to run")
 	flag.Int64Var(&o.s3CacheBytes, "s3-cache-bytes", 2<<30, "lakegate's limits.file_cache_bytes in the s3 section")
+	flag.IntVar(&autogroupNice, "autogroup-nice", 0, "Linux, as root: the nice value of this run's scheduling group (autogroup), lakegate's and the stream section's PostgreSQL's, e.g. -15 on a machine others load (0: unchanged; see priority.go)")
 	flag.Parse()
 	o.pgbenchModes = benchkit.SplitList(pgbenchModes)
 	args = os.Args[1:]
@@ -144,7 +145,16 @@ func main() {
 		}
 		o.data = filepath.Join(os.TempDir(), name)
 	}
-	if err := run(context.Background(), o, os.Stdout); err != nil {
+	restore := func() {}
+	if autogroupNice != 0 {
+		var err error
+		if restore, err = setAutogroupNice(os.Getpid(), autogroupNice); err != nil {
+			fatal(fmt.Errorf("-autogroup-nice: %w", err))
+		}
+	}
+	err = run(context.Background(), o, os.Stdout)
+	restore()
+	if err != nil {
 		fatal(err)
 	}
 }

@@ -154,6 +154,13 @@ func startPostgres() (*postgres, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
 	}
+	if autogroupNice != 0 {
+		// The cluster's own session: its backends get the CPU as lakegate does.
+		if _, err := setAutogroupNice(pg.pid(), autogroupNice); err != nil {
+			pg.stop()
+			return nil, fmt.Errorf("-autogroup-nice: PostgreSQL: %w", err)
+		}
+	}
 	return pg, nil
 }
 
