@@ -221,7 +221,7 @@ func TestCatalogSystemTypesPgx(t *testing.T) {
 		}
 		if oid < 16384 || relname != "charges" || relkind != 'r' || identity != 0 || typinput != "numeric_in" ||
 			typname != "numeric" || user != "payments_svc" || indkey != nil ||
-			!slices.Equal(schemas, []string{"information_schema", "payments", "pg_catalog", "public", "users"}) ||
+			!slices.Equal(schemas, []string{"information_schema", "lakegate", "payments", "pg_catalog", "public", "users"}) ||
 			len(acl) != 1 || !strings.HasPrefix(acl[0], "payments_svc=arwdD/") {
 			t.Errorf("mode %v: %d %q %c %v %d %q %q %q %v %v", mode, oid, relname, relkind, acl, identity, typinput, typname, user, schemas, indkey)
 		}

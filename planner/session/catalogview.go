@@ -41,7 +41,7 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 	c := pgcatalog.NewContent(tables, pgcatalog.Caller{
 		Name: s.principal.Name, Settings: s.settings, Defaults: defaultSettings,
 		SearchPath: planner.SearchPath(s.settings["search_path"]),
-	})
+	}, planner.ProductFunctions()...)
 	if s.pgc.content == nil || c.SQL() != s.pgc.content.SQL() {
 		if err := e.exec("BEGIN TRANSACTION;\n" + c.SQL() + "COMMIT;"); err != nil {
 			_ = e.exec("ROLLBACK")
@@ -63,15 +63,15 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 	return nil
 }
 
-// visibleTables lists the tables the caller may see and read, by schema
-// and name.
+// visibleTables lists lakegate's own views (every caller sees them) and
+// the tables the caller may see and read, by schema and name.
 func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) {
 	schemas, err := s.p.cat.Schemas(ctx)
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(schemas)
-	var out []pgcatalog.Table
+	out := planner.ProductViews()
 	for _, sc := range schemas {
 		names, err := s.p.cat.Tables(ctx, sc)
 		if err != nil {
