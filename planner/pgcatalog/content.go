@@ -185,6 +185,11 @@ type Table struct {
 	Writable     bool   // the caller may write it too
 	Doc          string // the table's description (Iceberg table doc)
 	Fields       []iceberg.NestedField
+	// Key is the primary key's columns (the Iceberg identifier fields),
+	// in key order, and KeyName its constraint's and index's name
+	// (keys.go).
+	Key     []string
+	KeyName string
 	// View marks a relation lakegate computes (lakegate.tables): a view
 	// (relkind 'v') of the Columns, not Fields, never writable.
 	View    bool
@@ -384,6 +389,9 @@ type Content struct {
 	// pg_get_function_arguments and _identity_arguments print (views.go)
 	funcResults, funcArgs, funcIdentArgs map[string]string
 	members                              []ownObject // of the lakegate extension
+	// primary keys (keys.go): pg_get_indexdef by "indexoid:column" (0
+	// for the whole definition), pg_get_constraintdef by OID
+	indexDefs, constraintDefs map[string]string
 }
 
 // SQL is the statements that install the content in an engine where
@@ -458,6 +466,7 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 		relOIDs: map[string]string{}, relNames: map[string]string{}, schemaOIDs: map[string]string{},
 		tablePrivs: map[int64][]string{}, pathNames: caller.SearchPath,
 		funcResults: map[string]string{}, funcArgs: map[string]string{}, funcIdentArgs: map[string]string{},
+		indexDefs: map[string]string{}, constraintDefs: map[string]string{},
 	}
 	if c.caller == "" {
 		c.caller = databaseName
@@ -602,6 +611,7 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 	// the caller's tables
 	classRel, descRel := pgRelations["pg_class"], pgRelations["pg_description"]
 	var classes, atts, descs, pgTables, isTables, isCols, privs, stats, views, isViews [][]any
+	var keys []*keyRowSet
 	tp, cp, pr := isRelations["tables"], isRelations["columns"], isRelations["table_privileges"]
 	for _, vt := range tables {
 		if vt.View {
@@ -619,14 +629,18 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 			acl = "arwdD"
 		}
 		c.tablePrivs[vt.oid] = held
+		key := keyRows(vt, nsp[vt.Schema], roles[vt.owner], c)
+		if key != nil {
+			keys = append(keys, key)
+		}
 		classes = append(classes, classRel.row(map[string]any{
 			"oid": vt.oid, "relname": vt.Name, "relnamespace": nsp[vt.Schema], "relowner": roles[vt.owner],
 			"relam": int64(2), "relfilenode": vt.oid, "reltuples": -1, "relpersistence": "p", "relkind": "r",
-			"relnatts": len(fields), "relispopulated": true, "relreplident": "d",
+			"relnatts": len(fields), "relispopulated": true, "relreplident": "d", "relhasindex": key != nil,
 			"relacl": []string{quoteIdentPG(c.caller) + "=" + acl + "/" + quoteIdentPG(vt.owner)},
 		}))
 		pgTables = append(pgTables, pgRelations["pg_tables"].row(map[string]any{
-			"schemaname": vt.Schema, "tablename": vt.Name, "tableowner": vt.owner}))
+			"schemaname": vt.Schema, "tablename": vt.Name, "tableowner": vt.owner, "hasindexes": key != nil}))
 		stats = append(stats, pgRelations["pg_stat_user_tables"].row(map[string]any{
 			"relid": vt.oid, "schemaname": vt.Schema, "relname": vt.Name}))
 		isTables = append(isTables, tp.row(map[string]any{
@@ -652,16 +666,12 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 			isCols = append(isCols, isColumn(cp, vt, i+1, f, ct, ti))
 		}
 	}
-	var procs [][]any
-	for _, fn := range funcs {
-		proc, desc := functionRows(fn, nsp[fn.Schema], c)
-		procs = append(procs, proc)
-		if desc != nil {
-			descs = append(descs, desc)
-		}
-	}
 	userRows := fmt.Sprintf("oid >= %d", firstNormalOID)
-	w.insert(pgSchema, "pg_proc", userRows, procs)
+	descs = append(descs, insertFunctions(w, funcs, nsp, c)...)
+	for _, k := range keys {
+		classes, atts = append(classes, k.class), append(atts, k.atts...)
+	}
+	insertKeys(w, keys)
 	extensionRows(w, c.members)
 	w.insert(pgSchema, "pg_class", userRows, classes)
 	w.insert(pgSchema, "pg_attribute", fmt.Sprintf("attrelid >= %d", firstNormalOID), atts)

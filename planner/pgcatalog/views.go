@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -176,4 +177,19 @@ func extensionRows(w sqlRows, members []ownObject) {
 	}
 	w.insert(pgSchema, "pg_depend", "", deps)
 	w.insert(pgSchema, "pg_init_privs", "", privs)
+}
+
+// insertFunctions renders the pg_proc rows of lakegate's own functions
+// (in the namespaces nsp names) and returns their pg_description rows.
+func insertFunctions(w sqlRows, funcs []Function, nsp map[string]int64, c *Content) (descs [][]any) {
+	var procs [][]any
+	for _, fn := range funcs {
+		proc, desc := functionRows(fn, nsp[fn.Schema], c)
+		procs = append(procs, proc)
+		if desc != nil {
+			descs = append(descs, desc)
+		}
+	}
+	w.insert(pgSchema, "pg_proc", fmt.Sprintf("oid >= %d", firstNormalOID), procs)
+	return descs
 }
