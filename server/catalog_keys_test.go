@@ -3,17 +3,12 @@ package server_test
 import (
 	"context"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/lakegate/lakegate/internal/pgtest"
 )
 
 // keyTablesDDL are tables with primary keys (Iceberg identifier fields in
@@ -104,20 +99,8 @@ func TestCatalogGoldenPrimaryKeys(t *testing.T) {
 	}
 
 	// pg_dump writes the same ADD CONSTRAINT for both
-	bin := filepath.Join(pgtest.BinDir, "pg_dump")
-	dump := func(args []string, env ...string) string {
-		cmd := exec.Command(bin, append([]string{"--schema-only"}, args...)...)
-		cmd.Env = append(os.Environ(), append(env, "PGSSLMODE=disable", "PGCONNECT_TIMEOUT=10")...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("pg_dump %v: %v\n%s", args, err, stderr.String())
-		}
-		return string(out)
-	}
-	ours := dump([]string{"-h", host, "-p", port, "-U", "payments_svc", "lakegate"}, "PGPASSWORD=pw-payments_svc")
-	theirs := dump([]string{"-h", "127.0.0.1", "-p", strconv.Itoa(pg.Port), "-U", "postgres", "postgres"})
+	ours := pgDumpSchema(t, []string{"-h", host, "-p", port, "-U", "payments_svc", "lakegate"}, "PGPASSWORD=pw-payments_svc")
+	theirs := pgDumpSchema(t, []string{"-h", "127.0.0.1", "-p", strconv.Itoa(pg.Port), "-U", "postgres", "postgres"})
 	for _, want := range []string{
 		"ALTER TABLE ONLY payments.accts\n    ADD CONSTRAINT accts_pkey PRIMARY KEY (id);",
 		"ALTER TABLE ONLY payments.regional\n    ADD CONSTRAINT regional_pkey PRIMARY KEY (region, id);",
