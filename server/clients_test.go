@@ -70,7 +70,7 @@ func TestPsqlMetaCommands(t *testing.T) {
 		{"payments_svc", `\d comms.bounces`, []string{"Did not find any relation"}, []string{"bounces |"}},
 		{"payments_svc", `\l`, []string{"lakegate", "UTF8"}, nil},
 		{"payments_svc", `\du`, []string{"payments_svc"}, []string{"analyst"}},
-		{"payments_svc", `\dv`, []string{"Did not find any"}, nil},
+		{"payments_svc", `\dv`, []string{"lakegate | tables | view"}, []string{"charges"}},
 		{"payments_svc", `\df`, []string{"List of functions"}, nil},
 		{"payments_svc", `\d`, []string{"charges"}, []string{"bounces"}},
 		{"payments_svc", `\dt+ payments.*`, []string{"charges", "Size", "Description"}, []string{"bounces"}},

@@ -157,7 +157,8 @@ CREATE TABLE payments.charges (id bigint NOT NULL, customer_id bigint, amount nu
 const demoTablesRows = `INSERT INTO users.customers SELECT g, 'Name ' || g, 'c' || g || '@example.com', 'US', now() FROM generate_series(1, 100) g;
 INSERT INTO payments.charges SELECT g, g % 100 + 1, 1.25, 'USD', 'succeeded', now() FROM generate_series(1, 1000) g;`
 
-// startDemoPostgres starts PostgreSQL 15 and runs script in it.
+// startDemoPostgres starts PostgreSQL 15 and runs script in it, after
+// creating lakegate's own views (which every caller sees) there.
 func startDemoPostgres(t testing.TB, script string) *pgtest.Server {
 	t.Helper()
 	pg := pgtest.Start(t)
@@ -166,7 +167,7 @@ func startDemoPostgres(t testing.TB, script string) *pgtest.Server {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
-	if _, err := c.Exec(context.Background(), script); err != nil {
+	if _, err := c.Exec(context.Background(), productViewsDDL()+"\n"+script); err != nil {
 		t.Fatal(err)
 	}
 	return pg
@@ -330,7 +331,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 	// analyst reflects comms.bounces too.
 	host, port, _ := net.SplitHostPort(g.addr)
 	got = run(host, port, "analyst", "pw-analyst", "lakegate")
-	for _, l := range []string{"inspect schemas comms payments public users", "inspect tables comms bounces",
+	for _, l := range []string{"inspect schemas comms lakegate payments public users", "inspect views lakegate tables", "inspect tables comms bounces",
 		"inspect has_table comms bounces True", "named rows 100000 sum 5100050000"} {
 		if !strings.Contains(got, l+"\n") {
 			t.Errorf("analyst: missing %q in\n%s", l, got)

@@ -2,9 +2,112 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/planner"
 )
+
+// productViewsDDL creates in PostgreSQL views of the same names, column
+// types and descriptions as lakegate's own (lakegate.tables), so that
+// tests comparing catalog answers with PostgreSQL's see them on both
+// sides.
+func productViewsDDL() string {
+	var b strings.Builder
+	done := map[string]bool{}
+	for _, v := range planner.ProductViews() {
+		if !done[v.Schema] {
+			fmt.Fprintf(&b, "CREATE SCHEMA %s;\n", sqlparse.QuoteIdent(v.Schema))
+			done[v.Schema] = true
+		}
+		name := sqlparse.QuoteIdent(v.Schema) + "." + sqlparse.QuoteIdent(v.Name)
+		var cols []string
+		for _, c := range v.Columns {
+			cols = append(cols, fmt.Sprintf("NULL::%s AS %s", c.Type, sqlparse.QuoteIdent(c.Name)))
+		}
+		fmt.Fprintf(&b, "CREATE VIEW %s AS SELECT %s;\n", name, strings.Join(cols, ", "))
+		fmt.Fprintf(&b, "COMMENT ON VIEW %s IS %s;\n", name, sqlparse.QuoteLiteral(v.Doc))
+		for _, c := range v.Columns {
+			fmt.Fprintf(&b, "COMMENT ON COLUMN %s.%s IS %s;\n", name, sqlparse.QuoteIdent(c.Name), sqlparse.QuoteLiteral(c.Doc))
+		}
+	}
+	return b.String()
+}
+
+// TestLakegateSchemaInCatalogs: the lakegate schema and lakegate.tables
+// are in the catalogs for every caller, as a view with the types its
+// rows have: psql's \dn, \dv and \d, information_schema and pg_attribute
+// list them as PostgreSQL lists a view of the same columns.
+func TestLakegateSchemaInCatalogs(t *testing.T) {
+	t.Parallel()
+	g := startPolicyGW(t)
+	pg := startDemoPostgres(t, "")
+	pc, err := pgx.Connect(context.Background(), pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close(context.Background()) })
+	for _, user := range []string{"users_svc", "analyst"} {
+		for _, tc := range []struct{ cmd, want string }{
+			{`\dn`, "lakegate"},
+			{`\dv lakegate.*`, "lakegate | tables | view"},
+			{`\d lakegate.tables`, `View "lakegate.tables"`},
+			{`\d lakegate.tables`, "freshness_slo     | interval"},
+			{`\d lakegate.tables`, "last_commit_at    | timestamp with time zone"},
+			{`\d+ lakegate.tables`, "whether the last commit is within the freshness SLO"},
+			{`\df lakegate.*`, `lakegate | table_changes | SETOF record     | table_name text, from_version "any", to_version "any" DEFAULT NULL | func`},
+			{`\dx`, "lakegate | 1.0     | pg_catalog |"},
+		} {
+			if out := g.psql(t, user, "-c", tc.cmd); !strings.Contains(out, tc.want) {
+				t.Errorf("%s as %s: output lacks %q:\n%s", tc.cmd, user, tc.want, out)
+			}
+		}
+	}
+	lc := g.as(t, "users_svc")
+	for _, q := range []string{
+		`SELECT table_schema, table_name, table_type, is_insertable_into FROM information_schema.tables
+		 WHERE table_schema = 'lakegate' ORDER BY 1, 2`,
+		`SELECT table_name, column_name, ordinal_position, is_nullable, data_type, numeric_precision, numeric_scale,
+		   datetime_precision, udt_name, is_updatable FROM information_schema.columns WHERE table_schema = 'lakegate' ORDER BY 1, 3`,
+		`SELECT c.relname, c.relkind, c.relnatts, c.relam, c.relhasindex, a.attnum, a.attname,
+		   pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_catalog.col_description(c.oid, a.attnum)
+		 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+		 WHERE n.nspname = 'lakegate' AND a.attnum > 0 ORDER BY a.attnum`,
+		`SELECT schemaname, viewname FROM pg_catalog.pg_views WHERE schemaname = 'lakegate'`,
+		`SELECT table_schema, table_name, is_updatable FROM information_schema.views WHERE table_schema = 'lakegate'`,
+		`SELECT obj_description('lakegate.tables'::regclass, 'pg_class') IS NOT NULL`,
+	} {
+		want := rowsText(t, pc, q)
+		got := rowsText(t, lc, q)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s\npostgres: %q\nlakegate: %q", q, want, got)
+		}
+	}
+	// the view reads as it is described: the result's column types are
+	// the catalog's
+	// (on a fresh session: after catalog queries, a session labels the
+	// first column oid, which is being looked into)
+	rows, err := g.as(t, "users_svc").Query(context.Background(), "select * from lakegate.tables")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fds := rows.FieldDescriptions()
+	rows.Close()
+	got := rowsText(t, lc, `select a.atttypid from pg_attribute a where a.attrelid = 'lakegate.tables'::regclass and a.attnum > 0 order by a.attnum`)
+	var oids []string
+	for _, f := range fds {
+		oids = append(oids, fmt.Sprint(f.DataTypeOID))
+	}
+	if !slices.Equal(got, oids) {
+		t.Errorf("lakegate.tables result types %v, catalog %v", oids, got)
+	}
+}
 
 // TestMetadataTablesTrinoColumns: $files has Trino's per-file metrics
 // and $partitions each column's min, max and null count, and they agree

@@ -185,6 +185,15 @@ type Table struct {
 	Writable     bool   // the caller may write it too
 	Doc          string // the table's description (Iceberg table doc)
 	Fields       []iceberg.NestedField
+	// Key is the primary key's columns (the Iceberg identifier fields),
+	// in key order, and KeyName its constraint's and index's name
+	// (keys.go).
+	Key     []string
+	KeyName string
+	// View marks a relation lakegate computes (lakegate.tables): a view
+	// (relkind 'v') of the Columns, not Fields, never writable.
+	View    bool
+	Columns []ViewColumn
 }
 
 // Caller is who reads the catalogs and what its session says.
@@ -376,6 +385,13 @@ type Content struct {
 	schemaOIDs    map[string]string // schema name -> OID
 	tablePrivs    map[int64][]string
 	pathNames     []string // search_path as set
+	// lakegate's own functions, by OID: what pg_get_function_result,
+	// pg_get_function_arguments and _identity_arguments print (views.go)
+	funcResults, funcArgs, funcIdentArgs map[string]string
+	members                              []ownObject // of the lakegate extension
+	// primary keys (keys.go): pg_get_indexdef by "indexoid:column" (0
+	// for the whole definition), pg_get_constraintdef by OID
+	indexDefs, constraintDefs map[string]string
 }
 
 // SQL is the statements that install the content in an engine where
@@ -433,8 +449,9 @@ func serverVersionNum(v string) string {
 }
 
 // NewContent renders the caller's rows: of tables, the tables the caller
-// may see and read (in the order they are listed), and nothing else.
-func NewContent(visible []Table, caller Caller) *Content {
+// may see and read (in the order they are listed), and nothing else; of
+// functions, lakegate's own (funcs).
+func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 	tables := make([]visibleTable, len(visible))
 	for i, t := range visible {
 		owner := t.Owner
@@ -448,6 +465,8 @@ func NewContent(visible []Table, caller Caller) *Content {
 		settings: map[string]string{}, roleNames: map[string]string{}, descriptions: map[string]string{},
 		relOIDs: map[string]string{}, relNames: map[string]string{}, schemaOIDs: map[string]string{},
 		tablePrivs: map[int64][]string{}, pathNames: caller.SearchPath,
+		funcResults: map[string]string{}, funcArgs: map[string]string{}, funcIdentArgs: map[string]string{},
+		indexDefs: map[string]string{}, constraintDefs: map[string]string{},
 	}
 	if c.caller == "" {
 		c.caller = databaseName
@@ -513,6 +532,16 @@ func NewContent(visible []Table, caller Caller) *Content {
 			nsp[sc] = catalogOID("n", sc)
 			nspOwner[sc] = roles[vt.owner]
 			order = append(order, sc)
+			if vt.View {
+				c.members = append(c.members, ownObject{classOID: pgNamespaceOID, oid: nsp[sc]})
+			}
+		}
+	}
+	for _, fn := range funcs {
+		if _, ok := nsp[fn.Schema]; !ok {
+			nsp[fn.Schema] = catalogOID("n", fn.Schema)
+			order = append(order, fn.Schema)
+			c.members = append(c.members, ownObject{classOID: pgNamespaceOID, oid: nsp[fn.Schema]})
 		}
 	}
 	r = pgRelations["pg_namespace"]
@@ -581,9 +610,17 @@ func NewContent(visible []Table, caller Caller) *Content {
 
 	// the caller's tables
 	classRel, descRel := pgRelations["pg_class"], pgRelations["pg_description"]
-	var classes, atts, descs, pgTables, isTables, isCols, privs, stats [][]any
+	var classes, atts, descs, pgTables, isTables, isCols, privs, stats, views, isViews [][]any
+	var keys []*keyRowSet
 	tp, cp, pr := isRelations["tables"], isRelations["columns"], isRelations["table_privileges"]
 	for _, vt := range tables {
+		if vt.View {
+			view := viewRows(vt, nsp[vt.Schema], roles[vt.owner], c)
+			classes, atts, descs = append(classes, view.class), append(atts, view.atts...), append(descs, view.descs...)
+			isTables, isCols = append(isTables, view.isTable), append(isCols, view.isCols...)
+			privs, views, isViews = append(privs, view.priv), append(views, view.pgView), append(isViews, view.isView)
+			continue
+		}
 		fields := vt.Fields
 		held := []string{"SELECT"}
 		acl := "r"
@@ -592,14 +629,18 @@ func NewContent(visible []Table, caller Caller) *Content {
 			acl = "arwdD"
 		}
 		c.tablePrivs[vt.oid] = held
+		key := keyRows(vt, nsp[vt.Schema], roles[vt.owner], c)
+		if key != nil {
+			keys = append(keys, key)
+		}
 		classes = append(classes, classRel.row(map[string]any{
 			"oid": vt.oid, "relname": vt.Name, "relnamespace": nsp[vt.Schema], "relowner": roles[vt.owner],
 			"relam": int64(2), "relfilenode": vt.oid, "reltuples": -1, "relpersistence": "p", "relkind": "r",
-			"relnatts": len(fields), "relispopulated": true, "relreplident": "d",
+			"relnatts": len(fields), "relispopulated": true, "relreplident": "d", "relhasindex": key != nil,
 			"relacl": []string{quoteIdentPG(c.caller) + "=" + acl + "/" + quoteIdentPG(vt.owner)},
 		}))
 		pgTables = append(pgTables, pgRelations["pg_tables"].row(map[string]any{
-			"schemaname": vt.Schema, "tablename": vt.Name, "tableowner": vt.owner}))
+			"schemaname": vt.Schema, "tablename": vt.Name, "tableowner": vt.owner, "hasindexes": key != nil}))
 		stats = append(stats, pgRelations["pg_stat_user_tables"].row(map[string]any{
 			"relid": vt.oid, "schemaname": vt.Schema, "relname": vt.Name}))
 		isTables = append(isTables, tp.row(map[string]any{
@@ -626,6 +667,12 @@ func NewContent(visible []Table, caller Caller) *Content {
 		}
 	}
 	userRows := fmt.Sprintf("oid >= %d", firstNormalOID)
+	descs = append(descs, insertFunctions(w, funcs, nsp, c)...)
+	for _, k := range keys {
+		classes, atts = append(classes, k.class), append(atts, k.atts...)
+	}
+	insertKeys(w, keys)
+	extensionRows(w, c.members)
 	w.insert(pgSchema, "pg_class", userRows, classes)
 	w.insert(pgSchema, "pg_attribute", fmt.Sprintf("attrelid >= %d", firstNormalOID), atts)
 	w.insert(pgSchema, "pg_description", "", descs)
@@ -634,6 +681,8 @@ func NewContent(visible []Table, caller Caller) *Content {
 	w.insert(isSchema, "tables", "", isTables)
 	w.insert(isSchema, "columns", "", isCols)
 	w.insert(isSchema, "table_privileges", "", privs)
+	w.insert(pgSchema, "pg_views", "", views)
+	w.insert(isSchema, "views", "", isViews)
 
 	// settings
 	r = pgRelations["pg_settings"]
@@ -723,7 +772,7 @@ func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedFi
 		}
 	case pgtypes.OIDDate:
 		dtPrec = 0
-	case pgtypes.OIDTime, pgtypes.OIDTimestamp, pgtypes.OIDTimestamptz:
+	case pgtypes.OIDTime, pgtypes.OIDTimestamp, pgtypes.OIDTimestamptz, pgtypes.OIDInterval:
 		dtPrec = 6
 	}
 	var octets any

@@ -8,7 +8,10 @@
 //     relations with their columns exactly as PostgreSQL 15 declares them
 //     (tables.go), the rows of pg_type, pg_proc, pg_am and the keyword
 //     list (types.go, procs.go, keywords.go), and the caller's rows
-//     (content.go);
+//     (content.go); lakegate's own schema, views and functions as members
+//     of a built-in extension, which pg_dump skips (views.go); primary
+//     keys (Iceberg identifier fields) as constraints with their btree
+//     index (keys.go);
 //   - the catalog functions: Postgres' functions clients call while
 //     describing the database (format_type, current_setting,
 //     has_table_privilege, the reg* lookups...) as engine macros

@@ -152,19 +152,15 @@ func fixedMacros() []string {
 		"pg_type_is_visible(r) AS true",
 		"pg_function_is_visible(r) AS true",
 		"shobj_description(o, c) AS NULL::VARCHAR",
-		// Iceberg tables have no defaults, indexes, constraints, rules,
-		// triggers or views: the emulated catalogs hold none, and the
-		// functions that print them have nothing to print.
+		// Iceberg tables have no defaults, constraints but primary keys
+		// (pg_get_indexdef and pg_get_constraintdef are session macros),
+		// rules, triggers or views: the emulated catalogs hold none, and
+		// the functions that print them have nothing to print.
 		"pg_get_expr(e, r) AS NULL::VARCHAR, (e, r, p) AS NULL::VARCHAR",
-		"pg_get_indexdef(i) AS NULL::VARCHAR, (i, c, p) AS NULL::VARCHAR",
-		"pg_get_constraintdef(c) AS NULL::VARCHAR, (c, p) AS NULL::VARCHAR",
 		"pg_get_triggerdef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR",
 		"pg_get_ruledef(o) AS NULL::VARCHAR, (o, p) AS NULL::VARCHAR",
 		"lakegate_pg_get_viewdef(v) AS NULL::VARCHAR, (v, p) AS NULL::VARCHAR",
 		"pg_get_statisticsobjdef_columns(o) AS NULL::VARCHAR",
-		"pg_get_function_result(o) AS NULL::VARCHAR",
-		"pg_get_function_arguments(o) AS NULL::VARCHAR",
-		"pg_get_function_identity_arguments(o) AS NULL::VARCHAR",
 		"pg_get_partkeydef(o) AS NULL::VARCHAR",
 		"pg_get_serial_sequence(t, c) AS NULL::VARCHAR",
 		"pg_relation_is_publishable(r) AS false",
@@ -314,6 +310,18 @@ func (c *Content) sessionMacros() []string {
 		"lakegate_regrole_oid(x) AS coalesce(TRY_CAST(x AS UINTEGER), " + mapLiteral("VARCHAR", "UINTEGER", invert(c.roleNames)) + "[x::VARCHAR])",
 		"lakegate_regrole_name(x) AS pg_get_userbyid(x)",
 		tablePrivs,
+		// Postgres' built-ins answer NULL here (the emulation has no
+		// arguments for them); lakegate's own functions their signatures
+		"pg_get_function_result(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.funcResults) + "[TRY_CAST(o AS UINTEGER)]",
+		"pg_get_function_arguments(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.funcArgs) + "[TRY_CAST(o AS UINTEGER)]",
+		"pg_get_function_identity_arguments(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.funcIdentArgs) + "[TRY_CAST(o AS UINTEGER)]",
+		// primary keys (keys.go)
+		// (a column past the index's is '', as in Postgres)
+		"pg_get_indexdef(i) AS " + mapLiteral("VARCHAR", "VARCHAR", c.indexDefs) + "[i::VARCHAR || ':0'], " +
+			"(i, n, p) AS CASE WHEN " + mapLiteral("VARCHAR", "VARCHAR", c.indexDefs) + "[i::VARCHAR || ':0'] IS NOT NULL THEN " +
+			"coalesce(" + mapLiteral("VARCHAR", "VARCHAR", c.indexDefs) + "[i::VARCHAR || ':' || n::VARCHAR], '') END",
+		"pg_get_constraintdef(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.constraintDefs) + "[TRY_CAST(o AS UINTEGER)], " +
+			"(o, p) AS " + mapLiteral("UINTEGER", "VARCHAR", c.constraintDefs) + "[TRY_CAST(o AS UINTEGER)]",
 		"has_table_privilege(x, p) AS lakegate_has_privilege(lakegate_table_privs(x), p), " +
 			"(u, x, p) AS " + isCaller + " AND lakegate_has_privilege(lakegate_table_privs(x), p)",
 		"has_any_column_privilege(x, p) AS has_table_privilege(x, p), (u, x, p) AS has_table_privilege(u, x, p)",

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/apache/iceberg-go"
+
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/write"
 )
 
 // The session's side of the emulated pg_catalog and information_schema
@@ -41,7 +44,7 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 	c := pgcatalog.NewContent(tables, pgcatalog.Caller{
 		Name: s.principal.Name, Settings: s.settings, Defaults: defaultSettings,
 		SearchPath: planner.SearchPath(s.settings["search_path"]),
-	})
+	}, planner.ProductFunctions()...)
 	if s.pgc.content == nil || c.SQL() != s.pgc.content.SQL() {
 		if err := e.exec("BEGIN TRANSACTION;\n" + c.SQL() + "COMMIT;"); err != nil {
 			_ = e.exec("ROLLBACK")
@@ -63,15 +66,15 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 	return nil
 }
 
-// visibleTables lists the tables the caller may see and read, by schema
-// and name.
+// visibleTables lists lakegate's own views (every caller sees them) and
+// the tables the caller may see and read, by schema and name.
 func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) {
 	schemas, err := s.p.cat.Schemas(ctx)
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(schemas)
-	var out []pgcatalog.Table
+	out := planner.ProductViews()
 	for _, sc := range schemas {
 		names, err := s.p.cat.Tables(ctx, sc)
 		if err != nil {
@@ -93,11 +96,31 @@ func (s *Session) visibleTables(ctx context.Context) ([]pgcatalog.Table, error) 
 			if !dec.Visible || !dec.Read {
 				continue
 			}
-			out = append(out, pgcatalog.Table{
+			pt := pgcatalog.Table{
 				Schema: t.Ident.Schema, Name: t.Ident.Name, Owner: dec.Owner, Writable: dec.Write, Doc: t.Doc(),
 				Fields: t.Schema().Fields(),
-			})
+			}
+			if pt.Key = primaryKey(t.Schema()); pt.Key != nil {
+				pt.KeyName = write.PrimaryKeyName(t.Ident.Name)
+			}
+			out = append(out, pt)
 		}
 	}
 	return out, nil
+}
+
+// primaryKey names a table's identifier fields, which PRIMARY KEY sets
+// (or another engine), in their order: the columns of the primary key
+// the catalogs show. nil when a field is not a top-level column (a
+// struct's field): Postgres has no key over part of a column.
+func primaryKey(sc *iceberg.Schema) []string {
+	var out []string
+	for _, id := range sc.IdentifierFieldIDs {
+		i := slices.IndexFunc(sc.Fields(), func(f iceberg.NestedField) bool { return f.ID == id })
+		if i < 0 {
+			return nil
+		}
+		out = append(out, sc.Fields()[i].Name)
+	}
+	return out
 }
