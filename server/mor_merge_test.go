@@ -12,11 +12,13 @@ import (
 	"github.com/apache/iceberg-go"
 )
 
+// TestMergeOnReadMerge: as TestMergeOnReadDeleteAndUpdate, one data file
+// of n rows shows every case (the choice is a fraction of its rows).
 func TestMergeOnReadMerge(t *testing.T) {
 	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
-	const n = 100000
+	const n = 10000
 	for _, name := range []string{"mbig", "mbig_cow"} {
 		exec1(t, pay, `create table payments.`+name+` (id bigint primary key, customer bigint, note text)`)
 		exec1(t, pay, `insert into payments.`+name+` select i, i % 100, 'note ' || i from range(`+strconv.Itoa(n)+`) t(i)`)
@@ -40,9 +42,10 @@ func TestMergeOnReadMerge(t *testing.T) {
 		// every row of the small file the first MERGE wrote, a few of the big one
 		{`merge into payments.TBL t using (select -1 as id union all select 40) s on t.id = s.id
 		   when matched then delete`, "MERGE 2", true},
-		// half of the big file: rewritten even on payments.mbig
-		{`merge into payments.TBL t using (select i as id from range(0, 100000, 2) r(i)) s on t.id = s.id
-		   when matched then update set note = 'even'`, "MERGE 49994", false},
+		// half of the big file (its even ids but the six deleted above):
+		// rewritten even on payments.mbig
+		{`merge into payments.TBL t using (select i as id from range(0, ` + strconv.Itoa(n) + `, 2) r(i)) s on t.id = s.id
+		   when matched then update set note = 'even'`, "MERGE " + strconv.Itoa(n/2-6), false},
 	}
 	for _, st := range steps {
 		for _, name := range []string{"mbig", "mbig_cow"} {

@@ -86,10 +86,15 @@ func liveDeleteFiles(t *testing.T, dir, ns, name string) int {
 	return len(seen)
 }
 
+// TestMergeOnReadDeleteAndUpdate runs the same statements on a table that
+// chooses its write mode per file (payments.big) and on a copy-on-write
+// twin. One data file of n rows is enough: the choice is a fraction of the
+// file's rows (lakegate.merge-on-read.max-fraction), so the tags below
+// follow n.
 func TestMergeOnReadDeleteAndUpdate(t *testing.T) {
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
-	const n = 200000
+	const n = 20000
 	for _, name := range []string{"big", "big_cow"} {
 		exec1(t, pay, `create table payments.`+name+` (id bigint not null, customer bigint, note text)`)
 		exec1(t, pay, `insert into payments.`+name+` select i, i % 100, 'note ' || i from range(`+strconv.Itoa(n)+`) t(i)`)
@@ -110,14 +115,15 @@ func TestMergeOnReadDeleteAndUpdate(t *testing.T) {
 		deleteFile bool // merge-on-read on payments.big
 	}{
 		{`delete from payments.TBL where id = 4711`, "DELETE 1", true},
-		{`update payments.TBL set note = 'changed', customer = -1 where id in (5, 77, 199999)`, "UPDATE 3", true},
-		{`delete from payments.TBL where customer = 3`, "DELETE 2000", true},
+		{fmt.Sprintf(`update payments.TBL set note = 'changed', customer = -1 where id in (5, 77, %d)`, n-1), "UPDATE 3", true},
+		{`delete from payments.TBL where customer = 3`, fmt.Sprintf("DELETE %d", n/100), true},
 		// Row 77 lives in the UPDATE's small file now (a third of it: a
 		// rewrite), row 10 in the big one (position delete): both in one
 		// commit.
 		{`delete from payments.TBL where id = 77 or id = 10`, "DELETE 2", true},
-		// Half of the file: rewritten even on payments.big.
-		{`delete from payments.TBL where id % 2 = 0`, "DELETE 99999", false},
+		// Half of the file (its even ids but row 10, deleted above):
+		// rewritten even on payments.big.
+		{`delete from payments.TBL where id % 2 = 0`, fmt.Sprintf("DELETE %d", n/2-1), false},
 	}
 	for _, st := range steps {
 		for _, name := range []string{"big", "big_cow"} {
