@@ -134,7 +134,10 @@ type sample struct {
 	goroutines, fds, sessions int
 	// anonRest is the anonymous RSS no allocator's figure covers: glibc's
 	// freed pages it kept resident (malloc_trim returns them), thread
-	// stacks, cgo's and the runtime's own mappings.
+	// stacks, cgo's and the runtime's own mappings. It is negative when
+	// the allocators count memory that is not resident (glibc's in-use
+	// figure counts whole mmapped chunks, the Go runtime's pages it has
+	// not touched yet).
 	anonRest float64
 	load     float64 // the 1-minute load average: the soak shares the machine
 }
@@ -149,7 +152,7 @@ func take(at time.Duration, c *counters, srv *server.Server) sample {
 	goMiB := float64(ms.Sys-ms.HeapReleased) / (1 << 20)
 	return sample{jeAlloc: jeAlloc, jeRes: jeRes, cInUse: cInUse, cFree: cFree, goMiB: goMiB, at: at, queries: c.queries.Load(), errors: c.errors.Load(), writes: c.writes.Load(),
 		rssMiB: float64(m.RSS) / (1 << 20), hwmMiB: float64(m.HWM) / (1 << 20), heapMiB: float64(ms.HeapInuse) / (1 << 20),
-		anonRest: max(0, float64(m.Anon)/(1<<20)-goMiB-cInUse-jeRes), load: loadAverage(),
+		anonRest: float64(m.Anon)/(1<<20) - goMiB - cInUse - jeRes, load: loadAverage(),
 		goroutines: runtime.NumGoroutine(), fds: len(fds), sessions: srv.Sessions()}
 }
 
