@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -56,4 +57,30 @@ func TestReadBufferSmallUpToMessageCap(t *testing.T) {
 		t.Fatalf("after the oversized message: %d %v", n, err)
 	}
 	small("after an oversized message")
+}
+
+// BenchmarkIdleConnectionHeap reports the Go heap an idle connection keeps,
+// the pgx client's and the server's together (readbuf.go):
+//
+//	go test -run '^$' -bench IdleConnectionHeap -benchtime 64x ./server/
+func BenchmarkIdleConnectionHeap(b *testing.B) {
+	g := startGatewayWith(b, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10}, server.Config{})
+	first := connectAs(b, g.addr, "analyst", "") // the engine pool and caches are warm
+	_ = first
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
+	conns := make([]*pgx.Conn, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		conns = append(conns, connectAs(b, g.addr, "analyst", ""))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(int64(heap())-int64(before))/float64(b.N), "heap-B/conn")
+	runtime.KeepAlive(conns)
 }
