@@ -104,9 +104,12 @@ func (s *Server) guardedParse(ctx context.Context, q wire.Query) (_ wire.Prepare
 
 func (s *Server) guardedAuthenticate(ctx context.Context, w *buffer.Writer, r *buffer.Reader) (_ context.Context, err error) {
 	defer s.recoverSession(ctx, "authenticate", &err)
+	s.raiseMessageCap(r)
 	ctx, err = s.authenticate(ctx, w, r)
 	if c, _ := ctx.Value(connKey{}).(*conn); c != nil && err == nil {
-		c.in = r // read again only while a COPY FROM STDIN runs (copyin.go)
+		s.mu.Lock() // ReadBufferSizes (export_test.go) reads it
+		c.in = r    // read again only while a COPY FROM STDIN runs (copyin.go)
+		s.mu.Unlock()
 	}
 	return ctx, err
 }

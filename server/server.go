@@ -37,10 +37,10 @@ type Config struct {
 	Auth AuthConfig
 	// Audit configures the per-statement audit log.
 	Audit AuditConfig
-	// MaxMessageBytes bounds one client message (a query text, a Bind). The
-	// protocol reader allocates a buffer of this size per connection, so it
-	// also sets per-connection memory. Default 1 MiB; larger messages get an
-	// error and the session continues.
+	// MaxMessageBytes bounds one client message (a query text, a Bind). A
+	// message costs its own size while it is read; an idle connection keeps
+	// a 16 KiB read buffer (readbuf.go). Default 1 MiB; larger messages get
+	// an error and the session continues.
 	MaxMessageBytes int
 	// MaxPreparedStatements, MaxPortals and MaxPreparedBytes bound what
 	// one session keeps between statements: prepared statements (protocol
@@ -141,7 +141,7 @@ func New(pl *session.Manager, cfg Config) (*Server, error) {
 		wire.Portals(func() wire.PortalCache { return &guardedPortals{s: s, inner: &portalCache{limits: limits}} }),
 		wire.ExtendTypes(pgtypes.RegisterTypes),
 		wire.WithShutdownTimeout(5*time.Second),
-		wire.MessageBufferSize(maxMessage),
+		wire.MessageBufferSize(readBufferSize(maxMessage)),
 		wire.ErrorSanitizer(sanitizeError),
 	)
 	if err != nil {

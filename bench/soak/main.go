@@ -132,6 +132,14 @@ type sample struct {
 	cInUse, cFree, goMiB      float64
 	jeAlloc, jeRes            float64
 	goroutines, fds, sessions int
+	// anonRest is the anonymous RSS no allocator's figure covers: glibc's
+	// freed pages it kept resident (malloc_trim returns them), thread
+	// stacks, cgo's and the runtime's own mappings. It is negative when
+	// the allocators count memory that is not resident (glibc's in-use
+	// figure counts whole mmapped chunks, the Go runtime's pages it has
+	// not touched yet).
+	anonRest float64
+	load     float64 // the 1-minute load average: the soak shares the machine
 }
 
 func take(at time.Duration, c *counters, srv *server.Server) sample {
@@ -141,8 +149,10 @@ func take(at time.Duration, c *counters, srv *server.Server) sample {
 	fds, _ := os.ReadDir("/proc/self/fd")
 	cInUse, cFree := mallocMiB()
 	jeAlloc, jeRes := jemallocMiB()
-	return sample{jeAlloc: jeAlloc, jeRes: jeRes, cInUse: cInUse, cFree: cFree, goMiB: float64(ms.Sys-ms.HeapReleased) / (1 << 20), at: at, queries: c.queries.Load(), errors: c.errors.Load(), writes: c.writes.Load(),
+	goMiB := float64(ms.Sys-ms.HeapReleased) / (1 << 20)
+	return sample{jeAlloc: jeAlloc, jeRes: jeRes, cInUse: cInUse, cFree: cFree, goMiB: goMiB, at: at, queries: c.queries.Load(), errors: c.errors.Load(), writes: c.writes.Load(),
 		rssMiB: float64(m.RSS) / (1 << 20), hwmMiB: float64(m.HWM) / (1 << 20), heapMiB: float64(ms.HeapInuse) / (1 << 20),
+		anonRest: float64(m.Anon)/(1<<20) - goMiB - cInUse - jeRes, load: loadAverage(),
 		goroutines: runtime.NumGoroutine(), fds: len(fds), sessions: srv.Sessions()}
 }
 
@@ -474,6 +484,17 @@ func writersTable(warehouse string) {
 	fmt.Printf("writers' table at the end: %s rows in %s data files, %d snapshots kept, metadata.json %d KiB\n", rows, files, len(meta.Snapshots), len(data)>>10)
 }
 
+// loadAverage is the machine's 1-minute load average (0 if unknown).
+func loadAverage() float64 {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var v float64
+	_, _ = fmt.Sscan(string(data), &v)
+	return v
+}
+
 func firstWords(s string) string {
 	f := strings.Fields(s)
 	if len(f) > 6 {
@@ -486,7 +507,7 @@ func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample,
 	w := os.Stdout
 	fmt.Fprintf(w, "## Soak: %d clients (%d writers, compacted %t, snapshots expired after %s), %s after %s of warm-up, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.compact, o.expire, o.duration, o.warmup)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tRSS mean MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tgoroutines\tfds\tsessions\t")
+	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tRSS mean MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tanon rest MiB\tgoroutines\tfds\tsessions\tload\t")
 	for i, s := range samples {
 		qps := 0.0
 		if i > 0 {
@@ -496,7 +517,7 @@ func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample,
 		if s.at > 0 && s.at <= o.warmup {
 			at += " (warm-up)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t\n", at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.rssMean, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.goroutines, s.fds, s.sessions)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%.1f\t\n", at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.rssMean, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.anonRest, s.goroutines, s.fds, s.sessions, s.load)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nat rest before / after: goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
