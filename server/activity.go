@@ -77,6 +77,9 @@ func (c *conn) idle(inTxn, failed bool, app string) {
 	a := &c.act
 	a.mu.Lock()
 	a.app = app
+	if a.state == "active" && c.sess != nil {
+		c.sess.ClearCancel()
+	}
 	if a.state != state {
 		a.state, a.stateChange = state, time.Now()
 	}
@@ -84,6 +87,19 @@ func (c *conn) idle(inTxn, failed bool, app string) {
 		a.xactStart = time.Time{}
 	}
 	a.mu.Unlock()
+}
+
+// cancel asks the session to stop its statement, when one runs: a cancel
+// that comes while the connection is idle is ignored, as in PostgreSQL,
+// and one that found no engine query yet is forgotten when the statement
+// ends (idle).
+func (c *conn) cancel() {
+	a := &c.act
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.state == "active" && c.sess != nil {
+		c.sess.Cancel()
+	}
 }
 
 // isAdmin reports whether p may see and end every session.
@@ -229,8 +245,8 @@ func (s *Server) runSignal(c *conn, sig signalCall, oids []uint32, args []wire.P
 	c.log.Info(sig.fn, "pid", pid, "target_user", t.principal.Name)
 	if terminate {
 		t.kill()
-	} else if t.sess != nil {
-		t.sess.Cancel()
+	} else {
+		t.cancel()
 	}
 	return true, nil
 }

@@ -247,7 +247,7 @@ func (s *Server) cancelRequest(ctx context.Context, pid, secret int32) error {
 		return nil // Postgres ignores bad cancel requests silently
 	}
 	c.log.Info("cancel request")
-	c.sess.Cancel()
+	c.cancel()
 	return nil
 }
 

@@ -200,6 +200,9 @@ func (s *Session) execQuery(ctx context.Context, st *Stmt, args []any, sink RowS
 	}
 	stop := e.interruptOnCancel(ctx)
 	defer stop()
+	if s.canceledBefore() {
+		return Result{}, ErrCanceled
+	}
 	stream, err := ps.Stream()
 	if err != nil {
 		return Result{}, s.execError(ctx, err)

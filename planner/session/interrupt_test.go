@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/planner"
@@ -56,5 +58,44 @@ func TestSpuriousInterrupt(t *testing.T) {
 	}
 	if rows, err := e.queryStrings("select current_setting('threads')::VARCHAR"); err != nil || len(rows) != 1 || rows[0][0] != "2" {
 		t.Fatalf("threads after the rerun: %v %v", rows, err)
+	}
+}
+
+// A cancel that comes while a statement is planned, before the engine runs
+// it, stops the statement when the engine would start (the engine's own
+// interrupt flag is reset then, so its interrupt alone was lost and a long
+// query ran on); one the caller cleared (the statement ended) stops nothing.
+func TestCancelBeforeTheEngineStarts(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"),
+		Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cat.Close)
+	s := New(cat, Config{Engine: EngineConfig{Threads: 2}}).NewSession(Options{})
+	defer s.Close()
+	// the long query would run for hours if nothing stopped it
+	st, err := s.Prepare(ctx, "select count(*) from range(1000000000000) a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Cancel() // while planned: no engine query to interrupt yet
+	if _, err := s.Execute(ctx, st, nil, func(arrow.RecordBatch) error { return nil }); !errors.Is(err, ErrCanceled) {
+		t.Fatalf("statement after a cancel during its planning: %v, want ErrCanceled", err)
+	}
+	st, err = s.Prepare(ctx, "select 42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Cancel()
+	s.ClearCancel() // the statement the cancel was for ended
+	var got int64
+	if _, err := s.Execute(ctx, st, nil, func(rec arrow.RecordBatch) error {
+		got += rec.NumRows()
+		return nil
+	}); err != nil || got != 1 {
+		t.Fatalf("statement after a cleared cancel: %v rows, %v", got, err)
 	}
 }

@@ -178,6 +178,10 @@ func (s *Session) Close() {
 }
 
 // Cancel interrupts the statement running in the session, if any.
+//
+// A cancel that comes while the statement is still being planned, before
+// the engine runs it, is kept until the engine starts (canceledBefore):
+// an interrupt then would be lost, and the statement would run on.
 func (s *Session) Cancel() {
 	s.cancelAsked.Store(true)
 	s.engMu.Lock()
@@ -187,6 +191,18 @@ func (s *Session) Cancel() {
 	}
 	s.interruptFetch()
 }
+
+// ClearCancel forgets a cancel that found no statement to stop: the
+// caller's statement has ended (Postgres ignores a cancel that comes
+// after it).
+func (s *Session) ClearCancel() { s.cancelAsked.Store(false) }
+
+// canceledBefore reports (and takes) a cancel that came before the
+// engine started the statement: the engine's interrupt flag is reset
+// when a query starts, so the interrupt Cancel sent did not stop it.
+// Checked after interruptOnCancel is in place; a cancel after the check
+// interrupts the running query.
+func (s *Session) canceledBefore() bool { return s.cancelAsked.Swap(false) }
 
 // InTransaction reports whether an explicit transaction block is open, and
 // whether it has failed.

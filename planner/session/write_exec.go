@@ -72,6 +72,10 @@ func (s *Session) startQueryThreads(ctx context.Context, sql string, args []any,
 		return nil, err
 	}
 	r.stop = e.interruptOnCancel(ctx)
+	if s.canceledBefore() {
+		r.close()
+		return nil, ErrCanceled
+	}
 	if r.stream, err = ps.Stream(); err != nil {
 		r.close()
 		return nil, s.execError(ctx, err)
