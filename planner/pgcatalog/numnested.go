@@ -67,7 +67,7 @@ type NestedDivs struct {
 	locs map[float64]bool // the divisions' query_location
 	// the rounded quotients' (round's) query_location
 	rounds map[float64]bool
-	root tree.QueryNode
+	root   tree.QueryNode
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
