@@ -58,6 +58,9 @@ type ParquetOptions struct {
 // error is returned as it is; on any failure the files are removed. ctx
 // interrupts the write.
 func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.RecordBatch, error), o ParquetOptions) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if o.FieldIDs != nil && len(o.FieldIDs) != sc.NumFields() {
 		return nil, fmt.Errorf("engine: parquet: %d field ids for %d columns", len(o.FieldIDs), sc.NumFields())
 	}
@@ -107,6 +110,10 @@ func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.Reco
 	files, lerr := listParquet(o.Dir, o.Prefix)
 	if err == nil {
 		err = lerr
+	}
+	if err == nil {
+		// an interrupt that came between statements is lost: cancel here
+		err = ctx.Err()
 	}
 	if err != nil {
 		for _, f := range files {
