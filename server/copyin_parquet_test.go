@@ -12,6 +12,10 @@ import (
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/weedtest"
 )
 
 // TestCopyFromDuckDBFiles: COPY into an unpartitioned table writes its
@@ -118,5 +122,40 @@ func TestCopyFromDuckDBFiles(t *testing.T) {
 	}
 	if got := sameRows(t, b.g, b.lg, "payments", "loads_by_day", "id"); len(got) != 2 {
 		t.Fatalf("partitioned load: %v", got)
+	}
+}
+
+// TestCopyFromSeaweedFS: on S3 storage the DuckDB-written files are
+// uploaded to the table's location; another gateway reads the rows.
+func TestCopyFromSeaweedFS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := weedtest.Start(t)
+	a := startGW(t, gwOptions{policy: demo.Policy, store: store})
+	b := startGW(t, gwOptions{policy: demo.Policy, store: store})
+	pa := a.as(t, "payments_svc")
+	exec1(t, pa, "create table payments.s3loads (id bigint not null, amount numeric(12,2), note text)")
+	var sb strings.Builder
+	for i := 1; i <= 3000; i++ {
+		fmt.Fprintf(&sb, "%d,%d.25,note %d\n", i, i, i%10)
+	}
+	tag, err := copyText(pa, `COPY payments.s3loads FROM STDIN (FORMAT csv)`, sb.String())
+	if err != nil || tag.RowsAffected() != 3000 {
+		t.Fatalf("copy: %v %v", tag, err)
+	}
+	got := rowsOf(t, b.as(t, "payments_svc"), "select count(*), sum(amount), count(distinct note) from payments.s3loads")
+	if len(got) != 1 || got[0] != "3000|4502250.00|10" {
+		t.Fatalf("replica B reads %v", got)
+	}
+	tbl, err := b.cat.LoadTable(ctx, catalog.Ident{Schema: "payments", Name: "s3loads"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := tbl.PlanScan(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Files) != 1 || !strings.HasPrefix(plan.Files[0].OrigPath, "s3://") {
+		t.Fatalf("data files %+v, want one on S3", plan.Files)
 	}
 }
