@@ -41,6 +41,14 @@
 // merge-on-read fraction, add position-delete files for the touched rows
 // (StagePositionDeletes, CommitDelta); both pin the snapshot they read.
 //
+// Loads (write_parquet.go): StageWith stages rows like Stage, the
+// Parquet files written by a ParquetWriter the caller passes (COPY FROM
+// STDIN: DuckDB's writer, which the catalog may not import), then placed
+// under the table's data location and described from their footers
+// (field ids, bounds) with iceberg-go's DataFileFromMetadata.
+// Partitioned tables and column types or Parquet properties the writer
+// cannot match go through Stage.
+//
 // Deletion vectors (dv.go, Iceberg v3) are converted once into
 // position-delete Parquet files in a directory of the Catalog's own, and
 // scans list them like any position-delete file.

@@ -17,7 +17,9 @@
 // Conn.Close, DB.Close. Conn.Exec and Conn.Query run statements without
 // preparing them; Conn.SerializeSQL and Conn.DeserializeSQL are DuckDB's
 // parser and renderer (json_serialize_sql, json_deserialize_sql), which
-// internal/sqlparse/tree types. Conn.Interrupt may come from any goroutine at any time,
+// internal/sqlparse/tree types. WriteParquet (parquet.go) writes Arrow
+// batches as Parquet files through an Arrow scan and COPY TO in a database
+// of its own (a load's files: COPY FROM STDIN). Conn.Interrupt may come from any goroutine at any time,
 // also after Close; everything else on a connection runs on one goroutine
 // at a time.
 //

@@ -381,7 +381,7 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 		}
 		return rec, nil
 	}
-	n, err := l.s.writer().Load(ctx, l.t, "COPY", next)
+	n, err := l.s.writer().Load(ctx, l.t, "COPY", next, l.s.parquetWriter())
 	if err != nil {
 		// The rest of the data is the client's to stop sending; what it
 		// sends after the error is ignored by the protocol layer.

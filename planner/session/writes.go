@@ -57,6 +57,10 @@ func (ws writeSession) QueryInt64s(ctx context.Context, sql string, args []any) 
 	return ws.s.queryInt64s(ctx, sql, args)
 }
 
+func (ws writeSession) Materialize(ctx context.Context, name, sql string, args []any) (func(), error) {
+	return ws.s.materialize(ctx, name, sql, args)
+}
+
 func (writeSession) ScanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error) {
 	return planner.ScanSQL(t, plan)
 }

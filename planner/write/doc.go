@@ -13,8 +13,10 @@
 //	                             snapshot (catalog.CommitAppend, which
 //	                             reloads and retries on conflicts)
 //	COPY ... FROM STDIN          rows the session parsed from the client
-//	                             (load.go: Load), staged and committed
-//	                             like INSERT's
+//	                             (load.go: Load), staged by
+//	                             catalog.StageWith with the Parquet
+//	                             writer the session passes (DuckDB's)
+//	                             and committed like INSERT's
 //	DELETE, UPDATE, TRUNCATE     copy-on-write or merge-on-read
 //	                             (rewrite.go): the data files holding
 //	                             affected rows are rewritten, or get
@@ -37,8 +39,10 @@
 //	                             the engine and stages their rows, like a
 //	                             rewrite, and commits a replace snapshot)
 //
-// The engine never writes files: it only computes rows, and its sandbox
-// stays read-only. A statement that fails leaves no snapshot; the files it
+// The session's engine never writes files: it only computes rows, and
+// its sandbox stays read-only. COPY's Parquet files are written by a
+// database of their own that runs only that COPY TO
+// (planner/session/copyin_parquet.go). A statement that fails leaves no snapshot; the files it
 // staged are removed. Inside an explicit transaction block writes are
 // refused by the session (lakegate cannot defer a commit to COMMIT).
 //

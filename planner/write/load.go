@@ -10,11 +10,13 @@ import (
 
 // Load writes the rows next returns (batches of t's write schema, nil at
 // the end) as data files of t and commits them as one append snapshot
-// labeled with verb (COPY FROM STDIN): the same staging and optimistic
-// commit as INSERT. If next fails, nothing is committed and the staged
-// files are removed; its error is returned as it is.
-func (s *Writer) Load(ctx context.Context, t *catalog.Table, verb string, next func() (arrow.RecordBatch, error)) (int64, error) {
-	st, err := s.cat.Stage(ctx, t, next)
+// labeled with verb (COPY FROM STDIN): the same optimistic commit as
+// INSERT, the files written by pw where it can write them
+// (catalog.StageWith; nil: by the catalog's own writer). If next fails,
+// nothing is committed and the staged files are removed; its error is
+// returned as it is.
+func (s *Writer) Load(ctx context.Context, t *catalog.Table, verb string, next func() (arrow.RecordBatch, error), pw catalog.ParquetWriter) (int64, error) {
+	st, err := s.cat.StageWith(ctx, t, next, pw)
 	if err != nil {
 		return 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,30 +18,32 @@ import (
 
 // MERGE is a rewrite (rewrite.go) with inserts: one engine
 // query, planned like any other, joins every target row (with its data
-// file's index and a row id) to the source rows its ON condition matches,
-// and picks for each pair the first WHEN MATCHED clause whose condition
-// holds:
+// file's index and its position in the file) to the source rows its ON
+// condition matches, and picks for each pair the first WHEN MATCHED
+// clause whose condition holds:
 //
-//	WITH "__lakegate_target" AS (<the target's rows, file index, row id>),
+//	WITH "__lakegate_target" AS (<the target's rows, file index, position>),
 //	     <the statement's own WITH list>,
 //	     "__lakegate_rows" AS (<target LEFT JOIN source: new values, the
 //	                            clause that applies>),
 //	     "__lakegate_ins"  AS (<source rows no target row matches, the
 //	                            WHEN NOT MATCHED clause that applies>)
 //
-// Pass 1 counts, per data file, the rows updated or deleted (and rows
-// changed twice: PostgreSQL's 21000), and counts the rows to insert.
-// Pass 2 yields the rewritten files' rows (each target row once, updated
-// or kept, deleted ones left out), the new versions of the rows updated
-// in files the MERGE touches little (merge-on-read, write.merge.mode and
-// the table's fraction, like UPDATE), and the inserted rows; a positions
-// pass lists the touched rows of those files for position deletes. All
-// of it is one commit (catalog.CommitDelta), made only on the snapshot
-// every pass read, recomputed on conflicts like UPDATE.
+// That query runs once: its changes (the pairs a clause updates or
+// deletes, with their new values, and the inserted rows) are kept in the
+// engine as a temporary table (changes, Session.Materialize), and the
+// rest reads them: the counts per data file of rows updated or deleted
+// (and of rows changed twice: PostgreSQL's 21000) and of rows to insert;
+// the rows the rewritten files keep (a scan of only those files, less
+// the changed positions) with the new versions of the updated rows and
+// the inserted rows, staged; the touched positions of the files the
+// MERGE touches little (merge-on-read, write.merge.mode and the table's
+// fraction, like UPDATE), for position deletes. All of it is one commit
+// (catalog.CommitDelta), made only on the snapshot the query read,
+// recomputed on conflicts like UPDATE.
 
 const (
 	insCTE  = `"__lakegate_ins"`
-	ridCol  = `"__lakegate_rid"`
 	delCol  = `"__lakegate_del"`
 	kCol    = `"__lakegate_k"`
 	markCol = `"__lakegate_m"`
@@ -62,51 +65,71 @@ type mergePlan struct {
 	params  []pgtypes.Type
 }
 
-func (mp *mergePlan) pass1() string {
-	return fmt.Sprintf("SELECT %s, count(*) FILTER (WHERE %s), count(DISTINCT %s) FILTER (WHERE %s), count(DISTINCT %s), count(DISTINCT %s) FILTER (WHERE %s) FROM %s GROUP BY %s",
-		fileCol, hitCol, ridCol, hitCol, ridCol, ridCol, delCol, rowsCTE, fileCol)
+// changesTable is the temporary table of the engine that holds a
+// MERGE's changes while it runs (changes).
+const changesTable = "__lakegate_merge"
+
+// changes yields what the MERGE changes, computed once and kept as
+// changesTable for the queries that follow: every (target row, source
+// row) pair a WHEN MATCHED clause updates or deletes — the target row's
+// file index and position, whether it goes, its new values — and every
+// inserted row, with file index -1.
+func (mp *mergePlan) changes() string {
+	cols := mp.quotedNames()
+	parts := []string{fmt.Sprintf("SELECT %s, %s, %s, %s FROM %s WHERE %s", fileCol, posCol, delCol, cols, rowsCTE, hitCol)}
+	for _, ins := range mp.inserts {
+		parts = append(parts, fmt.Sprintf("SELECT -1::BIGINT, NULL::BIGINT, false, * FROM (%s) AS \"__lakegate_n\"", ins))
+	}
+	return strings.Join(parts, "\nUNION ALL\n")
 }
 
-func (mp *mergePlan) insertCount() string {
-	if len(mp.insIdx) == 0 {
-		return "SELECT 0::BIGINT"
-	}
-	ks := make([]string, len(mp.insIdx))
-	for i, k := range mp.insIdx {
-		ks[i] = strconv.Itoa(k)
-	}
-	return fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IN (%s)", insCTE, kCol, strings.Join(ks, ", "))
-}
-
-// pass2 yields what the rewritten files become (each target row once,
-// updated or kept, deleted ones left out), the new versions of the rows
-// updated in the merge-on-read files mor, and the inserted rows.
-func (mp *mergePlan) pass2(files, mor []int) string {
+func (mp *mergePlan) quotedNames() string {
 	cols := make([]string, len(mp.names))
 	for i, n := range mp.names {
 		cols[i] = sqlparse.QuoteIdent(n)
 	}
-	var which []string
-	if len(files) > 0 {
-		which = append(which, fmt.Sprintf("%s IN (%s)", fileCol, intList(files)))
+	return strings.Join(cols, ", ")
+}
+
+// changeCounts counts, per file index, the changed pairs, the distinct
+// rows they change (more pairs than rows: a row changed twice,
+// PostgreSQL's 21000) and the rows deleted; index -1 counts the inserts.
+func changeCounts() string {
+	c := "temp." + sqlparse.QuoteIdent(changesTable)
+	return fmt.Sprintf("SELECT %s, count(*), count(DISTINCT %s), count(DISTINCT %s) FILTER (WHERE %s) FROM %s GROUP BY %s",
+		fileCol, posCol, posCol, delCol, c, fileCol)
+}
+
+// fileRows counts the rows of each file of a target scan.
+func (mp *mergePlan) fileRows(body string) string {
+	return fmt.Sprintf("%s%s) SELECT %s, count(*) FROM %s GROUP BY %s", mp.head, body, fileCol, targetCTE, fileCol)
+}
+
+// staged yields what the rewritten files become (their rows the MERGE
+// leaves, read again from body, the scan of those files, and the new
+// versions of the ones it updates), the new versions of the rows updated
+// in the merge-on-read files mor, and the inserted rows.
+func (mp *mergePlan) staged(body string, rewrite, mor []int) string {
+	cols := mp.quotedNames()
+	c := "temp." + sqlparse.QuoteIdent(changesTable)
+	var parts []string
+	if len(rewrite) > 0 {
+		parts = append(parts, fmt.Sprintf("SELECT %s FROM %s AS \"__lakegate_t\" WHERE %s IN (%s) AND NOT EXISTS (SELECT 1 FROM %s AS \"__lakegate_c\" WHERE \"__lakegate_c\".%s = \"__lakegate_t\".%s AND \"__lakegate_c\".%s = \"__lakegate_t\".%s)",
+			cols, targetCTE, fileCol, intList(rewrite), c, fileCol, fileCol, posCol, posCol))
 	}
-	if len(mor) > 0 {
-		which = append(which, fmt.Sprintf("%s IN (%s) AND %s", fileCol, intList(mor), hitCol))
+	if changed := append(slices.Clone(rewrite), mor...); len(changed) > 0 {
+		parts = append(parts, fmt.Sprintf("SELECT %s FROM %s WHERE %s IN (%s) AND NOT %s", cols, c, fileCol, intList(changed), delCol))
 	}
-	parts := []string{}
-	if len(which) > 0 {
-		// a row's hit pair wins over the pairs that leave it as it is
-		parts = append(parts, fmt.Sprintf("SELECT %s FROM (SELECT * FROM %s WHERE %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY %s DESC) = 1) AS \"__lakegate_kept\" WHERE NOT %s",
-			strings.Join(cols, ", "), rowsCTE, "("+strings.Join(which, ") OR (")+")", ridCol, hitCol, delCol))
+	if len(mp.inserts) > 0 {
+		parts = append(parts, fmt.Sprintf("SELECT %s FROM %s WHERE %s = -1", cols, c, fileCol))
 	}
-	parts = append(parts, mp.inserts...)
-	return strings.Join(parts, "\nUNION ALL\n")
+	return mp.head + body + ") " + strings.Join(parts, "\nUNION ALL\n")
 }
 
 // positions yields (file index, row position) of the rows a MERGE
 // updates or deletes in the merge-on-read files mor.
-func (mp *mergePlan) positions(mor []int) string {
-	return fmt.Sprintf("SELECT DISTINCT %s, %s FROM %s WHERE %s IN (%s) AND %s", fileCol, posCol, rowsCTE, fileCol, intList(mor), hitCol)
+func positions(mor []int) string {
+	return fmt.Sprintf("SELECT DISTINCT %s, %s FROM temp.%s WHERE %s IN (%s)", fileCol, posCol, sqlparse.QuoteIdent(changesTable), fileCol, intList(mor))
 }
 
 func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
@@ -203,9 +226,9 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		proj[i] = col + " AS " + sqlparse.QuoteIdent(names[i])
 	}
 	// every target row joined to the source rows it matches
-	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM (SELECT *, row_number() OVER () AS %s FROM %s) AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
-		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, posCol, posCol, qt, ridCol, ridCol, in(hits), hitCol, in(dels), delCol,
-		ridCol, targetCTE, qt, markCol, source, qs, m.on)
+	rows := fmt.Sprintf("SELECT %s, %s.%s AS %s, %s.%s AS %s, %s AS %s, %s AS %s FROM %s AS %s LEFT JOIN (SELECT *, true AS %s FROM %s) AS %s ON (%s)",
+		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, posCol, posCol, in(hits), hitCol, in(dels), delCol,
+		targetCTE, qt, markCol, source, qs, m.on)
 	// rows no target row matches, with the WHEN NOT MATCHED clause that applies
 	var nwhen []string
 	mp := &mergePlan{w: w, dec: dec, names: names}
@@ -249,10 +272,7 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 	mp.head = head
 	// planned once with every part the passes use, so that all of it is
 	// resolved, policed and typed
-	final := "SELECT count(*) FROM (" + mp.pass1() + ") AS \"__lakegate_p1\""
-	if len(mp.inserts) > 0 {
-		final += " UNION ALL SELECT count(*) FROM (" + strings.Join(mp.inserts, " UNION ALL ") + ") AS \"__lakegate_p2\""
-	}
+	final := "SELECT count(*) FROM (" + mp.changes() + ") AS \"__lakegate_p1\""
 	qp, err := s.sess.PlanQuery(ctx, head+probeBody+middle+final)
 	if err != nil {
 		return nil, err
@@ -369,15 +389,35 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 	if err != nil {
 		return 0, access, err
 	}
-	counts, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.pass1(), args)
+	// The one pass over the target joined to the source: its changes,
+	// kept in the engine for the queries below.
+	drop, err := s.sess.Materialize(ctx, changesTable, mp.head+body+mp.middle+mp.changes(), args)
 	if err != nil {
 		return 0, access, err
 	}
-	ins, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.insertCount(), args)
+	defer drop()
+	counts, err := s.sess.QueryInt64s(ctx, changeCounts(), nil)
 	if err != nil {
 		return 0, access, err
 	}
-	inserts := ins[0][0]
+	var inserts int64
+	hit := map[int][3]int64{} // file index -> pairs, rows, deleted rows
+	var touchedFiles []int
+	for _, c := range counts {
+		i := int(c[0])
+		if i == -1 {
+			inserts = c[1]
+			continue
+		}
+		if i < 0 || i >= len(plan.Files) {
+			return 0, access, fmt.Errorf("planner: MERGE: file index %d out of range", i)
+		}
+		if c[1] > c[2] {
+			return 0, access, cardinalityErr(w)
+		}
+		hit[i] = [3]int64{c[1], c[2], c[3]}
+		touchedFiles = append(touchedFiles, i)
+	}
 	if len(w.merge.keys) > 0 && inserts > 1 {
 		dups, err := s.sess.QueryInt64s(ctx, mp.head+body+mp.middle+mp.dupCheck(), args)
 		if err != nil {
@@ -387,26 +427,35 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 			return 0, access, cardinalityErr(w)
 		}
 	}
+	if len(touchedFiles) == 0 && inserts == 0 {
+		return 0, access, nil
+	}
 	mode, err := mp.target.WriteModeFor(modeKeys[Merge])
 	if err != nil {
 		return 0, access, err
+	}
+	slices.Sort(touchedFiles)
+	totals := map[int]int64{}
+	if len(touchedFiles) > 0 {
+		tbody, err := s.targetScan(mp.target, plan, touchedFiles)
+		if err != nil {
+			return 0, access, err
+		}
+		rows, err := s.sess.QueryInt64s(ctx, mp.fileRows(tbody), nil)
+		if err != nil {
+			return 0, access, err
+		}
+		for _, r := range rows {
+			totals[int(r[0])] = r[1]
+		}
 	}
 	var (
 		touched, wantRows, wantPos int64
 		remove                     []string
 		rewrite, mor               []int
 	)
-	for _, c := range counts {
-		i, pairs, hits, total, dels := int(c[0]), c[1], c[2], c[3], c[4]
-		if pairs > hits {
-			return 0, access, cardinalityErr(w)
-		}
-		if hits == 0 {
-			continue
-		}
-		if i < 0 || i >= len(plan.Files) {
-			return 0, access, fmt.Errorf("planner: MERGE: file index %d out of range", i)
-		}
+	for _, i := range touchedFiles {
+		hits, dels, total := hit[i][1], hit[i][2], totals[i]
 		touched += hits
 		switch {
 		case dels == total:
@@ -424,12 +473,13 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 			wantRows += total - dels
 		}
 	}
-	if touched == 0 && inserts == 0 {
-		return 0, access, nil
-	}
 	var st, deletes *catalog.Staged
 	if wantRows > 0 || inserts > 0 {
-		st, err = s.sess.Stage(ctx, mp.target, mp.head+body+mp.middle+mp.pass2(rewrite, mor), args, nil)
+		rbody, err := s.targetScan(mp.target, plan, rewrite)
+		if err != nil {
+			return 0, access, err
+		}
+		st, err = s.sess.Stage(ctx, mp.target, mp.staged(rbody, rewrite, mor), nil, nil)
 		if err != nil {
 			return 0, access, err
 		}
@@ -439,8 +489,7 @@ func (s *Writer) mergeOnce(ctx context.Context, w *Stmt, args []any) (int64, []T
 		}
 	}
 	if len(mor) > 0 {
-		q := mp.head + body + mp.middle + mp.positions(mor)
-		if deletes, err = s.stageDeletes(ctx, w, mp.target, plan, q, args, wantPos); err != nil {
+		if deletes, err = s.stageDeletes(ctx, w, mp.target, plan, positions(mor), nil, wantPos); err != nil {
 			st.Discard()
 			return 0, access, err
 		}

@@ -46,6 +46,10 @@ type Session interface {
 	// QueryInt64s runs sql, whose columns are all BIGINT, and returns its
 	// rows (NULL as 0).
 	QueryInt64s(ctx context.Context, sql string, args []any) ([][]int64, error)
+	// Materialize runs sql and keeps its rows in the engine as the
+	// temporary table name, which the statement's later queries read;
+	// drop removes it.
+	Materialize(ctx context.Context, name, sql string, args []any) (drop func(), err error)
 	// ScanSQL renders the engine query that reads plan's files of t.
 	ScanSQL(t *catalog.Table, plan *catalog.ScanPlan) (string, error)
 	// EngineType names an Iceberg type in engine SQL.

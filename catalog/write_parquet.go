@@ -1,0 +1,268 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/extensions"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/iceberg-go"
+	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/table"
+	"github.com/google/uuid"
+)
+
+// ParquetFiles says where and how a ParquetWriter writes: the files go
+// into Dir (new or empty), named Prefix-<n>.parquet, each column with its
+// Iceberg field id, compressed with Codec (DuckDB's spelling) at Level
+// (0: the codec's default), a new file once one reaches about FileBytes.
+type ParquetFiles struct {
+	Dir, Prefix string
+	FieldIDs    []int
+	Codec       string
+	Level       int
+	FileBytes   int64
+}
+
+// ParquetWriter writes the batches next returns (nil at the end) as
+// Parquet files described by o and returns their paths. If next fails, it
+// returns next's error as it is. The session room supplies one that runs
+// the execution engine's Parquet writer (internal/engine.WriteParquet),
+// which the catalog may not import.
+type ParquetWriter func(ctx context.Context, sc *arrow.Schema, next func() (arrow.RecordBatch, error), o ParquetFiles) ([]string, error)
+
+// StageWith is Stage with the Parquet files written by w: the same files
+// (Iceberg field ids, column statistics in the data file entries, the
+// table's codec and target file size), written by a faster writer. Tables
+// w cannot write (partitioned ones, nested or unusual column types, codecs
+// or Parquet properties w has no spelling for) are staged by Stage, as is
+// everything when w is nil.
+func (c *Catalog) StageWith(ctx context.Context, t *Table, next func() (arrow.RecordBatch, error), w ParquetWriter) (*Staged, error) {
+	if err := t.writable(); err != nil {
+		return nil, err
+	}
+	want, err := t.WriteSchema()
+	if err != nil {
+		return nil, err
+	}
+	spec, ok := directSpec(t, want)
+	if w == nil || !ok {
+		return c.Stage(ctx, t, next)
+	}
+	st := &Staged{table: t, id: uuid.New()}
+	spec.Prefix = st.id.String()
+	dataLoc := strings.TrimRight(t.tbl.Location(), "/") + "/data"
+	localData := t.Paths.LocalPath(dataLoc)
+	remote := strings.Contains(localData, "://")
+	if remote {
+		if spec.Dir, err = os.MkdirTemp("", "lakegate-stage-"); err != nil {
+			return nil, fmt.Errorf("catalog: write data files of %s: %w", t.Ident, err)
+		}
+	} else {
+		// beside the table's files, so that staging them is a rename
+		spec.Dir = filepath.Join(localData, ".stage-"+spec.Prefix)
+	}
+	defer os.RemoveAll(spec.Dir)
+
+	var (
+		mu     sync.Mutex // the writer calls conformed from its own threads
+		srcErr error
+	)
+	conformed := func() (arrow.RecordBatch, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		rec, err := next()
+		if err != nil || rec == nil {
+			srcErr = err
+			return nil, err
+		}
+		conf, err := conform(rec, want, t.Ident)
+		rec.Release()
+		if err != nil {
+			srcErr = err
+			return nil, err
+		}
+		st.Rows += conf.NumRows()
+		return conf, nil
+	}
+	paths, werr := w(ctx, want, conformed, spec)
+	mu.Lock()
+	defer mu.Unlock()
+	if werr != nil {
+		if srcErr != nil {
+			return nil, srcErr
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("catalog: write data files of %s: %w: %w", t.Ident, ErrUpstream, werr)
+	}
+	if err := st.place(ctx, paths, dataLoc, remote); err != nil {
+		st.Discard()
+		return nil, fmt.Errorf("catalog: write data files of %s: %w: %w", t.Ident, ErrUpstream, err)
+	}
+	return st, nil
+}
+
+// place moves the written files to the table's data location (a rename
+// on local storage, an upload otherwise) and describes them as data files
+// from their Parquet footers. Files without rows are dropped.
+func (s *Staged) place(ctx context.Context, paths []string, dataLoc string, remote bool) error {
+	t := s.table
+	var wfs icebergio.WriteFileIO
+	if remote {
+		fsys, err := t.tbl.FS(ctx)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if wfs, ok = fsys.(icebergio.WriteFileIO); !ok {
+			return fmt.Errorf("%w: the storage of table %s cannot be written", ErrUnsupported, t.Ident)
+		}
+	}
+	meta := t.tbl.Metadata()
+	for n, p := range paths {
+		r, err := file.OpenParquetFile(p, false)
+		if err != nil {
+			return err
+		}
+		md := r.MetaData()
+		r.Close()
+		if md.NumRows == 0 {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		loc := fmt.Sprintf("%s/00000-%d-%s.parquet", dataLoc, n, s.id)
+		if remote {
+			err = upload(wfs, p, loc)
+		} else {
+			err = os.Rename(p, t.Paths.LocalPath(loc))
+		}
+		if err != nil {
+			return err
+		}
+		df, err := table.DataFileFromMetadata(table.DataFileArgs{
+			Schema:        t.Schema(),
+			Spec:          meta.PartitionSpec(),
+			Format:        iceberg.ParquetFile,
+			Metadata:      md,
+			FilePath:      loc,
+			FileSize:      fi.Size(),
+			Content:       iceberg.EntryContentData,
+			SortOrderID:   meta.DefaultSortOrder(),
+			Properties:    meta.Properties(),
+			FormatVersion: meta.Version(),
+		})
+		if err != nil {
+			if remote {
+				_ = wfs.Remove(loc)
+			} else {
+				_ = os.Remove(t.Paths.LocalPath(loc))
+			}
+			return err
+		}
+		s.files = append(s.files, df)
+	}
+	return nil
+}
+
+func upload(wfs icebergio.WriteFileIO, src, loc string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := wfs.Create(loc)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		_ = wfs.Remove(loc)
+		return err
+	}
+	return out.Close()
+}
+
+// directCodecs spells the table's write.parquet.compression-codec the way
+// DuckDB's COPY does.
+var directCodecs = map[string]string{
+	"zstd": "zstd", "snappy": "snappy", "gzip": "gzip", "uncompressed": "uncompressed",
+	"brotli": "brotli", "lz4raw": "lz4_raw",
+}
+
+// directSpec reports whether a ParquetWriter can write t's files, and
+// with which options: an unpartitioned table of flat columns whose types
+// DuckDB reads from Arrow and writes to Parquet as Iceberg stores them,
+// without Parquet properties other than the codec, its level and the
+// target file size.
+func directSpec(t *Table, want *arrow.Schema) (ParquetFiles, bool) {
+	meta := t.tbl.Metadata()
+	if !meta.PartitionSpec().IsUnpartitioned() {
+		return ParquetFiles{}, false
+	}
+	props := meta.Properties()
+	for k := range props {
+		switch {
+		case k == table.ParquetCompressionKey, k == table.ParquetCompressionLevelKey, k == table.WriteTargetFileSizeBytesKey:
+		case strings.HasPrefix(k, "write.parquet."):
+			return ParquetFiles{}, false
+		}
+	}
+	codec, ok := directCodecs[props.Get(table.ParquetCompressionKey, table.ParquetCompressionDefault)]
+	if !ok {
+		return ParquetFiles{}, false
+	}
+	level := props.GetInt(table.ParquetCompressionLevelKey, 0)
+	if level < 0 || codec != "zstd" {
+		level = 0
+	}
+	ids := make([]int, want.NumFields())
+	for i, f := range want.Fields() {
+		if !directType(f.Type) {
+			return ParquetFiles{}, false
+		}
+		v, ok := f.Metadata.GetValue("PARQUET:field_id")
+		if !ok {
+			return ParquetFiles{}, false
+		}
+		id, err := strconv.Atoi(v)
+		if err != nil {
+			return ParquetFiles{}, false
+		}
+		ids[i] = id
+	}
+	return ParquetFiles{
+		FieldIDs:  ids,
+		Codec:     codec,
+		Level:     level,
+		FileBytes: int64(props.GetInt(table.WriteTargetFileSizeBytesKey, table.WriteTargetFileSizeBytesDefault)),
+	}, true
+}
+
+// directType: the Arrow types DuckDB writes to Parquet as Iceberg's
+// writer would (plain logical types, microsecond timestamps).
+func directType(dt arrow.DataType) bool {
+	switch d := dt.(type) {
+	case *arrow.BooleanType, *arrow.Int32Type, *arrow.Int64Type, *arrow.Float32Type, *arrow.Float64Type,
+		*arrow.StringType, *arrow.LargeStringType, *arrow.BinaryType, *arrow.Date32Type, *extensions.UUIDType:
+		return true
+	case *arrow.Decimal128Type:
+		// DuckDB stores wider decimals as 16-byte fixed values, Iceberg
+		// as the fewest bytes the precision needs
+		return d.Precision <= 18
+	case *arrow.TimestampType:
+		return d.Unit == arrow.Microsecond
+	}
+	return false
+}

@@ -1,0 +1,249 @@
+package engine
+
+/*
+#include <stdlib.h>
+*/
+import "C"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/cdata"
+	duck "github.com/duckdb/duckdb-go-bindings"
+)
+
+// ParquetOptions says how WriteParquet writes its files. Field ids and
+// the codec are the caller's (the Iceberg table's); the engine only
+// spells them as DuckDB's COPY options.
+type ParquetOptions struct {
+	// Dir is the directory the files go into: it must not exist yet,
+	// or be empty.
+	Dir string
+	// Prefix starts every file's name: Prefix-<n>.parquet.
+	Prefix string
+	// FieldIDs are the Parquet field ids of the top-level columns, in
+	// order (nil: none written).
+	FieldIDs []int
+	// Codec is DuckDB's COMPRESSION (zstd, snappy, gzip, lz4_raw,
+	// uncompressed); "" is DuckDB's default. Level is COMPRESSION_LEVEL
+	// (zstd only; 0: the codec's default).
+	Codec string
+	Level int
+	// FileBytes starts a new file once one reaches about that many
+	// bytes; 0 writes one file.
+	FileBytes int64
+	// Threads and MemoryLimit bound the database that writes (0 and "":
+	// DuckDB's defaults); TempDir is where it may spill.
+	Threads     int
+	MemoryLimit string
+	TempDir     string
+}
+
+// WriteParquet writes the batches next returns (nil at the end) as
+// Parquet files with DuckDB's writer, in a database of its own that runs
+// nothing but this COPY, and returns the files' paths in order. The batches
+// stream through: none is kept after DuckDB has taken its rows. next is
+// called from DuckDB's threads, one call at a time. If next fails, its
+// error is returned as it is; on any failure the files are removed. ctx
+// interrupts the write.
+func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.RecordBatch, error), o ParquetOptions) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if o.FieldIDs != nil && len(o.FieldIDs) != sc.NumFields() {
+		return nil, fmt.Errorf("engine: parquet: %d field ids for %d columns", len(o.FieldIDs), sc.NumFields())
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("engine: parquet: %w", err)
+	}
+	settings := []Setting{
+		{Name: "autoinstall_known_extensions", Value: "false"},
+		{Name: "autoload_known_extensions", Value: "false"},
+	}
+	if o.Threads > 0 {
+		settings = append(settings, Setting{Name: "threads", Value: strconv.Itoa(o.Threads)})
+	}
+	if o.MemoryLimit != "" {
+		settings = append(settings, Setting{Name: "memory_limit", Value: o.MemoryLimit})
+	}
+	if o.TempDir != "" {
+		settings = append(settings, Setting{Name: "temp_directory", Value: o.TempDir})
+	}
+	db, err := Open(settings)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	conn, err := db.Connect()
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+
+	rd := &pullReader{schema: sc, next: next}
+	rd.refs.Store(1)
+	stream := (*cdata.CArrowArrayStream)(C.calloc(1, C.size_t(unsafe.Sizeof(cdata.CArrowArrayStream{}))))
+	cdata.ExportRecordReader(rd, stream)
+	defer func() {
+		cdata.ReleaseCArrowArrayStream(stream)
+		C.free(unsafe.Pointer(stream))
+	}()
+	const view = "__lakegate_load"
+	if duck.ArrowScan(conn.conn, view, duck.ArrowStream{Ptr: unsafe.Pointer(stream)}) != duck.StateSuccess {
+		return nil, errors.New("engine: parquet: arrow scan")
+	}
+
+	stop := context.AfterFunc(ctx, conn.Interrupt)
+	defer stop()
+	err = conn.Exec(copySQL(sc, o))
+	files, lerr := listParquet(o.Dir, o.Prefix)
+	if err == nil {
+		err = lerr
+	}
+	if err == nil {
+		// an interrupt that came between statements is lost: cancel here
+		err = ctx.Err()
+	}
+	if err != nil {
+		for _, f := range files {
+			_ = os.Remove(f)
+		}
+		if srcErr := rd.Err(); srcErr != nil {
+			return nil, srcErr
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		return nil, err
+	}
+	return files, nil
+}
+
+// copySQL is the COPY statement that writes the view's rows.
+func copySQL(sc *arrow.Schema, o ParquetOptions) string {
+	opts := []string{"FORMAT parquet"}
+	if o.Codec != "" {
+		opts = append(opts, "COMPRESSION "+quoteString(o.Codec))
+		if o.Level != 0 {
+			opts = append(opts, "COMPRESSION_LEVEL "+strconv.Itoa(o.Level))
+		}
+	}
+	if o.FieldIDs != nil {
+		ids := make([]string, len(o.FieldIDs))
+		for i, id := range o.FieldIDs {
+			ids[i] = quoteIdent(sc.Field(i).Name) + ": " + strconv.Itoa(id)
+		}
+		opts = append(opts, "FIELD_IDS {"+strings.Join(ids, ", ")+"}")
+	}
+	target := filepath.Join(o.Dir, o.Prefix+"-0.parquet")
+	if o.FileBytes > 0 {
+		target = o.Dir
+		opts = append(opts, "FILE_SIZE_BYTES "+strconv.FormatInt(o.FileBytes, 10), "FILENAME_PATTERN "+quoteString(o.Prefix+"-{i}"))
+	}
+	return fmt.Sprintf(`COPY (SELECT * FROM "__lakegate_load") TO %s (%s)`, quoteString(target), strings.Join(opts, ", "))
+}
+
+// listParquet lists the files of dir named prefix-*.parquet, by number.
+func listParquet(dir, prefix string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("engine: parquet: %w", err)
+	}
+	type numbered struct {
+		n    int
+		path string
+	}
+	var got []numbered
+	for _, e := range ents {
+		name := e.Name()
+		rest, ok := strings.CutPrefix(name, prefix+"-")
+		if !ok || e.IsDir() {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(rest, ".parquet"))
+		if err != nil {
+			continue
+		}
+		got = append(got, numbered{n, filepath.Join(dir, name)})
+	}
+	slices.SortFunc(got, func(a, b numbered) int { return a.n - b.n })
+	files := make([]string, len(got))
+	for i, g := range got {
+		files[i] = g.path
+	}
+	return files, nil
+}
+
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// pullReader is the array.RecordReader DuckDB's Arrow scan pulls from:
+// each Next calls next once. It remembers next's error, which DuckDB
+// reports only as text.
+type pullReader struct {
+	refs   atomic.Int64
+	schema *arrow.Schema
+	next   func() (arrow.RecordBatch, error)
+
+	mu   sync.Mutex
+	cur  arrow.RecordBatch
+	err  error
+	done bool
+}
+
+func (r *pullReader) Retain() { r.refs.Add(1) }
+
+func (r *pullReader) Release() {
+	if r.refs.Add(-1) == 0 {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.cur != nil {
+			r.cur.Release()
+			r.cur = nil
+		}
+	}
+}
+
+func (r *pullReader) Schema() *arrow.Schema { return r.schema }
+
+func (r *pullReader) Next() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.done {
+		return false
+	}
+	rec, err := r.next()
+	if err != nil || rec == nil {
+		r.done, r.err = true, err
+		return false
+	}
+	r.cur = rec
+	return true
+}
+
+func (r *pullReader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Deprecated: RecordBatch.
+func (r *pullReader) Record() arrow.RecordBatch { return r.cur }
+
+func (r *pullReader) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
