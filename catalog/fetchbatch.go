@@ -172,7 +172,7 @@ func (b *FetchBatch) work() {
 func (b *FetchBatch) endLocked(jobs []*fetchJob) {
 	err := b.err
 	if err == nil {
-		err = b.ctx.Err()
+		err = context.Cause(b.ctx)
 	}
 	for _, j := range jobs {
 		j.err = err
@@ -187,7 +187,11 @@ func (b *FetchBatch) fail(t *Table, err error) {
 	if b.err != nil {
 		return
 	}
-	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case b.ctx.Err() != nil:
+		// Canceled: why (a caller's cancel gives its own cause).
+		err = context.Cause(b.ctx)
+	case !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("catalog: table %s: %w", t.Ident, err)
 	}
 	b.err = err
@@ -221,7 +225,10 @@ func (b *FetchBatch) Wait() error {
 	if b.err != nil {
 		return b.err
 	}
-	return b.ctx.Err()
+	if b.ctx.Err() != nil {
+		return context.Cause(b.ctx)
+	}
+	return nil
 }
 
 // Close cancels the downloads not yet done and waits for them to end;

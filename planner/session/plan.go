@@ -144,6 +144,12 @@ func (pe planEnv) Fetches(ctx context.Context) *catalog.FetchBatch {
 	if pe.e != nil {
 		holds = pe.e.fileHolds(pe.s.p.cat.FileCache())
 	}
+	// A CancelRequest during planning ends the downloads with ErrCanceled
+	// (57014), as it interrupts the engine later.
+	ctx, cancel := context.WithCancelCause(ctx)
+	pe.s.engMu.Lock()
+	pe.s.setFetchCancel(cancel)
+	pe.s.engMu.Unlock()
 	return pe.s.p.cat.NewFetchBatch(ctx, holds)
 }
 
