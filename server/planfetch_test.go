@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/apache/iceberg-go"
-	icecat "github.com/apache/iceberg-go/catalog"
-	"github.com/apache/iceberg-go/table"
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/weedtest"
@@ -112,19 +110,8 @@ func (g *gatedStore) reset() {
 // scan reads every data file's footer (its columns, matched by name).
 func createMappedEvents(t *testing.T, store *weedtest.Server, ns, name string, files int) {
 	t.Helper()
-	ctx := context.Background()
-	other := restCatalogOf(t, store)
-	if err := other.CreateNamespace(ctx, table.Identifier{ns}, nil); err != nil && !errors.Is(err, icecat.ErrNamespaceAlreadyExists) {
-		t.Fatal(err)
-	}
-	tbl, err := other.CreateTable(ctx, table.Identifier{ns, name}, eventsSchema(),
-		icecat.WithProperties(iceberg.Properties{"schema.name-mapping.default": `[{"field-id":1,"names":["id"]},{"field-id":2,"names":["label"]}]`}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < files; i++ {
-		tbl = appendEvents(t, tbl, i*100, (i+1)*100)
-	}
+	createEventsWith(t, store, ns, name, files,
+		iceberg.Properties{"schema.name-mapping.default": `[{"field-id":1,"names":["id"]},{"field-id":2,"names":["label"]}]`})
 }
 
 // TestPlanFetchesFootersInParallel: planning a scan that must read the

@@ -10,22 +10,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/iceberg-go"
 	icecat "github.com/apache/iceberg-go/catalog"
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/lakegate/lakegate/internal/weedtest"
 )
 
-// createEvents creates ns.name through iceberg-go with files data files of
-// 100 rows each (field ids in the files: planning reads no footer).
-func createEvents(t *testing.T, store *weedtest.Server, ns, name string, files int) {
+// createEventsWith creates ns.name through iceberg-go with the given
+// properties and files data files of 100 rows each.
+func createEventsWith(t *testing.T, store *weedtest.Server, ns, name string, files int, props iceberg.Properties) {
 	t.Helper()
 	ctx := context.Background()
 	other := restCatalogOf(t, store)
 	if err := other.CreateNamespace(ctx, table.Identifier{ns}, nil); err != nil && !errors.Is(err, icecat.ErrNamespaceAlreadyExists) {
 		t.Fatal(err)
 	}
-	tbl, err := other.CreateTable(ctx, table.Identifier{ns, name}, eventsSchema())
+	tbl, err := other.CreateTable(ctx, table.Identifier{ns, name}, eventsSchema(), icecat.WithProperties(props))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestStatementFetchesAllTablesAtOnce(t *testing.T) {
 	ctx := context.Background()
 	store := weedtest.Start(t)
 	for _, name := range []string{"a", "b", "c", "d"} {
-		createEvents(t, store, "ext", name, files)
+		createEventsWith(t, store, "ext", name, files, nil)
 	}
 	gate := newGatedStore(startFaultProxy(t, store.S3))
 	srv := &http.Server{Handler: gate}
