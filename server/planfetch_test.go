@@ -105,6 +105,21 @@ func (g *gatedStore) reset() {
 	g.held, g.peak, g.gone = 0, 0, 0
 }
 
+// serveGated serves a gatedStore in front of store's S3 (through a
+// faultProxy) and returns it and its endpoint URL.
+func serveGated(t *testing.T, store *weedtest.Server) (*gatedStore, string) {
+	t.Helper()
+	gate := newGatedStore(startFaultProxy(t, store.S3))
+	srv := &http.Server{Handler: gate}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l) //nolint:errcheck
+	t.Cleanup(func() { gate.open(); srv.Close() })
+	return gate, "http://" + l.Addr().String()
+}
+
 // createMappedEvents creates ns.name through iceberg-go with files data
 // files of 100 rows each and a default name mapping, so that planning a
 // scan reads every data file's footer (its columns, matched by name).
@@ -127,15 +142,8 @@ func TestPlanFetchesFootersInParallel(t *testing.T) {
 	store := weedtest.Start(t)
 	createMappedEvents(t, store, "ext", "mapped", files)
 	createMappedEvents(t, store, "ext", "mapped_cancel", files)
-	gate := newGatedStore(startFaultProxy(t, store.S3))
-	srv := &http.Server{Handler: gate}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l) //nolint:errcheck
-	t.Cleanup(func() { gate.open(); srv.Close() })
-	g := startGW(t, gwOptions{store: store, noSeed: true, storeProps: map[string]string{"s3.endpoint": "http://" + l.Addr().String()}})
+	gate, endpoint := serveGated(t, store)
+	g := startGW(t, gwOptions{store: store, noSeed: true, storeProps: map[string]string{"s3.endpoint": endpoint}})
 
 	lt, err := g.cat.LoadTable(ctx, catalog.Ident{Schema: "ext", Name: "mapped"})
 	if err != nil {

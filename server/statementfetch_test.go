@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"net"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,15 +46,8 @@ func TestStatementFetchesAllTablesAtOnce(t *testing.T) {
 	for _, name := range []string{"a", "b", "c", "d"} {
 		createEventsWith(t, store, "ext", name, files, nil)
 	}
-	gate := newGatedStore(startFaultProxy(t, store.S3))
-	srv := &http.Server{Handler: gate}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l) //nolint:errcheck
-	t.Cleanup(func() { gate.open(); srv.Close() })
-	props := map[string]string{"s3.endpoint": "http://" + l.Addr().String()}
+	gate, endpoint := serveGated(t, store)
+	props := map[string]string{"s3.endpoint": endpoint}
 	g := startGW(t, gwOptions{store: store, noSeed: true, storeProps: props})
 	c := g.connect(t)
 	// sum(id), not count(*): a count is answered from the manifests.
@@ -93,7 +84,7 @@ func TestStatementFetchesAllTablesAtOnce(t *testing.T) {
 	if st := g.cat.FileCache().Stats(); st.Fetches != 2*files || st.Files != 2*files {
 		t.Fatalf("file cache after the cancel: %+v, want only the first statement's %d copies", st, 2*files)
 	}
-	err = filepath.WalkDir(g.cat.FileCache().Dir(), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(g.cat.FileCache().Dir(), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.Contains(d.Name(), ".tmp-") {
 			t.Errorf("partial download left in the cache: %s", p)
 		}
