@@ -57,6 +57,9 @@ type Catalog struct {
 	// files keeps local copies of data and delete files in object
 	// storage (filecache.go); nil when none is configured.
 	files *objcache.Cache
+	// fetches bounds the objects a FetchBatch downloads at once
+	// (fetchbatch.go); 0 is DefaultFetchParallelism.
+	fetches int
 	// dvs holds deletion vectors converted for the engine (dv.go).
 	dvs dvFiles
 
@@ -148,6 +151,9 @@ type Options struct {
 	// storage that the engine reads (filecache.go). Without one, tables
 	// whose files are in object storage cannot be read.
 	FileCache *objcache.Cache
+	// FetchParallelism bounds the objects one statement fetches into the
+	// file cache at once (fetchbatch.go). Default 16.
+	FetchParallelism int
 }
 
 // Open connects to every configured catalog.
@@ -167,7 +173,7 @@ func Open(ctx context.Context, cfgs []Config, opts Options) (*Catalog, error) {
 	files := newMetadataCache(opts.MetadataCacheBytes)
 	c := &Catalog{log: opts.Logger, cache: files, tables: map[string]loadedTable{},
 		retry: opts.CommitRetry, manifests: newManifestCache(opts.ManifestCacheBytes, files), checkPlans: opts.CheckScanPlans,
-		files: opts.FileCache}
+		files: opts.FileCache, fetches: opts.FetchParallelism}
 	for _, cfg := range cfgs {
 		if err := cfg.Validate(); err != nil {
 			c.Close()

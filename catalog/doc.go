@@ -23,10 +23,13 @@
 //
 // Object storage (filecache.go): metadata and manifests at s3:// locations
 // are read through iceberg-go's S3 FileIO; data and delete files, which the
-// engine cannot open, are fetched by Table.LocalScan into the shared cache
-// of local copies (internal/objcache), only those the pruned plan lists,
-// and the ScanPlan it returns names the copies (OrigPath keeps the
-// location position deletes refer to). Credentials stay inside the FileIO
+// engine cannot open, are fetched into the shared cache of local copies
+// (internal/objcache), only those the pruned plan lists, and the ScanPlan
+// returned names the copies (OrigPath keeps the location position deletes
+// refer to). A statement fetches the files of all its tables through one
+// FetchBatch (fetchbatch.go: at most FetchParallelism downloads at once,
+// footer reads while planning included; a cancel ends them all);
+// Table.LocalScan is a batch of one table. Credentials stay inside the FileIO
 // and the REST client (sigv4.go): never in an error, a log line or a path.
 //
 // Path mapping: a table written elsewhere and registered here may name files

@@ -7,7 +7,6 @@ import (
 	"io"
 	iofs "io/fs"
 	"strings"
-	"sync"
 
 	icebergio "github.com/apache/iceberg-go/io"
 
@@ -23,16 +22,14 @@ import (
 // first, one fetch per object however many sessions ask at once). Only the
 // files a pruned scan plan lists are fetched, several at a time, through
 // the table's own FileIO (the same credentials and endpoint its metadata
-// is read with). Metadata, manifest lists and manifests are read through
+// is read with), all files of a statement's tables together (FetchBatch,
+// fetchbatch.go). Metadata, manifest lists and manifests are read through
 // the FileIO directly (io.go) and never reach this cache.
 
 // ErrStorage wraps failures to read a table's files from storage (a missing
 // object, refused credentials, an unreachable store): an I/O error of the
 // table, not of the catalog service.
 var ErrStorage = errors.New("storage read failure")
-
-// fetchParallelism bounds the objects one scan fetches at once.
-const fetchParallelism = 16
 
 // FileCache is the cache of local copies of remote files, nil when none is
 // configured.
@@ -89,33 +86,38 @@ func (t *Table) cacheGroup() string { return t.src.cfg.name() + "\x00" + t.tbl.L
 
 // LocalScan returns plan with every file in object storage replaced by the
 // path of its local copy, fetching the copies that are missing (in
-// parallel). OrigPath keeps the location as written, which position
-// deletes name. Plans without remote files are returned as they are. The
-// copies are added to h (nil: not held; such a copy may be deleted as soon
-// as the cache needs room).
+// parallel: a FetchBatch of one table). OrigPath keeps the location as
+// written, which position deletes name. Plans without remote files are
+// returned as they are. The copies are added to h (nil: not held; such a
+// copy may be deleted as soon as the cache needs room).
 func (t *Table) LocalScan(ctx context.Context, plan *ScanPlan, h *objcache.Holds) (*ScanPlan, error) {
 	if !plan.HasRemoteFiles() {
 		return plan, nil
 	}
-	fc := t.fileCache()
-	if fc == nil {
-		return nil, fmt.Errorf("%w: table %s is in object storage and no file cache is configured", ErrUnsupported, t.Ident)
-	}
-	var want []string
-	seen := map[string]bool{}
-	add := func(p string) {
-		if isRemote(p) && !seen[p] {
-			seen[p] = true
-			want = append(want, p)
-		}
-	}
-	for _, p := range plan.Paths() {
-		add(p)
-	}
-	local, err := t.fetchAll(ctx, fc, want, h)
+	b := t.owner().NewFetchBatch(ctx, h)
+	defer b.Close()
+	local, err := b.Localize(t, plan)
 	if err != nil {
 		return nil, err
 	}
+	if err := b.Wait(); err != nil {
+		return nil, err
+	}
+	return local, nil
+}
+
+// owner is the Catalog the table was loaded from (nil for a table made
+// without one).
+func (t *Table) owner() *Catalog {
+	if t.src == nil {
+		return nil
+	}
+	return t.src.owner
+}
+
+// withPaths returns a copy of plan whose files are read from the local
+// paths of their locations (locations not in local stay as they are).
+func (plan *ScanPlan) withPaths(local map[string]string) *ScanPlan {
 	out := *plan
 	out.Files = make([]DataFile, len(plan.Files))
 	for i, f := range plan.Files {
@@ -144,65 +146,7 @@ func (t *Table) LocalScan(ctx context.Context, plan *ScanPlan, h *objcache.Holds
 		}
 		out.Files[i] = f
 	}
-	return &out, nil
-}
-
-// fetchAll makes local copies of the remote locations (already mapped
-// through the table's path mappings), at most fetchParallelism at once,
-// and returns their paths by location. The first failure cancels the
-// fetches not yet done.
-func (t *Table) fetchAll(ctx context.Context, fc *objcache.Cache, locs []string, h *objcache.Holds) (map[string]string, error) {
-	fsys, err := t.rawFS(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: storage of %s: %w: %w", t.Ident, ErrStorage, err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		out      = make(map[string]string, len(locs))
-		firstErr error
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, fetchParallelism)
-	)
-	group := t.cacheGroup()
-	for _, loc := range locs {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			p, err := fc.Get(ctx, h, group, loc, func(_ context.Context, w io.Writer) error {
-				return copyObject(ctx, fsys, loc, w)
-			})
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-					cancel()
-				}
-				return
-			}
-			out[loc] = p
-		}()
-	}
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
-	if firstErr != nil {
-		if errors.Is(firstErr, context.Canceled) || errors.Is(firstErr, context.DeadlineExceeded) {
-			return nil, firstErr
-		}
-		return nil, fmt.Errorf("catalog: table %s: %w", t.Ident, firstErr)
-	}
-	return out, nil
+	return &out
 }
 
 // copyObject streams the object at loc into w; cancelling ctx stops it.
@@ -253,8 +197,9 @@ func (t *Table) rawFS(ctx context.Context) (icebergio.IO, error) {
 // readFooters fills in the columns and field ids of files[i] for each i in
 // idx from the files' Parquet footers. Files in object storage whose
 // footers are not known yet are fetched into the file cache first, all of
-// them at once (fetchAll: at most fetchParallelism at a time; a cancel
-// stops them), and their footers read from the local copies, which the
+// them at once (through the statement's FetchBatch when ctx carries one,
+// with the files of its other tables, else a batch of their own: at most
+// FetchParallelism at a time; a cancel stops them), and their footers read from the local copies, which the
 // scan reads next anyway; a single slow object then costs one fetch's time,
 // not its share of a queue.
 func (t *Table) readFooters(ctx context.Context, files []DataFile, idx []int) error {
@@ -274,10 +219,19 @@ func (t *Table) readFooters(ctx context.Context, files []DataFile, idx []int) er
 		if fc == nil {
 			return fmt.Errorf("%w: table %s is in object storage and no file cache is configured", ErrUnsupported, t.Ident)
 		}
-		h := fc.NewHolds()
-		defer h.Release()
+		b, _ := ctx.Value(fetchBatchKey{}).(*FetchBatch)
+		if b == nil {
+			h := fc.NewHolds()
+			defer h.Release()
+			b = t.owner().NewFetchBatch(ctx, h)
+			defer b.Close()
+		}
+		var jobs []*fetchJob
 		var err error
-		if local, err = t.fetchAll(ctx, fc, remote, h); err != nil {
+		if local, jobs, err = b.add(t, fc, remote); err != nil {
+			return err
+		}
+		if err := b.waitJobs(jobs); err != nil {
 			return err
 		}
 	}

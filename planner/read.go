@@ -70,10 +70,11 @@ type Env interface {
 	// Located records the location of a table the plan reads, so error
 	// text can name the table rather than its files.
 	Located(location, table string)
-	// Localize turns a scan plan of files in object storage into one of
-	// local copies of them (catalog.Table.LocalScan), held for the engine
-	// the plan runs in.
-	Localize(ctx context.Context, t *catalog.Table, sp *catalog.ScanPlan) (*catalog.ScanPlan, error)
+	// Fetches returns a batch that makes local copies of the files in
+	// object storage of a statement's scans, all tables together
+	// (catalog.FetchBatch), held for the engine the plan runs in; the
+	// planner closes it.
+	Fetches(ctx context.Context) *catalog.FetchBatch
 }
 
 // Plan is a query resolved for a caller against pinned snapshots: what
@@ -109,6 +110,8 @@ type Plan struct {
 	// Copies are the local copies of remote files the scans read, which
 	// the engine running the plan holds until it closes.
 	Copies []string
+	// fetches downloads the copies while the plan is made (localize).
+	fetches *catalog.FetchBatch
 	// Names are the statement's table names, lower case.
 	Names map[string]bool
 	// TableFuncs: the statement calls table functions.
@@ -184,6 +187,10 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	}
 	plan := &Plan{SQL: sql, Text: sql, Tables: map[string]*catalog.Table{}, Decisions: map[string]policy.Decision{},
 		Scans: map[string]*catalog.ScanPlan{}, ScanSQL: map[string]string{}}
+	// The remote files of every table the statement reads download
+	// together while its scans are planned; it waits for them once, below
+	// (waitFetches), and a plan that fails ends those still running.
+	defer plan.closeFetches()
 	occ := map[string][][]colPred{}
 	var edits []textEdit
 	base := len(sql) - len(inner)
@@ -230,18 +237,20 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		plan.SQL = applyEdits(sql, edits)
 	}
 	utc := pgsettings.IsUTC(env.Setting("timezone"))
+	filters := make(map[string]iceberg.BooleanExpression, len(plan.Tables))
 	for key, t := range plan.Tables {
-		dec := plan.Decisions[key]
-		filter := pruneFilter(t.Schema(), withoutMasked(occ[key], dec.Masks), utc)
-		sp, err := planScan(ctx, t, filter)
-		if err != nil {
-			return nil, err
-		}
+		filters[key] = pruneFilter(t.Schema(), withoutMasked(occ[key], plan.Decisions[key].Masks), utc)
+	}
+	scans, err := plan.planScans(ctx, env, filters)
+	if err != nil {
+		return nil, err
+	}
+	for key, t := range plan.Tables {
+		dec, filter, sp := plan.Decisions[key], filters[key], scans[key]
 		if sp.HasRemoteFiles() {
-			if sp, err = env.Localize(ctx, t, sp); err != nil {
+			if sp, err = plan.localize(ctx, env, t, sp); err != nil {
 				return nil, err
 			}
-			plan.Copies = append(plan.Copies, sp.Paths()...)
 		}
 		vs, err := ScanSQL(t, sp)
 		if err != nil {
@@ -252,6 +261,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		plan.scans = append(plan.scans, newScanInfo(t, sp, dec, filter))
 		plan.Dirs = appendDirs(plan.Dirs, t, sp)
 		env.Located(t.Location(), t.Ident.String())
+	}
+	if err := plan.waitFetches(); err != nil {
+		return nil, err
 	}
 	plan.Names = map[string]bool{}
 	for _, r := range a.refs {

@@ -271,10 +271,9 @@ func changedScans(ctx context.Context, env Env, plan *Plan, s *catalog.Table) (a
 	}
 	render := func(t *catalog.Table, sp *catalog.ScanPlan) (string, error) {
 		if sp.HasRemoteFiles() {
-			if sp, err = env.Localize(ctx, t, sp); err != nil {
+			if sp, err = plan.localize(ctx, env, t, sp); err != nil {
 				return "", err
 			}
-			plan.Copies = append(plan.Copies, sp.Paths()...)
 		}
 		plan.Dirs = appendDirs(plan.Dirs, t, sp)
 		return ScanSQL(t, sp)

@@ -54,6 +54,8 @@ type gwOptions struct {
 	store *weedtest.Server
 	// fileCacheBytes bounds that cache; 0 means 1 GiB.
 	fileCacheBytes int64
+	// fileFetches bounds the objects a statement fetches at once (0: 16).
+	fileFetches int
 	// storeProps override the store's catalog properties.
 	storeProps map[string]string
 	// warehouse replaces the embedded catalog's warehouse (mem://... for
@@ -122,7 +124,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		URI:       "sqlite://" + filepath.Join(o.dir, "catalog.db"),
 		Warehouse: "file://" + filepath.Join(o.dir, "warehouse"),
 	}
-	copts := catalog.Options{CommitRetry: o.retry}
+	copts := catalog.Options{CommitRetry: o.retry, FetchParallelism: o.fileFetches}
 	if o.warehouse != "" {
 		cfg.Warehouse = o.warehouse
 	}

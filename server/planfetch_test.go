@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/apache/iceberg-go"
-	icecat "github.com/apache/iceberg-go/catalog"
-	"github.com/apache/iceberg-go/table"
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/weedtest"
@@ -107,24 +105,28 @@ func (g *gatedStore) reset() {
 	g.held, g.peak, g.gone = 0, 0, 0
 }
 
+// serveGated serves a gatedStore in front of store's S3 (through a
+// faultProxy) and returns it and its endpoint URL.
+func serveGated(t *testing.T, store *weedtest.Server) (*gatedStore, string) {
+	t.Helper()
+	gate := newGatedStore(startFaultProxy(t, store.S3))
+	srv := &http.Server{Handler: gate}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l) //nolint:errcheck
+	t.Cleanup(func() { gate.open(); srv.Close() })
+	return gate, "http://" + l.Addr().String()
+}
+
 // createMappedEvents creates ns.name through iceberg-go with files data
 // files of 100 rows each and a default name mapping, so that planning a
 // scan reads every data file's footer (its columns, matched by name).
 func createMappedEvents(t *testing.T, store *weedtest.Server, ns, name string, files int) {
 	t.Helper()
-	ctx := context.Background()
-	other := restCatalogOf(t, store)
-	if err := other.CreateNamespace(ctx, table.Identifier{ns}, nil); err != nil && !errors.Is(err, icecat.ErrNamespaceAlreadyExists) {
-		t.Fatal(err)
-	}
-	tbl, err := other.CreateTable(ctx, table.Identifier{ns, name}, eventsSchema(),
-		icecat.WithProperties(iceberg.Properties{"schema.name-mapping.default": `[{"field-id":1,"names":["id"]},{"field-id":2,"names":["label"]}]`}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < files; i++ {
-		tbl = appendEvents(t, tbl, i*100, (i+1)*100)
-	}
+	createEventsWith(t, store, ns, name, files,
+		iceberg.Properties{"schema.name-mapping.default": `[{"field-id":1,"names":["id"]},{"field-id":2,"names":["label"]}]`})
 }
 
 // TestPlanFetchesFootersInParallel: planning a scan that must read the
@@ -140,15 +142,8 @@ func TestPlanFetchesFootersInParallel(t *testing.T) {
 	store := weedtest.Start(t)
 	createMappedEvents(t, store, "ext", "mapped", files)
 	createMappedEvents(t, store, "ext", "mapped_cancel", files)
-	gate := newGatedStore(startFaultProxy(t, store.S3))
-	srv := &http.Server{Handler: gate}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l) //nolint:errcheck
-	t.Cleanup(func() { gate.open(); srv.Close() })
-	g := startGW(t, gwOptions{store: store, noSeed: true, storeProps: map[string]string{"s3.endpoint": "http://" + l.Addr().String()}})
+	gate, endpoint := serveGated(t, store)
+	g := startGW(t, gwOptions{store: store, noSeed: true, storeProps: map[string]string{"s3.endpoint": endpoint}})
 
 	lt, err := g.cat.LoadTable(ctx, catalog.Ident{Schema: "ext", Name: "mapped"})
 	if err != nil {

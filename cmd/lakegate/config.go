@@ -79,6 +79,10 @@ type Config struct {
 		CachedScanBudget int    `json:"cached_scan_budget"`
 		ShortSlots       int    `json:"short_slots"`
 		ResultCacheBytes int    `json:"result_cache_bytes"`
+
+		// FileFetches: objects one statement downloads into the file
+		// cache at once (catalog/fetchbatch.go; 0: 16).
+		FileFetches int `json:"file_fetches"`
 		// Per session: prepared statements, open portals, and the bytes of
 		// their texts and parameters (0: 1000, 1000, 64 MiB).
 		MaxPreparedStatements int `json:"max_prepared_statements"`
@@ -190,6 +194,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AdminGroup != "" && strings.TrimSpace(c.AdminGroup) != c.AdminGroup {
 		ps.add("admin_group", "%q has leading or trailing blanks", c.AdminGroup)
+	}
+	if c.Limits.FileFetches < 0 {
+		ps.add("limits.file_fetches", "%d: want a positive number (0: 16)", c.Limits.FileFetches)
 	}
 	if _, err := c.serverLimits(); err != nil {
 		var lp Problems

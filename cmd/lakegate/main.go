@@ -186,7 +186,8 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
-	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log, MetadataCacheBytes: cfg.Limits.MetadataCacheBytes, FileCache: files})
+	cat, err := catalog.Open(ctx, cfg.Catalogs, catalog.Options{Logger: log, MetadataCacheBytes: cfg.Limits.MetadataCacheBytes, FileCache: files,
+		FetchParallelism: cfg.Limits.FileFetches})
 	if err != nil {
 		return relocateHint(err, "--config "+*path)
 	}

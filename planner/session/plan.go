@@ -137,18 +137,20 @@ func (pe planEnv) Now() time.Time {
 	return time.Now()
 }
 
-// Localize reads the remote files of sp from local copies, held by the
-// plan's engine (engineForPlan) until it closes.
-func (pe planEnv) Localize(ctx context.Context, t *catalog.Table, sp *catalog.ScanPlan) (*catalog.ScanPlan, error) {
+// Fetches makes local copies of the remote files of a statement's scans,
+// held by the plan's engine (engineForPlan) until it closes.
+func (pe planEnv) Fetches(ctx context.Context) *catalog.FetchBatch {
 	var holds *objcache.Holds
 	if pe.e != nil {
 		holds = pe.e.fileHolds(pe.s.p.cat.FileCache())
 	}
-	local, err := t.LocalScan(ctx, sp, holds)
-	if err == nil {
-		pe.s.rememberLocation(t.CacheDir(), t.Ident.String())
-	}
-	return local, err
+	// A CancelRequest during planning ends the downloads with ErrCanceled
+	// (57014), as it interrupts the engine later.
+	ctx, cancel := context.WithCancelCause(ctx)
+	pe.s.engMu.Lock()
+	pe.s.setFetchCancel(cancel)
+	pe.s.engMu.Unlock()
+	return pe.s.p.cat.NewFetchBatch(ctx, holds)
 }
 
 // findTable is FindTable for the session's caller.

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -100,7 +101,11 @@ type Session struct {
 	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
 
 	eng   *engine
-	engMu sync.Mutex // guards eng for Cancel
+	engMu sync.Mutex // guards eng and fetchCancel for Cancel
+	// fetchCancel ends the downloads of the statement being planned
+	// (planEnv.Fetches); a statement's plan waits for them or ends them
+	// before it returns, so only the last one matters.
+	fetchCancel context.CancelCauseFunc
 	// cancelAsked is set by Cancel: an engine interrupt after it is the
 	// client's cancel, any other is the engine's own (execError).
 	cancelAsked atomic.Bool
@@ -175,9 +180,20 @@ func (s *Session) Close() {
 		s.eng = nil
 	}
 	s.dropCopies()
+	s.setFetchCancel(nil)
 }
 
-// Cancel interrupts the statement running in the session, if any.
+// setFetchCancel makes cancel the one Cancel calls for the statement being
+// planned, and releases the last statement's (done by now); engMu is held.
+func (s *Session) setFetchCancel(cancel context.CancelCauseFunc) {
+	if s.fetchCancel != nil {
+		s.fetchCancel(nil)
+	}
+	s.fetchCancel = cancel
+}
+
+// Cancel interrupts the statement running in the session, if any: its
+// engine, or the downloads of its planning.
 //
 // A cancel that comes while the statement is still being planned, before
 // the engine runs it, is kept until the engine starts (canceledBefore):
@@ -188,6 +204,9 @@ func (s *Session) Cancel() {
 	defer s.engMu.Unlock()
 	if s.eng != nil {
 		s.eng.interrupt()
+	}
+	if s.fetchCancel != nil {
+		s.fetchCancel(ErrCanceled)
 	}
 	s.interruptFetch()
 }
