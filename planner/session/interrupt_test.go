@@ -67,15 +67,7 @@ func TestSpuriousInterrupt(t *testing.T) {
 // query ran on); one the caller cleared (the statement ended) stops nothing.
 func TestCancelBeforeTheEngineStarts(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"),
-		Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cat.Close)
-	s := New(cat, Config{Engine: EngineConfig{Threads: 2}}).NewSession(Options{})
-	defer s.Close()
+	s := newMemoryTestSession(t, EngineConfig{Threads: 2})
 	// the long query would run for hours if nothing stopped it
 	st, err := s.Prepare(ctx, "select count(*) from range(1000000000000) a")
 	if err != nil {
