@@ -154,9 +154,12 @@ func (n *NestedDivs) roundedQuotient(f *tree.Function, sql string, pieces []piec
 	op := int(q.QueryLocation)
 	from, ok1 := operandStart(pieces, q.Children[0], op)
 	to, ok2 := operandEnd(pieces, q.Children[1], op)
-	open := nextNonSpace(pieces, pieceAt(pieces, int(f.QueryLocation))+1)
-	first, after := pieceAt(pieces, from), pieceAt(pieces, to)
-	if !ok1 || !ok2 || open >= len(pieces) || pieces[open].text != "(" || first < 0 || after < 0 {
+	at, first, after := pieceAt(pieces, int(f.QueryLocation)), pieceAt(pieces, from), pieceAt(pieces, to)
+	if !ok1 || !ok2 || at < 0 || first < 0 || after < 0 {
+		return
+	}
+	open := nextNonSpace(pieces, at+1)
+	if open >= len(pieces) || pieces[open].text != "(" {
 		return
 	}
 	// between round( and a: only parentheses
