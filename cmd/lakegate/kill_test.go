@@ -52,12 +52,7 @@ func startProcessEnv(t *testing.T, dir string, env ...string) (*exec.Cmd, string
 
 func startProcessWith(t *testing.T, dir string, extra, env []string) (*exec.Cmd, string, map[string]string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "LAKEGATE_TEST_RUN_MAIN="+strings.Join(append([]string{
 		"demo", "--listen", addr, "--data", dir, "--seed-sizes", "10,10,10", "--log-level", "warn"}, extra...), "\x1f"))

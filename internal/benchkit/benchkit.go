@@ -8,12 +8,13 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/lakegate/lakegate/internal/testport"
 )
 
 // Mem is a process's memory from /proc/PID/status, in bytes.
@@ -101,15 +102,8 @@ func ResetHWM(pid int) error {
 }
 
 // FreeAddr returns a loopback address with a port free at the time of
-// the call.
-func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
+// the call, outside the ephemeral range.
+func FreeAddr() (string, error) { return testport.Addr() }
 
 // ModuleRoot is the directory of the enclosing Go module.
 func ModuleRoot() (string, error) {

@@ -11,7 +11,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -23,6 +22,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+
+	"github.com/lakegate/lakegate/internal/testport"
 )
 
 // BinDir is where Debian installs the PostgreSQL 15 server binaries.
@@ -59,11 +60,25 @@ func Start(t testing.TB) *Server {
 	if out, err := exec.Command("cp", "-a", tmpl, data).CombinedOutput(); err != nil {
 		t.Fatalf("copy the initdb template: %v\n%s", err, out)
 	}
-	port := freePort(t)
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", port, dir)
-	if out, err := asPostgres(filepath.Join(BinDir, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start").CombinedOutput(); err != nil {
+	// A port free when picked can be taken before the server binds it
+	// (another test's listener): the server then fails to start, and a
+	// second try on another port is the fix.
+	var port int
+	for attempt := 1; ; attempt++ {
+		ports, err := testport.Free(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		port = ports[0]
+		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", port, dir)
+		out, err := asPostgres(filepath.Join(BinDir, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start").CombinedOutput()
+		if err == nil {
+			break
+		}
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
+		if attempt == 3 || !strings.Contains(string(log), "could not bind") {
+			t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
+		}
 	}
 	t.Cleanup(func() {
 		_ = asPostgres(filepath.Join(BinDir, "pg_ctl"), "-D", data, "-m", "immediate", "stop").Run()
@@ -98,15 +113,6 @@ func (s *Server) CreateDatabase(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.Port, name)
-}
-
-func freePort(t testing.TB) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // initdbArgs are the cluster settings every test cluster has.

@@ -21,7 +21,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,6 +31,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lakegate/lakegate/internal/testport"
 )
 
 // Version is the SeaweedFS module version scripts/seaweedfs.sh builds.
@@ -116,11 +117,39 @@ func Launch() (*Server, error) {
 		return nil, err
 	}
 	s := &Server{bin: bin, dir: dir, AccessKey: "LG" + randHex(9), SecretKey: randHex(20)}
-	ports, err := freePorts(12)
-	if err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	// A port found free can still be taken before weed binds it (another
+	// test's listener); weed then exits with "address already in use" and
+	// a second try on other ports is the fix.
+	for attempt := 1; ; attempt++ {
+		ports, err := testport.Free(12)
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s.setPorts(ports)
+		err = s.start()
+		if err == nil {
+			return s, nil
+		}
+		if attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		os.RemoveAll(filepath.Join(dir, "data"))
+		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+}
+
+// setPorts points the server's arguments and addresses at ports.
+func (s *Server) setPorts(ports []int) {
+	dir := s.dir
 	s.S3 = fmt.Sprintf("http://127.0.0.1:%d", ports[6])
 	s.filer = fmt.Sprintf("http://127.0.0.1:%d", ports[2])
 	s.CatalogURI = fmt.Sprintf("http://127.0.0.1:%d", ports[8])
@@ -135,15 +164,6 @@ func Launch() (*Server, error) {
 		"-admin.ui=false", "-admin.port=" + strconv.Itoa(ports[10]), "-admin.port.grpc=" + strconv.Itoa(ports[11]),
 		"-filer.localSocket=" + filepath.Join(dir, "filer.sock"), "-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	if err := s.start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	return s, nil
 }
 
 // Close stops the server and removes its directory.
@@ -292,29 +312,4 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// freePorts returns n distinct free loopback ports, all below 55536 (weed
-// derives nothing from them, but keeps the +10000 gRPC convention in its
-// checks).
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	var out []int
-	for len(out) < n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		p := l.Addr().(*net.TCPAddr).Port
-		if p < 55536 {
-			out = append(out, p)
-		}
-	}
-	return out, nil
 }
