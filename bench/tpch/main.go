@@ -67,6 +67,9 @@ type options struct {
 	// defaults).
 	shortSlots, cachedScanCells, resultCacheBytes int
 	refCache                                      bool
+	// refFileCache leaves the DuckDB reference its external file cache
+	// (DuckDB's default); lakegate's engines run without one.
+	refFileCache bool
 
 	streamRows   []int64
 	pgRows       int64
@@ -106,6 +109,7 @@ func main() {
 	flag.IntVar(&o.resultCacheBytes, "result-cache-bytes", 0, "lakegate's limits.result_cache_bytes (0: its default, -1: no result cache)")
 	flag.IntVar(&o.cachedScanCells, "cached-scan-cells", 0, "lakegate's limits.cached_scan_cells (0: its default, -1: no copies of small scans)")
 	flag.BoolVar(&o.refCache, "ref-parquet-cache", true, "give the DuckDB reference the Parquet metadata cache lakegate's engine uses (parquet_metadata_cache), so that the ratio is lakegate's own cost")
+	flag.BoolVar(&o.refFileCache, "ref-file-cache", true, "leave the DuckDB reference its external file cache (enable_external_file_cache, DuckDB's default: file bytes kept in its memory); lakegate's engines run without one and read through the OS page cache")
 	flag.StringVar(&streamRows, "stream-rows", "10M,50M", "row counts for the stream section (K/M suffixes)")
 	flag.StringVar(&pgRows, "pg-rows", "10M", "row count loaded into PostgreSQL for the stream comparison (0: skip PostgreSQL)")
 	flag.IntVar(&o.streamRepeat, "stream-repeat", 1, "rounds of stream measurements (PostgreSQL and lakegate alternate); the table shows each one's best round")

@@ -53,7 +53,7 @@ type duckRef struct {
 	conn *sql.Conn
 }
 
-func openDuckRef(ctx context.Context, cat *catalog.Catalog, schema string, tables []string, threads int, metadataCache bool) (*duckRef, error) {
+func openDuckRef(ctx context.Context, cat *catalog.Catalog, schema string, tables []string, threads int, metadataCache, fileCache bool) (*duckRef, error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, err
@@ -72,6 +72,12 @@ func openDuckRef(ctx context.Context, cat *catalog.Catalog, schema string, table
 	}
 	if metadataCache {
 		if _, err := conn.ExecContext(ctx, "SET parquet_metadata_cache = true"); err != nil {
+			d.close()
+			return nil, err
+		}
+	}
+	if !fileCache {
+		if _, err := conn.ExecContext(ctx, "SET enable_external_file_cache = false"); err != nil {
 			d.close()
 			return nil, err
 		}
@@ -341,7 +347,7 @@ func geomean(results []qResult) float64 {
 }
 
 func runQ(ctx context.Context, e *env, w io.Writer) error {
-	ref, err := openDuckRef(ctx, e.cat, schema, tpch.Tables, e.o.threads, e.o.refCache)
+	ref, err := openDuckRef(ctx, e.cat, schema, tpch.Tables, e.o.threads, e.o.refCache, e.o.refFileCache)
 	if err != nil {
 		return err
 	}
@@ -370,7 +376,11 @@ func printQ(w io.Writer, results []qResult, o options) {
 	if o.refCache {
 		cache = "on, as in lakegate's engine"
 	}
-	fmt.Fprintf(w, "median of %d runs after a warm-up run whose answers are compared; reference's parquet_metadata_cache %s\n\n", o.runs, cache)
+	fileCache := "on (DuckDB's default; lakegate's engines have none)"
+	if !o.refFileCache {
+		fileCache = "off, as in lakegate's engines"
+	}
+	fmt.Fprintf(w, "median of %d runs after a warm-up run whose answers are compared; reference's parquet_metadata_cache %s, external file cache %s\n\n", o.runs, cache, fileCache)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "query\trows\tlakegate ms\tduckdb ms\tratio\tanswers\t")
 	var lgSum, ddSum time.Duration

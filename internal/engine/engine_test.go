@@ -2,9 +2,11 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -291,5 +293,61 @@ func TestOIDColumns(t *testing.T) {
 	}
 	if want := []uint32{pgtypes.OIDOID, pgtypes.OIDOIDArray, pgtypes.OIDInt8}; !slices.Equal(got, want) {
 		t.Errorf("types %v, want %v", got, want)
+	}
+}
+
+// Each over a result of many batches: the batches arrive complete and in
+// order; fn's error or an interrupt in the middle ends the reading, and the
+// stream closes and the connection runs the next statement.
+func TestEachManyBatches(t *testing.T) {
+	t.Parallel()
+	_, c := open(t, Setting{Name: "threads", Value: "2"})
+	const n = 300_000 // about 150 chunks
+	read := func(sql string, fn func(rec arrow.RecordBatch, batch int) error) (int, error) {
+		st := stream(t, c, sql)
+		if err := st.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		batch := 0
+		err := st.Each(func(rec arrow.RecordBatch) error {
+			batch++
+			return fn(rec, batch)
+		})
+		st.Close()
+		return batch, err
+	}
+	next := int64(0)
+	batches, err := read("SELECT i, i::VARCHAR AS s FROM range(300000) t(i)", func(rec arrow.RecordBatch, _ int) error {
+		ids, strs := rec.Column(0).(*array.Int64), rec.Column(1).(*array.String)
+		for k := 0; k < ids.Len(); k++ {
+			if ids.Value(k) != next || strs.Value(k) != strconv.FormatInt(next, 10) {
+				return fmt.Errorf("row %d: %d %q", next, ids.Value(k), strs.Value(k))
+			}
+			next++
+		}
+		return nil
+	})
+	if err != nil || next != n || batches < 100 {
+		t.Fatalf("%d rows in %d batches: %v", next, batches, err)
+	}
+	stop := errors.New("stop")
+	batches, err = read("SELECT i FROM range(300000) t(i)", func(_ arrow.RecordBatch, batch int) error {
+		if batch == 5 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || batches != 5 {
+		t.Fatalf("after %d batches: %v, want fn's error at the fifth", batches, err)
+	}
+	_, err = read("SELECT i FROM range(100000000000) t(i)", func(_ arrow.RecordBatch, batch int) error {
+		if batch == 3 {
+			c.Interrupt()
+		}
+		return nil
+	})
+	engineError(t, err, ErrorInterrupt)
+	if got, err := strings1(t, c, "SELECT 'still here'"); err != nil || len(got) != 1 {
+		t.Fatalf("the connection after a stopped stream: %v %v", got, err)
 	}
 }

@@ -201,7 +201,10 @@ func divmod128(hi, lo, d uint64) (qhi, qlo, r uint64) {
 var pow10 = [...]uint64{1, 10, 100, 1000, 10000}
 
 // appendNumericBinary appends the length-prefixed binary NUMERIC of the
-// unscaled two's complement integer hi:lo with the given scale.
+// unscaled two's complement integer hi:lo with the given scale. Values of
+// at most 64 bits (every decimal of precision 18 or less) divide by
+// constants only, which the compiler turns into multiplications; the
+// field is written in place once its size is known.
 func appendNumericBinary(dst []byte, hi, lo uint64, scale int32) []byte {
 	neg, hi, lo := magnitude(hi, lo)
 	// Base-10000 digits, least significant first. The last scale%4
@@ -210,7 +213,16 @@ func appendNumericBinary(dst []byte, hi, lo uint64, scale int32) []byte {
 	n := 0
 	if r := scale % 4; r != 0 {
 		var rem uint64
-		hi, lo, rem = divmod128(hi, lo, pow10[r])
+		switch {
+		case hi != 0:
+			hi, lo, rem = divmod128(hi, lo, pow10[r])
+		case r == 1:
+			lo, rem = lo/10, lo%10
+		case r == 2:
+			lo, rem = lo/100, lo%100
+		default:
+			lo, rem = lo/1000, lo%1000
+		}
 		digits[0] = uint16(rem * pow10[4-r])
 		n = 1
 	}
@@ -241,13 +253,16 @@ func appendNumericBinary(dst []byte, hi, lo uint64, scale int32) []byte {
 	} else if neg {
 		sign = 0x4000
 	}
-	dst = binary.BigEndian.AppendUint32(dst, uint32(8+2*nd))
-	dst = binary.BigEndian.AppendUint16(dst, uint16(nd))
-	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
-	dst = binary.BigEndian.AppendUint16(dst, sign)
-	dst = binary.BigEndian.AppendUint16(dst, uint16(scale))
+	dst, out := grow(dst, 12+2*nd)
+	binary.BigEndian.PutUint32(out, uint32(8+2*nd))
+	binary.BigEndian.PutUint16(out[4:], uint16(nd))
+	binary.BigEndian.PutUint16(out[6:], uint16(int16(weight)))
+	binary.BigEndian.PutUint16(out[8:], sign)
+	binary.BigEndian.PutUint16(out[10:], uint16(scale))
+	out = out[12:]
 	for i := top - 1; i >= low; i-- {
-		dst = binary.BigEndian.AppendUint16(dst, digits[i])
+		binary.BigEndian.PutUint16(out, digits[i])
+		out = out[2:]
 	}
 	return dst
 }
