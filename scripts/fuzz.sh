@@ -14,7 +14,7 @@
 # the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow"
+export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow -ldflags=-w" # -w: scripts/test.sh
 export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true

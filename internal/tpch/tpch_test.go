@@ -23,7 +23,8 @@ func openCatalog(t *testing.T) *catalog.Catalog {
 	return cat
 }
 
-// rowCounts sums the record counts of each table's data files.
+// rowCounts sums the record counts of each table's data files (written
+// with Options.Codec snappy).
 func rowCounts(t *testing.T, cat *catalog.Catalog, schema string) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
@@ -42,6 +43,9 @@ func rowCounts(t *testing.T, cat *catalog.Catalog, schema string) map[string]int
 		if tbl.Properties()["owner-domain"] != "tpch" {
 			t.Errorf("%s: owner-domain %q", name, tbl.Properties()["owner-domain"])
 		}
+		if c := tbl.Properties()["write.parquet.compression-codec"]; c != "snappy" {
+			t.Errorf("%s: write.parquet.compression-codec %q, want Options.Codec's snappy", name, c)
+		}
 	}
 	return out
 }
@@ -52,7 +56,7 @@ func rowCounts(t *testing.T, cat *catalog.Catalog, schema string) map[string]int
 func TestGenerateCountsAndDeterminism(t *testing.T) {
 	ctx := context.Background()
 	cat := openCatalog(t)
-	if err := tpch.Generate(ctx, cat, tpch.Options{SF: 0.001, Workers: 1}); err != nil {
+	if err := tpch.Generate(ctx, cat, tpch.Options{SF: 0.001, Workers: 1, Codec: "snappy"}); err != nil {
 		t.Fatal(err)
 	}
 	if !tpch.Exists(ctx, cat, "tpch") {
@@ -73,7 +77,7 @@ func TestGenerateCountsAndDeterminism(t *testing.T) {
 	}
 
 	var progress []string
-	if err := tpch.Generate(ctx, cat, tpch.Options{SF: 0.001, Schema: "tpch_p", Workers: 3, Partitioned: true,
+	if err := tpch.Generate(ctx, cat, tpch.Options{SF: 0.001, Schema: "tpch_p", Workers: 3, Partitioned: true, Codec: "snappy",
 		Progress: func(s string) { progress = append(progress, s) }}); err != nil {
 		t.Fatal(err)
 	}

@@ -733,19 +733,24 @@ func quoteIdentPG(s string) string {
 			break
 		}
 	}
-	if plain {
-		for _, kw := range strings.Fields(pgKeywords) {
-			if word, code, _ := strings.Cut(kw, ":"); word == s && code[0] != 'U' {
-				plain = false
-				break
-			}
-		}
-	}
-	if plain {
+	if plain && !quotedIdentKeywords[s] {
 		return s
 	}
 	return sqlparse.QuoteIdent(s)
 }
+
+// quotedIdentKeywords are the keywords quoteIdentPG quotes (all but the
+// unreserved ones), split once: NewContent quotes every name of every
+// relation and column of each session's catalog.
+var quotedIdentKeywords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, kw := range strings.Fields(pgKeywords) {
+		if word, code, _ := strings.Cut(kw, ":"); code[0] != 'U' {
+			m[word] = true
+		}
+	}
+	return m
+}()
 
 func isColumn(rel *catalogRelation, vt visibleTable, pos int, f iceberg.NestedField, ct colType, ti pgTypeInfo) []any {
 	dataType := ti.display
