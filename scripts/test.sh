@@ -60,7 +60,7 @@ go vet ./...
 # are named (-p: one per CPU), and server/ alone takes longer than all the
 # others together, so it starts at once and the rest run beside it.
 longest=(./server/ ./cmd/lakegate/ ./catalog/ ./planner/session/ ./bench/tpch/ ./internal/tpch/)
-go test -race -count=1 -vet=off -timeout 20m "${longest[@]}" ./... 2>&1 | tee /tmp/lakegate-test.log
+go test -race -count=1 -vet=off -timeout 30m "${longest[@]}" ./... 2>&1 | tee /tmp/lakegate-test.log
 
 # A short fuzz run of every target (server/ and planner/session/fuzz_test.go).
 ./scripts/fuzz.sh 6s
