@@ -216,6 +216,20 @@ func (b *FetchBatch) waitJobs(jobs []*fetchJob) error {
 	return nil
 }
 
+// Downloading reports whether a download of the batch has not ended yet.
+func (b *FetchBatch) Downloading() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, j := range b.jobs {
+		select {
+		case <-j.done:
+		default:
+			return true
+		}
+	}
+	return false
+}
+
 // Wait waits for every queued download and returns the first failure (the
 // context's error when the batch's context ended first).
 func (b *FetchBatch) Wait() error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 	"gocloud.dev/gcerrors"
 )
@@ -34,6 +36,16 @@ import (
 // streams large objects, the fetch of data and delete files into the file
 // cache, reads through the bucket with the statement's own context
 // (openObject): a cancelled statement stops its downloads.
+//
+// All FileIOs of a source share one HTTP client (s3HTTPClient): iceberg-go
+// makes a new FileIO, and in it a new S3 client, each time a table's
+// storage is asked for (for a REST table: every scan plan and every fetch
+// batch), and under a defaults mode (AWS_DEFAULTS_MODE, or defaults_mode
+// in a shared profile) the AWS SDK gives every S3 client made from a
+// buildable HTTP client a copy of its transport. Each FileIO then dialled
+// its own connections, which nothing used after it and which stayed open
+// until the idle timeout; with one client, a statement's GETs reuse the
+// connections of the statements before it, whatever the mode.
 //
 // Requests the store answers with 503 / SlowDown (or 500, a throttling
 // code, a reset connection) are retried by the AWS SDK: s3MaxAttempts
@@ -65,6 +77,7 @@ func (s *source) ioContext(ctx context.Context) context.Context {
 			// iceberg-go reports the same error when it makes the FileIO.
 			return
 		}
+		cfg.HTTPClient = s3HTTPClient(cfg.HTTPClient)
 		cfg.Retryer = func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = s3MaxAttempts
@@ -78,6 +91,31 @@ func (s *source) ioContext(ctx context.Context) context.Context {
 		return ctx
 	}
 	return utils.WithAwsConfig(ctx, s.s3.cfg)
+}
+
+// s3IdleConns is how many idle connections to the store a source keeps:
+// more than the downloads of a few statements at once
+// (DefaultFetchParallelism each), so that the next ones find them open.
+const s3IdleConns = 256
+
+// s3HTTPClient is the HTTP client of all a source's FileIOs, made from the
+// one its AWS configuration names (a proxy or a connect timeout in the
+// catalog's properties), or from the SDK's default. It is frozen: an S3
+// client uses a frozen client as it is, where under a defaults mode it
+// would copy a buildable one's transport to apply the mode's dial and TLS
+// timeouts (see above); the SDK sets no read timeout for S3.
+func s3HTTPClient(c aws.HTTPClient) aws.HTTPClient {
+	b, ok := c.(*awshttp.BuildableClient)
+	if c != nil && !ok {
+		return c // the caller's own client: used as it is already
+	}
+	if b == nil {
+		b = awshttp.NewBuildableClient()
+	}
+	return b.WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = max(t.MaxIdleConns, s3IdleConns)
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, s3IdleConns)
+	}).Freeze()
 }
 
 // ioFunc wraps a table's FileIO maker so that every FileIO it makes uses

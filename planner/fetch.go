@@ -2,6 +2,8 @@ package planner
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/apache/iceberg-go"
@@ -88,10 +90,56 @@ func (plan *Plan) localize(ctx context.Context, env Env, t *catalog.Table, sp *c
 	return sp, nil
 }
 
-// waitFetches waits for the downloads of the statement's batch.
-func (plan *Plan) waitFetches() error {
+// EngineReadier is an Env that can get ready to run a plan over the
+// given directories (Plan.Dirs) before the plan is returned: a session
+// whose engine may not read them opens the engine that may while the
+// plan's scans are planned and its files download, instead of after (a
+// cold statement otherwise waits for the downloads, then for the
+// engine). Optional: the planner checks for it.
+type EngineReadier interface {
+	ReadyFor(dirs []string)
+}
+
+// readyFor tells env the directories the plan will read (EngineReadier).
+func readyFor(env Env, dirs []string) {
+	if r, ok := env.(EngineReadier); ok {
+		r.ReadyFor(dirs)
+	}
+}
+
+// expectedDirs are the directories a plan over tables will read, when
+// they are known before the scans are planned (ok false otherwise): a
+// table in object storage is read from its copies' directory, a table
+// at a local path from under it (appendDirs). A local table at a file://
+// location is read from its files' directories, known from its scan.
+func expectedDirs(tables map[string]*catalog.Table) (dirs []string, ok bool) {
+	for _, t := range tables {
+		loc := t.Location()
+		switch {
+		case strings.HasPrefix(loc, "file:") || loc == "":
+			return nil, false
+		case strings.Contains(loc, "://"):
+			d := t.CacheDir()
+			if d == "" {
+				return nil, false
+			}
+			dirs = appendDirs(dirs, t, &catalog.ScanPlan{Files: []catalog.DataFile{{Path: filepath.Join(d, "x")}}})
+		default:
+			dirs = appendDirs(dirs, t, &catalog.ScanPlan{})
+		}
+	}
+	return dirs, true
+}
+
+// waitFetches waits for the downloads of the statement's batch; while
+// they run, env gets ready for the plan's directories, should they differ
+// from those expected.
+func (plan *Plan) waitFetches(env Env) error {
 	if plan.fetches == nil {
 		return nil
+	}
+	if plan.fetches.Downloading() {
+		readyFor(env, plan.Dirs)
 	}
 	return plan.fetches.Wait()
 }

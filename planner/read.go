@@ -241,6 +241,11 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	for key, t := range plan.Tables {
 		filters[key] = pruneFilter(t.Schema(), withoutMasked(occ[key], plan.Decisions[key].Masks), utc)
 	}
+	// The engine the plan runs in, if the session has yet to open it,
+	// opens while the scans are planned and their files download.
+	if dirs, ok := expectedDirs(plan.Tables); ok {
+		readyFor(env, dirs)
+	}
 	scans, err := plan.planScans(ctx, env, filters)
 	if err != nil {
 		return nil, err
@@ -262,7 +267,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		plan.Dirs = appendDirs(plan.Dirs, t, sp)
 		env.Located(t.Location(), t.Ident.String())
 	}
-	if err := plan.waitFetches(); err != nil {
+	if err := plan.waitFetches(env); err != nil {
 		return nil, err
 	}
 	plan.Names = map[string]bool{}

@@ -74,6 +74,9 @@ type gwOptions struct {
 	// front of it); vended sets the catalog's vended_credentials.
 	catalogURI string
 	vended     *bool
+	// engineTempDir is where the sessions' engines make their spill
+	// directories (one each: a count of engines opened).
+	engineTempDir string
 }
 
 // backends are the catalogs and stores the cases that must behave alike
@@ -167,6 +170,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	}
 	g := &gateway{dir: o.dir, cat: cat}
 	pcfg := session.Config{Engine: session.EngineConfig{Threads: 2}, Clock: o.clock}
+	pcfg.Engine.TempDir = o.engineTempDir
 	if o.threads > 0 {
 		pcfg.Engine.Threads = o.threads
 	}

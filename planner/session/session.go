@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,6 +105,9 @@ type Session struct {
 	// (planEnv.Fetches); a statement's plan waits for them or ends them
 	// before it returns, so only the last one matters.
 	fetchCancel context.CancelCauseFunc
+	// ahead is the engine being opened for the plan being made
+	// (engineahead.go).
+	ahead *aheadEngine
 	// cancelAsked is set by Cancel: an engine interrupt after it is the
 	// client's cancel, any other is the engine's own (execError).
 	cancelAsked atomic.Bool
@@ -180,6 +182,7 @@ func (s *Session) Close() {
 		s.eng = nil
 	}
 	s.dropCopies()
+	s.dropAhead()
 	s.setFetchCancel(nil)
 }
 
@@ -238,23 +241,20 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	if s.eng != nil && s.eng.covers(dirs) {
 		return s.eng, nil
 	}
-	var allowed []string
+	allowed := s.widened(dirs)
 	if s.eng != nil {
-		allowed = slices.Clone(s.eng.allowed)
 		s.bumpEngine()
 		s.p.engines.put(s.eng)
 		s.eng = nil
 		s.dropCopies()
 	}
-	for _, d := range dirs {
-		if !slices.Contains(allowed, d) {
-			allowed = append(allowed, d)
-		}
-	}
 	// The allowed set is the union of the locations this session's plans
 	// were authorized to read, so an idle engine of exactly this set reads
 	// nothing more (enginepool.go).
-	e, err := s.p.engines.get(allowed)
+	e, err, ok := s.takeAhead(allowed)
+	if !ok {
+		e, err = s.p.engines.get(allowed)
+	}
 	if err != nil {
 		return nil, err
 	}

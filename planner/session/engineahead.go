@@ -1,0 +1,99 @@
+package session
+
+import (
+	"slices"
+)
+
+// A statement reading tables the session's engine may not read needs a
+// new engine (its sandbox cannot be widened: engineFor), and opening one
+// takes a good part of a cold statement over object storage. The engine
+// is therefore opened while the statement's files download: the planner
+// names the plan's directories before it waits for the downloads
+// (planner.EngineReadier), the engine for them starts opening then, and
+// engineFor takes it once the plan is made. An engine opened ahead that
+// the plan does not take after all (the plan failed, or the session's
+// engine changed meanwhile) goes to the pool of idle engines.
+
+// aheadEngine is an engine being opened for a sandbox before it is asked
+// for.
+type aheadEngine struct {
+	key  string // allowedKey of the sandbox
+	done chan struct{}
+	e    *engine
+	err  error
+}
+
+// ReadyFor starts opening the engine a plan over dirs will run in when
+// the session's engine may not read them (planner.EngineReadier).
+func (pe planEnv) ReadyFor(dirs []string) { pe.s.openAhead(dirs) }
+
+// openAhead starts opening the engine engineFor(dirs) would open.
+func (s *Session) openAhead(dirs []string) {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil && s.eng.covers(dirs) {
+		return
+	}
+	allowed := s.widened(dirs)
+	key := allowedKey(allowed)
+	if s.ahead != nil {
+		if s.ahead.key == key {
+			return
+		}
+		s.dropAhead()
+	}
+	a := &aheadEngine{key: key, done: make(chan struct{})}
+	s.ahead = a
+	go func() {
+		defer close(a.done)
+		a.e, a.err = s.p.engines.get(allowed)
+	}()
+}
+
+// widened is the sandbox of the engine that may read dirs besides what
+// the session's engine may read; engMu is held.
+func (s *Session) widened(dirs []string) []string {
+	var allowed []string
+	if s.eng != nil {
+		allowed = slices.Clone(s.eng.allowed)
+	}
+	for _, d := range dirs {
+		if !slices.Contains(allowed, d) {
+			allowed = append(allowed, d)
+		}
+	}
+	return allowed
+}
+
+// takeAhead returns the engine opened ahead for the sandbox allowed, once
+// it is open (ok false when none was); an engine opened ahead for another
+// sandbox is dropped. engMu is held.
+func (s *Session) takeAhead(allowed []string) (e *engine, err error, ok bool) {
+	a := s.ahead
+	if a == nil {
+		return nil, nil, false
+	}
+	if a.key != allowedKey(allowed) {
+		s.dropAhead()
+		return nil, nil, false
+	}
+	s.ahead = nil
+	<-a.done
+	return a.e, a.err, true
+}
+
+// dropAhead gives the engine being opened ahead to the pool of idle
+// engines once it is open; engMu is held.
+func (s *Session) dropAhead() {
+	a := s.ahead
+	if a == nil {
+		return
+	}
+	s.ahead = nil
+	go func() {
+		<-a.done
+		if a.e != nil {
+			s.p.engines.put(a.e)
+		}
+	}()
+}
