@@ -53,6 +53,10 @@ type EngineConfig struct {
 	// for all sessions (resultcache.go); 0 means 64 MiB, negative turns
 	// the cache off.
 	ResultCacheBytes int
+	// ResultCacheIdle drops a kept result nobody has asked for that long
+	// (a superseded snapshot's, a one-off lookup's); 0 means 2 minutes,
+	// negative keeps results until the bound evicts them.
+	ResultCacheIdle time.Duration
 	// ShortSlots is how many short statements (reading only such copies)
 	// plan and execute at once across all sessions; others wait their turn
 	// in arrival order (admit.go). 0 means the number of CPUs.
