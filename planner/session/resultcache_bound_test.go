@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/lakegate/lakegate/internal/benchkit"
 )
 
 // The result cache's byte bound holds for what its entries take in the Go
@@ -32,36 +34,21 @@ func TestResultCacheBound(t *testing.T) {
 		b.Field(2).(*array.StringBuilder).Append(fmt.Sprintf("user%d@example.com", i))
 		return b.NewRecordBatch()
 	}
-	heap := func() int64 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return int64(ms.HeapAlloc)
-	}
-	before := heap()
 	const n = 20_000
-	for i := range n {
-		rec := lookup(i)
-		rc := &resultCollector{limit: c.entryLimit()}
-		rc.add(rec)
-		rec.Release()
-		rc.rows, rc.complete = 1, true
-		c.put(hashKey(fmt.Sprint("select ... where id = $1", i), "UTC", argsKey([]any{int64(i)})), &rc.resultEntry)
-	}
-	grew := heap() - before
+	grew := benchkit.HeapGrowth(func() {
+		for i := range n {
+			rec := lookup(i)
+			rc := &resultCollector{limit: c.entryLimit()}
+			rc.add(rec)
+			rec.Release()
+			rc.rows, rc.complete = 1, true
+			c.put(hashKey(fmt.Sprint("select ... where id = $1", i), "UTC", argsKey([]any{int64(i)})), &rc.resultEntry)
+		}
+	})
 	st := c.results.Stats()
-	perEntry := grew / int64(st.Items)
-	t.Logf("%d of %d results kept, %d bytes counted (%d each), heap +%d bytes (%d each)", st.Items, n, st.Bytes, st.Bytes/int64(st.Items), grew, perEntry)
-	if st.Items == 0 || st.Items == n {
-		t.Fatalf("%d of %d results kept: the bound should keep some and drop others", st.Items, n)
-	}
-	// What an entry is counted as covers what it takes, within a margin
-	// for the collector's and the allocator's rounding.
-	if grew > bound+bound/8 {
-		t.Fatalf("heap grew by %d bytes for a cache bounded at %d", grew, bound)
-	}
-	if counted := st.Bytes / int64(st.Items); counted < perEntry*9/10 {
-		t.Fatalf("an entry is counted as %d bytes and takes %d", counted, perEntry)
+	t.Logf("%d of %d results kept, %d bytes counted, heap +%d bytes", st.Items, n, st.Bytes, grew)
+	if err := benchkit.CacheBound(st.Items, n, st.Bytes, grew, bound); err != nil {
+		t.Fatal(err)
 	}
 	runtime.KeepAlive(c)
 }
