@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"time"
 
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/lru"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
@@ -19,20 +20,81 @@ import (
 // metadata cache in catalog/ is. Both hold plain data the planner only
 // reads.
 
-// maxCachedScans and maxCachedParses bound the caches (entries); past the
-// bound a cache starts over, which only costs a re-read.
+// The scan cache is bounded by what its plans hold (scanPlanBytes), least
+// recently used dropped first, and a plan nobody asked for within
+// scanCacheIdle leaves sooner: a table's every commit is a new snapshot,
+// whose plans replace the last one's for good (bench/soak's writers commit
+// ~4 times a second). It was bounded at 512 plans, which for a table of
+// 10,000 files is 512 lists of 10,000 files each.
 const (
-	maxCachedScans  = 512
-	maxCachedParses = 1024
+	scanCacheBytes = 32 << 20
+	scanCacheIdle  = 2 * time.Minute
+)
+
+// The parse cache is bounded the same way, by an estimate of its trees'
+// size from their text (parseBytes): the trees of a statement take 35–90
+// times its text (measured: ~8 KB for a 91-byte SELECT). It was bounded
+// at 1,024 trees whatever their size, and texts with literals (a writer's
+// INSERT with its values) rarely repeat.
+const (
+	parseCacheBytes = 16 << 20
+	parseCacheIdle  = 2 * time.Minute
 )
 
 var (
-	scanCacheMu sync.Mutex
-	scanCache   = map[string]*catalog.ScanPlan{}
-
-	parseCacheMu sync.Mutex
-	parseCache   = map[string]parsed{}
+	scanCache  = newScanCache(scanCacheBytes)
+	parseCache = newParseCache(parseCacheBytes)
 )
+
+func newScanCache(maxBytes int64) *lru.Cache[*catalog.ScanPlan] {
+	c := lru.New[*catalog.ScanPlan](maxBytes)
+	c.MaxIdle = scanCacheIdle
+	return c
+}
+
+func newParseCache(maxBytes int64) *lru.Cache[parsed] {
+	c := lru.New[parsed](maxBytes)
+	c.MaxIdle = parseCacheIdle
+	return c
+}
+
+// parseBytes estimates what the parse of sql takes in the Go heap (see
+// above; over the measured figures, as an estimate of a bound must be).
+func parseBytes(sql string) int64 { return 4096 + 96*int64(len(sql)) }
+
+// What a scan plan holds in the Go heap besides its strings' bytes
+// (TestScanCacheBound; rounded up).
+const (
+	scanPlanOverhead = 512 // the plan, its name mapping, the cache's item and key
+	dataFileOverhead = 192 // a DataFile in the plan's slice
+	stringOverhead   = 16  // a string in a slice
+	mapOverhead      = 256 // a small map (FieldIDs, IdentityValues)
+	mapEntryBytes    = 48
+)
+
+// scanPlanBytes is what sp, kept under key, takes in the Go heap.
+func scanPlanBytes(key string, sp *catalog.ScanPlan) int64 {
+	n := int64(scanPlanOverhead + len(key))
+	for i := range sp.Files {
+		f := &sp.Files[i]
+		n += int64(dataFileOverhead + len(f.Path) + len(f.OrigPath))
+		for _, l := range [][]string{f.Aliases, f.PosDeletes, f.Columns} {
+			for _, s := range l {
+				n += int64(stringOverhead + len(s))
+			}
+		}
+		for _, d := range f.EqDeletes {
+			n += int64(stringOverhead + len(d.Path) + 8*len(d.FieldIDs))
+		}
+		if f.FieldIDs != nil {
+			n += int64(mapOverhead + mapEntryBytes*len(f.FieldIDs))
+		}
+		if f.IdentityValues != nil {
+			n += int64(mapOverhead + mapEntryBytes*len(f.IdentityValues))
+		}
+	}
+	return n
+}
 
 // parsed is one statement text's parse: its trees, or the parse error.
 type parsed struct {
@@ -49,22 +111,14 @@ func planScan(ctx context.Context, t *catalog.Table, filter iceberg.BooleanExpre
 	// The schema is part of the key: time travel reads a snapshot in the
 	// schema it was written with.
 	key := fmt.Sprintf("%s\x00%d\x00%v\x00%d\x00%v", t.MetadataLocation, t.SnapshotID(), t.Paths, t.Schema().ID, filter)
-	scanCacheMu.Lock()
-	sp, ok := scanCache[key]
-	scanCacheMu.Unlock()
-	if ok {
+	if sp, ok := scanCache.Get(key); ok {
 		return sp, nil
 	}
 	sp, err := t.PlanScan(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
-	scanCacheMu.Lock()
-	if len(scanCache) >= maxCachedScans {
-		clear(scanCache)
-	}
-	scanCache[key] = sp
-	scanCacheMu.Unlock()
+	scanCache.Put(key, sp, scanPlanBytes(key, sp))
 	return sp, nil
 }
 
@@ -72,10 +126,11 @@ func planScan(ctx context.Context, t *catalog.Table, filter iceberg.BooleanExpre
 // typed by internal/sqlparse/tree), cached by the text. The trees are
 // shared: callers must not modify them.
 func parseSQL(e tree.Engine, sql string) ([]tree.QueryNode, error) {
-	parseCacheMu.Lock()
-	p, ok := parseCache[sql]
-	parseCacheMu.Unlock()
-	if ok {
+	return parseCached(parseCache, e, sql)
+}
+
+func parseCached(c *lru.Cache[parsed], e tree.Engine, sql string) ([]tree.QueryNode, error) {
+	if p, ok := c.Get(sql); ok {
 		return p.nodes, p.err
 	}
 	stmts, err := tree.Parse(e, sql)
@@ -83,15 +138,10 @@ func parseSQL(e tree.Engine, sql string) ([]tree.QueryNode, error) {
 	if err != nil && !errors.As(err, &pe) {
 		return nil, err
 	}
-	p.err = err
+	p := parsed{err: err}
 	for _, st := range stmts {
 		p.nodes = append(p.nodes, st.Node)
 	}
-	parseCacheMu.Lock()
-	if len(parseCache) >= maxCachedParses {
-		clear(parseCache)
-	}
-	parseCache[sql] = p
-	parseCacheMu.Unlock()
+	c.Put(sql, p, parseBytes(sql))
 	return p.nodes, p.err
 }

@@ -79,6 +79,10 @@ type Config struct {
 		CachedScanBudget int    `json:"cached_scan_budget"`
 		ShortSlots       int    `json:"short_slots"`
 		ResultCacheBytes int    `json:"result_cache_bytes"`
+		// ResultCacheIdle: a kept result nobody asked for this long is
+		// dropped (planner/session/resultcache.go; "-1s": kept until
+		// evicted).
+		ResultCacheIdle auth.Duration `json:"result_cache_idle"`
 
 		// FileFetches: objects one statement downloads into the file
 		// cache at once (catalog/fetchbatch.go; 0: 16).
@@ -343,7 +347,7 @@ func (c *Config) engineConfig() session.EngineConfig {
 		Threads: l.Threads, MemoryBudget: l.MemoryBudget, MemoryLimit: l.MemoryLimit, TempDir: l.TempDir, TempDirLimit: l.TempDirLimit,
 		MaxValueBytes: l.MaxValueBytes, MaxRowBytes: l.MaxRowBytes, MetadataCacheBytes: l.MetadataCacheBytes,
 		CachedScanCells: l.CachedScanCells, CachedScanBudget: l.CachedScanBudget,
-		ShortSlots: l.ShortSlots, ResultCacheBytes: l.ResultCacheBytes,
+		ShortSlots: l.ShortSlots, ResultCacheBytes: l.ResultCacheBytes, ResultCacheIdle: time.Duration(l.ResultCacheIdle),
 		IdleEngines: l.IdleEngines, IdleEngineTimeout: time.Duration(l.IdleEngineTimeout),
 		EngineLifetime: time.Duration(l.EngineLifetime), EngineMaxStatements: l.EngineMaxStatements}
 }

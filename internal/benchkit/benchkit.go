@@ -1,7 +1,8 @@
 // Package benchkit holds what the benchmark commands (bench/stream,
 // bench/tpch) share: what they measure of a process from Linux's /proc
 // (memory, CPU time), resetting its peak RSS, building the lakegate binary
-// they run, and reading their list and count flags.
+// they run, and reading their list and count flags; and what a cache's
+// bound test measures of the Go heap (HeapGrowth, CacheBound).
 package benchkit
 
 import (
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -166,4 +168,38 @@ func ParseCounts(s string) ([]int64, error) {
 		out = append(out, n*mult)
 	}
 	return out, nil
+}
+
+// HeapGrowth is what fill leaves live in the Go heap: the heap in use after
+// a collection once fill has run, less the same before it. Tests of a
+// cache's byte bound compare it with the bound.
+func HeapGrowth(fill func()) int64 {
+	live := func() int64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	before := live()
+	fill()
+	return live() - before
+}
+
+// CacheBound judges a cache's byte bound test: offered entries were put
+// into a cache bounded at bound bytes, which kept items of them counted as
+// counted bytes in all, and the heap grew by grew. The bound must have
+// kept some and dropped others; the heap may exceed the bound by an
+// eighth (the allocator's rounding), and an entry must be counted as at
+// least nine tenths of what it takes.
+func CacheBound(items, offered int, counted, grew, bound int64) error {
+	if items == 0 || items == offered {
+		return fmt.Errorf("%d of %d entries kept: the bound should keep some and drop others", items, offered)
+	}
+	if grew > bound+bound/8 {
+		return fmt.Errorf("heap grew by %d bytes for a cache bounded at %d", grew, bound)
+	}
+	if each, takes := counted/int64(items), grew/int64(items); each < takes*9/10 {
+		return fmt.Errorf("an entry is counted as %d bytes and takes %d", each, takes)
+	}
+	return nil
 }

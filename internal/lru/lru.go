@@ -5,6 +5,7 @@ package lru
 import (
 	"container/list"
 	"sync"
+	"time"
 )
 
 // Cache is safe for concurrent use.
@@ -16,6 +17,12 @@ type Cache[V any] struct {
 	// OnDrop, when set, runs on a value the cache lets go (evicted or
 	// replaced), under the cache's lock.
 	OnDrop func(V)
+	// MaxIdle, when positive, drops a value nobody has asked for (Get) or
+	// put for that long, at the cache's next Get or Put: a cache whose
+	// keys move on (a table's superseded snapshots, one-off lookups)
+	// holds what is still in use, not whatever filled it up to its bound.
+	MaxIdle time.Duration
+	now     func() time.Time // time.Now; tests set it
 
 	mu           sync.Mutex
 	max, size    int64
@@ -28,6 +35,7 @@ type item[V any] struct {
 	key  string
 	size int64
 	v    V
+	used time.Time // last Put or Get, when MaxIdle is set
 }
 
 // Stats describe a cache.
@@ -53,12 +61,19 @@ func (c *Cache[V]) Get(key string) (V, bool) {
 	el, ok := c.byKey[key]
 	if !ok {
 		c.misses++
+		if c.MaxIdle > 0 {
+			c.expire(c.clock())
+		}
 		var zero V
 		return zero, false
 	}
 	c.hits++
 	c.order.MoveToFront(el)
 	it := el.Value.(*item[V])
+	if c.MaxIdle > 0 {
+		it.used = c.clock()
+		defer c.expire(it.used)
+	}
 	if c.OnGet != nil {
 		c.OnGet(it.v)
 	}
@@ -107,12 +122,35 @@ func (c *Cache[V]) Put(key string, v V, size int64) bool {
 	if el, ok := c.byKey[key]; ok {
 		c.remove(el)
 	}
-	c.byKey[key] = c.order.PushFront(&item[V]{key: key, size: size, v: v})
+	it := &item[V]{key: key, size: size, v: v}
+	c.byKey[key] = c.order.PushFront(it)
 	c.size += size
 	for c.size > c.max {
 		c.remove(c.order.Back())
 	}
+	if c.MaxIdle > 0 {
+		it.used = c.clock()
+		c.expire(it.used)
+	}
 	return true
+}
+
+// expire drops the values idle for longer than MaxIdle (c.mu held). The
+// list is in order of use, so they are at its back.
+func (c *Cache[V]) expire(now time.Time) {
+	for el := c.order.Back(); el != nil; el = c.order.Back() {
+		if now.Sub(el.Value.(*item[V]).used) <= c.MaxIdle {
+			return
+		}
+		c.remove(el)
+	}
+}
+
+func (c *Cache[V]) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
 }
 
 func (c *Cache[V]) remove(el *list.Element) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestBoundAndOrder(t *testing.T) {
@@ -112,5 +113,45 @@ func TestPeekAndDelete(t *testing.T) {
 	}
 	if strings.Join(dropped, ",") != "A,C" {
 		t.Fatalf("dropped %v, want A then C", dropped)
+	}
+}
+
+// Values nobody asks for leave after MaxIdle, whatever room is left;
+// values in use stay.
+func TestMaxIdle(t *testing.T) {
+	c := New[int](1 << 20)
+	c.MaxIdle = time.Minute
+	now := time.Unix(0, 0)
+	c.now = func() time.Time { return now }
+	var dropped []int
+	c.OnDrop = func(v int) { dropped = append(dropped, v) }
+	for i := range 5 {
+		c.Put(fmt.Sprint(i), i, 10)
+		now = now.Add(10 * time.Second)
+	}
+	// At 50 s: 0 was put 50 s ago. Asking for it keeps it.
+	if _, ok := c.Get("0"); !ok {
+		t.Fatal("0 dropped early")
+	}
+	now = now.Add(35 * time.Second) // 85 s: 1 (put at 10 s) and 2 (20 s) are idle past a minute
+	c.Put("5", 5, 10)
+	if fmt.Sprint(dropped) != "[1 2]" {
+		t.Fatalf("dropped %v, want [1 2]", dropped)
+	}
+	// A miss expires too: at 210 s everything is idle but nothing is put.
+	now = now.Add(125 * time.Second)
+	if _, ok := c.Get("none"); ok {
+		t.Fatal("none found")
+	}
+	if st := c.Stats(); st.Items != 0 || st.Bytes != 0 {
+		t.Fatalf("after every value idled out: %+v", st)
+	}
+	// Without MaxIdle nothing idles out.
+	d := New[int](100)
+	d.now = func() time.Time { return now }
+	d.Put("a", 1, 10)
+	now = now.Add(time.Hour)
+	if _, ok := d.Get("a"); !ok {
+		t.Fatal("a dropped without MaxIdle")
 	}
 }

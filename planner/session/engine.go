@@ -53,6 +53,10 @@ type EngineConfig struct {
 	// for all sessions (resultcache.go); 0 means 64 MiB, negative turns
 	// the cache off.
 	ResultCacheBytes int
+	// ResultCacheIdle drops a kept result nobody has asked for that long
+	// (a superseded snapshot's, a one-off lookup's); 0 means 2 minutes,
+	// negative keeps results until the bound evicts them.
+	ResultCacheIdle time.Duration
 	// ShortSlots is how many short statements (reading only such copies)
 	// plan and execute at once across all sessions; others wait their turn
 	// in arrival order (admit.go). 0 means the number of CPUs.
@@ -100,6 +104,9 @@ type engine struct {
 	// execution until the database closes (recycle.go).
 	opened     time.Time
 	statements int
+	// lifeShare is the share of EngineLifetime this engine serves, in
+	// [0.5, 1) (recycle.go); 0 counts as 1.
+	lifeShare float64
 
 	mu     sync.Mutex // guards closed against Interrupt racing Close, refs, conn and gen
 	closed bool
@@ -164,7 +171,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		os.RemoveAll(tempDir)
 		return nil, err
 	}
-	e := &engine{db: db, conn: conn, allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads, opened: time.Now()}
+	e := &engine{db: db, conn: conn, allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads, opened: time.Now(), lifeShare: newLifeShare()}
 	// The sandbox: from here on this database can open only files under the
 	// allowed directories, and neither that list nor external access can be
 	// changed again by anything running in it.

@@ -2,6 +2,7 @@ package session
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"time"
 )
 
@@ -35,6 +36,16 @@ import (
 // and closed instead of pooled when its session ends. What that costs: an
 // engine open (~20 ms of CPU) and a cold statement (footers and scan
 // copies read again) per engine every five minutes at most.
+//
+// Each engine serves a share of EngineLifetime drawn when it opens, from
+// half of it to all of it. With one lifetime for all, the engines a
+// process opens together (its first sessions, a burst of connects) age
+// together and are replaced together, so the process's C heap rose and
+// fell as one sawtooth of the lifetime's period: bench/soak's glibc heap in
+// use climbed ~30–50 MiB from the first measured minute to the fifth and
+// the tenth, just before each generation was replaced. Spread, the
+// engines' ages drift apart after the first generation and their residue
+// adds up to a level total.
 
 const (
 	defaultEngineLifetime      = 5 * time.Minute
@@ -51,8 +62,14 @@ func (e *engine) spent(cfg EngineConfig) bool {
 	if most == 0 {
 		most = defaultEngineMaxStatements
 	}
+	if life > 0 && e.lifeShare > 0 {
+		life = time.Duration(float64(life) * e.lifeShare)
+	}
 	return (life > 0 && time.Since(e.opened) >= life) || (most > 0 && e.statements >= most)
 }
+
+// newLifeShare draws an engine's share of EngineLifetime (see above).
+func newLifeShare() float64 { return 0.5 + rand.Float64()/2 }
 
 // engineFileLimit is the smallest number of distinct files past which an
 // engine is replaced (a variable for tests): ~2 MiB of footers. At 1,024,

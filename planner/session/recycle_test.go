@@ -219,3 +219,37 @@ func TestEngineRetiredByUseAndAge(t *testing.T) {
 		t.Fatalf("an engine past its lifetime was handed out (same: %v, closed: %v)", s3.eng == old, old.closed)
 	}
 }
+
+// Engines serve between half their lifetime and all of it, drawn when each
+// opens, so that engines opened together are not all replaced together.
+func TestEngineLifetimeSpread(t *testing.T) {
+	lo, hi := 1.0, 0.0
+	for range 1000 {
+		f := newLifeShare()
+		if f < 0.5 || f >= 1 {
+			t.Fatalf("share %v outside [0.5, 1)", f)
+		}
+		lo, hi = min(lo, f), max(hi, f)
+	}
+	if lo > 0.55 || hi < 0.95 {
+		t.Fatalf("shares spread over [%.2f, %.2f] only", lo, hi)
+	}
+	cfg := EngineConfig{EngineLifetime: 10 * time.Minute}
+	for _, c := range []struct {
+		share float64
+		age   time.Duration
+		spent bool
+	}{
+		{0.5, 4 * time.Minute, false}, {0.5, 6 * time.Minute, true},
+		{0.9, 8 * time.Minute, false}, {0.9, 9*time.Minute + time.Second, true},
+		{0, 9 * time.Minute, false}, {0, 11 * time.Minute, true}, // an engine without a share serves all of it
+	} {
+		e := &engine{opened: time.Now().Add(-c.age), lifeShare: c.share}
+		if got := e.spent(cfg); got != c.spent {
+			t.Errorf("share %v, age %s: spent %v, want %v", c.share, c.age, got, c.spent)
+		}
+	}
+	if e := (&engine{opened: time.Now().Add(-time.Hour), lifeShare: 0.5}); e.spent(EngineConfig{EngineLifetime: -1}) {
+		t.Error("spent with the lifetime bound off")
+	}
+}

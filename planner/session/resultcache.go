@@ -38,10 +38,36 @@ import (
 // system catalogs, it ran to completion, and it is at most
 // maxResultBytes. The cache is shared by all sessions (the key holds
 // everything that makes two callers' results differ) and bounded by
-// EngineConfig.ResultCacheBytes, least recently used dropped first.
+// EngineConfig.ResultCacheBytes, least recently used dropped first, and a
+// result nobody asks for within EngineConfig.ResultCacheIdle leaves
+// sooner: the keys move on (every commit is a new snapshot, and so a new
+// key for every result over the table; most point lookups are never
+// repeated), and a result that will not be asked for again should not sit
+// in memory until the bound pushes it out. bench/soak's readers make ~550
+// new kept results a minute, nearly all one-off lookups: without the idle
+// bound the cache grew through the whole run.
+//
+// An entry's size is what it holds in the Go heap, not only its Arrow
+// buffers' bytes: a one-row result has ~60 bytes of buffers and ~2.5 KiB
+// of Go objects around them (record, schema, arrays, buffer headers, the
+// key and the cache's own item). Counted by buffer bytes alone, the
+// 64 MiB bound let such results fill ~40 times that (TestResultCacheBound).
 
-// defaultResultCacheBytes is EngineConfig.ResultCacheBytes' default.
-const defaultResultCacheBytes = 64 << 20
+// Defaults of EngineConfig.ResultCacheBytes and ResultCacheIdle.
+const (
+	defaultResultCacheBytes = 64 << 20
+	defaultResultCacheIdle  = 2 * time.Minute
+)
+
+// What a kept result costs in the Go heap besides its buffers' bytes
+// (measured with arrow-go v18 on amd64, TestResultCacheBound; rounded up).
+const (
+	entryOverhead  = 256 // the cache's item and list element, resultEntry, key
+	batchOverhead  = 384 // a record batch, its column slice, its schema
+	fieldOverhead  = 128 // per schema field (name, type, the schema's index)
+	arrayOverhead  = 320 // per array: ArrayData, the typed array, buffer slice
+	bufferOverhead = 96  // per buffer: memory.Buffer and allocation rounding
+)
 
 // maxResultBytes bounds one kept result (and at most 1/8 of the cache).
 const maxResultBytes = 1 << 20
@@ -91,6 +117,12 @@ func newResultCache(cfg EngineConfig) *resultCache {
 		n = defaultResultCacheBytes
 	}
 	c := &resultCache{results: lru.New[*resultEntry](n), shapes: map[string]resultShape{}}
+	switch idle := cfg.ResultCacheIdle; {
+	case idle == 0:
+		c.results.MaxIdle = defaultResultCacheIdle
+	case idle > 0:
+		c.results.MaxIdle = idle
+	}
 	// A hit's batches stay usable while it sends them, whatever the cache
 	// drops meanwhile.
 	c.results.OnGet = (*resultEntry).retain
@@ -144,7 +176,7 @@ func (c *resultCache) get(key string) (*resultEntry, bool) { return c.results.Ge
 
 // put keeps a complete result; the cache owns its batches from here on.
 func (c *resultCache) put(key string, e *resultEntry) {
-	if !c.results.Put(key, e, e.bytes) {
+	if !c.results.Put(key, e, e.bytes+entryOverhead+int64(len(key))) {
 		e.release()
 	}
 }
@@ -163,6 +195,7 @@ func (rc *resultCollector) add(rec arrow.RecordBatch) {
 		return
 	}
 	cols := make([]arrow.Array, rec.NumCols())
+	rc.bytes += batchOverhead + fieldOverhead*int64(rec.Schema().NumFields())
 	for i, col := range rec.Columns() {
 		d := copyArrayData(col.Data(), &rc.bytes)
 		cols[i] = array.MakeFromData(d)
@@ -184,10 +217,11 @@ func (rc *resultCollector) add(rec arrow.RecordBatch) {
 // to n.
 func copyArrayData(d arrow.ArrayData, n *int64) arrow.ArrayData {
 	bufs := make([]*memory.Buffer, len(d.Buffers()))
+	*n += arrayOverhead
 	for i, b := range d.Buffers() {
 		if b != nil {
 			bufs[i] = memory.NewBufferBytes(bytes.Clone(b.Bytes()))
-			*n += int64(b.Len())
+			*n += int64(b.Len()) + bufferOverhead
 		}
 	}
 	children := make([]arrow.ArrayData, len(d.Children()))
