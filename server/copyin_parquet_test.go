@@ -23,7 +23,8 @@ import (
 // carry the Iceberg field ids and the table's codec, their manifest
 // entries the column bounds, iceberg-go reads the same rows; a load that
 // fails after many rows leaves neither a snapshot nor a file; a
-// partitioned table is still written by iceberg-go's writer.
+// partitioned table reads back the same rows (its files:
+// TestCopyPartitionedDuckDBFiles).
 func TestCopyFromDuckDBFiles(t *testing.T) {
 	t.Parallel()
 	b := startCopyBoth(t)
@@ -115,7 +116,7 @@ func TestCopyFromDuckDBFiles(t *testing.T) {
 		}
 	}
 
-	// partitioned: iceberg-go's writer, the same rows
+	// partitioned: the same rows
 	exec1(t, b.lg, "create table payments.loads_by_day (id bigint not null, ts timestamp) with (partitioning = 'day(ts)')")
 	if _, err := copyText(b.lg, `COPY payments.loads_by_day FROM STDIN (FORMAT csv)`, "1,2026-03-01 10:00:00\n2,2026-03-02 10:00:00\n"); err != nil {
 		t.Fatal(err)
