@@ -260,9 +260,9 @@ func directSpec(t *Table, want *arrow.Schema) (ParquetFiles, bool) {
 		ids[i] = id
 	}
 	return ParquetFiles{
-		FieldIDs:  ids,
-		Codec:     codec,
-		Level:     level,
+		FieldIDs:   ids,
+		Codec:      codec,
+		Level:      level,
 		FileBytes:  int64(props.GetInt(table.WriteTargetFileSizeBytesKey, table.WriteTargetFileSizeBytesDefault)),
 		Partitions: parts,
 	}, true
