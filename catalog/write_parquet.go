@@ -68,6 +68,20 @@ func (c *Catalog) StageWith(ctx context.Context, t *Table, next func() (arrow.Re
 	if w == nil || !ok {
 		return c.Stage(ctx, t, next)
 	}
+	// w starts a database of its own (some 10 ms of CPU): a write whose
+	// rows are all in its first batches, fewer than DirectWriterMinRows, is
+	// cheaper through Stage (a one-row INSERT: 9 ms instead of 22).
+	head, ended, err := peekRows(next, DirectWriterMinRows)
+	if err != nil {
+		for _, r := range head {
+			r.Release()
+		}
+		return nil, err
+	}
+	next = replayBatches(head, ended, next)
+	if ended {
+		return c.Stage(ctx, t, next)
+	}
 	st := &Staged{table: t, id: uuid.New()}
 	spec.Prefix = st.id.String()
 	dataLoc := strings.TrimRight(t.tbl.Location(), "/") + "/data"
@@ -121,6 +135,45 @@ func (c *Catalog) StageWith(ctx context.Context, t *Table, next func() (arrow.Re
 		return nil, fmt.Errorf("catalog: write data files of %s: %w: %w", t.Ident, ErrUpstream, err)
 	}
 	return st, nil
+}
+
+// DirectWriterMinRows is the fewest rows StageWith hands to its writer;
+// smaller writes go through Stage.
+const DirectWriterMinRows = 16384
+
+// peekRows reads batches from next until they hold at least min rows or
+// next ends (ended; the end is not read again). The batches are returned
+// in order, to be replayed.
+func peekRows(next func() (arrow.RecordBatch, error), min int64) (head []arrow.RecordBatch, ended bool, err error) {
+	var rows int64
+	for rows < min {
+		rec, err := next()
+		if err != nil {
+			return head, false, err
+		}
+		if rec == nil {
+			return head, true, nil
+		}
+		head = append(head, rec)
+		rows += rec.NumRows()
+	}
+	return head, false, nil
+}
+
+// replayBatches returns head's batches, then next's (none after head when
+// the source already ended).
+func replayBatches(head []arrow.RecordBatch, ended bool, next func() (arrow.RecordBatch, error)) func() (arrow.RecordBatch, error) {
+	return func() (arrow.RecordBatch, error) {
+		if len(head) > 0 {
+			r := head[0]
+			head = head[1:]
+			return r, nil
+		}
+		if ended {
+			return nil, nil
+		}
+		return next()
+	}
 }
 
 // place moves the written files to the table's data location (a rename

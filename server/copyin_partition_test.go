@@ -37,7 +37,9 @@ func TestCopyPartitionedDuckDBFiles(t *testing.T) {
 		exec1(t, c, "set timezone = 'UTC'")
 	}
 
-	// rows 97 minutes apart from 1969-12-29 on, the last third 56 years later
+	// rows 16 minutes apart from 1969-12-29 on, the last third 56 years
+	// later: more rows than catalog.DirectWriterMinRows, so that COPY
+	// hands them to DuckDB's writer
 	base := time.Date(1969, 12, 29, 5, 30, 0, 0, time.UTC)
 	var data strings.Builder
 	type row struct {
@@ -47,9 +49,10 @@ func TestCopyPartitionedDuckDBFiles(t *testing.T) {
 		k  int
 	}
 	var rows []row
-	for i := 1; i <= 3000; i++ {
-		r := row{id: i, ts: base.Add(time.Duration(i*97) * time.Minute), ok: i%50 != 0, k: i % 3}
-		if i > 2000 {
+	const n = 18000
+	for i := 1; i <= n; i++ {
+		r := row{id: i, ts: base.Add(time.Duration(i*16) * time.Minute), ok: i%50 != 0, k: i % 3}
+		if i > n*2/3 {
 			r.ts = r.ts.AddDate(56, 0, 0)
 		}
 		rows = append(rows, r)
@@ -168,10 +171,10 @@ func TestCopyPartitionedDuckDBFiles(t *testing.T) {
 	// a bad row: nothing committed, no file left
 	before := parquetFiles(t, g.dir)
 	snaps := snapshotCount(t, g.dir, "payments", "pby_day")
-	_, err = copyText(lg, "COPY payments.pby_day FROM STDIN", data.String()+"3001\tnot a time\t\\N\t1\n")
+	_, err = copyText(lg, "COPY payments.pby_day FROM STDIN", data.String()+fmt.Sprintf("%d\tnot a time\t\\N\t1\n", n+1))
 	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || pe.Code != "22007" || !strings.Contains(pe.Message, "line 3001") {
-		t.Fatalf("bad row: %v, want 22007 at line 3001", err)
+	if !errors.As(err, &pe) || pe.Code != "22007" || !strings.Contains(pe.Message, fmt.Sprintf("line %d", n+1)) {
+		t.Fatalf("bad row: %v, want 22007 at line %d", err, n+1)
 	}
 	if got := snapshotCount(t, g.dir, "payments", "pby_day"); got != snaps {
 		t.Errorf("%d snapshots after the refused load, want %d", got, snaps)
