@@ -46,11 +46,13 @@
 //
 // Loads (write_parquet.go): StageWith stages rows like Stage, the
 // Parquet files written by a ParquetWriter the caller passes (COPY FROM
-// STDIN: DuckDB's writer, which the catalog may not import), then placed
-// under the table's data location and described from their footers
-// (field ids, bounds) with iceberg-go's DataFileFromMetadata.
-// Partitioned tables and column types or Parquet properties the writer
-// cannot match go through Stage.
+// STDIN and the session's staged queries: DuckDB's writer, which the
+// catalog may not import), then placed under the table's data location
+// and described from their footers (field ids, bounds, and the partition
+// values, which for identity, year, month, day and hour keys the bounds
+// give) with iceberg-go's DataFileFromMetadata. Other partition
+// transforms and column types or Parquet properties the writer cannot
+// match go through Stage.
 //
 // Deletion vectors (dv.go, Iceberg v3) are converted once into
 // position-delete Parquet files in a directory of the Catalog's own, and

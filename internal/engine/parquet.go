@@ -41,8 +41,14 @@ type ParquetOptions struct {
 	Codec string
 	Level int
 	// FileBytes starts a new file once one reaches about that many
-	// bytes; 0 writes one file.
+	// bytes; 0 writes one file. DuckDB does not split the files of a
+	// partitioned write: with Partitions, each partition gets one file.
 	FileBytes int64
+	// Partitions, when set, writes the rows of each distinct value of the
+	// keys into files of their own, in a subdirectory per partition
+	// (Hive style, DuckDB's PARTITION_BY); the keys are not written into
+	// the files.
+	Partitions []PartitionKey
 	// Threads and MemoryLimit bound the database that writes (0 and "":
 	// DuckDB's defaults); TempDir is where it may spill.
 	Threads     int
@@ -63,6 +69,10 @@ func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.Reco
 	}
 	if o.FieldIDs != nil && len(o.FieldIDs) != sc.NumFields() {
 		return nil, fmt.Errorf("engine: parquet: %d field ids for %d columns", len(o.FieldIDs), sc.NumFields())
+	}
+	sql, err := copySQL(sc, o)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("engine: parquet: %w", err)
@@ -106,7 +116,7 @@ func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.Reco
 
 	stop := context.AfterFunc(ctx, conn.Interrupt)
 	defer stop()
-	err = conn.Exec(copySQL(sc, o))
+	err = conn.Exec(sql)
 	files, lerr := listParquet(o.Dir, o.Prefix)
 	if err == nil {
 		err = lerr
@@ -130,8 +140,58 @@ func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.Reco
 	return files, nil
 }
 
+// PartitionKey is a partition key computed from a column: Transform is
+// one of Iceberg's order-preserving transforms (identity; year, month,
+// day, hour: the years, months, days or hours since 1970-01-01 00:00 UTC,
+// of a date or timestamp column).
+type PartitionKey struct {
+	Column    int
+	Transform string
+}
+
+// partitionExpr is the SQL of key k over the view's columns, or false if
+// the column's type does not take the transform.
+func partitionExpr(sc *arrow.Schema, k PartitionKey) (string, bool) {
+	if k.Column < 0 || k.Column >= sc.NumFields() {
+		return "", false
+	}
+	col := quoteIdent(sc.Field(k.Column).Name)
+	var date, ts bool
+	switch t := sc.Field(k.Column).Type.(type) {
+	case *arrow.Date32Type:
+		date = true
+	case *arrow.TimestampType:
+		ts = t.Unit == arrow.Microsecond
+	}
+	// floor division of the microseconds since the epoch (DuckDB's //
+	// truncates towards zero)
+	floorDiv := func(unit string) string {
+		us := "epoch_us(" + col + ")"
+		return fmt.Sprintf("(CASE WHEN %[1]s >= 0 THEN %[1]s // %[2]s ELSE -((-%[1]s - 1) // %[2]s) - 1 END)", us, unit)
+	}
+	civil := col // the UTC calendar date or time of the value
+	if ts {
+		civil = "make_timestamp(epoch_us(" + col + "))"
+	}
+	switch {
+	case k.Transform == "identity":
+		return col, true
+	case k.Transform == "hour" && ts:
+		return floorDiv("3600000000"), true
+	case k.Transform == "day" && ts:
+		return floorDiv("86400000000"), true
+	case k.Transform == "day" && date:
+		return "(" + col + " - DATE '1970-01-01')", true
+	case k.Transform == "month" && (ts || date):
+		return fmt.Sprintf("((year(%[1]s) - 1970) * 12 + month(%[1]s) - 1)", civil), true
+	case k.Transform == "year" && (ts || date):
+		return fmt.Sprintf("(year(%s) - 1970)", civil), true
+	}
+	return "", false
+}
+
 // copySQL is the COPY statement that writes the view's rows.
-func copySQL(sc *arrow.Schema, o ParquetOptions) string {
+func copySQL(sc *arrow.Schema, o ParquetOptions) (string, error) {
 	opts := []string{"FORMAT parquet"}
 	if o.Codec != "" {
 		opts = append(opts, "COMPRESSION "+quoteString(o.Codec))
@@ -147,37 +207,60 @@ func copySQL(sc *arrow.Schema, o ParquetOptions) string {
 		opts = append(opts, "FIELD_IDS {"+strings.Join(ids, ", ")+"}")
 	}
 	target := filepath.Join(o.Dir, o.Prefix+"-0.parquet")
-	if o.FileBytes > 0 {
+	sel := "*"
+	switch {
+	case len(o.Partitions) > 0:
+		keys := make([]string, len(o.Partitions))
+		for i, k := range o.Partitions {
+			expr, ok := partitionExpr(sc, k)
+			if !ok {
+				return "", fmt.Errorf("engine: parquet: no %s partition of column %d", k.Transform, k.Column)
+			}
+			keys[i] = quoteIdent(fmt.Sprintf("__lakegate_p%d", i))
+			sel += ", " + expr + " AS " + keys[i]
+		}
+		target = o.Dir
+		opts = append(opts, "PARTITION_BY ("+strings.Join(keys, ", ")+")", "FILENAME_PATTERN "+quoteString(o.Prefix+"-{i}"))
+	case o.FileBytes > 0:
 		target = o.Dir
 		opts = append(opts, "FILE_SIZE_BYTES "+strconv.FormatInt(o.FileBytes, 10), "FILENAME_PATTERN "+quoteString(o.Prefix+"-{i}"))
 	}
-	return fmt.Sprintf(`COPY (SELECT * FROM "__lakegate_load") TO %s (%s)`, quoteString(target), strings.Join(opts, ", "))
+	return fmt.Sprintf(`COPY (SELECT %s FROM "__lakegate_load") TO %s (%s)`, sel, quoteString(target), strings.Join(opts, ", ")), nil
 }
 
-// listParquet lists the files of dir named prefix-*.parquet, by number.
+// listParquet lists the files named prefix-*.parquet in dir and in its
+// partitions' subdirectories, by directory and number.
 func listParquet(dir, prefix string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("engine: parquet: %w", err)
-	}
 	type numbered struct {
+		dir  string
 		n    int
 		path string
 	}
 	var got []numbered
-	for _, e := range ents {
-		name := e.Name()
-		rest, ok := strings.CutPrefix(name, prefix+"-")
-		if !ok || e.IsDir() {
-			continue
+	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rest, ok := strings.CutPrefix(e.Name(), prefix+"-")
+		if !ok {
+			return nil
 		}
 		n, err := strconv.Atoi(strings.TrimSuffix(rest, ".parquet"))
 		if err != nil {
-			continue
+			return nil
 		}
-		got = append(got, numbered{n, filepath.Join(dir, name)})
+		got = append(got, numbered{filepath.Dir(path), n, path})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("engine: parquet: %w", err)
 	}
-	slices.SortFunc(got, func(a, b numbered) int { return a.n - b.n })
+	slices.SortFunc(got, func(a, b numbered) int {
+		if c := strings.Compare(a.dir, b.dir); c != 0 {
+			return c
+		}
+		return a.n - b.n
+	})
 	files := make([]string, len(got))
 	for i, g := range got {
 		files[i] = g.path

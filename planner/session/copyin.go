@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -232,6 +231,9 @@ func (l *CopyLoad) Tables() []write.TableAccess { return l.access }
 const (
 	copyBatchRows  = 64 << 10
 	copyBatchBytes = 16 << 20
+	// copyHeldBytes bounds the freed batch buffers kept for the next
+	// batches (copyAllocator): a few batches' worth.
+	copyHeldBytes = 64 << 20
 )
 
 // Run reads the rows from data (the client's CopyData, io.EOF at
@@ -265,7 +267,7 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 			loc = z
 		}
 	}
-	mem := memory.DefaultAllocator
+	mem := newCopyAllocator(copyHeldBytes)
 	inputs := make([]*pgtypes.ColumnInput, want.NumFields())
 	defer func() {
 		for _, in := range inputs {

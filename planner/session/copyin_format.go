@@ -58,11 +58,21 @@ type copyRows struct {
 	nfield int    // fields the line held (may differ from ncols)
 	offs   []int  // start of each field in attr, -1 for NULL
 	binHdr bool   // binary header read
+	// special marks the bytes readLine must look at (line ends, escapes,
+	// quotes); it skips the others without a test each.
+	special [256]bool
 }
 
 func newCopyRows(in io.Reader, f *CopyOut, ncols int) *copyRows {
-	return &copyRows{in: bufio.NewReaderSize(in, 64<<10), f: f, ncols: ncols,
+	r := &copyRows{in: bufio.NewReaderSize(in, 64<<10), f: f, ncols: ncols,
 		fields: make([][]byte, ncols), quoted: make([]bool, ncols)}
+	r.special['\n'], r.special['\r'] = true, true
+	if f.Format == CopyCSV {
+		r.special[f.Quote], r.special[f.Escape] = true, true
+	} else {
+		r.special['\\'] = true
+	}
+	return r
 }
 
 // next reads the next row; false at the end of the data.
@@ -124,6 +134,9 @@ func (r *copyRows) readLine() (bool, error) {
 	scan:
 		for ; i < len(b); i++ {
 			c := b[i]
+			if !r.special[c] {
+				continue
+			}
 			pair := c == '\r' || (!csv && c == '\\') || (csv && inQuote && c == esc && esc != q)
 			if pair && i+1 == len(b) && more {
 				break // decided by the byte the next chunk starts with

@@ -23,9 +23,13 @@ func (s *Session) parquetWriter() catalog.ParquetWriter {
 			return nil, err
 		}
 		defer os.RemoveAll(tmp)
+		var parts []eng.PartitionKey
+		for _, p := range o.Partitions {
+			parts = append(parts, eng.PartitionKey{Column: p.Column, Transform: p.Transform})
+		}
 		return eng.WriteParquet(ctx, sc, next, eng.ParquetOptions{
 			Dir: o.Dir, Prefix: o.Prefix, FieldIDs: o.FieldIDs, Codec: o.Codec, Level: o.Level, FileBytes: o.FileBytes,
-			Threads: cfg.Threads, MemoryLimit: cfg.MemoryLimit, TempDir: tmp,
+			Partitions: parts, Threads: cfg.Threads, MemoryLimit: cfg.MemoryLimit, TempDir: tmp,
 		})
 	}
 }

@@ -112,7 +112,7 @@ func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, 
 		rec.Release()
 		return out, err
 	}
-	st, err := s.p.cat.Stage(ctx, t, next)
+	st, err := s.p.cat.StageWith(ctx, t, next, s.parquetWriter())
 	if err != nil {
 		err = s.execError(ctx, err)
 		if err == errSpuriousInterrupt {

@@ -9,7 +9,8 @@
 //	                             query is planned like any query: policy
 //	                             filters and masks apply to what it reads),
 //	                             cast to the table's columns, written as
-//	                             Parquet by catalog.Stage, one append
+//	                             Parquet by catalog.StageWith (the
+//	                             session's DuckDB writer), one append
 //	                             snapshot (catalog.CommitAppend, which
 //	                             reloads and retries on conflicts)
 //	COPY ... FROM STDIN          rows the session parsed from the client
