@@ -46,8 +46,8 @@
 //
 // Loads (write_parquet.go): StageWith stages rows like Stage, the
 // Parquet files written by a ParquetWriter the caller passes (COPY FROM
-// STDIN and the session's staged queries: DuckDB's writer, which the
-// catalog may not import), then placed under the table's data location
+// STDIN: DuckDB's writer, which the catalog may not import), for writes
+// of at least DirectWriterMinRows rows, then placed under the table's data location
 // and described from their footers (field ids, bounds, and the partition
 // values, which for identity, year, month, day and hour keys the bounds
 // give) with iceberg-go's DataFileFromMetadata. Other partition

@@ -112,7 +112,11 @@ func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, 
 		rec.Release()
 		return out, err
 	}
-	st, err := s.p.cat.StageWith(ctx, t, next, s.parquetWriter())
+	// Not StageWith: its DuckDB writer is a database of its own with the
+	// engine's memory limit, and here the session's engine runs the
+	// source query at the same time, under one grant (memory.go). COPY,
+	// whose rows come from the client, uses it.
+	st, err := s.p.cat.Stage(ctx, t, next)
 	if err != nil {
 		err = s.execError(ctx, err)
 		if err == errSpuriousInterrupt {

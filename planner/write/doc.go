@@ -9,8 +9,7 @@
 //	                             query is planned like any query: policy
 //	                             filters and masks apply to what it reads),
 //	                             cast to the table's columns, written as
-//	                             Parquet by catalog.StageWith (the
-//	                             session's DuckDB writer), one append
+//	                             Parquet by catalog.Stage, one append
 //	                             snapshot (catalog.CommitAppend, which
 //	                             reloads and retries on conflicts)
 //	COPY ... FROM STDIN          rows the session parsed from the client
