@@ -130,6 +130,7 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_extract_epoch": "extract",
 	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
 	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text", "lakegate_jsonb": "jsonb",
+	"lakegate_float_sum": "sum",
 }
 
 // keywordFunctions are the SQL-standard functions called without
@@ -655,6 +656,9 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			}
 		}
 		out = append(out, p)
+	}
+	if t, ok := before[len(in)]; ok {
+		emit(t, 'p')
 	}
 	if len(before) > 0 {
 		rw.Changed = true
