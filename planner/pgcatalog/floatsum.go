@@ -58,3 +58,41 @@ func floatSum(in []piece, i, open int, next func(int) int, before map[int]string
 	before[end+1] += ", bool_or(isinf(lakegate_float(" + arg + ")))" + clauses.String() + ")"
 	return "lakegate_float_sum(" + in[i].text, i, true
 }
+
+// textCastCall reads CAST(x AS text),
+// whose CAST is in[i]: the index of its AS and of the type's last piece.
+// The call is written lakegate_text(x), which writes a float as Postgres
+// does (x::text's textCast). An operand that is a string constant or a
+// parameter alone is left as it is, as textCast leaves it.
+func textCastCall(in []piece, i int, next func(int) int) (as, typEnd int, ok bool) {
+	o := next(i + 1)
+	if o >= len(in) || in[o].text != "(" {
+		return 0, 0, false
+	}
+	closing := matchParenIn(in, o)
+	if closing < 0 {
+		return 0, 0, false
+	}
+	as, depth := -1, 0
+	for k := o; k < closing; k++ {
+		switch {
+		case in[k].text == "(" || in[k].text == "[":
+			depth++
+		case in[k].text == ")" || in[k].text == "]":
+			depth--
+		case depth == 1 && in[k].kind == 'w' && in[k].identName() == "as":
+			as = k
+		}
+	}
+	if as < 0 {
+		return 0, 0, false
+	}
+	t := next(as + 1)
+	if t >= len(in) || in[t].kind != 'w' || in[t].identName() != "text" || next(t+1) != closing {
+		return 0, 0, false
+	}
+	if first := next(o + 1); next(first+1) == as && (in[first].kind == 's' || strings.HasPrefix(in[first].text, "$")) {
+		return 0, 0, false
+	}
+	return as, t, true
+}

@@ -288,12 +288,18 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	// CAST(x AS varchar(n)): the type to replace and what follows the
 	// closing parenthesis (characterCastCall)
 	charCastType, charCastTail := map[int]int{}, map[int]string{}
+	// CAST(x AS text): the pieces from AS to the type, left out
+	skipTo := map[int]int{}
 	// text to write before a piece (format.go's call rewrites)
 	before := map[int]string{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
 		if t, ok := before[i]; ok {
 			emit(t, 'p')
+		}
+		if end, ok := skipTo[i]; ok {
+			i = end
+			continue
 		}
 		if end, ok := charCastType[i]; ok {
 			emit("VARCHAR", 'w')
@@ -369,6 +375,15 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			if head, typ, typEnd, closing, tail, ok := characterCastCall(in, i, out); ok {
 				emit(head, 'w')
 				charCastType[typ], charCastTail[closing] = typEnd, tail
+				rw.Changed = true
+				continue
+			}
+			if as, typEnd, ok := textCastCall(in, i, next); ok {
+				emit("lakegate_text", 'w')
+				for as > 0 && in[as-1].kind == ' ' {
+					as--
+				}
+				skipTo[as] = typEnd
 				rw.Changed = true
 				continue
 			}
