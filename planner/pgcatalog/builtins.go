@@ -33,17 +33,11 @@ var builtinMacros = []string{
 	`lakegate_float_div(r, a, b) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r WHEN lakegate_float_normal(r) THEN r ` +
 		`WHEN isinf(lakegate_float(r)) AND NOT isinf(lakegate_float(a)) THEN error('` + FloatOverflow + `') ` +
 		`WHEN lakegate_float(r) = 0 AND lakegate_float(a) <> 0 AND NOT isinf(lakegate_float(b)) THEN error('` + FloatUnderflow + `') ELSE r END`,
-	// a float sum or difference out of range: infinity from finite
-	// operands (float8pl, float8mi); no underflow check, as in Postgres.
-	// A finite result takes the first test only.
-	`lakegate_float_add(r, a, b) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r WHEN NOT isinf(lakegate_float(r)) THEN r ` +
-		`WHEN NOT isinf(lakegate_float(a)) AND NOT isinf(lakegate_float(b)) THEN error('` + FloatOverflow + `') ELSE r END`,
 	// sum of floats: infinity while no value was (the rewrite's call,
 	// floatSum, gives whether one was)
 	`lakegate_float_sum(s, inf) AS CASE WHEN typeof(s) NOT IN ('DOUBLE', 'FLOAT') THEN s WHEN NOT isinf(lakegate_float(s)) THEN s ` +
 		`WHEN inf THEN s ELSE error('` + FloatOverflow + `') END`,
 	`"*"(a, b) AS lakegate_float_mul(system.main."*"(a, b), a, b)`,
-	`"+"(a, b) AS lakegate_float_add(system.main."+"(a, b), a, b), (a) AS system.main."+"(a)`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_float_div(system.main."//"(a, b), a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
@@ -97,8 +91,7 @@ var builtinMacros = []string{
 	// answer for timestamps). The result's type is chosen from the
 	// operands' types instead, once they are bound (typeof folds to a
 	// constant, and so does the struct field it picks).
-	// A float difference out of range fails (lakegate_float_add).
-	`"-"(a, b) AS cast_to_type(lakegate_float_add(system.main."-"(a, b), a, b), struct_extract({'d': NULL::INTEGER, 'o': system.main."-"(a, b)}, ` +
+	`"-"(a, b) AS cast_to_type(system.main."-"(a, b), struct_extract({'d': NULL::INTEGER, 'o': system.main."-"(a, b)}, ` +
 		`CASE WHEN typeof(a) = 'DATE' AND typeof(b) = 'DATE' THEN 'd' ELSE 'o' END)), (a) AS system.main."-"(a)`,
 	// decode(text, format) is bytea; the engine's decode(blob) is text.
 	`decode(b) AS system.main.decode(b), (s, f) AS CASE lower(f) WHEN 'hex' THEN from_hex(s) WHEN 'base64' THEN from_base64(s) ` +
