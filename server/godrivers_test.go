@@ -46,6 +46,7 @@ func goDriverScript(t *testing.T, driver string) func(host, port, user, password
 			// numeric parameters stay exact
 			{"numeric exact", `select $1::numeric(38,9) * 3, $2::numeric * 2`, []any{"12345678901234567890.123456789", "12345.678"}},
 			{"numeric typmod", `select $1::numeric(12,2) + 0.01`, []any{"9999999999.98"}},
+			{"round param", `select round($1, 2), round($2, 1) + 1`, []any{"2.345", "12345678901234.56789"}},
 			{"numeric compare", `select count(*) from payments.charges where id * 1.25 = $1`, []any{"12.50"}},
 			// parameters compared with columns take the column's type
 			{"typed by column", `select id from users.customers where id = $1`, []any{int64(7)}},

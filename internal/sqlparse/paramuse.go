@@ -15,6 +15,9 @@ type ParamUse struct {
 	CastTo string
 	// InAny: the parameter is the whole operand of ANY or ALL.
 	InAny bool
+	// Rounded: the parameter is the first of two arguments of round
+	// (round($1, 2)), which Postgres has for numeric only.
+	Rounded bool
 }
 
 // ParamUses returns, for each $n the text uses in one of those ways, the
@@ -36,6 +39,10 @@ func ParamUses(sql string) map[int]ParamUse {
 			case "ANY", "ALL", "SOME":
 				u.InAny = true
 			}
+		}
+		if i >= 2 && i+1 < len(toks) && toks[i-1].Text == "(" && toks[i+1].Text == "," && toks[i-2].Kind == Word &&
+			strings.EqualFold(toks[i-2].Text, "round") && (i < 3 || toks[i-3].Text != ".") {
+			u.Rounded = true
 		}
 		if u.CastTo == "" && i+2 < len(toks) && toks[i+1].Text == "::" {
 			u.CastTo = castType(sql, toks[i+2:])

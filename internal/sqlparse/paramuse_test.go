@@ -7,10 +7,10 @@ import (
 
 func TestParamUses(t *testing.T) {
 	got := ParamUses(`select quote_literal($1::"pg_catalog"."_text"::text), $2::numeric(20,6), $3::double precision, ` +
-		`x = any($4), y <> ALL ( $5 ), $6, '$7::int', $8::int[][]`)
+		`x = any($4), y <> ALL ( $5 ), $6, '$7::int', $8::int[][], round($9, 2), s.round($10, 2), round($11)`)
 	want := map[int]ParamUse{
 		1: {CastTo: `"pg_catalog"."_text"`}, 2: {CastTo: "numeric(20,6)"}, 4: {InAny: true}, 5: {InAny: true},
-		8: {CastTo: "int[][]"},
+		8: {CastTo: "int[][]"}, 9: {Rounded: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)

@@ -33,6 +33,10 @@ var builtinMacros = []string{
 	`lakegate_float_div(r, a, b) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r WHEN lakegate_float_normal(r) THEN r ` +
 		`WHEN isinf(lakegate_float(r)) AND NOT isinf(lakegate_float(a)) THEN error('` + FloatOverflow + `') ` +
 		`WHEN lakegate_float(r) = 0 AND lakegate_float(a) <> 0 AND NOT isinf(lakegate_float(b)) THEN error('` + FloatUnderflow + `') ELSE r END`,
+	// sum of floats: infinity while no value was (the rewrite's call,
+	// floatSum, gives whether one was)
+	`lakegate_float_sum(s, inf) AS CASE WHEN typeof(s) NOT IN ('DOUBLE', 'FLOAT') THEN s WHEN NOT isinf(lakegate_float(s)) THEN s ` +
+		`WHEN inf THEN s ELSE error('` + FloatOverflow + `') END`,
 	`"*"(a, b) AS lakegate_float_mul(system.main."*"(a, b), a, b)`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_float_div(system.main."//"(a, b), a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,

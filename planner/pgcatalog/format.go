@@ -248,6 +248,8 @@ func pgCall(in []piece, i, open int, name string, next func(int) int, out []piec
 		}
 		before[closing] += ")"
 		return head.String() + "lakegate_float_arg(", first - 1, true
+	case name == "sum":
+		return floatSum(in, i, open, next, before)
 	case name == "array_agg":
 		_, arg, ordered, closing, ok := aggregateArg(in, open, next)
 		if ok && !ordered && in[next(open+1)].identName() == "distinct" && arg != "" {

@@ -88,6 +88,10 @@ var jsonbMacros = []string{
 		`ELSE error('` + JSONBDeleteScalar + `') END`,
 	`lakegate_jsonb_delete(j, k) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN json_merge_patch(CAST(j AS JSON), json_object(CAST(k AS VARCHAR), NULL)) ` +
 		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR json_extract_string(e, '$') <> k)) END`,
+	`lakegate_jsonb_delete_keys(j, ks) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN ` +
+		`to_json(map_from_entries(list_transform(list_filter(json_keys(CAST(j AS JSON)), x -> NOT list_contains(ks, x)), ` +
+		`x -> {'k': x, 'v': json_extract(CAST(j AS JSON), lakegate_json_step(x))}))) ` +
+		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR NOT list_contains(ks, json_extract_string(e, '$')))) END`,
 	`lakegate_jsonb_delete_index(j, n) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN error('` + JSONBDeleteIndex + `') ` +
 		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), (e, i) -> i - 1 <> CASE WHEN n < 0 THEN json_array_length(CAST(j AS JSON)) + n ELSE n END)) END`,
 	// jsonb_set(target, path, value [, create_missing]) with a path of
@@ -131,7 +135,7 @@ var JSONTableFunctions = []string{
 // jsonbFunctions are the calls whose value is jsonb.
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
-	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true,
+	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
 }
 
 // isJSONB reports whether e's value is jsonb.
@@ -312,8 +316,26 @@ func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, in
 	case in[r].kind == 's':
 		call, arg = "lakegate_jsonb_delete", in[r].text
 		if c := next(r + 1); c < len(in) && in[c].text == "::" {
-			return "", 0, false // j - '{a,b}'::text[]: left to the engine (README)
+			return "", 0, false // a cast: left to the engine
 		}
+	case in[r].text == "[":
+		// j - '{a,b}'::text[] after the literal rewrite: ['a', 'b']::text[]
+		b := matchBracket(in, r)
+		if b < 0 {
+			return "", 0, false
+		}
+		c := next(b + 1)
+		t := next(c + 1)
+		o := next(t + 1)
+		e := next(o + 1)
+		if e >= len(in) || in[c].text != "::" || in[t].identName() != "text" || in[o].text != "[" || in[e].text != "]" {
+			return "", 0, false
+		}
+		var list strings.Builder
+		for _, p := range in[r : b+1] {
+			list.WriteString(p.text)
+		}
+		call, arg, last = "lakegate_jsonb_delete_keys", "CAST("+list.String()+" AS VARCHAR[])", e
 	default:
 		return "", 0, false
 	}

@@ -2,6 +2,8 @@ package pgcatalog
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -68,13 +70,20 @@ type NestedDivs struct {
 	// the rounded quotients' (round's) query_location
 	rounds map[float64]bool
 	root   tree.QueryNode
+	// every division inside an expression (query_location), and whether
+	// the text edits could not delimit one (then eds is empty and the
+	// statement is written anew from its tree: Rendered)
+	all         map[uint64]bool
+	undelimited bool
+	roundDivs   []uint64 // the rounded quotients' divisions
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
 // expression: every / but those at the top of a result column of the
 // outermost SELECT (and there under round(..., n)), and those a float
-// cast holds directly. Nil if there are none, or where an operand's
-// extent cannot be read from the text.
+// cast holds directly. Nil if there are none. Where an operand's extent
+// cannot be read from the text, the result has no edits and
+// Undelimited reports it: the statement must run Rendered.
 func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 	top := map[*tree.Function]bool{}
 	if sel, isSel := root.(*tree.SelectNode); isSel {
@@ -92,7 +101,7 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 		}
 	}
 	pieces := lexPieces(sql)
-	n := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: root}
+	n := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: root, all: map[uint64]bool{}}
 	ok := true
 	tree.Inspect(root, func(node tree.Node) bool {
 		switch node := node.(type) {
@@ -105,6 +114,7 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 			if top[node] || !isDivision(node, sql) {
 				return true
 			}
+			n.all[node.QueryLocation] = true
 			op := int(node.QueryLocation)
 			from, ok1 := operandStart(pieces, node.Children[0], op)
 			to, ok2 := operandEnd(pieces, node.Children[1], op)
@@ -117,10 +127,55 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 		}
 		return true
 	})
-	if !ok || len(n.eds) == 0 {
+	switch {
+	case len(n.all) == 0 && len(n.eds) == 0:
 		return nil
+	case !ok || len(n.all) > len(n.locs):
+		return n.Undelimit()
 	}
 	return n
+}
+
+// Undelimit returns n's divisions to be Rendered rather than edited into
+// the text, the rounded quotients' among them.
+func (n *NestedDivs) Undelimit() *NestedDivs {
+	u := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: n.root, all: maps.Clone(n.all), undelimited: true}
+	for _, loc := range n.roundDivs {
+		u.all[loc] = true
+	}
+	return u
+}
+
+// Undelimited reports whether the text edits could not wrap the
+// divisions: the statement runs Rendered, or is refused.
+func (n *NestedDivs) Undelimited() bool { return n.undelimited }
+
+// Rendered is the statement sql (whose tree n was found in) written anew
+// by the engine from its tree, with every division inside an expression
+// called as lakegate_nested_div: for a statement whose text the edits
+// cannot wrap, or whose wrapped text does not parse to the same tree.
+// Rounded quotients are not given Postgres' exact answer here: a numeric
+// one fails as any other division inside an expression does.
+func (n *NestedDivs) Rendered(e tree.Engine, sql string) (string, error) {
+	stmts, err := tree.Parse(e, sql) // a tree of its own: the planner's is cached
+	if err != nil {
+		return "", err
+	}
+	if len(stmts) != 1 {
+		return "", fmt.Errorf("pgcatalog: nested divisions: %d statements", len(stmts))
+	}
+	found := 0
+	tree.Inspect(stmts[0].Node, func(node tree.Node) bool {
+		if f, isFn := node.(*tree.Function); isFn && n.all[f.QueryLocation] && f.IsOperator && (f.FunctionName == "/" || f.FunctionName == "//") {
+			f.FunctionName, f.IsOperator = "lakegate_nested_div", false
+			found++
+		}
+		return true
+	})
+	if found != len(n.all) {
+		return "", fmt.Errorf("pgcatalog: nested divisions: %d of %d found in the tree", found, len(n.all))
+	}
+	return tree.Render(e, stmts...)
 }
 
 // roundedQuotient rewrites round(a / b, n) and round((a / b)::numeric,
@@ -210,6 +265,7 @@ func (n *NestedDivs) roundedQuotient(f *tree.Function, sql string, pieces []piec
 	n.eds = append(n.eds, edit{loc, loc + len(name), "lakegate_round_quotient"}, edit{op, op + 1, "|//|"})
 	n.eds = append(n.eds, eds...)
 	n.rounds[float64(loc)] = true
+	n.roundDivs = append(n.roundDivs, q.QueryLocation)
 	top[q] = true
 }
 

@@ -32,6 +32,9 @@ func SumProbe(root tree.QueryNode, sql string) (string, []int) {
 	probe := []byte(sql)
 	for i, e := range sel.SelectList {
 		var loc uint64
+		if f, isFn := e.(*tree.Function); isFn && f.FunctionName == "lakegate_float_sum" && len(f.Children) == 2 {
+			e = f.Children[0] // the float check of a sum (floatSum)
+		}
 		switch n := e.(type) {
 		case *tree.Function:
 			if !strings.EqualFold(n.FunctionName, "sum") || n.IsOperator {

@@ -115,23 +115,6 @@ var infoSchemaFunctions = map[string]string{
 	"_pg_expandarray": "lakegate_pg_expandarray",
 }
 
-// emulatedFunctionNames are the Postgres names of renamed functions, for
-// result column names: a result column is named after the function it
-// calls, or after the type of a cast.
-var emulatedFunctionNames = map[string]string{
-	"lakegate_current_setting": "current_setting", "lakegate_current_schemas": "current_schemas",
-	"lakegate_pg_get_viewdef": "pg_get_viewdef", "lakegate_pg_expandarray": "_pg_expandarray",
-	"lakegate_regclass_oid": "regclass", "lakegate_regclass_name": "regclass",
-	"lakegate_regtype_oid": "regtype", "lakegate_regtype_name": "regtype",
-	"lakegate_regnamespace_oid": "regnamespace", "lakegate_regnamespace_name": "regnamespace",
-	"lakegate_regrole_oid": "regrole", "lakegate_regrole_name": "regrole",
-	"lakegate_varchar": "varchar",
-	"lakegate_extract": "extract", "lakegate_extract_second": "extract", "lakegate_extract_millisecond": "extract",
-	"lakegate_extract_epoch": "extract",
-	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
-	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text", "lakegate_jsonb": "jsonb",
-}
-
 // keywordFunctions are the SQL-standard functions called without
 // parentheses; the engine knows current_user, session_user and user as
 // such, the others need the parentheses added.
@@ -287,12 +270,18 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	// CAST(x AS varchar(n)): the type to replace and what follows the
 	// closing parenthesis (characterCastCall)
 	charCastType, charCastTail := map[int]int{}, map[int]string{}
+	// CAST(x AS text): the pieces from AS to the type, left out
+	skipTo := map[int]int{}
 	// text to write before a piece (format.go's call rewrites)
 	before := map[int]string{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
 		if t, ok := before[i]; ok {
 			emit(t, 'p')
+		}
+		if end, ok := skipTo[i]; ok {
+			i = end
+			continue
 		}
 		if end, ok := charCastType[i]; ok {
 			emit("VARCHAR", 'w')
@@ -368,6 +357,15 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			if head, typ, typEnd, closing, tail, ok := characterCastCall(in, i, out); ok {
 				emit(head, 'w')
 				charCastType[typ], charCastTail[closing] = typEnd, tail
+				rw.Changed = true
+				continue
+			}
+			if as, typEnd, ok := textCastCall(in, i, next); ok {
+				emit("lakegate_text", 'w')
+				for as > 0 && in[as-1].kind == ' ' {
+					as--
+				}
+				skipTo[as] = typEnd
 				rw.Changed = true
 				continue
 			}
@@ -655,6 +653,9 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			}
 		}
 		out = append(out, p)
+	}
+	if t, ok := before[len(in)]; ok {
+		emit(t, 'p')
 	}
 	if len(before) > 0 {
 		rw.Changed = true

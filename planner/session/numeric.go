@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -36,6 +37,20 @@ func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Colum
 		return cols, nil
 	}
 	sql := pgcatalog.NumericSQLWith(plan.SQL, items, func(c int) bool { return exact[c] }, nested)
+	if nested != nil && nested.Undelimited() {
+		// the statement written anew from its tree, with the divisions
+		// wrapped; the result columns' exact rewrite, made by text edits,
+		// cannot go with it
+		if len(exact) > 0 {
+			return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.NestedDivision)
+		}
+		rendered, err := nested.Rendered(e.conn, plan.SQL)
+		if err != nil {
+			s.log.Debug("nested divisions not rendered", "err", err)
+			return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.NestedDivision)
+		}
+		sql = rendered
+	}
 	out, _, err := s.describe(e, sql)
 	if err != nil {
 		return nil, err
@@ -53,18 +68,18 @@ func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Colum
 	return out, nil
 }
 
-// nestedDivisions returns the plan's divisions inside expressions where
-// their wrapped text parses to the same statement (nil otherwise: the
-// statement runs as written).
+// nestedDivisions returns the plan's divisions inside expressions; where
+// their wrapped text does not parse to the same statement, ones that
+// must be Rendered.
 func (s *Session) nestedDivisions(e *engine, plan *queryPlan) *pgcatalog.NestedDivs {
 	n := plan.Nested
-	if n == nil {
-		return nil
+	if n == nil || n.Undelimited() {
+		return n
 	}
 	nodes, err := planner.Parse(e.conn, n.SQL(plan.SQL))
 	if err != nil || !n.Matches(nodes[0]) {
-		s.log.Debug("nested divisions left as written", "err", err)
-		return nil
+		s.log.Debug("nested divisions rendered from the tree", "err", err)
+		return n.Undelimit()
 	}
 	return n
 }

@@ -91,6 +91,11 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 	for _, n := range untyped {
 		u := uses[n]
 		switch {
+		case u.Rounded && u.CastTo == "":
+			// round($1, 2) is round(numeric, int4) in Postgres; the
+			// engine would take an integer. A value with more decimals
+			// than numericParam's is refused at Bind, not rounded.
+			out[n] = castParam(n, numericParam)
 		case u.CastTo != "":
 			name := strings.ToLower(u.CastTo)
 			if !strings.Contains(name, "(") && (strings.Contains(name, "numeric") || strings.Contains(name, "decimal")) {
@@ -136,6 +141,11 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 	}
 	return out
 }
+
+// numericParam is the engine type of a parameter Postgres types numeric
+// without a typmod where lakegate must choose one: 20 digits before the
+// point, 18 after.
+const numericParam = "DECIMAL(38,18)"
 
 // castParam is $n cast to the engine type t.
 func castParam(n int, t string) string { return "CAST($" + strconv.Itoa(n) + " AS " + t + ")" }

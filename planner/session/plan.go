@@ -307,6 +307,9 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	}
 	sqlAsPlanned := plan.SQL
 	if forClient {
+		if err := s.mixedSetScales(e, plan.SQL, cols); err != nil {
+			return nil, nil, nil, err
+		}
 		if cols, err = s.exactNumerics(e, plan, cols); err != nil {
 			return nil, nil, nil, err
 		}

@@ -49,6 +49,13 @@ select 1e-300::float8 * 1e-300::float8
 select 1e300::float8 / 1e-300::float8
 select 1e-300::float8 / 1e300::float8
 select 'Infinity'::float8 * 2, 0::float8 * 1e300::float8, 1::float8 / 'Infinity'::float8
+select 'Infinity'::float8 + 1, 1e308::float8 - 'Infinity'::float8, 3.5::float4 + 1.25::float4
+select sum(x) from (values (1e308::float8), (1e308::float8)) t(x)
+select sum(x) from (values ('Infinity'::float8), (1e308::float8), (1e308::float8)) t(x)
+select sum(x) over (order by x) from (values (1e308::float8), (1e308::float8)) t(x)
+select sum(x) filter (where x > 0), sum(distinct x) from (values (1e308::float8), (1e308::float8)) t(x)
+select sum(x), sum(x) filter (where x > 1) from (values (1.5::float8), (2.5::float8)) t(x)
+select date '2024-01-01' + interval '1 day', interval '1 day' + interval '1 hour', time '10:00' - interval '1 hour'
 select 1e30::float4 * 1e30::float4
 select x * y from (values (1e200::float8, 1e200::float8)) t(x, y)
 select 2.5::float8 * 4, 7::float8 / 2, 3 * interval '1 hour', 1.5 * 2
@@ -468,6 +475,10 @@ select 1::int union select 2.5 order by 1
 select null union select 1 order by 1
 select 'a' union select 'b' order by 1 desc limit 1
 select * from (select 1 union all select 2) s(x) order by x offset 1
+select a from (values (1.00::numeric(10,2))) t(a) union all select b from (values (1.0000::numeric(10,4))) s(b)
+select a from (values (1.00::numeric(10,2))) t(a) union all select 2
+select a from (values (1.00::numeric(10,2))) t(a) union select b from (values (2.50::numeric(10,2))) s(b) order by 1
+
 -- column names
 select 1
 select 1 + 1
@@ -568,3 +579,5 @@ select exp(x) from (values (1.5)) t(x)
 select * from (values (1, 'a'), (2, 'b')) v order by 1
 select s::varchar(2), s::char(4), length(s::char(4)), s::char(4) = 'abc', s::char(2) || '|' from (values ('abc')) t(s)
 select cast(s as varchar(2)), cast(s as char(4)), cast('abc' as char(2)) || '|' from (values ('abc')) t(s)
+select CAST(x AS text), cast(y as text), CAST(1.0::float8 AS text), cast(x as text) || 'z' from (values (1.0::float8, 0.1::float4)) t(x, y)
+select cast(1e20::float8 as text), cast(-0.0::float8 as text), cast('Infinity'::float8 as text), cast('NaN'::float8 as text), cast(1.50 as text)
