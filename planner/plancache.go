@@ -32,8 +32,11 @@ const (
 )
 
 // The parse cache is bounded the same way, by an estimate of its trees'
-// size from their text (parseBytes): the trees of a statement take 35–90
-// times its text (measured: ~8 KB for a 91-byte SELECT). It was bounded
+// size from the engine's serialized trees they are decoded from
+// (parseBytes: about twice that measured, ~8 KB for a 91-byte SELECT;
+// not from the text, which for a long literal is the same size as its
+// tree: counted at 96 times its text, a 1 MB literal was never kept, and
+// each prepared copy of it held a tree of its own). It was bounded
 // at 1,024 trees whatever their size, and texts with literals (a writer's
 // INSERT with its values) rarely repeat.
 const (
@@ -58,9 +61,12 @@ func newParseCache(maxBytes int64) *lru.Cache[parsed] {
 	return c
 }
 
-// parseBytes estimates what the parse of sql takes in the Go heap (see
-// above; over the measured figures, as an estimate of a bound must be).
-func parseBytes(sql string) int64 { return 4096 + 96*int64(len(sql)) }
+// parseBytes estimates what the parse of sql, serialized by the engine as
+// js, takes in the Go heap: the trees are decoded from js, so they grow
+// with it, not with the text (a 1 MB string literal is a 1 MB string in
+// either; TestParseCacheBound and TestPreparedStatementsFreed in server/
+// hold it to the measured figures). The key, sql, is kept too.
+func parseBytes(sql string, js int) int64 { return 4096 + int64(len(sql)) + 3*int64(js) }
 
 // What a scan plan holds in the Go heap besides its strings' bytes
 // (TestScanCacheBound; rounded up).
@@ -133,7 +139,7 @@ func parseCached(c *lru.Cache[parsed], e tree.Engine, sql string) ([]tree.QueryN
 	if p, ok := c.Get(sql); ok {
 		return p.nodes, p.err
 	}
-	stmts, err := tree.Parse(e, sql)
+	stmts, js, err := tree.ParseSized(e, sql)
 	var pe *tree.ParseError
 	if err != nil && !errors.As(err, &pe) {
 		return nil, err
@@ -142,6 +148,6 @@ func parseCached(c *lru.Cache[parsed], e tree.Engine, sql string) ([]tree.QueryN
 	for _, st := range stmts {
 		p.nodes = append(p.nodes, st.Node)
 	}
-	c.Put(sql, p, parseBytes(sql))
+	c.Put(sql, p, parseBytes(sql, js))
 	return p.nodes, p.err
 }

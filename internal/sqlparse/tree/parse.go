@@ -25,11 +25,19 @@ func (e *ParseError) Error() string { return e.Msg }
 // engine itself is returned as it is; a statement it rejects is a
 // *ParseError.
 func Parse(e Engine, sql string) ([]*Statement, error) {
+	stmts, _, err := ParseSized(e, sql)
+	return stmts, err
+}
+
+// ParseSized is Parse, and the length of the engine's serialized trees
+// (what the decoded trees' size grows with: plancache.go's estimate).
+func ParseSized(e Engine, sql string) ([]*Statement, int, error) {
 	js, err := e.SerializeSQL(sql)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return Unmarshal([]byte(js))
+	stmts, err := Unmarshal([]byte(js))
+	return stmts, len(js), err
 }
 
 // Unmarshal reads json_serialize_sql's output.
