@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,13 +10,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/membudget"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
-	"github.com/lakegate/lakegate/policy"
 )
 
 // The budget is divided into a reserve, room for the short statements'
@@ -280,63 +277,4 @@ func TestSpillBytesGauge(t *testing.T) {
 		t.Fatalf("spilled bytes after every engine closed: %d", n)
 	}
 	t.Logf("spill gauge while the sort's result streamed: up to %d MiB", during>>20)
-}
-
-// A data-changing statement holds a grant like a query: with the budget
-// held by others it waits, then fails with out of memory, and commits
-// nothing; once the budget is free it runs.
-func TestWritesHoldAGrant(t *testing.T) {
-	ctx := context.Background()
-	pe := newPoolEnv(t)
-	dir := t.TempDir()
-	pol := filepath.Join(dir, "policy.yaml")
-	if err := os.WriteFile(pol, []byte("owners:\n  s: sdom\ngrants:\n  - subjects: [domain:sdom]\n    objects: [\"s.*\"]\n    privileges: [read, write]\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(pol, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := New(pe.cat, Config{Policy: store, Engine: EngineConfig{MemoryBudget: "1GiB", ShortSlots: 2, Threads: 2, TempDir: t.TempDir()}})
-	s := p.NewSession(Options{Principal: auth.Principal{Name: "w", Domain: "sdom"}})
-	t.Cleanup(s.Close)
-	run := func(sql string) error {
-		st, err := s.Prepare(ctx, sql)
-		if err != nil {
-			return err
-		}
-		_, err = s.Execute(ctx, st, nil, func(arrow.RecordBatch) error { return nil })
-		return err
-	}
-	if err := p.mem.Acquire(ctx, p.mem.Capacity()); err != nil {
-		t.Fatal(err)
-	}
-	p.memWait = 50 * time.Millisecond
-	var ee *planner.EngineError
-	if err := run("insert into s.t values (4)"); !errors.As(err, &ee) || ee.Kind != planner.KindOutOfMemory {
-		t.Fatalf("an INSERT with the budget held by others: %v, want out of memory", err)
-	}
-	p.mem.Release(p.mem.Capacity())
-	if err := run("insert into s.t values (5)"); err != nil {
-		t.Fatal(err)
-	}
-	if used, w := p.mem.InUse(); used != 0 || w != 0 {
-		t.Fatalf("grants held after the INSERT: %d, %d waiting", used, w)
-	}
-	var got []string
-	st, err := s.Prepare(ctx, "select v from s.t order by v")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Execute(ctx, st, nil, func(rec arrow.RecordBatch) error {
-		for i := 0; i < int(rec.NumRows()); i++ {
-			got = append(got, rec.Column(0).ValueStr(i))
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(got, ",") != "1,2,3,5" {
-		t.Fatalf("rows %v, want 1,2,3,5 (the refused INSERT committed nothing)", got)
-	}
 }
