@@ -246,13 +246,6 @@ func (l *CopyLoad) Run(ctx context.Context, data io.Reader) (Result, error) {
 		defer cancel()
 	}
 	s.queries++
-	// The load's batches and its Parquet writer (a DuckDB database with
-	// the engine's memory limit) are held under a grant (memory.go).
-	free, err := s.reserve(ctx)
-	if err != nil {
-		return Result{Tables: l.access}, s.execError(ctx, err)
-	}
-	defer free()
 	n, err := l.load(ctx, data)
 	if err != nil {
 		if ctx.Err() != nil {

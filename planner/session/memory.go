@@ -39,10 +39,6 @@ import (
 //     file is the policy); a session waits for one, as long as its
 //     statement_timeout and cancel allow, when the sessions running now
 //     hold all of it, at most memoryWait (then it fails with 53200).
-//     Data-changing statements and COPY FROM hold one too, from
-//     their start to their commit (a write's source query runs in the
-//     engine; COPY's Parquet writer is a database with the engine's
-//     limit, its source the client).
 //     A session holds one grant however many of its
 //     statements and cursors are open (they share its engine's limit),
 //     from the statement's start until its last row is sent, and for a

@@ -127,13 +127,6 @@ func (s *Session) execWrite(ctx context.Context, st *Stmt, args []any) (Result, 
 	}
 	s.queries++
 	st.prepared = nil
-	// A write runs its source query in the engine and stages its files:
-	// it holds a grant like a query (memory.go).
-	free, err := s.reserve(ctx)
-	if err != nil {
-		return Result{}, s.execError(ctx, err)
-	}
-	defer free()
 	n, access, err := s.writer().Exec(ctx, w, args)
 	if err != nil {
 		return Result{Tables: access}, s.writeError(ctx, err)
