@@ -114,8 +114,9 @@ func (s *Session) stageQuery(ctx context.Context, t *catalog.Table, sql string, 
 	}
 	// Not StageWith: its DuckDB writer is a database of its own with the
 	// engine's memory limit, and here the session's engine runs the
-	// source query at the same time, under one grant (memory.go). COPY,
-	// whose rows come from the client, uses it.
+	// source query at the same time: two engine limits for one session,
+	// where the memory plan (memory.go) reckons with one. COPY, whose
+	// rows come from the client, uses it.
 	st, err := s.p.cat.Stage(ctx, t, next)
 	if err != nil {
 		err = s.execError(ctx, err)
