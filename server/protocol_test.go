@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/lakegate/lakegate/internal/benchkit"
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
 	"github.com/lakegate/lakegate/server"
@@ -290,13 +290,7 @@ func TestPreparedStatementsBounded(t *testing.T) {
 func TestPreparedStatementsFreed(t *testing.T) {
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	ctx := context.Background()
-	heap := func() uint64 {
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc
-	}
+	heap := benchkit.LiveHeap
 	c := connectPG(t, g.dsn(""))
 	if got := execText(t, c, "select 1"); got != "1" {
 		t.Fatal(got)

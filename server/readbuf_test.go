@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/lakegate/lakegate/internal/benchkit"
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/server"
 )
@@ -67,13 +68,7 @@ func BenchmarkIdleConnectionHeap(b *testing.B) {
 	g := startGatewayWith(b, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10}, server.Config{})
 	first := connectAs(b, g.addr, "analyst", "") // the engine pool and caches are warm
 	_ = first
-	heap := func() uint64 {
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc
-	}
+	heap := benchkit.LiveHeap
 	before := heap()
 	conns := make([]*pgx.Conn, 0, b.N)
 	b.ResetTimer()

@@ -174,15 +174,19 @@ func ParseCounts(s string) ([]int64, error) {
 // a collection once fill has run, less the same before it. Tests of a
 // cache's byte bound compare it with the bound.
 func HeapGrowth(fill func()) int64 {
-	live := func() int64 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return int64(ms.HeapAlloc)
-	}
-	before := live()
+	before := LiveHeap()
 	fill()
-	return live() - before
+	return int64(LiveHeap()) - int64(before)
+}
+
+// LiveHeap is the Go heap in use after two collections (the second frees
+// what finalizers of the first released).
+func LiveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // CacheBound judges a cache's byte bound test: offered entries were put
