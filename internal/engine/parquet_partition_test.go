@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/file"
 )
 
@@ -14,10 +13,7 @@ import (
 // without the key column; a transform a column's type does not take is
 // refused before anything is written.
 func TestWriteParquetPartitioned(t *testing.T) {
-	sc := arrow.NewSchema([]arrow.Field{
-		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
-	}, nil)
+	sc := idNameSchema()
 	ctx := context.Background()
 	dir := t.TempDir() + "/out"
 	// 3 batches of 4 rows, partitioned by their distinct ids

@@ -32,11 +32,16 @@ func batches(sc *arrow.Schema, n, rows int, fail error) func() (arrow.RecordBatc
 	}
 }
 
-func TestWriteParquet(t *testing.T) {
-	sc := arrow.NewSchema([]arrow.Field{
+// idNameSchema is the tests' batches' schema (batches): id, name.
+func idNameSchema() *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{
 		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
 	}, nil)
+}
+
+func TestWriteParquet(t *testing.T) {
+	sc := idNameSchema()
 	ctx := context.Background()
 
 	dir := t.TempDir() + "/out"
