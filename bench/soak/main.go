@@ -60,6 +60,7 @@ type options struct {
 	compact   bool
 	warmup    time.Duration
 	lifetime  time.Duration
+	idleWait  time.Duration
 }
 
 func main() {
@@ -73,6 +74,7 @@ func main() {
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
 	flag.DurationVar(&o.warmup, "warmup", time.Minute, "load runs this long before the measured -duration starts (bounded caches and pooled engines fill; errors still count)")
 	flag.DurationVar(&o.lifetime, "engine-lifetime", 0, "lakegate's limits.engine_lifetime (0: its default)")
+	flag.DurationVar(&o.idleWait, "idle-wait", 0, "after the at-rest figures, wait this long (past limits.idle_engine_timeout, 1m) and count the engines still open (0: skip)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
 	flag.BoolVar(&o.compact, "compact", true, "the writers' table owner compacts the table before each expiry")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
@@ -299,6 +301,16 @@ func run(ctx context.Context, o options) error {
 	elapsed := time.Since(start)
 	rest1 := settle(srv, pl)
 	report(o, samples, probes, rest0, rest1, &c, elapsed)
+	if o.idleWait > 0 {
+		// Past the pool's idle timeout every engine should have closed:
+		// one still open is held by nothing the soak can see.
+		time.Sleep(o.idleWait)
+		runtime.GC()
+		var none counters
+		r := take(0, &none, srv, pl)
+		fmt.Printf("after %s more at rest: engines %d (%d idle), C used %.0f MiB, jemalloc resident %.0f MiB, goroutines %d, fds %d, RSS %.0f MiB\n",
+			o.idleWait, r.engines, r.idle, r.cInUse, r.jeRes, r.goroutines, r.fds, r.rssMiB)
+	}
 	writersTable(filepath.Join(dir, "warehouse"))
 	if o.heapProf != "" {
 		return writeHeapProfile(o.heapProf)
@@ -524,8 +536,8 @@ func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample,
 		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%d\t%.1f\t\n", at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.rssMean, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.anonRest, s.goroutines, s.fds, s.sessions, s.engines, s.idle, s.load)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nat rest before / after: goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
-		rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.cInUse, rest1.cInUse, rest0.cFree, rest1.cFree, rest0.jeRes, rest1.jeRes, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
+	fmt.Fprintf(w, "\nat rest before / after: engines %d / %d (%d idle), goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
+		rest0.engines, rest1.engines, rest1.idle, rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.cInUse, rest1.cInUse, rest0.cFree, rest1.cFree, rest0.jeRes, rest1.jeRes, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
 	if first, last := firstMeasured(samples, o.warmup), samples[len(samples)-1]; first.rssMean > 0 {
 		fmt.Fprintf(w, "RSS, mean of %s probes: first measured minute (to %s) %.0f MiB, last (to %s) %.0f MiB: %+.1f%%; trend after the warm-up %+.1f MiB/min\n",
 			probeEvery, first.at, first.rssMean, last.at, last.rssMean, 100*(last.rssMean/first.rssMean-1), probes.slope(o.warmup))
