@@ -14,12 +14,7 @@ func TestOpStatsCountsEngines(t *testing.T) {
 	t.Parallel()
 	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: 2, EngineLifetime: time.Millisecond}})
 	defer p.Close()
-	var ss []*Session
-	for range 3 {
-		s := p.NewSession(Options{})
-		sql(t, s, "select 1")
-		ss = append(ss, s)
-	}
+	ss := withEngines(t, p, 3)
 	if st := p.OpStats(); st.Engines != 3 || st.IdleEngines != 0 {
 		t.Fatalf("3 sessions: %d engines open, %d idle; want 3 and 0", st.Engines, st.IdleEngines)
 	}
@@ -42,12 +37,7 @@ func TestOpStatsCountsEngines(t *testing.T) {
 
 	q := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: 2, IdleEngineTimeout: 5 * time.Second}})
 	defer q.Close()
-	ss = ss[:0]
-	for range 3 {
-		s := q.NewSession(Options{})
-		sql(t, s, "select 1")
-		ss = append(ss, s)
-	}
+	ss = withEngines(t, q, 3)
 	for _, s := range ss {
 		s.Close()
 	}
@@ -61,4 +51,14 @@ func TestOpStatsCountsEngines(t *testing.T) {
 	if st := q.OpStats(); st.Engines != 0 || st.IdleEngines != 0 {
 		t.Fatalf("30 s after ending, with a 5 s idle timeout: %d engines open, %d idle; want none", st.Engines, st.IdleEngines)
 	}
+}
+
+// withEngines opens n sessions, each with an engine of its own.
+func withEngines(t *testing.T, p *Manager, n int) []*Session {
+	ss := make([]*Session, n)
+	for i := range ss {
+		ss[i] = p.NewSession(Options{})
+		sql(t, ss[i], "select 1")
+	}
+	return ss
 }
