@@ -2,11 +2,17 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // A partitioned write puts each key's rows in a directory of their own,
@@ -44,4 +50,108 @@ func TestWriteParquetPartitioned(t *testing.T) {
 			t.Errorf("%v: %v, want a refusal", k, err)
 		}
 	}
+}
+
+// A partition that outgrows FileBytes is split into files of about that
+// size, each in the partition's directory, with the field ids and every
+// row of the first write; a small partition keeps its one file.
+func TestWriteParquetPartitionedSplitBySize(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "k", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	// 10 batches of 50,000 rows: k = 0 for all but every 1000th row
+	// (k = 1), ids distinct
+	const nb, per = 10, 50000
+	k := 0
+	next := func() (arrow.RecordBatch, error) {
+		if k == nb {
+			return nil, nil
+		}
+		b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+		defer b.Release()
+		for i := 0; i < per; i++ {
+			id := int64(k*per + i)
+			key := int64(0)
+			if id%1000 == 0 {
+				key = 1
+			}
+			b.Field(0).(*array.Int64Builder).Append(key)
+			b.Field(1).(*array.Int64Builder).Append(id)
+			b.Field(2).(*array.StringBuilder).Append(fmt.Sprintf("row %x", id*2654435761))
+		}
+		k++
+		return b.NewRecordBatch(), nil
+	}
+	const target = 512 << 10
+	dir := t.TempDir() + "/out"
+	files, err := WriteParquet(context.Background(), sc, next, ParquetOptions{
+		Dir: dir, Prefix: "load", FieldIDs: []int{1, 2, 3}, Codec: "zstd", FileBytes: target, Threads: 2,
+		Partitions: []PartitionKey{{Column: 0, Transform: "identity"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int64{}
+	nfiles := map[string]int{}
+	seen := make([]bool, nb*per)
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		part := strings.Split(rel, string(filepath.Separator))[0]
+		if !strings.HasPrefix(part, "__lakegate_p0=") || !strings.HasPrefix(filepath.Base(f), "load-") {
+			t.Fatalf("file %s not in a partition's directory", f)
+		}
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := file.OpenParquetFile(f, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := r.MetaData()
+		if md.Schema.NumColumns() != 3 {
+			t.Errorf("%s: %d columns, want 3", f, md.Schema.NumColumns())
+		}
+		for i, want := range []int32{1, 2, 3} {
+			if got := md.Schema.Column(i).SchemaNode().FieldID(); got != want {
+				t.Errorf("%s: column %d field id %d, want %d", f, i, got, want)
+			}
+		}
+		// DuckDB rolls a file after the row group that passes the target
+		if fi.Size() > 2*target {
+			t.Errorf("%s: %d bytes, target %d", f, fi.Size(), target)
+		}
+		fr, err := pqarrow.NewFileReader(r, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tbl, err := fr.ReadTable(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range tbl.Column(1).Data().Chunks() { // id
+			for _, v := range c.(*array.Int64).Int64Values() {
+				if seen[v] {
+					t.Fatalf("id %d twice", v)
+				}
+				seen[v] = true
+				if want := part == "__lakegate_p0=1"; (v%1000 == 0) != want {
+					t.Fatalf("id %d in %s", v, part)
+				}
+			}
+		}
+		tbl.Release()
+		rows[part] += md.NumRows
+		nfiles[part]++
+		r.Close()
+	}
+	if rows["__lakegate_p0=0"] != nb*per-nb*per/1000 || rows["__lakegate_p0=1"] != nb*per/1000 {
+		t.Errorf("rows per partition %v", rows)
+	}
+	if nfiles["__lakegate_p0=0"] < 2 || nfiles["__lakegate_p0=1"] != 1 {
+		t.Errorf("files per partition %v: want the large one split, the small one whole", nfiles)
+	}
+	t.Logf("files per partition %v", nfiles)
 }
