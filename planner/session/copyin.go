@@ -307,7 +307,7 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 		}
 		return err // the stream's own: CopyFail, a disconnect
 	}
-	next := func() (arrow.RecordBatch, error) {
+	parse := func(ctx context.Context) (arrow.RecordBatch, error) {
 		nrows, nbytes := 0, 0
 		for _, in := range inputs {
 			in.Reserve(copyBatchRows)
@@ -383,6 +383,8 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 		}
 		return rec, nil
 	}
+	next, stop := parseAhead(ctx, parse)
+	defer stop()
 	n, err := l.s.writer().Load(ctx, l.t, "COPY", next, l.s.parquetWriter())
 	if err != nil {
 		// The rest of the data is the client's to stop sending; what it
