@@ -28,7 +28,9 @@ import (
 // (copyin_format.go), converted by PostgreSQL's input rules
 // (pgtypes.ColumnInput) into Arrow batches of the table's write schema,
 // and written batch by batch as they arrive, so memory stays bounded by
-// a batch whatever the input's size. A row that fails fails the whole
+// a few batches whatever the input's size (the parse runs a batch ahead
+// of the writer on a goroutine of its own, copyin_ahead.go, and ends
+// before the load returns). A row that fails fails the whole
 // COPY: nothing is committed and the staged files are removed, and the
 // error says where, as PostgreSQL's CONTEXT does ("COPY t, line 3,
 // column amount: "x""). Columns the list leaves out are NULL (Iceberg
