@@ -58,14 +58,20 @@ func TestCopyPartitionedSplitsBySize(t *testing.T) {
 		got[k] += df.Count()
 		files[k]++
 		// DuckDB closes a file after the row group that passes the
-		// target: the row groups before a file's last fit within it
+		// target: the row groups before a file's last fit within it,
+		// where the rows' remainder (a smaller row group) may follow the
+		// last one
 		r, err := file.OpenParquetFile(strings.TrimPrefix(df.FilePath(), "file://"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		md := r.MetaData()
+		last := md.NumRowGroups() - 1
+		if last > 0 && md.RowGroup(last).NumRows() < md.RowGroup(0).NumRows() {
+			last--
+		}
 		var before int64
-		for g := 0; g < md.NumRowGroups()-1; g++ {
+		for g := 0; g < last; g++ {
 			for c := 0; c < md.RowGroup(g).NumColumns(); c++ {
 				cc, err := md.RowGroup(g).ColumnChunk(c)
 				if err != nil {
@@ -82,7 +88,7 @@ func TestCopyPartitionedSplitsBySize(t *testing.T) {
 	if fmt.Sprint(sorted(want)) != fmt.Sprint(sorted(got)) {
 		t.Errorf("rows per partition\nfrom the data: %v\nmanifest:      %v", sorted(want), sorted(got))
 	}
-	if files["0"] < 3 || files["1"] != 1 {
+	if files["0"] < 2 || files["1"] != 1 {
 		t.Errorf("files per partition %v: want partition 0 split by the target size, partition 1 in one file", files)
 	}
 	rows := sameRows(t, g, lg, "payments", "psize", "id", "k", "note")

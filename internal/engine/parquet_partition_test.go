@@ -3,16 +3,18 @@ package engine
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	schema2 "github.com/apache/arrow-go/v18/parquet/schema"
 )
 
 // A partitioned write puts each key's rows in a directory of their own,
@@ -60,6 +62,9 @@ func TestWriteParquetPartitionedSplitBySize(t *testing.T) {
 		{Name: "k", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "amount", Type: &arrow.Decimal128Type{Precision: 12, Scale: 2}},
+		{Name: "at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+		{Name: "day", Type: arrow.FixedWidthTypes.Date32},
 	}, nil)
 	// 10 batches of 50,000 rows: k = 0 for all but every 1000th row
 	// (k = 1), ids distinct
@@ -80,6 +85,9 @@ func TestWriteParquetPartitionedSplitBySize(t *testing.T) {
 			b.Field(0).(*array.Int64Builder).Append(key)
 			b.Field(1).(*array.Int64Builder).Append(id)
 			b.Field(2).(*array.StringBuilder).Append(fmt.Sprintf("row %x", id*2654435761))
+			b.Field(3).(*array.Decimal128Builder).Append(decimal128.FromI64(id % 100000))
+			b.Field(4).(*array.TimestampBuilder).Append(arrow.Timestamp(1_700_000_000_000_000 + id*1_000_000))
+			b.Field(5).(*array.Date32Builder).Append(arrow.Date32(19000 + id%1000))
 		}
 		k++
 		return b.NewRecordBatch(), nil
@@ -87,7 +95,7 @@ func TestWriteParquetPartitionedSplitBySize(t *testing.T) {
 	const target = 512 << 10
 	dir := t.TempDir() + "/out"
 	files, err := WriteParquet(context.Background(), sc, next, ParquetOptions{
-		Dir: dir, Prefix: "load", FieldIDs: []int{1, 2, 3}, Codec: "zstd", FileBytes: target, Threads: 2,
+		Dir: dir, Prefix: "load", FieldIDs: []int{1, 2, 3, 4, 5, 6}, Codec: "zstd", FileBytes: target, Threads: 2,
 		Partitions: []PartitionKey{{Column: 0, Transform: "identity"}},
 	})
 	if err != nil {
@@ -95,6 +103,7 @@ func TestWriteParquetPartitionedSplitBySize(t *testing.T) {
 	}
 	rows := map[string]int64{}
 	nfiles := map[string]int{}
+	firstSchema := ""
 	seen := make([]bool, nb*per)
 	for _, f := range files {
 		rel, _ := filepath.Rel(dir, f)
@@ -102,26 +111,62 @@ func TestWriteParquetPartitionedSplitBySize(t *testing.T) {
 		if !strings.HasPrefix(part, "__lakegate_p0=") || !strings.HasPrefix(filepath.Base(f), "load-") {
 			t.Fatalf("file %s not in a partition's directory", f)
 		}
-		fi, err := os.Stat(f)
-		if err != nil {
-			t.Fatal(err)
-		}
 		r, err := file.OpenParquetFile(f, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		md := r.MetaData()
-		if md.Schema.NumColumns() != 3 {
-			t.Errorf("%s: %d columns, want 3", f, md.Schema.NumColumns())
+		if md.NumRows == 0 {
+			r.Close() // DuckDB may leave a file without rows, which callers drop
+			continue
 		}
-		for i, want := range []int32{1, 2, 3} {
-			if got := md.Schema.Column(i).SchemaNode().FieldID(); got != want {
-				t.Errorf("%s: column %d field id %d, want %d", f, i, got, want)
+		// a split file's columns are the first write's: types, logical
+		// types, field ids (the small partition's file was not split)
+		var schema strings.Builder
+		schema2.PrintSchema(md.Schema.Root(), &schema, 2)
+		if firstSchema == "" {
+			firstSchema = schema.String()
+		} else if schema.String() != firstSchema {
+			t.Errorf("%s: schema\n%s\nwant\n%s", f, schema.String(), firstSchema)
+		}
+		if md.Schema.NumColumns() != 6 {
+			t.Errorf("%s: %d columns, want 6", f, md.Schema.NumColumns())
+		}
+		for i := range 6 {
+			if got := md.Schema.Column(i).SchemaNode().FieldID(); got != int32(i+1) {
+				t.Errorf("%s: column %d field id %d, want %d", f, i, got, i+1)
+			}
+			cc, err := md.RowGroup(0).ColumnChunk(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cc.Compression() != compress.Codecs.Zstd {
+				t.Errorf("%s: column %d compressed with %v", f, i, cc.Compression())
 			}
 		}
-		// DuckDB rolls a file after the row group that passes the target
-		if fi.Size() > 2*target {
-			t.Errorf("%s: %d bytes, target %d", f, fi.Size(), target)
+		// DuckDB rolls a file after the row group that passes the target:
+		// the row groups before a file's last fit within it, where the
+		// rows' remainder (a smaller row group) may follow the last one
+		last := md.NumRowGroups() - 1
+		if last > 0 && md.RowGroup(last).NumRows() < md.RowGroup(0).NumRows() {
+			last--
+		}
+		var before int64
+		for g := 0; g < last; g++ {
+			for c := 0; c < md.RowGroup(g).NumColumns(); c++ {
+				cc, err := md.RowGroup(g).ColumnChunk(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				before += cc.TotalCompressedSize()
+			}
+		}
+		if before > target {
+			var groups []int64
+			for g := 0; g < md.NumRowGroups(); g++ {
+				groups = append(groups, md.RowGroup(g).NumRows())
+			}
+			t.Errorf("%s: %d bytes before its last row group, target %d; rows per row group %v", f, before, target, groups)
 		}
 		fr, err := pqarrow.NewFileReader(r, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 		if err != nil {
