@@ -54,6 +54,15 @@ select sum(x) from (values (1e308::float8), (1e308::float8)) t(x)
 select sum(x) from (values ('Infinity'::float8), (1e308::float8), (1e308::float8)) t(x)
 select sum(x) over (order by x) from (values (1e308::float8), (1e308::float8)) t(x)
 select sum(x) filter (where x > 0), sum(distinct x) from (values (1e308::float8), (1e308::float8)) t(x)
+select 1e308::float8 + 1e308::float8
+select -1e308::float8 - 1e308::float8, 1
+select x + y as s from (values (1e308::float8, 1e308::float8)) t(x, y)
+select x - y, x + y from (values (1e308::float8, 1e307::float8), (null, 1)) t(x, y)
+select abs(x + y) + 1e308::float8 from (values (1e308::float8, 1e307::float8)) t(x, y)
+select x + 1 from (values (1.5::float8), ('Infinity'::float8)) t(x) where x - 1e308::float8 < 'Infinity'::float8
+select 3.4e38::float4 + 3.4e38::float4
+select 'Infinity'::float8 - 'Infinity'::float8, (x + 1) * 2 - 1 from (values (1.5::float8)) t(x)
+select a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p from (values (1.5::float8, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)) v(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
 select sum(x), sum(x) filter (where x > 1) from (values (1.5::float8), (2.5::float8)) t(x)
 select date '2024-01-01' + interval '1 day', interval '1 day' + interval '1 hour', time '10:00' - interval '1 hour'
 select 1e30::float4 * 1e30::float4
