@@ -189,6 +189,7 @@ select 1.5e10::int8
 select '0.1'::float4
 select 1::money
 -- text
+select cast(1::float8 as varchar), 1::float8::varchar, cast(1.5::float4 as varchar), cast(x as varchar) as v, x::varchar(3) from (values (100::float8)) t(x)
 select format('%1$s %1$s %2$L', 'a', null), format('%I', 'select'), format('%s', true), format('[%-3s|%3s]', 'x', 'y')
 select format('%s %s', 1)
 select quote_ident('Ab'), quote_literal('it''s'), quote_nullable(null)
