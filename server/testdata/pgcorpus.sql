@@ -567,6 +567,7 @@ select * from (values (1)) t(x) join (values (2)) s(x) using (x, y)
 select '{"a":'::json
 select '[1,2'::jsonb
 select to_number('abc', '999')
+select to_number('12,454.8-', '99G999D9S')
 select 'a' collate "no_such_collation"
 select cast('1' as no_such_type)
 select interval 'x'
