@@ -416,7 +416,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				continue
 			}
 			if name == "text" || name == "varchar" && end == j {
-				if text, ok := textCast(&out); ok {
+				if text, ok := textCast(&out, name == "varchar"); ok {
 					emit(textMacro(name)+strings.TrimPrefix(text, "lakegate_text"), 'w')
 					i = end
 					rw.Changed = true
