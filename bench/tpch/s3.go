@@ -42,7 +42,9 @@ import (
 //	      parallel GET of the same object keys with the AWS SDK, as many at
 //	      once as lakegate fetches (catalog.DefaultFetchParallelism, 16),
 //	      into io.Discard and, doing the copying lakegate does, into files
-//	      on the same disk as lakegate's cache
+//	      on the same disk as lakegate's cache; and lakegate's fetch path
+//	      alone (catalog.FetchBatch in this process, the scans planned
+//	      first), which is what the SDK's GETs compare with byte for byte
 //	warm  Q1-Q22 with the file cache filled, S3 tables and local tables
 //	      alternating: per-query medians, ratio, geometric mean
 //	peak  the file cache directory's size (copies and partial downloads),
@@ -71,6 +73,8 @@ type s3Result struct {
 	sdkTime      time.Duration
 	sdkBytes     int64
 	sdkDiskTime  time.Duration // the same GETs written to files
+	pathTime     time.Duration // lakegate's fetch path alone (fetchPathAll)
+	pathBytes    int64
 	sdkKeys      int
 	peak, budget int64
 	generated    time.Duration
@@ -251,6 +255,10 @@ func runS3(ctx context.Context, e *env, w io.Writer) error {
 		return err
 	}
 	r.sdkKeys = len(keys)
+	logf("  lakegate's fetch path alone, the same %d objects ...", len(keys))
+	if r.pathBytes, r.pathTime, err = fetchPathAll(ctx, storeCfg, filepath.Join(dataDir, "s3-path-copies")); err != nil {
+		return err
+	}
 
 	// Warm: the cache holds every file now.
 	loc, err := pgx.Connect(ctx, e.engineDSN())
@@ -362,6 +370,69 @@ func sdkGetAll(ctx context.Context, store *weedtest.Server, locs []string, dir s
 	}
 	wg.Wait()
 	return total.Load(), time.Since(start), firstErr
+}
+
+// fetchPathAll fetches every data file of the TPC-H tables through the
+// path a lakegate statement fetches them by (catalog.FetchBatch into an
+// empty objcache.Cache in dir, on a catalog opened here, so with HTTP
+// connections of its own), its scans planned first: the byte path
+// alone, without the statement's planning, engine and scan. It returns
+// the bytes of the copies and the time from the batch's start to its
+// Wait.
+func fetchPathAll(ctx context.Context, storeCfg catalog.Config, dir string) (int64, time.Duration, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return 0, 0, err
+	}
+	defer os.RemoveAll(dir)
+	fc, err := objcache.Open(dir, 8<<30, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	cat, err := catalog.Open(ctx, []catalog.Config{storeCfg}, catalog.Options{FileCache: fc})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer cat.Close()
+	type scan struct {
+		t    *catalog.Table
+		plan *catalog.ScanPlan
+	}
+	var scans []scan
+	for _, name := range tpch.Tables {
+		t, err := cat.LoadTable(ctx, catalog.Ident{Schema: s3Schema, Name: name})
+		if err != nil {
+			return 0, 0, err
+		}
+		plan, err := t.PlanScan(ctx, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		scans = append(scans, scan{t, plan})
+	}
+	start := time.Now()
+	b := cat.NewFetchBatch(ctx, nil)
+	defer b.Close()
+	var paths []string
+	for _, sc := range scans {
+		local, err := b.Localize(sc.t, sc.plan)
+		if err != nil {
+			return 0, 0, err
+		}
+		paths = append(paths, local.Paths()...)
+	}
+	if err := b.Wait(); err != nil {
+		return 0, 0, err
+	}
+	d := time.Since(start)
+	var n int64
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return 0, 0, err
+		}
+		n += info.Size()
+	}
+	return n, d, nil
 }
 
 // copyBody copies an object's body to io.Discard (dir "") or to file i in
@@ -500,11 +571,14 @@ func printS3(w io.Writer, r s3Result, o options) {
 	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
 	sdkDisk := mbps(r.sdkBytes, r.sdkDiskTime)
 	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to files\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkDiskTime.Seconds(), sdkDisk)
+	path := mbps(r.pathBytes, r.pathTime)
+	fmt.Fprintf(tw, "lakegate's fetch path alone (catalog.FetchBatch, %d at once, to its file cache)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.pathBytes), r.pathTime.Seconds(), path)
 	tw.Flush()
 	first := mbps(r.fetchBytes, r.fetchFirst)
 	fmt.Fprintf(w, "\nlakegate / SDK throughput, a new connection's first statement (its session's first engine too): %.2f against io.Discard, %.2f against files\n", first/sdk, first/sdkDisk)
 	fmt.Fprintf(w, "lakegate / SDK throughput, the whole statement (planning, the fetch, writing the copies, the scan): %.2f against io.Discard, %.2f against files\n", lg/sdk, lg/sdkDisk)
 	fmt.Fprintf(w, "lakegate / SDK throughput, the cold statement's extra time over the warm one: %.2f against io.Discard, %.2f against files\n", lgFetch/sdk, lgFetch/sdkDisk)
+	fmt.Fprintf(w, "lakegate's fetch path alone / SDK throughput (the byte path, no statement): %.2f against io.Discard, %.2f against files\n", path/sdk, path/sdkDisk)
 	within := "within"
 	if r.peak > r.budget {
 		within = "OVER"
