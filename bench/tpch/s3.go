@@ -56,6 +56,10 @@ const s3Schema = "tpch_s3"
 // s3FetchParallelism is lakegate's own, which the SDK baseline uses too.
 const s3FetchParallelism = catalog.DefaultFetchParallelism
 
+// s3ByteRounds: the SDK's GETs and lakegate's fetch path alone are timed
+// this many times each (a few seconds in all at SF 1), medians reported.
+const s3ByteRounds = 3
+
 // keyColumns name a column of each table that no file can be pruned by
 // in the fetch statement's predicate (col + 0 < 0).
 var keyColumns = map[string]string{"region": "r_regionkey", "nation": "n_nationkey", "supplier": "s_suppkey",
@@ -240,25 +244,42 @@ func runS3(ctx context.Context, e *env, w io.Writer) error {
 		return fmt.Errorf("fetch statement, warm: %w", err)
 	}
 
-	// The same keys with the AWS SDK.
-	logf("  AWS SDK GET of the same %d objects, %d at once ...", len(keys), s3FetchParallelism)
-	if r.sdkBytes, r.sdkTime, err = sdkGetAll(ctx, store, keys, ""); err != nil {
-		return err
-	}
+	// The same keys with the AWS SDK, and through lakegate's fetch path
+	// alone: s3ByteRounds rounds, the three in a different order each
+	// round (none always first after the statements above), medians.
+	logf("  AWS SDK GET of the same %d objects, %d at once, and lakegate's fetch path, %d rounds ...", len(keys), s3FetchParallelism, s3ByteRounds)
 	sdkDir := filepath.Join(dataDir, "s3-sdk-copies")
-	if err := os.MkdirAll(sdkDir, 0o700); err != nil {
-		return err
+	var discard, files, path []time.Duration
+	byteRuns := []func() error{
+		func() error {
+			n, d, err := sdkGetAll(ctx, store, keys, "")
+			r.sdkBytes, discard = n, append(discard, d)
+			return err
+		},
+		func() error {
+			if err := os.MkdirAll(sdkDir, 0o700); err != nil {
+				return err
+			}
+			defer os.RemoveAll(sdkDir)
+			_, d, err := sdkGetAll(ctx, store, keys, sdkDir)
+			files = append(files, d)
+			return err
+		},
+		func() error {
+			n, d, err := fetchPathAll(ctx, storeCfg, filepath.Join(dataDir, "s3-path-copies"))
+			r.pathBytes, path = n, append(path, d)
+			return err
+		},
 	}
-	_, r.sdkDiskTime, err = sdkGetAll(ctx, store, keys, sdkDir)
-	os.RemoveAll(sdkDir)
-	if err != nil {
-		return err
+	for round := range s3ByteRounds {
+		for i := range byteRuns {
+			if err := byteRuns[(round+i)%len(byteRuns)](); err != nil {
+				return err
+			}
+		}
 	}
+	r.sdkTime, r.sdkDiskTime, r.pathTime = median(discard), median(files), median(path)
 	r.sdkKeys = len(keys)
-	logf("  lakegate's fetch path alone, the same %d objects ...", len(keys))
-	if r.pathBytes, r.pathTime, err = fetchPathAll(ctx, storeCfg, filepath.Join(dataDir, "s3-path-copies")); err != nil {
-		return err
-	}
 
 	// Warm: the cache holds every file now.
 	loc, err := pgx.Connect(ctx, e.engineDSN())
@@ -568,11 +589,11 @@ func printS3(w io.Writer, r s3Result, o options) {
 	fetchOnly := r.fetchTime - r.fetchWarm
 	lgFetch := mbps(r.fetchBytes, fetchOnly)
 	fmt.Fprintf(tw, "lakegate, the same statement warm (%.2f s): the cold one's extra time\t%d\t%.1f\t%.2f\t%.1f\t\n", r.fetchWarm.Seconds(), r.fetchFiles, mib(r.fetchBytes), fetchOnly.Seconds(), lgFetch)
-	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
 	sdkDisk := mbps(r.sdkBytes, r.sdkDiskTime)
-	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to files\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkDiskTime.Seconds(), sdkDisk)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to files (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkDiskTime.Seconds(), sdkDisk)
 	path := mbps(r.pathBytes, r.pathTime)
-	fmt.Fprintf(tw, "lakegate's fetch path alone (catalog.FetchBatch, %d at once, to its file cache)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.pathBytes), r.pathTime.Seconds(), path)
+	fmt.Fprintf(tw, "lakegate's fetch path alone (catalog.FetchBatch, %d at once, to its file cache; median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.pathBytes), r.pathTime.Seconds(), path)
 	tw.Flush()
 	first := mbps(r.fetchBytes, r.fetchFirst)
 	fmt.Fprintf(w, "\nlakegate / SDK throughput, a new connection's first statement (its session's first engine too): %.2f against io.Discard, %.2f against files\n", first/sdk, first/sdkDisk)

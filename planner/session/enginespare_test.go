@@ -1,14 +1,12 @@
 package session
 
 import (
-	"context"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
@@ -66,15 +64,7 @@ func TestSpareEngineSandboxedWhenTaken(t *testing.T) {
 	if err := e.exec("SET enable_external_access = true"); err == nil {
 		t.Fatal("the sandbox of a taken spare could be lifted")
 	}
-	tbl, err := pe.cat.LoadTable(context.Background(), catalog.Ident{Schema: "s", Name: "u"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := tbl.PlanScan(context.Background(), nil)
-	if err != nil || len(sc.Files) == 0 {
-		t.Fatalf("scan of s.u: %v", err)
-	}
-	uFile := strings.TrimPrefix(sc.Files[0].Path, "file://")
+	uFile := pe.firstFile(t, "u")
 	if _, err := e.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(uFile) + ")"); err == nil ||
 		!strings.Contains(err.Error(), "Permission") {
 		t.Fatalf("the spare reading s.u's file: %v, want a permission error", err)
