@@ -66,23 +66,26 @@ var keyColumns = map[string]string{"region": "r_regionkey", "nation": "n_nationk
 	"customer": "c_custkey", "part": "p_partkey", "partsupp": "ps_partkey", "orders": "o_orderkey", "lineitem": "l_orderkey"}
 
 type s3Result struct {
-	warm         []qResult // Lakegate: S3 tables, DuckDB: local tables (the reference column)
-	cold         []time.Duration
-	coldBytes    int64
-	fetchTime    time.Duration // on a connection that ran a statement before
-	fetchFirst   time.Duration // as a new connection's first statement
-	fetchWarm    time.Duration // the same statement again, every copy on disk
-	fetchBytes   int64
-	fetchFiles   int64
-	sdkTime      time.Duration
-	sdkBytes     int64
-	sdkDiskTime  time.Duration // the same GETs written to files
-	pathTime     time.Duration // lakegate's fetch path alone (fetchPathAll)
-	pathBytes    int64
-	sdkKeys      int
-	peak, budget int64
-	generated    time.Duration
-	coldMismatch string
+	warm        []qResult // Lakegate: S3 tables, DuckDB: local tables (the reference column)
+	cold        []time.Duration
+	coldBytes   int64
+	fetchTime   time.Duration // on a connection that ran a statement before
+	fetchFirst  time.Duration // as a new connection's first statement
+	fetchWarm   time.Duration // the same statement again, every copy on disk
+	fetchBytes  int64
+	fetchFiles  int64
+	sdkTime     time.Duration
+	sdkBytes    int64
+	sdkDiskTime time.Duration // the same GETs written to files
+	// sdkNoCheckTime: to io.Discard without the SDK's default response
+	// checksum validation
+	sdkNoCheckTime time.Duration
+	pathTime       time.Duration // lakegate's fetch path alone (fetchPathAll)
+	pathBytes      int64
+	sdkKeys        int
+	peak, budget   int64
+	generated      time.Duration
+	coldMismatch   string
 }
 
 func runS3(ctx context.Context, e *env, w io.Writer) error {
@@ -249,11 +252,16 @@ func runS3(ctx context.Context, e *env, w io.Writer) error {
 	// round (none always first after the statements above), medians.
 	logf("  AWS SDK GET of the same %d objects, %d at once, and lakegate's fetch path, %d rounds ...", len(keys), s3FetchParallelism, s3ByteRounds)
 	sdkDir := filepath.Join(dataDir, "s3-sdk-copies")
-	var discard, files, path []time.Duration
+	var discard, noCheck, files, path []time.Duration
 	byteRuns := []func() error{
 		func() error {
 			n, d, err := sdkGetAll(ctx, store, keys, "")
 			r.sdkBytes, discard = n, append(discard, d)
+			return err
+		},
+		func() error {
+			_, d, err := sdkGetAllWith(ctx, store, keys, "", aws.ResponseChecksumValidationWhenRequired)
+			noCheck = append(noCheck, d)
 			return err
 		},
 		func() error {
@@ -278,7 +286,7 @@ func runS3(ctx context.Context, e *env, w io.Writer) error {
 			}
 		}
 	}
-	r.sdkTime, r.sdkDiskTime, r.pathTime = median(discard), median(files), median(path)
+	r.sdkTime, r.sdkNoCheckTime, r.sdkDiskTime, r.pathTime = median(discard), median(noCheck), median(files), median(path)
 	r.sdkKeys = len(keys)
 
 	// Warm: the cache holds every file now.
@@ -348,8 +356,16 @@ func (e *env) engineDSNFor(schema string) string {
 // s3FetchParallelism at a time, into io.Discard, or into a file each in
 // dir when dir is not "".
 func sdkGetAll(ctx context.Context, store *weedtest.Server, locs []string, dir string) (int64, time.Duration, error) {
+	return sdkGetAllWith(ctx, store, locs, dir, 0)
+}
+
+// sdkGetAllWith is sdkGetAll with the client's response checksum
+// validation (0: the SDK's default, which checks a full object's
+// checksum when the store sends one).
+func sdkGetAllWith(ctx context.Context, store *weedtest.Server, locs []string, dir string, validation aws.ResponseChecksumValidation) (int64, time.Duration, error) {
 	cl := s3.New(s3.Options{Region: weedtest.Region, BaseEndpoint: aws.String(store.S3), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
+		Credentials:                credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, ""),
+		ResponseChecksumValidation: validation})
 	var (
 		total    atomic.Int64
 		wg       sync.WaitGroup
@@ -590,6 +606,7 @@ func printS3(w io.Writer, r s3Result, o options) {
 	lgFetch := mbps(r.fetchBytes, fetchOnly)
 	fmt.Fprintf(tw, "lakegate, the same statement warm (%.2f s): the cold one's extra time\t%d\t%.1f\t%.2f\t%.1f\t\n", r.fetchWarm.Seconds(), r.fetchFiles, mib(r.fetchBytes), fetchOnly.Seconds(), lgFetch)
 	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard, checksums validated only when required (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkNoCheckTime.Seconds(), mbps(r.sdkBytes, r.sdkNoCheckTime))
 	sdkDisk := mbps(r.sdkBytes, r.sdkDiskTime)
 	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to files (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkDiskTime.Seconds(), sdkDisk)
 	path := mbps(r.pathBytes, r.pathTime)
