@@ -89,24 +89,35 @@ func TestLakegateSchemaInCatalogs(t *testing.T) {
 			t.Errorf("%s\npostgres: %q\nlakegate: %q", q, want, got)
 		}
 	}
-	// the view reads as it is described: the result's column types are
-	// the catalog's
-	// (on a fresh session: after catalog queries, a session labels the
-	// first column oid, which is being looked into)
-	rows, err := g.as(t, "users_svc").Query(context.Background(), "select * from lakegate.tables")
+	// The view reads as it is described: in the session that has just
+	// read the catalogs, through the extended and the simple protocol,
+	// each column's type in RowDescription is the one pg_attribute gives.
+	// (pgx reuses the slice FieldDescriptions returns for the next
+	// result, so the OIDs are copied before the catalog is asked: an
+	// earlier version of this check read them afterwards and saw the
+	// next query's oid column in the first place.)
+	want := rowsText(t, lc, `select a.atttypid from pg_attribute a where a.attrelid = 'lakegate.tables'::regclass and a.attnum > 0 order by a.attnum`)
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		if got := resultTypeOIDs(t, lc, "select * from lakegate.tables", mode); !slices.Equal(got, want) {
+			t.Errorf("lakegate.tables result types %v (%v), catalog %v", got, mode, want)
+		}
+	}
+}
+
+// resultTypeOIDs runs sql on c in mode and returns the type OIDs of its
+// RowDescription.
+func resultTypeOIDs(t *testing.T, c *pgx.Conn, sql string, mode pgx.QueryExecMode) []string {
+	t.Helper()
+	rows, err := c.Query(context.Background(), sql, mode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fds := rows.FieldDescriptions()
-	rows.Close()
-	got := rowsText(t, lc, `select a.atttypid from pg_attribute a where a.attrelid = 'lakegate.tables'::regclass and a.attnum > 0 order by a.attnum`)
+	defer rows.Close()
 	var oids []string
-	for _, f := range fds {
+	for _, f := range rows.FieldDescriptions() {
 		oids = append(oids, fmt.Sprint(f.DataTypeOID))
 	}
-	if !slices.Equal(got, oids) {
-		t.Errorf("lakegate.tables result types %v, catalog %v", oids, got)
-	}
+	return oids
 }
 
 // TestMetadataTablesTrinoColumns: $files has Trino's per-file metrics
