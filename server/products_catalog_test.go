@@ -61,7 +61,9 @@ func TestLakegateSchemaInCatalogs(t *testing.T) {
 			{`\d lakegate.tables`, "last_commit_at    | timestamp with time zone"},
 			{`\d+ lakegate.tables`, "whether the last commit is within the freshness SLO"},
 			{`\df lakegate.*`, `lakegate | table_changes | SETOF record     | table_name text, from_version "any", to_version "any" DEFAULT NULL | func`},
-			{`\dx`, "lakegate | 1.0     | pg_catalog |"},
+			{`\df+ lakegate.*`, "| invoker  |                   | internal | table_changes |"},
+			{`\dx`, "lakegate | 1.0     | pg_catalog | lakegate's own schema, relations and functions"},
+			{`\dx+ lakegate`, " function lakegate.table_changes(text,\"any\",\"any\")\n schema lakegate\n view lakegate.tables\n(3 rows)"},
 		} {
 			if out := g.psql(t, user, "-c", tc.cmd); !strings.Contains(out, tc.want) {
 				t.Errorf("%s as %s: output lacks %q:\n%s", tc.cmd, user, tc.want, out)
