@@ -139,10 +139,7 @@ func fixedRows(w sqlRows) {
 		}))
 	}
 	w.insert(pgSchema, "pg_proc", "", procs)
-	// the language of every function listed: built-ins and lakegate's own
-	w.insert(pgSchema, "pg_language", "", [][]any{pgRelations["pg_language"].row(map[string]any{
-		"oid": int64(12), "lanname": "internal", "lanowner": int64(systemRoleOID), "lanispl": false,
-		"lanpltrusted": false, "lanplcallfoid": int64(0), "laninline": int64(0), "lanvalidator": int64(2246)})})
+	insertLanguages(w)
 
 	r := pgRelations["pg_am"]
 	w.insert(pgSchema, "pg_am", "", [][]any{
