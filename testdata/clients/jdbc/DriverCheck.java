@@ -29,6 +29,24 @@ public class DriverCheck {
         return o == null ? "null" : o.toString();
     }
 
+    // printColumns prints a line per column getColumns reports of table t
+    // (schema, name), after label.
+    static void printColumns(DatabaseMetaData md, String label, String[] t) throws SQLException {
+        try (ResultSet rs = md.getColumns(null, t[0], t[1], "%")) {
+            while (rs.next()) {
+                System.out.println(label + t[0] + "." + t[1] + "." + rs.getString("COLUMN_NAME")
+                    + " pos=" + rs.getInt("ORDINAL_POSITION")
+                    + " type=" + rs.getInt("DATA_TYPE")
+                    + " typename=" + rs.getString("TYPE_NAME")
+                    + " size=" + rs.getInt("COLUMN_SIZE")
+                    + " digits=" + orNull(rs.getObject("DECIMAL_DIGITS"))
+                    + " nullable=" + rs.getInt("NULLABLE")
+                    + " isnullable=" + rs.getString("IS_NULLABLE")
+                    + " remarks=" + orNull(rs.getString("REMARKS")));
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Properties p = new Properties();
         p.setProperty("user", args[1]);
@@ -78,19 +96,7 @@ public class DriverCheck {
             }
 
             for (String[] t : tables) {
-                try (ResultSet rs = md.getColumns(null, t[0], t[1], "%")) {
-                    while (rs.next()) {
-                        System.out.println("column " + t[0] + "." + t[1] + "." + rs.getString("COLUMN_NAME")
-                            + " pos=" + rs.getInt("ORDINAL_POSITION")
-                            + " type=" + rs.getInt("DATA_TYPE")
-                            + " typename=" + rs.getString("TYPE_NAME")
-                            + " size=" + rs.getInt("COLUMN_SIZE")
-                            + " digits=" + orNull(rs.getObject("DECIMAL_DIGITS"))
-                            + " nullable=" + rs.getInt("NULLABLE")
-                            + " isnullable=" + rs.getString("IS_NULLABLE")
-                            + " remarks=" + orNull(rs.getString("REMARKS")));
-                    }
-                }
+                printColumns(md, "column ", t);
                 try (ResultSet rs = md.getPrimaryKeys(null, t[0], t[1])) {
                     int n = 0;
                     while (rs.next()) {
@@ -108,18 +114,7 @@ public class DriverCheck {
             }
             // the views' columns (lakegate.tables), as a tool showing one asks
             for (String[] t : views) {
-                try (ResultSet rs = md.getColumns(null, t[0], t[1], "%")) {
-                    while (rs.next()) {
-                        System.out.println("viewcolumn " + t[0] + "." + t[1] + "." + rs.getString("COLUMN_NAME")
-                            + " pos=" + rs.getInt("ORDINAL_POSITION")
-                            + " type=" + rs.getInt("DATA_TYPE")
-                            + " typename=" + rs.getString("TYPE_NAME")
-                            + " size=" + rs.getInt("COLUMN_SIZE")
-                            + " digits=" + orNull(rs.getObject("DECIMAL_DIGITS"))
-                            + " nullable=" + rs.getInt("NULLABLE")
-                            + " remarks=" + orNull(rs.getString("REMARKS")));
-                    }
-                }
+                printColumns(md, "viewcolumn ", t);
             }
             // every column of every table the caller may see, as a tool
             // building a schema tree asks
