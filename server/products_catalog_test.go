@@ -61,7 +61,9 @@ func TestLakegateSchemaInCatalogs(t *testing.T) {
 			{`\d lakegate.tables`, "last_commit_at    | timestamp with time zone"},
 			{`\d+ lakegate.tables`, "whether the last commit is within the freshness SLO"},
 			{`\df lakegate.*`, `lakegate | table_changes | SETOF record     | table_name text, from_version "any", to_version "any" DEFAULT NULL | func`},
-			{`\dx`, "lakegate | 1.0     | pg_catalog |"},
+			{`\df+ lakegate.*`, "| invoker  |                   | internal | table_changes |"},
+			{`\dx`, "lakegate | 1.0     | pg_catalog | lakegate's own schema, relations and functions"},
+			{`\dx+ lakegate`, " function lakegate.table_changes(text,\"any\",\"any\")\n schema lakegate\n view lakegate.tables\n(3 rows)"},
 		} {
 			if out := g.psql(t, user, "-c", tc.cmd); !strings.Contains(out, tc.want) {
 				t.Errorf("%s as %s: output lacks %q:\n%s", tc.cmd, user, tc.want, out)
@@ -89,24 +91,35 @@ func TestLakegateSchemaInCatalogs(t *testing.T) {
 			t.Errorf("%s\npostgres: %q\nlakegate: %q", q, want, got)
 		}
 	}
-	// the view reads as it is described: the result's column types are
-	// the catalog's
-	// (on a fresh session: after catalog queries, a session labels the
-	// first column oid, which is being looked into)
-	rows, err := g.as(t, "users_svc").Query(context.Background(), "select * from lakegate.tables")
+	// The view reads as it is described: in the session that has just
+	// read the catalogs, through the extended and the simple protocol,
+	// each column's type in RowDescription is the one pg_attribute gives.
+	// (pgx reuses the slice FieldDescriptions returns for the next
+	// result, so the OIDs are copied before the catalog is asked: an
+	// earlier version of this check read them afterwards and saw the
+	// next query's oid column in the first place.)
+	want := rowsText(t, lc, `select a.atttypid from pg_attribute a where a.attrelid = 'lakegate.tables'::regclass and a.attnum > 0 order by a.attnum`)
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		if got := resultTypeOIDs(t, lc, "select * from lakegate.tables", mode); !slices.Equal(got, want) {
+			t.Errorf("lakegate.tables result types %v (%v), catalog %v", got, mode, want)
+		}
+	}
+}
+
+// resultTypeOIDs runs sql on c in mode and returns the type OIDs of its
+// RowDescription.
+func resultTypeOIDs(t *testing.T, c *pgx.Conn, sql string, mode pgx.QueryExecMode) []string {
+	t.Helper()
+	rows, err := c.Query(context.Background(), sql, mode)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fds := rows.FieldDescriptions()
-	rows.Close()
-	got := rowsText(t, lc, `select a.atttypid from pg_attribute a where a.attrelid = 'lakegate.tables'::regclass and a.attnum > 0 order by a.attnum`)
+	defer rows.Close()
 	var oids []string
-	for _, f := range fds {
+	for _, f := range rows.FieldDescriptions() {
 		oids = append(oids, fmt.Sprint(f.DataTypeOID))
 	}
-	if !slices.Equal(got, oids) {
-		t.Errorf("lakegate.tables result types %v, catalog %v", oids, got)
-	}
+	return oids
 }
 
 // TestMetadataTablesTrinoColumns: $files has Trino's per-file metrics

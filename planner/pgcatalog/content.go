@@ -139,6 +139,7 @@ func fixedRows(w sqlRows) {
 		}))
 	}
 	w.insert(pgSchema, "pg_proc", "", procs)
+	insertLanguages(w)
 
 	r := pgRelations["pg_am"]
 	w.insert(pgSchema, "pg_am", "", [][]any{
@@ -388,7 +389,8 @@ type Content struct {
 	// lakegate's own functions, by OID: what pg_get_function_result,
 	// pg_get_function_arguments and _identity_arguments print (views.go)
 	funcResults, funcArgs, funcIdentArgs map[string]string
-	members                              []ownObject // of the lakegate extension
+	members                              []ownObject       // of the lakegate extension
+	objectNames                          map[string]string // "classoid:objid" -> pg_describe_object's text
 	// primary keys (keys.go): pg_get_indexdef by "indexoid:column" (0
 	// for the whole definition), pg_get_constraintdef by OID
 	indexDefs, constraintDefs map[string]string
@@ -466,7 +468,7 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 		relOIDs: map[string]string{}, relNames: map[string]string{}, schemaOIDs: map[string]string{},
 		tablePrivs: map[int64][]string{}, pathNames: caller.SearchPath,
 		funcResults: map[string]string{}, funcArgs: map[string]string{}, funcIdentArgs: map[string]string{},
-		indexDefs: map[string]string{}, constraintDefs: map[string]string{},
+		indexDefs: map[string]string{}, constraintDefs: map[string]string{}, objectNames: map[string]string{},
 	}
 	if c.caller == "" {
 		c.caller = databaseName
@@ -533,7 +535,7 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 			nspOwner[sc] = roles[vt.owner]
 			order = append(order, sc)
 			if vt.View {
-				c.members = append(c.members, ownObject{classOID: pgNamespaceOID, oid: nsp[sc]})
+				c.members = append(c.members, ownObject{classOID: pgNamespaceOID, oid: nsp[sc], what: "schema " + quoteIdentPG(sc)})
 			}
 		}
 	}
@@ -541,7 +543,7 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 		if _, ok := nsp[fn.Schema]; !ok {
 			nsp[fn.Schema] = catalogOID("n", fn.Schema)
 			order = append(order, fn.Schema)
-			c.members = append(c.members, ownObject{classOID: pgNamespaceOID, oid: nsp[fn.Schema]})
+			c.members = append(c.members, ownObject{classOID: pgNamespaceOID, oid: nsp[fn.Schema], what: "schema " + quoteIdentPG(fn.Schema)})
 		}
 	}
 	r = pgRelations["pg_namespace"]
@@ -672,7 +674,7 @@ func NewContent(visible []Table, caller Caller, funcs ...Function) *Content {
 		classes, atts = append(classes, k.class), append(atts, k.atts...)
 	}
 	insertKeys(w, keys)
-	extensionRows(w, c.members)
+	descs = append(descs, extensionRows(w, c.members, c))
 	w.insert(pgSchema, "pg_class", userRows, classes)
 	w.insert(pgSchema, "pg_attribute", fmt.Sprintf("attrelid >= %d", firstNormalOID), atts)
 	w.insert(pgSchema, "pg_description", "", descs)

@@ -315,6 +315,11 @@ func (c *Content) sessionMacros() []string {
 		"pg_get_function_result(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.funcResults) + "[TRY_CAST(o AS UINTEGER)]",
 		"pg_get_function_arguments(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.funcArgs) + "[TRY_CAST(o AS UINTEGER)]",
 		"pg_get_function_identity_arguments(o) AS " + mapLiteral("UINTEGER", "VARCHAR", c.funcIdentArgs) + "[TRY_CAST(o AS UINTEGER)]",
+		// no function here has an SQL-standard body (psql's \df+ asks)
+		"pg_get_function_sqlbody(o) AS NULL::VARCHAR",
+		// the lakegate extension's members (\dx+ lakegate); NULL for the rest
+		"pg_describe_object(c, o, s) AS " + mapLiteral("VARCHAR", "VARCHAR", c.objectNames) +
+			"[TRY_CAST(c AS UINTEGER)::VARCHAR || ':' || TRY_CAST(o AS UINTEGER)::VARCHAR]",
 		// primary keys (keys.go)
 		// (a column past the index's is '', as in Postgres)
 		"pg_get_indexdef(i) AS " + mapLiteral("VARCHAR", "VARCHAR", c.indexDefs) + "[i::VARCHAR || ':0'], " +

@@ -33,7 +33,8 @@ type viewRowSet struct {
 func viewRows(vt visibleTable, nsp, owner int64, c *Content) viewRowSet {
 	c.tablePrivs[vt.oid] = []string{"SELECT"}
 	acl := []string{quoteIdentPG(c.caller) + "=r/" + quoteIdentPG(vt.owner)}
-	c.members = append(c.members, ownObject{classOID: pgClassOID, oid: vt.oid, acl: acl})
+	c.members = append(c.members, ownObject{classOID: pgClassOID, oid: vt.oid, acl: acl,
+		what: "view " + quoteIdentPG(vt.Schema) + "." + quoteIdentPG(vt.Name)})
 	var out viewRowSet
 	out.class = pgRelations["pg_class"].row(map[string]any{
 		"oid": vt.oid, "relname": vt.Name, "relnamespace": nsp, "relowner": owner,
@@ -115,18 +116,23 @@ type Function struct {
 type FunctionArg struct{ Name, Type string }
 
 // ownObject is a member of the lakegate extension: its catalog and OID,
-// and its ACL for pg_init_privs (nil for none).
+// its ACL for pg_init_privs (nil for none) and what pg_describe_object
+// calls it ("view lakegate.tables"), as psql's \dx+ lists members.
 type ownObject struct {
 	classOID, oid int64
 	acl           []string
+	what          string
 }
+
+// ExtensionDoc describes the lakegate extension (psql's \dx).
+const ExtensionDoc = "lakegate's own schema, relations and functions: lakegate.tables, lakegate.table_changes"
 
 // functionRows renders fn's pg_proc row in namespace nsp and records what
 // pg_get_function_result and pg_get_function_arguments print for it.
 func functionRows(fn Function, nsp int64, c *Content) (proc, desc []any) {
 	oid := catalogOID("p", fn.Schema+"."+fn.Name)
 	var types []int64
-	var names, args, identity []string
+	var names, args, identity, argTypes []string
 	for i, a := range fn.Args {
 		t := anyTypeOID
 		if a.Type != "any" {
@@ -134,7 +140,7 @@ func functionRows(fn Function, nsp int64, c *Content) (proc, desc []any) {
 		}
 		types, names = append(types, int64(t)), append(names, a.Name)
 		spelled := a.Name + " " + quoteIdentPG(a.Type)
-		identity = append(identity, spelled)
+		identity, argTypes = append(identity, spelled), append(argTypes, quoteIdentPG(a.Type))
 		if i >= len(fn.Args)-fn.Defaults {
 			spelled += " DEFAULT NULL"
 		}
@@ -151,7 +157,8 @@ func functionRows(fn Function, nsp int64, c *Content) (proc, desc []any) {
 		"pronargdefaults": fn.Defaults, "prorettype": int64(recordTypeOID), "proargtypes": types,
 		"proargnames": names, "prosrc": fn.Name,
 	})
-	c.members = append(c.members, ownObject{classOID: pgProcOID, oid: oid})
+	c.members = append(c.members, ownObject{classOID: pgProcOID, oid: oid,
+		what: "function " + quoteIdentPG(fn.Schema) + "." + quoteIdentPG(fn.Name) + "(" + strings.Join(argTypes, ",") + ")"})
 	if fn.Doc != "" {
 		desc = pgRelations["pg_description"].row(map[string]any{"objoid": oid, "classoid": int64(pgProcOID), "objsubid": 0, "description": fn.Doc})
 		c.descriptions[key+":0"] = fn.Doc
@@ -159,14 +166,25 @@ func functionRows(fn Function, nsp int64, c *Content) (proc, desc []any) {
 	return proc, desc
 }
 
+// insertLanguages renders pg_language: internal (12), the language of
+// every function pg_proc lists, built-in or lakegate's own (psql's \df+
+// shows it).
+func insertLanguages(w sqlRows) {
+	w.insert(pgSchema, "pg_language", "", [][]any{pgRelations["pg_language"].row(map[string]any{
+		"oid": int64(12), "lanname": "internal", "lanowner": int64(systemRoleOID), "lanispl": false,
+		"lanpltrusted": false, "lanplcallfoid": int64(0), "laninline": int64(0), "lanvalidator": int64(2246)})})
+}
+
 // extensionRows renders the lakegate extension and its members' pg_depend
-// and pg_init_privs rows.
-func extensionRows(w sqlRows, members []ownObject) {
+// and pg_init_privs rows, records what pg_describe_object says of each
+// member, and returns the extension's pg_description row.
+func extensionRows(w sqlRows, members []ownObject, c *Content) (desc []any) {
 	w.insert(pgSchema, "pg_extension", "", [][]any{pgRelations["pg_extension"].row(map[string]any{
 		"oid": int64(ownExtensionOID), "extname": databaseName, "extowner": int64(systemRoleOID),
 		"extnamespace": int64(pgCatalogNspOID), "extrelocatable": false, "extversion": "1.0"})})
 	var deps, privs [][]any
 	for _, m := range members {
+		c.objectNames[strconv.FormatInt(m.classOID, 10)+":"+strconv.FormatInt(m.oid, 10)] = m.what
 		deps = append(deps, pgRelations["pg_depend"].row(map[string]any{
 			"classid": m.classOID, "objid": m.oid, "objsubid": 0, "refclassid": int64(pgExtensionOID),
 			"refobjid": int64(ownExtensionOID), "refobjsubid": 0, "deptype": "e"}))
@@ -177,6 +195,9 @@ func extensionRows(w sqlRows, members []ownObject) {
 	}
 	w.insert(pgSchema, "pg_depend", "", deps)
 	w.insert(pgSchema, "pg_init_privs", "", privs)
+	c.descriptions[strconv.Itoa(ownExtensionOID)+":0"] = ExtensionDoc
+	return pgRelations["pg_description"].row(map[string]any{"objoid": int64(ownExtensionOID), "classoid": int64(pgExtensionOID),
+		"objsubid": 0, "description": ExtensionDoc})
 }
 
 // insertFunctions renders the pg_proc rows of lakegate's own functions

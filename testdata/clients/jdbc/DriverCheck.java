@@ -17,6 +17,7 @@ import java.util.Properties;
 //   schema NAME                      DatabaseMetaData.getSchemas
 //   table SCHEMA.NAME TYPE           getTables (every type)
 //   column SCHEMA.TABLE.COL ...      getColumns of the visible tables
+//   viewcolumn SCHEMA.VIEW.COL ...   getColumns of the views (lakegate.tables)
 //   anycolumn SCHEMA.TABLE           getColumns(null, null, "%", "%"): tables with columns
 //   pk SCHEMA.TABLE N                getPrimaryKeys (row count)
 //   typeinfo NAME DATA_TYPE PREC     getTypeInfo, for a few types
@@ -26,6 +27,24 @@ import java.util.Properties;
 public class DriverCheck {
     static String orNull(Object o) {
         return o == null ? "null" : o.toString();
+    }
+
+    // printColumns prints a line per column getColumns reports of table t
+    // (schema, name), after label.
+    static void printColumns(DatabaseMetaData md, String label, String[] t) throws SQLException {
+        try (ResultSet rs = md.getColumns(null, t[0], t[1], "%")) {
+            while (rs.next()) {
+                System.out.println(label + t[0] + "." + t[1] + "." + rs.getString("COLUMN_NAME")
+                    + " pos=" + rs.getInt("ORDINAL_POSITION")
+                    + " type=" + rs.getInt("DATA_TYPE")
+                    + " typename=" + rs.getString("TYPE_NAME")
+                    + " size=" + rs.getInt("COLUMN_SIZE")
+                    + " digits=" + orNull(rs.getObject("DECIMAL_DIGITS"))
+                    + " nullable=" + rs.getInt("NULLABLE")
+                    + " isnullable=" + rs.getString("IS_NULLABLE")
+                    + " remarks=" + orNull(rs.getString("REMARKS")));
+            }
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,6 +68,7 @@ public class DriverCheck {
             }
 
             List<String[]> tables = new ArrayList<>();
+            List<String[]> views = new ArrayList<>();
             try (ResultSet rs = md.getTables(null, null, "%", null)) {
                 while (rs.next()) {
                     String type = rs.getString("TABLE_TYPE");
@@ -56,6 +76,9 @@ public class DriverCheck {
                     System.out.println("table " + name + " " + type + " remarks=" + orNull(rs.getString("REMARKS")));
                     if ("TABLE".equals(type)) {
                         tables.add(new String[] {rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
+                    }
+                    if ("VIEW".equals(type)) {
+                        views.add(new String[] {rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
                     }
                 }
             }
@@ -73,19 +96,7 @@ public class DriverCheck {
             }
 
             for (String[] t : tables) {
-                try (ResultSet rs = md.getColumns(null, t[0], t[1], "%")) {
-                    while (rs.next()) {
-                        System.out.println("column " + t[0] + "." + t[1] + "." + rs.getString("COLUMN_NAME")
-                            + " pos=" + rs.getInt("ORDINAL_POSITION")
-                            + " type=" + rs.getInt("DATA_TYPE")
-                            + " typename=" + rs.getString("TYPE_NAME")
-                            + " size=" + rs.getInt("COLUMN_SIZE")
-                            + " digits=" + orNull(rs.getObject("DECIMAL_DIGITS"))
-                            + " nullable=" + rs.getInt("NULLABLE")
-                            + " isnullable=" + rs.getString("IS_NULLABLE")
-                            + " remarks=" + orNull(rs.getString("REMARKS")));
-                    }
-                }
+                printColumns(md, "column ", t);
                 try (ResultSet rs = md.getPrimaryKeys(null, t[0], t[1])) {
                     int n = 0;
                     while (rs.next()) {
@@ -100,6 +111,10 @@ public class DriverCheck {
                     }
                     System.out.println("indexes " + t[0] + "." + t[1] + " " + n);
                 }
+            }
+            // the views' columns (lakegate.tables), as a tool showing one asks
+            for (String[] t : views) {
+                printColumns(md, "viewcolumn ", t);
             }
             // every column of every table the caller may see, as a tool
             // building a schema tree asks
