@@ -55,6 +55,8 @@ select sum(x) from (values ('Infinity'::float8), (1e308::float8), (1e308::float8
 select sum(x) over (order by x) from (values (1e308::float8), (1e308::float8)) t(x)
 select sum(x) filter (where x > 0), sum(distinct x) from (values (1e308::float8), (1e308::float8)) t(x)
 select sum(x), sum(x) filter (where x > 1) from (values (1.5::float8), (2.5::float8)) t(x)
+select sum(x) from (values (1.5::float8)) t(x) where false
+select g, sum(x) from (values (1, null::float8), (2, 2.5::float8)) t(g, x) group by g order by g
 select date '2024-01-01' + interval '1 day', interval '1 day' + interval '1 hour', time '10:00' - interval '1 hour'
 select 1e30::float4 * 1e30::float4
 select x * y from (values (1e200::float8, 1e200::float8)) t(x, y)
