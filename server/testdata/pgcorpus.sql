@@ -64,6 +64,8 @@ select 3.4e38::float4 + 3.4e38::float4
 select 'Infinity'::float8 - 'Infinity'::float8, (x + 1) * 2 - 1 from (values (1.5::float8)) t(x)
 select a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p from (values (1.5::float8, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)) v(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
 select sum(x), sum(x) filter (where x > 1) from (values (1.5::float8), (2.5::float8)) t(x)
+select sum(x) from (values (1.5::float8)) t(x) where false
+select g, sum(x) from (values (1, null::float8), (2, 2.5::float8)) t(g, x) group by g order by g
 select date '2024-01-01' + interval '1 day', interval '1 day' + interval '1 hour', time '10:00' - interval '1 hour'
 select 1e30::float4 * 1e30::float4
 select x * y from (values (1e200::float8, 1e200::float8)) t(x, y)
