@@ -46,12 +46,13 @@ import (
 // process memory budget may move it.
 //
 // What is not reset: the catalog emulation's fixed part (its relations
-// with the rows every caller sees, and the macros that answer the same for
-// every caller), installed by a session's first catalog query and kept
-// for the engine's life: installing it is most of the cost of a session's
-// first catalog query (BENCHMARKS.md, Test suite time); the engine's Parquet metadata cache (footers of files
-// under the same allowed directories, not visible to SQL) and DuckDB's
-// allocator, which returns freed blocks to the OS on its own schedule.
+// with the rows every caller sees, and the macros that answer the same
+// for every caller), installed by a session's first catalog query and
+// kept for the engine's life, for it was most of the cost of such a
+// query (BENCHMARKS.md, Test suite time); the engine's Parquet metadata
+// cache (footers of files under the same allowed directories, not visible
+// to SQL) and DuckDB's allocator, which returns freed blocks to the OS on
+// its own schedule.
 //
 // Bounds: at most EngineConfig.IdleEngines engines wait (the least
 // recently used one is closed to make room) and none waits longer than
