@@ -2,7 +2,6 @@ package pgcatalog
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 
@@ -266,23 +265,11 @@ func appendValue(b array.Builder, v any, col string) {
 		}
 		b.Append(x)
 	case *array.Uint32Builder:
-		n := integer()
-		if n < 0 || n > math.MaxUint32 {
-			bad()
-		}
-		b.Append(uint32(n))
+		b.Append(fit[uint32](integer(), bad))
 	case *array.Int16Builder:
-		n := integer()
-		if n < math.MinInt16 || n > math.MaxInt16 {
-			bad()
-		}
-		b.Append(int16(n))
+		b.Append(fit[int16](integer(), bad))
 	case *array.Int32Builder:
-		n := integer()
-		if n < math.MinInt32 || n > math.MaxInt32 {
-			bad()
-		}
-		b.Append(int32(n))
+		b.Append(fit[int32](integer(), bad))
 	case *array.Int64Builder:
 		b.Append(integer())
 	case *array.Float32Builder:
@@ -306,4 +293,12 @@ func appendValue(b array.Builder, v any, col string) {
 	default:
 		bad()
 	}
+}
+
+// fit converts n to a narrower integer type, calling bad if it does not fit.
+func fit[T uint32 | int16 | int32](n int64, bad func()) T {
+	if int64(T(n)) != n {
+		bad()
+	}
+	return T(n)
 }

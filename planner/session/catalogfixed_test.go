@@ -9,6 +9,28 @@ import (
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
+// fixedEngine is a new engine holding the catalog emulation's fixed part
+// (installCatalog's first step); it closes at cleanup.
+func fixedEngine(t *testing.T) *engine {
+	t.Helper()
+	e, err := openEngine(EngineConfig{Threads: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.close)
+	if err := e.installFixedCatalog(); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// fixedEngineObjects is engineObjects of fixedEngine: what an engine that
+// served catalog queries keeps.
+func fixedEngineObjects(t *testing.T) string {
+	t.Helper()
+	return engineObjects(t, fixedEngine(t))
+}
+
 // The catalog emulation's fixed rows go into an engine as Arrow batches
 // (installFixedCatalog); they must be exactly the rows FixedSQL's INSERT
 // statements make, with the same relations and macros.
@@ -32,14 +54,7 @@ func TestFixedCatalogMatchesSQL(t *testing.T) {
 // leaves the fixed part as a new engine holds it.
 func TestCatalogResetSQLLeavesFixedPart(t *testing.T) {
 	fixed := fixedEngineObjects(t)
-	e, err := openEngine(EngineConfig{Threads: 1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
-	if err := e.installFixedCatalog(); err != nil {
-		t.Fatal(err)
-	}
+	e := fixedEngine(t)
 	tables := []pgcatalog.Table{{Schema: "s", Name: "t", Owner: "owner", Writable: true, Doc: "a table",
 		Fields: []iceberg.NestedField{{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: true, Doc: "key"},
 			{ID: 2, Name: "v", Type: iceberg.PrimitiveTypes.String}},

@@ -174,22 +174,6 @@ UNION ALL SELECT 'setting integer_division' WHERE NOT current_setting('integer_d
 	return strings.Join(out, "\n")
 }
 
-// fixedEngineObjects is engineObjects of a new engine holding the catalog
-// emulation's fixed part (installCatalog's first step): what an engine
-// that served catalog queries keeps.
-func fixedEngineObjects(t *testing.T) string {
-	t.Helper()
-	e, err := openEngine(EngineConfig{Threads: 1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
-	if err := e.installFixedCatalog(); err != nil {
-		t.Fatal(err)
-	}
-	return engineObjects(t, e)
-}
-
 // A session leaves views, scan copies, the catalog emulation (with rows
 // and macros that answer for its user), settings, an SQL-level prepared
 // statement and an open transaction; the engines it gives back hold none
