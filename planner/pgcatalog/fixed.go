@@ -207,31 +207,19 @@ func arrowType(t string) arrow.DataType {
 	if elem, ok := strings.CutSuffix(t, "[]"); ok {
 		return arrow.ListOf(arrowType(elem))
 	}
-	switch t {
-	case "UINTEGER":
-		return arrow.PrimitiveTypes.Uint32
-	case "VARCHAR":
-		return arrow.BinaryTypes.String
-	case "BOOLEAN":
-		return arrow.FixedWidthTypes.Boolean
-	case "SMALLINT":
-		return arrow.PrimitiveTypes.Int16
-	case "INTEGER":
-		return arrow.PrimitiveTypes.Int32
-	case "BIGINT":
-		return arrow.PrimitiveTypes.Int64
-	case "REAL":
-		return arrow.PrimitiveTypes.Float32
-	case "DOUBLE":
-		return arrow.PrimitiveTypes.Float64
-	case "BLOB":
-		return arrow.BinaryTypes.Binary
-	case "TIMESTAMPTZ":
-		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
-	case "INTERVAL":
-		return arrow.FixedWidthTypes.MonthDayNanoInterval
+	if at, ok := arrowTypes[t]; ok {
+		return at
 	}
 	panic("pgcatalog: no Arrow type for " + t)
+}
+
+var arrowTypes = map[string]arrow.DataType{
+	"UINTEGER": arrow.PrimitiveTypes.Uint32, "VARCHAR": arrow.BinaryTypes.String,
+	"BOOLEAN": arrow.FixedWidthTypes.Boolean, "SMALLINT": arrow.PrimitiveTypes.Int16,
+	"INTEGER": arrow.PrimitiveTypes.Int32, "BIGINT": arrow.PrimitiveTypes.Int64,
+	"REAL": arrow.PrimitiveTypes.Float32, "DOUBLE": arrow.PrimitiveTypes.Float64,
+	"BLOB": arrow.BinaryTypes.Binary, "TIMESTAMPTZ": &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"},
+	"INTERVAL": arrow.FixedWidthTypes.MonthDayNanoInterval,
 }
 
 // appendValue appends a row value (catalogLiteral's kinds) to a column.
