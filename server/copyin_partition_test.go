@@ -16,7 +16,8 @@ import (
 
 // TestCopyPartitionedDuckDBFiles: COPY into tables partitioned by
 // identity, year, month, day and hour keys writes the files with DuckDB's
-// Parquet writer, one file per partition, and every manifest entry holds
+// Parquet writer, one file per partition (each under the target file
+// size), and every manifest entry holds
 // the partition the file's rows belong to: the rows per partition value,
 // computed here from the data, equal the manifest's; timestamps before
 // 1970 (negative keys) and NULLs (a NULL partition) included. The rows

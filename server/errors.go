@@ -292,6 +292,8 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NullCharacter:             codes.ProgramLimitExceeded,
 	pgcatalog.NegativeSubstringLength:   codes.Substring,
 
+	pgcatalog.ToNumberNoDigits:            codes.InvalidTextRepresentation,
+	pgcatalog.ToNumberRefused:             codes.FeatureNotSupported,
 	pgcatalog.WidthBucketCount:            codes.InvalidArgumentForWidthBucketFunction,
 	pgcatalog.WidthBucketBounds:           codes.InvalidArgumentForWidthBucketFunction,
 	pgcatalog.EncodeEscape:                codes.FeatureNotSupported,

@@ -77,6 +77,9 @@ type gwOptions struct {
 	// engineTempDir is where the sessions' engines make their spill
 	// directories (one each: a count of engines opened).
 	engineTempDir string
+	// idleEngines is the engine config's IdleEngines when not 0 (-1:
+	// no engine reuse, no spare engine).
+	idleEngines int
 }
 
 // backends are the catalogs and stores the cases that must behave alike
@@ -171,6 +174,7 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	g := &gateway{dir: o.dir, cat: cat}
 	pcfg := session.Config{Engine: session.EngineConfig{Threads: 2}, Clock: o.clock}
 	pcfg.Engine.TempDir = o.engineTempDir
+	pcfg.Engine.IdleEngines = o.idleEngines
 	if o.threads > 0 {
 		pcfg.Engine.Threads = o.threads
 	}

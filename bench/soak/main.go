@@ -60,6 +60,7 @@ type options struct {
 	compact   bool
 	warmup    time.Duration
 	lifetime  time.Duration
+	idleWait  time.Duration
 }
 
 func main() {
@@ -73,6 +74,7 @@ func main() {
 	flag.IntVar(&o.reconnect, "reconnect", 200, "a reader reconnects after this many queries (sessions come and go)")
 	flag.DurationVar(&o.warmup, "warmup", time.Minute, "load runs this long before the measured -duration starts (bounded caches and pooled engines fill; errors still count)")
 	flag.DurationVar(&o.lifetime, "engine-lifetime", 0, "lakegate's limits.engine_lifetime (0: its default)")
+	flag.DurationVar(&o.idleWait, "idle-wait", 0, "after the at-rest figures, wait this long (past limits.idle_engine_timeout, 1m) and count the engines still open (0: skip)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
 	flag.BoolVar(&o.compact, "compact", true, "the writers' table owner compacts the table before each expiry")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
@@ -132,6 +134,9 @@ type sample struct {
 	cInUse, cFree, goMiB      float64
 	jeAlloc, jeRes            float64
 	goroutines, fds, sessions int
+	// engines are the DuckDB databases open, idle those of them waiting
+	// in the pool: each holds its catalog and footers on glibc's heap.
+	engines, idle int
 	// anonRest is the anonymous RSS no allocator's figure covers: glibc's
 	// freed pages it kept resident (malloc_trim returns them), thread
 	// stacks, cgo's and the runtime's own mappings. It is negative when
@@ -142,7 +147,7 @@ type sample struct {
 	load     float64 // the 1-minute load average: the soak shares the machine
 }
 
-func take(at time.Duration, c *counters, srv *server.Server) sample {
+func take(at time.Duration, c *counters, srv *server.Server, pl *session.Manager) sample {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	m, _ := benchkit.Status("self")
@@ -150,10 +155,11 @@ func take(at time.Duration, c *counters, srv *server.Server) sample {
 	cInUse, cFree := mallocMiB()
 	jeAlloc, jeRes := jemallocMiB()
 	goMiB := float64(ms.Sys-ms.HeapReleased) / (1 << 20)
+	ops := pl.OpStats()
 	return sample{jeAlloc: jeAlloc, jeRes: jeRes, cInUse: cInUse, cFree: cFree, goMiB: goMiB, at: at, queries: c.queries.Load(), errors: c.errors.Load(), writes: c.writes.Load(),
 		rssMiB: float64(m.RSS) / (1 << 20), hwmMiB: float64(m.HWM) / (1 << 20), heapMiB: float64(ms.HeapInuse) / (1 << 20),
 		anonRest: float64(m.Anon)/(1<<20) - goMiB - cInUse - jeRes, load: loadAverage(),
-		goroutines: runtime.NumGoroutine(), fds: len(fds), sessions: srv.Sessions()}
+		goroutines: runtime.NumGoroutine(), fds: len(fds), sessions: srv.Sessions(), engines: ops.Engines, idle: ops.IdleEngines}
 }
 
 func run(ctx context.Context, o options) error {
@@ -249,7 +255,7 @@ func run(ctx context.Context, o options) error {
 	setup.Close(ctx)
 
 	var c counters
-	rest0 := settle(srv)
+	rest0 := settle(srv, pl)
 	start := time.Now()
 	deadline := start.Add(o.warmup + o.duration)
 	var wg sync.WaitGroup
@@ -272,12 +278,12 @@ func run(ctx context.Context, o options) error {
 			maintainer(ctx, connect, o.expire, o.compact, deadline, &c)
 		}()
 	}
-	samples := []sample{take(0, &c, srv)}
+	samples := []sample{take(0, &c, srv, pl)}
 	probes := probeRSS(start, deadline)
 	tick := time.NewTicker(o.sample)
 	for now := range tick.C {
 		at := now.Sub(start).Round(time.Second)
-		s := take(at, &c, srv)
+		s := take(at, &c, srv, pl)
 		s.rssMean = probes.mean(samples[len(samples)-1].at, at)
 		samples = append(samples, s)
 		if o.heapProf != "" {
@@ -293,8 +299,18 @@ func run(ctx context.Context, o options) error {
 	tick.Stop()
 	wg.Wait()
 	elapsed := time.Since(start)
-	rest1 := settle(srv)
+	rest1 := settle(srv, pl)
 	report(o, samples, probes, rest0, rest1, &c, elapsed)
+	if o.idleWait > 0 {
+		// Past the pool's idle timeout every engine should have closed:
+		// one still open is held by nothing the soak can see.
+		time.Sleep(o.idleWait)
+		runtime.GC()
+		var none counters
+		r := take(0, &none, srv, pl)
+		fmt.Printf("after %s more at rest: engines %d (%d idle), C used %.0f MiB, jemalloc resident %.0f MiB, goroutines %d, fds %d, RSS %.0f MiB\n",
+			o.idleWait, r.engines, r.idle, r.cInUse, r.jeRes, r.goroutines, r.fds, r.rssMiB)
+	}
 	writersTable(filepath.Join(dir, "warehouse"))
 	if o.heapProf != "" {
 		return writeHeapProfile(o.heapProf)
@@ -313,14 +329,14 @@ func writeHeapProfile(path string) error {
 
 // settle waits for the sessions to end and the runtime to return what it
 // can, then takes the at-rest figures.
-func settle(srv *server.Server) sample {
+func settle(srv *server.Server, pl *session.Manager) sample {
 	for i := 0; i < 100 && srv.Sessions() > 0; i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(time.Second)
 	runtime.GC()
 	var c counters
-	return take(0, &c, srv)
+	return take(0, &c, srv, pl)
 }
 
 func reader(ctx context.Context, connect func(context.Context, string) (*pgx.Conn, error), reconnect int, r *rand.Rand, deadline time.Time, c *counters) {
@@ -507,7 +523,7 @@ func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample,
 	w := os.Stdout
 	fmt.Fprintf(w, "## Soak: %d clients (%d writers, compacted %t, snapshots expired after %s), %s after %s of warm-up, lakegate in-process on its default limits\n\n", o.clients, o.writers, o.compact, o.expire, o.duration, o.warmup)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tRSS mean MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tanon rest MiB\tgoroutines\tfds\tsessions\tload\t")
+	fmt.Fprintln(tw, "at\tqueries\tq/s\twrites\terrors\tRSS MiB\tRSS mean MiB\tGo MiB\theap MiB\tC used MiB\tC free MiB\tje alloc MiB\tje resident MiB\tanon rest MiB\tgoroutines\tfds\tsessions\tengines\tidle\tload\t")
 	for i, s := range samples {
 		qps := 0.0
 		if i > 0 {
@@ -517,11 +533,11 @@ func report(o options, samples []sample, probes *rssProbes, rest0, rest1 sample,
 		if s.at > 0 && s.at <= o.warmup {
 			at += " (warm-up)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%.1f\t\n", at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.rssMean, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.anonRest, s.goroutines, s.fds, s.sessions, s.load)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%d\t%.1f\t\n", at, s.queries, qps, s.writes, s.errors, s.rssMiB, s.rssMean, s.goMiB, s.heapMiB, s.cInUse, s.cFree, s.jeAlloc, s.jeRes, s.anonRest, s.goroutines, s.fds, s.sessions, s.engines, s.idle, s.load)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nat rest before / after: goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
-		rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.cInUse, rest1.cInUse, rest0.cFree, rest1.cFree, rest0.jeRes, rest1.jeRes, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
+	fmt.Fprintf(w, "\nat rest before / after: engines %d / %d (%d idle), goroutines %d / %d, fds %d / %d, heap %.0f / %.0f MiB, C used %.0f / %.0f MiB, C free %.0f / %.0f MiB, jemalloc resident %.0f / %.0f MiB, RSS %.0f / %.0f MiB; peak RSS %.0f MiB\n",
+		rest0.engines, rest1.engines, rest1.idle, rest0.goroutines, rest1.goroutines, rest0.fds, rest1.fds, rest0.heapMiB, rest1.heapMiB, rest0.cInUse, rest1.cInUse, rest0.cFree, rest1.cFree, rest0.jeRes, rest1.jeRes, rest0.rssMiB, rest1.rssMiB, rest1.hwmMiB)
 	if first, last := firstMeasured(samples, o.warmup), samples[len(samples)-1]; first.rssMean > 0 {
 		fmt.Fprintf(w, "RSS, mean of %s probes: first measured minute (to %s) %.0f MiB, last (to %s) %.0f MiB: %+.1f%%; trend after the warm-up %+.1f MiB/min\n",
 			probeEvery, first.at, first.rssMean, last.at, last.rssMean, 100*(last.rssMean/first.rssMean-1), probes.slope(o.warmup))

@@ -42,7 +42,9 @@ import (
 //	      parallel GET of the same object keys with the AWS SDK, as many at
 //	      once as lakegate fetches (catalog.DefaultFetchParallelism, 16),
 //	      into io.Discard and, doing the copying lakegate does, into files
-//	      on the same disk as lakegate's cache
+//	      on the same disk as lakegate's cache; and lakegate's fetch path
+//	      alone (catalog.FetchBatch in this process, the scans planned
+//	      first), which is what the SDK's GETs compare with byte for byte
 //	warm  Q1-Q22 with the file cache filled, S3 tables and local tables
 //	      alternating: per-query medians, ratio, geometric mean
 //	peak  the file cache directory's size (copies and partial downloads),
@@ -54,27 +56,36 @@ const s3Schema = "tpch_s3"
 // s3FetchParallelism is lakegate's own, which the SDK baseline uses too.
 const s3FetchParallelism = catalog.DefaultFetchParallelism
 
+// s3ByteRounds: the SDK's GETs and lakegate's fetch path alone are timed
+// this many times each (a few seconds in all at SF 1), medians reported.
+const s3ByteRounds = 3
+
 // keyColumns name a column of each table that no file can be pruned by
 // in the fetch statement's predicate (col + 0 < 0).
 var keyColumns = map[string]string{"region": "r_regionkey", "nation": "n_nationkey", "supplier": "s_suppkey",
 	"customer": "c_custkey", "part": "p_partkey", "partsupp": "ps_partkey", "orders": "o_orderkey", "lineitem": "l_orderkey"}
 
 type s3Result struct {
-	warm         []qResult // Lakegate: S3 tables, DuckDB: local tables (the reference column)
-	cold         []time.Duration
-	coldBytes    int64
-	fetchTime    time.Duration // on a connection that ran a statement before
-	fetchFirst   time.Duration // as a new connection's first statement
-	fetchWarm    time.Duration // the same statement again, every copy on disk
-	fetchBytes   int64
-	fetchFiles   int64
-	sdkTime      time.Duration
-	sdkBytes     int64
-	sdkDiskTime  time.Duration // the same GETs written to files
-	sdkKeys      int
-	peak, budget int64
-	generated    time.Duration
-	coldMismatch string
+	warm        []qResult // Lakegate: S3 tables, DuckDB: local tables (the reference column)
+	cold        []time.Duration
+	coldBytes   int64
+	fetchTime   time.Duration // on a connection that ran a statement before
+	fetchFirst  time.Duration // as a new connection's first statement
+	fetchWarm   time.Duration // the same statement again, every copy on disk
+	fetchBytes  int64
+	fetchFiles  int64
+	sdkTime     time.Duration
+	sdkBytes    int64
+	sdkDiskTime time.Duration // the same GETs written to files
+	// sdkNoCheckTime: to io.Discard without the SDK's default response
+	// checksum validation
+	sdkNoCheckTime time.Duration
+	pathTime       time.Duration // lakegate's fetch path alone (fetchPathAll)
+	pathBytes      int64
+	sdkKeys        int
+	peak, budget   int64
+	generated      time.Duration
+	coldMismatch   string
 }
 
 func runS3(ctx context.Context, e *env, w io.Writer) error {
@@ -236,20 +247,46 @@ func runS3(ctx context.Context, e *env, w io.Writer) error {
 		return fmt.Errorf("fetch statement, warm: %w", err)
 	}
 
-	// The same keys with the AWS SDK.
-	logf("  AWS SDK GET of the same %d objects, %d at once ...", len(keys), s3FetchParallelism)
-	if r.sdkBytes, r.sdkTime, err = sdkGetAll(ctx, store, keys, ""); err != nil {
-		return err
-	}
+	// The same keys with the AWS SDK, and through lakegate's fetch path
+	// alone: s3ByteRounds rounds, the three in a different order each
+	// round (none always first after the statements above), medians.
+	logf("  AWS SDK GET of the same %d objects, %d at once, and lakegate's fetch path, %d rounds ...", len(keys), s3FetchParallelism, s3ByteRounds)
 	sdkDir := filepath.Join(dataDir, "s3-sdk-copies")
-	if err := os.MkdirAll(sdkDir, 0o700); err != nil {
-		return err
+	var discard, noCheck, files, path []time.Duration
+	byteRuns := []func() error{
+		func() error {
+			n, d, err := sdkGetAll(ctx, store, keys, "")
+			r.sdkBytes, discard = n, append(discard, d)
+			return err
+		},
+		func() error {
+			_, d, err := sdkGetAllWith(ctx, store, keys, "", aws.ResponseChecksumValidationWhenRequired)
+			noCheck = append(noCheck, d)
+			return err
+		},
+		func() error {
+			if err := os.MkdirAll(sdkDir, 0o700); err != nil {
+				return err
+			}
+			defer os.RemoveAll(sdkDir)
+			_, d, err := sdkGetAll(ctx, store, keys, sdkDir)
+			files = append(files, d)
+			return err
+		},
+		func() error {
+			n, d, err := fetchPathAll(ctx, storeCfg, filepath.Join(dataDir, "s3-path-copies"))
+			r.pathBytes, path = n, append(path, d)
+			return err
+		},
 	}
-	_, r.sdkDiskTime, err = sdkGetAll(ctx, store, keys, sdkDir)
-	os.RemoveAll(sdkDir)
-	if err != nil {
-		return err
+	for round := range s3ByteRounds {
+		for i := range byteRuns {
+			if err := byteRuns[(round+i)%len(byteRuns)](); err != nil {
+				return err
+			}
+		}
 	}
+	r.sdkTime, r.sdkNoCheckTime, r.sdkDiskTime, r.pathTime = median(discard), median(noCheck), median(files), median(path)
 	r.sdkKeys = len(keys)
 
 	// Warm: the cache holds every file now.
@@ -319,8 +356,16 @@ func (e *env) engineDSNFor(schema string) string {
 // s3FetchParallelism at a time, into io.Discard, or into a file each in
 // dir when dir is not "".
 func sdkGetAll(ctx context.Context, store *weedtest.Server, locs []string, dir string) (int64, time.Duration, error) {
+	return sdkGetAllWith(ctx, store, locs, dir, 0)
+}
+
+// sdkGetAllWith is sdkGetAll with the client's response checksum
+// validation (0: the SDK's default, which checks a full object's
+// checksum when the store sends one).
+func sdkGetAllWith(ctx context.Context, store *weedtest.Server, locs []string, dir string, validation aws.ResponseChecksumValidation) (int64, time.Duration, error) {
 	cl := s3.New(s3.Options{Region: weedtest.Region, BaseEndpoint: aws.String(store.S3), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, "")})
+		Credentials:                credentials.NewStaticCredentialsProvider(store.AccessKey, store.SecretKey, ""),
+		ResponseChecksumValidation: validation})
 	var (
 		total    atomic.Int64
 		wg       sync.WaitGroup
@@ -362,6 +407,69 @@ func sdkGetAll(ctx context.Context, store *weedtest.Server, locs []string, dir s
 	}
 	wg.Wait()
 	return total.Load(), time.Since(start), firstErr
+}
+
+// fetchPathAll fetches every data file of the TPC-H tables through the
+// path a lakegate statement fetches them by (catalog.FetchBatch into an
+// empty objcache.Cache in dir, on a catalog opened here, so with HTTP
+// connections of its own), its scans planned first: the byte path
+// alone, without the statement's planning, engine and scan. It returns
+// the bytes of the copies and the time from the batch's start to its
+// Wait.
+func fetchPathAll(ctx context.Context, storeCfg catalog.Config, dir string) (int64, time.Duration, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return 0, 0, err
+	}
+	defer os.RemoveAll(dir)
+	fc, err := objcache.Open(dir, 8<<30, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	cat, err := catalog.Open(ctx, []catalog.Config{storeCfg}, catalog.Options{FileCache: fc})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer cat.Close()
+	type scan struct {
+		t    *catalog.Table
+		plan *catalog.ScanPlan
+	}
+	var scans []scan
+	for _, name := range tpch.Tables {
+		t, err := cat.LoadTable(ctx, catalog.Ident{Schema: s3Schema, Name: name})
+		if err != nil {
+			return 0, 0, err
+		}
+		plan, err := t.PlanScan(ctx, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		scans = append(scans, scan{t, plan})
+	}
+	start := time.Now()
+	b := cat.NewFetchBatch(ctx, nil)
+	defer b.Close()
+	var paths []string
+	for _, sc := range scans {
+		local, err := b.Localize(sc.t, sc.plan)
+		if err != nil {
+			return 0, 0, err
+		}
+		paths = append(paths, local.Paths()...)
+	}
+	if err := b.Wait(); err != nil {
+		return 0, 0, err
+	}
+	d := time.Since(start)
+	var n int64
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return 0, 0, err
+		}
+		n += info.Size()
+	}
+	return n, d, nil
 }
 
 // copyBody copies an object's body to io.Discard (dir "") or to file i in
@@ -497,14 +605,18 @@ func printS3(w io.Writer, r s3Result, o options) {
 	fetchOnly := r.fetchTime - r.fetchWarm
 	lgFetch := mbps(r.fetchBytes, fetchOnly)
 	fmt.Fprintf(tw, "lakegate, the same statement warm (%.2f s): the cold one's extra time\t%d\t%.1f\t%.2f\t%.1f\t\n", r.fetchWarm.Seconds(), r.fetchFiles, mib(r.fetchBytes), fetchOnly.Seconds(), lgFetch)
-	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkTime.Seconds(), sdk)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to io.Discard, checksums validated only when required (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkNoCheckTime.Seconds(), mbps(r.sdkBytes, r.sdkNoCheckTime))
 	sdkDisk := mbps(r.sdkBytes, r.sdkDiskTime)
-	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to files\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, r.sdkKeys, mib(r.sdkBytes), r.sdkDiskTime.Seconds(), sdkDisk)
+	fmt.Fprintf(tw, "AWS SDK GetObject, %d at once, to files (median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.sdkBytes), r.sdkDiskTime.Seconds(), sdkDisk)
+	path := mbps(r.pathBytes, r.pathTime)
+	fmt.Fprintf(tw, "lakegate's fetch path alone (catalog.FetchBatch, %d at once, to its file cache; median of %d)\t%d\t%.1f\t%.2f\t%.1f\t\n", s3FetchParallelism, s3ByteRounds, r.sdkKeys, mib(r.pathBytes), r.pathTime.Seconds(), path)
 	tw.Flush()
 	first := mbps(r.fetchBytes, r.fetchFirst)
 	fmt.Fprintf(w, "\nlakegate / SDK throughput, a new connection's first statement (its session's first engine too): %.2f against io.Discard, %.2f against files\n", first/sdk, first/sdkDisk)
 	fmt.Fprintf(w, "lakegate / SDK throughput, the whole statement (planning, the fetch, writing the copies, the scan): %.2f against io.Discard, %.2f against files\n", lg/sdk, lg/sdkDisk)
 	fmt.Fprintf(w, "lakegate / SDK throughput, the cold statement's extra time over the warm one: %.2f against io.Discard, %.2f against files\n", lgFetch/sdk, lgFetch/sdkDisk)
+	fmt.Fprintf(w, "lakegate's fetch path alone / SDK throughput (the byte path, no statement): %.2f against io.Discard, %.2f against files\n", path/sdk, path/sdkDisk)
 	within := "within"
 	if r.peak > r.budget {
 		within = "OVER"

@@ -50,6 +50,10 @@ func registerSources(m *metrics.Metrics, cat *catalog.Catalog, pl *session.Manag
 		func() float64 { return float64(pl.MemoryPlan().Budget - pl.MemoryPlan().Reserved) })
 	m.GaugeFunc("lakegate_engine_spill_bytes", "Bytes open session engines have spilled to limits.temp_dir now.", nil,
 		func() float64 { return float64(pl.OpStats().SpillBytes) })
+	m.GaugeFunc("lakegate_engines_open", "Session engines (DuckDB databases) open: sessions', idle and changing hands.", nil,
+		func() float64 { return float64(pl.OpStats().Engines) })
+	m.GaugeFunc("lakegate_engines_idle", "Session engines waiting in the pool for the next session (limits.idle_engines).", nil,
+		func() float64 { return float64(pl.OpStats().IdleEngines) })
 	registerFileCache(m, cat.FileCache())
 	if store != nil {
 		for _, outcome := range []string{"ok", "failed"} {

@@ -229,7 +229,7 @@ func TestMetricsAfterWorkload(t *testing.T) {
 	sort.Strings(names)
 	for _, n := range []string{"go_goroutines", "process_resident_memory_bytes", "lakegate_sessions", "lakegate_engine_memory_granted_bytes",
 		"lakegate_result_cache_hits_total", "lakegate_metadata_cache_hits_total", "lakegate_scan_cache_cells",
-		"lakegate_engine_spill_bytes", "lakegate_file_cache_bytes", "lakegate_file_cache_hits_total"} {
+		"lakegate_engine_spill_bytes", "lakegate_engines_open", "lakegate_engines_idle", "lakegate_file_cache_bytes", "lakegate_file_cache_hits_total"} {
 		if after[n] == nil {
 			t.Errorf("no %s among %v", n, names)
 		}

@@ -64,6 +64,19 @@ func TestWriteParquet(t *testing.T) {
 			t.Errorf("column %d: field id %d, want %d", i, got, want)
 		}
 	}
+	// no bloom filters (name's 5,000 distinct values are dictionary
+	// encoded, which DuckDB gives one by default)
+	for g := 0; g < md.NumRowGroups(); g++ {
+		for i := 0; i < 2; i++ {
+			cc, err := md.RowGroup(g).ColumnChunk(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cc.BloomFilterOffset() != 0 {
+				t.Errorf("row group %d, column %d: a bloom filter at %d", g, i, cc.BloomFilterOffset())
+			}
+		}
+	}
 	r.Close()
 
 	// rolled into several files past FileBytes

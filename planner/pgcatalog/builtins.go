@@ -179,7 +179,7 @@ const (
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros, nestedDivisionMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonBuildMacros(), jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros) {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
@@ -189,7 +189,7 @@ var EngineMacros = func() string {
 // another session keeps them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*", tzAbbrevMacro}
-	for _, m := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros, nestedDivisionMacros) {
+	for _, m := range slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonBuildMacros(), jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros) {
 		names = append(names, macroName(m))
 	}
 	return names
@@ -203,7 +203,7 @@ func DeterministicMacro(name string) bool { return deterministicMacros[name] }
 
 var deterministicMacros = func() map[string]bool {
 	m := map[string]bool{}
-	for _, def := range slices.Concat(builtinMacros, missingMacros, characterMacros, jsonBuildMacros(), valueMacros, jsonbMacros, numericMacros, nestedDivisionMacros) {
+	for _, def := range slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonBuildMacros(), jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros) {
 		if !strings.Contains(def, "random()") {
 			m[macroName(def)] = true
 		}

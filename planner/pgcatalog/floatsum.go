@@ -59,10 +59,10 @@ func floatSum(in []piece, i, open int, next func(int) int, before map[int]string
 	return "lakegate_float_sum(" + in[i].text, i, true
 }
 
-// textCastCall reads CAST(x AS text),
+// textCastCall reads CAST(x AS text) or CAST(x AS varchar),
 // whose CAST is in[i]: the index of its AS and of the type's last piece.
-// The call is written lakegate_text(x), which writes a float as Postgres
-// does (x::text's textCast). An operand that is a string constant or a
+// The call is written lakegate_text(x) (lakegate_varchar_text(x)), which
+// writes a float as Postgres does (x::text's textCast). An operand that is a string constant or a
 // parameter alone is left as it is, as textCast leaves it.
 func textCastCall(in []piece, i int, next func(int) int) (as, typEnd int, ok bool) {
 	o := next(i + 1)
@@ -88,11 +88,20 @@ func textCastCall(in []piece, i int, next func(int) int) (as, typEnd int, ok boo
 		return 0, 0, false
 	}
 	t := next(as + 1)
-	if t >= len(in) || in[t].kind != 'w' || in[t].identName() != "text" || next(t+1) != closing {
+	if t >= len(in) || in[t].kind != 'w' || (in[t].identName() != "text" && in[t].identName() != "varchar") || next(t+1) != closing {
 		return 0, 0, false
 	}
 	if first := next(o + 1); next(first+1) == as && (in[first].kind == 's' || strings.HasPrefix(in[first].text, "$")) {
 		return 0, 0, false
 	}
 	return as, t, true
+}
+
+// textMacro is the macro of a cast to text or varchar (typ) that writes
+// a float as Postgres does.
+func textMacro(typ string) string {
+	if typ == "varchar" {
+		return "lakegate_varchar_text"
+	}
+	return "lakegate_text"
 }

@@ -267,14 +267,15 @@ func pgCall(in []piece, i, open int, name string, next func(int) int, out []piec
 // (pgvalues.go: a float's text as Postgres writes it). An operand that is
 // a string constant or a parameter is left as it is (it is text already,
 // and a parameter keeps the type the cast gives it), and so is one this
-// reader cannot delimit.
-func textCast(out *[]piece) (string, bool) {
+// reader cannot delimit. With literals, a string constant is taken too
+// ('abc'::varchar is varchar, and the engine's string type is sent as text).
+func textCast(out *[]piece, literals bool) (string, bool) {
 	k := prevNonSpace(*out, len(*out))
 	if k < 0 {
 		return "", false
 	}
 	last := (*out)[k]
-	if !(last.isIdent() || last.text == ")" || last.kind == 'n' && !strings.HasPrefix(last.text, "$")) {
+	if !(last.isIdent() || last.text == ")" || last.kind == 'n' && !strings.HasPrefix(last.text, "$") || literals && last.kind == 's') {
 		return "", false
 	}
 	saved := slices.Clone(*out)

@@ -8,6 +8,12 @@ package pgcatalog
 // any expression, column values included. A macro is created after the
 // macros it calls.
 var missingMacros = []string{
+	// to_number: Postgres reads the text against the template; input
+	// without a digit fails as it fails there (22P02), other input is
+	// refused (0A000) rather than read otherwise
+	`to_number(s, f) AS CASE WHEN s IS NULL OR f IS NULL THEN CAST(NULL AS DECIMAL(38, 0)) ` +
+		`WHEN NOT regexp_matches(CAST(s AS VARCHAR), '[0-9]') THEN error('` + ToNumberNoDigits + `') ` +
+		`ELSE error('` + ToNumberRefused + `') END`,
 	// div(a, b): a / b truncated toward zero, as numeric. a - a % b is a
 	// multiple of b (the engine's % truncates too), so an integral divisor
 	// divides exactly as integers; a fractional one divides as double.
@@ -157,6 +163,8 @@ const xorOperator = "^^"
 
 // Errors the macros above raise, in Postgres' words.
 const (
+	ToNumberNoDigits            = `invalid input syntax for type numeric: " "`
+	ToNumberRefused             = "to_number is not supported (the engine has no reader of Postgres number templates)"
 	WidthBucketCount            = "count must be greater than zero"
 	WidthBucketBounds           = "lower bound cannot equal upper bound"
 	EncodeEscape                = "encode with the escape format is not supported"

@@ -76,6 +76,7 @@ type NestedDivs struct {
 	all         map[uint64]bool
 	undelimited bool
 	roundDivs   []uint64 // the rounded quotients' divisions
+	chains      int      // float + and - chains wrapped (floatchain.go)
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
@@ -128,17 +129,23 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 		return true
 	})
 	switch {
-	case len(n.all) == 0 && len(n.eds) == 0:
-		return nil
 	case !ok || len(n.all) > len(n.locs):
 		return n.Undelimit()
+	}
+	n.floatChains(root, sql, pieces)
+	if len(n.all) == 0 && len(n.eds) == 0 {
+		return nil
 	}
 	return n
 }
 
 // Undelimit returns n's divisions to be Rendered rather than edited into
-// the text, the rounded quotients' among them.
+// the text, the rounded quotients' among them; nil if n has none (its
+// float chains then stay the engine's).
 func (n *NestedDivs) Undelimit() *NestedDivs {
+	if len(n.all) == 0 && len(n.roundDivs) == 0 {
+		return nil
+	}
 	u := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: n.root, all: maps.Clone(n.all), undelimited: true}
 	for _, loc := range n.roundDivs {
 		u.all[loc] = true
@@ -465,6 +472,14 @@ func (n *NestedDivs) normalized(v any) any {
 	case map[string]any:
 		if q, ok := n.roundedForm(v); ok {
 			return n.normalized(q)
+		}
+		if args, _ := v["children"].([]any); v["function_name"] == "lakegate_float_check" && len(args) == 2 && n.chains > 0 {
+			// a float chain's check (floatchain.go): the chain, under
+			// the check's alias
+			if c, ok := args[0].(map[string]any); ok {
+				c["alias"] = v["alias"]
+				return n.normalized(c)
+			}
 		}
 		if loc, ok := v["query_location"].(float64); ok && n.locs[loc] && (v["function_name"] == "/" || v["function_name"] == "//") {
 			v["function_name"], v["is_operator"] = "lakegate_nested_div", false

@@ -212,9 +212,9 @@ func itemEnds(in []piece, i int) bool {
 
 // characterMacros are the casts' engine macros.
 var characterMacros = []string{
-	`lakegate_varchar_n(x, n) AS left(CAST(x AS VARCHAR), n)`,
-	`lakegate_char_n(x, n) AS left(CAST(x AS VARCHAR), n)`,
-	`lakegate_bpchar_n(x, n) AS rpad(left(CAST(x AS VARCHAR), n), n, ' ')`,
+	`lakegate_varchar_n(x, n) AS left(lakegate_text(x), n)`,
+	`lakegate_char_n(x, n) AS left(lakegate_text(x), n)`,
+	`lakegate_bpchar_n(x, n) AS rpad(left(lakegate_text(x), n), n, ' ')`,
 	// a SIMILAR TO pattern already made a regular expression (similarTo)
 	`lakegate_similar(re) AS re`,
 	// a pattern that cannot be made one fails where the engine evaluates it
@@ -242,7 +242,7 @@ func CharacterColumns(root tree.QueryNode) []uint32 {
 		}
 		if c, ok := e.(*tree.Function); ok {
 			switch strings.ToLower(c.FunctionName) {
-			case "lakegate_varchar_n":
+			case "lakegate_varchar_n", "lakegate_varchar_text":
 				return pgtypes.OIDVarchar, true
 			case "lakegate_bpchar_n":
 				return pgtypes.OIDBpchar, true

@@ -41,6 +41,9 @@ var valueMacros = []string{
 	// x::text
 	`lakegate_text(x) AS CASE typeof(x) WHEN 'DOUBLE' THEN lakegate_float_text(CAST(x AS VARCHAR), 15) ` +
 		`WHEN 'FLOAT' THEN lakegate_float_text(CAST(x AS VARCHAR), 6) ELSE CAST(x AS VARCHAR) END`,
+	// x::varchar, CAST(x AS varchar): the same text, typed varchar
+	// (CharacterColumns)
+	`lakegate_varchar_text(x) AS lakegate_text(x)`,
 	// a value as its type's output function writes it (format's %s and %L)
 	`lakegate_out(x) AS CASE WHEN typeof(x) = 'BOOLEAN' THEN left(CAST(x AS VARCHAR), 1) ` +
 		`WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'STRUCT%' OR typeof(x) LIKE 'MAP%' THEN error('` + FormatValue + `') ELSE lakegate_text(x) END`,

@@ -426,7 +426,7 @@ func (sc *typeScope) expr(e tree.Expr) uint32 {
 			return arrayOf[sc.expr(args[0])]
 		case fn == "list_value" && len(args) == 0:
 			return pgtypes.OIDUnknown // an empty array takes the other branch's type
-		case fn == "lakegate_varchar" || fn == "lakegate_varchar_n":
+		case fn == "lakegate_varchar" || fn == "lakegate_varchar_n" || fn == "lakegate_varchar_text":
 			return pgtypes.OIDVarchar
 		case fn == "lakegate_current_schemas":
 			return pgtypes.OIDNameArray

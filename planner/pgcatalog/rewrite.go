@@ -361,7 +361,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				continue
 			}
 			if as, typEnd, ok := textCastCall(in, i, next); ok {
-				emit("lakegate_text", 'w')
+				emit(textMacro(in[typEnd].identName()), 'w')
 				for as > 0 && in[as-1].kind == ' ' {
 					as--
 				}
@@ -415,9 +415,9 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				rw.Changed = true
 				continue
 			}
-			if name == "text" {
-				if text, ok := textCast(&out); ok {
-					emit(text, 'w')
+			if name == "text" || name == "varchar" && end == j {
+				if text, ok := textCast(&out, name == "varchar"); ok {
+					emit(textMacro(name)+strings.TrimPrefix(text, "lakegate_text"), 'w')
 					i = end
 					rw.Changed = true
 					continue

@@ -28,7 +28,9 @@ import (
 // (copyin_format.go), converted by PostgreSQL's input rules
 // (pgtypes.ColumnInput) into Arrow batches of the table's write schema,
 // and written batch by batch as they arrive, so memory stays bounded by
-// a batch whatever the input's size. A row that fails fails the whole
+// a few batches whatever the input's size (the parse runs a batch ahead
+// of the writer on a goroutine of its own, copyin_ahead.go, and ends
+// before the load returns). A row that fails fails the whole
 // COPY: nothing is committed and the staged files are removed, and the
 // error says where, as PostgreSQL's CONTEXT does ("COPY t, line 3,
 // column amount: "x""). Columns the list leaves out are NULL (Iceberg
@@ -307,7 +309,7 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 		}
 		return err // the stream's own: CopyFail, a disconnect
 	}
-	next := func() (arrow.RecordBatch, error) {
+	parse := func(ctx context.Context) (arrow.RecordBatch, error) {
 		nrows, nbytes := 0, 0
 		for _, in := range inputs {
 			in.Reserve(copyBatchRows)
@@ -383,6 +385,8 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 		}
 		return rec, nil
 	}
+	next, stop := parseAhead(ctx, parse)
+	defer stop()
 	n, err := l.s.writer().Load(ctx, l.t, "COPY", next, l.s.parquetWriter())
 	if err != nil {
 		// The rest of the data is the client's to stop sending; what it

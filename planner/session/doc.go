@@ -46,7 +46,10 @@
 // location outside the sandbox the session's engine is replaced by one
 // with the wider set (the sandbox of a running database cannot be
 // widened, by design). Engines outlive their sessions: reset, they wait
-// for the next session whose plans allow exactly the same set. An engine
+// for the next session whose plans allow exactly the same set. A new
+// engine is a spare opened ahead and sandboxed when taken
+// (enginespare.go), or opened while the statement's files download
+// (engineahead.go). An engine
 // is replaced past its footer bound, lifetime or statement count, and the
 // C heap is trimmed (at most every 5 s) after a close.
 //
@@ -76,7 +79,8 @@
 //	copy.go, copyin*.go,           DECLARE/FETCH/MOVE/CLOSE and portals,
 //	sqlprepare.go, paramtypes.go,  COPY, PREPARE/EXECUTE/DEALLOCATE,
 //	explain.go                     DISCARD, LOCK; parameter types; EXPLAIN
-//	engine.go, enginepool.go,      the sandboxed engine, its pool and
+//	engine.go, enginepool.go,      the sandboxed engine, its pool, the
+//	enginespare.go, engineahead.go spare and the engine opened ahead,
 //	recycle.go                     its replacement
 //	memory.go, admit.go            the memory plan, grants, admission
 //	stmtcache.go, snapcache.go,    prepared statements, small-table

@@ -132,6 +132,21 @@ type engine struct {
 }
 
 func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
+	e, err := openUnsandboxed(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.sandbox(allowed); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// openUnsandboxed opens an engine set up in every way but its sandbox:
+// nothing but lakegate's own setup may run in it before sandbox
+// (enginespare.go).
+func openUnsandboxed(cfg EngineConfig) (*engine, error) {
 	tempDir, err := os.MkdirTemp(cfg.TempDir, "lakegate-spill-")
 	if err != nil {
 		return nil, fmt.Errorf("engine: spill dir: %w", err)
@@ -173,14 +188,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		os.RemoveAll(tempDir)
 		return nil, err
 	}
-	e := &engine{db: db, conn: conn, allowed: slices.Clone(allowed), tempDir: tempDir, threads: cfg.Threads, opened: time.Now(), lifeShare: newLifeShare()}
-	// The sandbox: from here on this database can open only files under the
-	// allowed directories, and neither that list nor external access can be
-	// changed again by anything running in it.
-	if err := e.conn.Sandbox(allowed); err != nil {
-		e.close()
-		return nil, fmt.Errorf("engine: sandbox: %w", err)
-	}
+	e := &engine{db: db, conn: conn, tempDir: tempDir, threads: cfg.Threads, lifeShare: newLifeShare()}
 	// Iceberg data files are immutable, so their Parquet footers can be
 	// kept across the statements of a session (parquet_metadata_cache).
 	// A streaming result may run up to 64 MiB ahead of the client
@@ -192,7 +200,7 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	// than the engine makes it.
 	if err := e.exec(connSetup); err != nil {
 		e.close()
-		return nil, fmt.Errorf("engine: sandbox: %w", err)
+		return nil, fmt.Errorf("engine: setup: %w", err)
 	}
 	e.tz = connTimeZone
 	for _, f := range pgcatalog.EngineFunctions {
@@ -206,6 +214,20 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 		return nil, fmt.Errorf("engine: operators: %w", err)
 	}
 	return e, nil
+}
+
+// sandbox confines an engine from openUnsandboxed to allowed, for good:
+// from here on its database can open only files under the allowed
+// directories, and neither that list nor external access can be changed
+// again by anything running in it. The engine's life (recycle.go) starts
+// here.
+func (e *engine) sandbox(allowed []string) error {
+	if err := e.conn.Sandbox(allowed); err != nil {
+		return fmt.Errorf("engine: sandbox: %w", err)
+	}
+	e.allowed = slices.Clone(allowed)
+	e.opened = time.Now()
+	return nil
 }
 
 // connSetup is the setup of the engine's connection whose settings are

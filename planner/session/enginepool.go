@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
@@ -85,8 +86,14 @@ type enginePool struct {
 	mu    sync.Mutex
 	idle  []idleEngine // least recently put first
 	timer *time.Timer  // closes engines idle longer than timeout
-	// Counters for tests and logs.
-	opened, reused, discarded int64
+	// spare is the engine opened ahead of the next new one
+	// (enginespare.go).
+	spare *spareEngine
+	// refill: a spare was taken and is yet to be replaced.
+	refill atomic.Bool
+	// Counters for tests and logs; spares counts the opened engines that
+	// were spares.
+	opened, reused, discarded, spares int64
 	// spills are the open engines' spill directories (spill.go).
 	spills spillDirs
 }
@@ -133,7 +140,7 @@ func (p *enginePool) get(allowed []string) (*engine, error) {
 		p.mu.Unlock()
 		closeAll(spent)
 	}
-	e, err := openEngine(p.cfg, allowed)
+	e, err := p.open(allowed)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +211,7 @@ func (p *enginePool) expire() {
 	closeAll(evict)
 }
 
-// closeIdle closes every idle engine.
+// closeIdle closes every idle engine and the spare.
 func (p *enginePool) closeIdle() {
 	p.mu.Lock()
 	idle := p.idle
@@ -217,6 +224,7 @@ func (p *enginePool) closeIdle() {
 	for _, ie := range idle {
 		ie.e.close()
 	}
+	p.closeSpare()
 }
 
 // reset returns the engine to the state it opened in (see the comment at

@@ -82,6 +82,20 @@ func newPoolEnv(t *testing.T) *poolEnv {
 	return &poolEnv{cat: cat, store: store}
 }
 
+// firstFile is the local path of a data file of table s.<name>.
+func (pe *poolEnv) firstFile(t *testing.T, name string) string {
+	t.Helper()
+	tbl, err := pe.cat.LoadTable(context.Background(), catalog.Ident{Schema: "s", Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := tbl.PlanScan(context.Background(), nil)
+	if err != nil || len(sp.Files) == 0 {
+		t.Fatalf("scan of s.%s: %v", name, err)
+	}
+	return strings.TrimPrefix(sp.Files[0].Path, "file://")
+}
+
 func (pe *poolEnv) planner(t *testing.T, cfg EngineConfig) *Manager {
 	return New(pe.cat, Config{Policy: pe.store, Engine: cfg, Logger: testLogger(t)})
 }
@@ -258,15 +272,7 @@ func TestEnginePoolKeepsSandboxes(t *testing.T) {
 	if !slices.Contains(p.idleEngines(), aliceEng) {
 		t.Fatal("alice's engine was not kept")
 	}
-	tbl, err := pe.cat.LoadTable(context.Background(), catalog.Ident{Schema: "s", Name: "t"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := tbl.PlanScan(context.Background(), nil)
-	if err != nil || len(sp.Files) == 0 {
-		t.Fatalf("scan of s.t: %v", err)
-	}
-	tFile := strings.TrimPrefix(sp.Files[0].Path, "file://")
+	tFile := pe.firstFile(t, "t")
 
 	b := userSession(p, "bob")
 	defer b.Close()

@@ -35,6 +35,7 @@ type RowSink func(rec arrow.RecordBatch) error
 // to sink. Queries run against the current snapshots of their tables,
 // pinned for the whole statement.
 func (s *Session) Execute(ctx context.Context, st *Stmt, args []any, sink RowSink) (Result, error) {
+	defer s.p.engines.refillSpare()
 	res, err := s.execute(ctx, st, args, sink)
 	return res, s.withoutPaths(err)
 }

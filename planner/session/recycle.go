@@ -28,10 +28,16 @@ import (
 // execution of a query over Parquet files until the database closes:
 // ~5.6 KiB per run of the soak's join, measured in DuckDB alone (one
 // prepared statement executed 400 times, external file cache off, glibc's
-// heap in use 3.1 → 5.4 MiB; released when the database closes). A pooled
-// engine serves session after session, so without a bound it would grow
-// for as long as the process runs (bench/soak: glibc's heap in use grew
-// ~5 MiB a minute over 20 minutes). Past EngineLifetime or
+// heap in use 3.1 → 5.4 MiB; released when the database closes). That
+// residue is DuckDB's buffer pool: every block a hash table or aggregate
+// allocates enters an eviction queue, whose entry keeps the block's
+// handle allocated after the block is gone (a weak_ptr to a make_shared
+// object; heaptrack, 80 runs of the join: 502 KiB more than 0 runs, 490
+// of it BlockHandle objects and queue blocks), and DuckDB purges dead
+// entries only once a queue holds 32,768 of them (buffer_pool.cpp), some
+// MiB per engine. A pooled engine serves session after session, so it
+// would climb to that level (bench/soak: glibc's heap in use grew ~5 MiB
+// a minute over 20 minutes). Past EngineLifetime or
 // EngineMaxStatements query plans, the engine is replaced the same way,
 // and closed instead of pooled when its session ends. What that costs: an
 // engine open (~20 ms of CPU) and a cold statement (footers and scan

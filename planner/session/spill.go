@@ -29,6 +29,13 @@ func (d *spillDirs) remove(dir string) {
 	d.mu.Unlock()
 }
 
+// count is how many engines are open.
+func (d *spillDirs) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.dirs)
+}
+
 // bytes sums the sizes of the files in the directories: the engines'
 // spilled data at this moment. A file removed during the walk counts
 // nothing.

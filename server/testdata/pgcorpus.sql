@@ -54,6 +54,15 @@ select sum(x) from (values (1e308::float8), (1e308::float8)) t(x)
 select sum(x) from (values ('Infinity'::float8), (1e308::float8), (1e308::float8)) t(x)
 select sum(x) over (order by x) from (values (1e308::float8), (1e308::float8)) t(x)
 select sum(x) filter (where x > 0), sum(distinct x) from (values (1e308::float8), (1e308::float8)) t(x)
+select 1e308::float8 + 1e308::float8
+select -1e308::float8 - 1e308::float8, 1
+select x + y as s from (values (1e308::float8, 1e308::float8)) t(x, y)
+select x - y, x + y from (values (1e308::float8, 1e307::float8), (null, 1)) t(x, y)
+select abs(x + y) + 1e308::float8 from (values (1e308::float8, 1e307::float8)) t(x, y)
+select x + 1 from (values (1.5::float8), ('Infinity'::float8)) t(x) where x - 1e308::float8 < 'Infinity'::float8
+select 3.4e38::float4 + 3.4e38::float4
+select 'Infinity'::float8 - 'Infinity'::float8, (x + 1) * 2 - 1 from (values (1.5::float8)) t(x)
+select a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p from (values (1.5::float8, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)) v(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
 select sum(x), sum(x) filter (where x > 1) from (values (1.5::float8), (2.5::float8)) t(x)
 select date '2024-01-01' + interval '1 day', interval '1 day' + interval '1 hour', time '10:00' - interval '1 hour'
 select 1e30::float4 * 1e30::float4
@@ -180,6 +189,7 @@ select 1.5e10::int8
 select '0.1'::float4
 select 1::money
 -- text
+select cast(1::float8 as varchar), 1::float8::varchar, cast(1.5::float4 as varchar), cast(x as varchar) as v, x::varchar(3) from (values (100::float8)) t(x)
 select format('%1$s %1$s %2$L', 'a', null), format('%I', 'select'), format('%s', true), format('[%-3s|%3s]', 'x', 'y')
 select format('%s %s', 1)
 select quote_ident('Ab'), quote_literal('it''s'), quote_nullable(null)
@@ -557,6 +567,7 @@ select * from (values (1)) t(x) join (values (2)) s(x) using (x, y)
 select '{"a":'::json
 select '[1,2'::jsonb
 select to_number('abc', '999')
+select to_number('12,454.8-', '99G999D9S')
 select 'a' collate "no_such_collation"
 select cast('1' as no_such_type)
 select interval 'x'

@@ -1,0 +1,64 @@
+package session
+
+import (
+	"testing"
+	"time"
+)
+
+// OpStats counts the engines open and idle, and an engine counts until
+// its database closes: a session's, a pooled one, and none once the pool's
+// idle timeout has passed. Engines replaced for their lifetime close on
+// the way, so a session that runs past many lifetimes still has one open
+// (glibc's heap in use is ~6 MiB per open engine: BENCHMARKS.md, Soak).
+func TestOpStatsCountsEngines(t *testing.T) {
+	t.Parallel()
+	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: 2, EngineLifetime: time.Millisecond}})
+	defer p.Close()
+	ss := withEngines(t, p, 3)
+	if st := p.OpStats(); st.Engines != 3 || st.IdleEngines != 0 {
+		t.Fatalf("3 sessions: %d engines open, %d idle; want 3 and 0", st.Engines, st.IdleEngines)
+	}
+	// Each statement finds its engine past its lifetime and replaces it.
+	for range 20 {
+		time.Sleep(time.Millisecond)
+		sql(t, ss[0], "select 1")
+	}
+	if st := p.OpStats(); st.Engines != 3 {
+		t.Fatalf("after 20 lifetimes of one session's engine: %d engines open, want 3", st.Engines)
+	}
+	// Spent engines are closed rather than pooled.
+	time.Sleep(time.Millisecond)
+	for _, s := range ss {
+		s.Close()
+	}
+	if st := p.OpStats(); st.Engines != 0 || st.IdleEngines != 0 {
+		t.Fatalf("spent engines at session end: %d open, %d idle; want none", st.Engines, st.IdleEngines)
+	}
+
+	q := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: 2, IdleEngineTimeout: 5 * time.Second}})
+	defer q.Close()
+	ss = withEngines(t, q, 3)
+	for _, s := range ss {
+		s.Close()
+	}
+	if st := q.OpStats(); st.Engines != 2 || st.IdleEngines != 2 {
+		t.Fatalf("3 sessions ended, pool of 2: %d engines open, %d idle; want 2 and 2", st.Engines, st.IdleEngines)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for q.OpStats().Engines > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if st := q.OpStats(); st.Engines != 0 || st.IdleEngines != 0 {
+		t.Fatalf("30 s after ending, with a 5 s idle timeout: %d engines open, %d idle; want none", st.Engines, st.IdleEngines)
+	}
+}
+
+// withEngines opens n sessions, each with an engine of its own.
+func withEngines(t *testing.T, p *Manager, n int) []*Session {
+	ss := make([]*Session, n)
+	for i := range ss {
+		ss[i] = p.NewSession(Options{})
+		sql(t, ss[i], "select 1")
+	}
+	return ss
+}

@@ -1,0 +1,117 @@
+package session
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
+)
+
+// spareNow waits for the pool's spare engine to finish opening and
+// returns it (nil when there is none).
+func spareNow(p *Manager) *spareEngine {
+	p.engines.mu.Lock()
+	sp := p.engines.spare
+	p.engines.mu.Unlock()
+	if sp != nil {
+		<-sp.done
+	}
+	return sp
+}
+
+// A session that needs a new engine takes the spare (enginespare.go),
+// sandboxed to exactly what its plan reads before it runs anything, and
+// the next spare starts opening.
+func TestSpareEngineSandboxedWhenTaken(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	a := userSession(p, "alice")
+	defer a.Close()
+	sql(t, a, "select 1") // the session's first engine; the spare starts opening
+	sp := spareNow(p)
+	if sp == nil || sp.err != nil {
+		t.Fatalf("no spare engine after the first engine opened: %+v", sp)
+	}
+	if got := sql(t, a, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("alice: %v", got)
+	}
+	a.engMu.Lock()
+	e := a.eng
+	a.engMu.Unlock()
+	if e != sp.e {
+		t.Fatal("the statement over s.t did not run in the spare engine")
+	}
+	if p.engines.spares != 1 {
+		t.Fatalf("%d spares taken, want 1", p.engines.spares)
+	}
+	// The sandbox: s.t's directories only, and no way to widen it.
+	rows, err := e.queryStrings("SELECT current_setting('enable_external_access')::VARCHAR, current_setting('allowed_directories')::VARCHAR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "false" || len(e.allowed) == 0 {
+		t.Fatalf("spare after sandbox: external access %s, allowed %v", rows[0][0], e.allowed)
+	}
+	for _, d := range e.allowed {
+		if !strings.Contains(rows[0][1], strings.TrimSuffix(d, "/")) {
+			t.Errorf("allowed_directories %s lacks %s", rows[0][1], d)
+		}
+	}
+	if err := e.exec("SET enable_external_access = true"); err == nil {
+		t.Fatal("the sandbox of a taken spare could be lifted")
+	}
+	uFile := pe.firstFile(t, "u")
+	if _, err := e.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(uFile) + ")"); err == nil ||
+		!strings.Contains(err.Error(), "Permission") {
+		t.Fatalf("the spare reading s.u's file: %v, want a permission error", err)
+	}
+	next := spareNow(p)
+	if next == nil || next == sp {
+		t.Fatal("no new spare after the spare was taken")
+	}
+	// Close closes the spare: its spill directory goes with it.
+	p.Close()
+	if _, err := os.Stat(next.e.tempDir); !os.IsNotExist(err) {
+		t.Fatalf("the spare's spill directory after Close: %v", err)
+	}
+}
+
+// A spare nobody takes is closed after IdleEngineTimeout, as an idle
+// engine is; with reuse off there is none.
+func TestSpareEngineBounds(t *testing.T) {
+	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngineTimeout: 20 * time.Millisecond}})
+	defer p.Close()
+	e, err := p.engines.get(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	sp := spareNow(p)
+	if sp == nil || sp.e == nil {
+		t.Fatal("no spare engine after an engine opened")
+	}
+	// Closed once expired: its spill directory goes with it.
+	gone := func() bool { _, err := os.Stat(sp.e.tempDir); return os.IsNotExist(err) }
+	deadline := time.Now().Add(10 * time.Second)
+	for (spareNow(p) != nil || !gone()) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if spareNow(p) != nil || !gone() {
+		t.Fatal("the spare is still kept, or open, 10 s after a 20 ms timeout")
+	}
+
+	off := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: -1}})
+	defer off.Close()
+	e2, err := off.engines.get(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.close()
+	if spareNow(off) != nil {
+		t.Fatal("a spare engine with engine reuse off")
+	}
+}
