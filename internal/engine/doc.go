@@ -20,7 +20,9 @@
 // internal/sqlparse/tree types. WriteParquet (parquet.go) writes Arrow
 // batches as Parquet files through an Arrow scan and COPY TO in a database
 // of its own (a load's files: COPY FROM STDIN; a partitioned load's files
-// over the target size are rewritten in pieces, parquet_split.go). Conn.Interrupt may come from any goroutine at any time,
+// over the target size are rewritten in pieces, parquet_split.go);
+// Conn.InsertArrow appends Arrow batches to a table through the same Arrow
+// scan (arrowscan.go: the catalog emulation's fixed rows). Conn.Interrupt may come from any goroutine at any time,
 // also after Close; everything else on a connection runs on one goroutine
 // at a time.
 //

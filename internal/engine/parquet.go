@@ -1,13 +1,7 @@
 package engine
 
-/*
-#include <stdlib.h>
-*/
-import "C"
-
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,11 +10,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/cdata"
-	duck "github.com/duckdb/duckdb-go-bindings"
 )
 
 // ParquetOptions says how WriteParquet writes its files. Field ids and
@@ -105,16 +96,11 @@ func WriteParquet(ctx context.Context, sc *arrow.Schema, next func() (arrow.Reco
 
 	rd := &pullReader{schema: sc, next: next}
 	rd.refs.Store(1)
-	stream := (*cdata.CArrowArrayStream)(C.calloc(1, C.size_t(unsafe.Sizeof(cdata.CArrowArrayStream{}))))
-	cdata.ExportRecordReader(rd, stream)
-	defer func() {
-		cdata.ReleaseCArrowArrayStream(stream)
-		C.free(unsafe.Pointer(stream))
-	}()
-	const view = "__lakegate_load"
-	if duck.ArrowScan(conn.conn, view, duck.ArrowStream{Ptr: unsafe.Pointer(stream)}) != duck.StateSuccess {
-		return nil, errors.New("engine: parquet: arrow scan")
+	release, err := conn.scanArrow("__lakegate_load", rd)
+	if err != nil {
+		return nil, fmt.Errorf("engine: parquet: %w", err)
 	}
+	defer release()
 
 	stop := context.AfterFunc(ctx, conn.Interrupt)
 	defer stop()

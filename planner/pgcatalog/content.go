@@ -53,24 +53,12 @@ var (
 )
 
 // FixedSQL creates the emulated relations in an engine, fills their fixed
-// rows (the same for every caller) and creates the fixed macros.
+// rows (the same for every caller) and creates the fixed macros, all as
+// SQL text. Engines install the same in a cheaper form (fixed.go).
 func FixedSQL() string {
 	fixedDDLOnce.Do(func() {
 		var b strings.Builder
-		fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\nCREATE SCHEMA IF NOT EXISTS %s;\n", pgSchema, isSchema)
-		for _, list := range []struct {
-			schema string
-			rels   []catalogRelation
-		}{{pgSchema, pgRelationList}, {isSchema, isRelationList}, {pgSchema, pgTableFunctionList}} {
-			for _, r := range list.rels {
-				fmt.Fprintf(&b, "CREATE OR REPLACE TABLE %s.%s (%s);\n", list.schema, r.name, r.engineDDL())
-			}
-		}
-		fmt.Fprintf(&b, "CREATE SCHEMA IF NOT EXISTS %s;\n", pgSysSchema)
-		for _, r := range pgRelationList {
-			fmt.Fprintf(&b, "CREATE OR REPLACE VIEW %s.%s AS SELECT *, %d::UINTEGER AS tableoid FROM %s.%s;\n",
-				pgSysSchema, r.name, r.oid, pgSchema, r.name)
-		}
+		relationsSQL(&b)
 		fixedRows(sqlRows{&b})
 		createMacros(&b, fixedMacros())
 		fixedDDL = b.String()
@@ -79,7 +67,7 @@ func FixedSQL() string {
 }
 
 // fixedRows renders the rows every caller sees.
-func fixedRows(w sqlRows) {
+func fixedRows(w rowWriter) {
 	var classes, atts [][]any
 	add := func(nsp int64, r *catalogRelation) {
 		kind := "v"

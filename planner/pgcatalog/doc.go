@@ -41,17 +41,21 @@
 // (Caller), both decided and handed over by the planner.
 //
 // What flows out: SQL text for the planner to run in the session's
-// engine: the fixed relations and macros (FixedSQL, EngineMacros),
-// the caller's rows and session macros (NewContent -> Content.SQL), the
-// rewritten statement (RewriteSQL -> Rewrite); the Postgres names and
+// engine: the fixed relations and macros (FixedSchemaSQL, EngineMacros)
+// with the fixed rows as Arrow batches (FixedTables; FixedSQL is the
+// same part as SQL text), the caller's rows and session macros
+// (NewContent -> Content.SQL) and what takes them out again (ResetSQL),
+// the rewritten statement (RewriteSQL -> Rewrite); the Postgres names and
 // types of a result's columns (ColumnNames, ApplyTypes).
 //
 // How a statement flows: the planner runs RewriteSQL on its text (a
 // lexical pass, before the engine parses it), then again with the
 // unqualified table references the parse tree finds. A statement the
 // rewrite marks Touched gets the emulation installed in the session
-// engine (FixedSQL once per engine, Content.SQL whenever the caller's
-// rows changed) and its result columns labelled with ApplyTypes.
+// engine (the fixed part once per engine, kept while the engine serves
+// other sessions; Content.SQL whenever the caller's rows changed, taken
+// out by ResetSQL when the session ends) and its result columns labelled
+// with ApplyTypes.
 //
 // Must never: decide visibility itself (what the caller may see is the
 // tables it is given: nothing else reaches a row, a name, a macro's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
@@ -31,12 +32,12 @@ type pgCatalogState struct {
 // exist for it.
 func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Rewrite) error {
 	if s.pgc.eng != e {
-		e.catalogMacros = true
-		if err := e.exec(pgcatalog.FixedSQL()); err != nil {
-			return fmt.Errorf("planner: create catalog emulation: %w", err)
+		if err := e.installFixedCatalog(); err != nil {
+			return err
 		}
 		s.pgc = pgCatalogState{eng: e}
 	}
+	e.catalogContent = true
 	tables, err := s.visibleTables(ctx)
 	if err != nil {
 		return err
@@ -63,6 +64,33 @@ func (s *Session) installCatalog(ctx context.Context, e *engine, rw pgcatalog.Re
 			return &planner.UndefinedTableError{Name: name}
 		}
 	}
+	return nil
+}
+
+// installFixedCatalog creates the emulation's relations and fixed macros
+// in e and loads their fixed rows, once per engine: reset keeps them
+// (enginepool.go). The rows go in as Arrow batches built once per
+// process, not as SQL: the engine would bind each of their ~40,000
+// values as an expression (pgcatalog's fixed.go).
+func (e *engine) installFixedCatalog() error {
+	if e.catalogFixed {
+		return nil
+	}
+	err := e.exec(pgcatalog.FixedSchemaSQL())
+	for _, t := range pgcatalog.FixedTables() {
+		if err != nil {
+			break
+		}
+		err = e.conn.InsertArrow(t.Name, t.Schema, []arrow.RecordBatch{t.Rows})
+	}
+	if err != nil {
+		// Part of it may be there: a later statement installs it again
+		// (CREATE OR REPLACE), and the engine is closed, not reused,
+		// when its session ends.
+		e.baseline = ""
+		return fmt.Errorf("planner: create catalog emulation: %w", err)
+	}
+	e.catalogFixed = true
 	return nil
 }
 

@@ -120,10 +120,12 @@ type engine struct {
 	// read from eviction (catalog/filecache.go) until it is reset or
 	// closes; nil until a plan reads such a file.
 	holds *objcache.Holds
-	// catalogMacros: the catalog emulation's macros may exist in main
-	// (planner/pgcatalog), for reset to drop; dirty: statements other than SET
-	// and queries ran (exec) since the engine opened or was reset.
-	catalogMacros, dirty bool
+	// catalogFixed: the catalog emulation's fixed part is installed
+	// (planner/pgcatalog), kept for the engine's life; catalogContent: a
+	// caller's part may be too, for reset to take out; dirty: statements
+	// other than SET and queries ran (exec) since the engine opened or was
+	// reset.
+	catalogFixed, catalogContent, dirty bool
 	// spills lists tempDir while the engine is open, for the metrics;
 	// nil for engines no pool opened.
 	spills *spillDirs

@@ -35,18 +35,26 @@ import (
 // objects, prepared statements and connection settings (TimeZone,
 // search_path). When anything but queries and SETs of those settings and
 // threads ran in it (engine.exec marks that: views, scan copies, the
-// catalog emulation), reset also drops the emulation's macros by name and
-// every schema but main and every table and view in main, checks that none
-// is left, and compares the settings that make the sandbox and the
+// catalog emulation), reset also takes the caller's part of the catalog
+// emulation out (its rows and the macros that answer for it:
+// pgcatalog.ResetSQL), drops every schema but main and the emulation's and
+// every table and view in main, checks that none is left and that the
+// emulation's schemas hold only its fixed part, and compares the settings that make the sandbox and the
 // engine's behaviour (fingerprintSQL) with those it opened with. An engine
 // that differs, still has cursor connections, or fails a step is closed
 // instead. Worker threads are left as fitThreads last set them (it sets
 // them again for each statement). memory_limit is not compared: the
 // process memory budget may move it.
 //
-// What is not reset: the engine's Parquet metadata cache (footers of files
-// under the same allowed directories, not visible to SQL) and DuckDB's
-// allocator, which returns freed blocks to the OS on its own schedule.
+// What is not reset: the catalog emulation's fixed part (its relations
+// with the rows every caller sees, and the macros that answer the same
+// for every caller), installed by a session's first catalog query and
+// kept for the engine's life, for it was most of the cost of such a
+// query (BENCHMARKS.md, Test suite time), and holds 3 MiB of engine
+// memory (duckdb_memory(): IN_MEMORY_TABLE); the engine's Parquet metadata
+// cache (footers of files under the same allowed directories, not visible
+// to SQL) and DuckDB's allocator, which returns freed blocks to the OS on
+// its own schedule.
 //
 // Bounds: at most EngineConfig.IdleEngines engines wait (the least
 // recently used one is closed to make room) and none waits longer than
@@ -263,29 +271,25 @@ func (e *engine) reset() error {
 	if fp != e.baseline {
 		return fmt.Errorf("%w: after reset %s", errNotReusable, fingerprintDiff(e.baseline, fp))
 	}
-	e.catalogMacros, e.dirty = false, false
+	e.catalogContent, e.dirty = false, false
 	return nil
 }
 
 // dropObjects drops what the sessions made in the engine and checks that
-// nothing is left (objectsSQL).
+// nothing is left (objectsSQL). The catalog emulation's fixed part stays:
+// the caller's part goes (pgcatalog.ResetSQL).
 func (e *engine) dropObjects() error {
-	if e.catalogMacros {
-		// The catalog emulation's macros (planner/pgcatalog), some of
-		// them carrying the caller's answers, live in main. Where one is
-		// missing, DROP ... IF EXISTS finds the built-in of the same name
-		// (user, version) and fails: each is made first.
-		var b strings.Builder
-		for _, name := range pgcatalog.Functions() {
-			q := sqlparse.QuoteIdent(name)
-			fmt.Fprintf(&b, "DROP MACRO TABLE IF EXISTS main.%s;\nCREATE OR REPLACE MACRO main.%s() AS NULL;\nDROP MACRO main.%s;\n", q, q, q)
-		}
-		if err := e.exec(b.String()); err != nil {
-			return fmt.Errorf("engine: reset macros: %w", err)
+	if e.catalogContent {
+		if err := e.exec(pgcatalog.ResetSQL()); err != nil {
+			return fmt.Errorf("engine: reset catalog emulation: %w", err)
 		}
 	}
+	query := objectsSQL
+	if e.catalogFixed {
+		query = objectsKeepingCatalogSQL
+	}
 	for range 2 {
-		rows, err := e.queryStrings(objectsSQL)
+		rows, err := e.queryStrings(query)
 		if err != nil {
 			return fmt.Errorf("engine: reset: %w", err)
 		}
@@ -294,6 +298,9 @@ func (e *engine) dropObjects() error {
 		}
 		drops := make([]string, len(rows))
 		for i, r := range rows {
+			if r[0] == catalogChanged {
+				return fmt.Errorf("%w: %s", errNotReusable, catalogChanged)
+			}
 			drops[i] = r[0]
 		}
 		if err := e.exec(strings.Join(drops, ";\n")); err != nil {
@@ -313,16 +320,49 @@ func (e *engine) dropObjects() error {
 // duckdb_functions() builds a row for each of the ~3,000 built-in overloads
 // (12 ms, more than opening the engine). No session creates any of them
 // but through lakegate's catalog emulation, whose macros reset drops by
-// name: statements other than queries never reach the engine
-// (Session.Prepare, guard.go), and a query cannot create an object.
-const objectsSQL = `SELECT 'DROP SCHEMA IF EXISTS "' || replace(schema_name, '"', '""') || '" CASCADE' FROM duckdb_schemas()
- WHERE NOT internal AND database_name = 'memory' AND schema_name <> 'main'
+// name (pgcatalog.ResetSQL): statements other than queries never reach
+// the engine (Session.Prepare, guard.go), and a query cannot create an
+// object.
+var objectsSQL = objectsQuery(nil)
+
+// objectsKeepingCatalogSQL is objectsSQL for an engine that keeps the
+// catalog emulation's fixed part: its schemas stay, and a row reading
+// catalogChanged says they hold other tables or views than the fixed
+// part's (nothing but lakegate's own statements writes there: the planner
+// resolves names in them to the engine, never to a catalog table).
+var objectsKeepingCatalogSQL = func() string {
+	tables, views := pgcatalog.FixedObjects()
+	in := schemaList(pgcatalog.EngineSchemas())
+	return objectsQuery(pgcatalog.EngineSchemas()) + fmt.Sprintf(`
+UNION ALL SELECT '%s' WHERE (SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory' AND schema_name IN (%s)) <> %d
+ OR (SELECT count(*) FROM duckdb_views() WHERE NOT internal AND database_name = 'memory' AND schema_name IN (%s)) <> %d`,
+		catalogChanged, in, tables, in, views)
+}()
+
+// catalogChanged: the catalog emulation's schemas hold what its fixed part
+// did not make.
+const catalogChanged = "catalog emulation changed"
+
+// objectsQuery is objectsSQL keeping the schemas keep.
+func objectsQuery(keep []string) string {
+	return `SELECT 'DROP SCHEMA IF EXISTS "' || replace(schema_name, '"', '""') || '" CASCADE' FROM duckdb_schemas()
+ WHERE NOT internal AND database_name = 'memory' AND schema_name NOT IN (` + schemaList(append([]string{"main"}, keep...)) + `)
 UNION ALL SELECT 'DROP TABLE IF EXISTS "' || replace(table_name, '"', '""') || '" CASCADE' FROM duckdb_tables()
  WHERE database_name IN ('memory', 'temp') AND schema_name = 'main'
 UNION ALL SELECT 'DROP VIEW IF EXISTS "' || replace(view_name, '"', '""') || '" CASCADE' FROM duckdb_views()
  WHERE NOT internal AND database_name IN ('memory', 'temp') AND schema_name = 'main'
 UNION ALL SELECT 'DETACH "' || replace(database_name, '"', '""') || '"' FROM duckdb_databases()
  WHERE database_name NOT IN ('memory', 'system', 'temp')`
+}
+
+// schemaList is names as a list of SQL string literals.
+func schemaList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = sqlparse.QuoteLiteral(n)
+	}
+	return strings.Join(q, ", ")
+}
 
 // fingerprintSQL renders the settings that make the engine's sandbox and
 // behaviour, and that a session's statements set, one line each.

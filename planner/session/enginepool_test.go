@@ -152,14 +152,27 @@ func (p *Manager) idleEngines() []*engine {
 }
 
 // engineObjects lists what an engine holds beyond what every engine opens
-// with, and its connection settings; "" for a clean engine.
+// with, and its connection settings; "" for a clean engine. Beside the
+// names of the catalog emulation's relations it lists their rows (a hash
+// of each), and beside each macro's name its definition.
 func engineObjects(t *testing.T, e *engine) string {
 	t.Helper()
+	var rowsSQL []string
+	for _, sc := range pgcatalog.EngineSchemas() {
+		tables, err := e.queryStrings(`SELECT table_name FROM duckdb_tables() WHERE schema_name = '` + sc + `'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tbl := range tables {
+			name := sc + "." + sqlparse.QuoteIdent(tbl[0])
+			rowsSQL = append(rowsSQL, `SELECT 'rows `+name+` ' || count(*) || ' ' || coalesce(md5(string_agg(x::VARCHAR, '|' ORDER BY x::VARCHAR)), '') FROM `+name+` x`)
+		}
+	}
 	rows, err := e.queryStrings(`SELECT 'schema ' || schema_name FROM duckdb_schemas() WHERE NOT internal AND schema_name <> 'main'
 UNION ALL SELECT 'table ' || schema_name || '.' || table_name FROM duckdb_tables()
 UNION ALL SELECT 'view ' || schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal
-UNION ALL SELECT 'function ' || schema_name || '.' || function_name FROM duckdb_functions()
-  WHERE NOT internal AND function_name NOT IN (` + engineMacroList() + `)
+UNION ALL SELECT 'function ' || schema_name || '.' || function_name || ' ' || coalesce(macro_definition, '') FROM duckdb_functions()
+  WHERE NOT internal AND function_name NOT IN (` + engineMacroList() + `)` + strings.Join(append([]string{""}, rowsSQL...), "\nUNION ALL ") + `
 UNION ALL SELECT 'prepared ' || name FROM duckdb_prepared_statements()
 UNION ALL SELECT 'setting TimeZone ' || current_setting('TimeZone') WHERE current_setting('TimeZone') <> '` + connTimeZone + `'
 UNION ALL SELECT 'setting search_path ' || current_setting('search_path') WHERE current_setting('search_path') <> ''
@@ -175,10 +188,12 @@ UNION ALL SELECT 'setting integer_division' WHERE NOT current_setting('integer_d
 	return strings.Join(out, "\n")
 }
 
-// A session leaves views, scan copies, the catalog emulation (with macros
-// that answer for its user), settings, an SQL-level prepared statement and
-// an open transaction; the engines it gives back hold none of it, and the
-// next session of the same user gets them.
+// A session leaves views, scan copies, the catalog emulation (with rows
+// and macros that answer for its user), settings, an SQL-level prepared
+// statement and an open transaction; the engines it gives back hold none
+// of it (only the emulation's fixed part, the same for every caller, as a
+// new engine would hold it), and the next session of the same user gets
+// them.
 func TestEnginePoolResetLeavesNothing(t *testing.T) {
 	pe := newPoolEnv(t)
 	p := pe.planner(t, EngineConfig{Threads: 2})
@@ -198,8 +213,9 @@ func TestEnginePoolResetLeavesNothing(t *testing.T) {
 	a.engMu.Lock()
 	used := a.eng
 	a.engMu.Unlock()
-	if engineObjects(t, used) == "" {
-		t.Fatal("alice's engine holds nothing: the test does not exercise reset")
+	fixed := fixedEngineObjects(t)
+	if got := engineObjects(t, used); got == "" || got == fixed {
+		t.Fatal("alice's engine holds nothing of hers: the test does not exercise reset")
 	}
 	a.Close()
 
@@ -208,9 +224,16 @@ func TestEnginePoolResetLeavesNothing(t *testing.T) {
 		t.Fatalf("alice's engine was not kept (opened %d, discarded %d)", p.engines.opened, p.engines.discarded)
 	}
 	for _, e := range idle {
-		if got := engineObjects(t, e); got != "" {
-			t.Errorf("idle engine %v holds:\n%s", e.allowed, got)
+		want := ""
+		if e.catalogFixed {
+			want = fixed
 		}
+		if got := engineObjects(t, e); got != want {
+			t.Errorf("idle engine %v holds:\n%s\nwant:\n%s", e.allowed, got, want)
+		}
+	}
+	if !used.catalogFixed {
+		t.Error("alice's engine dropped the catalog emulation's fixed part")
 	}
 
 	// Alice again: the same engines, and her new session sees only its own.

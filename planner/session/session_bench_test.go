@@ -11,6 +11,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/benchkit"
 	"github.com/lakegate/lakegate/planner/session"
 )
 
@@ -19,6 +20,12 @@ import (
 // without the wire. Run with -cpuprofile to see where a statement goes.
 
 func benchPlanner(b *testing.B) *session.Manager {
+	b.Helper()
+	return benchPlannerWith(b, session.EngineConfig{Threads: 1})
+}
+
+// benchPlannerWith is benchPlanner with engines configured by ec.
+func benchPlannerWith(b *testing.B, ec session.EngineConfig) *session.Manager {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -66,7 +73,7 @@ func benchPlanner(b *testing.B) *session.Manager {
 	if err := cat.Append(ctx, region, rdr); err != nil {
 		b.Fatal(err)
 	}
-	return session.New(cat, session.Config{Engine: session.EngineConfig{Threads: 1}})
+	return session.New(cat, session.Config{Engine: ec})
 }
 
 const benchQuery = `select n_regionkey, count(*), min(n_name) from tpch.nation group by n_regionkey order by 1`
@@ -151,5 +158,40 @@ func BenchmarkNewSessionSelect1(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Close()
+	}
+}
+
+// BenchmarkNewSessionCatalogQuery is a client's first catalog query in a
+// new session (psql's \dt, roughly), the session then closed: with
+// engines reused between sessions (the default) and with every session
+// opening its own (idle_engines < 0), where each pays the catalog
+// emulation's fixed part. cpu-ms/op is the process's CPU time (user +
+// system, all threads: the engine's too) per session.
+func BenchmarkNewSessionCatalogQuery(b *testing.B) {
+	const q = `SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1, 2`
+	for _, tc := range []struct {
+		name string
+		idle int
+	}{{"reused", 0}, {"new-engine", -1}} {
+		b.Run(tc.name, func(b *testing.B) {
+			p := benchPlannerWith(b, session.EngineConfig{Threads: 1, IdleEngines: tc.idle})
+			defer p.Close()
+			ctx := context.Background()
+			b.ResetTimer()
+			start := benchkit.CPU("self")
+			for i := 0; i < b.N; i++ {
+				s := p.NewSession(session.Options{})
+				st, err := s.Prepare(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Execute(ctx, st, nil, discard); err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+			b.ReportMetric((benchkit.CPU("self")-start)*1000/float64(b.N), "cpu-ms/op")
+		})
 	}
 }
