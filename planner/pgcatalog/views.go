@@ -169,7 +169,7 @@ func functionRows(fn Function, nsp int64, c *Content) (proc, desc []any) {
 // insertLanguages renders pg_language: internal (12), the language of
 // every function pg_proc lists, built-in or lakegate's own (psql's \df+
 // shows it).
-func insertLanguages(w sqlRows) {
+func insertLanguages(w rowWriter) {
 	w.insert(pgSchema, "pg_language", "", [][]any{pgRelations["pg_language"].row(map[string]any{
 		"oid": int64(12), "lanname": "internal", "lanowner": int64(systemRoleOID), "lanispl": false,
 		"lanpltrusted": false, "lanplcallfoid": int64(0), "laninline": int64(0), "lanvalidator": int64(2246)})})
