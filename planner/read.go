@@ -198,8 +198,10 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	unknownTypes := len(a.functions) > 0 // of a system relation, a table function or a masked column
 	for _, r := range a.refs {
 		if handled, err := virtualRelation(ctx, env, plan, r, changes, asOf, pinned); handled {
+			unknownTypes = true
 			if err == nil && r.TimeTravel {
 				err = fmt.Errorf("%w: AT (...) on %s (pin it with SET lakegate.as_of)", ErrNotSupported, r.Name)
 			}
@@ -213,8 +215,10 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 			return nil, err
 		}
 		if t == nil {
+			unknownTypes = unknownTypes || !r.CTE
 			continue // CTE or system relation
 		}
+		unknownTypes = unknownTypes || len(dec.Masks) > 0
 		if pinned && !r.TimeTravel {
 			if t, err = pinAsOf(t, asOf); err != nil {
 				return nil, err
@@ -279,6 +283,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	if plan.AsWritten && plan.SQL == sql {
 		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
 		plan.Nested = pgcatalog.NestedDivisions(namesFrom, sql)
+		if !unknownTypes && floatFree(namesFrom, tableSchemas(plan.Tables)) {
+			withoutFloatChecks(env, plan)
+		}
 	}
 	plan.Volatile, plan.Scalars = a.volatile || len(a.functions) > 0, a.scalars
 	return plan, nil

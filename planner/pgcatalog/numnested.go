@@ -86,6 +86,17 @@ type NestedDivs struct {
 // cannot be read from the text, the result has no edits and
 // Undelimited reports it: the statement must run Rendered.
 func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
+	return nestedDivisions(root, sql, true)
+}
+
+// NestedDivisionsNoFloat is NestedDivisions for a statement in which no
+// value can be a float (the planner's FloatFree): its chains of + and -
+// are left unwrapped, as their float check could never fire.
+func NestedDivisionsNoFloat(root tree.QueryNode, sql string) *NestedDivs {
+	return nestedDivisions(root, sql, false)
+}
+
+func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 	top := map[*tree.Function]bool{}
 	if sel, isSel := root.(*tree.SelectNode); isSel {
 		for _, e := range sel.SelectList {
@@ -132,7 +143,9 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 	case !ok || len(n.all) > len(n.locs):
 		return n.Undelimit()
 	}
-	n.floatChains(root, sql, pieces)
+	if floats {
+		n.floatChains(root, sql, pieces)
+	}
 	if len(n.all) == 0 && len(n.eds) == 0 {
 		return nil
 	}

@@ -1,0 +1,120 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/apache/iceberg-go"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
+)
+
+// noFloatFunctions are the functions (and operators) whose result is no
+// float when no argument is one. Division is not among them (the
+// engine's quotient of decimals is a float), nor avg at large (see
+// floatFree).
+var noFloatFunctions = map[string]bool{
+	"sum": true, "count": true, "count_star": true, "min": true, "max": true,
+	"+": true, "-": true, "*": true, "~~": true, "!~~": true, "substring": true,
+	// floatSum's rewrite (its bool_or is dropped with the check) and
+	// avg's argument check (x itself, or an error)
+	"lakegate_float_sum": true, "bool_or": true, "isinf": true, "lakegate_float": true, "lakegate_float_arg": true,
+}
+
+// noFloatCasts are the cast targets that are no float.
+var noFloatCasts = map[string]bool{
+	"DATE": true, "INTERVAL": true, "TIMESTAMP": true, "TIMESTAMP WITH TIME ZONE": true, "BOOLEAN": true,
+	"VARCHAR": true, "DECIMAL": true, "INTEGER": true, "BIGINT": true, "SMALLINT": true,
+}
+
+// floatFree reports whether no value of a float type can occur in the
+// statement root where the float checks of sum, + and - could see it:
+// every table it reads (schemas) has no float column, unmasked, and every
+// expression is built of columns, constants of other types and the
+// functions above. avg (a float to the engine) is let through only as a
+// result column of the outermost SELECT, where no check applies to it.
+// When in doubt it answers false, and the checks stay.
+func floatFree(root tree.QueryNode, schemas []*iceberg.Schema) bool {
+	for _, s := range schemas {
+		for _, f := range s.Fields() {
+			t := strings.ToLower(f.Type.String())
+			if strings.Contains(t, "float") || strings.Contains(t, "double") {
+				return false
+			}
+		}
+	}
+	topAvg := map[tree.Node]bool{}
+	avgNames := map[string]bool{}
+	if sel, ok := root.(*tree.SelectNode); ok {
+		for _, e := range sel.SelectList {
+			if f, ok := e.(*tree.Function); ok && strings.EqualFold(f.FunctionName, "avg") && f.Schema == "" {
+				topAvg[f] = true
+				avgNames[strings.ToLower(f.Alias)] = true
+			}
+		}
+	}
+	free := true
+	tree.Inspect(root, func(n tree.Node) bool {
+		switch n := n.(type) {
+		case *tree.SelectNode, *tree.CTENode, *tree.BaseTable, *tree.Join, *tree.SubqueryRef, *tree.EmptyRef,
+			*tree.Comparison, *tree.Conjunction,
+			*tree.Case, *tree.Subquery, *tree.Between, *tree.Star:
+		case *tree.Operator:
+			free = n.Type != "OPERATOR_CAST" // the other operators give no float of their own
+		case *tree.ColumnRef:
+			last := n.ColumnNames[len(n.ColumnNames)-1]
+			free = !avgNames[strings.ToLower(last)] && !strings.HasPrefix(strings.ToLower(last), "avg(")
+		case *tree.Constant:
+			switch n.Value.Type.ID {
+			case "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DECIMAL", "VARCHAR", "BOOLEAN", "NULL", "DATE", "INTERVAL":
+			default:
+				free = false
+			}
+		case *tree.Cast:
+			free = noFloatCasts[n.CastType.ID]
+		case *tree.Function:
+			name := strings.ToLower(n.FunctionName)
+			free = n.Schema == "" && n.Catalog == "" && (noFloatFunctions[name] || topAvg[n])
+			if name != "lakegate_float_arg" && name != "~~" && name != "!~~" {
+				for _, c := range n.Children {
+					if k, ok := c.(*tree.Constant); ok && k.Value.Type.ID == "VARCHAR" {
+						free = false // a string the engine may read as a float
+					}
+				}
+			}
+		default:
+			free = false // parameters, windows, lambdas, VALUES, table functions, set operations ...
+		}
+		return free
+	})
+	return free
+}
+
+// withoutFloatChecks takes the float checks of sum, + and - out of plan,
+// a statement as written in which floatFree found no float: plan.SQL
+// without floatSum's rewrites (same length), parsed anew, and the
+// nested divisions found in that tree without the chains' wrapping. If
+// the new text does not parse, the plan stays as it is.
+func withoutFloatChecks(env tree.Engine, plan *Plan) {
+	sql := pgcatalog.WithoutFloatSums(plan.SQL)
+	root := plan.Tree
+	if sql != plan.SQL {
+		nodes, err := Parse(env, sql)
+		if err != nil {
+			return
+		}
+		root = nodes[0]
+		plan.Numeric = pgcatalog.NumericItems(root, sql)
+		plan.SQL, plan.Root, plan.Tree = sql, root, root
+	}
+	plan.Nested = pgcatalog.NestedDivisionsNoFloat(root, sql)
+}
+
+func tableSchemas(tables map[string]*catalog.Table) []*iceberg.Schema {
+	out := make([]*iceberg.Schema, 0, len(tables))
+	for _, t := range tables {
+		out = append(out, t.Schema())
+	}
+	return out
+}
