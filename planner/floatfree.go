@@ -54,33 +54,49 @@ func floatFree(root tree.QueryNode, schemas []*iceberg.Schema) bool {
 			}
 		}
 	}
+	// A string constant is taken as an operand of a comparison, IN,
+	// BETWEEN, LIKE or a cast only: elsewhere the engine may read it as
+	// a float ('1' + q is a DOUBLE).
+	compared := map[tree.Expr]bool{}
 	free := true
 	tree.Inspect(root, func(n tree.Node) bool {
+		if n == nil || !free {
+			return free
+		}
 		switch n := n.(type) {
 		case *tree.SelectNode, *tree.CTENode, *tree.BaseTable, *tree.Join, *tree.SubqueryRef, *tree.EmptyRef,
-			*tree.Comparison, *tree.Conjunction,
-			*tree.Case, *tree.Subquery, *tree.Between, *tree.Star:
+			*tree.Conjunction, *tree.Case, *tree.Subquery, *tree.Star:
+		case *tree.Comparison:
+			compared[n.Left], compared[n.Right] = true, true
+		case *tree.Between:
+			compared[n.Input], compared[n.Lower], compared[n.Upper] = true, true, true
 		case *tree.Operator:
-			free = n.Type != "OPERATOR_CAST" // the other operators give no float of their own
+			// the operators give no float of their own
+			if n.Type == "COMPARE_IN" || n.Type == "COMPARE_NOT_IN" {
+				for _, c := range n.Children {
+					compared[c] = true
+				}
+			}
 		case *tree.ColumnRef:
 			last := n.ColumnNames[len(n.ColumnNames)-1]
 			free = !avgNames[strings.ToLower(last)] && !strings.HasPrefix(strings.ToLower(last), "avg(")
 		case *tree.Constant:
 			switch n.Value.Type.ID {
-			case "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DECIMAL", "VARCHAR", "BOOLEAN", "NULL", "DATE", "INTERVAL":
+			case "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DECIMAL", "BOOLEAN", "NULL", "DATE", "INTERVAL":
+			case "VARCHAR", "STRING_LITERAL":
+				free = compared[n]
 			default:
 				free = false
 			}
 		case *tree.Cast:
 			free = noFloatCasts[n.CastType.ID]
+			compared[n.Child] = true
 		case *tree.Function:
 			name := strings.ToLower(n.FunctionName)
 			free = n.Schema == "" && n.Catalog == "" && (noFloatFunctions[name] || topAvg[n])
-			if name != "lakegate_float_arg" && name != "~~" && name != "!~~" {
+			if name == "~~" || name == "!~~" {
 				for _, c := range n.Children {
-					if k, ok := c.(*tree.Constant); ok && k.Value.Type.ID == "VARCHAR" {
-						free = false // a string the engine may read as a float
-					}
+					compared[c] = true
 				}
 			}
 		default:
