@@ -17,9 +17,8 @@ import (
 var noFloatFunctions = map[string]bool{
 	"sum": true, "count": true, "count_star": true, "min": true, "max": true,
 	"+": true, "-": true, "*": true, "~~": true, "!~~": true, "substring": true,
-	// floatSum's rewrite (its bool_or is dropped with the check) and
-	// avg's argument check (x itself, or an error)
-	"lakegate_float_sum": true, "bool_or": true, "isinf": true, "lakegate_float": true, "lakegate_float_arg": true,
+	// avg's argument check: x itself, or an error
+	"lakegate_float_arg": true,
 }
 
 // noFloatCasts are the cast targets that are no float.
@@ -59,9 +58,16 @@ func floatFree(root tree.QueryNode, schemas []*iceberg.Schema) bool {
 	// a float ('1' + q is a DOUBLE).
 	compared := map[tree.Expr]bool{}
 	free := true
-	tree.Inspect(root, func(n tree.Node) bool {
+	var visit func(n tree.Node) bool
+	visit = func(n tree.Node) bool {
 		if n == nil || !free {
 			return free
+		}
+		if f, ok := n.(*tree.Function); ok && strings.EqualFold(f.FunctionName, "lakegate_float_sum") && f.Schema == "" && len(f.Children) == 2 {
+			// floatSum's rewrite: its sum is what counts, the second
+			// argument goes with the check
+			tree.Inspect(f.Children[0], visit)
+			return false
 		}
 		switch n := n.(type) {
 		case *tree.SelectNode, *tree.CTENode, *tree.BaseTable, *tree.Join, *tree.SubqueryRef, *tree.EmptyRef,
@@ -103,7 +109,8 @@ func floatFree(root tree.QueryNode, schemas []*iceberg.Schema) bool {
 			free = false // parameters, windows, lambdas, VALUES, table functions, set operations ...
 		}
 		return free
-	})
+	}
+	tree.Inspect(root, visit)
 	return free
 }
 

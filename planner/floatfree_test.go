@@ -46,6 +46,8 @@ func TestFloatFree(t *testing.T) {
 		{"select sum(q::float8) from t", false},
 		{"select sum(cast(q as real)) from t", false},
 		{"select sum(q / 2) from t", false},
+		{"select sum(lakegate_float(q)) from t", false},
+		{"select lakegate_float_sum(sum(q * 1e0), true) from t", false},
 		{"select sum(q) from t where q > $1", false},
 		{"select sum(q + '1') from t", false},
 		{"select sum(q + coalesce('1', null)) from t", false},
