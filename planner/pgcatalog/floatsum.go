@@ -107,7 +107,7 @@ func textMacro(typ string) string {
 }
 
 // WithoutFloatSums undoes floatSum's rewrites in sql for a statement in
-// which no sum can be of floats (the planner's FloatFree): each
+// which no sum can be of floats (the planner's floatFree): each
 // lakegate_float_sum(s, inf) becomes (s), padded with blanks to the same
 // length, so that the byte offsets of everything else stay. The check
 // folds to s for such sums anyway, but the engine binds its copies of s

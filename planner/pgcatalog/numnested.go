@@ -90,7 +90,7 @@ func NestedDivisions(root tree.QueryNode, sql string) *NestedDivs {
 }
 
 // NestedDivisionsNoFloat is NestedDivisions for a statement in which no
-// value can be a float (the planner's FloatFree): its chains of + and -
+// value can be a float (the planner's floatFree): its chains of + and -
 // are left unwrapped, as their float check could never fire.
 func NestedDivisionsNoFloat(root tree.QueryNode, sql string) *NestedDivs {
 	return nestedDivisions(root, sql, false)
