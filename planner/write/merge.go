@@ -230,7 +230,7 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		strings.Join(proj, ", "), qt, fileCol, fileCol, qt, posCol, posCol, in(hits), hitCol, in(dels), delCol,
 		targetCTE, qt, markCol, source, qs, m.on)
 	// rows no target row matches, with the WHEN NOT MATCHED clause that applies
-	var nwhen []string
+	var nwhen, insCTEs []string
 	mp := &mergePlan{w: w, dec: dec, names: names}
 	for k, c := range m.clauses {
 		if c.matched {
@@ -248,7 +248,12 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		mp.inserts = append(mp.inserts, fmt.Sprintf("SELECT * FROM (%s FROM %s AS %s WHERE %s = %d) AS \"__lakegate_i%d\"", sel, insCTE, qs, kCol, k+1, k+1))
+		// the clause's rows are a CTE of the middle, which the planner
+		// rewrites with the user's expressions (casts included); the
+		// final part only names it
+		cte := fmt.Sprintf("\"__lakegate_i%d\"", k+1)
+		insCTEs = append(insCTEs, fmt.Sprintf("%s AS (%s FROM %s AS %s WHERE %s = %d)", cte, sel, insCTE, qs, kCol, k+1))
+		mp.inserts = append(mp.inserts, "SELECT * FROM "+cte)
 		mp.insIdx = append(mp.insIdx, k+1)
 	}
 	kexpr := "0"
@@ -268,7 +273,11 @@ func (s *Writer) planMerge(ctx context.Context, w *Stmt) (*mergePlan, error) {
 	if w.ctes != "" {
 		middle += ", " + w.ctes
 	}
-	middle += ", " + rowsCTE + " AS (" + rows + "), " + insCTE + " AS (" + ins + ") "
+	middle += ", " + rowsCTE + " AS (" + rows + "), " + insCTE + " AS (" + ins + ")"
+	for _, c := range insCTEs {
+		middle += ", " + c
+	}
+	middle += " "
 	mp.head = head
 	// planned once with every part the passes use, so that all of it is
 	// resolved, policed and typed
