@@ -14,11 +14,27 @@
 //	copyload -rows 1000000 -csv FILE
 //
 // writes the same rows as CSV to FILE, for psql's \copy.
+//
+//	copyload -rows 1000000 -encode FILE
+//
+// writes the same rows as the binary COPY stream pgx's CopyFrom sends (the
+// PGCOPY header, the tuples with each value encoded by pgx's type map for
+// the column's type, the trailer) to FILE, and
+//
+//	copyload -dsn URI -table payments.copy1 -from FILE
+//
+// streams FILE's bytes unchanged with pgconn's CopyFrom ("copy TABLE
+// (columns) from stdin (format binary)") and prints "ROWS SECONDS". The
+// client then only reads a file and writes a socket, so it sends faster
+// than either server takes rows, and both servers get the same bytes:
+// the rate measures the server, not pgx's encoding (math/big for numeric)
+// running beside it on the same cores.
 package main
 
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"math/big"
@@ -42,11 +58,18 @@ func main() {
 	tbl := flag.String("table", "", "the table, schema.name")
 	rows := flag.Int64("rows", 1_000_000, "how many rows")
 	csvOut := flag.String("csv", "", "write the rows as CSV to this file instead of loading them")
+	encodeOut := flag.String("encode", "", "write the rows as a binary COPY stream to this file instead of loading them")
+	from := flag.String("from", "", "load this binary COPY stream (written by -encode) instead of generating rows")
 	flag.Parse()
 	var err error
-	if *csvOut != "" {
+	switch {
+	case *csvOut != "":
 		err = writeCSV(*csvOut, *rows)
-	} else {
+	case *encodeOut != "":
+		err = writeBinary(*encodeOut, *rows)
+	case *from != "":
+		err = loadStream(*dsn, *tbl, *from)
+	default:
 		err = load(*dsn, *tbl, *rows)
 	}
 	if err != nil {
@@ -57,11 +80,11 @@ func main() {
 
 func load(dsn, tbl string, rows int64) error {
 	schema, name, ok := strings.Cut(tbl, ".")
-	if dsn == "" || !ok {
-		return fmt.Errorf("need -dsn and -table schema.name")
+	if !ok {
+		return fmt.Errorf("need -table schema.name")
 	}
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, dsn)
+	c, err := connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -77,6 +100,85 @@ func load(dsn, tbl string, rows int64) error {
 	}
 	fmt.Println(n, took.Seconds())
 	return nil
+}
+
+func connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
+	if dsn == "" {
+		return nil, fmt.Errorf("need -dsn")
+	}
+	return pgx.Connect(ctx, dsn)
+}
+
+// loadStream sends the binary COPY stream in path to tbl as it is.
+func loadStream(dsn, tbl, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	ctx := context.Background()
+	c, err := connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	sql := fmt.Sprintf("copy %s (%s) from stdin (format binary)", tbl, strings.Join(chargeColumns, ", "))
+	start := time.Now()
+	tag, err := c.PgConn().CopyFrom(ctx, f, sql)
+	took := time.Since(start)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tag.RowsAffected(), took.Seconds())
+	return nil
+}
+
+// chargeOIDs are the types of chargeColumns' values in the table.
+var chargeOIDs = [6]uint32{pgtype.Int8OID, pgtype.Int8OID, pgtype.NumericOID, pgtype.TextOID, pgtype.TextOID, pgtype.TimestamptzOID}
+
+// writeBinary writes the rows chargeRows generates as the binary COPY
+// stream pgx's CopyFrom would send for them (copy_from.go: the same
+// header, row layout and pgtype.Map encoding of each value).
+func writeBinary(path string, n int64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	m := pgtype.NewMap()
+	b := append([]byte("PGCOPY\n\377\r\n\000"), 0, 0, 0, 0, 0, 0, 0, 0)
+	src := &chargeRows{n: n}
+	for src.Next() {
+		vals, _ := src.Values()
+		b = binary.BigEndian.AppendUint16(b, uint16(len(vals)))
+		for i, v := range vals {
+			at := len(b)
+			b = append(b, 0, 0, 0, 0)
+			b, err = m.Encode(chargeOIDs[i], pgtype.BinaryFormatCode, v, b)
+			if err != nil {
+				f.Close()
+				return fmt.Errorf("encode %s: %w", chargeColumns[i], err)
+			}
+			binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+		}
+		if len(b) >= 64<<10 {
+			if _, err := w.Write(b); err != nil {
+				f.Close()
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	b = binary.BigEndian.AppendUint16(b, 0xffff) // the trailer: -1
+	if _, err := w.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // chargeRows generates n charges for pgx's CopyFrom.
