@@ -49,7 +49,7 @@ type startupConn struct {
 	pending []byte
 
 	ahead []byte // read from the connection, not yet handed out
-	buf   []byte // ahead's backing array
+	buf   []byte // ahead's backing array: readAheadBytes, grown (readAheadGrown) once a read fills it
 
 	// out holds what was written since the last flush: messages go out
 	// together when the protocol next reads from the socket (as
@@ -62,6 +62,17 @@ type startupConn struct {
 
 // outFlushBytes is how much output waits for the next read at most.
 const outFlushBytes = 16 << 10
+
+// A connection reads the socket readAheadBytes at a time, enough for the
+// queries and parameters most connections ever send. A read that fills the
+// buffer means the client streams (COPY FROM STDIN's 64 KiB CopyData
+// messages, large Binds): the buffer then grows to readAheadGrown for the
+// connection's life, so a 64 KiB message takes one read system call (a
+// TLS record's 16 KiB without TLS's own buffering) where it took eight.
+const (
+	readAheadBytes = 8 << 10
+	readAheadGrown = 64 << 10
+)
 
 func (c *startupConn) negotiate() {
 	c.once.Do(func() {
@@ -117,9 +128,15 @@ func (c *startupConn) Read(p []byte) (int, error) {
 		}
 		c.negotiate() // an idle connect waits here, before any buffer is made
 		if c.buf == nil {
-			c.buf = make([]byte, 8<<10)
+			c.buf = make([]byte, readAheadBytes)
 		}
 		n, err := c.readConn(c.buf)
+		if n == len(c.buf) && n < readAheadGrown {
+			// The next read gets the larger buffer; keep what this one read.
+			grown := make([]byte, readAheadGrown)
+			copy(grown, c.buf[:n])
+			c.buf = grown
+		}
 		var pe *panicError
 		if errors.As(err, &pe) { // from the disconnect watch (watch.go)
 			logPanic(c.log, pe)
