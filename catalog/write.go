@@ -248,6 +248,25 @@ func (c *Catalog) Stage(ctx context.Context, t *Table, next func() (arrow.Record
 		}
 		return next()
 	}
+	// the source conformed to the write schema; its first rows are read
+	// here to choose the columns' dictionaries (write_dict.go)
+	conformed := func() (arrow.RecordBatch, error) {
+		rec, err := pull()
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		defer rec.Release()
+		return conform(rec, want, t.Ident)
+	}
+	head, ended, err := peekRows(conformed, stageBatchRows)
+	if err != nil {
+		for _, r := range head {
+			r.Release()
+		}
+		return nil, err
+	}
+	tbl := withoutDictionary(t.tbl, noDictionaryColumns(want, head))
+	src := replayBatches(head, ended, conformed)
 	records := func(yield func(arrow.RecordBatch, error) bool) {
 		var pend []arrow.RecordBatch
 		var pendRows int64
@@ -271,16 +290,11 @@ func (c *Catalog) Stage(ctx context.Context, t *Table, next func() (arrow.Record
 			return yield(rec, nil)
 		}
 		for {
-			rec, err := pull()
+			rec, err := src()
 			if err == nil && rec != nil {
-				var conf arrow.RecordBatch
-				conf, err = conform(rec, want, t.Ident)
-				rec.Release()
-				if err == nil {
-					st.Rows += conf.NumRows()
-					pend = append(pend, conf)
-					pendRows += conf.NumRows()
-				}
+				st.Rows += rec.NumRows()
+				pend = append(pend, rec)
+				pendRows += rec.NumRows()
 			}
 			if err != nil {
 				release()
@@ -298,7 +312,7 @@ func (c *Catalog) Stage(ctx context.Context, t *Table, next func() (arrow.Record
 		}
 	}
 	var werr error
-	for df, err := range table.WriteRecords(ctx, t.tbl, want, records, table.WithWriteUUID(st.id)) {
+	for df, err := range table.WriteRecords(ctx, tbl, want, records, table.WithWriteUUID(st.id)) {
 		if err != nil {
 			werr = err
 			break
