@@ -140,37 +140,43 @@ var chargeOIDs = [6]uint32{pgtype.Int8OID, pgtype.Int8OID, pgtype.NumericOID, pg
 // stream pgx's CopyFrom would send for them (copy_from.go: the same
 // header, row layout and pgtype.Map encoding of each value).
 func writeBinary(path string, n int64) error {
+	return writeFile(path, func(w *bufio.Writer) error {
+		m := pgtype.NewMap()
+		b := append([]byte("PGCOPY\n\377\r\n\000"), 0, 0, 0, 0, 0, 0, 0, 0)
+		src := &chargeRows{n: n}
+		for src.Next() {
+			vals, _ := src.Values()
+			b = binary.BigEndian.AppendUint16(b, uint16(len(vals)))
+			for i, v := range vals {
+				at := len(b)
+				b = append(b, 0, 0, 0, 0)
+				var err error
+				if b, err = m.Encode(chargeOIDs[i], pgtype.BinaryFormatCode, v, b); err != nil {
+					return fmt.Errorf("encode %s: %w", chargeColumns[i], err)
+				}
+				binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+			}
+			if len(b) >= 64<<10 {
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+				b = b[:0]
+			}
+		}
+		b = binary.BigEndian.AppendUint16(b, 0xffff) // the trailer: -1
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// writeFile creates path and writes it through a buffer with fill.
+func writeFile(path string, fill func(w *bufio.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	m := pgtype.NewMap()
-	b := append([]byte("PGCOPY\n\377\r\n\000"), 0, 0, 0, 0, 0, 0, 0, 0)
-	src := &chargeRows{n: n}
-	for src.Next() {
-		vals, _ := src.Values()
-		b = binary.BigEndian.AppendUint16(b, uint16(len(vals)))
-		for i, v := range vals {
-			at := len(b)
-			b = append(b, 0, 0, 0, 0)
-			b, err = m.Encode(chargeOIDs[i], pgtype.BinaryFormatCode, v, b)
-			if err != nil {
-				f.Close()
-				return fmt.Errorf("encode %s: %w", chargeColumns[i], err)
-			}
-			binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
-		}
-		if len(b) >= 64<<10 {
-			if _, err := w.Write(b); err != nil {
-				f.Close()
-				return err
-			}
-			b = b[:0]
-		}
-	}
-	b = binary.BigEndian.AppendUint16(b, 0xffff) // the trailer: -1
-	if _, err := w.Write(b); err != nil {
+	if err := fill(w); err != nil {
 		f.Close()
 		return err
 	}
@@ -198,33 +204,25 @@ func (r *chargeRows) Values() ([]any, error) {
 
 // writeCSV writes the rows chargeRows generates as CSV.
 func writeCSV(path string, n int64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	var b []byte
-	for i := int64(1); i <= n; i++ {
-		b = strconv.AppendInt(b[:0], i, 10)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, i%100000, 10)
-		b = append(b, ',')
-		a := i % 1000000
-		b = strconv.AppendInt(b, a/100, 10)
-		b = append(b, '.', byte('0'+a%100/10), byte('0'+a%10), ',')
-		b = append(b, "USD,"...)
-		b = append(b, chargeStatuses[i%3]...)
-		b = append(b, ',')
-		b = chargeBase.Add(time.Duration(i)*time.Second).AppendFormat(b, "2006-01-02 15:04:05Z07")
-		b = append(b, '\n')
-		if _, err := w.Write(b); err != nil {
-			f.Close()
-			return err
+	return writeFile(path, func(w *bufio.Writer) error {
+		var b []byte
+		for i := int64(1); i <= n; i++ {
+			b = strconv.AppendInt(b[:0], i, 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, i%100000, 10)
+			b = append(b, ',')
+			a := i % 1000000
+			b = strconv.AppendInt(b, a/100, 10)
+			b = append(b, '.', byte('0'+a%100/10), byte('0'+a%10), ',')
+			b = append(b, "USD,"...)
+			b = append(b, chargeStatuses[i%3]...)
+			b = append(b, ',')
+			b = chargeBase.Add(time.Duration(i)*time.Second).AppendFormat(b, "2006-01-02 15:04:05Z07")
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }
