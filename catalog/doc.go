@@ -54,6 +54,13 @@
 // transforms and column types or Parquet properties the writer cannot
 // match go through Stage.
 //
+// Stage writes through iceberg-go's writer; it reads a write's first rows
+// before the writer starts and turns the Parquet dictionary off, for that
+// write, for the integer and timestamp columns whose values those rows
+// show all but distinct (write_dict.go): the writer would try the
+// dictionary on every value of a small file and then drop it. A table's
+// own dictionary properties win.
+//
 // Deletion vectors (dv.go, Iceberg v3) are converted once into
 // position-delete Parquet files in a directory of the Catalog's own, and
 // scans list them like any position-delete file.

@@ -41,7 +41,7 @@
 // psql-wire's own (NoticeResponse, EmptyQueryResponse, ParameterStatus, the
 // COPY TO STDOUT stream in copy.go, CopyInResponse of COPY FROM STDIN in
 // copyin.go, whose CopyData the handler reads from psql-wire's reader
-// until CopyDone or CopyFail, and the RowDescription of statements of
+// until CopyDone or CopyFail, the payloads straight from its buffer, and the RowDescription of statements of
 // a multi-statement Query, which are planned one at a time as they run, in
 // sessioncmds.go).
 //
