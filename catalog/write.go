@@ -223,7 +223,8 @@ const stageBatchRows = 16 << 10
 // Stage writes the rows next returns as Parquet data files of t: Iceberg
 // field ids, column statistics in the data file entries, the table's
 // partition spec (one file per partition value), its compression. next
-// returns (nil, nil) at the end; it is called from another goroutine, but
+// returns (nil, nil) at the end; it is called first from Stage's goroutine
+// (the first rows, read ahead: write_dict.go), then from another one, but
 // never concurrently and never after Stage returns. Nothing is committed.
 // On error the files written so far are removed.
 func (c *Catalog) Stage(ctx context.Context, t *Table, next func() (arrow.RecordBatch, error)) (*Staged, error) {
