@@ -1,9 +1,6 @@
 package session
 
-import (
-	"github.com/lakegate/lakegate/internal/sqlparse"
-	"github.com/lakegate/lakegate/planner/pgcatalog"
-)
+import "github.com/lakegate/lakegate/planner/pgcatalog"
 
 // A session's TimeZone is its engine connection's, and to_char's zone
 // abbreviations come from a macro made for that zone
@@ -22,7 +19,7 @@ import (
 // in an engine transaction, whose rollback would take the macro back.
 func (e *engine) setTimeZone(tz string) error {
 	e.tz, e.tzMacro = "", ""
-	if err := e.conn.Exec("SET TimeZone = " + sqlparse.QuoteLiteral(tz) + ";\n" + pgcatalog.TimeZoneMacroSQL(tz)); err != nil {
+	if err := e.conn.Exec(pgcatalog.TimeZoneSQL(tz)); err != nil {
 		return err
 	}
 	e.tz = tz
