@@ -90,14 +90,14 @@ func runConnect(ctx context.Context, e *env, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "## Connect: connect + authenticate until ReadyForQuery (+ `select 1`), then close (%d per row)\n\n", e.o.connectN)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "method\tclients\tconnections/s\tmedian ms\tp99 ms\tlakegate CPU ms/conn\terrors\t")
+	fmt.Fprintln(tw, "method\tclients\tconnections/s\tmedian ms\tp90 ms\tp99 ms\tlakegate CPU ms/conn\terrors\t")
 	for _, r := range out {
 		cpu := "-"
 		if r.cpu > 0 {
 			cpu = fmt.Sprintf("%.2f", r.cpu*1000/float64(r.n))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%s\t%d\t\n", r.name, r.parallel, float64(r.n)/r.elapsed.Seconds(),
-			ms(percentile(r.lat, 0.5)), ms(percentile(r.lat, 0.99)), cpu, r.errs)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%s\t%d\t\n", r.name, r.parallel, float64(r.n)/r.elapsed.Seconds(),
+			ms(percentile(r.lat, 0.5)), ms(percentile(r.lat, 0.9)), ms(percentile(r.lat, 0.99)), cpu, r.errs)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nreproduce: %s\n\n", reproduce("connect"))

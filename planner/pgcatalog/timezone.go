@@ -40,8 +40,14 @@ const TimeZoneAbbrev = "to_char TZ: the time zone's abbreviation at this time is
 // macro for it. tz must be a zone Go's time package loads
 // (pgsettings.ValidTimeZone).
 func TimeZoneSQL(tz string) string {
-	return "SET TimeZone = " + sqlparse.QuoteLiteral(tz) + ";\n" +
-		"CREATE OR REPLACE MACRO main." + tzAbbrevMacro + "(t) AS " + tzAbbrevExpr(tz) + ";\n"
+	return "SET TimeZone = " + sqlparse.QuoteLiteral(tz) + ";\n" + TimeZoneMacroSQL(tz)
+}
+
+// TimeZoneMacroSQL is TimeZoneSQL's macro alone. The macro belongs to the
+// engine's database, not to its connection: a new connection of the same
+// engine keeps the last one defined.
+func TimeZoneMacroSQL(tz string) string {
+	return "CREATE OR REPLACE MACRO main." + tzAbbrevMacro + "(t) AS " + tzAbbrevExpr(tz) + ";\n"
 }
 
 // tzSpan is a stretch of time in which a zone kept one offset and name.

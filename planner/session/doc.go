@@ -82,6 +82,7 @@
 //	engine.go, enginepool.go,      the sandboxed engine, its pool, the
 //	enginespare.go, engineahead.go spare and the engine opened ahead,
 //	recycle.go                     its replacement
+//	enginetz.go                    the zone and its to_char macro
 //	memory.go, admit.go            the memory plan, grants, admission
 //	stmtcache.go, snapcache.go,    prepared statements, small-table
 //	resultcache.go                 copies, kept results

@@ -94,6 +94,9 @@ type engine struct {
 	// tz is the connection's TimeZone: connSetup's, or what the session
 	// set since (Session.engineFor and applySetting skip setting it again).
 	tz string
+	// tzMacro is the zone the database's time zone abbreviation macro
+	// answers for; "" when not known (enginetz.go).
+	tzMacro string
 	// files holds a hash of each data file the engine's statements have
 	// read: DuckDB keeps their Parquet footers (parquet_metadata_cache)
 	// until the engine closes (recycle.go).
@@ -203,6 +206,10 @@ func openUnsandboxed(cfg EngineConfig) (*engine, error) {
 		return nil, fmt.Errorf("engine: setup: %w", err)
 	}
 	e.tz = connTimeZone
+	if err := e.resetTimeZoneMacro(); err != nil {
+		e.close()
+		return nil, fmt.Errorf("engine: setup: %w", err)
+	}
 	for _, f := range pgcatalog.EngineFunctions {
 		if err := e.conn.RegisterTextFunction(f.Name, f.Args, f.Fn); err != nil {
 			e.close()
@@ -213,6 +220,11 @@ func openUnsandboxed(cfg EngineConfig) (*engine, error) {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)
 	}
+	// The setup's macros are lakegate's own, kept for the engine's life,
+	// and no reset drops or lists functions (enginepool.go): the engine is
+	// as clean as after a reset, and its first session's reset need not
+	// look for objects unless that session makes some.
+	e.dirty = false
 	return e, nil
 }
 
@@ -233,7 +245,9 @@ func (e *engine) sandbox(allowed []string) error {
 // connSetup is the setup of the engine's connection whose settings are
 // the connection's own (LOCAL scope): a new connection (reset) runs it
 // again. See openEngine for why.
-var connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB'; " + pgcatalog.TimeZoneSQL(connTimeZone)
+// The time zone abbreviation macro that goes with TimeZone is the
+// database's, not the connection's (enginetz.go).
+var connSetup = "SET parquet_metadata_cache = true; SET streaming_buffer_size = '64MB'; SET TimeZone = '" + connTimeZone + "'"
 
 // connTimeZone is the TimeZone connSetup sets: a session's default
 // (settings.go), so that most sessions need not set it again; DuckDB's

@@ -255,6 +255,9 @@ func (e *engine) reset() error {
 		return fmt.Errorf("engine: reset: %w", err)
 	}
 	e.tz = connTimeZone
+	if err := e.resetTimeZoneMacro(); err != nil {
+		return fmt.Errorf("engine: reset: %w", err)
+	}
 	if !e.dirty {
 		// Only queries and SET ran: the settings they change are the
 		// connection's, gone with it. Checking costs more than the rest of

@@ -245,8 +245,11 @@ func copyArrayData(d arrow.ArrayData, n *int64) arrow.ArrayData {
 // caller's access rules) and the engine settings that change results.
 // It is "" when the result must not be kept.
 func (s *Session) resultKey(p *planner.Plan) string {
-	if s.p.results == nil || s.settings["lakegate.result_cache"] == "off" || p.Catalog.Touched || p.Volatile ||
-		len(p.ScanSQL) == 0 {
+	// A query of no table is kept too: its key is its text and the
+	// settings below. A short-lived client's first statement (`select 1`:
+	// drivers' and pools' connection checks) is then answered without
+	// describing and running it in the engine (BENCHMARKS.md, Connect).
+	if s.p.results == nil || s.settings["lakegate.result_cache"] == "off" || p.Catalog.Touched || p.Volatile {
 		return ""
 	}
 	for _, fn := range p.Scalars {

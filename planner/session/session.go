@@ -268,10 +268,9 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	s.snaps = snapCache{}
 	s.viewsPolicy = nil
 	if tz := s.settings["timezone"]; tz != e.tz {
-		if err := e.exec(pgcatalog.TimeZoneSQL(tz)); err != nil {
+		if err := e.setTimeZone(tz); err != nil {
 			return nil, planner.Classify(err)
 		}
-		e.tz = tz
 	}
 	return e, nil
 }

@@ -226,11 +226,9 @@ func (s *Session) applySetting(name, value string) error {
 		s.engMu.Unlock()
 		if e != nil {
 			s.bumpEngine() // statements bound under the old zone are stale
-			e.tz = ""
-			if err := e.exec(pgcatalog.TimeZoneSQL(value)); err != nil {
+			if err := e.setTimeZone(value); err != nil {
 				return planner.Classify(err)
 			}
-			e.tz = value
 		}
 	}
 	return nil
