@@ -131,7 +131,10 @@ func sql(t *testing.T, s *Session, q string) []string {
 			for c := 0; c < int(rec.NumCols()); c++ {
 				cols = append(cols, rec.Column(c).ValueStr(r))
 			}
-			out = append(out, strings.Join(cols, "|"))
+			// ValueStr aliases the batch's buffers, which the engine
+			// reuses after the callback: Join copies only for two or
+			// more columns, so copy here.
+			out = append(out, strings.Clone(strings.Join(cols, "|")))
 		}
 		return nil
 	})
@@ -430,4 +433,17 @@ func engineMacroList() string {
 		quoted = append(quoted, "'"+strings.ReplaceAll(n, "'", "''")+"'")
 	}
 	return strings.Join(quoted, ", ")
+}
+
+// TestSQLHelperCopiesText: sql's rows stay what they were after the next
+// statement reuses the engine's buffers.
+func TestSQLHelperCopiesText(t *testing.T) {
+	pe := newPoolEnv(t)
+	s := userSession(pe.planner(t, EngineConfig{}), "alice")
+	defer s.Close()
+	got := sql(t, s, "select 'abc'::text")
+	sql(t, s, "select 'zzzzzzzz'::text")
+	if len(got) != 1 || got[0] != "abc" {
+		t.Fatalf("got %q, want [abc]", got)
+	}
 }
