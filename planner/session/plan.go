@@ -254,6 +254,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	defer s.settleAhead()
 	rp, err := planner.PlanQuery(ctx, planEnv{s: s, e: e}, sql)
 	if err != nil {
 		return nil, nil, nil, err
