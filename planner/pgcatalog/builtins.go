@@ -182,21 +182,29 @@ const (
 
 // EngineMacros creates, in a new session engine, the match operators'
 // functions (operators.go), the built-ins' Postgres versions above and
-// the built-ins the engine lacks (missing.go).
+// the built-ins the engine lacks (missing.go), but for the families made
+// on demand (demandmacros.go).
 var EngineMacros = func() string {
 	var b strings.Builder
 	b.WriteString(regexOperatorMacros)
-	for _, m := range slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonBuildMacros(), jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros) {
+	for _, m := range engineMacroDefs() {
 		b.WriteString("CREATE OR REPLACE MACRO " + m + ";\n")
 	}
 	return b.String()
 }()
 
-// EngineMacroNames are the names EngineMacros creates: an engine handed to
-// another session keeps them.
+// engineMacroDefs are the definitions EngineMacros creates with the
+// operators.
+func engineMacroDefs() []string {
+	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros)
+}
+
+// EngineMacroNames are the names EngineMacros and the demand families
+// (DemandMacrosSQL) create: an engine handed to another session keeps
+// them.
 func EngineMacroNames() []string {
 	names := []string{"~^", "!~^", "~*", "!~*", tzAbbrevMacro}
-	for _, m := range slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonBuildMacros(), jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros) {
+	for _, m := range slices.Concat(engineMacroDefs(), demandDefs()) {
 		names = append(names, macroName(m))
 	}
 	return names
@@ -210,7 +218,7 @@ func DeterministicMacro(name string) bool { return deterministicMacros[name] }
 
 var deterministicMacros = func() map[string]bool {
 	m := map[string]bool{}
-	for _, def := range slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonBuildMacros(), jsonbMacros, numericMacros, nestedDivisionMacros, floatCheckMacros) {
+	for _, def := range slices.Concat(engineMacroDefs(), demandDefs()) {
 		if !strings.Contains(def, "random()") {
 			m[macroName(def)] = true
 		}

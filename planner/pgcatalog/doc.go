@@ -41,8 +41,9 @@
 // (Caller), both decided and handed over by the planner.
 //
 // What flows out: SQL text for the planner to run in the session's
-// engine: the fixed relations and macros (FixedSchemaSQL, EngineMacros)
-// with the fixed rows as Arrow batches (FixedTables; FixedSQL is the
+// engine: the fixed relations and macros (FixedSchemaSQL, EngineMacros;
+// the macro families few statements call are made when a statement names
+// one: DemandedMacros -> DemandMacrosSQL, demandmacros.go) with the fixed rows as Arrow batches (FixedTables; FixedSQL is the
 // same part as SQL text), the caller's rows and session macros
 // (NewContent -> Content.SQL) and what takes them out again (ResetSQL),
 // the rewritten statement (RewriteSQL -> Rewrite); the Postgres names and

@@ -261,6 +261,9 @@ func (s *Session) startCursor(ctx context.Context, cur *cursor, sql string, args
 		// engine gives a failure here, it is the engine's (internal).
 		return planner.Classify(&eng.Error{Type: eng.ErrorInvalid, Msg: err.Error()})
 	}
+	if err := cur.eng.demandMacros(cur.conn, sql); err != nil {
+		return planner.Classify(err)
+	}
 	ps, err := cur.conn.Prepare(sql)
 	if err != nil {
 		return planner.Classify(err)

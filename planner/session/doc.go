@@ -81,7 +81,8 @@
 //	explain.go                     DISCARD, LOCK; parameter types; EXPLAIN
 //	engine.go, enginepool.go,      the sandboxed engine, its pool, the
 //	enginespare.go, engineahead.go spare and the engine opened ahead,
-//	recycle.go                     its replacement
+//	recycle.go, enginemacros.go    its replacement; emulation macros
+//	                               made on demand
 //	enginetz.go                    the zone and its to_char macro
 //	memory.go, admit.go            the memory plan, grants, admission
 //	stmtcache.go, snapcache.go,    prepared statements, small-table

@@ -132,6 +132,9 @@ type engine struct {
 	// spills lists tempDir while the engine is open, for the metrics;
 	// nil for engines no pool opened.
 	spills *spillDirs
+	// macros are the emulation's macro families made on demand that the
+	// engine has (enginemacros.go).
+	macros pgcatalog.MacroFamilies
 }
 
 func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
@@ -431,6 +434,9 @@ func createsObjects(sql string) bool {
 // queryStrings runs a query whose columns are all VARCHAR and returns its
 // rows (NULL as "").
 func (e *engine) queryStrings(sql string) ([][]string, error) {
+	if err := e.demandMacros(e.conn, sql); err != nil {
+		return nil, err
+	}
 	var out [][]string
 	err := e.conn.Query(sql, func(rec arrow.RecordBatch) error {
 		for r := 0; r < int(rec.NumRows()); r++ {

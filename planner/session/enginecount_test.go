@@ -1,6 +1,8 @@
 package session
 
 import (
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -61,4 +63,54 @@ func withEngines(t *testing.T, p *Manager, n int) []*Session {
 		sql(t, ss[i], "select 1")
 	}
 	return ss
+}
+
+// A session holds one engine, whatever its statements: an engine opened
+// ahead for a statement that then ran in none (a kept result answered
+// it) goes to the pool instead of staying with the session until its
+// next statement over other tables (bench/soak: 65 sessions held up to
+// 121 engines).
+func TestEngineAheadNotKeptBesideSession(t *testing.T) {
+	t.Parallel()
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1, CachedScanCells: -1})
+	defer p.Close()
+	// A kept result of s.t's sum.
+	c1 := userSession(p, "carol")
+	if got := sql(t, c1, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("carol: %v", got)
+	}
+	c1.Close()
+
+	c2 := userSession(p, "carol")
+	defer c2.Close()
+	if got := sql(t, c2, "select sum(v) from s.u"); !slices.Equal(got, []string{"30"}) {
+		t.Fatalf("carol: %v", got)
+	}
+	// Its engine may not read s.t: planning the next statement opens one
+	// ahead that may, and the kept result answers it.
+	if got := sql(t, c2, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("carol: %v", got)
+	}
+	c2.engMu.Lock()
+	a, covers := c2.ahead, c2.eng.covers([]string{filepath.Dir(pe.firstFile(t, "t"))})
+	c2.engMu.Unlock()
+	if covers {
+		t.Fatal("the statement over s.t ran in the session's engine: the test does not exercise engines opened ahead")
+	}
+	if a != nil {
+		<-a.done
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := p.OpStats()
+		held := st.Engines - st.IdleEngines
+		if held <= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("one session holds %d engines (%d open, %d idle); want 1", held, st.Engines, st.IdleEngines)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -28,7 +28,8 @@ import (
 // allowed exactly its sandbox.
 
 // poolEnv is a catalog with tables s.t (v: 1, 2, 3) and s.u (v: 10, 20),
-// each in its own location, and a policy: alice reads s.t, bob reads s.u.
+// each in its own location, and a policy: alice reads s.t, bob reads s.u,
+// carol both.
 type poolEnv struct {
 	cat   *catalog.Catalog
 	store *policy.Store
@@ -71,6 +72,9 @@ func newPoolEnv(t *testing.T) *poolEnv {
     privileges: [read]
   - subjects: [user:bob]
     objects: ["s.u"]
+    privileges: [read]
+  - subjects: [user:carol]
+    objects: ["s.t", "s.u"]
     privileges: [read]
 `), 0o644); err != nil {
 		t.Fatal(err)

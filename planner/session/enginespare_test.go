@@ -83,7 +83,9 @@ func TestSpareEngineSandboxedWhenTaken(t *testing.T) {
 // A spare nobody takes is closed after IdleEngineTimeout, as an idle
 // engine is; with reuse off there is none.
 func TestSpareEngineBounds(t *testing.T) {
-	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngineTimeout: 20 * time.Millisecond}})
+	// Long enough for the spare, opening alongside the engine, not to
+	// expire before the engine is open (opens take ~15 ms, longer under load).
+	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngineTimeout: time.Second}})
 	defer p.Close()
 	e, err := p.engines.get(nil)
 	if err != nil {
@@ -101,7 +103,7 @@ func TestSpareEngineBounds(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if spareNow(p) != nil || !gone() {
-		t.Fatal("the spare is still kept, or open, 10 s after a 20 ms timeout")
+		t.Fatal("the spare is still kept, or open, 10 s after a 1 s timeout")
 	}
 
 	off := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: -1}})

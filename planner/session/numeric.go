@@ -23,7 +23,7 @@ func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Colum
 	}
 	exact := map[int]bool{}
 	if len(items) > 0 {
-		if ps, err := e.conn.Prepare(pgcatalog.NumericProbe(plan.SQL, items)); err == nil {
+		if ps, err := e.prepare(pgcatalog.NumericProbe(plan.SQL, items)); err == nil {
 			probe := ps.Columns()
 			ps.Close()
 			for _, it := range items {

@@ -254,6 +254,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	defer s.settleAhead()
 	rp, err := planner.PlanQuery(ctx, planEnv{s: s, e: e}, sql)
 	if err != nil {
 		return nil, nil, nil, err
@@ -446,6 +447,9 @@ func (s *Session) installViews(e *engine, want map[string]string, names map[stri
 		return nil
 	}
 	s.bumpEngine()
+	if err := e.demandMacros(e.conn, b.String()); err != nil {
+		return planner.Classify(err)
+	}
 	if err := e.exec("BEGIN TRANSACTION;\n" + b.String() + "COMMIT;"); err != nil {
 		_ = e.exec("ROLLBACK")
 		clear(s.views)
@@ -514,7 +518,7 @@ func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []pgtypes.C
 	if probe == "" {
 		return
 	}
-	ps, err := e.conn.Prepare(probe)
+	ps, err := e.prepare(probe)
 	if err != nil {
 		return // the engine's types stand
 	}

@@ -164,7 +164,11 @@ func (s *Session) cachedScan(e *engine, scan string, src scanSource, inUse map[s
 	name := fmt.Sprintf("%s.s%d", sqlparse.QuoteIdent(snapSchema), c.seq)
 	s.bumpEngine()
 	sql := drop.String() + "CREATE SCHEMA IF NOT EXISTS " + sqlparse.QuoteIdent(snapSchema) + ";\nCREATE TABLE " + name + " AS " + scan + ";"
-	if err := e.exec(sql); err != nil {
+	err := e.demandMacros(e.conn, scan)
+	if err == nil {
+		err = e.exec(sql)
+	}
+	if err != nil {
 		if s.cancelAsked.Load() {
 			return "", planner.Classify(err)
 		}

@@ -38,7 +38,7 @@ func (s *Session) prepareCached(e *engine, sql string) (*eng.Stmt, error) {
 	if c, ok := s.stmts[sql]; ok {
 		return c.ps, nil
 	}
-	ps, err := e.conn.Prepare(sql)
+	ps, err := e.prepare(sql)
 	if err != nil {
 		return nil, planner.Classify(err)
 	}

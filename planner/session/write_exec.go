@@ -61,7 +61,7 @@ func (s *Session) startQueryThreads(ctx context.Context, sql string, args []any,
 	// sessions waiting for that lock would be a cycle. Its engine's
 	// memory_limit still bounds it.
 	r := &engineResult{stop: func() bool { return false }}
-	ps, err := e.conn.Prepare(sql)
+	ps, err := e.prepare(sql)
 	if err != nil {
 		r.close()
 		return nil, planner.Classify(err)
