@@ -287,7 +287,8 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 			withoutFloatChecks(env, plan)
 		}
 	}
-	plan.Volatile, plan.Scalars = a.volatile || len(a.functions) > 0, a.scalars
+	// Virtual relations made the plan volatile already (addVirtual).
+	plan.Volatile, plan.Scalars = plan.Volatile || a.volatile || len(a.functions) > 0, a.scalars
 	return plan, nil
 }
 

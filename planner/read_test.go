@@ -123,6 +123,18 @@ func TestPlanQueryForACaller(t *testing.T) {
 		t.Errorf("plan %q as written %v, catalog %v, volatile %v", p.SQL, p.AsWritten, p.Catalog.Touched, p.Volatile)
 	}
 
+	// A data-product relation (computed from metadata and the clock) makes
+	// the plan volatile, alone or beside a table: no result is kept for it.
+	for _, q := range []string{"select * from lakegate.tables", "select v from t, lakegate.tables limit 1"} {
+		p, err := PlanQuery(ctx, env, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Volatile || len(p.Virtual) == 0 {
+			t.Errorf("%s: volatile %v, virtual %v", q, p.Volatile, p.Virtual)
+		}
+	}
+
 	var ut *UndefinedTableError
 	if _, err := PlanQuery(ctx, env, "select * from s.hidden"); !errors.As(err, &ut) || ut.Name != "s.hidden" {
 		t.Errorf("hidden table: %v, want it undefined", err)
