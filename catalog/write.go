@@ -435,9 +435,10 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 			st.Discard()
 			return fmt.Errorf("catalog: append to %s: %w: %w", ident, ErrUpstream, err)
 		}
-		_, err = tx.Commit(ctx)
+		done, err := tx.Commit(ctx)
 		c.countCommit(err)
 		if err == nil {
+			c.keepCommitted(cur, done)
 			return nil
 		}
 		if isConflict(err) {
@@ -517,9 +518,10 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 	if err := tx.AssertRefSnapshotID(""); err != nil {
 		return fail(fmt.Errorf("catalog: rewrite %s: %w", t.Ident, err))
 	}
-	_, err = tx.Commit(ctx)
+	done, err := tx.Commit(ctx)
 	c.countCommit(err)
 	if err == nil {
+		c.keepCommitted(t, done)
 		return nil
 	}
 	if isConflict(err) {
@@ -547,4 +549,18 @@ func (c *Catalog) unknownOutcome(ctx context.Context, ident Ident, st *Staged, c
 		st.Discard()
 	}
 	return cause
+}
+
+// keepCommitted makes a commit's result the table's parsed metadata, so
+// the next statement does not parse again the file the commit just wrote
+// (most of a small write's CPU: TestConcurrentInsertsTwoGateways, BENCHMARKS
+// "Test suite time"). Only a SQL catalog's tables: a REST catalog sends the
+// metadata with every load. The table keeps t's FileIO (with the shared file
+// cache), not the uncached one the commit used.
+func (c *Catalog) keepCommitted(t *Table, committed *table.Table) {
+	if committed == nil || t.src == nil || t.src.db == nil {
+		return
+	}
+	c.keep(tableKey(t.src, t.Ident, t.Paths),
+		table.New(committed.Identifier(), committed.Metadata(), committed.MetadataLocation(), t.tbl.FS, t.src.cat))
 }
