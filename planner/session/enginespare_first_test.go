@@ -1,0 +1,148 @@
+package session
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
+)
+
+// sandboxOf returns an engine's enable_external_access and
+// allowed_directories settings.
+func sandboxOf(t *testing.T, e *engine) (external, dirs string) {
+	t.Helper()
+	rows, err := e.queryStrings("SELECT current_setting('enable_external_access')::VARCHAR, current_setting('allowed_directories')::VARCHAR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows[0][0], rows[0][1]
+}
+
+// A new session's first statement parses in the spare, not yet
+// sandboxed, and runs in it once the spare is sandboxed to exactly the
+// plan's directories: one engine for the statement, none sandboxed to
+// nothing first (enginespare.go).
+func TestFirstStatementRunsInTheSpare(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	a := userSession(p, "alice") // the pool holds no engine: a spare starts opening
+	defer a.Close()
+	sp := spareNow(p)
+	if sp == nil || sp.err != nil {
+		t.Fatalf("no spare engine after a session started on an empty pool: %+v", sp)
+	}
+	if got := sql(t, a, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("alice: %v", got)
+	}
+	a.engMu.Lock()
+	e, u := a.eng, a.unconfined
+	a.engMu.Unlock()
+	if e != sp.e || u != nil {
+		t.Fatalf("the first statement did not run in the spare (engine %p, spare %p, unconfined %p)", e, sp.e, u)
+	}
+	if p.engines.opened != 1 || p.engines.spares != 1 {
+		t.Fatalf("engines opened %d, spares taken %d: want 1 and 1", p.engines.opened, p.engines.spares)
+	}
+	external, dirs := sandboxOf(t, e)
+	if external != "false" || len(e.allowed) == 0 {
+		t.Fatalf("the spare after its first statement: external access %s, allowed %v", external, e.allowed)
+	}
+	for _, d := range e.allowed {
+		if !strings.Contains(dirs, strings.TrimSuffix(d, "/")) {
+			t.Errorf("allowed_directories %s lacks %s", dirs, d)
+		}
+	}
+	if err := e.exec("SET enable_external_access = true"); err == nil {
+		t.Fatal("the sandbox could be lifted")
+	}
+	uFile := pe.firstFile(t, "u")
+	if _, err := e.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(uFile) + ")"); err == nil ||
+		!strings.Contains(err.Error(), "Permission") {
+		t.Fatalf("reading s.u's file: %v, want a permission error", err)
+	}
+}
+
+// Anything but parsing sandboxes the unconfined spare first: here the
+// planner's evaluation of an expression (planEnv.QueryStrings).
+func TestUnconfinedSpareSandboxedBeforeQueries(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	a := userSession(p, "alice")
+	defer a.Close()
+	if err := a.readyToParse(); err != nil {
+		t.Fatal(err)
+	}
+	u := a.parser()
+	if u == nil || a.unconfined != u {
+		t.Fatal("the session did not take the spare unconfined to parse with")
+	}
+	if external, _ := sandboxOf(t, u); external != "true" {
+		t.Fatalf("the spare before its sandbox: external access %s", external)
+	}
+	rows, err := planEnv{s: a}.QueryStrings("SELECT current_setting('enable_external_access')::VARCHAR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "false" {
+		t.Fatalf("the planner's query ran with external access %s", rows[0][0])
+	}
+	a.engMu.Lock()
+	e, left := a.eng, a.unconfined
+	a.engMu.Unlock()
+	if e != u || left != nil || len(e.allowed) != 0 {
+		t.Fatalf("after the query: engine %p (spare %p), unconfined %p, allowed %v", e, u, left, e.allowed)
+	}
+}
+
+// An idle engine of the plan's exact sandbox is preferred to the spare
+// the statement parsed in, which goes back as the spare; a session that
+// closes before its engine is sandboxed gives the spare back too.
+func TestUnconfinedSpareYieldsToIdleEngine(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	a := userSession(p, "alice")
+	sql(t, a, "select sum(v) from s.t")
+	a.Close() // its engine, sandboxed to s.t, waits idle
+	spareNow(p)
+
+	b := userSession(p, "alice")
+	defer b.Close()
+	if err := b.readyToParse(); err != nil {
+		t.Fatal(err)
+	}
+	u := b.parser()
+	if u == nil || b.unconfined != u {
+		t.Fatal("the session did not take the spare unconfined to parse with")
+	}
+	reused := p.engines.reused
+	if got := sql(t, b, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("bob: %v", got)
+	}
+	if p.engines.reused != reused+1 {
+		t.Fatal("the idle engine of the same sandbox was not reused")
+	}
+	if sp := spareNow(p); sp == nil || sp.e != u {
+		t.Fatal("the unconfined engine did not go back as the spare")
+	}
+	if external, _ := sandboxOf(t, u); external != "true" {
+		t.Fatalf("the spare given back: external access %s", external)
+	}
+
+	c := userSession(p, "alice")
+	if err := c.readyToParse(); err != nil {
+		t.Fatal(err)
+	}
+	// The idle engine sandboxed to nothing? None waits: c took the spare.
+	cu := c.parser()
+	if cu != u {
+		t.Fatal("the next session did not take the spare")
+	}
+	c.Close()
+	if sp := spareNow(p); sp == nil || sp.e != u {
+		t.Fatal("a session closed before its first plan did not give the spare back")
+	}
+}
