@@ -96,7 +96,7 @@ func (pe planEnv) Decide(ctx context.Context, t *catalog.Table) (policy.Decision
 	return pe.s.decide(ctx, t)
 }
 
-func (pe planEnv) Setting(name string) string                 { return pe.s.settings[name] }
+func (pe planEnv) Setting(name string) string { return pe.s.settings[name] }
 func (pe planEnv) SerializeSQL(sql string) (string, error) {
 	return pe.s.parser().conn.SerializeSQL(sql)
 }
