@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
+	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
@@ -144,5 +148,47 @@ func TestUnconfinedSpareYieldsToIdleEngine(t *testing.T) {
 	c.Close()
 	if sp := spareNow(p); sp == nil || sp.e != u {
 		t.Fatal("a session closed before its first plan did not give the spare back")
+	}
+}
+
+// A small table's copy is not made by the statement that downloaded its
+// files (a cold statement over object storage: snapcache.go), but by the
+// next one reading it; a table in local files is copied at once.
+func TestColdScanCopiedByTheNextStatement(t *testing.T) {
+	fc, err := objcache.Open(t.TempDir(), 1<<30, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// iceberg-go's in-memory object store stands in for S3: its files
+	// are read from the file cache's copies.
+	pe := newPoolEnvAt(t, "mem://wh-"+uuid.NewString()[:8], catalog.Options{FileCache: fc})
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	a := userSession(p, "alice")
+	defer a.Close()
+	// Three statements (a kept result would answer a repeated one).
+	for i, c := range []struct {
+		q, answer string
+		copies    int
+	}{{"select sum(v) from s.t", "6", 0}, {"select max(v) from s.t", "3", 1}, {"select min(v) from s.t", "1", 1}} {
+		if got := sql(t, a, c.q); !slices.Equal(got, []string{c.answer}) {
+			t.Fatalf("statement %d: %v", i, got)
+		}
+		if n := len(a.snaps.copies); n != c.copies {
+			t.Fatalf("statement %d: %d copies, want %d", i, n, c.copies)
+		}
+	}
+	if st := fc.Stats(); st.Fetches != 1 {
+		t.Fatalf("file cache %+v, want the one file fetched once", st)
+	}
+
+	local := newPoolEnv(t)
+	lp := local.planner(t, EngineConfig{Threads: 1})
+	defer lp.Close()
+	b := userSession(lp, "alice")
+	defer b.Close()
+	sql(t, b, "select sum(v) from s.t")
+	if n := len(b.snaps.copies); n != 1 {
+		t.Fatalf("local table: %d copies after its first read, want 1", n)
 	}
 }

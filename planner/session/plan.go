@@ -159,10 +159,12 @@ func (pe planEnv) Fetches(ctx context.Context) *catalog.FetchBatch {
 	// A CancelRequest during planning ends the downloads with ErrCanceled
 	// (57014), as it interrupts the engine later.
 	ctx, cancel := context.WithCancelCause(ctx)
+	b := pe.s.p.cat.NewFetchBatch(ctx, holds)
 	pe.s.engMu.Lock()
 	pe.s.setFetchCancel(cancel)
 	pe.s.engMu.Unlock()
-	return pe.s.p.cat.NewFetchBatch(ctx, holds)
+	pe.s.setFetches(b)
+	return b
 }
 
 // findTable is FindTable for the session's caller.
@@ -265,8 +267,10 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	if err := s.readyToParse(); err != nil {
 		return nil, nil, nil, err
 	}
+	s.setFetches(nil)
 	rp, err := planner.PlanQuery(ctx, planEnv{s: s}, sql)
 	if err != nil {
+		s.setFetches(nil)
 		return nil, nil, nil, err
 	}
 	s.plans++
@@ -278,6 +282,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 			plan.files = append(plan.files, fileHash(f.Path))
 		}
 	}
+	s.setFetches(nil)
 	// A result is kept only for a caller without row filters or masks:
 	// those are the policy's expressions, not checked for determinism.
 	plan.resultKey = s.resultKey(rp)

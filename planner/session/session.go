@@ -109,6 +109,9 @@ type Session struct {
 	// (planEnv.Fetches); a statement's plan waits for them or ends them
 	// before it returns, so only the last one matters.
 	fetchCancel context.CancelCauseFunc
+	// fetches is the fetch batch of the statement being planned (nil
+	// when it reads no remote file), for the copies (snapcache.go).
+	fetches *catalog.FetchBatch
 	// ahead is the engine being opened for the plan being made
 	// (engineahead.go).
 	ahead *aheadEngine
