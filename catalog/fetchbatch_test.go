@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-
-	"github.com/lakegate/lakegate/catalog"
 )
 
 // Fetched tells the copies a batch downloaded from those the file cache
@@ -16,23 +14,7 @@ func TestFetchBatchTellsFetchedFromCached(t *testing.T) {
 	ctx := context.Background()
 	db, wh := filepath.Join(t.TempDir(), "c.db"), "mem://wh-"+uuid.NewString()[:8]
 	cat, _ := openMemWarehouse(t, db, wh)
-	ident := catalog.Ident{Schema: "sales", Name: "orders"}
-	if err := cat.CreateTable(ctx, ident, catalog.TableSpec{Schema: ordersSchema()}); err != nil {
-		t.Fatal(err)
-	}
-	for _, region := range []string{"eu", "us"} {
-		if err := cat.Append(ctx, ident, rows(t, region, 10)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tbl, err := cat.LoadTable(ctx, ident)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := tbl.PlanScan(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tbl, plan := ordersScan(t, cat, 10, "eu", "us")
 	for i, want := range []bool{true, false} {
 		b := cat.NewFetchBatch(ctx, nil)
 		local, err := b.Localize(tbl, plan)

@@ -12,6 +12,29 @@ import (
 	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
+// checkSandbox checks that e may read s.t's directories only (those it
+// was sandboxed to), not s.u's file, and cannot lift its sandbox.
+func (pe *poolEnv) checkSandbox(t *testing.T, e *engine) {
+	t.Helper()
+	external, dirs := sandboxOf(t, e)
+	if external != "false" || len(e.allowed) == 0 {
+		t.Fatalf("external access %s, allowed %v", external, e.allowed)
+	}
+	for _, d := range e.allowed {
+		if !strings.Contains(dirs, strings.TrimSuffix(d, "/")) {
+			t.Errorf("allowed_directories %s lacks %s", dirs, d)
+		}
+	}
+	if err := e.exec("SET enable_external_access = true"); err == nil {
+		t.Fatal("the sandbox could be lifted")
+	}
+	uFile := pe.firstFile(t, "u")
+	if _, err := e.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(uFile) + ")"); err == nil ||
+		!strings.Contains(err.Error(), "Permission") {
+		t.Fatalf("reading s.u's file: %v, want a permission error", err)
+	}
+}
+
 // sandboxOf returns an engine's enable_external_access and
 // allowed_directories settings.
 func sandboxOf(t *testing.T, e *engine) (external, dirs string) {
@@ -49,23 +72,7 @@ func TestFirstStatementRunsInTheSpare(t *testing.T) {
 	if p.engines.opened != 1 || p.engines.spares != 1 {
 		t.Fatalf("engines opened %d, spares taken %d: want 1 and 1", p.engines.opened, p.engines.spares)
 	}
-	external, dirs := sandboxOf(t, e)
-	if external != "false" || len(e.allowed) == 0 {
-		t.Fatalf("the spare after its first statement: external access %s, allowed %v", external, e.allowed)
-	}
-	for _, d := range e.allowed {
-		if !strings.Contains(dirs, strings.TrimSuffix(d, "/")) {
-			t.Errorf("allowed_directories %s lacks %s", dirs, d)
-		}
-	}
-	if err := e.exec("SET enable_external_access = true"); err == nil {
-		t.Fatal("the sandbox could be lifted")
-	}
-	uFile := pe.firstFile(t, "u")
-	if _, err := e.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(uFile) + ")"); err == nil ||
-		!strings.Contains(err.Error(), "Permission") {
-		t.Fatalf("reading s.u's file: %v, want a permission error", err)
-	}
+	pe.checkSandbox(t, e)
 }
 
 // Anything but parsing sandboxes the unconfined spare first: here the

@@ -3,11 +3,8 @@ package session
 import (
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // spareNow waits for the pool's spare engine to finish opening and
@@ -50,26 +47,7 @@ func TestSpareEngineSandboxedWhenTaken(t *testing.T) {
 		t.Fatalf("%d spares taken, want %d", p.engines.spares, taken+1)
 	}
 	// The sandbox: s.t's directories only, and no way to widen it.
-	rows, err := e.queryStrings("SELECT current_setting('enable_external_access')::VARCHAR, current_setting('allowed_directories')::VARCHAR")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows[0][0] != "false" || len(e.allowed) == 0 {
-		t.Fatalf("spare after sandbox: external access %s, allowed %v", rows[0][0], e.allowed)
-	}
-	for _, d := range e.allowed {
-		if !strings.Contains(rows[0][1], strings.TrimSuffix(d, "/")) {
-			t.Errorf("allowed_directories %s lacks %s", rows[0][1], d)
-		}
-	}
-	if err := e.exec("SET enable_external_access = true"); err == nil {
-		t.Fatal("the sandbox of a taken spare could be lifted")
-	}
-	uFile := pe.firstFile(t, "u")
-	if _, err := e.queryStrings("SELECT count(*)::VARCHAR FROM read_parquet(" + sqlparse.QuoteLiteral(uFile) + ")"); err == nil ||
-		!strings.Contains(err.Error(), "Permission") {
-		t.Fatalf("the spare reading s.u's file: %v, want a permission error", err)
-	}
+	pe.checkSandbox(t, e)
 	next := spareNow(p)
 	if next == nil || next == sp {
 		t.Fatal("no new spare after the spare was taken")
