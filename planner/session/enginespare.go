@@ -216,6 +216,12 @@ func (p *enginePool) confineTo(u *engine, allowed []string) (*engine, error) {
 	p.mu.Lock()
 	p.spares++
 	p.mu.Unlock()
+	if len(allowed) == 0 {
+		// A statement reading no table (select 1, a catalog query): no
+		// downloads to keep the cores for, and the session's first
+		// statement over tables will want an engine of its own next.
+		p.refillSpare()
+	}
 	return p.adopt(u)
 }
 

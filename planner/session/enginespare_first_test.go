@@ -106,6 +106,11 @@ func TestUnconfinedSpareSandboxedBeforeQueries(t *testing.T) {
 	if e != u || left != nil || len(e.allowed) != 0 {
 		t.Fatalf("after the query: engine %p (spare %p), unconfined %p, allowed %v", e, u, left, e.allowed)
 	}
+	// Sandboxed to nothing, it is replaced at once: the session's next
+	// statement over tables needs another engine.
+	if sp := spareNow(p); sp == nil || sp.e == nil || sp.e == u {
+		t.Fatalf("no new spare once the spare was sandboxed to nothing: %+v", sp)
+	}
 }
 
 // An idle engine of the plan's exact sandbox is preferred to the spare
