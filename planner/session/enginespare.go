@@ -139,9 +139,29 @@ func (p *enginePool) closeSpare() {
 }
 
 // OpenSpare starts opening a spare engine when the pool keeps none (and
-// engines are reused at all): a process about to serve calls it, so that
-// its first session finds an engine ready (enginespare.go).
-func (p *Manager) OpenSpare() { p.engines.openSpare(false) }
+// engines are reused at all), and an idle engine sandboxed to nothing
+// when none waits: a process about to serve calls it, so that its first
+// session finds an engine ready for its first statement whether that
+// reads tables (the spare, sandboxed to them) or not (select 1, a
+// driver's catalog queries: the idle one), and the spare still there for
+// the statement over tables that follows (enginespare.go).
+func (p *Manager) OpenSpare() {
+	p.engines.openSpare(false)
+	if p.engines.max <= 0 || p.engines.hasIdle(nil) {
+		return
+	}
+	go func() {
+		e, err := openEngine(p.engines.cfg, nil)
+		if err == nil {
+			e, err = p.engines.adopt(e)
+		}
+		if err != nil {
+			p.log.Warn("engine opened ahead", "err", err)
+			return
+		}
+		p.engines.put(e)
+	}()
+}
 
 // openSpare starts a spare when there is none; with onlyEmpty, only when
 // no engine waits idle either (a session starting: an idle engine serves

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -203,4 +204,39 @@ func TestColdScanCopiedByTheNextStatement(t *testing.T) {
 	if n := len(b.snaps.copies); n != 1 {
 		t.Fatalf("local table: %d copies after its first read, want 1", n)
 	}
+}
+
+// A process about to serve opens a spare and an idle engine sandboxed to
+// nothing: a first statement reading no table runs in the idle one, and
+// the statement over tables after it takes the spare.
+func TestOpenSpareReadiesTwoEngines(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	p.OpenSpare()
+	sp := spareNow(p)
+	if sp == nil || sp.e == nil {
+		t.Fatal("no spare after OpenSpare")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !p.engines.hasIdle(nil) {
+		if time.Now().After(deadline) {
+			t.Fatal("no idle engine sandboxed to nothing 30 s after OpenSpare")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a := userSession(p, "alice")
+	defer a.Close()
+	sql(t, a, "select 1")
+	if p.engines.reused != 1 || p.engines.spares != 0 {
+		t.Fatalf("select 1: %d engines reused, %d spares taken; want the idle one, no spare", p.engines.reused, p.engines.spares)
+	}
+	sql(t, a, "select sum(v) from s.t")
+	a.engMu.Lock()
+	e := a.eng
+	a.engMu.Unlock()
+	if e != sp.e {
+		t.Fatal("the statement over s.t did not run in the spare")
+	}
+	pe.checkSandbox(t, e)
 }
