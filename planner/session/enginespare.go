@@ -150,7 +150,15 @@ func (p *Manager) OpenSpare() {
 	if p.engines.max <= 0 || p.engines.hasIdle(nil) {
 		return
 	}
+	p.engines.mu.Lock()
+	sp := p.engines.spare
+	p.engines.mu.Unlock()
 	go func() {
+		// After the spare, not beside it: a first statement arriving at
+		// once waits for one engine's open, not for two sharing the cores.
+		if sp != nil {
+			<-sp.done
+		}
 		e, err := openEngine(p.engines.cfg, nil)
 		if err == nil {
 			e, err = p.engines.adopt(e)

@@ -62,7 +62,9 @@ func TestSpareEngineSandboxedWhenTaken(t *testing.T) {
 // A spare nobody takes is closed after IdleEngineTimeout, as an idle
 // engine is; with reuse off there is none.
 func TestSpareEngineBounds(t *testing.T) {
-	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngineTimeout: 20 * time.Millisecond}})
+	// The timeout runs from the spare's open, which may end before get's
+	// own open does: long enough for the check below to find it.
+	p := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngineTimeout: 2 * time.Second}})
 	defer p.Close()
 	e, err := p.engines.get(nil)
 	if err != nil {
@@ -75,12 +77,12 @@ func TestSpareEngineBounds(t *testing.T) {
 	}
 	// Closed once expired: its spill directory goes with it.
 	gone := func() bool { _, err := os.Stat(sp.e.tempDir); return os.IsNotExist(err) }
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for (spareNow(p) != nil || !gone()) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if spareNow(p) != nil || !gone() {
-		t.Fatal("the spare is still kept, or open, 10 s after a 20 ms timeout")
+		t.Fatal("the spare is still kept, or open, 30 s after a 2 s timeout")
 	}
 
 	off := New(nil, Config{Engine: EngineConfig{Threads: 1, IdleEngines: -1}})
