@@ -54,6 +54,9 @@ type fetchJob struct {
 	fc    *objcache.Cache
 	done  chan struct{} // closed when the copy exists or err is set
 	err   error
+	// fetched: this batch downloaded the copy (it was not in the file
+	// cache); set before done closes.
+	fetched bool
 }
 
 type fetchBatchKey struct{}
@@ -156,13 +159,15 @@ func (b *FetchBatch) work() {
 		j := b.queue[0]
 		b.queue = b.queue[1:]
 		b.mu.Unlock()
+		fetched := false
 		_, err := j.fc.Get(b.ctx, b.h, j.group, j.loc, func(ctx context.Context, w io.Writer) error {
+			fetched = true
 			return copyObject(ctx, j.fsys, j.loc, w)
 		})
 		if err != nil {
 			b.fail(j.t, err)
 		}
-		j.err = err
+		j.err, j.fetched = err, fetched && err == nil
 		close(j.done)
 	}
 }
@@ -228,6 +233,24 @@ func (b *FetchBatch) Downloading() bool {
 		}
 	}
 	return false
+}
+
+// Fetched reports whether the batch downloads, or downloaded, the copy at
+// the local path p (a path Localize returned): false when the file cache
+// had it already, or the batch did not queue it.
+func (b *FetchBatch) Fetched(p string) bool {
+	b.mu.Lock()
+	j := b.jobs[p]
+	b.mu.Unlock()
+	if j == nil {
+		return false
+	}
+	select {
+	case <-j.done:
+		return j.fetched
+	default:
+		return true
+	}
 }
 
 // Wait waits for every queued download and returns the first failure (the

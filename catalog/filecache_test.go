@@ -36,16 +36,17 @@ func openMemWarehouse(t *testing.T, db, wh string) (*catalog.Catalog, *objcache.
 	return cat, fc
 }
 
-func TestLocalScanFetchesRemoteFilesOnce(t *testing.T) {
+// ordersScan creates sales.orders in cat with n rows of each region, one
+// data file each, and plans its scan.
+func ordersScan(t *testing.T, cat *catalog.Catalog, n int, regions ...string) (*catalog.Table, *catalog.ScanPlan) {
+	t.Helper()
 	ctx := context.Background()
-	db, wh := filepath.Join(t.TempDir(), "c.db"), "mem://wh-"+uuid.NewString()[:8]
-	cat, fc := openMemWarehouse(t, db, wh)
 	ident := catalog.Ident{Schema: "sales", Name: "orders"}
 	if err := cat.CreateTable(ctx, ident, catalog.TableSpec{Schema: ordersSchema()}); err != nil {
 		t.Fatal(err)
 	}
-	for _, region := range []string{"eu", "us", "ap"} {
-		if err := cat.Append(ctx, ident, rows(t, region, 100)); err != nil {
+	for _, region := range regions {
+		if err := cat.Append(ctx, ident, rows(t, region, n)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,6 +58,15 @@ func TestLocalScanFetchesRemoteFilesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tbl, plan
+}
+
+func TestLocalScanFetchesRemoteFilesOnce(t *testing.T) {
+	ctx := context.Background()
+	db, wh := filepath.Join(t.TempDir(), "c.db"), "mem://wh-"+uuid.NewString()[:8]
+	cat, fc := openMemWarehouse(t, db, wh)
+	ident := catalog.Ident{Schema: "sales", Name: "orders"}
+	tbl, plan := ordersScan(t, cat, 100, "eu", "us", "ap")
 	if len(plan.Files) != 3 || !plan.HasRemoteFiles() || !strings.HasPrefix(plan.Files[0].Path, wh) {
 		t.Fatalf("plan %+v", plan.Files)
 	}

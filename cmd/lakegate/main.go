@@ -234,6 +234,9 @@ func serve(ctx context.Context, cfg Config, cat *catalog.Catalog, log *slog.Logg
 		log.Warn("memory budget: " + mp.Adjusted)
 	}
 	defer pl.Close()
+	// The first client's first statement finds an engine opened while
+	// the server starts and the client connects and authenticates.
+	pl.OpenSpare()
 	limits, err := cfg.serverLimits()
 	if err != nil {
 		return err

@@ -48,8 +48,9 @@
 // widened, by design). Engines outlive their sessions: reset, they wait
 // for the next session whose plans allow exactly the same set. A new
 // engine is a spare opened ahead and sandboxed when taken
-// (enginespare.go), or opened while the statement's files download
-// (engineahead.go). An engine
+// (enginespare.go: a new session's first statement parses in the spare
+// and sandboxes it to exactly its plan's directories), or opened while
+// the statement's files download (engineahead.go). An engine
 // is replaced past its footer bound, lifetime or statement count, and the
 // C heap is trimmed (at most every 5 s) after a close.
 //

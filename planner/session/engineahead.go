@@ -36,6 +36,13 @@ func (s *Session) openAhead(dirs []string) {
 	if s.eng != nil && s.eng.covers(dirs) {
 		return
 	}
+	if s.eng == nil && s.unconfined != nil {
+		// The spare parsing the statement: sandboxed to dirs now, it is
+		// the engine the plan runs in (enginespare.go).
+		if _, err := s.engineForLocked(dirs); err == nil {
+			return
+		}
+	}
 	allowed := s.widened(dirs)
 	key := allowedKey(allowed)
 	if s.ahead != nil {

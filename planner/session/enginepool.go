@@ -119,31 +119,46 @@ func allowedKey(allowed []string) string {
 // get returns an engine whose sandbox allows exactly allowed: an idle one
 // when there is one, else a new one.
 func (p *enginePool) get(allowed []string) (*engine, error) {
-	if p.max > 0 {
-		key := allowedKey(allowed)
-		p.mu.Lock()
-		var spent []*engine
-		for i := len(p.idle) - 1; i >= 0; i-- {
-			if p.idle[i].key == key {
-				e := p.idle[i].e
-				p.idle = slices.Delete(p.idle, i, i+1)
-				if e.spent(p.cfg) {
-					spent = append(spent, e)
-					continue
-				}
-				p.reused++
-				p.mu.Unlock()
-				closeAll(spent)
-				return e, nil
-			}
-		}
-		p.mu.Unlock()
-		closeAll(spent)
+	if e := p.idleFor(allowed); e != nil {
+		return e, nil
 	}
 	e, err := p.open(allowed)
 	if err != nil {
 		return nil, err
 	}
+	return p.adopt(e)
+}
+
+// idleFor takes an idle engine whose sandbox allows exactly allowed (nil
+// when none waits).
+func (p *enginePool) idleFor(allowed []string) *engine {
+	if p.max <= 0 {
+		return nil
+	}
+	key := allowedKey(allowed)
+	p.mu.Lock()
+	var spent []*engine
+	defer func() { closeAll(spent) }()
+	defer p.mu.Unlock()
+	for i := len(p.idle) - 1; i >= 0; i-- {
+		if p.idle[i].key == key {
+			e := p.idle[i].e
+			p.idle = slices.Delete(p.idle, i, i+1)
+			if e.spent(p.cfg) {
+				spent = append(spent, e)
+				continue
+			}
+			p.reused++
+			return e
+		}
+	}
+	return nil
+}
+
+// adopt makes a newly opened, sandboxed engine one of the pool's: its
+// spill directory counted, its settings recorded for reset.
+func (p *enginePool) adopt(e *engine) (*engine, error) {
+	var err error
 	e.spills = &p.spills
 	p.spills.add(e.tempDir)
 	if p.max > 0 {

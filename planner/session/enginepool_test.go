@@ -37,10 +37,20 @@ type poolEnv struct {
 
 func newPoolEnv(t *testing.T) *poolEnv {
 	t.Helper()
+	return newPoolEnvAt(t, "", catalog.Options{})
+}
+
+// newPoolEnvAt is newPoolEnv with the tables in warehouse (a directory
+// of the test's when empty).
+func newPoolEnvAt(t *testing.T, warehouse string, opts catalog.Options) *poolEnv {
+	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
+	if warehouse == "" {
+		warehouse = "file://" + filepath.Join(dir, "wh")
+	}
 	cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "c.db"),
-		Warehouse: "file://" + filepath.Join(dir, "wh")}}, catalog.Options{})
+		Warehouse: warehouse}}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,13 +20,29 @@ import "time"
 // confined it; a spare that fails to open or to sandbox is closed and the
 // session opens an engine as it would without one.
 //
+// A new session's first statement: the planner parses with the session's
+// engine (planner.Env.SerializeSQL) before it knows the directories the
+// statement reads. Sandboxed to nothing for that, the engine would be
+// put aside for a second one sandboxed to the plan's directories (the
+// spare, or an open on the statement's path). Instead the session takes
+// the spare unconfined (Session.unconfined) and runs nothing in it but
+// DuckDB's json_serialize_sql and json_deserialize_sql over a quoted
+// string (parsing and rendering: nothing is bound, read or run) until
+// the plan names its directories (planner.EngineReadier, engineFor),
+// then sandboxes it to exactly those (Session.confine). Anything else
+// asked of it first (planEnv.QueryStrings: a time-travel expression;
+// a write) sandboxes it to what the session may read so far. An idle
+// engine of the plan's exact sandbox is still preferred: the unconfined
+// one goes back as the spare.
+//
 // Bounds: one spare per pool, only when engines are reused at all
 // (EngineConfig.IdleEngines not negative): one more idle engine's memory
-// (engineOverhead, memory.go). A spare opens when the pool opens an
-// engine, not when the process starts, and is closed when nobody took it
-// for IdleEngineTimeout, like an idle engine: a process that serves no
-// new sessions keeps none. closeIdle closes it, waiting for it to finish
-// opening.
+// (engineOverhead, memory.go). A spare opens when the process starts to
+// serve (Manager.OpenSpare), when a session starts and the pool holds no
+// engine, and when the pool opens an engine; it is closed when nobody
+// took it for IdleEngineTimeout, like an idle engine: a process that
+// serves no new sessions keeps none. closeIdle closes it, waiting for it
+// to finish opening.
 
 // spareEngine is an engine being opened, or open, for no session yet.
 type spareEngine struct {
@@ -120,4 +136,170 @@ func (p *enginePool) closeSpare() {
 	if sp.e != nil {
 		sp.e.close()
 	}
+}
+
+// OpenSpare starts opening a spare engine when the pool keeps none (and
+// engines are reused at all), and an idle engine sandboxed to nothing
+// when none waits: a process about to serve calls it, so that its first
+// session finds an engine ready for its first statement whether that
+// reads tables (the spare, sandboxed to them) or not (select 1, a
+// driver's catalog queries: the idle one), and the spare still there for
+// the statement over tables that follows (enginespare.go).
+func (p *Manager) OpenSpare() {
+	p.engines.openSpare(false)
+	if p.engines.max <= 0 || p.engines.hasIdle(nil) {
+		return
+	}
+	p.engines.mu.Lock()
+	sp := p.engines.spare
+	p.engines.mu.Unlock()
+	go func() {
+		// After the spare, not beside it: a first statement arriving at
+		// once waits for one engine's open, not for two sharing the cores.
+		if sp != nil {
+			<-sp.done
+		}
+		e, err := openEngine(p.engines.cfg, nil)
+		if err == nil {
+			e, err = p.engines.adopt(e)
+		}
+		if err != nil {
+			p.log.Warn("engine opened ahead", "err", err)
+			return
+		}
+		p.engines.put(e)
+	}()
+}
+
+// openSpare starts a spare when there is none; with onlyEmpty, only when
+// no engine waits idle either (a session starting: an idle engine serves
+// its first statement).
+func (p *enginePool) openSpare(onlyEmpty bool) {
+	if p.max <= 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spare == nil && (!onlyEmpty || len(p.idle) == 0) {
+		p.spare = p.startSpare()
+	}
+}
+
+// takeUnconfined takes the spare, not yet sandboxed, for a session's
+// first statement to parse with (nil when there is none or it failed to
+// open); waiting for it to finish opening costs less than opening
+// another. The caller sandboxes it before it runs anything else
+// (Session.confine) or gives it back (putUnconfined).
+func (p *enginePool) takeUnconfined() *engine {
+	if p.max <= 0 {
+		return nil
+	}
+	p.mu.Lock()
+	sp := p.spare
+	p.spare = nil
+	if sp != nil {
+		p.refill.Store(true)
+	}
+	p.mu.Unlock()
+	if sp == nil {
+		return nil
+	}
+	<-sp.done
+	if sp.err != nil {
+		return nil
+	}
+	return sp.e
+}
+
+// putUnconfined takes back an engine takeUnconfined gave, never
+// sandboxed: it is the spare again when the pool has none, else closed.
+func (p *enginePool) putUnconfined(e *engine) {
+	p.mu.Lock()
+	if p.spare != nil {
+		p.mu.Unlock()
+		e.close()
+		return
+	}
+	sp := &spareEngine{done: make(chan struct{}), e: e}
+	close(sp.done)
+	p.spare = sp
+	p.refill.Store(false)
+	p.mu.Unlock()
+	time.AfterFunc(p.timeout, func() { p.expireSpare(sp) })
+}
+
+// confineTo sandboxes an engine from takeUnconfined to allowed and makes
+// it one of the pool's; an idle engine of exactly that sandbox is taken
+// instead when one waits (its footers and copies are warm), u going back
+// as the spare. On failure u is closed.
+func (p *enginePool) confineTo(u *engine, allowed []string) (*engine, error) {
+	if e := p.idleFor(allowed); e != nil {
+		p.putUnconfined(u)
+		return e, nil
+	}
+	if err := u.sandbox(allowed); err != nil {
+		u.close()
+		return nil, err
+	}
+	p.mu.Lock()
+	p.spares++
+	p.mu.Unlock()
+	if len(allowed) == 0 {
+		// A statement reading no table (select 1, a catalog query): no
+		// downloads to keep the cores for, and the session's first
+		// statement over tables will want an engine of its own next.
+		p.refillSpare()
+	}
+	return p.adopt(u)
+}
+
+// parser is the engine the session's statements are parsed with: its
+// engine, or the unconfined spare it took for its first statement (nil
+// before readyToParse).
+func (s *Session) parser() *engine {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if s.eng != nil {
+		return s.eng
+	}
+	return s.unconfined
+}
+
+// readyToParse makes sure the session has an engine to parse with: a
+// session without one takes the spare unconfined, unless an idle engine
+// sandboxed to nothing waits (an engine sandboxed to nothing when
+// neither does).
+func (s *Session) readyToParse() error {
+	s.engMu.Lock()
+	has := s.eng != nil || s.unconfined != nil
+	s.engMu.Unlock()
+	if has {
+		return nil
+	}
+	// Not under engMu: the spare may still be opening, and Cancel must
+	// not wait for it.
+	if !s.p.engines.hasIdle(nil) {
+		if u := s.p.engines.takeUnconfined(); u != nil {
+			s.engMu.Lock()
+			s.unconfined = u
+			s.engMu.Unlock()
+			return nil
+		}
+	}
+	_, err := s.engineFor(nil)
+	return err
+}
+
+// hasIdle reports whether an engine of exactly the sandbox allowed waits
+// idle.
+func (p *enginePool) hasIdle(allowed []string) bool {
+	key := allowedKey(allowed)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ie := range p.idle {
+		if ie.key == key {
+			return true
+		}
+	}
+	return false
 }

@@ -81,11 +81,11 @@ type queryPlan struct {
 	uninstalled bool
 }
 
-// planEnv is the session as the planner sees it (planner.Env), with e the
-// engine that parses the statement.
+// planEnv is the session as the planner sees it (planner.Env). The engine
+// that parses the statement is the session's (parser): the spare, not yet
+// sandboxed, until the plan names its directories (enginespare.go).
 type planEnv struct {
 	s *Session
-	e *engine
 }
 
 func (pe planEnv) LoadTable(ctx context.Context, id catalog.Ident) (*catalog.Table, error) {
@@ -96,11 +96,23 @@ func (pe planEnv) Decide(ctx context.Context, t *catalog.Table) (policy.Decision
 	return pe.s.decide(ctx, t)
 }
 
-func (pe planEnv) Setting(name string) string                 { return pe.s.settings[name] }
-func (pe planEnv) SerializeSQL(sql string) (string, error)    { return pe.e.conn.SerializeSQL(sql) }
-func (pe planEnv) DeserializeSQL(tree string) (string, error) { return pe.e.conn.DeserializeSQL(tree) }
+func (pe planEnv) Setting(name string) string { return pe.s.settings[name] }
+func (pe planEnv) SerializeSQL(sql string) (string, error) {
+	return pe.s.parser().conn.SerializeSQL(sql)
+}
+
+func (pe planEnv) DeserializeSQL(tree string) (string, error) {
+	return pe.s.parser().conn.DeserializeSQL(tree)
+}
+
+// QueryStrings runs sql in the session's engine, sandboxed first if it
+// was not yet: sql evaluates a caller's expression.
 func (pe planEnv) QueryStrings(sql string) ([][]string, error) {
-	return pe.e.queryStrings(sql)
+	e, err := pe.s.engineFor(nil)
+	if err != nil {
+		return nil, err
+	}
+	return e.queryStrings(sql)
 }
 
 func (pe planEnv) WriteInQuery(ctx context.Context, sql string) error {
@@ -141,16 +153,18 @@ func (pe planEnv) Now() time.Time {
 // held by the plan's engine (engineForPlan) until it closes.
 func (pe planEnv) Fetches(ctx context.Context) *catalog.FetchBatch {
 	var holds *objcache.Holds
-	if pe.e != nil {
-		holds = pe.e.fileHolds(pe.s.p.cat.FileCache())
+	if e := pe.s.parser(); e != nil {
+		holds = e.fileHolds(pe.s.p.cat.FileCache())
 	}
 	// A CancelRequest during planning ends the downloads with ErrCanceled
 	// (57014), as it interrupts the engine later.
 	ctx, cancel := context.WithCancelCause(ctx)
+	b := pe.s.p.cat.NewFetchBatch(ctx, holds)
 	pe.s.engMu.Lock()
 	pe.s.setFetchCancel(cancel)
 	pe.s.engMu.Unlock()
-	return pe.s.p.cat.NewFetchBatch(ctx, holds)
+	pe.s.setFetches(b)
+	return b
 }
 
 // findTable is FindTable for the session's caller.
@@ -250,13 +264,14 @@ func (s *Session) planQueryLazy(ctx context.Context, sql string) (*queryPlan, []
 // false: its rows go into a table as the engine computes them, and it is
 // always described by the engine (a kept result's shape is a client's).
 func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (*queryPlan, []pgtypes.Column, []pgtypes.Type, error) {
-	e, err := s.engineFor(nil)
-	if err != nil {
+	if err := s.readyToParse(); err != nil {
 		return nil, nil, nil, err
 	}
 	defer s.settleAhead()
-	rp, err := planner.PlanQuery(ctx, planEnv{s: s, e: e}, sql)
+	s.setFetches(nil)
+	rp, err := planner.PlanQuery(ctx, planEnv{s: s}, sql)
 	if err != nil {
+		s.setFetches(nil)
 		return nil, nil, nil, err
 	}
 	s.plans++
@@ -268,6 +283,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 			plan.files = append(plan.files, fileHash(f.Path))
 		}
 	}
+	s.setFetches(nil)
 	// A result is kept only for a caller without row filters or masks:
 	// those are the policy's expressions, not checked for determinism.
 	plan.resultKey = s.resultKey(rp)
@@ -285,7 +301,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 		reapplyNumerics(plan, sh.cols)
 		return plan, slices.Clone(sh.cols), sh.params, nil
 	}
-	e, err = s.engineForPlan(plan)
+	e, err := s.engineForPlan(plan)
 	if err != nil {
 		return nil, nil, nil, err
 	}

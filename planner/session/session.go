@@ -100,11 +100,18 @@ type Session struct {
 	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
 
 	eng   *engine
-	engMu sync.Mutex // guards eng and fetchCancel for Cancel
+	engMu sync.Mutex // guards eng, unconfined, ahead and fetchCancel
+	// unconfined is the spare engine taken, not yet sandboxed, to parse
+	// the session's first statement with; nil once eng is set
+	// (enginespare.go).
+	unconfined *engine
 	// fetchCancel ends the downloads of the statement being planned
 	// (planEnv.Fetches); a statement's plan waits for them or ends them
 	// before it returns, so only the last one matters.
 	fetchCancel context.CancelCauseFunc
+	// fetches is the fetch batch of the statement being planned (nil
+	// when it reads no remote file), for the copies (snapcache.go).
+	fetches *catalog.FetchBatch
 	// ahead is the engine being opened for the plan being made
 	// (engineahead.go).
 	ahead *aheadEngine
@@ -148,8 +155,11 @@ type Options struct {
 	Activity func() pgcatalog.Activity
 }
 
-// NewSession starts a session for a caller.
+// NewSession starts a session for a caller. When the pool holds no
+// engine a spare starts opening, for the session's first statement
+// (enginespare.go).
 func (p *Manager) NewSession(opts Options) *Session {
+	p.engines.openSpare(true)
 	settings := opts.Settings
 	s := &Session{p: p, log: p.log, views: map[string]string{}, schemas: map[string]bool{}, settings: map[string]string{},
 		principal: opts.Principal, maxPrepared: opts.MaxPrepared, maxPreparedBytes: opts.MaxPreparedBytes,
@@ -180,6 +190,10 @@ func (s *Session) Close() {
 	if s.eng != nil {
 		s.p.engines.put(s.eng)
 		s.eng = nil
+	}
+	if s.unconfined != nil {
+		s.p.engines.putUnconfined(s.unconfined)
+		s.unconfined = nil
 	}
 	s.dropCopies()
 	s.dropAhead()
@@ -238,6 +252,11 @@ func (s *Session) Setting(name string) string { return s.settings[strings.ToLowe
 func (s *Session) engineFor(dirs []string) (*engine, error) {
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
+	return s.engineForLocked(dirs)
+}
+
+// engineForLocked is engineFor with engMu held.
+func (s *Session) engineForLocked(dirs []string) (*engine, error) {
 	if s.eng != nil && s.eng.covers(dirs) {
 		return s.eng, nil
 	}
@@ -251,7 +270,19 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 	// The allowed set is the union of the locations this session's plans
 	// were authorized to read, so an idle engine of exactly this set reads
 	// nothing more (enginepool.go).
-	e, err, ok := s.takeAhead(allowed)
+	var (
+		e   *engine
+		err error
+		ok  bool
+	)
+	if u := s.unconfined; u != nil {
+		s.unconfined = nil
+		e, err = s.p.engines.confineTo(u, allowed)
+		ok = err == nil
+	}
+	if !ok {
+		e, err, ok = s.takeAhead(allowed)
+	}
 	if !ok {
 		e, err = s.p.engines.get(allowed)
 	}

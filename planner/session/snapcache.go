@@ -38,6 +38,13 @@ import (
 // EngineConfig.CachedScanBudget cells. All sessions' copies together are
 // bounded too, by the memory plan (MemoryPlan.CopyCells): past it, scans
 // read their files.
+//
+// A scan whose files the statement itself downloaded (a cold statement
+// over object storage: catalog.FetchBatch.Fetched) is not copied by that
+// statement: the copy would read the files once more, on the statement's
+// path, before it runs (0.24-0.52 s of a cold TPC-H statement under load,
+// BENCHMARKS.md, S3). The statement reads the files; the next statement
+// reading the scan, its files now local, makes the copy.
 
 // snapSchema is the engine schema of the copies.
 const snapSchema = "lakegate$scans"
@@ -65,6 +72,8 @@ type scanSource struct {
 	snapshot string
 	whole    bool
 	cells    int64
+	// fetched: the statement downloaded some of the scan's files.
+	fetched bool
 }
 
 type snapCache struct {
@@ -88,6 +97,14 @@ func (s *Session) scanSource(t *catalog.Table, sp *catalog.ScanPlan) scanSource 
 	}
 	if cells := rows * int64(max(1, len(sp.Schema.Fields()))); cells <= limit {
 		src.cells = cells
+	}
+	if b := s.fetches; b != nil {
+		for _, p := range sp.Paths() {
+			if b.Fetched(p) {
+				src.fetched = true
+				break
+			}
+		}
 	}
 	return src
 }
@@ -113,7 +130,7 @@ func (s *Session) cachedScan(e *engine, scan string, src scanSource, inUse map[s
 		}
 	}
 	cells := src.cells
-	if cells < 0 {
+	if cells < 0 || src.fetched {
 		return scan, nil
 	}
 	budget := int64(s.p.cfg.Engine.CachedScanBudget)
@@ -200,4 +217,12 @@ func (s *Session) cachedScanLimit() int64 {
 func (s *Session) dropCopies() {
 	s.p.copyCells.Add(-s.snaps.cells)
 	s.snaps = snapCache{}
+}
+
+// setFetches records the fetch batch of the statement being planned (nil:
+// none, or planned).
+func (s *Session) setFetches(b *catalog.FetchBatch) {
+	s.engMu.Lock()
+	s.fetches = b
+	s.engMu.Unlock()
 }
