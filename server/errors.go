@@ -282,6 +282,8 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.DivisionByZero:            codes.DivisionByZero,
 	pgcatalog.FloatOverflow:             codes.NumericValueOutOfRange,
 	pgcatalog.FloatUnderflow:            codes.NumericValueOutOfRange,
+	pgcatalog.ConcatText:                codes.FeatureNotSupported,
+	pgcatalog.ConcatFloat:               codes.FeatureNotSupported,
 	pgcatalog.JSONValueText:             codes.FeatureNotSupported,
 	pgcatalog.TrimScaleRefused:          codes.FeatureNotSupported,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,

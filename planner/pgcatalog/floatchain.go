@@ -28,6 +28,7 @@ var floatCheckMacros = []string{
 	`lakegate_float_check(r, inf) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r ` +
 		`WHEN coalesce(NOT isinf(lakegate_float(r)) AND NOT isnan(lakegate_float(r)), true) THEN r ` +
 		`WHEN coalesce(inf, false) THEN r ELSE error('` + FloatOverflow + `') END`,
+	concatMacros[0], concatMacros[1],
 }
 
 // isChainOp reports whether e is a binary + or -, written so.

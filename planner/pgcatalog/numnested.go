@@ -77,6 +77,7 @@ type NestedDivs struct {
 	undelimited bool
 	roundDivs   []uint64 // the rounded quotients' divisions
 	chains      int      // float + and - chains wrapped (floatchain.go)
+	concats     int      // || operands wrapped (concatfloat.go)
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
@@ -145,6 +146,7 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 	}
 	if floats {
 		n.floatChains(root, sql, pieces)
+		n.concatChains(root, sql, pieces)
 	}
 	if len(n.all) == 0 && len(n.eds) == 0 {
 		return nil
@@ -491,6 +493,12 @@ func (n *NestedDivs) normalized(v any) any {
 			// the check's alias
 			if c, ok := args[0].(map[string]any); ok {
 				c["alias"] = v["alias"]
+				return n.normalized(c)
+			}
+		}
+		if args, _ := v["children"].([]any); (v["function_name"] == "lakegate_concat_text" || v["function_name"] == "lakegate_concat_any") && len(args) == 1 && n.concats > 0 {
+			// a concatenated operand's text (concatfloat.go): the operand
+			if c, ok := args[0].(map[string]any); ok {
 				return n.normalized(c)
 			}
 		}

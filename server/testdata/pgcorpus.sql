@@ -198,6 +198,11 @@ select quote_ident('Ab'), quote_literal('it''s'), quote_nullable(null)
 select 'abc' || 'def'
 select 'abc' || null
 select 'abc' || 1
+select 'a' || 1.5::float8, 'a' || 1::float8, 1.0::float4 || 'b', 'a' || 1e15::float8, 'a' || 2 * 1.5::float8
+select 'x' || x || 'y', ('x' || x) || (x / 4) from (values (1e15::float8), (0.1::float8), (null)) t(x)
+select 'a' || (select 2::float8), upper('a' || 3::float8) || 1::float8, lower(s) || f from (values ('A', 1.5::float4)) t(s, f)
+select array[1] || array[2], '\x01'::bytea || '\x02'::bytea, s || t from (values ('a', 'b')) v(s, t)
+select s || f from (values ('a', 1::float8)) t(s, f)
 select concat('a', null, 'b'), concat_ws('-', 'a', null, 'b')
 select length('héllo'), char_length('héllo'), octet_length('héllo')
 select upper('abc'), lower('ÄBC')
