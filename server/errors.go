@@ -284,6 +284,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.FloatUnderflow:            codes.NumericValueOutOfRange,
 	pgcatalog.ConcatText:                codes.FeatureNotSupported,
 	pgcatalog.ConcatFloat:               codes.FeatureNotSupported,
+	pgcatalog.FloatChainOpen:            codes.FeatureNotSupported,
 	pgcatalog.JSONValueText:             codes.FeatureNotSupported,
 	pgcatalog.TrimScaleRefused:          codes.FeatureNotSupported,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,

@@ -59,6 +59,10 @@ select -1e308::float8 - 1e308::float8, 1
 select x + y as s from (values (1e308::float8, 1e308::float8)) t(x, y)
 select x - y, x + y from (values (1e308::float8, 1e307::float8), (null, 1)) t(x, y)
 select abs(x + y) + 1e308::float8 from (values (1e308::float8, 1e307::float8)) t(x, y)
+select 1::float8 + (select 2::float8) - 0.5::float8, 'Infinity'::float8 + (select 1e308::float8), 'Infinity'::float8 + 1e308::float8 + 1e308::float8
+select 'Infinity'::float8 - 'Infinity'::float8, 'NaN'::float8 + 1, x - y from (values ('NaN'::float8, 1e308::float8)) t(x, y)
+select 1e308::float8 + (select 1e308::float8)
+select 1e308::float8 + 1e308::float8 + 'Infinity'::float8
 select x + 1 from (values (1.5::float8), ('Infinity'::float8)) t(x) where x - 1e308::float8 < 'Infinity'::float8
 select 3.4e38::float4 + 3.4e38::float4
 select 'Infinity'::float8 - 'Infinity'::float8, (x + 1) * 2 - 1 from (values (1.5::float8)) t(x)
