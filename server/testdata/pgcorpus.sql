@@ -559,6 +559,7 @@ select 'a' + 1
 select 1 / (select 0)
 select (select x from (values (1), (2)) t(x))
 select x from (values (1)) t(x) group by 1 having y > 1
+select x from (values (1, 2)) t(x, y) group by 1 having y > 1
 select sum(x), x from (values (1)) t(x)
 select 1::int + 'x'
 select '2024-13-01'::date
