@@ -389,6 +389,7 @@ func TestParameterTypesFromContext(t *testing.T) {
 		{`select $1::int4::text, $2::date::text`, []uint32{23, 1082}},
 		{`select 1 = any($1), 'x' <> all($2)`, []uint32{1007, 1009}},
 		{`select count(*) from payments.charges where id = any($1)`, []uint32{1016}},
+		{`select $1::varchar, $2::varchar(5), $3::pg_catalog.varchar, $4::text`, []uint32{1043, 1043, 1043, 25}},
 	} {
 		sd, err := c.PgConn().Prepare(ctx, "", tc.sql, nil)
 		if err != nil {
@@ -398,6 +399,11 @@ func TestParameterTypesFromContext(t *testing.T) {
 		if !slices.Equal(sd.ParamOIDs, tc.want) {
 			t.Errorf("%s: parameters %v, want %v", tc.sql, sd.ParamOIDs, tc.want)
 		}
+	}
+	// a varchar parameter is read as text is
+	var s string
+	if err := c.QueryRow(ctx, `select $1::varchar || 'y'`, "x").Scan(&s); err != nil || s != "xy" {
+		t.Errorf("$1::varchar || 'y' = %q, %v", s, err)
 	}
 }
 

@@ -19,15 +19,32 @@ import (
 // no operand was. For other types the macro folds to the chain (typeof is
 // a constant to the engine). The wrapped text must parse to the same
 // tree with those calls (NestedDivs.Matches); where it does not, or an
-// operand's extent cannot be read from the text, or an operand holds a
-// parameter or a subquery (which the copy would bind or run twice), the
-// chain stays the engine's (README, differences).
+// operand's extent cannot be read from the text, the chain stays the
+// engine's (README, differences).
+//
+// Where Postgres' answer cannot be told from the operands, an infinite
+// chain is refused (FloatChainOpen, 0A000) rather than answered: an
+// operand holding a parameter or a subquery is not copied (the copy
+// would bind or run it again), so whether it was infinite is unknown;
+// and in a chain of more than two operands whose first step (a + b of
+// a + b + c) has none infinite, an earlier step may have overflowed
+// before the infinite operand came (Postgres fails there, 22003).
 
-// floatCheckMacros are the chain's check.
+// FloatChainOpen is the error of an infinite float chain whose operands
+// do not tell whether Postgres fails.
+const FloatChainOpen = "an infinite float8 sum or difference whose operands include a parameter, a subquery or a later infinite " +
+	"operand is not supported (Postgres fails where a step overflows): check the operands with isinf()"
+
+// floatCheckMacros are the chain's check: r the chain, inf whether an
+// operand of its first step is infinite (the chain is then infinite
+// without error, as in Postgres), open whether another operand is, or
+// may be.
 var floatCheckMacros = []string{
-	`lakegate_float_check(r, inf) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r ` +
-		`WHEN coalesce(NOT isinf(lakegate_float(r)) AND NOT isnan(lakegate_float(r)), true) THEN r ` +
-		`WHEN coalesce(inf, false) THEN r ELSE error('` + FloatOverflow + `') END`,
+	`lakegate_float_check(r, inf, open) AS CASE WHEN typeof(r) NOT IN ('DOUBLE', 'FLOAT') THEN r ` +
+		`WHEN coalesce(NOT isinf(lakegate_float(r)), true) THEN r ` + // NaN too, as in Postgres
+		`WHEN coalesce(inf, false) THEN r WHEN coalesce(open, false) THEN error('` + FloatChainOpen + `') ` +
+		`ELSE error('` + FloatOverflow + `') END`,
+	concatMacros[0], concatMacros[1],
 }
 
 // isChainOp reports whether e is a binary + or -, written so.
@@ -60,23 +77,30 @@ func (n *NestedDivs) floatChains(root tree.QueryNode, sql string, pieces []piece
 		if !ok || inner[top] {
 			return true
 		}
+		// each operand's check in the text's order, "" for one not
+		// copied; leftDeep: no chain of its own in parentheses on the
+		// right (a + (b - c))
 		var operands []string
-		usable := true
+		usable, leftDeep := true, true
 		var walk func(g *tree.Function)
 		walk = func(g *tree.Function) {
 			op := int(g.QueryLocation)
 			for side, c := range g.Children {
 				if h, ok := isChainOp(c, sql); ok {
 					inner[h] = true
+					leftDeep = leftDeep && side == 0
 					walk(h)
 					continue
 				}
 				text, ok := operandText(pieces, sql, c, op, side == 0)
-				if !ok || !copyable(c, text) {
+				switch {
+				case !ok:
 					usable = false
-					continue
+				case !copyable(c, text):
+					operands = append(operands, "")
+				default:
+					operands = append(operands, "isinf(lakegate_float("+text+"))")
 				}
-				operands = append(operands, "isinf(lakegate_float("+text+"))")
 			}
 		}
 		walk(top)
@@ -87,7 +111,7 @@ func (n *NestedDivs) floatChains(root tree.QueryNode, sql string, pieces []piece
 			return true
 		}
 		opens = append(opens, edit{from, from, "lakegate_float_check("})
-		closes = append(closes, edit{to, to, ", " + strings.Join(operands, " OR ") + ")"})
+		closes = append(closes, edit{to, to, ", " + chainInf(operands, leftDeep) + ")"})
 		return true
 	})
 	if len(opens) == 0 {
@@ -147,4 +171,33 @@ func copyable(c tree.Expr, text string) bool {
 		return ok
 	})
 	return ok
+}
+
+// chainInf is the check's inf and open arguments for a chain's operand
+// checks ("" for an operand not copied): inf of the first step's
+// operands where the chain is left-deep (or has two operands), open of
+// the others, true where one was not copied.
+func chainInf(operands []string, leftDeep bool) string {
+	first := 2
+	if !leftDeep && len(operands) > 2 {
+		first = 0
+	}
+	var inf, open []string
+	for i, o := range operands {
+		switch {
+		case o == "":
+			open = append(open, "true")
+		case i < first:
+			inf = append(inf, o)
+		default:
+			open = append(open, o)
+		}
+	}
+	join := func(xs []string) string {
+		if len(xs) == 0 {
+			return "false"
+		}
+		return strings.Join(xs, " OR ")
+	}
+	return join(inf) + ", " + join(open)
 }

@@ -77,6 +77,7 @@ type NestedDivs struct {
 	undelimited bool
 	roundDivs   []uint64 // the rounded quotients' divisions
 	chains      int      // float + and - chains wrapped (floatchain.go)
+	concats     int      // || operands wrapped (concatfloat.go)
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
@@ -145,6 +146,7 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 	}
 	if floats {
 		n.floatChains(root, sql, pieces)
+		n.concatChains(root, sql, pieces)
 	}
 	if len(n.all) == 0 && len(n.eds) == 0 {
 		return nil
@@ -330,10 +332,18 @@ func pieceAt(pieces []piece, pos int) int {
 // earlier and closed inside it.
 func operandStart(pieces []piece, e tree.Expr, op int) (int, bool) {
 	lo, _, ok := locations(e, op)
-	start := pieceAt(pieces, lo)
 	end := pieceAt(pieces, op)
+	if !ok && hasParameter(e) {
+		lo, ok = op, true // $1 alone: the piece before op, below
+	}
+	start := pieceAt(pieces, lo)
 	if !ok || start < 0 || end < 0 {
 		return 0, false
+	}
+	// a parameter has no position in the tree: $1::float8's first
+	// position is its ::
+	if k := prevNonSpace(pieces, start); k >= 0 && isParamPiece(pieces[k]) && hasParameter(e) {
+		start = k
 	}
 	depth := 0
 	for i := start; i < end; i++ {
@@ -365,6 +375,13 @@ func operandStart(pieces []piece, e tree.Expr, op int) (int, bool) {
 func operandEnd(pieces []piece, e tree.Expr, op int) (int, bool) {
 	_, hi, ok := locations(e, 1<<62)
 	first := pieceAt(pieces, op)
+	if !ok && hasParameter(e) && first >= 0 {
+		// $1 alone (a parameter has no position in the tree): the
+		// piece after op
+		if k := nextNonSpace(pieces, first+1); k < len(pieces) && isParamPiece(pieces[k]) {
+			hi, ok = pieces[k].start, true
+		}
+	}
 	last := pieceAt(pieces, hi)
 	if !ok || first < 0 || last < 0 || last <= first {
 		return 0, false
@@ -388,6 +405,10 @@ func operandEnd(pieces []piece, e tree.Expr, op int) (int, bool) {
 		case t.kind == 'w' && strings.EqualFold(t.text, "end"):
 			cases--
 		}
+	}
+	// a parameter after the last positioned piece: x * $1
+	if k := nextNonSpace(pieces, i); k < len(pieces) && isParamPiece(pieces[k]) && hasParameter(e) {
+		i = k + 1
 	}
 	// the arguments of a call whose node has no child: count(*), now()
 	if k := prevNonSpace(pieces, i); k > first && pieces[k].isIdent() {
@@ -438,6 +459,21 @@ func operandEnd(pieces []piece, e tree.Expr, op int) (int, bool) {
 	return pieces[i].start, true
 }
 
+// isParamPiece reports whether p is a parameter, $n.
+func isParamPiece(p piece) bool { return p.kind == 'n' && strings.HasPrefix(p.text, "$") }
+
+// hasParameter reports whether e holds a parameter.
+func hasParameter(e tree.Expr) bool {
+	found := false
+	tree.Inspect(e, func(n tree.Node) bool {
+		if _, ok := n.(*tree.Parameter); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 func nextNonSpace(pieces []piece, i int) int {
 	for i < len(pieces) && pieces[i].kind == ' ' {
 		i++
@@ -486,11 +522,17 @@ func (n *NestedDivs) normalized(v any) any {
 		if q, ok := n.roundedForm(v); ok {
 			return n.normalized(q)
 		}
-		if args, _ := v["children"].([]any); v["function_name"] == "lakegate_float_check" && len(args) == 2 && n.chains > 0 {
+		if args, _ := v["children"].([]any); v["function_name"] == "lakegate_float_check" && len(args) == 3 && n.chains > 0 {
 			// a float chain's check (floatchain.go): the chain, under
 			// the check's alias
 			if c, ok := args[0].(map[string]any); ok {
 				c["alias"] = v["alias"]
+				return n.normalized(c)
+			}
+		}
+		if args, _ := v["children"].([]any); (v["function_name"] == "lakegate_concat_text" || v["function_name"] == "lakegate_concat_any") && len(args) == 1 && n.concats > 0 {
+			// a concatenated operand's text (concatfloat.go): the operand
+			if c, ok := args[0].(map[string]any); ok {
 				return n.normalized(c)
 			}
 		}

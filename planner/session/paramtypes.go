@@ -25,6 +25,14 @@ import (
 // PrepareParams is Prepare for a statement whose parameter types the
 // client declared (oids[i] for $i+1, 0 for none), as Parse does.
 func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
+	st, err := s.prepareParams(ctx, sql, oids)
+	if err == nil {
+		describeVarcharParams(st, sql)
+	}
+	return st, err
+}
+
+func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
 	n := maxParam(sql)
 	if n == 0 {
 		return s.Prepare(ctx, sql)

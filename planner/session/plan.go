@@ -320,7 +320,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	}
 	cols, params, err := s.describe(e, plan.SQL)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, s.ungroupedColumn(e, plan.SQL, err)
 	}
 	sqlAsPlanned := plan.SQL
 	if forClient {

@@ -59,6 +59,10 @@ select -1e308::float8 - 1e308::float8, 1
 select x + y as s from (values (1e308::float8, 1e308::float8)) t(x, y)
 select x - y, x + y from (values (1e308::float8, 1e307::float8), (null, 1)) t(x, y)
 select abs(x + y) + 1e308::float8 from (values (1e308::float8, 1e307::float8)) t(x, y)
+select 1::float8 + (select 2::float8) - 0.5::float8, 'Infinity'::float8 + (select 1e308::float8), 'Infinity'::float8 + 1e308::float8 + 1e308::float8
+select 'Infinity'::float8 - 'Infinity'::float8, 'NaN'::float8 + 1, x - y from (values ('NaN'::float8, 1e308::float8)) t(x, y)
+select 1e308::float8 + (select 1e308::float8)
+select 1e308::float8 + 1e308::float8 + 'Infinity'::float8
 select x + 1 from (values (1.5::float8), ('Infinity'::float8)) t(x) where x - 1e308::float8 < 'Infinity'::float8
 select 3.4e38::float4 + 3.4e38::float4
 select 'Infinity'::float8 - 'Infinity'::float8, (x + 1) * 2 - 1 from (values (1.5::float8)) t(x)
@@ -198,6 +202,11 @@ select quote_ident('Ab'), quote_literal('it''s'), quote_nullable(null)
 select 'abc' || 'def'
 select 'abc' || null
 select 'abc' || 1
+select 'a' || 1.5::float8, 'a' || 1::float8, 1.0::float4 || 'b', 'a' || 1e15::float8, 'a' || 2 * 1.5::float8
+select 'x' || x || 'y', ('x' || x) || (x / 4) from (values (1e15::float8), (0.1::float8), (null)) t(x)
+select 'a' || (select 2::float8), upper('a' || 3::float8) || 1::float8, lower(s) || f from (values ('A', 1.5::float4)) t(s, f)
+select array[1] || array[2], '\x01'::bytea || '\x02'::bytea, s || t from (values ('a', 'b')) v(s, t)
+select s || f from (values ('a', 1::float8)) t(s, f)
 select concat('a', null, 'b'), concat_ws('-', 'a', null, 'b')
 select length('héllo'), char_length('héllo'), octet_length('héllo')
 select upper('abc'), lower('ÄBC')
@@ -550,6 +559,7 @@ select 'a' + 1
 select 1 / (select 0)
 select (select x from (values (1), (2)) t(x))
 select x from (values (1)) t(x) group by 1 having y > 1
+select x from (values (1, 2)) t(x, y) group by 1 having y > 1
 select sum(x), x from (values (1)) t(x)
 select 1::int + 'x'
 select '2024-13-01'::date

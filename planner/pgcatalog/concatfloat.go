@@ -1,0 +1,157 @@
+package pgcatalog
+
+import (
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+)
+
+// A float concatenated to text ('a' || x, x a float8) is written by
+// Postgres as its output function writes it (a1, 1e+15), by the engine
+// as its own cast to VARCHAR does (a1.0). Each chain of || (a || b || c,
+// whatever its parentheses) that holds a string constant or a cast to
+// text, so that Postgres reads it as text, gets each of its other
+// operands wrapped, where it stands, in lakegate_concat_text(x): the
+// operand's text as x::text gives it (pgvalues.go's lakegate_text). The
+// operand is bound once (a lambda's argument), so a subquery runs once.
+// An array or a bytea there fails (ConcatText): Postgres reads such a
+// chain as an array's or a bytea's, which the engine's text is not.
+// Parameters are left as they are (Postgres types them text). In a chain
+// that holds no such operand (x || y), whose operands' types the text
+// does not tell, each operand is wrapped in lakegate_concat_any(x),
+// which fails (ConcatFloat) where it is a float and is the operand
+// otherwise: the engine's || of a list or a bytea keeps its type. A chain
+// whose operands cannot be delimited in the text stays the engine's.
+
+// ConcatText is the error of an array or a bytea concatenated to text.
+const ConcatText = "|| of text and an array or a bytea is not supported: cast the operand to text"
+
+// ConcatFloat is the error of a float concatenated in a chain of ||
+// whose other operands do not show it is text.
+const ConcatFloat = "|| of a float8 or float4 is supported next to a string constant only: cast the float to text"
+
+// concatMacros write a concatenated operand's text, or refuse a float.
+var concatMacros = []string{
+	`lakegate_concat_text(x) AS list_transform([x], lambda v: CASE WHEN typeof(v) LIKE '%[]' OR typeof(v) = 'BLOB' ` +
+		`THEN error('` + ConcatText + `') ELSE lakegate_text(v) END)[1]`,
+	`lakegate_concat_any(x) AS list_transform([x], lambda v: CASE WHEN typeof(v) IN ('DOUBLE', 'FLOAT') ` +
+		`THEN error('` + ConcatFloat + `') ELSE v END)[1]`,
+}
+
+// textFunctions return text whatever their arguments: a chain of || they
+// stand in is text.
+var textFunctions = map[string]bool{
+	"upper": true, "lower": true, "concat": true, "concat_ws": true, "substr": true, "substring": true, "trim": true,
+	"btrim": true, "ltrim": true, "rtrim": true, "replace": true, "lpad": true, "rpad": true, "left": true, "right": true,
+	"initcap": true, "format": true, "lakegate_format": true, "quote_ident": true, "quote_literal": true, "md5": true,
+	"repeat": true, "reverse": true, "translate": true, "to_char": true, "lakegate_text": true, "lakegate_varchar_text": true,
+}
+
+// isConcat reports whether e is a binary ||, written so.
+func isConcat(e tree.Expr, sql string) (*tree.Function, bool) {
+	f, ok := e.(*tree.Function)
+	if !ok || !f.IsOperator || f.FunctionName != "||" || len(f.Children) != 2 || f.Children[0] == nil || f.Children[1] == nil {
+		return nil, false
+	}
+	loc := int(f.QueryLocation)
+	if loc+1 >= len(sql) || sql[loc:loc+2] != "||" {
+		return nil, false
+	}
+	return f, true
+}
+
+// textOperand reports whether e is text to Postgres whatever the
+// columns' types: a string constant or a cast to text or varchar.
+func textOperand(e tree.Expr) bool {
+	switch e := e.(type) {
+	case *tree.Constant:
+		return e.Value.Type.ID == "VARCHAR" && !e.Value.IsNull
+	case *tree.Cast:
+		return e.CastType.ID == "VARCHAR"
+	case *tree.Function:
+		return !e.IsOperator && e.Schema == "" && textFunctions[strings.ToLower(e.FunctionName)]
+	}
+	return false
+}
+
+// concatChains adds to n the edits that wrap the operands of each text
+// chain of || of root (parsed from sql) in lakegate_concat_text: opening
+// calls before every other edit at the same place, closing ones after.
+func (n *NestedDivs) concatChains(root tree.QueryNode, sql string, pieces []piece) {
+	inner := map[*tree.Function]bool{}
+	var opens, closes []edit
+	tree.Inspect(root, func(node tree.Node) bool {
+		e, ok := node.(tree.Expr)
+		if !ok {
+			return true
+		}
+		top, ok := isConcat(e, sql)
+		if !ok || inner[top] {
+			return true
+		}
+		type operand struct {
+			e        tree.Expr
+			op       int
+			left     bool
+			from, to int
+		}
+		var operands []operand
+		text, usable := false, true
+		var walk func(g *tree.Function)
+		walk = func(g *tree.Function) {
+			op := int(g.QueryLocation)
+			for side, c := range g.Children {
+				if h, ok := isConcat(c, sql); ok {
+					inner[h] = true
+					walk(h)
+					continue
+				}
+				if textOperand(c) {
+					text = true
+					continue
+				}
+				if _, isParam := c.(*tree.Parameter); isParam {
+					continue
+				}
+				o := operand{e: c, op: op, left: side == 0}
+				var ok bool
+				if o.left {
+					o.from, ok = operandStart(pieces, c, op)
+					o.to = op
+				} else {
+					o.from = op + 2
+					o.to, ok = operandEnd(pieces, c, op)
+				}
+				if !ok || o.from >= o.to || strings.TrimSpace(sql[o.from:o.to]) == "" {
+					usable = false
+					continue
+				}
+				operands = append(operands, o)
+			}
+		}
+		walk(top)
+		if !usable || len(operands) == 0 {
+			return true
+		}
+		wrap := "lakegate_concat_text("
+		if !text {
+			wrap = "lakegate_concat_any("
+		}
+		for _, o := range operands {
+			// the operand's own text, without the spaces around it
+			from := o.from + len(sql[o.from:o.to]) - len(strings.TrimLeft(sql[o.from:o.to], " \t\r\n"))
+			to := from + len(strings.TrimRight(sql[from:o.to], " \t\r\n"))
+			opens = append(opens, edit{from, from, wrap})
+			closes = append(closes, edit{to, to, ")"})
+		}
+		n.concats += len(operands)
+		return true
+	})
+	if len(opens) == 0 {
+		return
+	}
+	for i, j := 0, len(closes)-1; i < j; i, j = i+1, j-1 {
+		closes[i], closes[j] = closes[j], closes[i]
+	}
+	n.eds = append(append(opens, n.eds...), closes...)
+}
