@@ -281,6 +281,12 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	plan.TableFuncs = len(a.functions) > 0
 	plan.Root, plan.Tree, plan.AsWritten, plan.Catalog = namesFrom, nodes[0], inner == sql, crw
 	if plan.AsWritten && plan.SQL == sql {
+		if appended := pgcatalog.ArrayAppends(namesFrom, sql); appended != sql {
+			if nodes, err := Parse(env, appended); err == nil {
+				sql, namesFrom = appended, nodes[0]
+				plan.SQL, plan.Text, plan.Root, plan.Tree = sql, sql, namesFrom, namesFrom
+			}
+		}
 		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
 		plan.Nested = pgcatalog.NestedDivisions(namesFrom, sql)
 		if !unknownTypes && floatFree(namesFrom, tableSchemas(plan.Tables)) {

@@ -155,3 +155,80 @@ func (n *NestedDivs) concatChains(root tree.QueryNode, sql string, pieces []piec
 	}
 	n.eds = append(append(opens, n.eds...), closes...)
 }
+
+// ArrayAppends is sql (root its tree) with each integer constant appended
+// or prepended to an ARRAY[...] of integer constants by || (array[1, 2]
+// || 3, 0 || array[1]) written as a one-element list ([3]): Postgres
+// reads such a || as array_append or array_prepend, whose int4[] is the
+// concatenation of the two lists; the engine refuses a list and a scalar.
+// Other element types are left to the engine (its list of decimals takes
+// one scale, Postgres' numeric[] keeps each value's). sql itself where
+// there is none.
+func ArrayAppends(root tree.QueryNode, sql string) string {
+	if !strings.Contains(sql, "||") {
+		return sql
+	}
+	var pieces []piece
+	var eds []edit
+	tree.Inspect(root, func(node tree.Node) bool {
+		e, ok := node.(tree.Expr)
+		if !ok {
+			return true
+		}
+		f, ok := isConcat(e, sql)
+		if !ok {
+			return true
+		}
+		side := appendedElement(f.Children[0], f.Children[1])
+		if side < 0 {
+			return true
+		}
+		if pieces == nil {
+			pieces = lexPieces(sql)
+		}
+		op, c := int(f.QueryLocation), f.Children[side]
+		from, to := op+2, op
+		if side == 0 {
+			from, ok = operandStart(pieces, c, op)
+		} else {
+			to, ok = operandEnd(pieces, c, op)
+		}
+		if !ok || from >= to || strings.TrimSpace(sql[from:to]) == "" {
+			return true
+		}
+		from += len(sql[from:to]) - len(strings.TrimLeft(sql[from:to], " \t\r\n"))
+		to = from + len(strings.TrimRight(sql[from:to], " \t\r\n"))
+		if strings.Trim(sql[from:to], "0123456789") != "" {
+			return true // a sign or parentheses: the text may not be the constant's alone
+		}
+		eds = append(eds, edit{from, from, "["}, edit{to, to, "]"})
+		return true
+	})
+	return applyNumericEdits(sql, eds)
+}
+
+// appendedElement gives which of a || b (0 for a, 1 for b) is an integer
+// constant beside an ARRAY[...] of integer constants, -1 if neither.
+func appendedElement(a, b tree.Expr) int {
+	switch {
+	case integerArray(a) && integerConstant(b):
+		return 1
+	case integerConstant(a) && integerArray(b):
+		return 0
+	}
+	return -1
+}
+
+// integerArray reports whether e is ARRAY[...] of integer constants.
+func integerArray(e tree.Expr) bool {
+	o, ok := e.(*tree.Operator)
+	if !ok || o.Type != "ARRAY_CONSTRUCTOR" || len(o.Children) == 0 {
+		return false
+	}
+	for _, c := range o.Children {
+		if !integerConstant(c) {
+			return false
+		}
+	}
+	return true
+}
