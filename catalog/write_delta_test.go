@@ -86,13 +86,8 @@ func TestWriteModeFromProperties(t *testing.T) {
 // nothing and leave no file behind; on the current snapshot they apply,
 // as another engine (iceberg-go) reads the table.
 func TestCommitDeltaOnStaleSnapshotConflicts(t *testing.T) {
-	env := newWriteEnv(t)
-	cat := env.open(t)
+	env, cat, ident := newEventsTable(t)
 	ctx := context.Background()
-	ident := catalog.Ident{Schema: "ops", Name: "events"}
-	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
-		t.Fatal(err)
-	}
 	if err := appendRows(ctx, cat, ident, batch(1, 1, 2, 3)); err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,19 @@ func newWriteEnv(t *testing.T) writeEnv {
 	return writeEnv{dir: dir, cfg: catalog.Config{URI: "sqlite://" + filepath.Join(dir, "catalog.db"), Warehouse: "file://" + filepath.Join(dir, "wh")}}
 }
 
+// newEventsTable is a write environment, a gateway's catalog on it and the
+// native table ops.events (eventsSchema) in it.
+func newEventsTable(t *testing.T) (writeEnv, *catalog.Catalog, catalog.Ident) {
+	t.Helper()
+	env := newWriteEnv(t)
+	cat := env.open(t)
+	ident := catalog.Ident{Schema: "ops", Name: "events"}
+	if err := cat.CreateNative(context.Background(), ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return env, cat, ident
+}
+
 func (e writeEnv) open(t *testing.T) *catalog.Catalog {
 	t.Helper()
 	return e.openLogged(t, nil)
@@ -190,13 +203,8 @@ func TestStageAndAppendWriteReadableFiles(t *testing.T) {
 }
 
 func TestNullInRequiredColumnWritesNothing(t *testing.T) {
-	env := newWriteEnv(t)
-	cat := env.open(t)
+	env, cat, ident := newEventsTable(t)
 	ctx := context.Background()
-	ident := catalog.Ident{Schema: "ops", Name: "events"}
-	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
-		t.Fatal(err)
-	}
 	sc := arrow.NewSchema([]arrow.Field{{Name: "w", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 		{Name: "s", Type: arrow.PrimitiveTypes.Int64, Nullable: true}, {Name: "l", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
@@ -305,13 +313,8 @@ func TestConcurrentAppendsFromTwoGatewaysAndAnotherEngine(t *testing.T) {
 // A rewrite whose base snapshot is no longer current commits nothing and
 // leaves no files behind; the caller recomputes.
 func TestRewriteOnStaleSnapshotConflicts(t *testing.T) {
-	env := newWriteEnv(t)
-	cat := env.open(t)
+	env, cat, ident := newEventsTable(t)
 	ctx := context.Background()
-	ident := catalog.Ident{Schema: "ops", Name: "events"}
-	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
-		t.Fatal(err)
-	}
 	if err := appendRows(ctx, cat, ident, batch(1, 1, 2, 3)); err != nil {
 		t.Fatal(err)
 	}
@@ -414,13 +417,8 @@ func TestCreateWithDataIsAtomic(t *testing.T) {
 }
 
 func TestAlterAndComment(t *testing.T) {
-	env := newWriteEnv(t)
-	cat := env.open(t)
+	env, cat, ident := newEventsTable(t)
 	ctx := context.Background()
-	ident := catalog.Ident{Schema: "ops", Name: "events"}
-	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
-		t.Fatal(err)
-	}
 	if err := appendRows(ctx, cat, ident, batch(1, 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -626,13 +624,8 @@ func TestAppendsMergeManifests(t *testing.T) {
 // by this gateway does not parse the file the commit just wrote, and what
 // it returns is what another engine reads from that file.
 func TestCommitKeepsCommittedMetadata(t *testing.T) {
-	env := newWriteEnv(t)
-	cat := env.open(t)
+	env, cat, ident := newEventsTable(t)
 	ctx := context.Background()
-	ident := catalog.Ident{Schema: "ops", Name: "events"}
-	if err := cat.CreateNative(ctx, ident, catalog.TableSpec{Schema: eventsSchema}, nil); err != nil {
-		t.Fatal(err)
-	}
 	for i := 1; i <= 3; i++ {
 		if err := appendRows(ctx, cat, ident, batch(int32(i), int64(i))); err != nil {
 			t.Fatal(err)
