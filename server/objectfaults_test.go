@@ -30,6 +30,7 @@ type faultProxy struct {
 	failN    int            // with "slowdown"
 	failed   map[string]int // 503s answered, by object
 	served   map[string]int // GETs of Parquet objects forwarded, by object
+	stalled  int            // "stall": downloads begun and now held
 	gone     chan struct{}  // "stall": closed when a stalled client went away
 	released chan struct{}  // closed at the end of the test: stalls end
 }
@@ -55,6 +56,7 @@ func (p *faultProxy) set(mode string, failN int) {
 	defer p.mu.Unlock()
 	p.mode, p.failN = mode, failN
 	p.failed, p.served = map[string]int{}, map[string]int{}
+	p.stalled = 0
 	p.gone = make(chan struct{})
 }
 
@@ -113,6 +115,9 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// goes away (or the test ends).
 		io.CopyN(w, resp.Body, 64) //nolint:errcheck
 		w.(http.Flusher).Flush()
+		p.mu.Lock()
+		p.stalled++
+		p.mu.Unlock()
 		select {
 		case <-r.Context().Done():
 			p.mu.Lock()
@@ -267,9 +272,13 @@ func TestSeaweedFSCancelStopsDownload(t *testing.T) {
 		_, err := lt.LocalScan(ctx, plan, nil)
 		res <- err
 	}()
+	// Cancel once a download has begun and is held: a cancel while the
+	// proxy still waits for the store's answer would end the request
+	// before any stall, and say nothing about the download.
 	for stalled := false; !stalled; {
-		_, served := proxy.counts()
-		stalled = len(served) > 0
+		proxy.mu.Lock()
+		stalled = proxy.stalled > 0
+		proxy.mu.Unlock()
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
