@@ -327,5 +327,10 @@ func uncachedTable(ctx context.Context, t *Table) *table.Table {
 }
 
 func (m *mappedIO) fsF() func(context.Context) (icebergio.IO, error) {
-	return func(context.Context) (icebergio.IO, error) { return m, nil }
+	return fixedFS(m)
+}
+
+// fixedFS is a table's FileIO function that holds fs and nothing else.
+func fixedFS(fs icebergio.IO) func(context.Context) (icebergio.IO, error) {
+	return func(context.Context) (icebergio.IO, error) { return fs, nil }
 }
