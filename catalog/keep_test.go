@@ -23,7 +23,7 @@ import (
 func TestKeptMetadataHoldsNoPredecessor(t *testing.T) {
 	env, cat, ident := newEventsTable(t)
 	ctx := context.Background()
-	const commits = 20
+	const commits = 8
 	var kept []weak.Pointer[byte]
 	for i := 1; i <= commits; i++ {
 		if err := appendRows(ctx, cat, ident, batch(1, int64(i))); err != nil {
