@@ -331,6 +331,13 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				continue
 			}
 		case p.text == "-" && isOperand(prev):
+			// j -> 'key', j ->> 0 (jsontext.go)
+			if op, end, ok := jsonArrow(in, i, next); ok {
+				emit(op, 'p')
+				i = end
+				rw.Changed = true
+				continue
+			}
 			// j - 'key', j - 1, j - '{a,b}'::text[] (jsonb.go)
 			if text, last, ok := jsonbMinus(in, i, &out, next); ok {
 				emit(text, 'w')
