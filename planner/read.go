@@ -292,6 +292,16 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		if !unknownTypes && floatFree(namesFrom, tableSchemas(plan.Tables)) {
 			withoutFloatChecks(env, plan)
 		}
+	} else if plan.AsWritten {
+		// Time travel: the AT clauses became views (edits). Postgres'
+		// numeric results and the float checks are found in the text
+		// that runs, parsed again; every float check stays.
+		nodes, err := Parse(env, plan.SQL)
+		if err != nil {
+			return nil, err
+		}
+		plan.Numeric = pgcatalog.NumericItems(nodes[0], plan.SQL)
+		plan.Nested = pgcatalog.NestedDivisions(nodes[0], plan.SQL)
 	}
 	// Virtual relations made the plan volatile already (addVirtual).
 	plan.Volatile, plan.Scalars = plan.Volatile || a.volatile || len(a.functions) > 0, a.scalars
