@@ -173,6 +173,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	if pgcatalog.MixedScales(namesFrom, sql) {
 		return nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.MixedScalesRefused)
 	}
+	if pgcatalog.MixedCaseScales(namesFrom, sql) {
+		return nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.CaseScalesRefused)
+	}
 	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
 		inner = rw.SQL[len(sql)-len(inner):]
 		sql = rw.SQL
