@@ -41,7 +41,7 @@ func MixedCaseScales(root tree.Node, sql string) bool {
 // valueCaseMixed looks for a mixed CASE or coalesce in e (ValueCases).
 func valueCaseMixed(e tree.Expr, sql string) bool {
 	for _, c := range ValueCases(e) {
-		if branches, _ := CaseBranches(c); constantScalesDiffer(branches, sql) {
+		if branches, _ := CaseBranches(c); mixedScales(branches, sql, true) {
 			return true
 		}
 	}
@@ -91,30 +91,6 @@ func CaseBranches(e tree.Expr) ([]tree.Expr, bool) {
 		}
 	}
 	return nil, false
-}
-
-// constantScalesDiffer reports whether es are numeric constants or casts
-// of constants to a decimal (NULLs aside) of two scales, one of them a
-// decimal's.
-func constantScalesDiffer(es []tree.Expr, sql string) bool {
-	seen := map[int]bool{}
-	decimal := false
-	for _, e := range es {
-		if isNullConstant(e) {
-			continue
-		}
-		s, dec, ok := constantScale(e, sql)
-		if !ok {
-			s, ok = decimalCastScale(e)
-			dec = true
-		}
-		if !ok {
-			return false
-		}
-		seen[s] = true
-		decimal = decimal || dec
-	}
-	return decimal && len(seen) > 1
 }
 
 // decimalCastScale is the scale of a constant (or NULL) cast to a
