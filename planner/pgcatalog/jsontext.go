@@ -205,3 +205,14 @@ func jsonArrow(in []piece, i int, next func(int) int) (string, int, bool) {
 	}
 	return " " + jsonOperatorMacros["-"+strings.Repeat(">", j-i-1)] + " ", j - 1, true
 }
+
+// jsonDash reads what starts with - after an operand at in[i]: -> or ->>
+// (jsonArrow, an operator) or jsonb's - (jsonbMinus, a call); it returns
+// the replacement, its piece kind and the index of its last piece.
+func jsonDash(in []piece, i int, out *[]piece, next func(int) int) (string, byte, int, bool) {
+	if op, end, ok := jsonArrow(in, i, next); ok {
+		return op, 'p', end, true
+	}
+	text, last, ok := jsonbMinus(in, i, out, next)
+	return text, 'w', last, ok
+}
