@@ -173,6 +173,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	if pgcatalog.MixedScales(namesFrom, sql) {
 		return nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.MixedScalesRefused)
 	}
+	if pgcatalog.MixedCaseScales(namesFrom, sql) {
+		return nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.CaseScalesRefused)
+	}
 	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
 		inner = rw.SQL[len(sql)-len(inner):]
 		sql = rw.SQL
@@ -292,6 +295,16 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		if !unknownTypes && floatFree(namesFrom, tableSchemas(plan.Tables)) {
 			withoutFloatChecks(env, plan)
 		}
+	} else if plan.AsWritten {
+		// Time travel: the AT clauses became views (edits). Postgres'
+		// numeric results and the float checks are found in the text
+		// that runs, parsed again; every float check stays.
+		nodes, err := Parse(env, plan.SQL)
+		if err != nil {
+			return nil, err
+		}
+		plan.Numeric = pgcatalog.NumericItems(nodes[0], plan.SQL)
+		plan.Nested = pgcatalog.NestedDivisions(nodes[0], plan.SQL)
 	}
 	// Virtual relations made the plan volatile already (addVirtual).
 	plan.Volatile, plan.Scalars = plan.Volatile || a.volatile || len(a.functions) > 0, a.scalars

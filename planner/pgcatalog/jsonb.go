@@ -15,10 +15,10 @@ import (
 // json functions' macros); JSONBColumns finds the result columns that
 // are jsonb, which the planner labels jsonb (3802) and the encoder writes
 // normalized (internal/pgtypes.JSONBText). The operators:
-//   - -> and ->> are the engine's (-> of a jsonb is jsonb);
-//   - #> and #>> with a constant path ('{a,0}') become -> and ->> with
-//     the JSON pointer of the path ('/a/0': a key or an array index, as
-//     Postgres reads each step by what it meets);
+//   - -> and ->> with a constant key or index, and #> and #>> with a
+//     constant path ('{a,0}'), become operator macros that give the part
+//     of the value's text as written (jsontext.go; -> of a jsonb is
+//     jsonb);
 //   - ? (a key of an object, a string of an array) becomes the operator
 //     macro |~| (the engine reads ? as a parameter);
 //   - a @> b and a <@ b where an operand is a jsonb cast or constant
@@ -30,7 +30,7 @@ import (
 
 // jsonbMacros are the engine macros of jsonb.
 var jsonbMacros = []string{
-	`lakegate_jsonb(x) AS CAST(x AS JSON)`,
+	`lakegate_jsonb(x) AS CAST(lakegate_jsonb_text(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON)`,
 	`to_jsonb(x) AS to_json(x)`,
 	`lakegate_jsonb_contains(a, b) AS json_contains(CAST(a AS JSON), CAST(b AS JSON))`,
 	`jsonb_agg(x) AS json_agg(x)`,
@@ -145,7 +145,7 @@ func isJSONB(e tree.Expr) bool {
 		if jsonbFunctions[strings.ToLower(e.FunctionName)] {
 			return true
 		}
-		if e.FunctionName == "->" && len(e.Children) > 0 {
+		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|") && len(e.Children) > 0 {
 			return isJSONB(e.Children[0])
 		}
 	case *tree.Lambda:
@@ -190,23 +190,17 @@ func jsonbOperator(in []piece, i int, prev *piece, next func(int) int) (string, 
 		}
 		return name, j - 1, true
 	case "#>", "#>>":
+		// a constant path: the operator macro (jsontext.go) reads it
 		p := next(j)
 		if p >= len(in) || in[p].kind != 's' {
 			return "", 0, false
 		}
-		v, ok := sqlparse.StringValue(in[p].text)
-		if !ok {
+		if v, ok := sqlparse.StringValue(in[p].text); !ok {
+			return "", 0, false
+		} else if _, ok := textArray(v); !ok {
 			return "", 0, false
 		}
-		steps, ok := textArray(v)
-		if !ok {
-			return "", 0, false
-		}
-		var ptr strings.Builder
-		for _, s := range steps {
-			ptr.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1"))
-		}
-		return "-" + op.String()[1:] + " " + sqlparse.QuoteLiteral(ptr.String()), p, true
+		return jsonOperatorMacros[op.String()] + " " + in[p].text, p, true
 	}
 	return "", 0, false
 }

@@ -60,6 +60,9 @@ var EngineFunctions = []EngineFunction{
 	// the exact numeric value a macro gave as its operands' text
 	// (numresult.go): "n/d", with "@rN" rounded
 	{"lakegate_numeric_value", 1, func(args []string) (string, error) { return pgtypes.NumericText(args[0]) }},
+	// json's operators and jsonb's text (jsontext.go)
+	{"lakegate_json_field", 4, jsonField},
+	{"lakegate_jsonb_text", 1, jsonbText},
 }
 
 // NestedDivs are the divisions inside expressions of a statement and

@@ -331,9 +331,9 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				continue
 			}
 		case p.text == "-" && isOperand(prev):
-			// j - 'key', j - 1, j - '{a,b}'::text[] (jsonb.go)
-			if text, last, ok := jsonbMinus(in, i, &out, next); ok {
-				emit(text, 'w')
+			// j -> 'key' (jsontext.go); j - 'key', j - 1, j - '{a,b}'::text[] (jsonb.go)
+			if text, kind, last, ok := jsonDash(in, i, &out, next); ok {
+				emit(text, kind)
 				i = last
 				rw.Changed = true
 				continue

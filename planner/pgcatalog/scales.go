@@ -50,11 +50,11 @@ func MixedScales(root tree.Node, sql string) bool {
 			mixed = mixedColumns(n.Values, sql)
 		case *tree.Operator:
 			if n.Type == "ARRAY_CONSTRUCTOR" && !cast[n] {
-				mixed = mixedScales(n.Children, sql)
+				mixed = mixedScales(n.Children, sql, false)
 			}
 		case *tree.Function:
 			if strings.EqualFold(n.FunctionName, "list_value") && !cast[n] {
-				mixed = mixedScales(n.Children, sql)
+				mixed = mixedScales(n.Children, sql, false)
 			}
 		}
 		return !mixed
@@ -84,17 +84,18 @@ func mixedColumns(rows [][]tree.Expr, sql string) bool {
 		if len(col) == 0 {
 			return false
 		}
-		if mixedScales(col, sql) {
+		if mixedScales(col, sql, false) {
 			return true
 		}
 	}
 }
 
-// mixedScales reports whether es are numeric constants (NULLs aside) of
-// two scales, one of them a decimal's: then Postgres types them numeric,
-// each with its scale. Another kind of value (a float, a column) may
+// mixedScales reports whether es are numeric constants (with casts:
+// constants or NULL cast to a decimal too, null::numeric) of two scales
+// (NULLs aside), one of them a decimal's: then Postgres types them
+// numeric, each with its scale. Another kind of value (a float, a column) may
 // make them another type, and is left to the engine.
-func mixedScales(es []tree.Expr, sql string) bool {
+func mixedScales(es []tree.Expr, sql string, casts bool) bool {
 	seen := map[int]bool{}
 	decimal := false
 	for _, e := range es {
@@ -102,6 +103,10 @@ func mixedScales(es []tree.Expr, sql string) bool {
 			continue
 		}
 		s, dec, ok := constantScale(e, sql)
+		if !ok && casts {
+			s, ok = decimalCastScale(e)
+			dec = true
+		}
 		if !ok {
 			return false
 		}

@@ -327,6 +327,9 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 		if err := s.mixedSetScales(e, plan.SQL, cols); err != nil {
 			return nil, nil, nil, err
 		}
+		if err := s.mixedCaseScales(e, plan.SQL); err != nil {
+			return nil, nil, nil, err
+		}
 		if cols, err = s.exactNumerics(e, plan, cols); err != nil {
 			return nil, nil, nil, err
 		}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -16,7 +17,8 @@ import (
 // statement is refused (0A000) rather than answered with other digits:
 // each branch of the outermost set operation is described on its own
 // (written anew from the parse tree) and the scales of each numeric
-// column compared. pgcatalog.MixedScales refuses mixed constants before.
+// column compared (a branch gets the statement's CTEs). pgcatalog.MixedScales
+// refuses mixed constants before.
 
 // setScalesRefused is why such a statement fails.
 const setScalesRefused = "a set operation whose branches give a numeric column different scales is not supported " +
@@ -24,8 +26,8 @@ const setScalesRefused = "a set operation whose branches give a numeric column d
 
 // mixedSetScales fails for a statement (plan.SQL, with result columns
 // cols) that is a set operation whose branches give a numeric column
-// different scales. A branch that cannot be described alone (it reads a
-// CTE of the statement) is not compared.
+// different scales. A branch that cannot be described alone is not
+// compared.
 func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) error {
 	numeric := false
 	for _, c := range cols {
@@ -40,7 +42,7 @@ func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) e
 		return nil
 	}
 	set, ok := stmts[0].Node.(*tree.SetOperationNode)
-	if !ok || len(set.CTEMap.Map) > 0 {
+	if !ok {
 		return nil
 	}
 	var branches []tree.QueryNode
@@ -57,7 +59,12 @@ func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) e
 	walk(set.Right)
 	scales := map[int]int{}
 	for _, b := range branches {
+		// a branch reads the statement's CTEs (WITH ... SELECT ... UNION ...)
+		h := b.Head()
+		own := h.CTEMap.Map
+		h.CTEMap.Map = append(slices.Clone(set.CTEMap.Map), own...)
 		text, err := tree.Render(e.conn, &tree.Statement{Node: b})
+		h.CTEMap.Map = own
 		if err != nil {
 			return nil
 		}

@@ -382,6 +382,11 @@ select k from jsonb_object_keys('{"b": 1, "aa": 2}') k
 select v from jsonb_array_elements_text('["x", "y"]') v
 select * from json_object_keys('{"bb": 1, "a": 2}')
 select * from json_each_text('[1]')
+select '{"a": [1,  2], "b": {"c" : 3}}'::json -> 'a', '{"a": [1,  2], "b": {"c" : 3}}'::json ->> 'b'
+select '[1, [2,  3]]'::json -> -1, '[1]'::json -> 5, '{"a": 1}'::json -> 0, '"x"'::json ->> 0
+select '{"a": {"b": [5,6]}}'::jsonb #>> '{a,b}', '{"a": {"b": [5,  6]}}'::json #> '{a,b}', '{"a": [1, 2]}'::jsonb ->> 'a'
+select '{"a": 1, "a": 2}'::json -> 'a', '{"a": null}'::json ->> 'a', '{"a": null}'::json -> 'a', '{"a": 1, "a": 2}'::jsonb
+select j -> 'x', j ->> 'x', j #>> '{x,y,1}' from (values ('{"x": {"y" : [1, 2]}}'::json), (null), ('[1]')) t(j)
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)

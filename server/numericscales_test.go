@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/pgtest"
+)
+
+// TestNumericScalesMatchPostgres: where Postgres' numeric keeps each
+// value's scale and the engine's decimal gives a column one (a CASE,
+// coalesce or WITH set operation over values of different scales),
+// lakegate fails with 0A000 (README) rather than answer other digits;
+// where the scales agree, or the value only reaches a sum, it answers as
+// PostgreSQL 15 does.
+func TestNumericScalesMatchPostgres(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
+	const ab = ` from (values (1.5::numeric(10,1), 2.25::numeric(10,2)), (null, 3.75)) t(a, b)`
+	for _, tc := range []struct {
+		sql     string
+		refused bool
+	}{
+		{sql: `select coalesce(null::numeric, 1.5)`, refused: true},
+		{sql: `select case when x then 1.5 else 2.25 end from (values (true), (false)) t(x)`, refused: true},
+		{sql: `select case when x then 1.5 else 2 end from (values (true), (false)) t(x)`, refused: true},
+		{sql: `select coalesce(a, b)` + ab, refused: true},
+		{sql: `select case when a > 1 then a else b end` + ab, refused: true},
+		{sql: `select coalesce(a, b) + 1` + ab, refused: true},
+		{sql: `with t as (select 1.5 as x) select x from t union all select 2.25`, refused: true},
+		{sql: `with t as (select b from (values (2.25::numeric(10,2))) s(b)) select b from t union all select 1.5::numeric(10,1)`, refused: true},
+		// the same scales, or the value summed: as Postgres
+		{sql: `select case when x then 1.5 else 2.5 end from (values (true), (false)) t(x)`},
+		{sql: `select coalesce(a, 1.5), coalesce(b, 1.25)` + ab},
+		{sql: `select sum(case when a is null then b else a end), count(coalesce(a, b))` + ab},
+		{sql: `with t as (select 1.5 as x) select x from t union all select 2.5`},
+		{sql: `select coalesce(a, b) from (values (1.5, 2.5), (null, 3.5)) t(a, b) where coalesce(a, b) > 2`},
+	} {
+		want, got := runCorpusCase(pc.c, tc.sql), runCorpusCase(lc.c, tc.sql)
+		if tc.refused {
+			if want.state != "" {
+				t.Fatalf("%s: postgres %s, want an answer", tc.sql, want)
+			}
+			want = corpusAnswer{state: "0A000"}
+		}
+		if got != want {
+			t.Errorf("%s\n  lakegate %s\n  want     %s", tc.sql, got, want)
+		}
+	}
+}
