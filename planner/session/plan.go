@@ -202,6 +202,10 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 			return s.prepareSetConfig(st, sc)
 		}
 		st.Kind = KindQuery
+		if cols, ok := s.catalogDescribe(ctx, sql); ok {
+			st.Columns = cols // planned when run (execQuery)
+			return st, nil
+		}
 	case "EXPLAIN":
 		return s.prepareExplain(ctx, st)
 	case "SET":
