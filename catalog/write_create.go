@@ -46,10 +46,9 @@ func (c *Catalog) CreateNative(ctx context.Context, ident Ident, spec TableSpec,
 // The zstd level is PyIceberg's (it leaves the level to pyarrow, whose
 // default is Arrow's zstd level 1; Spark's parquet-java uses 3): it is a
 // property of the table, so every writer, lakegate's two and other
-// engines, compresses at it unless the owner sets another. Level 1 costs
-// about a fifth of level 3's CPU in zstd for files about 30% larger
-// (BENCHMARKS.md, COPY FROM STDIN), and writes are CPU-bound where reads
-// of local or cached files are not.
+// engines, compresses at it unless the owner sets another. DuckDB's
+// writer spends about a fifth less CPU at level 1 than at 3 for files about
+// 30% larger (BENCHMARKS.md, COPY FROM STDIN).
 func nativeProps(p map[string]string) map[string]string {
 	out := map[string]string{"format-version": "2", table.ParquetCompressionKey: "zstd",
 		table.ParquetCompressionLevelKey: "1", table.ManifestMergeEnabledKey: "true"}

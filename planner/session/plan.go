@@ -203,7 +203,9 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		}
 		st.Kind = KindQuery
 		if cols, ok := s.catalogDescribe(ctx, sql); ok {
-			st.Columns = cols // planned when run (execQuery)
+			// planned when run (execQuery), in an admission slot until
+			// the plan says whether it is short
+			st.Columns, st.small = cols, true
 			return st, nil
 		}
 	case "EXPLAIN":
