@@ -35,15 +35,23 @@ func (c *Catalog) CreateNative(ctx context.Context, ident Ident, spec TableSpec,
 }
 
 // nativeProps puts the table's own properties over lakegate's defaults:
-// format version 2, zstd Parquet, and appends that merge manifests
-// (commit.manifest-merge.enabled, Java's default; iceberg-go's is off). Without
-// merging, every append adds a manifest for good: after a few hundred small
-// commits, each plan and each commit reads hundreds of one-file manifests.
-// With it, an append past commit.manifest.min-count-to-merge (100) manifests
-// folds them into few (up to commit.manifest.target-size-bytes, 8 MB, each).
+// format version 2, zstd Parquet at level 1, and appends that merge
+// manifests (commit.manifest-merge.enabled, Java's default; iceberg-go's is
+// off). Without merging, every append adds a manifest for good: after a few
+// hundred small commits, each plan and each commit reads hundreds of
+// one-file manifests. With it, an append past
+// commit.manifest.min-count-to-merge (100) manifests folds them into few (up
+// to commit.manifest.target-size-bytes, 8 MB, each).
+//
+// The zstd level is PyIceberg's (it leaves the level to pyarrow, whose
+// default is Arrow's zstd level 1; Spark's parquet-java uses 3): it is a
+// property of the table, so every writer, lakegate's two and other
+// engines, compresses at it unless the owner sets another. DuckDB's
+// writer spends about a fifth less CPU at level 1 than at 3 for files about
+// 30% larger (BENCHMARKS.md, COPY FROM STDIN).
 func nativeProps(p map[string]string) map[string]string {
-	out := map[string]string{"format-version": "2", "write.parquet.compression-codec": "zstd",
-		table.ManifestMergeEnabledKey: "true"}
+	out := map[string]string{"format-version": "2", table.ParquetCompressionKey: "zstd",
+		table.ParquetCompressionLevelKey: "1", table.ManifestMergeEnabledKey: "true"}
 	for k, v := range p {
 		out[k] = v
 	}

@@ -309,6 +309,31 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 		}
 		return err // the stream's own: CopyFail, a disconnect
 	}
+	// per loaded column k: its input, name and whether it takes NULL (the
+	// schema's fields are structs: not copied for every value)
+	type loadCol struct {
+		in       *pgtypes.ColumnInput
+		name     string
+		nullable bool
+		forceNN  bool // CSV FORCE_NOT_NULL
+		forceN   bool // CSV FORCE_NULL
+	}
+	lcols := make([]loadCol, len(l.order))
+	for k, i := range l.order {
+		f := want.Field(i)
+		lcols[k] = loadCol{in: inputs[i], name: f.Name, nullable: f.Nullable}
+		if o := l.ci.opts; csv {
+			lcols[k].forceNN = o.ForceNotNull != nil && o.ForceNotNull[k]
+			lcols[k].forceN = o.ForceNull != nil && o.ForceNull[k]
+		}
+	}
+	var unloaded []int // the fields the column list leaves out (NULL)
+	for i, ok := range loaded {
+		if !ok {
+			unloaded = append(unloaded, i)
+		}
+	}
+	null := []byte(l.ci.opts.Null)
 	parse := func(ctx context.Context) (arrow.RecordBatch, error) {
 		nrows, nbytes := 0, 0
 		for _, in := range inputs {
@@ -333,42 +358,39 @@ func (l *CopyLoad) load(ctx context.Context, data io.Reader) (int64, error) {
 					return nil, fail(copyDataErr("missing data for column %q", want.Field(l.order[rows.nfield]).Name), "", rows.lineBuf, true)
 				}
 			}
-			for k, i := range l.order {
+			for k := range lcols {
+				c := &lcols[k]
 				v := rows.fields[k]
-				f := l.ci.opts
 				if csv {
-					if v == nil && f.ForceNotNull != nil && f.ForceNotNull[k] {
-						v = []byte(f.Null)
-					} else if v != nil && f.ForceNull != nil && f.ForceNull[k] && string(v) == f.Null {
+					if v == nil && c.forceNN {
+						v = null
+					} else if v != nil && c.forceN && string(v) == l.ci.opts.Null {
 						v = nil
 					}
 				}
-				col := want.Field(i)
 				if v == nil {
-					if !col.Nullable {
-						return nil, fail(&catalog.NullViolationError{Table: l.t.Ident, Column: col.Name}, "", rows.lineBuf, !bin)
+					if !c.nullable {
+						return nil, fail(&catalog.NullViolationError{Table: l.t.Ident, Column: c.name}, "", rows.lineBuf, !bin)
 					}
-					inputs[i].AppendNull()
+					c.in.AppendNull()
 					continue
 				}
 				nbytes += len(v)
 				var err error
 				if bin {
-					err = inputs[i].AppendBinary(v)
+					err = c.in.AppendBinary(v)
 				} else {
-					err = inputs[i].AppendText(v)
+					err = c.in.AppendText(v)
 				}
 				if err != nil {
-					return nil, fail(err, col.Name, v, !bin)
+					return nil, fail(err, c.name, v, !bin)
 				}
 			}
-			for i, in := range inputs {
-				if !loaded[i] {
-					if !want.Field(i).Nullable {
-						return nil, fail(&catalog.NullViolationError{Table: l.t.Ident, Column: want.Field(i).Name}, "", rows.lineBuf, !bin)
-					}
-					in.AppendNull()
+			for _, i := range unloaded {
+				if !want.Field(i).Nullable {
+					return nil, fail(&catalog.NullViolationError{Table: l.t.Ident, Column: want.Field(i).Name}, "", rows.lineBuf, !bin)
 				}
+				inputs[i].AppendNull()
 			}
 			nrows++
 		}

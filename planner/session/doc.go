@@ -88,6 +88,9 @@
 //	memory.go, admit.go            the memory plan, grants, admission
 //	stmtcache.go, snapcache.go,    prepared statements, small-table
 //	resultcache.go                 copies, kept results
+//	describe_catalog.go            a new session's "select <columns>
+//	                               from <table>" (pgx's CopyFrom probe)
+//	                               described from the catalog
 //	catalogview.go                 the caller's emulated pg_catalog
 //	                               (planner/pgcatalog) installed in the
 //	                               engine

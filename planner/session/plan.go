@@ -202,6 +202,12 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 			return s.prepareSetConfig(st, sc)
 		}
 		st.Kind = KindQuery
+		if cols, ok := s.catalogDescribe(ctx, sql); ok {
+			// planned when run (execQuery), in an admission slot until
+			// the plan says whether it is short
+			st.Columns, st.small = cols, true
+			return st, nil
+		}
 	case "EXPLAIN":
 		return s.prepareExplain(ctx, st)
 	case "SET":
