@@ -37,6 +37,8 @@
 //	                        the prune filter of a write's WHERE condition;
 //	                        ScanSQL, AccessSQL, EngineType, ViewColumns for
 //	                        the session and the write room
+//	loadahead.go            a statement's tables loaded at once, before
+//	                        they are resolved (ConcurrentTables)
 //	analyze.go              the walk of the typed parse tree: table
 //	                        references, predicates, functions, volatility
 //	access.go               Decide (the policy for a loaded table),

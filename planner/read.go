@@ -202,6 +202,8 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		return nil, err
 	}
 	unknownTypes := len(a.functions) > 0 // of a system relation, a table function or a masked column
+	tables, stopLoads := startLoads(ctx, env, a.refs)
+	defer stopLoads()
 	for _, r := range a.refs {
 		if handled, err := virtualRelation(ctx, env, plan, r, changes, asOf, pinned); handled {
 			unknownTypes = true
@@ -213,7 +215,7 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 			}
 			continue
 		}
-		t, dec, key, err := resolve(ctx, env, r)
+		t, dec, key, err := resolve(ctx, tables, r)
 		if err != nil {
 			return nil, err
 		}

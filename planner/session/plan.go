@@ -92,6 +92,16 @@ func (pe planEnv) LoadTable(ctx context.Context, id catalog.Ident) (*catalog.Tab
 	return pe.s.loadTable(ctx, id)
 }
 
+// ConcurrentLoader is the catalog's LoadTable outside a transaction block
+// (planner.ConcurrentTables); inside one, loads go through loadTable,
+// which keeps what the block reads.
+func (pe planEnv) ConcurrentLoader() func(ctx context.Context, id catalog.Ident) (*catalog.Table, error) {
+	if pe.s.cmd.txn != nil {
+		return nil
+	}
+	return pe.s.p.cat.LoadTable
+}
+
 func (pe planEnv) Decide(ctx context.Context, t *catalog.Table) (policy.Decision, error) {
 	return pe.s.decide(ctx, t)
 }
