@@ -132,6 +132,29 @@ func withoutFloatChecks(env tree.Engine, plan *Plan) {
 		plan.SQL, plan.Root, plan.Tree = sql, root, root
 	}
 	plan.Nested = pgcatalog.NestedDivisionsNoFloat(root, sql)
+	plainOperators(env, plan, root)
+}
+
+// plainOperators writes the products (and the differences that cannot
+// be of dates) of plan, a statement in which floatFree found no float,
+// as the engine's own operators (pgcatalog.PlainOperators), whose
+// macros' checks could never fire. plan.Root and plan.Text stay the
+// statement as written (result column names are read from them);
+// plan.Unplain keeps the SQL before this rewrite. If the new text does
+// not parse to the same tree, the plan stays as it is.
+func plainOperators(env tree.Engine, plan *Plan, root tree.QueryNode) {
+	sql := pgcatalog.PlainOperators(root, plan.SQL)
+	if sql == plan.SQL {
+		return
+	}
+	nodes, err := Parse(env, sql)
+	if err != nil || !pgcatalog.PlainOperatorsMatch(root, nodes[0]) {
+		return
+	}
+	plan.Unplain = plan.SQL
+	plan.SQL = sql
+	plan.Numeric = pgcatalog.NumericItems(nodes[0], sql)
+	plan.Nested = pgcatalog.NestedDivisionsNoFloat(nodes[0], sql)
 }
 
 func tableSchemas(tables map[string]*catalog.Table) []*iceberg.Schema {

@@ -121,6 +121,9 @@ type Plan struct {
 	// replaced; AsWritten: no rewrite of the parse tree changed the text.
 	Root, Tree tree.QueryNode
 	AsWritten  bool
+	// Unplain is SQL before its products were written as the engine's
+	// own operators (floatfree.go, plainOperators); "" if they were not.
+	Unplain string
 	// Catalog is the catalog rewrite of the statement; Catalog.Touched:
 	// it reads the emulated pg_catalog or information_schema.
 	Catalog pgcatalog.Rewrite
