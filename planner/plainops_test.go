@@ -2,10 +2,12 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/iceberg-go"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/tpch"
@@ -88,6 +90,61 @@ func TestPlainOperators(t *testing.T) {
 		}
 		if want, got := answer(sql), answer(out); got != want {
 			t.Errorf("%s:\n%s gives\n%s\nthe macros\n%s", c.sql, out, got, want)
+		}
+	}
+	// Where floatFree refuses the statement, the sums and products whose
+	// operands are known no floats lose their checks, the others keep them.
+	if err := e.Exec(`create table f (f1 double, q decimal(15,2)); insert into f values (1e308, 2.00), (0.5, 1.00)`); err != nil {
+		t.Fatal(err)
+	}
+	schemas := []*iceberg.Schema{iceberg.NewSchema(0,
+		iceberg.NestedField{ID: 1, Name: "q", Type: iceberg.DecimalTypeOf(15, 2)},
+		iceberg.NestedField{ID: 2, Name: "n", Type: iceberg.PrimitiveTypes.Int64},
+		iceberg.NestedField{ID: 3, Name: "i", Type: iceberg.PrimitiveTypes.Int32},
+		iceberg.NestedField{ID: 4, Name: "s", Type: iceberg.PrimitiveTypes.String},
+		iceberg.NestedField{ID: 5, Name: "d", Type: iceberg.PrimitiveTypes.Date},
+		iceberg.NestedField{ID: 6, Name: "d2", Type: iceberg.PrimitiveTypes.Date})}
+	withF := append(slices.Clone(schemas), iceberg.NewSchema(0,
+		iceberg.NestedField{ID: 1, Name: "f1", Type: iceberg.PrimitiveTypes.Float64},
+		iceberg.NestedField{ID: 2, Name: "q", Type: iceberg.DecimalTypeOf(15, 2)}))
+	for _, c := range []struct {
+		sql            string
+		floats         bool // the table f is read
+		products, sums int  // written as the engine's, checks left
+	}{
+		{"select 100.00 * sum(case when s like 'a%' then q * (1 - q) else 0 end) / sum(q * (1 - q)) from t", false, 3, 0},
+		{"select extract(year from d) as y, sum(q * n * 2) from t group by y order by y", false, 2, 0},
+		{"select sum(t.q * 2), sum(f1 * 2), sum(n * f1) from t, f order by 1", true, 1, 2},
+		{"select sum(f.q * 2) from t, f where t.q = f.q", true, 1, 0}, // q is no float in either table
+		{"select sum(q * 2) / 3 from (select n * 1.5e0 as q from t) x", false, 0, 1},
+		{"with c(q) as (select f1 from f) select sum(q * 2) / 2 from c", true, 0, 1},
+		{"select sum(a * 2) / 2 from (select q * 1 as a from t) x", false, 1, 1}, // a is an alias
+	} {
+		sql := pgcatalog.RewriteSQL(rewritePGLiterals(c.sql), nil).SQL
+		nodes, err := parseSQL(e, sql)
+		if err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		ss := schemas
+		if c.floats {
+			ss = withF
+		}
+		if floatFree(nodes[0], ss) {
+			t.Fatalf("%s: float-free", c.sql)
+		}
+		plan := &Plan{SQL: sql, Tree: nodes[0]}
+		knownNoFloats(e, plan, ss)
+		if got := strings.Count(plan.SQL, `system.main."*"`); got != c.products {
+			t.Errorf("%s: %d engine products, want %d: %s", c.sql, got, c.products, plan.SQL)
+		}
+		if got := strings.Count(plan.SQL, "lakegate_float_sum("); got != c.sums {
+			t.Errorf("%s: %d sum checks, want %d: %s", c.sql, got, c.sums, plan.SQL)
+		}
+		if plan.SQL != sql && plan.Unplain != sql {
+			t.Errorf("%s: Unplain %q", c.sql, plan.Unplain)
+		}
+		if want, got := answer(sql), answer(plan.SQL); got != want {
+			t.Errorf("%s:\n%s gives\n%s\nthe macros\n%s", c.sql, plan.SQL, got, want)
 		}
 	}
 	// Another statement is refused.

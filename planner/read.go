@@ -292,8 +292,11 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		}
 		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
 		plan.Nested = pgcatalog.NestedDivisions(namesFrom, sql)
-		if !unknownTypes && floatFree(namesFrom, tableSchemas(plan.Tables)) {
+		if schemas := tableSchemas(plan.Tables); unknownTypes {
+		} else if floatFree(namesFrom, schemas) {
 			withoutFloatChecks(env, plan)
+		} else {
+			knownNoFloats(env, plan, schemas)
 		}
 	}
 	// Virtual relations made the plan volatile already (addVirtual).

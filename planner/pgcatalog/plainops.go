@@ -68,13 +68,19 @@ func notDate(e tree.Expr) bool {
 // value can be a float) with each binary * and each - that cannot be
 // date - date written as the engine's own operator; sql itself where it
 // has none or an operand's extent cannot be read from the text.
-func PlainOperators(root tree.QueryNode, sql string) string {
+func PlainOperators(root tree.QueryNode, sql string) string { return PlainProducts(root, sql, nil) }
+
+// PlainProducts is PlainOperators for the binary * (and -) where known
+// holds: operators whose operands the planner knows to be no floats, in
+// a statement that may have floats elsewhere. A nil known is
+// PlainOperators'.
+func PlainProducts(root tree.QueryNode, sql string, known func(*tree.Function) bool) string {
 	pieces := lexPieces(sql)
 	var eds []edit
 	ok := true
 	tree.Inspect(root, func(node tree.Node) bool {
 		f, isFn := node.(*tree.Function)
-		if !isFn || !ok || !plainOperator(f, sql) {
+		if !isFn || !ok || !plainOperator(f, sql) || (known != nil && !known(f)) {
 			return ok
 		}
 		op := int(f.QueryLocation)
