@@ -141,20 +141,17 @@ func withoutFloatChecks(env tree.Engine, plan *Plan) {
 // macros' checks could never fire. plan.Root and plan.Text stay the
 // statement as written (result column names are read from them);
 // plan.Unplain keeps the SQL before this rewrite. If the new text does
-// not parse to the same tree, the plan stays as it is.
+// not parse to the same tree, the products alone are tried, then the
+// plan stays as it is (plainText).
 func plainOperators(env tree.Engine, plan *Plan, root tree.QueryNode) {
-	sql := pgcatalog.PlainOperators(root, plan.SQL)
+	sql, root := plainText(env, plan.SQL, root, nil)
 	if sql == plan.SQL {
-		return
-	}
-	nodes, err := Parse(env, sql)
-	if err != nil || !pgcatalog.PlainOperatorsMatch(root, nodes[0]) {
 		return
 	}
 	plan.Unplain = plan.SQL
 	plan.SQL = sql
-	plan.Numeric = pgcatalog.NumericItems(nodes[0], sql)
-	plan.Nested = pgcatalog.NestedDivisionsNoFloat(nodes[0], sql)
+	plan.Numeric = pgcatalog.NumericItems(root, sql)
+	plan.Nested = pgcatalog.NestedDivisionsNoFloat(root, sql)
 }
 
 func tableSchemas(tables map[string]*catalog.Table) []*iceberg.Schema {

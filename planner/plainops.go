@@ -144,8 +144,9 @@ func allKnown(es []tree.Expr, known func(tree.Expr) bool) bool {
 // knownNoFloats takes out of plan (a statement floatFree refused, its
 // tables' types known) the float checks of the sums and products whose
 // operands noFloatExprs knows: each such sum's check (floatSum's
-// rewrite) undone in place, each such product written as the engine's
-// own (pgcatalog.PlainProducts), and the result columns' numeric items
+// rewrite) undone in place, each such product, sum and difference (not
+// of two dates) written as the engine's own (pgcatalog.PlainProducts:
+// no float check wraps it then), and the result columns' numeric items
 // and nested divisions found anew in that text. Where a text does not
 // parse (or the products' not to the same tree), that step is left out.
 func knownNoFloats(env tree.Engine, plan *Plan, schemas []*iceberg.Schema) {
@@ -174,18 +175,34 @@ func knownNoFloats(env tree.Engine, plan *Plan, schemas []*iceberg.Schema) {
 			sql, root = out, nodes[0]
 		}
 	}
-	products := func(f *tree.Function) bool {
-		return f.FunctionName == "*" && known(f.Children[0]) && known(f.Children[1])
+	operators := func(f *tree.Function) bool {
+		// plainOperator took - only where it cannot be date - date
+		return known(f.Children[0]) && known(f.Children[1])
 	}
-	if out := pgcatalog.PlainProducts(root, sql, products); out != sql {
-		if nodes, err := Parse(env, out); err == nil && pgcatalog.PlainOperatorsMatch(root, nodes[0]) {
-			sql, root = out, nodes[0]
-		}
-	}
+	sql, root = plainText(env, sql, root, operators)
 	if sql == before {
 		return
 	}
 	plan.Unplain, plan.SQL = before, sql
 	plan.Numeric = pgcatalog.NumericItems(root, sql)
 	plan.Nested = pgcatalog.NestedDivisions(root, sql)
+}
+
+// plainText is sql (of tree root) with the operators where known holds
+// written as the engine's own (pgcatalog.PlainProducts), and its tree;
+// where that text does not parse to the same tree (an operand's extent
+// misread: date '...' + interval '1' day), the products alone; where
+// those do not either, sql and root as they were.
+func plainText(env tree.Engine, sql string, root tree.QueryNode, known func(*tree.Function) bool) (string, tree.QueryNode) {
+	products := func(f *tree.Function) bool { return f.FunctionName == "*" && (known == nil || known(f)) }
+	for _, k := range []func(*tree.Function) bool{known, products} {
+		out := pgcatalog.PlainProducts(root, sql, k)
+		if out == sql {
+			continue
+		}
+		if nodes, err := Parse(env, out); err == nil && pgcatalog.PlainOperatorsMatch(root, nodes[0]) {
+			return out, nodes[0]
+		}
+	}
+	return sql, root
 }

@@ -33,7 +33,7 @@ func plainOperator(f *tree.Function, sql string) bool {
 		return false
 	}
 	switch f.FunctionName {
-	case "*":
+	case "*", "+":
 		return true
 	case "-":
 		return notDate(f.Children[0]) || notDate(f.Children[1])
@@ -70,17 +70,19 @@ func notDate(e tree.Expr) bool {
 // has none or an operand's extent cannot be read from the text.
 func PlainOperators(root tree.QueryNode, sql string) string { return PlainProducts(root, sql, nil) }
 
-// PlainProducts is PlainOperators for the binary * (and -) where known
+// PlainProducts is PlainOperators for the binary *, - and + where known
 // holds: operators whose operands the planner knows to be no floats, in
-// a statement that may have floats elsewhere. A nil known is
-// PlainOperators'.
+// a statement that may have floats elsewhere, where a + or - written
+// so is no longer a chain the float check wraps (floatchain.go). A nil
+// known is PlainOperators', which leaves + alone (a float-free
+// statement's + is the engine's already).
 func PlainProducts(root tree.QueryNode, sql string, known func(*tree.Function) bool) string {
 	pieces := lexPieces(sql)
 	var eds []edit
 	ok := true
 	tree.Inspect(root, func(node tree.Node) bool {
 		f, isFn := node.(*tree.Function)
-		if !isFn || !ok || !plainOperator(f, sql) || (known != nil && !known(f)) {
+		if !isFn || !ok || !plainOperator(f, sql) || (known == nil && f.FunctionName == "+") || (known != nil && !known(f)) {
 			return ok
 		}
 		op := int(f.QueryLocation)
@@ -110,7 +112,7 @@ func PlainProducts(root tree.QueryNode, sql string, known func(*tree.Function) b
 }
 
 // PlainOperatorsMatch reports whether got, the tree of PlainOperators'
-// text, is want's with some binary * and - called as the engine's own
+// text, is want's with some binary *, - and + called as the engine's own
 // (system.main."*"(a, b)), locations aside.
 func PlainOperatorsMatch(want, got tree.QueryNode) bool {
 	w, err1 := decodedTree(want)
@@ -132,7 +134,7 @@ func decodedTree(n tree.QueryNode) (any, error) {
 func plainNormalized(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
-		if name := v["function_name"]; (name == "*" || name == "-") && v["catalog"] == "system" && v["schema"] == "main" &&
+		if name := v["function_name"]; (name == "*" || name == "-" || name == "+") && v["catalog"] == "system" && v["schema"] == "main" &&
 			v["is_operator"] == false {
 			v["catalog"], v["schema"], v["is_operator"] = "", "", true
 		}
