@@ -120,7 +120,7 @@ func TestPlainOperators(t *testing.T) {
 		{"with c(q) as (select f1 from f) select sum(q * 2) / 2 from c", true, 0, 1},
 		{"select sum(a * 2) / 2 from (select q * 1 as a from t) x", false, 1, 1}, // a is an alias
 		{"select sum(n - 1 + i) / 2, sum(f1 + 1 + 2) from t, f", true, 2, 1},
-		{"select sum(d - d2 + 1) / 2, max(d - d2) * 2 from t", false, 2, 0}, // date - date stays the macro's (int4)
+		{"select sum(d - d2 + 1) / 2, max(d - d2) * 2 from t", false, 2, 0},                            // date - date stays the macro's (int4)
 		{"select sum(q * 2) / 2 from t where d < date '1995-09-01' + interval '1 month'", false, 1, 0}, // the products alone
 	} {
 		sql := pgcatalog.RewriteSQL(rewritePGLiterals(c.sql), nil).SQL
