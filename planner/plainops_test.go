@@ -19,16 +19,7 @@ import (
 // operators; the text parses to the same tree (those calls aside) and
 // gives the answers the macros give, errors included.
 func TestPlainOperators(t *testing.T) {
-	db, err := eng.Open(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	e, err := db.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := testParser(t).(*eng.Conn)
 	for _, f := range pgcatalog.EngineFunctions {
 		if err := e.RegisterTextFunction(f.Name, f.Args, f.Fn); err != nil {
 			t.Fatal(err)
