@@ -57,6 +57,11 @@
 //	                        sessions
 //	explain.go              EXPLAIN's options and what it shows of a plan
 //	guard.go                functions and relations a query may not reach
+//	floatfree.go,           the float checks of sum, +, - and * left out
+//	plainops.go             where no float can reach them: for the whole
+//	                        statement (floatFree) or operand by operand
+//	                        (knownNoFloats); the engine binds a macro's
+//	                        copies of its operands on every execution
 //	lex.go, pgliterals.go,  statement splitting, keywords, redaction,
 //	pgnumeric.go            literal rewrites (BC dates, arrays, numerics);
 //	                        every reader of SQL text here tokenizes with

@@ -132,6 +132,26 @@ func withoutFloatChecks(env tree.Engine, plan *Plan) {
 		plan.SQL, plan.Root, plan.Tree = sql, root, root
 	}
 	plan.Nested = pgcatalog.NestedDivisionsNoFloat(root, sql)
+	plainOperators(env, plan, root)
+}
+
+// plainOperators writes the products (and the differences that cannot
+// be of dates) of plan, a statement in which floatFree found no float,
+// as the engine's own operators (pgcatalog.PlainOperators), whose
+// macros' checks could never fire. plan.Root and plan.Text stay the
+// statement as written (result column names are read from them);
+// plan.Unplain keeps the SQL before this rewrite. If the new text does
+// not parse to the same tree, the products alone are tried, then the
+// plan stays as it is (plainText).
+func plainOperators(env tree.Engine, plan *Plan, root tree.QueryNode) {
+	sql, root := plainText(env, plan.SQL, root, nil)
+	if sql == plan.SQL {
+		return
+	}
+	plan.Unplain = plan.SQL
+	plan.SQL = sql
+	plan.Numeric = pgcatalog.NumericItems(root, sql)
+	plan.Nested = pgcatalog.NestedDivisionsNoFloat(root, sql)
 }
 
 func tableSchemas(tables map[string]*catalog.Table) []*iceberg.Schema {

@@ -121,6 +121,9 @@ type Plan struct {
 	// replaced; AsWritten: no rewrite of the parse tree changed the text.
 	Root, Tree tree.QueryNode
 	AsWritten  bool
+	// Unplain is SQL before its products were written as the engine's
+	// own operators (floatfree.go, plainOperators); "" if they were not.
+	Unplain string
 	// Catalog is the catalog rewrite of the statement; Catalog.Touched:
 	// it reads the emulated pg_catalog or information_schema.
 	Catalog pgcatalog.Rewrite
@@ -294,8 +297,11 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 		}
 		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
 		plan.Nested = pgcatalog.NestedDivisions(namesFrom, sql)
-		if !unknownTypes && floatFree(namesFrom, tableSchemas(plan.Tables)) {
+		if schemas := tableSchemas(plan.Tables); unknownTypes {
+		} else if floatFree(namesFrom, schemas) {
 			withoutFloatChecks(env, plan)
+		} else {
+			knownNoFloats(env, plan, schemas)
 		}
 	} else if plan.AsWritten {
 		// Time travel: the AT clauses became views (edits). Postgres'

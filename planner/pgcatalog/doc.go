@@ -28,7 +28,11 @@
 //     generate_series, exponent and timestamp constants (pgvalues.go,
 //     format.go, literals.go), numeric constants of mixed scales
 //     (scales.go), and jsonb: its casts, operators and result columns
-//     (jsonb.go; internal/pgtypes writes its text);
+//     (jsonb.go; internal/pgtypes writes its text); the float checks'
+//     undoing where the planner knows no float can reach them
+//     (WithoutFloatSums, PlainOperators and PlainProducts, plainops.go:
+//     a product or difference written as the engine's own operator,
+//     which binds once instead of as a macro's copies);
 //   - Postgres column naming and types of a result: a column named after
 //     what it reads, calls or casts to (colnames.go), and labelled with the
 //     system type (name, oid, "char", regclass...) Postgres would send

@@ -389,6 +389,12 @@ func operandEnd(pieces []piece, e tree.Expr, op int) (int, bool) {
 	if !ok || first < 0 || last < 0 || last <= first {
 		return 0, false
 	}
+	// a negative constant's position is its sign: x * -2
+	if t := pieces[last].text; t == "-" || t == "+" {
+		if k := nextNonSpace(pieces, last+1); k < len(pieces) && pieces[k].kind == 'n' && !isParamPiece(pieces[k]) {
+			last = k
+		}
+	}
 	depth, cases := 0, 0
 	i := first + 1
 	for ; i <= last || depth > 0 || cases > 0; i++ {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -338,7 +339,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	if err != nil {
 		return nil, nil, nil, s.ungroupedColumn(e, plan.SQL, err)
 	}
-	sqlAsPlanned := plan.SQL
+	sqlAsPlanned := cmp.Or(plan.Unplain, plan.SQL) // the engine's own operators are no change of the text
 	if forClient {
 		if err := s.mixedSetScales(e, plan.SQL, cols); err != nil {
 			return nil, nil, nil, err
