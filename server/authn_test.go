@@ -89,6 +89,7 @@ func (f *authFixture) dial(user, password, sslmode string) (*pgx.Conn, error) {
 }
 
 func TestAuthSCRAMAndTokens(t *testing.T) {
+	t.Parallel()
 	f := startAuthGateway(t, false)
 	ok := func(user, pw string) {
 		t.Helper()
@@ -127,6 +128,7 @@ func TestAuthSCRAMAndTokens(t *testing.T) {
 }
 
 func TestAuthPsql(t *testing.T) {
+	t.Parallel()
 	f := startAuthGateway(t, false)
 	host, port, _ := net.SplitHostPort(f.g.addr)
 	run := func(user, pw string) (string, error) {
@@ -151,6 +153,7 @@ func TestAuthPsql(t *testing.T) {
 }
 
 func TestAuthPlaintextLoopbackWhenAllowed(t *testing.T) {
+	t.Parallel()
 	f := startAuthGateway(t, true)
 	c, err := f.dial("payments_svc", "s3cret-pw", "disable")
 	if err != nil {
@@ -179,6 +182,7 @@ func (remoteConn) RemoteAddr() net.Addr {
 }
 
 func TestRemotePlaintextRefused(t *testing.T) {
+	t.Parallel()
 	for _, withAuth := range []bool{false, true} {
 		cfg := server.Config{AllowRemote: withAuth}
 		if withAuth {
@@ -206,6 +210,7 @@ func TestRemotePlaintextRefused(t *testing.T) {
 // in over TLS must not make the first look plaintext (it would be refused
 // with "requires TLS").
 func TestConnectionsSharingAnAddress(t *testing.T) {
+	t.Parallel()
 	acct, _ := auth.NewAccount("svc", "payments", nil, "pw-123456", 4096)
 	a, err := auth.New(auth.Config{Accounts: []auth.Account{acct}})
 	if err != nil {
