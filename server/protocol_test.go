@@ -291,8 +291,11 @@ func TestPreparedStatementsBounded(t *testing.T) {
 // smallest that still tells a bound from none: kept refusals would hold
 // over 128 MB, the heap bound is the cap plus 32 MB.
 func TestPreparedStatementsFreed(t *testing.T) {
-	// Not parallel: it measures the process's Go heap and RSS, which other
-	// tests' gateways would move.
+	// It measures the process's Go heap and RSS, which other tests'
+	// gateways would move: it runs alone in a process of its own.
+	if !inOwnProcess(t) {
+		return
+	}
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	ctx := context.Background()
 	heap := benchkit.LiveHeap
