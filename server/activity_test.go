@@ -50,6 +50,7 @@ func backendPID(t *testing.T, c *pgx.Conn) int32 {
 // them; pg_cancel_backend and pg_terminate_backend work on one's own
 // sessions and, for admins, on any; others get 42501.
 func TestStatActivityAndSignals(t *testing.T) {
+	t.Parallel()
 	g := startGW(t, gwOptions{policy: demo.Policy, cfg: server.Config{AdminGroup: "services"}})
 	ctx := context.Background()
 	a1, a2 := g.as(t, "analyst"), g.as(t, "analyst")

@@ -42,6 +42,7 @@ var auditSecrets = []struct {
 }
 
 func TestAuditRedactsStatementsAndErrors(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"literals", "all"} {
 		t.Run(mode, func(t *testing.T) {
 			audit := &syncBuffer{}
@@ -105,6 +106,7 @@ func TestAuditRedactsStatementsAndErrors(t *testing.T) {
 // the same for statements that differ only in their values, different
 // under another key, and not the unkeyed SHA-256 of the statement.
 func TestAuditFingerprintIsKeyed(t *testing.T) {
+	t.Parallel()
 	const stmt = `select 'SSN-123-45-6789'::int`
 	fingerprints := map[string][]string{}
 	for _, key := range []string{"key-one-0123456789abcdef", "key-two-0123456789abcdef"} {

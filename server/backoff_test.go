@@ -32,6 +32,8 @@ import (
 // free guesses, a doubling ramp up to Max, then one checked guess per Max
 // per (user, address), 0.2 guesses/s.
 func TestLoginBackoff(t *testing.T) {
+	// Not parallel: it bounds the other user's login time (4 s), which
+	// other tests' load on the same cores would stretch.
 	victim, err := auth.NewAccount("payments_svc", "payments", nil, "s3cret-pw", 4096)
 	if err != nil {
 		t.Fatal(err)

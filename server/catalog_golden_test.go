@@ -200,6 +200,7 @@ func TestCatalogGoldenPostgres(t *testing.T) {
 // (name, oid, "char", name[], aclitem[]), and through the simple
 // protocol (text).
 func TestCatalogSystemTypesPgx(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	c := g.as(t, "payments_svc")
 	ctx := context.Background()

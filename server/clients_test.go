@@ -51,6 +51,7 @@ func (g *policyGW) psql(t *testing.T, user string, args ...string) string {
 }
 
 func TestPsqlMetaCommands(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("psql"); err != nil {
 		t.Fatal("psql not installed: scripts/test.sh installs postgresql-client")
 	}
@@ -97,6 +98,7 @@ func TestPsqlMetaCommands(t *testing.T) {
 
 // psql's expanded display (\x) of a query: one record block per row.
 func TestPsqlExpandedQuery(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	out := g.psql(t, "payments_svc", "-c", `\x`, "-c", "select id, currency, amount from payments.charges order by id limit 2")
 	for _, w := range []string{"Expanded display is on.", "-[ RECORD 1 ]", "-[ RECORD 2 ]", "currency | ", "amount   | "} {
@@ -112,6 +114,7 @@ func TestPsqlExpandedQuery(t *testing.T) {
 // TestCatalogHidesInvisibleTables: no catalog relation shows a table the
 // policy hides.
 func TestCatalogHidesInvisibleTables(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")
@@ -180,6 +183,7 @@ func TestCatalogHidesInvisibleTables(t *testing.T) {
 // name (sales.lineitem, public.clubs) added as native tables of a sales
 // domain the analyst may read. Every statement must execute.
 func TestClientCatalogStatements(t *testing.T) {
+	t.Parallel()
 	dir := clientsDir(t)
 	g := startPolicyGW(t)
 	ctx := context.Background()

@@ -78,6 +78,7 @@ func copyOut(c *pgconn.PgConn, sql string) string {
 }
 
 func TestCopyLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := openScriptConn(t, pg.DSN)
@@ -103,6 +104,7 @@ func TestCopyLikePostgres(t *testing.T) {
 // through the planner's policy like SELECT: hidden tables do not exist,
 // masked columns stay masked.
 func TestCopyTablesAndPolicy(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	host, port, _ := net.SplitHostPort(g.addr)
 	conn := func(user string) *pgconn.PgConn {
@@ -164,6 +166,7 @@ func TestCopyTablesAndPolicy(t *testing.T) {
 // TestPsqlCopyToFile runs psql's \copy (COPY ... TO STDOUT underneath)
 // into files and compares them with the rows SELECT returns.
 func TestPsqlCopyToFile(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 50, Charges: 3000, Bounces: 5})
 	host, port, _ := net.SplitHostPort(g.addr)
 	dir := t.TempDir()
@@ -201,6 +204,7 @@ func TestPsqlCopyToFile(t *testing.T) {
 
 // TestCopyLargeStreams copies a large table and checks count and order.
 func TestCopyLargeStreams(t *testing.T) {
+	t.Parallel()
 	const n = 200_000
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: n, Bounces: 5})
 	c := connectPG(t, g.dsn(""))

@@ -213,6 +213,7 @@ func TestCopyFromErrors(t *testing.T) {
 // (57014), and inside a transaction block COPY follows the write rules;
 // nothing is committed and the session goes on.
 func TestCopyFromRefusals(t *testing.T) {
+	t.Parallel()
 	b := startCopyBoth(t)
 	ctx := context.Background()
 	for _, c := range []struct{ sql, code string }{

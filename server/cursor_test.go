@@ -79,6 +79,7 @@ var cursorScript = []string{
 }
 
 func TestCursorsLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := openScriptConn(t, pg.DSN)
@@ -92,6 +93,7 @@ func TestCursorsLikePostgres(t *testing.T) {
 // 30 portions across 15 of the engine's 2048-row vectors (the boundaries
 // do not line up), with three interleaved statements.
 func TestCursorStreamsInPortions(t *testing.T) {
+	t.Parallel()
 	const n = 30_000
 	g := startGateway(t, demo.Sizes{Customers: 100, Charges: n, Bounces: 5})
 	lc := openScriptConn(t, g.dsn(""))
@@ -145,6 +147,7 @@ func TestCursorStreamsInPortions(t *testing.T) {
 // TestCursorBinaryAndCancel: a BINARY cursor sends binary rows over the
 // simple protocol; a FETCH can be canceled and the session goes on.
 func TestCursorBinaryAndCancel(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 5})
 	lc := openScriptConn(t, g.dsn(""))
 	ctx := context.Background()
@@ -182,6 +185,7 @@ func TestCursorBinaryAndCancel(t *testing.T) {
 // TestCursorExtendedProtocol declares a cursor with a parameter and fetches
 // from it with pgx's extended protocol (binary results).
 func TestCursorExtendedProtocol(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 20, Charges: 5, Bounces: 5})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -233,6 +237,7 @@ func TestCursorExtendedProtocol(t *testing.T) {
 // TestPsqlFetchCount: psql with FETCH_COUNT reads a query through a cursor
 // (BEGIN; DECLARE _psql_cursor NO SCROLL CURSOR ...; FETCH FORWARD n ...).
 func TestPsqlFetchCount(t *testing.T) {
+	t.Parallel()
 	audit := &syncBuffer{}
 	g := startGatewayWith(t, demo.Sizes{Customers: 1234, Charges: 5, Bounces: 5},
 		server.Config{Audit: server.AuditConfig{Writer: audit, Redact: "none"}})

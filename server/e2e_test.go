@@ -81,6 +81,7 @@ func sqlState(err error) string {
 
 // TestErrorsKeepSession checks SQLSTATEs and that the session survives.
 func TestErrorsKeepSession(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 10})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -107,6 +108,7 @@ func TestErrorsKeepSession(t *testing.T) {
 // TestNewSnapshotVisibleNextQuery appends through the catalog (another
 // writer) and expects the next query to see the rows without a restart.
 func TestNewSnapshotVisibleNextQuery(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 10})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -132,6 +134,7 @@ func TestNewSnapshotVisibleNextQuery(t *testing.T) {
 
 // TestCancelRequest cancels a long query with a CancelRequest.
 func TestCancelRequest(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 10})
 	c := g.connect(t)
 	other := g.connect(t)
@@ -158,6 +161,7 @@ func TestCancelRequest(t *testing.T) {
 // returns the rows of the snapshot it started with, the next query sees the
 // new ones.
 func TestRunningQueryKeepsSnapshot(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 100, Charges: 1000, Bounces: 10})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -191,6 +195,7 @@ func TestRunningQueryKeepsSnapshot(t *testing.T) {
 // TestDisconnectStopsQuery drops the client socket during a long query; the
 // server must stop the query and end the session.
 func TestDisconnectStopsQuery(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	c := g.connect(t)
 	done := make(chan error, 1)
@@ -215,6 +220,7 @@ func TestDisconnectStopsQuery(t *testing.T) {
 // TestExtendedProtocolPrepared prepares a named statement, checks the
 // described parameter and result types, and executes it with a parameter.
 func TestExtendedProtocolPrepared(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 1000, Charges: 10, Bounces: 10})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -240,6 +246,7 @@ func TestExtendedProtocolPrepared(t *testing.T) {
 }
 
 func TestStatementTimeout(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -273,6 +280,7 @@ func TestMain(m *testing.M) {
 // TestOversizedMessage sends a query larger than the message limit: the
 // client gets an error and the session continues.
 func TestOversizedMessage(t *testing.T) {
+	t.Parallel()
 	g := startGatewayWith(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10}, server.Config{MaxMessageBytes: 64 << 10})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -289,6 +297,7 @@ func TestOversizedMessage(t *testing.T) {
 // Arithmetic follows Postgres where the engine's default differs: "/" on
 // integers truncates.
 func TestPostgresArithmetic(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
 	c := g.connect(t)
 	for _, tc := range []struct{ sql, want string }{

@@ -11,6 +11,7 @@ import (
 // The engine's messages that stand for one of several SQLSTATEs get the
 // one Postgres gives the same failure.
 func TestEngineMessageStates(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		kind planner.ErrorKind
 		msg  string

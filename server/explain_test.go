@@ -12,6 +12,7 @@ import (
 // ANALYZE runs the query and reports its rows. Nothing of the engine's
 // views (file paths, mask expressions) appears.
 func TestExplain(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	ctx := context.Background()
 	plan := func(user, sql string) string {

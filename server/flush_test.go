@@ -38,6 +38,7 @@ func (c countedConn) Write(p []byte) (int, error) {
 // CommandComplete and ReadyForQuery (pgbench -M prepared) were a system
 // call each.
 func TestAnswersGoOutInOneWrite(t *testing.T) {
+	t.Parallel()
 	var writes atomic.Int64
 	g := startGW(t, gwOptions{sizes: tinySizes, wrap: func(l net.Listener) net.Listener {
 		return writeCounter{Listener: l, writes: &writes}

@@ -61,6 +61,7 @@ func checkStream(b []byte, maxBody int, chunk int) (int, string) {
 }
 
 func TestFrameChecker(t *testing.T) {
+	t.Parallel()
 	start := startupPacket("user", "analyst", "database", "lakegate")
 	parse := feMsg('P', cstr("s1"), cstr("select $1::text"), be16(1), be32(25))
 	bind := feMsg('B', cstr("p1"), cstr("s1"), be16(1), be16(0), be16(1), be32(3), []byte("abc"), be16(1), be16(1))

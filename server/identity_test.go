@@ -54,6 +54,7 @@ func execText(t *testing.T, c *pgconn.PgConn, sql string) string {
 // TestServerIdentity checks the startup ParameterStatus values: the set
 // PostgreSQL 15 reports, with the values SHOW and current_setting give.
 func TestServerIdentity(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	c := connectPG(t, g.dsn("&application_name=idtest"))
 	want := map[string]string{
@@ -94,6 +95,7 @@ func TestServerIdentity(t *testing.T) {
 // TestParameterStatusFollowsSettings: startup parameters and SET change what
 // the client is told, as PostgreSQL reports a GUC_REPORT change.
 func TestParameterStatusFollowsSettings(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	// pgjdbc's startup: DateStyle=ISO and the JVM's zone; a client asking
 	// for another encoding still gets UTF8; server_version cannot be chosen.
@@ -139,6 +141,7 @@ func TestParameterStatusFollowsSettings(t *testing.T) {
 // real PostgreSQL 15: the same names, and the same values for everything
 // that is not lakegate's own (version, user).
 func TestServerIdentityLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := connectPG(t, pg.DSN)
@@ -187,6 +190,7 @@ func TestServerIdentityLikePostgres(t *testing.T) {
 // TestPsqlServerVersion: libpq derives the server version from
 // server_version; psql shows it in its variables.
 func TestPsqlServerVersion(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	host, port, _ := net.SplitHostPort(g.addr)
 	out, err := exec.Command("psql", "-X", "-A", "-t", "-h", host, "-p", port, "-U", "analyst", "lakegate",

@@ -8,6 +8,7 @@ import (
 // The per-address cap counts an IPv6 client by its /64: one host commonly
 // holds a whole /64 and could otherwise open 16 connections per address.
 func TestAdmissionKey(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		ip, want string
 	}{

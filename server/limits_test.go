@@ -117,6 +117,7 @@ func (l *flakyListener) Accept() (net.Conn, error) {
 // "accept4: too many open files" ended Serve and the process) are retried;
 // clients are served once they pass.
 func TestAcceptErrorsAreRetried(t *testing.T) {
+	t.Parallel()
 	accErr := func(errno syscall.Errno) error {
 		return &net.OpError{Op: "accept", Net: "tcp", Err: &net.AddrError{Err: errno.Error()}}
 	}
@@ -149,6 +150,7 @@ func TestAcceptErrorsAreRetried(t *testing.T) {
 // and in all; beyond the bounds a connection is told 53300 and closed at
 // once, and clients from other addresses still log in.
 func TestUnauthenticatedConnectionCaps(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name        string
 		limits      server.Limits
@@ -205,6 +207,8 @@ func TestUnauthenticatedConnectionCaps(t *testing.T) {
 // nothing. A client that logs in in time keeps its session past the
 // deadline.
 func TestAuthenticationTimeout(t *testing.T) {
+	// Not parallel: its subtests bound when a timer closes a connection
+	// (within 5 s of the timeout); they run beside each other only.
 	const timeout = time.Second
 	acct, err := auth.NewAccount("payments_svc", "payments", nil, "s3cret-pw", 4096)
 	if err != nil {
@@ -285,6 +289,7 @@ func TestAuthenticationTimeout(t *testing.T) {
 // 53300 "sorry, too many clients already", as from PostgreSQL; when a
 // session ends its slot is free again.
 func TestMaxConnections(t *testing.T) {
+	t.Parallel()
 	g := startGatewayWith(t, tinySizes, server.Config{Limits: server.Limits{MaxConnections: 2}})
 	ctx := context.Background()
 	var open []*pgx.Conn
@@ -321,6 +326,8 @@ func TestMaxConnections(t *testing.T) {
 // 25P03 as PostgreSQL 15 does; each applies only in its own state, set by
 // SET, by a startup parameter or by the server's default.
 func TestIdleTimeouts(t *testing.T) {
+	// Not parallel: statements 300 ms apart must keep a 1 s idle timer
+	// from firing; its subtests run beside each other only.
 	g := startGatewayWith(t, tinySizes, server.Config{})
 	gDefault := startGatewayWith(t, tinySizes, server.Config{Limits: server.Limits{IdleSessionTimeout: time.Second}})
 	ctx := context.Background()

@@ -136,6 +136,7 @@ func selectOne(t *testing.T, c *pgconn.PgConn) {
 // and the panic ended the process. Now the client gets 08P01 and only its
 // connection closes.
 func TestBindNegativeParameterLength(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	other := connectPG(t, g.dsn(""))
 	selectOne(t, other)
@@ -160,6 +161,7 @@ func TestBindNegativeParameterLength(t *testing.T) {
 // TestMalformedMessages: every malformed message gets FATAL 08P01 and its
 // connection closes; the server goes on.
 func TestMalformedMessages(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	other := connectPG(t, g.dsn(""))
 	parse := feMsg('P', cstr("s"), cstr("select $1::text"), be16(0))

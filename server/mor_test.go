@@ -92,6 +92,7 @@ func liveDeleteFiles(t *testing.T, dir, ns, name string) int {
 // file's rows (lakegate.merge-on-read.max-fraction), so the tags below
 // follow n.
 func TestMergeOnReadDeleteAndUpdate(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
 	const n = 20000
@@ -159,6 +160,7 @@ func TestMergeOnReadDeleteAndUpdate(t *testing.T) {
 // small delete file; compaction then leaves one data file per partition
 // and the same rows.
 func TestMergeOnReadChargesThenCompact(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
 	cols := []string{"id", "customer_id", "amount", "status"}
@@ -193,6 +195,7 @@ func TestMergeOnReadChargesThenCompact(t *testing.T) {
 // the snapshot its statement read, so the loser recomputes on the
 // winner's snapshot and no delete or update is lost.
 func TestMergeOnReadConcurrentSameFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gws := []*writeGW{startWriteGW(t, dir, nil), startWriteGW(t, dir, nil)}
 	ctx := context.Background()

@@ -243,6 +243,7 @@ func TestSeaweedFSRefusedKeys(t *testing.T) {
 // canceled or past its statement_timeout) ends the downloads: the store
 // sees its client go away, and the scan returns the cancellation.
 func TestSeaweedFSCancelStopsDownload(t *testing.T) {
+	t.Parallel()
 	store := weedtest.Start(t)
 	seeder := startGW(t, gwOptions{store: store})
 	proxy := startFaultProxy(t, store.S3)

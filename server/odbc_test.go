@@ -29,6 +29,7 @@ func psqlODBCDriver(t *testing.T) string {
 // results: the driver declares a cursor and fetches it in portions of
 // Fetch rows. The audit log shows the statements it sent.
 func TestPsqlODBCDeclareFetch(t *testing.T) {
+	t.Parallel()
 	driver := psqlODBCDriver(t)
 	audit := &syncBuffer{}
 	g := startGatewayWith(t, demo.Sizes{Customers: 250, Charges: 5, Bounces: 5},

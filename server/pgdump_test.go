@@ -78,6 +78,7 @@ func pgDumpSchema(t *testing.T, args []string, env ...string) string {
 
 // TestSetConfig: SELECT set_config(...) alone is SET and returns the value.
 func TestSetConfig(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")
@@ -154,6 +155,7 @@ func TestSetConfig(t *testing.T) {
 // table at the snapshot of its first read, whatever commits meanwhile; a
 // READ COMMITTED block sees each commit.
 func TestRepeatableRead(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	ctx := context.Background()
 	reader, writer := g.as(t, "payments_svc"), g.as(t, "payments_svc")
@@ -247,6 +249,7 @@ func TestRepeatableRead(t *testing.T) {
 // TestLockTable: LOCK TABLE ... IN ACCESS SHARE MODE (pg_dump's) takes no
 // lock but checks what Postgres checks.
 func TestLockTable(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")
@@ -276,6 +279,7 @@ func TestLockTable(t *testing.T) {
 // the new password and sends ALTER USER ... PASSWORD, which lakegate
 // refuses with 0A000 and says where accounts are managed.
 func TestPsqlPassword(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("setsid"); err != nil {
 		t.Fatal("setsid (util-linux) not installed")
 	}

@@ -13,6 +13,7 @@ import (
 // int8, ntile int4) is labelled so and its values converted, in binary
 // format too (pgx reads these in binary).
 func TestNarrowedIntegerColumnsBinary(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	c := g.connect(t)
 	rows, err := c.Query(context.Background(),

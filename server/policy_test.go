@@ -141,6 +141,7 @@ func testDemoPolicyVisibility(t *testing.T, store *weedtest.Server) {
 }
 
 func TestExternalWriteRefusedAndNothingWritten(t *testing.T) {
+	t.Parallel()
 	forEachBackend(t, testExternalWriteRefused)
 }
 
@@ -181,6 +182,7 @@ func testExternalWriteRefused(t *testing.T, store *weedtest.Server) {
 }
 
 func TestPolicyReload(t *testing.T) {
+	t.Parallel()
 	g := startPolicyGW(t)
 	payments := g.as(t, "payments_svc")
 	if _, err := count(t, payments, "select count(*) from comms.bounces"); sqlState(err) != "42P01" {

@@ -15,6 +15,7 @@ import (
 // row limit returns that many rows and PortalSuspended, the next Execute
 // continues where the last one stopped (as JDBC's setFetchSize does).
 func TestPortalRowLimits(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	nc, err := net.Dial("tcp", g.addr)
 	if err != nil {

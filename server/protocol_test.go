@@ -166,6 +166,7 @@ var protocolSteps = []struct {
 // TestExtendedProtocolLikePostgres runs protocolSteps against PostgreSQL 15
 // and lakegate and compares every answer.
 func TestExtendedProtocolLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	pc := dialRaw(t, fmt.Sprintf("127.0.0.1:%d", pg.Port), "postgres", "postgres")
@@ -195,6 +196,7 @@ func TestExtendedProtocolLikePostgres(t *testing.T) {
 // TestPasswordAfterLoginLikePostgres: a password message once the session
 // runs breaks the protocol: FATAL 08P01, as PostgreSQL answers it.
 func TestPasswordAfterLoginLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	for _, rc := range []*rawClient{
@@ -219,6 +221,7 @@ func TestPasswordAfterLoginLikePostgres(t *testing.T) {
 // portals are capped in count and bytes (53400 beyond, the session goes
 // on), and Close, DEALLOCATE and the session's end free them.
 func TestPreparedStatementsBounded(t *testing.T) {
+	t.Parallel()
 	g := startGatewayWith(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10},
 		server.Config{MaxPreparedStatements: 4, MaxPortals: 2, MaxPreparedBytes: 300_000})
 	ctx := context.Background()
@@ -288,6 +291,11 @@ func TestPreparedStatementsBounded(t *testing.T) {
 // smallest that still tells a bound from none: kept refusals would hold
 // over 128 MB, the heap bound is the cap plus 32 MB.
 func TestPreparedStatementsFreed(t *testing.T) {
+	// It measures the process's Go heap and RSS, which other tests'
+	// gateways would move: it runs alone in a process of its own.
+	if !inOwnProcess(t) {
+		return
+	}
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	ctx := context.Background()
 	heap := benchkit.LiveHeap
@@ -336,6 +344,7 @@ func TestPreparedStatementsFreed(t *testing.T) {
 // right numeric in text and in binary, in rows and in COPY; TIME WITH TIME ZONE, which the
 // engine hands over without its offset, is refused with 0A000.
 func TestWideIntegersAndTimetz(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	c := connectPG(t, g.dsn(""))
 	ctx := context.Background()
@@ -390,6 +399,7 @@ func TestWideIntegersAndTimetz(t *testing.T) {
 // 22023), and the message names the table and the file relative to the
 // table's location, not the server's absolute path.
 func TestCorruptFileError(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	var files []string
 	_ = filepath.WalkDir(filepath.Join(g.dir, "warehouse"), func(p string, d os.DirEntry, err error) error {

@@ -14,6 +14,7 @@ import (
 // goroutine is recovered there and comes back from wait as a panicError
 // (which ends the session, recover.go), with the stack of the panic.
 func TestPipelinePanicIsAnError(t *testing.T) {
+	t.Parallel()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	b := array.NewInt64Builder(mem)

@@ -72,6 +72,7 @@ func (h panicLog) WithGroup(string) slog.Handler { return h }
 // with its stack; the other sessions and new ones go on. Before, any of
 // these panics ended the process.
 func TestPanicEndsOnlyItsSession(t *testing.T) {
+	t.Parallel()
 	rec := &panicRecords{}
 	g := startGatewayWith(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10},
 		server.Config{Logger: slog.New(panicLog{rec: rec})})

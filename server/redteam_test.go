@@ -451,6 +451,7 @@ func (g *rtGateway) attacks() []rtAttack {
 }
 
 func TestRedTeam(t *testing.T) {
+	t.Parallel()
 	g := startRedteamGW(t)
 	users := map[string]*pgconn.PgConn{}
 	for _, u := range []string{"analyst", "payments_svc", "comms_svc"} {
@@ -529,6 +530,7 @@ func runRedTeam(t *testing.T, g *rtGateway, users map[string]*pgconn.PgConn, att
 // TestRedTeamOtherSessions: one session's engine objects are out of reach
 // of every other session, whatever it reads.
 func TestRedTeamOtherSessions(t *testing.T) {
+	t.Parallel()
 	g := startRedteamGW(t)
 	comms := g.conn(t, "comms_svc")
 	payments := g.conn(t, "payments_svc")

@@ -81,9 +81,10 @@ func TestReplicasConcurrentWritersPostgres(t *testing.T) {
 	})
 }
 
-// soakReplicas runs 4 writers on each of a and b: each INSERTs rows
-// (writer, seq) into payments.soak and every fourth statement UPDATEs its
-// counter in payments.soak_counters. A statement failing with 40001 wrote
+// soakReplicas runs 4 writers on each of a and b for soakDuration, each at
+// least until its first UPDATE: each INSERTs rows (writer, seq) into
+// payments.soak and every fourth statement UPDATEs its counter in
+// payments.soak_counters. A statement failing with 40001 wrote
 // nothing and is run again, as a Postgres application would; any other
 // error fails the test. One reader per replica checks that what it sees
 // never goes back (row count, counter sum), and each writer checks now and
@@ -105,7 +106,7 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 	dur := soakDuration(t)
 	deadline := time.Now().Add(dur)
 	var (
-		wg                 sync.WaitGroup
+		wg, writing        sync.WaitGroup
 		mu                 sync.Mutex
 		acked              = map[[2]int]bool{}
 		updates            [counters]int
@@ -114,6 +115,7 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 		errs               = make(chan error, 2*writersPerReplica+2)
 		stop               atomic.Bool
 		inserts, updateOKs atomic.Int64
+		writersDone        atomic.Bool
 	)
 	// run executes sql until it does not fail with 40001.
 	run := func(c *pgx.Conn, sql string, args ...any) (string, error) {
@@ -130,9 +132,14 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 		home, away := gws[w%2], gws[(w+1)%2]
 		c, check := home.as(t, "payments_svc"), away.as(t, "payments_svc")
 		wg.Add(1)
+		writing.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for seq := 0; time.Now().Before(deadline) && !stop.Load(); seq++ {
+			defer writing.Done()
+			// Until the deadline, and at least one UPDATE each: on a
+			// loaded machine a writer can spend the whole soak on its
+			// first INSERTs.
+			for seq := 0; (time.Now().Before(deadline) || seq < 4) && !stop.Load(); seq++ {
 				if seq%4 == 3 {
 					id := (w + seq) % counters
 					tag, err := run(c, `update payments.soak_counters set n = n + 1 where id = $1`, id)
@@ -177,7 +184,7 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 		go func() {
 			defer wg.Done()
 			var lastRows, lastSum int64
-			for time.Now().Before(deadline) && !stop.Load() {
+			for (time.Now().Before(deadline) || !writersDone.Load()) && !stop.Load() {
 				var rows, sum int64
 				err := c.QueryRow(ctx, `select (select count(*) from payments.soak), (select sum(n) from payments.soak_counters)`).Scan(&rows, &sum)
 				if err != nil {
@@ -195,6 +202,8 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 			}
 		}()
 	}
+	writing.Wait()
+	writersDone.Store(true)
 	wg.Wait()
 	close(errs)
 	for err := range errs {

@@ -53,6 +53,7 @@ var resultQueries = []string{
 // for byte, in text and binary format, in a zone with daylight saving time
 // (timestamptz text carries the offset).
 func TestResultBytesLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	ctx := context.Background()
@@ -118,6 +119,7 @@ func firstDifference(want, got string) string {
 // without one (rows written on the connection in spans), in binary and
 // text per column, and expects the same DataRows.
 func TestLimitedPortalBytes(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	nc, err := net.Dial("tcp", g.addr)
 	if err != nil {

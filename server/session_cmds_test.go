@@ -126,6 +126,7 @@ var sessionScript = []string{
 
 // TestSessionCommandsLikePostgres runs sessionScript on both servers.
 func TestSessionCommandsLikePostgres(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.Start(t)
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := openScriptConn(t, pg.DSN)
@@ -139,6 +140,7 @@ func TestSessionCommandsLikePostgres(t *testing.T) {
 // TestTransactionStatusExtended checks the status byte with the extended
 // protocol (pgx's default): Parse/Bind/Execute/Sync in a failed block.
 func TestTransactionStatusExtended(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	c := g.connect(t)
 	ctx := context.Background()
@@ -184,6 +186,7 @@ func TestTransactionStatusExtended(t *testing.T) {
 // TestMultiStatementDependsOnEarlier: statements of one Query are planned in
 // turn, so later ones see what earlier ones did.
 func TestMultiStatementDependsOnEarlier(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 7, Charges: 5, Bounces: 5})
 	lc := openScriptConn(t, g.dsn(""))
 	for sql, want := range map[string]string{
@@ -201,6 +204,7 @@ func TestMultiStatementDependsOnEarlier(t *testing.T) {
 // off), savepoints, its isolation calls and CopyManager.copyOut, and reads
 // the server version it reports.
 func TestJDBCSession(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 12, Charges: 5, Bounces: 5})
 	dir := javaClasses(t)
 	host, port, _ := net.SplitHostPort(g.addr)

@@ -112,6 +112,7 @@ func codeUses(t *testing.T, root string) map[string][]string {
 // own, each planner state code, and an error with no code at all, as they
 // leave through sanitizeError; each must be in PostgreSQL 15's list.
 func TestEverySQLStateIsPostgres(t *testing.T) {
+	t.Parallel()
 	known := pg15SQLStates(t)
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/jeroenrinzema/psql-wire").Output()
 	if err != nil {
@@ -159,6 +160,7 @@ func TestEverySQLStateIsPostgres(t *testing.T) {
 
 // TestSanitizedSQLStates pins what the psql-wire defaults become.
 func TestSanitizedSQLStates(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		err  error
 		want codes.Code

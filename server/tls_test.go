@@ -18,6 +18,7 @@ import (
 )
 
 func TestTLS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	conf, certPath, err := tlsutil.LoadOrCreate(dir)
 	if err != nil {
@@ -52,6 +53,7 @@ func TestTLS(t *testing.T) {
 }
 
 func TestTLSNotConfiguredRefusesRequire(t *testing.T) {
+	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	_, port, _ := net.SplitHostPort(g.addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

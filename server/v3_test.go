@@ -19,6 +19,7 @@ import (
 // Puffin framing, several vectors, and a vector replaced by a second
 // delete.
 func TestReadV3DeletionVectors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")

@@ -158,6 +158,11 @@ func (p *vendingProxy) stats() (vended, renewals int, headers []string) {
 // vended_credentials off, lakegate does not ask for them, and without keys
 // a read fails with 58030 saying that lakegate has no credentials.
 func TestVendedCredentials(t *testing.T) {
+	// t.Setenv (the process's AWS environment): it runs alone in a process
+	// of its own.
+	if !inOwnProcess(t) {
+		return
+	}
 	store := weedtest.Start(t)
 	// No keys anywhere but in what the catalog vends.
 	t.Setenv("AWS_ACCESS_KEY_ID", "")

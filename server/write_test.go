@@ -199,6 +199,7 @@ func parquetFiles(t testing.TB, dir string) map[string]bool {
 }
 
 func TestNativeWriteStatements(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -424,6 +425,7 @@ func containsPrefix(list []string, p string) bool {
 // DELETE and UPDATE on the seeded, day-partitioned payments.charges (1000
 // rows over 90 days), checked against iceberg-go after every statement.
 func TestRewritePartitionedTable(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
 	cols := []string{"id", "customer_id", "amount", "status"}
@@ -464,6 +466,7 @@ func TestRewritePartitionedTable(t *testing.T) {
 // Writes that must be refused, with the SQLSTATE a client sees, change
 // nothing: no snapshot, no file.
 func TestWriteRefusals(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -571,6 +574,7 @@ func TestWriteRefusals(t *testing.T) {
 // query string run in order (a table created by the first is written by
 // the second).
 func TestWriteInTransactionRefused(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -612,6 +616,7 @@ func TestWriteInTransactionRefused(t *testing.T) {
 // INSERT ... SELECT reads other domains' tables as the caller may: their
 // row filter and masks apply to what lands in the native table.
 func TestInsertSelectAppliesReadPolicy(t *testing.T) {
+	t.Parallel()
 	policyYAML := strings.Replace(string(demo.Policy), `  - subjects: [domain:comms]
     objects: [users.customers, payments.charges]
     privileges: [read]`, `  - subjects: [domain:comms]
@@ -653,6 +658,7 @@ func TestInsertSelectAppliesReadPolicy(t *testing.T) {
 // commits: under the race detector 800 commits took 5-6 CPU minutes, most
 // of it encoding/json; 320 keep all 8 writers racing on both gateways.
 func TestConcurrentInsertsTwoGateways(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gws := []*writeGW{startWriteGW(t, dir, nil), startWriteGW(t, dir, nil)}
 	ctx := context.Background()
@@ -719,6 +725,7 @@ func TestConcurrentInsertsTwoGateways(t *testing.T) {
 // is lost (each UPDATE sees the rows the previous ones committed) and no
 // inserted row is lost.
 func TestConcurrentUpdatesAndInserts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	gws := []*writeGW{startWriteGW(t, dir, nil), startWriteGW(t, dir, nil)}
 	ctx := context.Background()
@@ -771,6 +778,7 @@ func TestConcurrentUpdatesAndInserts(t *testing.T) {
 // (read by lakegate and by iceberg-go), and a read-only transaction or a
 // transaction block refuses it like any write.
 func TestExpireSnapshotsProcedure(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -820,6 +828,7 @@ func liveDataFiles(t testing.TB, dir, ns, name string) int {
 }
 
 func TestCompactProcedure(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -872,6 +881,7 @@ func TestCompactProcedure(t *testing.T) {
 }
 
 func TestRemoveOrphanFilesProcedure(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	ctx := context.Background()
 	pay := g.as(t, "payments_svc")
@@ -960,6 +970,7 @@ func TestRemoveOrphanFilesProcedure(t *testing.T) {
 // table's rows. INSERT ... SELECT, INSERT ... VALUES, UPDATE and MERGE
 // with a numeric division store the quotient, as PostgreSQL does.
 func TestWritesWithNumericDivision(t *testing.T) {
+	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
 	exec1(t, pay, `create table payments.quot (id bigint not null, amount numeric(12,2))`)
