@@ -7,6 +7,7 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/products"
 )
 
 // A statement's tables are resolved one reference after another (resolve,
@@ -123,6 +124,26 @@ func loadsOf(env Tables, refs []*tableRef) []catalog.Ident {
 		}
 	}
 	return ids
+}
+
+// PlainTable reports whether a reference schema.name (no catalog, not a
+// CTE) can only name a catalog table: the planner looks it up with
+// FindTable and nothing answers it before that (not a data-product
+// relation such as lakegate.tables or t$snapshots, not an emulated
+// pg_catalog relation, a system schema, the engine's own or a denied
+// relation). For callers that answer such a statement without planning
+// it, and plan it when PlainTable is false.
+func PlainTable(schema, name string) bool {
+	if strings.EqualFold(schema, products.Schema) || strings.Contains(name, "$") {
+		return false
+	}
+	if _, _, ok := products.MetadataKind(name); ok {
+		return false
+	}
+	if schema == "" && pgcatalog.IsRelation(strings.ToLower(name)) {
+		return false
+	}
+	return loadsFromCatalog(&tableRef{Schema: schema, Name: name})
 }
 
 // loadsFromCatalog reports whether resolve looks the reference up in the

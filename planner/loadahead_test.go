@@ -120,3 +120,26 @@ func TestTablesLoadedAheadResolveInOrder(t *testing.T) {
 		t.Errorf("loads %v, want %v", ids, want)
 	}
 }
+
+// TestPlainTable: only a name the planner looks up in the catalog and
+// nothing answers first is a plain table.
+func TestPlainTable(t *testing.T) {
+	for _, c := range []struct {
+		schema, name string
+		want         bool
+	}{
+		{"payments", "charges", true},
+		{"", "charges", true},
+		{"lakegate", "tables", false},            // a data product
+		{"payments", "charges$snapshots", false}, // a metadata table
+		{"", "pg_class", false},                  // the emulated catalog, unqualified
+		{"pg_catalog", "pg_class", false},
+		{"information_schema", "tables", false},
+		{"", "duckdb_tables", false}, // the engine's own
+		{"", "sqlite_master", false},
+	} {
+		if got := PlainTable(c.schema, c.name); got != c.want {
+			t.Errorf("PlainTable(%q, %q) = %v, want %v", c.schema, c.name, got, c.want)
+		}
+	}
+}

@@ -2,13 +2,11 @@ package session
 
 import (
 	"context"
-	"strings"
 
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
-	"github.com/lakegate/lakegate/planner/pgcatalog"
-	"github.com/lakegate/lakegate/planner/products"
+	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/policy"
 )
 
@@ -65,7 +63,7 @@ func (s *Session) catalogDescribe(ctx context.Context, sql string) ([]pgtypes.Co
 	} else {
 		schema = ""
 	}
-	if !t.done() || !plainTableName(schema, name) {
+	if !t.done() || !planner.PlainTable(schema, name) {
 		return nil, false
 	}
 	tbl, dec, err := s.findTable(ctx, schema, name, func(d policy.Decision) bool { return d.Read })
@@ -92,26 +90,6 @@ func (s *Session) catalogDescribe(ctx context.Context, sql string) ([]pgtypes.Co
 		}
 	}
 	return cols, true
-}
-
-// plainTableName reports whether schema.name can only be a catalog table,
-// as the planner resolves names (planner's resolve): not a data-product
-// relation (lakegate.*, t$snapshots), a schema of the emulated catalogs, a
-// system relation, or the engine's own.
-func plainTableName(schema, name string) bool {
-	s, n := strings.ToLower(schema), strings.ToLower(name)
-	if _, _, ok := products.MetadataKind(name); ok || strings.Contains(name, "$") {
-		return false
-	}
-	if s == products.Schema || s == "pg_catalog" || s == "information_schema" || pgcatalog.IsEngineSchema(schema) {
-		return false
-	}
-	for _, p := range []string{"pg_", "duckdb_", "pragma_", "sqlite_"} {
-		if strings.HasPrefix(n, p) {
-			return false
-		}
-	}
-	return true
 }
 
 // catalogType is the result type the engine describes a column of Iceberg
