@@ -74,6 +74,7 @@ const (
 	KindCorrupt           = write.KindCorrupt
 	KindDiskFull          = write.KindDiskFull
 	KindCardinality       = write.KindCardinality
+	KindResources         = write.KindResources
 
 	KindInvalidColumnReference = write.KindInvalidColumnReference
 	KindUndefinedObject        = write.KindUndefinedObject
@@ -138,6 +139,8 @@ func Classify(err error) error {
 		k = KindInterrupted
 	case eng.ErrorPermission:
 		k = KindPermission
+	case eng.ErrorResources:
+		k = KindResources
 	case eng.ErrorOutOfMemory:
 		k = KindOutOfMemory
 		if spillFull(msg) {

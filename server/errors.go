@@ -213,6 +213,8 @@ func sqlState(err error) codes.Code {
 			return codes.InsufficientPrivilege
 		case planner.KindOutOfMemory:
 			return codes.OutOfMemory
+		case planner.KindResources:
+			return codes.InsufficientResources
 		case planner.KindCardinality:
 			return codes.CardinalityViolation
 		case planner.KindInvalidColumnReference:

@@ -3,8 +3,10 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	duck "github.com/duckdb/duckdb-go-bindings"
@@ -22,8 +24,19 @@ type DB struct {
 	closed bool
 }
 
-// Open starts an in-memory database with settings, in order.
+// minFreeFDs is the file descriptors Open wants left before it starts a
+// database: DuckDB aborts the process (an uncaught InternalException) when
+// it cannot get the ones it needs while opening, which a flood of
+// connections can cause (cmd/lakegate's TestAcceptEMFILEIsRetried).
+const minFreeFDs = 16
+
+// Open starts an in-memory database with settings, in order. With fewer
+// than minFreeFDs file descriptors left under RLIMIT_NOFILE it starts
+// nothing and returns an *Error of type ErrorResources.
 func Open(settings []Setting) (*DB, error) {
+	if open, limit, ok := fdUse(); ok && limit-open < minFreeFDs {
+		return nil, &Error{Type: ErrorResources, Msg: fmt.Sprintf("out of file descriptors: %d of %d open; retry when connections have closed", open, limit)}
+	}
 	var c duck.Config
 	if duck.CreateConfig(&c) != duck.StateSuccess {
 		return nil, errors.New("engine: create config")
@@ -130,4 +143,26 @@ func (c *Conn) Query(sql string, fn func(arrow.RecordBatch) error) error {
 		return resultError(&r.res)
 	}
 	return r.each(fn)
+}
+
+// fdUse is the process's open file descriptors and its RLIMIT_NOFILE soft
+// limit; ok is false where /proc/self/fd cannot be read.
+func fdUse() (open, limit int, ok bool) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur > 1<<30 {
+		return 0, 0, false
+	}
+	f, err := os.Open("/proc/self/fd")
+	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+		return int(lim.Cur), int(lim.Cur), true // not even this one is left
+	}
+	if err != nil {
+		return 0, 0, false
+	}
+	names, err := f.Readdirnames(-1)
+	f.Close()
+	if err != nil {
+		return 0, 0, false
+	}
+	return len(names), int(lim.Cur), true
 }

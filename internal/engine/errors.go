@@ -60,6 +60,9 @@ const (
 	ErrorParameterNotResolved = ErrorType(duck.ErrorTypeParameterNotResolved)
 	ErrorParameterNotAllowed  = ErrorType(duck.ErrorTypeParameterNotAllowed)
 	ErrorDependency           = ErrorType(duck.ErrorTypeDependency)
+	// ErrorResources is lakegate's, not DuckDB's: Open refused to start a
+	// database the process lacks the file descriptors for.
+	ErrorResources            = ErrorType(-1)
 	ErrorHTTP                 = ErrorType(duck.ErrorTypeHTTP)
 	ErrorMissingExtension     = ErrorType(duck.ErrorTypeMissingExtension)
 	ErrorAutoload             = ErrorType(duck.ErrorTypeAutoload)

@@ -36,6 +36,7 @@ const (
 	KindCorrupt     // a data file that is not what it claims (XX001)
 	KindDiskFull    // the engine's spill space is used up (planner/session/memory.go)
 	KindCardinality // a MERGE would change a target row twice (21000)
+	KindResources   // out of file descriptors (53000)
 	// ON CONFLICT names columns that are not the table's key (42P10)
 	KindInvalidColumnReference
 	KindUndefinedObject        // ON CONFLICT ON CONSTRAINT of no key (42704)
