@@ -132,6 +132,32 @@ func (rawFieldPlan) Encode(value any, buf []byte) ([]byte, error) {
 // encodeDecimal returns the encoder of a decimal column (Arrow decimal32,
 // 64 or 128) or nil for a negative scale, which the fallback handles.
 func encodeDecimal(t arrow.DataType, bin bool) fieldEncoder {
+	enc := decimalEncoder(t, bin)
+	if enc == nil {
+		return nil
+	}
+	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+		dst, _ = enc(dst, nil, arr, lo, hi)
+		return dst, nil
+	}
+}
+
+// endsEncoderOf returns the endsEncoder of arr's type sent as oid in the
+// given format, or nil: decimals as numeric.
+func endsEncoderOf(arr arrow.Array, oid uint32, bin bool) endsEncoder {
+	switch arr.(type) {
+	case *array.Decimal128, *array.Decimal64, *array.Decimal32:
+		if oid == OIDNumeric {
+			return decimalEncoder(arr.DataType(), bin)
+		}
+	}
+	return nil
+}
+
+// decimalEncoder returns encodeDecimal's loop, which also appends to ends
+// where each field ends in dst when ends is not nil: AppendRows then sizes
+// the column's fields without reading their lengths back.
+func decimalEncoder(t arrow.DataType, bin bool) endsEncoder {
 	scale := t.(arrow.DecimalType).GetScale()
 	if scale < 0 {
 		return nil
@@ -140,40 +166,50 @@ func encodeDecimal(t arrow.DataType, bin bool) fieldEncoder {
 	if bin {
 		appendValue = appendNumericBinary
 	}
-	return func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error) {
+	return func(dst []byte, ends []int, arr arrow.Array, lo, hi int) ([]byte, []int) {
 		nulls := arr.NullN() > 0
+		record := ends != nil
 		switch a := arr.(type) {
 		case *array.Decimal128:
 			vals := a.Values()
 			for i := lo; i < hi; i++ {
 				if nulls && a.IsNull(i) {
 					dst = appendNull(dst)
-					continue
+				} else {
+					dst = appendValue(dst, uint64(vals[i].HighBits()), vals[i].LowBits(), scale)
 				}
-				dst = appendValue(dst, uint64(vals[i].HighBits()), vals[i].LowBits(), scale)
+				if record {
+					ends = append(ends, len(dst))
+				}
 			}
 		case *array.Decimal64:
 			vals := a.Values()
 			for i := lo; i < hi; i++ {
 				if nulls && a.IsNull(i) {
 					dst = appendNull(dst)
-					continue
+				} else {
+					v := int64(vals[i])
+					dst = appendValue(dst, uint64(v>>63), uint64(v), scale)
 				}
-				v := int64(vals[i])
-				dst = appendValue(dst, uint64(v>>63), uint64(v), scale)
+				if record {
+					ends = append(ends, len(dst))
+				}
 			}
 		case *array.Decimal32:
 			vals := a.Values()
 			for i := lo; i < hi; i++ {
 				if nulls && a.IsNull(i) {
 					dst = appendNull(dst)
-					continue
+				} else {
+					v := int64(vals[i])
+					dst = appendValue(dst, uint64(v>>63), uint64(v), scale)
 				}
-				v := int64(vals[i])
-				dst = appendValue(dst, uint64(v>>63), uint64(v), scale)
+				if record {
+					ends = append(ends, len(dst))
+				}
 			}
 		}
-		return dst, nil
+		return dst, ends
 	}
 }
 

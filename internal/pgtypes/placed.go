@@ -36,44 +36,44 @@ func fixedSize(width int) sizer {
 // placedEncoder returns the in-place encoder of arr's type sent as oid in
 // the given format, and its sizer, or nil: text values, whose bytes are
 // the same in both formats, and fixed-size values in binary.
-func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) {
+func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer, int) {
 	if _, ok := arr.(*array.String); ok && (oid == OIDText || oid == OIDJSON) {
-		return placeStrings, sizeStrings
+		return placeStrings, sizeStrings, 0
 	}
 	if !bin {
-		return nil, nil
+		return nil, nil, 0
 	}
 	switch arr.(type) {
 	case *array.Int8:
 		if oid == OIDInt2 {
-			return placeInts[int8](2), fixedSize(2)
+			return placeInts[int8](2), fixedSize(2), 2
 		}
 	case *array.Uint8:
 		if oid == OIDInt2 {
-			return placeInts[uint8](2), fixedSize(2)
+			return placeInts[uint8](2), fixedSize(2), 2
 		}
 	case *array.Int16:
 		if oid == OIDInt2 {
-			return placeInts[int16](2), fixedSize(2)
+			return placeInts[int16](2), fixedSize(2), 2
 		}
 	case *array.Uint16:
 		if oid == OIDInt4 {
-			return placeInts[uint16](4), fixedSize(4)
+			return placeInts[uint16](4), fixedSize(4), 4
 		}
 	case *array.Int32:
 		if oid == OIDInt4 {
-			return placeInts[int32](4), fixedSize(4)
+			return placeInts[int32](4), fixedSize(4), 4
 		}
 	case *array.Uint32:
 		if oid == OIDInt8 {
-			return placeInts[uint32](8), fixedSize(8)
+			return placeInts[uint32](8), fixedSize(8), 8
 		}
 		if oid == OIDOID {
-			return placeInts[uint32](4), fixedSize(4)
+			return placeInts[uint32](4), fixedSize(4), 4
 		}
 	case *array.Int64:
 		if oid == OIDInt8 {
-			return placeInts[int64](8), fixedSize(8)
+			return placeInts[int64](8), fixedSize(8), 8
 		}
 	case *array.Float32:
 		if oid == OIDFloat4 {
@@ -81,13 +81,13 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 				// through float64, as pgtype does: a signaling NaN
 				// arrives quiet
 				return uint64(math.Float32bits(float32(float64(arr.(*array.Float32).Value(i)))))
-			}), fixedSize(4)
+			}), fixedSize(4), 4
 		}
 	case *array.Float64:
 		if oid == OIDFloat8 {
 			return placeValues(8, func(arr arrow.Array, i int) uint64 {
 				return math.Float64bits(arr.(*array.Float64).Value(i))
-			}), fixedSize(8)
+			}), fixedSize(8), 8
 		}
 	case *array.Boolean:
 		if oid == OIDBool {
@@ -96,28 +96,28 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer) 
 					return 1
 				}
 				return 0
-			}), fixedSize(1)
+			}), fixedSize(1), 1
 		}
 	case *array.Date32:
 		if oid == OIDDate {
 			return placeValues(4, func(arr arrow.Array, i int) uint64 {
 				return uint64(uint32(pgDate(int32(arr.(*array.Date32).Value(i)))))
-			}), fixedSize(4)
+			}), fixedSize(4), 4
 		}
 	case *array.Time64, *array.Time32:
 		if oid == OIDTime {
 			unit := arr.DataType().(arrow.TemporalWithUnit).TimeUnit()
 			return placeValues(8, func(arr arrow.Array, i int) uint64 {
 				return uint64(timeMicros(arr, i, unit))
-			}), fixedSize(8)
+			}), fixedSize(8), 8
 		}
 	case *array.Timestamp:
 		tt := arr.DataType().(*arrow.TimestampType)
 		if (oid == OIDTimestamptz) == (tt.TimeZone != "") && (oid == OIDTimestamp || oid == OIDTimestamptz) {
-			return placeTimestamps(tt.Unit), fixedSize(8)
+			return placeTimestamps(tt.Unit), fixedSize(8), 8
 		}
 	}
-	return nil, nil
+	return nil, nil, 0
 }
 
 // putField writes a binary field of width bytes holding v at b.

@@ -28,6 +28,11 @@ import (
 // fieldEncoder appends the fields of rows [lo, hi) of arr.
 type fieldEncoder func(dst []byte, arr arrow.Array, lo, hi int) ([]byte, error)
 
+// endsEncoder is a fieldEncoder that also appends to ends (when not nil)
+// where each row's field ends in dst, so that AppendRows need not read the
+// lengths back.
+type endsEncoder func(dst []byte, ends []int, arr arrow.Array, lo, hi int) ([]byte, []int)
+
 // placeEncoder writes the fields of rows [lo, lo+len(pos)) of arr, whose
 // values all have the same size in binary, in place: field j at
 // out[pos[j]:], advancing pos[j] past it.
@@ -40,8 +45,10 @@ type encodedColumn struct {
 	engine string         // engine type, for types Arrow does not tell (wideint.go)
 	typ    arrow.DataType // the Arrow type the encoder was planned for
 	enc    fieldEncoder   // fields encoded into buf, or
+	ended  endsEncoder    // fields encoded into buf, ending at ends, or
 	place  placeEncoder   // written in place by AppendRows,
-	size   sizer          // with fields of these sizes
+	size   sizer          // with fields of these sizes,
+	width  int            // each 4+width bytes unless NULL (0: not fixed)
 	arr    arrow.Array    // the column of the batch being sent
 	buf    []byte
 	pos    int
@@ -216,7 +223,7 @@ func (e *RowEncoder) Encode(rec arrow.RecordBatch, lo, hi int) error {
 	for c := range e.cols {
 		col := &e.cols[c]
 		arr := rec.Column(c)
-		if (col.enc == nil && col.place == nil) || !arrow.TypeEqual(col.typ, arr.DataType()) {
+		if (col.enc == nil && col.ended == nil && col.place == nil) || !arrow.TypeEqual(col.typ, arr.DataType()) {
 			if err := e.plan(col, arr); err != nil {
 				return err
 			}
@@ -228,6 +235,14 @@ func (e *RowEncoder) Encode(rec arrow.RecordBatch, lo, hi int) error {
 		}
 		if cap(col.buf) > 4*MaxSpanBytes {
 			col.buf = nil // do not keep what one wide span needed
+		}
+		if col.ended != nil {
+			if col.ends == nil {
+				col.ends = make([]int, 0, hi-lo)
+			}
+			col.buf, col.ends = col.ended(col.buf[:0], col.ends[:0], arr, lo, hi)
+			col.pos = 0
+			continue
 		}
 		buf, err := col.enc(col.buf[:0], arr, lo, hi)
 		if err != nil {
@@ -265,15 +280,31 @@ func (e *RowEncoder) AppendRows(dst []byte, msg byte, prefix []byte) []byte {
 	if n == 0 {
 		return dst
 	}
+	base := 7 // type, length, field count; fixed-size fields without NULLs
+	for c := range e.cols {
+		if col := &e.cols[c]; col.width > 0 && col.arr.NullN() == 0 {
+			base += 4 + col.width
+		}
+	}
 	sizes := slicesGrow(e.sizes, n)
 	for i := range sizes {
-		sizes[i] = 7 // type, length, field count
+		sizes[i] = base
 	}
 	sizes[0] += len(prefix)
 	for c := range e.cols {
 		col := &e.cols[c]
 		if col.place != nil {
-			col.size(sizes, col.arr, e.lo)
+			if col.width == 0 || col.arr.NullN() > 0 {
+				col.size(sizes, col.arr, e.lo)
+			}
+			continue
+		}
+		if col.ended != nil {
+			prev := 0
+			for i, end := range col.ends[:n] {
+				sizes[i] += end - prev
+				prev = end
+			}
 			continue
 		}
 		b := col.buf
@@ -360,14 +391,18 @@ func (e *RowEncoder) RawRows() [][]any {
 
 // plan picks the encoder for a column of arr's type.
 func (e *RowEncoder) plan(col *encodedColumn, arr arrow.Array) error {
-	col.enc, col.place, col.size = nil, nil, nil
+	col.enc, col.ended, col.place, col.size, col.width = nil, nil, nil, nil, 0
 	if enc := wideIntEncoder(col.engine, arr, col.oid, col.binary); enc != nil {
 		col.enc = enc
 		return nil
 	}
 	if !e.buffered {
-		if place, size := placedEncoder(arr, col.oid, col.binary); place != nil {
-			col.place, col.size = place, size
+		if place, size, width := placedEncoder(arr, col.oid, col.binary); place != nil {
+			col.place, col.size, col.width = place, size, width
+			return nil
+		}
+		if enc := endsEncoderOf(arr, col.oid, col.binary); enc != nil {
+			col.ended = enc
 			return nil
 		}
 	}
