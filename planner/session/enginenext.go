@@ -17,8 +17,9 @@ import "time"
 // becomes the spare when the pool has none by the time it is open (the
 // spare was taken meanwhile); only otherwise is it sandboxed to nothing
 // and kept idle. While it opens, a taken spare is not replaced by another
-// open, and a session wanting a new engine waits for it rather than
-// opening one of its own: one engine opening at a time at start.
+// open, no session starting opens a spare, and a session wanting a new
+// engine waits for it rather than opening one of its own: one engine
+// opening at a time at start.
 
 // startNext starts opening the pool's next engine once after (nil: none)
 // has opened; p.mu is held.

@@ -15,11 +15,11 @@ func TestNextEngineBecomesTheSpare(t *testing.T) {
 	defer p.Close()
 	// The next engine opens once gate is done: until then it is "still
 	// opening", as when a client connects the moment the port answers.
+	p.engines.openSpare(false)
 	gate := &spareEngine{done: make(chan struct{})}
 	p.engines.mu.Lock()
 	p.engines.startNext(gate)
 	p.engines.mu.Unlock()
-	p.engines.openSpare(false)
 	first := spareNow(p)
 	if first == nil || first.e == nil {
 		t.Fatal("no spare")

@@ -170,7 +170,7 @@ func (p *enginePool) openSpare(onlyEmpty bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.spare == nil && (!onlyEmpty || len(p.idle) == 0) {
+	if p.spare == nil && p.next == nil && (!onlyEmpty || len(p.idle) == 0) {
 		p.spare = p.startSpare()
 	}
 }
