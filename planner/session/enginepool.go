@@ -91,6 +91,9 @@ type enginePool struct {
 	spare *spareEngine
 	// refill: a spare was taken and is yet to be replaced.
 	refill atomic.Bool
+	// next is the engine being opened to become the spare, or else an
+	// idle engine sandboxed to nothing (enginenext.go).
+	next *spareEngine
 	// Counters for tests and logs; spares counts the opened engines that
 	// were spares.
 	opened, reused, discarded, spares int64
@@ -228,6 +231,7 @@ func (p *enginePool) expire() {
 
 // closeIdle closes every idle engine and the spare.
 func (p *enginePool) closeIdle() {
+	p.waitNext()
 	p.mu.Lock()
 	idle := p.idle
 	p.idle = nil

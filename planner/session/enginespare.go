@@ -86,6 +86,7 @@ func (p *enginePool) open(allowed []string) (*engine, error) {
 		return openEngine(p.cfg, allowed)
 	}
 	p.mu.Lock()
+	p.awaitNextLocked()
 	sp := p.spare
 	p.spare = nil
 	if sp == nil {
@@ -117,7 +118,7 @@ func (p *enginePool) refillSpare() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.refill.Swap(false) && p.spare == nil {
+	if p.next == nil && p.refill.Swap(false) && p.spare == nil {
 		p.spare = p.startSpare()
 	}
 }
@@ -150,25 +151,14 @@ func (p *Manager) OpenSpare() {
 	if p.engines.max <= 0 || p.engines.hasIdle(nil) {
 		return
 	}
+	// After the spare, not beside it: a first statement arriving at once
+	// waits for one engine's open, not for two sharing the cores. It
+	// becomes the spare if the spare is taken meanwhile (enginenext.go).
 	p.engines.mu.Lock()
-	sp := p.engines.spare
+	if p.engines.next == nil {
+		p.engines.startNext(p.engines.spare)
+	}
 	p.engines.mu.Unlock()
-	go func() {
-		// After the spare, not beside it: a first statement arriving at
-		// once waits for one engine's open, not for two sharing the cores.
-		if sp != nil {
-			<-sp.done
-		}
-		e, err := openEngine(p.engines.cfg, nil)
-		if err == nil {
-			e, err = p.engines.adopt(e)
-		}
-		if err != nil {
-			p.log.Warn("engine opened ahead", "err", err)
-			return
-		}
-		p.engines.put(e)
-	}()
 }
 
 // openSpare starts a spare when there is none; with onlyEmpty, only when
@@ -180,7 +170,7 @@ func (p *enginePool) openSpare(onlyEmpty bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.spare == nil && (!onlyEmpty || len(p.idle) == 0) {
+	if p.spare == nil && p.next == nil && (!onlyEmpty || len(p.idle) == 0) {
 		p.spare = p.startSpare()
 	}
 }
@@ -195,6 +185,7 @@ func (p *enginePool) takeUnconfined() *engine {
 		return nil
 	}
 	p.mu.Lock()
+	p.awaitNextLocked()
 	sp := p.spare
 	p.spare = nil
 	if sp != nil {

@@ -1,0 +1,92 @@
+package session
+
+import "time"
+
+// The second engine a process opens at start (Manager.OpenSpare): after
+// the spare, an engine for a first statement that reads no table (select
+// 1, a driver's catalog queries). A client connecting the moment the
+// port answers sends that statement before it has opened: the statement
+// takes the spare, sandboxes it to nothing, and a new spare started then
+// (refillSpare) would open beside the second engine. Two engine opens
+// (the operator macros: most of an open's CPU) then share the cores with
+// the session's next statement, a cold one over object storage whose
+// manifests are parsed and files written meanwhile, and that statement
+// waits for the later of them for its own engine.
+//
+// Instead the second engine opens unsandboxed, as a spare does, and
+// becomes the spare when the pool has none by the time it is open (the
+// spare was taken meanwhile); only otherwise is it sandboxed to nothing
+// and kept idle. While it opens, a taken spare is not replaced by another
+// open, no session starting opens a spare, and a session wanting a new
+// engine waits for it rather than opening one of its own: one engine
+// opening at a time at start.
+
+// startNext starts opening the pool's next engine once after (nil: none)
+// has opened; p.mu is held.
+func (p *enginePool) startNext(after *spareEngine) {
+	n := &spareEngine{done: make(chan struct{})}
+	p.next = n
+	go func() {
+		if after != nil {
+			<-after.done
+		}
+		e, err := openUnsandboxed(p.cfg)
+		p.mu.Lock()
+		p.next = nil
+		asSpare := err == nil && p.spare == nil
+		if asSpare {
+			n.e = e
+			p.spare = n
+			p.refill.Store(false)
+		}
+		n.err = err
+		p.mu.Unlock()
+		close(n.done)
+		switch {
+		case err != nil:
+			p.log.Warn("engine opened ahead", "err", err)
+		case asSpare:
+			time.AfterFunc(p.timeout, func() { p.expireSpare(n) })
+		default:
+			p.idleNothing(e)
+		}
+	}()
+}
+
+// idleNothing sandboxes e, opened unsandboxed, to nothing and keeps it
+// idle in the pool.
+func (p *enginePool) idleNothing(e *engine) {
+	if err := e.sandbox(nil); err != nil {
+		e.close()
+		p.log.Warn("engine opened ahead", "err", err)
+		return
+	}
+	e, err := p.adopt(e)
+	if err != nil {
+		p.log.Warn("engine opened ahead", "err", err)
+		return
+	}
+	p.put(e)
+}
+
+// awaitNextLocked waits, while the pool has no spare, for the next
+// engine being opened (it may become the spare); p.mu is held, and
+// released while waiting.
+func (p *enginePool) awaitNextLocked() {
+	for p.spare == nil && p.next != nil {
+		n := p.next
+		p.mu.Unlock()
+		<-n.done
+		p.mu.Lock()
+	}
+}
+
+// waitNext waits for the next engine being opened, if any.
+func (p *enginePool) waitNext() {
+	p.mu.Lock()
+	n := p.next
+	p.mu.Unlock()
+	if n != nil {
+		<-n.done
+	}
+}
