@@ -71,6 +71,11 @@ rest=(./cmd/lakegate/ ./catalog/ ./planner/session/ ./bench/tpch/ ./internal/tpc
 while read -r pkg; do
   [ "$pkg" = "$module/server" ] || rest+=("$pkg")
 done < <(go list ./...)
+# The packages' race builds once, before the two go test runs that both
+# need most of them (two processes would each compile what the cache
+# lacks); main packages are left out (a build of several packages links
+# them, for nothing here).
+go build -race $(go list -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' ./...)
 gotest=(go test -race -count=1 -vet=off -timeout 30m)
 "${gotest[@]}" ./server/ >"$logdir/server.log" 2>&1 &
 server_pid=$!
