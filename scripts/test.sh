@@ -56,11 +56,34 @@ fi
 go vet ./...
 # go vet above ran every analyzer; -vet=off spares go test its second,
 # smaller vet pass over each package.
-# The longest packages first: go test starts packages in the order they
-# are named (-p: one per CPU), and server/ alone takes longer than all the
-# others together, so it starts at once and the rest run beside it.
-longest=(./server/ ./cmd/lakegate/ ./catalog/ ./planner/session/ ./bench/tpch/ ./internal/tpch/)
-go test -race -count=1 -vet=off -timeout 30m "${longest[@]}" ./... 2>&1 | tee /tmp/lakegate-test.log
-
-# A short fuzz run of every target (server/ and planner/session/fuzz_test.go).
-./scripts/fuzz.sh 6s
+# server/ alone takes longer than all the other packages together, then
+# the fuzz step, so they run beside it: one go test for server/, one for
+# the others (the longest first: go test starts packages in the order they
+# are named) followed by `./scripts/fuzz.sh 6s` (a short fuzz run of every
+# target: server/, planner/session/fuzz_test.go...), which so fills the
+# cores while server/'s last tests run instead of after them. Each part
+# writes its own log; they are shown in that order, and any failure fails
+# the run.
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+module=$(go list -m)
+rest=(./cmd/lakegate/ ./catalog/ ./planner/session/ ./bench/tpch/ ./internal/tpch/)
+while read -r pkg; do
+  [ "$pkg" = "$module/server" ] || rest+=("$pkg")
+done < <(go list ./...)
+# The packages' race builds once, before the two go test runs that both
+# need most of them (two processes would each compile what the cache
+# lacks); main packages are left out (a build of several packages links
+# them, for nothing here).
+go build -race $(go list -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' ./...)
+gotest=(go test -race -count=1 -vet=off -timeout 30m)
+"${gotest[@]}" ./server/ >"$logdir/server.log" 2>&1 &
+server_pid=$!
+rc=0
+"${gotest[@]}" "${rest[@]}" >"$logdir/rest.log" 2>&1 || rc=$?
+# The fuzz step even when a package failed: its findings are worth having.
+./scripts/fuzz.sh 6s >"$logdir/fuzz.log" 2>&1 || rc=$?
+wait "$server_pid" || rc=$?
+cat "$logdir/server.log" "$logdir/rest.log" | tee /tmp/lakegate-test.log
+cat "$logdir/fuzz.log"
+exit "$rc"

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
@@ -131,14 +130,7 @@ func reservedWords() []string {
 
 // fixedMacros do not depend on the session.
 func fixedMacros() []string {
-	typeNames := map[string]string{}
-	for _, ti := range pgTypes {
-		typeNames[ti.name] = strconv.FormatInt(ti.oid, 10)
-		typeNames[ti.display] = strconv.FormatInt(ti.oid, 10)
-	}
-	typeNames["integer"], typeNames["int"], typeNames["smallint"], typeNames["bigint"] = "23", "23", "21", "20"
-	typeNames["real"], typeNames["float"], typeNames["double precision"], typeNames["decimal"] = "700", "701", "701", "1700"
-	typeNames["varchar"], typeNames["timestamptz"], typeNames["character"] = "1043", "1184", "1042"
+	typeNames := regtypeOIDs()
 	return []string{
 		"format_type(t, m) AS " + formatTypeExpr(),
 		"current_database() AS " + sqlparse.QuoteLiteral(databaseName) + "::VARCHAR",

@@ -71,15 +71,7 @@ var valueMacros = []string{
 		`(a TIMESTAMPTZ, b TIMESTAMPTZ, c INTERVAL) AS unnest(generate_series(a, b, c)), ` +
 		`(a, b) AS cast_to_type(unnest(generate_series(a, b)), CASE WHEN false THEN a ELSE b END), ` +
 		`(a, b, c) AS cast_to_type(unnest(generate_series(a, b, c)), CASE WHEN false THEN a ELSE b END)`,
-	// corr as Postgres computes it: the sums of squares and products
-	// about the means, then Sxy / sqrt(Sxx * Syy); the engine's differs
-	// in the last digit. Over pairs where both values are present.
-	`lakegate_corr_of(a, b, c) AS CASE WHEN a = 0 OR b = 0 THEN NULL ELSE c / sqrt(a * b) END`,
-	`lakegate_corr(n, sx, sy, sxx, syy, sxy) AS CASE WHEN n < 1 THEN NULL ` +
-		`ELSE lakegate_corr_of(system.main."-"(n * sxx, sx * sx) / n, system.main."-"(n * syy, sy * sy) / n, system.main."-"(n * sxy, sx * sy) / n) END`,
-	`lakegate_pair(v, w) AS CASE WHEN w IS NOT NULL THEN CAST(v AS DOUBLE) END`,
-	`corr(y, x) AS lakegate_corr(CAST(count(lakegate_pair(x, y)) AS DOUBLE), sum(lakegate_pair(x, y)), sum(lakegate_pair(y, x)), ` +
-		`sum(lakegate_pair(x, y) * lakegate_pair(x, y)), sum(lakegate_pair(y, x) * lakegate_pair(y, x)), sum(lakegate_pair(x, y) * lakegate_pair(y, x)))`,
+	corrMacro(),
 	// the argument of avg, stddev and variance: refused if an integer or numeric
 	`lakegate_float_arg(x) AS CASE WHEN typeof(x) LIKE 'DECIMAL%' OR typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', ` +
 		`'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT') THEN error('` + NumericAggregate + `') ELSE x END`,

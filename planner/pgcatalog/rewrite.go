@@ -442,7 +442,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				}
 				if literal && strings.HasSuffix(fn, "_name") {
 					// the name of the object the literal names
-					operand = "lakegate_" + name + "_oid(" + operand + ")"
+					operand = regOIDOperand(name, operand)
 				}
 				emit(fn+"("+operand+")", 'w')
 				i = end
