@@ -61,9 +61,10 @@ go vet ./...
 # the others (the longest first: go test starts packages in the order they
 # are named) followed by `./scripts/fuzz.sh 6s` (a short fuzz run of every
 # target: server/, planner/session/fuzz_test.go...), which so fills the
-# cores while server/'s last tests run instead of after them. Each part
-# writes its own log; they are shown in that order, and any failure fails
-# the run.
+# cores while server/'s last tests run instead of after them. The others
+# and the fuzz step print as they run; server/'s output follows when it
+# ends (all of it also in /tmp/lakegate-test.log); any failure fails the
+# run.
 logdir=$(mktemp -d)
 trap 'rm -rf "$logdir"' EXIT
 module=$(go list -m)
@@ -80,10 +81,11 @@ gotest=(go test -race -count=1 -vet=off -timeout 30m)
 "${gotest[@]}" ./server/ >"$logdir/server.log" 2>&1 &
 server_pid=$!
 rc=0
-"${gotest[@]}" "${rest[@]}" >"$logdir/rest.log" 2>&1 || rc=$?
+"${gotest[@]}" "${rest[@]}" 2>&1 | tee "$logdir/rest.log" || rc=$?
 # The fuzz step even when a package failed: its findings are worth having.
-./scripts/fuzz.sh 6s >"$logdir/fuzz.log" 2>&1 || rc=$?
+./scripts/fuzz.sh 6s || rc=$?
+echo "waiting for ./server/ ..."
 wait "$server_pid" || rc=$?
-cat "$logdir/server.log" "$logdir/rest.log" | tee /tmp/lakegate-test.log
-cat "$logdir/fuzz.log"
+cat "$logdir/server.log"
+cat "$logdir/server.log" "$logdir/rest.log" >/tmp/lakegate-test.log
 exit "$rc"
