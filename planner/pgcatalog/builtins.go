@@ -63,7 +63,7 @@ var builtinMacros = []string{
 	`pow(a, b) AS power(a, b)`,
 	`"^"(a, b) AS power(a, b)`,
 	`exp(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.exp(x) END`,
-	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS error('` + NumericLog + `')`,
+	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS CAST(error('` + NumericLog + `') AS DOUBLE)`,
 	`log10(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log10(x) END`,
 	// round of a float rounds half to even (rint), of a numeric half away
 	// from zero; the engine rounds both away. cast_to_type(1e-40, x) is

@@ -620,6 +620,7 @@ select power(0.0, -2)
 select sqrt(-4.0)
 select power(-8.0, 0.5)
 select exp(x) * 2, log10(x) + 1 from (values (1.5)) t(x)
+select log(2, 8) + 1
 select * from (values (1, 'a'), (2, 'b')) v order by 1
 select s::varchar(2), s::char(4), length(s::char(4)), s::char(4) = 'abc', s::char(2) || '|' from (values ('abc')) t(s)
 select cast(s as varchar(2)), cast(s as char(4)), cast('abc' as char(2)) || '|' from (values ('abc')) t(s)
