@@ -290,6 +290,8 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.JSONValueText:             codes.FeatureNotSupported,
 	pgcatalog.TrimScaleRefused:          codes.FeatureNotSupported,
 	pgcatalog.LogOfZero:                 codes.InvalidArgumentForLogarithm,
+	pgcatalog.NumericLogFloat:           codes.UndefinedFunction,
+	pgtypes.NumericOverflow.Error():     codes.NumericValueOutOfRange,
 	pgcatalog.LogOfNegative:             codes.InvalidArgumentForLogarithm,
 	pgcatalog.SqrtOfNegative:            codes.InvalidArgumentForPowerFunction,
 	pgcatalog.ZeroToNegativePower:       codes.InvalidArgumentForPowerFunction,

@@ -51,8 +51,9 @@ var builtinMacros = []string{
 	// The engine answers -inf, NaN or NULL.
 	// Postgres computes exp, ln, log, power, ^ and sqrt of a numeric in
 	// numeric, to a scale that depends on the value; the engine in
-	// float8. A numeric argument is refused (README, differences);
-	// integers and floats are float8 in both.
+	// float8. As a result column by itself such a call is computed
+	// exactly (nummath.go); elsewhere a numeric argument is refused
+	// (README, differences). Integers and floats are float8 in both.
 	`ln(x) AS CASE WHEN x = 0 THEN error('` + LogOfZero + `') WHEN x < 0 THEN error('` + LogOfNegative + `') ` +
 		`WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.ln(x) END`,
 	`sqrt(x) AS CASE WHEN x < 0 THEN error('` + SqrtOfNegative + `') WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.sqrt(x) END`,
@@ -62,7 +63,8 @@ var builtinMacros = []string{
 	`pow(a, b) AS power(a, b)`,
 	`"^"(a, b) AS power(a, b)`,
 	`exp(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.exp(x) END`,
-	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS error('` + NumericLog + `')`,
+	`log(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log(x) END, (b, x) AS CAST(error('` + NumericLog + `') AS DOUBLE)`,
+	`log10(x) AS CASE WHEN lakegate_is_numeric(x) THEN error('` + NumericMath + `') ELSE system.main.log10(x) END`,
 	// round of a float rounds half to even (rint), of a numeric half away
 	// from zero; the engine rounds both away. cast_to_type(1e-40, x) is
 	// zero for every type but a float. round(x, n) of an integer or a
@@ -175,8 +177,8 @@ const (
 	NegativeSubstringLength   = "negative substring length not allowed"
 	UnsupportedDecodeFormat   = "decode() supports the formats hex and base64 only"
 	NullJSONKey               = "null value not allowed for object key"
-	NumericMath               = "exp, ln, log, power, ^ and sqrt of a numeric value are not supported (Postgres computes them in numeric): cast it to float8"
-	NumericLog                = "log(b, x) is not supported (Postgres computes it in numeric): use ln(x) / ln(b)"
+	NumericMath               = "exp, ln, log, power, ^ and sqrt of a numeric value inside an expression are not supported (Postgres computes them in numeric, with a scale per value): make the call a result column by itself, or cast it to float8"
+	NumericLog                = "log(b, x) inside an expression is not supported (Postgres computes it in numeric, with a scale per value): make the call a result column by itself"
 	SimilarPattern            = "SIMILAR TO is supported with a constant pattern without ESCAPE only (the engine reads other patterns as regular expressions)"
 )
 
@@ -196,7 +198,7 @@ var EngineMacros = func() string {
 // engineMacroDefs are the definitions EngineMacros creates with the
 // operators.
 func engineMacroDefs() []string {
-	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonTextMacros, numericMacros, nestedDivisionMacros, floatCheckMacros)
+	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonTextMacros, numericMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
 }
 
 // EngineMacroNames are the names EngineMacros and the demand families

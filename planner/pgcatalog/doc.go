@@ -27,7 +27,9 @@
 //     float's text, C-locale case mapping, set-returning
 //     generate_series, exponent and timestamp constants (pgvalues.go,
 //     format.go, literals.go), numeric constants of mixed scales
-//     (scales.go), and jsonb: its casts, operators and result columns
+//     (scales.go), numeric results with a scale per value as result
+//     columns: quotients, averages (numresult.go), exp, ln, log, power
+//     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
 //     (jsonb.go; internal/pgtypes writes its text); the float checks'
 //     undoing where the planner knows no float can reach them
 //     (WithoutFloatSums, PlainOperators and PlainProducts, plainops.go:

@@ -60,6 +60,9 @@ var EngineFunctions = []EngineFunction{
 	// the exact numeric value a macro gave as its operands' text
 	// (numresult.go): "n/d", with "@rN" rounded
 	{"lakegate_numeric_value", 1, func(args []string) (string, error) { return pgtypes.NumericText(args[0]) }},
+	// exp, ln, log, power and sqrt of a numeric (nummath.go)
+	{"lakegate_numeric_math1", 2, numericMath},
+	{"lakegate_numeric_math2", 3, numericMath},
 	// json's operators and jsonb's text (jsontext.go)
 	{"lakegate_json_field", 4, jsonField},
 	{"lakegate_jsonb_text", 1, jsonbText},

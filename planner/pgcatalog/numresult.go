@@ -64,7 +64,7 @@ var numericAggregates = map[string]string{
 // that compute it exactly.
 type NumericItem struct {
 	Col          int
-	Division     bool // a division (else an aggregate)
+	Division     bool // a division, or exp, ln, log, power, sqrt (nummath.go): numeric of a decimal only (else an aggregate)
 	probe, exact []edit
 }
 
@@ -160,7 +160,10 @@ func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
 	case !f.IsOperator && len(f.Children) == 1 && !f.Distinct && f.Filter == nil && (f.OrderBys == nil || len(f.OrderBys.Orders) == 0):
 		kind, ok := numericAggregates[name]
 		arg, isFn := f.Children[0].(*tree.Function)
-		if !ok || !isFn || arg.FunctionName != "lakegate_float_arg" || len(arg.Children) != 1 {
+		if !ok {
+			return mathCandidate(f, sql)
+		}
+		if !isFn || arg.FunctionName != "lakegate_float_arg" || len(arg.Children) != 1 {
 			return NumericItem{}, false
 		}
 		if _, ok := nameAt(f, sql); !ok {
@@ -186,7 +189,7 @@ func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
 			probe: []edit{{loc, end, "min"}},
 			exact: append([]edit{call, argName}, tail...)}, true
 	}
-	return NumericItem{}, false
+	return mathCandidate(f, sql)
 }
 
 // windowAverage reads avg(x) OVER (...) (of lakegate_float_arg) as a

@@ -15,10 +15,13 @@ import (
 // numeric(10,4)), and each value keeps its own scale (1.00, 1.0000); the
 // engine's decimal has one scale per column, the widest. Such a
 // statement is refused (0A000) rather than answered with other digits:
-// each branch of the outermost set operation is described on its own
-// (written anew from the parse tree) and the scales of each numeric
-// column compared (a branch gets the statement's CTEs). pgcatalog.MixedScales
-// refuses mixed constants before.
+// each branch of the outermost set operation, and of every set operation
+// in a subquery or CTE, is described on its own (written anew from the
+// parse tree) and the scales of each numeric column compared (a branch
+// gets the statement's CTEs). pgcatalog.MixedScales refuses mixed
+// constants before. The statement's result must have a numeric column:
+// one that reads such a set operation only through count(*), a
+// comparison or a cast to another type is left alone.
 
 // setScalesRefused is why such a statement fails.
 const setScalesRefused = "a set operation whose branches give a numeric column different scales is not supported " +
@@ -41,10 +44,67 @@ func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) e
 	if err != nil || len(stmts) != 1 {
 		return nil
 	}
-	set, ok := stmts[0].Node.(*tree.SetOperationNode)
-	if !ok {
-		return nil
+	root := stmts[0].Node
+	if set, ok := root.(*tree.SetOperationNode); ok && s.setScalesDiffer(e, set, nil, cols) {
+		return fmt.Errorf("%w: %s", planner.ErrNotSupported, setScalesRefused)
 	}
+	// set operations inside subqueries and CTEs, each described alone
+	// with the statement's CTEs (one that reads an outer query's columns
+	// cannot be, and is not compared)
+	outer := root.Head().CTEMap.Map
+	var nested []*tree.SetOperationNode
+	tree.Inspect(root, func(n tree.Node) bool {
+		so, isSet := n.(*tree.SetOperationNode)
+		if !isSet || n == tree.Node(root) {
+			return true
+		}
+		nested = append(nested, so)
+		return false
+	})
+	for _, so := range nested {
+		around := ctesAround(outer, so)
+		own := so.CTEMap.Map
+		so.CTEMap.Map = append(slices.Clone(around), own...)
+		text, err := tree.Render(e.conn, &tree.Statement{Node: so})
+		so.CTEMap.Map = own
+		if err != nil {
+			continue
+		}
+		ncols, _, err := s.describe(e, text)
+		if err != nil {
+			continue
+		}
+		if s.setScalesDiffer(e, so, around, ncols) {
+			return fmt.Errorf("%w: %s", planner.ErrNotSupported, setScalesRefused)
+		}
+	}
+	return nil
+}
+
+// ctesAround are the CTEs of outer but the ones holding so (which must not
+// be given to so itself).
+func ctesAround(outer []*tree.CTEEntry, so *tree.SetOperationNode) []*tree.CTEEntry {
+	var around []*tree.CTEEntry
+	for _, c := range outer {
+		holds := false
+		if c != nil && c.Value != nil && c.Value.Query != nil {
+			tree.Inspect(c.Value.Query.Node, func(n tree.Node) bool {
+				holds = holds || n == tree.Node(so)
+				return !holds
+			})
+		}
+		if !holds {
+			around = append(around, c)
+		}
+	}
+	return around
+}
+
+// setScalesDiffer reports whether the branches of set (whose columns are
+// cols; outer are the CTEs of the statement around it) give a numeric
+// column different scales. A branch that cannot be described alone is
+// not compared.
+func (s *Session) setScalesDiffer(e *engine, set *tree.SetOperationNode, outer []*tree.CTEEntry, cols []pgtypes.Column) bool {
 	var branches []tree.QueryNode
 	var walk func(n tree.QueryNode)
 	walk = func(n tree.QueryNode) {
@@ -57,20 +117,21 @@ func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) e
 	}
 	walk(set.Left)
 	walk(set.Right)
+	ctes := append(slices.Clone(outer), set.CTEMap.Map...)
 	scales := map[int]int{}
 	for _, b := range branches {
 		// a branch reads the statement's CTEs (WITH ... SELECT ... UNION ...)
 		h := b.Head()
 		own := h.CTEMap.Map
-		h.CTEMap.Map = append(slices.Clone(set.CTEMap.Map), own...)
+		h.CTEMap.Map = append(slices.Clone(ctes), own...)
 		text, err := tree.Render(e.conn, &tree.Statement{Node: b})
 		h.CTEMap.Map = own
 		if err != nil {
-			return nil
+			return false
 		}
 		bcols, _, err := s.describe(e, text)
 		if err != nil || len(bcols) != len(cols) {
-			return nil
+			return false
 		}
 		for i, c := range bcols {
 			if cols[i].Type.ID != pgtypes.TypeNumeric {
@@ -78,12 +139,12 @@ func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) e
 			}
 			scale := branchScale(c.Type)
 			if prev, seen := scales[i]; seen && prev != scale {
-				return fmt.Errorf("%w: %s", planner.ErrNotSupported, setScalesRefused)
+				return true
 			}
 			scales[i] = scale
 		}
 	}
-	return nil
+	return false
 }
 
 // branchScale is the scale of a branch's column type t: a decimal's, an

@@ -504,6 +504,10 @@ select * from (select 1 union all select 2) s(x) order by x offset 1
 select a from (values (1.00::numeric(10,2))) t(a) union all select b from (values (1.0000::numeric(10,4))) s(b)
 select a from (values (1.00::numeric(10,2))) t(a) union all select 2
 select a from (values (1.00::numeric(10,2))) t(a) union select b from (values (2.50::numeric(10,2))) s(b) order by 1
+select x from (select a as x from (values (1.00::numeric(10,2))) t(a) union all select b from (values (2.5::numeric(10,1))) s(b)) u order by x
+with u as (select a as x from (values (1.50::numeric(10,2))) t(a) union all select 2) select x from u order by x
+with t as (select 1.50::numeric(10,2) as a), s as (select 2.5::numeric(10,1) as b) select max(x) from (select a as x from t union all select b from s) u
+select count(*), sum(x) from (select a as x from (values (1.00::numeric(10,2))) t(a) union all select b from (values (2.50::numeric(10,2))) s(b)) u
 
 -- column names
 select 1
@@ -604,6 +608,19 @@ select x, sum(x) over (order by x), sum(y) over (), ntile(2) over (order by x) f
 select round(x), round(-x), round(y), round(z) from (values (2.5::float8, 2.5, 3.5::float4)) t(x, y, z)
 select exp(x), ln(x), power(x, 2), x ^ 2, sqrt(x) from (values (2::float8)) t(x)
 select exp(x) from (values (1.5)) t(x)
+select power(1 + rate, years) as growth from (values (0.05, 10), (0.035, 30), (-0.02, 3)) t(rate, years)
+select sqrt(amount), round(sqrt(amount), 2) from (values (2.25::numeric(10, 2)), (10.00), (0.01)) t(amount)
+select ln(x), log(x), log10(x), log(2.0, x) from (values (1000.0000), (0.5000), (1.0001)) t(x)
+select x ^ 0.5, x ^ 2, exp(x) from (values (2.00), (9.00), (0.25)) t(x)
+select power(x, 1.5), 2.0 ^ 10, exp(-x) from (values (4.00), (0.10)) t(x)
+select exp(7000.0)
+select ln(0.0)
+select log(1.0, 10)
+select power(0.0, -2)
+select sqrt(-4.0)
+select power(-8.0, 0.5)
+select exp(x) * 2, log10(x) + 1 from (values (1.5)) t(x)
+select log(2, 8) + 1
 select * from (values (1, 'a'), (2, 'b')) v order by 1
 select s::varchar(2), s::char(4), length(s::char(4)), s::char(4) = 'abc', s::char(2) || '|' from (values ('abc')) t(s)
 select cast(s as varchar(2)), cast(s as char(4)), cast('abc' as char(2)) || '|' from (values ('abc')) t(s)
