@@ -60,11 +60,14 @@ func (s *Session) openAhead(dirs []string) {
 }
 
 // widened is the sandbox of the engine that may read dirs besides what
-// the session's engine may read; engMu is held.
+// the session's engine may read (or, between a recycled engine and its
+// replacement, what the recycled one could: recycle.go); engMu is held.
 func (s *Session) widened(dirs []string) []string {
 	var allowed []string
 	if s.eng != nil {
 		allowed = slices.Clone(s.eng.allowed)
+	} else {
+		allowed = slices.Clone(s.retired)
 	}
 	for _, d := range dirs {
 		if !slices.Contains(allowed, d) {
@@ -117,7 +120,7 @@ func (s *Session) dropAhead() {
 	go func() {
 		<-a.done
 		if a.e != nil {
-			s.p.engines.put(a.e)
+			s.p.engines.put(a.e, putAhead)
 		}
 	}()
 }

@@ -167,7 +167,7 @@ func (p *Manager) OpenSpare() {
 			p.log.Warn("engine opened ahead", "err", err)
 			return
 		}
-		p.engines.put(e)
+		p.engines.put(e, putAhead)
 	}()
 }
 

@@ -129,6 +129,7 @@ func (s *Session) recycleEngine(files []uint64) {
 	}
 	if e.spent(s.p.cfg.Engine) {
 		s.log.Debug("engine replaced: lifetime", "age", time.Since(e.opened).Round(time.Second), "statements", e.statements)
+		s.p.engines.count.retired.Add(1)
 		s.replaceEngine(e)
 		return
 	}
@@ -142,14 +143,17 @@ func (s *Session) recycleEngine(files []uint64) {
 		return
 	}
 	s.log.Debug("engine replaced: footers of files no longer read", "files", len(e.files), "statement files", len(files))
+	s.p.engines.count.retiredFiles.Add(1)
 	s.replaceEngine(e)
 }
 
 // replaceEngine closes the session's engine e (engMu held); the next
-// statement opens or takes another.
+// statement opens or takes another, sandboxed to e's directories at least
+// (see above).
 func (s *Session) replaceEngine(e *engine) {
 	s.bumpEngine()
 	s.eng = nil
+	s.retired = e.allowed
 	s.dropCopies()
 	e.close()
 }
