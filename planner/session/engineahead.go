@@ -109,6 +109,40 @@ func (s *Session) settleAhead() {
 	s.dropAhead()
 }
 
+// takeReadyAhead makes the engine opened ahead for a plan a kept result
+// will answer (planQueryAs) the session's engine, as running the plan
+// would have, when it has already opened for the sandbox the plan needs
+// (outside a transaction block; never waiting for it). Pooled instead,
+// the session's next statement over the same tables opened or took it
+// again, and a kept result answered that one too: bench/soak's readers
+// whose engine could not read comms.bounces, whose one statement a kept
+// result answers for every session, sent an engine to the pool and took
+// it back at each of those statements, the pool's most frequent move.
+// The plan's directories were authorized for the session, so the wider
+// sandbox is the one its plans allow (enginepool.go).
+func (s *Session) takeReadyAhead(dirs []string) {
+	if s.inTxn {
+		return
+	}
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	a := s.ahead
+	if a == nil || a.key != allowedKey(s.widened(dirs)) {
+		return
+	}
+	select {
+	case <-a.done:
+	default:
+		return
+	}
+	if a.err != nil {
+		return
+	}
+	if _, err := s.engineForLocked(dirs); err != nil {
+		s.log.Debug("engine opened ahead not taken", "err", err)
+	}
+}
+
 // dropAhead gives the engine being opened ahead to the pool of idle
 // engines once it is open; engMu is held.
 func (s *Session) dropAhead() {

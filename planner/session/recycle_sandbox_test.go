@@ -1,6 +1,7 @@
 package session
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -109,4 +110,59 @@ func sortedCopy(s []string) []string {
 	c := slices.Clone(s)
 	slices.Sort(c)
 	return c
+}
+
+// A statement a kept result answers takes the engine opened ahead for it
+// once that engine has opened, as running it would have: the session's
+// next such statements open none and send none to the pool, where before
+// each of them opened or took one and gave it back (bench/soak: the pool's
+// most frequent move).
+func TestKeptResultTakesEngineOpenedAhead(t *testing.T) {
+	t.Parallel()
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1, CachedScanCells: -1})
+	defer p.Close()
+	c1 := userSession(p, "carol")
+	sql(t, c1, "select sum(v) from s.t") // the kept result
+	c1.Close()
+
+	c2 := userSession(p, "carol")
+	defer c2.Close()
+	sql(t, c2, "select sum(v) from s.u")
+	tDir := filepath.Dir(pe.firstFile(t, "t"))
+	covers := func() bool {
+		c2.engMu.Lock()
+		defer c2.engMu.Unlock()
+		return c2.eng != nil && c2.eng.covers([]string{tDir})
+	}
+	for i := 0; !covers(); i++ {
+		if i == 20 {
+			t.Fatalf("20 statements answered by a kept result, the session's engine still may not read s.t: %+v", p.EnginePoolStats())
+		}
+		if got := sql(t, c2, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+			t.Fatalf("carol: %v", got)
+		}
+		c2.engMu.Lock()
+		a := c2.ahead
+		c2.engMu.Unlock()
+		if a != nil {
+			t.Fatal("an engine opened ahead is kept beside the session's")
+		}
+		// The engine opened ahead (slow on a busy machine) reaches the
+		// pool, or the session took it.
+		deadline := time.Now().Add(30 * time.Second)
+		for idled := p.EnginePoolStats().IdledAhead; !covers() && p.EnginePoolStats().IdledAhead == idled && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	before := p.EnginePoolStats()
+	for range 5 {
+		if got := sql(t, c2, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+			t.Fatalf("carol: %v", got)
+		}
+	}
+	after := p.EnginePoolStats()
+	if after.Opened != before.Opened || after.Reused != before.Reused || after.IdledAhead != before.IdledAhead {
+		t.Fatalf("5 statements answered by a kept result, the engine covering them: %+v -> %+v; want no engine opened, taken or pooled", before, after)
+	}
 }
