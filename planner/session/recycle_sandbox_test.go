@@ -120,15 +120,9 @@ func sortedCopy(s []string) []string {
 func TestKeptResultTakesEngineOpenedAhead(t *testing.T) {
 	t.Parallel()
 	pe := newPoolEnv(t)
-	p := pe.planner(t, EngineConfig{Threads: 1, CachedScanCells: -1})
+	p, c2 := keptResultOfT(t, pe)
 	defer p.Close()
-	c1 := userSession(p, "carol")
-	sql(t, c1, "select sum(v) from s.t") // the kept result
-	c1.Close()
-
-	c2 := userSession(p, "carol")
 	defer c2.Close()
-	sql(t, c2, "select sum(v) from s.u")
 	tDir := filepath.Dir(pe.firstFile(t, "t"))
 	covers := func() bool {
 		c2.engMu.Lock()
@@ -165,4 +159,22 @@ func TestKeptResultTakesEngineOpenedAhead(t *testing.T) {
 	if after.Opened != before.Opened || after.Reused != before.Reused || after.IdledAhead != before.IdledAhead {
 		t.Fatalf("5 statements answered by a kept result, the engine covering them: %+v -> %+v; want no engine opened, taken or pooled", before, after)
 	}
+}
+
+// keptResultOfT is a Manager keeping the result of carol's "select sum(v)
+// from s.t", and a session of carol's whose engine may read only s.u; the
+// caller closes both.
+func keptResultOfT(t *testing.T, pe *poolEnv) (*Manager, *Session) {
+	t.Helper()
+	p := pe.planner(t, EngineConfig{Threads: 1, CachedScanCells: -1})
+	c1 := userSession(p, "carol")
+	if got := sql(t, c1, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("carol: %v", got)
+	}
+	c1.Close()
+	c2 := userSession(p, "carol")
+	if got := sql(t, c2, "select sum(v) from s.u"); !slices.Equal(got, []string{"30"}) {
+		t.Fatalf("carol: %v", got)
+	}
+	return p, c2
 }
