@@ -53,6 +53,15 @@ func (s *Session) openAhead(dirs []string) {
 	}
 	a := &aheadEngine{key: key, done: make(chan struct{})}
 	s.ahead = a
+	// An idle engine of the sandbox is taken at once (a lock and a look
+	// at a few entries), so that it is ready whenever the plan is: a
+	// statement a kept result answers takes only a ready one
+	// (takeReadyAhead). Opening one goes on in the background.
+	if e := s.p.engines.idleFor(allowed); e != nil {
+		a.e = e
+		close(a.done)
+		return
+	}
 	go func() {
 		defer close(a.done)
 		a.e, a.err = s.p.engines.get(allowed)
