@@ -61,6 +61,7 @@ type options struct {
 	warmup    time.Duration
 	lifetime  time.Duration
 	idleWait  time.Duration
+	trace     time.Duration
 }
 
 func main() {
@@ -75,6 +76,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", time.Minute, "load runs this long before the measured -duration starts (bounded caches and pooled engines fill; errors still count)")
 	flag.DurationVar(&o.lifetime, "engine-lifetime", 0, "lakegate's limits.engine_lifetime (0: its default)")
 	flag.DurationVar(&o.idleWait, "idle-wait", 0, "after the at-rest figures, wait this long (past limits.idle_engine_timeout, 1m) and count the engines still open (0: skip)")
+	flag.DurationVar(&o.trace, "trace", 0, "write a line of the engine pool's counts and moves to stderr this often (0: none)")
 	flag.DurationVar(&o.expire, "expire", time.Minute, "the writers' table owner expires snapshots older than this, as often (0: never)")
 	flag.BoolVar(&o.compact, "compact", true, "the writers' table owner compacts the table before each expiry")
 	flag.StringVar(&o.heapProf, "heap-profile", "", "write a heap profile here after the load, at rest, and one at each sample under load (FILE.1m0s, ...)")
@@ -280,6 +282,9 @@ func run(ctx context.Context, o options) error {
 	}
 	samples := []sample{take(0, &c, srv, pl)}
 	probes := probeRSS(start, deadline)
+	if o.trace > 0 {
+		go tracePool(os.Stderr, o.trace, start, deadline, srv.Sessions, pl)
+	}
 	tick := time.NewTicker(o.sample)
 	for now := range tick.C {
 		at := now.Sub(start).Round(time.Second)

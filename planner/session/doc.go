@@ -51,8 +51,10 @@
 // (enginespare.go: a new session's first statement parses in the spare
 // and sandboxes it to exactly its plan's directories), or opened while
 // the statement's files download (engineahead.go). An engine
-// is replaced past its footer bound, lifetime or statement count, and the
-// C heap is trimmed (at most every 5 s) after a close.
+// is replaced past its footer bound, lifetime or statement count, by one
+// sandboxed to the same set at least, and the C heap is trimmed (at most
+// every 5 s) after a close. The pool counts what it does
+// (EnginePoolStats, enginepoolstats.go).
 //
 // Views stay between statements while their snapshot and the access
 // policy are unchanged, and the engine's prepared statements are kept by
@@ -83,7 +85,7 @@
 //	engine.go, enginepool.go,      the sandboxed engine, its pool, the
 //	enginespare.go, engineahead.go spare and the engine opened ahead,
 //	recycle.go, enginemacros.go    its replacement; emulation macros
-//	                               made on demand
+//	enginepoolstats.go             made on demand; the pool's counters
 //	enginetz.go                    the zone and its to_char macro
 //	memory.go, admit.go            the memory plan, grants, admission
 //	stmtcache.go, snapcache.go,    prepared statements, small-table

@@ -53,6 +53,15 @@ func (s *Session) openAhead(dirs []string) {
 	}
 	a := &aheadEngine{key: key, done: make(chan struct{})}
 	s.ahead = a
+	// An idle engine of the sandbox is taken at once (a lock and a look
+	// at a few entries), so that it is ready whenever the plan is: a
+	// statement a kept result answers takes only a ready one
+	// (takeReadyAhead). Opening one goes on in the background.
+	if e := s.p.engines.idleFor(allowed); e != nil {
+		a.e = e
+		close(a.done)
+		return
+	}
 	go func() {
 		defer close(a.done)
 		a.e, a.err = s.p.engines.get(allowed)
@@ -60,11 +69,14 @@ func (s *Session) openAhead(dirs []string) {
 }
 
 // widened is the sandbox of the engine that may read dirs besides what
-// the session's engine may read; engMu is held.
+// the session's engine may read (or, between a recycled engine and its
+// replacement, what the recycled one could: recycle.go); engMu is held.
 func (s *Session) widened(dirs []string) []string {
 	var allowed []string
 	if s.eng != nil {
 		allowed = slices.Clone(s.eng.allowed)
+	} else {
+		allowed = slices.Clone(s.retired)
 	}
 	for _, d := range dirs {
 		if !slices.Contains(allowed, d) {
@@ -106,6 +118,40 @@ func (s *Session) settleAhead() {
 	s.dropAhead()
 }
 
+// takeReadyAhead makes the engine opened ahead for a plan a kept result
+// will answer (planQueryAs) the session's engine, as running the plan
+// would have, when it has already opened for the sandbox the plan needs
+// (outside a transaction block; never waiting for it). Pooled instead,
+// the session's next statement over the same tables opened or took it
+// again, and a kept result answered that one too: bench/soak's readers
+// whose engine could not read comms.bounces, whose one statement a kept
+// result answers for every session, sent an engine to the pool and took
+// it back at each of those statements, the pool's most frequent move.
+// The plan's directories were authorized for the session, so the wider
+// sandbox is the one its plans allow (enginepool.go).
+func (s *Session) takeReadyAhead(dirs []string) {
+	if s.inTxn {
+		return
+	}
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	a := s.ahead
+	if a == nil || a.key != allowedKey(s.widened(dirs)) {
+		return
+	}
+	select {
+	case <-a.done:
+	default:
+		return
+	}
+	if a.err != nil {
+		return
+	}
+	if _, err := s.engineForLocked(dirs); err != nil {
+		s.log.Debug("engine opened ahead not taken", "err", err)
+	}
+}
+
 // dropAhead gives the engine being opened ahead to the pool of idle
 // engines once it is open; engMu is held.
 func (s *Session) dropAhead() {
@@ -117,7 +163,7 @@ func (s *Session) dropAhead() {
 	go func() {
 		<-a.done
 		if a.e != nil {
-			s.p.engines.put(a.e)
+			s.p.engines.put(a.e, putAhead)
 		}
 	}()
 }

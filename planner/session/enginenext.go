@@ -66,7 +66,7 @@ func (p *enginePool) idleNothing(e *engine) {
 		p.log.Warn("engine opened ahead", "err", err)
 		return
 	}
-	p.put(e)
+	p.put(e, putAhead)
 }
 
 // awaitNextLocked waits, while the pool has no spare, for the next

@@ -97,6 +97,8 @@ type enginePool struct {
 	// Counters for tests and logs; spares counts the opened engines that
 	// were spares.
 	opened, reused, discarded, spares int64
+	// count is what EnginePoolStats reports beyond those.
+	count poolCounters
 	// spills are the open engines' spill directories (spill.go).
 	spills spillDirs
 }
@@ -149,6 +151,7 @@ func (p *enginePool) idleFor(allowed []string) *engine {
 			p.idle = slices.Delete(p.idle, i, i+1)
 			if e.spent(p.cfg) {
 				spent = append(spent, e)
+				p.count.spent.Add(1)
 				continue
 			}
 			p.reused++
@@ -176,10 +179,14 @@ func (p *enginePool) adopt(e *engine) (*engine, error) {
 	return e, nil
 }
 
-// put takes back an engine its session no longer uses: reset and kept
-// idle, or closed. The caller must not use e again.
-func (p *enginePool) put(e *engine) {
+// put takes back an engine its session no longer uses (why: see
+// putReason): reset and kept idle, or closed. The caller must not use e
+// again.
+func (p *enginePool) put(e *engine, why putReason) {
 	if p.max <= 0 || e.baseline == "" || e.spent(p.cfg) {
+		if p.max > 0 && e.baseline != "" {
+			p.count.spent.Add(1)
+		}
 		e.close()
 		return
 	}
@@ -188,16 +195,19 @@ func (p *enginePool) put(e *engine) {
 		p.mu.Lock()
 		p.discarded++
 		p.mu.Unlock()
+		p.count.discarded.Add(1)
 		e.close()
 		return
 	}
 	p.mu.Lock()
 	p.idle = append(p.idle, idleEngine{key: allowedKey(e.allowed), e: e, since: time.Now()})
+	p.count.idled[why].Add(1)
 	var evict []*engine
 	for len(p.idle) > p.max {
 		evict = append(evict, p.idle[0].e)
 		p.idle = slices.Delete(p.idle, 0, 1)
 	}
+	p.count.evicted.Add(int64(len(evict)))
 	if p.timer == nil {
 		p.timer = time.AfterFunc(p.timeout, p.expire)
 	}
@@ -221,6 +231,7 @@ func (p *enginePool) expire() {
 		evict = append(evict, p.idle[0].e)
 		p.idle = slices.Delete(p.idle, 0, 1)
 	}
+	p.count.expired.Add(int64(len(evict)))
 	p.timer = nil
 	if len(p.idle) > 0 {
 		p.timer = time.AfterFunc(p.timeout-now.Sub(p.idle[0].since), p.expire)

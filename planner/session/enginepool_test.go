@@ -353,7 +353,7 @@ func TestEnginePoolDiscardsChangedEngine(t *testing.T) {
 	if err := e.exec("SET default_order = 'DESC'"); err != nil {
 		t.Fatal(err)
 	}
-	p.engines.put(e)
+	p.engines.put(e, putEnded)
 	if len(p.idleEngines()) != 0 || p.engines.discarded != 1 {
 		t.Fatalf("changed engine: %d idle, %d discarded", len(p.idleEngines()), p.engines.discarded)
 	}

@@ -314,6 +314,7 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	// result answers it without the engine.
 	if sh, ok := s.p.results.shape(plan.resultKey); ok && forClient {
 		plan.uninstalled = true
+		s.takeReadyAhead(plan.Dirs)
 		plan.small = s.smallScans(plan)
 		reapplyNumerics(plan, sh.cols)
 		return plan, slices.Clone(sh.cols), sh.params, nil

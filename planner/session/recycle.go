@@ -52,6 +52,18 @@ import (
 // the tenth, just before each generation was replaced. Spread, the
 // engines' ages drift apart after the first generation and their residue
 // adds up to a level total.
+//
+// The replacement is sandboxed to the retired engine's directories at
+// least (Session.retired), not only to the next statement's: a session's
+// engine may read the union of the locations its own plans have read
+// since it started, across replacements, as it would have without them
+// (enginepool.go). Sandboxed to the next statement's alone, the new
+// engine was widened again by the session's next statements over other
+// tables, each widening opening another engine and leaving the narrower
+// one idle in the pool for a minute: bench/soak's idle engines went from
+// 3 before the first generation's retirement (2.5–5 minutes in) to 7–8
+// after it, a step of ~30 MiB of C heap in its RSS (BENCHMARKS.md, Soak,
+// twenty-first and twenty-second rounds).
 
 const (
 	defaultEngineLifetime      = 5 * time.Minute
@@ -129,6 +141,7 @@ func (s *Session) recycleEngine(files []uint64) {
 	}
 	if e.spent(s.p.cfg.Engine) {
 		s.log.Debug("engine replaced: lifetime", "age", time.Since(e.opened).Round(time.Second), "statements", e.statements)
+		s.p.engines.count.retired.Add(1)
 		s.replaceEngine(e)
 		return
 	}
@@ -142,14 +155,17 @@ func (s *Session) recycleEngine(files []uint64) {
 		return
 	}
 	s.log.Debug("engine replaced: footers of files no longer read", "files", len(e.files), "statement files", len(files))
+	s.p.engines.count.retiredFiles.Add(1)
 	s.replaceEngine(e)
 }
 
 // replaceEngine closes the session's engine e (engMu held); the next
-// statement opens or takes another.
+// statement opens or takes another, sandboxed to e's directories at least
+// (see above).
 func (s *Session) replaceEngine(e *engine) {
 	s.bumpEngine()
 	s.eng = nil
+	s.retired = e.allowed
 	s.dropCopies()
 	e.close()
 }

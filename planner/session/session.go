@@ -105,6 +105,10 @@ type Session struct {
 	// the session's first statement with; nil once eng is set
 	// (enginespare.go).
 	unconfined *engine
+	// retired is the sandbox of the engine recycleEngine closed last,
+	// until another engine is set: its replacement is sandboxed to it at
+	// least (recycle.go).
+	retired []string
 	// fetchCancel ends the downloads of the statement being planned
 	// (planEnv.Fetches); a statement's plan waits for them or ends them
 	// before it returns, so only the last one matters.
@@ -188,7 +192,7 @@ func (s *Session) Close() {
 	defer s.engMu.Unlock()
 	s.bumpEngine()
 	if s.eng != nil {
-		s.p.engines.put(s.eng)
+		s.p.engines.put(s.eng, putEnded)
 		s.eng = nil
 	}
 	if s.unconfined != nil {
@@ -263,7 +267,7 @@ func (s *Session) engineForLocked(dirs []string) (*engine, error) {
 	allowed := s.widened(dirs)
 	if s.eng != nil {
 		s.bumpEngine()
-		s.p.engines.put(s.eng)
+		s.p.engines.put(s.eng, putWidened)
 		s.eng = nil
 		s.dropCopies()
 	}
@@ -290,6 +294,7 @@ func (s *Session) engineForLocked(dirs []string) (*engine, error) {
 		return nil, err
 	}
 	s.eng = e
+	s.retired = nil
 	clear(s.views)
 	clear(s.schemas)
 	// A new or reset engine's connection has DuckDB's default search
