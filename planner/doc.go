@@ -57,6 +57,8 @@
 //	                        sessions
 //	explain.go              EXPLAIN's options and what it shows of a plan
 //	guard.go                functions and relations a query may not reach
+//	pgchecks.go             the one place a read gets Postgres' float checks
+//	                        and numeric results, found in the text that runs
 //	floatfree.go,           the float checks of sum, +, - and * left out
 //	plainops.go             where no float can reach them: for the whole
 //	                        statement (floatFree) or operand by operand

@@ -288,31 +288,10 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	}
 	plan.TableFuncs = len(a.functions) > 0
 	plan.Root, plan.Tree, plan.AsWritten, plan.Catalog = namesFrom, nodes[0], inner == sql, crw
-	if plan.AsWritten && plan.SQL == sql {
-		if appended := pgcatalog.ArrayAppends(namesFrom, sql); appended != sql {
-			if nodes, err := Parse(env, appended); err == nil {
-				sql, namesFrom = appended, nodes[0]
-				plan.SQL, plan.Text, plan.Root, plan.Tree = sql, sql, namesFrom, namesFrom
-			}
-		}
-		plan.Numeric = pgcatalog.NumericItems(namesFrom, sql)
-		plan.Nested = pgcatalog.NestedDivisions(namesFrom, sql)
-		if schemas := tableSchemas(plan.Tables); unknownTypes {
-		} else if floatFree(namesFrom, schemas) {
-			withoutFloatChecks(env, plan)
-		} else {
-			knownNoFloats(env, plan, schemas)
-		}
-	} else if plan.AsWritten {
-		// Time travel: the AT clauses became views (edits). Postgres'
-		// numeric results and the float checks are found in the text
-		// that runs, parsed again; every float check stays.
-		nodes, err := Parse(env, plan.SQL)
-		if err != nil {
+	if plan.AsWritten {
+		if err := postgresChecks(env, plan, sql, unknownTypes); err != nil {
 			return nil, err
 		}
-		plan.Numeric = pgcatalog.NumericItems(nodes[0], plan.SQL)
-		plan.Nested = pgcatalog.NestedDivisions(nodes[0], plan.SQL)
 	}
 	// Virtual relations made the plan volatile already (addVirtual).
 	plan.Volatile, plan.Scalars = plan.Volatile || a.volatile || len(a.functions) > 0, a.scalars

@@ -372,6 +372,10 @@ func operandStart(pieces []piece, e tree.Expr, op int) (int, bool) {
 	if depth != 0 {
 		return 0, false
 	}
+	// ARRAY[...]: the tree places the constructor at its bracket
+	if k := prevNonSpace(pieces, start); pieces[start].text == "[" && k >= 0 && pieces[k].kind == 'w' && strings.EqualFold(pieces[k].text, "array") {
+		start = k
+	}
 	return pieces[start].start, true
 }
 

@@ -64,6 +64,11 @@ select 'Infinity'::float8 - 'Infinity'::float8, 'NaN'::float8 + 1, x - y from (v
 select 1e308::float8 + (select 1e308::float8)
 select 1e308::float8 + 1e308::float8 + 'Infinity'::float8
 select x + 1 from (values (1.5::float8), ('Infinity'::float8)) t(x) where x - 1e308::float8 < 'Infinity'::float8
+select 'a' || 1::float8, array[1, 2] || 3, 1e308::float8 + 1e308::float8
+select 1e308::float8 + 1e308::float8 from pg_class
+select 1e308::float8 + 1e308::float8 from pg_catalog.pg_class
+select 'a' || 1::float8, 7 / 2.0, array[1, 2] || 3 from pg_namespace where nspname = 'pg_catalog'
+select (select count(*) from pg_class where relname = 'no such'), 1e308::float8 - -1e308::float8 from pg_namespace where nspname = 'pg_catalog'
 select 3.4e38::float4 + 3.4e38::float4
 select 'Infinity'::float8 - 'Infinity'::float8, (x + 1) * 2 - 1 from (values (1.5::float8)) t(x)
 select a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p from (values (1.5::float8, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)) v(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)

@@ -1,0 +1,50 @@
+package planner
+
+import (
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+	"github.com/lakegate/lakegate/planner/pgcatalog"
+)
+
+// postgresChecks finds, in the text that runs, what makes a statement
+// answer as Postgres does where the engine would not: arrays appended to
+// (pgcatalog.ArrayAppends), the result columns numeric by Postgres' rules
+// (Plan.Numeric), the divisions inside expressions and the float checks
+// of +, - and || (Plan.Nested); then it takes out the float checks no
+// float can reach, where the types of everything read are known
+// (floatfree.go, plainops.go). sql is the statement as planned, before
+// time travel's edits.
+//
+// It is the one place a read gets them, whatever was rewritten before:
+// each is found in the tree of the very text it edits, plan.Tree for sql
+// (with its unqualified catalog relations rewritten, which moves every
+// offset after them: the tree of the text as written would misplace the
+// edits, whose wrapped text then no longer matches it and loses its
+// float checks), or plan.SQL parsed again where time travel replaced AT
+// clauses by views (every float check stays there).
+func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) error {
+	if plan.SQL != sql {
+		nodes, err := Parse(env, plan.SQL)
+		if err != nil {
+			return err
+		}
+		plan.Numeric = pgcatalog.NumericItems(nodes[0], plan.SQL)
+		plan.Nested = pgcatalog.NestedDivisions(nodes[0], plan.SQL)
+		return nil
+	}
+	root := plan.Tree
+	if appended := pgcatalog.ArrayAppends(root, sql); appended != sql {
+		if nodes, err := Parse(env, appended); err == nil {
+			sql, root = appended, nodes[0]
+			plan.SQL, plan.Text, plan.Root, plan.Tree = sql, sql, root, root
+		}
+	}
+	plan.Numeric = pgcatalog.NumericItems(root, sql)
+	plan.Nested = pgcatalog.NestedDivisions(root, sql)
+	if schemas := tableSchemas(plan.Tables); unknownTypes {
+	} else if floatFree(root, schemas) {
+		withoutFloatChecks(env, plan)
+	} else {
+		knownNoFloats(env, plan, schemas)
+	}
+	return nil
+}
