@@ -40,8 +40,10 @@ func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) 
 	}
 	plan.Numeric = pgcatalog.NumericItems(root, sql)
 	plan.Nested = pgcatalog.NestedDivisions(root, sql)
-	if schemas := tableSchemas(plan.Tables); unknownTypes {
-	} else if floatFree(root, schemas) {
+	if unknownTypes {
+		return nil
+	}
+	if schemas := tableSchemas(plan.Tables); floatFree(root, schemas) {
 		withoutFloatChecks(env, plan)
 	} else {
 		knownNoFloats(env, plan, schemas)
