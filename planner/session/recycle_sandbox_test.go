@@ -133,9 +133,7 @@ func TestKeptResultTakesEngineOpenedAhead(t *testing.T) {
 		if i == 20 {
 			t.Fatalf("20 statements answered by a kept result, the session's engine still may not read s.t: %+v", p.EnginePoolStats())
 		}
-		if got := sql(t, c2, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
-			t.Fatalf("carol: %v", got)
-		}
+		sumOfT(t, c2)
 		c2.engMu.Lock()
 		a := c2.ahead
 		c2.engMu.Unlock()
@@ -151,13 +149,19 @@ func TestKeptResultTakesEngineOpenedAhead(t *testing.T) {
 	}
 	before := p.EnginePoolStats()
 	for range 5 {
-		if got := sql(t, c2, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
-			t.Fatalf("carol: %v", got)
-		}
+		sumOfT(t, c2)
 	}
 	after := p.EnginePoolStats()
 	if after.Opened != before.Opened || after.Reused != before.Reused || after.IdledAhead != before.IdledAhead {
 		t.Fatalf("5 statements answered by a kept result, the engine covering them: %+v -> %+v; want no engine opened, taken or pooled", before, after)
+	}
+}
+
+// sumOfT runs carol's "select sum(v) from s.t" in s and checks its answer.
+func sumOfT(t *testing.T, s *Session) {
+	t.Helper()
+	if got := sql(t, s, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("carol: %v", got)
 	}
 }
 
@@ -168,9 +172,7 @@ func keptResultOfT(t *testing.T, pe *poolEnv) (*Manager, *Session) {
 	t.Helper()
 	p := pe.planner(t, EngineConfig{Threads: 1, CachedScanCells: -1})
 	c1 := userSession(p, "carol")
-	if got := sql(t, c1, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
-		t.Fatalf("carol: %v", got)
-	}
+	sumOfT(t, c1)
 	c1.Close()
 	c2 := userSession(p, "carol")
 	if got := sql(t, c2, "select sum(v) from s.u"); !slices.Equal(got, []string{"30"}) {
