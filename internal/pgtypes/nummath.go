@@ -26,6 +26,9 @@ var NumericOverflow = errors.New("value overflows numeric format")
 // refused (or its result zero) from 3 times it on.
 const numericMaxResultScale = 2000
 
+// numericMathArity is each operation's number of arguments.
+var numericMathArity = map[string]int{"exp": 1, "ln": 1, "log10": 1, "sqrt": 1, "log": 2, "power": 2}
+
 // NumericMath is op ("exp", "ln", "log10", "log", "power", "sqrt") of
 // args (decimal text: one argument; two for log, base first, and power)
 // as Postgres writes the numeric result.
@@ -38,8 +41,7 @@ func NumericMath(op string, args []string) (string, error) {
 		}
 		ds[i] = d
 	}
-	arity := map[string]int{"exp": 1, "ln": 1, "log10": 1, "sqrt": 1, "log": 2, "power": 2}
-	if n, ok := arity[op]; !ok || n != len(ds) {
+	if n, ok := numericMathArity[op]; !ok || n != len(ds) {
 		return "", fmt.Errorf("pgtypes: numeric %s of %d arguments", op, len(ds))
 	}
 	var r exactDec
