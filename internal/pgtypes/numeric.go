@@ -2,6 +2,7 @@ package pgtypes
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -243,6 +244,14 @@ var pow10 = [...]uint64{1, 10, 100, 1000, 10000}
 // field is written in place once its size is known.
 func appendNumericBinary(dst []byte, hi, lo uint64, scale int32) []byte {
 	neg, hi, lo := magnitude(hi, lo)
+	if hi == 0 && lo <= maxShortNumeric {
+		return appendShortNumericBinary(dst, neg, lo, scale)
+	}
+	return appendLongNumericBinary(dst, neg, hi, lo, scale)
+}
+
+// appendLongNumericBinary is appendNumericBinary for any magnitude hi:lo.
+func appendLongNumericBinary(dst []byte, neg bool, hi, lo uint64, scale int32) []byte {
 	// Base-10000 digits, least significant first. The last scale%4
 	// decimal digits make a digit of their own, padded on the right.
 	var digits [12]uint16
@@ -300,6 +309,56 @@ func appendNumericBinary(dst []byte, hi, lo uint64, scale int32) []byte {
 		binary.BigEndian.PutUint16(out, digits[i])
 		out = out[2:]
 	}
+	return dst
+}
+
+// maxShortNumeric is the largest magnitude appendShortNumericBinary takes:
+// padded to whole base-10000 digits (times up to 1000) it fits in 64 bits.
+const maxShortNumeric = math.MaxUint64 / 1000
+
+// appendShortNumericBinary is appendNumericBinary for a magnitude m of at
+// most maxShortNumeric (every value of a decimal of precision 16 or less,
+// money columns among them): the value, padded on the right to whole
+// base-10000 fraction digits, is one uint64 whose digits are written most
+// significant last, from the end of a small array, after its trailing
+// zero digits were dropped.
+func appendShortNumericBinary(dst []byte, neg bool, m uint64, scale int32) []byte {
+	m *= pow10[(4-scale%4)%4]
+	var b [10]byte // at most 5 digits: 1000 * maxShortNumeric < 10^20
+	i := len(b)
+	weight := -int((scale+3)/4) - 1
+	sign := uint16(0)
+	if m != 0 {
+		if neg {
+			sign = 0x4000
+		}
+		for {
+			q := m / 10000
+			if m-q*10000 != 0 {
+				break
+			}
+			m = q
+			weight++
+		}
+		for m != 0 {
+			q := m / 10000
+			d := m - q*10000
+			i -= 2
+			b[i], b[i+1] = byte(d>>8), byte(d)
+			m = q
+			weight++
+		}
+	} else {
+		weight = 0
+	}
+	digits := b[i:]
+	dst, out := grow(dst, 12+len(digits))
+	binary.BigEndian.PutUint32(out, uint32(8+len(digits)))
+	binary.BigEndian.PutUint16(out[4:], uint16(len(digits)/2))
+	binary.BigEndian.PutUint16(out[6:], uint16(int16(weight)))
+	binary.BigEndian.PutUint16(out[8:], sign)
+	binary.BigEndian.PutUint16(out[10:], uint16(scale))
+	copy(out[12:], digits)
 	return dst
 }
 

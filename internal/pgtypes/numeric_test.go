@@ -2,6 +2,7 @@ package pgtypes
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -41,6 +42,34 @@ func TestNumericBinaryBytes(t *testing.T) {
 	for _, c := range cases {
 		if got := appendNumericBinary(nil, c.hi, c.lo, c.scale); !bytes.Equal(got, c.want) {
 			t.Errorf("%s: % x, want % x", c.name, got, c.want)
+		}
+	}
+}
+
+// TestShortNumericBinary: the 64-bit path of appendNumericBinary writes
+// the same bytes as the 128-bit one, for every scale a decimal can have,
+// on values around its bound, powers of ten (trailing zero digits) and
+// random magnitudes of every length.
+func TestShortNumericBinary(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(13, 2))
+	vals := []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 10001, 123456789,
+		maxShortNumeric, maxShortNumeric - 1, 1e16, 1e16 - 1, 1e15}
+	for p := uint64(1); p < maxShortNumeric/10; p *= 10 {
+		vals = append(vals, p, p-1, p+1, 5*p)
+	}
+	for range 2000 {
+		vals = append(vals, r.Uint64N(maxShortNumeric)>>r.UintN(60))
+	}
+	for scale := int32(0); scale <= 38; scale++ {
+		for _, m := range vals {
+			for _, neg := range []bool{false, true} {
+				got := appendShortNumericBinary([]byte("x"), neg, m, scale)
+				want := appendLongNumericBinary([]byte("x"), neg, 0, m, scale)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%d scale %d neg %v: % x, want % x", m, scale, neg, got, want)
+				}
+			}
 		}
 	}
 }

@@ -136,32 +136,63 @@ func putField(b []byte, width int, v uint64) {
 	}
 }
 
+// placeInts returns the in-place encoder of integers of type T sent as
+// width-byte binary values. One loop per width, with no branch on the width
+// inside, keeps each field's writes inlined.
 func placeInts[T integer](width int) placeEncoder {
-	return func(out []byte, pos []int, arr arrow.Array, lo int) {
-		vals := arr.(interface{ Values() []T }).Values()[lo : lo+len(pos)]
-		nulls := arr.NullN() > 0
-		for j, v := range vals {
-			p := pos[j]
-			if nulls && arr.IsNull(lo+j) {
-				pos[j] = p + copy(out[p:], nullField)
-				continue
-			}
-			switch width {
-			case 2:
-				b := out[p : p+6]
-				b[0], b[1], b[2], b[3] = 0, 0, 0, 2
-				binary.BigEndian.PutUint16(b[4:], uint16(v))
-			case 4:
-				b := out[p : p+8]
-				b[0], b[1], b[2], b[3] = 0, 0, 0, 4
-				binary.BigEndian.PutUint32(b[4:], uint32(v))
-			default:
-				b := out[p : p+12]
-				b[0], b[1], b[2], b[3] = 0, 0, 0, 8
-				binary.BigEndian.PutUint64(b[4:], uint64(v))
-			}
-			pos[j] = p + 4 + width
+	switch width {
+	case 2:
+		return placeInts2[T]
+	case 4:
+		return placeInts4[T]
+	}
+	return placeInts8[T]
+}
+
+func placeInts2[T integer](out []byte, pos []int, arr arrow.Array, lo int) {
+	vals := arr.(interface{ Values() []T }).Values()[lo : lo+len(pos)]
+	nulls := arr.NullN() > 0
+	for j, v := range vals {
+		p := pos[j]
+		if nulls && arr.IsNull(lo+j) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
 		}
+		b := out[p : p+6 : p+6]
+		binary.BigEndian.PutUint32(b, 2)
+		binary.BigEndian.PutUint16(b[4:], uint16(v))
+		pos[j] = p + 6
+	}
+}
+
+func placeInts4[T integer](out []byte, pos []int, arr arrow.Array, lo int) {
+	vals := arr.(interface{ Values() []T }).Values()[lo : lo+len(pos)]
+	nulls := arr.NullN() > 0
+	for j, v := range vals {
+		p := pos[j]
+		if nulls && arr.IsNull(lo+j) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
+		}
+		// the length 4 and the value, as one big-endian word
+		binary.BigEndian.PutUint64(out[p:p+8:p+8], 4<<32|uint64(uint32(v)))
+		pos[j] = p + 8
+	}
+}
+
+func placeInts8[T integer](out []byte, pos []int, arr arrow.Array, lo int) {
+	vals := arr.(interface{ Values() []T }).Values()[lo : lo+len(pos)]
+	nulls := arr.NullN() > 0
+	for j, v := range vals {
+		p := pos[j]
+		if nulls && arr.IsNull(lo+j) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
+		}
+		b := out[p : p+12 : p+12]
+		binary.BigEndian.PutUint32(b, 8)
+		binary.BigEndian.PutUint64(b[4:], uint64(v))
+		pos[j] = p + 12
 	}
 }
 
@@ -212,6 +243,9 @@ func placeValues(width int, value func(arr arrow.Array, i int) uint64) placeEnco
 }
 
 func placeTimestamps(unit arrow.TimeUnit) placeEncoder {
+	if unit == arrow.Microsecond { // DuckDB's TIMESTAMP and TIMESTAMPTZ
+		return placeMicroTimestamps
+	}
 	return func(out []byte, pos []int, arr arrow.Array, lo int) {
 		vals := arr.(*array.Timestamp).Values()[lo : lo+len(pos)]
 		nulls := arr.NullN() > 0
@@ -221,10 +255,35 @@ func placeTimestamps(unit arrow.TimeUnit) placeEncoder {
 				pos[j] = p + copy(out[p:], nullField)
 				continue
 			}
-			b := out[p : p+12]
-			b[0], b[1], b[2], b[3] = 0, 0, 0, 8
+			b := out[p : p+12 : p+12]
+			binary.BigEndian.PutUint32(b, 8)
 			binary.BigEndian.PutUint64(b[4:], uint64(pgTimestampMicros(int64(v), unit)))
 			pos[j] = p + 12
 		}
+	}
+}
+
+// placeMicroTimestamps is placeTimestamps' loop for microseconds, with
+// pgTimestampMicros written out.
+func placeMicroTimestamps(out []byte, pos []int, arr arrow.Array, lo int) {
+	vals := arr.(*array.Timestamp).Values()[lo : lo+len(pos)]
+	nulls := arr.NullN() > 0
+	for j, v := range vals {
+		p := pos[j]
+		if nulls && arr.IsNull(lo+j) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
+		}
+		ts := int64(v) - pgEpochMicros
+		switch v {
+		case math.MaxInt64:
+			ts = math.MaxInt64
+		case -math.MaxInt64:
+			ts = math.MinInt64
+		}
+		b := out[p : p+12 : p+12]
+		binary.BigEndian.PutUint32(b, 8)
+		binary.BigEndian.PutUint64(b[4:], uint64(ts))
+		pos[j] = p + 12
 	}
 }
