@@ -318,48 +318,65 @@ const maxShortNumeric = math.MaxUint64 / 1000
 
 // appendShortNumericBinary is appendNumericBinary for a magnitude m of at
 // most maxShortNumeric (every value of a decimal of precision 16 or less,
-// money columns among them): the value, padded on the right to whole
-// base-10000 fraction digits, is one uint64 whose digits are written most
-// significant last, from the end of a small array, after its trailing
-// zero digits were dropped.
+// money columns among them), digits from shortNumericDigits.
 func appendShortNumericBinary(dst []byte, neg bool, m uint64, scale int32) []byte {
-	m *= pow10[(4-scale%4)%4]
-	var b [10]byte // at most 5 digits: 1000 * maxShortNumeric < 10^20
-	i := len(b)
-	weight := -int((scale+3)/4) - 1
+	mul, weight0 := numericScale(scale)
+	m, weight, nd := shortNumericDigits(m*mul, weight0)
 	sign := uint16(0)
-	if m != 0 {
-		if neg {
-			sign = 0x4000
-		}
-		for {
-			q := m / 10000
-			if m-q*10000 != 0 {
-				break
-			}
-			m = q
-			weight++
-		}
-		for m != 0 {
-			q := m / 10000
-			d := m - q*10000
-			i -= 2
-			b[i], b[i+1] = byte(d>>8), byte(d)
-			m = q
-			weight++
-		}
-	} else {
-		weight = 0
+	if neg && nd > 0 {
+		sign = 0x4000
 	}
-	digits := b[i:]
-	dst, out := grow(dst, 12+len(digits))
-	binary.BigEndian.PutUint32(out, uint32(8+len(digits)))
-	binary.BigEndian.PutUint16(out[4:], uint16(len(digits)/2))
+	dst, out := grow(dst, 12+2*nd)
+	binary.BigEndian.PutUint32(out, uint32(8+2*nd))
+	binary.BigEndian.PutUint16(out[4:], uint16(nd))
 	binary.BigEndian.PutUint16(out[6:], uint16(int16(weight)))
 	binary.BigEndian.PutUint16(out[8:], sign)
 	binary.BigEndian.PutUint16(out[10:], uint16(scale))
-	copy(out[12:], digits)
+	for k := 10 + 2*nd; k > 10; k -= 2 {
+		q := m / 10000
+		binary.BigEndian.PutUint16(out[k:], uint16(m-q*10000))
+		m = q
+	}
 	return dst
+}
+
+// shortNumericDigits returns the base-10000 digits of a magnitude (at
+// most maxShortNumeric) at a scale, given as m times mul and weight0 from
+// numericScale, as one integer d without trailing zero digits, with the
+// weight of its first digit and their number nd: the field's digits are
+// d's, most significant first. Zero has no digits and weight 0.
+func shortNumericDigits(m uint64, weight0 int) (d uint64, weight, nd int) {
+	if m == 0 {
+		return 0, 0, 0
+	}
+	for {
+		q := m / 10000
+		if m-q*10000 != 0 {
+			break
+		}
+		m = q
+		weight0++
+	}
+	switch {
+	case m < 1e4:
+		nd = 1
+	case m < 1e8:
+		nd = 2
+	case m < 1e12:
+		nd = 3
+	case m < 1e16:
+		nd = 4
+	default:
+		nd = 5
+	}
+	return m, weight0 + nd, nd
+}
+
+// numericScale returns, for a scale, the factor that pads a magnitude on
+// the right to whole base-10000 fraction digits and the weight of the
+// digit before them, less one.
+func numericScale(scale int32) (mul uint64, weight0 int) {
+	return pow10[(4-scale%4)%4], -int((scale+3)/4) - 1
 }
 
 // appendNumericText appends the length-prefixed text of the unscaled two's

@@ -10,8 +10,8 @@ import (
 
 // Placed encoders write a column's fields straight into the messages
 // AppendRows builds, once the messages are sized: text columns (the same
-// bytes in both formats) and fixed-size values in binary. A sizer adds
-// each row's field size first.
+// bytes in both formats), fixed-size values in binary, and decimal128
+// numerics in binary. A sizer adds each row's field size first.
 
 // fixedSize sizes fields of width-byte values.
 func fixedSize(width int) sizer {
@@ -35,7 +35,8 @@ func fixedSize(width int) sizer {
 
 // placedEncoder returns the in-place encoder of arr's type sent as oid in
 // the given format, and its sizer, or nil: text values, whose bytes are
-// the same in both formats, and fixed-size values in binary.
+// the same in both formats, fixed-size values and decimal128 numerics in
+// binary.
 func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer, int) {
 	if _, ok := arr.(*array.String); ok && (oid == OIDText || oid == OIDJSON) {
 		return placeStrings, sizeStrings, 0
@@ -115,6 +116,10 @@ func placedEncoder(arr arrow.Array, oid uint32, bin bool) (placeEncoder, sizer, 
 		tt := arr.DataType().(*arrow.TimestampType)
 		if (oid == OIDTimestamptz) == (tt.TimeZone != "") && (oid == OIDTimestamp || oid == OIDTimestamptz) {
 			return placeTimestamps(tt.Unit), fixedSize(8), 8
+		}
+	case *array.Decimal128:
+		if oid == OIDNumeric && arr.DataType().(arrow.DecimalType).GetScale() >= 0 {
+			return placeNumerics, sizeNumerics, 0
 		}
 	}
 	return nil, nil, 0
@@ -285,5 +290,70 @@ func placeMicroTimestamps(out []byte, pos []int, arr arrow.Array, lo int) {
 		binary.BigEndian.PutUint32(b, 8)
 		binary.BigEndian.PutUint64(b[4:], uint64(ts))
 		pos[j] = p + 12
+	}
+}
+
+// placeNumerics writes a decimal128 column's values as binary numerics in
+// place, after sizeNumerics sized them from the values themselves
+// (appendShortNumericBinary's digits, counted first), with no buffer in
+// between; a value beyond 64 bits is encoded twice by
+// appendLongNumericBinary, once to size it. Top-level functions, not
+// closures of placedEncoder: the compiler inlines less into a closure of
+// a function that large.
+func placeNumerics(out []byte, pos []int, arr arrow.Array, lo int) {
+	a := arr.(*array.Decimal128)
+	scale := a.DataType().(*arrow.Decimal128Type).Scale
+	mul, weight0 := numericScale(scale)
+	vals := a.Values()[lo : lo+len(pos)]
+	nulls := a.NullN() > 0
+	for j, v := range vals {
+		p := pos[j]
+		if nulls && a.IsNull(lo+j) {
+			pos[j] = p + copy(out[p:], nullField)
+			continue
+		}
+		neg, hi, m := magnitude(uint64(v.HighBits()), v.LowBits())
+		if hi != 0 || m > maxShortNumeric {
+			pos[j] = p + len(appendLongNumericBinary(out[p:p], neg, hi, m, scale))
+			continue
+		}
+		m, weight, nd := shortNumericDigits(m*mul, weight0)
+		sign := uint64(0)
+		if neg && nd > 0 {
+			sign = 0x4000
+		}
+		b := out[p : p+12+2*nd : p+12+2*nd]
+		binary.BigEndian.PutUint32(b, uint32(8+2*nd))
+		// ndigits, weight, sign and dscale as one big-endian word
+		binary.BigEndian.PutUint64(b[4:], uint64(nd)<<48|uint64(uint16(weight))<<32|sign<<16|uint64(uint16(scale)))
+		for k := 10 + 2*nd; k > 10; k -= 2 {
+			q := m / 10000
+			binary.BigEndian.PutUint16(b[k:], uint16(m-q*10000))
+			m = q
+		}
+		pos[j] = p + 12 + 2*nd
+	}
+}
+
+// sizeNumerics is placeNumerics' sizer.
+func sizeNumerics(sizes []int, arr arrow.Array, lo int) {
+	a := arr.(*array.Decimal128)
+	scale := a.DataType().(*arrow.Decimal128Type).Scale
+	mul, weight0 := numericScale(scale)
+	vals := a.Values()[lo : lo+len(sizes)]
+	nulls := a.NullN() > 0
+	for i, v := range vals {
+		if nulls && a.IsNull(lo+i) {
+			sizes[i] += 4
+			continue
+		}
+		neg, hi, m := magnitude(uint64(v.HighBits()), v.LowBits())
+		if hi == 0 && m <= maxShortNumeric {
+			_, _, nd := shortNumericDigits(m*mul, weight0)
+			sizes[i] += 12 + 2*nd
+			continue
+		}
+		var tmp [64]byte
+		sizes[i] += len(appendLongNumericBinary(tmp[:0], neg, hi, m, scale))
 	}
 }
