@@ -43,6 +43,7 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `with t as (select 1.5 as x) select x from t union all select 2.25`, refused: true},
 		{sql: `with t as (select b from (values (2.25::numeric(10,2))) s(b)) select b from t union all select 1.5::numeric(10,1)`, refused: true},
 		{sql: `select x::text from (select 1.00::numeric(10,2) as x union all select 1) s`, refused: true},
+		{sql: `select x from (values (1.50::numeric(10,2)), (2.25)) t(x)`},
 		// the same scales, or the value summed: as Postgres
 		{sql: `select case when x then 1.5 else 2.5 end from (values (true), (false)) t(x)`},
 		{sql: `select coalesce(a, 1.5), coalesce(b, 1.25)` + ab},
