@@ -25,11 +25,18 @@ const CaseScalesRefused = "a CASE or coalesce whose branches are numeric values 
 // MixedCaseScales reports whether a CASE or coalesce in a select list of
 // root (parsed from sql) has constant branches of different numeric
 // scales: the statement is refused (CaseScalesRefused; 0A000).
+// A result column of the statement that is such a CASE or coalesce itself
+// is answered with each value's scale instead (casevalues.go).
 func MixedCaseScales(root tree.Node, sql string) bool {
 	mixed := false
 	tree.Inspect(root, func(n tree.Node) bool {
 		if sel, ok := n.(*tree.SelectNode); ok && !mixed {
-			for _, e := range sel.SelectList {
+			for i, e := range sel.SelectList {
+				if n == root {
+					if _, ok := caseItem(sel, i, sql); ok && !caseValueOrdered(sel, i) {
+						continue
+					}
+				}
 				mixed = mixed || valueCaseMixed(e, sql)
 			}
 		}
@@ -49,20 +56,41 @@ func valueCaseMixed(e tree.Expr, sql string) bool {
 }
 
 // ValueCases are the CASE and coalesce expressions in the result column e
-// whose value is observable: not under sum, avg, count or a comparison,
-// nor in a subquery (its own select list is another's).
+// whose value is observable: not under sum, avg, count, a comparison or
+// a test (IN, IS NULL, isinf), round or trunc to a number of places, or a cast
+// to a type that is not text, nor in a subquery (its own select list is
+// another's).
 func ValueCases(e tree.Expr) []tree.Expr {
 	var out []tree.Expr
 	tree.Inspect(e, func(n tree.Node) bool {
 		switch n := n.(type) {
 		case nil, *tree.Subquery, *tree.Comparison, *tree.Conjunction, *tree.Between:
 			return false
-		case *tree.Function:
+		case *tree.Window:
 			switch strings.ToLower(n.FunctionName) {
 			case "sum", "avg", "count", "count_star":
 				return false
 			}
+		case *tree.Cast:
+			if n.CastType.ID != "VARCHAR" {
+				return false
+			}
+		case *tree.Function:
+			switch strings.ToLower(n.FunctionName) {
+			case "sum", "avg", "count", "count_star", "isinf", "isnan", "isfinite", "bool_or", "bool_and", "typeof":
+				return false // a boolean or a type name; the float checks' isinf under sum (floatsum.go)
+			case "round", "trunc", "round_even":
+				if len(n.Children) == 2 {
+					return false
+				}
+			}
 		case *tree.Case, *tree.Operator:
+			if o, ok := n.(*tree.Operator); ok {
+				switch o.Type {
+				case "COMPARE_IN", "COMPARE_NOT_IN", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL":
+					return false // a boolean
+				}
+			}
 			if _, ok := CaseBranches(n.(tree.Expr)); ok {
 				out = append(out, n.(tree.Expr))
 			}

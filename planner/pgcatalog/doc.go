@@ -28,7 +28,9 @@
 //     generate_series, exponent and timestamp constants (pgvalues.go,
 //     format.go, literals.go), numeric constants of mixed scales
 //     (scales.go), numeric results with a scale per value as result
-//     columns: quotients, averages (numresult.go), exp, ln, log, power
+//     columns: quotients, averages (numresult.go), a CASE or coalesce
+//     of branches of different scales (casevalues.go; elsewhere
+//     refused, casescales.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
 //     (jsonb.go; internal/pgtypes writes its text); the float checks'
 //     undoing where the planner knows no float can reach them

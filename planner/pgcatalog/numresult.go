@@ -65,6 +65,7 @@ var numericAggregates = map[string]string{
 type NumericItem struct {
 	Col          int
 	Division     bool // a division, or exp, ln, log, power, sqrt (nummath.go): numeric of a decimal only (else an aggregate)
+	Branches     bool // a CASE or coalesce (casevalues.go): numeric where its branches' scales differ
 	probe, exact []edit
 }
 
@@ -75,7 +76,8 @@ type edit struct {
 
 // NumericItems finds the result columns of root (a plain SELECT parsed
 // from sql) that are a division or an avg, stddev or variance call, that
-// rounded to a constant number of places (round(x, n)), or trim_scale.
+// rounded to a constant number of places (round(x, n)), or trim_scale,
+// and those that are a CASE or coalesce (casevalues.go).
 func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 	sel, ok := root.(*tree.SelectNode)
 	if !ok {
@@ -83,6 +85,12 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 	}
 	var items []NumericItem
 	for i, e := range sel.SelectList {
+		if it, ok := caseItem(sel, i, sql); ok {
+			if !caseValueOrdered(sel, i) {
+				items = append(items, it)
+			}
+			continue
+		}
 		if w, ok := e.(*tree.Window); ok {
 			if it, ok := windowAverage(w, sql); ok {
 				it.Col = i
@@ -124,6 +132,17 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 			items = append(items, NumericItem{Col: i,
 				probe: []edit{{loc, loc + len(name), "lakegate_numeric_probe"}},
 				exact: []edit{{loc, loc + len(name), "lakegate_numeric_trim"}}})
+		}
+	}
+	// an ORDER BY naming such a column sorts by its value, not the text
+	// the engine now writes of it
+	for i := range items {
+		if it := &items[i]; !it.Branches {
+			if text, ok := itemText(sel.SelectList[it.Col], sql); ok {
+				// the engine's float avg sorts as the exact one does
+				text = strings.ReplaceAll(text, "lakegate_float_arg(", "(")
+				it.exact = append(it.exact, orderedAs(sel, it.Col, text, sql)...)
+			}
 		}
 	}
 	return items

@@ -10,72 +10,133 @@ import (
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
 
-// A CASE or coalesce whose branches read values of different numeric
-// scales (coalesce(a, b) of numeric(10,1) and numeric(10,2) columns) is
-// numeric without a typmod in Postgres, each value with its branch's
-// scale; the engine gives it the widest scale. pgcatalog.MixedCaseScales
-// refuses branches that are constants; here the branches of each CASE
-// and coalesce whose value reaches a result column of the outermost
-// SELECT (pgcatalog.ValueCases) are described (the statement written
-// anew from its parse tree with the branches as more result columns) and
-// their decimal scales compared: the statement is refused (0A000) where
-// they differ. An integer branch beside a decimal one is not refused, and
-// a statement whose branches cannot be described so (an aggregate's
-// argument, a grouped CASE) is not compared (README, differences).
+// A CASE or coalesce whose branches are numeric of different scales
+// (coalesce(a, b) of numeric(10,1) and numeric(10,2) columns,
+// coalesce(sum(amount), 0) of a numeric(12,2) and an integer) is numeric
+// without a typmod in Postgres, each value with its branch's scale; the
+// engine gives it the widest scale. The branches of each CASE and
+// coalesce whose value reaches a result column of the outermost SELECT
+// (pgcatalog.ValueCases) are described (the statement written anew from
+// its parse tree with the branches as more result columns; where they
+// cannot be, as an aggregate's argument or a grouped CASE, under the
+// aggregate first()) and their scales compared,
+// an integer's being 0. Where they differ, a result column that is the
+// CASE or coalesce itself (a pgcatalog.NumericItem with Branches) is
+// answered with each value's scale (exactNumerics); elsewhere (inside
+// another expression or aggregate, a grouped or DISTINCT column) the
+// statement is refused (0A000). Branches that cannot be described at all
+// are not compared (README, differences).
 
-// mixedCaseScales fails for a statement (sql) of which a CASE or coalesce
-// in a result column has branches of different decimal scales.
-func (s *Session) mixedCaseScales(e *engine, sql string) error {
+// caseScales compares the branch scales of the statement sql (the plan's,
+// whose result columns are cols): it returns the result columns answered
+// with each value's scale, or fails.
+func (s *Session) caseScales(e *engine, plan *queryPlan, cols []pgtypes.Column) (map[int]bool, error) {
+	sql := plan.SQL
 	if lower := strings.ToLower(sql); !strings.Contains(lower, "case") && !strings.Contains(lower, "coalesce") {
-		return nil
+		return nil, nil
 	}
 	stmts, err := tree.Parse(e.conn, sql)
 	if err != nil || len(stmts) != 1 {
-		return nil
+		return nil, nil
 	}
 	sel, ok := stmts[0].Node.(*tree.SelectNode)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	list := sel.SelectList
-	var spans [][2]int // the branches of each CASE or coalesce in list
-	for _, item := range sel.SelectList {
+	whole := map[int]bool{}
+	for _, it := range plan.Numeric {
+		whole[it.Col] = it.Branches
+	}
+	type span struct{ from, to, col int } // col: the result column it is, or -1
+	var spans []span
+	var branches []tree.Expr
+	for i, item := range sel.SelectList {
 		for _, c := range pgcatalog.ValueCases(item) {
-			branches, _ := pgcatalog.CaseBranches(c)
-			start := len(list)
-			for _, b := range branches {
+			bs, _ := pgcatalog.CaseBranches(c)
+			sp := span{from: len(branches), col: -1}
+			if c == item && whole[i] {
+				sp.col = i
+			}
+			for _, b := range bs {
 				if k, isConst := b.(*tree.Constant); !isConst || !k.Value.IsNull {
-					list = append(list, b)
+					branches = append(branches, b)
 				}
 			}
-			spans = append(spans, [2]int{start, len(list)})
+			sp.to = len(branches)
+			spans = append(spans, sp)
 		}
 	}
 	if len(spans) == 0 {
-		return nil
+		return nil, nil
 	}
-	sel.SelectList = list
-	text, err := tree.Render(e.conn, stmts[0])
-	if err != nil {
-		return nil
+	types := s.branchTypes(e, stmts[0], sel, branches)
+	if types == nil {
+		return nil, nil
 	}
-	cols, _, err := s.describe(e, text)
-	if err != nil || len(cols) != len(list) {
-		return nil
-	}
+	answered := map[int]bool{}
 	for _, sp := range spans {
-		scales := map[int]bool{}
-		for _, c := range cols[sp[0]:sp[1]] {
-			// an integer branch (ELSE 0) is written with the decimal's
-			// scale (README, differences): refusing it would refuse
-			// coalesce(sum(x), 0) and pgAdmin's dashboard
-			if c.Type.ID == pgtypes.TypeNumeric {
-				scales[c.Type.Scale] = true
-			}
+		if !mixedBranchScales(types[sp.from:sp.to]) {
+			continue
 		}
-		if len(scales) > 1 {
-			return fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.CaseScalesRefused)
+		if sp.col >= 0 && sp.col < len(cols) && cols[sp.col].Type.ID == pgtypes.TypeNumeric {
+			answered[sp.col] = true
+			continue
+		}
+		return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.CaseScalesRefused)
+	}
+	return answered, nil
+}
+
+// branchTypes describes branches, expressions of sel (the statement st),
+// as more result columns of it: as they are, or else each under the
+// aggregate first() (an aggregate's argument, a grouped CASE: its type is
+// its argument's); nil if neither describes.
+func (s *Session) branchTypes(e *engine, st *tree.Statement, sel *tree.SelectNode, branches []tree.Expr) []pgtypes.Type {
+	list := sel.SelectList
+	defer func() { sel.SelectList = list }()
+	describe := func(extra []tree.Expr) []pgtypes.Type {
+		sel.SelectList = append(append([]tree.Expr(nil), list...), extra...)
+		text, err := tree.Render(e.conn, st)
+		if err != nil {
+			return nil
+		}
+		cols, _, err := s.describe(e, text)
+		if err != nil || len(cols) != len(sel.SelectList) {
+			return nil
+		}
+		out := make([]pgtypes.Type, 0, len(extra))
+		for _, c := range cols[len(list):] {
+			out = append(out, c.Type)
+		}
+		return out
+	}
+	if types := describe(branches); types != nil {
+		return types
+	}
+	firsts := make([]tree.Expr, len(branches))
+	for i, b := range branches {
+		firsts[i] = &tree.Function{ExprBase: tree.ExprBase{Class: "FUNCTION", Type: "FUNCTION", QueryLocation: tree.NoLocation},
+			FunctionName: "first", Children: []tree.Expr{b}, OrderBys: &tree.Modifier{Type: "ORDER_MODIFIER"}}
+	}
+	return describe(firsts)
+}
+
+// mixedBranchScales reports whether the branch types ts are numeric
+// (decimals and integers) of more than one scale, a decimal among them.
+// Another type (a float, text) makes the CASE another type, which the
+// engine answers as Postgres does.
+func mixedBranchScales(ts []pgtypes.Type) bool {
+	scales, decimal := map[int]bool{}, false
+	for _, t := range ts {
+		switch t.ID {
+		case pgtypes.TypeNumeric:
+			scales[t.Scale] = true
+			decimal = decimal || t.Scale > 0
+		case pgtypes.TypeInt16, pgtypes.TypeInt32, pgtypes.TypeInt64:
+			scales[0] = true
+		default:
+			return false
 		}
 	}
-	return nil
+	return decimal && len(scales) > 1
 }

@@ -15,22 +15,34 @@ import (
 // pgcatalog.NumericItems) carry their exact operands, and labels them
 // numeric; cols are the columns the statement as planned has. The
 // engine is asked which candidates are numeric (a probe statement).
-// On any failure of the probe the statement stays as planned.
-func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Column) ([]pgtypes.Column, error) {
+// On any failure of the probe the statement stays as planned. answered
+// are the CASE and coalesce result columns whose values keep their
+// branch's scale (caseScales).
+func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Column, answered map[int]bool) ([]pgtypes.Column, error) {
 	items, nested := plan.Numeric, s.nestedDivisions(e, plan)
 	if len(items) == 0 && nested == nil {
 		return cols, nil
 	}
 	exact := map[int]bool{}
-	if len(items) > 0 {
+	probed := false
+	for _, it := range items {
+		exact[it.Col] = it.Branches && answered[it.Col]
+		probed = probed || !it.Branches
+	}
+	if probed {
 		if ps, err := e.prepare(pgcatalog.NumericProbe(plan.SQL, items)); err == nil {
 			probe := ps.Columns()
 			ps.Close()
 			for _, it := range items {
-				if it.Col < len(probe) && it.Col < len(cols) && exactType(probe[it.Col].Type, it.Division) {
+				if !it.Branches && it.Col < len(probe) && it.Col < len(cols) && exactType(probe[it.Col].Type, it.Division) {
 					exact[it.Col] = true
 				}
 			}
+		}
+	}
+	for c, x := range exact {
+		if !x {
+			delete(exact, c)
 		}
 	}
 	if len(exact) == 0 && nested == nil {

@@ -345,10 +345,11 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 		if err := s.mixedSetScales(e, plan.SQL, cols); err != nil {
 			return nil, nil, nil, err
 		}
-		if err := s.mixedCaseScales(e, plan.SQL); err != nil {
+		answered, err := s.caseScales(e, plan, cols)
+		if err != nil {
 			return nil, nil, nil, err
 		}
-		if cols, err = s.exactNumerics(e, plan, cols); err != nil {
+		if cols, err = s.exactNumerics(e, plan, cols, answered); err != nil {
 			return nil, nil, nil, err
 		}
 	}

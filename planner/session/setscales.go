@@ -19,9 +19,10 @@ import (
 // in a subquery or CTE, is described on its own (written anew from the
 // parse tree) and the scales of each numeric column compared (a branch
 // gets the statement's CTEs). pgcatalog.MixedScales refuses mixed
-// constants before. The statement's result must have a numeric column:
-// one that reads such a set operation only through count(*), a
-// comparison or a cast to another type is left alone.
+// constants before. The statement's result must have a column that may
+// show a scale (scaleVisible: a numeric, or text such as x::text): one
+// that reads such a set operation only through count(*), a comparison or
+// a cast to a number is left alone.
 
 // setScalesRefused is why such a statement fails.
 const setScalesRefused = "a set operation whose branches give a numeric column different scales is not supported " +
@@ -32,11 +33,11 @@ const setScalesRefused = "a set operation whose branches give a numeric column d
 // different scales. A branch that cannot be described alone is not
 // compared.
 func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) error {
-	numeric := false
+	visible := false
 	for _, c := range cols {
-		numeric = numeric || c.Type.ID == pgtypes.TypeNumeric
+		visible = visible || scaleVisible(c.Type)
 	}
-	if !numeric || !strings.Contains(strings.ToLower(sql), "union") && !strings.Contains(strings.ToLower(sql), "intersect") &&
+	if !visible || !strings.Contains(strings.ToLower(sql), "union") && !strings.Contains(strings.ToLower(sql), "intersect") &&
 		!strings.Contains(strings.ToLower(sql), "except") {
 		return nil
 	}
@@ -79,6 +80,19 @@ func (s *Session) mixedSetScales(e *engine, sql string, cols []pgtypes.Column) e
 		}
 	}
 	return nil
+}
+
+// scaleVisible reports whether a result column of type t may show a
+// numeric value's scale: a numeric, or a value of another type written
+// from it (x::text, a json or array of it); not a number, a boolean or a
+// time, which a count, a comparison or a float cast gives.
+func scaleVisible(t pgtypes.Type) bool {
+	switch t.ID {
+	case pgtypes.TypeBool, pgtypes.TypeInt16, pgtypes.TypeInt32, pgtypes.TypeInt64, pgtypes.TypeFloat32, pgtypes.TypeFloat64,
+		pgtypes.TypeDate, pgtypes.TypeTime, pgtypes.TypeTimestamp, pgtypes.TypeTimestampTZ, pgtypes.TypeInterval, pgtypes.TypeUUID:
+		return false
+	}
+	return true
 }
 
 // ctesAround are the CTEs of outer but the ones holding so (which must not

@@ -152,6 +152,16 @@ select x from (values (7, 2)) t(x, y) where x / y > 2 order by x / y
 select q * 2 from (select x / 4.0 as q from (values (1)) t(x)) s
 select trim_scale(x) from (values (1.500), (2.000), (null)) t(x)
 select scale(x), min_scale(x) from (values (1.500), (-2.010)) t(x)
+select coalesce(sum(a), 0) as total from (values (1.50::numeric(12,2))) t(a) where false
+select g, coalesce(sum(a), 0) as total from (values (1, 1.50::numeric(12,2)), (2, null), (3, 10.25)) t(g, a) group by g order by total desc, g
+select g, coalesce(sum(a), 0) from (values (1, 1.50::numeric(12,2)), (2, null)) t(g, a) group by g order by 2, 1
+select coalesce(a, b), case when a > 1 then a else b end from (values (1.5::numeric(10,1), 2.25::numeric(10,2)), (null, 3.75)) t(a, b)
+select case x when 1 then 1.0 when 2 then 2.50 else 3 end as v from (values (1), (2), (3)) t(x) order by v desc
+select case when x then 1.5 else 2 end, coalesce(null::numeric, 1.5) from (values (true), (false)) t(x)
+select round(coalesce(sum(a), 0), 2), coalesce(sum(a), 0)::float8 from (values (1.50::numeric(12,2))) t(a) where false
+select coalesce(x, 0) in (0, 1.5), sum(coalesce(x, 0)) over () from (values (1.5::numeric(10,1)), (null)) t(x)
+select x / 3.0 as q from (values (1), (20), (3)) t(x) order by q
+select g, avg(x) a from (values (1, 1.50), (1, 20.25), (2, 3.00)) t(g, x) group by g order by a desc
 select octet_length('é'::text), octet_length('\x0102'::bytea)
 -- casts
 select 1e15::float8::text, 1234567.0::float4::text, (-0.0)::float8::text, 'inf'::float8::text, 1e-5::float8::text
@@ -513,6 +523,7 @@ select x from (select a as x from (values (1.00::numeric(10,2))) t(a) union all 
 with u as (select a as x from (values (1.50::numeric(10,2))) t(a) union all select 2) select x from u order by x
 with t as (select 1.50::numeric(10,2) as a), s as (select 2.5::numeric(10,1) as b) select max(x) from (select a as x from t union all select b from s) u
 select count(*), sum(x) from (select a as x from (values (1.00::numeric(10,2))) t(a) union all select b from (values (2.50::numeric(10,2))) s(b)) u
+select count(*), max(x::float8) from (select 1.00::numeric(10,2) as x union all select 1) s
 
 -- column names
 select 1

@@ -1,0 +1,340 @@
+package pgcatalog
+
+import (
+	"strings"
+
+	"github.com/lakegate/lakegate/internal/sqlparse"
+	"github.com/lakegate/lakegate/internal/sqlparse/tree"
+)
+
+// A result column that is a CASE or coalesce whose branches are numeric
+// of different scales (coalesce(sum(amount), 0), numeric(12,2) and an
+// integer; case when x then 1.5 else 2.25 end) is numeric without a
+// typmod in Postgres, each value with the scale of the branch it came
+// from (0, 1.5, 2.25); the engine gives every value the widest scale
+// (0.00). Such a column is a NumericItem with Branches set: its exact
+// edits have the engine write each branch's value as its text
+// (lakegate_numeric_branch), which keeps the branch's scale, and the
+// planner labels the column numeric (internal/pgtypes, NumericText, reads
+// a decimal's text as itself). Whether the branches' scales differ the
+// session finds from their types (planner/session, casescales.go). An
+// ORDER BY that names the column (its alias or position) sorts by the
+// CASE or coalesce as written, a number, not by its text.
+
+// caseValueMacros write a branch's value as text.
+var caseValueMacros = []string{`lakegate_numeric_branch(x) AS CAST(x AS VARCHAR)`}
+
+// caseItem reads the result column e (at index col of sel, parsed from
+// sql) as a NumericItem if it is a CASE or coalesce whose branches the
+// text delimits; false if not, or if a branch holds a parameter (whose
+// type the engine would take from the text cast).
+func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
+	e := sel.SelectList[col]
+	branches, ok := CaseBranches(e)
+	if !ok {
+		return NumericItem{}, false
+	}
+	spans, end, ok := branchSpans(e, len(branches), sql)
+	if !ok {
+		return NumericItem{}, false
+	}
+	it := NumericItem{Col: col, Branches: true}
+	for _, sp := range spans {
+		it.exact = append(it.exact, edit{sp[0], sp[0], "lakegate_numeric_branch("}, edit{sp[1], sp[1], ")"})
+	}
+	it.exact = append(it.exact, orderedAs(sel, col, sql[caseStart(e, sql):end], sql)...)
+	return it, true
+}
+
+// orderedAs are the edits that make the ORDER BY terms of sel naming its
+// result column col (alias or position) sort by text, the column's
+// expression as written: the column itself is the engine's text of a
+// numeric value now, which would sort as text.
+func orderedAs(sel *tree.SelectNode, col int, text, sql string) []edit {
+	var eds []edit
+	for _, m := range sel.Modifiers {
+		for _, o := range m.Orders {
+			if from, to, ok := namesColumn(o.Expression, sel.SelectList[col].Head().Alias, col, sql); ok {
+				eds = append(eds, edit{from, to, "(" + text + ")"})
+			}
+		}
+	}
+	return eds
+}
+
+// itemText is the text of the result column e, from the first offset in
+// its tree (and the parentheses before it) to the comma, keyword or alias
+// that ends it at its depth; false where it cannot be told.
+func itemText(e tree.Expr, sql string) (string, bool) {
+	first := uint64(len(sql))
+	tree.Inspect(e, func(n tree.Node) bool {
+		if x, ok := n.(tree.Expr); ok && x != nil && x.Head().QueryLocation < first {
+			first = x.Head().QueryLocation
+		}
+		return true
+	})
+	start := int(first)
+	if start >= len(sql) {
+		return "", false
+	}
+	for start > 0 && (sql[start-1] == ' ' || sql[start-1] == '\t' || sql[start-1] == '\n' || sql[start-1] == '\r' || sql[start-1] == '(') {
+		start--
+	}
+	for start < len(sql) && sql[start] != '(' && !sqlparse.Scan(sql, start).Significant() {
+		start = sqlparse.Scan(sql, start).End
+	}
+	depth, end := 0, -1
+	for i := start; i < len(sql) && end < 0; {
+		t := sqlparse.Scan(sql, i)
+		switch {
+		case !t.Significant():
+		case t.Kind == sqlparse.Param:
+			return "", false
+		case t.Text == "(" || t.Text == "[":
+			depth++
+		case t.Text == ")" || t.Text == "]":
+			depth--
+			if depth < 0 {
+				end = i
+			}
+		case depth > 0:
+		case t.Text == "," || t.Text == ";":
+			end = i
+		case t.Kind == sqlparse.Word && (itemStops[t.Upper()] || strings.EqualFold(t.Text, e.Head().Alias)):
+			end = i
+		}
+		i = t.End
+	}
+	if end < 0 {
+		end = len(sql)
+	}
+	text := strings.TrimSpace(sql[start:end])
+	return text, text != ""
+}
+
+// itemStops are the keywords that end a select list item at its depth.
+var itemStops = map[string]bool{"AS": true, "FROM": true, "WHERE": true, "GROUP": true, "HAVING": true, "ORDER": true,
+	"LIMIT": true, "OFFSET": true, "WINDOW": true, "QUALIFY": true, "UNION": true, "EXCEPT": true, "INTERSECT": true,
+	"FETCH": true, "INTO": true}
+
+// namesColumn reports whether an ORDER BY term o names the result column
+// col (alias, or its position), and the term's text span.
+func namesColumn(o tree.Expr, alias string, col int, sql string) (int, int, bool) {
+	loc := int(o.Head().QueryLocation)
+	if loc < 0 || loc >= len(sql) {
+		return 0, 0, false
+	}
+	t := sqlparse.Scan(sql, loc)
+	switch o := o.(type) {
+	case *tree.ColumnRef:
+		if alias == "" || len(o.ColumnNames) != 1 || o.ColumnNames[0] != alias || t.Kind != sqlparse.Word && t.Kind != sqlparse.QuotedIdent {
+			return 0, 0, false
+		}
+		return t.Pos, t.End, true
+	case *tree.Constant:
+		if !integerConstant(o) || string(o.Value.Value) != itoa(col+1) || t.Kind != sqlparse.Number || t.Text != itoa(col+1) {
+			return 0, 0, false
+		}
+		return t.Pos, t.End, true
+	}
+	return 0, 0, false
+}
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n < 10 {
+		return digits[n : n+1]
+	}
+	return itoa(n/10) + digits[n%10:n%10+1]
+}
+
+// CaseValueOrdered reports whether a CASE or coalesce result column at
+// col of sel is named by DISTINCT, GROUP BY (alias or position) or
+// another clause the text edits cannot follow: such a column stays the
+// engine's (the session refuses it where the scales differ).
+func caseValueOrdered(sel *tree.SelectNode, col int) bool {
+	for _, m := range sel.Modifiers {
+		if m.Type == "DISTINCT_MODIFIER" {
+			return true
+		}
+	}
+	alias := sel.SelectList[col].Head().Alias
+	named := false
+	for _, g := range sel.GroupExpressions {
+		switch g := g.(type) {
+		case *tree.ColumnRef:
+			named = named || alias != "" && len(g.ColumnNames) == 1 && g.ColumnNames[0] == alias
+		case *tree.Constant:
+			named = named || integerConstant(g) && string(g.Value.Value) == itoa(col+1)
+		}
+	}
+	return named
+}
+
+// branchSpans are the text spans of the n branches of the CASE or
+// coalesce e in sql (the expressions after THEN and ELSE, or coalesce's
+// arguments) and the end of e's text.
+func branchSpans(e tree.Expr, n int, sql string) ([][2]int, int, bool) {
+	loc := caseStart(e, sql)
+	if loc < 0 {
+		return nil, 0, false
+	}
+	var toks []sqlparse.Token
+	for i := loc; i < len(sql); {
+		t := sqlparse.Scan(sql, i)
+		if t.Significant() {
+			if t.Kind == sqlparse.Param {
+				return nil, 0, false
+			}
+			toks = append(toks, t)
+		}
+		i = t.End
+	}
+	if len(toks) < 2 {
+		return nil, 0, false
+	}
+	var spans [][2]int
+	var end int
+	switch c := e.(type) {
+	case *tree.Case:
+		if toks[0].Upper() != "CASE" {
+			return nil, 0, false
+		}
+		spans, end = caseSpans(toks)
+		if end < 0 || len(spans) != len(c.CaseChecks) && len(spans) != n {
+			return nil, 0, false
+		}
+	default:
+		if !strings.EqualFold(toks[0].Text, "coalesce") || toks[1].Text != "(" {
+			return nil, 0, false
+		}
+		spans, end = argSpans(toks[1:])
+		if end < 0 || len(spans) != n {
+			return nil, 0, false
+		}
+	}
+	return spans, end, true
+}
+
+// caseSpans reads the branches of the CASE starting at toks[0], and the
+// end of its END; -1 if it does not end.
+func caseSpans(toks []sqlparse.Token) ([][2]int, int) {
+	var spans [][2]int
+	depth, nested, start := 0, 0, -1
+	for i := 1; i < len(toks); i++ {
+		t := toks[i]
+		switch t.Text {
+		case "(", "[":
+			depth++
+			continue
+		case ")", "]":
+			depth--
+			if depth < 0 {
+				return nil, -1
+			}
+			continue
+		}
+		if depth > 0 || t.Kind != sqlparse.Word {
+			continue
+		}
+		switch t.Upper() {
+		case "CASE":
+			nested++
+			continue
+		case "END":
+			if nested > 0 {
+				nested--
+				continue
+			}
+		}
+		if nested > 0 {
+			continue
+		}
+		switch t.Upper() {
+		case "WHEN", "ELSE", "END":
+			if start >= 0 {
+				spans = append(spans, [2]int{start, toks[i-1].End})
+				start = -1
+			}
+			if t.Upper() == "END" {
+				return spans, t.End
+			}
+			if t.Upper() == "ELSE" && i+1 < len(toks) {
+				start = toks[i+1].Pos
+			}
+		case "THEN":
+			if i+1 < len(toks) {
+				start = toks[i+1].Pos
+			}
+		}
+	}
+	return nil, -1
+}
+
+// argSpans reads the arguments of the call whose parenthesis is toks[0],
+// and the end of its closing parenthesis; -1 if it does not close.
+func argSpans(toks []sqlparse.Token) ([][2]int, int) {
+	var spans [][2]int
+	depth, start := 0, -1
+	for i, t := range toks {
+		switch t.Text {
+		case "(", "[":
+			depth++
+			if depth == 1 {
+				if i+1 < len(toks) {
+					start = toks[i+1].Pos
+				}
+				continue
+			}
+		case ")", "]":
+			depth--
+			if depth == 0 {
+				if start >= 0 && i > 0 && start < t.Pos {
+					spans = append(spans, [2]int{start, toks[i-1].End})
+				}
+				return spans, t.End
+			}
+		case ",":
+			if depth == 1 {
+				spans = append(spans, [2]int{start, toks[i-1].End})
+				if i+1 < len(toks) {
+					start = toks[i+1].Pos
+				}
+			}
+		}
+	}
+	return nil, -1
+}
+
+// caseStart is the offset of the CASE or coalesce e in sql, -1 if not
+// known. The engine gives a coalesce no location: it is the word
+// coalesce before its first argument, with only white space and
+// parentheses between.
+func caseStart(e tree.Expr, sql string) int {
+	if loc := e.Head().QueryLocation; loc < uint64(len(sql)) {
+		return int(loc)
+	}
+	o, ok := e.(*tree.Operator)
+	if !ok || len(o.Children) == 0 {
+		return -1
+	}
+	first := uint64(len(sql))
+	tree.Inspect(o.Children[0], func(n tree.Node) bool {
+		if x, ok := n.(tree.Expr); ok && x != nil && x.Head().QueryLocation < first {
+			first = x.Head().QueryLocation
+		}
+		return true
+	})
+	i := int(first)
+	if i >= len(sql) {
+		return -1
+	}
+	for i > 0 && (sql[i-1] == ' ' || sql[i-1] == '\t' || sql[i-1] == '\n' || sql[i-1] == '\r' || sql[i-1] == '(') {
+		i--
+	}
+	const word = "coalesce"
+	if i < len(word) || !strings.EqualFold(sql[i-len(word):i], word) || i > len(word) && sqlparse.IsIdentByte(sql[i-len(word)-1]) {
+		return -1
+	}
+	return i - len(word)
+}
