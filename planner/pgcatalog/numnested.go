@@ -66,6 +66,7 @@ var EngineFunctions = []EngineFunction{
 	// json's operators and jsonb's text (jsontext.go)
 	{"lakegate_json_field", 4, jsonField},
 	{"lakegate_jsonb_text", 1, jsonbText},
+	{"lakegate_json_parts", 2, jsonParts},
 }
 
 // NestedDivs are the divisions inside expressions of a statement and
