@@ -58,6 +58,11 @@ select 1e308::float8 + 1e308::float8
 select -1e308::float8 - 1e308::float8, 1
 select x + y as s from (values (1e308::float8, 1e308::float8)) t(x, y)
 select x - y, x + y from (values (1e308::float8, 1e307::float8), (null, 1)) t(x, y)
+select t.x + t.y from (values (1e308::float8, 1e308::float8)) as t(x, y)
+select coalesce(x, 0) + x from (values (1e308::float8)) t(x)
+select float8 '1e308' + x, 1 from (values (1e308::float8)) t(x)
+select float8 '1.0' || 'a', 'a' || t.x, t.x - t.y, t.x + 'Infinity'::float8 from (values (1.5::float8, 1e308::float8)) t(x, y)
+select t.x + 1, t.x / 2 + t.x, 'x' || t.x / 4 from (values (1.5::float8)) t(x)
 select abs(x + y) + 1e308::float8 from (values (1e308::float8, 1e307::float8)) t(x, y)
 select 1::float8 + (select 2::float8) - 0.5::float8, 'Infinity'::float8 + (select 1e308::float8), 'Infinity'::float8 + 1e308::float8 + 1e308::float8
 select 'Infinity'::float8 - 'Infinity'::float8, 'NaN'::float8 + 1, x - y from (values ('NaN'::float8, 1e308::float8)) t(x, y)
