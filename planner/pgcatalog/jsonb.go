@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -416,19 +417,23 @@ func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 		case *tree.SubqueryRef:
 			// a subquery's (or VALUES') jsonb columns, by the names
 			// the alias gives them
-			if r.Subquery == nil || r.Alias == "" {
+			if r.Subquery != nil && r.Alias != "" {
+				from.add(r.Alias, jsonbQueryColumns(r.Subquery.Node), r.ColumnNameAlias)
+			}
+		case *tree.BaseTable:
+			// a CTE of this SELECT
+			if r.SchemaName != "" || r.CatalogName != "" {
 				return
 			}
-			for i, name := range jsonbQueryColumns(r.Subquery.Node) {
-				if name == "" {
+			for _, c := range sel.CTEMap.Map {
+				if c.Value == nil || c.Value.Query == nil || !strings.EqualFold(c.Key, r.TableName) {
 					continue
 				}
-				if i < len(r.ColumnNameAlias) {
-					name = r.ColumnNameAlias[i]
+				aliases := c.Value.Aliases
+				if len(r.ColumnNameAlias) > 0 {
+					aliases = r.ColumnNameAlias
 				}
-				if name = strings.ToLower(name); name != "?" {
-					from.names[name], from.names[strings.ToLower(r.Alias)+"."+name] = true, true
-				}
+				from.add(cmp.Or(r.Alias, r.TableName), jsonbQueryColumns(c.Value.Query.Node), aliases)
 			}
 		}
 	}
@@ -437,6 +442,22 @@ func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 		return nil
 	}
 	return from
+}
+
+// add names the jsonb columns of a FROM item (table): cols as
+// jsonbQueryColumns gives them, renamed by aliases.
+func (f *jsonbFrom) add(table string, cols, aliases []string) {
+	for i, name := range cols {
+		if name == "" {
+			continue
+		}
+		if i < len(aliases) {
+			name = aliases[i]
+		}
+		if name = strings.ToLower(name); name != "?" {
+			f.names[name], f.names[strings.ToLower(table)+"."+name] = true, true
+		}
+	}
 }
 
 // jsonbQueryColumns gives, for each result column of q, its name where

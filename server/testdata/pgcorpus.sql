@@ -410,6 +410,8 @@ select e.value, k.x from jsonb_each('{"a": [5,6], "b": {"y":1,"x":2}}') e join (
 select value ->> 'x', value -> 'x' from jsonb_array_elements('[{"x": [1,2]}, {"x": {"b":1,"a":2}}]')
 select x.v, x.v ->> 0 from (select value as v from jsonb_each('{"a": [1,2]}')) x
 select s.j -> 'b', j ->> 'b', j from (select '{"b": [5,6], "a": 1}'::jsonb as j) s
+with s as (select '{"b": [5,6]}'::jsonb as j) select j, j -> 'b', s.j from s
+with s(x) as (select value from jsonb_array_elements('[{"b": [5,6]}]')) select x, x ->> 'b' from s
 select * from json_each('{"a": [1,  2], "b": "x", "a": {"y" : 1}}')
 select value, value ->> 0 from json_array_elements('[[1,  2], {"b": 1, "a": 2}, null]')
 select * from jsonb_each('{"b": 1.50, "a": [1,2], "c": {"y": 1e2, "x": null}}')
