@@ -58,3 +58,43 @@ func TestFloatChainParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestFloatChecksTwice: a statement whose float checks the text edits
+// cannot place (t.x + t.y, float8 '1e308' + x: written anew from the
+// parse tree) fails as Postgres does, and so does its second run, whose
+// result shape lakegate already knows.
+func TestFloatChecksTwice(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	ctx := context.Background()
+	pc, err := pgx.Connect(ctx, pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close(ctx)
+	lc := g.connect(t)
+	answer := func(c *pgx.Conn, sql string) string {
+		var s string
+		if err := c.QueryRow(ctx, sql).Scan(&s); err != nil {
+			return "ERROR " + sqlState(err)
+		}
+		return s
+	}
+	for _, sql := range []string{
+		"select (t.x + t.y)::text from (values (1e308::float8, 1e308::float8)) as t(x, y)",
+		"select (x + y)::text from (values (1e308::float8, 1e308::float8)) t(x, y)",
+		"select (coalesce(x, 0) + x)::text from (values (1e308::float8)) t(x)",
+		"select (float8 '1e308' + x)::text from (values (1e308::float8)) t(x)",
+		"select (t.x - t.y)::text from (values (1e307::float8, 1e306::float8)) as t(x, y)",
+		"select 'a' || t.x from (values (1.5::float8)) t(x)",
+		"select float8 '1e15' || 'a'",
+	} {
+		want := answer(pc, sql)
+		for run := 1; run <= 2; run++ {
+			if got := answer(lc, sql); got != want {
+				t.Errorf("%s (run %d): lakegate %s, want %s", sql, run, got, want)
+			}
+		}
+	}
+}

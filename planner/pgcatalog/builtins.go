@@ -126,7 +126,7 @@ const jsonBuildArgs = 24
 // json_object and json_array write compact JSON. A value is written as
 // to_json writes it, NULL as null; a key as a JSON string of its text.
 func jsonBuildMacros() []string {
-	var obj, arr []string
+	var obj, arr, objb, arrb []string
 	for n := 0; n <= jsonBuildArgs; n++ {
 		params, items := make([]string, n), make([]string, n)
 		for i := range params {
@@ -134,12 +134,14 @@ func jsonBuildMacros() []string {
 			items[i] = "lakegate_json_value(" + params[i] + ")"
 		}
 		arr = append(arr, fmt.Sprintf("(%s) AS CAST('[' || %s || ']' AS JSON)", strings.Join(params, ", "), concatWith(items, "', '")))
+		arrb = append(arrb, fmt.Sprintf("(%s) AS lakegate_jsonb('[' || %s || ']')", strings.Join(params, ", "), concatWith(items, "', '")))
 		if n%2 == 0 {
 			pairs := make([]string, 0, n/2)
 			for i := 0; i < n; i += 2 {
 				pairs = append(pairs, "lakegate_json_key("+params[i]+") || ' : ' || "+items[i+1])
 			}
 			obj = append(obj, fmt.Sprintf("(%s) AS CAST('{' || %s || '}' AS JSON)", strings.Join(params, ", "), concatWith(pairs, "', '")))
+			objb = append(objb, fmt.Sprintf("(%s) AS lakegate_jsonb('{' || %s || '}')", strings.Join(params, ", "), concatWith(pairs, "', '")))
 		}
 	}
 	return []string{
@@ -147,9 +149,10 @@ func jsonBuildMacros() []string {
 		`lakegate_json_key(k) AS CASE WHEN k IS NULL THEN error('` + NullJSONKey + `') ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END`,
 		"json_build_object" + strings.Join(obj, ", "),
 		"json_build_array" + strings.Join(arr, ", "),
-		// jsonb's: the same values, which the encoder writes as jsonb
-		"jsonb_build_object" + strings.Join(obj, ", "),
-		"jsonb_build_array" + strings.Join(arr, ", "),
+		// jsonb's: the same values in jsonb's text (jsonb.go), which
+		// ->> and #>> then give as Postgres does
+		"jsonb_build_object" + strings.Join(objb, ", "),
+		"jsonb_build_array" + strings.Join(arrb, ", "),
 	}
 }
 

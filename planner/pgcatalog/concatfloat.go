@@ -130,9 +130,14 @@ func (n *NestedDivs) concatChains(root tree.QueryNode, sql string, pieces []piec
 			}
 		}
 		walk(top)
-		if !usable || len(operands) == 0 {
+		if !usable {
+			n.floats, n.unchecked = true, true // the tree's check (floatChecksInTree)
 			return true
 		}
+		if len(operands) == 0 {
+			return true
+		}
+		n.floats = true
 		wrap := "lakegate_concat_text("
 		if !text {
 			wrap = "lakegate_concat_any("

@@ -32,7 +32,10 @@
 //     of branches of different scales (casevalues.go; elsewhere
 //     refused, casescales.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
-//     (jsonb.go; internal/pgtypes writes its text); the float checks'
+//     (jsonb.go; internal/pgtypes writes its text), json's parts as written
+//     (jsontext.go, computed in Go); the float checks of + and - chains
+//     and of || (floatchain.go, concatfloat.go), in the text or, where
+//     the text cannot place them, in the parse tree; the float checks'
 //     undoing where the planner knows no float can reach them
 //     (WithoutFloatSums, PlainOperators and PlainProducts, plainops.go:
 //     a product or difference written as the engine's own operator,

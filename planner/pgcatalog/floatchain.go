@@ -1,6 +1,8 @@
 package pgcatalog
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
@@ -107,7 +109,9 @@ func (n *NestedDivs) floatChains(root tree.QueryNode, sql string, pieces []piece
 		op := int(top.QueryLocation)
 		from, ok1 := operandStart(pieces, top.Children[0], op)
 		to, ok2 := operandEnd(pieces, top.Children[1], op)
+		n.floats = true
 		if !usable || !ok1 || !ok2 {
+			n.unchecked = true // the tree's check (floatChecksInTree)
 			return true
 		}
 		opens = append(opens, edit{from, from, "lakegate_float_check("})
@@ -200,4 +204,176 @@ func chainInf(operands []string, leftDeep bool) string {
 		return strings.Join(xs, " OR ")
 	}
 	return join(inf) + ", " + join(open)
+}
+
+// FloatUndelimited is the error of a statement whose float checks could
+// be made neither in its text nor in its tree.
+const FloatUndelimited = "a float8 + or - chain, or a || of a float, that lakegate cannot check in this statement is not supported " +
+	"(Postgres fails where a sum overflows, and writes a float's text its own way)"
+
+// floatChecksInTree wraps, in root (parsed from sql), each chain of + and
+// - in lakegate_float_check and each operand of a chain of || in
+// lakegate_concat_text or lakegate_concat_any, as the text edits of
+// floatChains and concatChains do: for a statement whose text they could
+// not delimit, which then runs Rendered from the tree. The calls are
+// parsed from their text with placeholders, which the operands' nodes
+// replace (an operand checked for infinity is in the tree twice).
+func floatChecksInTree(e tree.Engine, root tree.QueryNode, sql string) (tree.QueryNode, error) {
+	chains, concats := map[*tree.Function]bool{}, map[*tree.Function]bool{}
+	inner := map[*tree.Function]bool{}
+	tree.Inspect(root, func(node tree.Node) bool {
+		x, ok := node.(tree.Expr)
+		if !ok {
+			return true
+		}
+		if f, ok := isChainOp(x, sql); ok && !inner[f] {
+			chains[f] = true
+			chainOperands(f, sql, inner)
+		}
+		if f, ok := isConcat(x, sql); ok && !inner[f] {
+			concats[f] = true
+			concatOperands(f, sql, inner)
+		}
+		return true
+	})
+	var err error
+	out := tree.Rewrite(root, func(node tree.Node) tree.Node {
+		f, ok := node.(*tree.Function)
+		if !ok || err != nil {
+			return node
+		}
+		switch {
+		case chains[f]:
+			operands, leftDeep := chainOperands(f, sql, nil)
+			checks := make([]string, len(operands))
+			nodes := []tree.Expr{f}
+			for i, o := range operands {
+				if copyableNode(o) {
+					checks[i] = fmt.Sprintf("isinf(lakegate_float(lakegate_ph_%d))", len(nodes))
+					nodes = append(nodes, o)
+				}
+			}
+			var w tree.Expr
+			w, err = placeholderCall(e, "lakegate_float_check(lakegate_ph_0, "+chainInf(checks, leftDeep)+")", nodes)
+			if err != nil {
+				return node
+			}
+			w.Head().Alias, f.Alias = f.Alias, ""
+			return w
+		case concats[f]:
+			text := false
+			operands := concatOperands(f, sql, nil)
+			for _, o := range operands {
+				text = text || textOperand(*o)
+			}
+			wrap := "lakegate_concat_text(lakegate_ph_0)"
+			if !text {
+				wrap = "lakegate_concat_any(lakegate_ph_0)"
+			}
+			for _, o := range operands {
+				if _, isParam := (*o).(*tree.Parameter); isParam || textOperand(*o) {
+					continue
+				}
+				var w tree.Expr
+				if w, err = placeholderCall(e, wrap, []tree.Expr{*o}); err != nil {
+					return node
+				}
+				*o = w
+			}
+		}
+		return node
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.(tree.QueryNode), nil
+}
+
+// chainOperands are the operands of the chain of + and - at top, in the
+// text's order, and whether it is left-deep (no chain of its own in
+// parentheses on the right); inner (if not nil) gets its inner chains.
+func chainOperands(top *tree.Function, sql string, inner map[*tree.Function]bool) ([]tree.Expr, bool) {
+	var operands []tree.Expr
+	leftDeep := true
+	var walk func(g *tree.Function)
+	walk = func(g *tree.Function) {
+		for side, c := range g.Children {
+			if h, ok := isChainOp(c, sql); ok {
+				if inner != nil {
+					inner[h] = true
+				}
+				leftDeep = leftDeep && side == 0
+				walk(h)
+				continue
+			}
+			operands = append(operands, c)
+		}
+	}
+	walk(top)
+	return operands, leftDeep
+}
+
+// concatOperands are the places of the operands of the chain of || at
+// top; inner (if not nil) gets its inner ||.
+func concatOperands(top *tree.Function, sql string, inner map[*tree.Function]bool) []*tree.Expr {
+	var operands []*tree.Expr
+	var walk func(g *tree.Function)
+	walk = func(g *tree.Function) {
+		for i, c := range g.Children {
+			if h, ok := isConcat(c, sql); ok {
+				if inner != nil {
+					inner[h] = true
+				}
+				walk(h)
+				continue
+			}
+			operands = append(operands, &g.Children[i])
+		}
+	}
+	walk(top)
+	return operands
+}
+
+// copyableNode reports whether an operand may be in the tree twice: it
+// holds no parameter or subquery (a copy would bind or run it again).
+func copyableNode(c tree.Expr) bool {
+	ok := true
+	tree.Inspect(c, func(node tree.Node) bool {
+		switch node.(type) {
+		case *tree.Subquery, *tree.Parameter:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// placeholderCall parses the expression text, whose column
+// lakegate_ph_N stands for nodes[N], and puts the nodes in their places.
+func placeholderCall(e tree.Engine, text string, nodes []tree.Expr) (tree.Expr, error) {
+	stmts, err := tree.Parse(e, "SELECT "+text)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := stmts[0].Node.(*tree.SelectNode)
+	if len(stmts) != 1 || !ok || len(sel.SelectList) != 1 {
+		return nil, fmt.Errorf("pgcatalog: float check %q: not one expression", text)
+	}
+	put := 0
+	w := tree.Rewrite(sel.SelectList[0], func(node tree.Node) tree.Node {
+		c, ok := node.(*tree.ColumnRef)
+		if !ok || len(c.ColumnNames) != 1 || !strings.HasPrefix(c.ColumnNames[0], "lakegate_ph_") {
+			return node
+		}
+		i, err := strconv.Atoi(strings.TrimPrefix(c.ColumnNames[0], "lakegate_ph_"))
+		if err != nil || i >= len(nodes) {
+			return node
+		}
+		put++
+		return nodes[i]
+	})
+	if put < len(nodes) {
+		return nil, fmt.Errorf("pgcatalog: float check %q: %d of %d operands placed", text, put, len(nodes))
+	}
+	return w.(tree.Expr), nil
 }

@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -15,10 +16,14 @@ import (
 // json functions' macros); JSONBColumns finds the result columns that
 // are jsonb, which the planner labels jsonb (3802) and the encoder writes
 // normalized (internal/pgtypes.JSONBText). The operators:
-//   - -> and ->> with a constant key or index, and #> and #>> with a
-//     constant path ('{a,0}'), become operator macros that give the part
-//     of the value's text as written (jsontext.go; -> of a jsonb is
-//     jsonb);
+//   - -> and ->> with a key or index, and #> and #>> with a path
+//     ('{a,0}', a text array), constant or not, become operator macros
+//     that give the part of the value's text as written (jsontext.go;
+//     -> of a jsonb is jsonb); a jsonb's text is jsonb's (the functions
+//     that build one normalize it: lakegate_jsonb), so its parts are
+//     too, and so are the values of jsonb_each and
+//     jsonb_array_elements; json_each and json_array_elements give
+//     json's parts as written (lakegate_json_parts);
 //   - ? (a key of an object, a string of an array) becomes the operator
 //     macro |~| (the engine reads ? as a parameter);
 //   - a @> b and a <@ b where an operand is a jsonb cast or constant
@@ -31,9 +36,9 @@ import (
 // jsonbMacros are the engine macros of jsonb.
 var jsonbMacros = []string{
 	`lakegate_jsonb(x) AS CAST(lakegate_jsonb_text(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON)`,
-	`to_jsonb(x) AS to_json(x)`,
+	`to_jsonb(x) AS lakegate_jsonb(to_json(x))`,
 	`lakegate_jsonb_contains(a, b) AS json_contains(CAST(a AS JSON), CAST(b AS JSON))`,
-	`jsonb_agg(x) AS json_agg(x)`,
+	`jsonb_agg(x) AS lakegate_jsonb(json_agg(x))`,
 	`"|~|"(j, k) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN list_contains(json_keys(CAST(j AS JSON)), k) ` +
 		`WHEN 'ARRAY' THEN list_contains(list_transform(CAST(CAST(j AS JSON) AS JSON[]), e -> CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') END), k) ` +
 		`WHEN 'VARCHAR' THEN json_extract_string(CAST(j AS JSON), '$') = k ELSE false END`,
@@ -72,9 +77,13 @@ var jsonbMacros = []string{
 	// the set-returning functions of json and jsonb values: the planner
 	// labels their value columns jsonb (JSONBColumns' table functions)
 	// (a JSON null element is an SQL NULL to the engine's JSON[]: Postgres' null)
-	`json_array_elements(j) AS TABLE SELECT coalesce(e, CAST('null' AS JSON)) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'json_array_elements') AS JSON[])) AS e)`,
-	`jsonb_array_elements(j) AS TABLE SELECT coalesce(e, CAST('null' AS JSON)) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'jsonb_array_elements') AS JSON[])) AS e)`,
-	`jsonb_each(j) AS TABLE SELECT key, coalesce(value, CAST('null' AS JSON)) AS value FROM json_each(lakegate_json_kind(j, 'OBJECT', 'jsonb_each')) ORDER BY strlen(key), key`,
+	// json's elements and members as written (lakegate_json_parts)
+	`json_array_elements(j) AS TABLE SELECT CAST(e AS JSON) AS value FROM (SELECT unnest(CAST(CAST(lakegate_json_parts(` +
+		`CAST(lakegate_json_kind(j, 'ARRAY', 'json_array_elements') AS VARCHAR), 'a') AS JSON) AS VARCHAR[])) AS e)`,
+	`json_each(j) AS TABLE SELECT p[1] AS key, CAST(p[2] AS JSON) AS value FROM (SELECT unnest(CAST(CAST(lakegate_json_parts(` +
+		`CAST(lakegate_json_kind(j, 'OBJECT', 'json_each') AS VARCHAR), 'o') AS JSON) AS VARCHAR[][])) AS p)`,
+	`jsonb_array_elements(j) AS TABLE SELECT lakegate_jsonb(coalesce(e, CAST('null' AS JSON))) AS value FROM (SELECT unnest(CAST(lakegate_json_kind(j, 'ARRAY', 'jsonb_array_elements') AS JSON[])) AS e)`,
+	`jsonb_each(j) AS TABLE SELECT key, lakegate_jsonb(coalesce(value, CAST('null' AS JSON))) AS value FROM json_each(lakegate_json_kind(j, 'OBJECT', 'jsonb_each')) ORDER BY strlen(key), key`,
 	// jsonb_pretty as Postgres writes it where the engine's json_pretty
 	// writes the same: keys in jsonb's order (one per object), integers,
 	// ASCII text, no empty arrays (Postgres "[\n]"); other values fail
@@ -86,14 +95,14 @@ var jsonbMacros = []string{
 	// j - key, j - index (the rewrite's calls, jsonbMinus)
 	`lakegate_jsonb_scalar(j) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN CAST(j AS JSON) WHEN 'ARRAY' THEN CAST(j AS JSON) ` +
 		`ELSE error('` + JSONBDeleteScalar + `') END`,
-	`lakegate_jsonb_delete(j, k) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN json_merge_patch(CAST(j AS JSON), json_object(CAST(k AS VARCHAR), NULL)) ` +
-		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR json_extract_string(e, '$') <> k)) END`,
-	`lakegate_jsonb_delete_keys(j, ks) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN ` +
+	`lakegate_jsonb_delete(j, k) AS lakegate_jsonb(CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN json_merge_patch(CAST(j AS JSON), json_object(CAST(k AS VARCHAR), NULL)) ` +
+		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR json_extract_string(e, '$') <> k)) END)`,
+	`lakegate_jsonb_delete_keys(j, ks) AS lakegate_jsonb(CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN ` +
 		`to_json(map_from_entries(list_transform(list_filter(json_keys(CAST(j AS JSON)), x -> NOT list_contains(ks, x)), ` +
 		`x -> {'k': x, 'v': json_extract(CAST(j AS JSON), lakegate_json_step(x))}))) ` +
-		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR NOT list_contains(ks, json_extract_string(e, '$')))) END`,
-	`lakegate_jsonb_delete_index(j, n) AS CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN error('` + JSONBDeleteIndex + `') ` +
-		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), (e, i) -> i - 1 <> CASE WHEN n < 0 THEN json_array_length(CAST(j AS JSON)) + n ELSE n END)) END`,
+		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), e -> json_type(e) <> 'VARCHAR' OR NOT list_contains(ks, json_extract_string(e, '$')))) END)`,
+	`lakegate_jsonb_delete_index(j, n) AS lakegate_jsonb(CASE json_type(lakegate_jsonb_scalar(j)) WHEN 'OBJECT' THEN error('` + JSONBDeleteIndex + `') ` +
+		`ELSE to_json(list_filter(CAST(CAST(j AS JSON) AS JSON[]), (e, i) -> i - 1 <> CASE WHEN n < 0 THEN json_array_length(CAST(j AS JSON)) + n ELSE n END)) END)`,
 	// jsonb_set(target, path, value [, create_missing]) with a path of
 	// one step: a key of an object, an index of an array (negative from
 	// the end; out of range: added first or last)
@@ -108,8 +117,8 @@ var jsonbMacros = []string{
 		`WHEN 'ARRAY' THEN lakegate_jsonb_set_at(CAST(t AS JSON[]), coalesce(CASE WHEN TRY_CAST(k AS INTEGER) < 0 THEN json_array_length(t) + TRY_CAST(k AS INTEGER) ` +
 		`ELSE TRY_CAST(k AS INTEGER) END, error('` + JSONBSetIndex + `')), v, c) ` +
 		`ELSE error('` + JSONBSetScalar + `') END`,
-	`jsonb_set(t, p, v) AS lakegate_jsonb_set(CAST(t AS JSON), lakegate_jsonb_step1(p), CAST(v AS JSON), true), ` +
-		`(t, p, v, c) AS lakegate_jsonb_set(CAST(t AS JSON), lakegate_jsonb_step1(p), CAST(v AS JSON), c)`,
+	`jsonb_set(t, p, v) AS lakegate_jsonb(lakegate_jsonb_set(CAST(t AS JSON), lakegate_jsonb_step1(p), CAST(v AS JSON), true)), ` +
+		`(t, p, v, c) AS lakegate_jsonb(lakegate_jsonb_set(CAST(t AS JSON), lakegate_jsonb_step1(p), CAST(v AS JSON), c))`,
 }
 
 // Errors of the jsonb macros, in Postgres' words where Postgres fails too.
@@ -138,19 +147,22 @@ var jsonbFunctions = map[string]bool{
 	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
 }
 
-// isJSONB reports whether e's value is jsonb.
-func isJSONB(e tree.Expr) bool {
+// isJSONB reports whether e's value is jsonb; from are the jsonb value
+// columns in scope (nil for none).
+func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 	switch e := e.(type) {
+	case *tree.ColumnRef:
+		return from.column(e)
 	case *tree.Function:
 		if jsonbFunctions[strings.ToLower(e.FunctionName)] {
 			return true
 		}
 		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|") && len(e.Children) > 0 {
-			return isJSONB(e.Children[0])
+			return isJSONB(e.Children[0], from)
 		}
 	case *tree.Lambda:
 		// j -> k: the engine's parser reads the operator as a lambda
-		return isJSONB(e.Lhs)
+		return isJSONB(e.Lhs, from)
 	}
 	return false
 }
@@ -190,10 +202,17 @@ func jsonbOperator(in []piece, i int, prev *piece, next func(int) int) (string, 
 		}
 		return name, j - 1, true
 	case "#>", "#>>":
-		// a constant path: the operator macro (jsontext.go) reads it
+		// the operator macro (jsontext.go) reads the path: a constant
+		// ('{a,0}'), or any expression of a text array
+		if j < len(in) && in[j].kind == 'p' && in[j].start == in[j-1].start+1 && strings.Contains("*/<>=~!@#%^&|`?", in[j].text) {
+			return "", 0, false // a longer operator
+		}
 		p := next(j)
-		if p >= len(in) || in[p].kind != 's' {
+		if p >= len(in) {
 			return "", 0, false
+		}
+		if in[p].kind != 's' {
+			return " " + jsonOperatorMacros[op.String()] + " ", j - 1, true
 		}
 		if v, ok := sqlparse.StringValue(in[p].text); !ok {
 			return "", 0, false
@@ -345,40 +364,143 @@ func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, in
 	return call + "(" + left + ", " + arg + ")", last, true
 }
 
-// jsonbFrom are the columns of a jsonb table function read in FROM:
-// their OIDs as * gives them, and the names of the jsonb ones.
+// jsonbFrom are the value columns of the jsonb table functions a SELECT
+// reads in FROM (jsonb_array_elements, jsonb_each; alone or in joins):
+// the engine's JSON there holds jsonb's text (the macros write it so).
+// star is what * gives where the FROM is one such call.
 type jsonbFrom struct {
-	star  []uint32
+	star []uint32
+	// names are the value columns: "value", and qualified "e.value"
 	names map[string]bool
 }
 
-// jsonbFromColumns reads a SELECT whose FROM is one call of
-// jsonb_array_elements or jsonb_each: the engine's JSON of their value
-// columns is jsonb. Nil for any other statement (there the value columns
-// are the engine's json).
+// jsonbFromColumns reads the FROM of a SELECT; nil where it holds no
+// jsonb table function.
 func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 	sel, ok := root.(*tree.SelectNode)
 	if !ok {
 		return nil
 	}
-	tf, ok := sel.FromTable.(*tree.TableFunction)
+	from := &jsonbFrom{names: map[string]bool{}}
+	var walk func(r tree.TableRef)
+	walk = func(r tree.TableRef) {
+		switch r := r.(type) {
+		case *tree.Join:
+			walk(r.Left)
+			walk(r.Right)
+		case *tree.TableFunction:
+			f, ok := r.Function.(*tree.Function)
+			if !ok || f.Schema != "" {
+				return
+			}
+			name := strings.ToLower(f.FunctionName)
+			var cols []string
+			var star []uint32
+			switch name {
+			case "jsonb_array_elements":
+				cols, star = []string{"value"}, []uint32{pgtypes.OIDJSONB}
+			case "jsonb_each":
+				cols, star = []string{"key", "value"}, []uint32{0, pgtypes.OIDJSONB}
+			default:
+				return
+			}
+			copy(cols, r.ColumnNameAlias)
+			col := strings.ToLower(cols[len(cols)-1])
+			table := name
+			if r.Alias != "" {
+				table = strings.ToLower(r.Alias)
+			}
+			from.names[col], from.names[table+"."+col] = true, true
+			if sel.FromTable == tree.TableRef(r) {
+				from.star = star
+			}
+		case *tree.SubqueryRef:
+			// a subquery's (or VALUES') jsonb columns, by the names
+			// the alias gives them
+			if r.Subquery != nil && r.Alias != "" {
+				from.add(r.Alias, jsonbQueryColumns(r.Subquery.Node), r.ColumnNameAlias)
+			}
+		case *tree.BaseTable:
+			// a CTE of this SELECT
+			if r.SchemaName != "" || r.CatalogName != "" {
+				return
+			}
+			for _, c := range sel.CTEMap.Map {
+				if c.Value == nil || c.Value.Query == nil || !strings.EqualFold(c.Key, r.TableName) {
+					continue
+				}
+				aliases := c.Value.Aliases
+				if len(r.ColumnNameAlias) > 0 {
+					aliases = r.ColumnNameAlias
+				}
+				from.add(cmp.Or(r.Alias, r.TableName), jsonbQueryColumns(c.Value.Query.Node), aliases)
+			}
+		}
+	}
+	walk(sel.FromTable)
+	if len(from.names) == 0 {
+		return nil
+	}
+	return from
+}
+
+// add names the jsonb columns of a FROM item (table): cols as
+// jsonbQueryColumns gives them, renamed by aliases.
+func (f *jsonbFrom) add(table string, cols, aliases []string) {
+	for i, name := range cols {
+		if name == "" {
+			continue
+		}
+		if i < len(aliases) {
+			name = aliases[i]
+		}
+		if name = strings.ToLower(name); name != "?" {
+			f.names[name], f.names[strings.ToLower(table)+"."+name] = true, true
+		}
+	}
+}
+
+// jsonbQueryColumns gives, for each result column of q, its name where
+// it is jsonb ("?" where it has none), "" where it is not.
+func jsonbQueryColumns(q tree.QueryNode) []string {
+	sel, ok := q.(*tree.SelectNode)
 	if !ok {
 		return nil
 	}
-	f, ok := tf.Function.(*tree.Function)
-	if !ok || f.Schema != "" {
-		return nil
+	list := sel.SelectList
+	if vals, ok := sel.FromTable.(*tree.ExpressionList); ok && len(vals.Values) > 0 && len(list) == 1 {
+		if _, star := list[0].(*tree.Star); star {
+			list = vals.Values[0] // VALUES: its first row types the columns
+		}
 	}
-	var cols []string
-	var star []uint32
-	switch strings.ToLower(f.FunctionName) {
-	case "jsonb_array_elements":
-		cols, star = []string{"value"}, []uint32{pgtypes.OIDJSONB}
-	case "jsonb_each":
-		cols, star = []string{"key", "value"}, []uint32{0, pgtypes.OIDJSONB}
-	default:
-		return nil
+	from := jsonbFromColumns(sel)
+	out := make([]string, len(list))
+	for i, e := range list {
+		if !isJSONB(e, from) {
+			continue
+		}
+		switch {
+		case e.Head().Alias != "":
+			out[i] = e.Head().Alias
+		default:
+			out[i] = "?"
+			if c, ok := e.(*tree.ColumnRef); ok && len(c.ColumnNames) > 0 {
+				out[i] = c.ColumnNames[len(c.ColumnNames)-1]
+			}
+		}
 	}
-	copy(cols, tf.ColumnNameAlias)
-	return &jsonbFrom{star: star, names: map[string]bool{strings.ToLower(cols[len(cols)-1]): true}}
+	return out
+}
+
+// column reports whether c is one of the value columns.
+func (f *jsonbFrom) column(c *tree.ColumnRef) bool {
+	if f == nil || len(c.ColumnNames) == 0 {
+		return false
+	}
+	n := len(c.ColumnNames)
+	name := strings.ToLower(c.ColumnNames[n-1])
+	if n == 1 {
+		return f.names[name]
+	}
+	return f.names[strings.ToLower(c.ColumnNames[n-2])+"."+name]
 }

@@ -3,6 +3,7 @@ package pgcatalog
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -13,8 +14,9 @@ import (
 // #>> give the part of that text they select, as written ('{"a": [1,
 // 2]}'::json -> 'a' is [1, 2]); the engine's operators write the part
 // compact ([1,2]). The engine's JSON keeps its text too, so the rewrite
-// makes j -> k, j ->> k (k a string or integer constant) and j #> p,
-// j #>> p (p a constant path) the operator macros |->|, |->>|, |~>| and
+// makes j -> k, j ->> k (k any expression: a string or an integer, a
+// constant, a column, a parameter) and j #> p, j #>> p (p a constant
+// path, or a text array) the operator macros |->|, |->>|, |~>| and
 // |~>>|, which hand the text to lakegate_json_field (computed in Go,
 // EngineFunctions): it finds the part and returns it as written. A jsonb
 // value is the engine's JSON holding the text Postgres writes of it
@@ -32,16 +34,24 @@ var jsonTextMacros = []string{
 	`lakegate_json_answer(r) AS substr(nullif(r, 'n'), 2)`,
 	`"|->|"(j, k) AS CAST(lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(k AS VARCHAR), lakegate_json_how(k), 'j')) AS JSON)`,
 	`"|->>|"(j, k) AS lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(k AS VARCHAR), lakegate_json_how(k), 't'))`,
-	`"|~>|"(j, p) AS CAST(lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(p AS VARCHAR), 'p', 'j')) AS JSON)`,
-	`"|~>>|"(j, p) AS lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(p AS VARCHAR), 'p', 't'))`,
+	// a path: a text array's literal ('{a,0}', how "p") or a list (a
+	// column, an ARRAY[...]: its JSON, how "l")
+	`lakegate_json_path(p) AS CASE WHEN typeof(p) LIKE '%[]' THEN CAST(to_json(p) AS VARCHAR) ELSE CAST(p AS VARCHAR) END`,
+	`lakegate_json_path_how(p) AS CASE WHEN typeof(p) LIKE '%[]' THEN 'l' ELSE 'p' END`,
+	`"|~>|"(j, p) AS CAST(lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), lakegate_json_path(p), lakegate_json_path_how(p), 'j')) AS JSON)`,
+	`"|~>>|"(j, p) AS lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), lakegate_json_path(p), lakegate_json_path_how(p), 't'))`,
 }
 
 // jsonOperatorMacros name the macros of the operators, for the rewrite.
 var jsonOperatorMacros = map[string]string{"->": "|->|", "->>": "|->>|", "#>": "|~>|", "#>>": "|~>>|"}
 
+// JSONPathType is the error of a #> or #>> path that is a list of
+// something else than text.
+const JSONPathType = "the path of #> and #>> must be a text array"
+
 // jsonField is lakegate_json_field(doc, selector, how, as): the part of
 // the JSON text doc that selector picks (how: "k" a key, "i" an index,
-// "p" a path constant like {a,0}), as JSON text (as "j") or as Postgres'
+// "p" a path constant like {a,0}, "l" a path as a JSON array of strings), as JSON text (as "j") or as Postgres'
 // ->> gives it (as "t": a string's value, NULL for null). The answer is
 // "n" for NULL or "v" followed by the text.
 func jsonField(args []string) (string, error) {
@@ -57,6 +67,18 @@ func jsonField(args []string) (string, error) {
 		if steps, ok = textArray(sel); !ok {
 			return "", errors.New("malformed array literal: \"" + sel + "\"")
 		}
+	case "l":
+		var list []*string
+		if err := json.Unmarshal([]byte(sel), &list); err != nil {
+			return "", errors.New(JSONPathType)
+		}
+		for _, s := range list {
+			if s == nil {
+				return "n", nil // Postgres: a NULL step selects nothing
+			}
+			steps = append(steps, *s)
+		}
+		how = "p"
 	default:
 		steps = []string{sel}
 	}
@@ -89,6 +111,46 @@ func jsonField(args []string) (string, error) {
 		}
 	}
 	return "v" + v, nil
+}
+
+// jsonParts is lakegate_json_parts(doc, kind): the elements of the JSON
+// array doc (kind "a") or the keys and values of the object doc (kind
+// "o", duplicates included, in the text's order) as written, as a JSON
+// array of strings (of [key, value] pairs for an object): json's
+// json_array_elements and json_each give them so.
+func jsonParts(args []string) (string, error) {
+	doc, kind := strings.TrimSpace(args[0]), args[1]
+	if !json.Valid([]byte(doc)) {
+		return "", errors.New("invalid input syntax for type json")
+	}
+	var parts []any
+	switch {
+	case kind == "a" && strings.HasPrefix(doc, "["):
+		for i := jsonBlank(doc, 1); i < len(doc) && doc[i] != ']'; {
+			end := jsonEnd(doc, i)
+			parts = append(parts, doc[i:end])
+			i = jsonBlank(doc, jsonBlank(doc, end)+1) // past ','
+		}
+	case kind == "o" && strings.HasPrefix(doc, "{"):
+		for i := jsonBlank(doc, 1); i < len(doc) && doc[i] == '"'; {
+			end := jsonEnd(doc, i)
+			var k string
+			if err := json.Unmarshal([]byte(doc[i:end]), &k); err != nil {
+				return "", err
+			}
+			start := jsonBlank(doc, jsonBlank(doc, end)+1) // past ':'
+			end = jsonEnd(doc, start)
+			parts = append(parts, []string{k, doc[start:end]})
+			i = jsonBlank(doc, jsonBlank(doc, end)+1) // past ','
+		}
+	default:
+		return "", fmt.Errorf("pgcatalog: json parts of kind %q of %.20s", kind, doc)
+	}
+	b, err := json.Marshal(parts)
+	if parts == nil {
+		b = []byte("[]")
+	}
+	return string(b), err
 }
 
 // jsonbText is lakegate_jsonb_text(doc): doc as Postgres writes jsonb.
@@ -183,27 +245,69 @@ func jsonEnd(v string, i int) int {
 	return len(v)
 }
 
-// jsonArrow reads -> or ->> at in[i] ("-", after an operand) followed by
-// a string or integer constant (a negative one too); it returns the
-// operator macro that replaces it and the index of its last piece. A
-// lambda (x -> x + 1, the engine's syntax) has no constant body and
-// stays.
+// jsonArrow reads -> or ->> at in[i] ("-", after an operand); it returns
+// the operator macro that replaces it and the index of its last piece.
+// The key or index after it may be any expression (a constant, a
+// column, a parameter): the macro reads its type. A lambda (x -> x + 1,
+// the engine's syntax: a name, or names in parentheses, as an argument
+// of one of the engine's lambda functions) stays.
 func jsonArrow(in []piece, i int, next func(int) int) (string, int, bool) {
 	j := i + 1
 	for j < len(in) && j-i <= 2 && in[j].text == ">" && in[j].start == in[j-1].start+1 {
 		j++
 	}
-	if j == i+1 {
-		return "", 0, false
+	if j == i+1 || j < len(in) && in[j].kind == 'p' && in[j].start == in[j-1].start+1 && strings.Contains("*/<>=~!@#%^&|`?", in[j].text) {
+		return "", 0, false // not the operator, or a longer one
 	}
-	k := next(j)
-	if k < len(in) && in[k].text == "-" {
-		k = next(k + 1)
-	}
-	if k >= len(in) || !(in[k].kind == 's' || in[k].kind == 'n' && strings.Trim(in[k].text, "0123456789") == "") {
+	if k := next(j); k >= len(in) || j-i == 2 && lambdaArrow(in, i) {
 		return "", 0, false
 	}
 	return " " + jsonOperatorMacros["-"+strings.Repeat(">", j-i-1)] + " ", j - 1, true
+}
+
+// lambdaFunctions are the engine's functions that take a lambda.
+var lambdaFunctions = map[string]bool{
+	"list_transform": true, "array_transform": true, "apply": true, "list_apply": true, "array_apply": true,
+	"list_filter": true, "array_filter": true, "filter": true, "list_reduce": true, "array_reduce": true, "reduce": true,
+}
+
+// lambdaArrow reports whether the -> at in[i] is a lambda's: its left
+// side is a name, or names in parentheses, that is a whole argument of
+// one of lambdaFunctions.
+func lambdaArrow(in []piece, i int) bool {
+	k := prevNonSpace(in, i)
+	if k < 0 {
+		return false
+	}
+	if in[k].text == ")" {
+		// (a, b) -> ...: names and commas back to the parenthesis
+		for k = prevNonSpace(in, k); k >= 0 && in[k].text != "("; k = prevNonSpace(in, k) {
+			if !in[k].isIdent() && in[k].text != "," {
+				return false
+			}
+		}
+	} else if !in[k].isIdent() {
+		return false
+	}
+	b := prevNonSpace(in, k)
+	if b < 0 || in[b].text != "(" && in[b].text != "," {
+		return false
+	}
+	depth := 0
+	for o := b; o >= 0; o-- {
+		switch in[o].text {
+		case ")", "]":
+			depth++
+		case "(", "[":
+			if depth > 0 {
+				depth--
+				continue
+			}
+			f := prevNonSpace(in, o)
+			return in[o].text == "(" && f >= 0 && lambdaFunctions[in[f].identName()]
+		}
+	}
+	return false
 }
 
 // jsonDash reads what starts with - after an operand at in[i]: -> or ->>

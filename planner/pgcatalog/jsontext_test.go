@@ -22,6 +22,11 @@ func TestJSONField(t *testing.T) {
 		{`{"a": {"b": [5, 6]}}`, "{a, b}", "p", "t", "v[5, 6]"},
 		{`{"a": {"b": [5, 6]}}`, "{}", "p", "j", `v{"a": {"b": [5, 6]}}`},
 		{`{"a": {"b": [5, 6]}}`, "{a,x}", "p", "j", "n"},
+		// a path given as a list (its JSON)
+		{`{"a": {"b": [5, 6]}}`, `["a","b","-1"]`, "l", "j", "v6"},
+		{`{"a": {"b": [5, 6]}}`, `["a","b"]`, "l", "t", "v[5, 6]"},
+		{`{"a": {"b": [5, 6]}}`, `["a",null]`, "l", "j", "n"},
+		{`{"a": {"b": [5, 6]}}`, `[]`, "l", "j", `v{"a": {"b": [5, 6]}}`},
 	} {
 		got, err := jsonField([]string{tc.doc, tc.sel, tc.how, tc.as})
 		if err != nil || got != tc.want {
@@ -30,5 +35,28 @@ func TestJSONField(t *testing.T) {
 	}
 	if _, err := jsonField([]string{`{"a": `, "a", "k", "j"}); err == nil {
 		t.Error("malformed json: no error")
+	}
+	if _, err := jsonField([]string{`{"a": 1}`, `[1]`, "l", "j"}); err == nil || err.Error() != JSONPathType {
+		t.Errorf("a path of integers: %v, want %q", err, JSONPathType)
+	}
+}
+
+// TestJSONParts: json_array_elements' and json_each's parts as written.
+func TestJSONParts(t *testing.T) {
+	for _, tc := range []struct{ doc, kind, want string }{
+		{`[1, [2,  3], "s" ,null]`, "a", `["1","[2,  3]","\"s\"","null"]`},
+		{` [ ] `, "a", `[]`},
+		{`{"a" : [1,  2], "a": {"b" : "}"}}`, "o", `[["a","[1,  2]"],["a","{\"b\" : \"}\"}"]]`},
+		{`{}`, "o", `[]`},
+	} {
+		got, err := jsonParts([]string{tc.doc, tc.kind})
+		if err != nil || got != tc.want {
+			t.Errorf("%s %s: %s, %v; want %s", tc.doc, tc.kind, got, err, tc.want)
+		}
+	}
+	for _, bad := range [][]string{{`[1,`, "a"}, {`{"a": 1}`, "a"}, {`[1]`, "o"}} {
+		if _, err := jsonParts(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

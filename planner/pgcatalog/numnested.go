@@ -66,6 +66,7 @@ var EngineFunctions = []EngineFunction{
 	// json's operators and jsonb's text (jsontext.go)
 	{"lakegate_json_field", 4, jsonField},
 	{"lakegate_jsonb_text", 1, jsonbText},
+	{"lakegate_json_parts", 2, jsonParts},
 }
 
 // NestedDivs are the divisions inside expressions of a statement and
@@ -84,6 +85,9 @@ type NestedDivs struct {
 	roundDivs   []uint64 // the rounded quotients' divisions
 	chains      int      // float + and - chains wrapped (floatchain.go)
 	concats     int      // || operands wrapped (concatfloat.go)
+	// floats: the statement has float chains or concatenations to check;
+	// unchecked: one of them the text edits could not delimit
+	floats, unchecked bool
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
@@ -146,13 +150,12 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 		}
 		return true
 	})
-	switch {
-	case !ok || len(n.all) > len(n.locs):
-		return n.Undelimit()
-	}
 	if floats {
 		n.floatChains(root, sql, pieces)
 		n.concatChains(root, sql, pieces)
+	}
+	if !ok || len(n.all) > len(n.locs) || n.unchecked {
+		return n.Undelimit()
 	}
 	if len(n.all) == 0 && len(n.eds) == 0 {
 		return nil
@@ -160,14 +163,14 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 	return n
 }
 
-// Undelimit returns n's divisions to be Rendered rather than edited into
-// the text, the rounded quotients' among them; nil if n has none (its
-// float chains then stay the engine's).
+// Undelimit returns n's divisions and float checks to be Rendered rather
+// than edited into the text, the rounded quotients' among them; nil if n
+// has none.
 func (n *NestedDivs) Undelimit() *NestedDivs {
-	if len(n.all) == 0 && len(n.roundDivs) == 0 {
+	if len(n.all) == 0 && len(n.roundDivs) == 0 && !n.floats {
 		return nil
 	}
-	u := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: n.root, all: maps.Clone(n.all), undelimited: true}
+	u := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: n.root, all: maps.Clone(n.all), undelimited: true, floats: n.floats}
 	for _, loc := range n.roundDivs {
 		u.all[loc] = true
 	}
@@ -180,7 +183,8 @@ func (n *NestedDivs) Undelimited() bool { return n.undelimited }
 
 // Rendered is the statement sql (whose tree n was found in) written anew
 // by the engine from its tree, with every division inside an expression
-// called as lakegate_nested_div: for a statement whose text the edits
+// called as lakegate_nested_div and the float checks of + and - chains
+// and of || wrapped around them (floatChecksInTree): for a statement whose text the edits
 // cannot wrap, or whose wrapped text does not parse to the same tree.
 // Rounded quotients are not given Postgres' exact answer here: a numeric
 // one fails as any other division inside an expression does.
@@ -203,7 +207,22 @@ func (n *NestedDivs) Rendered(e tree.Engine, sql string) (string, error) {
 	if found != len(n.all) {
 		return "", fmt.Errorf("pgcatalog: nested divisions: %d of %d found in the tree", found, len(n.all))
 	}
+	if n.floats {
+		root, err := floatChecksInTree(e, stmts[0].Node, sql)
+		if err != nil {
+			return "", err
+		}
+		stmts[0].Node = root
+	}
 	return tree.Render(e, stmts...)
+}
+
+// RefusedError is the error of a statement whose n cannot be Rendered.
+func (n *NestedDivs) RefusedError() string {
+	if len(n.all) == 0 {
+		return FloatUndelimited
+	}
+	return NestedDivision
 }
 
 // roundedQuotient rewrites round(a / b, n) and round((a / b)::numeric,

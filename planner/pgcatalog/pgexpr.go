@@ -229,17 +229,13 @@ var characterMacros = []string{
 // one JSON type would send as json.
 func CharacterColumns(root tree.QueryNode) []uint32 {
 	fromJSONB := jsonbFromColumns(root)
-	if sel, ok := root.(*tree.SelectNode); ok && fromJSONB != nil && len(sel.SelectList) == 1 {
+	if sel, ok := root.(*tree.SelectNode); ok && fromJSONB != nil && fromJSONB.star != nil && len(sel.SelectList) == 1 {
 		if st, ok := sel.SelectList[0].(*tree.Star); ok && st.Expr == nil && !st.Columns && len(st.ExcludeList) == 0 &&
 			len(st.ReplaceList) == 0 && len(st.RenameList) == 0 {
 			return fromJSONB.star
 		}
 	}
 	return resultColumns(root, func(e tree.Expr) (uint32, bool) {
-		if c, ok := e.(*tree.ColumnRef); ok && fromJSONB != nil && len(c.ColumnNames) > 0 &&
-			fromJSONB.names[strings.ToLower(c.ColumnNames[len(c.ColumnNames)-1])] {
-			return pgtypes.OIDJSONB, true
-		}
 		if c, ok := e.(*tree.Function); ok {
 			switch strings.ToLower(c.FunctionName) {
 			case "lakegate_varchar_n", "lakegate_varchar_text":
@@ -248,7 +244,7 @@ func CharacterColumns(root tree.QueryNode) []uint32 {
 				return pgtypes.OIDBpchar, true
 			}
 		}
-		if isJSONB(e) {
+		if isJSONB(e, fromJSONB) {
 			return pgtypes.OIDJSONB, true
 		}
 		return 0, true

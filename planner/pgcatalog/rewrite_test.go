@@ -64,6 +64,13 @@ func TestRewriteCatalogRefs(t *testing.T) {
 		// jsonb: casts, typed constants, ?, #> with a constant path, @> and <@
 		{`select '{"a": 1}'::jsonb ? 'a', jsonb '[1]' #>> '{a,0}', x #> '{}', j @> '{"a": 1}', '{"b": 1}' <@ '{}'::jsonb, array[1] @> array[1] from t`,
 			`select lakegate_jsonb('{"a": 1}') |~| 'a', lakegate_jsonb('[1]') |~>>| '{a,0}', x |~>| '{}', j @> '{"a": 1}', lakegate_jsonb_contains(lakegate_jsonb('{}'), '{"b": 1}'), array[1] @> array[1] from t`},
+		// json's operators with a key, index or path that is not a constant
+		{`select j -> k, j->>(k || 'x'), j -> $1, j->-1, j #> p, j #>> array['a', k] from t`,
+			`select j  |->|  k, j |->>| (k || 'x'), j  |->|  $1, j |->| -1, j  |~>|  p, j  |~>>|  array['a', k] from t`},
+		// the engine's lambdas stay, constant bodies too; an arrow in a
+		// lambda's body or a call of another function is json's
+		{`select list_transform(l, x -> 'a'), list_filter(l, (x, i) -> i > 1), list_transform(l, x -> x -> k), coalesce(j -> k, j) from t`,
+			`select list_transform(l, x -> 'a'), list_filter(l, (x, i) -> i > 1), list_transform(l, x -> x  |->|  k), coalesce(j  |->|  k, j) from t`},
 		// timestamp constants rounded to microseconds, half to even
 		{`select '2024-03-15 10:11:12.123456789'::timestamp, timestamp '2024-03-15 10:11:12.1234565', '10:11:12.1234567'::time, '2024-03-15 10:11:12.9999999+02'::timestamptz`,
 			`select '2024-03-15 10:11:12.123457'::timestamp, timestamp '2024-03-15 10:11:12.123456', '10:11:12.1234567'::time, error('a timestamp constant whose fraction of a second rounds up to the next second is not supported')::timestamptz`},

@@ -51,15 +51,15 @@ func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Colum
 	sql := pgcatalog.NumericSQLWith(plan.SQL, items, func(c int) bool { return exact[c] }, nested)
 	if nested != nil && nested.Undelimited() {
 		// the statement written anew from its tree, with the divisions
-		// wrapped; the result columns' exact rewrite, made by text edits,
-		// cannot go with it
+		// and float checks wrapped; the result columns' exact rewrite,
+		// made by text edits, cannot go with it
 		if len(exact) > 0 {
-			return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.NestedDivision)
+			return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, nested.RefusedError())
 		}
 		rendered, err := nested.Rendered(e.conn, plan.SQL)
 		if err != nil {
 			s.log.Debug("nested divisions not rendered", "err", err)
-			return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.NestedDivision)
+			return nil, fmt.Errorf("%w: %s", planner.ErrNotSupported, nested.RefusedError())
 		}
 		sql = rendered
 	}

@@ -311,8 +311,11 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	}
 	// A statement whose result shape is known from a kept result is not
 	// installed in the engine until it has to run (execQuery): a kept
-	// result answers it without the engine.
-	if sh, ok := s.p.results.shape(plan.resultKey); ok && forClient {
+	// result answers it without the engine. Not one with divisions or
+	// float checks inside expressions (plan.Nested): exactNumerics
+	// writes them into its text, with the engine (the kept shape of a
+	// statement that failed would run it without them).
+	if sh, ok := s.p.results.shape(plan.resultKey); ok && forClient && plan.Nested == nil {
 		plan.uninstalled = true
 		s.takeReadyAhead(plan.Dirs)
 		plan.small = s.smallScans(plan)

@@ -58,6 +58,11 @@ select 1e308::float8 + 1e308::float8
 select -1e308::float8 - 1e308::float8, 1
 select x + y as s from (values (1e308::float8, 1e308::float8)) t(x, y)
 select x - y, x + y from (values (1e308::float8, 1e307::float8), (null, 1)) t(x, y)
+select t.x + t.y from (values (1e308::float8, 1e308::float8)) as t(x, y)
+select coalesce(x, 0) + x from (values (1e308::float8)) t(x)
+select float8 '1e308' + x, 1 from (values (1e308::float8)) t(x)
+select float8 '1.0' || 'a', 'a' || t.x, t.x - t.y, t.x + 'Infinity'::float8 from (values (1.5::float8, 1e308::float8)) t(x, y)
+select t.x + 1, t.x / 2 + t.x, 'x' || t.x / 4 from (values (1.5::float8)) t(x)
 select abs(x + y) + 1e308::float8 from (values (1e308::float8, 1e307::float8)) t(x, y)
 select 1::float8 + (select 2::float8) - 0.5::float8, 'Infinity'::float8 + (select 1e308::float8), 'Infinity'::float8 + 1e308::float8 + 1e308::float8
 select 'Infinity'::float8 - 'Infinity'::float8, 'NaN'::float8 + 1, x - y from (values ('NaN'::float8, 1e308::float8)) t(x, y)
@@ -402,6 +407,24 @@ select '[1, [2,  3]]'::json -> -1, '[1]'::json -> 5, '{"a": 1}'::json -> 0, '"x"
 select '{"a": {"b": [5,6]}}'::jsonb #>> '{a,b}', '{"a": {"b": [5,  6]}}'::json #> '{a,b}', '{"a": [1, 2]}'::jsonb ->> 'a'
 select '{"a": 1, "a": 2}'::json -> 'a', '{"a": null}'::json ->> 'a', '{"a": null}'::json -> 'a', '{"a": 1, "a": 2}'::jsonb
 select j -> 'x', j ->> 'x', j #>> '{x,y,1}' from (values ('{"x": {"y" : [1, 2]}}'::json), (null), ('[1]')) t(j)
+select j -> k, j ->> k from (values ('{"a": [5,6], "b": 1}'::jsonb, 'a'), ('{"a": 1}'::jsonb, 'b'), (null, 'a')) t(j, k)
+select j -> k, j ->> k from (values ('{"a": [5,  6], "b": 1}'::json, 'a'), ('{"a": 1}'::json, null)) t(j, k)
+select j -> i, j ->> i, j -> (i + 1) from (values ('[[5,6], 2, "x"]'::jsonb, 0), ('[[5,6], 2, "x"]'::jsonb, -1)) t(j, i)
+select j #> p, j #>> p, j #> array['a', k] from (values ('{"a": {"b": [5,  6]}}'::json, array['a','b'], 'b'), ('{"a": {"b": [5,  6]}}'::json, array['a', null], null)) t(j, p, k)
+select j #> p, j #>> p from (values ('{"a": {"b": [5,6]}}'::jsonb, array['a','b'])) t(j, p)
+select json_typeof(j -> k), '{"a": [5,6]}'::jsonb -> k from (values ('{"a": [5,6]}'::json, 'a')) t(j, k)
+select jsonb_build_object('a', jsonb_build_array(5, 6)) ->> 'a', jsonb_build_object('a', jsonb_build_array(5, 6)) #>> '{a}'
+select to_jsonb(array[5,6]) ->> 0, jsonb_build_array(jsonb_build_object('b', 1, 'a', 2)) ->> 0, jsonb_set('{"a": 1}', '{b}', '[1,2]') ->> 'b'
+select jsonb_agg(x) ->> 0 from (values ('{"b":1,"a":2}'::jsonb)) t(x)
+select e.value, k.x from jsonb_each('{"a": [5,6], "b": {"y":1,"x":2}}') e join (values ('a'), ('b')) k(x) on k.x = e.key order by k.x
+select value ->> 'x', value -> 'x' from jsonb_array_elements('[{"x": [1,2]}, {"x": {"b":1,"a":2}}]')
+select x.v, x.v ->> 0 from (select value as v from jsonb_each('{"a": [1,2]}')) x
+select s.j -> 'b', j ->> 'b', j from (select '{"b": [5,6], "a": 1}'::jsonb as j) s
+with s as (select '{"b": [5,6]}'::jsonb as j) select j, j -> 'b', s.j from s
+with s(x) as (select value from jsonb_array_elements('[{"b": [5,6]}]')) select x, x ->> 'b' from s
+select * from json_each('{"a": [1,  2], "b": "x", "a": {"y" : 1}}')
+select value, value ->> 0 from json_array_elements('[[1,  2], {"b": 1, "a": 2}, null]')
+select * from jsonb_each('{"b": 1.50, "a": [1,2], "c": {"y": 1e2, "x": null}}')
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
