@@ -14,7 +14,9 @@
 # the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow -ldflags=-w" # -w: scripts/test.sh
+ldflags=-w # -w and lld: scripts/test.sh
+command -v ld.lld >/dev/null 2>&1 && ldflags="-w -extldflags=-fuse-ld=lld"
+export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow '-ldflags=$ldflags'"
 export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true

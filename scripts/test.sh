@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need_pkgs=()
 command -v psql >/dev/null 2>&1 || need_pkgs+=(postgresql-client)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+command -v ld.lld >/dev/null 2>&1 || need_pkgs+=(lld) # links test binaries (below)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_pkgs+=(postgresql-15)
 [ -f /usr/share/java/postgresql.jar ] || need_pkgs+=(libpostgresql-jdbc-java)
 command -v javac >/dev/null 2>&1 || need_pkgs+=(default-jdk-headless)
@@ -46,7 +47,13 @@ export LAKEGATE_WEED
 # binaries without DWARF link in about 60% of the CPU (a test binary that
 # links DuckDB statically costs some 20 s of CPU with it, 13 s without);
 # race reports and panics symbolize from the Go symbol table all the same.
-export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow -ldflags=-w"
+# The external link (cgo: DuckDB's 135 MB of static C++ libraries) goes
+# through lld where it is installed: a race test binary that links DuckDB
+# costs ~5 CPU s with it, ~6.8 with GNU ld (BENCHMARKS.md, Test suite
+# time, tenth pass); the suite links some 30 test and fuzz binaries.
+ldflags=-w
+command -v ld.lld >/dev/null 2>&1 && ldflags="-w -extldflags=-fuse-ld=lld"
+export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow '-ldflags=$ldflags'"
 export CGO_ENABLED=1
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './scratch/*'))
