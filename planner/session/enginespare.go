@@ -49,6 +49,10 @@ type spareEngine struct {
 	done chan struct{}
 	e    *engine // nil when err is set
 	err  error
+	// For the next engine (enginenext.go): the spare it opens after, and
+	// whether its open has begun (p.mu guards it).
+	after   *spareEngine
+	started bool
 }
 
 // startSpare starts opening a spare engine; p.mu is held.
@@ -92,7 +96,7 @@ func (p *enginePool) open(allowed []string) (*engine, error) {
 	if sp == nil {
 		p.spare = p.startSpare()
 	} else {
-		p.refill.Store(true)
+		p.takenLocked(sp)
 	}
 	p.mu.Unlock()
 	if sp != nil {
@@ -189,7 +193,7 @@ func (p *enginePool) takeUnconfined() *engine {
 	sp := p.spare
 	p.spare = nil
 	if sp != nil {
-		p.refill.Store(true)
+		p.takenLocked(sp)
 	}
 	p.mu.Unlock()
 	if sp == nil {
