@@ -28,7 +28,7 @@ import (
 // ErrPlanChanged (0A000), as for any prepared statement.
 func (s *Session) catalogDescribe(ctx context.Context, sql string) ([]pgtypes.Column, bool) {
 	s.engMu.Lock()
-	has := s.eng != nil || s.unconfined != nil
+	has := s.eng != nil || s.unconfined != nil || s.pending != nil
 	s.engMu.Unlock()
 	if has || s.settings["lakegate.as_of"] != "" {
 		return nil, false

@@ -83,7 +83,8 @@
 //	sqlprepare.go, paramtypes.go,  COPY, PREPARE/EXECUTE/DEALLOCATE,
 //	explain.go                     DISCARD, LOCK; parameter types; EXPLAIN
 //	engine.go, enginepool.go,      the sandboxed engine, its pool, the
-//	enginespare.go, engineahead.go spare and the engine opened ahead,
+//	enginespare.go, enginenext.go, spare, the process's next engine,
+//	engineparse.go, engineahead.go the parse-only one, the engine opened ahead,
 //	recycle.go, enginemacros.go    its replacement; emulation macros
 //	enginepoolstats.go             made on demand; the pool's counters
 //	enginetz.go                    the zone and its to_char macro

@@ -149,19 +149,14 @@ func openEngine(cfg EngineConfig, allowed []string) (*engine, error) {
 	return e, nil
 }
 
-// openUnsandboxed opens an engine set up in every way but its sandbox:
-// nothing but lakegate's own setup may run in it before sandbox
-// (enginespare.go).
-func openUnsandboxed(cfg EngineConfig) (*engine, error) {
-	tempDir, err := os.MkdirTemp(cfg.TempDir, "lakegate-spill-")
-	if err != nil {
-		return nil, fmt.Errorf("engine: spill dir: %w", err)
-	}
-	settings := []eng.Setting{
+// engineSettings are the database settings of every engine (the
+// parse-only one's too: engineparse.go; the parser reads
+// integer_division).
+func engineSettings() []eng.Setting {
+	return []eng.Setting{
 		{Name: "duckdb_api", Value: "lakegate"},
 		{Name: "autoinstall_known_extensions", Value: "false"},
 		{Name: "autoload_known_extensions", Value: "false"},
-		{Name: "temp_directory", Value: tempDir},
 		// Postgres semantics for "/" on integers: 7/2 is 3, not 3.5.
 		{Name: "integer_division", Value: "true"},
 		// Postgres orders NULL as larger than every value: last
@@ -174,6 +169,17 @@ func openUnsandboxed(cfg EngineConfig) (*engine, error) {
 		// cache already keeps local files once for all sessions.
 		{Name: "enable_external_file_cache", Value: "false"},
 	}
+}
+
+// openUnsandboxed opens an engine set up in every way but its sandbox:
+// nothing but lakegate's own setup may run in it before sandbox
+// (enginespare.go).
+func openUnsandboxed(cfg EngineConfig) (*engine, error) {
+	tempDir, err := os.MkdirTemp(cfg.TempDir, "lakegate-spill-")
+	if err != nil {
+		return nil, fmt.Errorf("engine: spill dir: %w", err)
+	}
+	settings := append(engineSettings(), eng.Setting{Name: "temp_directory", Value: tempDir})
 	if cfg.Threads > 0 {
 		settings = append(settings, eng.Setting{Name: "threads", Value: fmt.Sprint(cfg.Threads)})
 	}

@@ -27,7 +27,10 @@ type aheadEngine struct {
 
 // ReadyFor starts opening the engine a plan over dirs will run in when
 // the session's engine may not read them (planner.EngineReadier).
-func (pe planEnv) ReadyFor(dirs []string) { pe.s.openAhead(dirs) }
+func (pe planEnv) ReadyFor(dirs []string) {
+	pe.s.settlePending()
+	pe.s.openAhead(dirs)
+}
 
 // openAhead starts opening the engine engineFor(dirs) would open.
 func (s *Session) openAhead(dirs []string) {
@@ -36,6 +39,7 @@ func (s *Session) openAhead(dirs []string) {
 	if s.eng != nil && s.eng.covers(dirs) {
 		return
 	}
+	s.settlePendingLocked()
 	if s.eng == nil && s.unconfined != nil {
 		// The spare parsing the statement: sandboxed to dirs now, it is
 		// the engine the plan runs in (enginespare.go).

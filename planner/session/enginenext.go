@@ -1,6 +1,9 @@
 package session
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // The second engine a process opens at start (Manager.OpenSpare): after
 // the spare, an engine for a first statement that reads no table (select
@@ -20,16 +23,33 @@ import "time"
 // open, no session starting opens a spare, and a session wanting a new
 // engine waits for it rather than opening one of its own: one engine
 // opening at a time at start.
+//
+// A spare taken before the next engine began to open (a client that
+// connected while the process was still opening the spare) leaves the
+// next engine unopened: the statement that took the spare, a cold one
+// over object storage most likely, would otherwise share the cores with
+// that open (its manifests parsed and files written meanwhile), for an
+// engine it does not need. The spare's refill (refillSpare: once that
+// statement has run, or at once when it read no table) opens the next
+// one instead; a session wanting a new engine meanwhile opens its own,
+// as without a next engine.
 
 // startNext starts opening the pool's next engine once after (nil: none)
 // has opened; p.mu is held.
 func (p *enginePool) startNext(after *spareEngine) {
-	n := &spareEngine{done: make(chan struct{})}
+	n := &spareEngine{done: make(chan struct{}), after: after}
 	p.next = n
 	go func() {
 		if after != nil {
 			<-after.done
 		}
+		p.mu.Lock()
+		if p.next != n { // left to the refill (takenLocked)
+			p.mu.Unlock()
+			return
+		}
+		n.started = true
+		p.mu.Unlock()
 		e, err := openUnsandboxed(p.cfg)
 		p.mu.Lock()
 		p.next = nil
@@ -68,6 +88,21 @@ func (p *enginePool) idleNothing(e *engine) {
 	}
 	p.put(e, putAhead)
 }
+
+// takenLocked records that a session took the spare sp: it is to be
+// replaced (refillSpare), and a next engine that has not begun to open
+// after it is left to that refill; p.mu is held.
+func (p *enginePool) takenLocked(sp *spareEngine) {
+	p.refill.Store(true)
+	if n := p.next; n != nil && n.after == sp && !n.started {
+		p.next = nil
+		n.err = errNextLeft
+		close(n.done)
+	}
+}
+
+// errNextLeft: the next engine was not opened (takenLocked).
+var errNextLeft = errors.New("engine: next engine left to the spare's refill")
 
 // awaitNextLocked waits, while the pool has no spare, for the next
 // engine being opened (it may become the spare); p.mu is held, and

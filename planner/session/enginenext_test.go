@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"slices"
 	"testing"
 )
@@ -90,5 +91,66 @@ func TestNewEngineWaitsForTheNext(t *testing.T) {
 	}
 	if p.engines.spares != 1 {
 		t.Fatalf("%d spares taken, want 1 (the next engine)", p.engines.spares)
+	}
+}
+
+// A spare taken while it still opens (a client that connected the moment
+// the port answered) leaves the process's next engine unopened: the
+// statement that took the spare runs with no other engine opening beside
+// it, and the spare's refill once it has run opens the next one.
+func TestTakenSpareLeavesTheNextToRefill(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	// The spare is still opening until gate is done; the next engine
+	// waits for it, as Manager.OpenSpare starts them.
+	gate := &spareEngine{done: make(chan struct{})}
+	p.engines.mu.Lock()
+	p.engines.spare = gate
+	p.engines.startNext(gate)
+	next := p.engines.next
+	p.engines.mu.Unlock()
+
+	a := userSession(p, "alice")
+	defer a.Close()
+	// While the statement waits for the spare, note what the pool does
+	// about the next engine, then let the spare finish opening.
+	var spare, pending *spareEngine
+	var opened int64
+	released := make(chan error, 1)
+	go func() {
+		<-next.done // closed when the statement takes the spare
+		p.engines.mu.Lock()
+		spare, pending, opened = p.engines.spare, p.engines.next, p.engines.opened
+		p.engines.mu.Unlock()
+		var err error
+		gate.e, err = openUnsandboxed(p.engines.cfg)
+		gate.err = err
+		close(gate.done)
+		released <- err
+	}()
+	if got := sql(t, a, "select sum(v) from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("alice: %v", got)
+	}
+	if err := <-released; err != nil {
+		t.Fatal(err)
+	}
+	if next.e != nil || !errors.Is(next.err, errNextLeft) {
+		t.Fatalf("the next engine: %+v, want left unopened", next)
+	}
+	if spare != nil || pending != nil || opened != 0 {
+		t.Fatalf("while the spare was taken: spare %+v, next %+v, %d opened; want none opening", spare, pending, opened)
+	}
+	a.engMu.Lock()
+	e := a.eng
+	a.engMu.Unlock()
+	if e != gate.e {
+		t.Fatal("the statement did not run in the spare it took")
+	}
+	pe.checkSandbox(t, e)
+	// Once the statement has run, its refill opens the next spare.
+	sp := spareNow(p)
+	if sp == nil || sp == gate || sp.e == nil {
+		t.Fatalf("after the statement: spare %+v, want a new one open", sp)
 	}
 }

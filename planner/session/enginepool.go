@@ -91,6 +91,9 @@ type enginePool struct {
 	spare *spareEngine
 	// refill: a spare was taken and is yet to be replaced.
 	refill atomic.Bool
+	// parse is the parse-only engine (engineparse.go), nil until
+	// Manager.OpenSpare.
+	parse *parseEngine
 	// next is the engine being opened to become the spare, or else an
 	// idle engine sandboxed to nothing (enginenext.go).
 	next *spareEngine
@@ -246,6 +249,8 @@ func (p *enginePool) closeIdle() {
 	p.mu.Lock()
 	idle := p.idle
 	p.idle = nil
+	parse := p.parse
+	p.parse = nil
 	if p.timer != nil {
 		p.timer.Stop()
 		p.timer = nil
@@ -254,6 +259,7 @@ func (p *enginePool) closeIdle() {
 	for _, ie := range idle {
 		ie.e.close()
 	}
+	parse.close()
 	p.closeSpare()
 }
 

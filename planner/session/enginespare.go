@@ -33,7 +33,9 @@ import "time"
 // asked of it first (planEnv.QueryStrings: a time-travel expression;
 // a write) sandboxes it to what the session may read so far. An idle
 // engine of the plan's exact sandbox is still preferred: the unconfined
-// one goes back as the spare.
+// one goes back as the spare. A spare taken while still opening is not
+// waited for to parse: the statement parses in the pool's parse-only
+// engine until it needs its engine (engineparse.go).
 //
 // Bounds: one spare per pool, only when engines are reused at all
 // (EngineConfig.IdleEngines not negative): one more idle engine's memory
@@ -49,6 +51,10 @@ type spareEngine struct {
 	done chan struct{}
 	e    *engine // nil when err is set
 	err  error
+	// For the next engine (enginenext.go): the spare it opens after, and
+	// whether its open has begun (p.mu guards it).
+	after   *spareEngine
+	started bool
 }
 
 // startSpare starts opening a spare engine; p.mu is held.
@@ -92,7 +98,7 @@ func (p *enginePool) open(allowed []string) (*engine, error) {
 	if sp == nil {
 		p.spare = p.startSpare()
 	} else {
-		p.refill.Store(true)
+		p.takenLocked(sp)
 	}
 	p.mu.Unlock()
 	if sp != nil {
@@ -147,6 +153,13 @@ func (p *enginePool) closeSpare() {
 // driver's catalog queries: the idle one), and the spare still there for
 // the statement over tables that follows (enginespare.go).
 func (p *Manager) OpenSpare() {
+	if p.engines.max > 0 {
+		p.engines.mu.Lock()
+		if p.engines.parse == nil {
+			p.engines.parse = openParseEngine()
+		}
+		p.engines.mu.Unlock()
+	}
 	p.engines.openSpare(false)
 	if p.engines.max <= 0 || p.engines.hasIdle(nil) {
 		return
@@ -175,12 +188,12 @@ func (p *enginePool) openSpare(onlyEmpty bool) {
 	}
 }
 
-// takeUnconfined takes the spare, not yet sandboxed, for a session's
-// first statement to parse with (nil when there is none or it failed to
-// open); waiting for it to finish opening costs less than opening
-// another. The caller sandboxes it before it runs anything else
+// takeSpare takes the spare, not yet sandboxed and perhaps still
+// opening, for a session's first statement to parse with (nil when there
+// is none); waiting for it to finish opening costs less than opening
+// another. The caller sandboxes its engine before it runs anything else
 // (Session.confine) or gives it back (putUnconfined).
-func (p *enginePool) takeUnconfined() *engine {
+func (p *enginePool) takeSpare() *spareEngine {
 	if p.max <= 0 {
 		return nil
 	}
@@ -189,20 +202,13 @@ func (p *enginePool) takeUnconfined() *engine {
 	sp := p.spare
 	p.spare = nil
 	if sp != nil {
-		p.refill.Store(true)
+		p.takenLocked(sp)
 	}
 	p.mu.Unlock()
-	if sp == nil {
-		return nil
-	}
-	<-sp.done
-	if sp.err != nil {
-		return nil
-	}
-	return sp.e
+	return sp
 }
 
-// putUnconfined takes back an engine takeUnconfined gave, never
+// putUnconfined takes back a spare engine takeSpare gave, never
 // sandboxed: it is the spare again when the pool has none, else closed.
 func (p *enginePool) putUnconfined(e *engine) {
 	p.mu.Lock()
@@ -259,22 +265,30 @@ func (s *Session) parser() *engine {
 // readyToParse makes sure the session has an engine to parse with: a
 // session without one takes the spare unconfined, unless an idle engine
 // sandboxed to nothing waits (an engine sandboxed to nothing when
-// neither does).
+// neither does). A spare still opening is the session's pending one: it
+// parses in the parse-only engine meanwhile (engineparse.go).
 func (s *Session) readyToParse() error {
 	s.engMu.Lock()
-	has := s.eng != nil || s.unconfined != nil
+	has := s.eng != nil || s.unconfined != nil || s.pending != nil
 	s.engMu.Unlock()
 	if has {
 		return nil
 	}
-	// Not under engMu: the spare may still be opening, and Cancel must
-	// not wait for it.
 	if !s.p.engines.hasIdle(nil) {
-		if u := s.p.engines.takeUnconfined(); u != nil {
+		if sp := s.p.engines.takeSpare(); sp != nil {
 			s.engMu.Lock()
-			s.unconfined = u
+			s.pending = sp
 			s.engMu.Unlock()
-			return nil
+			if !s.p.engines.parser().ready() {
+				// Not under engMu: Cancel must not wait for an open.
+				s.settlePending()
+			}
+			s.engMu.Lock()
+			has = s.unconfined != nil || s.pending != nil
+			s.engMu.Unlock()
+			if has {
+				return nil
+			}
 		}
 	}
 	_, err := s.engineFor(nil)

@@ -109,11 +109,11 @@ func (pe planEnv) Decide(ctx context.Context, t *catalog.Table) (policy.Decision
 
 func (pe planEnv) Setting(name string) string { return pe.s.settings[name] }
 func (pe planEnv) SerializeSQL(sql string) (string, error) {
-	return pe.s.parser().conn.SerializeSQL(sql)
+	return pe.s.serializeSQL(sql)
 }
 
 func (pe planEnv) DeserializeSQL(tree string) (string, error) {
-	return pe.s.parser().conn.DeserializeSQL(tree)
+	return pe.s.deserializeSQL(tree)
 }
 
 // QueryStrings runs sql in the session's engine, sandboxed first if it
@@ -164,6 +164,7 @@ func (pe planEnv) Now() time.Time {
 // held by the plan's engine (engineForPlan) until it closes.
 func (pe planEnv) Fetches(ctx context.Context) *catalog.FetchBatch {
 	var holds *objcache.Holds
+	pe.s.settlePending() // the engine holds the copies: the spare, once open
 	if e := pe.s.parser(); e != nil {
 		holds = e.fileHolds(pe.s.p.cat.FileCache())
 	}

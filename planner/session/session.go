@@ -105,6 +105,9 @@ type Session struct {
 	// the session's first statement with; nil once eng is set
 	// (enginespare.go).
 	unconfined *engine
+	// pending is the spare taken while still opening: it becomes
+	// unconfined once open (engineparse.go).
+	pending *spareEngine
 	// retired is the sandbox of the engine recycleEngine closed last,
 	// until another engine is set: its replacement is sandboxed to it at
 	// least (recycle.go).
@@ -199,6 +202,15 @@ func (s *Session) Close() {
 		s.p.engines.putUnconfined(s.unconfined)
 		s.unconfined = nil
 	}
+	if sp := s.pending; sp != nil {
+		s.pending = nil
+		go func() {
+			<-sp.done
+			if sp.err == nil {
+				s.p.engines.putUnconfined(sp.e)
+			}
+		}()
+	}
 	s.dropCopies()
 	s.dropAhead()
 	s.setFetchCancel(nil)
@@ -254,6 +266,7 @@ func (s *Session) Setting(name string) string { return s.settings[strings.ToLowe
 // engineFor returns an engine that may read the given directories,
 // reopening the session engine with a wider sandbox when needed.
 func (s *Session) engineFor(dirs []string) (*engine, error) {
+	s.settlePending()
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	return s.engineForLocked(dirs)
@@ -261,6 +274,7 @@ func (s *Session) engineFor(dirs []string) (*engine, error) {
 
 // engineForLocked is engineFor with engMu held.
 func (s *Session) engineForLocked(dirs []string) (*engine, error) {
+	s.settlePendingLocked()
 	if s.eng != nil && s.eng.covers(dirs) {
 		return s.eng, nil
 	}

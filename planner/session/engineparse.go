@@ -1,0 +1,191 @@
+package session
+
+import (
+	"sync"
+	"sync/atomic"
+
+	eng "github.com/lakegate/lakegate/internal/engine"
+)
+
+// A parse-only engine, for a first statement that arrives while the spare
+// is still opening (a client that connects the moment the port answers).
+// The first statement parses in the spare (enginespare.go), so it waited
+// for the spare's open (~90 ms of CPU, most of it the operator macros)
+// before it could parse, resolve its tables and read their manifests.
+// Parsing needs none of that setup: a bare DuckDB database with the
+// settings the parser reads (engineSettings) parses exactly as an engine
+// does, for a fifth of an engine's open. While the session's spare opens
+// (Session.pending), the statement parses here, and waits for the spare
+// only when it needs the engine itself: its first download (the engine
+// holds the copies: planEnv.Fetches), an expression to evaluate, or the
+// plan's sandbox. Its resolution and manifest reads overlap the open.
+//
+// What keeps the sandbox: nothing runs in it but json_serialize_sql and
+// json_deserialize_sql over a quoted string (engine.Conn.SerializeSQL),
+// and it is sandboxed to nothing when it opens (no file is readable, and
+// the setting cannot be lifted). One per pool, opened by Manager.OpenSpare
+// only, shared by the sessions under a mutex (a parse is microseconds),
+// closed with the pool's idle engines.
+type parseEngine struct {
+	done chan struct{}
+	mu   sync.Mutex // one statement at a time on conn
+	db   *eng.DB
+	conn *eng.Conn // nil when the open failed
+	// parses counts the statements parsed here (for tests).
+	parses atomic.Int64
+}
+
+// openParseEngine starts opening a parse-only engine.
+func openParseEngine() *parseEngine {
+	pe := &parseEngine{done: make(chan struct{})}
+	go func() {
+		defer close(pe.done)
+		settings := append(engineSettings(), eng.Setting{Name: "threads", Value: "1"},
+			eng.Setting{Name: "memory_limit", Value: "64MiB"})
+		db, err := eng.Open(settings)
+		if err != nil {
+			return
+		}
+		conn, err := db.Connect()
+		if err != nil {
+			db.Close()
+			return
+		}
+		if err := conn.Sandbox(nil); err != nil {
+			conn.Close()
+			db.Close()
+			return
+		}
+		pe.db, pe.conn = db, conn
+	}()
+	return pe
+}
+
+// ready reports, without waiting, whether pe is open.
+func (pe *parseEngine) ready() bool {
+	if pe == nil {
+		return false
+	}
+	select {
+	case <-pe.done:
+		return pe.conn != nil
+	default:
+		return false
+	}
+}
+
+func (pe *parseEngine) serialize(sql string) (string, error) {
+	pe.mu.Lock()
+	defer pe.mu.Unlock()
+	pe.parses.Add(1)
+	return pe.conn.SerializeSQL(sql)
+}
+
+func (pe *parseEngine) deserialize(tree string) (string, error) {
+	pe.mu.Lock()
+	defer pe.mu.Unlock()
+	return pe.conn.DeserializeSQL(tree)
+}
+
+// parser returns the pool's parse-only engine (nil: none).
+func (p *enginePool) parser() *parseEngine {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.parse
+}
+
+// close closes pe once it has opened.
+func (pe *parseEngine) close() {
+	if pe == nil {
+		return
+	}
+	<-pe.done
+	if pe.conn != nil {
+		pe.conn.Close()
+		pe.db.Close()
+	}
+}
+
+// settlePending waits for the spare the session took while it was still
+// opening (Session.pending) and makes it the session's unconfined engine
+// (nil when its open failed: the session then opens one as without a
+// spare). Not under engMu while it waits: Cancel must not wait for an
+// open.
+func (s *Session) settlePending() {
+	s.engMu.Lock()
+	sp := s.pending
+	s.engMu.Unlock()
+	if sp == nil {
+		return
+	}
+	<-sp.done
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	s.settlePendingLocked()
+}
+
+// settlePendingLocked is settlePending with engMu held; it waits for the
+// open under engMu, for the rare paths that need the engine there.
+func (s *Session) settlePendingLocked() {
+	sp := s.pending
+	if sp == nil {
+		return
+	}
+	s.pending = nil
+	<-sp.done
+	if sp.err == nil {
+		s.unconfined = sp.e
+	}
+}
+
+// serializeSQL parses sql in the session's engine, or in the pool's
+// parse-only engine while the spare the session took is still opening.
+func (s *Session) serializeSQL(sql string) (string, error) {
+	pe, e, err := s.parseIn()
+	switch {
+	case err != nil:
+		return "", err
+	case pe != nil:
+		return pe.serialize(sql)
+	}
+	return e.conn.SerializeSQL(sql)
+}
+
+// deserializeSQL is serializeSQL's inverse, in the same engine.
+func (s *Session) deserializeSQL(tree string) (string, error) {
+	pe, e, err := s.parseIn()
+	switch {
+	case err != nil:
+		return "", err
+	case pe != nil:
+		return pe.deserialize(tree)
+	}
+	return e.conn.DeserializeSQL(tree)
+}
+
+// parseIn returns what the session parses in: the pool's parse-only
+// engine while the spare the session took is still opening, else the
+// session's engine or its unconfined spare (one sandboxed to nothing,
+// as readyToParse opens, when the spare failed to open).
+func (s *Session) parseIn() (*parseEngine, *engine, error) {
+	s.engMu.Lock()
+	defer s.engMu.Unlock()
+	if sp := s.pending; sp != nil && s.eng == nil {
+		select {
+		case <-sp.done:
+		default:
+			if pe := s.p.engines.parser(); pe.ready() {
+				return pe, nil, nil
+			}
+		}
+		s.settlePendingLocked()
+	}
+	if s.eng != nil {
+		return nil, s.eng, nil
+	}
+	if s.unconfined != nil {
+		return nil, s.unconfined, nil
+	}
+	e, err := s.engineForLocked(nil)
+	return nil, e, err
+}

@@ -1,0 +1,114 @@
+package session
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// The parse-only engine parses as an engine does (the settings the
+// parser reads are the same), renders trees back the same, and can read
+// no file.
+func TestParseEngineParsesAsAnEngine(t *testing.T) {
+	pe := openParseEngine()
+	defer pe.close()
+	<-pe.done
+	if !pe.ready() {
+		t.Fatal("the parse-only engine did not open")
+	}
+	e, err := openUnsandboxed(EngineConfig{TempDir: t.TempDir(), Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	for _, q := range []string{
+		"select 7/2, 7.0/2, 7 // 2",
+		"select a, b from s.t where a between 1 and 2 order by a desc, b nulls first limit 3",
+		"with q as (select 1 as x) select x::varchar(3), interval '1 day', $1 from q join r using (x)",
+		"select count(*) filter (where v > 0), sum(v) over (partition by k order by v) from s.t group by all",
+		"select * from (values (1, 'a'), (2, null)) v(i, s) where s is not distinct from 'a'",
+		"select from where", // a syntax error: the same error tree
+	} {
+		got, err1 := pe.serialize(q)
+		want, err2 := e.conn.SerializeSQL(q)
+		if got != want || (err1 == nil) != (err2 == nil) {
+			t.Fatalf("%s:\nparse-only %s (%v)\nengine     %s (%v)", q, got, err1, want, err2)
+		}
+		if strings.Contains(got, `"error":true`) {
+			continue
+		}
+		back, err1 := pe.deserialize(got)
+		wantBack, err2 := e.conn.DeserializeSQL(want)
+		if back != wantBack || err1 != nil || err2 != nil {
+			t.Fatalf("%s rendered back: parse-only %s (%v), engine %s (%v)", q, back, err1, wantBack, err2)
+		}
+	}
+	err = pe.conn.Query("SELECT * FROM read_csv('/etc/hostname')", func(arrow.RecordBatch) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "Permission") {
+		t.Fatalf("reading a file in the parse-only engine: %v, want a permission error", err)
+	}
+	if err := pe.conn.Query("SET enable_external_access = true", func(arrow.RecordBatch) error { return nil }); err == nil {
+		t.Fatal("the parse-only engine's sandbox could be lifted")
+	}
+}
+
+// A first statement arriving while the spare still opens parses in the
+// parse-only engine and goes on planning; it takes the spare once open,
+// sandboxed to exactly its plan's directories, and runs in it.
+func TestFirstStatementParsesWhileTheSpareOpens(t *testing.T) {
+	pe := newPoolEnv(t)
+	p := pe.planner(t, EngineConfig{Threads: 1})
+	defer p.Close()
+	parse := openParseEngine()
+	<-parse.done
+	gate := &spareEngine{done: make(chan struct{})} // the spare, still opening
+	p.engines.mu.Lock()
+	p.engines.parse = parse
+	p.engines.spare = gate
+	p.engines.mu.Unlock()
+
+	a := userSession(p, "alice")
+	defer a.Close()
+	released := make(chan error, 1)
+	go func() {
+		// Hang guard only: the statement must parse before the spare
+		// opens, so this waits for the parse, then opens the spare.
+		deadline := time.Now().Add(2 * time.Minute)
+		for parse.parses.Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		var err error
+		gate.e, err = openUnsandboxed(p.engines.cfg)
+		gate.err = err
+		close(gate.done)
+		released <- err
+	}()
+	// A statement of its own: parse trees are kept by statement text.
+	if got := sql(t, a, "select sum(v) as parsed_ahead from s.t"); !slices.Equal(got, []string{"6"}) {
+		t.Fatalf("alice: %v", got)
+	}
+	if err := <-released; err != nil {
+		t.Fatal(err)
+	}
+	if parse.parses.Load() == 0 {
+		t.Fatal("the statement did not parse in the parse-only engine: it waited for the spare")
+	}
+	a.engMu.Lock()
+	e, u, pending := a.eng, a.unconfined, a.pending
+	a.engMu.Unlock()
+	if e != gate.e || u != nil || pending != nil {
+		t.Fatalf("the statement did not run in the spare (engine %p, spare %p, unconfined %p, pending %p)", e, gate.e, u, pending)
+	}
+	pe.checkSandbox(t, e)
+	// The session's next statement parses in its own engine.
+	n := parse.parses.Load()
+	if got := sql(t, a, "select count(*) as parsed_in_the_engine from s.t"); !slices.Equal(got, []string{"3"}) {
+		t.Fatalf("alice: %v", got)
+	}
+	if parse.parses.Load() != n {
+		t.Fatal("a statement of a session with an engine parsed in the parse-only engine")
+	}
+}
