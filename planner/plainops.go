@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/iceberg-go"
 
+	"github.com/lakegate/lakegate/internal/lru"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 )
@@ -200,9 +201,26 @@ func plainText(env tree.Engine, sql string, root tree.QueryNode, known func(*tre
 		if out == sql {
 			continue
 		}
-		if nodes, err := Parse(env, out); err == nil && pgcatalog.PlainOperatorsMatch(root, nodes[0]) {
+		if nodes, err := Parse(env, out); err == nil && plainMatch(sql, out, root, nodes[0]) {
 			return out, nodes[0]
 		}
 	}
 	return sql, root
+}
+
+// plainMatch is pgcatalog.PlainOperatorsMatch(root, got), kept by the
+// texts the two trees are the parses of (sql and out: the parse cache's
+// trees, so the same texts always give the same answer).
+func plainMatch(sql, out string, root, got tree.QueryNode) bool {
+	return plainMatchIn(matchCache, sql, out, root, got)
+}
+
+func plainMatchIn(c *lru.Cache[bool], sql, out string, root, got tree.QueryNode) bool {
+	key := matchKey(sql, out)
+	if ok, hit := c.Get(key); hit {
+		return ok
+	}
+	ok := pgcatalog.PlainOperatorsMatch(root, got)
+	c.Put(key, ok, matchEntryBytes)
+	return ok
 }

@@ -167,3 +167,38 @@ func TestPlainOperators(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainMatchKept: whether a text with the engine's own operators
+// parses to the statement's tree is asked once per pair of texts, then
+// answered from the match cache, a mismatch as well as a match.
+func TestPlainMatchKept(t *testing.T) {
+	e := testParser(t)
+	c := newMatchCache(matchCacheBytes)
+	for _, tc := range []struct {
+		sql, out string
+		want     bool
+	}{
+		{"select a * b from t", `select system.main."*"(a, b) from t`, true},
+		{"select a * b from t", `select system.main."*"(a, c) from t`, false},
+		{"select a - b * c from t", `select system.main."-"(a, b) * c from t`, false}, // another grouping
+	} {
+		root, err := parseSQL(e, tc.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := parseSQL(e, tc.out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			before := c.Stats()
+			if m := plainMatchIn(c, tc.sql, tc.out, root[0], got[0]); m != tc.want {
+				t.Errorf("%s / %s (call %d): match %v, want %v", tc.sql, tc.out, i+1, m, tc.want)
+			}
+			after := c.Stats()
+			if hit := after.Hits > before.Hits; hit != (i == 1) {
+				t.Errorf("%s / %s (call %d): answered from the cache %v", tc.sql, tc.out, i+1, hit)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -14,11 +15,12 @@ import (
 )
 
 // Planning a query repeats work whose answer cannot change: the parse tree
-// of the same SQL text, and the files of the same snapshot under the same
-// pruning filter (snapshots and their manifests are immutable). These two
-// caches keep those answers; they are shared by every session, as the
-// metadata cache in catalog/ is. Both hold plain data the planner only
-// reads.
+// of the same SQL text, the files of the same snapshot under the same
+// pruning filter (snapshots and their manifests are immutable), and
+// whether two texts parse to the same tree but for the operators written
+// as the engine's own (plainops.go). These caches keep those answers; they
+// are shared by every session, as the metadata cache in catalog/ is. All
+// hold plain data the planner only reads.
 
 // The scan cache is bounded by what its plans hold (scanPlanBytes), least
 // recently used dropped first, and a plan nobody asked for within
@@ -44,10 +46,36 @@ const (
 	parseCacheIdle  = 2 * time.Minute
 )
 
+// The match cache keeps a bool per pair of texts, keyed by a hash of the
+// two (matchKey): the comparison it saves decodes both trees from JSON,
+// most of the planning of a repeated TPC-H query (Q8: 3-4 ms of CPU of
+// about 4.5; BENCHMARKS.md, Q), and a client repeats its statements.
+const (
+	matchCacheBytes = 1 << 20
+	matchCacheIdle  = 10 * time.Minute
+	matchEntryBytes = 160 // the item, its list element and map entry, the 32-byte key
+)
+
 var (
 	scanCache  = newScanCache(scanCacheBytes)
 	parseCache = newParseCache(parseCacheBytes)
+	matchCache = newMatchCache(matchCacheBytes)
 )
+
+func newMatchCache(maxBytes int64) *lru.Cache[bool] {
+	c := lru.New[bool](maxBytes)
+	c.MaxIdle = matchCacheIdle
+	return c
+}
+
+// matchKey is the match cache's key of two texts.
+func matchKey(a, b string) string {
+	h := sha256.New()
+	h.Write([]byte(a))
+	h.Write([]byte{0})
+	h.Write([]byte(b))
+	return string(h.Sum(nil))
+}
 
 func newScanCache(maxBytes int64) *lru.Cache[*catalog.ScanPlan] {
 	c := lru.New[*catalog.ScanPlan](maxBytes)

@@ -60,7 +60,9 @@
 // policy are unchanged, and the engine's prepared statements are kept by
 // SQL text while nothing in the engine changed (stmtcache.go): a repeated
 // statement is planned again (its tables' current snapshots are looked up
-// every time) but neither recreates views nor prepares again.
+// every time) but neither recreates views nor prepares again, nor asks the
+// engine again what its SQL's columns are (the describe and the numeric
+// probes: Session.described, kept and dropped with the statements).
 //
 // Memory (memory.go, admit.go): the process has one budget. Each
 // engine's memory_limit and spill cap are set when it opens, from the

@@ -340,6 +340,16 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	if err := s.installPlan(e, plan); err != nil {
 		return nil, nil, nil, err
 	}
+	key := ""
+	if forClient && !rp.Catalog.Touched {
+		key = describedKey(rp)
+		if d, ok := s.describedFor(e, key); ok {
+			plan.SQL = d.sql
+			cols, params := slices.Clone(d.cols), slices.Clone(d.params)
+			s.p.results.putShape(plan.resultKey, cols, params)
+			return plan, cols, params, nil
+		}
+	}
 	cols, params, err := s.describe(e, plan.SQL)
 	if err != nil {
 		return nil, nil, nil, s.ungroupedColumn(e, plan.SQL, err)
@@ -376,6 +386,9 @@ func (s *Session) planQueryAs(ctx context.Context, sql string, forClient bool) (
 	}
 	if rp.Catalog.Touched {
 		pgcatalog.ApplyTypes(cols, rp.Tree)
+	}
+	if key != "" {
+		s.keepDescribed(e, key, &describedPlan{sql: plan.SQL, cols: slices.Clone(cols), params: slices.Clone(params)})
 	}
 	s.p.results.putShape(plan.resultKey, cols, params)
 	return plan, cols, params, nil

@@ -133,7 +133,10 @@ type Session struct {
 	// state is unchanged (stmtcache.go).
 	stmts    map[string]*sessionStmt
 	stmtsEng *engine
-	plans    int64 // queries planned, to tell whether a Prepare's plan is still installed
+	// described is what planQueryAs made of plans' SQL in stmtsEng,
+	// dropped with stmts (stmtcache.go).
+	described map[string]*describedPlan
+	plans     int64 // queries planned, to tell whether a Prepare's plan is still installed
 	// viewsPolicy is the access policy the engine's views were made under.
 	viewsPolicy *policy.Policy
 	snaps       snapCache // copies of small scans in eng (snapcache.go)

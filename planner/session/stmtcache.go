@@ -28,6 +28,55 @@ type sessionStmt struct {
 	ps *eng.Stmt
 }
 
+// A client's query is planned again on every execution (its tables'
+// snapshots are looked up each time), but what the engine then tells
+// about the plan's SQL depends only on that SQL and the engine's state:
+// its result columns, the probes of exactNumerics and narrowIntegers
+// (each a prepare of the whole statement, as costly as the describe),
+// the CASE and set-operation scale checks (a parse and a prepare each).
+// So the outcome is kept beside the prepared statements, under the same
+// rule: bumpEngine drops it with them. A TPC-H query with a sum or an avg
+// in its result paid one to three such prepares per execution
+// (BENCHMARKS.md, Q).
+
+// describedPlan is what planQueryAs made of a plan's SQL for a client:
+// the SQL to run (exactNumerics' rewrite) and its columns and parameter
+// types, with Postgres' names and types.
+type describedPlan struct {
+	sql    string
+	cols   []pgtypes.Column
+	params []pgtypes.Type
+}
+
+// describedKey keys a plan in Session.described: its engine SQL, the
+// text its columns are named after, and the SQL before the operators were
+// the engine's own (a plan's Numeric and Nested items are found in these).
+func describedKey(p *planner.Plan) string {
+	return p.SQL + "\x00" + p.Text + "\x00" + p.Unplain
+}
+
+// describedFor returns what planQueryAs made of key in e, if e's state is
+// still the one it was made in.
+func (s *Session) describedFor(e *engine, key string) (*describedPlan, bool) {
+	if s.stmtsEng != e {
+		return nil, false
+	}
+	d, ok := s.described[key]
+	return d, ok
+}
+
+// keepDescribed keeps d under key while e's prepared statements are kept
+// (and no more entries than those).
+func (s *Session) keepDescribed(e *engine, key string, d *describedPlan) {
+	if s.stmtsEng != e {
+		return
+	}
+	if s.described == nil || len(s.described) >= maxSessionStmts {
+		s.described = map[string]*describedPlan{}
+	}
+	s.described[key] = d
+}
+
 // prepareCached returns the engine's prepared statement for sql, preparing
 // it on first use. The statement stays owned by the cache.
 func (s *Session) prepareCached(e *engine, sql string) (*eng.Stmt, error) {
@@ -66,6 +115,7 @@ func (s *Session) bumpEngine() {
 		delete(s.stmts, k)
 	}
 	s.stmtsEng = nil
+	s.described = nil
 }
 
 // describe returns the result columns and parameter types of sql, prepared

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/lakegate/lakegate/catalog"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/planner/session"
 )
 
@@ -154,5 +155,55 @@ func TestCachedStatementsFollowSettings(t *testing.T) {
 	}
 	if got != "2026-01-01 12:00:00+00" {
 		t.Fatalf("re-executed after SET TimeZone = 'UTC': %s", got)
+	}
+}
+
+// TestDescribedPlanFollowsTheEngine: a statement the client prepared once
+// is planned again on each execution, and what the engine told of its SQL
+// (the exact avg's rewrite, the columns) is kept while the engine's state
+// stays; a new snapshot replaces the view, and the next execution asks the
+// engine again.
+func TestDescribedPlanFollowsTheEngine(t *testing.T) {
+	cat := openTestCatalog(t)
+	ident := catalog.Ident{Schema: "a", Name: "t"}
+	oneColumnTable(t, cat, ident, 1, 2)
+	p := session.New(cat, session.Config{Engine: session.EngineConfig{Threads: 1}})
+	s := p.NewSession(session.Options{Settings: map[string]string{"lakegate.result_cache": "off"}})
+	defer s.Close()
+	ctx := context.Background()
+	st, err := s.Prepare(ctx, "SELECT avg(v) AS a, sum(v) AS s FROM a.t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() string {
+		t.Helper()
+		var got string
+		if _, err := s.Execute(ctx, st, nil, func(rec arrow.RecordBatch) error {
+			got = cellText(rec.Column(0), 0) + " " + cellText(rec.Column(1), 0)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for i := range 3 {
+		// the avg as its exact operands (exactNumerics' rewrite), which
+		// the encoder divides
+		if got := run(); got != "3/2 3" {
+			t.Fatalf("execution %d: %q, want %q", i+1, got, "3/2 3")
+		}
+	}
+	if n := session.DescribedPlans(s); n != 1 {
+		t.Fatalf("%d described plans kept, want 1", n)
+	}
+	appendValues(t, cat, ident, 10)
+	if got := run(); got != "13/3 13" {
+		t.Fatalf("after an append: %q, want %q", got, "13/3 13")
+	}
+	if n := session.DescribedPlans(s); n != 1 {
+		t.Fatalf("after an append, %d described plans kept, want 1 (made anew)", n)
+	}
+	if st.Columns[0].Type.OID != pgtypes.OIDNumeric {
+		t.Fatalf("avg column typed %+v, want numeric", st.Columns[0].Type)
 	}
 }
