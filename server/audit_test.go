@@ -86,7 +86,7 @@ func TestAuditRedactsStatementsAndErrors(t *testing.T) {
 					if strings.Contains(rec.Error, s.secret) {
 						t.Errorf("error keeps %q: %s", s.secret, line)
 					}
-					if !s.ident && strings.Contains(line, s.secret) {
+					if !s.ident && strings.Contains(withoutNumbers(line), s.secret) {
 						t.Errorf("line keeps %q: %s", s.secret, line)
 					}
 				}
@@ -143,4 +143,20 @@ func TestAuditFingerprintIsKeyed(t *testing.T) {
 	if one[0] == hex.EncodeToString(raw[:]) {
 		t.Fatal("the fingerprint is the unkeyed hash of the statement")
 	}
+}
+
+// withoutNumbers is an audit line without the fields whose digits are
+// the audit's own (time, client port, duration, the fingerprint's hex):
+// they may hold a secret's digits by chance (an HMAC with "8731" in it
+// failed the literals case once).
+func withoutNumbers(line string) string {
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		return line
+	}
+	for _, k := range []string{"time", "client", "duration_ms", "statement_hmac"} {
+		delete(rec, k)
+	}
+	b, _ := json.Marshal(rec)
+	return string(b)
 }
