@@ -49,11 +49,12 @@ var floatCheckMacros = []string{
 	concatMacros[0], concatMacros[1],
 }
 
-// isChainOp reports whether e is a binary + or -, written so.
+// isChainOp reports whether e is a binary + or -, written so, that can
+// be of floats (not a temporalChain).
 func isChainOp(e tree.Expr, sql string) (*tree.Function, bool) {
 	f, ok := e.(*tree.Function)
 	if !ok || !f.IsOperator || (f.FunctionName != "+" && f.FunctionName != "-") || len(f.Children) != 2 ||
-		f.Children[0] == nil || f.Children[1] == nil {
+		f.Children[0] == nil || f.Children[1] == nil || temporalChain(f) {
 		return nil, false
 	}
 	loc := int(f.QueryLocation)
@@ -61,6 +62,55 @@ func isChainOp(e tree.Expr, sql string) (*tree.Function, bool) {
 		return nil, false
 	}
 	return f, true
+}
+
+// temporalCasts are the kinds of value (date, ts, time, interval) of the
+// casts to a date or time type.
+var temporalCasts = map[string]string{
+	"DATE": "date", "TIME": "time", "TIME WITH TIME ZONE": "time", "TIMESTAMP": "ts", "TIMESTAMP WITH TIME ZONE": "ts",
+	"INTERVAL": "interval",
+}
+
+// temporalChain reports whether the chain of + and - at f is a date, time,
+// timestamp or interval by its operands' casts (date '1995-09-01' +
+// interval '1 month', TPC-H Q14's): no float, so it needs no float check
+// (Postgres has no date + float8). Such a literal's cast has no place in
+// the text (only its string has), so the text edits could not delimit the
+// chain, and a statement holding one beside an exact result column was
+// refused. date - date is an integer: a chain of it is checked as before.
+func temporalChain(f *tree.Function) bool { return temporalKind(f) != "" }
+
+// temporalKind is the kind of value of e (temporalCasts) as far as its
+// casts and + and - tell, "" for another or unknown one.
+func temporalKind(e tree.Expr) string {
+	switch x := e.(type) {
+	case *tree.Cast:
+		return temporalCasts[x.CastType.ID]
+	case *tree.Function:
+		if !x.IsOperator || (x.FunctionName != "+" && x.FunctionName != "-") || len(x.Children) != 2 {
+			return ""
+		}
+		l, r := temporalKind(x.Children[0]), temporalKind(x.Children[1])
+		switch {
+		case l == "" && r == "":
+			return ""
+		case x.FunctionName == "-" && l == "date" && r == "date":
+			return "" // an integer
+		case x.FunctionName == "-" && l == "ts" && r == "ts", x.FunctionName == "-" && l == "time" && r == "time":
+			return "interval"
+		case x.FunctionName == "-" && l == "":
+			return "" // a number minus a date: no such operator
+		case l == "interval" && r == "interval":
+			return "interval"
+		case (l == "date" && r == "interval") || (l == "interval" && r == "date"):
+			return "ts"
+		case l == "" || l == "interval":
+			return r
+		default:
+			return l
+		}
+	}
+	return ""
 }
 
 // floatChains adds to n the edits that wrap each chain of + and - of

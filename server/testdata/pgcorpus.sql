@@ -648,6 +648,9 @@ select round(x), round(-x), round(y), round(z) from (values (2.5::float8, 2.5, 3
 select exp(x), ln(x), power(x, 2), x ^ 2, sqrt(x) from (values (2::float8)) t(x)
 select exp(x) from (values (1.5)) t(x)
 select power(1 + rate, years) as growth from (values (0.05, 10), (0.035, 30), (-0.02, 3)) t(rate, years)
+select 100.00 * sum(case when k like 'P%' then p * (1 - d) else 0 end) / sum(p * (1 - d)) as share from (values ('PX', 10.50, 0.05, date '1995-09-10'), ('Q', 4.25, 0.10, date '1995-09-20'), ('PY', 3.00, 0.00, date '1995-11-01')) t(k, p, d, s) where s >= date '1995-09-01' and s < date '1995-09-01' + interval '1 month'
+select sum(p) / count(*) as q, (date '2024-01-31' + interval '1 month')::date as m, timestamp '2024-03-15 10:00' - interval '90 minutes' as t from (values (1.50), (2.25)) v(p)
+select sum(p) / count(*) as q, (date '2024-03-15' - date '2024-03-01') + 1e308::float8 + 1e308::float8 as f from (values (1.50), (2.25)) v(p)
 select sqrt(amount), round(sqrt(amount), 2) from (values (2.25::numeric(10, 2)), (10.00), (0.01)) t(amount)
 select ln(x), log(x), log10(x), log(2.0, x) from (values (1000.0000), (0.5000), (1.0001)) t(x)
 select x ^ 0.5, x ^ 2, exp(x) from (values (2.00), (9.00), (0.25)) t(x)
