@@ -62,6 +62,17 @@ func startInProcess(t *testing.T, e *env) {
 	e.addr = l.Addr().String()
 }
 
+// every22 are TPC-H's 22 queries: the smoke test runs each, and the q
+// section compares each answer with the in-process reference (Q14 once
+// failed with 0A000, outside the queries the test ran).
+var every22 = func() []int {
+	qs := make([]int, 22)
+	for i := range qs {
+		qs[i] = i + 1
+	}
+	return qs
+}()
+
 // TestSmoke runs the benchmark's sections at a tiny size against an
 // in-process lakegate: the generator, a few TPC-H queries whose answers
 // must agree with DuckDB's over the same files, and the other sections
@@ -69,7 +80,7 @@ func startInProcess(t *testing.T, e *env) {
 func TestSmoke(t *testing.T) {
 	ctx := context.Background()
 	o := options{sf: 0.01, data: t.TempDir(), sections: []string{"q", "stream", "plan", "load", "connect", "pgbench"},
-		queries: []int{1, 3, 6, 13, 16, 18, 22}, runs: 1, threads: 2, refCache: true,
+		queries: every22, runs: 1, threads: 2, refCache: true,
 		streamRows: []int64{20_000}, pgRows: 20_000, planFiles: 200, loadClients: 4, loadDuration: time.Second,
 		loadPace: 50 * time.Millisecond, connectN: 8,
 		pgbenchClients: 2, pgbenchDuration: time.Second, pgbenchModes: []string{"simple", "prepared"}}
