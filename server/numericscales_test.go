@@ -57,6 +57,10 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `with s as (select case when a > 1 then a else b end as v` + ab + `) select v from s`, refused: true},
 		{sql: `select * from (select coalesce(a, b)` + ab + `) s(w)`, refused: true},
 		{sql: `select (select coalesce(a, b)` + ab + ` where a is null)`, refused: true},
+		// a VALUES column or an array of casts to different scales, shown: refused
+		{sql: `select x from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
+		{sql: `select x from (values (1.5::numeric(10,1)), (2)) t(x)`, refused: true},
+		{sql: `select array[1.5::numeric(10,1), 2.25::numeric(10,2)]`, refused: true},
 		// ... where it does not reach the result, or the scales agree: as Postgres
 		{sql: `select count(*) from (select coalesce(a, b) as v` + ab + `) s`},
 		{sql: `select n from (select coalesce(a, b) as v, 'x' as n` + ab + `) s where v > 2`},
