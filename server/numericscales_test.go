@@ -40,6 +40,7 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select sum(coalesce(a, 0))` + ab + ` where false`},
 		{sql: `select g, sum(case when g = 1 then 2 else x end) from (values (1, 1.25::numeric(10,2)), (2, 1.50)) t(g, x) group by g order by 2`},
 		{sql: `select b, sum(coalesce(a, 0)) over (partition by a is null) as s` + ab + ` order by b`},
+		{sql: `select b, sum(case when b > 3 then 1 else a end) over (order by b rows between current row and current row)` + ab + ` order by b`},
 		// inside another expression or aggregate, grouped: refused
 		{sql: `select coalesce(a, b) + 1` + ab, refused: true},
 		{sql: `select coalesce(sum(a), 0) * 2` + ab + ` where a > 10`, refused: true},
