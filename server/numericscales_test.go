@@ -34,6 +34,13 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select case when a > 1 then a else b end as v` + ab + ` order by v`},
 		{sql: `select coalesce(sum(a), 0), coalesce(max(b), 0) as m` + ab + ` where a > 10`},
 		{sql: `select coalesce(a, 0) as v, b` + ab + ` order by 1 desc`},
+		// a sum of them: the largest scale of the values summed, as Postgres
+		{sql: `select sum(coalesce(a, 0))` + ab + ` where a is null`},
+		{sql: `select sum(coalesce(a, 0)) as s, count(*)` + ab + ` order by s`},
+		{sql: `select sum(coalesce(a, 0))` + ab + ` where false`},
+		{sql: `select g, sum(case when g = 1 then 2 else x end) from (values (1, 1.25::numeric(10,2)), (2, 1.50)) t(g, x) group by g order by 2`},
+		{sql: `select b, sum(coalesce(a, 0)) over (partition by a is null) as s` + ab + ` order by b`},
+		{sql: `select b, sum(case when b > 3 then 1 else a end) over (order by b rows between current row and current row)` + ab + ` order by b`},
 		// inside another expression or aggregate, grouped: refused
 		{sql: `select coalesce(a, b) + 1` + ab, refused: true},
 		{sql: `select coalesce(sum(a), 0) * 2` + ab + ` where a > 10`, refused: true},
@@ -44,6 +51,22 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `with t as (select b from (values (2.25::numeric(10,2))) s(b)) select b from t union all select 1.5::numeric(10,1)`, refused: true},
 		{sql: `select x::text from (select 1.00::numeric(10,2) as x union all select 1) s`, refused: true},
 		{sql: `select x from (values (1.50::numeric(10,2)), (2.25)) t(x)`},
+		// in a subquery, CTE or scalar subquery whose column reaches the
+		// result: refused
+		{sql: `select * from (select coalesce(a, b) as v` + ab + `) s`, refused: true},
+		{sql: `select s.v::text from (select coalesce(a, b) as v` + ab + `) s`, refused: true},
+		{sql: `with s as (select case when a > 1 then a else b end as v` + ab + `) select v from s`, refused: true},
+		{sql: `select * from (select coalesce(a, b)` + ab + `) s(w)`, refused: true},
+		{sql: `select (select coalesce(a, b)` + ab + ` where a is null)`, refused: true},
+		// a VALUES column or an array of casts to different scales, shown: refused
+		{sql: `select x from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
+		{sql: `select x from (values (1.5::numeric(10,1)), (2)) t(x)`, refused: true},
+		{sql: `select array[1.5::numeric(10,1), 2.25::numeric(10,2)]`, refused: true},
+		// ... where it does not reach the result, or the scales agree: as Postgres
+		{sql: `select count(*) from (select coalesce(a, b) as v` + ab + `) s`},
+		{sql: `select n from (select coalesce(a, b) as v, 'x' as n` + ab + `) s where v > 2`},
+		{sql: `select * from (select coalesce(a, 1.5) as v` + ab + `) s`},
+		{sql: `select x from (values (1.5::numeric(10,1)), (2.5::numeric(10,1)), (null)) t(x)`},
 		// the same scales, or the value summed: as Postgres
 		{sql: `select case when x then 1.5 else 2.5 end from (values (true), (false)) t(x)`},
 		{sql: `select coalesce(a, 1.5), coalesce(b, 1.25)` + ab},

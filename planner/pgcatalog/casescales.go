@@ -62,9 +62,25 @@ func valueCaseMixed(e tree.Expr, sql string) bool {
 // another's).
 func ValueCases(e tree.Expr) []tree.Expr {
 	var out []tree.Expr
+	observe(e, func(n tree.Node) {
+		if x, ok := n.(tree.Expr); ok {
+			if _, ok := CaseBranches(x); ok {
+				out = append(out, x)
+			}
+		}
+	})
+	return out
+}
+
+// observe calls f with each node of e whose value may show in e's own
+// (ValueCases' rules), and with a subquery there (not the nodes in it).
+func observe(e tree.Expr, f func(tree.Node)) {
 	tree.Inspect(e, func(n tree.Node) bool {
 		switch n := n.(type) {
-		case nil, *tree.Subquery, *tree.Comparison, *tree.Conjunction, *tree.Between:
+		case nil, *tree.Comparison, *tree.Conjunction, *tree.Between:
+			return false
+		case *tree.Subquery:
+			f(n)
 			return false
 		case *tree.Window:
 			switch strings.ToLower(n.FunctionName) {
@@ -84,20 +100,159 @@ func ValueCases(e tree.Expr) []tree.Expr {
 					return false
 				}
 			}
-		case *tree.Case, *tree.Operator:
-			if o, ok := n.(*tree.Operator); ok {
-				switch o.Type {
-				case "COMPARE_IN", "COMPARE_NOT_IN", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL":
-					return false // a boolean
+		case *tree.Operator:
+			switch n.Type {
+			case "COMPARE_IN", "COMPARE_NOT_IN", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL":
+				return false // a boolean
+			}
+		}
+		f(n)
+		return true
+	})
+}
+
+// NestedCases are the items (their indexes) of the select list of a
+// SELECT below the statement's own whose CASE or coalesce values
+// (ValueCases) may reach the statement's result.
+type NestedCases struct {
+	Sel   *tree.SelectNode
+	Items []int
+}
+
+// NestedValueCases finds, in the subqueries and CTEs of root, the select
+// list items holding a CASE or coalesce whose value may reach a result
+// column of root: one a select list shows (ValueCases' rules) by its name
+// (its alias, the subquery's or CTE's column alias, or coalesce or case
+// unnamed) or through a star; every item of a scalar subquery shown so,
+// and of a set operation's branch. The session compares their branches'
+// scales (planner/session, casescales.go): the engine would give every
+// value the widest one.
+func NestedValueCases(root tree.QueryNode) []NestedCases {
+	r := reachOf(root)
+	var out []NestedCases
+	tree.Inspect(root, func(n tree.Node) bool {
+		sel, ok := n.(*tree.SelectNode)
+		if !ok || n == tree.Node(root) {
+			return true
+		}
+		nc := NestedCases{Sel: sel}
+		for i, item := range sel.SelectList {
+			if len(ValueCases(item)) == 0 {
+				continue
+			}
+			name := strings.ToLower(item.Head().Alias)
+			if name == "" {
+				name = "coalesce"
+				if _, isCase := item.(*tree.Case); isCase {
+					name = "case"
 				}
 			}
-			if _, ok := CaseBranches(n.(tree.Expr)); ok {
-				out = append(out, n.(tree.Expr))
+			if r.reaches(sel, i, name) {
+				nc.Items = append(nc.Items, i)
 			}
+		}
+		if len(nc.Items) > 0 {
+			out = append(out, nc)
 		}
 		return true
 	})
 	return out
+}
+
+// reach is what the select lists of a statement show (ValueCases' rules):
+// the names of columns, the scalar subqueries, the set operations'
+// branches, and the selects a star shows.
+type reach struct {
+	shown        map[string]bool
+	scalar, leaf map[tree.Node]bool
+	aliases      map[tree.Node][]string
+	inCTE        map[tree.Node]bool
+	stars        []*tree.SelectNode // the selects showing a star
+}
+
+func reachOf(root tree.QueryNode) *reach {
+	r := &reach{shown: map[string]bool{}, scalar: map[tree.Node]bool{}, leaf: map[tree.Node]bool{},
+		aliases: map[tree.Node][]string{}, inCTE: map[tree.Node]bool{}}
+	tree.Inspect(root, func(n tree.Node) bool {
+		switch n := n.(type) {
+		case *tree.SelectNode:
+			star := false
+			for _, item := range n.SelectList {
+				observe(item, func(o tree.Node) {
+					switch o := o.(type) {
+					case *tree.Star:
+						star = true
+					case *tree.ColumnRef:
+						if len(o.ColumnNames) > 0 {
+							r.shown[strings.ToLower(o.ColumnNames[len(o.ColumnNames)-1])] = true
+						}
+					case *tree.Subquery:
+						if o.SubqueryType == "SCALAR" && o.Subquery != nil {
+							r.scalar[o.Subquery.Node] = true
+						}
+					}
+				})
+			}
+			// the engine reads a VALUES list in FROM as SELECT * of it
+			if _, values := n.FromTable.(*tree.ExpressionList); star && !values {
+				r.stars = append(r.stars, n)
+			}
+		case *tree.SetOperationNode:
+			var leaves []*tree.SelectNode
+			setLeaves(n, &leaves)
+			for _, l := range leaves {
+				r.leaf[l] = true
+			}
+		case *tree.SubqueryRef:
+			if n.Subquery != nil {
+				r.aliases[n.Subquery.Node] = n.ColumnNameAlias
+			}
+		}
+		if q, ok := n.(tree.QueryNode); ok {
+			for _, c := range q.Head().CTEMap.Map {
+				if c != nil && c.Value != nil && c.Value.Query != nil {
+					r.aliases[c.Value.Query.Node] = c.Value.Aliases
+					tree.Inspect(c.Value.Query.Node, func(m tree.Node) bool {
+						r.inCTE[m] = true
+						return true
+					})
+				}
+			}
+		}
+		return true
+	})
+	return r
+}
+
+// reaches reports whether column i of sel (a select below the
+// statement's own), named name where it has no alias, may show in the
+// statement's result: a select list shows it by name, through a star (in
+// whose FROM it is, or in a CTE), as a scalar subquery or as a set
+// operation's branch.
+func (r *reach) reaches(sel *tree.SelectNode, i int, name string) bool {
+	if r.scalar[sel] || r.leaf[sel] || r.shown[name] {
+		return true
+	}
+	if a := r.aliases[sel]; i < len(a) && r.shown[strings.ToLower(a[i])] {
+		return true
+	}
+	for _, st := range r.stars {
+		if st == sel {
+			continue
+		}
+		if r.inCTE[sel] {
+			return true
+		}
+		in := false
+		tree.Inspect(st.FromTable, func(m tree.Node) bool {
+			in = in || m == tree.Node(sel)
+			return !in
+		})
+		if in {
+			return true
+		}
+	}
+	return false
 }
 
 // CaseBranches are the expressions a CASE or coalesce may take its value

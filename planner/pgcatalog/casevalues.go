@@ -20,9 +20,21 @@ import (
 // session finds from their types (planner/session, casescales.go). An
 // ORDER BY that names the column (its alias or position) sorts by the
 // CASE or coalesce as written, a number, not by its text.
+//
+// A result column that is the sum of such a CASE or coalesce
+// (sum(coalesce(a, 0))) is numeric with the largest scale of the values
+// summed in Postgres (numeric.c: the sum's dscale is its inputs' largest,
+// accum_sum_add), 0 where no a was summed; the engine's has the widest
+// branch's. Its exact edits have the engine write the sum as text and
+// round it to the largest scale of the branch values it summed
+// (lakegate_numeric_scale of each branch, under max), which loses no
+// digit: the encoder rounds (NumericText, "@rN").
 
-// caseValueMacros write a branch's value as text.
-var caseValueMacros = []string{`lakegate_numeric_branch(x) AS CAST(x AS VARCHAR)`}
+// caseValueMacros write a branch's value as text, and its scale.
+var caseValueMacros = []string{
+	`lakegate_numeric_branch(x) AS CAST(x AS VARCHAR)`,
+	`lakegate_numeric_scale(x) AS length(split_part(CAST(x AS VARCHAR), '.', 2))`,
+}
 
 // caseItem reads the result column e (at index col of sel, parsed from
 // sql) as a NumericItem if it is a CASE or coalesce whose branches the
@@ -30,6 +42,9 @@ var caseValueMacros = []string{`lakegate_numeric_branch(x) AS CAST(x AS VARCHAR)
 // type the engine would take from the text cast).
 func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
 	e := sel.SelectList[col]
+	if sum, c, ok := SummedCase(e); ok {
+		return summedItem(sel, col, sum, c, sql)
+	}
 	branches, ok := CaseBranches(e)
 	if !ok {
 		return NumericItem{}, false
@@ -43,6 +58,82 @@ func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
 		it.exact = append(it.exact, edit{sp[0], sp[0], "lakegate_numeric_branch("}, edit{sp[1], sp[1], ")"})
 	}
 	it.exact = append(it.exact, orderedAs(sel, col, sql[caseStart(e, sql):end], sql)...)
+	return it, true
+}
+
+// SummedCase reads the result column e as a sum of a CASE or coalesce,
+// an aggregate or over a window (as written, or under the float check of
+// floatSum): the sum and the CASE or coalesce; false for another
+// expression, or a sum with DISTINCT, FILTER or ORDER BY.
+func SummedCase(e tree.Expr) (tree.Expr, tree.Expr, bool) {
+	if f, ok := e.(*tree.Function); ok && f.FunctionName == "lakegate_float_sum" && len(f.Children) == 2 {
+		e = f.Children[0]
+	}
+	var arg tree.Expr
+	switch f := e.(type) {
+	case *tree.Function:
+		if !strings.EqualFold(f.FunctionName, "sum") || f.IsOperator || f.Schema != "" || f.Catalog != "" ||
+			len(f.Children) != 1 || f.Distinct || f.Filter != nil || f.OrderBys != nil && len(f.OrderBys.Orders) > 0 {
+			return nil, nil, false
+		}
+		arg = f.Children[0]
+	case *tree.Window:
+		if !strings.EqualFold(f.FunctionName, "sum") || f.Schema != "" || f.Catalog != "" || len(f.Children) != 1 ||
+			f.Distinct || f.FilterExpr != nil || f.IgnoreNulls || len(f.ArgOrders) > 0 {
+			return nil, nil, false
+		}
+		arg = f.Children[0]
+	default:
+		return nil, nil, false
+	}
+	if _, ok := CaseBranches(arg); !ok {
+		return nil, nil, false
+	}
+	return e, arg, true
+}
+
+// summedItem reads the result column col of sel, the sum of the CASE or
+// coalesce c, as a NumericItem: the sum written as text, rounded to the
+// largest scale of the branch values summed (over the same window); false
+// where the text does not delimit them, or a branch holds a parameter.
+func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (NumericItem, bool) {
+	branches, _ := CaseBranches(c)
+	spans, end, ok := branchSpans(c, len(branches), sql)
+	if !ok {
+		return NumericItem{}, false
+	}
+	loc, start := int(sum.Head().QueryLocation), caseStart(c, sql)
+	if loc < 0 || loc+3 > len(sql) || !strings.EqualFold(sql[loc:loc+3], "sum") {
+		return NumericItem{}, false
+	}
+	callEnd := closingParen(sql, loc+3)
+	if callEnd < 0 || start < loc+3 || end > callEnd {
+		return NumericItem{}, false
+	}
+	over, overEnd := callEnd, callEnd // the window, after the call
+	if _, isWindow := sum.(*tree.Window); isWindow {
+		for over < len(sql) && (sql[over] == ' ' || sql[over] == '\n' || sql[over] == '\t') {
+			over++
+		}
+		if over+4 > len(sql) || !strings.EqualFold(sql[over:over+4], "over") {
+			return NumericItem{}, false
+		}
+		if overEnd = closingParen(sql, over+4); overEnd < 0 {
+			return NumericItem{}, false // a named window
+		}
+	}
+	var scales strings.Builder
+	at := start
+	for _, sp := range spans {
+		scales.WriteString(sql[at:sp[0]] + "lakegate_numeric_scale(" + sql[sp[0]:sp[1]] + ")")
+		at = sp[1]
+	}
+	scales.WriteString(sql[at:end])
+	it := NumericItem{Col: col, Branches: true, exact: []edit{
+		{loc, loc, "lakegate_numeric_round(CAST("},
+		{overEnd, overEnd, " AS VARCHAR), max(" + scales.String() + ")" + sql[callEnd:overEnd] + ")"},
+	}}
+	it.exact = append(it.exact, orderedAs(sel, col, sql[loc:overEnd], sql)...)
 	return it, true
 }
 

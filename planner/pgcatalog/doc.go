@@ -26,11 +26,12 @@
 //     otherwise, and refusals (0A000) where it cannot: format(), a
 //     float's text, C-locale case mapping, set-returning
 //     generate_series, exponent and timestamp constants (pgvalues.go,
-//     format.go, literals.go), numeric constants of mixed scales
-//     (scales.go), numeric results with a scale per value as result
-//     columns: quotients, averages (numresult.go), a CASE or coalesce
-//     of branches of different scales (casevalues.go; elsewhere
-//     refused, casescales.go), exp, ln, log, power
+//     format.go, literals.go), numeric constants (and in VALUES and
+//     arrays, casts) of mixed scales (scales.go), numeric results with
+//     a scale per value as result columns: quotients, averages
+//     (numresult.go), a CASE or coalesce of branches of different
+//     scales and a sum of one (casevalues.go; elsewhere, in subqueries
+//     and CTEs too, refused, casescales.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
 //     (jsonb.go; internal/pgtypes writes its text), json's parts as written
 //     (jsontext.go, computed in Go); the float checks of + and - chains

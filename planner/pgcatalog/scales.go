@@ -8,16 +8,24 @@ import (
 )
 
 // Postgres' numeric keeps each value's scale: ARRAY[1.5, 2.25] is
-// {1.5,2.25}, SELECT 1 UNION SELECT 2.5 answers 1 and 2.5. The engine's
+// {1.5,2.25}, SELECT 1 UNION SELECT 2.5 answers 1 and 2.5, VALUES
+// (1.5::numeric(10,1)), (2.25::numeric(10,2)) 1.5 and 2.25 (values of
+// different typmods make a column numeric without one). The engine's
 // decimal has one scale per column, which it gives every value (1.50,
-// 1.0). Where the values are constants of different scales in one array,
-// one column of a VALUES list or of a set operation, the statement is
-// refused (MixedScales; 0A000) rather than answered with other digits.
-// Values read from columns are not seen here (README, differences).
+// 1.0). Where the values are constants of different scales in one array
+// (casts of constants to decimals too), one column of a VALUES list or of
+// a set operation, and where they are casts of constants to decimals of
+// different scales in a VALUES column that may show in the result (not
+// only through sum or avg, reach), the statement is refused (MixedScales;
+// 0A000) rather than answered with other digits.
+// Set operations' branches of other kinds the session compares
+// (planner/session, setscales.go); values read from columns in a VALUES
+// list are not seen (README, differences).
 
 // MixedScalesRefused says why such a statement fails.
 const MixedScalesRefused = "numeric constants of different scales in one array, VALUES column or set operation column " +
-	"(Postgres keeps each value's scale; the engine gives them one): write them with the same number of decimals"
+	"(Postgres keeps each value's scale; the engine gives them one): write them with the same number of decimals, " +
+	"or cast them to one numeric(p,s)"
 
 // MixedScales reports whether the query under root puts numeric constants
 // of different scales in one array, VALUES column or set operation
@@ -33,11 +41,29 @@ func MixedScales(root tree.Node, sql string) bool {
 		}
 		return true
 	})
+	var r *reach
+	if q, ok := root.(tree.QueryNode); ok {
+		r = reachOf(q)
+	}
 	tree.Inspect(root, func(n tree.Node) bool {
 		if mixed || n == nil {
 			return !mixed
 		}
 		switch n := n.(type) {
+		case *tree.SelectNode:
+			// a VALUES column of constants cast to decimals of different
+			// scales, where it may show (a sum or avg of it does not)
+			if values, ok := n.FromTable.(*tree.ExpressionList); ok && r != nil {
+				for c := 0; !mixed && len(values.Values) > 0 && c < len(values.Values[0]); c++ {
+					var col []tree.Expr
+					for _, row := range values.Values {
+						if c < len(row) {
+							col = append(col, row[c])
+						}
+					}
+					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, "col"+itoa(c)))
+				}
+			}
 		case *tree.SetOperationNode:
 			var leaves []*tree.SelectNode
 			setLeaves(n, &leaves)
@@ -45,16 +71,16 @@ func MixedScales(root tree.Node, sql string) bool {
 			for _, l := range leaves {
 				rows = append(rows, l.SelectList)
 			}
-			mixed = mixedColumns(rows, sql)
+			mixed = mixedColumns(rows, sql, false)
 		case *tree.ExpressionList:
-			mixed = mixedColumns(n.Values, sql)
+			mixed = mixedColumns(n.Values, sql, false)
 		case *tree.Operator:
 			if n.Type == "ARRAY_CONSTRUCTOR" && !cast[n] {
-				mixed = mixedScales(n.Children, sql, false)
+				mixed = mixedScales(n.Children, sql, true)
 			}
 		case *tree.Function:
 			if strings.EqualFold(n.FunctionName, "list_value") && !cast[n] {
-				mixed = mixedScales(n.Children, sql, false)
+				mixed = mixedScales(n.Children, sql, true)
 			}
 		}
 		return !mixed
@@ -72,8 +98,9 @@ func setLeaves(q tree.QueryNode, out *[]*tree.SelectNode) {
 	}
 }
 
-// mixedColumns reports whether a column of rows mixes scales.
-func mixedColumns(rows [][]tree.Expr, sql string) bool {
+// mixedColumns reports whether a column of rows mixes scales (casts:
+// counting constants cast to a decimal, mixedScales).
+func mixedColumns(rows [][]tree.Expr, sql string, casts bool) bool {
 	for c := 0; ; c++ {
 		var col []tree.Expr
 		for _, r := range rows {
@@ -84,7 +111,7 @@ func mixedColumns(rows [][]tree.Expr, sql string) bool {
 		if len(col) == 0 {
 			return false
 		}
-		if mixedScales(col, sql, false) {
+		if mixedScales(col, sql, casts) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -24,8 +25,14 @@ import (
 // CASE or coalesce itself (a pgcatalog.NumericItem with Branches) is
 // answered with each value's scale (exactNumerics); elsewhere (inside
 // another expression or aggregate, a grouped or DISTINCT column) the
-// statement is refused (0A000). Branches that cannot be described at all
-// are not compared (README, differences).
+// statement is refused (0A000). A result column that is the sum of such
+// a CASE or coalesce is answered with the largest scale of the values
+// summed, as Postgres' (pgcatalog.SummedCase). A CASE or coalesce in a
+// subquery, CTE or set operation branch whose value may reach the result
+// (pgcatalog.NestedValueCases) is compared the same way, its SELECT
+// described alone, and refused where its branches' scales differ.
+// Branches that cannot be described at all are not compared (README,
+// differences).
 
 // caseScales compares the branch scales of the statement sql (the plan's,
 // whose result columns are cols): it returns the result columns answered
@@ -39,6 +46,9 @@ func (s *Session) caseScales(e *engine, plan *queryPlan, cols []pgtypes.Column) 
 	if err != nil || len(stmts) != 1 {
 		return nil, nil
 	}
+	if err := s.nestedCaseScales(e, stmts[0].Node, cols); err != nil {
+		return nil, err
+	}
 	sel, ok := stmts[0].Node.(*tree.SelectNode)
 	if !ok {
 		return nil, nil
@@ -51,6 +61,20 @@ func (s *Session) caseScales(e *engine, plan *queryPlan, cols []pgtypes.Column) 
 	var spans []span
 	var branches []tree.Expr
 	for i, item := range sel.SelectList {
+		if _, c, ok := pgcatalog.SummedCase(item); ok && whole[i] {
+			// the sum of a CASE or coalesce (pgcatalog.SummedCase): its
+			// branches decide whether its value needs its scale
+			bs, _ := pgcatalog.CaseBranches(c)
+			sp := span{from: len(branches), col: i}
+			for _, b := range bs {
+				if k, isConst := b.(*tree.Constant); !isConst || !k.Value.IsNull {
+					branches = append(branches, b)
+				}
+			}
+			sp.to = len(branches)
+			spans = append(spans, sp)
+			continue
+		}
 		for _, c := range pgcatalog.ValueCases(item) {
 			bs, _ := pgcatalog.CaseBranches(c)
 			sp := span{from: len(branches), col: -1}
@@ -139,4 +163,49 @@ func mixedBranchScales(ts []pgtypes.Type) bool {
 		}
 	}
 	return decimal && len(scales) > 1
+}
+
+// nestedCaseScales fails for a statement (root, with result columns cols)
+// with a CASE or coalesce in a subquery, CTE or set operation branch
+// whose branches' scales differ and whose value may reach a result column
+// (pgcatalog.NestedValueCases: select * from (select coalesce(a, b) ...)
+// s): the engine would give every value the widest scale. Each such
+// SELECT is described alone, with the statement's CTEs; one that cannot
+// be (it reads an outer query's columns) is not compared. A result
+// without a column that may show a scale (scaleVisible) is left alone.
+func (s *Session) nestedCaseScales(e *engine, root tree.QueryNode, cols []pgtypes.Column) error {
+	visible := false
+	for _, c := range cols {
+		visible = visible || scaleVisible(c.Type)
+	}
+	if !visible {
+		return nil
+	}
+	outer := root.Head().CTEMap.Map
+	for _, nc := range pgcatalog.NestedValueCases(root) {
+		var branches []tree.Expr
+		var spans [][2]int
+		for _, i := range nc.Items {
+			for _, c := range pgcatalog.ValueCases(nc.Sel.SelectList[i]) {
+				bs, _ := pgcatalog.CaseBranches(c)
+				from := len(branches)
+				for _, b := range bs {
+					if k, isConst := b.(*tree.Constant); !isConst || !k.Value.IsNull {
+						branches = append(branches, b)
+					}
+				}
+				spans = append(spans, [2]int{from, len(branches)})
+			}
+		}
+		own := nc.Sel.CTEMap.Map
+		nc.Sel.CTEMap.Map = append(slices.Clone(ctesAround(outer, nc.Sel)), own...)
+		types := s.branchTypes(e, &tree.Statement{Node: nc.Sel}, nc.Sel, branches)
+		nc.Sel.CTEMap.Map = own
+		for _, sp := range spans {
+			if types != nil && mixedBranchScales(types[sp[0]:sp[1]]) {
+				return fmt.Errorf("%w: %s", planner.ErrNotSupported, pgcatalog.CaseScalesRefused)
+			}
+		}
+	}
+	return nil
 }

@@ -97,13 +97,13 @@ func scaleVisible(t pgtypes.Type) bool {
 
 // ctesAround are the CTEs of outer but the ones holding so (which must not
 // be given to so itself).
-func ctesAround(outer []*tree.CTEEntry, so *tree.SetOperationNode) []*tree.CTEEntry {
+func ctesAround(outer []*tree.CTEEntry, so tree.QueryNode) []*tree.CTEEntry {
 	var around []*tree.CTEEntry
 	for _, c := range outer {
 		holds := false
 		if c != nil && c.Value != nil && c.Value.Query != nil {
 			tree.Inspect(c.Value.Query.Node, func(n tree.Node) bool {
-				holds = holds || n == tree.Node(so)
+				holds = holds || n == so
 				return !holds
 			})
 		}

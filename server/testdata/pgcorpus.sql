@@ -165,6 +165,9 @@ select case x when 1 then 1.0 when 2 then 2.50 else 3 end as v from (values (1),
 select case when x then 1.5 else 2 end, coalesce(null::numeric, 1.5) from (values (true), (false)) t(x)
 select round(coalesce(sum(a), 0), 2), coalesce(sum(a), 0)::float8 from (values (1.50::numeric(12,2))) t(a) where false
 select coalesce(x, 0) in (0, 1.5), sum(coalesce(x, 0)) over () from (values (1.5::numeric(10,1)), (null)) t(x)
+select sum(coalesce(a, 0)) from (values (null::numeric(10,1)), (null)) t(a)
+select g, sum(coalesce(a, 0)) as s from (values (1, 1.5::numeric(10,1)), (2, null)) t(g, a) group by g order by s desc
+select count(*), max(n) from (select coalesce(a, 0) as v, 'x' as n from (values (1.5::numeric(10,1)), (null)) t(a)) s where v < 1
 select x / 3.0 as q from (values (1), (20), (3)) t(x) order by q
 select g, avg(x) a from (values (1, 1.50), (1, 20.25), (2, 3.00)) t(g, x) group by g order by a desc
 select octet_length('é'::text), octet_length('\x0102'::bytea)
