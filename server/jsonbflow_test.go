@@ -54,6 +54,7 @@ func TestJSONBranchesMatchPostgres(t *testing.T) {
 		{sql: `select j from (select * from (values ('{"b": 1}'::jsonb), (null)) t(j)) u`},
 		{sql: `select e ->> 'a', e from (values (1)) t(i), lateral jsonb_array_elements('[{"a": 1}]') e`},
 		{sql: `select value from (values (1)) t(i), jsonb_array_elements('[{"a": 1}]') e where exists (select * from (values (1)) v(x))`},
+		{sql: `select nullif('{"b": 1, "a": 2}'::jsonb, '[]'), nullif(j, '{"a": 1}') from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]')) t(j)`},
 		{sql: `select array_agg(j) from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]'::jsonb)) t(j)`},
 		{sql: `select array_agg(value) from jsonb_array_elements('[{"b": 1, "a": 2}, 3]')`},
 		// a string constant jsonb writes otherwise, another type: refused

@@ -157,13 +157,18 @@ func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 		if jsonbFunctions[strings.ToLower(e.FunctionName)] {
 			return true
 		}
-		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|") && len(e.Children) > 0 {
+		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|" ||
+			strings.EqualFold(e.FunctionName, "nullif")) && len(e.Children) > 0 {
 			return isJSONB(e.Children[0], from)
 		}
 	case *tree.Lambda:
 		// j -> k: the engine's parser reads the operator as a lambda
 		return isJSONB(e.Lhs, from)
 	case *tree.Case, *tree.Operator:
+		// nullif(j, x) is j's type
+		if o, ok := e.(*tree.Operator); ok && o.Type == "OPERATOR_NULLIF" && len(o.Children) > 0 {
+			return isJSONB(o.Children[0], from)
+		}
 		// CASE and coalesce (jsonbflow.go)
 		if branches, ok := CaseBranches(e); ok {
 			return jsonbBranchKind(branches, from) == jsonbYes
