@@ -179,6 +179,9 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	if pgcatalog.MixedCaseScales(namesFrom, sql) {
 		return nil, fmt.Errorf("%w: %s", ErrNotSupported, pgcatalog.CaseScalesRefused)
 	}
+	if why := pgcatalog.JSONRefused(namesFrom); why != "" {
+		return nil, fmt.Errorf("%w: %s", ErrNotSupported, why)
+	}
 	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
 		inner = rw.SQL[len(sql)-len(inner):]
 		sql = rw.SQL

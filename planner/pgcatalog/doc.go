@@ -33,7 +33,8 @@
 //     scales and a sum of one (casevalues.go; elsewhere, in subqueries
 //     and CTEs too, refused, casescales.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
-//     (jsonb.go; internal/pgtypes writes its text), json's parts as written
+//     (jsonb.go; internal/pgtypes writes its text; through set operations,
+//     scalar subqueries, CASE and coalesce: jsonbflow.go), json's parts as written
 //     (jsontext.go, computed in Go); the float checks of + and - chains
 //     and of || (floatchain.go, concatfloat.go), in the text or, where
 //     the text cannot place them, in the parse tree; the float checks'

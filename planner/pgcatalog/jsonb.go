@@ -157,12 +157,28 @@ func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 		if jsonbFunctions[strings.ToLower(e.FunctionName)] {
 			return true
 		}
-		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|") && len(e.Children) > 0 {
+		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|" ||
+			strings.EqualFold(e.FunctionName, "nullif")) && len(e.Children) > 0 {
 			return isJSONB(e.Children[0], from)
 		}
 	case *tree.Lambda:
 		// j -> k: the engine's parser reads the operator as a lambda
 		return isJSONB(e.Lhs, from)
+	case *tree.Case, *tree.Operator:
+		// nullif(j, x) is j's type
+		if o, ok := e.(*tree.Operator); ok && o.Type == "OPERATOR_NULLIF" && len(o.Children) > 0 {
+			return isJSONB(o.Children[0], from)
+		}
+		// CASE and coalesce (jsonbflow.go)
+		if branches, ok := CaseBranches(e); ok {
+			return jsonbBranchKind(branches, from) == jsonbYes
+		}
+	case *tree.Subquery:
+		// a scalar subquery of a jsonb column (jsonbflow.go)
+		if e.SubqueryType == "SCALAR" && e.Subquery != nil {
+			kinds := queryJSONBKinds(e.Subquery.Node, from)
+			return len(kinds) == 1 && kinds[0] == jsonbYes
+		}
 	}
 	return false
 }
@@ -370,8 +386,12 @@ func jsonbMinus(in []piece, i int, out *[]piece, next func(int) int) (string, in
 // star is what * gives where the FROM is one such call.
 type jsonbFrom struct {
 	star []uint32
+	// starNames are the names of star's columns
+	starNames []string
 	// names are the value columns: "value", and qualified "e.value"
 	names map[string]bool
+	// outer is the scope of the query a subquery is in (nil for none)
+	outer *jsonbFrom
 }
 
 // jsonbFromColumns reads the FROM of a SELECT; nil where it holds no
@@ -412,7 +432,7 @@ func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 			}
 			from.names[col], from.names[table+"."+col] = true, true
 			if sel.FromTable == tree.TableRef(r) {
-				from.star = star
+				from.star, from.starNames = star, cols
 			}
 		case *tree.SubqueryRef:
 			// a subquery's (or VALUES') jsonb columns, by the names
@@ -460,33 +480,30 @@ func (f *jsonbFrom) add(table string, cols, aliases []string) {
 	}
 }
 
-// jsonbQueryColumns gives, for each result column of q, its name where
-// it is jsonb ("?" where it has none), "" where it is not.
+// jsonbQueryColumns gives, for each result column of q (a SELECT or a
+// set operation, named by its first SELECT), its name where it is jsonb
+// ("?" where it has none), "" where it is not.
 func jsonbQueryColumns(q tree.QueryNode) []string {
-	sel, ok := q.(*tree.SelectNode)
-	if !ok {
+	kinds := queryJSONBKinds(q, nil)
+	sel := leftmostSelect(q)
+	if sel == nil {
 		return nil
 	}
-	list := sel.SelectList
-	if vals, ok := sel.FromTable.(*tree.ExpressionList); ok && len(vals.Values) > 0 && len(list) == 1 {
-		if _, star := list[0].(*tree.Star); star {
-			list = vals.Values[0] // VALUES: its first row types the columns
-		}
+	list := selectItems(sel)
+	var starNames []string
+	if plainStar(list) {
+		starNames = starColumnNames(sel)
 	}
-	from := jsonbFromColumns(sel)
-	out := make([]string, len(list))
-	for i, e := range list {
-		if !isJSONB(e, from) {
-			continue
-		}
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
 		switch {
-		case e.Head().Alias != "":
-			out[i] = e.Head().Alias
+		case k != jsonbYes:
+		case i < len(starNames):
+			out[i] = starNames[i]
+		case i < len(list):
+			out[i] = queryColumnName(list[i])
 		default:
 			out[i] = "?"
-			if c, ok := e.(*tree.ColumnRef); ok && len(c.ColumnNames) > 0 {
-				out[i] = c.ColumnNames[len(c.ColumnNames)-1]
-			}
 		}
 	}
 	return out
@@ -500,7 +517,7 @@ func (f *jsonbFrom) column(c *tree.ColumnRef) bool {
 	n := len(c.ColumnNames)
 	name := strings.ToLower(c.ColumnNames[n-1])
 	if n == 1 {
-		return f.names[name]
+		return f.names[name] || f.outer.column(c)
 	}
-	return f.names[strings.ToLower(c.ColumnNames[n-2])+"."+name]
+	return f.names[strings.ToLower(c.ColumnNames[n-2])+"."+name] || f.outer.column(c)
 }

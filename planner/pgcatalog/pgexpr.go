@@ -225,15 +225,23 @@ var characterMacros = []string{
 // CharacterColumns returns the Postgres type of each result column that
 // is a varchar(n) or char(n) cast (0 for others): Postgres types them
 // varchar and bpchar, the engine's one string type is sent as text; and
-// jsonb for a column whose value is jsonb (jsonb.go), which the engine's
-// one JSON type would send as json.
+// jsonb for a column whose value is jsonb (jsonb.go; through a set
+// operation, a scalar subquery, CASE or coalesce: jsonbflow.go), which the
+// engine's one JSON type would send as json, and jsonb[] for array_agg of
+// one.
 func CharacterColumns(root tree.QueryNode) []uint32 {
+	if so, ok := root.(*tree.SetOperationNode); ok {
+		return setOperationJSONB(so) // jsonbflow.go
+	}
 	fromJSONB := jsonbFromColumns(root)
 	if sel, ok := root.(*tree.SelectNode); ok && fromJSONB != nil && fromJSONB.star != nil && len(sel.SelectList) == 1 {
 		if st, ok := sel.SelectList[0].(*tree.Star); ok && st.Expr == nil && !st.Columns && len(st.ExcludeList) == 0 &&
 			len(st.ReplaceList) == 0 && len(st.RenameList) == 0 {
 			return fromJSONB.star
 		}
+	}
+	if sel, ok := root.(*tree.SelectNode); ok && plainStar(sel.SelectList) {
+		return starJSONB(sel) // * of a subquery or CTE (jsonbflow.go)
 	}
 	return resultColumns(root, func(e tree.Expr) (uint32, bool) {
 		if c, ok := e.(*tree.Function); ok {
@@ -246,6 +254,9 @@ func CharacterColumns(root tree.QueryNode) []uint32 {
 		}
 		if isJSONB(e, fromJSONB) {
 			return pgtypes.OIDJSONB, true
+		}
+		if jsonbArrayAgg(e, fromJSONB) {
+			return pgtypes.OIDJSONBArray, true
 		}
 		return 0, true
 	})

@@ -12,8 +12,9 @@ import (
 // pieces of rewrite.go's lexer.
 
 // aliasSeriesColumns turns FROM generate_series(...) s into
-// generate_series(...) s(s): in Postgres the alias of a one-column table
-// function also names its column; in the engine it would name the row.
+// generate_series(...) s(s) (in a FROM list, after JOIN and LATERAL too):
+// in Postgres the alias of a one-column table function also names its
+// column; in the engine it would name the row.
 func aliasSeriesColumns(out []piece) []piece {
 	sig := func(i int) int {
 		for i < len(out) && out[i].kind == ' ' {
@@ -22,13 +23,15 @@ func aliasSeriesColumns(out []piece) []piece {
 		return i
 	}
 	var res []piece
+	starts := fromListItems(out)
 	for i := 0; i < len(out); i++ {
 		res = append(res, out[i])
 		name := out[i].identName()
 		if !oneColumnTableFunctions[name] {
 			continue
 		}
-		if k := prevNonSpace(out, i); k < 0 || !(strings.EqualFold(out[k].text, "FROM") || strings.EqualFold(out[k].text, "JOIN")) {
+		// an item of a FROM list (after FROM, JOIN or a comma), LATERAL or not
+		if k := prevNonSpace(out, i); !starts[i] && (k < 0 || out[k].identName() != "lateral" || !starts[k]) {
 			continue
 		}
 		o := sig(i + 1)
@@ -57,6 +60,9 @@ func aliasSeriesColumns(out []piece) []piece {
 		if n := sig(a + 1); n < len(out) && out[n].text == "(" {
 			continue
 		}
+		if namedColumnFunctions[name] && !bareReference(out, a) {
+			continue // the macro's column is value, as Postgres names it
+		}
 		res = append(res, out[i+1:a+1]...)
 		res = append(res, piece{text: "(" + out[a].text + ")", kind: 'p'})
 		i = a
@@ -69,6 +75,38 @@ func aliasSeriesColumns(out []piece) []piece {
 var oneColumnTableFunctions = map[string]bool{
 	"generate_series": true, "unnest": true, "json_object_keys": true, "jsonb_object_keys": true,
 	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
+}
+
+// namedColumnFunctions are the one-column table functions whose column
+// Postgres names after their OUT parameter (value), not after the alias:
+// FROM json_array_elements(j) e reads as e.value or value. Where the
+// statement names the alias alone (select e from ... e), which Postgres
+// reads as the function's value (a whole-row reference of a scalar
+// function), the alias names the column as for the others; the column
+// then has no other name, and a statement that also reads value, e.value
+// or * is refused (JSONRefused, jsonbflow.go).
+var namedColumnFunctions = map[string]bool{
+	"json_array_elements": true, "jsonb_array_elements": true, "json_array_elements_text": true, "jsonb_array_elements_text": true,
+}
+
+// bareReference reports whether the identifier out[a] (an alias) appears
+// elsewhere in the statement unqualified and not a qualifier: a column
+// reference by the alias alone.
+func bareReference(out []piece, a int) bool {
+	name := out[a].identName()
+	for j, p := range out {
+		if j == a || !p.isIdent() || p.identName() != name {
+			continue
+		}
+		if k := prevNonSpace(out, j); k >= 0 && out[k].text == "." {
+			continue
+		}
+		if n := nextSig(out, j+1); n < len(out) && out[n].text == "." {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // quotedElement renders an array element as a string literal.

@@ -74,6 +74,15 @@ func TestRewriteCatalogRefs(t *testing.T) {
 		// timestamp constants rounded to microseconds, half to even
 		{`select '2024-03-15 10:11:12.123456789'::timestamp, timestamp '2024-03-15 10:11:12.1234565', '10:11:12.1234567'::time, '2024-03-15 10:11:12.9999999+02'::timestamptz`,
 			`select '2024-03-15 10:11:12.123457'::timestamp, timestamp '2024-03-15 10:11:12.123456', '10:11:12.1234567'::time, error('a timestamp constant whose fraction of a second rounds up to the next second is not supported')::timestamptz`},
+		// a one-column table function's alias names its column, after a
+		// comma or LATERAL too; json_array_elements' column is value, as
+		// Postgres names it, unless the statement reads the alias alone
+		{`select e.value, value, s from json_array_elements(j) e, generate_series(1, 2) s, t cross join lateral unnest(a) u`,
+			`select e.value, value, s from json_array_elements(j) e, generate_series(1, 2) s(s), t cross join lateral unnest(a) u(u)`},
+		{`select e, upper(e) from jsonb_array_elements_text(j) as e where x.e > 1`,
+			`select e, upper(e) from jsonb_array_elements_text(j) as e(e) where x.e > 1`},
+		{`select e.value from t, jsonb_array_elements(t.j) e(v) where e.x = 1`,
+			`select e.value from t, jsonb_array_elements(t.j) e(v) where e.x = 1`},
 	}
 	for _, c := range cases {
 		got := RewriteSQL(c.in, nil).SQL

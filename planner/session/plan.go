@@ -550,7 +550,9 @@ func stmtShape(ps *eng.Stmt) ([]pgtypes.Column, []pgtypes.Type, error) {
 func narrowIntegers(e *engine, root tree.QueryNode, sql string, cols []pgtypes.Column) {
 	if cc := pgcatalog.CharacterColumns(root); len(cc) == len(cols) {
 		for i, oid := range cc {
-			if oid != 0 && (cols[i].Type.ID == pgtypes.TypeText || oid == pgtypes.OIDJSONB && cols[i].Type.ID == pgtypes.TypeJSON) {
+			t := cols[i].Type
+			if oid != 0 && (t.ID == pgtypes.TypeText || oid == pgtypes.OIDJSONB && t.ID == pgtypes.TypeJSON ||
+				oid == pgtypes.OIDJSONBArray && t.ID == pgtypes.TypeList && t.Elem != nil && t.Elem.ID == pgtypes.TypeJSON) {
 				cols[i].Type.OID = oid
 			}
 		}

@@ -428,6 +428,13 @@ with s(x) as (select value from jsonb_array_elements('[{"b": [5,6]}]')) select x
 select * from json_each('{"a": [1,  2], "b": "x", "a": {"y" : 1}}')
 select value, value ->> 0 from json_array_elements('[[1,  2], {"b": 1, "a": 2}, null]')
 select * from jsonb_each('{"b": 1.50, "a": [1,2], "c": {"y": 1e2, "x": null}}')
+select e.value, value from json_array_elements('[1, {"b":  2}]') e
+select * from jsonb_array_elements('[{"b": 1, "a": 2}]') as e
+select e.value from jsonb_array_elements_text('["x", null]') e
+select e.key, e.value from json_each('{"a": [1,  2], "b": null}') e
+select '{"b": 1, "a": 2}'::jsonb as j union all select '[1,2]'::jsonb union all select null order by 1
+select (select '{"b": 1, "a": 2}'::jsonb), coalesce(null, '{"b": [1, 2]}'::jsonb), case when true then '[1,2]'::jsonb end
+select array_agg(j) from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]'::jsonb)) t(j)
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)

@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/lakegate/lakegate/internal/demo"
+	"github.com/lakegate/lakegate/internal/pgtest"
+)
+
+// TestJSONBranchesMatchPostgres: a json table function's alias and the
+// jsonb values that reach a result column through a set operation, a
+// scalar subquery, CASE or coalesce, compared with PostgreSQL 15 (names,
+// type OIDs, rows). Where lakegate cannot give Postgres' answer it fails
+// with 0A000: a statement Postgres answers (refused), or one Postgres
+// fails too (mismatch: jsonb beside another type, 42804 or 42846).
+func TestJSONBranchesMatchPostgres(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
+	for _, tc := range []struct {
+		sql      string
+		refused  bool // lakegate fails with 0A000 where Postgres answers
+		mismatch bool // Postgres fails (types that cannot be matched), lakegate with 0A000
+	}{
+		// the alias of a function with a named OUT parameter: the column is value
+		{sql: `select e.value, value from json_array_elements('[1, {"b":  2}]') e`},
+		{sql: `select * from jsonb_array_elements('[{"b": 1, "a": 2}]') as e`},
+		{sql: `select e.value, e.value ->> 'a' from jsonb_array_elements('[{"b": 1, "a": 2}, 3]') e`},
+		{sql: `select e.value from jsonb_array_elements_text('["x", null]') e`},
+		{sql: `select e.value, upper(e.value) from json_array_elements_text('["x"]') e`},
+		// ... and the alias alone is the value, named after the alias
+		{sql: `select e from json_array_elements_text('["x", "y"]') e`},
+		{sql: `select e, e ->> 'a' from jsonb_array_elements('[{"b": 1, "a": 2}]') e`},
+		{sql: `select e, e.value from json_array_elements('[1]') e`, refused: true},
+		{sql: `select e, value from jsonb_array_elements_text('["x"]') e`, refused: true},
+		{sql: `select e, * from jsonb_array_elements_text('["x"]') e`, refused: true},
+		// the other one-column functions: the alias names the column
+		{sql: `select k, t.x from json_object_keys('{"a": 1}') t(x), jsonb_object_keys('{"b": 2}') k`},
+		// json_each and the _text forms: key and value
+		{sql: `select e.key, e.value from json_each('{"a": [1,  2], "b": null}') e`},
+		{sql: `select e.key, e.value, e.value -> 0 from jsonb_each('{"b": [1, 2], "a": {"y": 1, "x": 2}}') e order by e.key`},
+		{sql: `select e.key, e.value from jsonb_each_text('{"b": 1, "a": "x"}') e order by 1`},
+		// jsonb through a set operation, a scalar subquery, CASE, coalesce
+		{sql: `select '{"b": 1, "a": 2}'::jsonb as j union all select '[1,2]'::jsonb union all select null order by 1`},
+		{sql: `select '{"b": 1}'::jsonb except select '{"a": 2}'::jsonb`},
+		{sql: `select j from (select '{"b": 1, "a": 2}'::jsonb as j union all select '[]') s`},
+		{sql: `select (select '{"b": 1, "a": 2}'::jsonb), (select value from jsonb_array_elements('[[1,2]]'))`},
+		{sql: `select coalesce(null, '{"b": [1, 2]}'::jsonb), coalesce(j, '[]') from (values ('{"b": 1, "a": 2}'::jsonb), (null)) t(j)`},
+		{sql: `select case when x > 1 then jsonb_build_object('b', x, 'a', 1) else '{}' end from (values (1), (2)) t(x) order by x`},
+		{sql: `select (case when x > 1 then jsonb_build_object('b', x) end) -> 'b' from (values (1), (2)) t(x) order by x`},
+		{sql: `select * from (values ('{"b": 1}'::jsonb)) t(j) union all select '2'::jsonb`},
+		{sql: `with s as (select '{"b": 1, "a": 2}'::jsonb j) select * from s`},
+		{sql: `select j from (select * from (values ('{"b": 1}'::jsonb), (null)) t(j)) u`},
+		{sql: `select e ->> 'a', e from (values (1)) t(i), lateral jsonb_array_elements('[{"a": 1}]') e`},
+		{sql: `select value from (values (1)) t(i), jsonb_array_elements('[{"a": 1}]') e where exists (select * from (values (1)) v(x))`},
+		{sql: `select nullif('{"b": 1, "a": 2}'::jsonb, '[]'), nullif(j, '{"a": 1}') from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]')) t(j)`},
+		{sql: `select array_agg(j) from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]'::jsonb)) t(j)`},
+		{sql: `select array_agg(value) from jsonb_array_elements('[{"b": 1, "a": 2}, 3]')`},
+		// a string constant jsonb writes otherwise, another type: refused
+		{sql: `select coalesce(null::jsonb, '{"b":1, "a":2}')`, refused: true},
+		{sql: `select '{"a": 1}'::jsonb union all select '{"b":1, "a":2}'`, refused: true},
+		{sql: `select '{"a": 1}'::jsonb union all select '{"a": 1}'::json`, mismatch: true},
+		{sql: `select case when true then '{"a": 1}'::jsonb else 'x'::text end`, mismatch: true},
+	} {
+		want := runCorpusCase(pc.c, tc.sql)
+		switch {
+		case tc.refused:
+			if want.state != "" {
+				t.Fatalf("%s: postgres %s, want an answer", tc.sql, want)
+			}
+			want = corpusAnswer{state: "0A000"}
+		case tc.mismatch:
+			if want.state == "" {
+				t.Fatalf("%s: postgres %s, want an error", tc.sql, want)
+			}
+			want = corpusAnswer{state: "0A000"}
+		}
+		if got := runCorpusCase(lc.c, tc.sql); got != want {
+			t.Errorf("%s\n  lakegate %s\n  want     %s", tc.sql, got, want)
+		}
+	}
+}
