@@ -216,15 +216,7 @@ func copyable(c tree.Expr, text string) bool {
 	if depth != 0 {
 		return false
 	}
-	ok := true
-	tree.Inspect(c, func(node tree.Node) bool {
-		switch node.(type) {
-		case *tree.Subquery, *tree.Parameter:
-			ok = false
-		}
-		return ok
-	})
-	return ok
+	return copyableNode(c)
 }
 
 // chainInf is the check's inf and open arguments for a chain's operand
