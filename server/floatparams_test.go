@@ -18,22 +18,7 @@ import (
 // refuses. A parameter concatenated to text stays text.
 func TestFloatChainParameters(t *testing.T) {
 	t.Parallel()
-	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
-	ctx := context.Background()
-	pc, err := pgx.Connect(ctx, pg.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close(ctx)
-	lc := g.connect(t)
-	answer := func(c *pgx.Conn, sql string, args ...any) string {
-		var s string
-		if err := c.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
-			return "ERROR " + sqlState(err)
-		}
-		return s
-	}
+	pc, lc := floatSides(t)
 	for _, tc := range []struct {
 		sql  string
 		args []any
@@ -48,10 +33,10 @@ func TestFloatChainParameters(t *testing.T) {
 		{"select ('Infinity'::float8 + $1::float8)::text", []any{1e308}, ""},
 		{"select 'a' || $1 || 'b'", []any{"x"}, ""},
 	} {
-		want, got := answer(pc, tc.sql, tc.args...), answer(lc, tc.sql, tc.args...)
+		want, got := floatAnswer(pc, tc.sql, tc.args...), floatAnswer(lc, tc.sql, tc.args...)
 		if tc.refused != "" {
 			want = fmt.Sprintf("%s (Postgres: %s)", tc.refused, want)
-			got = fmt.Sprintf("%s (Postgres: %s)", got, answer(pc, tc.sql, tc.args...))
+			got = fmt.Sprintf("%s (Postgres: %s)", got, floatAnswer(pc, tc.sql, tc.args...))
 		}
 		if got != want {
 			t.Errorf("%s %v: lakegate %s, want %s", tc.sql, tc.args, got, want)
@@ -65,22 +50,7 @@ func TestFloatChainParameters(t *testing.T) {
 // result shape lakegate already knows.
 func TestFloatChecksTwice(t *testing.T) {
 	t.Parallel()
-	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
-	ctx := context.Background()
-	pc, err := pgx.Connect(ctx, pg.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pc.Close(ctx)
-	lc := g.connect(t)
-	answer := func(c *pgx.Conn, sql string) string {
-		var s string
-		if err := c.QueryRow(ctx, sql).Scan(&s); err != nil {
-			return "ERROR " + sqlState(err)
-		}
-		return s
-	}
+	pc, lc := floatSides(t)
 	for _, sql := range []string{
 		"select (t.x + t.y)::text from (values (1e308::float8, 1e308::float8)) as t(x, y)",
 		"select (x + y)::text from (values (1e308::float8, 1e308::float8)) t(x, y)",
@@ -90,11 +60,33 @@ func TestFloatChecksTwice(t *testing.T) {
 		"select 'a' || t.x from (values (1.5::float8)) t(x)",
 		"select float8 '1e15' || 'a'",
 	} {
-		want := answer(pc, sql)
+		want := floatAnswer(pc, sql)
 		for run := 1; run <= 2; run++ {
-			if got := answer(lc, sql); got != want {
+			if got := floatAnswer(lc, sql); got != want {
 				t.Errorf("%s (run %d): lakegate %s, want %s", sql, run, got, want)
 			}
 		}
 	}
+}
+
+// floatSides are a PostgreSQL 15 connection and a small demo gateway's,
+// for the float tests above.
+func floatSides(t *testing.T) (pc, lc *pgx.Conn) {
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	pc, err := pgx.Connect(context.Background(), pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close(context.Background()) })
+	return pc, g.connect(t)
+}
+
+// floatAnswer is sql's one text value on c, or "ERROR " and its SQLSTATE.
+func floatAnswer(c *pgx.Conn, sql string, args ...any) string {
+	var s string
+	if err := c.QueryRow(context.Background(), sql, args...).Scan(&s); err != nil {
+		return "ERROR " + sqlState(err)
+	}
+	return s
 }
