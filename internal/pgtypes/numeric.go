@@ -298,13 +298,7 @@ func appendLongNumericBinary(dst []byte, neg bool, hi, lo uint64, scale int32) [
 	} else if neg {
 		sign = 0x4000
 	}
-	dst, out := grow(dst, 12+2*nd)
-	binary.BigEndian.PutUint32(out, uint32(8+2*nd))
-	binary.BigEndian.PutUint16(out[4:], uint16(nd))
-	binary.BigEndian.PutUint16(out[6:], uint16(int16(weight)))
-	binary.BigEndian.PutUint16(out[8:], sign)
-	binary.BigEndian.PutUint16(out[10:], uint16(scale))
-	out = out[12:]
+	dst, out := numericField(dst, nd, weight, sign, scale)
 	for i := top - 1; i >= low; i-- {
 		binary.BigEndian.PutUint16(out, digits[i])
 		out = out[2:]
@@ -326,18 +320,26 @@ func appendShortNumericBinary(dst []byte, neg bool, m uint64, scale int32) []byt
 	if neg && nd > 0 {
 		sign = 0x4000
 	}
+	dst, out := numericField(dst, nd, weight, sign, scale)
+	for k := 2*nd - 2; k >= 0; k -= 2 {
+		q := m / 10000
+		binary.BigEndian.PutUint16(out[k:], uint16(m-q*10000))
+		m = q
+	}
+	return dst
+}
+
+// numericField appends a binary numeric field's length and header (nd
+// base-10000 digits, the first's weight, sign, display scale) to dst and
+// returns it with the room for the digits (2*nd bytes) still to write.
+func numericField(dst []byte, nd, weight int, sign uint16, scale int32) ([]byte, []byte) {
 	dst, out := grow(dst, 12+2*nd)
 	binary.BigEndian.PutUint32(out, uint32(8+2*nd))
 	binary.BigEndian.PutUint16(out[4:], uint16(nd))
 	binary.BigEndian.PutUint16(out[6:], uint16(int16(weight)))
 	binary.BigEndian.PutUint16(out[8:], sign)
 	binary.BigEndian.PutUint16(out[10:], uint16(scale))
-	for k := 10 + 2*nd; k > 10; k -= 2 {
-		q := m / 10000
-		binary.BigEndian.PutUint16(out[k:], uint16(m-q*10000))
-		m = q
-	}
-	return dst
+	return dst, out[12:]
 }
 
 // shortNumericDigits returns the base-10000 digits of a magnitude (at

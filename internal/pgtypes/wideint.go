@@ -110,13 +110,10 @@ func appendBigNumeric(dst []byte, n *big.Int, bin bool) []byte {
 	} else if n.Sign() < 0 {
 		sign = 0x4000
 	}
-	dst = binary.BigEndian.AppendUint32(dst, uint32(8+2*nd))
-	dst = binary.BigEndian.AppendUint16(dst, uint16(nd))
-	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
-	dst = binary.BigEndian.AppendUint16(dst, sign)
-	dst = binary.BigEndian.AppendUint16(dst, 0)
+	dst, out := numericField(dst, nd, weight, sign, 0)
 	for i := len(digits) - 1; i >= low; i-- {
-		dst = binary.BigEndian.AppendUint16(dst, digits[i])
+		binary.BigEndian.PutUint16(out, digits[i])
+		out = out[2:]
 	}
 	return dst
 }
