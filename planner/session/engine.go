@@ -320,6 +320,21 @@ func (e *engine) fileHolds(fc *objcache.Cache) *objcache.Holds {
 	return e.holds
 }
 
+// adoptHolds makes the copies h holds the engine's (h is empty
+// afterwards; nil: none).
+func (e *engine) adoptHolds(h *objcache.Holds) {
+	if h == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.holds == nil {
+		e.holds = h
+		return
+	}
+	e.holds.Take(h)
+}
+
 // trimPending is set while a C heap trim is scheduled.
 var trimPending atomic.Bool
 
