@@ -320,8 +320,10 @@ func (e *engine) fileHolds(fc *objcache.Cache) *objcache.Holds {
 	return e.holds
 }
 
-// adoptHolds makes the copies h holds the engine's (h is empty
-// afterwards; nil: none).
+// adoptHolds makes the copies h holds the engine's (nil: none). An
+// engine holding none yet takes h itself, so that downloads still adding
+// to h hold their copies for the engine too; else h's copies are moved
+// into the engine's set.
 func (e *engine) adoptHolds(h *objcache.Holds) {
 	if h == nil {
 		return

@@ -101,7 +101,7 @@ type Session struct {
 	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
 
 	eng   *engine
-	engMu sync.Mutex // guards eng, unconfined, ahead and fetchCancel
+	engMu sync.Mutex // guards eng, unconfined, pending(Holds), ahead and fetchCancel
 	// unconfined is the spare engine taken, not yet sandboxed, to parse
 	// the session's first statement with; nil once eng is set
 	// (enginespare.go).
