@@ -337,6 +337,29 @@ func (h *Holds) Add(paths ...string) {
 	}
 }
 
+// Take moves the copies other holds into h: h holds them afterwards and
+// other holds none. Both must be holds on the same cache.
+func (h *Holds) Take(other *Holds) {
+	if h == nil || other == nil || other == h {
+		return
+	}
+	c := h.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for p := range other.paths {
+		e, ok := c.entries[p]
+		if !ok {
+			continue
+		}
+		if h.paths[p] {
+			e.holds-- // held twice: once is enough
+			continue
+		}
+		h.paths[p] = true
+	}
+	clear(other.paths)
+}
+
 // Release lets go of every copy held; the set is empty afterwards and may
 // be used again. Copies past the budget are deleted by the next fetch, not
 // here: a holder releasing and another taking the same copies at once (an

@@ -285,3 +285,44 @@ func TestWaiterOutlivesCanceledFetch(t *testing.T) {
 		t.Fatalf("waiter's copy: %q %v", b, err)
 	}
 }
+
+// TestHoldsTake: Take moves another set's holds into a set, counting a
+// copy both held once; the copies stay held through the move and go with
+// the taker's Release, not the other's.
+func TestHoldsTake(t *testing.T) {
+	c, err := Open(t.TempDir(), 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var calls atomic.Int64
+	ten := strings.Repeat("a", 10)
+	get := func(h *Holds, loc string) string {
+		t.Helper()
+		p, err := c.Get(ctx, h, "g", loc, object(ten, &calls))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	from, to := c.NewHolds(), c.NewHolds()
+	pa := get(from, "a")
+	pb := get(from, "b")
+	to.Add(pb) // held by both
+	to.Take(from)
+	if from.Len() != 0 || to.Len() != 2 {
+		t.Fatalf("after Take: the other holds %d, the taker %d; want 0 and 2", from.Len(), to.Len())
+	}
+	from.Release() // holds nothing now: a and b stay held
+	get(nil, "c")
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	if !exists(pa) || !exists(pb) {
+		t.Fatalf("a copy taken was evicted: a %v b %v", exists(pa), exists(pb))
+	}
+	// b was held by both: once by the taker now, so one Release frees it.
+	to.Release()
+	pd := get(nil, "d")
+	if exists(pb) || !exists(pd) {
+		t.Fatalf("after the taker's release: b %v d %v; want b evicted (least recently used, held no more)", exists(pb), exists(pd))
+	}
+}

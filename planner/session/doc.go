@@ -49,8 +49,10 @@
 // for the next session whose plans allow exactly the same set. A new
 // engine is a spare opened ahead and sandboxed when taken
 // (enginespare.go: a new session's first statement parses in the spare
-// and sandboxes it to exactly its plan's directories), or opened while
-// the statement's files download (engineahead.go). An engine
+// and sandboxes it to exactly its plan's directories; while the spare
+// still opens, the statement parses in the parse-only engine and its
+// files download meanwhile: engineparse.go), or opened while the
+// statement's files download (engineahead.go). An engine
 // is replaced past its footer bound, lifetime or statement count, by one
 // sandboxed to the same set at least, and the C heap is trimmed (at most
 // every 5 s) after a close. The pool counts what it does

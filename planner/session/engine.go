@@ -320,6 +320,23 @@ func (e *engine) fileHolds(fc *objcache.Cache) *objcache.Holds {
 	return e.holds
 }
 
+// adoptHolds makes the copies h holds the engine's (nil: none). An
+// engine holding none yet takes h itself, so that downloads still adding
+// to h hold their copies for the engine too; else h's copies are moved
+// into the engine's set.
+func (e *engine) adoptHolds(h *objcache.Holds) {
+	if h == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.holds == nil {
+		e.holds = h
+		return
+	}
+	e.holds.Take(h)
+}
+
 // trimPending is set while a C heap trim is scheduled.
 var trimPending atomic.Bool
 

@@ -27,7 +27,17 @@ type aheadEngine struct {
 
 // ReadyFor starts opening the engine a plan over dirs will run in when
 // the session's engine may not read them (planner.EngineReadier).
+// While the spare the session took is still opening, there is nothing to
+// do: the spare is the engine the plan runs in, sandboxed to the plan's
+// directories once open (engineFor), and waiting for its open here would
+// hold the statement's scan planning and downloads back.
 func (pe planEnv) ReadyFor(dirs []string) {
+	pe.s.engMu.Lock()
+	opening := pe.s.opening()
+	pe.s.engMu.Unlock()
+	if opening {
+		return
+	}
 	pe.s.settlePending()
 	pe.s.openAhead(dirs)
 }

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/objcache"
 )
 
 // A parse-only engine, for a first statement that arrives while the spare
@@ -16,9 +17,12 @@ import (
 // settings the parser reads (engineSettings) parses exactly as an engine
 // does, for a fifth of an engine's open. While the session's spare opens
 // (Session.pending), the statement parses here, and waits for the spare
-// only when it needs the engine itself: its first download (the engine
-// holds the copies: planEnv.Fetches), an expression to evaluate, or the
-// plan's sandbox. Its resolution and manifest reads overlap the open.
+// only when it needs the engine itself: an expression to evaluate, or the
+// plan's sandbox once its files are in. Its resolution, manifest reads
+// and downloads overlap the open: the copies it fetches meanwhile are
+// held by a set the spare takes once open (fetchHolds), and getting an
+// engine ready for the plan's directories (planEnv.ReadyFor) waits for
+// nothing while the spare, which will be that engine, still opens.
 //
 // What keeps the sandbox: nothing runs in it but json_serialize_sql and
 // json_deserialize_sql over a quoted string (engine.Conn.SerializeSQL),
@@ -87,6 +91,25 @@ func (pe *parseEngine) deserialize(tree string) (string, error) {
 	return pe.conn.DeserializeSQL(tree)
 }
 
+// parseReady waits for the pool's parse-only engine or the spare sp to
+// open, whichever opens first, and reports whether a statement may parse
+// in the parse-only engine while sp still opens. Both start opening
+// together (Manager.OpenSpare) and the parse-only engine opens in a
+// fifth of the time: a client connecting the moment the port answers
+// found it a few milliseconds from open and waited the spare's ~100 ms.
+func (p *enginePool) parseReady(sp *spareEngine) bool {
+	pe := p.parser()
+	if pe == nil {
+		return false
+	}
+	select {
+	case <-pe.done:
+		return pe.conn != nil
+	case <-sp.done:
+		return false
+	}
+}
+
 // parser returns the pool's parse-only engine (nil: none).
 func (p *enginePool) parser() *parseEngine {
 	p.mu.Lock()
@@ -133,9 +156,56 @@ func (s *Session) settlePendingLocked() {
 	}
 	s.pending = nil
 	<-sp.done
-	if sp.err == nil {
-		s.unconfined = sp.e
+	h := s.pendingHolds
+	s.pendingHolds = nil
+	if sp.err != nil {
+		h.Release()
+		return
 	}
+	s.unconfined = sp.e
+	sp.e.adoptHolds(h)
+}
+
+// opening reports whether the spare the session took is still opening;
+// engMu is held.
+func (s *Session) opening() bool {
+	if s.pending == nil {
+		return false
+	}
+	select {
+	case <-s.pending.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// fetchHolds is the set of holds a statement's copies go into (nil
+// without a file cache): those of the engine the statement parses in,
+// which is the plan's engine or hands them to it (engineForPlan). While
+// the session's spare is still opening, the statement's downloads do not
+// wait for it: the copies go into a set of the session's that the spare
+// takes once open (settlePendingLocked), before anything may run in it.
+func (s *Session) fetchHolds() *objcache.Holds {
+	fc := s.p.cat.FileCache()
+	if fc == nil {
+		return nil
+	}
+	s.engMu.Lock()
+	if s.opening() {
+		if s.pendingHolds == nil {
+			s.pendingHolds = fc.NewHolds()
+		}
+		h := s.pendingHolds
+		s.engMu.Unlock()
+		return h
+	}
+	s.engMu.Unlock()
+	s.settlePending()
+	if e := s.parser(); e != nil {
+		return e.fileHolds(fc)
+	}
+	return nil
 }
 
 // serializeSQL parses sql in the session's engine, or in the pool's

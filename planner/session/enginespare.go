@@ -279,7 +279,7 @@ func (s *Session) readyToParse() error {
 			s.engMu.Lock()
 			s.pending = sp
 			s.engMu.Unlock()
-			if !s.p.engines.parser().ready() {
+			if !s.p.engines.parseReady(sp) {
 				// Not under engMu: Cancel must not wait for an open.
 				s.settlePending()
 			}

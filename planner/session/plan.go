@@ -11,7 +11,6 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	eng "github.com/lakegate/lakegate/internal/engine"
-	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
@@ -163,11 +162,7 @@ func (pe planEnv) Now() time.Time {
 // Fetches makes local copies of the remote files of a statement's scans,
 // held by the plan's engine (engineForPlan) until it closes.
 func (pe planEnv) Fetches(ctx context.Context) *catalog.FetchBatch {
-	var holds *objcache.Holds
-	pe.s.settlePending() // the engine holds the copies: the spare, once open
-	if e := pe.s.parser(); e != nil {
-		holds = e.fileHolds(pe.s.p.cat.FileCache())
-	}
+	holds := pe.s.fetchHolds()
 	// A CancelRequest during planning ends the downloads with ErrCanceled
 	// (57014), as it interrupts the engine later.
 	ctx, cancel := context.WithCancelCause(ctx)

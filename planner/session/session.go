@@ -13,6 +13,7 @@ import (
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/membudget"
+	"github.com/lakegate/lakegate/internal/objcache"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/pgsettings"
@@ -100,7 +101,7 @@ type Session struct {
 	tableLocs                     map[string]string // table location -> name, for error messages (errpaths.go)
 
 	eng   *engine
-	engMu sync.Mutex // guards eng, unconfined, ahead and fetchCancel
+	engMu sync.Mutex // guards eng, unconfined, pending(Holds), ahead and fetchCancel
 	// unconfined is the spare engine taken, not yet sandboxed, to parse
 	// the session's first statement with; nil once eng is set
 	// (enginespare.go).
@@ -108,6 +109,10 @@ type Session struct {
 	// pending is the spare taken while still opening: it becomes
 	// unconfined once open (engineparse.go).
 	pending *spareEngine
+	// pendingHolds holds the copies the session's statement fetched
+	// while pending was still opening, until pending's engine takes them
+	// (fetchHolds).
+	pendingHolds *objcache.Holds
 	// retired is the sandbox of the engine recycleEngine closed last,
 	// until another engine is set: its replacement is sandboxed to it at
 	// least (recycle.go).
@@ -205,6 +210,8 @@ func (s *Session) Close() {
 		s.p.engines.putUnconfined(s.unconfined)
 		s.unconfined = nil
 	}
+	s.pendingHolds.Release()
+	s.pendingHolds = nil
 	if sp := s.pending; sp != nil {
 		s.pending = nil
 		go func() {
