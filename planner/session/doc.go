@@ -74,7 +74,10 @@
 // handed out in arrival order, until its last row is sent or its cursor
 // closes; short statements run in room of their own. What does not fit
 // spills, or fails with out of memory (53200) / disk full (53100), and
-// the session goes on.
+// the session goes on. Each engine spills into a directory of its own,
+// locked (flock) while the engine is open and removed when it closes; the
+// first pool over a temp dir removes the directories of processes that
+// ended without closing their engines (spill.go).
 //
 // Files:
 //

@@ -89,8 +89,10 @@ type engine struct {
 	conn    *eng.Conn
 	allowed []string
 	tempDir string
-	threads int  // as configured; 0: DuckDB's default
-	single  bool // threads set to 1 for small statements (fitThreads)
+	// tempLock holds tempDir's lock while the engine is open (spill.go).
+	tempLock *os.File
+	threads  int  // as configured; 0: DuckDB's default
+	single   bool // threads set to 1 for small statements (fitThreads)
 	// tz is the connection's TimeZone: connSetup's, or what the session
 	// set since (Session.engineFor and applySetting skip setting it again).
 	tz string
@@ -175,7 +177,7 @@ func engineSettings() []eng.Setting {
 // nothing but lakegate's own setup may run in it before sandbox
 // (enginespare.go).
 func openUnsandboxed(cfg EngineConfig) (*engine, error) {
-	tempDir, err := os.MkdirTemp(cfg.TempDir, "lakegate-spill-")
+	tempDir, tempLock, err := newSpillDir(cfg.TempDir)
 	if err != nil {
 		return nil, fmt.Errorf("engine: spill dir: %w", err)
 	}
@@ -192,15 +194,17 @@ func openUnsandboxed(cfg EngineConfig) (*engine, error) {
 	db, err := eng.Open(settings)
 	if err != nil {
 		os.RemoveAll(tempDir)
+		tempLock.Close()
 		return nil, err
 	}
 	conn, err := db.Connect()
 	if err != nil {
 		db.Close()
 		os.RemoveAll(tempDir)
+		tempLock.Close()
 		return nil, err
 	}
-	e := &engine{db: db, conn: conn, tempDir: tempDir, threads: cfg.Threads, lifeShare: newLifeShare()}
+	e := &engine{db: db, conn: conn, tempDir: tempDir, tempLock: tempLock, threads: cfg.Threads, lifeShare: newLifeShare()}
 	// Iceberg data files are immutable, so their Parquet footers can be
 	// kept across the statements of a session (parquet_metadata_cache).
 	// A streaming result may run up to 64 MiB ahead of the client
@@ -303,6 +307,7 @@ func (e *engine) closeDB() {
 		e.spills.remove(e.tempDir)
 	}
 	os.RemoveAll(e.tempDir)
+	e.tempLock.Close()
 	e.holds.Release()
 	trimSoon()
 }

@@ -114,6 +114,9 @@ func newEnginePool(cfg EngineConfig, log *slog.Logger) *enginePool {
 	if p.timeout <= 0 {
 		p.timeout = defaultIdleEngineTimeout
 	}
+	if n := sweepSpillDirs(cfg.TempDir); n > 0 && log != nil {
+		log.Info("removed spill directories of ended processes", "dir", cfg.TempDir, "count", n)
+	}
 	return p
 }
 
