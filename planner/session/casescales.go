@@ -31,8 +31,8 @@ import (
 // subquery, CTE or set operation branch whose value may reach the result
 // (pgcatalog.NestedValueCases) is compared the same way, its SELECT
 // described alone, and refused where its branches' scales differ.
-// Branches that cannot be described at all are not compared (README,
-// differences).
+// Branches that cannot be described (a correlated subquery's) are
+// compared by the engine where they run (pgcatalog, scaleguard.go).
 
 // caseScales compares the branch scales of the statement sql (the plan's,
 // whose result columns are cols): it returns the result columns answered
