@@ -152,12 +152,24 @@ type NestedCases struct {
 // and of a set operation's branch. The session compares their branches'
 // scales (planner/session, casescales.go): the engine would give every
 // value the widest one.
-func NestedValueCases(root tree.QueryNode) []NestedCases {
+//
+// answered are the result columns of root answered with each value's
+// scale as scalar subqueries (NumericItem.Scalar): their SELECTs are left
+// out.
+func NestedValueCases(root tree.QueryNode, answered func(col int) bool) []NestedCases {
 	r := reachOf(root)
+	skip := map[tree.Node]bool{}
+	if sel, ok := root.(*tree.SelectNode); ok && answered != nil {
+		for i, e := range sel.SelectList {
+			if in, _, ok := ScalarCase(e); ok && answered(i) {
+				skip[in] = true
+			}
+		}
+	}
 	var out []NestedCases
 	tree.Inspect(root, func(n tree.Node) bool {
 		sel, ok := n.(*tree.SelectNode)
-		if !ok || n == tree.Node(root) {
+		if !ok || n == tree.Node(root) || skip[n] {
 			return true
 		}
 		nc := NestedCases{Sel: sel}

@@ -45,6 +45,9 @@ func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
 	if sum, c, ok := SummedCase(e); ok {
 		return summedItem(sel, col, sum, c, sql)
 	}
+	if in, c, ok := ScalarCase(e); ok {
+		return scalarItem(sel, col, in, c, sql)
+	}
 	branches, ok := CaseBranches(e)
 	if !ok {
 		return NumericItem{}, false
@@ -58,6 +61,53 @@ func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
 		it.exact = append(it.exact, edit{sp[0], sp[0], "lakegate_numeric_branch("}, edit{sp[1], sp[1], ")"})
 	}
 	it.exact = append(it.exact, orderedAs(sel, col, sql[caseStart(e, sql):end], sql)...)
+	return it, true
+}
+
+// ScalarCase reads the result column e as a scalar subquery whose one
+// result column is a CASE or coalesce ((select coalesce(sum(x), 0) from
+// t where t.k = o.k)): the subquery's SELECT and the CASE or coalesce;
+// false for another expression, or a subquery that is DISTINCT or groups
+// by that column (its values' text would compare as text).
+func ScalarCase(e tree.Expr) (*tree.SelectNode, tree.Expr, bool) {
+	sq, ok := e.(*tree.Subquery)
+	if !ok || sq.SubqueryType != "SCALAR" || sq.Subquery == nil {
+		return nil, nil, false
+	}
+	in, ok := sq.Subquery.Node.(*tree.SelectNode)
+	if !ok || len(in.SelectList) != 1 || caseValueOrdered(in, 0) {
+		return nil, nil, false
+	}
+	if _, ok := CaseBranches(in.SelectList[0]); !ok {
+		return nil, nil, false
+	}
+	return in, in.SelectList[0], true
+}
+
+// scalarItem reads the result column col of sel, a scalar subquery of
+// the SELECT in whose one column is the CASE or coalesce c, as a
+// NumericItem: c's branches written as their text, as caseItem writes
+// a result column's, in the subquery. The session answers it so where
+// the column is numeric, whatever the branches' scales (a correlated
+// subquery cannot be described alone); the planner leaves it unguarded
+// (scaleguard.go). False where the text does not delimit c's branches
+// or the subquery (an ORDER BY may name the column).
+func scalarItem(sel *tree.SelectNode, col int, in *tree.SelectNode, c tree.Expr, sql string) (NumericItem, bool) {
+	branches, _ := CaseBranches(c)
+	spans, end, ok := branchSpans(c, len(branches), sql)
+	if !ok {
+		return NumericItem{}, false
+	}
+	text, ok := itemText(sel.SelectList[col], sql)
+	if !ok {
+		return NumericItem{}, false
+	}
+	it := NumericItem{Col: col, Branches: true, Scalar: true}
+	for _, sp := range spans {
+		it.exact = append(it.exact, edit{sp[0], sp[0], "lakegate_numeric_branch("}, edit{sp[1], sp[1], ")"})
+	}
+	it.exact = append(it.exact, orderedAs(in, 0, sql[caseStart(c, sql):end], sql)...)
+	it.exact = append(it.exact, orderedAs(sel, col, text, sql)...)
 	return it, true
 }
 

@@ -158,7 +158,7 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 		n.floatChains(root, sql, pieces)
 		n.concatChains(root, sql, pieces)
 	}
-	n.guarded = len(scaleGuardTargets(root)) > 0
+	n.guarded = len(scaleGuardTargets(root, scalarItems(root, sql))) > 0
 	if n.guarded && !n.scaleGuards(root, sql) {
 		ok = false
 	}
@@ -224,7 +224,7 @@ func (n *NestedDivs) Rendered(e tree.Engine, sql string) (string, error) {
 		stmts[0].Node = root
 	}
 	if n.guarded {
-		root, err := guardsInTree(e, stmts[0].Node)
+		root, err := guardsInTree(e, stmts[0].Node, sql)
 		if err != nil {
 			return "", err
 		}

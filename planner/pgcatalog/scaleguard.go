@@ -61,9 +61,11 @@ type guarded struct {
 }
 
 // scaleGuardTargets are the expressions of root to guard (see above).
-func scaleGuardTargets(root tree.QueryNode) []guarded {
+// The scalar subqueries answered as result columns (scalarItem) are
+// not: answered says which result columns they are.
+func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guarded {
 	var out []guarded
-	for _, nc := range NestedValueCases(root) {
+	for _, nc := range NestedValueCases(root, answered) {
 		for _, i := range nc.Items {
 			for _, c := range ValueCases(nc.Sel.SelectList[i]) {
 				bs, _ := CaseBranches(c)
@@ -108,6 +110,19 @@ func scaleGuardTargets(root tree.QueryNode) []guarded {
 	return out
 }
 
+// scalarItems says which result columns of root (parsed from sql) are
+// scalar subqueries answered with each value's scale (scalarItem).
+func scalarItems(root tree.QueryNode, sql string) func(col int) bool {
+	sel, ok := root.(*tree.SelectNode)
+	if !ok {
+		return nil
+	}
+	return func(col int) bool {
+		it, ok := caseItem(sel, col, sql)
+		return ok && it.Scalar && !caseValueOrdered(sel, col)
+	}
+}
+
 // constantValue reports whether e is a constant, or casts of one.
 func constantValue(e tree.Expr) bool {
 	for {
@@ -126,7 +141,7 @@ func constantValue(e tree.Expr) bool {
 // from sql) in lakegate_scale_guard; false where the text does not
 // delimit one (the statement must then be Rendered).
 func (n *NestedDivs) scaleGuards(root tree.QueryNode, sql string) bool {
-	targets := scaleGuardTargets(root)
+	targets := scaleGuardTargets(root, scalarItems(root, sql))
 	if len(targets) == 0 {
 		return true
 	}
@@ -236,8 +251,8 @@ func valuesSpans(root tree.QueryNode, sql string, toks []sqlparse.Token, spans m
 
 // guardsInTree wraps the targets of root (the statement written anew
 // from its tree: Rendered) in lakegate_scale_guard.
-func guardsInTree(e tree.Engine, root tree.QueryNode) (tree.QueryNode, error) {
-	targets := scaleGuardTargets(root)
+func guardsInTree(e tree.Engine, root tree.QueryNode, sql string) (tree.QueryNode, error) {
+	targets := scaleGuardTargets(root, scalarItems(root, sql))
 	if len(targets) == 0 {
 		return root, nil
 	}

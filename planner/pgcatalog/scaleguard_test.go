@@ -12,7 +12,8 @@ import (
 
 // TestScaleGuards: a CASE or coalesce in a subquery whose value reaches
 // the result, and a VALUES column of values read from columns, are
-// wrapped in their guard where they stand (the text edits, and the tree
+// wrapped in their guard where they stand (but a scalar subquery that is
+// a result column, answered with each value's scale) (the text edits, and the tree
 // when the statement is written anew); the wrapped statement parses to
 // the same tree; in an engine the guard fails where the branches' scales
 // differ, at the first row, and is the value where they agree.
@@ -42,17 +43,19 @@ func TestScaleGuards(t *testing.T) {
 		guard string // the guard's text in the wrapped statement, "" for none
 		fails string // the error of the wrapped statement, "" for none
 	}{
-		{sql: `SELECT (SELECT coalesce(o.a, o.b)) AS v` + outer,
+		{sql: `SELECT (SELECT coalesce(o.a, o.b)) * 2 AS v` + outer,
 			guard: `lakegate_scale_guard([typeof(o.a), typeof(o.b)], coalesce(o.a, o.b))`, fails: CaseScalesRefused},
 		{sql: `SELECT v` + outer + `, LATERAL (SELECT CASE WHEN o.a > 1 THEN o.a ELSE 2 END + 1 AS v) s`,
 			guard: `lakegate_scale_guard([typeof(o.a), typeof(2)], CASE WHEN o.a > 1 THEN o.a ELSE 2 END)`, fails: CaseScalesRefused},
-		{sql: `SELECT (SELECT coalesce(o.a, 2.5)) AS v` + outer,
+		{sql: `SELECT (SELECT coalesce(o.a, 2.5)) * 2 AS v` + outer,
 			guard: `lakegate_scale_guard([typeof(o.a), typeof(2.5)], coalesce(o.a, 2.5))`},
 		{sql: `SELECT y` + outer + `, LATERAL (VALUES (o.a), ((o.b))) v(y)`,
 			guard: `lakegate_values_guard([typeof(o.a), typeof((o.b))], o.a)`, fails: ValuesScalesRefused},
 		{sql: `SELECT y` + outer + `, LATERAL (VALUES (o.a, 1), (NULL, 2)) v(y, z)`,
 			guard: `lakegate_values_guard([typeof(o.a), typeof(NULL)], o.a)`},
-		// not shown: nothing to guard
+		// not shown, or a result column answered with each value's scale
+		// (scalarItem): nothing to guard
+		{sql: `SELECT (SELECT coalesce(o.a, o.b)) AS v` + outer},
 		{sql: `SELECT count(*) FROM (SELECT coalesce(o.a, o.b) AS v` + outer + `) s`},
 		{sql: `SELECT z` + outer + `, LATERAL (VALUES (o.a, 1), (o.b, 2)) v(y, z)`},
 	} {
