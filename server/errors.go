@@ -337,6 +337,8 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.JSONBSetPath:                codes.FeatureNotSupported,
 	pgcatalog.JSONBPretty:                 codes.FeatureNotSupported,
 	pgcatalog.NestedDivision:              codes.FeatureNotSupported,
+	pgcatalog.CaseScalesRefused:           codes.FeatureNotSupported,
+	pgcatalog.ValuesScalesRefused:         codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

@@ -13,8 +13,10 @@ import (
 // integer's among them) answers each value with its branch's scale, as
 // PostgreSQL 15 does; where such values reach another expression or
 // aggregate, a grouped column, or come from a WITH or nested set
-// operation, lakegate fails with 0A000 (README) rather than answer other
-// digits; where the scales agree, or the value only reaches a sum, it
+// operation, a subquery (correlated ones too; not a scalar subquery that
+// is a result column itself, answered so) or a VALUES column of columns
+// of different scales, lakegate fails with 0A000 (README) rather than
+// answer other digits; where the scales agree, or the value only reaches a sum, it
 // answers as PostgreSQL 15 does.
 func TestNumericScalesMatchPostgres(t *testing.T) {
 	t.Parallel()
@@ -57,11 +59,42 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select s.v::text from (select coalesce(a, b) as v` + ab + `) s`, refused: true},
 		{sql: `with s as (select case when a > 1 then a else b end as v` + ab + `) select v from s`, refused: true},
 		{sql: `select * from (select coalesce(a, b)` + ab + `) s(w)`, refused: true},
-		{sql: `select (select coalesce(a, b)` + ab + ` where a is null)`, refused: true},
+		{sql: `select (select coalesce(a, b)` + ab + ` where a is null) + 1`, refused: true},
 		// a VALUES column or an array of casts to different scales, shown: refused
 		{sql: `select x from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
 		{sql: `select x from (values (1.5::numeric(10,1)), (2)) t(x)`, refused: true},
 		{sql: `select array[1.5::numeric(10,1), 2.25::numeric(10,2)]`, refused: true},
+		// ... in a subquery that cannot be described alone (a correlated
+		// or LATERAL one, one reading the CTEs of a subquery around it):
+		// refused when a row reaches it (the engine's lakegate_scale_guard)
+		{sql: `select (select coalesce(t.a, t.b) from (values (o.x, 2.25::numeric(10,2))) t(a, b)) * 2 from (values (1.5::numeric(10,1)), (null)) o(x)`, refused: true},
+		{sql: `select v from (values (1)) o(x), lateral (select coalesce(a, b) + x as v` + ab + `) s`, refused: true},
+		{sql: `select * from (with c as (select a, b` + ab + `) select * from (select case when a > 1 then a else b end as v from c) x) s`, refused: true},
+		// a VALUES column of values read from columns of different scales
+		{sql: `select y` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select y` + ab + `, lateral (values (t.a), (2)) v(y)`, refused: true},
+		{sql: `select (select max(x) from (values (t.a), (t.b)) v(x))` + ab, refused: true},
+		// a sum of them inside an expression or in a subquery
+		{sql: `select sum(coalesce(a, 0)) + 1` + ab + ` where a is null`, refused: true},
+		{sql: `select s from (select sum(coalesce(a, 0)) as s` + ab + ` where a is null) q`, refused: true},
+		{sql: `select (select sum(case when t.b > o.x then t.a else 0 end)` + ab + `) from (values (3)) o(x)`, refused: true},
+		// ... answered where the scales agree, or the value is not shown;
+		// a scalar subquery of one as a result column: each value's scale
+		{sql: `select (select coalesce(a, b)` + ab + ` where a is null)`},
+		{sql: `select (select coalesce(t.a, t.b) from (values (o.x, 2.25::numeric(10,2))) t(a, b)) as v from (values (1.5::numeric(10,1)), (null)) o(x) order by v desc`},
+		{sql: `select (select coalesce(sum(a), 0)` + ab + ` where b = o.x) from (values (2.25), (9.75)) o(x)`},
+		{sql: `select (select coalesce(t.a, t.b) from (values (o.x, 2.5::numeric(10,1))) t(a, b)) from (values (1.5::numeric(10,1)), (null)) o(x)`},
+		{sql: `select (select coalesce(t.a, t.b) from (values (o.x, 2.25::numeric(10,2))) t(a, b)) from (values (1.5::numeric(10,1))) o(x) where false`},
+		{sql: `select y` + ab + `, lateral (values (t.a), (2.5)) v(y) order by y`},
+		{sql: `select count(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`},
+		{sql: `select sum(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`},
+		{sql: `select (select count(*) from (values (t.a), (t.b)) v(x) where x > 1)` + ab},
+		{sql: `select sum(coalesce(a, 0)) / 3, 100.00 * sum(case when b > 3 then a else 0 end) / sum(b)` + ab},
+		// a sum with DISTINCT, FILTER or over a named window: the largest
+		// scale of the values summed, as Postgres
+		{sql: `select sum(distinct coalesce(a, 0))` + ab + ` where a is null`},
+		{sql: `select sum(coalesce(a, 0)) filter (where b > 3), sum(coalesce(a, 0)) filter (where b > 2)` + ab},
+		{sql: `select b, sum(coalesce(a, 0)) over w` + ab + ` window w as (order by b) order by b`},
 		// ... where it does not reach the result, or the scales agree: as Postgres
 		{sql: `select count(*) from (select coalesce(a, b) as v` + ab + `) s`},
 		{sql: `select n from (select coalesce(a, b) as v, 'x' as n` + ab + `) s where v > 2`},

@@ -14,7 +14,7 @@ import (
 // widest scale (1.50, 1.500). MixedCaseScales finds such a CASE or coalesce
 // whose branches are numeric constants or casts of constants (and NULL)
 // to a decimal, where its value reaches a result column: in a select
-// list, but not as an argument of sum, avg or count (whose answers do not
+// list, but not as an argument of avg or count, or of a sum in a division (whose answers do not
 // keep the scale of each value) nor in a comparison. Branches read from
 // columns are compared by the session (planner/session, casescales.go).
 
@@ -56,10 +56,11 @@ func valueCaseMixed(e tree.Expr, sql string) bool {
 }
 
 // ValueCases are the CASE and coalesce expressions in the result column e
-// whose value is observable: not under sum, avg, count, a comparison or
-// a test (IN, IS NULL, isinf), round or trunc to a number of places, or a cast
-// to a type that is not text, nor in a subquery (its own select list is
-// another's).
+// whose value is observable: not under a comparison or a test (IN, IS
+// NULL, isinf), round or trunc to a number of places, or a cast to a type
+// that is not text, nor under avg, count or a sum that is an
+// operand of a division (observe), nor in a subquery (its own select list
+// is another's).
 func ValueCases(e tree.Expr) []tree.Expr {
 	var out []tree.Expr
 	observe(e, func(n tree.Node) {
@@ -74,7 +75,15 @@ func ValueCases(e tree.Expr) []tree.Expr {
 
 // observe calls f with each node of e whose value may show in e's own
 // (ValueCases' rules), and with a subquery there (not the nodes in it).
-func observe(e tree.Expr, f func(tree.Node)) {
+// A sum shows its values' scales (Postgres' sum has the largest of the
+// values summed), except in a division, whose quotient's scale is its
+// own (select_div_scale: 16 significant digits at least): TPC-H's
+// 100.00 * sum(case ... else 0 end) / sum(...).
+func observe(e tree.Expr, f func(tree.Node)) { observeIn(e, f, false, true) }
+
+// observeIn is observe inside a division (divided), with the nodes under
+// a sum or not (sums).
+func observeIn(e tree.Expr, f func(tree.Node), divided, sums bool) {
 	tree.Inspect(e, func(n tree.Node) bool {
 		switch n := n.(type) {
 		case nil, *tree.Comparison, *tree.Conjunction, *tree.Between:
@@ -84,8 +93,12 @@ func observe(e tree.Expr, f func(tree.Node)) {
 			return false
 		case *tree.Window:
 			switch strings.ToLower(n.FunctionName) {
-			case "sum", "avg", "count", "count_star":
+			case "avg", "count", "count_star":
 				return false
+			case "sum":
+				if divided || !sums {
+					return false
+				}
 			}
 		case *tree.Cast:
 			if n.CastType.ID != "VARCHAR" {
@@ -93,10 +106,22 @@ func observe(e tree.Expr, f func(tree.Node)) {
 			}
 		case *tree.Function:
 			switch strings.ToLower(n.FunctionName) {
-			case "sum", "avg", "count", "count_star", "isinf", "isnan", "isfinite", "bool_or", "bool_and", "typeof":
+			case "avg", "count", "count_star", "isinf", "isnan", "isfinite", "bool_or", "bool_and", "typeof":
 				return false // a boolean or a type name; the float checks' isinf under sum (floatsum.go)
+			case "sum":
+				if divided || !sums {
+					return false
+				}
 			case "round", "trunc", "round_even":
 				if len(n.Children) == 2 {
+					return false
+				}
+			case "/", "//":
+				if n.IsOperator && !divided {
+					f(n)
+					for _, c := range n.Children {
+						observeIn(c, f, true, sums)
+					}
 					return false
 				}
 			}
@@ -127,12 +152,24 @@ type NestedCases struct {
 // and of a set operation's branch. The session compares their branches'
 // scales (planner/session, casescales.go): the engine would give every
 // value the widest one.
-func NestedValueCases(root tree.QueryNode) []NestedCases {
+//
+// answered are the result columns of root answered with each value's
+// scale as scalar subqueries (NumericItem.Scalar): their SELECTs are left
+// out.
+func NestedValueCases(root tree.QueryNode, answered func(col int) bool) []NestedCases {
 	r := reachOf(root)
+	skip := map[tree.Node]bool{}
+	if sel, ok := root.(*tree.SelectNode); ok && answered != nil {
+		for i, e := range sel.SelectList {
+			if in, _, ok := ScalarCase(e); ok && answered(i) {
+				skip[in] = true
+			}
+		}
+	}
 	var out []NestedCases
 	tree.Inspect(root, func(n tree.Node) bool {
 		sel, ok := n.(*tree.SelectNode)
-		if !ok || n == tree.Node(root) {
+		if !ok || n == tree.Node(root) || skip[n] {
 			return true
 		}
 		nc := NestedCases{Sel: sel}
@@ -147,7 +184,7 @@ func NestedValueCases(root tree.QueryNode) []NestedCases {
 					name = "case"
 				}
 			}
-			if r.reaches(sel, i, name) {
+			if r.reaches(sel, i, name, true) {
 				nc.Items = append(nc.Items, i)
 			}
 		}
@@ -161,17 +198,20 @@ func NestedValueCases(root tree.QueryNode) []NestedCases {
 
 // reach is what the select lists of a statement show (ValueCases' rules):
 // the names of columns, the scalar subqueries, the set operations'
-// branches, and the selects a star shows.
+// branches, and the selects a star shows. A name shown only through a sum
+// is in summed: a sum shows its values' largest scale, which a CASE or
+// coalesce makes a value's own (NestedValueCases); a VALUES column of
+// constants summed is left to the engine (MixedScales).
 type reach struct {
-	shown        map[string]bool
-	scalar, leaf map[tree.Node]bool
-	aliases      map[tree.Node][]string
-	inCTE        map[tree.Node]bool
-	stars        []*tree.SelectNode // the selects showing a star
+	shown, summed map[string]bool
+	scalar, leaf  map[tree.Node]bool
+	aliases       map[tree.Node][]string
+	inCTE         map[tree.Node]bool
+	stars         []*tree.SelectNode // the selects showing a star
 }
 
 func reachOf(root tree.QueryNode) *reach {
-	r := &reach{shown: map[string]bool{}, scalar: map[tree.Node]bool{}, leaf: map[tree.Node]bool{},
+	r := &reach{shown: map[string]bool{}, summed: map[string]bool{}, scalar: map[tree.Node]bool{}, leaf: map[tree.Node]bool{},
 		aliases: map[tree.Node][]string{}, inCTE: map[tree.Node]bool{}}
 	tree.Inspect(root, func(n tree.Node) bool {
 		switch n := n.(type) {
@@ -179,6 +219,11 @@ func reachOf(root tree.QueryNode) *reach {
 			star := false
 			for _, item := range n.SelectList {
 				observe(item, func(o tree.Node) {
+					if c, ok := o.(*tree.ColumnRef); ok && len(c.ColumnNames) > 0 {
+						r.summed[strings.ToLower(c.ColumnNames[len(c.ColumnNames)-1])] = true
+					}
+				})
+				observeIn(item, func(o tree.Node) {
 					switch o := o.(type) {
 					case *tree.Star:
 						star = true
@@ -191,7 +236,7 @@ func reachOf(root tree.QueryNode) *reach {
 							r.scalar[o.Subquery.Node] = true
 						}
 					}
-				})
+				}, false, false)
 			}
 			// the engine reads a VALUES list in FROM as SELECT * of it
 			if _, values := n.FromTable.(*tree.ExpressionList); star && !values {
@@ -202,6 +247,18 @@ func reachOf(root tree.QueryNode) *reach {
 			setLeaves(n, &leaves)
 			for _, l := range leaves {
 				r.leaf[l] = true
+			}
+		case *tree.ExpressionList:
+			// a VALUES list's values may show through its columns
+			// (values (t.a), (t.b)): what they read is shown
+			for _, row := range n.Values {
+				for _, v := range row {
+					observeIn(v, func(o tree.Node) {
+						if c, ok := o.(*tree.ColumnRef); ok && len(c.ColumnNames) > 0 {
+							r.shown[strings.ToLower(c.ColumnNames[len(c.ColumnNames)-1])] = true
+						}
+					}, false, false)
+				}
 			}
 		case *tree.SubqueryRef:
 			if n.Subquery != nil {
@@ -228,12 +285,13 @@ func reachOf(root tree.QueryNode) *reach {
 // statement's own), named name where it has no alias, may show in the
 // statement's result: a select list shows it by name, through a star (in
 // whose FROM it is, or in a CTE), as a scalar subquery or as a set
-// operation's branch.
-func (r *reach) reaches(sel *tree.SelectNode, i int, name string) bool {
-	if r.scalar[sel] || r.leaf[sel] || r.shown[name] {
+// operation's branch; through a sum too where summed.
+func (r *reach) reaches(sel *tree.SelectNode, i int, name string, summed bool) bool {
+	shown := func(name string) bool { return r.shown[name] || summed && r.summed[name] }
+	if r.scalar[sel] || r.leaf[sel] || shown(name) {
 		return true
 	}
-	if a := r.aliases[sel]; i < len(a) && r.shown[strings.ToLower(a[i])] {
+	if a := r.aliases[sel]; i < len(a) && shown(strings.ToLower(a[i])) {
 		return true
 	}
 	for _, st := range r.stars {

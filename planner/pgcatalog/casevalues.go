@@ -45,6 +45,9 @@ func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
 	if sum, c, ok := SummedCase(e); ok {
 		return summedItem(sel, col, sum, c, sql)
 	}
+	if in, c, ok := ScalarCase(e); ok {
+		return scalarItem(sel, col, in, c, sql)
+	}
 	branches, ok := CaseBranches(e)
 	if !ok {
 		return NumericItem{}, false
@@ -61,10 +64,58 @@ func caseItem(sel *tree.SelectNode, col int, sql string) (NumericItem, bool) {
 	return it, true
 }
 
+// ScalarCase reads the result column e as a scalar subquery whose one
+// result column is a CASE or coalesce ((select coalesce(sum(x), 0) from
+// t where t.k = o.k)): the subquery's SELECT and the CASE or coalesce;
+// false for another expression, or a subquery that is DISTINCT or groups
+// by that column (its values' text would compare as text).
+func ScalarCase(e tree.Expr) (*tree.SelectNode, tree.Expr, bool) {
+	sq, ok := e.(*tree.Subquery)
+	if !ok || sq.SubqueryType != "SCALAR" || sq.Subquery == nil {
+		return nil, nil, false
+	}
+	in, ok := sq.Subquery.Node.(*tree.SelectNode)
+	if !ok || len(in.SelectList) != 1 || caseValueOrdered(in, 0) {
+		return nil, nil, false
+	}
+	if _, ok := CaseBranches(in.SelectList[0]); !ok {
+		return nil, nil, false
+	}
+	return in, in.SelectList[0], true
+}
+
+// scalarItem reads the result column col of sel, a scalar subquery of
+// the SELECT in whose one column is the CASE or coalesce c, as a
+// NumericItem: c's branches written as their text, as caseItem writes
+// a result column's, in the subquery. The session answers it so where
+// the column is numeric, whatever the branches' scales (a correlated
+// subquery cannot be described alone); the planner leaves it unguarded
+// (scaleguard.go). False where the text does not delimit c's branches
+// or the subquery (an ORDER BY may name the column).
+func scalarItem(sel *tree.SelectNode, col int, in *tree.SelectNode, c tree.Expr, sql string) (NumericItem, bool) {
+	branches, _ := CaseBranches(c)
+	spans, end, ok := branchSpans(c, len(branches), sql)
+	if !ok {
+		return NumericItem{}, false
+	}
+	text, ok := itemText(sel.SelectList[col], sql)
+	if !ok {
+		return NumericItem{}, false
+	}
+	it := NumericItem{Col: col, Branches: true, Scalar: true}
+	for _, sp := range spans {
+		it.exact = append(it.exact, edit{sp[0], sp[0], "lakegate_numeric_branch("}, edit{sp[1], sp[1], ")"})
+	}
+	it.exact = append(it.exact, orderedAs(in, 0, sql[caseStart(c, sql):end], sql)...)
+	it.exact = append(it.exact, orderedAs(sel, col, text, sql)...)
+	return it, true
+}
+
 // SummedCase reads the result column e as a sum of a CASE or coalesce,
-// an aggregate or over a window (as written, or under the float check of
-// floatSum): the sum and the CASE or coalesce; false for another
-// expression, or a sum with DISTINCT, FILTER or ORDER BY.
+// an aggregate (DISTINCT or with a FILTER too) or over a window (as
+// written, or under the float check of floatSum): the sum and the CASE or
+// coalesce; false for another expression, an aggregate with ORDER BY or
+// a window sum with DISTINCT or FILTER.
 func SummedCase(e tree.Expr) (tree.Expr, tree.Expr, bool) {
 	if f, ok := e.(*tree.Function); ok && f.FunctionName == "lakegate_float_sum" && len(f.Children) == 2 {
 		e = f.Children[0]
@@ -73,7 +124,7 @@ func SummedCase(e tree.Expr) (tree.Expr, tree.Expr, bool) {
 	switch f := e.(type) {
 	case *tree.Function:
 		if !strings.EqualFold(f.FunctionName, "sum") || f.IsOperator || f.Schema != "" || f.Catalog != "" ||
-			len(f.Children) != 1 || f.Distinct || f.Filter != nil || f.OrderBys != nil && len(f.OrderBys.Orders) > 0 {
+			len(f.Children) != 1 || f.OrderBys != nil && len(f.OrderBys.Orders) > 0 {
 			return nil, nil, false
 		}
 		arg = f.Children[0]
@@ -110,16 +161,41 @@ func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (Nu
 	if callEnd < 0 || start < loc+3 || end > callEnd {
 		return NumericItem{}, false
 	}
-	over, overEnd := callEnd, callEnd // the window, after the call
-	if _, isWindow := sum.(*tree.Window); isWindow {
-		for over < len(sql) && (sql[over] == ' ' || sql[over] == '\n' || sql[over] == '\t') {
-			over++
+	// the FILTER or window after the call: the max of the scales gets it
+	// too (the largest scale of the same values; DISTINCT leaves it)
+	after, clause := callEnd, ""
+	f, isAggregate := sum.(*tree.Function)
+	switch _, isWindow := sum.(*tree.Window); {
+	case isAggregate && f.Filter != nil:
+		clause = "filter"
+	case isWindow:
+		clause = "over"
+	}
+	if clause != "" {
+		at := callEnd
+		for at < len(sql) && !sqlparse.Scan(sql, at).Significant() {
+			at = sqlparse.Scan(sql, at).End
 		}
-		if over+4 > len(sql) || !strings.EqualFold(sql[over:over+4], "over") {
+		if at+len(clause) > len(sql) || !strings.EqualFold(sql[at:at+len(clause)], clause) {
 			return NumericItem{}, false
 		}
-		if overEnd = closingParen(sql, over+4); overEnd < 0 {
-			return NumericItem{}, false // a named window
+		next := at + len(clause)
+		for next < len(sql) && !sqlparse.Scan(sql, next).Significant() {
+			next = sqlparse.Scan(sql, next).End
+		}
+		if next >= len(sql) {
+			return NumericItem{}, false
+		}
+		switch t := sqlparse.Scan(sql, next); {
+		case t.Text == "(":
+			after = closingParen(sql, next)
+		case clause == "over" && (t.Kind == sqlparse.Word || t.Kind == sqlparse.QuotedIdent):
+			after = t.End // a named window
+		default:
+			return NumericItem{}, false
+		}
+		if after < 0 {
+			return NumericItem{}, false
 		}
 	}
 	var scales strings.Builder
@@ -131,9 +207,9 @@ func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (Nu
 	scales.WriteString(sql[at:end])
 	it := NumericItem{Col: col, Branches: true, exact: []edit{
 		{loc, loc, "lakegate_numeric_round(CAST("},
-		{overEnd, overEnd, " AS VARCHAR), max(" + scales.String() + ")" + sql[callEnd:overEnd] + ")"},
+		{after, after, " AS VARCHAR), max(" + scales.String() + ")" + sql[callEnd:after] + ")"},
 	}}
-	it.exact = append(it.exact, orderedAs(sel, col, sql[loc:overEnd], sql)...)
+	it.exact = append(it.exact, orderedAs(sel, col, sql[loc:after], sql)...)
 	return it, true
 }
 

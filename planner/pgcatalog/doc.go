@@ -31,7 +31,9 @@
 //     a scale per value as result columns: quotients, averages
 //     (numresult.go), a CASE or coalesce of branches of different
 //     scales and a sum of one (casevalues.go; elsewhere, in subqueries
-//     and CTEs too, refused, casescales.go), exp, ln, log, power
+//     and CTEs too, refused, casescales.go; in subqueries that cannot be
+//     described alone, and VALUES columns of columns, checked by the
+//     engine where they run, scaleguard.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
 //     (jsonb.go; internal/pgtypes writes its text; through set operations,
 //     scalar subqueries, CASE and coalesce: jsonbflow.go), json's parts as written

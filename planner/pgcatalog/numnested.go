@@ -88,6 +88,10 @@ type NestedDivs struct {
 	// floats: the statement has float chains or concatenations to check;
 	// unchecked: one of them the text edits could not delimit
 	floats, unchecked bool
+	// guards: the scale guards wrapped by the edits (scaleguard.go);
+	// guarded: the statement has expressions to guard
+	guards  int
+	guarded bool
 }
 
 // NestedDivisions finds the divisions of root (parsed from sql) inside an
@@ -154,6 +158,10 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 		n.floatChains(root, sql, pieces)
 		n.concatChains(root, sql, pieces)
 	}
+	n.guarded = len(scaleGuardTargets(root, scalarItems(root, sql))) > 0
+	if n.guarded && !n.scaleGuards(root, sql) {
+		ok = false
+	}
 	if !ok || len(n.all) > len(n.locs) || n.unchecked {
 		return n.Undelimit()
 	}
@@ -167,10 +175,11 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 // than edited into the text, the rounded quotients' among them; nil if n
 // has none.
 func (n *NestedDivs) Undelimit() *NestedDivs {
-	if len(n.all) == 0 && len(n.roundDivs) == 0 && !n.floats {
+	if len(n.all) == 0 && len(n.roundDivs) == 0 && !n.floats && !n.guarded {
 		return nil
 	}
-	u := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: n.root, all: maps.Clone(n.all), undelimited: true, floats: n.floats}
+	u := &NestedDivs{locs: map[float64]bool{}, rounds: map[float64]bool{}, root: n.root, all: maps.Clone(n.all), undelimited: true,
+		floats: n.floats, guarded: n.guarded}
 	for _, loc := range n.roundDivs {
 		u.all[loc] = true
 	}
@@ -214,11 +223,21 @@ func (n *NestedDivs) Rendered(e tree.Engine, sql string) (string, error) {
 		}
 		stmts[0].Node = root
 	}
+	if n.guarded {
+		root, err := guardsInTree(e, stmts[0].Node, sql)
+		if err != nil {
+			return "", err
+		}
+		stmts[0].Node = root
+	}
 	return tree.Render(e, stmts...)
 }
 
 // RefusedError is the error of a statement whose n cannot be Rendered.
 func (n *NestedDivs) RefusedError() string {
+	if len(n.all) == 0 && !n.floats && n.guarded {
+		return CaseScalesRefused
+	}
 	if len(n.all) == 0 {
 		return FloatUndelimited
 	}
@@ -568,6 +587,14 @@ func (n *NestedDivs) normalized(v any) any {
 		if args, _ := v["children"].([]any); (v["function_name"] == "lakegate_concat_text" || v["function_name"] == "lakegate_concat_any") && len(args) == 1 && n.concats > 0 {
 			// a concatenated operand's text (concatfloat.go): the operand
 			if c, ok := args[0].(map[string]any); ok {
+				return n.normalized(c)
+			}
+		}
+		if args, _ := v["children"].([]any); (v["function_name"] == "lakegate_scale_guard" || v["function_name"] == "lakegate_values_guard") && len(args) == 2 && n.guards > 0 {
+			// a scale guard (scaleguard.go): the expression, under the
+			// guard's alias
+			if c, ok := args[1].(map[string]any); ok {
+				c["alias"] = v["alias"]
 				return n.normalized(c)
 			}
 		}

@@ -66,6 +66,7 @@ type NumericItem struct {
 	Col          int
 	Division     bool // a division, or exp, ln, log, power, sqrt (nummath.go): numeric of a decimal only (else an aggregate)
 	Branches     bool // a CASE or coalesce (casevalues.go): numeric where its branches' scales differ
+	Scalar       bool // a scalar subquery of one (casevalues.go): numeric where the column is
 	probe, exact []edit
 }
 

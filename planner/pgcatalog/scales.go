@@ -19,8 +19,8 @@ import (
 // only through sum or avg, reach), the statement is refused (MixedScales;
 // 0A000) rather than answered with other digits.
 // Set operations' branches of other kinds the session compares
-// (planner/session, setscales.go); values read from columns in a VALUES
-// list are not seen (README, differences).
+// (planner/session, setscales.go); a VALUES column of values read from
+// columns is checked by the engine where it runs (scaleguard.go).
 
 // MixedScalesRefused says why such a statement fails.
 const MixedScalesRefused = "numeric constants of different scales in one array, VALUES column or set operation column " +
@@ -61,7 +61,7 @@ func MixedScales(root tree.Node, sql string) bool {
 							col = append(col, row[c])
 						}
 					}
-					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, "col"+itoa(c)))
+					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, "col"+itoa(c), false))
 				}
 			}
 		case *tree.SetOperationNode:

@@ -31,8 +31,8 @@ import (
 // subquery, CTE or set operation branch whose value may reach the result
 // (pgcatalog.NestedValueCases) is compared the same way, its SELECT
 // described alone, and refused where its branches' scales differ.
-// Branches that cannot be described at all are not compared (README,
-// differences).
+// Branches that cannot be described (a correlated subquery's) are
+// compared by the engine where they run (pgcatalog, scaleguard.go).
 
 // caseScales compares the branch scales of the statement sql (the plan's,
 // whose result columns are cols): it returns the result columns answered
@@ -46,16 +46,26 @@ func (s *Session) caseScales(e *engine, plan *queryPlan, cols []pgtypes.Column) 
 	if err != nil || len(stmts) != 1 {
 		return nil, nil
 	}
-	if err := s.nestedCaseScales(e, stmts[0].Node, cols); err != nil {
+	// a scalar subquery of a CASE or coalesce (pgcatalog.ScalarCase) is
+	// answered with each value's scale where its column is numeric,
+	// whatever its branches' scales: a correlated one cannot be described
+	whole, scalar := map[int]bool{}, map[int]bool{}
+	for _, it := range plan.Numeric {
+		whole[it.Col] = it.Branches
+		scalar[it.Col] = it.Scalar && it.Col < len(cols) && cols[it.Col].Type.ID == pgtypes.TypeNumeric
+	}
+	if err := s.nestedCaseScales(e, stmts[0].Node, cols, func(col int) bool { return scalar[col] }); err != nil {
 		return nil, err
 	}
 	sel, ok := stmts[0].Node.(*tree.SelectNode)
 	if !ok {
 		return nil, nil
 	}
-	whole := map[int]bool{}
-	for _, it := range plan.Numeric {
-		whole[it.Col] = it.Branches
+	answered := map[int]bool{}
+	for c, x := range scalar {
+		if x {
+			answered[c] = true
+		}
 	}
 	type span struct{ from, to, col int } // col: the result column it is, or -1
 	var spans []span
@@ -91,13 +101,12 @@ func (s *Session) caseScales(e *engine, plan *queryPlan, cols []pgtypes.Column) 
 		}
 	}
 	if len(spans) == 0 {
-		return nil, nil
+		return answered, nil
 	}
 	types := s.branchTypes(e, stmts[0], sel, branches)
 	if types == nil {
-		return nil, nil
+		return answered, nil
 	}
-	answered := map[int]bool{}
 	for _, sp := range spans {
 		if !mixedBranchScales(types[sp.from:sp.to]) {
 			continue
@@ -172,8 +181,9 @@ func mixedBranchScales(ts []pgtypes.Type) bool {
 // s): the engine would give every value the widest scale. Each such
 // SELECT is described alone, with the statement's CTEs; one that cannot
 // be (it reads an outer query's columns) is not compared. A result
-// without a column that may show a scale (scaleVisible) is left alone.
-func (s *Session) nestedCaseScales(e *engine, root tree.QueryNode, cols []pgtypes.Column) error {
+// without a column that may show a scale (scaleVisible) is left alone;
+// so are the scalar subqueries of the result columns answered.
+func (s *Session) nestedCaseScales(e *engine, root tree.QueryNode, cols []pgtypes.Column, answered func(col int) bool) error {
 	visible := false
 	for _, c := range cols {
 		visible = visible || scaleVisible(c.Type)
@@ -182,7 +192,7 @@ func (s *Session) nestedCaseScales(e *engine, root tree.QueryNode, cols []pgtype
 		return nil
 	}
 	outer := root.Head().CTEMap.Map
-	for _, nc := range pgcatalog.NestedValueCases(root) {
+	for _, nc := range pgcatalog.NestedValueCases(root, answered) {
 		var branches []tree.Expr
 		var spans [][2]int
 		for _, i := range nc.Items {

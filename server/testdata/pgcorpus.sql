@@ -168,6 +168,11 @@ select coalesce(x, 0) in (0, 1.5), sum(coalesce(x, 0)) over () from (values (1.5
 select sum(coalesce(a, 0)) from (values (null::numeric(10,1)), (null)) t(a)
 select g, sum(coalesce(a, 0)) as s from (values (1, 1.5::numeric(10,1)), (2, null)) t(g, a) group by g order by s desc
 select count(*), max(n) from (select coalesce(a, 0) as v, 'x' as n from (values (1.5::numeric(10,1)), (null)) t(a)) s where v < 1
+select sum(distinct coalesce(a, 0)), sum(coalesce(a, 0)) filter (where a is null) from (values (null::numeric(10,1)), (null)) t(a)
+select b, sum(coalesce(a, 0)) over w from (values (1.5::numeric(10,1), 2.25::numeric(10,2)), (null, 3.75)) t(a, b) window w as (order by b) order by b
+select (select coalesce(t.a, t.b) from (values (o.x, 2.5::numeric(10,1))) t(a, b)) from (values (1.5::numeric(10,1)), (null)) o(x)
+select y from (values (1.5::numeric(10,1)), (null)) t(a), lateral (values (t.a), (2.5)) v(y) order by y
+select sum(coalesce(a, 0)) / 3 from (values (1.5::numeric(10,1)), (null)) t(a)
 select x / 3.0 as q from (values (1), (20), (3)) t(x) order by q
 select g, avg(x) a from (values (1, 1.50), (1, 20.25), (2, 3.00)) t(g, x) group by g order by a desc
 select octet_length('é'::text), octet_length('\x0102'::bytea)
