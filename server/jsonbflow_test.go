@@ -57,6 +57,17 @@ func TestJSONBranchesMatchPostgres(t *testing.T) {
 		{sql: `select nullif('{"b": 1, "a": 2}'::jsonb, '[]'), nullif(j, '{"a": 1}') from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]')) t(j)`},
 		{sql: `select array_agg(j) from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]'::jsonb)) t(j)`},
 		{sql: `select array_agg(value) from jsonb_array_elements('[{"b": 1, "a": 2}, 3]')`},
+		// through window functions, a set operation's CTE, arrays (jsonb[])
+		{sql: `select first_value(j) over (), lag(j) over (order by i), lead(j, 1) over (order by i), nth_value(j, 2) over (order by i) from (values (1, '{"b": 1, "a": 2}'::jsonb), (2, '[1]')) t(i, j)`},
+		{sql: `with s as (select '{"b": 1, "a": 2}'::jsonb j) select j from s union all select j from s`},
+		{sql: `with s as (select '{"b": 1, "a": 2}'::jsonb j) select j = '{"a": 2, "b": 1.0}' from s union all select j = '[]' from s`},
+		{sql: `select a, s.a from (select array_agg(j) a from (values ('{"b": 1, "a": 2}'::jsonb)) t(j)) s`},
+		{sql: `with s as (select array_agg(j) a from (values ('[2]'::jsonb)) t(j)) select * from s union all select array['{"b": 1}'::jsonb, '[1]']`},
+		{sql: `select array['{"b": 1}'::jsonb, null], array[j] from (values ('[2]'::jsonb)) t(j)`},
+		{sql: `select array['{"b": 1}'::jsonb, '{"b":1,"a":2}']`, refused: true},
+		// min and max: no such function for jsonb in Postgres
+		{sql: `select min(j) from (values ('[2]'::jsonb)) t(j)`, mismatch: true},
+		{sql: `select max(j) over () from (values ('[2]'::jsonb)) t(j)`, mismatch: true},
 		// a string constant jsonb writes otherwise, another type: refused
 		{sql: `select coalesce(null::jsonb, '{"b":1, "a":2}')`, refused: true},
 		{sql: `select '{"a": 1}'::jsonb union all select '{"b":1, "a":2}'`, refused: true},

@@ -20,6 +20,9 @@ import (
 // shape the text edits cannot delimit, fails with 0A000
 // (JSONBCompareRefused).
 
+// JSONBMinMaxRefused says why min or max of a jsonb fails.
+const JSONBMinMaxRefused = "min and max of jsonb are not supported (PostgreSQL has none: 42883)"
+
 // JSONBCompareRefused says why a statement comparing jsonb fails.
 const JSONBCompareRefused = "a comparison of jsonb with a value of another type, or with a value list or CASE " +
 	"whose values are not string constants, is not supported: cast both sides to jsonb"
@@ -48,9 +51,24 @@ func JSONBComparisons(root tree.Node, sql string) (string, string) {
 		return sql, ""
 	}
 	c := &jsonbComparer{sql: sql, pieces: lexPieces(sql), wrapped: map[int]bool{}}
+	done := map[*tree.SelectNode]bool{}
 	tree.Inspect(root, func(n tree.Node) bool {
-		if sel, ok := n.(*tree.SelectNode); ok && c.why == "" {
-			c.selectNode(sel)
+		switch q := n.(type) {
+		case *tree.SetOperationNode:
+			// its branches read its CTEs
+			if len(q.CTEMap.Map) > 0 {
+				for _, b := range branchSelects(q) {
+					if !done[b] {
+						done[b] = true
+						c.selectNode(withCTEs(b, q.CTEMap.Map).(*tree.SelectNode))
+					}
+				}
+			}
+		case *tree.SelectNode:
+			if !done[q] && c.why == "" {
+				done[q] = true
+				c.selectNode(q)
+			}
 		}
 		return c.why == ""
 	})
@@ -68,6 +86,17 @@ type jsonbComparer struct {
 	// shared by its WHENs)
 	wrapped map[int]bool
 	why     string
+}
+
+// branchSelects are the SELECTs of a set operation's branches.
+func branchSelects(q tree.QueryNode) []*tree.SelectNode {
+	switch n := q.(type) {
+	case *tree.SelectNode:
+		return []*tree.SelectNode{n}
+	case *tree.SetOperationNode:
+		return append(branchSelects(n.Left), branchSelects(n.Right)...)
+	}
+	return nil
 }
 
 // selectNode reads sel's own expressions (not its subqueries', which
@@ -93,6 +122,9 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 			c.caseOperand(x, from)
 		case *tree.Function:
 			c.nullif(x, from)
+			c.minMax(x.FunctionName, x.Schema, x.Children, from)
+		case *tree.Window:
+			c.minMax(x.FunctionName, x.Schema, x.Children, from)
 		}
 		return true
 	})
@@ -245,4 +277,11 @@ func (c *jsonbComparer) nullif(f *tree.Function, from *jsonbFrom) {
 		return
 	}
 	c.eds = append(c.eds, edit{loc, loc + len("nullif"), "lakegate_jsonb_nullif"})
+}
+
+// minMax refuses min and max of a jsonb: the engine's would answer.
+func (c *jsonbComparer) minMax(name, schema string, args []tree.Expr, from *jsonbFrom) {
+	if n := strings.ToLower(name); (n == "min" || n == "max") && schema == "" && len(args) == 1 && isJSONB(args[0], from) {
+		c.why = JSONBMinMaxRefused
+	}
 }
