@@ -55,6 +55,7 @@ func JSONBComparisons(root tree.Node, sql string) (string, string) {
 	tree.Inspect(root, func(n tree.Node) bool {
 		switch q := n.(type) {
 		case *tree.SetOperationNode:
+			c.setOrder(q) // jsonborder.go
 			// its branches read its CTEs
 			if len(q.CTEMap.Map) > 0 {
 				for _, b := range branchSelects(q) {
@@ -103,6 +104,14 @@ func branchSelects(q tree.QueryNode) []*tree.SelectNode {
 // JSONBComparisons reaches on its own, in their scope).
 func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 	from := jsonbFromColumns(sel)
+	if vals, ok := sel.FromTable.(*tree.ExpressionList); ok {
+		c.valuesRows(vals.Values)
+	}
+	for _, m := range sel.Modifiers {
+		if m != nil && m.Type == "ORDER_MODIFIER" {
+			c.orderTerms(m.Orders, sel, from, true) // jsonborder.go
+		}
+	}
 	tree.Inspect(sel, func(n tree.Node) bool {
 		if c.why != "" {
 			return false
@@ -123,8 +132,12 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 		case *tree.Function:
 			c.nullif(x, from)
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
+			if x.OrderBys != nil {
+				c.orderTerms(x.OrderBys.Orders, sel, from, false)
+			}
 		case *tree.Window:
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
+			c.orderTerms(x.Orders, sel, from, false)
 		}
 		return true
 	})
@@ -283,5 +296,44 @@ func (c *jsonbComparer) nullif(f *tree.Function, from *jsonbFrom) {
 func (c *jsonbComparer) minMax(name, schema string, args []tree.Expr, from *jsonbFrom) {
 	if n := strings.ToLower(name); (n == "min" || n == "max") && schema == "" && len(args) == 1 && isJSONB(args[0], from) {
 		c.why = JSONBMinMaxRefused
+	}
+}
+
+// valuesRows makes jsonb the string constants of a VALUES column of
+// jsonb (Postgres reads them as jsonb; the engine kept their text as
+// written, which ->> and ::text of them gave).
+func (c *jsonbComparer) valuesRows(rows [][]tree.Expr) {
+	if len(rows) < 2 {
+		return
+	}
+	for col := range rows[0] {
+		column := make([]tree.Expr, 0, len(rows))
+		for _, r := range rows {
+			if col < len(r) {
+				column = append(column, r[col])
+			}
+		}
+		jsonb, others := false, false
+		for _, v := range column {
+			switch jsonbExprKind(v, nil) {
+			case jsonbYes:
+				jsonb = true
+			case jsonbNull, jsonbLiteral, jsonbOtherText:
+			default:
+				others = true
+			}
+		}
+		if !jsonb || others {
+			continue
+		}
+		for _, v := range column {
+			if k, ok := v.(*tree.Constant); !ok || k.Value.Type.ID != "VARCHAR" {
+				continue
+			}
+			if p, ok := c.constantPiece(v); ok {
+				end := p.start + len(p.text)
+				c.eds = append(c.eds, edit{p.start, p.start, "lakegate_jsonb("}, edit{end, end, ")"})
+			}
+		}
 	}
 }

@@ -282,6 +282,9 @@ func isJSONBArray(e tree.Expr, from *jsonbFrom) bool {
 	case *tree.Function:
 		return e.Schema == "" && strings.EqualFold(e.FunctionName, "array_agg") && len(e.Children) == 1 &&
 			jsonbExprKind(e.Children[0], from) == jsonbYes
+	case *tree.Window:
+		return e.Schema == "" && strings.EqualFold(e.FunctionName, "array_agg") && len(e.Children) == 1 &&
+			jsonbExprKind(e.Children[0], from) == jsonbYes
 	case *tree.Operator:
 		return e.Type == "ARRAY_CONSTRUCTOR" && len(e.Children) > 0 && jsonbBranchKind(e.Children, from) == jsonbYes
 	case *tree.ColumnRef:

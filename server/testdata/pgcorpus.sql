@@ -441,6 +441,8 @@ select nullif('{}'::jsonb, '{}'), nullif(j, '{"a": 1.0}') as n, j in ('{}', '{"a
 select j, j > '[2]', j <= '3', j < '{"b": 1}' from (values ('{"a":1}'::jsonb), ('[1,2]'), ('1'), ('"a"'), ('null'), ('true'), ('{}'), ('[]')) t(j)
 select count(*) from jsonb_array_elements('[{"b": 1, "a": 2}, {"a": 2.0, "b": 1}, 1]') e where e.value = '{"a": 2, "b": 1}'
 select '{}'::jsonb = '{'
+select j from (values ('{"b":1}'::jsonb), ('[1,2]'), ('1'), ('"a"'), ('null'), ('true'), ('{}'), ('[]'), ('1.0'), ('-2')) t(j) order by j, j::text
+select j::jsonb as k, count(*) from (values ('{"b":1}'), ('[1,2]'), ('1'), ('[]')) t(j) group by 1 order by 1 desc
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
