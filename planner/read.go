@@ -182,6 +182,17 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	if why := pgcatalog.JSONRefused(namesFrom); why != "" {
 		return nil, fmt.Errorf("%w: %s", ErrNotSupported, why)
 	}
+	if text, why := pgcatalog.JSONBComparisons(namesFrom, sql); why != "" {
+		return nil, fmt.Errorf("%w: %s", ErrNotSupported, why)
+	} else if text != sql {
+		// jsonb compared by value: the text that runs is parsed anew,
+		// and names its columns (lakegate_jsonb_nullif is nullif)
+		sql, inner = text, text
+		if nodes, err = Parse(env, inner); err != nil {
+			return nil, err
+		}
+		namesFrom = nodes[0]
+	}
 	if rw := rewriteStatementCatalog(sql, len(sql)-len(inner), nodes[0]); rw.Changed {
 		inner = rw.SQL[len(sql)-len(inner):]
 		sql = rw.SQL

@@ -36,7 +36,9 @@
 //     engine where they run, scaleguard.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
 //     (jsonb.go; internal/pgtypes writes its text; through set operations,
-//     scalar subqueries, CASE and coalesce: jsonbflow.go), json's parts as written
+//     scalar subqueries, CASE and coalesce: jsonbflow.go; compared and
+//     sorted by value, in jsonb's order, internal/pgtypes' keys:
+//     jsonbcompare.go, jsonborder.go), json's parts as written
 //     (jsontext.go, computed in Go); the float checks of + and - chains
 //     and of || (floatchain.go, concatfloat.go), in the text or, where
 //     the text cannot place them, in the parse tree; the float checks'

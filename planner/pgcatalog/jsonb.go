@@ -144,7 +144,7 @@ var JSONTableFunctions = []string{
 // jsonbFunctions are the calls whose value is jsonb.
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
-	"jsonb_set": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
+	"jsonb_set": true, "lakegate_jsonb_nullif": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
 }
 
 // isJSONB reports whether e's value is jsonb; from are the jsonb value
@@ -164,6 +164,12 @@ func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 	case *tree.Lambda:
 		// j -> k: the engine's parser reads the operator as a lambda
 		return isJSONB(e.Lhs, from)
+	case *tree.Window:
+		// a window function giving its argument's values
+		switch strings.ToLower(e.FunctionName) {
+		case "first_value", "last_value", "nth_value", "lag", "lead":
+			return e.Schema == "" && len(e.Children) > 0 && isJSONB(e.Children[0], from)
+		}
 	case *tree.Case, *tree.Operator:
 		// nullif(j, x) is j's type
 		if o, ok := e.(*tree.Operator); ok && o.Type == "OPERATOR_NULLIF" && len(o.Children) > 0 {
@@ -390,6 +396,8 @@ type jsonbFrom struct {
 	starNames []string
 	// names are the value columns: "value", and qualified "e.value"
 	names map[string]bool
+	// arrays are the jsonb[] columns (of a subquery or CTE), named so
+	arrays map[string]bool
 	// outer is the scope of the query a subquery is in (nil for none)
 	outer *jsonbFrom
 }
@@ -401,7 +409,7 @@ func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 	if !ok {
 		return nil
 	}
-	from := &jsonbFrom{names: map[string]bool{}}
+	from := &jsonbFrom{names: map[string]bool{}, arrays: map[string]bool{}}
 	var walk func(r tree.TableRef)
 	walk = func(r tree.TableRef) {
 		switch r := r.(type) {
@@ -438,7 +446,8 @@ func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 			// a subquery's (or VALUES') jsonb columns, by the names
 			// the alias gives them
 			if r.Subquery != nil && r.Alias != "" {
-				from.add(r.Alias, jsonbQueryColumns(r.Subquery.Node), r.ColumnNameAlias)
+				from.add(r.Alias, jsonbQueryColumns(r.Subquery.Node), r.ColumnNameAlias, from.names)
+				from.add(r.Alias, queryColumnsOfKind(r.Subquery.Node, jsonbArrayYes), r.ColumnNameAlias, from.arrays)
 			}
 		case *tree.BaseTable:
 			// a CTE of this SELECT
@@ -453,20 +462,21 @@ func jsonbFromColumns(root tree.QueryNode) *jsonbFrom {
 				if len(r.ColumnNameAlias) > 0 {
 					aliases = r.ColumnNameAlias
 				}
-				from.add(cmp.Or(r.Alias, r.TableName), jsonbQueryColumns(c.Value.Query.Node), aliases)
+				from.add(cmp.Or(r.Alias, r.TableName), jsonbQueryColumns(c.Value.Query.Node), aliases, from.names)
+				from.add(cmp.Or(r.Alias, r.TableName), queryColumnsOfKind(c.Value.Query.Node, jsonbArrayYes), aliases, from.arrays)
 			}
 		}
 	}
 	walk(sel.FromTable)
-	if len(from.names) == 0 {
+	if len(from.names) == 0 && len(from.arrays) == 0 {
 		return nil
 	}
 	return from
 }
 
-// add names the jsonb columns of a FROM item (table): cols as
-// jsonbQueryColumns gives them, renamed by aliases.
-func (f *jsonbFrom) add(table string, cols, aliases []string) {
+// add names the jsonb (or jsonb[]) columns of a FROM item (table) in
+// set: cols as jsonbQueryColumns gives them, renamed by aliases.
+func (f *jsonbFrom) add(table string, cols, aliases []string, set map[string]bool) {
 	for i, name := range cols {
 		if name == "" {
 			continue
@@ -475,7 +485,7 @@ func (f *jsonbFrom) add(table string, cols, aliases []string) {
 			name = aliases[i]
 		}
 		if name = strings.ToLower(name); name != "?" {
-			f.names[name], f.names[strings.ToLower(table)+"."+name] = true, true
+			set[name], set[strings.ToLower(table)+"."+name] = true, true
 		}
 	}
 }
@@ -483,7 +493,10 @@ func (f *jsonbFrom) add(table string, cols, aliases []string) {
 // jsonbQueryColumns gives, for each result column of q (a SELECT or a
 // set operation, named by its first SELECT), its name where it is jsonb
 // ("?" where it has none), "" where it is not.
-func jsonbQueryColumns(q tree.QueryNode) []string {
+func jsonbQueryColumns(q tree.QueryNode) []string { return queryColumnsOfKind(q, jsonbYes) }
+
+// queryColumnsOfKind is jsonbQueryColumns for the columns of kind.
+func queryColumnsOfKind(q tree.QueryNode, kind jsonbKind) []string {
 	kinds := queryJSONBKinds(q, nil)
 	sel := leftmostSelect(q)
 	if sel == nil {
@@ -497,7 +510,7 @@ func jsonbQueryColumns(q tree.QueryNode) []string {
 	out := make([]string, len(kinds))
 	for i, k := range kinds {
 		switch {
-		case k != jsonbYes:
+		case k != kind:
 		case i < len(starNames):
 			out[i] = starNames[i]
 		case i < len(list):
@@ -511,13 +524,29 @@ func jsonbQueryColumns(q tree.QueryNode) []string {
 
 // column reports whether c is one of the value columns.
 func (f *jsonbFrom) column(c *tree.ColumnRef) bool {
-	if f == nil || len(c.ColumnNames) == 0 {
+	if f == nil {
 		return false
 	}
+	return named(f.names, c) || f.outer.column(c)
+}
+
+// arrayColumn reports whether c is one of the jsonb[] columns.
+func (f *jsonbFrom) arrayColumn(c *tree.ColumnRef) bool {
+	if f == nil {
+		return false
+	}
+	return named(f.arrays, c) || f.outer.arrayColumn(c)
+}
+
+// named reports whether set holds c's name (qualified, if c is).
+func named(set map[string]bool, c *tree.ColumnRef) bool {
 	n := len(c.ColumnNames)
+	if n == 0 {
+		return false
+	}
 	name := strings.ToLower(c.ColumnNames[n-1])
 	if n == 1 {
-		return f.names[name] || f.outer.column(c)
+		return set[name]
 	}
-	return f.names[strings.ToLower(c.ColumnNames[n-2])+"."+name] || f.outer.column(c)
+	return set[strings.ToLower(c.ColumnNames[n-2])+"."+name]
 }

@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/pgtypes"
@@ -39,12 +40,18 @@ const (
 	jsonbNot                        // another type
 	jsonbYes                        // jsonb
 	jsonbMixed                      // jsonb and another type: an error in Postgres
+	jsonbArrayYes                   // jsonb[]
 )
 
 // combineJSONB is the kind of a common type of branches of kinds a and b.
 func combineJSONB(a, b jsonbKind) jsonbKind {
 	switch {
 	case a == jsonbMixed || b == jsonbMixed:
+		return jsonbMixed
+	case a == jsonbArrayYes || b == jsonbArrayYes:
+		if a == b || a == jsonbNull || b == jsonbNull {
+			return jsonbArrayYes
+		}
 		return jsonbMixed
 	case a == jsonbYes || b == jsonbYes:
 		other := a
@@ -73,6 +80,9 @@ func jsonbExprKind(e tree.Expr, from *jsonbFrom) jsonbKind {
 	}
 	if isJSONB(e, from) {
 		return jsonbYes
+	}
+	if isJSONBArray(e, from) {
+		return jsonbArrayYes
 	}
 	if isNullConstant(e) {
 		return jsonbNull
@@ -104,7 +114,7 @@ func jsonbBranchKind(branches []tree.Expr, from *jsonbFrom) jsonbKind {
 func queryJSONBKinds(q tree.QueryNode, outer *jsonbFrom) []jsonbKind {
 	switch q := q.(type) {
 	case *tree.SetOperationNode:
-		l, r := queryJSONBKinds(q.Left, outer), queryJSONBKinds(q.Right, outer)
+		l, r := queryJSONBKinds(withCTEs(q.Left, q.CTEMap.Map), outer), queryJSONBKinds(withCTEs(q.Right, q.CTEMap.Map), outer)
 		if l == nil || len(l) != len(r) {
 			return nil
 		}
@@ -143,6 +153,25 @@ func queryJSONBKinds(q tree.QueryNode, outer *jsonbFrom) []jsonbKind {
 		return out
 	}
 	return nil
+}
+
+// withCTEs is q as if it defined ctes too (the CTEs of the set operation
+// q is a branch of): a copy, where there are any.
+func withCTEs(q tree.QueryNode, ctes []*tree.CTEEntry) tree.QueryNode {
+	if len(ctes) == 0 {
+		return q
+	}
+	switch n := q.(type) {
+	case *tree.SelectNode:
+		c := *n
+		c.CTEMap.Map = append(slices.Clone(n.CTEMap.Map), ctes...)
+		return &c
+	case *tree.SetOperationNode:
+		c := *n
+		c.CTEMap.Map = append(slices.Clone(n.CTEMap.Map), ctes...)
+		return &c
+	}
+	return q
 }
 
 // starJSONBKinds are the kinds of SELECT * of one subquery or CTE, nil
@@ -246,11 +275,34 @@ func leftmostSelect(q tree.QueryNode) *tree.SelectNode {
 	}
 }
 
-// jsonbArrayAgg reports array_agg of a jsonb value: jsonb[] in Postgres.
-func jsonbArrayAgg(e tree.Expr, from *jsonbFrom) bool {
-	f, ok := e.(*tree.Function)
-	return ok && f.Schema == "" && strings.EqualFold(f.FunctionName, "array_agg") && len(f.Children) == 1 &&
-		jsonbExprKind(f.Children[0], from) == jsonbYes
+// isJSONBArray reports a jsonb[] value: array_agg of a jsonb, ARRAY[...]
+// of jsonb values, a jsonb[] column of a subquery or CTE.
+func isJSONBArray(e tree.Expr, from *jsonbFrom) bool {
+	switch e := e.(type) {
+	case *tree.Function:
+		return e.Schema == "" && strings.EqualFold(e.FunctionName, "array_agg") && len(e.Children) == 1 &&
+			jsonbExprKind(e.Children[0], from) == jsonbYes
+	case *tree.Window:
+		return e.Schema == "" && strings.EqualFold(e.FunctionName, "array_agg") && len(e.Children) == 1 &&
+			jsonbExprKind(e.Children[0], from) == jsonbYes
+	case *tree.Operator:
+		return e.Type == "ARRAY_CONSTRUCTOR" && len(e.Children) > 0 && jsonbBranchKind(e.Children, from) == jsonbYes
+	case *tree.ColumnRef:
+		return from.arrayColumn(e)
+	}
+	return false
+}
+
+// jsonbOID is the type OID a column of kind k is labelled (0: the
+// engine's).
+func jsonbOID(k jsonbKind) uint32 {
+	switch k {
+	case jsonbYes:
+		return pgtypes.OIDJSONB
+	case jsonbArrayYes:
+		return pgtypes.OIDJSONBArray
+	}
+	return 0
 }
 
 // starJSONB gives the jsonb result columns of SELECT * of a subquery or
@@ -262,9 +314,7 @@ func starJSONB(sel *tree.SelectNode) []uint32 {
 	}
 	out := make([]uint32, len(kinds))
 	for i, k := range kinds {
-		if k == jsonbYes {
-			out[i] = pgtypes.OIDJSONB
-		}
+		out[i] = jsonbOID(k)
 	}
 	return out
 }
@@ -276,9 +326,8 @@ func setOperationJSONB(q *tree.SetOperationNode) []uint32 {
 	out := make([]uint32, len(kinds))
 	some := false
 	for i, k := range kinds {
-		if k == jsonbYes {
-			out[i], some = pgtypes.OIDJSONB, true
-		}
+		out[i] = jsonbOID(k)
+		some = some || out[i] != 0
 	}
 	if !some {
 		return nil
@@ -328,6 +377,9 @@ func branchesMixed(e tree.Expr, from *jsonbFrom) bool {
 		}
 		if x, ok := n.(tree.Expr); ok {
 			if branches, ok := CaseBranches(x); ok && jsonbBranchKind(branches, from) == jsonbMixed {
+				mixed = true
+			}
+			if o, ok := x.(*tree.Operator); ok && o.Type == "ARRAY_CONSTRUCTOR" && jsonbBranchKind(o.Children, from) == jsonbMixed {
 				mixed = true
 			}
 		}

@@ -67,6 +67,8 @@ var EngineFunctions = []EngineFunction{
 	{"lakegate_json_field", 4, jsonField},
 	{"lakegate_jsonb_text", 1, jsonbText},
 	{"lakegate_json_parts", 2, jsonParts},
+	// jsonb's order (jsonbcompare.go)
+	{"lakegate_jsonb_order", 1, jsonbOrder},
 }
 
 // NestedDivs are the divisions inside expressions of a statement and

@@ -255,7 +255,7 @@ func CharacterColumns(root tree.QueryNode) []uint32 {
 		if isJSONB(e, fromJSONB) {
 			return pgtypes.OIDJSONB, true
 		}
-		if jsonbArrayAgg(e, fromJSONB) {
+		if isJSONBArray(e, fromJSONB) {
 			return pgtypes.OIDJSONBArray, true
 		}
 		return 0, true

@@ -4,7 +4,7 @@ package pgcatalog
 // result column names: a result column is named after the function it
 // calls, or after the type of a cast.
 var emulatedFunctionNames = map[string]string{
-	"lakegate_current_setting": "current_setting", "lakegate_current_schemas": "current_schemas",
+	"lakegate_jsonb_nullif": "nullif", "lakegate_current_setting": "current_setting", "lakegate_current_schemas": "current_schemas",
 	"lakegate_pg_get_viewdef": "pg_get_viewdef", "lakegate_pg_expandarray": "_pg_expandarray",
 	"lakegate_regclass_oid": "regclass", "lakegate_regclass_name": "regclass",
 	"lakegate_regtype_oid": "regtype", "lakegate_regtype_name": "regtype",

@@ -668,7 +668,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	}
 	var b strings.Builder
 	for _, p := range out {
-		if arrayLits && p.kind == 's' && isArrayLiteral(p.text) {
+		if arrayLits && rw.Touched && p.kind == 's' && isArrayLiteral(p.text) {
 			b.WriteString("'[" + p.text[2:len(p.text)-2] + "]'")
 			continue
 		}
@@ -709,7 +709,8 @@ func oidContext(in []piece, i int) bool {
 }
 
 // isArrayLiteral matches '{}' and '{1,2}' (Postgres array input syntax for
-// OID lists, as psql compares polroles = '{0}').
+// OID lists, as psql compares polroles = '{0}'), rewritten in statements
+// that read the catalog only ('{}' is a jsonb's text too).
 func isArrayLiteral(s string) bool {
 	if len(s) < 4 || !strings.HasPrefix(s, "'{") || !strings.HasSuffix(s, "}'") {
 		return false

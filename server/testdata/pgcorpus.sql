@@ -440,6 +440,14 @@ select e.key, e.value from json_each('{"a": [1,  2], "b": null}') e
 select '{"b": 1, "a": 2}'::jsonb as j union all select '[1,2]'::jsonb union all select null order by 1
 select (select '{"b": 1, "a": 2}'::jsonb), coalesce(null, '{"b": [1, 2]}'::jsonb), case when true then '[1,2]'::jsonb end
 select array_agg(j) from (values ('{"b": 1, "a": 2}'::jsonb), ('[1]'::jsonb)) t(j)
+select '{}'::jsonb = '{}', '{"a": 1}'::jsonb = '{"a":1}', '{"a": 1}'::jsonb <> '{"a":1}', '{}' = '{}'::jsonb
+select '{"a":1.0, "b":2}'::jsonb = '{"b":2, "a":1.00}'::jsonb, '1e2'::jsonb = '100', '[1]'::jsonb is distinct from '[1.0]'
+select nullif('{}'::jsonb, '{}'), nullif(j, '{"a": 1.0}') as n, j in ('{}', '{"a":1}'), case j when '[1]' then 'x' when '{ }' then 'y' end from (values ('{"a":1}'::jsonb), ('{}'), ('[1]')) t(j)
+select j, j > '[2]', j <= '3', j < '{"b": 1}' from (values ('{"a":1}'::jsonb), ('[1,2]'), ('1'), ('"a"'), ('null'), ('true'), ('{}'), ('[]')) t(j)
+select count(*) from jsonb_array_elements('[{"b": 1, "a": 2}, {"a": 2.0, "b": 1}, 1]') e where e.value = '{"a": 2, "b": 1}'
+select '{}'::jsonb = '{'
+select j from (values ('{"b":1}'::jsonb), ('[1,2]'), ('1'), ('"a"'), ('null'), ('true'), ('{}'), ('[]'), ('1.0'), ('-2')) t(j) order by j, j::text
+select j::jsonb as k, count(*) from (values ('{"b":1}'), ('[1,2]'), ('1'), ('[]')) t(j) group by 1 order by 1 desc
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
