@@ -70,7 +70,7 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		if _, declared := casts[i+1]; declared || p.ID != pgtypes.TypeInt32 && p.ID != pgtypes.TypeInt64 {
 			continue
 		}
-		if t := s.operandType(ctx, text, i+1); strings.HasPrefix(t, "DECIMAL(") {
+		if t := s.operandType(ctx, text, i+1, false); strings.HasPrefix(t, "DECIMAL(") {
 			decimalOperands[i+1] = castParam(i+1, t)
 		}
 	}
@@ -158,7 +158,7 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 		default:
 			// x + $n: x's type; a DECIMAL(p,s) becomes the value's own
 			// at Bind
-			if t := s.operandType(ctx, sql, n); t != "" {
+			if t := s.operandType(ctx, sql, n, true); t != "" {
 				out[n] = castParam(n, t)
 			}
 		}
@@ -182,12 +182,16 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 }
 
 // operandType is the engine type of the other operand of $n's
-// arithmetic in sql (x + $n: x's type), "" where none is found: the type
-// the engine infers for x = $n.
-func (s *Session) operandType(ctx context.Context, sql string, n int) string {
+// arithmetic in sql (x + $n: x's type, the type the engine infers for
+// x = $n), or, when compared, of its comparison; "" where none is
+// found.
+func (s *Session) operandType(ctx context.Context, sql string, n int, compared bool) string {
 	probeSQL, ok := sqlparse.ArithmeticAsComparison(sql, n)
-	if !ok {
+	if !ok && !compared {
 		return ""
+	}
+	if !ok {
+		probeSQL = sql // amount = $2 after amount * $1
 	}
 	// The other parameters are NULL in the probe, and $n its $1: the
 	// engine types no parameter after one it could not type (amount *
