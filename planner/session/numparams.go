@@ -26,9 +26,10 @@ import (
 // So a statement's numeric parameters are typed when their values are
 // known: at Execute, each value's own scale (pgtypes.NumericParam: 1.5
 // has scale 1, 1.50 scale 2) is written around it, CAST($n AS
-// DECIMAL(38,s)), in place of the context's type, and that text is prepared, planned and run as any other; the
-// statement prepared at Parse describes the parameters and the result
-// columns, whose types do not depend on the values' scales. The text of
+// DECIMAL(38,s)), in place of the context's type, and that text is
+// prepared, planned and run as any other; the statement prepared at
+// Parse describes the parameters and the result columns, whose types do
+// not depend on the values' scales. The text of
 // each shape of values is kept on the statement, so repeated executions
 // with the same shapes plan the same text and reuse its engine
 // statement (stmtcache.go). A value of more than 38 digits, NaN or an
@@ -87,7 +88,7 @@ func (s *Session) withNumericValues(ctx context.Context, st *Stmt, args []any) (
 	var key strings.Builder
 	cloned := false
 	for _, n := range st.numParams {
-		t := "DECIMAL(1,0)" // NULL: no digits to keep
+		t := "DECIMAL(38,0)" // NULL: no digits to keep
 		if n <= len(args) && args[n-1] != nil {
 			v, ok := args[n-1].(string)
 			if !ok {
