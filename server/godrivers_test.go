@@ -48,6 +48,11 @@ func goDriverScript(t *testing.T, driver string) func(host, port, user, password
 			{"numeric typmod", `select $1::numeric(12,2) + 0.01`, []any{"9999999999.98"}},
 			{"round param", `select round($1, 2), round($2, 1) + 1`, []any{"2.345", "12345678901234.56789"}},
 			{"numeric compare", `select count(*) from payments.charges where id * 1.25 = $1`, []any{"12.50"}},
+			// a numeric parameter keeps its own scale, beside a numeric(12,2)
+			// column (the demo's amounts are not the same in both)
+			{"numeric by column", `select a * $1, a + $2, a * $3 from (select 10.25::numeric(12,2) as a) t`, []any{"1.5", "0.001", "1.10"}},
+			{"numeric equal", `select count(*) from (select 10.25::numeric(12,2) as a) t where a = $1`, []any{"10.251"}},
+			{"numeric bare", `select $1::numeric * 3, round($2, 2), sum(a) / $3 from (select 10.25::numeric(12,2) as a) t`, []any{"12345678901234567890.123456789", "2.3", "7"}},
 			// parameters compared with columns take the column's type
 			{"typed by column", `select id from users.customers where id = $1`, []any{int64(7)}},
 			{"timestamp param", `select count(*) from payments.charges where created_at < $1::timestamptz + interval '1 day'`, []any{"2100-01-01 00:00:00+00"}},
@@ -122,8 +127,8 @@ func TestGoDrivers(t *testing.T) {
 			if got != want {
 				t.Errorf("%s differs\npostgres:\n%s\nlakegate:\n%s", driver, want, got)
 			}
-			// A bare numeric parameter is the engine's numeric(18,3): a
-			// value it cannot hold is refused, never rounded (README).
+			// A numeric parameter of more than the engine's 38 digits is
+			// refused, never rounded (README).
 			host, port, _ := net.SplitHostPort(g.addr)
 			conn, err := sql.Open(driver, fmt.Sprintf("host=%s port=%s user=payments_svc password=pw-payments_svc dbname=lakegate sslmode=disable", host, port))
 			if err != nil {
@@ -131,9 +136,9 @@ func TestGoDrivers(t *testing.T) {
 			}
 			defer conn.Close()
 			var v string
-			err = conn.QueryRow(`select $1::numeric * 3`, "12345678901234567890.123456789").Scan(&v)
+			err = conn.QueryRow(`select $1::numeric * 3`, "12345678901234567890.1234567890123456789").Scan(&v)
 			if code := driverState(err); err == nil || code != "0A000" {
-				t.Errorf("bare numeric parameter too wide: %q, %v (want 0A000)", v, err)
+				t.Errorf("numeric parameter of 39 digits: %q, %v (want 0A000)", v, err)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -407,28 +408,119 @@ func TestParameterTypesFromContext(t *testing.T) {
 	}
 }
 
-// TestNumericParametersExact: a parameter the engine types from its
-// context (a numeric(12,2) column beside it, an integer literal) keeps the
-// client's digits or fails: it is never rounded to that type.
+// TestNumericParametersExact: a numeric parameter (typed by the
+// numeric(12,2) column beside it, by a bare numeric cast, by round's
+// argument, by sum(amount) / $1 or declared numeric by the client) keeps
+// its own scale, as in PostgreSQL 15: every answer, type OID and SQLSTATE
+// over the same rows is PostgreSQL's, for values of 0 to 20 decimals sent
+// as text of no type (lib/pq), declared numeric (psycopg 3) and in binary
+// (asyncpg). An integer parameter stays an integer.
 func TestNumericParametersExact(t *testing.T) {
 	t.Parallel()
 	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
 	ctx := context.Background()
 	c := g.connect(t)
-	var got, want float64
-	if err := c.QueryRow(ctx, "select amount * $1, amount * 1.5 from payments.charges where id = 1", "1.5").Scan(&got, &want); err != nil || got != want {
-		t.Errorf("amount * $1 with 1.5: %v, want %v (%v)", got, want, err)
+	rows, err := c.Query(ctx, "select id, amount::text from payments.charges order by id")
+	if err != nil {
+		t.Fatal(err)
 	}
-	var n int64
-	err := c.QueryRow(ctx, "select count(*) from payments.charges where amount = $1", "0.101").Scan(&n)
-	if sqlState(err) != "0A000" {
-		t.Errorf("amount = $1 with 0.101 (more digits than numeric(12,2)): %d, %v; want 0A000, not a rounded comparison", n, err)
+	var charges []string
+	var amount1 string
+	for rows.Next() {
+		var id int64
+		var amount string
+		if err := rows.Scan(&id, &amount); err != nil {
+			t.Fatal(err)
+		}
+		if id == 1 {
+			amount1 = amount
+		}
+		charges = append(charges, fmt.Sprintf("(%d, %s)", id, amount))
 	}
-	err = c.QueryRow(ctx, "select $1 + 1", "1.5").Scan(&n)
-	if sqlState(err) != "22P02" {
-		t.Errorf("$1 + 1 with 1.5: %d, %v; want 22P02 as in PostgreSQL", n, err)
+	if rows.Err() != nil || amount1 == "" {
+		t.Fatalf("charges: %v %v", charges, rows.Err())
 	}
-	if err := c.QueryRow(ctx, "select count(*) from payments.charges where amount >= $1", "0.10").Scan(&n); err != nil || n != 10 {
-		t.Errorf("amount >= 0.10: %d, %v", n, err)
+	pg := startDemoPostgres(t, "CREATE SCHEMA payments; CREATE TABLE payments.charges (id bigint, amount numeric(12,2));\n"+
+		"INSERT INTO payments.charges VALUES "+strings.Join(charges, ", "))
+	pc, err := pgx.Connect(ctx, pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close(ctx)
+
+	values := []string{"-2.50", amount1 + "000", "1.5e-3", "12345678901234567890.123456789"}
+	for k := 0; k <= 20; k++ {
+		values = append(values, strings.TrimSuffix("3."+"14159265358979323846"[:k], "."))
+	}
+	statements := []string{
+		"select amount * $1 from payments.charges where id = 1",
+		"select amount + $1, amount - $1 from payments.charges where id = 1",
+		"select count(*) from payments.charges where amount = $1",
+		"select count(*) from payments.charges where amount < $1",
+		"select $1::numeric, $1::numeric * 2",
+		"select round($1, 2), round($1)",
+		"select sum(amount) / $1 from payments.charges",
+		"select amount / $1 from payments.charges where id = 1",
+	}
+	m := pgtype.NewMap()
+	run := func(conn *pgx.Conn, sql, v string, how string) string {
+		val, oids, formats := []byte(v), []uint32(nil), []int16(nil)
+		switch how {
+		case "declared":
+			oids = []uint32{pgtype.NumericOID}
+		case "binary":
+			var n pgtype.Numeric
+			if err := n.Scan(v); err != nil {
+				t.Fatalf("%s: %v", v, err)
+			}
+			if val, err = m.Encode(pgtype.NumericOID, pgtype.BinaryFormatCode, n, nil); err != nil {
+				t.Fatalf("%s: %v", v, err)
+			}
+			oids, formats = []uint32{pgtype.NumericOID}, []int16{pgtype.BinaryFormatCode}
+		}
+		r := conn.PgConn().ExecParams(ctx, sql, [][]byte{val}, oids, formats, nil).Read()
+		if r.Err != nil {
+			return "error " + sqlState(r.Err)
+		}
+		var b strings.Builder
+		for _, f := range r.FieldDescriptions {
+			fmt.Fprintf(&b, "%d ", f.DataTypeOID)
+		}
+		for _, row := range r.Rows {
+			for _, x := range row {
+				fmt.Fprintf(&b, "[%s]", x)
+			}
+		}
+		return b.String()
+	}
+	for _, sql := range statements {
+		for _, how := range []string{"untyped", "declared", "binary"} {
+			for _, v := range values {
+				if how == "binary" && strings.Contains(v, "e") {
+					continue // the binary form has no exponent
+				}
+				want, got := run(pc, sql, v, how), run(c, sql, v, how)
+				if got != want {
+					t.Errorf("%s with %s (%s): %s, PostgreSQL %s", sql, v, how, got, want)
+				}
+			}
+		}
+	}
+	// Errors: Postgres' where Postgres has one; 0A000 naming the fix for
+	// what the engine's numeric cannot hold.
+	for _, tc := range []struct{ sql, v, state string }{
+		{"select $1 + 1", "1.5", "22P02"},
+		{"select amount * $1 from payments.charges where id = 1", "abc", "22P02"},
+		{"select $1::numeric", "123456789012345678901234567890123456789", "0A000"},
+		{"select amount = $1 from payments.charges where id = 1", "NaN", "0A000"},
+	} {
+		err := c.QueryRow(ctx, tc.sql, tc.v).Scan(new(any))
+		if sqlState(err) != tc.state {
+			t.Errorf("%s with %s: %v, want %s", tc.sql, tc.v, err, tc.state)
+		}
+	}
+	err = c.QueryRow(ctx, "select $1::numeric", "1e40").Scan(new(any))
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "at most") || !strings.Contains(msg, "$1::float8") {
+		t.Errorf("a value of 41 digits: %v, want an error naming the fix", err)
 	}
 }

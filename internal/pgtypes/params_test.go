@@ -102,3 +102,32 @@ func TestParamFits(t *testing.T) {
 		}
 	}
 }
+
+// TestNumericParam: a numeric parameter's text keeps Postgres' display
+// scale (SELECT $1::numeric answers these in PostgreSQL 15).
+func TestNumericParam(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		text string
+		p, s int
+		err  error
+	}{
+		{"1.5", "1.5", 2, 1, nil}, {"1.50", "1.50", 3, 2, nil}, {" -0012.3400 ", "-12.3400", 6, 4, nil},
+		{"+7", "7", 1, 0, nil}, {"0", "0", 1, 0, nil}, {"-0.00", "0.00", 2, 2, nil}, {".5", "0.5", 1, 1, nil},
+		{"5.", "5", 1, 0, nil}, {"1.5e-3", "0.0015", 4, 4, nil}, {"1.50e1", "15.0", 3, 1, nil},
+		{"1e3", "1000", 4, 0, nil}, {"2.5E+2", "250", 3, 0, nil}, {"0.000123", "0.000123", 6, 6, nil},
+		{"12345678901234567890.123456789012345678", "12345678901234567890.123456789012345678", 38, 18, nil},
+		{"0.12345678901234567890123456789012345678", "0.12345678901234567890123456789012345678", 38, 38, nil},
+		{"123456789012345678901234567890123456789", "", 0, 0, ErrNumericWide},
+		{"1e38", "", 0, 0, ErrNumericWide}, {"1e-39", "", 0, 0, ErrNumericWide}, {"1e-38", "0.00000000000000000000000000000000000001", 38, 38, nil},
+		{"NaN", "", 0, 0, ErrNumericSpecial}, {"-Infinity", "", 0, 0, ErrNumericSpecial},
+		{"", "", 0, 0, ErrNumericSyntax}, {".", "", 0, 0, ErrNumericSyntax}, {"1.2.3", "", 0, 0, ErrNumericSyntax},
+		{"1e", "", 0, 0, ErrNumericSyntax}, {"abc", "", 0, 0, ErrNumericSyntax}, {"--1", "", 0, 0, ErrNumericSyntax},
+		{"1e99999", "", 0, 0, ErrNumericSyntax}, {"1 000", "", 0, 0, ErrNumericSyntax},
+	} {
+		text, p, s, err := NumericParam(c.v)
+		if !errors.Is(err, c.err) || text != c.text || p != c.p || s != c.s {
+			t.Errorf("NumericParam(%q) = %q (%d,%d) %v, want %q (%d,%d) %v", c.v, text, p, s, err, c.text, c.p, c.s, c.err)
+		}
+	}
+}

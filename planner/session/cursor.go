@@ -219,6 +219,13 @@ func (s *Session) OpenPortal(ctx context.Context, st *Stmt, args []any) (*Portal
 	}
 	ctx, cancel := s.statementContext(ctx)
 	defer cancel()
+	st, args, err := s.withNumericValues(ctx, st, args)
+	if err != nil {
+		if s.inTxn {
+			s.failed = true
+		}
+		return nil, s.withoutPaths(err)
+	}
 	cur, err := s.openCursor(ctx, "", cursorSpec{}, st, args)
 	if err != nil {
 		return nil, s.withoutPaths(s.execError(ctx, err))

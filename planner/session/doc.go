@@ -89,6 +89,8 @@
 //	copy.go, copyin*.go,           DECLARE/FETCH/MOVE/CLOSE and portals,
 //	sqlprepare.go, paramtypes.go,  COPY, PREPARE/EXECUTE/DEALLOCATE,
 //	explain.go                     DISCARD, LOCK; parameter types; EXPLAIN
+//	numparams.go                   numeric parameters typed at Execute by
+//	                               their values' scales
 //	engine.go, enginepool.go,      the sandboxed engine, its pool, the
 //	enginespare.go, enginenext.go, spare, the process's next engine,
 //	engineparse.go, engineahead.go the parse-only one, the engine opened ahead,

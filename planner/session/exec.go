@@ -62,8 +62,14 @@ func (s *Session) execute(ctx context.Context, st *Stmt, args []any, sink RowSin
 	if s.failed {
 		return Result{}, ErrInFailedTransaction
 	}
+	st, args, err := s.withNumericValues(ctx, st, args)
+	if err != nil {
+		if s.inTxn {
+			s.failed = true
+		}
+		return Result{}, err
+	}
 	var res Result
-	var err error
 	if st.Kind == KindExplain {
 		res, err = s.execExplain(ctx, st, args, sink)
 	} else if st.Kind == KindWrite {

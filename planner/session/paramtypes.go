@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,21 +26,32 @@ import (
 // PrepareParams is Prepare for a statement whose parameter types the
 // client declared (oids[i] for $i+1, 0 for none), as Parse does.
 func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
-	st, err := s.prepareParams(ctx, sql, oids)
+	st, casts, err := s.prepareParams(ctx, sql, oids)
 	if err == nil {
 		describeVarcharParams(st, sql)
+		numericParams(st, sql, casts)
 	}
 	return st, err
 }
 
-func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
+// prepareParams prepares sql with its parameters typed; casts are the
+// casts it put around them.
+func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, map[int]string, error) {
 	n := maxParam(sql)
 	if n == 0 {
-		return s.Prepare(ctx, sql)
+		st, err := s.Prepare(ctx, sql)
+		return st, nil, err
 	}
 	casts := map[int]string{}
 	for i, oid := range oids {
-		if t := eng.TypeName(oid); t != "" && i < n {
+		if i >= n {
+			break
+		}
+		if oid == pgtypes.OIDNumeric {
+			// numeric: the value's own precision and scale at Bind
+			// (numparams.go); until then the widest the engine has
+			casts[i+1] = castParam(i+1, numericParam)
+		} else if t := eng.TypeName(oid); t != "" {
 			casts[i+1] = castParam(i+1, t)
 		}
 	}
@@ -49,11 +61,31 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	st, err := s.Prepare(ctx, text)
 	if err != nil || st.Kind != KindQuery {
-		return st, err
+		return st, nil, err
+	}
+	// The engine types the divisor of sum(amount) / $1 integer, where
+	// Postgres takes the other operand's type, numeric.
+	decimalOperands := map[int]string{}
+	for i, p := range st.Params {
+		if _, declared := casts[i+1]; declared || p.ID != pgtypes.TypeInt32 && p.ID != pgtypes.TypeInt64 {
+			continue
+		}
+		if t := s.operandType(ctx, text, i+1, false); strings.HasPrefix(t, "DECIMAL(") {
+			decimalOperands[i+1] = castParam(i+1, t)
+		}
+	}
+	if len(decimalOperands) > 0 {
+		text = substituteParams(text, decimalOperands)
+		maps.Copy(casts, decimalOperands)
+		if st, err = s.Prepare(ctx, text); err != nil || st.Kind != KindQuery {
+			return st, nil, err
+		}
 	}
 	var untyped []int
 	for i, p := range st.Params {
-		if p.ID == pgtypes.TypeUnknown {
+		// a numeric one is typed by its value at Bind, whatever the
+		// engine makes of it inside a function call
+		if p.ID == pgtypes.TypeUnknown && !decimalCast(casts[i+1]) {
 			untyped = append(untyped, i+1)
 		}
 	}
@@ -61,7 +93,7 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		if len(casts) > 0 {
 			s.nameAsWritten(st, sql)
 		}
-		return st, nil
+		return st, casts, nil
 	}
 	// The type the text around a parameter gives it, as in PostgreSQL:
 	// $1::int8::text is int8, x = ANY($1) an array of x's type.
@@ -72,26 +104,28 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 	// side is a number), integer for arithmetic with a literal ($1 + 1).
 	// If none fits, the statement stays as the engine prepared it.
 	for _, t := range []string{"VARCHAR", "VARCHAR[]", "INTEGER", "BIGINT[]"} {
-		casts := map[int]string{}
+		more := map[int]string{}
 		for _, n := range untyped {
-			casts[n] = castParam(n, t)
+			more[n] = castParam(n, t)
 			if c, ok := fromContext[n]; ok {
-				casts[n] = c
+				more[n] = c
 			}
 		}
-		if typed, err := s.Prepare(ctx, substituteParams(text, casts)); err == nil {
+		if typed, err := s.Prepare(ctx, substituteParams(text, more)); err == nil {
 			s.nameAsWritten(typed, sql)
-			return typed, nil
+			maps.Copy(more, casts)
+			return typed, more, nil
 		}
 	}
-	return st, nil
+	return st, casts, nil
 }
 
 // contextParamTypes returns typed texts for the untyped parameters the
 // text around them types (sqlparse.ParamUses): the type a cast right after
 // the parameter names, and for the operand of ANY or ALL, an array of the
-// type the engine infers for x = $n. A bare numeric is left out: the
-// engine's DECIMAL would round the value.
+// type the engine infers for x = $n. A numeric one ($1::numeric, x + $1
+// with x numeric, round($1, 2)) is typed by its value at Bind
+// (numparams.go).
 func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []int) map[int]string {
 	uses := sqlparse.ParamUses(sql)
 	out := map[int]string{}
@@ -101,12 +135,14 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 		switch {
 		case u.Rounded && u.CastTo == "":
 			// round($1, 2) is round(numeric, int4) in Postgres; the
-			// engine would take an integer. A value with more decimals
-			// than numericParam's is refused at Bind, not rounded.
+			// engine would take an integer.
 			out[n] = castParam(n, numericParam)
 		case u.CastTo != "":
 			name := strings.ToLower(u.CastTo)
 			if !strings.Contains(name, "(") && (strings.Contains(name, "numeric") || strings.Contains(name, "decimal")) {
+				// the engine's bare DECIMAL is (18,3): numeric, typed
+				// by its value at Bind (numparams.go)
+				out[n] = "(CASE WHEN true THEN " + castParam(n, numericParam) + " END)"
 				continue
 			}
 			if st, err := s.Prepare(ctx, "SELECT NULL::"+u.CastTo); err == nil && st.Kind == KindQuery && len(st.Columns) == 1 {
@@ -120,15 +156,10 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 		case u.InAny:
 			inAny[n] = true
 		default:
-			// x + $n: x's type; a DECIMAL(p,s) is kept, and a value
-			// with more digits is refused at Bind (pgtypes.ParamFits)
-			// rather than rounded
-			if probeSQL, ok := sqlparse.ArithmeticAsComparison(sql, n); ok {
-				if probe, err := s.Prepare(ctx, probeSQL); err == nil && probe.Kind == KindQuery && n <= len(probe.Params) {
-					if t := eng.SQLName(probe.Params[n-1]); t != "" && !strings.HasSuffix(t, "]") {
-						out[n] = castParam(n, t)
-					}
-				}
+			// x + $n: x's type; a DECIMAL(p,s) becomes the value's own
+			// at Bind
+			if t := s.operandType(ctx, sql, n, true); t != "" {
+				out[n] = castParam(n, t)
 			}
 		}
 	}
@@ -150,10 +181,45 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 	return out
 }
 
+// operandType is the engine type of the other operand of $n's
+// arithmetic in sql (x + $n: x's type, the type the engine infers for
+// x = $n), or, when compared, of its comparison; "" where none is
+// found.
+func (s *Session) operandType(ctx context.Context, sql string, n int, compared bool) string {
+	probeSQL, ok := sqlparse.ArithmeticAsComparison(sql, n)
+	if !ok && !compared {
+		return ""
+	}
+	if !ok {
+		probeSQL = sql // amount = $2 after amount * $1
+	}
+	// The other parameters are NULL in the probe, and $n its $1: the
+	// engine types no parameter after one it could not type (amount *
+	// $1, amount = $2 leaves $2 unknown).
+	others := map[int]string{n: "$1"}
+	for k := 1; k <= maxParam(probeSQL); k++ {
+		if k != n {
+			others[k] = "NULL"
+		}
+	}
+	probe, err := s.Prepare(ctx, substituteParams(probeSQL, others))
+	if err != nil || probe.Kind != KindQuery || len(probe.Params) != 1 {
+		return ""
+	}
+	if t := eng.SQLName(probe.Params[0]); !strings.HasSuffix(t, "]") {
+		return t
+	}
+	return ""
+}
+
 // numericParam is the engine type of a parameter Postgres types numeric
 // without a typmod where lakegate must choose one: 20 digits before the
 // point, 18 after.
 const numericParam = "DECIMAL(38,18)"
+
+// decimalCast reports whether c, a cast put around a parameter
+// (castParam), is to a DECIMAL: the parameter is numeric (numparams.go).
+func decimalCast(c string) bool { return strings.Contains(c, " AS DECIMAL(") }
 
 // castParam is $n cast to the engine type t.
 func castParam(n int, t string) string { return "CAST($" + strconv.Itoa(n) + " AS " + t + ")" }

@@ -59,6 +59,12 @@ type Stmt struct {
 	// small: the statement's last plan was small (queryPlan.small); its
 	// next execution waits for a short-statement slot (admit.go).
 	small bool
+
+	// numeric parameters (numparams.go): their numbers, the text that
+	// leaves them bare, and the statements typed by their values' shapes
+	numParams []int
+	numText   string
+	shaped    map[string]*Stmt
 }
 
 // queryPlan is a read plan (planner.Plan) as the session runs it.

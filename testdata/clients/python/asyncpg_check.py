@@ -84,6 +84,13 @@ async def params(conn):
     out("param", "numeric filter", types(stmt.get_parameters()), *[r["id"] for r in await stmt.fetch(decimal.Decimal("1234567890.12"))])
     stmt = await conn.prepare("select $1::numeric(20,6) as v")
     out("param", "numeric typmod", attributes(stmt), await stmt.fetchval(decimal.Decimal("12345.6789")))
+    # a numeric parameter keeps its own scale (amount is numeric(12,2))
+    stmt = await conn.prepare("select amount * $1 as p, amount + $2 as s, amount = $3 as e from payments.samples where id = 1")
+    out("param", "numeric scale", types(stmt.get_parameters()), attributes(stmt),
+        *await stmt.fetchrow(decimal.Decimal("1.5"), decimal.Decimal("0.001"), decimal.Decimal("10.250")))
+    stmt = await conn.prepare("select $1::numeric as v, round($2, 2) as r, sum(amount) / $3 as q from payments.samples")
+    for d in ("0.000000000000000001", "12345678901234567890.12", "7"):
+        out("param", "numeric own scale", *await stmt.fetchrow(decimal.Decimal(d), decimal.Decimal("2.3"), decimal.Decimal(d)))
 
 
 async def prepared(conn):

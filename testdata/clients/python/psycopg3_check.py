@@ -12,6 +12,8 @@ Usage: psycopg3_check.py LIBPQ_DSN
 
 import sys
 
+from decimal import Decimal
+
 import psycopg
 
 
@@ -38,6 +40,10 @@ def main():
         out("param", "any int", cur.fetchone()[0])
         cur = conn.execute("select 'b' = any(%s), 'c' = any(%s)", (["a", "b"], ["a", "b"]))
         out("param", "any text", cur.fetchone())
+        # Decimal parameters are declared numeric and keep their own scale
+        cur = conn.execute("select a * %s, a + %s, a = %s, %s::numeric from (select 10.25::numeric(12,2) as a) t",
+                           (Decimal("1.5"), Decimal("0.001"), Decimal("10.2500"), Decimal("0.000123")))
+        out("param", "numeric", cur.fetchone(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
 
     with psycopg.connect(dsn) as conn:
         # DECLARE "big" CURSOR WITHOUT HOLD FOR ..., then a Describe of the
