@@ -69,11 +69,7 @@ func TestFirstStatementParsesWhileTheSpareOpens(t *testing.T) {
 	defer p.Close()
 	parse := openParseEngine()
 	<-parse.done
-	gate := &spareEngine{done: make(chan struct{})} // the spare, still opening
-	p.engines.mu.Lock()
-	p.engines.parse = parse
-	p.engines.spare = gate
-	p.engines.mu.Unlock()
+	gate := setOpening(p, parse)
 
 	a := userSession(p, "alice")
 	defer a.Close()
@@ -134,11 +130,7 @@ func TestFirstStatementFetchesWhileTheSpareOpens(t *testing.T) {
 	defer p.Close()
 	parse := openParseEngine()
 	<-parse.done
-	gate := &spareEngine{done: make(chan struct{})} // the spare, still opening
-	p.engines.mu.Lock()
-	p.engines.parse = parse
-	p.engines.spare = gate
-	p.engines.mu.Unlock()
+	gate := setOpening(p, parse)
 
 	a := userSession(p, "alice")
 	defer a.Close()
@@ -198,11 +190,7 @@ func TestFirstStatementWaitsForTheParseEngineNotTheSpare(t *testing.T) {
 	p := pe.planner(t, EngineConfig{Threads: 1})
 	defer p.Close()
 	parse := &parseEngine{done: make(chan struct{})} // still opening
-	gate := &spareEngine{done: make(chan struct{})}  // the spare, still opening
-	p.engines.mu.Lock()
-	p.engines.parse = parse
-	p.engines.spare = gate
-	p.engines.mu.Unlock()
+	gate := setOpening(p, parse)
 
 	a := userSession(p, "alice")
 	defer a.Close()
@@ -268,4 +256,16 @@ func TestFirstStatementWaitsForTheParseEngineNotTheSpare(t *testing.T) {
 		t.Fatalf("the statement did not run in the spare (engine %p, spare %p)", e, gate.e)
 	}
 	pe.checkSandbox(t, e)
+}
+
+// setOpening gives p's pool parse as its parse-only engine and a spare
+// that is still opening, and returns that spare: close its done to let it
+// open.
+func setOpening(p *Manager, parse *parseEngine) *spareEngine {
+	gate := &spareEngine{done: make(chan struct{})}
+	p.engines.mu.Lock()
+	p.engines.parse = parse
+	p.engines.spare = gate
+	p.engines.mu.Unlock()
+	return gate
 }
