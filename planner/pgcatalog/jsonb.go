@@ -157,7 +157,7 @@ func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 		if jsonbFunctions[strings.ToLower(e.FunctionName)] {
 			return true
 		}
-		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|" ||
+		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|@->|" || e.FunctionName == "|~>|" ||
 			strings.EqualFold(e.FunctionName, "nullif")) && len(e.Children) > 0 {
 			return isJSONB(e.Children[0], from)
 		}

@@ -18,7 +18,8 @@ import (
 // lakegate_jsonb_nullif, which compares them too. A jsonb compared with a
 // value of another type (Postgres: 42883, no such operator), or in a
 // shape the text edits cannot delimit, fails with 0A000
-// (JSONBCompareRefused).
+// (JSONBCompareRefused). The same pass renames -> and ->> of a jsonb to
+// jsonb's operator macros (arrow: a scalar's index 0 is the scalar).
 
 // JSONBMinMaxRefused says why min or max of a jsonb fails.
 const JSONBMinMaxRefused = "min and max of jsonb are not supported (PostgreSQL has none: 42883)"
@@ -26,6 +27,10 @@ const JSONBMinMaxRefused = "min and max of jsonb are not supported (PostgreSQL h
 // JSONBCompareRefused says why a statement comparing jsonb fails.
 const JSONBCompareRefused = "a comparison of jsonb with a value of another type, or with a value list or CASE " +
 	"whose values are not string constants, is not supported: cast both sides to jsonb"
+
+// JSONBArrowRefused says why a statement with a jsonb's -> or ->> that
+// lakegate cannot find in its text fails.
+const JSONBArrowRefused = "-> or ->> of a jsonb where lakegate cannot find the operator in the statement's text is not supported"
 
 // jsonbCompareMacros are the engine macros of jsonb's comparisons.
 var jsonbCompareMacros = []string{
@@ -130,6 +135,7 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 		case *tree.Case:
 			c.caseOperand(x, from)
 		case *tree.Function:
+			c.arrow(x, from)
 			c.nullif(x, from)
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
 			if x.OrderBys != nil {
@@ -275,6 +281,21 @@ func (c *jsonbComparer) caseOperand(x *tree.Case, from *jsonbFrom) {
 		c.wrapped[start] = true
 		c.eds = append(c.eds, edit{start, start, "lakegate_jsonb_key("}, edit{end, end, ")"})
 	}
+}
+
+// arrow renames -> and ->> of a jsonb (the operator macros |->| and
+// |->>|, jsontext.go) to jsonb's, which read a scalar's index 0 or -1.
+func (c *jsonbComparer) arrow(f *tree.Function, from *jsonbFrom) {
+	name, ok := jsonbArrowMacros[f.FunctionName]
+	if !ok || !f.IsOperator || len(f.Children) != 2 || !isJSONB(f.Children[0], from) {
+		return
+	}
+	loc := int(f.QueryLocation)
+	if f.QueryLocation == tree.NoLocation || loc+len(f.FunctionName) > len(c.sql) || c.sql[loc:loc+len(f.FunctionName)] != f.FunctionName {
+		c.why = JSONBArrowRefused
+		return
+	}
+	c.eds = append(c.eds, edit{loc, loc + len(f.FunctionName), name})
 }
 
 // nullif renames nullif(a, b) of a jsonb lakegate_jsonb_nullif.
