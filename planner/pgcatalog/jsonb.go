@@ -145,6 +145,7 @@ var JSONTableFunctions = []string{
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
 	"jsonb_set": true, "lakegate_jsonb_nullif": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
+	"lakegate_jsonb_guard": true,
 }
 
 // isJSONB reports whether e's value is jsonb; from are the jsonb value

@@ -55,12 +55,19 @@ func JSONBComparisons(root tree.Node, sql string) (string, string) {
 	if !strings.Contains(strings.ToLower(sql), "json") {
 		return sql, ""
 	}
-	c := &jsonbComparer{sql: sql, pieces: lexPieces(sql), wrapped: map[int]bool{}}
+	c := &jsonbComparer{sql: sql, pieces: lexPieces(sql), wrapped: map[int]bool{}, setBranches: map[*tree.SelectNode][]jsonbKind{}}
 	done := map[*tree.SelectNode]bool{}
 	tree.Inspect(root, func(n tree.Node) bool {
 		switch q := n.(type) {
 		case *tree.SetOperationNode:
 			c.setOrder(q) // jsonborder.go
+			if !q.SetopAll {
+				// its branches' jsonb columns are grouped (jsonbgroup.go)
+				kinds := queryJSONBKinds(q, nil)
+				for _, b := range branchSelects(q) {
+					c.setBranches[b] = kinds
+				}
+			}
 			// its branches read its CTEs
 			if len(q.CTEMap.Map) > 0 {
 				for _, b := range branchSelects(q) {
@@ -91,7 +98,10 @@ type jsonbComparer struct {
 	// wrapped are the positions wrapped already (a CASE's operand,
 	// shared by its WHENs)
 	wrapped map[int]bool
-	why     string
+	// setBranches are the SELECTs of set operations that are not ALL,
+	// with the set's jsonb kinds of its columns
+	setBranches map[*tree.SelectNode][]jsonbKind
+	why         string
 }
 
 // branchSelects are the SELECTs of a set operation's branches.
@@ -117,6 +127,8 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 			c.orderTerms(m.Orders, sel, from, true) // jsonborder.go
 		}
 	}
+	kinds, setBranch := c.setBranches[sel]
+	c.groupings(sel, from, kinds, setBranch) // jsonbgroup.go
 	tree.Inspect(sel, func(n tree.Node) bool {
 		if c.why != "" {
 			return false
@@ -136,6 +148,7 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 			c.caseOperand(x, from)
 		case *tree.Function:
 			c.arrow(x, from)
+			c.distinctArguments(x, from)
 			c.nullif(x, from)
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
 			if x.OrderBys != nil {
@@ -144,6 +157,7 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 		case *tree.Window:
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
 			c.orderTerms(x.Orders, sel, from, false)
+			c.guardTerms(x.Partitions, from) // jsonbgroup.go
 		}
 		return true
 	})
