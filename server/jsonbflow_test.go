@@ -106,6 +106,9 @@ func TestJSONBranchesMatchPostgres(t *testing.T) {
 		{sql: `select distinct * from (values ('1'::jsonb), ('1.0')) t(j)`, refused: true},
 		{sql: `select count(*) over (partition by j) from (values ('1'::jsonb), ('[1]'), ('1')) t(j) order by 1`},
 		{sql: `select count(*) over (partition by j) from (values ('1'::jsonb), ('1.0')) t(j)`, refused: true},
+		{sql: `select j, count(*) from (values ('[1]'::jsonb), ('[1]'), ('2')) t(j) group by j having count(*) > 1`},
+		{sql: `select distinct j k, j as "K" from (values ('{"a": [1]}'::jsonb), ('{"a":[1]}')) t(j)`},
+		{sql: `select s.j from (select j from (values ('2'::jsonb)) t(j) union select '[3]') s order by s.j::text`},
 		{sql: `select * from (values ('1'::jsonb)) t(j) union select '1.0'::jsonb`, refused: true},
 		{sql: `select j, count(*) from (values ('1'::jsonb), ('1.0')) t(j) group by rollup (j)`, refused: true},
 	} {
