@@ -339,6 +339,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NestedDivision:              codes.FeatureNotSupported,
 	pgcatalog.CaseScalesRefused:           codes.FeatureNotSupported,
 	pgcatalog.ValuesScalesRefused:         codes.FeatureNotSupported,
+	pgcatalog.JSONBGroupRefused:           codes.FeatureNotSupported,
 }
 
 // engineMessageState gives the engine errors whose kind spans several of

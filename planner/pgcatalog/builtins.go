@@ -201,7 +201,7 @@ var EngineMacros = func() string {
 // engineMacroDefs are the definitions EngineMacros creates with the
 // operators.
 func engineMacroDefs() []string {
-	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbCompareMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
+	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
 }
 
 // EngineMacroNames are the names EngineMacros and the demand families

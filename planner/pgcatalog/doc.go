@@ -38,7 +38,9 @@
 //     (jsonb.go; internal/pgtypes writes its text; through set operations,
 //     scalar subqueries, CASE and coalesce: jsonbflow.go; compared and
 //     sorted by value, in jsonb's order, internal/pgtypes' keys:
-//     jsonbcompare.go, jsonborder.go), json's parts as written
+//     jsonbcompare.go, jsonborder.go; grouped, guarded where a number
+//     written with trailing fraction zeros would split a group:
+//     jsonbgroup.go), json's parts as written
 //     (jsontext.go, computed in Go); the float checks of + and - chains
 //     and of || (floatchain.go, concatfloat.go), in the text or, where
 //     the text cannot place them, in the parse tree; the float checks'

@@ -145,6 +145,7 @@ var JSONTableFunctions = []string{
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
 	"jsonb_set": true, "lakegate_jsonb_nullif": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
+	"lakegate_jsonb_guard": true,
 }
 
 // isJSONB reports whether e's value is jsonb; from are the jsonb value
@@ -157,7 +158,7 @@ func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 		if jsonbFunctions[strings.ToLower(e.FunctionName)] {
 			return true
 		}
-		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|~>|" ||
+		if (e.FunctionName == "->" || e.FunctionName == "|->|" || e.FunctionName == "|@->|" || e.FunctionName == "|~>|" ||
 			strings.EqualFold(e.FunctionName, "nullif")) && len(e.Children) > 0 {
 			return isJSONB(e.Children[0], from)
 		}

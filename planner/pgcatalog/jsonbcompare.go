@@ -18,7 +18,8 @@ import (
 // lakegate_jsonb_nullif, which compares them too. A jsonb compared with a
 // value of another type (Postgres: 42883, no such operator), or in a
 // shape the text edits cannot delimit, fails with 0A000
-// (JSONBCompareRefused).
+// (JSONBCompareRefused). The same pass renames -> and ->> of a jsonb to
+// jsonb's operator macros (arrow: a scalar's index 0 is the scalar).
 
 // JSONBMinMaxRefused says why min or max of a jsonb fails.
 const JSONBMinMaxRefused = "min and max of jsonb are not supported (PostgreSQL has none: 42883)"
@@ -26,6 +27,10 @@ const JSONBMinMaxRefused = "min and max of jsonb are not supported (PostgreSQL h
 // JSONBCompareRefused says why a statement comparing jsonb fails.
 const JSONBCompareRefused = "a comparison of jsonb with a value of another type, or with a value list or CASE " +
 	"whose values are not string constants, is not supported: cast both sides to jsonb"
+
+// JSONBArrowRefused says why a statement with a jsonb's -> or ->> that
+// lakegate cannot find in its text fails.
+const JSONBArrowRefused = "-> or ->> of a jsonb where lakegate cannot find the operator in the statement's text is not supported"
 
 // jsonbCompareMacros are the engine macros of jsonb's comparisons.
 var jsonbCompareMacros = []string{
@@ -50,12 +55,19 @@ func JSONBComparisons(root tree.Node, sql string) (string, string) {
 	if !strings.Contains(strings.ToLower(sql), "json") {
 		return sql, ""
 	}
-	c := &jsonbComparer{sql: sql, pieces: lexPieces(sql), wrapped: map[int]bool{}}
+	c := &jsonbComparer{sql: sql, pieces: lexPieces(sql), wrapped: map[int]bool{}, setBranches: map[*tree.SelectNode][]jsonbKind{}}
 	done := map[*tree.SelectNode]bool{}
 	tree.Inspect(root, func(n tree.Node) bool {
 		switch q := n.(type) {
 		case *tree.SetOperationNode:
 			c.setOrder(q) // jsonborder.go
+			if !q.SetopAll {
+				// its branches' jsonb columns are grouped (jsonbgroup.go)
+				kinds := queryJSONBKinds(q, nil)
+				for _, b := range branchSelects(q) {
+					c.setBranches[b] = kinds
+				}
+			}
 			// its branches read its CTEs
 			if len(q.CTEMap.Map) > 0 {
 				for _, b := range branchSelects(q) {
@@ -86,7 +98,10 @@ type jsonbComparer struct {
 	// wrapped are the positions wrapped already (a CASE's operand,
 	// shared by its WHENs)
 	wrapped map[int]bool
-	why     string
+	// setBranches are the SELECTs of set operations that are not ALL,
+	// with the set's jsonb kinds of its columns
+	setBranches map[*tree.SelectNode][]jsonbKind
+	why         string
 }
 
 // branchSelects are the SELECTs of a set operation's branches.
@@ -112,6 +127,8 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 			c.orderTerms(m.Orders, sel, from, true) // jsonborder.go
 		}
 	}
+	kinds, setBranch := c.setBranches[sel]
+	c.groupings(sel, from, kinds, setBranch) // jsonbgroup.go
 	tree.Inspect(sel, func(n tree.Node) bool {
 		if c.why != "" {
 			return false
@@ -130,6 +147,8 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 		case *tree.Case:
 			c.caseOperand(x, from)
 		case *tree.Function:
+			c.arrow(x, from)
+			c.distinctArguments(x, from)
 			c.nullif(x, from)
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
 			if x.OrderBys != nil {
@@ -138,6 +157,7 @@ func (c *jsonbComparer) selectNode(sel *tree.SelectNode) {
 		case *tree.Window:
 			c.minMax(x.FunctionName, x.Schema, x.Children, from)
 			c.orderTerms(x.Orders, sel, from, false)
+			c.guardTerms(x.Partitions, from) // jsonbgroup.go
 		}
 		return true
 	})
@@ -275,6 +295,21 @@ func (c *jsonbComparer) caseOperand(x *tree.Case, from *jsonbFrom) {
 		c.wrapped[start] = true
 		c.eds = append(c.eds, edit{start, start, "lakegate_jsonb_key("}, edit{end, end, ")"})
 	}
+}
+
+// arrow renames -> and ->> of a jsonb (the operator macros |->| and
+// |->>|, jsontext.go) to jsonb's, which read a scalar's index 0 or -1.
+func (c *jsonbComparer) arrow(f *tree.Function, from *jsonbFrom) {
+	name, ok := jsonbArrowMacros[f.FunctionName]
+	if !ok || !f.IsOperator || len(f.Children) != 2 || !isJSONB(f.Children[0], from) {
+		return
+	}
+	loc := int(f.QueryLocation)
+	if f.QueryLocation == tree.NoLocation || loc+len(f.FunctionName) > len(c.sql) || c.sql[loc:loc+len(f.FunctionName)] != f.FunctionName {
+		c.why = JSONBArrowRefused
+		return
+	}
+	c.eds = append(c.eds, edit{loc, loc + len(f.FunctionName), name})
 }
 
 // nullif renames nullif(a, b) of a jsonb lakegate_jsonb_nullif.

@@ -34,6 +34,10 @@ var jsonTextMacros = []string{
 	`lakegate_json_answer(r) AS substr(nullif(r, 'n'), 2)`,
 	`"|->|"(j, k) AS CAST(lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(k AS VARCHAR), lakegate_json_how(k), 'j')) AS JSON)`,
 	`"|->>|"(j, k) AS lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(k AS VARCHAR), lakegate_json_how(k), 't'))`,
+	// -> and ->> of a jsonb (JSONBComparisons renames them): an index
+	// ("I") of a scalar reads it as an array of one element
+	`"|@->|"(j, k) AS CAST(lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(k AS VARCHAR), upper(lakegate_json_how(k)), 'j')) AS JSON)`,
+	`"|@->>|"(j, k) AS lakegate_json_answer(lakegate_json_field(CAST(j AS VARCHAR), CAST(k AS VARCHAR), upper(lakegate_json_how(k)), 't'))`,
 	// a path: a text array's literal ('{a,0}', how "p") or a list (a
 	// column, an ARRAY[...]: its JSON, how "l")
 	`lakegate_json_path(p) AS CASE WHEN typeof(p) LIKE '%[]' THEN CAST(to_json(p) AS VARCHAR) ELSE CAST(p AS VARCHAR) END`,
@@ -45,12 +49,19 @@ var jsonTextMacros = []string{
 // jsonOperatorMacros name the macros of the operators, for the rewrite.
 var jsonOperatorMacros = map[string]string{"->": "|->|", "->>": "|->>|", "#>": "|~>|", "#>>": "|~>>|"}
 
+// jsonbArrowMacros are the macros of -> and ->> of a jsonb, by those of
+// json: Postgres stores a jsonb scalar as an array of one element, so
+// its index 0 or -1 is the scalar ('1'::jsonb -> 0 is 1; of a json,
+// NULL). #> and #>> read no such element (a path of '{0}' is NULL).
+var jsonbArrowMacros = map[string]string{"|->|": "|@->|", "|->>|": "|@->>|"}
+
 // JSONPathType is the error of a #> or #>> path that is a list of
 // something else than text.
 const JSONPathType = "the path of #> and #>> must be a text array"
 
 // jsonField is lakegate_json_field(doc, selector, how, as): the part of
 // the JSON text doc that selector picks (how: "k" a key, "i" an index,
+// "K", "I" the same of a jsonb (its scalar's index 0 or -1 is itself),
 // "p" a path constant like {a,0}, "l" a path as a JSON array of strings), as JSON text (as "j") or as Postgres'
 // ->> gives it (as "t": a string's value, NULL for null). The answer is
 // "n" for NULL or "v" followed by the text.
@@ -79,6 +90,16 @@ func jsonField(args []string) (string, error) {
 			steps = append(steps, *s)
 		}
 		how = "p"
+	case "I":
+		if !strings.HasPrefix(v, "[") && !strings.HasPrefix(v, "{") {
+			// a jsonb scalar: an array of one element
+			v = "[" + v + "]"
+		}
+		how = "i"
+		steps = []string{sel}
+	case "K":
+		how = "k"
+		steps = []string{sel}
 	default:
 		steps = []string{sel}
 	}

@@ -69,6 +69,8 @@ var EngineFunctions = []EngineFunction{
 	{"lakegate_json_parts", 2, jsonParts},
 	// jsonb's order (jsonbcompare.go)
 	{"lakegate_jsonb_order", 1, jsonbOrder},
+	// a jsonb a grouping reads (jsonbgroup.go)
+	{"lakegate_jsonb_exact", 1, jsonbExact},
 }
 
 // NestedDivs are the divisions inside expressions of a statement and

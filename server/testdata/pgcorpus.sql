@@ -448,6 +448,9 @@ select count(*) from jsonb_array_elements('[{"b": 1, "a": 2}, {"a": 2.0, "b": 1}
 select '{}'::jsonb = '{'
 select j from (values ('{"b":1}'::jsonb), ('[1,2]'), ('1'), ('"a"'), ('null'), ('true'), ('{}'), ('[]'), ('1.0'), ('-2')) t(j) order by j, j::text
 select j::jsonb as k, count(*) from (values ('{"b":1}'), ('[1,2]'), ('1'), ('[]')) t(j) group by 1 order by 1 desc
+select '1'::jsonb -> 0, '1'::jsonb -> -1, '1'::jsonb -> 1, '"a"'::jsonb ->> 0, 'null'::jsonb -> 0, 'null'::jsonb ->> 0
+select '1'::jsonb #> '{0}', '1'::jsonb #>> '{0}', '1'::json -> 0, '"a"'::json ->> -1, ('{"a": 2}'::jsonb -> 'a') -> 0, '{"a": 1}'::jsonb -> 0
+select j -> 0, j ->> -1, j -> '0' from (values ('1'::jsonb), ('[5, 6]'), ('{"a": 1}'), ('"x"')) t(j)
 -- arrays
 select s from generate_series(1, 2) s
 select generate_series(1, 3), generate_series(1::bigint, 2::bigint)
