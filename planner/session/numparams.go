@@ -87,8 +87,13 @@ func (s *Session) withNumericValues(ctx context.Context, st *Stmt, args []any) (
 	types := make(map[int]string, len(st.numParams))
 	var key strings.Builder
 	cloned := false
+	var nulls []int
 	for _, n := range st.numParams {
 		t := "DECIMAL(38,0)" // NULL: no digits to keep
+		if n <= len(args) && args[n-1] == nil {
+			nulls = append(nulls, n)
+			key.WriteString("NULL")
+		}
 		if n <= len(args) && args[n-1] != nil {
 			v, ok := args[n-1].(string)
 			if !ok {
@@ -113,10 +118,13 @@ func (s *Session) withNumericValues(ctx context.Context, st *Stmt, args []any) (
 		types[n] = t
 		key.WriteString(t)
 	}
+	if len(nulls) > 0 {
+		args = withoutArgs(args, nulls)
+	}
 	if sh, ok := st.shaped[key.String()]; ok {
 		return sh, args, nil
 	}
-	sh, err := s.Prepare(ctx, numericValueCasts(st.numText, types))
+	sh, err := s.Prepare(ctx, withNullParams(numericValueCasts(st.numText, types), nulls))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,6 +137,50 @@ func (s *Session) withNumericValues(ctx context.Context, st *Stmt, args []any) (
 	}
 	st.shaped[key.String()] = sh
 	return sh, args, nil
+}
+
+// withNullParams writes (SELECT NULL) for the parameters nulls in sql
+// (each inside its CAST(... AS DECIMAL(38,0))) and renumbers the others.
+// A NULL bound to a parameter the engine left untyped (inside a macro:
+// round($1), the "-" of amount - $1) takes the engine's NULL type, which
+// the macros' cast_to_type refuses (XX000 "cannot be used to cast to
+// NULL") where Postgres answers NULL; so does a NULL constant of a
+// DECIMAL type, which the engine folds. A scalar subquery is not folded
+// while the macros are bound.
+func withNullParams(sql string, nulls []int) string {
+	if len(nulls) == 0 {
+		return sql
+	}
+	var b strings.Builder
+	for _, t := range sqlparse.Lex(sql) {
+		n, ok := paramNumber(t)
+		switch {
+		case !ok:
+			b.WriteString(t.Text)
+		case slices.Contains(nulls, n):
+			b.WriteString("(SELECT NULL)")
+		default:
+			below := 0
+			for _, k := range nulls {
+				if k < n {
+					below++
+				}
+			}
+			b.WriteString("$" + strconv.Itoa(n-below))
+		}
+	}
+	return b.String()
+}
+
+// withoutArgs is args without the parameters drop ($n is args[n-1]).
+func withoutArgs(args []any, drop []int) []any {
+	out := make([]any, 0, len(args))
+	for i, a := range args {
+		if !slices.Contains(drop, i+1) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // numericParamError is the error for a numeric parameter's value that

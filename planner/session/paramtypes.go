@@ -89,6 +89,12 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 			untyped = append(untyped, i+1)
 		}
 	}
+	if len(untyped) == 0 && slices.ContainsFunc(st.Columns, unknownColumn) {
+		if typed, more, ok := s.typedOperands(ctx, text, st, casts); ok {
+			s.nameAsWritten(typed, sql)
+			return typed, more, nil
+		}
+	}
 	if len(untyped) == 0 {
 		if len(casts) > 0 {
 			s.nameAsWritten(st, sql)
@@ -119,6 +125,46 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	return st, casts, nil
 }
+
+// typedOperands prepares text with its parameters that the engine typed
+// and the client did not cast to their type: the context's (id / $1 with
+// id bigint: bigint, as Postgres) or else the engine's. The engine types
+// $1 in id / $1 integer but leaves the result's type unknown (the
+// operator is a macro around the parameter), which the client would be
+// told is text and then sent an integer in (XX000 at the encoder).
+func (s *Session) typedOperands(ctx context.Context, text string, st *Stmt, casts map[int]string) (*Stmt, map[int]string, bool) {
+	more := map[int]string{}
+	var ns []int
+	for i, p := range st.Params {
+		if _, declared := casts[i+1]; declared || p.ID == pgtypes.TypeUnknown {
+			continue
+		}
+		if t := eng.SQLName(p); t != "" {
+			ns = append(ns, i+1)
+			more[i+1] = castParam(i+1, t)
+		}
+	}
+	if len(ns) == 0 {
+		return nil, nil, false
+	}
+	maps.Copy(more, s.contextParamTypes(ctx, text, ns))
+	for n, c := range more {
+		// the CASE keeps the parameter's type, which the engine loses
+		// inside the operator's macro
+		if !strings.HasPrefix(c, "(CASE ") {
+			more[n] = "(CASE WHEN true THEN " + c + " END)"
+		}
+	}
+	typed, err := s.Prepare(ctx, substituteParams(text, more))
+	if err != nil || typed.Kind != KindQuery || slices.ContainsFunc(typed.Columns, unknownColumn) {
+		return nil, nil, false
+	}
+	maps.Copy(more, casts)
+	return typed, more, true
+}
+
+// unknownColumn reports whether the engine left c's type unknown.
+func unknownColumn(c pgtypes.Column) bool { return c.Type.ID == pgtypes.TypeUnknown }
 
 // contextParamTypes returns typed texts for the untyped parameters the
 // text around them types (sqlparse.ParamUses): the type a cast right after
