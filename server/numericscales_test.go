@@ -90,6 +90,11 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select sum(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`},
 		{sql: `select (select count(*) from (values (t.a), (t.b)) v(x) where x > 1)` + ab},
 		{sql: `select sum(coalesce(a, 0)) / 3, 100.00 * sum(case when b > 3 then a else 0 end) / sum(b)` + ab},
+		// a quotient of 17 digits and more keeps the scale of the values
+		// summed, as Postgres (select_div_scale)
+		{sql: `select sum(coalesce(a, 10000000000000000)) / 1, 1 / sum(coalesce(a, 0.0000000000000001))` + ab + ` where a is null`},
+		{sql: `select sum(coalesce(a, 10000000000000000)) / 1, sum(case when a > 1 then a else 10000000000000000 end) / 2` + ab},
+		{sql: `select b, sum(coalesce(a, 10000000000000000)) over (order by b) / 1` + ab + ` order by b`},
 		// a sum with DISTINCT, FILTER or over a named window: the largest
 		// scale of the values summed, as Postgres
 		{sql: `select sum(distinct coalesce(a, 0))` + ab + ` where a is null`},
