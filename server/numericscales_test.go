@@ -64,6 +64,14 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select x from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
 		{sql: `select x from (values (1.5::numeric(10,1)), (2)) t(x)`, refused: true},
 		{sql: `select array[1.5::numeric(10,1), 2.25::numeric(10,2)]`, refused: true},
+		// ... summed where rows may be left out: refused; summed whole:
+		// the widest scale, as Postgres
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x) where x < 2`, refused: true},
+		{sql: `select g, sum(x) from (values (1, 1.5::numeric(10,1)), (2, 2.25::numeric(10,2))) t(g, x) group by g`, refused: true},
+		{sql: `select sum(x) filter (where x < 2) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
+		{sql: `select s from (select sum(x) as s from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x) where x < 2) q`, refused: true},
+		{sql: `select sum(x), count(*) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`},
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.5::numeric(10,1))) t(x) where x < 2`},
 		// ... in a subquery that cannot be described alone (a correlated
 		// or LATERAL one, one reading the CTEs of a subquery around it):
 		// refused when a row reaches it (the engine's lakegate_scale_guard)

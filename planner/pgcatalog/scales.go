@@ -61,7 +61,9 @@ func MixedScales(root tree.Node, sql string) bool {
 							col = append(col, row[c])
 						}
 					}
-					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, "col"+itoa(c), false))
+					name := "col" + itoa(c)
+					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, name, false) ||
+						r.reaches(n, c, name, true) && !summedWhole(root, n))
 				}
 			}
 		case *tree.SetOperationNode:
@@ -141,6 +143,42 @@ func mixedScales(es []tree.Expr, sql string, casts bool) bool {
 		decimal = decimal || dec
 	}
 	return decimal && len(seen) > 1
+}
+
+// summedWhole reports whether root sums every row of the VALUES list
+// read by sel: it reads sel alone, and neither filters, groups nor
+// windows the rows (no FILTER either). A sum of a VALUES column of
+// constants of different scales then has the widest scale, as in
+// Postgres (the largest of the values summed); where rows may be left
+// out (where x < 2, group by) Postgres' may be smaller, and the
+// statement is refused (MixedScales).
+func summedWhole(root tree.Node, sel *tree.SelectNode) bool {
+	top, ok := root.(*tree.SelectNode)
+	if !ok {
+		return false
+	}
+	ref, ok := top.FromTable.(*tree.SubqueryRef)
+	if !ok || ref.Subquery == nil || ref.Subquery.Node != tree.QueryNode(sel) {
+		return false
+	}
+	for _, s := range []*tree.SelectNode{top, sel} {
+		if s.WhereClause != nil || len(s.GroupExpressions) > 0 || s.Having != nil || s.Qualify != nil {
+			return false
+		}
+	}
+	whole := true
+	for _, e := range top.SelectList {
+		tree.Inspect(e, func(n tree.Node) bool {
+			switch n := n.(type) {
+			case *tree.Window:
+				whole = false
+			case *tree.Function:
+				whole = whole && n.Filter == nil
+			}
+			return whole
+		})
+	}
+	return whole
 }
 
 // constantScale is the scale of a numeric constant (or a constant cast to
