@@ -1,7 +1,12 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
@@ -131,6 +136,59 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("%s\n  lakegate %s\n  want     %s", tc.sql, got, want)
+		}
+	}
+}
+
+// TestNumericParameterScalesMatchPostgres: a CASE or coalesce with a
+// numeric parameter in a branch, in a subquery that cannot be described
+// alone (a correlated one), is checked where it runs with the value's
+// own scale: refused (0A000) where its branches' scales differ and a
+// value reaches the result, answered as PostgreSQL 15 does where they
+// agree. The value is sent as text of no type and declared numeric.
+func TestNumericParameterScalesMatchPostgres(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
+	run := func(c *pgconn.PgConn, sql, v string, oids []uint32) corpusAnswer {
+		r := c.ExecParams(context.Background(), sql, [][]byte{[]byte(v)}, oids, nil, nil).Read()
+		if r.Err != nil {
+			return corpusAnswer{state: sqlState(r.Err)}
+		}
+		var a corpusAnswer
+		for _, f := range r.FieldDescriptions {
+			a.cols += fmt.Sprintf("%s:%d ", f.Name, f.DataTypeOID)
+		}
+		for _, row := range r.Rows {
+			for _, x := range row {
+				a.rows += fmt.Sprintf("[%s]", x)
+			}
+		}
+		return a
+	}
+	const correlated = ` from (values (o.x)) t(a)) * 2 from (values (1.5::numeric(10,1)), (null)) o(x)`
+	for _, tc := range []struct {
+		sql, value string
+		refused    bool
+	}{
+		{sql: `select (select coalesce(t.a, $1)` + correlated, value: "2.25", refused: true},
+		{sql: `select (select case when t.a > 1 then t.a else $1 end` + correlated, value: "2.25", refused: true},
+		{sql: `select (select coalesce(t.a, $1)` + correlated, value: "2.5"},
+		{sql: `select (select coalesce(t.a, $1)` + correlated + ` where false`, value: "2.25"},
+		{sql: `select (select coalesce(t.a, $1::numeric(10,1))` + correlated, value: "2.25"},
+	} {
+		for _, oids := range [][]uint32{nil, {pgtype.NumericOID}} {
+			want, got := run(pc.c, tc.sql, tc.value, oids), run(lc.c, tc.sql, tc.value, oids)
+			if tc.refused {
+				if want.state != "" {
+					t.Fatalf("%s (%s): postgres %s, want an answer", tc.sql, tc.value, want)
+				}
+				want = corpusAnswer{state: "0A000"}
+			}
+			if got != want {
+				t.Errorf("%s (%s, oids %v)\n  lakegate %s\n  want     %s", tc.sql, tc.value, oids, got, want)
+			}
 		}
 	}
 }
