@@ -16,8 +16,9 @@ import (
 // (casts of constants to decimals too), one column of a VALUES list or of
 // a set operation, and where they are casts of constants to decimals of
 // different scales in a VALUES column that may show in the result (not
-// only through sum or avg, reach), the statement is refused (MixedScales;
-// 0A000) rather than answered with other digits.
+// only through sum or avg, reach; through a sum of some of its rows,
+// summedWhole), the statement is refused (MixedScales; 0A000) rather
+// than answered with other digits.
 // Set operations' branches of other kinds the session compares
 // (planner/session, setscales.go); a VALUES column of values read from
 // columns is checked by the engine where it runs (scaleguard.go).
