@@ -75,6 +75,8 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select g, sum(x) from (values (1, 1.5::numeric(10,1)), (2, 2.25::numeric(10,2))) t(g, x) group by g`, refused: true},
 		{sql: `select sum(x) filter (where x < 2) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
 		{sql: `select s from (select sum(x) as s from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x) where x < 2) q`, refused: true},
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2)), (null::numeric(10,3))) t(x)`, refused: true},
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (null::numeric(10,2))) t(x)`, refused: true},
 		{sql: `select sum(x), count(*) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`},
 		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.5::numeric(10,1))) t(x) where x < 2`},
 		// ... in a subquery that cannot be described alone (a correlated

@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
@@ -64,7 +65,7 @@ func MixedScales(root tree.Node, sql string) bool {
 					}
 					name := "col" + itoa(c)
 					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, name, false) ||
-						r.reaches(n, c, name, true) && !summedWhole(root, n))
+						r.reaches(n, c, name, true) && (!summedWhole(root, n) || widestNull(col, sql)))
 				}
 			}
 		case *tree.SetOperationNode:
@@ -149,10 +150,11 @@ func mixedScales(es []tree.Expr, sql string, casts bool) bool {
 // summedWhole reports whether root sums every row of the VALUES list
 // read by sel: it reads sel alone, and neither filters, groups nor
 // windows the rows (no FILTER either). A sum of a VALUES column of
-// constants of different scales then has the widest scale, as in
-// Postgres (the largest of the values summed); where rows may be left
-// out (where x < 2, group by) Postgres' may be smaller, and the
-// statement is refused (MixedScales).
+// constants of different scales, none NULL, then has the widest scale,
+// as in Postgres (the largest of the values summed); where rows may be
+// left out (where x < 2, group by) or the widest is a NULL's
+// (null::numeric(10,3)) Postgres' may be smaller, and the statement is
+// refused (MixedScales).
 func summedWhole(root tree.Node, sel *tree.SelectNode) bool {
 	top, ok := root.(*tree.SelectNode)
 	if !ok {
@@ -180,6 +182,37 @@ func summedWhole(root tree.Node, sel *tree.SelectNode) bool {
 		})
 	}
 	return whole
+}
+
+// widestNull reports whether the column of values col holds a NULL cast
+// to a decimal (null::numeric(10,3)) whose scale is larger than every
+// other value's, or one whose scale is not known: it gives the engine's
+// column its scale, and no value to a sum.
+func widestNull(col []tree.Expr, sql string) bool {
+	widest, nulls := -1, []int{}
+	for _, e := range col {
+		c, isCast := e.(*tree.Cast)
+		switch {
+		case isNullConstant(e):
+			continue
+		case isCast && isNullConstant(c.Child):
+			s, ok := decimalCastScale(e)
+			if !ok {
+				return true
+			}
+			nulls = append(nulls, s)
+			continue
+		}
+		s, _, ok := constantScale(e, sql)
+		if !ok {
+			s, ok = decimalCastScale(e)
+		}
+		if !ok {
+			return true
+		}
+		widest = max(widest, s)
+	}
+	return slices.ContainsFunc(nulls, func(s int) bool { return s > widest })
 }
 
 // constantScale is the scale of a numeric constant (or a constant cast to
