@@ -1,7 +1,12 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/lakegate/lakegate/internal/demo"
 	"github.com/lakegate/lakegate/internal/pgtest"
@@ -64,6 +69,16 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select x from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
 		{sql: `select x from (values (1.5::numeric(10,1)), (2)) t(x)`, refused: true},
 		{sql: `select array[1.5::numeric(10,1), 2.25::numeric(10,2)]`, refused: true},
+		// ... summed where rows may be left out: refused; summed whole:
+		// the widest scale, as Postgres
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x) where x < 2`, refused: true},
+		{sql: `select g, sum(x) from (values (1, 1.5::numeric(10,1)), (2, 2.25::numeric(10,2))) t(g, x) group by g`, refused: true},
+		{sql: `select sum(x) filter (where x < 2) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`, refused: true},
+		{sql: `select s from (select sum(x) as s from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x) where x < 2) q`, refused: true},
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2)), (null::numeric(10,3))) t(x)`, refused: true},
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (null::numeric(10,2))) t(x)`, refused: true},
+		{sql: `select sum(x), count(*) from (values (1.5::numeric(10,1)), (2.25::numeric(10,2))) t(x)`},
+		{sql: `select sum(x) from (values (1.5::numeric(10,1)), (2.5::numeric(10,1))) t(x) where x < 2`},
 		// ... in a subquery that cannot be described alone (a correlated
 		// or LATERAL one, one reading the CTEs of a subquery around it):
 		// refused when a row reaches it (the engine's lakegate_scale_guard)
@@ -90,6 +105,11 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select sum(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`},
 		{sql: `select (select count(*) from (values (t.a), (t.b)) v(x) where x > 1)` + ab},
 		{sql: `select sum(coalesce(a, 0)) / 3, 100.00 * sum(case when b > 3 then a else 0 end) / sum(b)` + ab},
+		// a quotient of 17 digits and more keeps the scale of the values
+		// summed, as Postgres (select_div_scale)
+		{sql: `select sum(coalesce(a, 10000000000000000)) / 1, 1 / sum(coalesce(a, 0.0000000000000001))` + ab + ` where a is null`},
+		{sql: `select sum(coalesce(a, 10000000000000000)) / 1, sum(case when a > 1 then a else 10000000000000000 end) / 2` + ab},
+		{sql: `select b, sum(coalesce(a, 10000000000000000)) over (order by b) / 1` + ab + ` order by b`},
 		// a sum with DISTINCT, FILTER or over a named window: the largest
 		// scale of the values summed, as Postgres
 		{sql: `select sum(distinct coalesce(a, 0))` + ab + ` where a is null`},
@@ -118,6 +138,59 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("%s\n  lakegate %s\n  want     %s", tc.sql, got, want)
+		}
+	}
+}
+
+// TestNumericParameterScalesMatchPostgres: a CASE or coalesce with a
+// numeric parameter in a branch, in a subquery that cannot be described
+// alone (a correlated one), is checked where it runs with the value's
+// own scale: refused (0A000) where its branches' scales differ and a
+// value reaches the result, answered as PostgreSQL 15 does where they
+// agree. The value is sent as text of no type and declared numeric.
+func TestNumericParameterScalesMatchPostgres(t *testing.T) {
+	t.Parallel()
+	pg := pgtest.Start(t)
+	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
+	run := func(c *pgconn.PgConn, sql, v string, oids []uint32) corpusAnswer {
+		r := c.ExecParams(context.Background(), sql, [][]byte{[]byte(v)}, oids, nil, nil).Read()
+		if r.Err != nil {
+			return corpusAnswer{state: sqlState(r.Err)}
+		}
+		var a corpusAnswer
+		for _, f := range r.FieldDescriptions {
+			a.cols += fmt.Sprintf("%s:%d ", f.Name, f.DataTypeOID)
+		}
+		for _, row := range r.Rows {
+			for _, x := range row {
+				a.rows += fmt.Sprintf("[%s]", x)
+			}
+		}
+		return a
+	}
+	const correlated = ` from (values (o.x)) t(a)) * 2 from (values (1.5::numeric(10,1)), (null)) o(x)`
+	for _, tc := range []struct {
+		sql, value string
+		refused    bool
+	}{
+		{sql: `select (select coalesce(t.a, $1)` + correlated, value: "2.25", refused: true},
+		{sql: `select (select case when t.a > 1 then t.a else $1 end` + correlated, value: "2.25", refused: true},
+		{sql: `select (select coalesce(t.a, $1)` + correlated, value: "2.5"},
+		{sql: `select (select coalesce(t.a, $1)` + correlated + ` where false`, value: "2.25"},
+		{sql: `select (select coalesce(t.a, $1::numeric(10,1))` + correlated, value: "2.25"},
+	} {
+		for _, oids := range [][]uint32{nil, {pgtype.NumericOID}} {
+			want, got := run(pc.c, tc.sql, tc.value, oids), run(lc.c, tc.sql, tc.value, oids)
+			if tc.refused {
+				if want.state != "" {
+					t.Fatalf("%s (%s): postgres %s, want an answer", tc.sql, tc.value, want)
+				}
+				want = corpusAnswer{state: "0A000"}
+			}
+			if got != want {
+				t.Errorf("%s (%s, oids %v)\n  lakegate %s\n  want     %s", tc.sql, tc.value, oids, got, want)
+			}
 		}
 	}
 }

@@ -28,12 +28,19 @@ import (
 // branch's. Its exact edits have the engine write the sum as text and
 // round it to the largest scale of the branch values it summed
 // (lakegate_numeric_scale of each branch, under max), which loses no
-// digit: the encoder rounds (NumericText, "@rN").
+// digit: the encoder rounds (NumericText, "@rN"). Such a sum as an
+// operand of a division that is a result column (sum(coalesce(a, 0)) /
+// 3) is written with that scale too (lakegate_numeric_cut): a quotient
+// of 17 digits and more keeps its operands' scale (select_div_scale).
 
 // caseValueMacros write a branch's value as text, and its scale.
 var caseValueMacros = []string{
 	`lakegate_numeric_branch(x) AS CAST(x AS VARCHAR)`,
 	`lakegate_numeric_scale(x) AS length(split_part(CAST(x AS VARCHAR), '.', 2))`,
+	// a sum's text t cut to the scale s of the values summed: the digits
+	// cut are zeros (the engine's scale is the widest branch's)
+	`lakegate_numeric_cut(t, s) AS CASE WHEN s = 0 THEN split_part(t, '.', 1) ` +
+		`ELSE left(t, length(t) - length(split_part(t, '.', 2)) + s) END`,
 }
 
 // caseItem reads the result column e (at index col of sel, parsed from
@@ -148,18 +155,31 @@ func SummedCase(e tree.Expr) (tree.Expr, tree.Expr, bool) {
 // largest scale of the branch values summed (over the same window); false
 // where the text does not delimit them, or a branch holds a parameter.
 func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (NumericItem, bool) {
-	branches, _ := CaseBranches(c)
-	spans, end, ok := branchSpans(c, len(branches), sql)
+	eds, from, to, ok := summedEdits(sum, c, sql, "lakegate_numeric_round")
 	if !ok {
 		return NumericItem{}, false
 	}
+	it := NumericItem{Col: col, Branches: true, exact: eds}
+	it.exact = append(it.exact, orderedAs(sel, col, sql[from:to], sql)...)
+	return it, true
+}
+
+// summedEdits are the edits that write the sum of the CASE or coalesce c
+// as text and pass it, with the largest scale of the branch values it
+// summed, to the macro fn(text, scale); with the sum's span in sql.
+func summedEdits(sum, c tree.Expr, sql, fn string) ([]edit, int, int, bool) {
+	branches, _ := CaseBranches(c)
+	spans, end, ok := branchSpans(c, len(branches), sql)
+	if !ok {
+		return nil, 0, 0, false
+	}
 	loc, start := int(sum.Head().QueryLocation), caseStart(c, sql)
 	if loc < 0 || loc+3 > len(sql) || !strings.EqualFold(sql[loc:loc+3], "sum") {
-		return NumericItem{}, false
+		return nil, 0, 0, false
 	}
 	callEnd := closingParen(sql, loc+3)
 	if callEnd < 0 || start < loc+3 || end > callEnd {
-		return NumericItem{}, false
+		return nil, 0, 0, false
 	}
 	// the FILTER or window after the call: the max of the scales gets it
 	// too (the largest scale of the same values; DISTINCT leaves it)
@@ -177,14 +197,14 @@ func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (Nu
 			at = sqlparse.Scan(sql, at).End
 		}
 		if at+len(clause) > len(sql) || !strings.EqualFold(sql[at:at+len(clause)], clause) {
-			return NumericItem{}, false
+			return nil, 0, 0, false
 		}
 		next := at + len(clause)
 		for next < len(sql) && !sqlparse.Scan(sql, next).Significant() {
 			next = sqlparse.Scan(sql, next).End
 		}
 		if next >= len(sql) {
-			return NumericItem{}, false
+			return nil, 0, 0, false
 		}
 		switch t := sqlparse.Scan(sql, next); {
 		case t.Text == "(":
@@ -192,10 +212,10 @@ func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (Nu
 		case clause == "over" && (t.Kind == sqlparse.Word || t.Kind == sqlparse.QuotedIdent):
 			after = t.End // a named window
 		default:
-			return NumericItem{}, false
+			return nil, 0, 0, false
 		}
 		if after < 0 {
-			return NumericItem{}, false
+			return nil, 0, 0, false
 		}
 	}
 	var scales strings.Builder
@@ -205,12 +225,10 @@ func summedItem(sel *tree.SelectNode, col int, sum, c tree.Expr, sql string) (Nu
 		at = sp[1]
 	}
 	scales.WriteString(sql[at:end])
-	it := NumericItem{Col: col, Branches: true, exact: []edit{
-		{loc, loc, "lakegate_numeric_round(CAST("},
+	return []edit{
+		{loc, loc, fn + "(CAST("},
 		{after, after, " AS VARCHAR), max(" + scales.String() + ")" + sql[callEnd:after] + ")"},
-	}}
-	it.exact = append(it.exact, orderedAs(sel, col, sql[loc:after], sql)...)
-	return it, true
+	}, loc, after, true
 }
 
 // orderedAs are the edits that make the ORDER BY terms of sel naming its

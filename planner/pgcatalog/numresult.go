@@ -174,9 +174,20 @@ func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
 		if loc >= len(sql) || sql[loc] != '/' || loc+1 < len(sql) && sql[loc+1] == '/' {
 			return NumericItem{}, false
 		}
-		return NumericItem{Division: true,
+		it := NumericItem{Division: true,
 			probe: []edit{{loc, loc + 1, "|+|"}},
-			exact: []edit{{loc, loc + 1, "|/|"}}}, true
+			exact: []edit{{loc, loc + 1, "|/|"}}}
+		// an operand that is the sum of a CASE or coalesce: with the
+		// scale of the values summed, which the quotient's scale keeps
+		// where it has 17 digits and more (casevalues.go)
+		for _, c := range f.Children {
+			if sum, cs, ok := SummedCase(c); ok && sum == c {
+				if eds, _, _, ok := summedEdits(sum, cs, sql, "lakegate_numeric_cut"); ok {
+					it.exact = append(it.exact, eds...)
+				}
+			}
+		}
+		return it, true
 	case !f.IsOperator && len(f.Children) == 1 && !f.Distinct && f.Filter == nil && (f.OrderBys == nil || len(f.OrderBys.Orders) == 0):
 		kind, ok := numericAggregates[name]
 		arg, isFn := f.Children[0].(*tree.Function)

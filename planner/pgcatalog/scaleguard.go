@@ -27,7 +27,11 @@ import (
 // costs nothing per row. It fails only where a row reaches it: a
 // statement whose subquery runs for no row answers no value either.
 // Branches holding a parameter are not guarded (its type would come from
-// the copy); the session's check covers those it can describe.
+// the copy), except where every parameter is cast (CAST($1 AS
+// DECIMAL(38,2))): the type is the cast's. That is how a numeric
+// parameter runs, cast to its value's scale at Execute (planner/session,
+// numparams.go), so such a CASE or coalesce is guarded with its value's
+// scale; the session's check covers the others it can describe.
 
 // ValuesScalesRefused is the error of a VALUES column whose values,
 // read from columns, are numeric of different scales.
@@ -69,7 +73,7 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 		for _, i := range nc.Items {
 			for _, c := range ValueCases(nc.Sel.SelectList[i]) {
 				bs, _ := CaseBranches(c)
-				if !hasParameter(c) {
+				if !uncastParameter(c) {
 					out = append(out, guarded{e: c, branches: bs})
 				}
 			}
@@ -95,10 +99,10 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 				col = append(col, row[c])
 				read = read || !constantValue(row[c])
 			}
-			if read && !hasParameter(values.Values[0][c]) && (n == tree.Node(root) || r.reaches(sel, c, "col"+itoa(c), false)) {
+			if read && !uncastParameter(values.Values[0][c]) && (n == tree.Node(root) || r.reaches(sel, c, "col"+itoa(c), false)) {
 				params := false
 				for _, v := range col {
-					params = params || hasParameter(v)
+					params = params || uncastParameter(v)
 				}
 				if !params {
 					out = append(out, guarded{e: values.Values[0][c], branches: col, values: true})
@@ -108,6 +112,24 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 		return true
 	})
 	return out
+}
+
+// uncastParameter reports whether e holds a parameter that is not the
+// operand of a cast, whose type the engine would take from the context.
+func uncastParameter(e tree.Expr) bool {
+	found := false
+	tree.Inspect(e, func(n tree.Node) bool {
+		switch n := n.(type) {
+		case *tree.Cast:
+			if _, ok := n.Child.(*tree.Parameter); ok {
+				return false
+			}
+		case *tree.Parameter:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // scalarItems says which result columns of root (parsed from sql) are

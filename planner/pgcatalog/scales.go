@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
@@ -16,8 +17,9 @@ import (
 // (casts of constants to decimals too), one column of a VALUES list or of
 // a set operation, and where they are casts of constants to decimals of
 // different scales in a VALUES column that may show in the result (not
-// only through sum or avg, reach), the statement is refused (MixedScales;
-// 0A000) rather than answered with other digits.
+// only through sum or avg, reach; through a sum of some of its rows,
+// summedWhole), the statement is refused (MixedScales; 0A000) rather
+// than answered with other digits.
 // Set operations' branches of other kinds the session compares
 // (planner/session, setscales.go); a VALUES column of values read from
 // columns is checked by the engine where it runs (scaleguard.go).
@@ -61,7 +63,9 @@ func MixedScales(root tree.Node, sql string) bool {
 							col = append(col, row[c])
 						}
 					}
-					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, "col"+itoa(c), false))
+					name := "col" + itoa(c)
+					mixed = mixedScales(col, sql, true) && (n == root || r.reaches(n, c, name, false) ||
+						r.reaches(n, c, name, true) && (!summedWhole(root, n) || widestNull(col, sql)))
 				}
 			}
 		case *tree.SetOperationNode:
@@ -141,6 +145,74 @@ func mixedScales(es []tree.Expr, sql string, casts bool) bool {
 		decimal = decimal || dec
 	}
 	return decimal && len(seen) > 1
+}
+
+// summedWhole reports whether root sums every row of the VALUES list
+// read by sel: it reads sel alone, and neither filters, groups nor
+// windows the rows (no FILTER either). A sum of a VALUES column of
+// constants of different scales, none NULL, then has the widest scale,
+// as in Postgres (the largest of the values summed); where rows may be
+// left out (where x < 2, group by) or the widest is a NULL's
+// (null::numeric(10,3)) Postgres' may be smaller, and the statement is
+// refused (MixedScales).
+func summedWhole(root tree.Node, sel *tree.SelectNode) bool {
+	top, ok := root.(*tree.SelectNode)
+	if !ok {
+		return false
+	}
+	ref, ok := top.FromTable.(*tree.SubqueryRef)
+	if !ok || ref.Subquery == nil || ref.Subquery.Node != tree.QueryNode(sel) {
+		return false
+	}
+	for _, s := range []*tree.SelectNode{top, sel} {
+		if s.WhereClause != nil || len(s.GroupExpressions) > 0 || s.Having != nil || s.Qualify != nil {
+			return false
+		}
+	}
+	whole := true
+	for _, e := range top.SelectList {
+		tree.Inspect(e, func(n tree.Node) bool {
+			switch n := n.(type) {
+			case *tree.Window:
+				whole = false
+			case *tree.Function:
+				whole = whole && n.Filter == nil
+			}
+			return whole
+		})
+	}
+	return whole
+}
+
+// widestNull reports whether the column of values col holds a NULL cast
+// to a decimal (null::numeric(10,3)) whose scale is larger than every
+// other value's, or one whose scale is not known: it gives the engine's
+// column its scale, and no value to a sum.
+func widestNull(col []tree.Expr, sql string) bool {
+	widest, nulls := -1, []int{}
+	for _, e := range col {
+		c, isCast := e.(*tree.Cast)
+		switch {
+		case isNullConstant(e):
+			continue
+		case isCast && isNullConstant(c.Child):
+			s, ok := decimalCastScale(e)
+			if !ok {
+				return true
+			}
+			nulls = append(nulls, s)
+			continue
+		}
+		s, _, ok := constantScale(e, sql)
+		if !ok {
+			s, ok = decimalCastScale(e)
+		}
+		if !ok {
+			return true
+		}
+		widest = max(widest, s)
+	}
+	return slices.ContainsFunc(nulls, func(s int) bool { return s > widest })
 }
 
 // constantScale is the scale of a numeric constant (or a constant cast to
