@@ -251,13 +251,7 @@ func orderedAs(sel *tree.SelectNode, col int, text, sql string) []edit {
 // its tree (and the parentheses before it) to the comma, keyword or alias
 // that ends it at its depth; false where it cannot be told.
 func itemText(e tree.Expr, sql string) (string, bool) {
-	first := uint64(len(sql))
-	tree.Inspect(e, func(n tree.Node) bool {
-		if x, ok := n.(tree.Expr); ok && x != nil && x.Head().QueryLocation < first {
-			first = x.Head().QueryLocation
-		}
-		return true
-	})
+	first := firstLocation(e, len(sql))
 	start := int(first)
 	if start >= len(sql) {
 		return "", false
@@ -295,6 +289,19 @@ func itemText(e tree.Expr, sql string) (string, bool) {
 	}
 	text := strings.TrimSpace(sql[start:end])
 	return text, text != ""
+}
+
+// firstLocation is the smallest offset of an expression in e's tree,
+// or none when no expression has one below it.
+func firstLocation(e tree.Expr, none int) uint64 {
+	first := uint64(none)
+	tree.Inspect(e, func(n tree.Node) bool {
+		if x, ok := n.(tree.Expr); ok && x != nil && x.Head().QueryLocation < first {
+			first = x.Head().QueryLocation
+		}
+		return true
+	})
+	return first
 }
 
 // itemStops are the keywords that end a select list item at its depth.
@@ -503,13 +510,7 @@ func caseStart(e tree.Expr, sql string) int {
 	if !ok || len(o.Children) == 0 {
 		return -1
 	}
-	first := uint64(len(sql))
-	tree.Inspect(o.Children[0], func(n tree.Node) bool {
-		if x, ok := n.(tree.Expr); ok && x != nil && x.Head().QueryLocation < first {
-			first = x.Head().QueryLocation
-		}
-		return true
-	})
+	first := firstLocation(o.Children[0], len(sql))
 	i := int(first)
 	if i >= len(sql) {
 		return -1

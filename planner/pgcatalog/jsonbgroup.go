@@ -291,13 +291,7 @@ func lastNamePiece(pieces []piece, ref *tree.ColumnRef) string {
 // (and the parentheses opened before it and closed inside) to the comma,
 // keyword, alias or closing parenthesis that ends it at its depth.
 func itemSpan(e tree.Expr, sql string) (int, int, bool) {
-	first := uint64(len(sql))
-	tree.Inspect(e, func(n tree.Node) bool {
-		if x, ok := n.(tree.Expr); ok && x != nil && x.Head().QueryLocation < first {
-			first = x.Head().QueryLocation
-		}
-		return true
-	})
+	first := firstLocation(e, len(sql))
 	start := int(first)
 	if start >= len(sql) {
 		return 0, 0, false
