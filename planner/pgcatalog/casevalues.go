@@ -262,30 +262,9 @@ func itemText(e tree.Expr, sql string) (string, bool) {
 	for start < len(sql) && sql[start] != '(' && !sqlparse.Scan(sql, start).Significant() {
 		start = sqlparse.Scan(sql, start).End
 	}
-	depth, end := 0, -1
-	for i := start; i < len(sql) && end < 0; {
-		t := sqlparse.Scan(sql, i)
-		switch {
-		case !t.Significant():
-		case t.Kind == sqlparse.Param:
-			return "", false
-		case t.Text == "(" || t.Text == "[":
-			depth++
-		case t.Text == ")" || t.Text == "]":
-			depth--
-			if depth < 0 {
-				end = i
-			}
-		case depth > 0:
-		case t.Text == "," || t.Text == ";":
-			end = i
-		case t.Kind == sqlparse.Word && (itemStops[t.Upper()] || strings.EqualFold(t.Text, e.Head().Alias)):
-			end = i
-		}
-		i = t.End
-	}
-	if end < 0 {
-		end = len(sql)
+	end, ok := itemEnd(sql, start, itemStops, e.Head().Alias)
+	if !ok {
+		return "", false
 	}
 	text := strings.TrimSpace(sql[start:end])
 	return text, text != ""
@@ -302,6 +281,35 @@ func firstLocation(e tree.Expr, none int) uint64 {
 		return true
 	})
 	return first
+}
+
+// itemEnd is where the item starting at start in sql ends: the comma,
+// semicolon, closing parenthesis, stop keyword or alias at its depth, or
+// the end of sql; false where the item holds a parameter.
+func itemEnd(sql string, start int, stops map[string]bool, alias string) (int, bool) {
+	depth := 0
+	for i := start; i < len(sql); {
+		t := sqlparse.Scan(sql, i)
+		switch {
+		case !t.Significant():
+		case t.Kind == sqlparse.Param:
+			return 0, false
+		case t.Text == "(" || t.Text == "[":
+			depth++
+		case t.Text == ")" || t.Text == "]":
+			depth--
+			if depth < 0 {
+				return i, true
+			}
+		case depth > 0:
+		case t.Text == "," || t.Text == ";":
+			return i, true
+		case t.Kind == sqlparse.Word && (stops[t.Upper()] || strings.EqualFold(t.Text, alias)):
+			return i, true
+		}
+		i = t.End
+	}
+	return len(sql), true
 }
 
 // itemStops are the keywords that end a select list item at its depth.

@@ -306,30 +306,9 @@ func itemSpan(e tree.Expr, sql string) (int, int, bool) {
 			break
 		}
 	}
-	depth, end := 0, -1
-	for i := start; i < len(sql) && end < 0; {
-		t := sqlparse.Scan(sql, i)
-		switch {
-		case !t.Significant():
-		case t.Kind == sqlparse.Param:
-			return 0, 0, false
-		case t.Text == "(" || t.Text == "[":
-			depth++
-		case t.Text == ")" || t.Text == "]":
-			depth--
-			if depth < 0 {
-				end = i
-			}
-		case depth > 0:
-		case t.Text == "," || t.Text == ";":
-			end = i
-		case t.Kind == sqlparse.Word && (groupStops[t.Upper()] || strings.EqualFold(t.Text, e.Head().Alias)):
-			end = i
-		}
-		i = t.End
-	}
-	if end < 0 {
-		end = len(sql)
+	end, ok := itemEnd(sql, start, groupStops, e.Head().Alias)
+	if !ok {
+		return 0, 0, false
 	}
 	for start < end && sql[start] == '(' && !balanced(sql[start:end]) {
 		start++
