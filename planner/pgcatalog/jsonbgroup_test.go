@@ -3,7 +3,6 @@ package pgcatalog
 import (
 	"testing"
 
-	eng "github.com/lakegate/lakegate/internal/engine"
 	"github.com/lakegate/lakegate/internal/sqlparse/tree"
 )
 
@@ -14,19 +13,7 @@ import (
 // guard is the value, or fails on a number with trailing fraction zeros.
 func TestJSONBGroupGuards(t *testing.T) {
 	t.Parallel()
-	db, err := eng.Open(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Connect()
-	if err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Close()
-		db.Close()
-	})
+	conn := testEngine(t)
 	for _, tc := range []struct{ sql, want string }{
 		{`select count(*) from (values ('1'::jsonb)) t(j) group by j`,
 			`select count(*) from (values (lakegate_jsonb('1'))) t(j) group by j, lakegate_jsonb_guard(j)`},

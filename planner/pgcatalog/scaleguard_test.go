@@ -19,19 +19,7 @@ import (
 // differ, at the first row, and is the value where they agree.
 func TestScaleGuards(t *testing.T) {
 	t.Parallel()
-	db, err := eng.Open(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Connect()
-	if err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Close()
-		db.Close()
-	})
+	conn := testEngine(t)
 	for _, m := range scaleGuardMacros {
 		if err := conn.Exec("CREATE MACRO " + m); err != nil {
 			t.Fatal(err)
@@ -103,4 +91,24 @@ func TestScaleGuards(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testEngine opens a bare engine and a connection to it for the test,
+// closed when it ends.
+func testEngine(t *testing.T) *eng.Conn {
+	t.Helper()
+	db, err := eng.Open(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Connect()
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Close()
+		db.Close()
+	})
+	return conn
 }
