@@ -193,11 +193,6 @@ func (c *jsonbComparer) guardItem(item tree.Expr, from *jsonbFrom, setColumn boo
 		}
 		return
 	}
-	start, end, ok := itemSpan(item, c.sql)
-	if !ok {
-		c.why = JSONBGroupRefused
-		return
-	}
 	alias := ""
 	if item.Head().Alias == "" {
 		name, ok := exprName(item, c.sql)
@@ -217,7 +212,20 @@ func (c *jsonbComparer) guardItem(item tree.Expr, from *jsonbFrom, setColumn boo
 		}
 		alias = " AS " + name
 	}
+	c.guard(item, alias)
+}
+
+// guard wraps e in the guard where it stands, followed by alias; where
+// e's extent cannot be told, the statement is refused. It says whether
+// it wrapped e.
+func (c *jsonbComparer) guard(e tree.Expr, alias string) bool {
+	start, end, ok := itemSpan(e, c.sql)
+	if !ok {
+		c.why = JSONBGroupRefused
+		return false
+	}
 	c.eds = append(c.eds, edit{start, start, "lakegate_jsonb_guard("}, edit{end, end, ")" + alias})
+	return true
 }
 
 // distinctArguments wraps the jsonb arguments of an aggregate with
@@ -241,12 +249,9 @@ func (c *jsonbComparer) guardTerms(terms []tree.Expr, from *jsonbFrom) {
 			}
 			continue
 		}
-		start, end, ok := itemSpan(a, c.sql)
-		if !ok {
-			c.why = JSONBGroupRefused
+		if !c.guard(a, "") {
 			return
 		}
-		c.eds = append(c.eds, edit{start, start, "lakegate_jsonb_guard("}, edit{end, end, ")"})
 	}
 }
 
