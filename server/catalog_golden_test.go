@@ -201,7 +201,7 @@ func TestCatalogGoldenPostgres(t *testing.T) {
 // protocol (text).
 func TestCatalogSystemTypesPgx(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	c := g.as(t, "payments_svc")
 	ctx := context.Background()
 	const q = `SELECT c.oid, c.relname, c.relkind, c.relacl, a.attidentity, t.typinput, t.typname,

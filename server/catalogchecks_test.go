@@ -21,7 +21,7 @@ import (
 func TestCatalogStatementsMatchPostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
 	const one = ` from pg_namespace where nspname = 'pg_catalog'`
 	const before = `select (select count(*) from pg_class where relname = 'no such'), `

@@ -55,7 +55,7 @@ func TestPsqlMetaCommands(t *testing.T) {
 	if _, err := exec.LookPath("psql"); err != nil {
 		t.Fatal("psql not installed: scripts/test.sh installs postgresql-client")
 	}
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	cases := []struct {
 		user, cmd    string
 		want, reject []string
@@ -99,7 +99,7 @@ func TestPsqlMetaCommands(t *testing.T) {
 // psql's expanded display (\x) of a query: one record block per row.
 func TestPsqlExpandedQuery(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	out := g.psql(t, "payments_svc", "-c", `\x`, "-c", "select id, currency, amount from payments.charges order by id limit 2")
 	for _, w := range []string{"Expanded display is on.", "-[ RECORD 1 ]", "-[ RECORD 2 ]", "currency | ", "amount   | "} {
 		if !strings.Contains(out, w) {
@@ -115,7 +115,7 @@ func TestPsqlExpandedQuery(t *testing.T) {
 // policy hides.
 func TestCatalogHidesInvisibleTables(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")
 	for _, q := range []string{

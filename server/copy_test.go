@@ -80,7 +80,7 @@ func copyOut(c *pgconn.PgConn, sql string) string {
 func TestCopyLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := openScriptConn(t, pg.DSN)
 	lc := openScriptConn(t, g.dsn(""))
 	for _, c := range []*scriptConn{pc, lc} {

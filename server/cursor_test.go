@@ -81,7 +81,7 @@ var cursorScript = []string{
 func TestCursorsLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := openScriptConn(t, pg.DSN)
 	lc := openScriptConn(t, g.dsn(""))
 	compareScripts(t, pc, lc, cursorScript)

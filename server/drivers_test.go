@@ -344,7 +344,7 @@ func TestPsycopg2SQLAlchemy(t *testing.T) {
 // every line with what the same script prints against PostgreSQL 15.
 func TestPsycopg3(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	run := pythonCheck(t, "psycopg3_check.py", false)
 	if want, got := onBoth(run, pg, g.gateway); got != want {
@@ -383,7 +383,7 @@ func nodePostgres(t *testing.T) string {
 func TestNodePostgres(t *testing.T) {
 	t.Parallel()
 	modules := nodePostgres(t)
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	script, _ := filepath.Abs(filepath.Join("..", "testdata", "clients", "node", "driver_check.js"))
 	run := func(host, port, user, password, db string) string {

@@ -247,7 +247,7 @@ func TestExtendedProtocolPrepared(t *testing.T) {
 
 func TestStatementTimeout(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	c := g.connect(t)
 	ctx := context.Background()
 	if _, err := c.Exec(ctx, "set statement_timeout = '200ms'"); err != nil {
@@ -273,6 +273,7 @@ func TestMain(m *testing.M) {
 	}
 	_ = sort.Strings
 	code := m.Run()
+	closeSharedGateways()
 	removeJavaClasses()
 	os.Exit(code)
 }
@@ -298,7 +299,7 @@ func TestOversizedMessage(t *testing.T) {
 // integers truncates.
 func TestPostgresArithmetic(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	c := g.connect(t)
 	for _, tc := range []struct{ sql, want string }{
 		{"select (7/2)::text", "3"},

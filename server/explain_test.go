@@ -13,7 +13,7 @@ import (
 // views (file paths, mask expressions) appears.
 func TestExplain(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	ctx := context.Background()
 	plan := func(user, sql string) string {
 		c := g.as(t, user)

@@ -73,7 +73,7 @@ func TestFloatChecksTwice(t *testing.T) {
 // for the float tests above.
 func floatSides(t *testing.T) (pc, lc *pgx.Conn) {
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, err := pgx.Connect(context.Background(), pg.DSN)
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,7 @@ func execText(t *testing.T, c *pgconn.PgConn, sql string) string {
 // PostgreSQL 15 reports, with the values SHOW and current_setting give.
 func TestServerIdentity(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	c := connectPG(t, g.dsn("&application_name=idtest"))
 	want := map[string]string{
 		"application_name": "idtest", "client_encoding": "UTF8", "DateStyle": "ISO, MDY",
@@ -96,7 +96,7 @@ func TestServerIdentity(t *testing.T) {
 // the client is told, as PostgreSQL reports a GUC_REPORT change.
 func TestParameterStatusFollowsSettings(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	// pgjdbc's startup: DateStyle=ISO and the JVM's zone; a client asking
 	// for another encoding still gets UTF8; server_version cannot be chosen.
 	c := connectPG(t, g.dsn("&DateStyle=ISO&TimeZone=Europe/Berlin&client_encoding=LATIN1&server_version=9.6&is_superuser=on"))
@@ -143,7 +143,7 @@ func TestParameterStatusFollowsSettings(t *testing.T) {
 func TestServerIdentityLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := connectPG(t, pg.DSN)
 	lc := connectPG(t, g.dsn(""))
 	for _, k := range reported {
@@ -191,7 +191,7 @@ func TestServerIdentityLikePostgres(t *testing.T) {
 // server_version; psql shows it in its variables.
 func TestPsqlServerVersion(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	host, port, _ := net.SplitHostPort(g.addr)
 	out, err := exec.Command("psql", "-X", "-A", "-t", "-h", host, "-p", port, "-U", "analyst", "lakegate",
 		"-c", `\echo :SERVER_VERSION_NUM :SERVER_VERSION_NAME`, "-c", "select version()").CombinedOutput()

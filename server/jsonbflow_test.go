@@ -16,7 +16,7 @@ import (
 func TestJSONBranchesMatchPostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
 	for _, tc := range []struct {
 		sql      string

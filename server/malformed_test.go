@@ -137,7 +137,7 @@ func selectOne(t *testing.T, c *pgconn.PgConn) {
 // connection closes.
 func TestBindNegativeParameterLength(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	other := connectPG(t, g.dsn(""))
 	selectOne(t, other)
 

@@ -26,7 +26,7 @@ import (
 func TestNumericScalesMatchPostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
 	const ab = ` from (values (1.5::numeric(10,1), 2.25::numeric(10,2)), (null, 3.75)) t(a, b)`
 	for _, tc := range []struct {
@@ -151,7 +151,7 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 func TestNumericParameterScalesMatchPostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
 	run := func(c *pgconn.PgConn, sql, v string, oids []uint32) corpusAnswer {
 		r := c.ExecParams(context.Background(), sql, [][]byte{[]byte(v)}, oids, nil, nil).Read()

@@ -60,7 +60,7 @@ func paramResult(ctx context.Context, c *pgx.Conn, sql string, args []*string, d
 // statement's description).
 func TestParameterNulls(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	pg := startDemoPostgres(t, demoTablesDDL+"\n"+demoTablesRows)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")

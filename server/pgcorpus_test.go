@@ -138,7 +138,7 @@ func TestPostgresCorpus(t *testing.T) {
 	cases := readCorpus(t)
 	known := readKnown(t)
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
 	for _, c := range []*scriptConn{pc, lc} {
 		if a := runCorpusCase(c.c, "SET TimeZone = 'UTC'"); a.state != "" {

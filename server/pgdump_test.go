@@ -25,7 +25,7 @@ func TestPgDumpSchemaOnly(t *testing.T) {
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("pg_dump not installed (%v): scripts/test.sh installs postgresql-15", err)
 	}
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	host, port, _ := net.SplitHostPort(g.addr)
 	dump := func(user string) string {
 		return pgDumpSchema(t, []string{"-h", host, "-p", port, "-U", user, "lakegate"}, "PGPASSWORD=pw-"+user)
@@ -79,7 +79,7 @@ func pgDumpSchema(t *testing.T, args []string, env ...string) string {
 // TestSetConfig: SELECT set_config(...) alone is SET and returns the value.
 func TestSetConfig(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")
 	one := func(sql string) string {
@@ -250,7 +250,7 @@ func TestRepeatableRead(t *testing.T) {
 // lock but checks what Postgres checks.
 func TestLockTable(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	ctx := context.Background()
 	c := g.as(t, "payments_svc")
 	if _, err := c.Exec(ctx, "lock table payments.charges in access share mode"); sqlState(err) != "25P01" {
@@ -283,7 +283,7 @@ func TestPsqlPassword(t *testing.T) {
 	if _, err := exec.LookPath("setsid"); err != nil {
 		t.Fatal("setsid (util-linux) not installed")
 	}
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	host, port, _ := net.SplitHostPort(g.addr)
 	// Without a controlling terminal psql prompts on stdin.
 	cmd := exec.Command("setsid", "psql", "-X", "-v", "VERBOSITY=verbose", "-h", host, "-p", port, "-U", "payments_svc", "-d", "lakegate", "-c", `\password`)

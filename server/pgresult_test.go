@@ -14,7 +14,7 @@ import (
 // format too (pgx reads these in binary).
 func TestNarrowedIntegerColumnsBinary(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	c := g.connect(t)
 	rows, err := c.Query(context.Background(),
 		"select sum(x), sum(x) over (), ntile(2) over (order by x), sum(y) from (values (1, 10000000000), (2, 1)) t(x, y) group by x order by x",

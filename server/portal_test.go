@@ -16,7 +16,7 @@ import (
 // continues where the last one stopped (as JDBC's setFetchSize does).
 func TestPortalRowLimits(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	nc, err := net.Dial("tcp", g.addr)
 	if err != nil {
 		t.Fatal(err)

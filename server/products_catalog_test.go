@@ -45,7 +45,7 @@ func productViewsDDL() string {
 // list them as PostgreSQL lists a view of the same columns.
 func TestLakegateSchemaInCatalogs(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	pg := startDemoPostgres(t, "")
 	pc, err := pgx.Connect(context.Background(), pg.DSN)
 	if err != nil {
@@ -127,7 +127,7 @@ func resultTypeOIDs(t *testing.T, c *pgx.Conn, sql string, mode pgx.QueryExecMod
 // with the table's rows.
 func TestMetadataTablesTrinoColumns(t *testing.T) {
 	t.Parallel()
-	g := startPolicyGW(t)
+	g := sharedPolicyGW(t)
 	c := g.as(t, "payments_svc")
 	same := func(what, q, want string) {
 		t.Helper()

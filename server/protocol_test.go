@@ -168,7 +168,7 @@ var protocolSteps = []struct {
 func TestExtendedProtocolLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	pc := dialRaw(t, fmt.Sprintf("127.0.0.1:%d", pg.Port), "postgres", "postgres")
 	lc := dialRaw(t, g.addr, "analyst", "lakegate")
 	for _, step := range protocolSteps {
@@ -198,7 +198,7 @@ func TestExtendedProtocolLikePostgres(t *testing.T) {
 func TestPasswordAfterLoginLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	for _, rc := range []*rawClient{
 		dialRaw(t, fmt.Sprintf("127.0.0.1:%d", pg.Port), "postgres", "postgres"),
 		dialRaw(t, g.addr, "analyst", "lakegate"),
@@ -345,7 +345,7 @@ func TestPreparedStatementsFreed(t *testing.T) {
 // engine hands over without its offset, is refused with 0A000.
 func TestWideIntegersAndTimetz(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	c := connectPG(t, g.dsn(""))
 	ctx := context.Background()
 	m := pgtype.NewMap()

@@ -55,7 +55,7 @@ var resultQueries = []string{
 func TestResultBytesLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	ctx := context.Background()
 	connect := func(dsn string) *pgconn.PgConn {
 		c, err := pgconn.Connect(ctx, dsn)
@@ -120,7 +120,7 @@ func firstDifference(want, got string) string {
 // text per column, and expects the same DataRows.
 func TestLimitedPortalBytes(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	nc, err := net.Dial("tcp", g.addr)
 	if err != nil {
 		t.Fatal(err)

@@ -128,7 +128,7 @@ var sessionScript = []string{
 func TestSessionCommandsLikePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc := openScriptConn(t, pg.DSN)
 	lc := openScriptConn(t, g.dsn(""))
 	for _, c := range []*scriptConn{pc, lc} {
@@ -141,7 +141,7 @@ func TestSessionCommandsLikePostgres(t *testing.T) {
 // protocol (pgx's default): Parse/Bind/Execute/Sync in a failed block.
 func TestTransactionStatusExtended(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	c := g.connect(t)
 	ctx := context.Background()
 	pc := c.PgConn()

@@ -15,7 +15,7 @@ import (
 func TestToCharTimeZones(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
-	g := startGateway(t, demo.Sizes{Customers: 1, Charges: 1, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 5, Charges: 5, Bounces: 5})
 	pc, lc := openScriptConn(t, pg.DSN), openScriptConn(t, g.dsn(""))
 	zones := []string{"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Europe/Moscow",
 		"Australia/Lord_Howe", "America/Caracas", "Etc/GMT+5", "Europe/Dublin"}

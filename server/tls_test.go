@@ -54,7 +54,7 @@ func TestTLS(t *testing.T) {
 
 func TestTLSNotConfiguredRefusesRequire(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	_, port, _ := net.SplitHostPort(g.addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

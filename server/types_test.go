@@ -164,7 +164,7 @@ var execModes = []struct {
 // and the text PostgreSQL itself would send.
 func TestTypesRoundTrip(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	for _, m := range execModes {
 		t.Run(m.name, func(t *testing.T) {
 			c := g.connect(t)
@@ -182,7 +182,7 @@ func TestTypesRoundTrip(t *testing.T) {
 // and interpolated by the client (simple protocol).
 func TestTypesParameters(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	for _, m := range execModes {
 		t.Run(m.name, func(t *testing.T) {
 			c := g.connect(t)
@@ -214,7 +214,7 @@ func TestTypesParameters(t *testing.T) {
 // session TimeZone like PostgreSQL, including daylight saving time.
 func TestTimestamptzSessionTimeZone(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	cases := []typeCase{
 		{name: "winter", expr: "TIMESTAMPTZ '2024-02-29 12:34:56.123456+00'", oid: 1184, want: leapNoon, text: "2024-02-29 13:34:56.123456+01"},
 		{name: "summer", expr: "TIMESTAMPTZ '2024-07-01 12:00:00+00'", oid: 1184, want: time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC), text: "2024-07-01 14:00:00+02"},
@@ -334,7 +334,7 @@ func numericText(n pgtype.Numeric) string {
 // quoted literals instead, which the engine types differently: issue 14.)
 func TestUntypedParameters(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	ctx := context.Background()
 	for _, m := range execModes {
 		if m.mode == pgx.QueryExecModeSimpleProtocol {
@@ -378,7 +378,7 @@ func TestUntypedParameters(t *testing.T) {
 // of the compared value's type.
 func TestParameterTypesFromContext(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	ctx := context.Background()
 	c := g.connect(t)
 	for _, tc := range []struct {
@@ -417,7 +417,7 @@ func TestParameterTypesFromContext(t *testing.T) {
 // (asyncpg). An integer parameter stays an integer.
 func TestNumericParametersExact(t *testing.T) {
 	t.Parallel()
-	g := startGateway(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 1})
+	g := sharedGW(t, demo.Sizes{Customers: 10, Charges: 10, Bounces: 10})
 	ctx := context.Background()
 	c := g.connect(t)
 	rows, err := c.Query(ctx, "select id, amount::text from payments.charges order by id")
