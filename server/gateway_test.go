@@ -24,7 +24,8 @@ import (
 
 // The one way tests start a gateway: a lakegate server in this process on
 // a loopback port, over the demo warehouse in a directory of its own.
-// LAKEGATE_TEST_LOG=1 sends its debug log to stderr.
+// LAKEGATE_TEST_LOG=1 sends its debug log to stderr. Tests that only
+// read the demo share one per option set instead (sharedgw_test.go).
 
 // gwOptions say what a test gateway has. The zero value: a new directory
 // with the demo tables at smallSizes (snappy Parquet), no policy, no
