@@ -30,11 +30,15 @@ import (
 //
 // One template per process, written under the spill parent
 // (EngineConfig.TempDir) of the engine that writes it, in a directory made
-// as a spill directory (spill.go): locked while the process lives, swept
-// by a later process once it has ended. Engines opening while the
+// as a spill directory (spill.go) but named apart (templatePrefix: a count
+// of the engines' spill directories does not see it): locked while the
+// process lives, swept by a later process once it has ended. Engines opening while the
 // template is written make their own macros; a template that fails to
 // copy is dropped and written again by the next engine; one that fails to
 // be written leaves engines making their own, as before.
+
+// templatePrefix starts the name of a template's directory.
+const templatePrefix = "lakegate-macros-"
 
 // templateDB is the name the template is attached under while it is
 // written or copied.
@@ -134,7 +138,7 @@ func (t *macroTemplate) write(e *engine, parent string) error {
 		t.state, t.path, t.lock = state, path, lock
 		t.mu.Unlock()
 	}()
-	dir, dirLock, err := newSpillDir(parent)
+	dir, dirLock, err := newLockedDir(parent, templatePrefix)
 	if err != nil {
 		return nil
 	}

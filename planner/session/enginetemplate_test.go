@@ -2,6 +2,7 @@ package session
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -90,6 +91,28 @@ func TestMacroTemplateCopiesWhatTheFirstEngineMade(t *testing.T) {
 		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() || !slices.EqualFunc(g, w, slices.Equal) {
 			t.Fatalf("%s: copy %v %v, made %v %v", q, g, gerr, w, werr)
 		}
+	}
+}
+
+// The template's directory is not an engine's spill directory, and is
+// swept as one once no process holds it.
+func TestMacroTemplateSweptOnceUnheld(t *testing.T) {
+	cfg := EngineConfig{Threads: 1, TempDir: t.TempDir()}
+	tmpl := new(macroTemplate)
+	openForTest(t, cfg, tmpl)
+	path, _ := tmpl.take()
+	if m, _ := filepath.Glob(filepath.Join(cfg.TempDir, spillPrefix+"*")); len(m) != 1 {
+		t.Fatalf("spill directories: %v, want the one engine's", m)
+	}
+	if !strings.HasPrefix(filepath.Base(filepath.Dir(path)), templatePrefix) {
+		t.Fatalf("template at %s", path)
+	}
+	tmpl.lock.Close() // as when its process has ended
+	if n := sweepSpillDirs(cfg.TempDir); n != 1 {
+		t.Fatalf("swept %d, want the template's directory", n)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("template after the sweep: %v", err)
 	}
 }
 
