@@ -55,7 +55,10 @@
 // statement's files download (engineahead.go). An engine
 // is replaced past its footer bound, lifetime or statement count, by one
 // sandboxed to the same set at least, and the C heap is trimmed (at most
-// every 5 s) after a close. The pool counts what it does
+// every 5 s) after a close. An engine opens with the emulation's macros
+// copied from the process's macro template, made and bound once by the
+// first engine and detached before any sandbox is set
+// (enginetemplate.go). The pool counts what it does
 // (EnginePoolStats, enginepoolstats.go).
 //
 // Views stay between statements while their snapshot and the access

@@ -177,6 +177,11 @@ func engineSettings() []eng.Setting {
 // nothing but lakegate's own setup may run in it before sandbox
 // (enginespare.go).
 func openUnsandboxed(cfg EngineConfig) (*engine, error) {
+	return openWithTemplate(cfg, &processTemplate)
+}
+
+// openWithTemplate is openUnsandboxed with the macro template t.
+func openWithTemplate(cfg EngineConfig, t *macroTemplate) (*engine, error) {
 	tempDir, tempLock, err := newSpillDir(cfg.TempDir)
 	if err != nil {
 		return nil, fmt.Errorf("engine: spill dir: %w", err)
@@ -219,17 +224,15 @@ func openUnsandboxed(cfg EngineConfig) (*engine, error) {
 		return nil, fmt.Errorf("engine: setup: %w", err)
 	}
 	e.tz = connTimeZone
-	if err := e.resetTimeZoneMacro(); err != nil {
-		e.close()
-		return nil, fmt.Errorf("engine: setup: %w", err)
-	}
 	for _, f := range pgcatalog.EngineFunctions {
 		if err := e.conn.RegisterTextFunction(f.Name, f.Args, f.Fn); err != nil {
 			e.close()
 			return nil, err
 		}
 	}
-	if err := e.exec(pgcatalog.EngineMacros); err != nil {
+	// The time zone macro and the operators, from the process's macro
+	// template when it has one (enginetemplate.go).
+	if err := e.installMacros(t, cfg.TempDir); err != nil {
 		e.close()
 		return nil, fmt.Errorf("engine: operators: %w", err)
 	}

@@ -27,7 +27,14 @@ const spillLockName = "lock"
 // name, then renamed: a sweep (sweepSpillDirs) that finds "lock" finds it
 // locked already, never between its creation and its flock.
 func newSpillDir(parent string) (dir string, lock *os.File, err error) {
-	dir, err = os.MkdirTemp(parent, fmt.Sprintf("%s%d-", spillPrefix, os.Getpid()))
+	return newLockedDir(parent, spillPrefix)
+}
+
+// newLockedDir makes a directory as newSpillDir does, its name starting
+// with prefix (spillPrefix, templatePrefix: the ones sweepSpillDirs
+// sweeps).
+func newLockedDir(parent, prefix string) (dir string, lock *os.File, err error) {
+	dir, err = os.MkdirTemp(parent, fmt.Sprintf("%s%d-", prefix, os.Getpid()))
 	if err != nil {
 		return "", nil, err
 	}
@@ -51,7 +58,8 @@ func newSpillDir(parent string) (dir string, lock *os.File, err error) {
 var swept sync.Map
 
 // sweepSpillDirs removes, once per process and directory, the spill
-// directories under parent ("": the OS temp dir) that no live process
+// directories (and macro templates' directories: enginetemplate.go) under
+// parent ("": the OS temp dir) that no live process
 // holds: those of gateways, tests or tools that ended without closing
 // their engines (killed, crashed, or a test that never closed what it
 // opened). A directory without a lock file (made by an older lakegate, or
@@ -70,7 +78,7 @@ func sweepSpillDirs(parent string) int {
 	}
 	n := 0
 	for _, de := range entries {
-		if !de.IsDir() || !strings.HasPrefix(de.Name(), spillPrefix) {
+		if !de.IsDir() || !strings.HasPrefix(de.Name(), spillPrefix) && !strings.HasPrefix(de.Name(), templatePrefix) {
 			continue
 		}
 		dir := filepath.Join(parent, de.Name())
