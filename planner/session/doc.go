@@ -55,7 +55,9 @@
 // statement's files download (engineahead.go). An engine
 // is replaced past its footer bound, lifetime or statement count, by one
 // sandboxed to the same set at least, and the C heap is trimmed (at most
-// every 5 s) after a close. The pool counts what it does
+// every 5 s) after a close. Manager.Close closes the pool: the idle
+// engines, the spare and the next engine (once open) close, and an engine
+// given back after it is closed, never kept. The pool counts what it does
 // (EnginePoolStats, enginepoolstats.go).
 //
 // Views stay between statements while their snapshot and the access
