@@ -29,10 +29,11 @@
 // survives the other statements a client runs while it is suspended.
 // Portals and prepared statements follow PostgreSQL's rules (26000, 34000,
 // 42P05; portals end at Close, Sync outside a block or the block's end)
-// and are bounded per session (limits.max_prepared_*, 53400); the caches
-// in sessioncmds.go and rows.go say how. Reads from the client stop at
+// and are bounded per session (limits.max_prepared_*, 53400; a Parse
+// beyond them is refused before it is planned); the caches in
+// sessioncmds.go and rows.go say how. Reads from the client stop at
 // message boundaries, so lakegate knows which message psql-wire handles
-// (msgframe.go).
+// (frames.go).
 //
 // Startup: psql-wire writes its fixed ParameterStatus set; lakegate then
 // writes the session's values (server_version, TimeZone, DateStyle, ...) and

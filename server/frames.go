@@ -112,6 +112,11 @@ func (f *frameChecker) describingStatement() bool {
 	return f.stage == stageMessages && f.typ == 'D' && f.first == 'S'
 }
 
+// parsingStatement reports whether the message being handled is a Parse.
+func (f *frameChecker) parsingStatement() bool {
+	return f.stage == stageMessages && f.typ == 'P'
+}
+
 func (f *frameChecker) hdrLen() int {
 	if f.stage == stageStartup {
 		return 8

@@ -101,8 +101,12 @@ type conn struct {
 	// parsedBytes is the size of the statement text the last Parse planned;
 	// the statement cache charges it to the session (statementCache.Set).
 	parsedBytes int
-	endOnce     sync.Once
-	limits      pgtypes.Limits // caps of a result value and row
+	// parseName is the name of the statement the Parse being handled
+	// makes, when parseNamed (statementCache.Get saw it).
+	parseName  string
+	parseNamed bool
+	endOnce    sync.Once
+	limits     pgtypes.Limits // caps of a result value and row
 	// killed: the session is being ended (drain, pg_terminate_backend); a
 	// statement it cancels ends the connection with 57P01 (drain.go).
 	// stmtCancel cancels the running statement's context.
@@ -284,10 +288,18 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 	if c == nil {
 		return nil, errors.New("server: no session")
 	}
+	c.busy()
 	if !q.SimpleQuery {
 		c.parsedBytes = len(q.Query)
+		name, named := c.parseName, c.parseNamed
+		c.parseName, c.parseNamed = "", false
+		if sc := sessionStatements(ctx); sc != nil && named {
+			if err := sc.admits(ctx, name, len(q.Query)); err != nil {
+				failTransaction(ctx)
+				return nil, err
+			}
+		}
 	}
-	c.busy()
 	texts := planner.SplitStatements(q.Query)
 	if len(texts) == 0 {
 		texts = []string{""}

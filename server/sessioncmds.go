@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	wire "github.com/jeroenrinzema/psql-wire"
@@ -117,8 +118,9 @@ func (p wireStatements) ClosePortals() {
 //     other lookups), and the others get a stand-in statement; binding it
 //     fails with 26000 (portalCache.Bind). The session goes on;
 //   - at most limits.max_prepared_statements statements, whose texts
-//     together hold at most limits.max_prepared_bytes (53400 beyond);
-//     Close, DEALLOCATE and the session's end free them.
+//     together hold at most limits.max_prepared_bytes (53400 beyond,
+//     before the statement is planned: admits); Close, DEALLOCATE and the
+//     session's end free them.
 type statementCache struct {
 	wire.DefaultStatementCache
 	limits preparedLimits
@@ -127,7 +129,7 @@ type statementCache struct {
 	live    map[*wire.Statement]string // statement -> its name
 	bytes   map[string]int             // name -> bytes charged
 	total   int                        // sum of bytes
-	missing map[string]*wire.Statement // stand-ins for unknown names, dropped at the next Sync
+	missing map[string]*wire.Statement // stand-ins for unknown names a Bind or Execute looked up, at most 64
 }
 
 // preparedLimits bound a session's statements and portals; zero fields
@@ -168,10 +170,20 @@ func (c *statementCache) Get(ctx context.Context, name string) (*wire.Statement,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	st, err := c.DefaultStatementCache.Get(ctx, name)
+	conn, _ := ctx.Value(connKey{}).(*conn)
+	if conn != nil && conn.frames != nil && conn.frames.parsingStatement() {
+		// psql-wire looks the name up before the parse hook runs, only
+		// to close the portals of a statement the Parse replaces: no
+		// stand-in for a new name (kept, it held the name and with it
+		// the whole message it aliases, the statement's text). The hook
+		// refuses a statement beyond the limits with the name (admits).
+		conn.parseName, conn.parseNamed = strings.Clone(name), true
+		return st, err
+	}
 	if err != nil || st != nil {
 		return st, err
 	}
-	if conn, _ := ctx.Value(connKey{}).(*conn); conn != nil && conn.frames != nil && conn.frames.describingStatement() {
+	if conn != nil && conn.frames != nil && conn.frames.describingStatement() {
 		return nil, failMessage(ctx, errMissingStatement(name))
 	}
 	if st := c.missing[name]; st != nil {
@@ -180,6 +192,9 @@ func (c *statementCache) Get(ctx context.Context, name string) (*wire.Statement,
 	if len(c.missing) >= 64 {
 		clear(c.missing) // a client naming many unknown statements keeps no state
 	}
+	// The name aliases the client's message, which may be large (a
+	// Bind's parameter values): the stand-in keeps a copy.
+	name = strings.Clone(name)
 	var tmp wire.DefaultStatementCache
 	gone := withSQLState(errMissingStatement(name))
 	_ = tmp.Set(ctx, name, wire.NewStatement(func(context.Context, wire.DataWriter, []wire.Parameter) error { return gone }))
@@ -224,20 +239,9 @@ func (c *statementCache) Set(ctx context.Context, name string, st *wire.Prepared
 		failTransaction(ctx)
 		return withSQLState(&session.StateError{Code: session.StateDuplicatePrepared, Msg: "prepared statement \"" + name + "\" already exists"})
 	}
-	lim := c.limits.orDefaults()
-	count, total := len(c.live), c.total
-	if old != nil {
-		count, total = count-1, total-c.bytes[name]
-	}
-	if count+1 > lim.statements {
+	if err := c.overLimit(name, old != nil, size); err != nil {
 		failTransaction(ctx)
-		return withSQLState(&session.StateError{Code: session.StateLimitExceeded,
-			Msg: fmt.Sprintf("too many prepared statements in this session (limits.max_prepared_statements is %d); close some with Close or DEALLOCATE", lim.statements)})
-	}
-	if total+size > lim.bytes {
-		failTransaction(ctx)
-		return withSQLState(&session.StateError{Code: session.StateLimitExceeded,
-			Msg: fmt.Sprintf("prepared statements of this session would hold %d bytes (limits.max_prepared_bytes is %d); close some with Close or DEALLOCATE", total+size, lim.bytes)})
+		return err
 	}
 	if err := c.DefaultStatementCache.Set(ctx, name, st); err != nil {
 		return err
@@ -250,6 +254,42 @@ func (c *statementCache) Set(ctx context.Context, name string, st *wire.Prepared
 	c.live[nst], c.bytes[name] = name, size
 	c.total += size
 	return nil
+}
+
+// overLimit is the 53400 error when a statement of size bytes stored
+// under name (replacing one: replaces) would take the session past its
+// limits, else nil; c.mu is held.
+func (c *statementCache) overLimit(name string, replaces bool, size int) error {
+	lim := c.limits.orDefaults()
+	count, total := len(c.live), c.total
+	if replaces {
+		count, total = count-1, total-c.bytes[name]
+	}
+	if count+1 > lim.statements {
+		return withSQLState(&session.StateError{Code: session.StateLimitExceeded,
+			Msg: fmt.Sprintf("too many prepared statements in this session (limits.max_prepared_statements is %d); close some with Close or DEALLOCATE", lim.statements)})
+	}
+	if total+size > lim.bytes {
+		return withSQLState(&session.StateError{Code: session.StateLimitExceeded,
+			Msg: fmt.Sprintf("prepared statements of this session would hold %d bytes (limits.max_prepared_bytes is %d); close some with Close or DEALLOCATE", total+size, lim.bytes)})
+	}
+	return nil
+}
+
+// admits returns the error Set would refuse a statement of size bytes
+// under name with for the session's limits (nil when it would not), before
+// the statement is planned: a client Parsing beyond the limits costs
+// lexing and planning each text otherwise (TestPreparedStatementsFreed).
+// A named statement that exists is left to Set (42P05, after planning, as
+// PostgreSQL reports it).
+func (c *statementCache) admits(ctx context.Context, name string, size int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, _ := c.DefaultStatementCache.Get(ctx, name)
+	if old != nil && name != "" {
+		return nil
+	}
+	return c.overLimit(name, old != nil, size)
 }
 
 // forget drops the accounting of the statement st under name.

@@ -58,7 +58,9 @@
 // every 5 s) after a close. An engine opens with the emulation's macros
 // copied from the process's macro template, made and bound once by the
 // first engine and detached before any sandbox is set
-// (enginetemplate.go). The pool counts what it does
+// (enginetemplate.go). Manager.Close closes the pool: the idle
+// engines, the spare and the next engine (once open) close, and an engine
+// given back after it is closed, never kept. The pool counts what it does
 // (EnginePoolStats, enginepoolstats.go).
 //
 // Views stay between statements while their snapshot and the access

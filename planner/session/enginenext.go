@@ -48,12 +48,20 @@ func (p *enginePool) startNext(after *spareEngine) {
 			p.mu.Unlock()
 			return
 		}
+		if p.closed {
+			p.next = nil
+			n.err = errPoolClosed
+			p.mu.Unlock()
+			close(n.done)
+			return
+		}
 		n.started = true
 		p.mu.Unlock()
 		e, err := openUnsandboxed(p.cfg)
 		p.mu.Lock()
 		p.next = nil
-		asSpare := err == nil && p.spare == nil
+		closed := p.closed
+		asSpare := err == nil && p.spare == nil && !closed
 		if asSpare {
 			n.e = e
 			p.spare = n
@@ -61,10 +69,16 @@ func (p *enginePool) startNext(after *spareEngine) {
 		}
 		n.err = err
 		p.mu.Unlock()
+		if err == nil && closed {
+			// Closed before done: closeIdle waits for it.
+			n.err = errPoolClosed
+			e.close()
+		}
 		close(n.done)
 		switch {
 		case err != nil:
 			p.log.Warn("engine opened ahead", "err", err)
+		case closed:
 		case asSpare:
 			time.AfterFunc(p.timeout, func() { p.expireSpare(n) })
 		default:
@@ -103,6 +117,10 @@ func (p *enginePool) takenLocked(sp *spareEngine) {
 
 // errNextLeft: the next engine was not opened (takenLocked).
 var errNextLeft = errors.New("engine: next engine left to the spare's refill")
+
+// errPoolClosed: the next engine was not opened, or was closed once open,
+// for the pool had closed (closeIdle).
+var errPoolClosed = errors.New("engine: pool closed")
 
 // awaitNextLocked waits, while the pool has no spare, for the next
 // engine being opened (it may become the spare); p.mu is held, and

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -35,6 +36,9 @@ type parseEngine struct {
 	mu   sync.Mutex // one statement at a time on conn
 	db   *eng.DB
 	conn *eng.Conn // nil when the open failed
+	// closed: close has run (mu guards it); a session that took pe
+	// before parses in its own engine instead (errParseClosed).
+	closed bool
 	// parses counts the statements parsed here (for tests).
 	parses atomic.Int64
 }
@@ -78,9 +82,16 @@ func (pe *parseEngine) ready() bool {
 	}
 }
 
+// errParseClosed: the parse-only engine closed with the pool after the
+// session took it (parseIn).
+var errParseClosed = errors.New("engine: parse-only engine closed")
+
 func (pe *parseEngine) serialize(sql string) (string, error) {
 	pe.mu.Lock()
 	defer pe.mu.Unlock()
+	if pe.closed {
+		return "", errParseClosed
+	}
 	pe.parses.Add(1)
 	return pe.conn.SerializeSQL(sql)
 }
@@ -88,6 +99,9 @@ func (pe *parseEngine) serialize(sql string) (string, error) {
 func (pe *parseEngine) deserialize(tree string) (string, error) {
 	pe.mu.Lock()
 	defer pe.mu.Unlock()
+	if pe.closed {
+		return "", errParseClosed
+	}
 	return pe.conn.DeserializeSQL(tree)
 }
 
@@ -117,16 +131,19 @@ func (p *enginePool) parser() *parseEngine {
 	return p.parse
 }
 
-// close closes pe once it has opened.
+// close closes pe once it has opened, after the statement parsing in it.
 func (pe *parseEngine) close() {
 	if pe == nil {
 		return
 	}
 	<-pe.done
-	if pe.conn != nil {
+	pe.mu.Lock()
+	defer pe.mu.Unlock()
+	if pe.conn != nil && !pe.closed {
 		pe.conn.Close()
 		pe.db.Close()
 	}
+	pe.closed = true
 }
 
 // settlePending waits for the spare the session took while it was still
@@ -211,40 +228,48 @@ func (s *Session) fetchHolds() *objcache.Holds {
 // serializeSQL parses sql in the session's engine, or in the pool's
 // parse-only engine while the spare the session took is still opening.
 func (s *Session) serializeSQL(sql string) (string, error) {
-	pe, e, err := s.parseIn()
-	switch {
-	case err != nil:
+	pe, e, err := s.parseIn(true)
+	if pe != nil {
+		tree, err := pe.serialize(sql)
+		if !errors.Is(err, errParseClosed) {
+			return tree, err
+		}
+		_, e, err = s.parseIn(false)
+	}
+	if err != nil {
 		return "", err
-	case pe != nil:
-		return pe.serialize(sql)
 	}
 	return e.conn.SerializeSQL(sql)
 }
 
 // deserializeSQL is serializeSQL's inverse, in the same engine.
 func (s *Session) deserializeSQL(tree string) (string, error) {
-	pe, e, err := s.parseIn()
-	switch {
-	case err != nil:
+	pe, e, err := s.parseIn(true)
+	if pe != nil {
+		sql, err := pe.deserialize(tree)
+		if !errors.Is(err, errParseClosed) {
+			return sql, err
+		}
+		_, e, err = s.parseIn(false)
+	}
+	if err != nil {
 		return "", err
-	case pe != nil:
-		return pe.deserialize(tree)
 	}
 	return e.conn.DeserializeSQL(tree)
 }
 
-// parseIn returns what the session parses in: the pool's parse-only
-// engine while the spare the session took is still opening, else the
-// session's engine or its unconfined spare (one sandboxed to nothing,
-// as readyToParse opens, when the spare failed to open).
-func (s *Session) parseIn() (*parseEngine, *engine, error) {
+// parseIn returns what the session parses in: with shared, the pool's
+// parse-only engine while the spare the session took is still opening,
+// else the session's engine or its unconfined spare (one sandboxed to
+// nothing, as readyToParse opens, when the spare failed to open).
+func (s *Session) parseIn(shared bool) (*parseEngine, *engine, error) {
 	s.engMu.Lock()
 	defer s.engMu.Unlock()
 	if sp := s.pending; sp != nil && s.eng == nil {
 		select {
 		case <-sp.done:
 		default:
-			if pe := s.p.engines.parser(); pe.ready() {
+			if pe := s.p.engines.parser(); shared && pe.ready() {
 				return pe, nil, nil
 			}
 		}

@@ -104,6 +104,11 @@ type enginePool struct {
 	count poolCounters
 	// spills are the open engines' spill directories (spill.go).
 	spills spillDirs
+	// closed: Manager.Close has run (closeIdle). From then on an engine
+	// given back is closed, never kept idle or as the spare, and no spare
+	// or next engine opens: sessions that outlive the pool still get
+	// engines of their own (get opens them), and close them as they end.
+	closed bool
 }
 
 func newEnginePool(cfg EngineConfig, log *slog.Logger) *enginePool {
@@ -196,6 +201,10 @@ func (p *enginePool) put(e *engine, why putReason) {
 		e.close()
 		return
 	}
+	if p.isClosed() {
+		e.close()
+		return
+	}
 	if err := e.reset(); err != nil {
 		p.log.Warn("engine not reused", "err", err)
 		p.mu.Lock()
@@ -206,6 +215,12 @@ func (p *enginePool) put(e *engine, why putReason) {
 		return
 	}
 	p.mu.Lock()
+	if p.closed {
+		// closeIdle ran during the reset.
+		p.mu.Unlock()
+		e.close()
+		return
+	}
 	p.idle = append(p.idle, idleEngine{key: allowedKey(e.allowed), e: e, since: time.Now()})
 	p.count.idled[why].Add(1)
 	var evict []*engine
@@ -246,10 +261,21 @@ func (p *enginePool) expire() {
 	closeAll(evict)
 }
 
-// closeIdle closes every idle engine and the spare.
-func (p *enginePool) closeIdle() {
-	p.waitNext()
+// isClosed reports whether closeIdle has run.
+func (p *enginePool) isClosed() bool {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// closeIdle closes every idle engine, the spare and the parse-only
+// engine, waiting for those still opening, and closes the pool: engines
+// given back from now on are closed (put, putUnconfined), and none opens
+// ahead of a session. Sessions still open keep their engines until they
+// end.
+func (p *enginePool) closeIdle() {
+	p.mu.Lock()
+	p.closed = true
 	idle := p.idle
 	p.idle = nil
 	parse := p.parse
@@ -259,6 +285,9 @@ func (p *enginePool) closeIdle() {
 		p.timer = nil
 	}
 	p.mu.Unlock()
+	// The next engine still opening closes itself (startNext) or becomes
+	// the spare, closed below.
+	p.waitNext()
 	for _, ie := range idle {
 		ie.e.close()
 	}

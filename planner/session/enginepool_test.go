@@ -110,8 +110,12 @@ func (pe *poolEnv) firstFile(t *testing.T, name string) string {
 	return strings.TrimPrefix(sp.Files[0].Path, "file://")
 }
 
+// planner makes a Manager over the catalog, closed when the test ends
+// (after the sessions the test closes in its own cleanups or defers).
 func (pe *poolEnv) planner(t *testing.T, cfg EngineConfig) *Manager {
-	return New(pe.cat, Config{Policy: pe.store, Engine: cfg, Logger: testLogger(t)})
+	p := New(pe.cat, Config{Policy: pe.store, Engine: cfg, Logger: testLogger(t)})
+	t.Cleanup(p.Close)
+	return p
 }
 
 // testLogger logs to the test (why an engine was not reused).

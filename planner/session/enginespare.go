@@ -44,7 +44,7 @@ import "time"
 // engine, and when the pool opens an engine; it is closed when nobody
 // took it for IdleEngineTimeout, like an idle engine: a process that
 // serves no new sessions keeps none. closeIdle closes it, waiting for it
-// to finish opening.
+// to finish opening, and none opens after (enginePool.closed).
 
 // spareEngine is an engine being opened, or open, for no session yet.
 type spareEngine struct {
@@ -96,6 +96,10 @@ func (p *enginePool) open(allowed []string) (*engine, error) {
 	sp := p.spare
 	p.spare = nil
 	if sp == nil {
+		if p.closed {
+			p.mu.Unlock()
+			return openEngine(p.cfg, allowed)
+		}
 		p.spare = p.startSpare()
 	} else {
 		p.takenLocked(sp)
@@ -124,7 +128,7 @@ func (p *enginePool) refillSpare() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.next == nil && p.refill.Swap(false) && p.spare == nil {
+	if p.next == nil && p.refill.Swap(false) && p.spare == nil && !p.closed {
 		p.spare = p.startSpare()
 	}
 }
@@ -155,7 +159,7 @@ func (p *enginePool) closeSpare() {
 func (p *Manager) OpenSpare() {
 	if p.engines.max > 0 {
 		p.engines.mu.Lock()
-		if p.engines.parse == nil {
+		if p.engines.parse == nil && !p.engines.closed {
 			p.engines.parse = openParseEngine()
 		}
 		p.engines.mu.Unlock()
@@ -168,7 +172,7 @@ func (p *Manager) OpenSpare() {
 	// waits for one engine's open, not for two sharing the cores. It
 	// becomes the spare if the spare is taken meanwhile (enginenext.go).
 	p.engines.mu.Lock()
-	if p.engines.next == nil {
+	if p.engines.next == nil && !p.engines.closed {
 		p.engines.startNext(p.engines.spare)
 	}
 	p.engines.mu.Unlock()
@@ -183,7 +187,7 @@ func (p *enginePool) openSpare(onlyEmpty bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.spare == nil && p.next == nil && (!onlyEmpty || len(p.idle) == 0) {
+	if p.spare == nil && p.next == nil && !p.closed && (!onlyEmpty || len(p.idle) == 0) {
 		p.spare = p.startSpare()
 	}
 }
@@ -209,10 +213,11 @@ func (p *enginePool) takeSpare() *spareEngine {
 }
 
 // putUnconfined takes back a spare engine takeSpare gave, never
-// sandboxed: it is the spare again when the pool has none, else closed.
+// sandboxed: it is the spare again when the pool has none, else (or once
+// the pool has closed) closed.
 func (p *enginePool) putUnconfined(e *engine) {
 	p.mu.Lock()
-	if p.spare != nil {
+	if p.spare != nil || p.closed {
 		p.mu.Unlock()
 		e.close()
 		return

@@ -191,6 +191,7 @@ func openFixturesIn(t *testing.T, root string, pick func(rel string, ft fixtureT
 		}
 	}
 	env.p = session.New(cat, session.Config{Engine: session.EngineConfig{Threads: 2}})
+	t.Cleanup(env.p.Close)
 	return env
 }
 

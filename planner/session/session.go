@@ -84,8 +84,9 @@ func New(cat *catalog.Catalog, cfg Config) *Manager {
 		mem: membudget.New(busy), memPlan: plan, memWait: memoryWait}
 }
 
-// Close closes the idle engines kept for new sessions. Sessions still open
-// close their own; a Manager stays usable after Close.
+// Close closes the idle engines kept for new sessions and the spare, and
+// keeps none from then on: sessions still open close their engines when
+// they end (enginepool.go). A Manager stays usable after Close.
 func (p *Manager) Close() { p.engines.closeIdle() }
 
 // MemoryPlan is how the sessions divide the process's memory budget.
