@@ -55,6 +55,16 @@ ldflags=-w
 command -v ld.lld >/dev/null 2>&1 && ldflags="-w -extldflags=-fuse-ld=lld"
 export GOFLAGS="${GOFLAGS:-} -tags=duckdb_arrow '-ldflags=$ldflags'"
 export CGO_ENABLED=1
+# The race runtime resets the shadow of every Go allocation; one over
+# clear_shadow_mmap_threshold (64 KiB by default) gets fresh pages mapped
+# over its shadow instead of zeroes written. The next access to each such
+# page then reads the zero page and writes it: two faults and a TLB
+# shootdown to the other core, per 4 KiB, for memory the heap reuses at
+# once (a quarter of planner/session's CPU was kernel time, most of it
+# those faults; BENCHMARKS.md, Test suite time, sixteenth pass). Writing
+# zeroes up to 1 GiB keeps the pages; what the detector checks is the same.
+# A GORACE of the caller's comes after, so its settings win.
+export GORACE="clear_shadow_mmap_threshold=1073741824${GORACE:+ $GORACE}"
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './scratch/*'))
 if [ -n "$unformatted" ]; then
