@@ -89,6 +89,15 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select y` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
 		{sql: `select y` + ab + `, lateral (values (t.a), (2)) v(y)`, refused: true},
 		{sql: `select (select max(x) from (values (t.a), (t.b)) v(x))` + ab, refused: true},
+		// ... summed, or summed over a window, by group, with a FILTER:
+		// Postgres' sum has the largest scale of the values summed,
+		// which the engine's cannot follow row by row
+		{sql: `select sum(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select sum(y) from (values (1.5::numeric(10,1), null::numeric(10,2))) t(a, b), lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select sum(y) over ()` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select a, sum(y)` + ab + `, lateral (values (t.a), (t.b)) v(y) group by a`, refused: true},
+		{sql: `select sum(y) filter (where y < 2)` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select s from (select sum(y) as s` + ab + `, lateral (values (t.a), (t.b)) v(y)) q`, refused: true},
 		// a sum of them inside an expression or in a subquery
 		{sql: `select sum(coalesce(a, 0)) + 1` + ab + ` where a is null`, refused: true},
 		{sql: `select s from (select sum(coalesce(a, 0)) as s` + ab + ` where a is null) q`, refused: true},
@@ -102,7 +111,9 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select (select coalesce(t.a, t.b) from (values (o.x, 2.25::numeric(10,2))) t(a, b)) from (values (1.5::numeric(10,1))) o(x) where false`},
 		{sql: `select y` + ab + `, lateral (values (t.a), (2.5)) v(y) order by y`},
 		{sql: `select count(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`},
-		{sql: `select sum(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`},
+		{sql: `select sum(y)` + ab + `, lateral (values (t.a), (2.5)) v(y)`},
+		{sql: `select sum(y) from (values (1.5::numeric(10,1), 2.5::numeric(10,1))) t(a, b), lateral (values (t.a), (t.b)) v(y)`},
+		{sql: `select sum(y) from (values (1.5::numeric(10,1), 2)) t(a, b), lateral (values (t.a), (2.5)) v(y) where y < 2`},
 		{sql: `select (select count(*) from (values (t.a), (t.b)) v(x) where x > 1)` + ab},
 		{sql: `select sum(coalesce(a, 0)) / 3, 100.00 * sum(case when b > 3 then a else 0 end) / sum(b)` + ab},
 		// a quotient of 17 digits and more keeps the scale of the values
@@ -110,6 +121,24 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select sum(coalesce(a, 10000000000000000)) / 1, 1 / sum(coalesce(a, 0.0000000000000001))` + ab + ` where a is null`},
 		{sql: `select sum(coalesce(a, 10000000000000000)) / 1, sum(case when a > 1 then a else 10000000000000000 end) / 2` + ab},
 		{sql: `select b, sum(coalesce(a, 10000000000000000)) over (order by b) / 1` + ab + ` order by b`},
+		// ... and so does one of such a sum inside *, + and -, or of an
+		// average of such a value: Postgres' scale of each value
+		{sql: `select 100.00 * sum(coalesce(a, 10000000000000000)) / 1, sum(coalesce(a, 10000000000000000)) * 100 / 1` + ab + ` where a is null`},
+		{sql: `select (sum(coalesce(a, 10000000000000000)) + 1.5 - sum(coalesce(a, 1))) / 1, -sum(coalesce(a, 10000000000000000)) * 1000 / 1` + ab + ` where a is null`},
+		{sql: `select 1 / (sum(coalesce(a, 10000000000000000)) + 1), 1/(sum(coalesce(a, 10000000000000000))*2)` + ab + ` where a is null`},
+		{sql: `select 100.00 * sum(coalesce(a, 10000000000000000)) / nullif(sum(1), 0), 100.00*sum(coalesce(a, 10000000000000000))/1 as q` + ab + ` where a is null order by q`},
+		{sql: `select b, 100.00 * sum(coalesce(a, 10000000000000000)) / 1` + ab + ` group by b order by b`},
+		{sql: `select 100.00 * sum(coalesce(a, 10000000000000000)) over (order by b) / 1` + ab + ` order by b`},
+		{sql: `select 1000000000000000000.00 * sum(case when a > 0 then a * 2 else 1 end) / sum(b), round(100.00 * sum(coalesce(a, 10000000000000000)) / 1, 1)` + ab},
+		{sql: `select sum(coalesce(a, 10000000000000000)) filter (where a is null) * 10.0 / 1, sum(distinct coalesce(a, 10000000000000000)) * 10.0 / 1` + ab},
+		{sql: `select sum(coalesce(a, 10000000000000000) * 2) / 1, sum(coalesce(a, 0) * 2) / 3` + ab + ` where a is null`},
+		{sql: `select avg(coalesce(a, 10000000000000000) * 100.00), avg(case when a is null then 10000000000000000 else a * 2 end)` + ab},
+		{sql: `select avg(coalesce(a, 10000000000000000) * 100.00)` + ab + ` where a is null`},
+		{sql: `select b, avg(coalesce(a, 10000000000000000) * 10.00) over (), avg(coalesce(a, 0)) over (order by b)` + ab + ` order by b`},
+		{sql: `select 1 / sum(coalesce(a, 0)), 1 / (2 * sum(coalesce(a, 0)))` + ab + ` where a is null`},
+		// ... of a function of such a sum: refused where the scales differ
+		{sql: `select greatest(sum(coalesce(a, 10000000000000000)), 1) * 100 / 1` + ab, refused: true},
+		{sql: `select greatest(sum(coalesce(a, 10000000000000000)), 1) * 100 / 1 from (values (null::numeric(10,0))) t(a)`},
 		// a sum with DISTINCT, FILTER or over a named window: the largest
 		// scale of the values summed, as Postgres
 		{sql: `select sum(distinct coalesce(a, 0))` + ab + ` where a is null`},

@@ -28,10 +28,11 @@ import (
 // branch's. Its exact edits have the engine write the sum as text and
 // round it to the largest scale of the branch values it summed
 // (lakegate_numeric_scale of each branch, under max), which loses no
-// digit: the encoder rounds (NumericText, "@rN"). Such a sum as an
+// digit: the encoder rounds (NumericText, "@rN"). Such a sum in an
 // operand of a division that is a result column (sum(coalesce(a, 0)) /
-// 3) is written with that scale too (lakegate_numeric_cut): a quotient
-// of 17 digits and more keeps its operands' scale (select_div_scale).
+// 3, 100.00 * sum(...) / sum(b)) gives the operand Postgres' scale too
+// (numscale.go): a quotient of 17 digits and more keeps its operands'
+// scale (select_div_scale).
 
 // caseValueMacros write a branch's value as text, and its scale.
 var caseValueMacros = []string{
@@ -41,6 +42,9 @@ var caseValueMacros = []string{
 	// cut are zeros (the engine's scale is the widest branch's)
 	`lakegate_numeric_cut(t, s) AS CASE WHEN s = 0 THEN split_part(t, '.', 1) ` +
 		`ELSE left(t, length(t) - length(split_part(t, '.', 2)) + s) END`,
+	// avg of x, whose scale s (row by row) is Postgres' (numscale.go):
+	// its sum cut to the largest
+	`lakegate_numeric_avg_cut(x, s) AS CASE WHEN count(x) > 0 THEN lakegate_numeric_cut(CAST(sum(x) AS VARCHAR), max(s)) || '/' || CAST(count(x) AS VARCHAR) END`,
 }
 
 // caseItem reads the result column e (at index col of sel, parsed from
@@ -173,50 +177,10 @@ func summedEdits(sum, c tree.Expr, sql, fn string) ([]edit, int, int, bool) {
 	if !ok {
 		return nil, 0, 0, false
 	}
-	loc, start := int(sum.Head().QueryLocation), caseStart(c, sql)
-	if loc < 0 || loc+3 > len(sql) || !strings.EqualFold(sql[loc:loc+3], "sum") {
+	loc, callEnd, after, ok := sumCall(sum, sql)
+	start := caseStart(c, sql)
+	if !ok || start < loc+3 || end > callEnd {
 		return nil, 0, 0, false
-	}
-	callEnd := closingParen(sql, loc+3)
-	if callEnd < 0 || start < loc+3 || end > callEnd {
-		return nil, 0, 0, false
-	}
-	// the FILTER or window after the call: the max of the scales gets it
-	// too (the largest scale of the same values; DISTINCT leaves it)
-	after, clause := callEnd, ""
-	f, isAggregate := sum.(*tree.Function)
-	switch _, isWindow := sum.(*tree.Window); {
-	case isAggregate && f.Filter != nil:
-		clause = "filter"
-	case isWindow:
-		clause = "over"
-	}
-	if clause != "" {
-		at := callEnd
-		for at < len(sql) && !sqlparse.Scan(sql, at).Significant() {
-			at = sqlparse.Scan(sql, at).End
-		}
-		if at+len(clause) > len(sql) || !strings.EqualFold(sql[at:at+len(clause)], clause) {
-			return nil, 0, 0, false
-		}
-		next := at + len(clause)
-		for next < len(sql) && !sqlparse.Scan(sql, next).Significant() {
-			next = sqlparse.Scan(sql, next).End
-		}
-		if next >= len(sql) {
-			return nil, 0, 0, false
-		}
-		switch t := sqlparse.Scan(sql, next); {
-		case t.Text == "(":
-			after = closingParen(sql, next)
-		case clause == "over" && (t.Kind == sqlparse.Word || t.Kind == sqlparse.QuotedIdent):
-			after = t.End // a named window
-		default:
-			return nil, 0, 0, false
-		}
-		if after < 0 {
-			return nil, 0, 0, false
-		}
 	}
 	var scales strings.Builder
 	at := start
@@ -229,6 +193,57 @@ func summedEdits(sum, c tree.Expr, sql, fn string) ([]edit, int, int, bool) {
 		{loc, loc, fn + "(CAST("},
 		{after, after, " AS VARCHAR), max(" + scales.String() + ")" + sql[callEnd:after] + ")"},
 	}, loc, after, true
+}
+
+// sumCall reads the text of the sum (an aggregate or a window function)
+// at sum's location in sql: where it starts, where its call's closing
+// parenthesis ends, and where the FILTER or window after it ends (the
+// call's end where it has none).
+func sumCall(sum tree.Expr, sql string) (loc, callEnd, after int, ok bool) {
+	loc = int(sum.Head().QueryLocation)
+	if loc < 0 || loc+3 > len(sql) || !strings.EqualFold(sql[loc:loc+3], "sum") {
+		return 0, 0, 0, false
+	}
+	callEnd = closingParen(sql, loc+3)
+	if callEnd < 0 {
+		return 0, 0, 0, false
+	}
+	// the FILTER or window after the call: the max of the scales gets it
+	// too (the largest scale of the same values; DISTINCT leaves it)
+	after, clause := callEnd, ""
+	f, isAggregate := sum.(*tree.Function)
+	switch _, isWindow := sum.(*tree.Window); {
+	case isAggregate && f.Filter != nil:
+		clause = "filter"
+	case isWindow:
+		clause = "over"
+	}
+	if clause == "" {
+		return loc, callEnd, after, true
+	}
+	at := callEnd
+	for at < len(sql) && !sqlparse.Scan(sql, at).Significant() {
+		at = sqlparse.Scan(sql, at).End
+	}
+	if at+len(clause) > len(sql) || !strings.EqualFold(sql[at:at+len(clause)], clause) {
+		return 0, 0, 0, false
+	}
+	next := at + len(clause)
+	for next < len(sql) && !sqlparse.Scan(sql, next).Significant() {
+		next = sqlparse.Scan(sql, next).End
+	}
+	if next >= len(sql) {
+		return 0, 0, 0, false
+	}
+	switch t := sqlparse.Scan(sql, next); {
+	case t.Text == "(":
+		after = closingParen(sql, next)
+	case clause == "over" && (t.Kind == sqlparse.Word || t.Kind == sqlparse.QuotedIdent):
+		after = t.End // a named window
+	default:
+		return 0, 0, 0, false
+	}
+	return loc, callEnd, after, after >= 0
 }
 
 // orderedAs are the edits that make the ORDER BY terms of sel naming its

@@ -30,7 +30,8 @@
 //     arrays, casts) of mixed scales (scales.go), numeric results with
 //     a scale per value as result columns: quotients, averages
 //     (numresult.go), a CASE or coalesce of branches of different
-//     scales and a sum of one (casevalues.go; elsewhere, in subqueries
+//     scales and a sum of one (casevalues.go; in a quotient's or an
+//     average's operand, with Postgres' scale: numscale.go; elsewhere, in subqueries
 //     and CTEs too, refused, casescales.go; in subqueries that cannot be
 //     described alone, and VALUES columns of columns, checked by the
 //     engine where they run, scaleguard.go), exp, ln, log, power

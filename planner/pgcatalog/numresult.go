@@ -32,7 +32,8 @@ var numericMacros = []string{
 	// a / b as a result column: the engine's parser reads a generic
 	// operator with a lower precedence than /, so replacing the operator
 	// of a division at the top of an item keeps its operands
-	`"|/|"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE CAST(a AS VARCHAR) || '/' || CAST(b AS VARCHAR) END`,
+	// (b may be the text of a decimal: numscale.go)
+	`"|/|"(a, b) AS CASE WHEN CAST(b AS DOUBLE) = 0 THEN error('` + DivisionByZero + `') ELSE CAST(a AS VARCHAR) || '/' || CAST(b AS VARCHAR) END`,
 	`"|+|"(a, b) AS a + b`,
 	// round(q, n) and trim_scale(x) of such a value: the encoder rounds,
 	// trims; trim_scale elsewhere is refused
@@ -174,19 +175,21 @@ func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
 		if loc >= len(sql) || sql[loc] != '/' || loc+1 < len(sql) && sql[loc+1] == '/' {
 			return NumericItem{}, false
 		}
-		it := NumericItem{Division: true,
-			probe: []edit{{loc, loc + 1, "|+|"}},
-			exact: []edit{{loc, loc + 1, "|/|"}}}
-		// an operand that is the sum of a CASE or coalesce: with the
-		// scale of the values summed, which the quotient's scale keeps
-		// where it has 17 digits and more (casevalues.go)
-		for _, c := range f.Children {
-			if sum, cs, ok := SummedCase(c); ok && sum == c {
-				if eds, _, _, ok := summedEdits(sum, cs, sql, "lakegate_numeric_cut"); ok {
-					it.exact = append(it.exact, eds...)
-				}
+		it := NumericItem{Division: true, probe: []edit{{loc, loc + 1, "|+|"}}}
+		// an operand holding a CASE or coalesce: with Postgres' scale,
+		// which the quotient's keeps where it has 17 digits and more
+		// (numscale.go); its edits go first, to end before the |/| at
+		// the same place
+		if holdsCase(f.Children[0]) || holdsCase(f.Children[1]) {
+			pieces := lexPieces(sql)
+			if from, ok := operandStart(pieces, f.Children[0], loc); ok {
+				it.exact = append(it.exact, scaledOperand(f.Children[0], from, loc, sql)...)
+			}
+			if to, ok := operandEnd(pieces, f.Children[1], loc); ok {
+				it.exact = append(it.exact, scaledOperand(f.Children[1], loc+1, to, sql)...)
 			}
 		}
+		it.exact = append(it.exact, edit{loc, loc + 1, "|/|"})
 		return it, true
 	case !f.IsOperator && len(f.Children) == 1 && !f.Distinct && f.Filter == nil && (f.OrderBys == nil || len(f.OrderBys.Orders) == 0):
 		kind, ok := numericAggregates[name]
@@ -215,6 +218,24 @@ func numericCandidate(f *tree.Function, sql string) (NumericItem, bool) {
 				return NumericItem{}, false
 			}
 			tail = []edit{{closing, closing, ", '" + kind + "'"}}
+		}
+		if kind == "" {
+			// an average of a value holding a CASE or coalesce: its sum
+			// with Postgres' scale (numscale.go)
+			open := argLoc + len(arg.FunctionName)
+			closing := closingParen(sql, open)
+			if closing < 0 {
+				return NumericItem{}, false
+			}
+			for open < closing && sql[open] != '(' {
+				open++
+			}
+			scale, _, _, guards := operandScale(arg.Children[0], open+1, closing-1, sql)
+			if scale != "" {
+				call.text = "lakegate_numeric_avg_cut"
+				tail = []edit{{closing, closing, ", " + scale}}
+			}
+			tail = append(tail, guards...)
 		}
 		return NumericItem{
 			probe: []edit{{loc, end, "min"}},
@@ -256,9 +277,20 @@ func windowAverage(w *tree.Window, sql string) (NumericItem, bool) {
 		return NumericItem{}, false // a named window
 	}
 	x, window := sql[argStart:argEnd], sql[callEnd:overEnd]
+	sum := "sum" + x + window
+	// a value holding a CASE or coalesce: its sum with Postgres' scale
+	// (numscale.go); where that cannot be told, its CASEs guarded
+	scale, _, _, guards := operandScale(arg.Children[0], argStart+1, argEnd-1, sql)
+	if len(guards) > 0 {
+		x = applyNumericEdits(sql[:argEnd], guards)[argStart:]
+		sum = "sum" + x + window
+	}
+	if scale != "" {
+		sum = "lakegate_numeric_cut(CAST(" + sum + " AS VARCHAR), max(" + scale + ")" + window + ")"
+	}
 	return NumericItem{
 		probe: []edit{{loc, loc + 3, "min"}},
-		exact: []edit{{loc, overEnd, "lakegate_numeric_quotient(sum" + x + window + ", count" + x + window + ")"}},
+		exact: []edit{{loc, overEnd, "lakegate_numeric_quotient(" + sum + ", count" + x + window + ")"}},
 	}, true
 }
 

@@ -9,7 +9,9 @@ import (
 
 // A CASE or coalesce below the statement's own select list whose value
 // may reach the result (NestedValueCases), and a VALUES column whose
-// values may (values (t.a), (t.b)), are numeric without a typmod in
+// values may (values (t.a), (t.b)), shown or summed (Postgres' sum has
+// the largest scale of the values it summed, which the engine cannot
+// follow row by row), are numeric without a typmod in
 // Postgres where their values' numeric scales differ: each value keeps
 // its own. The engine gives them the widest. The session compares the
 // scales of those it can describe (planner/session, casescales.go); one
@@ -99,7 +101,7 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 				col = append(col, row[c])
 				read = read || !constantValue(row[c])
 			}
-			if read && !uncastParameter(values.Values[0][c]) && (n == tree.Node(root) || r.reaches(sel, c, "col"+itoa(c), false)) {
+			if read && !uncastParameter(values.Values[0][c]) && (n == tree.Node(root) || r.reaches(sel, c, "col"+itoa(c), true)) {
 				params := false
 				for _, v := range col {
 					params = params || uncastParameter(v)

@@ -173,6 +173,8 @@ select b, sum(coalesce(a, 0)) over w from (values (1.5::numeric(10,1), 2.25::num
 select (select coalesce(t.a, t.b) from (values (o.x, 2.5::numeric(10,1))) t(a, b)) from (values (1.5::numeric(10,1)), (null)) o(x)
 select y from (values (1.5::numeric(10,1)), (null)) t(a), lateral (values (t.a), (2.5)) v(y) order by y
 select sum(coalesce(a, 0)) / 3 from (values (1.5::numeric(10,1)), (null)) t(a)
+select 100.00 * sum(coalesce(a, 10000000000000000)) / 1, avg(coalesce(a, 10000000000000000) * 100.00) from (values (null::numeric(10,1))) t(a)
+select sum(y), count(y) from (values (1.5::numeric(10,1), 2.5::numeric(10,1))) t(a, b), lateral (values (t.a), (t.b)) v(y)
 select x / 3.0 as q from (values (1), (20), (3)) t(x) order by q
 select g, avg(x) a from (values (1, 1.50), (1, 20.25), (2, 3.00)) t(g, x) group by g order by a desc
 select octet_length('é'::text), octet_length('\x0102'::bytea)
