@@ -61,7 +61,7 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	st, err := s.Prepare(ctx, text)
 	if err != nil || st.Kind != KindQuery {
-		return st, nil, err
+		return st, casts, err // a write's numeric parameters: numericParams
 	}
 	// The engine types the divisor of sum(amount) / $1 integer, where
 	// Postgres takes the other operand's type, numeric.
