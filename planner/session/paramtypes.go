@@ -26,6 +26,16 @@ import (
 // PrepareParams is Prepare for a statement whose parameter types the
 // client declared (oids[i] for $i+1, 0 for none), as Parse does.
 func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
+	if kw := planner.LeadingKeywords(sql, 1); len(kw) == 1 && kw[0] == "DECLARE" && maxParam(sql) > 0 {
+		if s.failed {
+			return nil, ErrInFailedTransaction
+		}
+		st := &Stmt{SQL: sql}
+		if err := s.declare(ctx, st, sql, oids, true); err != nil {
+			return nil, s.withoutPaths(err)
+		}
+		return st, nil
+	}
 	st, casts, err := s.prepareParams(ctx, sql, oids)
 	if err == nil {
 		describeVarcharParams(st, sql)
