@@ -113,11 +113,17 @@ func TestNumericParametersEverywhere(t *testing.T) {
 			`insert into payments.np_written (id, a, f) values (500, $1, $1)`,
 			`update payments.np_written set a = a * $1, f = f * $1 where id > 100`,
 			`insert into payments.np_written (id, a, f) select id + 1000, amount * $1, amount * $1 from payments.np_amounts`,
+			`update payments.np_written set a = a * $1::numeric, f = f * cast($1 as numeric) where id > 100`,
 		} {
-			want, got := paramResultOn(pc.c, sql, v), paramResultOn(lc.c, sql, v)
+			want, got := paramResultOn(pc.c, sql, v, true), paramResultOn(lc.c, sql, v, true)
 			if got != want {
 				t.Errorf("%s with %s\n  lakegate %s\n  want     %s", sql, v, got, want)
 			}
+		}
+		// of no type, cast to a bare numeric
+		sql := `update payments.np_written set a = a * $1::numeric, f = f * cast($1 as numeric) where id > 100`
+		if want, got := paramResultOn(pc.c, sql, v, false), paramResultOn(lc.c, sql, v, false); got != want {
+			t.Errorf("%s with %s (no type)\n  lakegate %s\n  want     %s", sql, v, got, want)
 		}
 		both("select id, a, c, f from payments.np_written where id > 100 order by id, a")
 		both("delete from payments.np_written where id >= 500")
@@ -142,14 +148,18 @@ func declaredCursor(c *pgconn.PgConn, q, v string, oids []uint32) string {
 	return runCorpusCase(c, `fetch all from "c"`).String()
 }
 
-// paramResultOn runs sql with one parameter v (NULL: nil) declared
-// numeric, as psycopg 3 sends a Decimal.
-func paramResultOn(c *pgconn.PgConn, sql, v string) string {
+// paramResultOn runs sql with one parameter v (NULL: nil), declared
+// numeric as psycopg 3 sends a Decimal, or of no type as lib/pq sends it.
+func paramResultOn(c *pgconn.PgConn, sql, v string, declared bool) string {
 	var val []byte
 	if v != "NULL" {
 		val = []byte(v)
 	}
-	r := c.ExecParams(context.Background(), sql, [][]byte{val}, []uint32{pgtype.NumericOID}, nil, nil).Read()
+	var oids []uint32
+	if declared {
+		oids = []uint32{pgtype.NumericOID}
+	}
+	r := c.ExecParams(context.Background(), sql, [][]byte{val}, oids, nil, nil).Read()
 	if r.Err != nil {
 		return "ERROR " + sqlState(r.Err)
 	}

@@ -336,3 +336,27 @@ func withNumericLiterals(sql string, nums []int, args []any) (string, []any, err
 	}
 	return substituteParams(numericValueCasts(sql, types), with), withoutArgs(args, nums), nil
 }
+
+// bareNumericCasts returns the parameters sql casts to a bare numeric:
+// $n::numeric, CAST($n AS numeric).
+func bareNumericCasts(sql string) []int {
+	toks := sqlparse.Tokens(sql, 0)
+	var out []int
+	for i, t := range toks {
+		n, ok := paramNumber(t)
+		if !ok {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].Text == "::" {
+			if _, ok := bareNumericType(toks, i+2); ok {
+				out = append(out, n)
+			}
+		}
+		if i >= 2 && strings.EqualFold(toks[i-2].Text, "CAST") && toks[i-1].Text == "(" && i+1 < len(toks) && strings.EqualFold(toks[i+1].Text, "AS") {
+			if end, ok := bareNumericType(toks, i+2); ok && end < len(toks) && toks[end].Text == ")" {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}

@@ -70,6 +70,16 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		text = substituteParams(sql, casts)
 	}
 	st, err := s.Prepare(ctx, text)
+	if err == nil && st.Kind == KindWrite {
+		// a bare numeric cast of an untyped parameter ($1::numeric) is
+		// the engine's DECIMAL(18,3): numeric, typed by its value when
+		// the write runs (numparams.go)
+		for _, k := range bareNumericCasts(sql) {
+			if _, declared := casts[k]; !declared {
+				casts[k] = castParam(k, numericParam)
+			}
+		}
+	}
 	if err != nil || st.Kind != KindQuery {
 		return st, casts, err // a write's numeric parameters: numericParams
 	}
