@@ -78,6 +78,7 @@ const (
 
 	KindInvalidColumnReference = write.KindInvalidColumnReference
 	KindUndefinedObject        = write.KindUndefinedObject
+	KindDatatypeMismatch       = write.KindDatatypeMismatch
 	KindInvalidTableDefinition = write.KindInvalidTableDefinition
 	KindDuplicateColumn        = write.KindDuplicateColumn
 )

@@ -225,6 +225,8 @@ func sqlState(err error) codes.Code {
 			return codes.InvalidTableDefinition
 		case planner.KindDuplicateColumn:
 			return codes.DuplicateColumn
+		case planner.KindDatatypeMismatch:
+			return codes.DatatypeMismatch
 		case planner.KindDiskFull:
 			return codes.DiskFull
 		case planner.KindIO:

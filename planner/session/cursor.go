@@ -75,13 +75,44 @@ func errForwardOnly() error {
 }
 
 func (s *Session) prepareDeclare(ctx context.Context, st *Stmt, sql string) error {
-	t := newTokScan(sql)
-	t.next()
-	name, err := t.ident()
+	return s.declare(ctx, st, sql, nil, false)
+}
+
+// declare prepares DECLARE's query, typed when it came through the
+// extended protocol with the parameter types oids the client declared (psycopg 3's
+// named cursors: DECLARE "c" CURSOR FOR select amount * $1): its
+// parameters are typed as those of the query alone, numeric ones by their
+// values' scales (numparams.go).
+func (s *Session) declare(ctx context.Context, st *Stmt, sql string, oids []uint32, typed bool) error {
+	name, spec, query, err := parseDeclare(sql)
 	if err != nil {
 		return err
 	}
-	var spec cursorSpec
+	var inner *Stmt
+	if !typed {
+		inner, err = s.Prepare(ctx, query)
+	} else {
+		inner, err = s.PrepareParams(ctx, query, oids)
+	}
+	if err != nil {
+		return err
+	}
+	if inner.Kind != KindQuery {
+		return syntaxErrAt(newTokScan(query).peekRaw())
+	}
+	st.Kind, st.Tag, st.Params = KindDeclare, "DECLARE CURSOR", inner.Params
+	st.cmd = &cmdStmt{name: name, cursor: spec, inner: inner}
+	return nil
+}
+
+// parseDeclare reads DECLARE name [BINARY] ... CURSOR [WITH[OUT] HOLD]
+// FOR query.
+func parseDeclare(sql string) (name string, spec cursorSpec, query string, err error) {
+	t := newTokScan(sql)
+	t.next()
+	if name, err = t.ident(); err != nil {
+		return "", spec, "", err
+	}
 	for {
 		switch {
 		case t.accept("BINARY"):
@@ -90,12 +121,12 @@ func (s *Session) prepareDeclare(ctx context.Context, st *Stmt, sql string) erro
 		case t.accept("ASENSITIVE"), t.accept("INSENSITIVE"), t.accept("NO", "SCROLL"):
 			continue
 		case t.accept("SCROLL"):
-			return fmt.Errorf("%w: SCROLL cursors: lakegate cursors read forward only (declare it NO SCROLL)", planner.ErrNotSupported)
+			return "", spec, "", fmt.Errorf("%w: SCROLL cursors: lakegate cursors read forward only (declare it NO SCROLL)", planner.ErrNotSupported)
 		}
 		break
 	}
 	if err := t.expect("CURSOR"); err != nil {
-		return err
+		return "", spec, "", err
 	}
 	switch {
 	case t.accept("WITH", "HOLD"):
@@ -103,24 +134,15 @@ func (s *Session) prepareDeclare(ctx context.Context, st *Stmt, sql string) erro
 	case t.accept("WITHOUT", "HOLD"):
 	}
 	if err := t.expect("FOR"); err != nil {
-		return err
+		return "", spec, "", err
 	}
-	query := t.rest()
+	query = t.rest()
 	switch planner.LeadingKeywords(query, 1)[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "(":
 	default:
-		return syntaxErrAt(t.peekRaw())
+		return "", spec, "", syntaxErrAt(t.peekRaw())
 	}
-	inner, err := s.Prepare(ctx, query)
-	if err != nil {
-		return err
-	}
-	if inner.Kind != KindQuery {
-		return syntaxErrAt(t.peekRaw())
-	}
-	st.Kind, st.Tag, st.Params = KindDeclare, "DECLARE CURSOR", inner.Params
-	st.cmd = &cmdStmt{name: name, cursor: spec, inner: inner}
-	return nil
+	return name, spec, query, nil
 }
 
 func (s *Session) execDeclare(ctx context.Context, st *Stmt, args []any) (Result, error) {
@@ -133,7 +155,11 @@ func (s *Session) execDeclare(ctx context.Context, st *Stmt, args []any) (Result
 	}
 	ctx, cancel := s.statementContext(ctx)
 	defer cancel()
-	cur, err := s.openCursor(ctx, c.name, c.cursor, c.inner, args)
+	inner, args, err := s.withNumericValues(ctx, c.inner, args)
+	if err != nil {
+		return Result{}, err
+	}
+	cur, err := s.openCursor(ctx, c.name, c.cursor, inner, args)
 	if err != nil {
 		return Result{}, err
 	}

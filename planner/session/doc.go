@@ -95,7 +95,8 @@
 //	sqlprepare.go, paramtypes.go,  COPY, PREPARE/EXECUTE/DEALLOCATE,
 //	explain.go                     DISCARD, LOCK; parameter types; EXPLAIN
 //	numparams.go                   numeric parameters typed at Execute by
-//	                               their values' scales
+//	                               their values' scales (queries, cursors,
+//	                               writes, SQL-level EXECUTE)
 //	engine.go, enginepool.go,      the sandboxed engine, its pool, the
 //	enginespare.go, enginenext.go, spare, the process's next engine,
 //	engineparse.go, engineahead.go the parse-only one, the engine opened ahead,

@@ -43,7 +43,7 @@ const maxNumericShapes = 16
 // declared numeric. sql is the client's text and casts the casts
 // PrepareParams put around parameters in it.
 func numericParams(st *Stmt, sql string, casts map[int]string) {
-	if st == nil || st.Kind != KindQuery {
+	if st == nil || st.Kind != KindQuery && st.Kind != KindWrite {
 		return
 	}
 	var nums []int
@@ -54,6 +54,10 @@ func numericParams(st *Stmt, sql string, casts map[int]string) {
 			continue
 		}
 		if !decimalCast(casts[i+1]) {
+			continue
+		}
+		if st.Kind == KindWrite {
+			nums = append(nums, i+1)
 			continue
 		}
 		// cast to DECIMAL by PrepareParams, and left unknown by the
@@ -81,6 +85,20 @@ func numericParams(st *Stmt, sql string, casts map[int]string) {
 // itself when it has no numeric parameters, else the one typed by the
 // values' shapes, with args written as that statement binds them.
 func (s *Session) withNumericValues(ctx context.Context, st *Stmt, args []any) (*Stmt, []any, error) {
+	if len(st.numParams) > 0 && st.Kind == KindWrite {
+		text, rest, err := withNumericLiterals(st.numText, st.numParams, args)
+		if err != nil {
+			return nil, nil, err
+		}
+		w, err := s.Prepare(ctx, text)
+		if err != nil {
+			return nil, nil, err
+		}
+		if w.Kind != KindWrite {
+			return nil, nil, ErrPlanChanged
+		}
+		return w, rest, nil
+	}
 	if len(st.numParams) == 0 || st.Kind != KindQuery {
 		return st, args, nil
 	}
@@ -256,4 +274,89 @@ func bareNumericType(toks []sqlparse.Token, i int) (int, bool) {
 		return i, false
 	}
 	return i + 1, true
+}
+
+// Statements planned once per execution (a write, sent with its values
+// through the protocol; a SQL-level EXECUTE, whose arguments are
+// expressions) keep no shaped statements: their numeric parameters'
+// values are written into the text instead, each as a constant of its
+// own scale, CAST('1.0005' AS DECIMAL(38,4)), which then meets the
+// column's type as Postgres' value does (UPDATE ... SET amount = amount *
+// $1 rounds the product, not the parameter, to amount's scale).
+
+// numericLiteral is the text written for numeric parameter n with value
+// v (nil: NULL), and the engine type it has. A NULL is (SELECT NULL),
+// which the engine neither folds nor types other than by the cast around
+// it (withNullParams).
+func numericLiteral(n int, v any) (lit, typ string, err error) {
+	if v == nil {
+		return "(SELECT NULL)", "DECIMAL(38,0)", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
+	}
+	text, _, sc, err := pgtypes.NumericParam(s)
+	if err != nil {
+		return "", "", numericParamError(n, s, err)
+	}
+	return sqlparse.QuoteLiteral(text), "DECIMAL(38," + strconv.Itoa(sc) + ")", nil
+}
+
+// withNumericLiterals writes the values of the numeric parameters nums
+// (args[n-1] for $n) into sql as constants of their own scales
+// (numericLiteral; a bare numeric cast of the parameter gives way to the
+// value's type, as in numericValueCasts) and renumbers the other
+// parameters; the args returned are those left.
+func withNumericLiterals(sql string, nums []int, args []any) (string, []any, error) {
+	types := make(map[int]string, len(nums))
+	with := map[int]string{}
+	for _, n := range nums {
+		var v any
+		if n <= len(args) {
+			v = args[n-1]
+		}
+		lit, t, err := numericLiteral(n, v)
+		if err != nil {
+			return "", nil, err
+		}
+		types[n], with[n] = t, lit
+	}
+	for k := 1; k <= maxParam(sql); k++ {
+		if _, ok := with[k]; ok {
+			continue
+		}
+		below := 0
+		for _, n := range nums {
+			if n < k {
+				below++
+			}
+		}
+		with[k] = "$" + strconv.Itoa(k-below)
+	}
+	return substituteParams(numericValueCasts(sql, types), with), withoutArgs(args, nums), nil
+}
+
+// bareNumericCasts returns the parameters sql casts to a bare numeric:
+// $n::numeric, CAST($n AS numeric).
+func bareNumericCasts(sql string) []int {
+	toks := sqlparse.Tokens(sql, 0)
+	var out []int
+	for i, t := range toks {
+		n, ok := paramNumber(t)
+		if !ok {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].Text == "::" {
+			if _, ok := bareNumericType(toks, i+2); ok {
+				out = append(out, n)
+			}
+		}
+		if i >= 2 && strings.EqualFold(toks[i-2].Text, "CAST") && toks[i-1].Text == "(" && i+1 < len(toks) && strings.EqualFold(toks[i+1].Text, "AS") {
+			if end, ok := bareNumericType(toks, i+2); ok && end < len(toks) && toks[end].Text == ")" {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }

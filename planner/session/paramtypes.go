@@ -26,6 +26,16 @@ import (
 // PrepareParams is Prepare for a statement whose parameter types the
 // client declared (oids[i] for $i+1, 0 for none), as Parse does.
 func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
+	if kw := planner.LeadingKeywords(sql, 1); len(kw) == 1 && kw[0] == "DECLARE" && maxParam(sql) > 0 {
+		if s.failed {
+			return nil, ErrInFailedTransaction
+		}
+		st := &Stmt{SQL: sql}
+		if err := s.declare(ctx, st, sql, oids, true); err != nil {
+			return nil, s.withoutPaths(err)
+		}
+		return st, nil
+	}
 	st, casts, err := s.prepareParams(ctx, sql, oids)
 	if err == nil {
 		describeVarcharParams(st, sql)
@@ -60,8 +70,18 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		text = substituteParams(sql, casts)
 	}
 	st, err := s.Prepare(ctx, text)
+	if err == nil && st.Kind == KindWrite {
+		// a bare numeric cast of an untyped parameter ($1::numeric) is
+		// the engine's DECIMAL(18,3): numeric, typed by its value when
+		// the write runs (numparams.go)
+		for _, k := range bareNumericCasts(sql) {
+			if _, declared := casts[k]; !declared {
+				casts[k] = castParam(k, numericParam)
+			}
+		}
+	}
 	if err != nil || st.Kind != KindQuery {
-		return st, nil, err
+		return st, casts, err // a write's numeric parameters: numericParams
 	}
 	// The engine types the divisor of sum(amount) / $1 integer, where
 	// Postgres takes the other operand's type, numeric.

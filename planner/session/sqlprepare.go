@@ -3,9 +3,14 @@ package session
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
+	eng "github.com/lakegate/lakegate/internal/engine"
+	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
 )
@@ -45,13 +50,37 @@ func (s *Session) prepareSQLPrepare(ctx context.Context, st *Stmt, sql string) e
 		return syntaxErrAt(t.peekRaw())
 	}
 	// Plan it once now, as PostgreSQL does, so errors show at PREPARE;
-	// declared types are applied to the parameters.
-	if _, err := s.Prepare(ctx, substituteParams(text, typedParams(types, nil))); err != nil {
+	// declared types are applied to the parameters, and those Postgres
+	// types numeric (declared so, or by their context: 10.25 * $1) are
+	// found, to be given their values' scales at EXECUTE.
+	oids := make([]uint32, len(types))
+	declared := map[int]string{}
+	for i, typ := range types {
+		if numericTypeName(typ) {
+			oids[i] = pgtypes.OIDNumeric
+		} else if typ != "" {
+			declared[i+1] = "CAST($" + strconv.Itoa(i+1) + " AS " + typ + ")"
+		}
+	}
+	probe, err := s.PrepareParams(ctx, substituteParams(text, declared), oids)
+	if err != nil {
 		return err
 	}
 	st.Kind, st.Tag = KindPrepare, "PREPARE"
-	st.cmd = &cmdStmt{name: name, inner: &Stmt{SQL: text}, types: types}
+	st.cmd = &cmdStmt{name: name, inner: &Stmt{SQL: text, Params: probe.Params, numParams: probe.numParams}, types: types}
 	return nil
+}
+
+// numericTypeName reports whether a type PREPARE declares is numeric
+// (numeric, decimal, pg_catalog.numeric, with a typmod or not: Postgres
+// drops a parameter's typmod), not an array of it.
+func numericTypeName(typ string) bool {
+	toks := sqlparse.Tokens(typ, 0)
+	if i := slices.IndexFunc(toks, func(t sqlparse.Token) bool { return t.Text == "(" }); i > 0 && toks[len(toks)-1].Text == ")" {
+		toks = toks[:i] // numeric(p, s)
+	}
+	end, ok := bareNumericType(toks, 0)
+	return ok && end == len(toks)
 }
 
 func (s *Session) execSQLPrepare(st *Stmt) (Result, error) {
@@ -78,7 +107,7 @@ func (s *Session) execSQLPrepare(st *Stmt) (Result, error) {
 	if s.cmd.prepared == nil {
 		s.cmd.prepared = map[string]*Stmt{}
 	}
-	s.cmd.prepared[st.cmd.name] = &Stmt{SQL: st.cmd.inner.SQL, cmd: &cmdStmt{types: st.cmd.types}}
+	s.cmd.prepared[st.cmd.name] = &Stmt{SQL: st.cmd.inner.SQL, Params: st.cmd.inner.Params, numParams: st.cmd.inner.numParams, cmd: &cmdStmt{types: st.cmd.types}}
 	return Result{Tag: "PREPARE"}, nil
 }
 
@@ -110,12 +139,147 @@ func (s *Session) prepareSQLExecute(ctx context.Context, st *Stmt, sql string) e
 		return &planner.EngineError{Kind: planner.KindSyntax, Msg: fmt.Sprintf("wrong number of parameters for prepared statement %q: expected %d parameters but got %d",
 			name, max(n, len(types)), len(args))}
 	}
-	inner, err := s.Prepare(ctx, substituteParams(p.SQL, typedParams(types, args)))
+	// Numeric parameters take their arguments' values, each with its own
+	// scale, as a protocol-level Bind's do (numparams.go); the others
+	// their arguments cast to the declared types, or to those PREPARE
+	// gave them (select $1 is text, $1 + 1 an integer, as in Postgres).
+	types = slices.Clone(types)
+	for i, t := range p.Params {
+		if i >= len(types) {
+			types = append(types, "")
+		}
+		name := eng.SQLName(t)
+		if name == "VARCHAR" {
+			name = "text" // the engine's string is Postgres' unknown resolved: text
+		}
+		if types[i] == "" && name != "" && !strings.HasPrefix(name, "DECIMAL") && !strings.HasSuffix(name, "]") {
+			types[i] = name
+		}
+	}
+	with := typedParams(types, args)
+	values := make([]any, len(args))
+	for _, n := range p.numParams {
+		v, err := s.numericArgument(ctx, n, args[n-1])
+		if err != nil {
+			return err
+		}
+		values[n-1] = v
+		delete(with, n)
+	}
+	text, _, err := withNumericLiterals(substituteParams(p.SQL, with), p.numParams, values)
 	if err != nil {
 		return err
 	}
+	inner, err := s.Prepare(ctx, text)
+	if err != nil {
+		return err
+	}
+	if inner.Kind == KindQuery {
+		s.nameAsWritten(inner, p.SQL) // select $1 is ?column?, whatever stands for $1
+	}
 	*st = *inner
 	return nil
+}
+
+// numericArgument is the value of EXECUTE's argument arg for the numeric
+// parameter $n, as Postgres coerces it: a number or an integer keeps its
+// digits and scale, a string constant is read as numeric input, a float
+// becomes numeric with 15 significant digits (6 for a real), NULL is nil
+// (nil). Any other type is 42804, a subquery 0A000, as in Postgres.
+func (s *Session) numericArgument(ctx context.Context, n int, arg string) (any, error) {
+	toks := sqlparse.Tokens(arg, 0)
+	switch {
+	case len(toks) == 1 && toks[0].Kind == sqlparse.Word && strings.EqualFold(toks[0].Text, "NULL"):
+		return nil, nil
+	case len(toks) == 1 && toks[0].Kind == sqlparse.Number,
+		len(toks) == 2 && (toks[0].Text == "-" || toks[0].Text == "+") && toks[1].Kind == sqlparse.Number:
+		return arg, nil
+	case len(toks) == 1 && toks[0].Kind == sqlparse.String:
+		if v, ok := sqlparse.StringValue(toks[0].Text); ok {
+			return v, nil
+		}
+	}
+	for _, t := range toks {
+		if t.Kind == sqlparse.Word && strings.EqualFold(t.Text, "SELECT") {
+			return nil, fmt.Errorf("%w: a subquery in an EXECUTE parameter", planner.ErrNotSupported)
+		}
+	}
+	q, err := s.Prepare(ctx, "SELECT ("+arg+")")
+	if err != nil {
+		return nil, err
+	}
+	if q.Kind != KindQuery || len(q.Columns) != 1 {
+		return nil, syntaxErrAt(arg)
+	}
+	typ := q.Columns[0].Type
+	switch typ.ID {
+	case pgtypes.TypeNumeric, pgtypes.TypeInt16, pgtypes.TypeInt32, pgtypes.TypeInt64, pgtypes.TypeFloat32, pgtypes.TypeFloat64:
+	case pgtypes.TypeUnknown:
+		return nil, nil // NULL of no type
+	default:
+		return nil, &planner.EngineError{Kind: planner.KindDatatypeMismatch,
+			Msg: fmt.Sprintf("parameter $%d of type %s cannot be coerced to the expected type numeric", n, pgTypeWord(typ))}
+	}
+	var text []byte
+	null := true
+	enc := pgtypes.NewRowEncoder(q.Columns, nil, pgtypes.EncodeOptions{Buffered: true})
+	_, err = s.execQuery(ctx, q, nil, func(rec arrow.RecordBatch) error {
+		if rec.NumRows() == 0 {
+			return nil
+		}
+		if err := enc.Encode(rec, 0, 1); err != nil {
+			return err
+		}
+		if v := enc.NextValue(0); v != nil {
+			text, null = slices.Clone(v), false
+		}
+		return nil
+	})
+	if err != nil || null {
+		return nil, err
+	}
+	if typ.ID == pgtypes.TypeFloat32 || typ.ID == pgtypes.TypeFloat64 {
+		// Postgres' float8_numeric: %.15g (float4: %.6g)
+		digits, bits := 15, 64
+		if typ.ID == pgtypes.TypeFloat32 {
+			digits, bits = 6, 32
+		}
+		f, err := strconv.ParseFloat(string(text), bits)
+		if err != nil {
+			return string(text), nil // NaN, Infinity: refused as numeric values are
+		}
+		return strconv.FormatFloat(f, 'g', digits, bits), nil
+	}
+	return string(text), nil
+}
+
+// pgTypeWord names a value type as Postgres' errors do.
+func pgTypeWord(t pgtypes.Type) string {
+	switch t.ID {
+	case pgtypes.TypeBool:
+		return "boolean"
+	case pgtypes.TypeText:
+		return "text"
+	case pgtypes.TypeBytes:
+		return "bytea"
+	case pgtypes.TypeDate:
+		return "date"
+	case pgtypes.TypeTime:
+		return "time without time zone"
+	case pgtypes.TypeTimestamp:
+		return "timestamp without time zone"
+	case pgtypes.TypeTimestampTZ:
+		return "timestamp with time zone"
+	case pgtypes.TypeInterval:
+		return "interval"
+	case pgtypes.TypeUUID:
+		return "uuid"
+	case pgtypes.TypeJSON:
+		return "json"
+	case pgtypes.TypeList:
+		return pgTypeWord(*t.Elem) + "[]"
+	}
+	return strings.ToLower(t.Engine)
 }
 
 // typedParams returns the text for each $n: the argument (or the parameter

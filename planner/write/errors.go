@@ -42,6 +42,7 @@ const (
 	KindUndefinedObject        // ON CONFLICT ON CONSTRAINT of no key (42704)
 	KindInvalidTableDefinition // two primary keys (42P16)
 	KindDuplicateColumn        // a column twice in a primary key (42701)
+	KindDatatypeMismatch       // a value of a type that cannot become the one expected (42804)
 )
 
 // EngineError is an error raised while planning or running a statement.

@@ -4,7 +4,7 @@ script run against PostgreSQL 15:
 
     param ...         bound parameters, in the select list and in filters
     named ...         server-side cursors: DECLARE, Describe of the cursor's
-                      portal, FETCH in portions, CLOSE
+                      portal, FETCH in portions, CLOSE; Decimal parameters
     error ...         a failed statement and the session afterwards
 
 Usage: psycopg3_check.py LIBPQ_DSN
@@ -62,6 +62,12 @@ def main():
             cur.execute("select id, id * 2 as twice from payments.charges where id <= %s order by id", (3,))
             conn.commit()
             out("named", "held", *[r for row in cur.fetchall() for r in row])
+        # a named cursor's Decimal parameters keep their own scale too
+        with conn.cursor(name="dec") as cur:
+            cur.execute("select a * %s as x, %s::numeric as y, a + %s as z from (values (10.25::numeric(12,2)), (-1.50::numeric(12,2))) t(a)",
+                        (Decimal("1.0005"), Decimal("0.000123"), Decimal("-12345678901234567.125")))
+            out("named", "numeric", *cur.fetchall(), *["%s:%d" % (d.name, d.type_code) for d in cur.description])
+        conn.commit()
         # the same name declared again with other columns
         with conn.cursor(name="big") as cur:
             cur.execute("select count(*) as n from payments.charges")
