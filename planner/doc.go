@@ -65,7 +65,8 @@
 //	                        (knownNoFloats); the engine binds a macro's
 //	                        copies of its operands on every execution
 //	lex.go, pgliterals.go,  statement splitting, keywords, redaction,
-//	pgnumeric.go            literal rewrites (BC dates, arrays, numerics);
+//	pgnumeric.go,           literal rewrites (BC dates, arrays, numerics,
+//	pgnulls.go              NULL operands typed as Postgres types them);
 //	                        every reader of SQL text here tokenizes with
 //	                        internal/sqlparse's one lexer and cursor
 //	types.go                type-model aliases; engine errors -> ErrorKind

@@ -115,7 +115,8 @@ func rewritePGLiterals(sql string) string {
 	upper := strings.ToUpper(sql)
 	numeric := strings.Contains(upper, "NUMERIC") || strings.Contains(upper, "DECIMAL")
 	intCast := strings.Contains(sql, "::") && strings.Contains(upper, "INT")
-	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast &&
+	nulls := strings.Contains(upper, "NULL")
+	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast && !nulls &&
 		!strings.Contains(upper, "BOOL") && !strings.Contains(upper, "TIMESTAMP") {
 		return sql
 	}
@@ -123,6 +124,9 @@ func rewritePGLiterals(sql string) string {
 	var edits []litEdit
 	if numeric {
 		edits = numericEdits(toks)
+	}
+	if nulls {
+		edits = append(edits, nullOperandEdits(sql, toks)...)
 	}
 	if intCast {
 		edits = append(edits, integerEdits(toks)...)

@@ -34,6 +34,22 @@ func TestRewritePGLiterals(t *testing.T) {
 		{`-- '\x01'::bytea
 select 1`, `-- '\x01'::bytea
 select 1`},
+		// NULL of a decimal type: a scalar subquery (pgnumeric.go)
+		{`select NULL::numeric + 1, round(NULL::NUMERIC(12, 2)), CAST(NULL AS decimal) * 2, NULL::numeric[]`,
+			`select (SELECT NULL::numeric) + 1, round((SELECT NULL::NUMERIC(12, 2))), (SELECT NULL::decimal) * 2, NULL::numeric[]`},
+		// an untyped NULL operand: the other operand's type (pgnulls.go)
+		{`select 1.5 - NULL, amount - NULL, NULL + c.amount::numeric(12,2), 'a' || NULL, f(x)[1] * NULL`,
+			`select 1.5 - cast_to_type((SELECT NULL), 1.5), amount - cast_to_type((SELECT NULL), amount), ` +
+				`cast_to_type((SELECT NULL), c.amount::numeric(12,2)) + c.amount::numeric(12,2), 'a' || cast_to_type((SELECT NULL), 'a'), f(x)[1] * NULL`},
+		{`select (a + b) / NULL, NULL - round(x, 2), - NULL, x is not null, coalesce(NULL, 1), NULL + NULL, NULL::int - NULL`,
+			`select (a + b) / cast_to_type((SELECT NULL), (a + b)), cast_to_type((SELECT NULL), round(x, 2)) - round(x, 2), - NULL, ` +
+				`x is not null, coalesce(NULL, 1), NULL + NULL, (SELECT NULL::int) - cast_to_type((SELECT NULL), NULL::int)`},
+		// a typed NULL that is no operand, nor a decimal argument (of a
+		// call that is not a macro with a lambda nor a conditional), stays
+		{`select a, NULL::int, upper(NULL::text), round(2.5, NULL::int), x in (1, NULL::numeric), f(a, (b), NULL::numeric(3,1)) from t`,
+			`select a, NULL::int, upper(NULL::text), round(2.5, NULL::int), x in (1, NULL::numeric), f(a, (b), (SELECT NULL::numeric(3,1))) from t`},
+		{`select width_bucket(NULL::numeric, array[1]), coalesce(NULL::numeric, 1), sum(NULL::decimal)`,
+			`select width_bucket(NULL::numeric, array[1]), coalesce(NULL::numeric, 1), sum((SELECT NULL::decimal))`},
 	} {
 		if got := rewritePGLiterals(c.in); got != c.want {
 			t.Errorf("%s\n got %s\nwant %s", c.in, got, c.want)

@@ -114,7 +114,10 @@ func differs(pg, lg corpusAnswer) string {
 	}
 }
 
-func readKnown(t *testing.T) map[string]string {
+func readKnown(t *testing.T) map[string]string { return readKnownFile(t, knownFile) }
+
+// readKnownFile reads a list of KIND<TAB>STATEMENT lines.
+func readKnownFile(t *testing.T, knownFile string) map[string]string {
 	known := map[string]string{}
 	b, err := os.ReadFile(knownFile)
 	if err != nil {

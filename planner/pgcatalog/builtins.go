@@ -91,7 +91,10 @@ var builtinMacros = []string{
 	`gcd(a INTEGER, b INTEGER) AS CAST(system.main.gcd(a, b) AS INTEGER), (a, b) AS system.main.gcd(a, b)`,
 	`lcm(a INTEGER, b INTEGER) AS CAST(system.main.lcm(a, b) AS INTEGER), (a, b) AS system.main.lcm(a, b)`,
 	// sign of an integer or a float is float8, of a numeric numeric (with
-	// no decimals): the types ceil has; the engine's TINYINT.
+	// no decimals): the types ceil has; the engine's TINYINT. ceil of a
+	// NULL decimal constant folds to a NULL of no type, which cast_to_type
+	// refuses: the planner writes such a constant as a subquery first
+	// (planner/pgnulls.go).
 	`sign(x) AS cast_to_type(system.main.sign(x), ceil(x))`,
 	// date - date is a number of days in int4; the engine's BIGINT. Not
 	// a typed overload (a DATE, b DATE): the engine binds a macro before
@@ -99,7 +102,11 @@ var builtinMacros = []string{
 	// overload whatever x was (an error for numbers, a silently wrong
 	// answer for timestamps). The result's type is chosen from the
 	// operands' types instead, once they are bound (typeof folds to a
-	// constant, and so does the struct field it picks).
+	// constant, and so does the struct field it picks). A NULL constant
+	// operand beside a decimal folds the difference to a NULL of no type,
+	// which cast_to_type refuses: the planner types such NULLs first
+	// (planner/pgnulls.go); a copy of a and b here would cost every
+	// subtraction's binding.
 	`"-"(a, b) AS cast_to_type(system.main."-"(a, b), struct_extract({'d': NULL::INTEGER, 'o': system.main."-"(a, b)}, ` +
 		`CASE WHEN typeof(a) = 'DATE' AND typeof(b) = 'DATE' THEN 'd' ELSE 'o' END)), (a) AS system.main."-"(a)`,
 	// decode(text, format) is bytea; the engine's decode(blob) is text.
@@ -215,6 +222,21 @@ func EngineMacroNames() []string {
 	return names
 }
 
+// LambdaMacro reports whether name is a macro that takes an argument
+// into a lambda, where the engine refuses a subquery: a caller must pass
+// it none.
+func LambdaMacro(name string) bool { return lambdaMacros[name] }
+
+var lambdaMacros = func() map[string]bool {
+	m := map[string]bool{}
+	for _, def := range slices.Concat(engineMacroDefs(), demandDefs()) {
+		if strings.Contains(def, "lambda ") || strings.Contains(def, " -> ") {
+			m[macroName(def)] = true
+		}
+	}
+	return m
+}()
+
 // DeterministicMacro reports whether name is one of the macros above
 // (EngineMacros) whose result depends on its arguments only: a statement
 // calling it may be answered from a kept result, as one calling the
@@ -237,13 +259,13 @@ var deterministicMacros = func() map[string]bool {
 // types cannot follow a value, so a struct of one NULL per scale is
 // indexed by n: typeof and the CASE fold to a constant key once x and n
 // are bound, and a non-constant n fails to bind (an error, not another
-// scale).
+// scale). A NULL n takes scale 0: the answer is a numeric NULL.
 func roundedType(x, n string) string {
 	var b strings.Builder
 	b.WriteString("struct_extract({'f': NULL::DOUBLE")
 	for s := 0; s <= 38; s++ {
 		fmt.Fprintf(&b, ", '%d': NULL::DECIMAL(38, %d)", s, s)
 	}
-	fmt.Fprintf(&b, "}, CASE WHEN typeof(%s) IN ('DOUBLE', 'FLOAT') THEN 'f' WHEN %s < 0 THEN '0' ELSE CAST(%s AS VARCHAR) END)", x, n, n)
+	fmt.Fprintf(&b, "}, CASE WHEN typeof(%s) IN ('DOUBLE', 'FLOAT') THEN 'f' WHEN %s < 0 THEN '0' ELSE coalesce(CAST(%s AS VARCHAR), '0') END)", x, n, n)
 	return b.String()
 }

@@ -39,12 +39,13 @@ var jsonbMacros = []string{
 	`to_jsonb(x) AS lakegate_jsonb(to_json(x))`,
 	`lakegate_jsonb_contains(a, b) AS json_contains(CAST(a AS JSON), CAST(b AS JSON))`,
 	`jsonb_agg(x) AS lakegate_jsonb(json_agg(x))`,
-	`"|~|"(j, k) AS CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN list_contains(json_keys(CAST(j AS JSON)), k) ` +
+	// a NULL operand gives NULL, as the operators are strict
+	`"|~|"(j, k) AS CASE WHEN j IS NULL OR k IS NULL THEN NULL ELSE CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN list_contains(json_keys(CAST(j AS JSON)), k) ` +
 		`WHEN 'ARRAY' THEN list_contains(list_transform(CAST(CAST(j AS JSON) AS JSON[]), e -> CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') END), k) ` +
-		`WHEN 'VARCHAR' THEN json_extract_string(CAST(j AS JSON), '$') = k ELSE false END`,
+		`WHEN 'VARCHAR' THEN json_extract_string(CAST(j AS JSON), '$') = k ELSE false END END`,
 	// ?| and ?& (the rewrite's operators): any, all of the keys
-	`"|~!|"(j, ks) AS len(list_filter(ks, k -> "|~|"(j, k))) > 0`,
-	`"|~&|"(j, ks) AS len(list_filter(ks, k -> "|~|"(j, k))) = len(ks)`,
+	`"|~!|"(j, ks) AS CASE WHEN j IS NULL OR ks IS NULL THEN NULL ELSE len(list_filter(ks, k -> "|~|"(j, k))) > 0 END`,
+	`"|~&|"(j, ks) AS CASE WHEN j IS NULL OR ks IS NULL THEN NULL ELSE len(list_filter(ks, k -> "|~|"(j, k))) = len(ks) END`,
 	`jsonb_typeof(j) AS json_typeof(j)`,
 	// a value's text as the *_text functions give it: a string's
 	// characters, NULL for null; the engine writes numbers anew (1.50 as

@@ -23,11 +23,14 @@ var missingMacros = []string{
 	// width_bucket(x, low, high, count): the bucket of count equal ones
 	// between low and high (either order), 0 below, count + 1 above;
 	// width_bucket(x, thresholds): how many sorted thresholds are <= x.
-	`width_bucket(x, lo, hi, n) AS CAST(CASE WHEN n <= 0 THEN error('` + WidthBucketCount + `') ` +
+	// A NULL argument gives NULL (the engine's comparisons would count
+	// it as below or above every bucket).
+	`width_bucket(x, lo, hi, n) AS CAST(CASE WHEN x IS NULL OR lo IS NULL OR hi IS NULL OR n IS NULL THEN NULL ` +
+		`WHEN n <= 0 THEN error('` + WidthBucketCount + `') ` +
 		`WHEN lo = hi THEN error('` + WidthBucketBounds + `') ` +
 		`WHEN lo < hi THEN CASE WHEN x < lo THEN 0 WHEN x >= hi THEN n + 1 ELSE floor(CAST(x - lo AS DOUBLE) * n / CAST(hi - lo AS DOUBLE)) + 1 END ` +
 		`ELSE CASE WHEN x > lo THEN 0 WHEN x <= hi THEN n + 1 ELSE floor(CAST(lo - x AS DOUBLE) * n / CAST(lo - hi AS DOUBLE)) + 1 END END AS INTEGER), ` +
-		`(x, t) AS CAST(len(list_filter(t, e -> e <= x)) AS INTEGER)`,
+		`(x, t) AS CASE WHEN x IS NULL OR t IS NULL THEN NULL ELSE CAST(len(list_filter(t, e -> e <= x)) AS INTEGER) END`,
 	// every is the standard's name of bool_and.
 	`every(x) AS bool_and(x)`,
 	// Text: the engine's lpad and rpad need the fill, it has no btrim,

@@ -696,3 +696,16 @@ select s::varchar(2), s::char(4), length(s::char(4)), s::char(4) = 'abc', s::cha
 select cast(s as varchar(2)), cast(s as char(4)), cast('abc' as char(2)) || '|' from (values ('abc')) t(s)
 select CAST(x AS text), cast(y as text), CAST(1.0::float8 AS text), cast(x as text) || 'z' from (values (1.0::float8, 0.1::float4)) t(x, y)
 select cast(1e20::float8 as text), cast(-0.0::float8 as text), cast('Infinity'::float8 as text), cast('NaN'::float8 as text), cast(1.50 as text)
+-- NULL arguments
+select round(NULL::numeric), sign(NULL::numeric), abs(NULL::numeric(12,2))
+select 1.5 - NULL, NULL + 2.5, 1.5 * NULL::int
+select NULL::numeric(12,2) * 2, CAST(NULL AS numeric) / 4, 2.5::numeric % NULL::int
+select x - NULL, round(x - NULL::numeric, 1) from (values (1.25::numeric(12,2)), (null)) t(x)
+select round(2.5, NULL::int), round(NULL::numeric, 2), trunc(NULL::numeric, 1)
+select 'a' || NULL::text, NULL::text || 'b', 'c' || NULL
+select width_bucket(5, NULL, 10, 2), width_bucket(NULL::numeric, 0, 10, 2), width_bucket(NULL::int, array[1, 3])
+select '{"a": 1}'::jsonb ? NULL, NULL::jsonb ? 'a', '{"a": 1}'::jsonb ?| NULL::text[]
+select greatest(NULL::int, 3), least(2.5, NULL::numeric(12,2)), coalesce(NULL::numeric, 1.5) + 1
+select NULL::date - '2024-01-01'::date, '2024-03-15'::date - NULL::int, NULL::timestamp - '1 day'::interval
+select make_interval(days => NULL), justify_hours(NULL::interval), to_char(NULL::timestamp, 'YYYY')
+select upper(NULL::text), length(NULL::text), substring(NULL::text, 2), lpad(NULL::text, 4)
