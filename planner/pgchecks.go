@@ -7,7 +7,8 @@ import (
 
 // postgresChecks finds, in the text that runs, what makes a statement
 // answer as Postgres does where the engine would not: arrays appended to
-// (pgcatalog.ArrayAppends), the result columns numeric by Postgres' rules
+// (pgcatalog.ArrayAppends), jsonb's || (pgcatalog.JSONBConcats),
+// float4 beside another number (pgcatalog.FloatMixes), the result columns numeric by Postgres' rules
 // (Plan.Numeric), the divisions inside expressions and the float checks
 // of +, - and || (Plan.Nested); then it takes out the float checks no
 // float can reach, where the types of everything read are known
@@ -32,10 +33,12 @@ func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) 
 		return nil
 	}
 	root := plan.Tree
-	if appended := pgcatalog.ArrayAppends(root, sql); appended != sql {
-		if nodes, err := Parse(env, appended); err == nil {
-			sql, root = appended, nodes[0]
-			plan.SQL, plan.Text, plan.Root, plan.Tree = sql, sql, root, root
+	for _, edits := range []func(tree.QueryNode, string) string{pgcatalog.ArrayAppends, pgcatalog.JSONBConcats, pgcatalog.FloatMixes} {
+		if edited := edits(root, sql); edited != sql {
+			if nodes, err := Parse(env, edited); err == nil {
+				sql, root = edited, nodes[0]
+				plan.SQL, plan.Text, plan.Root, plan.Tree = sql, sql, root, root
+			}
 		}
 	}
 	plan.Numeric = pgcatalog.NumericItems(root, sql)

@@ -118,6 +118,46 @@ var builtinMacros = []string{
 		`WHEN 'second' THEN system.main.date_part('microseconds', x) * 0.000001 WHEN 'seconds' THEN system.main.date_part('microseconds', x) * 0.000001 ` +
 		`WHEN 'millisecond' THEN system.main.date_part('microseconds', x) * 0.001 WHEN 'milliseconds' THEN system.main.date_part('microseconds', x) * 0.001 ` +
 		`WHEN 'epoch' THEN system.main.epoch(x) ELSE system.main.date_part(f, x) END AS DOUBLE), (f, x) AS system.main.date_part(f, x)`,
+	// LIKE, ILIKE and their negations (the engine binds the operators,
+	// and ~~ and friends, to these names) escape with a backslash in
+	// Postgres unless ESCAPE says otherwise; the engine has no default
+	// escape. A pattern without a backslash keeps the built-in, whose
+	// prefix and suffix optimizations a constant pattern still gets (the
+	// CASE folds away).
+	// a pattern ending in an odd number of backslashes: Postgres' error
+	`lakegate_like_pattern(p) AS CASE WHEN length(regexp_extract(p, '\\+$')) % 2 = 1 THEN error('` + LikeEscapeEnd + `') ELSE p END`,
+	`"~~"(s, p) AS CASE WHEN contains(p, '\') THEN like_escape(s, lakegate_like_pattern(p), '\') ELSE system.main."~~"(s, p) END`,
+	`"!~~"(s, p) AS CASE WHEN contains(p, '\') THEN not_like_escape(s, lakegate_like_pattern(p), '\') ELSE system.main."!~~"(s, p) END`,
+	`"~~*"(s, p) AS CASE WHEN contains(p, '\') THEN ilike_escape(s, lakegate_like_pattern(p), '\') ELSE system.main."~~*"(s, p) END`,
+	`"!~~*"(s, p) AS CASE WHEN contains(p, '\') THEN not_ilike_escape(s, lakegate_like_pattern(p), '\') ELSE system.main."!~~*"(s, p) END`,
+	// date_trunc of a date truncates the date as a timestamptz (Postgres'
+	// implicit cast), in the session's time zone; the engine's answer is a
+	// timestamp.
+	// (Truncating the date's midnight and reading it in the session's
+	// zone is the same; the struct picks the type, as "-" does below.)
+	`date_trunc(f, x) AS cast_to_type(system.main.date_trunc(f, x), struct_extract({'d': NULL::TIMESTAMPTZ, 'o': system.main.date_trunc(f, x)}, ` +
+		`CASE WHEN typeof(x) = 'DATE' THEN 'd' ELSE 'o' END))`,
+	// sha256 of bytea is bytea; the engine's is hex text. The engine lacks
+	// sha224, sha384 and sha512.
+	`sha256(x) AS unhex(system.main.sha256(x))`,
+	`sha224(x) AS CAST(error('` + ShaRefused + `') AS BLOB)`,
+	`sha384(x) AS CAST(error('` + ShaRefused + `') AS BLOB)`,
+	`sha512(x) AS CAST(error('` + ShaRefused + `') AS BLOB)`,
+	// pg_typeof names Postgres' type (the planner labels the column
+	// regtype, resulttypes.go); the engine's names its own. A string
+	// constant is unknown in Postgres: the rewrite passes NULL for it,
+	// whose engine type is "NULL" too (jsonb values: the rewrite's
+	// lakegate_pg_typeof_jsonb).
+	`lakegate_pg_typeof_jsonb(x) AS 'jsonb'`,
+	`lakegate_pg_scalar_type_name(t) AS CASE WHEN t LIKE 'DECIMAL%' THEN 'numeric' ELSE CASE t ` +
+		`WHEN 'INTEGER' THEN 'integer' WHEN 'BIGINT' THEN 'bigint' WHEN 'SMALLINT' THEN 'smallint' WHEN 'TINYINT' THEN 'smallint' ` +
+		`WHEN 'DOUBLE' THEN 'double precision' WHEN 'FLOAT' THEN 'real' WHEN 'VARCHAR' THEN 'text' WHEN 'BOOLEAN' THEN 'boolean' ` +
+		`WHEN 'DATE' THEN 'date' WHEN 'TIMESTAMP' THEN 'timestamp without time zone' WHEN 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone' ` +
+		`WHEN 'TIME' THEN 'time without time zone' WHEN 'TIME WITH TIME ZONE' THEN 'time with time zone' WHEN 'INTERVAL' THEN 'interval' ` +
+		`WHEN 'BLOB' THEN 'bytea' WHEN 'UUID' THEN 'uuid' WHEN 'JSON' THEN 'json' WHEN 'UINTEGER' THEN 'oid' WHEN '"NULL"' THEN 'unknown' ` +
+		`ELSE error('` + TypeofRefused + `') END END`,
+	`lakegate_pg_type_name(t) AS CASE WHEN t LIKE '%[]' THEN lakegate_pg_scalar_type_name(t[:-3]) || '[]' ELSE lakegate_pg_scalar_type_name(t) END`,
+	`pg_typeof(x) AS lakegate_pg_type_name(typeof(x))`,
 	`lakegate_extract(f, x) AS CAST(system.main.date_part(f, x) AS DECIMAL(38,0))`,
 	`lakegate_extract_second(x) AS CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.000001`,
 	`lakegate_extract_millisecond(x) AS CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.001`,
@@ -189,6 +229,9 @@ const (
 	NullJSONKey               = "null value not allowed for object key"
 	NumericMath               = "exp, ln, log, power, ^ and sqrt of a numeric value inside an expression are not supported (Postgres computes them in numeric, with a scale per value): make the call a result column by itself, or cast it to float8"
 	NumericLog                = "log(b, x) inside an expression is not supported (Postgres computes it in numeric, with a scale per value): make the call a result column by itself"
+	LikeEscapeEnd             = "LIKE pattern must not end with escape character"
+	ShaRefused                = "sha224, sha384 and sha512 are not supported: use sha256 or md5"
+	TypeofRefused             = "pg_typeof of a value of this type is not supported"
 	SimilarPattern            = "SIMILAR TO is supported with a constant pattern without ESCAPE only (the engine reads other patterns as regular expressions)"
 )
 
@@ -208,7 +251,7 @@ var EngineMacros = func() string {
 // engineMacroDefs are the definitions EngineMacros creates with the
 // operators.
 func engineMacroDefs() []string {
-	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
+	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
 }
 
 // EngineMacroNames are the names EngineMacros and the demand families

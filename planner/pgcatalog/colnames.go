@@ -126,7 +126,7 @@ func figureName(e tree.Expr, sql string) (string, int) {
 		switch fn {
 		case "count_star":
 			return "count", 2
-		case "~~", "!~~", "~~*", "!~~*", "list_value", "struct_pack", "list_contains":
+		case "~~", "!~~", "~~*", "!~~*", "like_escape", "not_like_escape", "ilike_escape", "not_ilike_escape", "list_value", "struct_pack", "list_contains":
 			// list_contains: x = ANY(array) after the catalog rewrite;
 			// list_value: the engine's [...], an array literal after the
 			// literal rewrite
@@ -135,7 +135,7 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "row", 2 // ROW(...), (a, b)
 		case "from_hex":
 			return "bytea", 1 // bytea '\x4142' after the literal rewrite
-		case "lakegate_numeric_constant", "lakegate_jsonb_contains", "lakegate_jsonb_delete", "lakegate_jsonb_delete_index", "lakegate_jsonb_delete_keys":
+		case "lakegate_numeric_constant", "lakegate_jsonb_contains", "lakegate_jsonb_delete", "lakegate_jsonb_delete_index", "lakegate_jsonb_delete_keys", "lakegate_jsonb_concat":
 			return "?column?", 0 // 1e3, a numeric constant; j @> k, an operator
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {

@@ -275,7 +275,7 @@ func textCast(out *[]piece, literals bool) (string, bool) {
 		return "", false
 	}
 	last := (*out)[k]
-	if !(last.isIdent() || last.text == ")" || last.kind == 'n' && !strings.HasPrefix(last.text, "$") || literals && last.kind == 's') {
+	if !(last.isIdent() || last.text == ")" || last.text == "]" || last.kind == 'n' && !strings.HasPrefix(last.text, "$") || literals && last.kind == 's') {
 		return "", false
 	}
 	saved := slices.Clone(*out)
@@ -297,7 +297,29 @@ func textCast(out *[]piece, literals bool) (string, bool) {
 			return "", false
 		}
 	}
+	if arrayOperand(operand) {
+		return "lakegate_text(lakegate_array_text(" + operand + "))", true
+	}
 	return "lakegate_text(" + operand + ")", true
+}
+
+// arrayFunctions return an array.
+var arrayFunctions = map[string]bool{
+	"string_to_array": true, "regexp_split_to_array": true, "array_agg": true, "array_append": true, "array_prepend": true,
+	"array_cat": true, "array_remove": true, "array_replace": true, "array_fill": true,
+}
+
+// arrayOperand reports whether a cast's operand, as written, is an
+// array: ARRAY[...], an array type's cast, or a call of an array
+// function. Its text is Postgres' {a,b} (lakegate_array_text); another
+// list fails in lakegate_text, whose text would be the engine's [a, b].
+func arrayOperand(operand string) bool {
+	o := strings.TrimSpace(operand)
+	if strings.HasSuffix(o, "]") {
+		return true
+	}
+	name, _, ok := strings.Cut(o, "(")
+	return ok && arrayFunctions[strings.ToLower(strings.TrimSpace(name))]
 }
 
 // startsFromItem reports whether what follows out is a FROM item: out ends

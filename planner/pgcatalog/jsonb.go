@@ -146,7 +146,7 @@ var JSONTableFunctions = []string{
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
 	"jsonb_set": true, "lakegate_jsonb_nullif": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
-	"lakegate_jsonb_guard": true,
+	"lakegate_jsonb_guard": true, "lakegate_jsonb_concat": true,
 }
 
 // isJSONB reports whether e's value is jsonb; from are the jsonb value
@@ -551,4 +551,61 @@ func named(set map[string]bool, c *tree.ColumnRef) bool {
 		return set[name]
 	}
 	return set[strings.ToLower(c.ColumnNames[n-2])+"."+name]
+}
+
+// jsonbTypeofs renames pg_typeof(x) to lakegate_pg_typeof_jsonb(x) in
+// out where x is a jsonb value: a jsonb cast or constant (the rewrite's
+// lakegate_jsonb(...)) or a call of a jsonb function, or a chain of ||
+// of such values and string constants (jsonb's ||, JSONBConcats). The
+// engine's type of both is its JSON, which pg_typeof names json.
+func jsonbTypeofs(out []piece) []piece {
+	for i := range out {
+		if out[i].kind != 'w' || out[i].identName() != "pg_typeof" {
+			continue
+		}
+		o := nextSig(out, i+1)
+		if o >= len(out) || out[o].text != "(" {
+			continue
+		}
+		if c := matchParenIn(out, o); c > 0 && jsonbChain(out[o+1:c]) {
+			out[i].text = "lakegate_pg_typeof_jsonb"
+		}
+	}
+	return out
+}
+
+// jsonbChain reports whether the pieces are one jsonb value, or jsonb
+// values and string constants joined by ||, with a jsonb value among them.
+func jsonbChain(in []piece) bool {
+	jsonb, want := false, true // want: an operand comes next
+	for k := nextSig(in, 0); k < len(in); k = nextSig(in, k+1) {
+		p := in[k]
+		switch {
+		case !want && p.text == "|" && k+1 < len(in) && in[k+1].text == "|":
+			k++
+			want = true
+		case !want && p.text == "||":
+			want = true
+		case want && p.kind == 's':
+			want = false
+		case want && p.kind == 'w':
+			name, _, _ := strings.Cut(p.text, "(")
+			if !jsonbFunctions[strings.ToLower(name)] {
+				return false
+			}
+			if !strings.HasSuffix(p.text, ")") {
+				a := nextSig(in, k+1)
+				if a >= len(in) || in[a].text != "(" {
+					return false
+				}
+				if k = matchParenIn(in, a); k < 0 {
+					return false
+				}
+			}
+			jsonb, want = true, false
+		default:
+			return false
+		}
+	}
+	return jsonb && !want
 }

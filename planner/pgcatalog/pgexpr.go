@@ -213,7 +213,9 @@ func itemEnds(in []piece, i int) bool {
 // characterMacros are the casts' engine macros.
 var characterMacros = []string{
 	`lakegate_varchar_n(x, n) AS left(lakegate_text(x), n)`,
-	`lakegate_char_n(x, n) AS left(lakegate_text(x), n)`,
+	// char(n) inside an expression: its value without the padding, which
+	// Postgres' length, || and comparisons ignore
+	`lakegate_char_n(x, n) AS rtrim(left(lakegate_text(x), n), ' ')`,
 	`lakegate_bpchar_n(x, n) AS rpad(left(lakegate_text(x), n), n, ' ')`,
 	// a SIMILAR TO pattern already made a regular expression (similarTo)
 	`lakegate_similar(re) AS re`,

@@ -39,14 +39,23 @@ var valueMacros = []string{
 	`lakegate_float_text(s, p) AS CASE WHEN s = 'inf' THEN 'Infinity' WHEN s = '-inf' THEN '-Infinity' ` +
 		`WHEN s IN ('nan', '-nan') THEN 'NaN' WHEN contains(s, 'e') THEN s ELSE lakegate_float_fixed(regexp_replace(s, '\.0$', ''), p) END`,
 	// x::text
+	// (an array, a row or a map: refused, their engine text is not
+	// Postgres'; ARRAY[...]::text is lakegate_array_text's)
 	`lakegate_text(x) AS CASE typeof(x) WHEN 'DOUBLE' THEN lakegate_float_text(CAST(x AS VARCHAR), 15) ` +
-		`WHEN 'FLOAT' THEN lakegate_float_text(CAST(x AS VARCHAR), 6) ELSE CAST(x AS VARCHAR) END`,
+		`WHEN 'FLOAT' THEN lakegate_float_text(CAST(x AS VARCHAR), 6) ELSE CASE WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'STRUCT%' OR typeof(x) LIKE 'MAP%' ` +
+		`THEN error('` + ArrayText + `') ELSE CAST(x AS VARCHAR) END END`,
 	// x::varchar, CAST(x AS varchar): the same text, typed varchar
 	// (CharacterColumns)
 	`lakegate_varchar_text(x) AS lakegate_text(x)`,
 	// a value as its type's output function writes it (format's %s and %L)
 	`lakegate_out(x) AS CASE WHEN typeof(x) = 'BOOLEAN' THEN left(CAST(x AS VARCHAR), 1) ` +
 		`WHEN typeof(x) LIKE '%[]' OR typeof(x) LIKE 'STRUCT%' OR typeof(x) LIKE 'MAP%' THEN error('` + FormatValue + `') ELSE lakegate_text(x) END`,
+	// an array's text as Postgres writes it: {a,"b c",NULL}; an element
+	// quoted where it is empty, NULL or holds a blank, a brace, a comma,
+	// a quote or a backslash (those two escaped)
+	`lakegate_array_elem(s) AS CASE WHEN s IS NULL THEN 'NULL' WHEN s = '' OR upper(s) = 'NULL' OR regexp_matches(s, '[{}",\\\s]') ` +
+		`THEN '"' || replace(replace(s, '\', '\\'), '"', '\"') || '"' ELSE s END`,
+	`lakegate_array_text(x) AS CASE WHEN x IS NULL THEN NULL ELSE '{' || coalesce(array_to_string(list_transform(x, lambda e: lakegate_array_elem(lakegate_out(e))), ','), '') || '}' END`,
 	`upper(s) AS translate(CAST(s AS VARCHAR), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')`,
 	`lower(s) AS translate(CAST(s AS VARCHAR), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`,
 	`lakegate_ident_text(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') AND s NOT IN (` + quotedKeywords() + `) ` +
@@ -62,6 +71,7 @@ var valueMacros = []string{
 	`lakegate_format(s) AS s`,
 	`lakegate_numeric_constant(x) AS x`,
 	`lakegate_format_refused() AS CAST(CASE WHEN random() >= 0 THEN error('` + FormatUnsupported + `') END AS VARCHAR)`,
+	`lakegate_bit_refused() AS CAST(CASE WHEN random() >= 0 THEN error('` + BitStrings + `') END AS VARCHAR)`,
 	`lakegate_format_args() AS CAST(CASE WHEN random() >= 0 THEN error('` + FormatTooFewArgs + `') END AS VARCHAR)`,
 	// a %ns (right-aligned) or %-ns (left-aligned) field: padded, never cut
 	`lakegate_format_width(s, n) AS CASE WHEN s IS NULL OR length(s) >= abs(n) THEN s WHEN n < 0 THEN rpad(s, -n, ' ') ELSE lpad(s, n, ' ') END`,
@@ -100,6 +110,8 @@ func quotedKeywords() string {
 // Errors the macros above raise.
 const (
 	FormatValue       = "format() of an array, row or map value is not supported"
+	BitStrings        = "bit strings (the types bit(n) and bit varying, and bit string constants) are not supported: use integers and their bitwise operators"
+	ArrayText         = "the text of an array, row or map value is supported for ARRAY[...] and the results of array functions only: write the array with ARRAY[...]"
 	FormatNullIdent   = "null values cannot be formatted as an SQL identifier"
 	FormatUnsupported = "format() is supported with a constant template of %s, %I, %L, %%, argument positions (n$) and constant widths only"
 	FormatTooFewArgs  = "too few arguments for format()"

@@ -274,10 +274,20 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	skipTo := map[int]int{}
 	// text to write before a piece (format.go's call rewrites)
 	before := map[int]string{}
+	// string constants compared with a char(n) value, which Postgres
+	// compares without trailing blanks (comparedConstant)
+	trimmed := map[int]bool{}
 	for i := 0; i < len(in); i++ {
 		p := in[i]
 		if t, ok := before[i]; ok {
 			emit(t, 'p')
+		}
+		if trimmed[i] {
+			if v, ok := sqlparse.StringValue(p.text); ok {
+				emit(sqlparse.QuoteLiteral(strings.TrimRight(v, " ")), 's')
+				rw.Changed = true
+				continue
+			}
 		}
 		if end, ok := skipTo[i]; ok {
 			i = end
@@ -404,7 +414,29 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 			}
 			if text, last, ok := characterCast(in, j, &out); ok && !skipped {
 				emit(text, 'w')
+				if !strings.HasPrefix(text, "lakegate_varchar_n") {
+					if l, ok := comparedConstant(in, last, next); ok {
+						trimmed[l] = true
+					}
+				}
 				i = last
+				rw.Changed = true
+				continue
+			}
+			if name == "bit" || name == "varbit" {
+				// bit strings: the engine's BIT has other casts and no
+				// text a client can read
+				popOperand(&out)
+				emit("lakegate_bit_refused()", 'w')
+				if o := next(end + 1); o < len(in) && in[o].identName() == "varying" {
+					end = o
+				}
+				if o := next(end + 1); o < len(in) && in[o].text == "(" {
+					if c := matchParenIn(in, o); c > 0 {
+						end = c
+					}
+				}
+				i = end
 				rw.Changed = true
 				continue
 			}
@@ -583,6 +615,16 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 					continue
 				}
 			}
+			if p.kind == 'w' && (name == "b" || name == "x") && !typeCtx {
+				// B'101' and X'1F', bit string constants (the engine
+				// reads them as other values)
+				if l := i + 1; l < len(in) && in[l].kind == 's' && in[l].start == p.start+1 {
+					emit("lakegate_bit_refused()", 'w')
+					i = l
+					rw.Changed = true
+					continue
+				}
+			}
 			if p.kind == 'w' && name == "jsonb" && !typeCtx {
 				// jsonb '...', a typed constant
 				if l := next(i + 1); l < len(in) && in[l].kind == 's' {
@@ -625,6 +667,19 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 				if catalogFunctions[name] {
 					rw.Touched = true
 				}
+				if name == "pg_typeof" && p.kind == 'w' {
+					// labelled regtype (ApplyTypes); a string constant
+					// is unknown to Postgres, as NULL is (builtins.go)
+					rw.Touched = true
+					if l := next(after + 1); l < len(in) && in[l].kind == 's' {
+						if c := next(l + 1); c < len(in) && in[c].text == ")" {
+							emit(p.text+"(NULL)", 'w')
+							i = c
+							rw.Changed = true
+							continue
+						}
+					}
+				}
 			}
 			if addParens, ok := keywordFunctions[name]; ok && p.kind == 'w' && !call && !typeCtx {
 				rw.Touched = true
@@ -664,7 +719,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 		return Rewrite{SQL: sql}
 	}
 	if rw.Touched {
-		out = markVarcharCasts(aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out))))
+		out = jsonbTypeofs(markVarcharCasts(aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out)))))
 	}
 	var b strings.Builder
 	for _, p := range out {
@@ -744,13 +799,14 @@ func popOperand(out *[]piece) (string, bool) {
 	last := o[start]
 	literal := last.kind == 's'
 	switch {
-	case last.text == ")":
+	case last.text == ")" || last.text == "]":
+		// (...) and [...], with the name before them: f(x), ARRAY[...], a[1]
 		depth := 0
 		for start >= 0 {
 			switch o[start].text {
-			case ")":
+			case ")", "]":
 				depth++
-			case "(":
+			case "(", "[":
 				depth--
 			}
 			if depth == 0 {
@@ -761,7 +817,7 @@ func popOperand(out *[]piece) (string, bool) {
 		if start < 0 {
 			start = 0
 		}
-		if k := prevNonSpace(o, start); k >= 0 && o[k].isIdent() && !operandStopWords[o[k].identName()] {
+		if k := prevNonSpace(o, start); k >= 0 && o[k].isIdent() && (!operandStopWords[o[k].identName()] || o[k].identName() == "array" && o[start].text == "[") {
 			start = dottedStart(o, k)
 		}
 	case last.isIdent():
@@ -797,4 +853,30 @@ func dottedStart(o []piece, i int) int {
 		}
 		i = n
 	}
+}
+
+// comparedConstant reads, after a char(n) cast ending at in[last], a
+// comparison with a string constant (x::char(3) = 'a  '): Postgres
+// compares the two as char(n), without trailing blanks, and the cast's
+// macro gives its value without them (lakegate_char_n). It returns the
+// constant's index.
+func comparedConstant(in []piece, last int, next func(int) int) (int, bool) {
+	k := next(last + 1)
+	var op strings.Builder
+	for k < len(in) && in[k].kind == 'p' && len(in[k].text) == 1 && strings.Contains("=<>!", in[k].text) {
+		op.WriteString(in[k].text)
+		k++
+	}
+	switch op.String() {
+	case "=", "<>", "!=", "<", ">", "<=", ">=":
+	default:
+		return 0, false
+	}
+	if k = next(k); k < len(in) && in[k].kind == 's' {
+		if c := next(k + 1); c < len(in) && (in[c].text == "::" || in[c].text == "||") {
+			return 0, false // the constant goes on
+		}
+		return k, true
+	}
+	return 0, false
 }

@@ -709,3 +709,41 @@ select greatest(NULL::int, 3), least(2.5, NULL::numeric(12,2)), coalesce(NULL::n
 select NULL::date - '2024-01-01'::date, '2024-03-15'::date - NULL::int, NULL::timestamp - '1 day'::interval
 select make_interval(days => NULL), justify_hours(NULL::interval), to_char(NULL::timestamp, 'YYYY')
 select upper(NULL::text), length(NULL::text), substring(NULL::text, 2), lpad(NULL::text, 4)
+-- issue 14: jsonb operators, bytea hashes, bit strings, date_trunc, pg_typeof, LIKE escapes, arrays as text, char(n), float4
+select '{"a":1}'::jsonb || '{"b":2}'
+select '[1]'::jsonb || '[2]'::jsonb
+select '{"a":1}'::jsonb || '[2]', '1'::jsonb || '2'::jsonb, '{}'::jsonb || '{"a":null}'
+select '[1]'::jsonb || '{"a":2}'::jsonb || '3'
+select '{"a":1,"b":2}'::jsonb || '{"b":3}'::jsonb
+select pg_typeof('{"a":1}'::jsonb || '{"b":2}')
+select '{"a":1}'::jsonb || 'x'::text
+select '{"a":1,"b":2}'::jsonb - 'a', '["a","b"]'::jsonb - 1
+select '{"a":1}'::jsonb ? 'a', '{"a":1}'::jsonb ?| array['b','a'], '{"a":1}'::jsonb ?& array['a','b']
+select '{"a":1,"b":2}'::jsonb @> '{"a":1}', '{"a":1}'::jsonb <@ '{"a":1,"b":2}'::jsonb
+select '{"a":{"b":[1,2]}}'::jsonb #> '{a,b}', '{"a":{"b":[1,2]}}'::jsonb #>> '{a,b,1}'
+select sha256('abc'::bytea)
+select md5('abc'), md5('abc'::bytea)
+select encode(sha256('abc'::bytea), 'hex'), encode('abc'::bytea, 'base64')
+select sha512('abc'::bytea)
+select length('abc'::bytea), octet_length('abc'), decode('616263', 'hex')
+select 255::bit(8), 5::bit(4)
+select '101'::bit(3)
+select date_trunc('quarter', date '2024-05-05')
+select date_trunc('day', timestamp '2024-05-05 10:00'), date_trunc('month', timestamptz '2024-05-05 10:00+00')
+select date_trunc('week', date '2024-05-05')
+select pg_typeof(1.5), pg_typeof('a'), pg_typeof(1.5::float8), pg_typeof(now()::timestamp), pg_typeof(10::numeric)
+select pg_typeof(now()), pg_typeof(1), pg_typeof(1::bigint), pg_typeof(true), pg_typeof(current_date), pg_typeof(interval '1 day')
+select pg_typeof('a'::text), pg_typeof(array[1]), pg_typeof('{}'::jsonb), pg_typeof('{}'::json), pg_typeof(1::float4), pg_typeof(null)
+select pg_typeof(jsonb_build_object('a', 1)), pg_typeof(date_trunc('month', date '2024-05-05'))
+select 'a_b' like 'a\_b', 'a_b' ilike 'A\_B', 'axb' not like 'a\_b', 'a_b' ~~ 'a\_b'
+select 'a%' not ilike 'A\%', 'a\b' like 'a\\b', 'a_b' like 'a\\_b'
+select 'a_b' like 'a\_b' escape '#', 'abc' like 'a%', 'abc' like '_b_'
+select 'ab\' like 'ab\'
+select array['a','b']::text, array[1,2]::text
+select string_to_array('a,b', ',')::text, array['a b', null, '', 'x"y']::text
+select array[true, false]::text, array[1.5::float8, 2]::text
+select x::text from (values (array[1, 2])) t(x)
+select length('a '::char(3)), 'a'::char(3) = 'a  ', 'a '::char(3) || 'b', 'a'::char(3)
+select 'ab'::char(3) > 'ab ', 'abcd'::char(2), 'abcd'::varchar(2)
+select 1 / 3::float4, 2::float4 * 1.5, 0.1::float4 + 1, 3::float4 - 1
+select 1.5::float4 * 2::float4, pg_typeof(1 / 3::float4), pg_typeof(1::float4 + 1::float4)
