@@ -213,7 +213,9 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 	if os.Getenv("LAKEGATE_TEST_LOG") != "" && o.cfg.Logger == nil {
 		o.cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if g.srv, err = server.New(session.New(cat, pcfg), o.cfg); err != nil {
+	pl := session.New(cat, pcfg)
+	if g.srv, err = server.New(pl, o.cfg); err != nil {
+		pl.Close()
 		t.Fatal(err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -229,6 +231,10 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = g.srv.Close(ctx)
+		// The server's connections are gone: the Manager's idle engines
+		// close now, with their spill directories (an engine still out
+		// closes when it is given back).
+		pl.Close()
 	})
 	return g
 }
