@@ -45,7 +45,8 @@ import (
 //
 // Kept across processes: the engine that writes a template also links it
 // into the spill parent as keptPrefix + a hash of what went into it (the
-// macros' text, the zone macro's, the storage options, DuckDB's version).
+// macros' text, the zone macro's, the settings they were made under,
+// the storage options, DuckDB's version).
 // A new process's first engine links that file into a locked template
 // directory of its own and copies it like any later engine, instead of
 // making the macros and writing them (~0.1 s of CPU and ~33 ms of writing
@@ -75,7 +76,7 @@ const templateOptions = "STORAGE_VERSION 'v1.4.0', BLOCK_SIZE 16384"
 // holds what this text makes, as this DuckDB stored it.
 var keptName = sync.OnceValue(func() string {
 	h := sha256.New()
-	for _, s := range []string{eng.Version(), templateOptions, pgcatalog.TimeZoneMacroSQL(connTimeZone), pgcatalog.EngineMacros} {
+	for _, s := range []string{eng.Version(), templateOptions, connSetup, pgcatalog.TimeZoneMacroSQL(connTimeZone), pgcatalog.EngineMacros} {
 		fmt.Fprintf(h, "%d:%s;", len(s), s)
 	}
 	return keptPrefix + hex.EncodeToString(h.Sum(nil)[:12]) + ".duckdb"
