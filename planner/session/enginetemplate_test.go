@@ -244,6 +244,45 @@ func BenchmarkEngineOpen(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstEngineOpen opens and closes a new process's first engine:
+// with no kept template ("made": it makes the macros, writes and keeps
+// the template) or with the one an earlier process kept ("kept").
+func BenchmarkFirstEngineOpen(b *testing.B) {
+	for _, kept := range []bool{false, true} {
+		name := "made"
+		if kept {
+			name = "kept"
+		}
+		b.Run(name, func(b *testing.B) {
+			cfg := EngineConfig{Threads: 1, TempDir: b.TempDir()}
+			e, err := openWithTemplate(cfg, new(macroTemplate)) // keeps the template
+			if err != nil {
+				b.Fatal(err)
+			}
+			e.close()
+			cpu0 := processCPU()
+			b.ResetTimer()
+			for b.Loop() {
+				if !kept {
+					cfg.TempDir = b.TempDir()
+				}
+				tmpl := new(macroTemplate)
+				e, err := openWithTemplate(cfg, tmpl)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.close()
+				if kept != (tmpl.copies.Load() == 1) {
+					b.Fatalf("%d copies", tmpl.copies.Load())
+				}
+				os.RemoveAll(filepath.Dir(tmpl.path)) // as its process ends
+				tmpl.lock.Close()
+			}
+			b.ReportMetric(float64(processCPU()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
 func processCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
