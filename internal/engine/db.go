@@ -55,6 +55,10 @@ func Open(settings []Setting) (*DB, error) {
 	return d, nil
 }
 
+// Version is the DuckDB library's version ("v1.5.0"): what its files'
+// contents may depend on besides what was written to them.
+func Version() string { return duck.LibraryVersion() }
+
 // Connect opens a connection to the database.
 func (d *DB) Connect() (*Conn, error) {
 	d.mu.Lock()

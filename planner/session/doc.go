@@ -57,8 +57,9 @@
 // sandboxed to the same set at least, and the C heap is trimmed (at most
 // every 5 s) after a close. An engine opens with the emulation's macros
 // copied from the process's macro template, made and bound once by the
-// first engine and detached before any sandbox is set
-// (enginetemplate.go). Manager.Close closes the pool: the idle
+// first engine (or linked from the one an earlier process kept in the
+// spill parent, named by a hash of the macros and DuckDB's version) and
+// detached before any sandbox is set (enginetemplate.go). Manager.Close closes the pool: the idle
 // engines, the spare and the next engine (once open) close, and an engine
 // given back after it is closed, never kept. The pool counts what it does
 // (EnginePoolStats, enginepoolstats.go).
