@@ -14,9 +14,10 @@ import (
 // different typmods make a column numeric without one). The engine's
 // decimal has one scale per column, which it gives every value (1.50,
 // 1.0). Where the values are constants of different scales in one array
-// (casts of constants to decimals too), one column of a VALUES list or of
-// a set operation, and where they are casts of constants to decimals of
-// different scales in a VALUES column that may show in the result (not
+// (casts of constants to decimals too), one column of a VALUES list (not
+// in FROM) or of a set operation, and where they are constants or casts
+// of constants to decimals of different scales in a VALUES column in FROM
+// that may show in the result (not
 // only through sum or avg, reach; through a sum of some of its rows,
 // summedWhole), the statement is refused (MixedScales; 0A000) rather
 // than answered with other digits.
