@@ -346,6 +346,7 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.NestedDivision:              codes.FeatureNotSupported,
 	pgcatalog.CaseScalesRefused:           codes.FeatureNotSupported,
 	pgcatalog.ValuesScalesRefused:         codes.FeatureNotSupported,
+	pgcatalog.ExtremeScalesRefused:        codes.FeatureNotSupported,
 	pgcatalog.JSONBGroupRefused:           codes.FeatureNotSupported,
 }
 

@@ -149,6 +149,26 @@ func TestNumericScalesMatchPostgres(t *testing.T) {
 		{sql: `select n from (select coalesce(a, b) as v, 'x' as n` + ab + `) s where v > 2`},
 		{sql: `select * from (select coalesce(a, 1.5) as v` + ab + `) s`},
 		{sql: `select x from (values (1.5::numeric(10,1)), (2.5::numeric(10,1)), (null)) t(x)`},
+		// greatest and least answer the chosen value with its own scale
+		// in Postgres: refused where their arguments' scales differ
+		{sql: `select greatest(1.5::numeric(3,1), 1.25)`, refused: true},
+		{sql: `select least(1.5::numeric(3,1), 1.25), greatest(1.5, 2)`, refused: true},
+		{sql: `select greatest(a, b)` + ab, refused: true},
+		{sql: `select v from (select least(a, 0) * 2 as v` + ab + `) s`, refused: true},
+		{sql: `select greatest(a, 1.0), least(b, 3.00), greatest(a, b) > 2, round(least(a, b), 1)` + ab},
+		// a negative constant with a cast value of another scale
+		{sql: `select a from (values (10.25::numeric(12,2)), (-1.5)) v(a)`, refused: true},
+		{sql: `select array[10.25::numeric(12,2), -1.5]`, refused: true},
+		{sql: `select a from (values (10.25::numeric(12,2)), (-1.50)) v(a)`},
+		// a correlated set operation of branches reading no table
+		{sql: `select y` + ab + ` cross join lateral (select t.a union all select t.b) v(y)`, refused: true},
+		{sql: `select y` + ab + ` cross join lateral (select t.a union all select 2.5) v(y) order by y`},
+		// the rest of the family, as Postgres
+		{sql: `select nullif(1.50, 2), abs(-1.50), round(1.55), abs(a), round(a)` + ab},
+		{sql: `select sum(y) / 1, avg(y) from (values (1.5::numeric(20,1), 10000000000000000::numeric(20,0))) t(a, b), lateral (values (t.a), (t.b)) v(y)`},
+		{sql: `select min(y), max(y), array_agg(y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select mode() within group (order by y), percentile_disc(0.5) within group (order by y)` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
+		{sql: `select first_value(y) over (), lag(y) over ()` + ab + `, lateral (values (t.a), (t.b)) v(y)`, refused: true},
 		// the same scales, or the value summed: as Postgres
 		{sql: `select case when x then 1.5 else 2.5 end from (values (true), (false)) t(x)`},
 		{sql: `select coalesce(a, 1.5), coalesce(b, 1.25)` + ab},

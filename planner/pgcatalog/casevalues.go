@@ -388,7 +388,7 @@ func caseValueOrdered(sel *tree.SelectNode, col int) bool {
 
 // branchSpans are the text spans of the n branches of the CASE or
 // coalesce e in sql (the expressions after THEN and ELSE, or coalesce's
-// arguments) and the end of e's text.
+// arguments; a greatest's or least's too) and the end of e's text.
 func branchSpans(e tree.Expr, n int, sql string) ([][2]int, int, bool) {
 	loc := caseStart(e, sql)
 	if loc < 0 {
@@ -420,7 +420,11 @@ func branchSpans(e tree.Expr, n int, sql string) ([][2]int, int, bool) {
 			return nil, 0, false
 		}
 	default:
-		if !strings.EqualFold(toks[0].Text, "coalesce") || toks[1].Text != "(" {
+		word := "coalesce"
+		if f, ok := e.(*tree.Function); ok {
+			word = f.FunctionName // greatest or least (scaleguard.go)
+		}
+		if !strings.EqualFold(toks[0].Text, word) || toks[1].Text != "(" {
 			return nil, 0, false
 		}
 		spans, end = argSpans(toks[1:])

@@ -33,8 +33,10 @@
 //     scales and a sum of one (casevalues.go; in a quotient's or an
 //     average's operand, with Postgres' scale: numscale.go; elsewhere, in subqueries
 //     and CTEs too, refused, casescales.go; in subqueries that cannot be
-//     described alone, and VALUES columns of columns, checked by the
-//     engine where they run, scaleguard.go), exp, ln, log, power
+//     described alone, VALUES columns of columns, correlated set
+//     operations of no table, and greatest and least of arguments of
+//     different scales, checked by the engine where they run,
+//     scaleguard.go), exp, ln, log, power
 //     and sqrt (nummath.go; computed in Go by internal/pgtypes), and jsonb: its casts, operators and result columns
 //     (jsonb.go; internal/pgtypes writes its text; through set operations,
 //     scalar subqueries, CASE and coalesce: jsonbflow.go; compared and

@@ -594,7 +594,7 @@ func (n *NestedDivs) normalized(v any) any {
 				return n.normalized(c)
 			}
 		}
-		if args, _ := v["children"].([]any); (v["function_name"] == "lakegate_scale_guard" || v["function_name"] == "lakegate_values_guard") && len(args) == 2 && n.guards > 0 {
+		if args, _ := v["children"].([]any); (v["function_name"] == "lakegate_scale_guard" || v["function_name"] == "lakegate_values_guard" || v["function_name"] == "lakegate_extreme_guard") && len(args) == 2 && n.guards > 0 {
 			// a scale guard (scaleguard.go): the expression, under the
 			// guard's alias
 			if c, ok := args[1].(map[string]any); ok {

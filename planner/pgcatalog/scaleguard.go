@@ -1,6 +1,7 @@
 package pgcatalog
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
@@ -28,12 +29,28 @@ import (
 // The engine folds typeof at bind time, so a guard whose types agree
 // costs nothing per row. It fails only where a row reaches it: a
 // statement whose subquery runs for no row answers no value either.
+// A set operation whose branches read no table (select t.a union all
+// select t.b, LATERAL or correlated) is guarded as a VALUES column.
 // Branches holding a parameter are not guarded (its type would come from
 // the copy), except where every parameter is cast (CAST($1 AS
 // DECIMAL(38,2))): the type is the cast's. That is how a numeric
 // parameter runs, cast to its value's scale at Execute (planner/session,
 // numparams.go), so such a CASE or coalesce is guarded with its value's
 // scale; the session's check covers the others it can describe.
+
+// greatest and least answer the value they choose with its own scale in
+// Postgres (greatest(1.5::numeric(3,1), 1.25) is 1.5, greatest(x, 0) is 0
+// for a negative x of numeric(12,2)); the engine gives their result the
+// widest scale of their arguments. A call whose value may reach the
+// result is guarded the same way, as
+// lakegate_extreme_guard([typeof(a1), typeof(a2), ...], greatest(...)):
+// it fails with 0A000 (ExtremeScalesRefused) where its arguments are
+// numeric of different scales, and folds to the call where they agree.
+
+// ExtremeScalesRefused is the error of a greatest or least whose
+// arguments are numeric of different scales.
+const ExtremeScalesRefused = "greatest or least of numeric values of different scales is not supported " +
+	"(Postgres answers the chosen value with its own scale; the engine gives them one): cast the arguments to one numeric(p,s)"
 
 // ValuesScalesRefused is the error of a VALUES column whose values,
 // read from columns, are numeric of different scales.
@@ -55,15 +72,44 @@ var scaleGuardMacros = []string{
 		`THEN error('` + strings.ReplaceAll(CaseScalesRefused, "'", "''") + `') ELSE x END`,
 	`lakegate_values_guard(ts, x) AS CASE WHEN lakegate_scales_mixed(ts) ` +
 		`THEN error('` + strings.ReplaceAll(ValuesScalesRefused, "'", "''") + `') ELSE x END`,
+	`lakegate_extreme_guard(ts, x) AS CASE WHEN lakegate_scales_mixed(ts) ` +
+		`THEN error('` + strings.ReplaceAll(ExtremeScalesRefused, "'", "''") + `') ELSE x END`,
 }
 
-// guarded is a CASE, coalesce or VALUES column to guard: the expression
-// (for VALUES, the column's first value) and its branches (the column's
-// values).
+// guarded is a CASE, coalesce, greatest or least, or VALUES column to
+// guard: the expression (for VALUES, the column's first value) and its
+// branches (the column's values, the call's arguments).
 type guarded struct {
 	e        tree.Expr
 	branches []tree.Expr
 	values   bool
+	extreme  bool // greatest or least
+}
+
+// macro is the name of the guard of g.
+func (g guarded) macro() string {
+	switch {
+	case g.values:
+		return "lakegate_values_guard"
+	case g.extreme:
+		return "lakegate_extreme_guard"
+	}
+	return "lakegate_scale_guard"
+}
+
+// extremes are the greatest and least calls in the result column e whose
+// value may show there (ValueCases' rules).
+func extremes(e tree.Expr) []*tree.Function {
+	var out []*tree.Function
+	observe(e, func(n tree.Node) {
+		if f, ok := n.(*tree.Function); ok && !f.IsOperator && len(f.Children) > 1 {
+			switch strings.ToLower(f.FunctionName) {
+			case "greatest", "least":
+				out = append(out, f)
+			}
+		}
+	})
+	return out
 }
 
 // scaleGuardTargets are the expressions of root to guard (see above).
@@ -83,9 +129,24 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 	}
 	r := reachOf(root)
 	tree.Inspect(root, func(n tree.Node) bool {
+		if set, ok := n.(*tree.SetOperationNode); ok {
+			out = append(out, correlatedSetColumns(set)...)
+			return true
+		}
 		sel, ok := n.(*tree.SelectNode)
 		if !ok {
 			return true
+		}
+		for i, item := range sel.SelectList {
+			for _, f := range extremes(item) {
+				name := strings.ToLower(item.Head().Alias)
+				if name == "" {
+					name = strings.ToLower(f.FunctionName)
+				}
+				if !uncastParameter(f) && (n == tree.Node(root) || r.reaches(sel, i, name, true)) {
+					out = append(out, guarded{e: f, branches: f.Children, extreme: true})
+				}
+			}
 		}
 		values, ok := sel.FromTable.(*tree.ExpressionList)
 		if !ok || len(values.Values) < 2 {
@@ -113,6 +174,43 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 		}
 		return true
 	})
+	return out
+}
+
+// correlatedSetColumns are the columns of the set operation set whose
+// branches read no table (select t.a union all select t.b, in a LATERAL
+// or correlated subquery) and whose values read columns: each is guarded
+// as a VALUES column is (lakegate_values_guard), in the first branch,
+// with the types of every branch's value: they read only the outer
+// query's columns, which the first branch sees too. Postgres keeps each
+// value's scale there; the engine gives the column one.
+func correlatedSetColumns(set *tree.SetOperationNode) []guarded {
+	var leaves []*tree.SelectNode
+	setLeaves(set, &leaves)
+	for _, l := range leaves {
+		if _, empty := l.FromTable.(*tree.EmptyRef); !empty && l.FromTable != nil {
+			return nil
+		}
+	}
+	if len(leaves) < 2 {
+		return nil
+	}
+	var out []guarded
+	for c := range leaves[0].SelectList {
+		var col []tree.Expr
+		read, params := false, false
+		for _, l := range leaves {
+			if c >= len(l.SelectList) {
+				return out
+			}
+			col = append(col, l.SelectList[c])
+			read = read || !constantValue(l.SelectList[c])
+			params = params || uncastParameter(l.SelectList[c])
+		}
+		if read && !params {
+			out = append(out, guarded{e: col[0], branches: col, values: true})
+		}
+	}
 	return out
 }
 
@@ -177,8 +275,17 @@ func (n *NestedDivs) scaleGuards(root tree.QueryNode, sql string) bool {
 			if !ok || len(spans) != len(t.branches) {
 				return false
 			}
-			n.guard(sql, caseStart(t.e, sql), end, spans, "lakegate_scale_guard")
+			n.guard(sql, caseStart(t.e, sql), end, spans, t.macro())
 			continue
+		}
+		if _, isItem := spansOf[t.e]; !isItem && !inValues(root, t.e) {
+			for _, b := range t.branches {
+				from, to, ok := itemSpan(b, sql)
+				if !ok {
+					return false
+				}
+				spansOf[b] = [2]int{from, to}
+			}
 		}
 		if toks == nil {
 			toks = sqlparse.Tokens(sql, 0)
@@ -194,9 +301,23 @@ func (n *NestedDivs) scaleGuards(root tree.QueryNode, sql string) bool {
 			}
 			spans = append(spans, sp)
 		}
-		n.guard(sql, spans[0][0], spans[0][1], spans, "lakegate_values_guard")
+		n.guard(sql, spans[0][0], spans[0][1], spans, t.macro())
 	}
 	return true
+}
+
+// inValues reports whether e is a value of a VALUES list of root.
+func inValues(root tree.QueryNode, e tree.Expr) bool {
+	found := false
+	tree.Inspect(root, func(n tree.Node) bool {
+		if values, ok := n.(*tree.ExpressionList); ok {
+			for _, row := range values.Values {
+				found = found || slices.Contains(row, e)
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // guard adds the edits wrapping sql[from:to] in the guard name with
@@ -298,11 +419,7 @@ func guardsInTree(e tree.Engine, root tree.QueryNode, sql string) (tree.QueryNod
 			nodes = append(nodes, b)
 		}
 		var w tree.Expr
-		name := "lakegate_scale_guard"
-		if t.values {
-			name = "lakegate_values_guard"
-		}
-		if w, err = placeholderCall(e, name+"(["+strings.Join(types, ", ")+"], lakegate_ph_0)", nodes); err != nil {
+		if w, err = placeholderCall(e, t.macro()+"(["+strings.Join(types, ", ")+"], lakegate_ph_0)", nodes); err != nil {
 			return node
 		}
 		w.Head().Alias, x.Head().Alias = x.Head().Alias, ""

@@ -14,9 +14,10 @@ import (
 // different typmods make a column numeric without one). The engine's
 // decimal has one scale per column, which it gives every value (1.50,
 // 1.0). Where the values are constants of different scales in one array
-// (casts of constants to decimals too), one column of a VALUES list or of
-// a set operation, and where they are casts of constants to decimals of
-// different scales in a VALUES column that may show in the result (not
+// (casts of constants to decimals too), one column of a VALUES list (not
+// in FROM) or of a set operation, and where they are constants or casts
+// of constants to decimals of different scales in a VALUES column in FROM
+// that may show in the result (not
 // only through sum or avg, reach; through a sum of some of its rows,
 // summedWhole), the statement is refused (MixedScales; 0A000) rather
 // than answered with other digits.
@@ -37,16 +38,26 @@ func MixedScales(root tree.Node, sql string) bool {
 	// an array cast as a whole (array[1.5, 2]::numeric[]) is typed by
 	// the cast, not by its constants
 	cast := map[tree.Expr]bool{}
-	tree.Inspect(root, func(n tree.Node) bool {
-		if c, ok := n.(*tree.Cast); ok && c.Child != nil {
-			cast[c.Child] = true
-		}
-		return true
-	})
+	// a VALUES list in FROM is checked where its columns may show (the
+	// SelectNode case below), not as a whole
+	inFrom := map[tree.Node]bool{}
 	var r *reach
 	if q, ok := root.(tree.QueryNode); ok {
 		r = reachOf(q)
 	}
+	tree.Inspect(root, func(n tree.Node) bool {
+		switch n := n.(type) {
+		case *tree.Cast:
+			if n.Child != nil {
+				cast[n.Child] = true
+			}
+		case *tree.SelectNode:
+			if values, ok := n.FromTable.(*tree.ExpressionList); ok && r != nil {
+				inFrom[values] = true
+			}
+		}
+		return true
+	})
 	tree.Inspect(root, func(n tree.Node) bool {
 		if mixed || n == nil {
 			return !mixed
@@ -77,7 +88,7 @@ func MixedScales(root tree.Node, sql string) bool {
 			}
 			mixed = mixedColumns(rows, sql, false)
 		case *tree.ExpressionList:
-			mixed = mixedColumns(n.Values, sql, false)
+			mixed = !inFrom[n] && mixedColumns(n.Values, sql, false)
 		case *tree.Operator:
 			if n.Type == "ARRAY_CONSTRUCTOR" && !cast[n] {
 				mixed = mixedScales(n.Children, sql, true)
@@ -235,6 +246,10 @@ func constantScale(e tree.Expr, sql string) (int, bool, bool) {
 				return 0, false, false
 			}
 			t := sqlparse.Scan(sql, int(e.QueryLocation))
+			// a negative constant (-1.5) is located at its sign
+			for (t.Text == "-" || t.Text == "+" || !t.Significant()) && t.End < len(sql) {
+				t = sqlparse.Scan(sql, t.End)
+			}
 			if t.Kind != sqlparse.Number {
 				return 0, false, false
 			}
