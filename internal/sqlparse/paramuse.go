@@ -140,6 +140,19 @@ func AnyOperandsAsScalars(sql string, ns map[int]bool) string {
 // $n from x = $n, as Postgres types the $n of x + $n as x's type. ok is
 // false when no such operator is next to it.
 func ArithmeticAsComparison(sql string, n int) (string, bool) {
+	return arithmeticProbe(sql, n, false)
+}
+
+// ArithmeticAsGuardedComparison is ArithmeticAsComparison for an
+// arithmetic that is itself an operand of a comparison (a * $1 > $2,
+// where a = $1 > $2 compares a boolean): the comparison is closed by
+// AND NULL beside $n (a = $1 AND NULL > $2, NULL AND $1 = a), so the
+// engine still infers $n's type from x = $n.
+func ArithmeticAsGuardedComparison(sql string, n int) (string, bool) {
+	return arithmeticProbe(sql, n, true)
+}
+
+func arithmeticProbe(sql string, n int, guard bool) (string, bool) {
 	lex := Lex(sql)
 	sig := func(from, step int) int {
 		for k := from; k >= 0 && k < len(lex); k += step {
@@ -184,9 +197,14 @@ func ArithmeticAsComparison(sql string, n int) (string, bool) {
 		}
 		var b strings.Builder
 		for k, x := range lex {
-			if k == op {
+			switch {
+			case k == op:
 				b.WriteString("=")
-			} else {
+			case k == i && guard && op < i:
+				b.WriteString(x.Text + " AND NULL")
+			case k == i && guard:
+				b.WriteString("NULL AND " + x.Text)
+			default:
 				b.WriteString(x.Text)
 			}
 		}

@@ -36,4 +36,13 @@ func TestParamProbes(t *testing.T) {
 			t.Errorf("ArithmeticAsComparison(%q) = %q, %v", c.sql, got, ok)
 		}
 	}
+	for _, c := range []struct{ sql, want string }{
+		{"delete from t where a * $1 > $2", "delete from t where a = $1 AND NULL > $2"},
+		{"select 1 where $1 * a + 1 < 0", "select 1 where NULL AND $1 = a + 1 < 0"},
+		{"select f($1) from t", "select f($1) from t"},
+	} {
+		if got, _ := ArithmeticAsGuardedComparison(c.sql, 1); got != c.want {
+			t.Errorf("ArithmeticAsGuardedComparison(%q) = %q, want %q", c.sql, got, c.want)
+		}
+	}
 }

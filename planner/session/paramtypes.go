@@ -12,6 +12,7 @@ import (
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
+	"github.com/lakegate/lakegate/planner/write"
 )
 
 // Parameters take PostgreSQL's types. A client that declares a
@@ -70,6 +71,13 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		text = substituteParams(sql, casts)
 	}
 	st, err := s.Prepare(ctx, text)
+	if kw := planner.LeadingKeywords(text, 1); len(kw) == 1 && write.Verbs[kw[0]] && (err != nil || st.Kind == KindWrite) {
+		if typed, more := s.typedWriteParams(ctx, text, st, err, casts); more != nil {
+			text = substituteParams(text, more)
+			maps.Copy(casts, more)
+			st, err = typed, nil
+		}
+	}
 	if err == nil && st.Kind == KindWrite {
 		// a bare numeric cast of an untyped parameter ($1::numeric) is
 		// the engine's DECIMAL(18,3): numeric, typed by its value when
@@ -144,6 +152,78 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		}
 	}
 	return st, casts, nil
+}
+
+// typedWriteParams types the parameters of a write (text, prepared as st
+// or failed with prepErr) that the client did not type, from the queries
+// the write room composes of it (writeSources): the type of the other
+// operand of their arithmetic or comparison there, as Postgres does (set
+// a = a * $1 with a numeric: numeric; values ($1 * 2) into an int
+// column: integer). The engine types them neither in the write's text nor
+// in its source, where it leaves a * $1 unknown. It returns the write
+// prepared with those parameters cast and the casts, or nil ones when
+// none was found or the typed write fails to prepare.
+func (s *Session) typedWriteParams(ctx context.Context, text string, st *Stmt, prepErr error, casts map[int]string) (*Stmt, map[int]string) {
+	uses := sqlparse.ParamUses(text)
+	var untyped []int
+	for n := 1; n <= maxParam(text); n++ {
+		if _, declared := casts[n]; declared || uses[n].CastTo != "" || uses[n].InAny || uses[n].Rounded {
+			continue
+		}
+		_, arith := sqlparse.ArithmeticAsComparison(text, n)
+		if arith || prepErr != nil || n > len(st.Params) || st.Params[n-1].ID == pgtypes.TypeUnknown {
+			untyped = append(untyped, n)
+		}
+	}
+	if len(untyped) == 0 {
+		return nil, nil
+	}
+	sources := s.writeSources(ctx, text)
+	more := map[int]string{}
+	for _, n := range untyped {
+		_, arith := sqlparse.ArithmeticAsComparison(text, n)
+		t := ""
+		for _, src := range sources {
+			// the parameters typed so far keep their types in the probe
+			// (a * $1 > $2: $2 is compared with a numeric)
+			src = substituteParams(src, more)
+			if probe, ok := sqlparse.ArithmeticAsGuardedComparison(src, n); ok {
+				// a * $1 > $2: a = $1 > NULL would compare $1 with NULL
+				if t = s.operandType(ctx, probe, n, true); t != "" {
+					break
+				}
+			}
+			if t = s.operandType(ctx, src, n, true); t != "" {
+				break
+			}
+		}
+		switch {
+		case arith && (t == "DATE" || strings.HasPrefix(t, "TIMESTAMP")):
+			// date + $1 is not date + date in Postgres (it is ambiguous,
+			// ts + $1 an interval): the engine's typing stays
+			continue
+		case strings.HasPrefix(t, "DECIMAL("):
+			// numeric: the value's own scale at Bind (numparams.go)
+			t = numericParam
+		case t == "" && !arith:
+			// nothing types it ('p' || $1): text, as Postgres resolves
+			// an unknown
+			t = "VARCHAR"
+		case t == "":
+			continue
+		}
+		// the CASE keeps the parameter's type, which the engine loses
+		// inside an operator's macro (typedOperands)
+		more[n] = "(CASE WHEN true THEN " + castParam(n, t) + " END)"
+	}
+	if len(more) == 0 {
+		return nil, nil
+	}
+	typed, err := s.Prepare(ctx, substituteParams(text, more))
+	if err != nil || typed.Kind != KindWrite {
+		return nil, nil
+	}
+	return typed, more
 }
 
 // typedOperands prepares text with its parameters that the engine typed

@@ -22,11 +22,16 @@ import (
 
 // writer is the write room working for this session's caller.
 func (s *Session) writer() *write.Writer {
-	return write.New(s.p.cat, writeSession{s}, s.principal.Name, s.log)
+	return write.New(s.p.cat, writeSession{s: s}, s.principal.Name, s.log)
 }
 
-// writeSession is the Session as planner/write sees it.
-type writeSession struct{ s *Session }
+// writeSession is the Session as planner/write sees it; sources, when
+// set, collects the text of every query the write room plans
+// (writeSources).
+type writeSession struct {
+	s       *Session
+	sources *[]string
+}
 
 func (ws writeSession) ResolveTarget(ctx context.Context, q write.Name) (*catalog.Table, policy.Decision, error) {
 	return ws.s.resolveWriteTarget(ctx, q)
@@ -37,6 +42,9 @@ func (ws writeSession) CreateTarget(ctx context.Context, q write.Name) (catalog.
 }
 
 func (ws writeSession) PlanQuery(ctx context.Context, sql string) (*write.Query, error) {
+	if ws.sources != nil {
+		*ws.sources = append(*ws.sources, sql)
+	}
 	qp, cols, params, err := ws.s.planQueryAs(ctx, sql, false) // installed: never a kept shape
 	if err != nil {
 		return nil, err
@@ -108,6 +116,23 @@ func (s *Session) prepareWriteStmt(ctx context.Context, st *Stmt) (*Stmt, error)
 	}
 	st.Params = params
 	return st, nil
+}
+
+// writeSources returns the queries the write room composes to check sql
+// (a write statement): the source of an INSERT, the rows an UPDATE,
+// DELETE or MERGE reads with their new values, each with the write's
+// parameters. Those are where a parameter's context is a query's, which
+// the engine can be asked about (paramtypes.go). The check's own error is
+// not this function's: Prepare reports it.
+func (s *Session) writeSources(ctx context.Context, sql string) []string {
+	w, err := write.Parse(sql)
+	if err != nil {
+		return nil
+	}
+	var sources []string
+	wr := write.New(s.p.cat, writeSession{s: s, sources: &sources}, s.principal.Name, s.log)
+	_, _ = wr.Check(ctx, w)
+	return sources
 }
 
 // execWrite runs a data-changing statement.
