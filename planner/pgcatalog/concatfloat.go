@@ -191,18 +191,11 @@ func ArrayAppends(root tree.QueryNode, sql string) string {
 		if pieces == nil {
 			pieces = lexPieces(sql)
 		}
-		op, c := int(f.QueryLocation), f.Children[side]
-		from, to := op+2, op
-		if side == 0 {
-			from, ok = operandStart(pieces, c, op)
-		} else {
-			to, ok = operandEnd(pieces, c, op)
-		}
-		if !ok || from >= to || strings.TrimSpace(sql[from:to]) == "" {
+		op := int(f.QueryLocation)
+		from, to, ok := operandSpan(sql, pieces, f.Children[side], side, op, op+2)
+		if !ok {
 			return true
 		}
-		from += len(sql[from:to]) - len(strings.TrimLeft(sql[from:to], " \t\r\n"))
-		to = from + len(strings.TrimRight(sql[from:to], " \t\r\n"))
 		if strings.Trim(sql[from:to], "0123456789") != "" {
 			return true // a sign or parentheses: the text may not be the constant's alone
 		}

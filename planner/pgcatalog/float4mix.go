@@ -54,18 +54,10 @@ func FloatMixes(root tree.QueryNode, sql string) string {
 		if pieces == nil {
 			pieces = lexPieces(sql)
 		}
-		c := f.Children[side]
-		from, to := opEnd, op
-		if side == 0 {
-			from, ok = operandStart(pieces, c, op)
-		} else {
-			to, ok = operandEnd(pieces, c, op)
-		}
-		if !ok || from >= to || strings.TrimSpace(sql[from:to]) == "" {
+		from, to, ok := operandSpan(sql, pieces, f.Children[side], side, op, opEnd)
+		if !ok {
 			return true
 		}
-		from += len(sql[from:to]) - len(strings.TrimLeft(sql[from:to], " \t\r\n"))
-		to = from + len(strings.TrimRight(sql[from:to], " \t\r\n"))
 		eds = append(eds, edit{from, from, "CAST("}, edit{to, to, " AS DOUBLE)"})
 		return true
 	})

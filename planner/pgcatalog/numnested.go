@@ -421,6 +421,24 @@ func operandStart(pieces []piece, e tree.Expr, op int) (int, bool) {
 	return pieces[start].start, true
 }
 
+// operandSpan is the text of operand side (0 left, 1 right) c of the
+// binary operator spelled sql[op:opEnd], without the spaces around it;
+// false where its extent cannot be read from the text or it is empty.
+func operandSpan(sql string, pieces []piece, c tree.Expr, side, op, opEnd int) (from, to int, ok bool) {
+	from, to, ok = opEnd, op, true
+	if side == 0 {
+		from, ok = operandStart(pieces, c, op)
+	} else {
+		to, ok = operandEnd(pieces, c, op)
+	}
+	if !ok || from >= to || strings.TrimSpace(sql[from:to]) == "" {
+		return 0, 0, false
+	}
+	from += len(sql[from:to]) - len(strings.TrimLeft(sql[from:to], " \t\r\n"))
+	to = from + len(strings.TrimRight(sql[from:to], " \t\r\n"))
+	return from, to, true
+}
+
 // operandEnd is where the right operand e of a division at op ends: after
 // its last node's piece, the parentheses and brackets left open there,
 // a CASE's END and a ::type that follow.
