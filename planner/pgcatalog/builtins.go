@@ -74,8 +74,8 @@ var builtinMacros = []string{
 	// float8 and numeric only, and an integer takes the preferred float8);
 	// the engine keeps the integer type.
 	`round(x) AS cast_to_type(CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
-		`ELSE system.main.round(x) END, ` + integerAsFloat8("x") + `), (x, n) AS cast_to_type(system.main.round(x, n), ` + roundedType("x", "n") + `)`,
-	`trunc(x) AS cast_to_type(system.main.trunc(x), ` + integerAsFloat8("x") + `), (x, n) AS system.main.trunc(x, n)`,
+		`ELSE system.main.round(x) END, ` + integerAsFloat8("x", "system.main.round(x)") + `), (x, n) AS cast_to_type(system.main.round(x, n), ` + roundedType("x", "n") + `)`,
+	`trunc(x) AS cast_to_type(system.main.trunc(x), ` + integerAsFloat8("x", "system.main.trunc(x)") + `), (x, n) AS system.main.trunc(x, n)`,
 	// The engine answers '' for a negative length.
 	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
 	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
@@ -257,13 +257,14 @@ var deterministicMacros = func() map[string]bool {
 	return m
 }()
 
-// integerAsFloat8 is an expression of x's type, or of DOUBLE where x is
-// an integer: the type Postgres gives a function it has for float8 and
-// numeric only. As in roundedType, typeof folds to a constant key once x
-// is bound.
-func integerAsFloat8(x string) string {
-	return fmt.Sprintf("struct_extract({'f': NULL::DOUBLE, 'x': %s}, CASE WHEN typeof(%s) IN "+
-		"('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT') THEN 'f' ELSE 'x' END)", x, x)
+// integerAsFloat8 is an expression of r's type (r is the engine's
+// answer for x), or of DOUBLE where x is an integer or a NULL of no type:
+// the type Postgres gives a function it has for float8 and numeric only.
+// As in roundedType, typeof folds to a constant key once x is bound.
+func integerAsFloat8(x, r string) string {
+	return fmt.Sprintf("struct_extract({'f': NULL::DOUBLE, 'r': %s}, CASE WHEN typeof(%s) IN "+
+		"('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', '\"NULL\"') "+
+		"THEN 'f' ELSE 'r' END)", r, x)
 }
 
 // roundedType is an expression of the type Postgres gives round(x, n)

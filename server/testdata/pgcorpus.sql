@@ -709,5 +709,5 @@ select greatest(NULL::int, 3), least(2.5, NULL::numeric(12,2)), coalesce(NULL::n
 select NULL::date - '2024-01-01'::date, '2024-03-15'::date - NULL::int, NULL::timestamp - '1 day'::interval
 select make_interval(days => NULL), justify_hours(NULL::interval), to_char(NULL::timestamp, 'YYYY')
 select upper(NULL::text), length(NULL::text), substring(NULL::text, 2), lpad(NULL::text, 4)
-select round(7), round(-3::bigint), trunc(7), trunc(-3::bigint), pg_typeof(round(1)), pg_typeof(trunc(2::bigint))
+select round(7), round(-3::bigint), trunc(7), trunc(-3::bigint), round(x), trunc(x) from (values (5::int)) v(x)
 select round(5::int2) / 2, trunc(7) / 2, round(2.5::numeric), trunc(-2.7::numeric), trunc(-2.7::float8), trunc(3.789, 2)
