@@ -48,6 +48,12 @@ func nullOperandEdits(sql string, toks []sqlparse.Token) []litEdit {
 		if i+1 < len(toks) && toks[i+1].Text == "::" || i >= 2 && strings.EqualFold(toks[i-2].Text, "CAST") && toks[i-1].Text == "(" {
 			continue
 		}
+		if i >= 2 && i+1 < len(toks) && strings.EqualFold(toks[i-2].Text, "abs") && toks[i-1].Text == "(" && toks[i+1].Text == ")" {
+			// abs(NULL): the unknown resolves to float8, the preferred
+			// numeric type
+			edits = append(edits, litEdit{t.Pos, t.End, "(SELECT NULL::DOUBLE)"})
+			continue
+		}
 		var other string
 		if l := leftOperator(toks, i); l > 0 && !unaryAt(toks, l) {
 			if s, ok := operandStart(toks, l-1); ok {
@@ -352,4 +358,43 @@ func numericTypeEnd(toks []sqlparse.Token, i int) (int, bool) {
 		return i, false
 	}
 	return j + 1, true
+}
+
+// AmbiguousError is a call or an operator whose only operand is an
+// untyped NULL where Postgres has several candidates and cannot choose
+// (- NULL, trunc(NULL), NULL -> 'a': 42725). The engine would answer a
+// NULL of its own choosing.
+type AmbiguousError struct{ Msg string }
+
+func (e *AmbiguousError) Error() string { return e.Msg }
+
+// ambiguousNullFunctions are the one-argument functions Postgres cannot
+// resolve for an untyped NULL.
+var ambiguousNullFunctions = map[string]bool{"trunc": true, "to_hex": true}
+
+// ambiguousNulls returns an AmbiguousError for the first untyped NULL
+// that is the operand of a unary minus, the left operand of a json path
+// operator (->, ->>, #>, #>>) or the only argument of
+// ambiguousNullFunctions.
+func ambiguousNulls(toks []sqlparse.Token) error {
+	for i, t := range toks {
+		if t.Kind != sqlparse.Word || !strings.EqualFold(t.Text, "NULL") || i+1 < len(toks) && toks[i+1].Text == "::" {
+			continue
+		}
+		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) {
+			return &AmbiguousError{"operator is not unique: - unknown"}
+		}
+		if i >= 2 && i+1 < len(toks) && toks[i-1].Text == "(" && toks[i+1].Text == ")" && ambiguousNullFunctions[strings.ToLower(toks[i-2].Text)] &&
+			(i < 3 || toks[i-3].Text != ".") {
+			return &AmbiguousError{"function " + strings.ToLower(toks[i-2].Text) + "(unknown) is not unique"}
+		}
+		if i+2 < len(toks) && (toks[i+1].Text == "-" || toks[i+1].Text == "#") && toks[i+2].Text == ">" && toks[i+1].End == toks[i+2].Pos {
+			op := toks[i+1].Text + ">"
+			if i+3 < len(toks) && toks[i+3].Text == ">" && toks[i+2].End == toks[i+3].Pos {
+				op += ">"
+			}
+			return &AmbiguousError{"operator is not unique: unknown " + op + " unknown"}
+		}
+	}
+	return nil
 }

@@ -150,6 +150,11 @@ func PlanQuery(ctx context.Context, env Env, sql string) (*Plan, error) {
 	// a lexical pass first (the engine cannot parse some Postgres spellings),
 	// then unqualified catalog relations found in the parse tree. Result
 	// columns keep the names of the statement as written.
+	if strings.Contains(strings.ToUpper(sql), "NULL") {
+		if err := ambiguousNulls(sqlparse.Tokens(sql, 0)); err != nil {
+			return nil, err
+		}
+	}
 	sql = rewritePGLiterals(sql)
 	crw := pgcatalog.RewriteSQL(sql, nil)
 	sql = crw.SQL

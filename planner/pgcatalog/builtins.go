@@ -70,8 +70,12 @@ var builtinMacros = []string{
 	// zero for every type but a float. round(x, n) of an integer or a
 	// numeric is numeric with n decimals (round(5, 2) is 5.00, round(2.5,
 	// 3) 2.500); the engine keeps x's type.
-	`round(x) AS CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
-		`ELSE system.main.round(x) END, (x, n) AS cast_to_type(system.main.round(x, n), ` + roundedType("x", "n") + `)`,
+	// round(x) and trunc(x) of an integer are float8 (Postgres has them for
+	// float8 and numeric only, and an integer takes the preferred float8);
+	// the engine keeps the integer type.
+	`round(x) AS cast_to_type(CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
+		`ELSE system.main.round(x) END, ` + integerAsFloat8("x", "system.main.round(x)") + `), (x, n) AS cast_to_type(system.main.round(x, n), ` + roundedType("x", "n") + `)`,
+	`trunc(x) AS cast_to_type(system.main.trunc(x), ` + integerAsFloat8("x", "system.main.trunc(x)") + `), (x, n) AS system.main.trunc(x, n)`,
 	// The engine answers '' for a negative length.
 	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
 	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
@@ -295,6 +299,16 @@ var deterministicMacros = func() map[string]bool {
 	}
 	return m
 }()
+
+// integerAsFloat8 is an expression of r's type (r is the engine's
+// answer for x), or of DOUBLE where x is an integer or a NULL of no type:
+// the type Postgres gives a function it has for float8 and numeric only.
+// As in roundedType, typeof folds to a constant key once x is bound.
+func integerAsFloat8(x, r string) string {
+	return fmt.Sprintf("struct_extract({'f': NULL::DOUBLE, 'r': %s}, CASE WHEN typeof(%s) IN "+
+		"('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', '\"NULL\"') "+
+		"THEN 'f' ELSE 'r' END)", r, x)
+}
 
 // roundedType is an expression of the type Postgres gives round(x, n)
 // for a constant n: float8 for a float x, else numeric with n decimals

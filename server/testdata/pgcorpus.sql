@@ -747,3 +747,5 @@ select length('a '::char(3)), 'a'::char(3) = 'a  ', 'a '::char(3) || 'b', 'a'::c
 select 'ab'::char(3) > 'ab ', 'abcd'::char(2), 'abcd'::varchar(2)
 select 1 / 3::float4, 2::float4 * 1.5, 0.1::float4 + 1, 3::float4 - 1
 select 1.5::float4 * 2::float4, pg_typeof(1 / 3::float4), pg_typeof(1::float4 + 1::float4)
+select round(7), round(-3::bigint), trunc(7), trunc(-3::bigint), round(x), trunc(x) from (values (5::int)) v(x)
+select round(5::int2) / 2, trunc(7) / 2, round(2.5::numeric), trunc(-2.7::numeric), trunc(-2.7::float8), trunc(3.789, 2)
