@@ -149,6 +149,8 @@ func nullCases() []nullCase {
 	c("format(%s, %s)", na("'%s-%s'", "text"), aText)
 	c("%s like %s", aText, na("'H%'", "text"))
 	c("%s ilike %s", aText, na("'h%'", "text"))
+	c("%s not like %s", aText, na("'H%'", "text"))
+	c("%s not ilike %s", aText, na("'h%'", "text"))
 	c("%s ~ %s", aText, na("'^H'", "text"))
 	c("%s ~* %s", aText, na("'^h'", "text"))
 	c("%s !~ %s", aText, na("'^H'", "text"))
@@ -158,6 +160,9 @@ func nullCases() []nullCase {
 	c("regexp_replace(%s, %s, %s)", aText, na("'o'", "text"), na("'0'", "text"))
 	c("string_to_array(%s, %s)", aText, na("' '", "text"))
 	c("encode(%s, %s)", aBytea, na("'hex'", "text"))
+	for _, f := range []string{"sha224", "sha256", "sha384", "sha512"} {
+		c(f+"(%s)", aBytea)
+	}
 	c("encode(%s, %s)", aBytea, na("'base64'", "text"))
 	c("decode(%s, %s)", na("'6869'", "text"), na("'hex'", "text"))
 	c("%s::varchar(3)", aText)
@@ -280,6 +285,7 @@ func nullCases() []nullCase {
 var nullSpellings = map[string]string{
 	"*": " * ", "//": " / ", "%": " % ", "-": " - ", "^": " ^ ", "^^": " # ", "overlaps": "overlaps",
 	"~^": " ~ ", "!~^": " !~ ", "~*": " ~* ", "!~*": " !~* ",
+	"~~": " like ", "!~~": " not like ", "~~*": " ilike ", "!~~*": " not ilike ",
 }
 
 // nullInternal matches the names of macros only lakegate's rewrites call.
