@@ -360,19 +360,17 @@ func numericTypeEnd(toks []sqlparse.Token, i int) (int, bool) {
 	return j + 1, true
 }
 
-// AmbiguousError is a call or an operator whose only operand is an
-// untyped NULL where Postgres has several candidates and cannot choose
+// ambiguous is the error of a call or an operator whose only operand is
+// an untyped NULL where Postgres has several candidates and cannot choose
 // (- NULL, trunc(NULL), NULL -> 'a': 42725). The engine would answer a
 // NULL of its own choosing.
-type AmbiguousError struct{ Msg string }
-
-func (e *AmbiguousError) Error() string { return e.Msg }
+func ambiguous(msg string) error { return &EngineError{Kind: KindAmbiguousFunction, Msg: msg} }
 
 // ambiguousNullFunctions are the one-argument functions Postgres cannot
 // resolve for an untyped NULL.
 var ambiguousNullFunctions = map[string]bool{"trunc": true, "to_hex": true}
 
-// ambiguousNulls returns an AmbiguousError for the first untyped NULL
+// ambiguousNulls returns an ambiguous error for the first untyped NULL
 // that is the operand of a unary minus, the left operand of a json path
 // operator (->, ->>, #>, #>>) or the only argument of
 // ambiguousNullFunctions.
@@ -382,18 +380,18 @@ func ambiguousNulls(toks []sqlparse.Token) error {
 			continue
 		}
 		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) {
-			return &AmbiguousError{"operator is not unique: - unknown"}
+			return ambiguous("operator is not unique: - unknown")
 		}
 		if i >= 2 && i+1 < len(toks) && toks[i-1].Text == "(" && toks[i+1].Text == ")" && ambiguousNullFunctions[strings.ToLower(toks[i-2].Text)] &&
 			(i < 3 || toks[i-3].Text != ".") {
-			return &AmbiguousError{"function " + strings.ToLower(toks[i-2].Text) + "(unknown) is not unique"}
+			return ambiguous("function " + strings.ToLower(toks[i-2].Text) + "(unknown) is not unique")
 		}
 		if i+2 < len(toks) && (toks[i+1].Text == "-" || toks[i+1].Text == "#") && toks[i+2].Text == ">" && toks[i+1].End == toks[i+2].Pos {
 			op := toks[i+1].Text + ">"
 			if i+3 < len(toks) && toks[i+3].Text == ">" && toks[i+2].End == toks[i+3].Pos {
 				op += ">"
 			}
-			return &AmbiguousError{"operator is not unique: unknown " + op + " unknown"}
+			return ambiguous("operator is not unique: unknown " + op + " unknown")
 		}
 	}
 	return nil

@@ -79,6 +79,7 @@ const (
 	KindInvalidColumnReference = write.KindInvalidColumnReference
 	KindUndefinedObject        = write.KindUndefinedObject
 	KindDatatypeMismatch       = write.KindDatatypeMismatch
+	KindAmbiguousFunction      = write.KindAmbiguousFunction
 	KindInvalidTableDefinition = write.KindInvalidTableDefinition
 	KindDuplicateColumn        = write.KindDuplicateColumn
 )

@@ -114,7 +114,6 @@ func sqlState(err error) codes.Code {
 	var us *session.ErrUnknownSetting
 	var ro *session.ErrReadOnlySetting
 	var nv *catalog.NullViolationError
-	var amb *planner.AmbiguousError
 	var se *session.StateError
 	var mm *malformedMessageError
 	var tl *pgtypes.ResultTooLargeError
@@ -152,8 +151,6 @@ func sqlState(err error) codes.Code {
 		return codes.UndefinedColumn
 	case errors.As(err, &nv):
 		return codes.NotNullViolation
-	case errors.As(err, &amb):
-		return codes.AmbiguousFunction // - NULL, trunc(NULL): Postgres cannot choose
 	case errors.As(err, &ut), errors.Is(err, catalog.ErrNoSuchTable):
 		return codes.UndefinedTable
 	case errors.Is(err, catalog.ErrNoSuchSchema):
@@ -230,6 +227,8 @@ func sqlState(err error) codes.Code {
 			return codes.DuplicateColumn
 		case planner.KindDatatypeMismatch:
 			return codes.DatatypeMismatch
+		case planner.KindAmbiguousFunction:
+			return codes.AmbiguousFunction // - NULL, trunc(NULL): Postgres cannot choose
 		case planner.KindDiskFull:
 			return codes.DiskFull
 		case planner.KindIO:

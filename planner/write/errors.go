@@ -43,6 +43,7 @@ const (
 	KindInvalidTableDefinition // two primary keys (42P16)
 	KindDuplicateColumn        // a column twice in a primary key (42701)
 	KindDatatypeMismatch       // a value of a type that cannot become the one expected (42804)
+	KindAmbiguousFunction      // a call or operator Postgres cannot choose a candidate for (42725)
 )
 
 // EngineError is an error raised while planning or running a statement.
