@@ -201,19 +201,7 @@ func copyable(c tree.Expr, text string) bool {
 	if text == "" || strings.ContainsAny(text, "$?;") {
 		return false
 	}
-	depth := 0
-	for _, p := range lexPieces(text) {
-		switch p.text {
-		case "(", "[":
-			depth++
-		case ")", "]":
-			depth--
-		}
-		if depth < 0 {
-			return false
-		}
-	}
-	if depth != 0 {
+	if !balanced(text) {
 		return false
 	}
 	return copyableNode(c)
