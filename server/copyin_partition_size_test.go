@@ -25,10 +25,11 @@ func TestCopyPartitionedSplitsBySize(t *testing.T) {
 	const target = 256 << 10
 	setTableProps(t, g.dir, "payments", "psize", iceberg.Properties{"write.target-file-size-bytes": fmt.Sprint(target)})
 
-	// 300,000 rows, k = 1 for every 100th: partition 0 about 3 MB of
-	// Parquet in 3 row groups of DuckDB's 122,880 rows (hashes do not
-	// compress), partition 1 a small file
-	const n = 300000
+	// 150,000 rows, k = 1 for every 100th: partition 0 about 1.5 MB of
+	// Parquet in 2 row groups of DuckDB's 122,880 rows (hashes do not
+	// compress; one full row group is over the target), partition 1 a
+	// small file
+	const n = 150000
 	var data strings.Builder
 	want := map[string]int64{}
 	for i := 1; i <= n; i++ {

@@ -2,11 +2,14 @@ package server_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,15 +162,18 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		}
 		copts.FileCache = fc
 	}
+	if o.codec == "" {
+		o.codec = "snappy"
+	}
+	if !o.noSeed && o.store == nil && o.warehouse == "" && o.sqlCatalog == "" {
+		copyDemo(t, o.dir, cfg, o.sizes, o.codec)
+	}
 	cat, err := catalog.Open(ctx, []catalog.Config{cfg}, copts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cat.Close)
 	if !o.noSeed && !demo.Seeded(ctx, cat) {
-		if o.codec == "" {
-			o.codec = "snappy"
-		}
 		if err := demo.SeedCodec(ctx, cat, o.sizes, o.codec, func(string) {}); err != nil {
 			t.Fatal(err)
 		}
@@ -237,6 +243,101 @@ func startGW(t testing.TB, o gwOptions) *gateway {
 		pl.Close()
 	})
 	return g
+}
+
+// Demo templates: a gateway over a new directory gets the demo as a
+// copy of one seeded once per test process (per sizes and codec), its
+// tables relocated to the copy (catalog.Relocate, as an operator would
+// after copying a data dir), instead of seeding its own. A seed writes
+// the demo's Parquet files (one per day of charges) and commits three
+// tables under the race detector: ~0.6 CPU s at smallSizes, most of a
+// small write test's gateway start; the copy and relocation ~0.25 s.
+// The rows, partitions and files are the seed's; the copy's table
+// metadata starts a new log (Relocate) and the template's metadata files
+// are removed from it, so the copy holds only what its catalog names.
+
+type demoKey struct {
+	sizes demo.Sizes
+	codec string
+}
+
+type demoTemplate struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+var demoTemplates struct {
+	mu sync.Mutex
+	m  map[demoKey]*demoTemplate
+}
+
+// copyDemo puts the demo at sizes in dir (a SQLite catalog, cfg, over a
+// local warehouse) when dir has no catalog yet.
+func copyDemo(t testing.TB, dir string, cfg catalog.Config, sizes demo.Sizes, codec string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "catalog.db")); !errors.Is(err, fs.ErrNotExist) {
+		return // served as it is (or seeded by startGW, when unreadable)
+	}
+	tmpl, err := demoTemplateDir(demoKey{sizes, codec})
+	if err != nil {
+		t.Fatalf("demo template %v %s: %v", sizes, codec, err)
+	}
+	var copied []string
+	if err := os.CopyFS(dir, os.DirFS(tmpl)); err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(filepath.Join(dir, "warehouse"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Base(filepath.Dir(p)) == "metadata" {
+			copied = append(copied, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalog.Relocate(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range copied {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// demoTemplateDir is the directory of the demo seeded at key, seeding it
+// the first time; TestMain removes it (closeSharedGateways).
+func demoTemplateDir(key demoKey) (string, error) {
+	demoTemplates.mu.Lock()
+	if demoTemplates.m == nil {
+		demoTemplates.m = map[demoKey]*demoTemplate{}
+	}
+	tp := demoTemplates.m[key]
+	if tp == nil {
+		tp = &demoTemplate{}
+		demoTemplates.m[key] = tp
+	}
+	demoTemplates.mu.Unlock()
+	tp.once.Do(func() {
+		if tp.dir, tp.err = os.MkdirTemp("", "lakegate-demo-template-"); tp.err != nil {
+			return
+		}
+		dir := tp.dir
+		shared.mu.Lock()
+		shared.cleanups = append(shared.cleanups, func() { os.RemoveAll(dir) })
+		shared.mu.Unlock()
+		ctx := context.Background()
+		cat, err := catalog.Open(ctx, []catalog.Config{{URI: "sqlite://" + filepath.Join(dir, "catalog.db"),
+			Warehouse: "file://" + filepath.Join(dir, "warehouse")}}, catalog.Options{})
+		if err != nil {
+			tp.err = err
+			return
+		}
+		tp.err = demo.SeedCodec(ctx, cat, key.sizes, key.codec, func(string) {})
+		cat.Close()
+	})
+	return tp.dir, tp.err
 }
 
 func startGateway(t testing.TB, sizes demo.Sizes) *gateway {

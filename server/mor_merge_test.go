@@ -18,7 +18,7 @@ func TestMergeOnReadMerge(t *testing.T) {
 	t.Parallel()
 	g := startWriteGW(t, t.TempDir(), nil)
 	pay := g.as(t, "payments_svc")
-	const n = 10000
+	const n = 2000
 	for _, name := range []string{"mbig", "mbig_cow"} {
 		exec1(t, pay, `create table payments.`+name+` (id bigint primary key, customer bigint, note text)`)
 		exec1(t, pay, `insert into payments.`+name+` select i, i % 100, 'note ' || i from range(`+strconv.Itoa(n)+`) t(i)`)
