@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,4 +112,35 @@ func collectLog(m table.Metadata) []table.MetadataLogEntry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// BenchmarkCommitAppend: one-row appends alternating between two gateways
+// on one SQLite catalog, no contention; each commit lists every snapshot
+// before it, so the cost per commit grows with b.N (compare runs at the
+// same -benchtime=Nx). BENCHMARKS.md, "Test suite time", commit pass.
+func BenchmarkCommitAppend(b *testing.B) {
+	env := writeEnv{dir: b.TempDir()}
+	env.cfg = catalog.Config{URI: "sqlite://" + filepath.Join(env.dir, "catalog.db"), Warehouse: "file://" + filepath.Join(env.dir, "wh")}
+	var gws []*catalog.Catalog
+	for range 2 {
+		cat, err := catalog.Open(context.Background(), []catalog.Config{env.cfg}, catalog.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(cat.Close)
+		gws = append(gws, cat)
+	}
+	ctx := context.Background()
+	ident := catalog.Ident{Schema: "ops", Name: "events"}
+	spec := catalog.TableSpec{Schema: eventsSchema, Properties: map[string]string{table.ParquetCompressionKey: "snappy"}}
+	if err := gws[0].CreateNative(ctx, ident, spec, nil); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		if err := appendRows(ctx, gws[i%2], ident, batch(1, int64(i))); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
