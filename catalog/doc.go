@@ -44,6 +44,14 @@
 // merge-on-read fraction, add position-delete files for the touched rows
 // (StagePositionDeletes, CommitDelta); both pin the snapshot they read.
 //
+// Commits (commit.go): a transaction on a SQL catalog's table commits over
+// the metadata this package already holds parsed (the table's pointer is
+// read first, a moved one means the current metadata is loaded through the
+// table cache), writes the next metadata file and moves the pointer with
+// one conditional UPDATE; iceberg-go's own SQL-catalog commit would parse
+// the current file again. What was written is kept as the table's parsed
+// metadata. REST catalogs commit through iceberg-go.
+//
 // Loads (write_parquet.go): StageWith stages rows like Stage, the
 // Parquet files written by a ParquetWriter the caller passes (COPY FROM
 // STDIN: DuckDB's writer, which the catalog may not import), for writes

@@ -315,7 +315,8 @@ func (i memInfo) Sys() any            { return nil }
 // commit runs on it: a commit reads its parent's manifest list, a rewrite
 // the manifests it replaces, expiry's cleanup the list of every retained
 // snapshot; none of that is read again, and only what planning reads again
-// is worth the cache's room.
+// is worth the cache's room. A SQL catalog's table commits over the
+// metadata t holds (heldCommit, commit.go).
 func uncachedTable(ctx context.Context, t *Table) *table.Table {
 	fs, err := t.tbl.FS(ctx)
 	m, ok := fs.(*mappedIO)
@@ -323,7 +324,11 @@ func uncachedTable(ctx context.Context, t *Table) *table.Table {
 		return t.tbl
 	}
 	plain := &mappedIO{inner: m.inner, paths: m.paths}
-	return table.New(t.tbl.Identifier(), t.tbl.Metadata(), t.tbl.MetadataLocation(), plain.fsF(), t.src.cat)
+	var cat table.CatalogIO = t.src.cat
+	if t.src.db != nil && len(t.Paths) == 0 {
+		cat = &heldCommit{src: t.src, ident: t.Ident, base: t.tbl.Metadata(), loc: t.tbl.MetadataLocation(), fs: plain, cached: m}
+	}
+	return table.New(t.tbl.Identifier(), t.tbl.Metadata(), t.tbl.MetadataLocation(), plain.fsF(), cat)
 }
 
 func (m *mappedIO) fsF() func(context.Context) (icebergio.IO, error) {

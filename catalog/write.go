@@ -435,10 +435,9 @@ func (c *Catalog) CommitAppend(ctx context.Context, ident Ident, st *Staged, inf
 			st.Discard()
 			return fmt.Errorf("catalog: append to %s: %w: %w", ident, ErrUpstream, err)
 		}
-		done, err := tx.Commit(ctx)
+		_, err = tx.Commit(ctx)
 		c.countCommit(err)
 		if err == nil {
-			c.keepCommitted(cur, done)
 			return nil
 		}
 		if isConflict(err) {
@@ -518,10 +517,9 @@ func (c *Catalog) CommitRewrite(ctx context.Context, t *Table, remove []string, 
 	if err := tx.AssertRefSnapshotID(""); err != nil {
 		return fail(fmt.Errorf("catalog: rewrite %s: %w", t.Ident, err))
 	}
-	done, err := tx.Commit(ctx)
+	_, err = tx.Commit(ctx)
 	c.countCommit(err)
 	if err == nil {
-		c.keepCommitted(t, done)
 		return nil
 	}
 	if isConflict(err) {
@@ -551,45 +549,10 @@ func (c *Catalog) unknownOutcome(ctx context.Context, ident Ident, st *Staged, c
 	return cause
 }
 
-// keepCommitted makes a commit's result the table's parsed metadata, so
-// the next statement does not parse again the file the commit just wrote
-// (most of a small write's CPU: TestConcurrentInsertsTwoGateways, BENCHMARKS
-// "Test suite time"). Only a SQL catalog's tables: a REST catalog sends the
-// metadata with every load. The table keeps t's FileIO (with the shared file
-// cache), not the uncached one the commit used.
-//
-// What is kept must not reach the versions before it (TestKeptMetadataHoldsNoPredecessor).
-// Two things in iceberg-go would chain them, each commit's kept table holding
-// the one it was made from, so a writers' table kept every version since its
-// last load from the file (the soak's Go heap ramp: BENCHMARKS, "Soak",
-// nineteenth round):
-//   - t.tbl.FS is a method value of table.Table's value receiver: a copy of
-//     t's table, metadata included. The kept table gets the IO itself.
-//   - The snapshot a commit adds points into the transaction that made it
-//     (its parent and schema ids are pointers to the snapshot producer's and
-//     the transaction's metadata builder's fields), and the transaction holds
-//     its base, the metadata kept before. detached copies the metadata, and
-//     MetadataBuilderFromBase copies what those pointers point to.
-func (c *Catalog) keepCommitted(t *Table, committed *table.Table) {
-	if committed == nil || t.src == nil || t.src.db == nil {
-		return
-	}
-	fs, err := t.tbl.FS(context.Background())
-	if err != nil {
-		return
-	}
-	meta, err := detached(committed.Metadata())
-	if err != nil {
-		return // the next load parses the file
-	}
-	c.keep(tableKey(t.src, t.Ident, t.Paths),
-		table.New(committed.Identifier(), meta, committed.MetadataLocation(), fixedFS(fs), t.src.cat))
-}
-
 // detached is a copy of meta that shares no memory with the transaction
-// that built it. Only its last-updated time differs: the copy's is now (the
-// builder sets no other), which nothing here reads; a commit's new metadata
-// file is written from the catalog's own load of the current one.
+// that built it (see heldCommit). Only its last-updated time differs: the
+// copy's is now (the builder sets no other), so a commit writes the copy,
+// never meta itself.
 func detached(meta table.Metadata) (table.Metadata, error) {
 	b, err := table.MetadataBuilderFromBase(meta, "")
 	if err != nil {

@@ -314,10 +314,9 @@ func (c *Catalog) CommitDelta(ctx context.Context, t *Table, remove []string, st
 	if err := tx.AssertRefSnapshotID(""); err != nil {
 		return fail(fmt.Errorf("catalog: delete rows of %s: %w", t.Ident, err))
 	}
-	done, err := tx.Commit(ctx)
+	_, err := tx.Commit(ctx)
 	c.countCommit(err)
 	if err == nil {
-		c.keepCommitted(t, done)
 		return nil
 	}
 	if isConflict(err) {
