@@ -64,11 +64,11 @@
 //	                        statement (floatFree) or operand by operand
 //	                        (knownNoFloats); the engine binds a macro's
 //	                        copies of its operands on every execution
-//	lex.go, pgliterals.go,  statement splitting, keywords, redaction,
-//	pgnumeric.go,           literal rewrites (BC dates, arrays, numerics,
-//	pgnulls.go              NULL operands typed as Postgres types them);
-//	                        every reader of SQL text here tokenizes with
-//	                        internal/sqlparse's one lexer and cursor
+//	pgliterals.go,          literal rewrites (BC dates, arrays, numerics,
+//	pgnumeric.go,           NULL operands typed as Postgres types them);
+//	pgnulls.go              every reader of SQL text here tokenizes with
+//	                        internal/sqlparse's one lexer and cursor (which
+//	                        also splits and redacts statements)
 //	types.go                type-model aliases; engine errors -> ErrorKind
 //	                        (Classify)
 //

@@ -107,7 +107,7 @@ func checkFunctions(a *analysis) error {
 // CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t, COMMENT ON TABLE|COLUMN t.
 // With a leading WITH, the first of these keywords at nesting depth 0.
 func WriteTarget(sql string) (verb string, schema, name string, ok bool) {
-	toks := Tokens(sql, 0)
+	toks := sqlparse.TokenTexts(sql, 0)
 	depth := 0
 	start := -1
 	for i, t := range toks {

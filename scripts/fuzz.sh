@@ -4,7 +4,7 @@
 # server) and the SQL text readers (planner/session/fuzz_test.go: splitter,
 # tokenizers, COPY FROM data; planner/write/fuzz_test.go: the write parser;
 # planner/pgcatalog/fuzz_test.go: the catalog rewrite;
-# internal/sqlparse/fuzz_test.go: the one lexer; internal/sqlparse/tree:
+# internal/sqlparse: the one lexer and the statement splitter; internal/sqlparse/tree:
 # the typed parse tree; policy/policy_test.go: row filter and mask
 # expressions).
 #   ./scripts/fuzz.sh                      # all targets, 15s each (CI: 6s each)
@@ -21,7 +21,7 @@ export CGO_ENABLED=1
 duration="${1:-15s}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzCopyData FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzParse FuzzUnmarshal FuzzExprShape)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzFrontend FuzzFrontendMessage FuzzStartup FuzzParams FuzzStatementText FuzzCopyData FuzzParseWrite FuzzRewriteSQL FuzzLex FuzzSplit FuzzParse FuzzUnmarshal FuzzExprShape)
 parallel=()
 [ -n "${FUZZ_PARALLEL:-}" ] && parallel=(-test.parallel "$FUZZ_PARALLEL")
 # go test -fuzz takes one target at a time and links a test binary for
@@ -38,7 +38,7 @@ for t in "${targets[@]}"; do
     FuzzStatementText|FuzzCopyData) pkg=planner/session ;;
     FuzzParseWrite) pkg=planner/write ;;
     FuzzRewriteSQL) pkg=planner/pgcatalog ;;
-    FuzzLex) pkg=internal/sqlparse ;;
+    FuzzLex|FuzzSplit) pkg=internal/sqlparse ;;
     FuzzParse|FuzzUnmarshal) pkg=internal/sqlparse/tree ;;
     FuzzExprShape) pkg=policy ;;
   esac

@@ -103,15 +103,18 @@ rc=0
 # One fuzz worker per target: the step runs beside server/'s tests, which
 # keep both cores busy, so a second worker only took its CPU from them
 # (12 targets x 6 s, ~70 CPU s; suite time, tenth pass).
-# The SQL text readers' targets only (splitter, COPY data, write parser,
-# catalog rewrite, lexer, parse tree, policy expressions): the four wire
-# targets' fuzz binary compiles all of server/'s test files instrumented,
-# 58 of the step's 160 CPU s, for 6 s that on two busy cores mostly
-# replay their seeds (BENCHMARKS.md, Test suite time, seventeenth pass),
-# and their seeds already run in server/'s go test above. All twelve
-# targets: ./scripts/fuzz.sh (15 s each) or longer (README, Tests).
-FUZZ_PARALLEL=1 ./scripts/fuzz.sh 6s FuzzStatementText FuzzCopyData FuzzParseWrite FuzzRewriteSQL \
-  FuzzLex FuzzParse FuzzUnmarshal FuzzExprShape || rc=$?
+# The SQL text readers' targets only (the statement splitter and the one
+# lexer, the write parser, the catalog rewrite, the parse tree, policy
+# expressions), each in the smallest package that holds what it fuzzes:
+# building a fuzz-instrumented test binary is most of the step's CPU
+# (120 of 141 CPU s after a change under planner/: BENCHMARKS.md, Test
+# suite time, twentieth pass), and planner/session's alone cost ~64 CPU s
+# for its two targets (the session's views of statement text, COPY data),
+# so those two, like the four wire targets (58 s for server/'s binary),
+# run their seeds in their package's go test above and are fuzzed by
+# ./scripts/fuzz.sh (all thirteen, 15 s each) or longer (README, Tests).
+FUZZ_PARALLEL=1 ./scripts/fuzz.sh 6s FuzzSplit FuzzLex FuzzParseWrite FuzzRewriteSQL \
+  FuzzParse FuzzUnmarshal FuzzExprShape || rc=$?
 echo "waiting for ./server/ ..."
 wait "$server_pid" || rc=$?
 cat "$logdir/server.log"

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"net"
 	"regexp"
 	"slices"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/lakegate/lakegate/auth"
 	"github.com/lakegate/lakegate/internal/pgtypes"
-	"github.com/lakegate/lakegate/planner"
 	"github.com/lakegate/lakegate/planner/pgcatalog"
 	"github.com/lakegate/lakegate/planner/session"
 )
@@ -132,7 +132,7 @@ func (s *Server) activityFor(c *conn) pgcatalog.Activity {
 		case "all":
 			b.Query = ""
 		default:
-			b.Query = planner.RedactLiterals(b.Query)
+			b.Query = sqlparse.RedactLiterals(b.Query)
 		}
 		out.Backends = append(out.Backends, b)
 	}

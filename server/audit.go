@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"io"
 	"sync"
 	"time"
@@ -72,7 +73,7 @@ func (a *auditLog) record(c *conn, stmt string, start time.Time, res session.Res
 	if a == nil || a.cfg.Writer == nil {
 		return
 	}
-	redacted := planner.RedactLiterals(stmt)
+	redacted := sqlparse.RedactLiterals(stmt)
 	mac := hmac.New(sha256.New, a.cfg.Key)
 	mac.Write([]byte(redacted))
 	rec := auditRecord{
@@ -103,7 +104,7 @@ func (a *auditLog) record(c *conn, stmt string, start time.Time, res session.Res
 		rec.SQLState = string(sqlState(err))
 		rec.Error = err.Error()
 		if a.cfg.Redact != "none" {
-			rec.Error = planner.RedactMessage(rec.Error, planner.Literals(stmt)...)
+			rec.Error = sqlparse.RedactMessage(rec.Error, sqlparse.Literals(stmt)...)
 		}
 	}
 	line, jerr := json.Marshal(rec)

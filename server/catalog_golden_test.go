@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,8 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/lakegate/lakegate/planner"
 )
 
 // goldenTablesDDL creates in PostgreSQL the tables analyst sees through
@@ -99,7 +98,7 @@ func TestCatalogGoldenPostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, stmt := range planner.SplitStatements(string(b)) {
+		for _, stmt := range sqlparse.Split(string(b)) {
 			want := runCatalogStatement(pc.c, stmt)
 			if want.err != "" {
 				pgErr++

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"net"
 	"os"
 	"os/exec"
@@ -13,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/lakegate/lakegate/catalog"
-	"github.com/lakegate/lakegate/planner"
 )
 
 // clientsDir finds shared/clients (the SQL real clients send) by walking up
@@ -202,7 +202,7 @@ func TestClientCatalogStatements(t *testing.T) {
 		}
 		c := g.as(t, "analyst")
 		var pass, fail int
-		for _, stmt := range planner.SplitStatements(string(b)) {
+		for _, stmt := range sqlparse.Split(string(b)) {
 			var err error
 			if strings.Contains(stmt, "$1") {
 				// a captured prepared statement: bound through the

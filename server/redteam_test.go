@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"io/fs"
 	"net"
 	"path/filepath"
@@ -33,7 +34,6 @@ import (
 
 	"github.com/lakegate/lakegate/catalog"
 	"github.com/lakegate/lakegate/internal/demo"
-	"github.com/lakegate/lakegate/planner"
 )
 
 var rtSizes = demo.Sizes{Customers: 20, Charges: 40, Bounces: 15}
@@ -493,7 +493,7 @@ func runRedTeam(t *testing.T, g *rtGateway, users map[string]*pgconn.PgConn, att
 				if strings.Contains(strings.ToLower(a.sql), "set ") || strings.Contains(strings.ToLower(a.sql), "reset ") {
 					c = g.conn(t, a.user)
 				}
-				multi := len(planner.SplitStatements(a.sql)) > 1
+				multi := len(sqlparse.Split(a.sql)) > 1
 				o := rtRun(c, a.sql, extended)
 				t.Logf("%s as %s: states=%v", a.sql, a.user, o.states)
 				if leaks := g.leaks(a.user, a.sql, o); len(leaks) > 0 {

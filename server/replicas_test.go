@@ -128,9 +128,21 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 			return tag.String(), err
 		}
 	}
-	for w := 0; w < 2*writersPerReplica; w++ {
+	// Every session is opened before any goroutine starts: a login that
+	// fails ends the test (t.Fatal), which must not happen while writers
+	// run (their goroutines would outlive it).
+	type writerConns struct{ c, check *pgx.Conn }
+	wconns := make([]writerConns, 2*writersPerReplica)
+	for w := range wconns {
 		home, away := gws[w%2], gws[(w+1)%2]
-		c, check := home.as(t, "payments_svc"), away.as(t, "payments_svc")
+		wconns[w] = writerConns{home.as(t, "payments_svc"), away.as(t, "payments_svc")}
+	}
+	rconns := make([]*pgx.Conn, len(gws))
+	for i, g := range gws {
+		rconns[i] = g.as(t, "payments_svc")
+	}
+	for w := 0; w < 2*writersPerReplica; w++ {
+		c, check := wconns[w].c, wconns[w].check
 		wg.Add(1)
 		writing.Add(1)
 		go func(w int) {
@@ -178,8 +190,8 @@ func soakReplicas(t *testing.T, a, b *gateway, snapshots func(name string) []tab
 		}(w)
 	}
 	var reads atomic.Int64
-	for i, g := range gws {
-		c := g.as(t, "payments_svc")
+	for i := range gws {
+		c := rconns[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

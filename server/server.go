@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"log/slog"
 	"net"
 	"strconv"
@@ -300,7 +301,7 @@ func (s *Server) parse(ctx context.Context, q wire.Query) (wire.PreparedStatemen
 			}
 		}
 	}
-	texts := planner.SplitStatements(q.Query)
+	texts := sqlparse.Split(q.Query)
 	if len(texts) == 0 {
 		texts = []string{""}
 	}

@@ -170,14 +170,13 @@ func TestRoomsAndImportDirection(t *testing.T) {
 
 // serverFromPlanner is what the server may name of the planner package
 // itself: the error vocabulary it maps to SQLSTATEs (EngineError and its
-// Kind* kinds, the write room's errors the planner names), the type
-// model's names and the statement text helpers it splits and redacts
-// statements with. Plans, their making and their running it reaches
+// Kind* kinds, the write room's errors the planner names) and the type
+// model's names (statements are split and redacted by internal/sqlparse).
+// Plans, their making and their running it reaches
 // through the session room (planner/session).
 var serverFromPlanner = map[string]bool{
 	"EngineError": true, "ErrorKind": true, "ErrNotSupported": true, "UndefinedTableError": true,
 	"IntInputError": true, "TableAccess": true, "Column": true, "Type": true, "TypeID": true,
-	"SplitStatements": true, "RedactLiterals": true, "RedactMessage": true, "Literals": true,
 }
 
 // TestServerReachesPlansThroughSession: outside its tests the server names

@@ -191,7 +191,7 @@ func (s *Session) prepareCopy(ctx context.Context, st *Stmt, sql string) error {
 		return err
 	}
 	if inner.Kind != KindQuery {
-		return copyUnsupported("COPY of a %s statement", strings.ToUpper(planner.LeadingKeywords(query, 1)[0]))
+		return copyUnsupported("COPY of a %s statement", strings.ToUpper(sqlparse.LeadingKeywords(query, 1)[0]))
 	}
 	if opts.headerMatch {
 		return copyUnsupported("cannot use \"match\" with HEADER in COPY TO")

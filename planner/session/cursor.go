@@ -137,7 +137,7 @@ func parseDeclare(sql string) (name string, spec cursorSpec, query string, err e
 		return "", spec, "", err
 	}
 	query = t.rest()
-	switch planner.LeadingKeywords(query, 1)[0] {
+	switch sqlparse.LeadingKeywords(query, 1)[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "(":
 	default:
 		return "", spec, "", syntaxErrAt(t.peekRaw())

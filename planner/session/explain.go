@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -27,7 +28,7 @@ func (s *Session) prepareExplain(ctx context.Context, st *Stmt) (*Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	kw := planner.LeadingKeywords(inner, 1)
+	kw := sqlparse.LeadingKeywords(inner, 1)
 	if len(kw) == 0 {
 		return nil, &planner.EngineError{Kind: planner.KindSyntax, Msg: "syntax error at end of input"}
 	}

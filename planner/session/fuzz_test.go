@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/lakegate/lakegate/internal/sqlparse"
-	"github.com/lakegate/lakegate/planner"
 )
 
 // Fuzz targets for the code that reads SQL text before the engine does
@@ -43,25 +42,25 @@ func addSeeds(f *testing.F) {
 func FuzzStatementText(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, sql string) {
-		parts := planner.SplitStatements(sql)
+		parts := sqlparse.Split(sql)
 		for _, p := range parts {
 			if sqlparse.Blank(p) || p != strings.TrimSpace(p) {
-				t.Fatalf("SplitStatements(%q) gave a blank or untrimmed statement %q", sql, p)
+				t.Fatalf("Split(%q) gave a blank or untrimmed statement %q", sql, p)
 			}
-			if again := planner.SplitStatements(p); len(again) != 1 || again[0] != p {
-				t.Fatalf("SplitStatements is not stable on its own output %q: %q", p, again)
+			if again := sqlparse.Split(p); len(again) != 1 || again[0] != p {
+				t.Fatalf("Split is not stable on its own output %q: %q", p, again)
 			}
 		}
 		// Redacting is not idempotent ("0$$" -> "?$$" starts a dollar
 		// quote the first text did not have), so only totality is checked.
-		_ = planner.RedactLiterals(sql)
-		_ = planner.Literals(sql)
+		_ = sqlparse.RedactLiterals(sql)
+		_ = sqlparse.Literals(sql)
 		if got := substituteParams(sql, nil); got != sql {
 			t.Fatalf("substituteParams(%q) with no values changed it to %q", sql, got)
 		}
 		_ = maxParam(sql)
-		_ = planner.Tokens(sql, 0)
-		_ = planner.LeadingKeywords(sql, 4)
+		_ = sqlparse.TokenTexts(sql, 0)
+		_ = sqlparse.LeadingKeywords(sql, 4)
 		ts := newTokScan(sql)
 		for !ts.done() {
 			ts.next()

@@ -27,7 +27,7 @@ import (
 // PrepareParams is Prepare for a statement whose parameter types the
 // client declared (oids[i] for $i+1, 0 for none), as Parse does.
 func (s *Session) PrepareParams(ctx context.Context, sql string, oids []uint32) (*Stmt, error) {
-	if kw := planner.LeadingKeywords(sql, 1); len(kw) == 1 && kw[0] == "DECLARE" && maxParam(sql) > 0 {
+	if kw := sqlparse.LeadingKeywords(sql, 1); len(kw) == 1 && kw[0] == "DECLARE" && maxParam(sql) > 0 {
 		if s.failed {
 			return nil, ErrInFailedTransaction
 		}
@@ -71,7 +71,7 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 		text = substituteParams(sql, casts)
 	}
 	st, err := s.Prepare(ctx, text)
-	if kw := planner.LeadingKeywords(text, 1); len(kw) == 1 && write.Verbs[kw[0]] && (err != nil || st.Kind == KindWrite) {
+	if kw := sqlparse.LeadingKeywords(text, 1); len(kw) == 1 && write.Verbs[kw[0]] && (err != nil || st.Kind == KindWrite) {
 		if typed, more := s.typedWriteParams(ctx, text, st, err, casts); more != nil {
 			text = substituteParams(text, more)
 			maps.Copy(casts, more)

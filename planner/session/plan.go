@@ -186,7 +186,7 @@ func (s *Session) findTable(ctx context.Context, schema, name string, usable fun
 }
 
 // Prepare classifies and plans one statement (no semicolon-separated
-// lists: split with SplitStatements first). Queries are planned against the
+// lists: split with sqlparse.Split first). Queries are planned against the
 // current snapshots to learn their result columns.
 func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 	st, err := s.prepare(ctx, sql)
@@ -195,7 +195,7 @@ func (s *Session) Prepare(ctx context.Context, sql string) (*Stmt, error) {
 
 func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 	st := &Stmt{SQL: sql}
-	kw := planner.LeadingKeywords(sql, 4)
+	kw := sqlparse.LeadingKeywords(sql, 4)
 	if len(kw) == 0 {
 		st.Kind = KindEmpty
 		return st, nil
@@ -238,7 +238,7 @@ func (s *Session) prepare(ctx context.Context, sql string) (*Stmt, error) {
 		"VACUUM", "DESCRIBE", "SUMMARIZE", "PIVOT", "UNPIVOT", "ANALYZE", "FORCE", "UPDATE_EXTENSIONS":
 		return nil, fmt.Errorf("%w: %s statements", planner.ErrNotSupported, kw[0])
 	default:
-		return nil, &planner.EngineError{Kind: planner.KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", planner.Tokens(sql, 1)[0])}
+		return nil, &planner.EngineError{Kind: planner.KindSyntax, Msg: fmt.Sprintf("syntax error at or near %q", sqlparse.TokenTexts(sql, 1)[0])}
 	}
 	plan, cols, params, err := s.planQueryLazy(ctx, sql)
 	if err != nil {

@@ -44,7 +44,7 @@ func (s *Session) prepareSQLPrepare(ctx context.Context, st *Stmt, sql string) e
 		return err
 	}
 	text := t.rest()
-	switch planner.LeadingKeywords(text, 1)[0] {
+	switch sqlparse.LeadingKeywords(text, 1)[0] {
 	case "SELECT", "WITH", "VALUES", "TABLE", "(", "INSERT", "UPDATE", "DELETE", "MERGE":
 	default:
 		return syntaxErrAt(t.peekRaw())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lakegate/lakegate/internal/sqlparse"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/iceberg-go"
@@ -265,7 +266,7 @@ func (s *Session) prepareWrite(ctx context.Context, sql string) error {
 }
 
 func firstWord(sql string) string {
-	if t := planner.LeadingKeywords(sql, 1); len(t) > 0 {
+	if t := sqlparse.LeadingKeywords(sql, 1); len(t) > 0 {
 		return t[0]
 	}
 	return ""

@@ -1,9 +1,7 @@
-package planner
+package sqlparse
 
 import (
 	"strings"
-
-	"github.com/lakegate/lakegate/internal/sqlparse"
 )
 
 // Statement splitting and keyword classification. DuckDB must never see
@@ -13,21 +11,21 @@ import (
 // quoted identifiers, dollar-quoted strings, -- and nested /* */ comments
 // end. See https://www.postgresql.org/docs/15/sql-syntax-lexical.html
 
-// SplitStatements splits sql at top-level semicolons. Statements that hold
+// Split splits sql at top-level semicolons. Statements that hold
 // nothing but whitespace and comments are dropped. The returned texts keep
 // their comments and exclude the terminating semicolon.
-func SplitStatements(sql string) []string {
+func Split(sql string) []string {
 	var out []string
 	start := 0
-	for _, t := range sqlparse.Lex(sql) {
-		if t.Kind == sqlparse.Punct && t.Text == ";" {
-			if s := sql[start:t.Pos]; !sqlparse.Blank(s) {
+	for _, t := range Lex(sql) {
+		if t.Kind == Punct && t.Text == ";" {
+			if s := sql[start:t.Pos]; !Blank(s) {
 				out = append(out, strings.TrimSpace(s))
 			}
 			start = t.End
 		}
 	}
-	if s := sql[start:]; !sqlparse.Blank(s) {
+	if s := sql[start:]; !Blank(s) {
 		out = append(out, strings.TrimSpace(s))
 	}
 	return out
@@ -36,8 +34,8 @@ func SplitStatements(sql string) []string {
 // Tokens returns the texts of up to max significant tokens (sqlparse's
 // lexer: comments and whitespace removed, words as written, quoted
 // identifiers with their quotes).
-func Tokens(s string, max int) []string {
-	toks := sqlparse.Tokens(s, max)
+func TokenTexts(s string, max int) []string {
+	toks := Tokens(s, max)
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = t.Text
@@ -47,7 +45,7 @@ func Tokens(s string, max int) []string {
 
 // LeadingKeywords returns the first n tokens upper-cased.
 func LeadingKeywords(s string, n int) []string {
-	t := Tokens(s, n)
+	t := TokenTexts(s, n)
 	for i := range t {
 		t[i] = strings.ToUpper(t[i])
 	}
@@ -59,15 +57,15 @@ func LeadingKeywords(s string, n int) []string {
 // bodies go too (they can hold anything); quoted identifiers stay.
 func RedactLiterals(sql string) string {
 	var b strings.Builder
-	for _, t := range sqlparse.Lex(sql) {
+	for _, t := range Lex(sql) {
 		switch {
-		case t.Kind == sqlparse.String && (t.Text[0] == 'E' || t.Text[0] == 'e'):
+		case t.Kind == String && (t.Text[0] == 'E' || t.Text[0] == 'e'):
 			b.WriteString(t.Text[:1] + "?") // E'...' keeps its E, as it always has
-		case t.Kind == sqlparse.String || t.Kind == sqlparse.Number:
+		case t.Kind == String || t.Kind == Number:
 			b.WriteString("?")
-		case t.Kind == sqlparse.Comment && strings.HasPrefix(t.Text, "--"):
+		case t.Kind == Comment && strings.HasPrefix(t.Text, "--"):
 			b.WriteString("--?\n")
-		case t.Kind == sqlparse.Comment:
+		case t.Kind == Comment:
 			b.WriteString("/*?*/")
 		default:
 			b.WriteString(t.Text)
@@ -95,16 +93,16 @@ func RedactMessage(msg string, literals ...string) string {
 	for i < len(msg) {
 		c := msg[i]
 		switch {
-		case (c == '\'' || c == '"') && !(i > 0 && sqlparse.IsIdentByte(msg[i-1]) && i+1 < len(msg) && sqlparse.IsIdentByte(msg[i+1])):
+		case (c == '\'' || c == '"') && !(i > 0 && IsIdentByte(msg[i-1]) && i+1 < len(msg) && IsIdentByte(msg[i+1])):
 			j := i + 1
-			for j < len(msg) && !(msg[j] == c && (j+1 == len(msg) || !sqlparse.IsIdentByte(msg[j+1]))) {
+			for j < len(msg) && !(msg[j] == c && (j+1 == len(msg) || !IsIdentByte(msg[j+1]))) {
 				j++
 			}
 			b.WriteString("?")
 			i = min(j+1, len(msg))
 		case isNumberStart(msg, i):
 			b.WriteString("?")
-			i = skipNumber(msg, i)
+			i = Scan(msg, i).End
 		default:
 			b.WriteByte(c)
 			i++
@@ -118,12 +116,12 @@ func RedactMessage(msg string, literals ...string) string {
 // doubled quotes and backslash escapes undone).
 func Literals(sql string) []string {
 	var out []string
-	for _, t := range sqlparse.Lex(sql) {
+	for _, t := range Lex(sql) {
 		switch {
-		case t.Kind == sqlparse.String && t.Text[0] == '$':
-			tag, _ := sqlparse.DollarTag(sql, t.Pos)
+		case t.Kind == String && t.Text[0] == '$':
+			tag, _ := DollarTag(sql, t.Pos)
 			out = append(out, strings.TrimSuffix(t.Text[len(tag):], tag))
-		case t.Kind == sqlparse.String:
+		case t.Kind == String:
 			lit := strings.TrimLeft(t.Text, "Ee")
 			body := lit[1:max(1, len(lit)-1)]
 			if t.End == len(sql) && (len(lit) < 2 || !strings.HasSuffix(sql, "'")) {
@@ -133,7 +131,7 @@ func Literals(sql string) []string {
 			if strings.Contains(body, "\\") {
 				out = append(out, strings.NewReplacer("\\'", "'", "\\\\", "\\").Replace(body))
 			}
-		case t.Kind == sqlparse.Number:
+		case t.Kind == Number:
 			out = append(out, t.Text)
 		}
 	}
@@ -143,8 +141,5 @@ func Literals(sql string) []string {
 // isNumberStart: a digit that does not continue a word or a $n parameter
 // (RedactMessage reads error messages, not SQL, so it cannot use the lexer).
 func isNumberStart(s string, i int) bool {
-	return s[i] >= '0' && s[i] <= '9' && (i == 0 || !sqlparse.IsIdentByte(s[i-1]) && s[i-1] != '$')
+	return s[i] >= '0' && s[i] <= '9' && (i == 0 || !IsIdentByte(s[i-1]) && s[i-1] != '$')
 }
-
-// skipNumber returns the end of the number at i (sqlparse's number rule).
-func skipNumber(s string, i int) int { return sqlparse.Scan(s, i).End }
