@@ -152,7 +152,9 @@ func (s *Session) prepareSQLExecute(ctx context.Context, st *Stmt, sql string) e
 		if name == "VARCHAR" {
 			name = "text" // the engine's string is Postgres' unknown resolved: text
 		}
-		if types[i] == "" && name != "" && !strings.HasPrefix(name, "DECIMAL") && !strings.HasSuffix(name, "]") {
+		// an array too: x = any($1) is x's type's array, which a string
+		// argument is read as ('{1,3}'); a numeric one, numeric[]
+		if types[i] == "" && name != "" && (!strings.HasPrefix(name, "DECIMAL") || strings.HasSuffix(name, "]")) {
 			types[i] = name
 		}
 	}
@@ -291,6 +293,11 @@ func typedParams(types, args []string) map[int]string {
 		v := "$" + strconv.Itoa(i+1)
 		if args != nil {
 			v = "(" + args[i] + ")"
+			if toks := sqlparse.Tokens(args[i], 0); len(toks) == 1 && toks[0].Kind == sqlparse.String {
+				// a string constant as written: CAST('{1,3}' AS
+				// INTEGER[]) is read as Postgres' input (pgliterals.go)
+				v = args[i]
+			}
 		}
 		if i < len(types) && types[i] != "" {
 			v = "CAST(" + v + " AS " + types[i] + ")"
