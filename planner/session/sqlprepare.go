@@ -13,6 +13,7 @@ import (
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/write"
 )
 
 // SQL-level prepared statements: PREPARE name [(types)] AS statement and
@@ -172,7 +173,11 @@ func (s *Session) prepareSQLExecute(ctx context.Context, st *Stmt, sql string) e
 	if err != nil {
 		return err
 	}
-	inner, err := s.Prepare(ctx, text)
+	prepare := s.Prepare
+	if kw := planner.LeadingKeywords(p.SQL, 1); len(kw) == 1 && write.Verbs[kw[0]] {
+		prepare = s.checkedWrite // checked at PREPARE, and again as it runs
+	}
+	inner, err := prepare(ctx, text)
 	if err != nil {
 		return err
 	}
