@@ -223,11 +223,6 @@ func listLiteral(elemOID uint32, elems []any) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if x, ok := v.(string); ok && elemOID == OIDNumeric {
-			if err := numericArrayElement(x); err != nil {
-				return "", err
-			}
-		}
 		switch x := v.(type) {
 		case nil:
 			sb.WriteString("NULL")
@@ -259,29 +254,6 @@ func listLiteral(elemOID uint32, elems []any) (string, error) {
 	}
 	sb.WriteByte(']')
 	return sb.String(), nil
-}
-
-// MaxNumericArrayScale and MaxNumericArrayWhole bound the elements of a
-// numeric[] parameter: the engine holds one as DECIMAL(38,18)[], one
-// type for every element, where Postgres keeps each element's own scale.
-const (
-	MaxNumericArrayScale = 18
-	MaxNumericArrayWhole = MaxNumericDigits - MaxNumericArrayScale
-)
-
-// numericArrayElement checks that the element v of a numeric[] parameter
-// fits DECIMAL(38,18) exactly: no more than 18 digits after the point
-// and 20 before it (ErrNumericWide), and no NaN or infinity.
-func numericArrayElement(v string) error {
-	_, precision, scale, err := NumericParam(v)
-	if err != nil {
-		return err
-	}
-	if scale > MaxNumericArrayScale || precision-scale > MaxNumericArrayWhole {
-		return fmt.Errorf("%w: numeric[] element %s has more than %d digits after the point or %d before it",
-			ErrNumericWide, strings.TrimSpace(v), MaxNumericArrayScale, MaxNumericArrayWhole)
-	}
-	return nil
 }
 
 // FloatText formats a float so that DuckDB (and Postgres) parse back the

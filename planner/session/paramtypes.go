@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -382,10 +383,12 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 		if n <= len(probe.Params) {
 			switch t := eng.SQLName(probe.Params[n-1]); {
 			case strings.HasPrefix(t, "DECIMAL("):
-				// numeric[], not DECIMAL(p,s)[]: the elements would be
-				// rounded to s; an element of more than 18 decimals
-				// fails at Bind (pgtypes.MaxNumericArrayScale)
-				out[n] = castParam(n, numericParam+"[]")
+				// numeric[] keeps each element's scale, which no engine
+				// array type does (DECIMAL(p,s)[] rounds to s), and
+				// another array would compare other values (bigint[]
+				// truncates): refused, not answered otherwise
+				return nil, fmt.Errorf("%w: an untyped array parameter compared with a numeric (x = any($%d)); "+
+					"cast it ($%d::float8[]) or send its elements as parameters", planner.ErrNotSupported, n, n)
 			case t != "" && !strings.HasSuffix(t, "]"):
 				out[n] = castParam(n, t+"[]")
 			}
