@@ -76,6 +76,10 @@ func TestNumericParametersEverywhere(t *testing.T) {
 		`prepare q as select $1`, `execute q(1.5)`, `deallocate q`,
 		`prepare q as select $1 + 1`, `execute q(1.5)`, `execute q('7')`, `deallocate q`,
 		`prepare q(text, numeric, int) as select $1 || 'x', $2 * $3, $3`, `execute q('a', 0.125, 4)`, `deallocate q`,
+		// x = any($1): an array of x's type, a string argument read as one
+		`prepare q as select id from payments.np_amounts where id = any($1) order by id`,
+		`execute q('{1,3}')`, `execute q(array[2, 4])`, `execute q('{}')`, `execute q(NULL)`, `execute q('{1,x}')`, `deallocate q`,
+		`prepare q as delete from payments.np_amounts where id = any($1)`, `execute q('{99,100}')`, `deallocate q`,
 	} {
 		both(sql)
 	}

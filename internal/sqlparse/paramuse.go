@@ -152,8 +152,44 @@ func ArithmeticAsGuardedComparison(sql string, n int) (string, bool) {
 	return arithmeticProbe(sql, n, true)
 }
 
+// ArithmeticOperator returns the arithmetic operator right beside $n, as
+// ArithmeticAsComparison finds it (x - $n: "-"), and whether $n is its
+// left operand ($n - x); ok is false when no such operator is next to it.
+func ArithmeticOperator(sql string, n int) (op string, left, ok bool) {
+	lex := Lex(sql)
+	i, k := arithmeticBeside(lex, n)
+	if k < 0 {
+		return "", false, false
+	}
+	return lex[k].Text, i < k, true
+}
+
 func arithmeticProbe(sql string, n int, guard bool) (string, bool) {
 	lex := Lex(sql)
+	i, op := arithmeticBeside(lex, n)
+	if op < 0 {
+		return sql, false
+	}
+	var b strings.Builder
+	for k, x := range lex {
+		switch {
+		case k == op:
+			b.WriteString("=")
+		case k == i && guard && op < i:
+			b.WriteString(x.Text + " AND NULL")
+		case k == i && guard:
+			b.WriteString("NULL AND " + x.Text)
+		default:
+			b.WriteString(x.Text)
+		}
+	}
+	return b.String(), true
+}
+
+// arithmeticBeside returns the index in lex of the first $n with an
+// arithmetic operator right beside it (x + $n, $n * x) and that
+// operator's; -1, -1 when there is none.
+func arithmeticBeside(lex []Token, n int) (param, op int) {
 	sig := func(from, step int) int {
 		for k := from; k >= 0 && k < len(lex); k += step {
 			if lex[k].Significant() {
@@ -186,29 +222,12 @@ func arithmeticProbe(sql string, n int, guard bool) (string, bool) {
 		if t.Kind != Param || t.Text != "$"+strconv.Itoa(n) {
 			continue
 		}
-		op := -1
 		if p := sig(i-1, -1); arith(p) && operand(sig(p-1, -1)) {
-			op = p
-		} else if q := sig(i+1, 1); arith(q) {
-			op = q
+			return i, p
 		}
-		if op < 0 {
-			continue
+		if q := sig(i+1, 1); arith(q) {
+			return i, q
 		}
-		var b strings.Builder
-		for k, x := range lex {
-			switch {
-			case k == op:
-				b.WriteString("=")
-			case k == i && guard && op < i:
-				b.WriteString(x.Text + " AND NULL")
-			case k == i && guard:
-				b.WriteString("NULL AND " + x.Text)
-			default:
-				b.WriteString(x.Text)
-			}
-		}
-		return b.String(), true
 	}
-	return sql, false
+	return -1, -1
 }

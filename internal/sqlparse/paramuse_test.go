@@ -46,3 +46,20 @@ func TestParamProbes(t *testing.T) {
 		}
 	}
 }
+
+func TestArithmeticOperator(t *testing.T) {
+	for _, c := range []struct {
+		sql, op  string
+		left, ok bool
+	}{
+		{"update t set d = d - $1", "-", false, true},
+		{"select $1 + ts from t", "+", true, true},
+		{"select 2 * $1", "*", false, true},
+		{"select -$1", "", false, false},
+		{"select f($1) from t", "", false, false},
+	} {
+		if op, left, ok := ArithmeticOperator(c.sql, 1); op != c.op || left != c.left || ok != c.ok {
+			t.Errorf("ArithmeticOperator(%q) = %q, %v, %v; want %q, %v, %v", c.sql, op, left, ok, c.op, c.left, c.ok)
+		}
+	}
+}

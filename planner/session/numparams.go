@@ -90,7 +90,7 @@ func (s *Session) withNumericValues(ctx context.Context, st *Stmt, args []any) (
 		if err != nil {
 			return nil, nil, err
 		}
-		w, err := s.Prepare(ctx, text)
+		w, err := s.checkedWrite(ctx, text)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -72,7 +73,11 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	st, err := s.Prepare(ctx, text)
 	if kw := sqlparse.LeadingKeywords(text, 1); len(kw) == 1 && write.Verbs[kw[0]] && (err != nil || st.Kind == KindWrite) {
-		if typed, more := s.typedWriteParams(ctx, text, st, err, casts); more != nil {
+		typed, more, typeErr := s.typedWriteParams(ctx, text, st, err, casts)
+		if typeErr != nil {
+			return nil, nil, typeErr
+		}
+		if more != nil {
 			text = substituteParams(text, more)
 			maps.Copy(casts, more)
 			st, err = typed, nil
@@ -131,7 +136,10 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 	}
 	// The type the text around a parameter gives it, as in PostgreSQL:
 	// $1::int8::text is int8, x = ANY($1) an array of x's type.
-	fromContext := s.contextParamTypes(ctx, text, untyped)
+	fromContext, err := s.contextParamTypes(ctx, text, untyped)
+	if err != nil {
+		return nil, nil, err
+	}
 	// Text where nothing else types it; where text does not fit, the
 	// types PostgreSQL would most often pick from the context the engine
 	// does not use: an array for = ANY($1) (text, or bigint when the other
@@ -162,12 +170,19 @@ func (s *Session) prepareParams(ctx context.Context, sql string, oids []uint32) 
 // column: integer). The engine types them neither in the write's text nor
 // in its source, where it leaves a * $1 unknown. It returns the write
 // prepared with those parameters cast and the casts, or nil ones when
-// none was found or the typed write fails to prepare.
-func (s *Session) typedWriteParams(ctx context.Context, text string, st *Stmt, prepErr error, casts map[int]string) (*Stmt, map[int]string) {
+// none was found or the typed write fails to prepare; an error where
+// Postgres cannot type one (date + $1: datetimeParam).
+func (s *Session) typedWriteParams(ctx context.Context, text string, st *Stmt, prepErr error, casts map[int]string) (*Stmt, map[int]string, error) {
 	uses := sqlparse.ParamUses(text)
-	var untyped []int
+	var untyped, inAny []int
 	for n := 1; n <= maxParam(text); n++ {
-		if _, declared := casts[n]; declared || uses[n].CastTo != "" || uses[n].InAny || uses[n].Rounded {
+		if _, declared := casts[n]; declared || uses[n].CastTo != "" || uses[n].Rounded {
+			continue
+		}
+		if uses[n].InAny {
+			if prepErr != nil || n > len(st.Params) || st.Params[n-1].ID == pgtypes.TypeUnknown {
+				inAny = append(inAny, n)
+			}
 			continue
 		}
 		_, arith := sqlparse.ArithmeticAsComparison(text, n)
@@ -175,55 +190,75 @@ func (s *Session) typedWriteParams(ctx context.Context, text string, st *Stmt, p
 			untyped = append(untyped, n)
 		}
 	}
-	if len(untyped) == 0 {
-		return nil, nil
+	if len(untyped) == 0 && len(inAny) == 0 {
+		return nil, nil, nil
 	}
 	sources := s.writeSources(ctx, text)
-	more := map[int]string{}
-	for _, n := range untyped {
-		_, arith := sqlparse.ArithmeticAsComparison(text, n)
-		t := ""
-		for _, src := range sources {
-			// the parameters typed so far keep their types in the probe
-			// (a * $1 > $2: $2 is compared with a numeric)
-			src = substituteParams(src, more)
-			if probe, ok := sqlparse.ArithmeticAsGuardedComparison(src, n); ok {
-				// a * $1 > $2: a = $1 > NULL would compare $1 with NULL
-				if t = s.operandType(ctx, probe, n, true); t != "" {
+	more, bare := map[int]string{}, map[int]string{}
+	// x = any($1): an array of x's type, from the source the write reads
+	// (delete ... where id = any($1))
+	for _, src := range sources {
+		if len(inAny) == 0 {
+			break
+		}
+		arrays, err := s.contextParamTypes(ctx, src, inAny)
+		if err != nil {
+			return nil, nil, err
+		}
+		for n, c := range arrays {
+			more[n], bare[n] = c, c
+			inAny = slices.DeleteFunc(inAny, func(k int) bool { return k == n })
+		}
+	}
+	// A second pass types, with those found in the first, the parameters
+	// whose probe failed on another one left NULL (d - $1, ts + $2: ts +
+	// NULL has no operator).
+	for pass := 0; pass < 2; pass++ {
+		for _, n := range untyped {
+			if _, done := more[n]; done {
+				continue
+			}
+			_, arith := sqlparse.ArithmeticAsComparison(text, n)
+			t := ""
+			for _, src := range sources {
+				// the parameters typed so far keep their types in the
+				// probe (a * $1 > $2: $2 is compared with a numeric), as
+				// bare casts: the engine types no parameter compared
+				// with a CASE around a multiplied one
+				if t = s.operandType(ctx, substituteParams(src, bare), n, true); t != "" {
 					break
 				}
 			}
-			if t = s.operandType(ctx, src, n, true); t != "" {
-				break
+			if dt, ok, err := datetimeParam(text, n, t); err != nil {
+				return nil, nil, err
+			} else if ok {
+				t = dt
 			}
+			switch {
+			case strings.HasPrefix(t, "DECIMAL("):
+				// numeric: the value's own scale at Bind (numparams.go)
+				t = numericParam
+			case t == "" && !arith && pass == 1:
+				// nothing types it ('p' || $1): text, as Postgres
+				// resolves an unknown
+				t = "VARCHAR"
+			case t == "":
+				continue
+			}
+			// the CASE keeps the parameter's type, which the engine
+			// loses inside an operator's macro (typedOperands)
+			more[n] = "(CASE WHEN true THEN " + castParam(n, t) + " END)"
+			bare[n] = castParam(n, t)
 		}
-		switch {
-		case arith && (t == "DATE" || strings.HasPrefix(t, "TIMESTAMP")):
-			// date + $1 is not date + date in Postgres (it is ambiguous,
-			// ts + $1 an interval): the engine's typing stays
-			continue
-		case strings.HasPrefix(t, "DECIMAL("):
-			// numeric: the value's own scale at Bind (numparams.go)
-			t = numericParam
-		case t == "" && !arith:
-			// nothing types it ('p' || $1): text, as Postgres resolves
-			// an unknown
-			t = "VARCHAR"
-		case t == "":
-			continue
-		}
-		// the CASE keeps the parameter's type, which the engine loses
-		// inside an operator's macro (typedOperands)
-		more[n] = "(CASE WHEN true THEN " + castParam(n, t) + " END)"
 	}
 	if len(more) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	typed, err := s.Prepare(ctx, substituteParams(text, more))
 	if err != nil || typed.Kind != KindWrite {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return typed, more
+	return typed, more, nil
 }
 
 // typedOperands prepares text with its parameters that the engine typed
@@ -247,7 +282,11 @@ func (s *Session) typedOperands(ctx context.Context, text string, st *Stmt, cast
 	if len(ns) == 0 {
 		return nil, nil, false
 	}
-	maps.Copy(more, s.contextParamTypes(ctx, text, ns))
+	fromContext, err := s.contextParamTypes(ctx, text, ns)
+	if err != nil {
+		return nil, nil, false // the untyped parameters' typing reports it
+	}
+	maps.Copy(more, fromContext)
 	for n, c := range more {
 		// the CASE keeps the parameter's type, which the engine loses
 		// inside the operator's macro
@@ -271,11 +310,13 @@ func unknownColumn(c pgtypes.Column) bool { return c.Type.ID == pgtypes.TypeUnkn
 // the parameter names, and for the operand of ANY or ALL, an array of the
 // type the engine infers for x = $n. A numeric one ($1::numeric, x + $1
 // with x numeric, round($1, 2)) is typed by its value at Bind
-// (numparams.go).
-func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []int) map[int]string {
+// (numparams.go). The error is Postgres' where it cannot type one
+// (datetimeParam).
+func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []int) (map[int]string, error) {
 	uses := sqlparse.ParamUses(sql)
 	out := map[int]string{}
 	inAny := map[int]bool{}
+	var operands []int
 	for _, n := range untyped {
 		u := uses[n]
 		switch {
@@ -302,29 +343,58 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 		case u.InAny:
 			inAny[n] = true
 		default:
-			// x + $n: x's type; a DECIMAL(p,s) becomes the value's own
-			// at Bind
-			if t := s.operandType(ctx, sql, n, true); t != "" {
+			operands = append(operands, n)
+		}
+	}
+	// x + $n: x's type (a DECIMAL(p,s) becomes the value's own at Bind),
+	// or an interval beside a timestamp; a second pass types, with those
+	// found in the first, the parameters whose probe failed on another
+	// one left NULL (d - $1, ts + $2: ts + NULL has no operator)
+	for pass := 0; pass < 2; pass++ {
+		typed := sql
+		if pass == 1 {
+			typed = substituteParams(sql, out)
+		}
+		for _, n := range operands {
+			if _, done := out[n]; done || pass == 1 && len(out) == 0 {
+				continue
+			}
+			t := s.operandType(ctx, typed, n, true)
+			dt, ok, err := datetimeParam(sql, n, t)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				t = dt
+			}
+			if t != "" {
 				out[n] = castParam(n, t)
 			}
 		}
 	}
 	if len(inAny) == 0 {
-		return out
+		return out, nil
 	}
 	probe, err := s.Prepare(ctx, sqlparse.AnyOperandsAsScalars(sql, inAny))
 	if err != nil || probe.Kind != KindQuery {
-		return out
+		return out, nil
 	}
 	for n := range inAny {
 		if n <= len(probe.Params) {
-			// not DECIMAL(p,s)[]: the elements would be rounded to s
-			if t := eng.SQLName(probe.Params[n-1]); t != "" && !strings.HasSuffix(t, "]") && !strings.HasPrefix(t, "DECIMAL") {
+			switch t := eng.SQLName(probe.Params[n-1]); {
+			case strings.HasPrefix(t, "DECIMAL("):
+				// numeric[] keeps each element's scale, which no engine
+				// array type does (DECIMAL(p,s)[] rounds to s), and
+				// another array would compare other values (bigint[]
+				// truncates): refused, not answered otherwise
+				return nil, fmt.Errorf("%w: an untyped array parameter compared with a numeric (x = any($%d)); "+
+					"cast it ($%d::float8[]) or send its elements as parameters", planner.ErrNotSupported, n, n)
+			case t != "" && !strings.HasSuffix(t, "]"):
 				out[n] = castParam(n, t+"[]")
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // operandType is the engine type of the other operand of $n's
@@ -332,6 +402,12 @@ func (s *Session) contextParamTypes(ctx context.Context, sql string, untyped []i
 // x = $n), or, when compared, of its comparison; "" where none is
 // found.
 func (s *Session) operandType(ctx context.Context, sql string, n int, compared bool) string {
+	if probeSQL, ok := sqlparse.ArithmeticAsGuardedComparison(sql, n); ok {
+		// a * $1 > $2: a = $1 > $2 would compare a boolean with $2
+		if t := s.probeParamType(ctx, probeSQL, n); t != "" {
+			return t
+		}
+	}
 	probeSQL, ok := sqlparse.ArithmeticAsComparison(sql, n)
 	if !ok && !compared {
 		return ""
@@ -339,6 +415,13 @@ func (s *Session) operandType(ctx context.Context, sql string, n int, compared b
 	if !ok {
 		probeSQL = sql // amount = $2 after amount * $1
 	}
+	return s.probeParamType(ctx, probeSQL, n)
+}
+
+// probeParamType is the engine type of $n in probeSQL prepared with the
+// other parameters NULL; "" where the engine leaves it untyped or it is
+// an array.
+func (s *Session) probeParamType(ctx context.Context, probeSQL string, n int) string {
 	// The other parameters are NULL in the probe, and $n its $1: the
 	// engine types no parameter after one it could not type (amount *
 	// $1, amount = $2 leaves $2 unknown).
@@ -392,4 +475,47 @@ func (s *Session) nameAsWritten(st *Stmt, sql string) {
 	for i := range st.Columns {
 		st.Columns[i].Name = names[i]
 	}
+}
+
+// datetimeParam is the engine type Postgres gives an untyped $n that is
+// an operand of arithmetic in sql (ArithmeticOperator) whose other
+// operand has the engine type t, a date, time or timestamp; ok is false
+// for another t or no arithmetic. Postgres looks first for the operator
+// with both operands of t's type: d - $1 is date - date, ts - $1
+// timestamp - timestamp; there is no date + date, and of the + operators
+// with a timestamp or time, only the one with an interval fits, while
+// date + $1 has several (integer, interval, time): 42725, as the other
+// operators with a date or time are 42883
+// (https://www.postgresql.org/docs/15/typeconv-oper.html).
+func datetimeParam(sql string, n int, t string) (string, bool, error) {
+	var word string
+	switch t {
+	case "DATE":
+		word = "date"
+	case "TIME":
+		word = "time without time zone"
+	case "TIMESTAMP":
+		word = "timestamp without time zone"
+	case "TIMESTAMPTZ":
+		word = "timestamp with time zone"
+	default:
+		return "", false, nil
+	}
+	op, left, ok := sqlparse.ArithmeticOperator(sql, n)
+	if !ok {
+		return "", false, nil
+	}
+	operands := word + " " + op + " unknown"
+	if left {
+		operands = "unknown " + op + " " + word
+	}
+	switch {
+	case op == "-":
+		return t, true, nil
+	case op == "+" && t == "DATE":
+		return "", false, &planner.EngineError{Kind: planner.KindAmbiguousFunction, Msg: "operator is not unique: " + operands}
+	case op == "+":
+		return "INTERVAL", true, nil
+	}
+	return "", false, &planner.EngineError{Kind: planner.KindUndefinedFunction, Msg: "operator does not exist: " + operands}
 }

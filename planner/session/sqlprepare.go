@@ -13,6 +13,7 @@ import (
 	"github.com/lakegate/lakegate/internal/pgtypes"
 	"github.com/lakegate/lakegate/internal/sqlparse"
 	"github.com/lakegate/lakegate/planner"
+	"github.com/lakegate/lakegate/planner/write"
 )
 
 // SQL-level prepared statements: PREPARE name [(types)] AS statement and
@@ -152,7 +153,9 @@ func (s *Session) prepareSQLExecute(ctx context.Context, st *Stmt, sql string) e
 		if name == "VARCHAR" {
 			name = "text" // the engine's string is Postgres' unknown resolved: text
 		}
-		if types[i] == "" && name != "" && !strings.HasPrefix(name, "DECIMAL") && !strings.HasSuffix(name, "]") {
+		// an array too: x = any($1) is x's type's array, which a string
+		// argument is read as ('{1,3}'); a numeric one, numeric[]
+		if types[i] == "" && name != "" && (!strings.HasPrefix(name, "DECIMAL") || strings.HasSuffix(name, "]")) {
 			types[i] = name
 		}
 	}
@@ -170,7 +173,11 @@ func (s *Session) prepareSQLExecute(ctx context.Context, st *Stmt, sql string) e
 	if err != nil {
 		return err
 	}
-	inner, err := s.Prepare(ctx, text)
+	prepare := s.Prepare
+	if kw := sqlparse.LeadingKeywords(p.SQL, 1); len(kw) == 1 && write.Verbs[kw[0]] {
+		prepare = s.checkedWrite // checked at PREPARE, and again as it runs
+	}
+	inner, err := prepare(ctx, text)
 	if err != nil {
 		return err
 	}
@@ -291,6 +298,11 @@ func typedParams(types, args []string) map[int]string {
 		v := "$" + strconv.Itoa(i+1)
 		if args != nil {
 			v = "(" + args[i] + ")"
+			if toks := sqlparse.Tokens(args[i], 0); len(toks) == 1 && toks[0].Kind == sqlparse.String {
+				// a string constant as written: CAST('{1,3}' AS
+				// INTEGER[]) is read as Postgres' input (pgliterals.go)
+				v = args[i]
+			}
 		}
 		if i < len(types) && types[i] != "" {
 			v = "CAST(" + v + " AS " + types[i] + ")"

@@ -119,6 +119,21 @@ func (s *Session) prepareWriteStmt(ctx context.Context, st *Stmt) (*Stmt, error)
 	return st, nil
 }
 
+// checkedWrite is the statement for text, a write checked when it was
+// prepared (Parse, PREPARE) that differs from that only by its
+// parameters' values written in its text (numparams.go, EXECUTE): parsed,
+// not checked again, since execWrite's Exec resolves, authorizes and
+// plans it anew; the check would plan its source once more on every
+// execution. Text that is no plain write is prepared as any other.
+func (s *Session) checkedWrite(ctx context.Context, text string) (*Stmt, error) {
+	if len(write.NestedDML(text)) == 0 {
+		if w, err := write.Parse(text); err == nil {
+			return &Stmt{SQL: text, Kind: KindWrite, write: w, Tag: w.Tag(0)}, nil
+		}
+	}
+	return s.Prepare(ctx, text)
+}
+
 // writeSources returns the queries the write room composes to check sql
 // (a write statement): the source of an INSERT, the rows an UPDATE,
 // DELETE or MERGE reads with their new values, each with the write's
