@@ -389,8 +389,6 @@ func engineMessageState(ee *planner.EngineError) (codes.Code, bool) {
 			return codes.InvalidTextRepresentation, true
 		case strings.HasPrefix(msg, "function ") && strings.HasSuffix(msg, ") does not exist"):
 			return codes.UndefinedFunction, true // scale(1.5::float8): the macros' argument check
-		case strings.HasPrefix(msg, "operator does not exist: "):
-			return codes.UndefinedFunction, true // 2.5::float8 % 7: the % macro's argument check
 		case strings.Contains(msg, "does not exist on left side of join"), strings.Contains(msg, "does not exist on right side of join"):
 			return codes.UndefinedColumn, true // USING (no_such_column)
 		case strings.HasPrefix(msg, "LIMIT/OFFSET cannot be negative"):

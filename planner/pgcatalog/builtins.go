@@ -19,11 +19,11 @@ import (
 var builtinMacros = []string{
 	// first: the macros below call it
 	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
-	// Postgres has mod, div, %, and round and trunc with a scale, for
+	// Postgres has mod, div, % and round and trunc with a scale for
 	// integers and numeric only: a float argument fails (42883, in its
 	// words) where the engine answers. A NULL of no type is unknown. (Not
-	// round(x, n): the engine's round_even calls it, for round(x) of a
-	// float.)
+	// % and round(x, n): the engine's round_even, round(x) of a float,
+	// calls both.)
 	`lakegate_is_float(x) AS typeof(x) IN ('DOUBLE', 'FLOAT')`,
 	// (not LIKE, whose macro's escape check calls "%")
 	`lakegate_arg_type(x) AS CASE WHEN starts_with(typeof(x), 'DECIMAL') THEN 'numeric' ELSE CASE typeof(x) WHEN 'DOUBLE' THEN 'double precision' ` +
@@ -62,8 +62,7 @@ var builtinMacros = []string{
 		`THEN s ELSE error('` + FloatOverflow + `') END`,
 	`"*"(a, b) AS lakegate_float_mul(system.main."*"(a, b), a, b)`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_float_div(system.main."//"(a, b), a, b) END`,
-	`"%"(a, b) AS CASE WHEN lakegate_is_float(a) OR lakegate_is_float(b) THEN error('operator does not exist: ' || lakegate_arg_type(a) || ' % ' || lakegate_arg_type(b)) ` +
-		`WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
+	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
 	`mod(a, b) AS lakegate_numeric_null(CASE WHEN lakegate_is_float(a) OR lakegate_is_float(b) THEN lakegate_float_call('mod', a, b) ` +
 		`WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END, a, b)`,
 	// The engine answers -inf, NaN or NULL.
