@@ -7,7 +7,7 @@ import (
 
 // postgresChecks finds, in the text that runs, what makes a statement
 // answer as Postgres does where the engine would not: arrays appended to
-// (pgcatalog.ArrayAppends), jsonb's || (pgcatalog.JSONBConcats),
+// and concatenated (pgcatalog.ArrayAppends, ArrayConcats), jsonb's || (pgcatalog.JSONBConcats),
 // float4 beside another number (pgcatalog.FloatMixes), the result columns numeric by Postgres' rules
 // (Plan.Numeric), the divisions inside expressions and the float checks
 // of +, - and || (Plan.Nested); then it takes out the float checks no
@@ -33,7 +33,7 @@ func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) 
 		return nil
 	}
 	root := plan.Tree
-	for _, edits := range []func(tree.QueryNode, string) string{pgcatalog.ArrayAppends, pgcatalog.JSONBConcats, pgcatalog.FloatMixes} {
+	for _, edits := range []func(tree.QueryNode, string) string{pgcatalog.ArrayAppends, pgcatalog.ArrayConcats, pgcatalog.JSONBConcats, pgcatalog.FloatMixes} {
 		if edited := edits(root, sql); edited != sql {
 			if nodes, err := Parse(env, edited); err == nil {
 				sql, root = edited, nodes[0]

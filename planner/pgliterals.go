@@ -116,7 +116,8 @@ func rewritePGLiterals(sql string) string {
 	numeric := strings.Contains(upper, "NUMERIC") || strings.Contains(upper, "DECIMAL")
 	intCast := strings.Contains(sql, "::") && strings.Contains(upper, "INT")
 	nulls := strings.Contains(upper, "NULL")
-	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast && !nulls &&
+	anyArray := strings.Contains(upper, "ANY") || strings.Contains(upper, "ALL") || strings.Contains(upper, "SOME")
+	if !strings.ContainsAny(sql, `\{`) && !strings.Contains(upper, " BC") && !numeric && !intCast && !nulls && !anyArray &&
 		!strings.Contains(upper, "BOOL") && !strings.Contains(upper, "TIMESTAMP") {
 		return sql
 	}
@@ -130,6 +131,9 @@ func rewritePGLiterals(sql string) string {
 	}
 	if intCast {
 		edits = append(edits, integerEdits(toks)...)
+	}
+	if anyArray {
+		edits = append(edits, anyArrayEdits(toks)...)
 	}
 	for i, t := range toks {
 		val, ok := sqlparse.StringValue(t.Text)
@@ -169,7 +173,12 @@ func rewritePGLiterals(sql string) string {
 	if len(edits) == 0 {
 		return sql
 	}
-	slices.SortFunc(edits, func(a, b litEdit) int { return a.start - b.start })
+	slices.SortStableFunc(edits, func(a, b litEdit) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return (a.end - a.start) - (b.end - b.start) // an insertion before what replaces the text after it
+	})
 	var b strings.Builder
 	last := 0
 	for _, e := range edits {

@@ -55,7 +55,13 @@ func nullOperandEdits(sql string, toks []sqlparse.Token) []litEdit {
 			continue
 		}
 		var other string
-		if l := leftOperator(toks, i); l > 0 && !unaryAt(toks, l) {
+		if i >= 2 && i+2 < len(toks) && toks[i-1].Text == "(" && strings.EqualFold(toks[i-2].Text, "nullif") && toks[i+1].Text == "," {
+			// nullif(NULL, x) is of x's type in Postgres
+			if e, ok := operandEnd(toks, i+2); ok && e+1 < len(toks) && toks[e+1].Text == ")" {
+				other = sql[toks[i+2].Pos:toks[e].End]
+			}
+		}
+		if l := leftOperator(toks, i); other == "" && l > 0 && !unaryAt(toks, l) {
 			if s, ok := operandStart(toks, l-1); ok {
 				other = sql[toks[s].Pos:toks[l-1].End]
 			}
@@ -370,14 +376,37 @@ func ambiguous(msg string) error { return &EngineError{Kind: KindAmbiguousFuncti
 // resolve for an untyped NULL.
 var ambiguousNullFunctions = map[string]bool{"trunc": true, "to_hex": true}
 
+// polymorphicNullFunctions are the functions whose first argument is
+// Postgres' anyarray or anyelement and decides the call's types: an
+// untyped NULL there fails (42804), the engine answers a NULL.
+var polymorphicNullFunctions = map[string]bool{
+	"to_json": true, "to_jsonb": true, "array_length": true, "cardinality": true, "array_to_string": true,
+}
+
+// indeterminate is the error of an untyped NULL where Postgres must read
+// a polymorphic argument's type from it.
+func indeterminate() error {
+	return &EngineError{Kind: KindDatatypeMismatch, Msg: "could not determine polymorphic type because input has type unknown"}
+}
+
 // ambiguousNulls returns an ambiguous error for the first untyped NULL
 // that is the operand of a unary minus, the left operand of a json path
-// operator (->, ->>, #>, #>>) or the only argument of
-// ambiguousNullFunctions.
+// operator (->, ->>, #>, #>>), the only argument of
+// ambiguousNullFunctions or what extract reads (extract(epoch FROM
+// NULL)), and an indeterminate one for the first that is the first
+// argument of polymorphicNullFunctions.
 func ambiguousNulls(toks []sqlparse.Token) error {
 	for i, t := range toks {
 		if t.Kind != sqlparse.Word || !strings.EqualFold(t.Text, "NULL") || i+1 < len(toks) && toks[i+1].Text == "::" {
 			continue
+		}
+		if i >= 2 && i+1 < len(toks) && toks[i-1].Text == "(" && (toks[i+1].Text == ")" || toks[i+1].Text == ",") &&
+			polymorphicNullFunctions[strings.ToLower(toks[i-2].Text)] && (i < 3 || toks[i-3].Text != ".") {
+			return indeterminate()
+		}
+		if i >= 4 && i+1 < len(toks) && toks[i+1].Text == ")" && strings.EqualFold(toks[i-1].Text, "FROM") &&
+			toks[i-3].Text == "(" && strings.EqualFold(toks[i-4].Text, "extract") {
+			return ambiguous("function pg_catalog.extract(unknown, unknown) is not unique")
 		}
 		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) {
 			return ambiguous("operator is not unique: - unknown")
@@ -395,4 +424,43 @@ func ambiguousNulls(toks []sqlparse.Token) error {
 		}
 	}
 	return nil
+}
+
+// anyArrayEdits are the edits that make x op ANY(array), SOME and ALL
+// NULL where the array is NULL, as in Postgres: the engine reads a NULL
+// array as one without elements (false for ANY, true for ALL). A NULL
+// array becomes an array of one NULL, which every comparison makes NULL.
+// Not for a subquery.
+func anyArrayEdits(toks []sqlparse.Token) []litEdit {
+	var edits []litEdit
+	for i := 1; i+2 < len(toks); i++ {
+		switch strings.ToLower(toks[i].Text) {
+		case "any", "some", "all":
+		default:
+			continue
+		}
+		if toks[i].Kind != sqlparse.Word || toks[i-1].Kind != sqlparse.Operator || toks[i+1].Text != "(" {
+			continue
+		}
+		switch strings.ToLower(toks[i+2].Text) {
+		case "select", "with", "values", "(", ")":
+			continue
+		}
+		depth, end := 0, -1
+		for k := i + 1; k < len(toks) && end < 0; k++ {
+			switch toks[k].Text {
+			case "(":
+				depth++
+			case ")":
+				if depth--; depth == 0 {
+					end = k
+				}
+			}
+		}
+		if end < 0 || end == i+3 && strings.HasPrefix(toks[i+2].Text, "$") {
+			continue // a parameter's type is read from the call as written
+		}
+		edits = append(edits, litEdit{toks[i+2].Pos, toks[i+2].Pos, "coalesce("}, litEdit{toks[end].Pos, toks[end].Pos, ", [NULL])"})
+	}
+	return edits
 }

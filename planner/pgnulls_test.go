@@ -21,6 +21,12 @@ func TestAmbiguousNulls(t *testing.T) {
 		{"select s.trunc(NULL)", ""},
 		{"select NULL::jsonb -> 'a'", ""},
 		{"select x from t where y is NULL", ""},
+		{"select extract(epoch from NULL)", "function pg_catalog.extract(unknown, unknown) is not unique"},
+		{"select extract(epoch from NULL::timestamp)", ""},
+		{"select to_jsonb(NULL)", "could not determine polymorphic type because input has type unknown"},
+		{"select array_to_string(NULL, ',')", "could not determine polymorphic type because input has type unknown"},
+		{"select array_to_string('{a}'::text[], NULL)", ""},
+		{"select cardinality(NULL::int[])", ""},
 	} {
 		err := ambiguousNulls(sqlparse.Tokens(c.sql, 0))
 		switch {
@@ -28,6 +34,22 @@ func TestAmbiguousNulls(t *testing.T) {
 			t.Errorf("%s: %v, want no error", c.sql, err)
 		case c.want != "" && (err == nil || err.Error() != c.want):
 			t.Errorf("%s: %v, want %q", c.sql, err, c.want)
+		}
+	}
+}
+
+func TestAnyArrayEdits(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ sql, want string }{
+		{"select 7 = any(NULL::int[])", "select 7 = any(coalesce(NULL::int[], [NULL]))"},
+		{"select 7 <> ALL (c.a) from t c", "select 7 <> ALL (coalesce(c.a, [NULL])) from t c"},
+		{"select 7 = any(f(a, (b)))", "select 7 = any(coalesce(f(a, (b)), [NULL]))"},
+		{"select 7 = any(select x from t)", "select 7 = any(select x from t)"},
+		{"select 7 = any($1)", "select 7 = any($1)"},
+		{"select a from t union all (select b from u)", "select a from t union all (select b from u)"},
+	} {
+		if got := rewritePGLiterals(c.sql); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.sql, got, c.want)
 		}
 	}
 }

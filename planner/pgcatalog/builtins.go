@@ -19,6 +19,22 @@ import (
 var builtinMacros = []string{
 	// first: the macros below call it
 	`lakegate_is_numeric(x) AS typeof(x) LIKE 'DECIMAL%'`,
+	// Postgres has mod, div, % and round and trunc with a scale for
+	// integers and numeric only: a float argument fails (42883, in its
+	// words) where the engine answers. A NULL of no type is unknown. (Not
+	// % and round(x, n): the engine's round_even, round(x) of a float,
+	// calls both.)
+	`lakegate_is_float(x) AS typeof(x) IN ('DOUBLE', 'FLOAT')`,
+	// (not LIKE, whose macro's escape check calls "%")
+	`lakegate_arg_type(x) AS CASE WHEN starts_with(typeof(x), 'DECIMAL') THEN 'numeric' ELSE CASE typeof(x) WHEN 'DOUBLE' THEN 'double precision' ` +
+		`WHEN 'FLOAT' THEN 'real' WHEN 'INTEGER' THEN 'integer' WHEN 'BIGINT' THEN 'bigint' WHEN 'SMALLINT' THEN 'smallint' ` +
+		`WHEN '"NULL"' THEN 'unknown' ELSE lower(typeof(x)) END END`,
+	`lakegate_float_call(f, a, b) AS error('function ' || f || '(' || lakegate_arg_type(a) || ', ' || lakegate_arg_type(b) || ') does not exist')`,
+	// r, in the type the engine gives r, a and b together: the engine
+	// folds mod(2.5, NULL::int) to a NULL of no type, Postgres answers a
+	// numeric NULL (a NULL of each argument's type, coalesced after r,
+	// never changes r's value, nor r's type where the engine gave it one).
+	`lakegate_numeric_null(r, a, b) AS coalesce(r, CASE WHEN false THEN a END, CASE WHEN false THEN b END)`,
 	// A float product or quotient out of float8's (float4's) range is
 	// infinity or zero to the engine, an error to Postgres (float.c,
 	// float_overflow_error, float_underflow_error), unless an operand
@@ -47,7 +63,8 @@ var builtinMacros = []string{
 	`"*"(a, b) AS lakegate_float_mul(system.main."*"(a, b), a, b)`,
 	`"//"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE lakegate_float_div(system.main."//"(a, b), a, b) END`,
 	`"%"(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main."%"(a, b) END`,
-	`mod(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END`,
+	`mod(a, b) AS lakegate_numeric_null(CASE WHEN lakegate_is_float(a) OR lakegate_is_float(b) THEN lakegate_float_call('mod', a, b) ` +
+		`WHEN b = 0 THEN error('` + DivisionByZero + `') ELSE system.main.mod(a, b) END, a, b)`,
 	// The engine answers -inf, NaN or NULL.
 	// Postgres computes exp, ln, log, power, ^ and sqrt of a numeric in
 	// numeric, to a scale that depends on the value; the engine in
@@ -75,7 +92,9 @@ var builtinMacros = []string{
 	// the engine keeps the integer type.
 	`round(x) AS cast_to_type(CASE WHEN cast_to_type(1e-40::DOUBLE, x) <> 0 THEN cast_to_type(round_even(x, 0), system.main.round(x)) ` +
 		`ELSE system.main.round(x) END, ` + integerAsFloat8("x", "system.main.round(x)") + `), (x, n) AS cast_to_type(system.main.round(x, n), ` + roundedType("x", "n") + `)`,
-	`trunc(x) AS cast_to_type(system.main.trunc(x), ` + integerAsFloat8("x", "system.main.trunc(x)") + `), (x, n) AS system.main.trunc(x, n)`,
+	// trunc(x, n) is numeric with n decimals too (trunc(2.5, 3) is 2.500,
+	// trunc(NULL, 1) a numeric NULL); the engine keeps x's type and scale.
+	`trunc(x) AS cast_to_type(system.main.trunc(x), ` + integerAsFloat8("x", "system.main.trunc(x)") + `), (x, n) AS cast_to_type(` + noFloatScale("trunc") + `, ` + roundedType("x", "n") + `)`,
 	// The engine answers '' for a negative length.
 	`substring(s, f) AS system.main.substring(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substring(s, f, n) END`,
 	`substr(s, f) AS system.main.substr(s, f), (s, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE system.main.substr(s, f, n) END`,
@@ -163,9 +182,11 @@ var builtinMacros = []string{
 	`lakegate_pg_type_name(t) AS CASE WHEN t LIKE '%[]' THEN lakegate_pg_scalar_type_name(t[:-3]) || '[]' ELSE lakegate_pg_scalar_type_name(t) END`,
 	`pg_typeof(x) AS lakegate_pg_type_name(typeof(x))`,
 	`lakegate_extract(f, x) AS CAST(system.main.date_part(f, x) AS DECIMAL(38,0))`,
-	`lakegate_extract_second(x) AS CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.000001`,
-	`lakegate_extract_millisecond(x) AS CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.001`,
-	`lakegate_extract_epoch(x DATE) AS CAST(system.main.epoch(x) AS DECIMAL(38,0)), (x) AS CAST(system.main.epoch_us(x) AS DECIMAL(38,0)) * 0.000001`,
+	// (the outer casts keep the type where the engine folds the product
+	// of a NULL to a NULL of no type: extract(second FROM NULL::timestamp))
+	`lakegate_extract_second(x) AS CAST(CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.000001 AS DECIMAL(38,6))`,
+	`lakegate_extract_millisecond(x) AS CAST(CAST(system.main.date_part('microseconds', x) AS DECIMAL(38,0)) * 0.001 AS DECIMAL(38,3))`,
+	`lakegate_extract_epoch(x DATE) AS CAST(system.main.epoch(x) AS DECIMAL(38,0)), (x) AS CAST(CAST(system.main.epoch_us(x) AS DECIMAL(38,0)) * 0.000001 AS DECIMAL(38,6))`,
 }
 
 // jsonBuildArgs is how many values json_build_object (key, value pairs)
@@ -255,7 +276,7 @@ var EngineMacros = func() string {
 // engineMacroDefs are the definitions EngineMacros creates with the
 // operators.
 func engineMacroDefs() []string {
-	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
+	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbConcatMacros, arrayConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
 }
 
 // EngineMacroNames are the names EngineMacros and the demand families
@@ -308,6 +329,12 @@ func integerAsFloat8(x, r string) string {
 	return fmt.Sprintf("struct_extract({'f': NULL::DOUBLE, 'r': %s}, CASE WHEN typeof(%s) IN "+
 		"('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', '\"NULL\"') "+
 		"THEN 'f' ELSE 'r' END)", r, x)
+}
+
+// noFloatScale is the engine's f(x, n), or Postgres' error where x is a
+// float (trunc with a scale is numeric's only).
+func noFloatScale(f string) string {
+	return "CASE WHEN lakegate_is_float(x) THEN lakegate_float_call('" + f + "', x, n) ELSE system.main." + f + "(x, n) END"
 }
 
 // roundedType is an expression of the type Postgres gives round(x, n)

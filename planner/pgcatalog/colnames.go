@@ -135,7 +135,8 @@ func figureName(e tree.Expr, sql string) (string, int) {
 			return "row", 2 // ROW(...), (a, b)
 		case "from_hex":
 			return "bytea", 1 // bytea '\x4142' after the literal rewrite
-		case "lakegate_numeric_constant", "lakegate_jsonb_contains", "lakegate_jsonb_delete", "lakegate_jsonb_delete_index", "lakegate_jsonb_delete_keys", "lakegate_jsonb_concat":
+		case "lakegate_numeric_constant", "lakegate_jsonb_contains", "lakegate_jsonb_delete", "lakegate_jsonb_delete_index", "lakegate_jsonb_delete_keys", "lakegate_jsonb_concat",
+			"lakegate_array_concat":
 			return "?column?", 0 // 1e3, a numeric constant; j @> k, an operator
 		}
 		if pg, ok := emulatedFunctionNames[fn]; ok {

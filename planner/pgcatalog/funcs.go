@@ -176,15 +176,15 @@ func fixedMacros() []string {
 		"pg_terminate_backend(p) AS error('" + SignalShape + "'), (p, t) AS error('" + SignalShape + "')",
 		"pg_blocking_pids(p) AS []::INTEGER[]", // no locks: nobody waits for anybody
 		"array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a)::INTEGER END",
-		"array_remove(a, x) AS list_filter(a, lambda lakegate_e: lakegate_e IS DISTINCT FROM x)",
+		"array_remove(a, x) AS lakegate_null_array(a, list_filter(a, lambda lakegate_e: lakegate_e IS DISTINCT FROM x), x)",
 		"array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END",
 		// information_schema._pg_expandarray: the elements of an array with
 		// their positions, as rows of (x, n)
 		"lakegate_pg_expandarray(a) AS unnest(list_transform(range(1, len(a) + 1), " +
 			"lambda lakegate_i: {'x': a[lakegate_i], 'n': lakegate_i::INTEGER}))",
-		"quote_ident(s) AS CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') AND NOT list_contains([" +
-			strings.Join(reservedWords(), ", ") + "], s) THEN s ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END",
-		"quote_literal(s) AS '''' || replace(s::VARCHAR, '''', '''''') || ''''",
+		"quote_ident(s) AS CAST(CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') AND NOT list_contains([" +
+			strings.Join(reservedWords(), ", ") + "], s) THEN s ELSE '\"' || replace(s, '\"', '\"\"') || '\"' END AS VARCHAR)",
+		"quote_literal(s) AS CAST('''' || replace(s::VARCHAR, '''', '''''') || '''' AS VARCHAR)",
 		"quote_nullable(s) AS coalesce('''' || replace(s::VARCHAR, '''', '''''') || '''', 'NULL')",
 		"parse_ident(s) AS " + parseIdentBody + ", (s, strict) AS " + parseIdentBody,
 		"lakegate_regtype_oid(x) AS coalesce(TRY_CAST(x AS UINTEGER), " +

@@ -55,10 +55,39 @@ func JSONBConcats(root tree.QueryNode, sql string) string {
 		}
 		from += len(sql[from:op]) - len(strings.TrimLeft(sql[from:op], " \t\r\n"))
 		to = op + 2 + len(strings.TrimRight(sql[op+2:to], " \t\r\n"))
-		eds = append(eds, edit{from, from, "lakegate_jsonb_concat("}, edit{op, op + 2, ","}, edit{to, to, ")"})
+		// a NULL the planner typed as the jsonb beside it is a NULL: the
+		// macro's lambdas refuse the subquery it is typed with
+		eds = append(eds, edit{from, from, "lakegate_jsonb_concat("})
+		if typedNull(f.Children[0]) {
+			eds = append(eds, edit{from, op, "NULL"})
+		}
+		if typedNull(f.Children[1]) {
+			eds = append(eds, edit{op, to, ", NULL)"})
+		} else {
+			eds = append(eds, edit{op, op + 2, ","}, edit{to, to, ")"})
+		}
 		return true
 	})
 	return applyNumericEdits(sql, eds)
+}
+
+// typedNull reports whether e is an untyped NULL the planner typed as
+// another operand (cast_to_type((SELECT NULL), x), planner/pgnulls.go).
+func typedNull(e tree.Expr) bool {
+	f, ok := e.(*tree.Function)
+	if !ok || f.IsOperator || !strings.EqualFold(f.FunctionName, "cast_to_type") || len(f.Children) != 2 {
+		return false
+	}
+	sq, ok := f.Children[0].(*tree.Subquery)
+	if !ok || sq.Subquery == nil {
+		return false
+	}
+	sel, ok := sq.Subquery.Node.(*tree.SelectNode)
+	if !ok || len(sel.SelectList) != 1 {
+		return false
+	}
+	c, ok := sel.SelectList[0].(*tree.Constant)
+	return ok && c.Value.IsNull
 }
 
 // jsonbConcatOperands reports whether a || b is jsonb's: one operand
@@ -73,10 +102,14 @@ func jsonbConcatOperands(a, b tree.Expr) bool {
 }
 
 // jsonbOperand is isJSONB, with a jsonb || of the operand's own (not yet
-// rewritten) counted.
+// rewritten) and a NULL the planner typed as a jsonb counted.
 func jsonbOperand(e tree.Expr) bool {
 	if f, ok := e.(*tree.Function); ok && f.IsOperator && f.FunctionName == "||" && len(f.Children) == 2 {
 		return jsonbConcatOperands(f.Children[0], f.Children[1])
+	}
+	if f, ok := e.(*tree.Function); ok && !f.IsOperator && strings.EqualFold(f.FunctionName, "cast_to_type") && len(f.Children) == 2 {
+		// NULL beside a jsonb, typed as the jsonb (planner/pgnulls.go)
+		return jsonbOperand(f.Children[1])
 	}
 	return isJSONB(e, nil)
 }

@@ -17,7 +17,8 @@ var missingMacros = []string{
 	// div(a, b): a / b truncated toward zero, as numeric. a - a % b is a
 	// multiple of b (the engine's % truncates too), so an integral divisor
 	// divides exactly as integers; a fractional one divides as double.
-	`div(a, b) AS CASE WHEN b = 0 THEN error('` + DivisionByZero + `') ` +
+	`div(a, b) AS CASE WHEN lakegate_is_float(a) OR lakegate_is_float(b) THEN lakegate_float_call('div', a, b) ` +
+		`WHEN b = 0 THEN error('` + DivisionByZero + `') ` +
 		`WHEN b = trunc(b) THEN CAST(system.main."//"(CAST(a - system.main."%"(a, b) AS HUGEINT), CAST(b AS HUGEINT)) AS DECIMAL(38, 0)) ` +
 		`ELSE CAST(trunc(CAST(a AS DOUBLE) / CAST(b AS DOUBLE)) AS DECIMAL(38, 0)) END`,
 	// width_bucket(x, low, high, count): the bucket of count equal ones
@@ -43,8 +44,17 @@ var missingMacros = []string{
 		`CASE WHEN i > 1 AND regexp_matches(substring(s, i - 1, 1), '^[\pL\pN]$') THEN lower(c) ELSE upper(c) END), '')`,
 	// overlay(s placing r from f [for n]) replaces n characters (r's
 	// length without for) from position f.
-	`overlay(s, r, f) AS substring(s, 1, f - 1) || r || substring(s, f + length(r)), ` +
-		`(s, r, f, n) AS CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE substring(s, 1, f - 1) || r || substring(s, f + n) END`,
+	// (text: the engine folds the || of a NULL to a NULL of no type)
+	`overlay(s, r, f) AS CAST(substring(s, 1, f - 1) || r || substring(s, f + length(r)) AS VARCHAR), ` +
+		`(s, r, f, n) AS CAST(CASE WHEN n < 0 THEN error('` + NegativeSubstringLength + `') ELSE substring(s, 1, f - 1) || r || substring(s, f + n) END AS VARCHAR)`,
+	// repeat of a NULL of no type is text's (the engine's is bytea's)
+	`repeat(s, n) AS system.main.repeat(coalesce(s, NULL::VARCHAR), n)`,
+	// string_to_array splits into characters for a NULL separator, not
+	// at all for an empty one, and an empty text into no elements; the
+	// engine's splits into characters for an empty separator, not at all
+	// for a NULL one, and an empty text into one empty element.
+	`string_to_array(s, d) AS CASE WHEN CAST(s AS VARCHAR) = '' THEN CAST([] AS VARCHAR[]) WHEN d IS NULL THEN string_split(CAST(s AS VARCHAR), '') ` +
+		`WHEN CAST(d AS VARCHAR) = '' THEN [CAST(s AS VARCHAR)] ELSE system.main.string_to_array(s, d) END`,
 	// encode(bytes, 'hex' | 'base64'); the engine's encode(text) (text to
 	// its UTF-8 bytes) keeps its one-argument form. Postgres breaks base64
 	// lines after 76 characters.
@@ -55,9 +65,12 @@ var missingMacros = []string{
 	// Arrays: array_replace, array_to_string's NULL text, cardinality of a
 	// one-dimensional array (the engine's is for maps; a nested list,
 	// Postgres' multidimensional array, fails rather than count rows).
-	`array_replace(a, f, t) AS list_transform(a, x -> CASE WHEN x IS NOT DISTINCT FROM f THEN t ELSE x END)`,
-	`array_to_string(a, s) AS system.main.array_to_string(a, s), ` +
-		`(a, s, n) AS system.main.array_to_string(list_transform(a, x -> coalesce(CAST(x AS VARCHAR), n)), s)`,
+	// A NULL of no type as the array is an array of the element's type;
+	// a NULL separator gives NULL (the engine's joins without one).
+	`lakegate_null_array(a, r, e) AS struct_extract({'n': CASE WHEN false THEN [e] END, 'r': r}, CASE WHEN typeof(a) = '"NULL"' THEN 'n' ELSE 'r' END)`,
+	`array_replace(a, f, t) AS lakegate_null_array(a, list_transform(a, x -> CASE WHEN x IS NOT DISTINCT FROM f THEN t ELSE x END), t)`,
+	`array_to_string(a, s) AS CASE WHEN s IS NULL THEN NULL ELSE system.main.array_to_string(a, s) END, ` +
+		`(a, s, n) AS CASE WHEN s IS NULL THEN NULL ELSE system.main.array_to_string(list_transform(a, x -> coalesce(CAST(x AS VARCHAR), n)), s) END`,
 	`cardinality(a) AS CASE WHEN typeof(a) LIKE '%[][]' THEN error('` + MultidimensionalCardinality + `') ELSE CAST(len(a) AS INTEGER) END`,
 	// Intervals: justify_hours moves whole days out of the time, and
 	// justify_days whole 30-day months out of the days, borrowing one so

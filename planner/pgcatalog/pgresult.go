@@ -8,7 +8,8 @@ import (
 
 // Result columns whose Postgres type follows from what the column
 // computes, where the engine's type is wider:
-//   - sum of int2 or int4 is int8 in Postgres, of int8 numeric; the
+//   - sum of int2 or int4 is int8 in Postgres, of int8 numeric (a scalar
+//     subquery's one sum too); the
 //     engine's sum of any integer is HUGEINT (sent as numeric). Which one
 //     a sum is depends on its argument's type, which the parse tree does
 //     not carry: the planner asks the engine, describing the statement
@@ -32,6 +33,12 @@ func SumProbe(root tree.QueryNode, sql string) (string, []int) {
 	probe := []byte(sql)
 	for i, e := range sel.SelectList {
 		var loc uint64
+		if sq, ok := e.(*tree.Subquery); ok && sq.SubqueryType == "SCALAR" && sq.Subquery != nil {
+			// (SELECT sum(x) FROM ...): the subquery's one column
+			if inner, ok := sq.Subquery.Node.(*tree.SelectNode); ok && len(inner.SelectList) == 1 {
+				e = inner.SelectList[0]
+			}
+		}
 		if f, isFn := e.(*tree.Function); isFn && f.FunctionName == "lakegate_float_sum" && len(f.Children) == 2 {
 			e = f.Children[0] // the float check of a sum (floatSum)
 		}

@@ -62,8 +62,8 @@ var valueMacros = []string{
 		`THEN s ELSE '"' || replace(s, '"', '""') || '"' END`,
 	`lakegate_literal_text(s) AS CASE WHEN contains(s, '\') THEN 'E''' || replace(replace(s, '\', '\\'), '''', '''''') || '''' ` +
 		`ELSE '''' || replace(s, '''', '''''') || '''' END`,
-	`quote_ident(s) AS lakegate_ident_text(CAST(s AS VARCHAR))`,
-	`quote_literal(s) AS lakegate_literal_text(lakegate_out(s))`,
+	`quote_ident(s) AS CAST(lakegate_ident_text(CAST(s AS VARCHAR)) AS VARCHAR)`,
+	`quote_literal(s) AS CAST(lakegate_literal_text(lakegate_out(s)) AS VARCHAR)`,
 	`quote_nullable(s) AS coalesce(lakegate_literal_text(lakegate_out(s)), 'NULL')`,
 	// format's %I and %L
 	`lakegate_format_ident(s) AS CASE WHEN s IS NULL THEN error('` + FormatNullIdent + `') ELSE lakegate_ident_text(lakegate_out(s)) END`,

@@ -709,6 +709,21 @@ select greatest(NULL::int, 3), least(2.5, NULL::numeric(12,2)), coalesce(NULL::n
 select NULL::date - '2024-01-01'::date, '2024-03-15'::date - NULL::int, NULL::timestamp - '1 day'::interval
 select make_interval(days => NULL), justify_hours(NULL::interval), to_char(NULL::timestamp, 'YYYY')
 select upper(NULL::text), length(NULL::text), substring(NULL::text, 2), lpad(NULL::text, 4)
+select mod(7, 3), mod(-7.5, 2), mod(7::bigint, 2), 7.5 % 2, div(7, 2), div(-7.5, 2), mod(2.5, 1.25)
+select mod(2.5::float8, 7)
+select div(7, 2.5::float8)
+select trunc(7, 1), trunc(2.5, 3), trunc(-2.567, 2), trunc(1234.5, -2), trunc(NULL::int, 1)
+select trunc(2.5::float8, 1)
+select quote_ident('select'), quote_ident('Hello'), quote_literal('it''s'), quote_literal(42), quote_ident(NULL::text)
+select overlay('abcdef' placing 'XY' from 2 for 3), overlay('abc' placing 'Z' from 2), repeat('ab', 3), repeat('ab', -1)
+select string_to_array('a,b', ','), string_to_array('', ','), string_to_array('abc', ''), string_to_array('abc', NULL), string_to_array('a,,b', ',')
+select extract(second from '2024-03-15 10:30:00.5'::timestamp), extract(millisecond from '2024-03-15 10:30:00'::timestamp), extract(epoch from '2024-03-15'::date)
+select array_remove('{1,2,2}'::int[], 2), array_replace('{a,b}'::text[], 'a', 'z'), array_to_string('{a,NULL,b}'::text[], ','), array_to_string(ARRAY['a', NULL], ',', '*')
+select 7 = any('{1,7}'::int[]), 7 = any('{1,NULL}'::int[]), 7 = any('{}'::int[]), 3 > all('{1,2}'::int[]), 7 <> any(NULL::int[]), 7 = all(NULL::int[])
+select x = any(array[1, 2]) from (values (1), (3)) v(x)
+select '{1}'::int[] || '{2}'::int[], array[1, 2] || array[3], ARRAY[1] || NULL::int[] || ARRAY[2], '{"a":1}'::jsonb || NULL
+select nullif('a'::text, 'x'), nullif(NULL, 1), nullif(NULL, 'x'), nullif(NULL, 2.5)
+select (select sum(x) from (values (1), (2)) v(x)), (select sum(x) from (values (1::bigint), (2)) v(x))
 -- issue 14: jsonb operators, bytea hashes, bit strings, date_trunc, pg_typeof, LIKE escapes, arrays as text, char(n), float4
 select '{"a":1}'::jsonb || '{"b":2}'
 select '[1]'::jsonb || '[2]'::jsonb
