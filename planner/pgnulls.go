@@ -379,7 +379,7 @@ func ambiguousNulls(toks []sqlparse.Token) error {
 		if t.Kind != sqlparse.Word || !strings.EqualFold(t.Text, "NULL") || i+1 < len(toks) && toks[i+1].Text == "::" {
 			continue
 		}
-		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) {
+		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) && !(i >= 2 && toks[i-2].Text == "#" && toks[i-2].End == toks[i-1].Pos) { // not jsonb's #-
 			return ambiguous("operator is not unique: - unknown")
 		}
 		if i >= 2 && i+1 < len(toks) && toks[i-1].Text == "(" && toks[i+1].Text == ")" && ambiguousNullFunctions[strings.ToLower(toks[i-2].Text)] &&
