@@ -255,7 +255,7 @@ var EngineMacros = func() string {
 // engineMacroDefs are the definitions EngineMacros creates with the
 // operators.
 func engineMacroDefs() []string {
-	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbDeletePathMacros, characterTypeofMacros, jsonbConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, extremeValueMacros, jsonNumberMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
+	return slices.Concat(jsonNumberMacros, builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbDeletePathMacros, characterTypeofMacros, jsonbConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, extremeValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
 }
 
 // EngineMacroNames are the names EngineMacros and the demand families
