@@ -5,7 +5,7 @@ package pgcatalog
 // engine's to_json writes a decimal as a double would (1.5). to_json and
 // to_jsonb of a value, the json(b)_build_* values and json_agg's and
 // json_object_agg's are written by lakegate_json_number: a decimal's text,
-// another value's to_json. A decimal inside an array or a row is still
+// another value's to_json. A decimal in a row (row_to_json) is still
 // the engine's (README, differences). to_json is the engine's own
 // function, which the macros call: a client's call is renamed
 // lakegate_to_json (renamedFunctions).
