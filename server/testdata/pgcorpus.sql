@@ -725,7 +725,7 @@ select '[1]'::jsonb || '{"a":2}'::jsonb || '3'
 select '{"a":1,"b":2}'::jsonb || '{"b":3}'::jsonb
 select pg_typeof('{"a":1}'::jsonb || '{"b":2}')
 select to_jsonb(1.50::numeric), to_json(1.50::numeric), to_jsonb(x), to_json(x), jsonb_build_object('a', x), json_build_array(x, 2.0) from (values (-2.50::numeric(12,2)), (null)) t(x)
-select json_agg(x), jsonb_agg(x), json_object_agg('k', x), to_jsonb(array[x]) from (values (1.50::numeric(10,2)), (2.25)) t(x)
+select json_agg(x), jsonb_agg(x), json_object_agg('k', x), to_jsonb(array_agg(x)) from (values (1.50::numeric(10,2)), (2.25)) t(x)
 select '{"a":1}'::jsonb || 'x'::text
 select '{"a":1,"b":2}'::jsonb - 'a', '["a","b"]'::jsonb - 1
 select '{"a":1}'::jsonb ? 'a', '{"a":1}'::jsonb ?| array['b','a'], '{"a":1}'::jsonb ?& array['a','b']
