@@ -25,8 +25,8 @@ import (
 func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) error {
 	root, travelled := plan.Tree, plan.SQL != sql
 	if travelled {
-		// The edits go to the text that runs; Text and Tree stay the
-		// statement's before time travel.
+		// The edits go to the text that runs; Text, Root and Tree stay
+		// the statement's before time travel (its columns' names).
 		nodes, err := Parse(env, plan.SQL)
 		if err != nil {
 			return err
@@ -37,9 +37,9 @@ func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) 
 		if edited := edits(root, sql); edited != sql {
 			if nodes, err := Parse(env, edited); err == nil {
 				sql, root = edited, nodes[0]
-				plan.SQL, plan.Root = sql, root // Root: the result columns' names and types
+				plan.SQL = sql
 				if !travelled {
-					plan.Text, plan.Tree = sql, root
+					plan.Text, plan.Root, plan.Tree = sql, root, root
 				}
 			}
 		}
