@@ -23,27 +23,30 @@ import (
 // float checks), or plan.SQL parsed again where time travel replaced AT
 // clauses by views (every float check stays there).
 func postgresChecks(env tree.Engine, plan *Plan, sql string, unknownTypes bool) error {
-	if plan.SQL != sql {
+	root, travelled := plan.Tree, plan.SQL != sql
+	if travelled {
+		// The edits go to the text that runs; Text, Root and Tree stay
+		// the statement's before time travel (its columns' names).
 		nodes, err := Parse(env, plan.SQL)
 		if err != nil {
 			return err
 		}
-		plan.Numeric = pgcatalog.NumericItems(nodes[0], plan.SQL)
-		plan.Nested = pgcatalog.NestedDivisions(nodes[0], plan.SQL)
-		return nil
+		sql, root = plan.SQL, nodes[0]
 	}
-	root := plan.Tree
 	for _, edits := range []func(tree.QueryNode, string) string{pgcatalog.ArrayAppends, pgcatalog.ArrayConcats, pgcatalog.JSONBConcats, pgcatalog.FloatMixes} {
 		if edited := edits(root, sql); edited != sql {
 			if nodes, err := Parse(env, edited); err == nil {
 				sql, root = edited, nodes[0]
-				plan.SQL, plan.Text, plan.Root, plan.Tree = sql, sql, root, root
+				plan.SQL = sql
+				if !travelled {
+					plan.Text, plan.Root, plan.Tree = sql, root, root
+				}
 			}
 		}
 	}
 	plan.Numeric = pgcatalog.NumericItems(root, sql)
 	plan.Nested = pgcatalog.NestedDivisions(root, sql)
-	if unknownTypes {
+	if unknownTypes || travelled {
 		return nil
 	}
 	if schemas := tableSchemas(plan.Tables); floatFree(root, schemas) {

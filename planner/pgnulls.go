@@ -408,7 +408,7 @@ func ambiguousNulls(toks []sqlparse.Token) error {
 			toks[i-3].Text == "(" && strings.EqualFold(toks[i-4].Text, "extract") {
 			return ambiguous("function pg_catalog.extract(unknown, unknown) is not unique")
 		}
-		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) {
+		if i >= 1 && toks[i-1].Text == "-" && unaryAt(toks, i-1) && !(i >= 2 && toks[i-2].Text == "#" && toks[i-2].End == toks[i-1].Pos) { // not jsonb's #-
 			return ambiguous("operator is not unique: - unknown")
 		}
 		if i >= 2 && i+1 < len(toks) && toks[i-1].Text == "(" && toks[i+1].Text == ")" && ambiguousNullFunctions[strings.ToLower(toks[i-2].Text)] &&

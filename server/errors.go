@@ -345,6 +345,8 @@ var builtinErrors = map[string]codes.Code{
 	pgcatalog.JSONBSetIndex:               codes.InvalidTextRepresentation,
 	pgcatalog.JSONBSetPath:                codes.FeatureNotSupported,
 	pgcatalog.JSONBPretty:                 codes.FeatureNotSupported,
+	pgcatalog.JSONBDeletePathScalar:       codes.InvalidParameterValue,
+	pgcatalog.JSONBDeletePath:             codes.FeatureNotSupported,
 	pgcatalog.NestedDivision:              codes.FeatureNotSupported,
 	pgcatalog.CaseScalesRefused:           codes.FeatureNotSupported,
 	pgcatalog.ValuesScalesRefused:         codes.FeatureNotSupported,

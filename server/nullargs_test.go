@@ -225,6 +225,7 @@ func nullCases() []nullCase {
 	c("%s <@ %s", na(`'{"b": "x"}'`, "jsonb"), aJSONB)
 	c("%s - %s", aJSONB, na("'a'", "text"))
 	c("%s - %s", na("'[1,2,3]'", "jsonb"), na("1", "int"))
+	c("%s #- %s", aJSONB, na("'{a}'", "text[]"))
 	c("%s = %s", aJSONB, aJSONB)
 	c("%s || %s", aJSONB, na(`'{"c": 1}'`, "jsonb"))
 	c("jsonb_set(%s, %s, %s)", aJSONB, na("'{b}'", "text[]"), na(`'"y"'`, "jsonb"))

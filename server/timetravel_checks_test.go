@@ -15,7 +15,9 @@ import (
 // gets the same Postgres answers as one reading the table now: float
 // overflow of + and - fails with 22003, a float concatenated to text is
 // written as Postgres writes it, a numeric quotient is numeric with
-// Postgres' scale, and one inside an expression fails with 0A000 (README).
+// Postgres' scale, and one inside an expression fails with 0A000 (README);
+// a float4 beside a numeric is float8, array || appends. (jsonb's || merges
+// there too, but its column is labelled json: README, differences.)
 // Each expression is compared with PostgreSQL 15 computing it over the
 // same row (the inserted bounce's id).
 func TestTimeTravelMatchesPostgres(t *testing.T) {
@@ -47,6 +49,7 @@ func TestTimeTravelMatchesPostgres(t *testing.T) {
 		{expr: `id / 3.0`},
 		{expr: `round(id / 7.0, 3)`},
 		{expr: `(id / 3.0) * 2`, refused: true},
+		{expr: `1.5::float4 * 1.1, array[1, 2] || 3`},
 	} {
 		want := runCorpusCase(pc.c, "select "+tc.expr+" from (values (500001::int8)) t(id)")
 		if tc.refused {

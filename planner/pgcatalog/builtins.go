@@ -217,7 +217,7 @@ func jsonBuildMacros() []string {
 		}
 	}
 	return []string{
-		`lakegate_json_value(v) AS coalesce(CAST(to_json(v) AS VARCHAR), 'null')`,
+		`lakegate_json_value(v) AS coalesce(lakegate_json_number(v), 'null')`,
 		`lakegate_json_key(k) AS CASE WHEN k IS NULL THEN error('` + NullJSONKey + `') ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END`,
 		"json_build_object" + strings.Join(obj, ", "),
 		"json_build_array" + strings.Join(arr, ", "),
@@ -276,7 +276,7 @@ var EngineMacros = func() string {
 // engineMacroDefs are the definitions EngineMacros creates with the
 // operators.
 func engineMacroDefs() []string {
-	return slices.Concat(builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbConcatMacros, arrayConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
+	return slices.Concat(jsonNumberMacros, builtinMacros, missingMacros, valueMacros, characterMacros, jsonbMacros, jsonbDeletePathMacros, characterTypeofMacros, jsonbConcatMacros, arrayConcatMacros, jsonbCompareMacros, jsonbGroupMacros, jsonTextMacros, numericMacros, caseValueMacros, extremeValueMacros, scaleGuardMacros, numericMathMacros, nestedDivisionMacros, floatCheckMacros)
 }
 
 // EngineMacroNames are the names EngineMacros and the demand families

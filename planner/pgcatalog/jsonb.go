@@ -36,7 +36,7 @@ import (
 // jsonbMacros are the engine macros of jsonb.
 var jsonbMacros = []string{
 	`lakegate_jsonb(x) AS CAST(lakegate_jsonb_text(CAST(CAST(x AS JSON) AS VARCHAR)) AS JSON)`,
-	`to_jsonb(x) AS lakegate_jsonb(to_json(x))`,
+	`to_jsonb(x) AS lakegate_jsonb(lakegate_to_json(x))`,
 	`lakegate_jsonb_contains(a, b) AS json_contains(CAST(a AS JSON), CAST(b AS JSON))`,
 	`jsonb_agg(x) AS lakegate_jsonb(json_agg(x))`,
 	// a NULL operand gives NULL, as the operators are strict
@@ -146,7 +146,7 @@ var JSONTableFunctions = []string{
 var jsonbFunctions = map[string]bool{
 	"lakegate_jsonb": true, "to_jsonb": true, "jsonb_build_object": true, "jsonb_build_array": true, "jsonb_agg": true,
 	"jsonb_set": true, "lakegate_jsonb_nullif": true, "lakegate_jsonb_delete": true, "lakegate_jsonb_delete_index": true, "lakegate_jsonb_delete_keys": true,
-	"lakegate_jsonb_guard": true, "lakegate_jsonb_concat": true,
+	"lakegate_jsonb_guard": true, "lakegate_jsonb_concat": true, "|@~|": true,
 }
 
 // isJSONB reports whether e's value is jsonb; from are the jsonb value
@@ -197,6 +197,11 @@ func isJSONB(e tree.Expr, from *jsonbFrom) bool {
 func jsonbOperator(in []piece, i int, prev *piece, next func(int) int) (string, int, bool) {
 	if !isOperand(prev) {
 		return "", 0, false
+	}
+	if in[i].text == "#" {
+		if op, end, ok := jsonbDeletePath(in, i, next); ok {
+			return op, end, true // jsonbdeletepath.go
+		}
 	}
 	j := i
 	var op strings.Builder

@@ -152,9 +152,9 @@ var missingMacros = []string{
 		`ELSE strftime(CAST(t AS TIMESTAMPTZ), pg_datetime_format(f)) END`,
 	// json_agg and json_object_agg write their json as Postgres does:
 	// "[1, 2]", "{ "a" : 1, "b" : 2 }", NULL values as null.
-	`json_agg(x) AS CAST('[' || string_agg(coalesce(CAST(to_json(x) AS VARCHAR), 'null'), ', ') || ']' AS JSON)`,
+	`json_agg(x) AS CAST('[' || string_agg(coalesce(lakegate_json_number(x), 'null'), ', ') || ']' AS JSON)`,
 	`json_object_agg(k, v) AS CAST('{ ' || string_agg(CASE WHEN k IS NULL THEN error('` + NullFieldName + `') ` +
-		`ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END || ' : ' || coalesce(CAST(to_json(v) AS VARCHAR), 'null'), ', ') || ' }' AS JSON)`,
+		`ELSE CAST(to_json(CAST(k AS VARCHAR)) AS VARCHAR) END || ' : ' || coalesce(lakegate_json_number(v), 'null'), ', ') || ' }' AS JSON)`,
 	// json: Postgres' names of a value's type.
 	`json_typeof(j) AS CASE json_type(j) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' WHEN 'VARCHAR' THEN 'string' ` +
 		`WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' WHEN 'BIGINT' THEN 'number' WHEN 'UBIGINT' THEN 'number' ` +

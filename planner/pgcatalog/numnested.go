@@ -162,7 +162,7 @@ func nestedDivisions(root tree.QueryNode, sql string, floats bool) *NestedDivs {
 		n.floatChains(root, sql, pieces)
 		n.concatChains(root, sql, pieces)
 	}
-	n.guarded = len(scaleGuardTargets(root, scalarItems(root, sql))) > 0
+	n.guarded = len(scaleGuardTargets(root, scalarItems(root, sql), extremeItems(root, sql))) > 0
 	if n.guarded && !n.scaleGuards(root, sql) {
 		ok = false
 	}

@@ -68,6 +68,7 @@ type NumericItem struct {
 	Division     bool // a division, or exp, ln, log, power, sqrt (nummath.go): numeric of a decimal only (else an aggregate)
 	Branches     bool // a CASE or coalesce (casevalues.go): numeric where its branches' scales differ
 	Scalar       bool // a scalar subquery of one (casevalues.go): numeric where the column is
+	Extreme      bool // a greatest or least (extremevalues.go): numeric where the column is
 	probe, exact []edit
 }
 
@@ -87,6 +88,10 @@ func NumericItems(root tree.QueryNode, sql string) []NumericItem {
 	}
 	var items []NumericItem
 	for i, e := range sel.SelectList {
+		if it, ok := extremeItem(sel, i, sql); ok {
+			items = append(items, it)
+			continue
+		}
 		if it, ok := caseItem(sel, i, sql); ok {
 			if !caseValueOrdered(sel, i) {
 				items = append(items, it)

@@ -15,5 +15,6 @@ var emulatedFunctionNames = map[string]string{
 	"lakegate_extract_epoch": "extract",
 	"lakegate_varchar_n":     "varchar", "lakegate_char_n": "bpchar", "lakegate_bpchar_n": "bpchar",
 	"lakegate_format": "format", "lakegate_series": "generate_series", "lakegate_text": "text", "lakegate_varchar_text": "varchar", "lakegate_jsonb": "jsonb", "lakegate_array_text": "text", "lakegate_pg_typeof_jsonb": "pg_typeof",
+	"lakegate_pg_typeof_varchar": "pg_typeof", "lakegate_to_json": "to_json", "lakegate_pg_typeof_bpchar": "pg_typeof",
 	"lakegate_float_sum": "sum",
 }

@@ -35,6 +35,7 @@ var regNameFunctions = map[string]uint32{
 	"lakegate_regclass_name": pgtypes.OIDRegclass, "lakegate_regtype_name": pgtypes.OIDRegtype,
 	"lakegate_regnamespace_name": pgtypes.OIDRegnamespace, "lakegate_regrole_name": pgtypes.OIDRegrole,
 	"pg_typeof": pgtypes.OIDRegtype, "lakegate_pg_typeof_jsonb": pgtypes.OIDRegtype,
+	"lakegate_pg_typeof_varchar": pgtypes.OIDRegtype, "lakegate_pg_typeof_bpchar": pgtypes.OIDRegtype,
 }
 
 // arrayOf and elementOf relate the system types whose arrays the

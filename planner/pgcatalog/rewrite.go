@@ -107,6 +107,7 @@ var renamedFunctions = map[string]string{
 	"current_setting": "lakegate_current_setting",
 	"current_schemas": "lakegate_current_schemas",
 	"pg_get_viewdef":  "lakegate_pg_get_viewdef",
+	"to_json":         "lakegate_to_json", // jsonnumber.go
 }
 
 // infoSchemaFunctions are information_schema's helper functions clients
@@ -721,6 +722,7 @@ func RewriteSQL(sql string, relLocs map[int]bool) Rewrite {
 	if rw.Touched {
 		out = jsonbTypeofs(markVarcharCasts(aliasSeriesColumns(rewriteArrayComparisons(wrapScalarFromItems(out)))))
 	}
+	out = characterTypeofs(out) // charcalls.go
 	var b strings.Builder
 	for _, p := range out {
 		if arrayLits && rw.Touched && p.kind == 's' && isArrayLiteral(p.text) {

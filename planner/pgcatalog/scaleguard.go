@@ -114,8 +114,9 @@ func extremes(e tree.Expr) []*tree.Function {
 
 // scaleGuardTargets are the expressions of root to guard (see above).
 // The scalar subqueries answered as result columns (scalarItem) are
-// not: answered says which result columns they are.
-func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guarded {
+// not: answered says which result columns they are; nor the greatest
+// and least result columns extremeAnswered names (extremeItem).
+func scaleGuardTargets(root tree.QueryNode, answered, extremeAnswered func(col int) bool) []guarded {
 	var out []guarded
 	for _, nc := range NestedValueCases(root, answered) {
 		for _, i := range nc.Items {
@@ -139,6 +140,9 @@ func scaleGuardTargets(root tree.QueryNode, answered func(col int) bool) []guard
 		}
 		for i, item := range sel.SelectList {
 			for _, f := range extremes(item) {
+				if n == tree.Node(root) && tree.Expr(f) == item && extremeAnswered(i) {
+					continue // answered with the chosen value's scale (extremevalues.go)
+				}
 				name := strings.ToLower(item.Head().Alias)
 				if name == "" {
 					name = strings.ToLower(f.FunctionName)
@@ -263,7 +267,7 @@ func constantValue(e tree.Expr) bool {
 // from sql) in lakegate_scale_guard; false where the text does not
 // delimit one (the statement must then be Rendered).
 func (n *NestedDivs) scaleGuards(root tree.QueryNode, sql string) bool {
-	targets := scaleGuardTargets(root, scalarItems(root, sql))
+	targets := scaleGuardTargets(root, scalarItems(root, sql), extremeItems(root, sql))
 	if len(targets) == 0 {
 		return true
 	}
@@ -397,7 +401,7 @@ func valuesSpans(root tree.QueryNode, sql string, toks []sqlparse.Token, spans m
 // guardsInTree wraps the targets of root (the statement written anew
 // from its tree: Rendered) in lakegate_scale_guard.
 func guardsInTree(e tree.Engine, root tree.QueryNode, sql string) (tree.QueryNode, error) {
-	targets := scaleGuardTargets(root, scalarItems(root, sql))
+	targets := scaleGuardTargets(root, scalarItems(root, sql), extremeItems(root, sql))
 	if len(targets) == 0 {
 		return root, nil
 	}

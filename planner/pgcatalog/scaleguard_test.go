@@ -42,11 +42,11 @@ func TestScaleGuards(t *testing.T) {
 		{sql: `SELECT y` + outer + `, LATERAL (VALUES (o.a, 1), (NULL, 2)) v(y, z)`,
 			guard: `lakegate_values_guard([typeof(o.a), typeof(NULL)], o.a)`},
 		// greatest and least: the chosen value's own scale in Postgres
-		{sql: `SELECT greatest(o.a, o.b) AS v` + outer,
+		{sql: `SELECT greatest(o.a, o.b) * 2 AS v` + outer,
 			guard: `lakegate_extreme_guard([typeof(o.a), typeof(o.b)], greatest(o.a, o.b))`, fails: ExtremeScalesRefused},
 		{sql: `SELECT v` + outer + `, LATERAL (SELECT LEAST(o.a, 1) * 2 AS v) s`,
 			guard: `lakegate_extreme_guard([typeof(o.a), typeof(1)], LEAST(o.a, 1))`, fails: ExtremeScalesRefused},
-		{sql: `SELECT least(o.a, 2.5, -1.5)` + outer,
+		{sql: `SELECT least(o.a, 2.5, -1.5) + 1` + outer,
 			guard: `lakegate_extreme_guard([typeof(o.a), typeof(2.5), typeof(-1.5)], least(o.a, 2.5, -1.5))`},
 		{sql: `SELECT greatest(o.a, o.b) > 2, round(least(o.a, o.b), 1)` + outer},
 		// a correlated set operation of branches reading no table
@@ -57,6 +57,7 @@ func TestScaleGuards(t *testing.T) {
 		// not shown, or a result column answered with each value's scale
 		// (scalarItem): nothing to guard
 		{sql: `SELECT (SELECT coalesce(o.a, o.b)) AS v` + outer},
+		{sql: `SELECT greatest(o.a, o.b) AS v, least(o.a, 2.5, -1.5)` + outer}, // extremeItem
 		{sql: `SELECT count(*) FROM (SELECT coalesce(o.a, o.b) AS v` + outer + `) s`},
 		{sql: `SELECT z` + outer + `, LATERAL (VALUES (o.a, 1), (o.b, 2)) v(y, z)`},
 	} {

@@ -26,7 +26,8 @@ func (s *Session) exactNumerics(e *engine, plan *queryPlan, cols []pgtypes.Colum
 	exact := map[int]bool{}
 	probed := false
 	for _, it := range items {
-		exact[it.Col] = it.Branches && answered[it.Col]
+		exact[it.Col] = it.Branches && answered[it.Col] ||
+			it.Extreme && it.Col < len(cols) && cols[it.Col].Type.ID == pgtypes.TypeNumeric // pgcatalog, extremevalues.go
 		probed = probed || !it.Branches
 	}
 	if probed {

@@ -32,6 +32,9 @@ select round(1.2345, 2), round(1234.5, -2)
 select trunc(1.789, 1), trunc(-1.789)
 select greatest(1, 3, 2), least(1, 3, 2)
 select greatest(1, null, 2), least(null::int, null)
+select greatest(x, 0), least(x, 1.5), greatest(x, 0.000, -1) from (values (-2.50::numeric(12,2)), (3.25), (null)) t(x)
+select greatest(1.5::numeric(3,1), 1.25), least(1.50, 1.5), greatest(0.00, 0)
+select greatest(x, 0) + 1 from (values (-2.50::numeric(12,2))) t(x)
 select 3 & 5, 3 | 5, 3 # 5, ~5, 1 << 4, 16 >> 2
 select pi()
 select degrees(pi()), radians(180)
@@ -399,6 +402,11 @@ select '{"a": 1, "b": 2}'::jsonb - 'a', '["a", "b", 1, "a"]'::jsonb - 'a', '{"a"
 select '[1, 2, 3]'::jsonb - 1, '[1, 2, 3]'::jsonb - -1, '[1, 2, 3]'::jsonb - 5
 select '{"a": 1, "b": 2, "c": 3}'::jsonb - '{a,c}'::text[], '["a", "b", "c"]'::jsonb - '{a,b}'::text[]
 select '1'::jsonb - 'a'
+select '{"a": 1, "b": 2}'::jsonb #- '{a}', '[1, 2, 3]'::jsonb #- '{-1}', '[1, 2, 3]'::jsonb #- '{7}', '{"1": 2}'::jsonb #- '{1}', '[]'::jsonb #- '{a}', '{"a": 1}'::jsonb #- '{}'
+select '[1, 2]'::jsonb #- '{a}'
+select '5'::jsonb #- '{a}'
+select j #- '{a}', j #- null, j #- '{b}'::text[] from (values ('{"a": 1, "b": [1]}'::jsonb), (null)) t(j)
+select '{"a": {"b": 1, "c": 2}}'::jsonb #- '{a,b}'
 select '{"a": 1}'::jsonb - 0
 select jsonb_set('{"a": 1, "b": {"c": 2}}', '{b}', '[1, 2]'), jsonb_set('{"a": 1}', '{z}', '2', false), jsonb_set('{"a": 1}', '{z}', '{"y": null}')
 select jsonb_set('[1, 2, 3]', '{-1}', '"x"'), jsonb_set('[1, 2]', '{5}', '3'), jsonb_set('[1, 2]', '{-5}', '0'), jsonb_set('[1, 2]', '{9}', '3', false)
@@ -731,6 +739,8 @@ select '{"a":1}'::jsonb || '[2]', '1'::jsonb || '2'::jsonb, '{}'::jsonb || '{"a"
 select '[1]'::jsonb || '{"a":2}'::jsonb || '3'
 select '{"a":1,"b":2}'::jsonb || '{"b":3}'::jsonb
 select pg_typeof('{"a":1}'::jsonb || '{"b":2}')
+select to_jsonb(1.50::numeric), to_json(1.50::numeric), to_jsonb(x), to_json(x), jsonb_build_object('a', x), json_build_array(x, 2.0) from (values (-2.50::numeric(12,2)), (null)) t(x)
+select json_agg(x), jsonb_agg(x), json_object_agg('k', x), to_jsonb(array_agg(x)) from (values (1.50::numeric(10,2)), (2.25)) t(x)
 select '{"a":1}'::jsonb || 'x'::text
 select '{"a":1,"b":2}'::jsonb - 'a', '["a","b"]'::jsonb - 1
 select '{"a":1}'::jsonb ? 'a', '{"a":1}'::jsonb ?| array['b','a'], '{"a":1}'::jsonb ?& array['a','b']
@@ -760,6 +770,9 @@ select array[true, false]::text, array[1.5::float8, 2]::text
 select x::text from (values (array[1, 2])) t(x)
 select length('a '::char(3)), 'a'::char(3) = 'a  ', 'a '::char(3) || 'b', 'a'::char(3)
 select 'ab'::char(3) > 'ab ', 'abcd'::char(2), 'abcd'::varchar(2)
+select pg_typeof('a'::varchar), pg_typeof('a'::varchar(3)), pg_typeof('a'::char(3)), pg_typeof(cast('a' as character varying(2))), pg_typeof('a'::char), pg_typeof('a'::varchar || 'b')
+select octet_length('ab '::char(5)), length('ab '::char(5)), char_length('ab'::char(5)), octet_length('é'::char(3)), octet_length(cast('ab' as char(4))), octet_length('ab'::varchar(5))
+select octet_length(x::char(6)), length(x::char(6)), pg_typeof(x::varchar(2)) from (values ('ab'), (null)) t(x)
 select 1 / 3::float4, 2::float4 * 1.5, 0.1::float4 + 1, 3::float4 - 1
 select 1.5::float4 * 2::float4, pg_typeof(1 / 3::float4), pg_typeof(1::float4 + 1::float4)
 select round(7), round(-3::bigint), trunc(7), trunc(-3::bigint), round(x), trunc(x) from (values (5::int)) v(x)
