@@ -44,7 +44,13 @@
 //     jsonbcompare.go, jsonborder.go; grouped, guarded where a number
 //     written with trailing fraction zeros would split a group:
 //     jsonbgroup.go), json's parts as written
-//     (jsontext.go, computed in Go); the float checks of + and - chains
+//     (jsontext.go, computed in Go), jsonb's #- of one step
+//     (jsonbdeletepath.go) and json numbers with their trailing zeros
+//     (jsonnumber.go); array || array with a NULL side (arrayconcat.go,
+//     beside jsonb's || in jsonbconcat.go); greatest and least as a whole
+//     result column, each value at its own scale (extremevalues.go);
+//     pg_typeof and octet_length of varchar and char(n) casts
+//     (charcalls.go); the float checks of + and - chains
 //     and of || (floatchain.go, concatfloat.go), in the text or, where
 //     the text cannot place them, in the parse tree; the float checks'
 //     undoing where the planner knows no float can reach them
