@@ -460,6 +460,9 @@ func anyArrayEdits(toks []sqlparse.Token) []litEdit {
 		if end < 0 || end == i+3 && strings.HasPrefix(toks[i+2].Text, "$") {
 			continue // a parameter's type is read from the call as written
 		}
+		if end == i+3 && toks[i+2].Kind == sqlparse.String {
+			continue // '{r,p,f}' is not NULL, and its type comes from x (pgcli's relkind = ANY('{r,p,f}'))
+		}
 		edits = append(edits, litEdit{toks[i+2].Pos, toks[i+2].Pos, "coalesce("}, litEdit{toks[end].Pos, toks[end].Pos, ", [NULL])"})
 	}
 	return edits

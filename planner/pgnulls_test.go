@@ -46,6 +46,7 @@ func TestAnyArrayEdits(t *testing.T) {
 		{"select 7 = any(f(a, (b)))", "select 7 = any(coalesce(f(a, (b)), [NULL]))"},
 		{"select 7 = any(select x from t)", "select 7 = any(select x from t)"},
 		{"select 7 = any($1)", "select 7 = any($1)"},
+		{"select relname from c where relkind = ANY('{r,p,f}')", "select relname from c where relkind = ANY('{r,p,f}')"},
 		{"select a from t union all (select b from u)", "select a from t union all (select b from u)"},
 	} {
 		if got := rewritePGLiterals(c.sql); got != c.want {
