@@ -86,7 +86,10 @@ type options struct {
 
 	pgbenchClients  int
 	pgbenchDuration time.Duration
-	pgbenchModes    []string
+	// pgbenchTransactions, when > 0, runs each pgbench for that many
+	// transactions a client (-t) instead of pgbenchDuration (-T).
+	pgbenchTransactions int
+	pgbenchModes        []string
 
 	s3CacheBytes int64
 }
@@ -121,6 +124,7 @@ func main() {
 	flag.IntVar(&o.connectN, "connect-n", 200, "connections per connect measurement")
 	flag.IntVar(&o.pgbenchClients, "pgbench-clients", 8, "pgbench clients (-c) of the pgbench section")
 	flag.DurationVar(&o.pgbenchDuration, "pgbench-duration", 20*time.Second, "duration (-T) of each pgbench run")
+	flag.IntVar(&o.pgbenchTransactions, "pgbench-transactions", 0, "transactions a client (-t) of each pgbench run instead of -pgbench-duration (0: timed runs)")
 	flag.StringVar(&pgbenchModes, "pgbench-modes", "simple,extended,prepared", "pgbench query modes (-M) to run")
 	flag.Int64Var(&o.s3CacheBytes, "s3-cache-bytes", 2<<30, "lakegate's limits.file_cache_bytes in the s3 section")
 	flag.IntVar(&autogroupNice, "autogroup-nice", 0, "Linux, as root: the nice value of this run's scheduling group (autogroup), lakegate's and the stream section's PostgreSQL's, e.g. -15 on a machine others load (0: unchanged; see priority.go)")

@@ -87,7 +87,7 @@ func TestSmoke(t *testing.T) {
 		queries: every22, runs: 1, threads: 2, refCache: true,
 		streamRows: []int64{20_000}, pgRows: 20_000, planFiles: 110, loadClients: 4, loadDuration: 250 * time.Millisecond,
 		loadPace: 50 * time.Millisecond, connectN: 8,
-		pgbenchClients: 2, pgbenchDuration: time.Second, pgbenchModes: []string{"simple", "prepared"}}
+		pgbenchClients: 2, pgbenchTransactions: 25, pgbenchModes: []string{"simple", "prepared"}}
 	cat, err := openWarehouse(ctx, o.data)
 	if err != nil {
 		t.Fatal(err)
