@@ -25,34 +25,20 @@ var arrayConcatMacros = []string{
 // itself where there is none, or where an operand's extent cannot be
 // read from the text.
 func ArrayConcats(root tree.QueryNode, sql string) string {
-	if !strings.Contains(sql, "||") {
-		return sql
-	}
-	var pieces []piece
-	var eds []edit
-	tree.Inspect(root, func(node tree.Node) bool {
-		e, ok := node.(tree.Expr)
-		if !ok {
-			return true
+	return concatEdits(root, sql, func(f *tree.Function, lex func() []piece) []edit {
+		if !arrayWritten(f.Children[0]) && !arrayWritten(f.Children[1]) {
+			return nil
 		}
-		f, ok := isConcat(e, sql)
-		if !ok || !arrayWritten(f.Children[0]) && !arrayWritten(f.Children[1]) {
-			return true
-		}
-		if pieces == nil {
-			pieces = lexPieces(sql)
-		}
+		pieces := lex()
 		op := int(f.QueryLocation)
 		from, _, ok1 := operandSpan(sql, pieces, f.Children[0], 0, op, op+2)
 		_, to, ok2 := operandSpan(sql, pieces, f.Children[1], 1, op, op+2)
 		if !ok1 || !ok2 {
-			return true
+			return nil
 		}
 		to = dottedEnd(sql, to)
-		eds = append(eds, edit{from, from, "lakegate_array_concat("}, edit{op, op + 2, ","}, edit{to, to, ")"})
-		return true
+		return []edit{{from, from, "lakegate_array_concat("}, {op, op + 2, ","}, {to, to, ")"}}
 	})
-	return applyNumericEdits(sql, eds)
 }
 
 // arrayWritten reports whether e is an array by how it is written: a

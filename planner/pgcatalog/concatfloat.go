@@ -60,6 +60,33 @@ func isConcat(e tree.Expr, sql string) (*tree.Function, bool) {
 	return f, true
 }
 
+// concatEdits gives each a || b of root (sql its text) to edits, with the
+// statement's pieces lexed once on first need, and applies the edits they
+// return: the walk ArrayAppends, ArrayConcats and JSONBConcats share. sql
+// itself where it has no ||.
+func concatEdits(root tree.QueryNode, sql string, edits func(f *tree.Function, lex func() []piece) []edit) string {
+	if !strings.Contains(sql, "||") {
+		return sql
+	}
+	var pieces []piece
+	lex := func() []piece {
+		if pieces == nil {
+			pieces = lexPieces(sql)
+		}
+		return pieces
+	}
+	var eds []edit
+	tree.Inspect(root, func(node tree.Node) bool {
+		if e, ok := node.(tree.Expr); ok {
+			if f, ok := isConcat(e, sql); ok {
+				eds = append(eds, edits(f, lex)...)
+			}
+		}
+		return true
+	})
+	return applyNumericEdits(sql, eds)
+}
+
 // textOperand reports whether e is text to Postgres whatever the
 // columns' types: a string constant or a cast to text or varchar.
 func textOperand(e tree.Expr) bool {
@@ -170,39 +197,22 @@ func (n *NestedDivs) concatChains(root tree.QueryNode, sql string, pieces []piec
 // one scale, Postgres' numeric[] keeps each value's). sql itself where
 // there is none.
 func ArrayAppends(root tree.QueryNode, sql string) string {
-	if !strings.Contains(sql, "||") {
-		return sql
-	}
-	var pieces []piece
-	var eds []edit
-	tree.Inspect(root, func(node tree.Node) bool {
-		e, ok := node.(tree.Expr)
-		if !ok {
-			return true
-		}
-		f, ok := isConcat(e, sql)
-		if !ok {
-			return true
-		}
+	return concatEdits(root, sql, func(f *tree.Function, lex func() []piece) []edit {
 		side := appendedElement(f.Children[0], f.Children[1])
 		if side < 0 {
-			return true
+			return nil
 		}
-		if pieces == nil {
-			pieces = lexPieces(sql)
-		}
+		pieces := lex()
 		op := int(f.QueryLocation)
 		from, to, ok := operandSpan(sql, pieces, f.Children[side], side, op, op+2)
 		if !ok {
-			return true
+			return nil
 		}
 		if strings.Trim(sql[from:to], "0123456789") != "" {
-			return true // a sign or parentheses: the text may not be the constant's alone
+			return nil // a sign or parentheses: the text may not be the constant's alone
 		}
-		eds = append(eds, edit{from, from, "["}, edit{to, to, "]"})
-		return true
+		return []edit{{from, from, "["}, {to, to, "]"}}
 	})
-	return applyNumericEdits(sql, eds)
 }
 
 // appendedElement gives which of a || b (0 for a, 1 for b) is an integer

@@ -30,28 +30,17 @@ var jsonbConcatMacros = []string{
 // lakegate_jsonb_concat(a, b). sql itself where there is none, or where
 // an operand's extent cannot be read from the text.
 func JSONBConcats(root tree.QueryNode, sql string) string {
-	if !strings.Contains(sql, "||") {
-		return sql
-	}
-	var pieces []piece
-	var eds []edit
-	tree.Inspect(root, func(node tree.Node) bool {
-		e, ok := node.(tree.Expr)
-		if !ok {
-			return true
+	return concatEdits(root, sql, func(f *tree.Function, lex func() []piece) []edit {
+		var eds []edit
+		if !jsonbConcatOperands(f.Children[0], f.Children[1]) {
+			return nil
 		}
-		f, ok := isConcat(e, sql)
-		if !ok || !jsonbConcatOperands(f.Children[0], f.Children[1]) {
-			return true
-		}
-		if pieces == nil {
-			pieces = lexPieces(sql)
-		}
+		pieces := lex()
 		op := int(f.QueryLocation)
 		from, ok1 := operandStart(pieces, f.Children[0], op)
 		to, ok2 := operandEnd(pieces, f.Children[1], op)
 		if !ok1 || !ok2 || from >= op || to <= op+2 {
-			return true
+			return nil
 		}
 		from += len(sql[from:op]) - len(strings.TrimLeft(sql[from:op], " \t\r\n"))
 		to = op + 2 + len(strings.TrimRight(sql[op+2:to], " \t\r\n"))
@@ -66,9 +55,8 @@ func JSONBConcats(root tree.QueryNode, sql string) string {
 		} else {
 			eds = append(eds, edit{op, op + 2, ","}, edit{to, to, ")"})
 		}
-		return true
+		return eds
 	})
-	return applyNumericEdits(sql, eds)
 }
 
 // typedNull reports whether e is an untyped NULL the planner typed as
