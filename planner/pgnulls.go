@@ -214,19 +214,7 @@ func operandEnd(toks []sqlparse.Token, start int) (int, bool) {
 			if t.Text != "(" {
 				i++
 			}
-			depth := 0
-			for ; i < len(toks); i++ {
-				switch toks[i].Text {
-				case "(":
-					depth++
-				case ")":
-					depth--
-				}
-				if depth == 0 {
-					break
-				}
-			}
-			if i >= len(toks) {
+			if i = sqlparse.ClosingParen(toks, i); i < 0 {
 				return 0, false
 			}
 		}
@@ -446,17 +434,7 @@ func anyArrayEdits(toks []sqlparse.Token) []litEdit {
 		case "select", "with", "values", "(", ")":
 			continue
 		}
-		depth, end := 0, -1
-		for k := i + 1; k < len(toks) && end < 0; k++ {
-			switch toks[k].Text {
-			case "(":
-				depth++
-			case ")":
-				if depth--; depth == 0 {
-					end = k
-				}
-			}
-		}
+		end := sqlparse.ClosingParen(toks, i+1)
 		if end < 0 || end == i+3 && strings.HasPrefix(toks[i+2].Text, "$") {
 			continue // a parameter's type is read from the call as written
 		}

@@ -154,3 +154,23 @@ func Tokens(s string, max int) []Token {
 
 // Blank reports text that holds only white space and comments.
 func Blank(s string) bool { return len(Tokens(s, 1)) == 0 }
+
+// ClosingParen is the index in toks of the ")" that closes the "(" at
+// toks[open], -1 where it is not closed (or toks[open] is not "(").
+func ClosingParen(toks []Token, open int) int {
+	if open < 0 || open >= len(toks) || toks[open].Text != "(" {
+		return -1
+	}
+	depth := 0
+	for k := open; k < len(toks); k++ {
+		switch toks[k].Text {
+		case "(":
+			depth++
+		case ")":
+			if depth--; depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
+}

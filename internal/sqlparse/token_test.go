@@ -125,3 +125,16 @@ func TestCursor(t *testing.T) {
 		t.Fatal("Seek past the end")
 	}
 }
+
+func TestClosingParen(t *testing.T) {
+	toks := Tokens("f(a, (b), ')') + (c", 0)
+	if got := ClosingParen(toks, 1); got != 9 || toks[got].Text != ")" {
+		t.Fatalf("ClosingParen(f(...)) = %d", got)
+	}
+	if got := ClosingParen(toks, 11); got != -1 {
+		t.Fatalf("unclosed ( gave %d", got)
+	}
+	if got := ClosingParen(toks, 0); got != -1 {
+		t.Fatalf("a word gave %d", got)
+	}
+}
